@@ -1,0 +1,64 @@
+"""Exact equilibria of 2×2 games by the closed form of the indifference conditions.
+
+With p the row player's probability on its first strategy and q the column player's,
+the row player is indifferent at q* = (a11 − a01) / (a00 − a01 − a10 + a11) and the
+column player at p* = (b11 − b10) / (b00 − b10 − b01 + b11). Every extreme equilibrium has
+p in {0, 1, p*} and q in {0, 1, q*}, so checking those nine candidates in exact rational
+arithmetic finds them all, degenerate games (ties, continua) included.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+Exact = tuple[tuple[Fraction, Fraction], tuple[Fraction, Fraction]]
+
+
+def _fractions(M: np.ndarray | Sequence[Sequence]) -> list[list[Fraction]]:
+    return [[v if isinstance(v, Fraction) else Fraction(float(v)) for v in row] for row in M]
+
+
+def _sign(x: Fraction) -> int:
+    return (x > 0) - (x < 0)
+
+
+def indifference_point(d0: Fraction, d1: Fraction) -> Fraction | None:
+    """Where the affine function t ↦ d0 + t·(d1 − d0) crosses zero in (0, 1), if it does."""
+    slope = d1 - d0
+    if slope == 0:
+        return None
+    t = -d0 / slope
+    return t if 0 < t < 1 else None
+
+
+def equilibria_2x2(A, B) -> list[Exact]:
+    """All extreme equilibria of the 2×2 bimatrix game (A, B), as exact fractions.
+
+    Each result is ((p, 1 − p), (q, 1 − q)). A and B may hold floats (converted exactly)
+    or Fractions.
+    """
+    a, b = _fractions(A), _fractions(B)
+    # Row's gain from its first strategy over its second, when column plays 0 / 1.
+    r0, r1 = a[0][0] - a[1][0], a[0][1] - a[1][1]
+    # Column's gain from its first strategy over its second, when row plays 0 / 1.
+    c0, c1 = b[0][0] - b[0][1], b[1][0] - b[1][1]
+    # q is the weight on column 0: row's gain is r1 + q (r0 − r1) (t runs from column 1 to 0)
+    q_star = indifference_point(r1, r0)
+    p_star = indifference_point(c1, c0)
+    ps = [Fraction(0), Fraction(1)] + ([p_star] if p_star is not None else [])
+    qs = [Fraction(0), Fraction(1)] + ([q_star] if q_star is not None else [])
+    found: list[Exact] = []
+    for p in ps:
+        for q in qs:
+            row_gain = q * r0 + (1 - q) * r1  # first minus second strategy, for the row player
+            col_gain = p * c0 + (1 - p) * c1
+            row_ok = (p == 1 and row_gain >= 0) or (p == 0 and row_gain <= 0) or row_gain == 0
+            col_ok = (q == 1 and col_gain >= 0) or (q == 0 and col_gain <= 0) or col_gain == 0
+            if row_ok and col_ok:
+                eq = ((p, 1 - p), (q, 1 - q))
+                if eq not in found:
+                    found.append(eq)
+    return found

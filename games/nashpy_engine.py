@@ -1,0 +1,45 @@
+"""nashpy's algorithms behind plain-array functions (nashpy and SciPy imported lazily)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+
+def _game(A: np.ndarray, B: np.ndarray):
+    import nashpy  # lazy: pulls in SciPy (~0.7 s)
+
+    return nashpy.Game(A, B)
+
+
+def support_enumeration(A: np.ndarray, B: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """nashpy's support enumeration, including unequal supports (sound for degenerate games
+    only in that it never returns a non-equilibrium; it may miss continua's extreme points)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [tuple(map(np.asarray, eq)) for eq in _game(A, B).support_enumeration(non_degenerate=False)]
+
+
+def vertex_enumeration(A: np.ndarray, B: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """nashpy's vertex enumeration (SciPy's half-space intersection)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [tuple(map(np.asarray, eq)) for eq in _game(A, B).vertex_enumeration()]
+
+
+def lemke_howson(A: np.ndarray, B: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Lemke–Howson from every initial dropped label: a quick, possibly incomplete, subset."""
+    m, n = A.shape
+    game = _game(A, B)
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for label in range(m + n):
+            try:
+                x, y = game.lemke_howson(initial_dropped_label=label)
+            except Exception:  # nashpy can fail on degenerate games; other labels may succeed
+                continue
+            if x.shape == (m,) and y.shape == (n,) and np.all(np.isfinite(x)) and np.all(np.isfinite(y)):
+                out.append((np.asarray(x), np.asarray(y)))
+    return out

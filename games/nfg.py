@@ -1,0 +1,213 @@
+"""Read and write Gambit's strategic-form `.nfg` files, payoff form and outcome form.
+
+Format (Gambit documentation, "Game representation formats"): a header
+``NFG 1 R "title" { "player" ... }`` followed by either strategy counts ``{ 2 2 }`` or
+strategy names ``{ { "a" "b" } { "c" "d" } }``, an optional comment string, then either
+payoffs for every profile (player 1's strategy changing fastest, all players' payoffs per
+profile) or a list of outcomes ``{ "name" p1, p2 }`` and one outcome number per profile
+(0 = the null outcome, all payoffs zero). Numbers may be integers, decimals, exponents or
+rationals such as ``3/4``. Reading never evaluates anything: it is a tokenizer and a
+recursive-descent parser.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from games.errors import InputError
+from games.normal_form import MAX_PROFILES, NormalFormGame
+
+_TOKEN = re.compile(r'\s*(?:(")((?:[^"\\]|\\.)*)"|([{}])|(,)|([^\s{},"]+))', re.S)
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?$")
+MAX_FILE_BYTES = 50_000_000
+
+
+class _Tokens:
+    def __init__(self, text: str, source: str):
+        self.source = source
+        self.items: list[tuple[str, str]] = []
+        pos = 0
+        text = text.rstrip()
+        while pos < len(text):
+            m = _TOKEN.match(text, pos)
+            if not m or m.end() == pos:
+                raise InputError(f"{source}: unexpected character at offset {pos}")
+            if m.group(1):
+                self.items.append(("str", m.group(2).replace('\\"', '"').replace("\\\\", "\\")))
+            elif m.group(3):
+                self.items.append((m.group(3), m.group(3)))
+            elif m.group(5):
+                self.items.append(("word", m.group(5)))
+            pos = m.end()
+        self.i = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.items[self.i] if self.i < len(self.items) else None
+
+    def take(self, kind: str, what: str) -> str:
+        tok = self.peek()
+        if tok is None or tok[0] != kind:
+            got = "end of file" if tok is None else repr(tok[1])
+            raise InputError(f"{self.source}: expected {what}, got {got}")
+        self.i += 1
+        return tok[1]
+
+    def number(self, what: str) -> Fraction:
+        word = self.take("word", what)
+        if not _NUMBER.match(word):
+            raise InputError(f"{self.source}: expected {what}, got {word!r}")
+        try:
+            return Fraction(word)
+        except (ValueError, ZeroDivisionError):
+            raise InputError(f"{self.source}: expected {what}, got {word!r}") from None
+
+
+def _strings(tokens: _Tokens, what: str) -> list[str]:
+    tokens.take("{", f"'{{' opening the {what}")
+    out = []
+    while tokens.peek() and tokens.peek()[0] == "str":
+        out.append(tokens.take("str", what))
+    tokens.take("}", f"'}}' closing the {what}")
+    return out
+
+
+def parse_nfg(text: str, source: str = "<nfg>") -> tuple[NormalFormGame, list[np.ndarray]]:
+    """Parse .nfg text into a game; also return the payoffs as exact Fraction arrays."""
+    t = _Tokens(text, source)
+    if t.take("word", "'NFG' at the start of the file") != "NFG":
+        raise InputError(f"{source}: expected 'NFG' at the start of the file")
+    if t.take("word", "format version 1") != "1":
+        raise InputError(f"{source}: expected format version 1")
+    if t.take("word", "'R' or 'D' after the version") not in ("R", "D"):
+        raise InputError(f"{source}: expected 'R' or 'D' after the version")
+    title = t.take("str", "the game's title in quotes")
+    players = _strings(t, "list of player names")
+    if not players:
+        raise InputError(f"{source}: expected at least one player name")
+    t.take("{", "'{' opening the strategy counts or names")
+    strategies: list[list[str]] = []
+    if t.peek() and t.peek()[0] == "{":
+        for p in players:
+            names = _strings(t, f"strategy names of player '{p}'")
+            strategies.append(names or [])
+        t.take("}", "'}' closing the strategy lists")
+    else:
+        for p in players:
+            count = t.number(f"number of strategies of player '{p}'")
+            if count.denominator != 1 or not 1 <= count <= 100_000:
+                raise InputError(f"{source}: number of strategies of player '{p}' must be a positive integer")
+            strategies.append([str(k + 1) for k in range(int(count))])
+        t.take("}", "'}' closing the strategy counts")
+    if len(strategies) != len(players):
+        raise InputError(f"{source}: expected strategies for {len(players)} players, got {len(strategies)}")
+    for p, names in zip(players, strategies):
+        if not names:
+            raise InputError(f"{source}: player '{p}' has no strategies")
+    shape = tuple(len(s) for s in strategies)
+    size = int(np.prod(shape, dtype=object))
+    if size > MAX_PROFILES:
+        raise InputError(f"{source}: a game of shape {shape} is too large (over {MAX_PROFILES:,} profiles)")
+    if t.peek() and t.peek()[0] == "str":
+        t.take("str", "comment")
+    n = len(players)
+    if t.peek() and t.peek()[0] == "{":
+        values = _outcome_form(t, n, size, source)
+    else:
+        values = [t.number("a payoff") for _ in range(size * n)]
+        while t.peek() and t.peek()[0] == ",":  # tolerate trailing commas
+            t.i += 1
+    rest = [tok for tok in t.items[t.i:] if tok[0] != ","]
+    if rest:
+        raise InputError(f"{source}: unexpected {rest[0][1]!r} after the payoffs")
+    exact = []
+    for i in range(n):
+        flat = values[i::n]
+        # Gambit lists profiles with player 1 changing fastest: Fortran order
+        exact.append(np.array(flat, dtype=object).reshape(shape, order="F"))
+    floats = [a.astype(float) for a in exact]
+    game = NormalFormGame(title, tuple(players), tuple(tuple(s) for s in strategies), tuple(floats))
+    return game, exact
+
+
+def _outcome_form(t: _Tokens, n: int, size: int, source: str) -> list[Fraction]:
+    t.take("{", "'{' opening the outcome list")
+    outcomes: list[list[Fraction]] = []
+    while t.peek() and t.peek()[0] == "{":
+        t.take("{", "'{' opening an outcome")
+        t.take("str", "the outcome's name in quotes")
+        pays = []
+        while t.peek() and t.peek()[0] in ("word", ","):
+            if t.peek()[0] == ",":
+                t.i += 1
+                continue
+            pays.append(t.number(f"a payoff of outcome {len(outcomes) + 1}"))
+        t.take("}", f"'}}' closing outcome {len(outcomes) + 1}")
+        if len(pays) != n:
+            raise InputError(f"{source}: outcome {len(outcomes) + 1} has {len(pays)} payoffs, expected {n}")
+        outcomes.append(pays)
+    t.take("}", "'}' closing the outcome list")
+    values: list[Fraction] = []
+    for k in range(size):
+        idx = t.number(f"the outcome number of profile {k + 1}")
+        if idx.denominator != 1 or not 0 <= idx <= len(outcomes):
+            raise InputError(
+                f"{source}: profile {k + 1} names outcome {idx}, expected 0 to {len(outcomes)}"
+            )
+        values.extend(outcomes[int(idx) - 1] if idx > 0 else [Fraction(0)] * n)
+    return values
+
+
+def read_nfg(path: str | Path) -> NormalFormGame:
+    """Read a Gambit .nfg file (payoff or outcome form)."""
+    path = Path(path)
+    text = _read_text(path)
+    return parse_nfg(text, str(path))[0]
+
+
+def _read_text(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"{path}: file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: expected a UTF-8 text file, found binary data") from None
+
+
+def _quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _fmt(v) -> str:
+    if isinstance(v, Fraction):
+        return str(v)
+    f = float(v)
+    return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)
+
+
+def to_nfg(game: NormalFormGame, outcome_form: bool = False, comment: str = "") -> str:
+    """Gambit .nfg text for the game, in payoff form (default) or outcome form."""
+    head = (
+        f"NFG 1 R {_quote(game.title)} {{ {' '.join(_quote(p) for p in game.players)} }}\n"
+        + "{ "
+        + " ".join("{ " + " ".join(_quote(s) for s in strats) + " }" for strats in game.strategies)
+        + " }\n"
+        + f"{_quote(comment)}\n\n"
+    )
+    flat = [a.reshape(-1, order="F") for a in game.payoffs]
+    size = len(flat[0])
+    if not outcome_form:
+        body = " ".join(_fmt(flat[i][k]) for k in range(size) for i in range(game.n_players))
+        return head + body + "\n"
+    lines = ["{"]
+    for k in range(size):
+        lines.append(f'{{ "" {", ".join(_fmt(flat[i][k]) for i in range(game.n_players))} }}')
+    lines.append("}")
+    return head + "\n".join(lines) + "\n" + " ".join(str(k + 1) for k in range(size)) + "\n"

@@ -1,0 +1,112 @@
+"""Normal-form (strategic) games: players, labelled strategies, one payoff array each.
+
+A `NormalFormGame` is an immutable value. Payoff arrays are indexed by one strategy per
+player, in player order: ``payoffs[i][s_1, ..., s_N]`` is player i's payoff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from games.errors import InputError
+
+#: Largest number of pure profiles tradegame will build (guards memory on silly input).
+MAX_PROFILES = 5_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class NormalFormGame:
+    """A finite game in strategic form with named players and strategies."""
+
+    title: str
+    players: tuple[str, ...]
+    strategies: tuple[tuple[str, ...], ...]
+    payoffs: tuple[np.ndarray, ...] = field(repr=False)
+
+    def __post_init__(self) -> None:
+        _validate(self.players, self.strategies, self.payoffs)
+        frozen = []
+        for array in self.payoffs:
+            copy = np.array(array, dtype=float)
+            copy.setflags(write=False)
+            frozen.append(copy)
+        object.__setattr__(self, "payoffs", tuple(frozen))
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of strategies of each player."""
+        return tuple(len(s) for s in self.strategies)
+
+    @property
+    def n_players(self) -> int:
+        return len(self.players)
+
+    def bimatrix(self) -> tuple[np.ndarray, np.ndarray]:
+        """The (A, B) payoff matrices of a two-player game."""
+        if self.n_players != 2:
+            raise InputError(f"game '{self.title}': expected 2 players, got {self.n_players}")
+        return self.payoffs[0], self.payoffs[1]
+
+    def payoff(self, player: int, profile: Sequence[int]) -> float:
+        """Player's payoff at a pure profile given as strategy indices."""
+        return float(self.payoffs[player][tuple(profile)])
+
+
+def from_bimatrix(
+    A: np.ndarray | Sequence[Sequence[float]],
+    B: np.ndarray | Sequence[Sequence[float]] | None = None,
+    *,
+    title: str = "Untitled game",
+    players: Sequence[str] = ("Row", "Column"),
+    row_strategies: Sequence[str] | None = None,
+    col_strategies: Sequence[str] | None = None,
+) -> NormalFormGame:
+    """Build a two-player game from payoff matrices; B defaults to −A (zero-sum)."""
+    A = np.asarray(A, dtype=float)
+    B = -A if B is None else np.asarray(B, dtype=float)
+    if A.ndim != 2:
+        raise InputError(f"game '{title}': payoff matrix must be 2-dimensional, got shape {A.shape}")
+    if A.shape != B.shape:
+        raise InputError(
+            f"game '{title}': payoff matrices have different shapes {A.shape} and {B.shape}"
+        )
+    m, n = A.shape
+    rows = tuple(row_strategies) if row_strategies else tuple(f"r{i + 1}" for i in range(m))
+    cols = tuple(col_strategies) if col_strategies else tuple(f"c{j + 1}" for j in range(n))
+    return NormalFormGame(title, tuple(players), (rows, cols), (A, B))
+
+
+def _validate(players, strategies, payoffs) -> None:
+    if len(players) < 1:
+        raise InputError("game: expected at least one player")
+    if len(set(players)) != len(players):
+        raise InputError(f"game: player names must be distinct, got {list(players)}")
+    if len(strategies) != len(players):
+        raise InputError(
+            f"game: expected a strategy list for each of {len(players)} players, got {len(strategies)}"
+        )
+    if len(payoffs) != len(players):
+        raise InputError(
+            f"game: expected a payoff array for each of {len(players)} players, got {len(payoffs)}"
+        )
+    shape = tuple(len(s) for s in strategies)
+    for name, labels in zip(players, strategies):
+        if len(labels) < 1:
+            raise InputError(f"game: player '{name}' has no strategies")
+        if len(set(labels)) != len(labels):
+            raise InputError(f"game: player '{name}' has repeated strategy labels {list(labels)}")
+    if int(np.prod(shape, dtype=object)) > MAX_PROFILES:
+        raise InputError(
+            f"game: {shape} has more than {MAX_PROFILES:,} pure profiles, too large to build"
+        )
+    for name, array in zip(players, payoffs):
+        arr = np.asarray(array, dtype=float)
+        if arr.shape != shape:
+            raise InputError(
+                f"game: payoffs of player '{name}' have shape {arr.shape}, expected {shape}"
+            )
+        if not np.all(np.isfinite(arr)):
+            raise InputError(f"game: payoffs of player '{name}' contain NaN or infinite values")

@@ -1,0 +1,172 @@
+"""The trade model's named parameters: unit, meaning, default, valid range, rationale.
+
+Payoffs are in normalized *index points*: they fix the relative size of the forces at
+play, not dollar amounts. Public figures (USGS, IEA, China customs, company filings)
+justify the relative sizes; the rationale of each parameter says which and how sure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from games.errors import InputError
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One named, documented model parameter."""
+
+    name: str
+    side: str  # "US", "CN" or "both"
+    default: float
+    low: float
+    high: float
+    unit: str
+    meaning: str
+    rationale: str
+
+    def check(self, value: object, where: str = "") -> float:
+        """Return value as a float, or raise InputError naming the parameter."""
+        prefix = f"{where}: " if where else ""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InputError(
+                f"{prefix}parameter '{self.name}' must be a number, got {type(value).__name__} {value!r}"
+            )
+        v = float(value)
+        if v != v or v in (float("inf"), float("-inf")):
+            raise InputError(f"{prefix}parameter '{self.name}' must be a finite number, got {value}")
+        if not self.low <= v <= self.high:
+            raise InputError(
+                f"{prefix}parameter '{self.name}' must be between {_n(self.low)} and {_n(self.high)}, got {_n(v)}"
+            )
+        return v
+
+
+def _n(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+_IP = "index points"
+
+_PARAMS = [
+    # --- United States -------------------------------------------------------------
+    Parameter(
+        "chip_sales", "US", 4.0, 0, 20, _IP,
+        "Revenue US chip firms earn from selling advanced chips to China when access is open.",
+        "China was about 13% of Nvidia's revenue before the 2025 H20 licence rule; Nvidia took "
+        "a ~US$4.5 bn charge on H20 inventory in the quarter to April 2025. A sizeable stake, "
+        "set below rare-earth dependence because it is one sector's revenue, not a supply chain.",
+    ),
+    Parameter(
+        "security_risk", "US", 3.0, 0, 20, _IP,
+        "Expected security cost to the US of advanced chips reaching Chinese military or AI use.",
+        "The stated reason for the October 2022, October 2023 and December 2024 controls; set "
+        "close to chip_sales so that, on its own, selling chips is only mildly attractive.",
+    ),
+    Parameter(
+        "hawk_cost", "US", 2.0, 0, 20, _IP,
+        "Domestic political cost to the US administration of relaxing controls (China hawks).",
+        "A judgement, not a measured figure: high while hawks staffed key posts, lower after "
+        "the 2025 State Department departures the seed story cites.",
+    ),
+    Parameter(
+        "re_dependence", "US", 6.0, 0, 20, _IP,
+        "Loss to the US economy and defense industry when Chinese rare earths do not flow.",
+        "USGS puts US net import reliance for rare-earth compounds and metals near 80%, mostly "
+        "from China; the IEA puts China's share of refining and of NdFeB magnets near 90%. "
+        "Guided munitions, fighter aircraft, radar and motors depend on them, so this is the "
+        "largest US term.",
+    ),
+    Parameter(
+        "deal_value_us", "US", 1.0, 0, 20, _IP,
+        "Extra value to the US of a reciprocal deal (both open), beyond its separate parts.",
+        "Summit diplomacy: a presidential visit to China makes a signed deal worth more. "
+        "A judgement; raise it to model a leader who wants a deal.",
+    ),
+    Parameter(
+        "escalation_cost_us", "US", 1.0, 0, 20, _IP,
+        "Extra cost to the US of mutual restriction (tit-for-tat spiral, market turmoil).",
+        "Spillovers beyond the direct terms when both sides restrict; a judgement.",
+    ),
+    Parameter(
+        "chip_linkage", "US", 0.5, 0, 1, "share (0–1)",
+        "Share of US chip licences granted only if China keeps rare earths flowing.",
+        "Licences are granted case by case (H20 licences stopped in April 2025 and resumed "
+        "after the July 2025 talks), so chip access can be tied to China's conduct.",
+    ),
+    # --- China ---------------------------------------------------------------------
+    Parameter(
+        "chip_value", "CN", 5.0, 0, 20, _IP,
+        "Value to China of access to US advanced chips.",
+        "Integrated circuits are China's largest import, on the order of US$350–400 bn a year "
+        "(China customs); US designs lead at the frontier of AI training chips.",
+    ),
+    Parameter(
+        "self_reliance", "CN", 2.0, 0, 20, _IP,
+        "Value China forgoes by buying chips instead of building its own (the drive to self-reliance).",
+        "'Core technology cannot be bought': imported chips slow domestic champions. When it "
+        "reaches chip_value, chip access is worth nothing to China.",
+    ),
+    Parameter(
+        "re_revenue", "CN", 2.0, 0, 20, _IP,
+        "China's revenue from rare-earth exports to the US and its partners.",
+        "Small next to chips in money terms: rare-earth exports are worth a few US$ bn a year.",
+    ),
+    Parameter(
+        "leverage", "CN", 3.5, 0, 20, _IP,
+        "Bargaining leverage China keeps by withholding rare earths.",
+        "China mines about 70% of world output (USGS) and refines about 90% (IEA); the 4 April "
+        "2025 licensing of seven medium and heavy rare earths showed the lever works.",
+    ),
+    Parameter(
+        "diversification", "CN", 1.0, 0, 20, _IP,
+        "Cost to China of withholding: it pushes buyers to build other mines and refineries.",
+        "New mines and separation plants outside China (Australia, the US) take years, so the "
+        "cost is real but below leverage in the short run.",
+    ),
+    Parameter(
+        "deal_value_cn", "CN", 1.0, 0, 20, _IP,
+        "Extra value to China of a reciprocal deal (both open), beyond its separate parts.",
+        "Stability and a summit; a judgement, symmetric with deal_value_us by default.",
+    ),
+    Parameter(
+        "escalation_cost_cn", "CN", 1.0, 0, 20, _IP,
+        "Extra cost to China of mutual restriction.",
+        "Spillovers of a spiral to China's exporters; a judgement, symmetric by default.",
+    ),
+    Parameter(
+        "re_linkage", "CN", 0.5, 0, 1, "share (0–1)",
+        "Share of China's rare-earth licences granted only if the US keeps chips open.",
+        "The April 2025 licensing regime (quotas, end-user traceability) lets China grant or "
+        "slow licences case by case, so supply can be tied to US conduct.",
+    ),
+]
+
+PARAMETERS: MappingProxyType[str, Parameter] = MappingProxyType({p.name: p for p in _PARAMS})
+
+
+def defaults() -> dict[str, float]:
+    """Every parameter at its default value."""
+    return {p.name: p.default for p in _PARAMS}
+
+
+def lookup(name: str, where: str = "") -> Parameter:
+    """The parameter called name, or an InputError that lists the valid names."""
+    try:
+        return PARAMETERS[name]
+    except KeyError:
+        prefix = f"{where}: " if where else ""
+        close = [n for n in PARAMETERS if name.lower() in n or n in name.lower()]
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise InputError(
+            f"{prefix}unknown parameter '{name}'{hint}; expected one of {', '.join(PARAMETERS)}"
+        ) from None
+
+
+def validated(values: dict[str, object], where: str = "") -> dict[str, float]:
+    """Defaults overridden by values, each name and value checked."""
+    out = defaults()
+    for name, value in values.items():
+        out[name] = lookup(name, where).check(value, where)
+    return out

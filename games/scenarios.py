@@ -1,0 +1,154 @@
+"""Scenarios: a set of parameter values plus the story they tell, read from TOML.
+
+Built-in scenarios live in ``examples/scenarios/*.toml`` (shipped inside the package as
+``games/_scenarios`` when installed from a wheel). A user's own TOML file has the same
+shape::
+
+    title = "What if hawks return"
+    summary = "One line shown by `tradegame scenarios`."
+    story = "A paragraph or two."
+    sources = ["USGS Mineral Commodity Summaries 2025"]
+
+    [parameters]
+    hawk_cost = 4.0        # any parameter left out keeps its default
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+from games.errors import InputError
+from games.parameters import PARAMETERS, lookup, validated
+
+DEFAULT_SCENARIO = "baseline"
+_KEYS = {"title": str, "summary": str, "story": str, "sources": list, "parameters": dict}
+MAX_SCENARIO_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Parameter values (all of them, defaults filled in) and the story behind them."""
+
+    name: str
+    title: str
+    summary: str
+    story: str
+    sources: tuple[str, ...]
+    parameters: Mapping[str, float] = field(repr=False)
+    source_file: str = ""
+    overrides: tuple[tuple[str, float], ...] = ()
+
+    def with_values(self, values: Mapping[str, float], where: str = "option --set") -> "Scenario":
+        """A copy with some parameters changed (each checked against its range)."""
+        params = dict(self.parameters)
+        for name, value in values.items():
+            params[name] = lookup(name, where).check(value, where)
+        return replace(
+            self,
+            parameters=MappingProxyType(params),
+            overrides=self.overrides + tuple(values.items()),
+        )
+
+
+def scenario_dirs() -> list[Path]:
+    """Where built-in scenarios are looked for: the installed copy, then the source tree."""
+    here = Path(__file__).resolve().parent
+    return [d for d in (here / "_scenarios", here.parent / "examples" / "scenarios") if d.is_dir()]
+
+
+def builtin_names() -> list[str]:
+    names: set[str] = set()
+    for d in scenario_dirs():
+        names.update(p.stem for p in d.glob("*.toml"))
+    order = ["baseline", "controls-2023", "escalation-2025", "stockholm-2025"]
+    return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
+
+
+def builtin(name: str) -> Scenario:
+    for d in scenario_dirs():
+        path = d / f"{name}.toml"
+        if path.is_file():
+            return load_file(path, name=name)
+    raise InputError(
+        f"scenario '{name}': no such built-in scenario; expected one of {', '.join(builtin_names())} "
+        "or a path to a .toml file"
+    )
+
+
+def parse_scenario(text: str, source: str, name: str) -> Scenario:
+    """Parse and validate scenario TOML text; errors name the source and the key."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{source}: not valid TOML ({exc})") from None
+    for key, value in data.items():
+        if key not in _KEYS:
+            raise InputError(
+                f"{source}: unknown key '{key}'; expected one of {', '.join(_KEYS)}"
+            )
+        if not isinstance(value, _KEYS[key]):
+            raise InputError(
+                f"{source}: key '{key}' must be a {_KEYS[key].__name__}, got {type(value).__name__}"
+            )
+    sources = data.get("sources", [])
+    for i, s in enumerate(sources):
+        if not isinstance(s, str):
+            raise InputError(f"{source}: sources[{i}] must be a string, got {type(s).__name__}")
+    raw = data.get("parameters", {})
+    params = validated(raw, where=f"{source}: [parameters]")
+    return Scenario(
+        name=name,
+        title=data.get("title", name),
+        summary=data.get("summary", ""),
+        story=data.get("story", "").strip(),
+        sources=tuple(sources),
+        parameters=MappingProxyType(params),
+        source_file=source,
+    )
+
+
+def load_file(path: str | Path, name: str | None = None) -> Scenario:
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_SCENARIO_BYTES:
+            raise InputError(f"{path}: scenario file is larger than 1 MB")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: expected a UTF-8 TOML file, found binary data") from None
+    return parse_scenario(text, str(path), name or path.stem)
+
+
+def load(target: str | None) -> Scenario:
+    """A built-in scenario by name, or a scenario .toml file by path."""
+    target = target or DEFAULT_SCENARIO
+    if target.endswith(".toml") or "/" in target or Path(target).suffix:
+        return load_file(target)
+    return builtin(target)
+
+
+def parse_assignments(items: Iterable[str], option: str = "--set") -> dict[str, float]:
+    """Parse ``name=value`` strings from the command line into checked parameter values."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name or not text:
+            raise InputError(f"option {option}: expected name=value (for example re_dependence=8), got '{item}'")
+        param = lookup(name, f"option {option}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise InputError(f"option {option}: value of '{name}' must be a number, got '{text}'") from None
+        out[name] = param.check(value, f"option {option}")
+    return out
+
+
+__all__ = ["Scenario", "load", "load_file", "builtin", "builtin_names", "parse_assignments", "PARAMETERS"]

@@ -1,0 +1,141 @@
+"""One entry point for solving normal-form games: pick a method, verify, deduplicate.
+
+Methods (``method=``):
+
+- ``auto``: exact closed form for 2×2, vertex enumeration for other two-player games,
+  pure equilibria only for three or more players.
+- ``closed-form``: 2×2 only; exact rational arithmetic.
+- ``vertex-enumeration``: tradegame's own, complete for every bimatrix game.
+- ``support-enumeration``: nashpy's; complete for non-degenerate games.
+- ``nashpy-vertex-enumeration``: nashpy's vertex enumeration.
+- ``lemke-howson``: nashpy's Lemke–Howson from every starting label; fast, may miss some.
+- ``pure``: pure-strategy equilibria only (any number of players).
+
+Whatever the method, each profile is checked by `games.equilibrium.verify` and only
+verified ones are returned; ``complete`` says whether the list provably holds every
+extreme equilibrium.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from games import vertex_enumeration as ve
+from games.best_responses import pure_equilibria
+from games.equilibrium import Equilibrium, deduplicate, sort_key, tolerance, verify
+from games.errors import InputError, SolverError
+from games.normal_form import NormalFormGame
+
+METHODS = (
+    "auto",
+    "closed-form",
+    "vertex-enumeration",
+    "support-enumeration",
+    "nashpy-vertex-enumeration",
+    "lemke-howson",
+    "pure",
+)
+
+#: Sizes above which support enumeration (2^(m+n) supports) is refused.
+MAX_SUPPORT_ENUMERATION = 2**20
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The verified equilibria of a game and how they were found."""
+
+    game: NormalFormGame
+    equilibria: tuple[Equilibrium, ...]
+    method: str
+    complete: bool
+    tolerance: float
+    note: str = ""
+
+
+def _pure_profiles(game: NormalFormGame) -> list[list[np.ndarray]]:
+    out = []
+    for prof in pure_equilibria(game):
+        out.append([np.eye(n)[s] for n, s in zip(game.shape, prof)])
+    return out
+
+
+def _check_size(game: NormalFormGame, method: str) -> None:
+    m, n = game.shape
+    if method == "vertex-enumeration" and ve.n_bases(m, n) > ve.MAX_BASES:
+        raise InputError(
+            f"option --method: a {m}×{n} game is too large for vertex enumeration "
+            f"({ve.n_bases(m, n):,} bases); use --method lemke-howson for some equilibria "
+            "or --method pure"
+        )
+    if method in ("support-enumeration", "nashpy-vertex-enumeration") and 2 ** (m + n) > MAX_SUPPORT_ENUMERATION:
+        raise InputError(
+            f"option --method: a {m}×{n} game is too large for {method}; "
+            "use --method vertex-enumeration (complete) or lemke-howson (fast, partial)"
+        )
+
+
+def resolve_method(game: NormalFormGame, method: str) -> str:
+    """The concrete method `auto` stands for, after checking the method fits the game."""
+    if method not in METHODS:
+        raise InputError(f"option --method: expected one of {', '.join(METHODS)}, got '{method}'")
+    if method == "auto":
+        if game.n_players != 2:
+            return "pure"
+        return "closed-form" if game.shape == (2, 2) else "vertex-enumeration"
+    if method != "pure" and game.n_players != 2:
+        raise InputError(
+            f"option --method: {method} needs a two-player game, this one has {game.n_players} players"
+        )
+    if method == "closed-form" and game.shape != (2, 2):
+        raise InputError(f"option --method: closed-form needs a 2×2 game, got {game.shape}")
+    return method
+
+
+def solve(game: NormalFormGame, method: str = "auto") -> Solution:
+    """All (extreme) Nash equilibria of the game that the method can find, each verified."""
+    method = resolve_method(game, method)
+    _check_size(game, method) if game.n_players == 2 else None
+    note = ""
+    complete = True
+    if method == "pure":
+        candidates = _pure_profiles(game)
+        complete = False
+        note = "pure-strategy equilibria only; mixed equilibria were not computed"
+    else:
+        from games.closed_form import equilibria_2x2
+
+        A, B = game.bimatrix()
+        if method == "closed-form":
+            candidates = [
+                [np.array([float(v) for v in x]), np.array([float(v) for v in y])]
+                for x, y in equilibria_2x2(A, B)
+            ]
+        elif method == "vertex-enumeration":
+            candidates = [list(eq) for eq in ve.vertex_enumeration(A, B)]
+        else:
+            from games import nashpy_engine
+
+            run = {
+                "support-enumeration": nashpy_engine.support_enumeration,
+                "nashpy-vertex-enumeration": nashpy_engine.vertex_enumeration,
+                "lemke-howson": nashpy_engine.lemke_howson,
+            }[method]
+            candidates = [list(eq) for eq in run(A, B)]
+            complete = False
+            note = {
+                "support-enumeration": "complete only for non-degenerate games",
+                "nashpy-vertex-enumeration": "complete only for non-degenerate games",
+                "lemke-howson": "a subset: Lemke–Howson finds some equilibria, not all",
+            }[method]
+    verified = [eq for eq in (verify(game, c) for c in candidates) if eq is not None]
+    if len(verified) < len(candidates) and method in ("closed-form", "vertex-enumeration"):
+        raise SolverError(
+            f"game '{game.title}': {len(candidates) - len(verified)} candidate profile(s) failed "
+            "verification; the game may be badly scaled"
+        )
+    equilibria = sorted(deduplicate(verified), key=sort_key)
+    if not equilibria and game.n_players == 2 and method not in ("pure", "lemke-howson"):
+        raise SolverError(f"game '{game.title}': no equilibrium found, which cannot happen for a finite game")
+    return Solution(game, tuple(equilibria), method, complete, tolerance(game), note)

@@ -1,0 +1,127 @@
+"""The US–China chip / rare-earth model: payoffs from named parameters, and its games.
+
+x ∈ [0, 1] is US chip openness (0 = full export controls), y ∈ [0, 1] is China's
+rare-earth supply (0 = licences withheld). Each side can tie what it gives to what it
+gets: with China's ``re_linkage`` share of licences conditional on US openness, the rare
+earths the US actually receives are ``y·(1 − re_linkage·(1 − x))``; with the US's
+``chip_linkage``, the chips China receives are ``x·(1 − chip_linkage·(1 − y))``.
+
+    U_US = chips·chip_sales − x·chips·security_risk − x·hawk_cost
+           − (1 − rare_earths)·re_dependence
+           + x·y·deal_value_us − (1 − x)(1 − y)·escalation_cost_us
+    U_CN = chips·(chip_value − self_reliance) + rare_earths·re_revenue
+           + (1 − y)·leverage − (1 − y)²·diversification
+           + x·y·deal_value_cn − (1 − x)(1 − y)·escalation_cost_cn
+
+Two terms are convex on purpose: security risk grows faster than openness (the first
+tranche of chips is the least advanced), and withholding a little rare earth pushes buyers
+to diversify less than withholding a lot. At x, y ∈ {0, 1} they reduce to the plain
+terms, so the 2×2 game is unchanged; in the graded game they make each side's payoff
+concave in its own level, so intermediate levels can be best responses.
+
+Each payoff is affine in every single parameter (holding the others fixed), which is what
+lets the explanation compute exact thresholds.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from games.errors import InputError
+from games.normal_form import NormalFormGame
+from games.parameters import validated
+
+PLAYERS = ("US", "China")
+US_MOVES = ("Restrict", "Relax")
+CN_MOVES = ("Restrict", "Supply")
+MAX_LEVELS = 101
+
+
+def flows(x, y, p: Mapping[str, float]):
+    """(chips China receives, rare earths the US receives) at openness x and supply y."""
+    chips = x * (1 - p["chip_linkage"] * (1 - y))
+    rare_earths = y * (1 - p["re_linkage"] * (1 - x))
+    return chips, rare_earths
+
+
+def payoff_terms(x, y, p: Mapping[str, float]) -> dict[str, dict[str, object]]:
+    """Each player's payoff broken into named terms (for explanations and teaching)."""
+    chips, rare = flows(x, y, p)
+    both_open = x * y
+    both_closed = (1 - x) * (1 - y)
+    return {
+        "US": {
+            "chip sales": chips * p["chip_sales"],
+            "security risk": -x * chips * p["security_risk"],
+            "hawkish domestic cost": -x * p["hawk_cost"],
+            "rare-earth shortfall": -(1 - rare) * p["re_dependence"],
+            "deal value": both_open * p["deal_value_us"],
+            "escalation cost": -both_closed * p["escalation_cost_us"],
+        },
+        "China": {
+            "chip access net of self-reliance": chips * (p["chip_value"] - p["self_reliance"]),
+            "rare-earth revenue": rare * p["re_revenue"],
+            "leverage": (1 - y) * p["leverage"],
+            "diversification": -((1 - y) ** 2) * p["diversification"],
+            "deal value": both_open * p["deal_value_cn"],
+            "escalation cost": -both_closed * p["escalation_cost_cn"],
+        },
+    }
+
+
+def payoffs(x, y, p: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """(U_US, U_CN) at openness x and supply y (scalars or broadcastable arrays)."""
+    terms = payoff_terms(x, y, p)
+    return (
+        np.asarray(sum(terms["US"].values()), dtype=float),
+        np.asarray(sum(terms["China"].values()), dtype=float),
+    )
+
+
+def simultaneous_game(params: Mapping[str, float] | None = None, title: str = "US–China trade") -> NormalFormGame:
+    """The 2×2 game: US Restrict/Relax (x = 0/1) against China Restrict/Supply (y = 0/1)."""
+    p = validated(dict(params or {}))
+    x = np.array([0.0, 1.0])[:, None]
+    y = np.array([0.0, 1.0])[None, :]
+    U, V = payoffs(x, y, p)
+    return NormalFormGame(title, PLAYERS, (US_MOVES, CN_MOVES), (U, V))
+
+
+def levels(n: int) -> np.ndarray:
+    """n evenly spaced openness levels from 0 to 1."""
+    if not isinstance(n, int) or isinstance(n, bool) or not 2 <= n <= MAX_LEVELS:
+        raise InputError(f"option --levels: expected an integer from 2 to {MAX_LEVELS}, got {n}")
+    return np.linspace(0.0, 1.0, n)
+
+
+def graded_game(
+    params: Mapping[str, float] | None = None, n_levels: int = 5, title: str = "US–China trade (graded)"
+) -> NormalFormGame:
+    """The graded game: each side picks a level in [0, 1] on an n-point grid."""
+    p = validated(dict(params or {}))
+    grid = levels(n_levels)
+    U, V = payoffs(grid[:, None], grid[None, :], p)
+    labels = tuple(f"{v:.0%}" for v in grid)
+    return NormalFormGame(
+        title,
+        PLAYERS,
+        (tuple(f"open {s}" for s in labels), tuple(f"supply {s}" for s in labels)),
+        (U, V),
+    )
+
+
+def incentives(p: Mapping[str, float]) -> dict[str, float]:
+    """Gains from opening in the 2×2 game: the four numbers that decide its equilibria.
+
+    ``us_vs_restrict``: US payoff of Relax minus Restrict when China restricts, and so on.
+    """
+    g = simultaneous_game(p)
+    U, V = g.payoffs
+    return {
+        "us_vs_restrict": float(U[1, 0] - U[0, 0]),
+        "us_vs_supply": float(U[1, 1] - U[0, 1]),
+        "cn_vs_restrict": float(V[0, 1] - V[0, 0]),
+        "cn_vs_relax": float(V[1, 1] - V[1, 0]),
+    }
