@@ -1,0 +1,1 @@
+"""tradegame's command line (typer). Only this package prints."""
