@@ -1,0 +1,169 @@
+"""The normal-form path of `solve`, `explain` and `show`: build, solve, explain, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cli import render
+from cli.request import Output
+from games.errors import InputError
+from games.normal_form import NormalFormGame
+from games.scenarios import Scenario
+
+
+def build(scenario: Scenario, form: str, levels: int) -> NormalFormGame:
+    """The scenario's simultaneous 2×2 game or its graded game."""
+    from games import trade
+
+    title = f"US–China trade — {scenario.name}"
+    if form == "simultaneous":
+        return trade.simultaneous_game(scenario.parameters, title=title)
+    if form == "graded":
+        return trade.graded_game(scenario.parameters, levels, title=f"{title} (graded, {levels} levels)")
+    raise InputError(f"option --game: expected simultaneous or graded, got '{form}'")
+
+
+def short_reason(game: NormalFormGame, eq) -> str:
+    """One sentence on why the equilibrium holds (margins for pure, indifference for mixed)."""
+    import numpy as np
+
+    from games.best_responses import deviation_gains
+
+    if eq.is_pure:
+        profile = tuple(int(np.argmax(p)) for p in eq.profile)
+        parts = []
+        for i, (alt, gain) in enumerate(deviation_gains(game, profile)):
+            if alt == profile[i]:
+                continue
+            loss = -gain
+            what = "would lose" if loss > 0 else "would gain nothing"
+            amount = f" {render.num(loss)}" if loss > 0 else ""
+            parts.append(
+                f"{game.players[i]} {what}{amount} by switching to {game.strategies[i][alt]}"
+            )
+        return "No one gains by deviating: " + "; ".join(parts) + "."
+    parts = []
+    for i, p in enumerate(eq.profile):
+        mixed = [game.strategies[i][k] for k, v in enumerate(p) if v > 1e-12]
+        if len(mixed) > 1:
+            parts.append(f"{game.players[i]} is indifferent among {', '.join(mixed)}")
+    return (
+        "Each side mixes at exactly the rates that keep the other indifferent: "
+        + "; ".join(parts) + "."
+    )
+
+
+def _explanations(solution, params, form, levels, full: bool):
+    """(per-equilibrium short texts, full explanation object or None)."""
+    import importlib
+
+    try:
+        explain_mod = importlib.import_module("games.explain")
+    except ModuleNotFoundError as exc:
+        if exc.name != "games.explain":
+            raise
+        explain_mod = None
+    if explain_mod is None:
+        return [short_reason(solution.game, eq) for eq in solution.equilibria], None
+    expl = explain_mod.explain(solution, params=params, form=form, levels=levels)
+    return list(expl.equilibrium_summaries), expl
+
+
+def solve_and_render(
+    game: NormalFormGame,
+    scenario: Scenario | None,
+    fmt: str,
+    full: bool,
+    method: str = "auto",
+    exact: bool = False,
+    form: str | None = None,
+    levels: int = 5,
+) -> Output:
+    from games.solve import solve
+
+    if exact:
+        return _exact(game, scenario, fmt, full, form)
+    solution = solve(game, method)
+    params = dict(scenario.parameters) if scenario else None
+    summaries, expl = _explanations(solution, params, form, levels, full)
+    data: dict[str, Any] = {
+        "game": render.game_data(game),
+        "method": solution.method,
+        "complete": solution.complete,
+        "tolerance": solution.tolerance,
+        "note": solution.note,
+        "equilibria": [
+            render.equilibrium_data(game, eq, summaries[k]) for k, eq in enumerate(solution.equilibria)
+        ],
+        "payoff_matrices": [a.tolist() for a in game.payoffs],
+    }
+    if scenario is not None:
+        data["scenario"] = render.scenario_data(scenario)
+    if full and expl is not None:
+        data["explanation"] = expl.to_dict()
+    text = _text(game, scenario, solution, summaries, fmt)
+    if full and expl is not None:
+        from cli import explain_view
+
+        text += "\n\n" + explain_view.render(expl, fmt)
+    return Output(text, data)
+
+
+def _heading(title: str, fmt: str, level: int = 1) -> str:
+    return f"{'#' * level} {title}" if fmt == "markdown" else title
+
+
+def _text(game, scenario, solution, summaries, fmt: str) -> str:
+    out = [_heading(game.title, fmt)]
+    if scenario is not None:
+        out.append(f"{scenario.title}. {scenario.summary}")
+        if scenario.overrides:
+            out.append("What-if: " + ", ".join(f"{k} = {render.num(v)}" for k, v in scenario.overrides))
+    out.append("")
+    out.append(render.matrix_block(game, solution.equilibria, fmt))
+    out.append("")
+    n = len(solution.equilibria)
+    scope = "all extreme equilibria" if solution.complete else solution.note
+    out.append(
+        _heading(f"Equilibria: {n} ({scope}; method {solution.method}; "
+                 f"each verified: no deviation gains more than {solution.tolerance:.0e})", fmt, 2)
+    )
+    for k, eq in enumerate(solution.equilibria, 1):
+        kind = "pure" if eq.is_pure else "mixed"
+        pays = ", ".join(f"{p} {render.num(v)}" for p, v in zip(game.players, eq.payoffs))
+        head = render.outcome_label(game, eq) if eq.is_pure else render.describe_profile(game, eq)
+        bullet = "-" if fmt == "markdown" else f"{k}."
+        out.append(f"{bullet} {kind} {head} — payoffs: {pays}")
+        out.append(f"   {summaries[k - 1]}")
+    return "\n".join(out)
+
+
+def _exact(game, scenario, fmt, full, form) -> Output:
+    import importlib
+
+    try:
+        exact_mod = importlib.import_module("games.exact")
+    except ModuleNotFoundError:
+        raise InputError("option --exact: exact mode is not available in this build") from None
+    return exact_mod.render_exact(game, scenario, fmt, full, form)  # pragma: no cover - wired later
+
+
+def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Output:
+    """Story, parameters and payoff matrix (no solving beyond marking best responses)."""
+    from games.solve import solve
+
+    solution = solve(game, "pure") if game.n_players else None
+    out = [_heading(game.title, fmt)]
+    data: dict[str, Any] = {"game": render.game_data(game), "payoff_matrices": [a.tolist() for a in game.payoffs]}
+    if scenario is not None:
+        out += [scenario.title, "", scenario.story, ""]
+        if scenario.sources:
+            out.append("Sources: " + "; ".join(scenario.sources))
+            out.append("")
+        out.append(_heading("Parameters", fmt, 2))
+        out.append(render.parameters_block(scenario, fmt))
+        out.append("")
+        data["scenario"] = render.scenario_data(scenario) | {"story": scenario.story, "sources": list(scenario.sources)}
+    out.append(_heading("Payoff matrix", fmt, 2))
+    out.append(render.matrix_block(game, solution.equilibria, fmt))
+    return Output("\n".join(out), data)

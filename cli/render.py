@@ -1,0 +1,157 @@
+"""Render normal-form games, solutions and scenarios as text, Markdown or JSON-ready data."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from games.equilibrium import Equilibrium
+from games.normal_form import NormalFormGame
+from games.scenarios import Scenario
+
+#: Largest matrix printed cell by cell; bigger games list equilibria only.
+MAX_MATRIX = 12
+
+
+def num(v: float, digits: int = 4) -> str:
+    """A compact, stable rendering of a number: 0.4054, -6.5, 3."""
+    if abs(v) < 10 ** (-digits) / 2:
+        v = 0.0
+    text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def outcome_label(game: NormalFormGame, eq: Equilibrium) -> str:
+    """'(Relax, Supply)' for a pure equilibrium, 'mixed' otherwise."""
+    if eq.is_pure:
+        return "(" + ", ".join(game.strategies[i][int(np.argmax(p))] for i, p in enumerate(eq.profile)) + ")"
+    return "mixed"
+
+
+def describe_profile(game: NormalFormGame, eq: Equilibrium) -> str:
+    """'US: Restrict 0.4054, Relax 0.5946; China: ...' listing only the support."""
+    parts = []
+    for i, p in enumerate(eq.profile):
+        support = [f"{game.strategies[i][k]} {num(v)}" for k, v in enumerate(p) if v > 1e-12]
+        parts.append(f"{game.players[i]}: " + ", ".join(support))
+    return "; ".join(parts)
+
+
+def _pure_cells(game: NormalFormGame, equilibria: Sequence[Equilibrium]) -> set[tuple[int, ...]]:
+    return {
+        tuple(int(np.argmax(p)) for p in eq.profile) for eq in equilibria if eq.is_pure
+    }
+
+
+def _best_response_marks(game: NormalFormGame) -> list[np.ndarray]:
+    from games.best_responses import best_response_mask
+
+    return [best_response_mask(game, i) for i in range(game.n_players)]
+
+
+def matrix_rows(game: NormalFormGame, equilibria: Sequence[Equilibrium]) -> list[list[str]]:
+    """Header plus one row per row-strategy; cells 'u*, v' with * on best responses."""
+    A, B = game.bimatrix()
+    marks = _best_response_marks(game)
+    eq_cells = _pure_cells(game, equilibria)
+    header = [f"{game.players[0]} \\ {game.players[1]}"] + list(game.strategies[1])
+    rows = [header]
+    for i, rlabel in enumerate(game.strategies[0]):
+        row = [rlabel]
+        for j in range(len(game.strategies[1])):
+            a = num(A[i, j], 2) + ("*" if marks[0][i, j] else "")
+            b = num(B[i, j], 2) + ("*" if marks[1][i, j] else "")
+            cell = f"{a}, {b}"
+            row.append(f"[{cell}]" if (i, j) in eq_cells else cell)
+        rows.append(row)
+    return rows
+
+
+def text_table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
+    lines = []
+    for n, r in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(r, widths))).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def markdown_table(rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    out += ["| " + " | ".join(c.replace("*", "\\*") for c in r) + " |" for r in rows[1:]]
+    return "\n".join(out)
+
+
+def matrix_block(game: NormalFormGame, equilibria: Sequence[Equilibrium], fmt: str) -> str:
+    """The payoff matrix with best responses (*) and equilibrium cells ([ ]) marked."""
+    if game.n_players != 2:
+        return _pure_profile_list(game, equilibria, fmt)
+    if max(game.shape) > MAX_MATRIX:
+        return f"(a {game.shape[0]}×{game.shape[1]} matrix is too large to print; equilibria below)"
+    rows = matrix_rows(game, equilibria)
+    legend = (
+        f"Payoffs ({game.players[0]}, {game.players[1]}); * marks a best response, "
+        "[ ] a pure equilibrium."
+    )
+    if fmt == "markdown":
+        return legend + "\n\n" + markdown_table(rows)
+    return legend + "\n\n" + text_table(rows)
+
+
+def _pure_profile_list(game: NormalFormGame, equilibria, fmt: str) -> str:
+    from games.best_responses import all_profiles
+
+    eq_cells = _pure_cells(game, equilibria)
+    rows = [["profile"] + list(game.players)]
+    for prof in all_profiles(game):
+        label = ", ".join(game.strategies[i][s] for i, s in enumerate(prof))
+        if prof in eq_cells:
+            label = f"[{label}]"
+        rows.append([label] + [num(game.payoff(i, prof), 2) for i in range(game.n_players)])
+    if len(rows) > 65:
+        return f"({len(rows) - 1} pure profiles; too many to print)"
+    return markdown_table(rows) if fmt == "markdown" else text_table(rows)
+
+
+def game_data(game: NormalFormGame) -> dict[str, Any]:
+    return {
+        "title": game.title,
+        "players": list(game.players),
+        "strategies": [list(s) for s in game.strategies],
+    }
+
+
+def equilibrium_data(game: NormalFormGame, eq: Equilibrium, explanation: Any) -> dict[str, Any]:
+    return {
+        "profile": [list(p) for p in eq.profile],
+        "payoffs": list(eq.payoffs),
+        "pure": eq.is_pure,
+        "outcome": outcome_label(game, eq),
+        "max_regret": eq.max_regret,
+        "explanation": explanation,
+    }
+
+
+def scenario_data(s: Scenario) -> dict[str, Any]:
+    return {
+        "name": s.name,
+        "title": s.title,
+        "summary": s.summary,
+        "parameters": dict(s.parameters),
+        "overrides": {k: v for k, v in s.overrides},
+        "source_file": s.source_file,
+    }
+
+
+def parameters_block(s: Scenario, fmt: str) -> str:
+    """Table of every parameter: value (marked if changed), default, range, unit, meaning."""
+    from games.parameters import PARAMETERS
+
+    rows = [["parameter", "side", "value", "default", "range", "meaning"]]
+    for name, p in PARAMETERS.items():
+        value = s.parameters.get(name, p.default)
+        mark = "" if value == p.default else " (changed)"
+        rows.append([name, p.side, num(value) + mark, num(p.default), f"{num(p.low)}–{num(p.high)}", p.meaning])
+    return markdown_table(rows) if fmt == "markdown" else text_table(rows)
