@@ -417,22 +417,32 @@ def _register_extras() -> None:
 _register_extras()
 
 
-def main() -> None:
-    """Console-script entry point: usage errors become one line on stderr and exit code 2."""
-    import click
-
+def _click_exceptions():
+    """The click exception module typer uses (typer vendors click in recent versions)."""
     try:
-        app(standalone_mode=False)
-    except click.exceptions.UsageError as exc:
-        hint = f" (see 'tradegame {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else ""
-        typer.echo(f"tradegame: error: {exc.format_message()}{hint}", err=True)
+        from typer._click import exceptions
+    except ImportError:  # older typer uses click itself
+        from click import exceptions
+    return exceptions
+
+
+def main() -> None:
+    """Console-script entry point: every error is one line on stderr with the documented code."""
+    cexc = _click_exceptions()
+    try:
+        code = app(standalone_mode=False)
+    except cexc.UsageError as exc:
+        if not exc.format_message():  # bare `tradegame`: help was printed
+            sys.exit(2)
+        name = exc.ctx.command_path if exc.ctx is not None else "tradegame"
+        typer.echo(f"tradegame: error: {exc.format_message()} (see '{name} --help')", err=True)
         sys.exit(2)
-    except click.exceptions.Exit as exc:
+    except cexc.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except cexc.Abort:
         typer.echo("tradegame: aborted", err=True)
         sys.exit(1)
-    except click.exceptions.ClickException as exc:
+    except cexc.ClickException as exc:
         typer.echo(f"tradegame: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
@@ -443,3 +453,4 @@ def main() -> None:
             raise
         typer.echo(f"tradegame: internal error: {type(exc).__name__}: {exc} (please report it)", err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

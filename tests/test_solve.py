@@ -1,0 +1,118 @@
+"""Equilibria of classic games against their textbook answers, for every complete method."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from games.equilibrium import verify
+from games.errors import InputError
+from games.normal_form import from_bimatrix, NormalFormGame
+from games.solve import solve
+from tests.conftest import CLASSICS, as_set, profile_set
+
+COMPLETE = ["auto", "vertex-enumeration"]
+
+
+@pytest.mark.parametrize("name,A,B,expected", CLASSICS, ids=[c[0] for c in CLASSICS])
+@pytest.mark.parametrize("method", COMPLETE)
+def test_classic_games_have_their_textbook_equilibria(name, A, B, expected, method):
+    solution = solve(from_bimatrix(A, B, title=name), method)
+    assert profile_set(solution.equilibria) == as_set(expected)
+    assert solution.complete
+
+
+@pytest.mark.parametrize("name,A,B,expected", [c for c in CLASSICS if len(c[1]) == 2 and len(c[1][0]) == 2])
+def test_closed_form_matches_textbook(name, A, B, expected):
+    assert profile_set(solve(from_bimatrix(A, B), "closed-form").equilibria) == as_set(expected)
+
+
+@pytest.mark.parametrize("name,A,B,expected", [c for c in CLASSICS if not c[0].startswith(("degenerate", "all-ties"))])
+def test_nashpy_support_enumeration_on_nondegenerate_classics(name, A, B, expected):
+    solution = solve(from_bimatrix(A, B), "support-enumeration")
+    assert profile_set(solution.equilibria) == as_set(expected)
+    assert not solution.complete  # nashpy's list is only complete for non-degenerate games
+
+
+def test_payoffs_of_mixed_equilibrium_battle_of_sexes():
+    solution = solve(from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]]))
+    mixed = [e for e in solution.equilibria if not e.is_pure][0]
+    assert mixed.payoffs == pytest.approx((2 / 3, 2 / 3))
+
+
+def test_lemke_howson_returns_only_equilibria():
+    A = [[3, 3], [2, 5], [0, 6]]
+    B = [[3, 3], [2, 6], [3, 1]]
+    sol = solve(from_bimatrix(A, B), "lemke-howson")
+    assert sol.equilibria and not sol.complete
+    assert profile_set(sol.equilibria) <= as_set(CLASSICS[-2][3])
+
+
+def test_three_player_pure_equilibria():
+    # a 2x2x2 coordination game: everyone gets 1 if all choose the same action
+    shape = (2, 2, 2)
+    u = np.zeros(shape)
+    u[0, 0, 0] = u[1, 1, 1] = 1
+    game = NormalFormGame("coordination", ("A", "B", "C"), (("x", "y"),) * 3, (u, u, u))
+    sol = solve(game)
+    assert profile_set(sol.equilibria) == {((1, 0),) * 3, ((0, 1),) * 3}
+    assert not sol.complete
+
+
+def test_method_errors_name_the_option():
+    with pytest.raises(InputError, match="--method"):
+        solve(from_bimatrix([[1, 2, 3]], [[1, 2, 3]]), "closed-form")
+    with pytest.raises(InputError, match="--method"):
+        solve(from_bimatrix([[1]], [[1]]), "simplex")
+    big = np.zeros((15, 15))
+    with pytest.raises(InputError, match="lemke-howson"):
+        solve(from_bimatrix(big, big), "vertex-enumeration")
+
+
+small_ints = st.integers(min_value=-3, max_value=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(2, 4).flatmap(
+        lambda m: st.integers(2, 4).flatmap(
+            lambda n: st.tuples(
+                st.lists(st.lists(small_ints, min_size=n, max_size=n), min_size=m, max_size=m),
+                st.lists(st.lists(small_ints, min_size=n, max_size=n), min_size=m, max_size=m),
+            )
+        )
+    )
+)
+def test_every_reported_profile_is_an_equilibrium(pair):
+    """Property: on random (often degenerate) games, each result passes an independent check."""
+    A, B = np.array(pair[0], float), np.array(pair[1], float)
+    solution = solve(from_bimatrix(A, B))
+    assert solution.equilibria
+    for eq in solution.equilibria:
+        x, y = map(np.array, eq.profile)
+        # independent check written out for the bimatrix case
+        assert np.max(A @ y) - x @ A @ y <= 1e-7
+        assert np.max(x @ B) - x @ B @ y <= 1e-7
+        assert abs(x.sum() - 1) < 1e-9 and abs(y.sum() - 1) < 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-400, 400), min_size=8, max_size=8))
+def test_2x2_closed_form_agrees_with_vertex_enumeration(values):
+    # payoffs on a 0.25 grid: ties are exact, differences far above the tolerance
+    values = [v / 4 for v in values]
+    A = np.array(values[:4]).reshape(2, 2)
+    B = np.array(values[4:]).reshape(2, 2)
+    g = from_bimatrix(A, B)
+    assert profile_set(solve(g, "closed-form").equilibria, 5) == profile_set(
+        solve(g, "vertex-enumeration").equilibria, 5
+    )
+
+
+def test_verify_rejects_a_non_equilibrium():
+    g = from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    assert verify(g, [[1, 0], [1, 0]]) is None  # mutual cooperation in the PD
+    assert verify(g, [[0.5, 0.6], [1, 0]]) is None  # not a probability vector
+    assert verify(g, [[0, 1], [0, 1]]) is not None
