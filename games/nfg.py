@@ -129,7 +129,10 @@ def parse_nfg(text: str, source: str = "<nfg>") -> tuple[NormalFormGame, list[np
         # Gambit lists profiles with player 1 changing fastest: Fortran order
         exact.append(np.array(flat, dtype=object).reshape(shape, order="F"))
     floats = [a.astype(float) for a in exact]
-    game = NormalFormGame(title, tuple(players), tuple(tuple(s) for s in strategies), tuple(floats))
+    try:
+        game = NormalFormGame(title, tuple(players), tuple(tuple(s) for s in strategies), tuple(floats))
+    except InputError as exc:
+        raise InputError(f"{source}: {str(exc).removeprefix('game: ')}") from None
     return game, exact
 
 
