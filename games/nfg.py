@@ -24,6 +24,8 @@ from games.normal_form import MAX_PROFILES, NormalFormGame
 _TOKEN = re.compile(r'\s*(?:(")((?:[^"\\]|\\.)*)"|([{}])|(,)|([^\s{},"]+))', re.S)
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?$")
 MAX_FILE_BYTES = 50_000_000
+#: Largest magnitude accepted for a number (beyond it floats overflow or lose meaning).
+MAX_ABS_PAYOFF = Fraction(10) ** 100
 
 
 class _Tokens:
@@ -58,12 +60,18 @@ class _Tokens:
 
     def number(self, what: str) -> Fraction:
         word = self.take("word", what)
-        if not _NUMBER.match(word):
-            raise InputError(f"{self.source}: expected {what}, got {word!r}")
+        match = _NUMBER.match(word) if len(word) <= 400 else None
+        if not match:
+            raise InputError(f"{self.source}: expected {what}, got {word[:40]!r}")
+        if match.group(3) and abs(int(match.group(3)[1:])) > 400:
+            raise InputError(f"{self.source}: {what} {word[:40]} is out of range")
         try:
-            return Fraction(word)
+            value = Fraction(word)
         except (ValueError, ZeroDivisionError):
             raise InputError(f"{self.source}: expected {what}, got {word!r}") from None
+        if abs(value) > MAX_ABS_PAYOFF:
+            raise InputError(f"{self.source}: {what} {word} is too large (NaN or infinite as a float)")
+        return value
 
 
 def _strings(tokens: _Tokens, what: str) -> list[str]:

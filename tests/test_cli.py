@@ -1,0 +1,154 @@
+"""The command line through typer's test runner and, for usage errors, the real entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+
+runner = CliRunner()
+DATA = Path(__file__).parent / "data"
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_solve_default_scenario_prints_the_baseline_equilibria():
+    r = run("solve")
+    assert r.exit_code == 0, r.output
+    assert "baseline" in r.stdout
+    assert "(Relax, Supply)" in r.stdout and "(Restrict, Restrict)" in r.stdout
+    assert "[0*, 6*]" in r.stdout  # the deal cell is marked as an equilibrium
+
+
+def test_solve_json_contract():
+    r = run("solve", "stockholm-2025", "--format", "json")
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert data["game"]["players"] == ["US", "China"]
+    assert data["game"]["strategies"] == [["Restrict", "Relax"], ["Restrict", "Supply"]]
+    deal = [e for e in data["equilibria"] if e["profile"] == [[0.0, 1.0], [0.0, 1.0]]]
+    assert len(deal) == 1 and len(deal[0]["payoffs"]) == 2 and deal[0]["explanation"]
+    assert data["scenario"]["name"] == "stockholm-2025"
+
+
+def test_what_if_changes_the_outcome():
+    base = json.loads(run("solve", "escalation-2025", "-f", "json").stdout)
+    assert [e["outcome"] for e in base["equilibria"]] == ["(Restrict, Restrict)"]
+    r = run("solve", "escalation-2025", "--set", "re_linkage=0.9", "--set", "hawk_cost=0.5",
+            "--set", "chip_linkage=0.9", "--set", "deal_value_cn=2", "-f", "json")
+    outcomes = [e["outcome"] for e in json.loads(r.stdout)["equilibria"]]
+    assert "(Relax, Supply)" in outcomes
+    assert json.loads(r.stdout)["scenario"]["overrides"]["hawk_cost"] == 0.5
+
+
+def test_graded_game_and_levels():
+    r = run("solve", "baseline", "--game", "graded", "--levels", "3", "-f", "json")
+    data = json.loads(r.stdout)
+    assert r.exit_code == 0 and len(data["game"]["strategies"][0]) == 3
+
+
+def test_markdown_output():
+    r = run("solve", "escalation-2025", "--format", "markdown")
+    assert r.exit_code == 0 and r.stdout.startswith("# ") and "| US \\ China |" in r.stdout
+
+
+def test_nfg_target(tmp_path):
+    r = run("solve", str(DATA / "pd_outcome.nfg"), "-f", "json")
+    data = json.loads(r.stdout)
+    assert [e["profile"] for e in data["equilibria"]] == [[[0.0, 1.0], [0.0, 1.0]]]
+
+
+def test_scenarios_show_parameters_forms():
+    r = run("scenarios")
+    assert r.exit_code == 0 and len(r.stdout.strip().splitlines()) >= 4
+    assert "stockholm-2025" in r.stdout
+    r = run("show", "stockholm-2025")
+    assert r.exit_code == 0 and "re_dependence" in r.stdout and "Stockholm" in r.stdout
+    r = run("parameters", "-f", "json")
+    assert {p["name"] for p in json.loads(r.stdout)["parameters"]} >= {"re_dependence", "leverage"}
+    assert "simultaneous" in run("forms").stdout
+
+
+def test_export_round_trips_through_solve(tmp_path):
+    out = tmp_path / "s.nfg"
+    assert run("export", "stockholm-2025", "--to", "nfg", "-o", str(out)).exit_code == 0
+    again = run("export", "stockholm-2025", "--to", "nfg", "-o", str(out))
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert run("export", "stockholm-2025", "-o", str(out), "--force").exit_code == 0
+    a = json.loads(run("solve", str(out), "-f", "json").stdout)
+    b = json.loads(run("solve", "stockholm-2025", "-f", "json").stdout)
+    assert [e["profile"] for e in a["equilibria"]] == [e["profile"] for e in b["equilibria"]]
+
+
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (["solve", "nope"], "no such built-in scenario"),
+        (["solve", "missing.toml"], "cannot read"),
+        (["solve", "missing.nfg"], "cannot read"),
+        (["solve", "--set", "foo=1"], "unknown parameter 'foo'"),
+        (["solve", "--set", "re_dependence"], "expected name=value"),
+        (["solve", "--set", "re_dependence=-1"], "between 0 and 20"),
+        (["solve", "--set", "re_dependence=nan"], "finite"),
+        (["solve", "--game", "poker"], "option --game"),
+        (["solve", "--format", "xml"], "option --format"),
+        (["solve", "--levels", "500", "--game", "graded"], "option --levels"),
+        (["solve", "--method", "magic"], "option --method"),
+        (["solve", "--game", "graded", "--levels", "20", "--method", "vertex-enumeration"], "too large"),
+        (["export", "--to", "efg"], "option --to"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args, fragment):
+    r = run(*args)
+    assert r.exit_code == 2, r.output
+    assert fragment in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert r.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "content,fragment",
+    [
+        ('NFG 1 R "t" { "a" "b" } { 2 2 }\n1 2 3', "expected a payoff"),
+        ("not a game", "expected 'NFG'"),
+        ('NFG 1 R "t" { "a" "b" } { 1 1 }\n1 1e999', "NaN or infinite"),
+    ],
+)
+def test_bad_nfg_files(tmp_path, content, fragment):
+    path = tmp_path / "bad.nfg"
+    path.write_text(content)
+    r = run("solve", str(path))
+    assert r.exit_code == 2 and fragment in r.stderr and str(path) in r.stderr
+
+
+def test_bad_toml_names_the_key(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text("[parameters]\nleverage = 50\n")
+    r = run("solve", str(path))
+    assert r.exit_code == 2 and "leverage" in r.stderr and str(path) in r.stderr
+
+
+def test_usage_errors_through_the_real_entry_point():
+    """Click's own usage errors also come out as one line with exit code 2."""
+    proc = subprocess.run(
+        [sys.executable, "-c", "from cli.app import main; main()", "solve", "--bogus"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().startswith("tradegame: error:") and len(proc.stderr.strip().splitlines()) == 1
+    assert "--bogus" in proc.stderr and proc.stdout == ""
+
+
+def test_help_is_quick_to_import():
+    """`tradegame --help` must not import nashpy or SciPy (checked by module, not by time)."""
+    code = "import sys; from cli.app import main; sys.argv=['tradegame','--help']\ntry: main()\nexcept SystemExit: pass\nprint('scipy' in sys.modules, 'nashpy' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip().splitlines()[-1] == "False False"
