@@ -70,7 +70,7 @@ class _Tokens:
         except (ValueError, ZeroDivisionError):
             raise InputError(f"{self.source}: expected {what}, got {word!r}") from None
         if abs(value) > MAX_ABS_PAYOFF:
-            raise InputError(f"{self.source}: {what} {word} is too large (NaN or infinite as a float)")
+            raise InputError(f"{self.source}: {what} {word} is out of range (too large for a float)")
         return value
 
 

@@ -119,7 +119,7 @@ def test_bad_input_exits_2_with_one_line(args, fragment):
     [
         ('NFG 1 R "t" { "a" "b" } { 2 2 }\n1 2 3', "expected a payoff"),
         ("not a game", "expected 'NFG'"),
-        ('NFG 1 R "t" { "a" "b" } { 1 1 }\n1 1e999', "NaN or infinite"),
+        ('NFG 1 R "t" { "a" "b" } { 1 1 }\n1 1e999', "out of range"),
     ],
 )
 def test_bad_nfg_files(tmp_path, content, fragment):
