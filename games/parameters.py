@@ -18,7 +18,7 @@ class Parameter:
     """One named, documented model parameter."""
 
     name: str
-    side: str  # "US", "CN" or "both"
+    side: str  # "US", "CN", "both" or "ally"
     default: float
     low: float
     high: float
@@ -140,6 +140,53 @@ _PARAMS = [
         "Share of China's rare-earth licences granted only if the US keeps chips open.",
         "The April 2025 licensing regime (quotas, end-user traceability) lets China grant or "
         "slow licences case by case, so supply can be tied to US conduct.",
+    ),
+    # --- Incomplete information and the third player (issue 4) ----------------------
+    # Used only by the Bayesian game (games/bayesian.py) and the game with an ally
+    # (games/ally.py); the two-player games never read them, so their defaults change nothing.
+    Parameter(
+        "prior_pragmatist", "CN", 0.5, 0, 1, "probability (0–1)",
+        "Prior probability that China is the pragmatist type (values chip access net of the "
+        "scenario's self_reliance) rather than the self-reliant type.",
+        "Outsiders disagree on whether Beijing would trade rare earths for chips or treats "
+        "'core technology cannot be bought' as binding; 0.5 states maximal doubt. Set it to "
+        "model an analyst's belief (--set prior_pragmatist=0.6).",
+    ),
+    Parameter(
+        "self_reliance_hardliner", "CN", 5.0, 0, 20, _IP,
+        "Self-reliance drive of the self-reliant type of China (the pragmatist's is self_reliance).",
+        "'Core technology cannot be bought': for this type chip access is worth chip_value − "
+        "self_reliance_hardliner; the default equals chip_value's default, so access to US "
+        "chips is worth about nothing to it.",
+    ),
+    Parameter(
+        "ally_tool_sales", "ally", 3.0, 0, 20, _IP,
+        "Value to the tool-making ally (the Netherlands or Japan) of selling chip-making tools "
+        "to China.",
+        "China was the largest market of ASML and Tokyo Electron in 2023–2024, roughly 40–50% "
+        "of their system sales in some quarters (company filings); a large stake for each "
+        "country's flagship firm.",
+    ),
+    Parameter(
+        "ally_alignment_value", "ally", 3.5, 0, 20, _IP,
+        "Value to the ally of aligning with US tool controls: security ties and avoided US "
+        "pressure (extraterritorial rules, tariffs).",
+        "The Netherlands and Japan aligned with US controls on advanced chip-making tools in "
+        "2023 despite the lost sales; set just above ally_tool_sales so alignment holds when "
+        "China does not retaliate.",
+    ),
+    Parameter(
+        "ally_retaliation", "ally", 1.0, 0, 20, _IP,
+        "Cost to an aligned ally of Chinese retaliation when China withholds rare earths.",
+        "China's 2010 rare-earth halt to Japan and its 2023–2025 gallium, germanium and "
+        "rare-earth licensing show the lever can be aimed at allies; a judgement.",
+    ),
+    Parameter(
+        "tool_leak", "both", 0.5, 0, 1, "share (0–1)",
+        "Share of the chip access the US denies that China regains when the ally sells it "
+        "chip-making tools.",
+        "Controls on chips alone leak if China can buy the tools to make them: the reason the "
+        "US sought Dutch and Japanese alignment in 2023. A judgement; 0 makes the ally irrelevant.",
     ),
 ]
 
