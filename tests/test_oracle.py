@@ -121,6 +121,19 @@ def _check_float(A, B, theirs) -> None:
     _assert_same_float_set(_float_profiles(A, B), theirs)
 
 
+def _check_exact(A, B, theirs) -> None:
+    """Exact mode lists exactly Gambit's fractions, each once, each exactly verified."""
+    from games.exact import solve_exact, verify_exact
+
+    ours = [eq.profile for eq in solve_exact(A, B)]
+    assert len(ours) == len(set(ours)), "exact mode lists an equilibrium twice"
+    assert set(ours) == set(theirs), (
+        f"exact mode differs from Gambit: missing {set(theirs) - set(ours)}, extra {set(ours) - set(theirs)}"
+    )
+    for x, y in theirs:  # and Gambit's answers pass tradegame's exact check
+        assert verify_exact(A, B, x, y) is not None
+
+
 # --- float mode: games.solve.solve(game) with the default method -------------------------
 
 
@@ -128,6 +141,27 @@ def _check_float(A, B, theirs) -> None:
 def test_float_solver_matches_gambit_on_random_games(kind, m, n, seed):
     A, B = _random_game(kind, m, n, seed)
     _check_float(A, B, _gambit_equilibria(_gambit_game(A, B)))
+
+
+# --- exact mode: games.exact.solve_exact ------------------------------------------------
+
+
+@pytest.mark.parametrize("kind,m,n,seed", CASES, ids=[f"{k}-{m}x{n}-{s}" for k, m, n, s in CASES])
+def test_exact_solver_matches_gambit_on_random_games(kind, m, n, seed):
+    A, B = _random_game(kind, m, n, seed)
+    _check_exact(A, B, _gambit_equilibria(_gambit_game(A, B)))
+
+
+TWO_BY_TWO = [c for c in CASES if c[1:3] == (2, 2)]
+
+
+@pytest.mark.parametrize("kind,m,n,seed", TWO_BY_TWO, ids=[f"{k}-{s}" for k, m, n, s in TWO_BY_TWO])
+def test_closed_form_matches_gambit_exactly_on_2x2(kind, m, n, seed):
+    from games.closed_form import equilibria_2x2
+
+    A, B = _random_game(kind, m, n, seed)
+    ours = [tuple(map(tuple, eq)) for eq in equilibria_2x2(A, B)]
+    assert sorted(ours) == sorted(_gambit_equilibria(_gambit_game(A, B)))
 
 
 # --- hand-made classics and Gambit's catalogue -------------------------------------------
@@ -155,9 +189,11 @@ def _as_fractions(M):
 
 
 @pytest.mark.parametrize("name", sorted(CLASSIC_GAMES))
-def test_float_solver_matches_gambit_on_classics(name):
+def test_both_modes_match_gambit_on_classics(name):
     A, B = (_as_fractions(M) for M in CLASSIC_GAMES[name])
-    _check_float(A, B, _gambit_equilibria(_gambit_game(A, B)))
+    theirs = _gambit_equilibria(_gambit_game(A, B))
+    _check_float(A, B, theirs)
+    _check_exact(A, B, theirs)
 
 
 def _catalogue_files() -> list[str]:
@@ -181,9 +217,10 @@ def _catalogue_game(path: str):
 
 
 @pytest.mark.parametrize("path", _catalogue_files(), ids=os.path.basename)
-def test_float_solver_matches_gambit_on_its_catalogue(path):
+def test_both_modes_match_gambit_on_its_catalogue(path):
     A, B, theirs = _catalogue_game(path)
     _check_float(A, B, theirs)
+    _check_exact(A, B, theirs)
 
 
 def test_nfg_reader_agrees_with_gambit_on_its_catalogue():
