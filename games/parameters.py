@@ -153,11 +153,13 @@ _PARAMS = [
         "model an analyst's belief (--set prior_pragmatist=0.6).",
     ),
     Parameter(
-        "self_reliance_hardliner", "CN", 5.0, 0, 20, _IP,
+        "self_reliance_hardliner", "CN", 7.0, 0, 20, _IP,
         "Self-reliance drive of the self-reliant type of China (the pragmatist's is self_reliance).",
         "'Core technology cannot be bought': for this type chip access is worth chip_value − "
-        "self_reliance_hardliner; the default equals chip_value's default, so access to US "
-        "chips is worth about nothing to it.",
+        "self_reliance_hardliner, below zero at the defaults: imported chips slow domestic "
+        "champions, which is why Beijing reportedly discouraged purchases of Nvidia's H20 in "
+        "2025. At 5 (= chip_value) access would be worth exactly nothing and the type would "
+        "be indifferent in some scenarios, so the default sits clearly above.",
     ),
     Parameter(
         "ally_tool_sales", "ally", 3.0, 0, 20, _IP,
