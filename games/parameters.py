@@ -190,6 +190,32 @@ _PARAMS = [
         "Controls on chips alone leak if China can buy the tools to make them: the reason the "
         "US sought Dutch and Japanese alignment in 2023. A judgement; 0 makes the ally irrelevant.",
     ),
+    # --- Patience: the repeated game and bargaining (issue 5) -----------------------
+    # Used only by the repeated game (games/repeated.py) and bargaining
+    # (games/bargaining.py); the one-shot games never read them.
+    Parameter(
+        "discount", "both", 0.9, 0, 0.999, "factor per round (0–0.999)",
+        "Common discount factor δ of the repeated game: how much a round of the future is "
+        "worth today (or the probability that the relationship continues another round).",
+        "Trade talks recur every few months and both governments expect to deal with each "
+        "other for years, so the future weighs heavily; 0.9 is a judgement, not a measurement. "
+        "Below 1 so that discounted sums stay finite.",
+    ),
+    Parameter(
+        "discount_us", "US", 0.9, 0, 0.999, "factor per round (0–0.999)",
+        "US discount factor in bargaining over the deal's terms: the value to the US of "
+        "agreeing one offer round later instead of now.",
+        "Electoral cycles, midterms and industry pressure (Nvidia's lost China sales, "
+        "manufacturers short of magnets) make Washington want a deal soon; a judgement.",
+    ),
+    Parameter(
+        "discount_cn", "CN", 0.95, 0, 0.999, "factor per round (0–0.999)",
+        "China's discount factor in bargaining over the deal's terms: the value to China of "
+        "agreeing one offer round later instead of now.",
+        "A common reading is that Beijing bargains on a longer horizon (no electoral clock, "
+        "five-year plans); set above discount_us as a judgement, not a measured figure. "
+        "Equal values give a symmetric split.",
+    ),
 ]
 
 PARAMETERS: MappingProxyType[str, Parameter] = MappingProxyType({p.name: p for p in _PARAMS})
