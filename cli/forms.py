@@ -7,6 +7,9 @@ NORMAL_FORMS = ("simultaneous", "graded")
 
 #: other forms: name -> module defining ``run(request: cli.request.Request) -> cli.request.Output``
 FORM_MODULES: dict[str, str] = {
+    "us-first": "cli.trees",
+    "china-first": "cli.trees",
+    "snapback": "cli.trees",
 }
 
 

@@ -1,0 +1,475 @@
+"""Game trees on the command line: --game us-first|china-first|snapback, and .efg files.
+
+Text output draws the tree in the terminal (``*`` marks each mover's equilibrium action,
+``◀`` the outcome reached); ``--format dot`` writes Graphviz DOT; JSON keeps the common
+contract (strategies are the reduced normal-form strategies) and adds ``path``,
+``behaviour``, ``tree`` and the normal form's ``nash_equilibria``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cli.request import Output, Request
+
+#: Largest tree drawn node by node in the terminal.
+MAX_DRAWN_NODES = 400
+#: Most equilibria whose tree is drawn (the others are listed).
+MAX_DRAWN_EQUILIBRIA = 3
+
+
+# ------------------------------------------------------------------ entry points
+def run(request: Request) -> Output:
+    """Solve and explain one of the trade trees for the request's scenario."""
+    from games.errors import InputError
+    from games.trade_trees import FOCUS, FORMS, drivers
+
+    if request.game not in FORMS:
+        raise InputError(f"option --game: expected one of {', '.join(FORMS)}, got '{request.game}'")
+    _check_options(request)
+    scenario = request.scenario
+    builder = FORMS[request.game]
+    names = {"us-first": "US moves first", "china-first": "China moves first", "snapback": "US first, with snapback"}
+    tree = builder(scenario.parameters, title=f"US–China trade — {scenario.name} ({names[request.game]})")
+    from games.tree_explain import first_mover_value
+
+    context = {
+        "drivers": drivers(scenario.parameters),
+        "focus": FOCUS[request.game],
+        "first_mover": first_mover_value(scenario.parameters, request.game),
+    }
+    intro = [f"{scenario.title}. {scenario.summary}"]
+    if scenario.overrides:
+        intro.append("What-if: " + ", ".join(f"{k} = {_num(v)}" for k, v in scenario.overrides))
+    output = solve_tree(tree, request.fmt, request.full, request.method, context, intro)
+    from cli import render
+
+    output.data["scenario"] = render.scenario_data(scenario)
+    output.data["form"] = request.game
+    return output
+
+
+def solve_efg_file(path: str, fmt: str, full: bool, method: str = "auto") -> Output:
+    """Read a Gambit .efg file, solve it and render it (called by `tradegame solve GAME.efg`)."""
+    from games.efg import read_efg
+
+    tree = read_efg(path)
+    return solve_tree(tree, fmt, full, method, {}, [f"Read from {path}."])
+
+
+def _check_options(request: Request) -> None:
+    from games.errors import InputError
+
+    for name, value in request.options.items():
+        if value is not None:
+            raise InputError(f"option --{name}: not used by --game {request.game}")
+    if request.exact:
+        raise InputError(f"option --exact: not available for --game {request.game}")
+
+
+# ------------------------------------------------------------------ solving
+def solve_tree(tree, fmt: str, full: bool, method: str, context: dict, intro: list[str]) -> Output:
+    """Solve a tree (backward induction if perfect information, else the reduced normal form)."""
+    from games.tree import is_perfect_information
+
+    if is_perfect_information(tree):
+        return _perfect_information(tree, fmt, full, method, context, intro)
+    return _imperfect_information(tree, fmt, full, method, intro)
+
+
+def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
+    from games.backward_induction import behaviour_one_shot_gains, equilibrium_path, subgame_perfect_equilibria
+    from games.equilibrium import TOLERANCE, verify
+    from games.errors import SolverError
+    from games.reduced_normal_form import nash_equilibria, pure_profile
+    from games.tree import max_abs_payoff, pure_behaviour
+    from games.tree_explain import explain_spe
+
+    spes = subgame_perfect_equilibria(tree)
+    rnf, solution, behaviours = nash_equilibria(tree, method)
+    game = rnf.game
+    tol = TOLERANCE * max(1.0, max_abs_payoff(tree))
+    nash = [(_profile_label(game, eq), b) for eq, b in zip(solution.equilibria, behaviours)]
+    strategies = [[dict(pl) for pl in plans] for plans in rnf.plans]
+    records = []
+    for spe in spes:
+        profile = pure_profile(rnf, spe.plan)
+        verified = verify(game, [_one_hot(n, k) for n, k in zip(game.shape, profile)])
+        if verified is None:
+            raise SolverError(f"game '{tree.title}': a subgame-perfect equilibrium failed the normal-form check")
+        expl = explain_spe(
+            tree, spe, strategies, nash,
+            drivers=context.get("drivers"), first_mover=context.get("first_mover", ()), focus=context.get("focus"),
+        )
+        behaviour = pure_behaviour(tree, spe.plan)
+        records.append((spe, profile, verified, expl, behaviour, equilibrium_path(tree, spe.plan)))
+    nash_data = []
+    for eq, b in zip(solution.equilibria, behaviours):
+        gains = behaviour_one_shot_gains(tree, b)
+        nash_data.append({
+            "profile": [list(p) for p in eq.profile],
+            "payoffs": list(eq.payoffs),
+            "label": _profile_label(game, eq),
+            "subgame_perfect": all(g <= tol for g in gains.values()),
+            "behaviour": _behaviour_data(tree, b),
+        })
+    data: dict[str, Any] = {
+        "game": _game_data(game),
+        "method": "backward induction",
+        "perfect_information": True,
+        "complete": True,
+        "tolerance": tol,
+        "equilibria": [
+            {
+                "profile": [list(p) for p in verified.profile],
+                "payoffs": list(spe.payoffs),
+                "outcome": _profile_label(game, verified),
+                "subgame_perfect": True,
+                "explanation": expl.to_dict() if full else expl.summary(),
+                "path": _path_data(tree, spe.plan, path),
+                "behaviour": _behaviour_data(tree, behaviour),
+            }
+            for spe, profile, verified, expl, behaviour, path in records
+        ],
+        "nash_equilibria": nash_data,
+        "nash_method": solution.method,
+        "nash_complete": solution.complete,
+        "tree": _tree_data(tree),
+    }
+    if records:
+        data["path"] = data["equilibria"][0]["path"]
+        data["behaviour"] = data["equilibria"][0]["behaviour"]
+    if fmt == "dot":
+        return Output(to_dot(tree, records[0][4] if records else {}), data)
+    text = _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol)
+    return Output(text, data)
+
+
+def _imperfect_information(tree, fmt, full, method, intro) -> Output:
+    from games.reduced_normal_form import nash_equilibria
+    from games.tree import reach_probabilities
+
+    rnf, solution, behaviours = nash_equilibria(tree, method)
+    game = rnf.game
+    records = []
+    for eq, b in zip(solution.equilibria, behaviours):
+        reach = reach_probabilities(tree, {k: v for k, v in b.items() if v is not None})
+        records.append((eq, b, reach))
+    note = (
+        "Imperfect information: these are the Nash equilibria of the reduced normal form "
+        f"(method {solution.method}"
+        + ("; all extreme equilibria" if solution.complete else f"; {solution.note}")
+        + "), mapped to behaviour strategies; they are not refined further (subgame perfection is not checked)."
+    )
+    data: dict[str, Any] = {
+        "game": _game_data(game),
+        "method": solution.method,
+        "perfect_information": False,
+        "complete": solution.complete,
+        "tolerance": solution.tolerance,
+        "note": note,
+        "equilibria": [
+            {
+                "profile": [list(p) for p in eq.profile],
+                "payoffs": list(eq.payoffs),
+                "outcome": _profile_label(game, eq),
+                "max_regret": eq.max_regret,
+                "explanation": _ii_explanation(tree, game, eq, b, reach),
+                "path": _reached_data(tree, reach),
+                "behaviour": _behaviour_data(tree, b),
+            }
+            for eq, b, reach in records
+        ],
+        "tree": _tree_data(tree),
+    }
+    if records:
+        data["path"] = data["equilibria"][0]["path"]
+        data["behaviour"] = data["equilibria"][0]["behaviour"]
+    if fmt == "dot":
+        return Output(to_dot(tree, records[0][1] if records else {}), data)
+    out = [_heading(tree.title, fmt)] + intro + [""]
+    for k, (eq, b, reach) in enumerate(records, 1):
+        if k <= MAX_DRAWN_EQUILIBRIA:
+            out += [f"Equilibrium {k} drawn (action probabilities in brackets; ◀ marks outcomes reached):", ""]
+            out.append(_block(draw(tree, b, reach), fmt))
+            out.append("")
+    out.append(_heading(f"Nash equilibria: {len(records)}", fmt, 2))
+    out.append(note)
+    for k, (eq, b, reach) in enumerate(records, 1):
+        pays = ", ".join(f"{p} {_num(v)}" for p, v in zip(tree.players, eq.payoffs))
+        out.append(f"{_bullet(fmt, k)} {_profile_label(game, eq)} — payoffs: {pays}")
+        out.append("   " + _ii_explanation(tree, game, eq, b, reach))
+    return Output("\n".join(out), data)
+
+
+def _ii_explanation(tree, game, eq, behaviour, reach) -> str:
+    from games.tree import information_sets
+    from games.reduced_normal_form import describe_infoset
+
+    parts = []
+    for h in information_sets(tree):
+        probs = behaviour.get(h.ident)
+        where = describe_infoset(tree, h) or "at the start"
+        if probs is None:
+            parts.append(f"{tree.players[h.player]} never reaches its move {_after(where)} (any choice there is equivalent)")
+            continue
+        reached = sum(reach.get(p, 0) for p in h.paths) > 1e-12
+        chosen = ", ".join(f"{a} {_num(q)}" if 1e-12 < q < 1 - 1e-12 else a for a, q in zip(h.actions, probs) if q > 1e-12)
+        parts.append(f"{tree.players[h.player]} plays {chosen} {_after(where)}" + ("" if reached else " (off the path)"))
+    return "; ".join(parts) + ". No player gains by deviating (verified on the reduced normal form)."
+
+
+def _after(where: str) -> str:
+    return where if where == "at the start" else f"after {where}"
+
+
+# ------------------------------------------------------------------ text
+def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol) -> str:
+    from games.tree import walk
+
+    out = [_heading(tree.title, fmt)] + intro + [""]
+    n_nodes = sum(1 for _ in walk(tree.root))
+    for k, (spe, profile, verified, expl, behaviour, path) in enumerate(records, 1):
+        if k > MAX_DRAWN_EQUILIBRIA or n_nodes > MAX_DRAWN_NODES:
+            break
+        from games.tree import reach_probabilities
+
+        which = f" (equilibrium {k})" if len(records) > 1 else ""
+        out.append(f"Game tree{which}: * marks each mover's subgame-perfect choice, ◀ the outcome reached.")
+        out.append("")
+        out.append(_block(draw(tree, behaviour, reach_probabilities(tree, behaviour)), fmt))
+        out.append("")
+    if n_nodes > MAX_DRAWN_NODES:
+        out += [f"(the tree has {n_nodes} nodes, too many to draw; use --format dot)", ""]
+    out.append(_heading(
+        f"Subgame-perfect equilibria: {len(records)} (backward induction, ties enumerated; each checked: "
+        f"no one-shot deviation gains more than {tol:.0e})", fmt, 2))
+    for k, (spe, profile, verified, expl, behaviour, path) in enumerate(records, 1):
+        pays = ", ".join(f"{p} {_num(v)}" for p, v in zip(tree.players, spe.payoffs))
+        out.append(f"{_bullet(fmt, k)} {_profile_label(game, verified)} — payoffs: {pays}")
+        if not full:
+            out.append("   " + expl.summary())
+            continue
+        sections = [
+            ("On the equilibrium path", expl.path),
+            ("Off the path", expl.off_path),
+            ("Credibility", expl.credibility),
+            ("Nash equilibria that are not subgame perfect", expl.not_subgame_perfect),
+            ("The value of moving first", expl.first_mover),
+        ]
+        out.append("   " + expl.outcome)
+        for title, sentences in sections:
+            if sentences:
+                out.append("")
+                out.append(_heading(title, fmt, 3) if fmt == "markdown" else f"   {title}:")
+                out += [f"   - {s}" for s in sentences]
+        out.append("")
+    others = [d for d in nash_data if not d["subgame_perfect"]]
+    if not full:
+        out.append("")
+        extra = (f"; {len(others)} of them rest on threats or promises that are not credible" if others else "")
+        scope = "all extreme equilibria" if solution.complete else solution.note
+        out.append(f"The reduced normal form has {len(nash_data)} Nash equilibria ({scope}){extra}. "
+                   "Run `tradegame explain` for the full account.")
+    return "\n".join(out).rstrip()
+
+
+def draw(tree, behaviour: dict, reach: dict) -> str:
+    """The tree as indented lines with box-drawing branches, actions marked by the profile."""
+    from games.tree import Chance, Decision, Terminal, information_sets, infoset_key
+
+    multi = {h.ident: n for n, h in enumerate((h for h in information_sets(tree) if len(h.paths) > 1), 1)}
+    lines: list[str] = []
+
+    def label(node, path) -> str:
+        if isinstance(node, Terminal):
+            pays = ", ".join(f"{p} {_num(float(v))}" for p, v in zip(tree.players, node.payoffs))
+            mark = "  ◀" if reach.get(path, 0) > 1e-12 else ""
+            name = f" [{node.name}]" if node.name and not _trade_name(node.name) else ""
+            return f"({pays}){name}{mark}"
+        if isinstance(node, Chance):
+            return "Chance"
+        ident = (node.player, infoset_key(node, path))
+        tag = f"  [information set {multi[ident]}]" if ident in multi else ""
+        return f"{tree.players[node.player]}{tag}"
+
+    def action_text(node, path, k) -> str:
+        if isinstance(node, Chance):
+            return f"{node.actions[k]} (p={_num(float(node.probabilities[k]))})"
+        probs = behaviour.get((node.player, infoset_key(node, path)))
+        if probs is None:
+            return node.actions[k]
+        q = float(probs[k])
+        if q > 1 - 1e-12:
+            return node.actions[k] + " *"
+        if q > 1e-12:
+            return f"{node.actions[k]} [{_num(q)}]"
+        return node.actions[k]
+
+    def visit(node, path, prefix: str) -> None:
+        if isinstance(node, Terminal):
+            return
+        for k, child in enumerate(node.children):
+            last = k == len(node.children) - 1
+            branch = "└─ " if last else "├─ "
+            lines.append(f"{prefix}{branch}{action_text(node, path, k)} → {label(child, path + (k,))}")
+            visit(child, path + (k,), prefix + ("   " if last else "│  "))
+
+    lines.append(label(tree.root, ()))
+    visit(tree.root, (), "")
+    return "\n".join(lines)
+
+
+def _trade_name(name: str) -> bool:
+    """Trade-tree terminal names repeat the path; they are not worth printing."""
+    return name.split(",")[0] in ("Restrict", "Relax", "Supply")
+
+
+# ------------------------------------------------------------------ DOT
+def _dot_quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def to_dot(tree, behaviour: dict) -> str:
+    """Graphviz DOT: decision nodes as ellipses, terminals as boxes, equilibrium actions bold.
+
+    Nodes of one information set are joined by dotted lines.
+    """
+    from games.tree import Chance, Decision, Terminal, information_sets, infoset_key, reach_probabilities, walk
+
+    reach = reach_probabilities(tree, {k: v for k, v in behaviour.items() if v is not None})
+    ids = {path: f"n{i}" for i, (path, _) in enumerate(walk(tree.root))}
+    out = [f"digraph {_dot_quote(tree.title)} {{", "  rankdir=TB;", '  node [fontname="Helvetica"];',
+           '  edge [fontname="Helvetica"];', f"  label={_dot_quote(tree.title)}; labelloc=t;"]
+    for path, node in walk(tree.root):
+        nid = ids[path]
+        if isinstance(node, Terminal):
+            pays = "\\n".join(f"{p} {_num(float(v))}" for p, v in zip(tree.players, node.payoffs))
+            style = ", style=filled, fillcolor=\"#ffe9a8\"" if reach.get(path, 0) > 1e-12 else ""
+            out.append(f"  {nid} [shape=box, label=\"{_esc(pays)}\"{style}];")
+            continue
+        who = "Chance" if isinstance(node, Chance) else tree.players[node.player]
+        shape = "diamond" if isinstance(node, Chance) else "ellipse"
+        out.append(f"  {nid} [shape={shape}, label={_dot_quote(who)}];")
+        for k, action in enumerate(node.actions):
+            if isinstance(node, Chance):
+                text, bold = f"{action} ({_num(float(node.probabilities[k]))})", False
+            else:
+                probs = behaviour.get((node.player, infoset_key(node, path)))
+                q = float(probs[k]) if probs is not None else 0.0
+                bold = q > 1e-12
+                text = action if (q > 1 - 1e-12 or q <= 1e-12) else f"{action} [{_num(q)}]"
+            on_path = reach.get(path + (k,), 0) > 1e-12
+            attrs = [f"label={_dot_quote(text)}"]
+            if bold:
+                attrs.append("penwidth=2.5")
+            if on_path:
+                attrs.append('color="#c0392b"')
+            out.append(f"  {nid} -> {ids[path + (k,)]} [{', '.join(attrs)}];")
+    for h in information_sets(tree):
+        for a, b in zip(h.paths, h.paths[1:]):
+            out.append(f"  {ids[a]} -> {ids[b]} [style=dotted, dir=none, constraint=false];")
+    out.append("}")
+    return "\n".join(out)
+
+
+def _esc(s: str) -> str:
+    return s.replace('"', '\\"')
+
+
+# ------------------------------------------------------------------ data helpers
+def _num(v: float) -> str:
+    from cli.render import num
+
+    return num(v)
+
+
+def _heading(title: str, fmt: str, level: int = 1) -> str:
+    return f"{'#' * level} {title}" if fmt == "markdown" else title
+
+
+def _bullet(fmt: str, k: int) -> str:
+    return "-" if fmt == "markdown" else f"{k}."
+
+
+def _block(text: str, fmt: str) -> str:
+    return f"```\n{text}\n```" if fmt == "markdown" else text
+
+
+def _one_hot(n: int, k: int) -> list[float]:
+    return [1.0 if j == k else 0.0 for j in range(n)]
+
+
+def _game_data(game) -> dict[str, Any]:
+    return {"title": game.title, "players": list(game.players), "strategies": [list(s) for s in game.strategies]}
+
+
+def _profile_label(game, eq) -> str:
+    """'US: Relax; China: Supply if Relax, Restrict if Restrict' (probabilities when mixed)."""
+    parts = []
+    for i, p in enumerate(eq.profile):
+        support = [(game.strategies[i][k], v) for k, v in enumerate(p) if v > 1e-12]
+        if len(support) == 1:
+            parts.append(f"{game.players[i]}: {support[0][0]}")
+        else:
+            parts.append(f"{game.players[i]}: " + " | ".join(f"{s} [{_num(v)}]" for s, v in support))
+    return "; ".join(parts)
+
+
+def _behaviour_data(tree, behaviour: dict) -> list[dict[str, Any]]:
+    from games.reduced_normal_form import describe_infoset
+    from games.tree import information_sets
+
+    out = []
+    for h in information_sets(tree):
+        probs = behaviour.get(h.ident)
+        out.append({
+            "player": tree.players[h.player],
+            "information_set": h.key,
+            "where": describe_infoset(tree, h) or "the start",
+            "nodes": [list(p) for p in h.paths],
+            "actions": list(h.actions),
+            "probabilities": None if probs is None else [float(q) for q in probs],
+        })
+    return out
+
+
+def _path_data(tree, plan: dict, path_nodes) -> list[dict[str, Any]]:
+    from games.tree import Chance, infoset_key
+
+    out = []
+    for path in path_nodes:
+        node = tree.node(path)
+        if isinstance(node, Chance):
+            out.append({"node": list(path), "player": "Chance", "actions": list(node.actions),
+                        "probabilities": [float(p) for p in node.probabilities]})
+            continue
+        k = plan[(node.player, infoset_key(node, path))]
+        out.append({"node": list(path), "player": tree.players[node.player], "action": node.actions[k]})
+    return out
+
+
+def _reached_data(tree, reach: dict) -> list[dict[str, Any]]:
+    from games.tree import Terminal, walk
+
+    return [
+        {"node": list(p), "probability": float(reach.get(p, 0)),
+         "player": "" if isinstance(n, Terminal) else ("Chance" if not hasattr(n, "player") else tree.players[n.player])}
+        for p, n in walk(tree.root) if reach.get(p, 0) > 1e-12
+    ]
+
+
+def _tree_data(tree) -> dict[str, Any]:
+    from games.tree import Chance, Terminal
+
+    def node_data(node) -> dict[str, Any]:
+        if isinstance(node, Terminal):
+            return {"payoffs": [float(v) for v in node.payoffs], "name": node.name}
+        if isinstance(node, Chance):
+            return {"chance": True, "actions": list(node.actions),
+                    "probabilities": [float(p) for p in node.probabilities],
+                    "children": [node_data(c) for c in node.children]}
+        return {"player": tree.players[node.player], "infoset": node.infoset, "actions": list(node.actions),
+                "children": [node_data(c) for c in node.children]}
+
+    return node_data(tree.root)

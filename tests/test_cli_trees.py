@@ -1,0 +1,61 @@
+"""The tree forms through the real CLI: drawing, DOT, JSON contract, errors."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from cli.app import app
+
+runner = CliRunner()
+
+
+def _run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_us_first_stockholm_shows_the_deal_on_the_path():
+    result = _run("solve", "stockholm-2025", "--game", "us-first")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "└─ Relax * → China" in out
+    assert "Supply * → (US 1.5, China 6)  ◀" in out
+    assert "Play ends at Relax, Supply" in out
+    assert "China's reciprocity (Supply after the US relaxes) is credible" in out
+
+
+def test_explain_has_every_section():
+    result = _run("explain", "escalation-2025", "--game", "snapback")
+    assert result.exit_code == 0, result.output
+    for title in ("On the equilibrium path", "Off the path", "Credibility", "The value of moving first"):
+        assert title in result.output
+
+
+def test_json_keeps_the_contract():
+    result = _run("solve", "baseline", "--game", "china-first", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    strategies = data["game"]["strategies"]
+    assert data["game"]["players"] == ["US", "China"]
+    assert len(strategies[1]) == 2 and len(strategies[0]) == 4  # US plans a reply to each China move
+    for eq in data["equilibria"]:
+        assert [len(p) for p in eq["profile"]] == [len(s) for s in strategies]
+        assert len(eq["payoffs"]) == 2 and isinstance(eq["explanation"], str)
+        assert eq["path"][0]["player"] == "China"
+    assert data["path"] == data["equilibria"][0]["path"]
+    assert any(not n["subgame_perfect"] for n in data["nash_equilibria"])
+
+
+def test_dot_output_is_a_digraph():
+    result = _run("solve", "stockholm-2025", "--game", "snapback", "--format", "dot")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith('digraph "')
+    assert result.output.count("->") == 10  # 11 nodes, 10 edges
+    assert "penwidth=2.5" in result.output
+
+
+def test_unused_option_is_exit_2():
+    result = _run("solve", "baseline", "--game", "us-first", "--rounds", "3")
+    assert result.exit_code == 2
+    assert "--rounds" in result.output

@@ -1,0 +1,60 @@
+"""Textbook game trees shared by the tree tests (built by hand, with their known answers)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from games.tree import Chance, Decision, GameTree, Terminal
+
+T = Terminal
+
+
+def entry_deterrence() -> GameTree:
+    """Selten's entry game: Out (0, 2); Enter then Fight (-1, -1) or Accommodate (1, 1)."""
+    return GameTree(
+        "Entry deterrence",
+        ("Entrant", "Incumbent"),
+        Decision(0, ("Out", "Enter"), (T((0, 2)), Decision(1, ("Fight", "Accommodate"), (T((-1, -1)), T((1, 1)))))),
+    )
+
+
+def ultimatum(total: int = 4) -> GameTree:
+    """Proposer offers k = 0..total units; Responder accepts (total - k, k) or rejects (0, 0)."""
+    offers = tuple(
+        Decision(1, ("Accept", "Reject"), (T((total - k, k)), T((0, 0)))) for k in range(total + 1)
+    )
+    return GameTree("Ultimatum", ("Proposer", "Responder"), Decision(0, tuple(f"offer {k}" for k in range(total + 1)), offers))
+
+
+def centipede() -> GameTree:
+    """Four-move centipede (Rosenthal 1981 style): taking now always beats being taken from."""
+    end = T((4, 3))
+    n4 = Decision(1, ("Take", "Pass"), (T((2, 4)), end))
+    n3 = Decision(0, ("Take", "Pass"), (T((3, 1)), n4))
+    n2 = Decision(1, ("Take", "Pass"), (T((0, 2)), n3))
+    n1 = Decision(0, ("Take", "Pass"), (T((1, 0)), n2))
+    return GameTree("Centipede", ("Anna", "Bob"), n1)
+
+
+def seltens_horse() -> GameTree:
+    """Selten (1975): player 3 cannot tell D from (C, d). Pure equilibria: (C, c, R), (C, d, R), (D, c, L)."""
+    p3_after_d = Decision(2, ("L", "R"), (T((3, 3, 2)), T((0, 0, 0))), infoset="3")
+    p3_after_cd = Decision(2, ("L", "R"), (T((4, 4, 0)), T((1, 1, 1))), infoset="3")
+    p2 = Decision(1, ("c", "d"), (T((1, 1, 1)), p3_after_cd))
+    return GameTree("Selten's horse", ("1", "2", "3"), Decision(0, ("C", "D"), (p2, p3_after_d)))
+
+
+def hidden_pennies() -> GameTree:
+    """Matching pennies as a tree: Column does not see Row's coin. Unique equilibrium: ½–½."""
+    col = lambda a, b: Decision(1, ("H", "T"), (T(a), T(b)), infoset="col")  # noqa: E731
+    return GameTree(
+        "Hidden pennies",
+        ("Row", "Column"),
+        Decision(0, ("H", "T"), (col((1, -1), (-1, 1)), col((-1, 1), (1, -1)))),
+    )
+
+
+def many_ties(n: int = 20) -> GameTree:
+    """Chance picks one of n equal subgames, each with a tie: 2**n subgame-perfect equilibria."""
+    sub = tuple(Decision(0, ("a", "b"), (T((1,)), T((1,)))) for _ in range(n))
+    return GameTree("Ties", ("Solo",), Chance(tuple(f"s{k}" for k in range(n)), tuple(Fraction(1, n) for _ in range(n)), sub))
