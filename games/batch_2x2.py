@@ -73,10 +73,10 @@ def _interior_point(d0: np.ndarray, d1: np.ndarray) -> tuple[np.ndarray, np.ndar
     return exists, t
 
 
-def _ok(prob_is: tuple[bool, bool], gain_sign: np.ndarray) -> np.ndarray:
-    """Best-response condition for a player at probability 0, 1 or interior, given its gain's sign."""
-    at0, at1 = prob_is
-    return (at1 & (gain_sign >= 0)) | (at0 & (gain_sign <= 0)) | (gain_sign == 0)
+def _best_response_ok(sign: np.ndarray) -> np.ndarray:
+    """(G, 3, k): may a player put probability 0, 1 or interior on its first strategy, given
+    the sign of its gain from the first strategy over the second (one sign per column k)?"""
+    return np.stack([sign <= 0, sign >= 0, sign == 0], axis=1)
 
 
 def candidates(A: np.ndarray, B: np.ndarray) -> Candidates2x2:
@@ -88,22 +88,43 @@ def candidates(A: np.ndarray, B: np.ndarray) -> Candidates2x2:
     q_exists, q_star = _interior_point(r1, r0)
     p_exists, p_star = _interior_point(c1, c0)
     G = len(A)
-    p = np.stack([np.zeros(G), np.ones(G), p_star], axis=1)
-    q = np.stack([np.zeros(G), np.ones(G), q_star], axis=1)
-    s_r0, s_r1, s_c0, s_c1 = (np.sign(v) for v in (r0, r1, c0, c1))
-    # sign of the row player's gain at q = 0, 1, q*  (exactly zero at q*)
-    row_sign = np.stack([s_r1, s_r0, np.zeros(G)], axis=1)  # indexed by q candidate
-    col_sign = np.stack([s_c1, s_c0, np.zeros(G)], axis=1)  # indexed by p candidate
-    mask = np.zeros((G, 3, 3), dtype=bool)
-    p_is = [(True, False), (False, True), (False, False)]  # (is 0, is 1) for 0, 1, interior
-    for i in range(3):
-        for j in range(3):
-            row_ok = _ok(p_is[i], row_sign[:, j])
-            col_ok = _ok(p_is[j], col_sign[:, i])
-            mask[:, i, j] = row_ok & col_ok
+    p = np.empty((G, 3))
+    p[:, 0], p[:, 1], p[:, 2] = 0.0, 1.0, p_star
+    q = np.empty((G, 3))
+    q[:, 0], q[:, 1], q[:, 2] = 0.0, 1.0, q_star
+    zero = np.zeros(G, dtype=np.int8)
+    # sign of the row player's gain at q = 0, 1, q* (zero at q*), and the column player's at p
+    row_sign = np.stack([np.sign(r1).astype(np.int8), np.sign(r0).astype(np.int8), zero], axis=1)
+    col_sign = np.stack([np.sign(c1).astype(np.int8), np.sign(c0).astype(np.int8), zero], axis=1)
+    row_ok = _best_response_ok(row_sign)  # [g, i (p kind), j (q candidate)]
+    col_ok = _best_response_ok(col_sign).transpose(0, 2, 1)  # [g, i (p candidate), j (q kind)]
+    mask = row_ok & col_ok
     mask[:, 2, :] &= p_exists[:, None]
     mask[:, :, 2] &= q_exists[:, None]
     return Candidates2x2(mask, p, q)
+
+
+def verify_candidates(A: np.ndarray, B: np.ndarray, c: Candidates2x2, tol: np.ndarray) -> np.ndarray:
+    """(G,) bool: does every candidate reported for game g have all regrets within tol[g]?
+
+    The compact twin of `games.batch_verify.verified`: regrets are computed from the payoff
+    entries for each reported (p, q) alone, without building per-equilibrium profiles.
+    """
+    g, i, j = np.nonzero(c.mask)
+    p = c.p[g, i]
+    q = c.q[g, j]
+    a00, a01, a10, a11 = (A[g, r, s] for r, s in ((0, 0), (0, 1), (1, 0), (1, 1)))
+    b00, b01, b10, b11 = (B[g, r, s] for r, s in ((0, 0), (0, 1), (1, 0), (1, 1)))
+    row0 = q * a00 + (1 - q) * a01  # row player's first strategy against (q, 1 − q)
+    row1 = q * a10 + (1 - q) * a11
+    col0 = p * b00 + (1 - p) * b10  # column player's first strategy against (p, 1 − p)
+    col1 = p * b01 + (1 - p) * b11
+    row_regret = np.maximum(row0, row1) - (p * row0 + (1 - p) * row1)
+    col_regret = np.maximum(col0, col1) - (q * col0 + (1 - q) * col1)
+    bad = (row_regret > tol[g]) | (col_regret > tol[g])
+    ok = np.ones(len(c.mask), dtype=bool)
+    ok[g[bad]] = False
+    return ok
 
 
 def expand(A: np.ndarray, B: np.ndarray, c: Candidates2x2) -> FlatEquilibria:

@@ -1,0 +1,355 @@
+"""`tradegame sweep`: solve a scenario over a grid or a Monte Carlo sample of parameters.
+
+The app registers the command with ``register(app)``. Work is done by `games.sweep`;
+this module parses options, shows a progress bar on a terminal, renders the summary
+(text), the per-point table (CSV) or both (JSON), and writes files atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, List, Optional, TextIO
+
+import typer
+
+FORMATS = ("text", "csv", "json")
+#: Points above which a progress bar is shown (when stderr is a terminal).
+PROGRESS_MIN_POINTS = {"simultaneous": 500_000, "graded": 2_000}
+#: Points per block when writing CSV / JSON rows.
+ROW_BLOCK = 10_000
+
+HELP = """Solve a scenario over a grid or a random sample of parameters and map the regimes.
+
+A regime is which pure outcomes are equilibria at a point: "deal only", "conflict only",
+"both" (deal and conflict), "mixed only", or others joined with "+". Text output is the
+regime summary (shares and, for one parameter, the exact values where the regime
+changes); csv lists every point; json has both.
+
+Examples:
+
+  tradegame sweep --vary re_dependence=0:10:101
+
+  tradegame sweep stockholm-2025 --vary re_dependence=0:10:101 --vary hawk_cost=0:5:51 --plot map.png
+
+  tradegame sweep --sample 100000 --dist re_dependence=uniform:3:8 --seed 1
+
+  tradegame sweep --game graded --levels 5 --vary leverage=0:10:41 --format csv -o sweep.csv
+"""
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"tradegame: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `sweep` command to the tradegame app."""
+
+    @app.command(help=HELP, short_help="Solve over a grid or sample of parameters; map the regimes.")
+    def sweep(
+        target: Optional[str] = typer.Argument(
+            None, help="Built-in scenario name or a scenario .toml. Default: baseline.", show_default=False
+        ),
+        vary: Optional[List[str]] = typer.Option(
+            None, "--vary", metavar="NAME=START:STOP:COUNT",
+            help="Vary a parameter on a grid (once or twice), e.g. re_dependence=0:10:101.",
+        ),
+        sample: Optional[int] = typer.Option(None, "--sample", metavar="N", help="Monte Carlo: draw N points from --dist."),
+        dist: Optional[List[str]] = typer.Option(
+            None, "--dist", metavar="NAME=KIND:ARGS",
+            help="Distribution for --sample: uniform:A:B, normal:MU:SIGMA (clipped to the valid range), triangular:A:MODE:B.",
+        ),
+        seed: Optional[int] = typer.Option(None, "--seed", help="Random seed for --sample (reproducible draws)."),
+        set_: Optional[List[str]] = typer.Option(
+            None, "--set", metavar="NAME=VALUE", help="Fix a parameter for the whole sweep (repeatable)."
+        ),
+        game: str = typer.Option("simultaneous", "--game", metavar="FORM", help="simultaneous (2×2) or graded."),
+        levels: int = typer.Option(5, "--levels", help="Openness levels per side in the graded game (2–101)."),
+        fmt: str = typer.Option("text", "--format", "-f", help="text (summary), csv (every point) or json (both)."),
+        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+        force: bool = typer.Option(False, "--force", help="Overwrite --output or --plot files that exist."),
+        plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE.png", help="Draw the regime map (needs matplotlib)."),
+        workers: int = typer.Option(1, "--workers", help="Solve blocks in N local processes (or N Dask workers with --dask local)."),
+        dask: Optional[str] = typer.Option(
+            None, "--dask", metavar="ADDRESS", help="Run blocks on a Dask cluster (scheduler address, or 'local')."
+        ),
+    ) -> None:
+        from games.errors import InputError, SolverError
+
+        try:
+            run_sweep(target, vary or [], sample, dist or [], seed, set_ or [], game, levels, fmt, output, force, plot, workers, dask)
+        except InputError as exc:
+            _fail(str(exc), 2)
+        except SolverError as exc:
+            _fail(str(exc), 1)
+
+
+def run_sweep(
+    target: str | None,
+    vary: list[str],
+    sample: int | None,
+    dists: list[str],
+    seed: int | None,
+    sets: list[str],
+    game: str,
+    levels: int,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    plot: Path | None,
+    workers: int,
+    dask: str | None,
+) -> None:
+    """Check every option, run the sweep, then write the output and the plot."""
+    from games import sweep as sw
+    from games.errors import InputError
+    from games.scenarios import load, parse_assignments
+
+    if fmt not in FORMATS:
+        raise InputError(f"option --format: expected one of {', '.join(FORMATS)}, got '{fmt}'")
+    if workers < 1:
+        raise InputError(f"option --workers: expected a whole number of at least 1, got {workers}")
+    if target and Path(target).suffix.lower() in (".nfg", ".efg"):
+        raise InputError(f"argument TARGET: sweeps vary scenario parameters; {target} is a game file, not a scenario")
+    _check_destination(output, force, "--output")
+    _check_destination(plot, force, "--plot")
+    if plot is not None:
+        _require_matplotlib()
+    scenario = load(target)
+    values = parse_assignments(sets)
+    if values:
+        scenario = scenario.with_values(values)
+    spec = sw.make_spec(scenario.parameters, game, levels, vary, sample, dists, seed)
+    clash = set(values) & set(spec.names)
+    if clash:
+        raise InputError(f"option --set: '{sorted(clash)[0]}' is also varied; drop one of --set and --vary/--dist")
+    keep = fmt in ("csv", "json") and game == "graded"
+    with _mapper(workers, dask) as mapper, _progress(spec) as progress:
+        result = sw.run(spec, keep_equilibria=keep, progress=progress, mapper=mapper)
+    writer = {"text": write_text, "csv": write_csv, "json": write_json}[fmt]
+    if output is None:
+        writer(result, scenario, sys.stdout)
+    else:
+        with atomic_file(output, force) as fh:
+            writer(result, scenario, fh)
+    if plot is not None:
+        from cli import sweep_plot
+
+        sweep_plot.save(result, plot, force)
+
+
+# ---------------------------------------------------------------- files
+def _check_destination(path: Path | None, force: bool, option: str) -> None:
+    from games.errors import InputError
+
+    if path is None:
+        return
+    if path.exists() and not force:
+        raise InputError(f"option {option}: {path} exists; pass --force to overwrite it")
+    if not path.parent.exists():
+        raise InputError(f"option {option}: folder {path.parent} does not exist")
+
+
+@contextmanager
+def atomic_file(path: Path, force: bool, option: str = "--output", mode: str = "w") -> Iterator[TextIO]:
+    """Open a temporary file next to path; on success rename it over path (os.replace)."""
+    from games.errors import InputError
+
+    _check_destination(path, force, option)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"option {option}: cannot write {path} ({exc.strerror or exc})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _require_matplotlib() -> None:
+    from games.errors import InputError
+
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise InputError(
+            "option --plot: needs matplotlib, which is not installed (pip install 'tradegame[plot]')"
+        ) from None
+
+
+# ---------------------------------------------------------------- parallel runs and progress
+@contextmanager
+def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
+    """A map function running blocks locally, in processes, or on Dask (imported lazily)."""
+    from games.errors import InputError
+
+    if dask is None:
+        if workers == 1:
+            yield None
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield lambda fn, tasks: pool.map(fn, tasks)
+        return
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise InputError("option --dask: needs dask.distributed, which is not installed (pip install 'dask[distributed]')") from None
+    cluster = None
+    try:
+        if dask == "local":
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
+            client = Client(cluster)
+        else:
+            client = Client(dask, timeout=10)
+    except OSError as exc:
+        raise InputError(f"option --dask: cannot reach the Dask scheduler at {dask} ({exc})") from None
+
+    def dask_map(fn, tasks):
+        futures = client.map(fn, list(tasks), pure=False)
+        for future in as_completed(futures):
+            yield future.result()
+
+    try:
+        yield dask_map
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+@contextmanager
+def _progress(spec) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr for long runs, only when stderr is a terminal."""
+    if not sys.stderr.isatty() or spec.n_points < PROGRESS_MIN_POINTS.get(spec.form, 0):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("solving"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} points"),
+        TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+    ) as bar:
+        task = bar.add_task("sweep", total=spec.n_points)
+        yield lambda done, total: bar.update(task, completed=done)
+
+
+# ---------------------------------------------------------------- renderers
+def _design_lines(result) -> list[str]:
+    spec = result.spec
+    if spec.is_grid:
+        return [f"  {a.name}: {a.values[0]:g} to {a.values[-1]:g}, {len(a.values):,} values" for a in spec.axes]
+    seed = "" if spec.seed is None else f", seed {spec.seed}"
+    return [f"  {d.name} ~ {d.describe()}{seed}" for d in spec.distributions]
+
+
+def summary_data(result, scenario) -> dict:
+    """The JSON-ready summary: what was swept, regimes with shares, boundaries."""
+    spec = result.spec
+    return {
+        "scenario": scenario.name,
+        "game": spec.form,
+        "levels": spec.levels if spec.form == "graded" else 2,
+        "method": result.method,
+        "points": spec.n_points,
+        "design": (
+            {"grid": [{"parameter": a.name, "start": float(a.values[0]), "stop": float(a.values[-1]), "count": len(a.values)} for a in spec.axes]}
+            if spec.is_grid
+            else {"sample": spec.n_points, "seed": spec.seed,
+                  "distributions": [{"parameter": d.name, "kind": d.kind, "args": list(d.args)} for d in spec.distributions]}
+        ),
+        "regimes": [
+            {"regime": r.label, "count": r.count, "share": r.share, "ci95": list(r.ci95)} for r in result.regimes
+        ],
+        "boundaries": [
+            {"parameter": b.parameter, "value": b.value, "below": b.below, "above": b.above, "at": b.at,
+             "exact": b.exact, "incentives": list(b.incentives), "bracket": list(b.bracket) if b.bracket else None}
+            for b in result.boundaries
+        ],
+    }
+
+
+def summary_text(result, scenario) -> str:
+    spec = result.spec
+    form = "simultaneous 2×2 game" if spec.form == "simultaneous" else f"graded game, {spec.levels} levels"
+    kind = "grid" if spec.is_grid else "Monte Carlo sample"
+    lines = [f"Sweep of {scenario.name} ({form}): {spec.n_points:,} points, {kind}"]
+    lines += _design_lines(result)
+    lines.append(f"Method: {result.method}; every equilibrium verified.")
+    lines.append("")
+    lines.append("Regimes:")
+    width = max(len(r.label) for r in result.regimes)
+    for r in result.regimes:
+        ci = "" if spec.is_grid else f"  (95% CI {r.ci95[0]:.1%}–{r.ci95[1]:.1%})"
+        lines.append(f"  {r.label.ljust(width)}  {r.share:7.2%}  {r.count:>12,} points{ci}")
+    if spec.is_grid and len(spec.axes) == 1:
+        lines.append("")
+        if not result.boundaries:
+            lines.append("Boundaries: none; the regime is the same across the range.")
+        else:
+            lines.append("Boundaries:" + ("" if spec.form == "simultaneous" else " (bisected between grid points)"))
+            for b in result.boundaries:
+                why = f"; {', '.join(b.incentives)} crosses 0" if b.incentives else ""
+                at = f" (exactly at it: {b.at})" if b.at and b.at not in (b.below, b.above) else ""
+                lines.append(f"  {b.parameter} = {b.value:.10g}: {b.below} below, {b.above} above{at}{why}")
+    return "\n".join(lines)
+
+
+def write_text(result, scenario, fh: TextIO) -> None:
+    fh.write(summary_text(result, scenario) + "\n")
+
+
+def _blocks(n: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, n, ROW_BLOCK):
+        yield start, min(start + ROW_BLOCK, n)
+
+
+def write_csv(result, scenario, fh: TextIO) -> None:
+    """One row per point: parameter values, regime, how many equilibria, and each in words."""
+    from games import sweep as sw
+
+    names = list(result.spec.names)
+    out = csv.writer(fh, lineterminator="\n")
+    out.writerow(names + ["regime", "n_equilibria", "equilibria"])
+    for start, stop in _blocks(result.spec.n_points):
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        for values, regime, eqs in sw.point_rows(result, start, stop):
+            w.writerow([repr(values[n]) for n in names] + [regime, len(eqs), "; ".join(e["outcome"] for e in eqs)])
+        fh.write(buf.getvalue())
+
+
+def write_json(result, scenario, fh: TextIO) -> None:
+    """The summary plus every point with its equilibria (profile, payoffs, outcome)."""
+    from games import sweep as sw
+    from games import trade
+
+    data = {"sweep": summary_data(result, scenario)}
+    data["game"] = {
+        "title": f"US–China trade — {scenario.name}",
+        "players": list(trade.PLAYERS),
+        "strategies": [list(trade.US_MOVES), list(trade.CN_MOVES)]
+        if result.spec.form == "simultaneous"
+        else [[f"open {v:.0%}" for v in result.spec.strategy_levels()], [f"supply {v:.0%}" for v in result.spec.strategy_levels()]],
+    }
+    head = json.dumps(data, ensure_ascii=False, indent=1)
+    fh.write(head[:-2] + ',\n "points": [')
+    first = True
+    for start, stop in _blocks(result.spec.n_points):
+        for values, regime, eqs in sw.point_rows(result, start, stop):
+            item = {"values": values, "regime": regime, "equilibria": eqs}
+            fh.write(("\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False))
+            first = False
+    fh.write("\n ]\n}\n")

@@ -1,0 +1,113 @@
+"""Regime maps of a sweep as PNG pictures (matplotlib, imported lazily; optional extra "plot").
+
+One parameter: a coloured strip of regimes with the boundaries drawn and labelled.
+Two parameters: a regime map with the 2×2 game's threshold lines (where an incentive to
+open crosses zero) drawn over it. A Monte Carlo sample: one dot per draw.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+COLOURS = ["#4c9f70", "#d1495b", "#edae49", "#00798c", "#8d6a9f", "#7f7f7f", "#30638e", "#e07a5f", "#a5be00", "#333333"]
+
+
+def _regimes(result):
+    from games.sweep import regime_label
+
+    codes = np.unique(result.codes)
+    labels = sorted({regime_label(int(c)) for c in codes})
+    index = {lab: i for i, lab in enumerate(labels)}
+    lookup = np.zeros(256, dtype=int)
+    for c in codes:
+        lookup[int(c)] = index[regime_label(int(c))]
+    return labels, lookup[result.codes]
+
+
+def figure(result):
+    """A matplotlib Figure with the regime map of the sweep."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    spec = result.spec
+    labels, idx = _regimes(result)
+    palette = COLOURS if len(labels) <= len(COLOURS) else [plt.cm.tab20(i % 20) for i in range(len(labels))]
+    palette = palette[: max(1, len(labels))]
+    cmap = ListedColormap(palette)
+    fig, ax = plt.subplots(figsize=(7.5, 5.0 if len(spec.names) == 2 else 2.8))
+    if spec.is_grid and len(spec.axes) == 2:
+        a, b = spec.axes
+        grid = idx.reshape(spec.shape)
+        ax.pcolormesh(b.values, a.values, grid, cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, shading="nearest")
+        ax.set_xlabel(b.name)
+        ax.set_ylabel(a.name)
+        if spec.form == "simultaneous":
+            _threshold_lines(ax, result)
+    elif spec.is_grid:
+        a = spec.axes[0]
+        ax.pcolormesh(a.values, [0, 1], np.vstack([idx, idx]), cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, shading="nearest")
+        ax.set_yticks([])
+        ax.set_xlabel(a.name)
+        for bnd in result.boundaries:
+            ax.axvline(bnd.value, color="black", lw=1.2)
+            ax.annotate(f"{bnd.value:.4g}", (bnd.value, 1.0), xytext=(2, 2), textcoords="offset points", fontsize=8)
+    else:
+        names = spec.names
+        xs = spec.samples[names[-1]]
+        ys = spec.samples[names[0]] if len(names) == 2 else np.random.default_rng(0).uniform(0, 1, len(xs))
+        show = slice(None) if len(xs) <= 50_000 else slice(None, None, len(xs) // 50_000 + 1)
+        ax.scatter(xs[show], ys[show], c=idx[show], cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, s=4, linewidths=0)
+        ax.set_xlabel(names[-1])
+        if len(names) == 2:
+            ax.set_ylabel(names[0])
+        else:
+            ax.set_yticks([])
+    handles = [Patch(color=palette[i], label=lab) for i, lab in enumerate(labels)]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    ax.set_title(f"Regimes ({spec.form} game, {spec.n_points:,} points)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _threshold_lines(ax, result) -> None:
+    """Zero contours of the four incentives to open (the exact regime boundaries of the 2×2 game)."""
+    from games import batch_2x2
+    from games.sweep import INCENTIVE_NAMES, bimatrices
+
+    spec = result.spec
+    a, b = spec.axes
+    values = {a.name: np.repeat(a.values, len(b.values)), b.name: np.tile(b.values, len(a.values))}
+    if spec.n_points > 1_000_000:  # contour on a coarser grid: the lines are straight or gently curved
+        ia = np.linspace(0, len(a.values) - 1, 400).astype(int)
+        ib = np.linspace(0, len(b.values) - 1, 400).astype(int)
+        av, bv = a.values[ia], b.values[ib]
+        values = {a.name: np.repeat(av, len(bv)), b.name: np.tile(bv, len(av))}
+    else:
+        av, bv = a.values, b.values
+    A, B = bimatrices(spec, values)
+    gains = [-g.reshape(len(av), len(bv)) for g in batch_2x2.incentives(A, B)]
+    styles = ["-", "--", "-.", ":"]
+    for name, g, style in zip(INCENTIVE_NAMES, gains, styles):
+        if g.min() < 0 < g.max():
+            cs = ax.contour(bv, av, g, levels=[0.0], colors="black", linestyles=style, linewidths=1.0)
+            ax.clabel(cs, fmt={0.0: name}, fontsize=7)
+
+
+def save(result, path: Path, force: bool) -> None:
+    """Draw the regime map and write it atomically to path (PNG, or any matplotlib format)."""
+    from cli.sweep_cmd import atomic_file
+
+    fig = figure(result)
+    try:
+        with atomic_file(Path(path), force, "--plot", mode="wb") as fh:
+            fig.savefig(fh, format=Path(path).suffix.lstrip(".").lower() or "png", dpi=130)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)

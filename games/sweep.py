@@ -1,0 +1,571 @@
+"""Parameter sweeps: solve the trade game over a grid or a Monte Carlo sample of parameters.
+
+A sweep varies one or two named parameters of a scenario — on a grid (``start:stop:count``)
+or drawn from distributions (uniform, normal clipped to the valid range, triangular) —
+builds the simultaneous 2×2 or the graded game at every point in one vectorized step,
+solves all of them with the batched solvers, and classifies each point by its *regime*:
+which pure outcomes are equilibria ("deal only", "conflict only", "both", "mixed only", ...).
+
+For a one-parameter grid of the 2×2 game the regime boundaries are exact: each payoff is
+affine in each parameter, so the four incentives (gains from opening) are affine too and
+the regime can change only where one of them crosses zero. Those crossings are computed
+in closed form, not read off the grid.
+
+Library code: nothing here prints. Progress is reported through an optional callback.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from games import trade
+from games.batch_2x2 import FlatEquilibria
+from games.errors import InputError
+from games.parameters import lookup
+
+FORMS = ("simultaneous", "graded")
+#: Largest number of points one sweep may have.
+MAX_POINTS = 100_000_000
+#: Regime bits: which outcomes are among a point's equilibria.
+DEAL, CONFLICT, US_ALONE, CN_ALONE, PARTIAL, MIXED = 1, 2, 4, 8, 16, 32
+OUTCOME_NAMES = {
+    DEAL: "deal",
+    CONFLICT: "conflict",
+    US_ALONE: "US opens alone",
+    CN_ALONE: "China supplies alone",
+    PARTIAL: "partial opening",
+    MIXED: "mixed",
+}
+INCENTIVE_NAMES = ("us_vs_restrict", "us_vs_supply", "cn_vs_restrict", "cn_vs_relax")
+
+
+# ---------------------------------------------------------------- designs
+@dataclass(frozen=True)
+class Axis:
+    """One grid axis: a parameter and its values."""
+
+    name: str
+    values: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A parameter's sampling distribution: kind is uniform, normal or triangular."""
+
+    name: str
+    kind: str
+    args: tuple[float, ...]
+
+    def describe(self) -> str:
+        return f"{self.kind}({', '.join(f'{a:g}' for a in self.args)})"
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """What to sweep: base parameters, game form, and a grid or a sample of points."""
+
+    base: Mapping[str, float] = field(repr=False)
+    form: str = "simultaneous"
+    levels: int = 5
+    axes: tuple[Axis, ...] = ()
+    samples: Mapping[str, np.ndarray] | None = field(default=None, repr=False)
+    distributions: tuple[Distribution, ...] = ()
+    seed: int | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        if self.samples is not None:
+            return tuple(self.samples)
+        return tuple(a.name for a in self.axes)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        if self.samples is not None:
+            return (len(next(iter(self.samples.values()))),)
+        return tuple(len(a.values) for a in self.axes)
+
+    @property
+    def n_points(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def is_grid(self) -> bool:
+        return self.samples is None
+
+    def values(self, start: int, stop: int) -> dict[str, np.ndarray]:
+        """The varied parameters' values at points start..stop-1 (grid in C order)."""
+        if self.samples is not None:
+            return {k: v[start:stop] for k, v in self.samples.items()}
+        idx = np.unravel_index(np.arange(start, stop), self.shape)
+        return {a.name: a.values[i] for a, i in zip(self.axes, idx)}
+
+    def strategy_levels(self) -> np.ndarray:
+        """Openness / supply level of each strategy (0 and 1 for the 2×2 game)."""
+        return np.array([0.0, 1.0]) if self.form == "simultaneous" else trade.levels(self.levels)
+
+
+def _number(text: str, option: str, what: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise InputError(f"option {option}: {what} must be a number, got '{text}'") from None
+    if not math.isfinite(v):
+        raise InputError(f"option {option}: {what} must be finite, got '{text}'")
+    return v
+
+
+def _check_in_range(name: str, value: float, option: str) -> None:
+    lookup(name, f"option {option}").check(value, f"option {option}")
+
+
+def parse_axis(text: str, option: str = "--vary") -> Axis:
+    """Parse ``NAME=START:STOP:COUNT`` into a grid axis, checking name, range and count."""
+    name, sep, rest = text.partition("=")
+    parts = rest.split(":")
+    if not sep or not name.strip() or len(parts) != 3:
+        raise InputError(f"option {option}: expected NAME=START:STOP:COUNT (e.g. re_dependence=0:10:101), got '{text}'")
+    name = name.strip()
+    lookup(name, f"option {option}")
+    start = _number(parts[0], option, f"start of '{name}'")
+    stop = _number(parts[1], option, f"stop of '{name}'")
+    try:
+        count = int(parts[2])
+    except ValueError:
+        raise InputError(f"option {option}: count of '{name}' must be a whole number, got '{parts[2]}'") from None
+    if count < 1 or count > MAX_POINTS:
+        raise InputError(f"option {option}: count of '{name}' must be between 1 and {MAX_POINTS:,}, got {count}")
+    if count > 1 and not start < stop:
+        raise InputError(f"option {option}: range of '{name}' must have start < stop, got {start:g}:{stop:g}")
+    for v in (start, stop):
+        _check_in_range(name, v, option)
+    return Axis(name, np.linspace(start, stop, count))
+
+
+_DIST_ARITY = {"uniform": 2, "normal": 2, "triangular": 3}
+
+
+def parse_distribution(text: str, option: str = "--dist") -> Distribution:
+    """Parse ``NAME=uniform:A:B``, ``NAME=normal:MU:SIGMA`` or ``NAME=triangular:A:MODE:B``.
+
+    The function-call spelling ``uniform(3,8)`` is accepted as well.
+    """
+    name, sep, rest = text.partition("=")
+    name, rest = name.strip(), rest.strip()
+    m = re.fullmatch(r"(\w+)\s*\(([^)]*)\)", rest)
+    parts = [m.group(1)] + m.group(2).split(",") if m else rest.split(":")
+    kind = parts[0].strip().lower()
+    if not sep or not name or kind not in _DIST_ARITY:
+        raise InputError(
+            f"option {option}: expected NAME=uniform:A:B, NAME=normal:MU:SIGMA or "
+            f"NAME=triangular:A:MODE:B, got '{text}'"
+        )
+    lookup(name, f"option {option}")
+    args = tuple(_number(p.strip(), option, f"argument of {kind} for '{name}'") for p in parts[1:])
+    if len(args) != _DIST_ARITY[kind]:
+        raise InputError(f"option {option}: {kind} for '{name}' takes {_DIST_ARITY[kind]} numbers, got {len(args)}")
+    if kind == "uniform":
+        if not args[0] < args[1]:
+            raise InputError(f"option {option}: uniform for '{name}' needs A < B, got {args[0]:g}, {args[1]:g}")
+        for v in args:
+            _check_in_range(name, v, option)
+    elif kind == "normal":
+        if not args[1] > 0:
+            raise InputError(f"option {option}: normal for '{name}' needs SIGMA > 0, got {args[1]:g}")
+        _check_in_range(name, args[0], option)
+    else:
+        a, mode, b = args
+        if not (a <= mode <= b and a < b):
+            raise InputError(f"option {option}: triangular for '{name}' needs A <= MODE <= B and A < B, got {a:g}, {mode:g}, {b:g}")
+        for v in (a, b):
+            _check_in_range(name, v, option)
+    return Distribution(name, kind, args)
+
+
+def draw(dists: Sequence[Distribution], n: int, seed: int | None = None) -> dict[str, np.ndarray]:
+    """n points drawn independently per parameter; normal draws are clipped to the valid range."""
+    rng = np.random.default_rng(seed)
+    out: dict[str, np.ndarray] = {}
+    for d in dists:
+        if d.kind == "uniform":
+            v = rng.uniform(d.args[0], d.args[1], n)
+        elif d.kind == "normal":
+            p = lookup(d.name)
+            v = np.clip(rng.normal(d.args[0], d.args[1], n), p.low, p.high)
+        else:
+            v = rng.triangular(d.args[0], d.args[1], d.args[2], n)
+        out[d.name] = v
+    return out
+
+
+def make_spec(
+    base: Mapping[str, float],
+    form: str = "simultaneous",
+    levels: int = 5,
+    vary: Sequence[str] = (),
+    sample: int | None = None,
+    dists: Sequence[str] = (),
+    seed: int | None = None,
+) -> SweepSpec:
+    """Build a sweep from command-line style strings, checking everything up front."""
+    if form not in FORMS:
+        raise InputError(f"option --game: sweeps support {', '.join(FORMS)}, got '{form}'")
+    if form == "graded":
+        trade.levels(levels)  # validates --levels
+    if sample is None:
+        if dists:
+            raise InputError("option --dist: distributions need --sample N (the number of draws)")
+        if not vary:
+            raise InputError("option --vary: give one or two parameters, e.g. --vary re_dependence=0:10:101")
+        axes = tuple(parse_axis(v) for v in vary)
+        if len(axes) > 2:
+            raise InputError(f"option --vary: at most two parameters on a grid, got {len(axes)}")
+        if len({a.name for a in axes}) != len(axes):
+            raise InputError("option --vary: each parameter may be varied only once")
+        spec = SweepSpec(dict(base), form, levels, axes=axes)
+        if spec.n_points > MAX_POINTS:
+            raise InputError(f"option --vary: {spec.n_points:,} points is more than the {MAX_POINTS:,} allowed")
+        return spec
+    if vary:
+        raise InputError("option --vary: cannot be combined with --sample; give distributions with --dist")
+    if not 1 <= sample <= MAX_POINTS:
+        raise InputError(f"option --sample: expected a number of draws from 1 to {MAX_POINTS:,}, got {sample}")
+    if not dists:
+        raise InputError("option --dist: --sample needs at least one distribution, e.g. --dist re_dependence=uniform:3:8")
+    parsed = tuple(parse_distribution(d) for d in dists)
+    if len({d.name for d in parsed}) != len(parsed):
+        raise InputError("option --dist: each parameter may have only one distribution")
+    return SweepSpec(dict(base), form, levels, samples=draw(parsed, sample, seed), distributions=parsed, seed=seed)
+
+
+# ---------------------------------------------------------------- games for a block of points
+def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(A, B) of shape (C, k, k): the spec's game at each of C points, built in one step.
+
+    Uses `games.trade.payoff_terms` with the varied parameters as arrays, so each matrix is
+    elementwise identical to `trade.simultaneous_game` / `trade.graded_game` at that point.
+    """
+    count = len(next(iter(values.values())))
+    params: dict[str, object] = dict(spec.base)
+    for name, v in values.items():
+        params[name] = np.asarray(v, dtype=float)[:, None, None]
+    grid = spec.strategy_levels()
+    x = grid[None, :, None]
+    y = grid[None, None, :]
+    U, V = trade.payoffs(x, y, params)
+    k = len(grid)
+    return np.broadcast_to(U, (count, k, k)), np.broadcast_to(V, (count, k, k))
+
+
+# ---------------------------------------------------------------- regimes
+def outcome_bits(flat: FlatEquilibria, grid: np.ndarray) -> np.ndarray:
+    """Regime bit of each equilibrium: deal, conflict, one side alone, partial, or mixed."""
+    pure = (flat.x.max(axis=1) > 1 - 1e-12) & (flat.y.max(axis=1) > 1 - 1e-12)
+    xo = grid[np.argmax(flat.x, axis=1)]
+    yo = grid[np.argmax(flat.y, axis=1)]
+    bits = np.full(len(flat), PARTIAL, dtype=np.uint8)
+    bits[(xo == 1) & (yo == 1)] = DEAL
+    bits[(xo == 0) & (yo == 0)] = CONFLICT
+    bits[(xo == 1) & (yo == 0)] = US_ALONE
+    bits[(xo == 0) & (yo == 1)] = CN_ALONE
+    bits[~pure] = MIXED
+    return bits
+
+
+def regime_codes(flat: FlatEquilibria, n_points: int, grid: np.ndarray) -> np.ndarray:
+    """Per point: the OR of its equilibria's outcome bits (uint8)."""
+    codes = np.zeros(n_points, dtype=np.uint8)
+    np.bitwise_or.at(codes, flat.game, outcome_bits(flat, grid))
+    return codes
+
+
+def regime_label(code: int) -> str:
+    """Plain-words regime of a point from its outcome bits.
+
+    Pure outcomes decide: {deal} → "deal only", {conflict} → "conflict only",
+    {deal, conflict} → "both", none → "mixed only", others joined with "+". A single pure
+    outcome alongside mixed equilibria gets "+ mixed" (with two or more pure outcomes, mixed
+    equilibria between them are the rule and are not named).
+    """
+    pure = [OUTCOME_NAMES[b] for b in (DEAL, CONFLICT, US_ALONE, CN_ALONE, PARTIAL) if code & b]
+    if not pure:
+        return "mixed only" if code & MIXED else "none"
+    if pure == ["deal", "conflict"]:
+        return "both"
+    if len(pure) == 1:
+        return f"{pure[0]} only" + (" + mixed" if code & MIXED else "")
+    return " + ".join(pure)
+
+
+# ---------------------------------------------------------------- running
+@dataclass(frozen=True)
+class Boundary:
+    """A parameter value where the regime changes along a one-parameter grid."""
+
+    parameter: str
+    value: float
+    below: str
+    above: str
+    at: str
+    exact: bool
+    incentives: tuple[str, ...] = ()
+    bracket: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class RegimeShare:
+    label: str
+    count: int
+    share: float
+    ci95: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Regime of every point, their shares, the boundaries, and (optionally) all equilibria."""
+
+    spec: SweepSpec
+    codes: np.ndarray = field(repr=False)
+    regimes: tuple[RegimeShare, ...]
+    boundaries: tuple[Boundary, ...]
+    equilibria: FlatEquilibria | None = field(default=None, repr=False)
+    method: str = ""
+
+
+def solve_block(spec: SweepSpec, start: int, stop: int) -> FlatEquilibria:
+    """All equilibria (verified) of the points start..stop-1; game indices are 0-based in the block."""
+    from games import batch
+
+    A, B = bimatrices(spec, spec.values(start, stop))
+    return batch.equilibria(A, B)
+
+
+def codes_2x2(mask: np.ndarray) -> np.ndarray:
+    """Regime bits straight from the closed form's (G, 3, 3) candidate mask.
+
+    Candidate p is the US's probability of Restrict (index 0: p = 0, i.e. Relax) and q
+    China's probability of Restrict (index 0: q = 0, i.e. Supply); index 2 is interior.
+    """
+    codes = mask[:, 0, 0] * np.uint8(DEAL)
+    codes |= mask[:, 1, 1] * np.uint8(CONFLICT)
+    codes |= mask[:, 0, 1] * np.uint8(US_ALONE)
+    codes |= mask[:, 1, 0] * np.uint8(CN_ALONE)
+    codes |= (mask[:, 2, :].any(axis=1) | mask[:, :, 2].any(axis=1)) * np.uint8(MIXED)
+    return codes
+
+
+def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.ndarray, FlatEquilibria | None]:
+    from games import batch_2x2, batch_verify
+    from games.errors import SolverError
+
+    A, B = bimatrices(spec, spec.values(start, stop))
+    c = batch_2x2.candidates(A, B)
+    ok = batch_2x2.verify_candidates(A, B, c, batch_verify.tolerances(A, B))
+    if not ok.all():
+        g = int(np.nonzero(~ok)[0][0]) + start
+        raise SolverError(f"sweep: an equilibrium at point {g} failed verification")
+    return codes_2x2(c.mask), (batch_2x2.expand(A, B, c) if keep else None)
+
+
+def _block_task(args: tuple[SweepSpec, int, int, bool]) -> tuple[int, np.ndarray, FlatEquilibria | None]:
+    spec, start, stop, keep = args
+    if spec.form == "simultaneous":
+        codes, flat = _block_2x2(spec, start, stop, keep)
+        return start, codes, flat
+    flat = solve_block(spec, start, stop)
+    codes = regime_codes(flat, stop - start, spec.strategy_levels())
+    return start, codes, (flat if keep else None)
+
+
+def blocks(spec: SweepSpec, size: int | None = None) -> Iterator[tuple[int, int]]:
+    from games import batch
+
+    k = len(spec.strategy_levels())
+    size = size or batch.chunk_size(k, k)
+    for start in range(0, spec.n_points, size):
+        yield start, min(start + size, spec.n_points)
+
+
+def method_name(spec: SweepSpec) -> str:
+    return "batched closed form (2×2)" if spec.form == "simultaneous" else "batched vertex enumeration"
+
+
+def run(
+    spec: SweepSpec,
+    keep_equilibria: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    mapper: Callable | None = None,
+    block_size: int | None = None,
+) -> SweepResult:
+    """Solve every point of the sweep; summarize regimes and (1-D grids) their boundaries.
+
+    ``mapper(function, iterable)`` may be an executor's ``map`` (processes, Dask) to run
+    blocks in parallel; results do not depend on it. ``progress(done, total)`` is called
+    after each block.
+    """
+    from games import batch
+
+    tasks = [(spec, a, b, keep_equilibria) for a, b in blocks(spec, block_size)]
+    results = (mapper or map)(_block_task, tasks)
+    codes = np.zeros(spec.n_points, dtype=np.uint8)
+    parts, offsets = [], []
+    done = 0
+    for start, block_codes, flat in results:
+        codes[start : start + len(block_codes)] = block_codes
+        if flat is not None:
+            parts.append(flat)
+            offsets.append(start)
+        done += len(block_codes)
+        if progress:
+            progress(done, spec.n_points)
+    k = len(spec.strategy_levels())
+    eqs = batch.concatenate(parts, offsets, k, k) if keep_equilibria else None
+    return SweepResult(spec, codes, summarize(codes), find_boundaries(spec, codes), eqs, method_name(spec))
+
+
+def summarize(codes: np.ndarray) -> tuple[RegimeShare, ...]:
+    """Each regime's count and share, largest first, with a 95% (Wilson) interval."""
+    values, counts = np.unique(codes, return_counts=True)
+    total = int(codes.size)
+    merged: dict[str, int] = {}
+    for v, c in zip(values, counts):
+        label = regime_label(int(v))
+        merged[label] = merged.get(label, 0) + int(c)
+    out = [RegimeShare(label, c, c / total, _wilson(c, total)) for label, c in merged.items()]
+    return tuple(sorted(out, key=lambda r: (-r.count, r.label)))
+
+
+def _wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+# ---------------------------------------------------------------- boundaries
+def incentive_lines(spec: SweepSpec, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Intercepts and slopes of the four 2×2 incentives as affine functions of parameter name."""
+    from games import batch_2x2
+
+    two = SweepSpec(spec.base, "simultaneous", axes=(Axis(name, np.array([0.0, 1.0])),))
+    A, B = bimatrices(two, two.values(0, 2))
+    r0, r1, c0, c1 = batch_2x2.incentives(A, B)
+    # our four in trade.incentives' orientation: gain from *opening* (second strategy)
+    gains = np.stack([-r0, -r1, -c0, -c1])  # (4, 2): at value 0 and at value 1
+    return gains[:, 0], gains[:, 1] - gains[:, 0]
+
+
+def exact_thresholds(spec: SweepSpec, name: str, low: float, high: float) -> list[tuple[float, tuple[str, ...]]]:
+    """Values in (low, high) where a 2×2 incentive crosses zero, with the incentives' names."""
+    intercept, slope = incentive_lines(spec, name)
+    roots: dict[float, list[str]] = {}
+    for label, a, s in zip(INCENTIVE_NAMES, intercept, slope):
+        if s == 0:
+            continue
+        r = float(-a / s)
+        if low < r < high:
+            roots.setdefault(r, []).append(label)
+    return sorted((r, tuple(v)) for r, v in roots.items())
+
+
+def _regime_at(spec: SweepSpec, name: str, value: float) -> int:
+    one = SweepSpec(spec.base, spec.form, spec.levels, axes=(Axis(name, np.array([value])),))
+    return int(_block_task((one, 0, 1, False))[1][0])
+
+
+def find_boundaries(spec: SweepSpec, codes: np.ndarray) -> tuple[Boundary, ...]:
+    """Regime changes along a one-parameter grid: exact for 2×2, bisected for graded."""
+    if not spec.is_grid or len(spec.axes) != 1 or spec.n_points < 2:
+        return ()
+    axis = spec.axes[0]
+    lo, hi = float(axis.values[0]), float(axis.values[-1])
+    if spec.form == "simultaneous":
+        out = []
+        roots = exact_thresholds(spec, axis.name, lo, hi)
+        edges = [lo] + [r for r, _ in roots] + [hi]
+        between = [_regime_at(spec, axis.name, (a + b) / 2) for a, b in zip(edges[:-1], edges[1:])]
+        for i, (r, names) in enumerate(roots):
+            below, above = between[i], between[i + 1]
+            if below != above:
+                at = _regime_at(spec, axis.name, r)
+                out.append(Boundary(axis.name, r, regime_label(below), regime_label(above), regime_label(at), True, names))
+        return tuple(out)
+    out = []
+    change = np.nonzero(codes[1:] != codes[:-1])[0]
+    for i in change:
+        a, b = float(axis.values[i]), float(axis.values[i + 1])
+        ca, cb = int(codes[i]), int(codes[i + 1])
+        value = _bisect(spec, axis.name, a, b, ca)
+        out.append(Boundary(axis.name, value, regime_label(ca), regime_label(cb), "", False, (), (a, b)))
+    return tuple(out)
+
+
+def _bisect(spec: SweepSpec, name: str, a: float, b: float, code_a: int) -> float:
+    """Where the regime first differs from code_a between a and b.
+
+    Stops at a relative width of 1e-7: closer to a boundary the game is so nearly
+    degenerate that floating-point ties, not the model, would decide the regime.
+    """
+    from games.errors import SolverError
+
+    width = 1e-7 * max(1.0, abs(a), abs(b))
+    while b - a > width:
+        mid = (a + b) / 2
+        try:
+            same = _regime_at(spec, name, mid) == code_a
+        except SolverError:
+            break
+        a, b = (mid, b) if same else (a, mid)
+    return (a + b) / 2
+
+
+# ---------------------------------------------------------------- compact per-point description
+def describe(x: np.ndarray, y: np.ndarray, payoffs: np.ndarray, grid: np.ndarray) -> str:
+    """One equilibrium in a few words, e.g. ``deal (3, 4)`` or ``mixed US 0.4 / China 0.6 (1.2, 0.5)``."""
+    pay = f"({_g(payoffs[0])}, {_g(payoffs[1])})"
+    pure = x.max() > 1 - 1e-12 and y.max() > 1 - 1e-12
+    if not pure:
+        return f"mixed US {_g(float(x @ grid))} / China {_g(float(y @ grid))} {pay}"
+    xo, yo = grid[int(np.argmax(x))], grid[int(np.argmax(y))]
+    names = {(1.0, 1.0): "deal", (0.0, 0.0): "conflict", (1.0, 0.0): "US opens alone", (0.0, 1.0): "China supplies alone"}
+    name = names.get((float(xo), float(yo)), f"partial US {_g(xo)} / China {_g(yo)}")
+    return f"{name} {pay}"
+
+
+def _g(v: float) -> str:
+    v = float(v)
+    return "0" if abs(v) < 1e-12 else f"{v:.6g}"
+
+
+def point_rows(result: SweepResult, start: int, stop: int) -> Iterator[tuple[dict[str, float], str, list[dict]]]:
+    """(parameter values, regime, equilibria) for points start..stop-1.
+
+    Equilibria come from the kept ones if the sweep kept them, else the block is re-solved
+    (cheap for 2×2). Each equilibrium: outcome text, pure flag, profile, payoffs.
+    """
+    spec = result.spec
+    grid = spec.strategy_levels()
+    values = spec.values(start, stop)
+    if result.equilibria is not None:
+        eq = result.equilibria
+        lo, hi = np.searchsorted(eq.game, [start, stop])
+        flat = FlatEquilibria(eq.game[lo:hi] - start, eq.x[lo:hi], eq.y[lo:hi], eq.payoffs[lo:hi])
+    else:
+        flat = solve_block(spec, start, stop)
+    bounds = np.searchsorted(flat.game, np.arange(stop - start + 1))
+    for i in range(stop - start):
+        vals = {k: float(v[i]) for k, v in values.items()}
+        eqs = []
+        for e in range(bounds[i], bounds[i + 1]):
+            x, y, u = flat.x[e], flat.y[e], flat.payoffs[e]
+            eqs.append({
+                "outcome": describe(x, y, u, grid),
+                "pure": bool(x.max() > 1 - 1e-12 and y.max() > 1 - 1e-12),
+                "profile": [[float(v) for v in x], [float(v) for v in y]],
+                "payoffs": [float(u[0]), float(u[1])],
+            })
+        yield vals, regime_label(int(result.codes[start + i])), eqs

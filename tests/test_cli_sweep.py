@@ -1,0 +1,145 @@
+"""`tradegame sweep` through typer's test runner (on a tiny app built with register())."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from cli.sweep_cmd import register
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = typer.Typer(add_completion=False)
+
+    @app.callback()
+    def main() -> None:  # a group, so `sweep` is a subcommand as in the real app
+        pass
+
+    register(app)
+    return app
+
+
+def run(app, *args):
+    return CliRunner().invoke(app, ["sweep", *args])
+
+
+def test_help_has_summary_and_examples(app):
+    result = CliRunner().invoke(app, ["--help"])
+    assert "sweep" in result.output and "regimes" in result.output
+    result = run(app, "--help")
+    assert result.exit_code == 0
+    assert "Examples" in result.output and "--vary re_dependence=0:10:101" in result.output
+
+
+def test_text_summary_with_exact_boundaries(app):
+    result = run(app, "stockholm-2025", "--vary", "hawk_cost=0:10:101")
+    assert result.exit_code == 0, result.output
+    assert "deal only" in result.output and "conflict only" in result.output
+    # thresholds 0.9 and 6.6 (independently: zero crossings of the US incentives)
+    from games import trade
+    from games.scenarios import load
+
+    p = dict(load("stockholm-2025").parameters)
+    lines = [l for l in result.output.splitlines() if l.strip().startswith("hawk_cost =")]
+    assert len(lines) == 2
+    for line in lines:
+        value = float(line.split("=")[1].split(":")[0])
+        p["hawk_cost"] = value
+        assert min(abs(v) for v in trade.incentives(p).values()) < 1e-9
+
+
+def test_csv_has_one_row_per_point(app):
+    result = run(app, "--vary", "leverage=0:10:11", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert len(rows) == 11
+    assert rows[0]["regime"] == "deal only" and rows[-1]["regime"] == "conflict only"
+    assert int(rows[5]["n_equilibria"]) == 3  # leverage 5: deal, conflict and a mixed equilibrium
+
+
+def test_json_output(app):
+    result = run(app, "--vary", "leverage=0:10:5", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["sweep"]["points"] == 5 and len(data["points"]) == 5
+    assert {"regime", "values", "equilibria"} <= set(data["points"][0])
+    eq = data["points"][0]["equilibria"][0]
+    assert len(eq["profile"]) == 2 and len(eq["payoffs"]) == 2
+    assert data["game"]["players"] == ["US", "China"]
+
+
+def test_monte_carlo_and_graded(app):
+    result = run(app, "--sample", "500", "--dist", "re_dependence=uniform:3:8", "--seed", "1")
+    assert result.exit_code == 0 and "95% CI" in result.output
+    result = run(app, "--game", "graded", "--levels", "3", "--vary", "leverage=0:10:6", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert len(result.output.strip().splitlines()) == 7
+
+
+def test_output_file_is_not_overwritten_without_force(app, tmp_path):
+    out = tmp_path / "s.csv"
+    assert run(app, "--vary", "leverage=0:10:3", "-f", "csv", "-o", str(out)).exit_code == 0
+    first = out.read_text()
+    assert first.startswith("leverage,regime")
+    result = run(app, "--vary", "leverage=0:10:5", "-f", "csv", "-o", str(out))
+    assert result.exit_code == 2 and "--force" in result.output
+    assert out.read_text() == first
+    assert run(app, "--vary", "leverage=0:10:5", "-f", "csv", "-o", str(out), "--force").exit_code == 0
+    assert len(out.read_text().splitlines()) == 6
+    assert [p.name for p in tmp_path.iterdir()] == ["s.csv"]  # no temporary files left
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--vary", "nope=0:1:3"], "option --vary"),
+        (["--vary", "leverage=0:99:3"], "option --vary"),
+        (["--vary", "leverage=0:5"], "option --vary"),
+        (["--sample", "10", "--dist", "leverage=cauchy:1:2"], "option --dist"),
+        (["--vary", "leverage=0:5:3", "--format", "xml"], "option --format"),
+        (["--vary", "leverage=0:5:3", "--workers", "0"], "option --workers"),
+        (["--vary", "leverage=0:5:3", "--set", "leverage=2"], "option --set"),
+        (["--vary", "leverage=0:5:3", "--game", "graded", "--levels", "500"], "option --levels"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(app, args, needle):
+    result = run(app, *args)
+    assert result.exit_code == 2
+    assert needle in result.output
+    assert "Traceback" not in result.output
+
+
+def test_plot(app, tmp_path):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "map.png"
+    result = run(app, "--vary", "leverage=0:10:21", "--vary", "hawk_cost=0:10:21", "--plot", str(png))
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_without_matplotlib_is_an_input_error(app, tmp_path, monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def fake(name, *a, **k):
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+    result = run(app, "--vary", "leverage=0:10:3", "--plot", str(tmp_path / "m.png"))
+    assert result.exit_code == 2 and "matplotlib" in result.output
+
+
+def test_workers_give_the_same_output(app):
+    one = run(app, "--vary", "leverage=0:10:11", "--vary", "hawk_cost=0:5:11", "-f", "csv")
+    two = run(app, "--vary", "leverage=0:10:11", "--vary", "hawk_cost=0:5:11", "-f", "csv", "--workers", "2")
+    assert one.exit_code == two.exit_code == 0
+    assert one.output == two.output
