@@ -161,15 +161,16 @@ def _product_plan_mix(game: BayesianGame, marginals: Sequence[np.ndarray]) -> np
     return np.array([np.prod([marginals[t][a] for t, a in enumerate(plan)]) for plan in plans(game)])
 
 
-def bayes_nash_equilibria(game: BayesianGame) -> list[BayesNash]:
+def bayes_nash_equilibria(game: BayesianGame, method: str = "auto") -> list[BayesNash]:
     """Every extreme BNE found by solving the Harsanyi game, each verified in the agent form.
 
-    The Harsanyi game is solved by `games.solve.solve` (vertex enumeration: complete).
+    The Harsanyi game is solved by `games.solve.solve` (``auto``: vertex enumeration,
+    complete; other two-player methods may miss equilibria).
     Equilibria that give the same behaviour to every type are merged.
     """
     harsanyi = harsanyi_game(game)
     agents = agent_form(game)
-    solution = solve(harsanyi)
+    solution = solve(harsanyi, method)
     found = []
     for eq in solution.equilibria:
         marginals = _type_marginals(game, eq.profile[1])

@@ -1,0 +1,205 @@
+"""`--game bayesian` (China's type unknown) and `--game with-ally` (a tool-making ally joins).
+
+``run(request)`` builds the game from the scenario's parameters, solves it, verifies every
+equilibrium and renders text, Markdown or JSON (see cli.request for the contract).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from cli.request import Output, Request
+
+FORMATS = ("text", "markdown", "json")
+
+
+def run(request: Request) -> Output:
+    _check(request)
+    if request.game == "bayesian":
+        return run_bayesian(request)
+    if request.game == "with-ally":
+        return run_ally(request)
+    from games.errors import InputError
+
+    raise InputError(f"option --game: cli.bayes_ally handles bayesian and with-ally, got '{request.game}'")
+
+
+def _check(request: Request) -> None:
+    from games.errors import InputError
+
+    if request.fmt not in FORMATS:
+        raise InputError(
+            f"option --format: --game {request.game} prints {', '.join(FORMATS)}, got '{request.fmt}' "
+            "(dot is for game trees)"
+        )
+    for name in request.options:
+        raise InputError(f"option --{name}: does not apply to --game {request.game}")
+    if request.exact:
+        raise InputError(f"option --exact: not available for --game {request.game}; thresholds are exact already")
+
+
+def _heading(title: str, fmt: str, level: int = 1) -> str:
+    return f"{'#' * level} {title}" if fmt == "markdown" else title
+
+
+def _bullet(fmt: str, k: int) -> str:
+    return "-" if fmt == "markdown" else f"{k}."
+
+
+def _scenario_lines(scenario, fmt: str) -> list[str]:
+    from cli import render
+
+    out = [f"{scenario.title}. {scenario.summary}".strip()]
+    if scenario.overrides:
+        out.append("What-if: " + ", ".join(f"{k} = {render.num(v)}" for k, v in scenario.overrides))
+    return out
+
+
+def exact_text(value: Fraction) -> str | None:
+    """'1/7' when the fraction is simple (denominator up to 1000), else None."""
+    return f"{value.numerator}/{value.denominator}" if value.denominator <= 1000 else None
+
+
+# ------------------------------------------------------------------ bayesian
+def run_bayesian(request: Request) -> Output:
+    from games.bayesian import bayes_nash_equilibria, harsanyi_game, sequential_outcomes, trade_bayesian_game
+    from games.bayesian_explain import explain, type_best_replies, type_difference
+    from games.equilibrium import tolerance
+    from games.errors import InputError
+
+    if request.method not in ("auto", "vertex-enumeration"):
+        raise InputError(
+            f"option --method: --game bayesian solves its Harsanyi game by vertex enumeration "
+            f"(auto), got '{request.method}'"
+        )
+    params = dict(request.scenario.parameters)
+    game = trade_bayesian_game(params)
+    harsanyi = harsanyi_game(game)
+    equilibria = bayes_nash_equilibria(game)
+    notes = [type_difference(params)]
+    expl = explain(game, equilibria, notes)
+    seq = sequential_outcomes(game)
+    data = _bayesian_data(request, game, harsanyi, equilibria, expl, seq, type_best_replies(game))
+    data["tolerance"] = tolerance(harsanyi)
+    text = _bayesian_text(request, game, equilibria, expl, tolerance(harsanyi))
+    return Output(text, data)
+
+
+def _threshold_data(game, th, sentence: str) -> dict[str, Any]:
+    return {
+        "prior_pragmatist": th.prior,
+        "exact": exact_text(th.exact),
+        "plan": {t: game.column_moves[a] for t, a in zip(game.types, th.plan)} if th.plan else None,
+        "above": game.row_moves[th.above],
+        "below": game.row_moves[th.below],
+        "sentence": sentence,
+    }
+
+
+def _bayesian_data(request, game, harsanyi, equilibria, expl, seq, replies) -> dict[str, Any]:
+    from cli import render
+    from games.bayesian import relevant_thresholds
+    from games.bayesian_explain import outcome_label
+
+    eqs = []
+    for e, why in zip(equilibria, expl.equilibria):
+        eqs.append({
+            "profile": [list(p) for p in e.ex_ante],
+            "payoffs": list(e.ex_ante_payoffs),
+            "pure": e.is_pure,
+            "outcome": outcome_label(game, e),
+            "US": dict(zip(game.row_moves, e.row)),
+            "types": {t: dict(zip(game.column_moves, m)) for t, m in zip(game.types, e.types)},
+            "type_payoffs": dict(zip(game.types, e.type_payoffs)),
+            "max_regret": e.max_regret,
+            "explanation": why,
+        })
+    thresholds = [
+        _threshold_data(game, th, s) for th, s in zip(relevant_thresholds(game), expl.thresholds)
+    ] if relevant_thresholds(game) else []
+    us_first = []
+    for o, sentence in zip(seq, expl.sequential):
+        us_first.append({
+            "replies": {t: {game.row_moves[i]: game.column_moves[o.replies[i][k]] for i in range(len(game.row_moves))}
+                        for k, t in enumerate(game.types)},
+            "expected_payoffs": dict(zip(game.row_moves, o.values)),
+            "best": [game.row_moves[i] for i in o.best],
+            "threshold": _threshold_data(game, o.threshold, sentence) if o.threshold else None,
+            "explanation": sentence,
+        })
+    return {
+        "form": "bayesian",
+        "game": render.game_data(harsanyi),
+        "types": {
+            "names": list(game.types),
+            "prior": dict(zip(game.types, game.prior)),
+            "self_reliance": {
+                "pragmatist": request.scenario.parameters["self_reliance"],
+                "self-reliant": request.scenario.parameters["self_reliance_hardliner"],
+            },
+            "best_replies": replies,
+        },
+        "equilibria": eqs,
+        "belief_thresholds": thresholds,
+        "us_first": us_first,
+        "summary": expl.summary,
+        "explanation": expl.to_dict() if request.full else None,
+        "scenario": render.scenario_data(request.scenario),
+    }
+
+
+def _type_matrices(game, fmt: str) -> str:
+    from cli import render
+
+    rows = [["US \\ China"] + [f"{m} ({t})" for t in game.types for m in game.column_moves]]
+    for i, r in enumerate(game.row_moves):
+        row = [r]
+        for t in range(len(game.types)):
+            for a in range(len(game.column_moves)):
+                row.append(f"{render.num(game.row_payoffs[t][i, a], 2)}, {render.num(game.column_payoffs[t][i, a], 2)}")
+        rows.append(row)
+    table = render.markdown_table(rows) if fmt == "markdown" else render.text_table(rows)
+    return "Payoffs (US, China) by China's type:\n\n" + table
+
+
+def _bayesian_text(request, game, equilibria, expl, tol: float) -> str:
+    from cli import render
+    from games.bayesian_explain import outcome_label
+
+    fmt = request.fmt
+    out = [_heading(f"{game.title} (Bayesian game)", fmt)]
+    out += _scenario_lines(request.scenario, fmt)
+    prior = ", ".join(f"{t} {render.num(q)}" for t, q in zip(game.types, game.prior))
+    out.append(f"China is one of two types; the US does not know which. Prior: {prior} (prior_pragmatist).")
+    out.append(expl.notes[0])
+    out.append("")
+    out.append(_type_matrices(game, fmt))
+    out.append("")
+    out.append(_heading(
+        f"Bayesian Nash equilibria: {len(equilibria)} (all extreme ones, from the Harsanyi game by vertex "
+        f"enumeration; each verified against every type's deviation within {tol:.0e})", fmt, 2))
+    for k, (e, why) in enumerate(zip(equilibria, expl.equilibria), 1):
+        kind = "pure" if e.is_pure else "mixed"
+        pays = f"US {render.num(e.row_payoff)}, " + ", ".join(
+            f"{t} {render.num(v)}" for t, v in zip(game.types, e.type_payoffs))
+        out.append(f"{_bullet(fmt, k)} {kind} {outcome_label(game, e)} — payoffs: {pays}")
+        out.append(f"   {why['US']}.")
+        if request.full:
+            for t in game.types:
+                line = why["types"][t]
+                out.append(f"   {line[:1].upper() + line[1:]}.")
+    out.append("")
+    out.append(_heading("Belief thresholds", fmt, 2))
+    out += [f"{'- ' if fmt == 'markdown' else ''}{s}" for s in expl.thresholds]
+    out.append("")
+    out.append(_heading("If the US moves first", fmt, 2))
+    out += [f"{'- ' if fmt == 'markdown' else ''}{s}" for s in expl.sequential]
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ with-ally
+def run_ally(request: Request) -> Output:  # replaced when the ally game lands
+    from games.errors import InputError
+
+    raise InputError("option --game: with-ally is not available in this build")
