@@ -1,0 +1,340 @@
+"""Pictures of games for the classroom: payoff matrix, best responses, learning dynamics.
+
+Each ``*_figure`` function takes a game and its verified equilibria and returns a
+matplotlib Figure; `save` writes it atomically. matplotlib is imported lazily (the
+optional "plot" extra), so the rest of tradegame works without it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from games.equilibrium import Equilibrium
+from games.errors import InputError
+from games.normal_form import NormalFormGame
+
+#: Largest matrix drawn cell by cell.
+MAX_DRAWN = 12
+SUFFIXES = (".png", ".svg")
+US_COLOR = "#1f4e9c"
+CN_COLOR = "#b3261e"
+EQ_FILL = "#cdebc5"
+EQ_EDGE = "#2e7d32"
+
+
+def pyplot():
+    """matplotlib's pyplot on the non-interactive Agg backend, or a one-line InputError."""
+    try:
+        import matplotlib
+    except ModuleNotFoundError:
+        raise InputError(
+            "tradegame plot: matplotlib is not installed; install the extra: pip install 'tradegame[plot]'"
+        ) from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _num(v: float) -> str:
+    from cli.render import num
+
+    return num(v, 2)
+
+
+def _pure_cells(equilibria: Sequence[Equilibrium]) -> set[tuple[int, int]]:
+    return {tuple(int(np.argmax(p)) for p in eq.profile) for eq in equilibria if eq.is_pure}
+
+
+def _describe(game: NormalFormGame, eq: Equilibrium) -> str:
+    from cli.render import describe_profile, outcome_label
+
+    return outcome_label(game, eq) if eq.is_pure else describe_profile(game, eq)
+
+
+# ------------------------------------------------------------------ payoff matrix
+def matrix_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]):
+    """The payoff matrix: best responses in bold with *, pure equilibria shaded green."""
+    from games.best_responses import best_response_mask
+
+    A, B = game.bimatrix()
+    m, n = A.shape
+    if max(m, n) > MAX_DRAWN:
+        raise InputError(f"tradegame plot matrix: a {m}×{n} matrix is too large to draw (at most {MAX_DRAWN} per side)")
+    plt = pyplot()
+    br = [best_response_mask(game, 0), best_response_mask(game, 1)]
+    cells = _pure_cells(equilibria)
+    mixed = [eq for eq in equilibria if not eq.is_pure]
+    cw, ch = 2.2, 1.0
+    fig_w = 2.6 + cw * n
+    fig_h = 1.9 + ch * m + 0.32 * len(mixed)
+    fig, ax = plt.subplots(figsize=(max(fig_w, 6.0), fig_h))
+    ax.set_xlim(-1.7, cw * n + 0.1)
+    ax.set_ylim(-0.45 * max(len(mixed), 1) - 0.6, ch * m + 1.0)
+    ax.axis("off")
+    ax.set_title(game.title, fontsize=12, loc="left")
+    ax.text(cw * n / 2, ch * m + 0.65, game.players[1], ha="center", fontsize=11, color=CN_COLOR, weight="bold")
+    ax.text(-1.65, ch * m + 0.25, game.players[0], ha="left", fontsize=11, color=US_COLOR, weight="bold")
+    size = 11 if n <= 4 else 8
+    for j, label in enumerate(game.strategies[1]):
+        ax.text(cw * (j + 0.5), ch * m + 0.25, label, ha="center", va="center", fontsize=size, color=CN_COLOR)
+    for i, label in enumerate(game.strategies[0]):
+        y = ch * (m - i - 0.5)
+        ax.text(-0.1, y, label, ha="right", va="center", fontsize=size, color=US_COLOR)
+        for j in range(n):
+            eq = (i, j) in cells
+            ax.add_patch(plt.Rectangle(
+                (cw * j, ch * (m - i - 1)), cw, ch,
+                facecolor=EQ_FILL if eq else "white", edgecolor=EQ_EDGE if eq else "#777777",
+                linewidth=2.5 if eq else 0.8, zorder=1 if not eq else 2,
+            ))
+            u = _num(A[i, j]) + ("*" if br[0][i, j] else "")
+            v = _num(B[i, j]) + ("*" if br[1][i, j] else "")
+            cx = cw * (j + 0.5)
+            ax.text(cx - 0.08, y, u + ",", ha="right", va="center", fontsize=size, color=US_COLOR,
+                    weight="bold" if br[0][i, j] else "normal", zorder=3)
+            ax.text(cx + 0.08, y, v, ha="left", va="center", fontsize=size, color=CN_COLOR,
+                    weight="bold" if br[1][i, j] else "normal", zorder=3)
+    notes = [f"Payoffs ({game.players[0]}, {game.players[1]}). Bold with * = best response; "
+             "green cell = pure Nash equilibrium."]
+    notes += [f"Mixed equilibrium: {_describe(game, eq)}" for eq in mixed]
+    for k, line in enumerate(notes):
+        ax.text(-1.65, -0.3 - 0.42 * k, line, ha="left", va="center", fontsize=8.5, color="#333333")
+    fig.tight_layout()
+    return fig
+
+
+# ------------------------------------------------------------------ best responses (2×2)
+def response_segments(at_zero: float, at_one: float, tol: float = 1e-12):
+    """A player's best-response correspondence as segments in (t, s) coordinates.
+
+    ``t`` is the probability that the opponent plays its second strategy; ``s`` the
+    probability that the player plays its own second strategy. ``at_zero`` and ``at_one``
+    are the player's gain from its second strategy over its first when the opponent plays
+    its first (t = 0) or second (t = 1) strategy; the gain is linear in t in between.
+    Returns (segments, whole) where whole is True when the player is always indifferent.
+    """
+    a, b = float(at_zero), float(at_one)
+    if abs(a) <= tol and abs(b) <= tol:
+        return [], True
+    gain = lambda t: (1 - t) * a + t * b  # noqa: E731
+    breaks = [0.0, 1.0]
+    if (a < -tol < tol < b) or (b < -tol < tol < a):
+        breaks.insert(1, a / (a - b))
+    segments = []
+    for t0, t1 in zip(breaks, breaks[1:]):
+        g = gain((t0 + t1) / 2)
+        s = 1.0 if g > 0 else 0.0
+        segments.append(((t0, s), (t1, s)))
+    for t in breaks:
+        if abs(gain(t)) <= tol:
+            segments.append(((t, 0.0), (t, 1.0)))
+    return segments, False
+
+
+def _two_by_two(game: NormalFormGame, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    A, B = game.bimatrix()
+    if A.shape != (2, 2):
+        raise InputError(
+            f"tradegame plot {kind}: expected a 2×2 game, got {A.shape[0]}×{A.shape[1]} "
+            "(use --game simultaneous or a 2×2 .nfg)"
+        )
+    return A, B
+
+
+def _square_axes(ax, game: NormalFormGame) -> None:
+    ax.set_xlim(-0.04, 1.04)
+    ax.set_ylim(-0.04, 1.04)
+    ax.set_aspect("equal")
+    r, c = game.strategies
+    ax.set_xlabel(f"p = probability that {game.players[0]} plays {r[1]}", color=US_COLOR)
+    ax.set_ylabel(f"q = probability that {game.players[1]} plays {c[1]}", color=CN_COLOR)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1])
+    ax.grid(True, color="#e5e5e5", linewidth=0.6)
+    for (x, y), (ri, ci) in {(0, 0): (0, 0), (1, 0): (1, 0), (0, 1): (0, 1), (1, 1): (1, 1)}.items():
+        ax.annotate(f"({r[ri]}, {c[ci]})", (x, y), fontsize=7.5, color="#555555",
+                    xytext=(4 if x == 0 else -4, 6 if y == 0 else -10), textcoords="offset points",
+                    ha="left" if x == 0 else "right")
+
+
+def _draw_responses(ax, game: NormalFormGame, alpha: float = 1.0, labels: bool = True) -> None:
+    A, B = game.bimatrix()
+    us_segments, us_whole = response_segments(A[1, 0] - A[0, 0], A[1, 1] - A[0, 1])
+    cn_segments, cn_whole = response_segments(B[0, 1] - B[0, 0], B[1, 1] - B[1, 0])
+    if us_whole:
+        ax.fill_between([0, 1], 0, 1, color=US_COLOR, alpha=0.12 * alpha)
+    if cn_whole:
+        ax.fill_between([0, 1], 0, 1, color=CN_COLOR, alpha=0.12 * alpha)
+    for k, ((t0, s0), (t1, s1)) in enumerate(us_segments):  # US: t = q, s = p → plot (p, q)
+        ax.plot([s0, s1], [t0, t1], color=US_COLOR, linewidth=3.2, alpha=alpha, solid_capstyle="round",
+                label=f"{game.players[0]}'s best response" if labels and k == 0 else None)
+    for k, ((t0, s0), (t1, s1)) in enumerate(cn_segments):  # China: t = p, s = q
+        ax.plot([t0, t1], [s0, s1], color=CN_COLOR, linewidth=1.8, alpha=alpha, linestyle="--",
+                label=f"{game.players[1]}'s best response" if labels and k == 0 else None)
+
+
+def _draw_equilibria(ax, game: NormalFormGame, equilibria: Sequence[Equilibrium]) -> None:
+    for k, eq in enumerate(equilibria):
+        p, q = float(eq.profile[0][1]), float(eq.profile[1][1])
+        label = "Nash equilibria" if k == 0 else None
+        ax.plot([p], [q], "o", markersize=10, markerfacecolor=EQ_FILL, markeredgecolor=EQ_EDGE,
+                markeredgewidth=2.2, zorder=5, label=label)
+        if not eq.is_pure:
+            ax.annotate(f"mixed: p = {_num(p)}, q = {_num(q)}", (p, q), xytext=(8, 8),
+                        textcoords="offset points", fontsize=8.5, color=EQ_EDGE, weight="bold")
+
+
+def best_response_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]):
+    """Both best-response correspondences in the (p, q) square; they cross at the equilibria."""
+    _two_by_two(game, "best-response")
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 6.4))
+    _square_axes(ax, game)
+    _draw_responses(ax, game)
+    _draw_equilibria(ax, game, equilibria)
+    ax.set_title(f"Best responses — {game.title}", fontsize=11, loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8.5, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+# ------------------------------------------------------------------ learning dynamics
+RULES = ("replicator", "fictitious-play")
+
+
+def dynamics_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium], rule: str, steps: int):
+    """Paths of learning dynamics: in the (p, q) square for 2×2 games, over time otherwise."""
+    if rule not in RULES:
+        raise InputError(f"option --rule: expected one of {', '.join(RULES)}, got '{rule}'")
+    game.bimatrix()
+    if game.shape == (2, 2):
+        return _dynamics_square(game, equilibria, rule, steps)
+    return _dynamics_series(game, rule, steps)
+
+
+def _paths(game: NormalFormGame, rule: str, steps: int) -> list[np.ndarray]:
+    """List of (k, 2) arrays of (p, q) points for a 2×2 game, from several starts."""
+    from games import learning
+
+    paths = []
+    if rule == "replicator":
+        scaled = learning.scaled_payoffs(game)
+        for p0 in (0.1, 0.5, 0.9):
+            for q0 in (0.1, 0.5, 0.9):
+                _, xs, ys = learning.replicator_path(scaled, [1 - p0, p0], [1 - q0, q0], horizon=steps / 2, points=800)
+                paths.append(np.column_stack([xs[:, 1], ys[:, 1]]))
+    else:
+        seed = 0
+        for p0 in (1, 5, 9):  # prior plays out of 10: start at p, q in {0.1, 0.5, 0.9}
+            for q0 in (1, 5, 9):
+                rows, cols = learning.fictitious_play_path(game, [(10 - p0, p0), (10 - q0, q0)], steps, seed=seed)
+                paths.append(np.column_stack([rows[:, 1], cols[:, 1]]))
+                seed += 1
+    return paths
+
+
+def _dynamics_square(game, equilibria, rule: str, steps: int):
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 6.4))
+    _square_axes(ax, game)
+    _draw_responses(ax, game, alpha=0.35)
+    colors = plt.get_cmap("viridis")(np.linspace(0.05, 0.85, 9))
+    for k, path in enumerate(_paths(game, rule, steps)):
+        color = colors[k % len(colors)]
+        ax.plot(path[:, 0], path[:, 1], color=color, linewidth=1.3)
+        ax.plot([path[0, 0]], [path[0, 1]], "s", color=color, markersize=4)
+        mid = len(path) // 3
+        if mid + 1 < len(path) and np.hypot(*(path[mid + 1] - path[mid])) > 1e-6:
+            ax.annotate("", xy=path[mid + 1], xytext=path[mid],
+                        arrowprops=dict(arrowstyle="-|>", color=color, lw=1.3, mutation_scale=14))
+        ax.plot([path[-1, 0]], [path[-1, 1]], "o", color=color, markersize=4)
+    _draw_equilibria(ax, game, equilibria)
+    name = "Replicator dynamics" if rule == "replicator" else f"Fictitious play ({steps} rounds)"
+    ax.set_title(f"{name} — {game.title}", fontsize=11, loc="left")
+    ax.text(0.0, -0.2, "Squares: starting points; circles: where each path ends; faint lines: best responses.",
+            transform=ax.transAxes, fontsize=8, color="#444444")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8.5, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _dynamics_series(game, rule: str, steps: int):
+    from games import learning
+
+    plt = pyplot()
+    m, n = game.shape
+    if rule == "replicator":
+        scaled = learning.scaled_payoffs(game)
+        x0 = np.full(m, 1.0 / m)
+        y0 = np.full(n, 1.0 / n)
+        # nudge off the exact centre so ties do not freeze the path
+        x0 = (x0 + np.linspace(0, 0.02, m)) / (1 + 0.01 * m)
+        y0 = (y0 + np.linspace(0.02, 0, n)) / (1 + 0.01 * n)
+        times, xs, ys = learning.replicator_path(scaled, x0 / x0.sum(), y0 / y0.sum(), horizon=steps / 2, points=800)
+        xlabel = "time"
+    else:
+        xs, ys = learning.fictitious_play_path(game, [np.ones(m), np.ones(n)], steps)
+        times = np.arange(len(xs))
+        xlabel = "round"
+    fig, axes = plt.subplots(2, 1, figsize=(7.2, 6.4), sharex=True)
+    for ax, series, player, labels in ((axes[0], xs, game.players[0], game.strategies[0]),
+                                       (axes[1], ys, game.players[1], game.strategies[1])):
+        cmap = plt.get_cmap("viridis")(np.linspace(0, 0.9, series.shape[1]))
+        for k in range(series.shape[1]):
+            ax.plot(times, series[:, k], color=cmap[k], label=labels[k])
+        ax.set_ylabel(f"{player}: share of play")
+        ax.set_ylim(-0.03, 1.03)
+        ax.legend(fontsize=7.5, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        ax.grid(True, color="#e5e5e5", linewidth=0.6)
+    axes[1].set_xlabel(xlabel)
+    name = "Replicator dynamics" if rule == "replicator" else "Fictitious play"
+    axes[0].set_title(f"{name} — {game.title}", fontsize=11, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+# ------------------------------------------------------------------ saving
+def check_output(path: Path, force: bool) -> str:
+    """The picture format from the file name; refuse to overwrite without force."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"option --output: expected a file name ending in .png or .svg, got '{path}'")
+    if path.exists() and not force:
+        raise InputError(f"option --output: {path} exists; pass --force to overwrite it")
+    if not path.parent.exists():
+        raise InputError(f"option --output: folder {path.parent} does not exist")
+    return suffix[1:]
+
+
+def render_bytes(fig, fmt: str) -> bytes:
+    """The figure as PNG or SVG bytes (no timestamps, so output is reproducible)."""
+    import io
+
+    plt = pyplot()
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    fig.savefig(buffer, format=fmt, dpi=130, metadata=metadata, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, data: bytes, force: bool) -> None:
+    """Write bytes via a temporary file in the same folder and a rename."""
+    check_output(path, force)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"option --output: cannot write {path} ({exc.strerror or exc})") from None
