@@ -18,3 +18,13 @@ class InputError(TradegameError, ValueError):
 
 class SolverError(TradegameError, RuntimeError):
     """A well-formed game that the chosen method could not solve."""
+
+
+def clip(text: object, limit: int = 60) -> str:
+    """User text quoted in a message: control characters escaped, at most `limit` characters.
+
+    Keeps every message one readable line, whatever a hostile file or option contains.
+    """
+    s = str(text)
+    short = repr(s[:limit])[1:-1]
+    return short + "…" if len(s) > limit else short

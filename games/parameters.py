@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from games.errors import InputError
+from games.errors import InputError, clip
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Parameter:
         prefix = f"{where}: " if where else ""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise InputError(
-                f"{prefix}parameter '{self.name}' must be a number, got {type(value).__name__} {value!r}"
+                f"{prefix}parameter '{self.name}' must be a number, got {type(value).__name__} {clip(repr(value))}"
             )
         v = float(value)
         if v != v or v in (float("inf"), float("-inf")):
@@ -235,7 +235,7 @@ def lookup(name: str, where: str = "") -> Parameter:
         close = [n for n in PARAMETERS if name.lower() in n or n in name.lower()]
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise InputError(
-            f"{prefix}unknown parameter '{name}'{hint}; expected one of {', '.join(PARAMETERS)}"
+            f"{prefix}unknown parameter '{clip(name)}'{hint}; expected one of {', '.join(PARAMETERS)}"
         ) from None
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from games.errors import InputError
+from games.errors import InputError, clip
 from games.parameters import PARAMETERS, lookup, validated
 
 DEFAULT_SCENARIO = "baseline"
@@ -71,10 +71,10 @@ def builtin_names() -> list[str]:
 def builtin(name: str) -> Scenario:
     for d in scenario_dirs():
         path = d / f"{name}.toml"
-        if path.is_file():
+        if "\x00" not in name and path.is_file():
             return load_file(path, name=name)
     raise InputError(
-        f"scenario '{name}': no such built-in scenario; expected one of {', '.join(builtin_names())} "
+        f"scenario '{clip(name)}': no such built-in scenario; expected one of {', '.join(builtin_names())} "
         "or a path to a .toml file"
     )
 
@@ -85,14 +85,16 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{source}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise InputError(f"{source}: not valid TOML (arrays or tables nested too deeply)") from None
     for key, value in data.items():
         if key not in _KEYS:
             raise InputError(
-                f"{source}: unknown key '{key}'; expected one of {', '.join(_KEYS)}"
+                f"{source}: unknown key '{clip(key)}'; expected one of {', '.join(_KEYS)}"
             )
         if not isinstance(value, _KEYS[key]):
             raise InputError(
-                f"{source}: key '{key}' must be a {_KEYS[key].__name__}, got {type(value).__name__}"
+                f"{source}: key '{clip(key)}' must be a {_KEYS[key].__name__}, got {type(value).__name__}"
             )
     sources = data.get("sources", [])
     for i, s in enumerate(sources):
@@ -117,8 +119,8 @@ def load_file(path: str | Path, name: str | None = None) -> Scenario:
         if path.stat().st_size > MAX_SCENARIO_BYTES:
             raise InputError(f"{path}: scenario file is larger than 1 MB")
         raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        raise InputError(f"{clip(path, 1000)}: cannot read file ({getattr(exc, 'strerror', None) or exc})") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -141,12 +143,12 @@ def parse_assignments(items: Iterable[str], option: str = "--set") -> dict[str, 
         name, sep, text = item.partition("=")
         name, text = name.strip(), text.strip()
         if not sep or not name or not text:
-            raise InputError(f"option {option}: expected name=value (for example re_dependence=8), got '{item}'")
+            raise InputError(f"option {option}: expected name=value (for example re_dependence=8), got '{clip(item)}'")
         param = lookup(name, f"option {option}")
         try:
             value = float(text)
         except ValueError:
-            raise InputError(f"option {option}: value of '{name}' must be a number, got '{text}'") from None
+            raise InputError(f"option {option}: value of '{clip(name)}' must be a number, got '{clip(text)}'") from None
         out[name] = param.check(value, f"option {option}")
     return out
 
