@@ -71,7 +71,11 @@ def builtin_names() -> list[str]:
 def builtin(name: str) -> Scenario:
     for d in scenario_dirs():
         path = d / f"{name}.toml"
-        if "\x00" not in name and path.is_file():
+        try:
+            found = path.is_file()
+        except (OSError, ValueError):  # a name too long for the file system, or a NUL byte
+            found = False
+        if found:
             return load_file(path, name=name)
     raise InputError(
         f"scenario '{clip(name)}': no such built-in scenario; expected one of {', '.join(builtin_names())} "
