@@ -59,3 +59,40 @@ def test_unused_option_is_exit_2():
     result = _run("solve", "baseline", "--game", "us-first", "--rounds", "3")
     assert result.exit_code == 2
     assert "--rounds" in result.output
+
+
+def _write(tmp_path, tree, name):
+    from games.efg import to_efg
+
+    path = tmp_path / name
+    path.write_text(to_efg(tree))
+    return str(path)
+
+
+def test_efg_file_with_perfect_information_is_solved_by_backward_induction(tmp_path):
+    from tests.tree_games import entry_deterrence
+
+    result = _run("explain", _write(tmp_path, entry_deterrence(), "entry.efg"))
+    assert result.exit_code == 0, result.output
+    assert "Enter * → Incumbent" in result.output and "Accommodate * → (Entrant 1, Incumbent 1)  ◀" in result.output
+    assert "Fight after Enter" in result.output and "not credible" in result.output
+
+
+def test_efg_file_with_imperfect_information_json(tmp_path):
+    from tests.tree_games import hidden_pennies
+
+    result = _run("solve", _write(tmp_path, hidden_pennies(), "pennies.efg"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["perfect_information"] is False
+    (eq,) = data["equilibria"]
+    assert eq["profile"] == [[0.5, 0.5], [0.5, 0.5]]
+    assert [b["probabilities"] for b in eq["behaviour"]] == [[0.5, 0.5], [0.5, 0.5]]
+
+
+def test_malformed_efg_is_exit_2_with_the_file_named(tmp_path):
+    path = tmp_path / "broken.efg"
+    path.write_text('EFG 2 R "x" { "A" } p "" 1 1 "" { "a" "b" } 0 t "" 0')
+    result = _run("solve", str(path))
+    assert result.exit_code == 2
+    assert "broken.efg: expected a node type" in result.output
