@@ -2,38 +2,26 @@
 
 Kinds: ``matrix`` (payoff matrix with best responses and equilibrium cells),
 ``best-response`` (2×2 best-response correspondences and mixed equilibria), ``dynamics``
-(replicator or fictitious-play paths), plus ``regime-map`` and ``tree`` when the sweep
-and tree features are installed. The drawing lives in `cli.plots`.
+(replicator or fictitious-play paths), ``regime-map`` (a sweep's regimes over one or two
+parameters, via games.sweep) and ``tree`` (a trade tree or .efg file with its equilibrium).
+The drawing lives in `cli.plots` (and `cli.sweep_plot` for regime maps).
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import List, Optional
 
 import typer
 
 #: kinds drawn from a normal-form game and its equilibria
 GAME_KINDS = ("matrix", "best-response", "dynamics")
-#: kinds that need an optional feature module: kind -> (module, function)
-FEATURE_KINDS = {
-    "regime-map": ("cli.plot_features", "regime_map"),
-    "tree": ("cli.plot_features", "tree"),
-}
-
-
-def available_kinds() -> tuple[str, ...]:
-    """Every kind this build can draw (feature kinds only when their module imports)."""
-    extra = []
-    for kind, (module, func) in FEATURE_KINDS.items():
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError:
-            continue
-        if getattr(mod, "available", lambda k: True)(kind) and hasattr(mod, func):
-            extra.append(kind)
-    return GAME_KINDS + tuple(extra)
+#: every kind, in the order the help lists them
+KINDS = GAME_KINDS + ("regime-map", "tree")
+#: tree forms `plot tree` draws from a scenario
+TREE_FORMS = ("us-first", "china-first", "snapback")
+#: the regime map's axes when --vary is not given
+DEFAULT_VARY = ("re_dependence=0:12:61", "hawk_cost=0:6:61")
 
 
 def load_game(target: str | None, sets: list[str] | None, game: str, levels: int):
@@ -82,25 +70,96 @@ def make_picture(
     rule: str = "replicator",
     steps: int = 200,
     fmt: str = "png",
+    vary: list[str] | None = None,
 ) -> tuple[bytes, str]:
     """(image bytes, one-line caption) for a kind and target; used by plot and report."""
     from games.errors import InputError
 
     from cli import plots
 
-    if kind in GAME_KINDS:
+    if kind not in KINDS:
+        raise InputError(f"tradegame plot: unknown picture kind '{kind}'; expected one of {', '.join(KINDS)}")
+    if vary and kind != "regime-map":
+        raise InputError("option --vary: only the regime-map picture varies parameters")
+    if kind == "regime-map":
+        fig, caption = regime_map_figure(target, sets or [], game, levels, vary or [])
+    elif kind == "tree":
+        fig, caption = tree_picture(target, sets or [], game)
+    else:
         from games.solve import solve
 
         g, _ = load_game(target, sets, game, levels)
-        equilibria = solve(g).equilibria
-        fig = game_figure(kind, g, equilibria, rule, steps)
-        return plots.render_bytes(fig, fmt), f"{kind} of {g.title}"
-    if kind in available_kinds():
-        module, func = FEATURE_KINDS[kind]
-        draw: Callable = getattr(importlib.import_module(module), func)
-        fig, caption = draw(target=target, sets=sets or [], game=game, levels=levels)
-        return plots.render_bytes(fig, fmt), caption
-    raise InputError(f"tradegame plot: unknown picture kind '{kind}'; expected one of {', '.join(available_kinds())}")
+        fig = game_figure(kind, g, solve(g).equilibria, rule, steps)
+        caption = f"{kind} of {g.title}"
+    return plots.render_bytes(fig, fmt), caption
+
+
+def regime_map_figure(target: str | None, sets: list[str], game: str, levels: int, vary: list[str]):
+    """The sweep's regime map (games.sweep, drawn by cli.sweep_plot) over one or two parameters."""
+    from games import sweep as sw
+    from games.errors import InputError
+    from games.scenarios import parse_assignments
+
+    from cli import plots, sweep_plot
+    from cli.app import _load_scenario, _target_kind
+
+    plots.pyplot()
+    if _target_kind(target) != "scenario":
+        raise InputError(f"tradegame plot regime-map: {target} is a game file; regime maps vary scenario parameters")
+    scenario = _load_scenario(target, sets)
+    axes = list(vary) or list(DEFAULT_VARY)
+    clash = set(parse_assignments(sets)) & {a.partition("=")[0].strip() for a in axes}
+    if clash:
+        raise InputError(f"option --set: '{sorted(clash)[0]}' is also varied; drop one of --set and --vary")
+    spec = sw.make_spec(scenario.parameters, game, levels, axes)
+    result = sw.run(spec)
+    fig = sweep_plot.figure(result)
+    fig.axes[0].set_title(f"Regimes of {scenario.name} ({spec.form} game, {spec.n_points:,} points)", fontsize=10)
+    return fig, f"regime map of {scenario.name} over {', '.join(spec.names)}"
+
+
+def tree_picture(target: str | None, sets: list[str], game: str):
+    """A trade tree of a scenario (--game us-first|china-first|snapback) or a Gambit .efg file."""
+    from games.errors import InputError
+    from games.tree import is_perfect_information, pure_behaviour, reach_probabilities
+
+    from cli import plots
+    from cli.app import _load_scenario, _target_kind
+
+    kind = _target_kind(target)
+    if kind == "efg":
+        if sets:
+            raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
+        from games.efg import read_efg
+
+        tree = read_efg(target)
+    elif kind == "nfg":
+        raise InputError(f"tradegame plot tree: {target} is a normal-form game; trees come from scenarios or .efg files")
+    else:
+        form = "us-first" if game == "simultaneous" else game
+        if form not in TREE_FORMS:
+            raise InputError(f"option --game: tree pictures are drawn for {', '.join(TREE_FORMS)}, got '{game}'")
+        from games.trade_trees import FORMS
+
+        scenario = _load_scenario(target, sets)
+        names = {"us-first": "US moves first", "china-first": "China moves first", "snapback": "US first, with snapback"}
+        tree = FORMS[form](scenario.parameters, title=f"US–China trade — {scenario.name} ({names[form]})")
+    if is_perfect_information(tree):
+        from games.backward_induction import subgame_perfect_equilibria
+
+        spes = subgame_perfect_equilibria(tree)
+        behaviour = pure_behaviour(tree, spes[0].plan) if spes else {}
+        note = "Subgame-perfect equilibrium by backward induction" + (
+            f" (the first of {len(spes)})" if len(spes) > 1 else "") + "."
+    else:
+        from games.reduced_normal_form import nash_equilibria
+
+        _, solution, behaviours = nash_equilibria(tree, "auto")
+        behaviour = behaviours[0] if behaviours else {}
+        note = "Nash equilibrium of the reduced normal form" + (
+            f" (the first of {len(behaviours)})" if len(behaviours) > 1 else "") + "."
+    reach = reach_probabilities(tree, behaviour) if behaviour else {}
+    return plots.tree_figure(tree, behaviour, reach, note), f"tree of {tree.title}"
 
 
 def register(app: typer.Typer) -> None:
@@ -108,7 +167,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def plot(
-        kind: str = typer.Argument(..., help="matrix, best-response, dynamics (regime-map, tree when installed)."),
+        kind: str = typer.Argument(..., help="matrix, best-response, dynamics, regime-map or tree."),
         target: Optional[str] = typer.Argument(
             None, help="Built-in scenario name, a scenario .toml, or a .nfg file. Default: baseline.",
             show_default=False,
@@ -117,13 +176,20 @@ def register(app: typer.Typer) -> None:
         set_: Optional[List[str]] = typer.Option(
             None, "--set", metavar="NAME=VALUE", help="Change a parameter for this picture (repeatable)."
         ),
-        game: str = typer.Option("simultaneous", "--game", metavar="FORM", help="simultaneous or graded."),
+        game: str = typer.Option(
+            "simultaneous", "--game", metavar="FORM",
+            help="simultaneous or graded; for tree: us-first (default), china-first or snapback.",
+        ),
+        vary: Optional[List[str]] = typer.Option(
+            None, "--vary", metavar="NAME=START:STOP:COUNT",
+            help="regime-map: a parameter grid (once or twice). Default: re_dependence and hawk_cost.",
+        ),
         levels: int = typer.Option(5, "--levels", help="Openness levels per side in the graded game."),
         rule: str = typer.Option("replicator", "--rule", help="dynamics: replicator or fictitious-play."),
         steps: int = typer.Option(200, "--steps", help="dynamics: rounds of fictitious play (replicator: run time = steps / 2)."),
         force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
     ) -> None:
-        """Draw a picture of a game: payoff matrix, best responses, learning dynamics.
+        """Draw a picture of a game: payoff matrix, best responses, dynamics, regime map, tree.
 
         Examples:
 
@@ -132,6 +198,10 @@ def register(app: typer.Typer) -> None:
           tradegame plot best-response stockholm-2025 -o deal.svg
 
           tradegame plot dynamics stockholm-2025 --rule fictitious-play -o fp.png
+
+          tradegame plot tree stockholm-2025 --game snapback -o snapback.png
+
+          tradegame plot regime-map stockholm-2025 --vary self_reliance=0:8:81 --vary leverage=0:8:81 -o map.png
         """
         from cli.app import guarded
 
@@ -139,7 +209,7 @@ def register(app: typer.Typer) -> None:
             from cli import plots
 
             fmt = plots.check_output(output, force)
-            data, caption = make_picture(kind, target, set_, game, levels, rule, steps, fmt)
+            data, caption = make_picture(kind, target, set_, game, levels, rule, steps, fmt, vary)
             plots.write_atomic(output, data, force)
             return f"wrote {output} ({caption})"
 

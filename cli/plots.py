@@ -338,3 +338,92 @@ def write_atomic(path: Path, data: bytes, force: bool) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise InputError(f"option --output: cannot write {path} ({exc.strerror or exc})") from None
+
+
+# ------------------------------------------------------------------ game trees
+def tree_layout(tree) -> tuple[dict, dict]:
+    """(x, depth) of every node by path: leaves evenly spaced, parents over their children."""
+    from games.tree import Terminal
+
+    xs: dict = {}
+    depth: dict = {}
+    counter = [0]
+
+    def visit(node, path) -> float:
+        depth[path] = len(path)
+        if isinstance(node, Terminal):
+            xs[path] = float(counter[0])
+            counter[0] += 1
+            return xs[path]
+        kids = [visit(child, path + (k,)) for k, child in enumerate(node.children)]
+        xs[path] = sum(kids) / len(kids)
+        return xs[path]
+
+    visit(tree.root, ())
+    return xs, depth
+
+
+def tree_figure(tree, behaviour: dict, reach: dict, caption: str = ""):
+    """The game tree: each mover's equilibrium choice in green, the path of play thick.
+
+    ``behaviour`` maps information sets to action probabilities (as in `games.tree`),
+    ``reach`` maps node paths to the probability that play reaches them.
+    """
+    from games.tree import Chance, Terminal, information_sets, infoset_key, walk
+
+    plt = pyplot()
+    xs, depth = tree_layout(tree)
+    leaves = sum(1 for _, n in walk(tree.root) if isinstance(n, Terminal))
+    levels = max(depth.values()) + 1
+    if leaves > 40:
+        raise InputError(f"tradegame plot tree: a tree with {leaves} outcomes is too large to draw (at most 40)")
+    fig, ax = plt.subplots(figsize=(max(6.5, 1.75 * leaves + 1), 1.45 * levels + 1.6))
+    ax.axis("off")
+    ys = {p: -d for p, d in depth.items()}
+    palette = [US_COLOR, CN_COLOR, "#6a3d9a", "#b15928"]
+    for path, node in walk(tree.root):
+        x, y = xs[path], ys[path]
+        if isinstance(node, Terminal):
+            reached = reach.get(path, 0) > 1e-12
+            pays = "\n".join(f"{p} {_num(float(v))}" for p, v in zip(tree.players, node.payoffs))
+            ax.text(x, y - 0.12, pays, ha="center", va="top", fontsize=8.5,
+                    bbox=dict(boxstyle="round,pad=0.3", facecolor=EQ_FILL if reached else "white",
+                              edgecolor=EQ_EDGE if reached else "#999999", linewidth=2 if reached else 0.8))
+            continue
+        if isinstance(node, Chance):
+            ax.plot([x], [y], "o", color="#777777", markersize=9, zorder=3)
+            ax.text(x, y + 0.14, "Chance", ha="center", va="bottom", fontsize=9, color="#555555")
+            probs = [float(q) for q in node.probabilities]
+        else:
+            color = palette[node.player % len(palette)]
+            ax.plot([x], [y], "o", color=color, markersize=10, zorder=3)
+            ax.text(x, y + 0.14, tree.players[node.player], ha="center", va="bottom", fontsize=9.5,
+                    color=color, weight="bold")
+            probs = behaviour.get((node.player, infoset_key(node, path)))
+        for k, child in enumerate(node.children):
+            cp = path + (k,)
+            chosen = probs is not None and float(probs[k]) > 1e-12 and not isinstance(node, Chance)
+            on_path = reach.get(cp, 0) > 1e-12
+            ax.plot([x, xs[cp]], [y, ys[cp]], color=EQ_EDGE if chosen else "#888888",
+                    linewidth=3.2 if on_path and chosen else (2.0 if chosen else 1.0), zorder=1,
+                    linestyle="-" if chosen or isinstance(node, Chance) else (0, (4, 3)))
+            label = node.actions[k]
+            if isinstance(node, Chance):
+                label += f" ({_num(float(node.probabilities[k]))})"
+            elif probs is not None and 1e-12 < float(probs[k]) < 1 - 1e-12:
+                label += f" [{_num(float(probs[k]))}]"
+            mx, my = (x + xs[cp]) / 2, (y + ys[cp]) / 2
+            ax.text(mx, my, label, ha="center", va="center", fontsize=8.5,
+                    color=EQ_EDGE if chosen else "#555555", weight="bold" if chosen else "normal",
+                    bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.9))
+    for h in information_sets(tree):
+        if len(h.paths) > 1:
+            pts = sorted((xs[p], ys[p]) for p in h.paths)
+            ax.plot([pts[0][0], pts[-1][0]], [pts[0][1], pts[-1][1]], linestyle=":", color="#444444", linewidth=1.5)
+    ax.set_xlim(-0.8, leaves - 0.2)
+    ax.set_ylim(-(levels - 1) - 1.0, 0.6)
+    ax.set_title(tree.title, fontsize=11, loc="left")
+    note = "Green: each mover's equilibrium choice; thick: the path of play; shaded box: the outcome reached."
+    ax.text(0.0, -0.02, (caption + "\n" if caption else "") + note, transform=ax.transAxes, fontsize=8, color="#444444", va="top")
+    fig.tight_layout()
+    return fig

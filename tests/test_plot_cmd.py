@@ -40,8 +40,13 @@ def run(*args: str):
         ["dynamics", "stockholm-2025", "--steps", "60"],
         ["dynamics", "stockholm-2025", "--rule", "fictitious-play", "--steps", "50"],
         ["dynamics", "baseline", "--game", "graded", "--levels", "3", "--steps", "40"],
+        ["tree", "stockholm-2025"],
+        ["tree", "escalation-2025", "--game", "snapback"],
+        ["regime-map", "stockholm-2025", "--vary", "self_reliance=0:8:21", "--vary", "leverage=0:8:21"],
+        ["regime-map", "baseline", "--vary", "re_dependence=0:10:41"],
     ],
-    ids=["matrix", "matrix-graded", "matrix-nfg", "best-response", "replicator", "fictitious-play", "dynamics-graded"],
+    ids=["matrix", "matrix-graded", "matrix-nfg", "best-response", "replicator", "fictitious-play",
+         "dynamics-graded", "tree", "tree-snapback", "regime-map-2d", "regime-map-1d"],
 )
 def test_each_picture_is_a_non_empty_png(tmp_path, args):
     out = tmp_path / "pic.png"
@@ -79,6 +84,11 @@ def test_refuses_to_overwrite_without_force(tmp_path):
         (["dynamics", "--rule", "magic", "-o", "pic.png"], "option --rule"),
         (["matrix", "--set", "hawk_cost=99", "-o", "pic.png"], "hawk_cost"),
         (["matrix", "--game", "repeated", "-o", "pic.png"], "option --game"),
+        (["tree", "--game", "graded", "-o", "pic.png"], "tree pictures are drawn for"),
+        (["tree", str(DATA / "bos_payoff.nfg"), "-o", "pic.png"], "normal-form game"),
+        (["regime-map", str(DATA / "bos_payoff.nfg"), "-o", "pic.png"], "regime maps vary scenario parameters"),
+        (["regime-map", "--vary", "nonsense=0:1:3", "-o", "pic.png"], "nonsense"),
+        (["matrix", "--vary", "hawk_cost=0:1:3", "-o", "pic.png"], "only the regime-map"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
@@ -87,6 +97,15 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
     assert r.exit_code == 2, r.output
     assert message in r.output and "Traceback" not in r.output
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_tree_layout_puts_parents_over_their_children():
+    from games.trade_trees import us_first
+
+    xs, depth = plots.tree_layout(us_first())
+    assert [xs[(0, 0)], xs[(0, 1)], xs[(1, 0)], xs[(1, 1)]] == [0, 1, 2, 3]
+    assert xs[(0,)] == 0.5 and xs[(1,)] == 2.5 and xs[()] == 1.5
+    assert depth[(1, 1)] == 2
 
 
 def test_response_segments_match_the_textbook_stag_hunt():
