@@ -82,3 +82,61 @@ def test_batch_verification_rejects_non_equilibria():
     x = np.array([[1.0, 0.0], [0.0, 1.0]])
     y = np.array([[1.0, 0.0], [0.0, 1.0]])
     assert batch_verify.verified(A, B, game, x, y).tolist() == [False, True]
+
+
+# ---------------------------------------------------------------- m×n vertex enumeration
+from games import batch  # noqa: E402
+from games.normal_form import from_bimatrix  # noqa: E402
+from games.solve import solve  # noqa: E402
+
+from conftest import CLASSICS, as_set  # noqa: E402
+
+
+def _rounded(xs, ys, digits=7):
+    return {(tuple(np.round(x, digits) + 0.0), tuple(np.round(y, digits) + 0.0)) for x, y in zip(xs, ys)}
+
+
+@pytest.mark.parametrize("name,A,B,expected", [c for c in CLASSICS if np.shape(c[1]) != (2, 2)])
+def test_mxn_textbook_games(name, A, B, expected):
+    flat = batch.equilibria(np.array([A], float), np.array([B], float))
+    assert as_set(zip(flat.x, flat.y)) == as_set(expected)
+
+
+@pytest.mark.parametrize(
+    "m,n,low,high,G,seed",
+    [(3, 3, -2, 2, 250, 0), (4, 4, -1, 1, 150, 1), (5, 5, -2, 2, 60, 2), (3, 4, -1, 1, 150, 3),
+     (2, 5, -1, 1, 150, 4), (4, 2, 0, 1, 150, 5), (3, 3, -100, 100, 150, 6)],
+)
+def test_mxn_equals_single_game_vertex_enumeration(m, n, low, high, G, seed):
+    rng = np.random.default_rng(seed)
+    A, B = _random_games(rng, G, m, n, low, high)
+    flat = batch.equilibria(A, B, chunk=37)  # several chunks, uneven last one
+    assert batch_verify.verified(A, B, flat.game, flat.x, flat.y).all()
+    for g in range(G):
+        single = solve(from_bimatrix(A[g], B[g]), "vertex-enumeration").equilibria
+        xs, ys = _per_game(flat, g)
+        assert len(xs) == len(single), (A[g], B[g])
+        assert _rounded(xs, ys) == _rounded([e.profile[0] for e in single], [e.profile[1] for e in single])
+        for e in single:  # payoffs agree too
+            k = [i for i, (x, y) in enumerate(zip(xs, ys)) if np.allclose(x, e.profile[0], atol=1e-7) and np.allclose(y, e.profile[1], atol=1e-7)]
+            np.testing.assert_allclose(flat.payoffs[flat.game == g][k[0]], e.payoffs, atol=1e-9)
+
+
+def test_mxn_float_games_equal_single_game():
+    rng = np.random.default_rng(11)
+    A = rng.normal(size=(300, 4, 4))
+    B = rng.normal(size=(300, 4, 4))
+    flat = batch.equilibria(A, B)
+    for g in range(len(A)):
+        single = solve(from_bimatrix(A[g], B[g]), "vertex-enumeration").equilibria
+        xs, ys = _per_game(flat, g)
+        assert _rounded(xs, ys) == _rounded([e.profile[0] for e in single], [e.profile[1] for e in single])
+
+
+def test_batch_2x2_route_equals_closed_form_too():
+    rng = np.random.default_rng(12)
+    A, B = _random_games(rng, 200, 2, 2)
+    flat = batch.equilibria(A, B, chunk=50)
+    for g in range(len(A)):
+        xs, _ = _per_game(flat, g)
+        assert len(xs) == len(equilibria_2x2(A[g], B[g]))
