@@ -1,0 +1,117 @@
+"""Render explanations (games.explain) and comparisons (games.compare) as text or Markdown.
+
+Text is meant to be read aloud: short sections, one idea per line, wrapped for a terminal.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Iterable
+
+WIDTH = 92
+
+
+def _heading(title: str, fmt: str, level: int = 2) -> str:
+    if fmt == "markdown":
+        return f"{'#' * level} {title}"
+    return title if level > 2 else f"{title}\n{'=' * len(title)}"
+
+
+def _bullets(lines: Iterable[str], fmt: str, indent: str = "") -> list[str]:
+    out = []
+    for line in lines:
+        if fmt == "markdown":
+            out.append(f"{indent}- {line}")
+        else:
+            out.append(textwrap.fill(line, WIDTH, initial_indent=indent + "- ", subsequent_indent=indent + "  "))
+    return out
+
+
+def _para(lines: Iterable[str], fmt: str) -> list[str]:
+    if fmt == "markdown":
+        return [" ".join(lines)]
+    return [textwrap.fill(" ".join(lines), WIDTH)]
+
+
+def _check(fmt: str) -> None:
+    if fmt not in ("text", "markdown"):
+        from games.errors import InputError
+
+        raise InputError(f"option --format: expected text or markdown for this view, got '{fmt}'")
+
+
+def render(explanation, fmt: str = "text") -> str:
+    """The full explanation: overview, every outcome, each equilibrium, structure, thresholds."""
+    _check(fmt)
+    e = explanation
+    out: list[str] = [_heading("Explanation", fmt), ""]
+    out += _para(e.overview, fmt)
+    if e.outcomes:
+        out += ["", _heading("Every outcome", fmt, 3)]
+        out += _bullets((o.sentence for o in e.outcomes), fmt)
+    out += ["", _heading("Why each equilibrium holds", fmt, 3)]
+    for k, eq in enumerate(e.equilibria, 1):
+        lead = "" if eq.pure else "The mixed equilibrium: "
+        out += _bullets([f"{k}. {lead}" + " ".join(eq.sentences)], fmt)
+    out += ["", _heading("Dominance", fmt, 3)]
+    out += _bullets(e.dominance.sentences, fmt)
+    if e.selection is not None:
+        out += ["", _heading("Which equilibrium?", fmt, 3)]
+        out += _bullets(e.selection.sentences, fmt)
+    if e.classification is not None:
+        c = e.classification
+        out += ["", _heading("Type of game", fmt, 3)]
+        lines = [f"{c.name}: {c.description}."]
+        if not c.symmetric and c.strict:
+            lines.append(
+                f"{e.players[0]}'s payoffs follow the {c.row_pattern} pattern, {e.players[1]}'s the {c.column_pattern} pattern."
+            )
+        roles = c.cooperative_strategies
+        lines.append(
+            "Ordinal ranks (4 = best), oriented as in the Robinson–Goforth table: "
+            f"{e.players[0]} {list(map(list, c.ranks[0]))}, {e.players[1]} (transposed) {list(map(list, c.ranks[1]))}; "
+            f"first strategies there: {e.strategies[0][roles[0]]} and {e.strategies[1][roles[1]]}."
+        )
+        out += _bullets(lines, fmt)
+    if e.thresholds:
+        out += ["", _heading("Thresholds: what would change the outcome", fmt, 3)]
+        out += _para(["Each parameter moved alone, the others held at their current values."], fmt)
+        for t in e.thresholds:
+            title = t.label[:1].upper() + t.label[1:]
+            out += ["", _heading(f"{title} ({t.method})", fmt, 4) if fmt == "markdown" else f"{title} ({t.method}):"]
+            out += _bullets(t.sentences, fmt)
+    if e.starts:
+        out += ["", _heading("What would make the other outcomes equilibria", fmt, 3)]
+        for s in e.starts:
+            out += _bullets(s.sentences, fmt)
+    if e.notes:
+        out += ["", _heading("Notes", fmt, 3)]
+        out += _bullets(e.notes, fmt)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_comparison(comparison, fmt: str = "text") -> str:
+    """The story of what changed between two scenarios and which changes were decisive."""
+    _check(fmt)
+    c = comparison
+    out = [_heading(f"From {c.a['name']} to {c.b['name']}", fmt, 1 if fmt == "markdown" else 2), ""]
+    out += _para([f"{c.a['title']} → {c.b['title']}. Game: {c.form}"
+                  + (f" ({c.levels} levels)" if c.form == "graded" else "") + "."], fmt)
+    out += ["", _heading("What changed", fmt, 3)]
+    out += _bullets(
+        (f"{ch.name}: {ch.a:g} → {ch.b:g} ({ch.label})" for ch in c.changes), fmt
+    ) or ["(no parameter differs)"]
+    out += ["", _heading("Equilibria", fmt, 3)]
+    for name, eqs, cls in ((c.a["name"], c.equilibria_a, c.class_a), (c.b["name"], c.equilibria_b, c.class_b)):
+        kind = f" — {cls}" if cls else ""
+        out += _bullets([f"{name}{kind}: " + "; ".join(eqs)], fmt)
+    out += ["", _heading("Why the outcome moved", fmt, 3)]
+    if not c.flips:
+        out += _bullets(["No pure outcome changed status."], fmt)
+    for f in c.flips:
+        out += [""] if fmt == "text" else []
+        out += _bullets(f.sentences, fmt)
+    if c.kept:
+        out += ["", _heading("What stayed", fmt, 3)]
+        out += _bullets((f"{k[:1].upper() + k[1:]} is an equilibrium in both." for k in c.kept), fmt)
+    return "\n".join(out).rstrip() + "\n"
