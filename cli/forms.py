@@ -11,6 +11,7 @@ FORM_MODULES: dict[str, str] = {
     "us-first": "cli.trees",
     "china-first": "cli.trees",
     "snapback": "cli.trees",
+    "repeated": "cli.repeated",
 }
 
 

@@ -38,10 +38,12 @@ def threshold_sentence(game: NormalFormGame, outcome: CooperativeOutcome, s: Sus
         )
     if s.critical is None:
         return f"Under {s.strategy}, no discount factor below 1 sustains {label}."
-    head = f"Under {s.strategy}, {label} survives if both value the future at δ ≥ {num(s.critical)}"
+    head = f"Under {s.strategy}, {label} survives if both value the future at δ ≥ {num(s.critical, 3)}"
+    if s.strategy == "tit-for-tat" and not s.subgame_perfect:
+        head += " (as a Nash equilibrium; it is never subgame perfect here)"
     if s.sustained:
-        return head + f"; today's δ = {num(delta)} leaves a margin of {num(delta - s.critical)}."
-    return head + f"; today's δ = {num(delta)} falls short by {num(s.critical - delta)}, so it unravels."
+        return head + f"; today's δ = {num(delta, 3)} leaves a margin of {num(delta - s.critical, 3)}."
+    return head + f"; today's δ = {num(delta, 3)} falls short by {num(s.critical - delta, 3)}, so it unravels."
 
 
 def binding_sentence(game: NormalFormGame, outcome: CooperativeOutcome, s: Sustainability) -> str:

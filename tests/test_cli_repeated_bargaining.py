@@ -1,0 +1,87 @@
+"""The repeated and bargaining game forms through their run() handlers (the CLI contract)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cli.forms import FORM_MODULES
+from cli.request import Request
+from games.errors import InputError
+from games.scenarios import load
+
+
+def request(form: str, scenario: str = "escalation-2025", fmt: str = "json", full: bool = False,
+            sets: dict | None = None, **options) -> Request:
+    s = load(scenario)
+    if sets:
+        s = s.with_values(sets)
+    return Request(target=scenario, scenario=s, game=form, fmt=fmt, full=full, options=options)
+
+
+def run(req: Request):
+    import importlib
+
+    return importlib.import_module(FORM_MODULES[req.game]).run(req)
+
+
+def check_contract(data: dict) -> None:
+    json.dumps(data)  # serializable as it is
+    assert set(data["game"]) >= {"title", "players", "strategies"}
+    for eq in data["equilibria"]:
+        assert len(eq["profile"]) == len(data["game"]["players"])
+        assert len(eq["payoffs"]) == len(data["game"]["players"])
+        assert "explanation" in eq
+        for p in eq["profile"]:
+            assert abs(sum(p) - 1) < 1e-9 and min(p) >= 0
+
+
+def test_repeated_is_registered():
+    assert FORM_MODULES["repeated"] == "cli.repeated"
+
+
+def test_repeated_json_keeps_the_contract_and_reports_the_deal():
+    out = run(request("repeated"))
+    data = out.data
+    check_contract(data)
+    kinds = [e["kind"] for e in data["equilibria"]]
+    assert kinds.count("stage equilibrium") == 1
+    [deal] = [e for e in data["equilibria"] if e["kind"] == "repeated-game equilibrium"]
+    assert deal["outcome"] == "(Relax, Supply)" and deal["strategy"] == "grim trigger"
+    assert deal["profile"] == [[0.0, 1.0], [0.0, 1.0]]
+    # escalation-2025: US gains 1.3 by restricting, loses 4 a round in the spiral: 1.3 / 5.3
+    assert deal["critical_discount"] == pytest.approx(1.3 / 5.3, abs=1e-9)
+    assert deal["margin"] == pytest.approx(0.9 - 1.3 / 5.3, abs=1e-9)
+    assert set(data) >= {"critical_discount", "minmax", "folk_theorem", "discount"}
+    assert data["minmax"]["US"]["mixed"] == pytest.approx(-6.5)
+
+
+def test_repeated_discount_below_the_threshold_drops_the_deal():
+    critical = 1.3 / 5.3
+    below = run(request("repeated", sets={"discount": critical - 1e-6})).data
+    above = run(request("repeated", sets={"discount": critical + 1e-6})).data
+    assert [e["kind"] for e in below["equilibria"]] == ["stage equilibrium"]
+    assert "repeated-game equilibrium" in [e["kind"] for e in above["equilibria"]]
+    grim = [c for c in below["critical_discount"] if c["strategy"] == "grim trigger"][0]
+    assert grim["sustained"] is False and grim["binding"] == "US"
+
+
+def test_repeated_rounds_option_unravels():
+    out = run(request("repeated", fmt="text", full=True, rounds=4))
+    assert out.data["finite_horizon"]["path"] == [[[1.0, 0.0], [1.0, 0.0]]] * 4
+    assert "unravelling" in out.text
+    assert "margin of 0.655" in out.text
+
+
+def test_repeated_rejects_unknown_options():
+    with pytest.raises(InputError, match="--proposer"):
+        run(request("repeated", proposer="us"))
+    with pytest.raises(InputError, match="--rounds"):
+        run(request("repeated", rounds=0))
+
+
+def test_repeated_markdown_renders():
+    out = run(request("repeated", scenario="stockholm-2025", fmt="markdown", full=True))
+    assert out.text.startswith("# ")
+    assert "already an equilibrium of the one-shot game" in out.text
