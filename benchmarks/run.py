@@ -1,0 +1,200 @@
+"""tradegame speed and memory, measured side by side with Gambit and nashpy in one run.
+
+    python benchmarks/run.py          # quick (about a minute)
+    python benchmarks/run.py --full   # larger samples (several minutes)
+
+Slow loops (Gambit, nashpy) are timed on a subset of the same games and extrapolated
+from their per-game rate; the output says so. Each figure is the best of a few runs, so
+other work on the machine disturbs the ratios less. Run by hand, never by CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+
+def _timed(fn, repeat: int = 1) -> float:
+    """Best wall time of fn() over repeat runs, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def _gambit_loop(A, B) -> float:
+    """Seconds per game for pygambit's enummixed_solve (game built from arrays each time)."""
+    import pygambit as gbt
+
+    t = time.perf_counter()
+    for a, b in zip(A, B):
+        gbt.nash.enummixed_solve(gbt.Game.from_arrays(a, b), rational=False)
+    return (time.perf_counter() - t) / len(A)
+
+
+def _nashpy_loop(A, B) -> float:
+    """Seconds per game for nashpy's support_enumeration (all equilibria listed)."""
+    import warnings
+
+    import nashpy
+
+    t = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for a, b in zip(A, B):
+            list(nashpy.Game(a, b).support_enumeration())
+    return (time.perf_counter() - t) / len(A)
+
+
+def _line(label: str, ours: float, theirs: float, what: str, target: str) -> str:
+    ratio = theirs / ours
+    return f"{label:<34} {ours * 1e6:>12.3f} µs/game  {what:<14} {theirs * 1e6:>10.1f} µs/game  ratio {ratio:>8.1f}×  {target}"
+
+
+def bench_2x2_sweep(points: int, subset: int, nashpy_subset: int) -> list[str]:
+    from games import sweep
+    from games.scenarios import load
+
+    side = int(round(points ** 0.5))
+    params = dict(load("baseline").parameters)
+    spec = sweep.make_spec(params, vary=[f"re_dependence=0:20:{side}", f"hawk_cost=0:20:{side}"])
+    sweep.run(sweep.make_spec(params, vary=["re_dependence=0:20:1000"]))  # warm up
+    t = _timed(lambda: sweep.run(spec), repeat=3)
+    ours = t / spec.n_points
+    idx = np.random.default_rng(0).choice(spec.n_points, subset, replace=False)
+    vals = {k: v[idx] for k, v in spec.values(0, spec.n_points).items()} if spec.n_points <= 20_000_000 else None
+    A, B = sweep.bimatrices(spec, vals)
+    A, B = np.array(A), np.array(B)
+    g = min(_gambit_loop(A, B) for _ in range(2))
+    n = _nashpy_loop(A[:nashpy_subset], B[:nashpy_subset])
+    return [
+        f"2×2 sweep: {spec.n_points:,} points of the baseline scenario (re_dependence × hawk_cost) in {t:.2f} s,",
+        f"  all equilibria, verified, regimes summarized. Loops timed on {subset:,} (Gambit) / {nashpy_subset:,} (nashpy) of the same games, extrapolated.",
+        _line("  batched closed form (sweep)", ours, g, "Gambit loop", "target ≥ 300×"),
+        _line("  batched closed form (sweep)", ours, n, "nashpy loop", ""),
+    ]
+
+
+def bench_batched(m: int, G: int, subset: int) -> list[str]:
+    from games import batch
+
+    rng = np.random.default_rng(m)
+    A = rng.normal(size=(G, m, m))
+    B = rng.normal(size=(G, m, m))
+    batch.equilibria(A[:100], B[:100])  # warm up
+    t = _timed(lambda: batch.equilibria(A, B), repeat=3)
+    g = min(_gambit_loop(A[:subset], B[:subset]) for _ in range(2))
+    return [_line(f"batched {m}×{m} ({G:,} random games)", t / G, g, "Gambit loop", "target ≥ 10×")]
+
+
+def bench_single(n: int, games: int) -> list[str]:
+    import pygambit as gbt
+
+    from games.vertex_enumeration import vertex_enumeration
+
+    rng = np.random.default_rng(100 + n)
+    ours, theirs = [], []
+    for _ in range(games):
+        A = rng.normal(size=(n, n))
+        B = rng.normal(size=(n, n))
+        ours.append(_timed(lambda: vertex_enumeration(A, B)))
+        theirs.append(_timed(lambda: gbt.nash.enummixed_solve(gbt.Game.from_arrays(A, B), rational=False)))
+    o, t = statistics.median(ours), statistics.median(theirs)
+    target = "target ≤ 2× Gambit" if n == 8 else ""
+    return [
+        f"single {n}×{n} (median of {games} random games): tradegame {o * 1e3:.1f} ms, Gambit enummixed {t * 1e3:.1f} ms, "
+        f"tradegame/Gambit = {o / t:.2f}  {target}"
+    ]
+
+
+def _subprocess_median(cmd: list[str], runs: int) -> float:
+    times = []
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def bench_startup(runs: int) -> list[str]:
+    solve = [sys.executable, "-c", "import sys; from cli.app import main; sys.argv = ['tradegame', 'solve']; main()"]
+    numpy = [sys.executable, "-c", "import numpy"]
+    _subprocess_median(numpy, 1)
+    s = _subprocess_median(solve, runs)
+    n = _subprocess_median(numpy, runs)
+    return [
+        f"start-up (median of {runs}): `tradegame solve` {s * 1e3:.0f} ms, `python -c \"import numpy\"` {n * 1e3:.0f} ms, "
+        f"ratio {s / n:.2f}×  target ≤ 3×"
+    ]
+
+
+MEMORY_SCRIPT = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+from games import sweep
+from games.scenarios import load
+spec = sweep.make_spec(dict(load("baseline").parameters), vary=["re_dependence=0:20:3163", "hawk_cost=0:20:3163"])
+t = time.perf_counter()
+result = sweep.run(spec)
+t = time.perf_counter() - t
+print(spec.n_points, t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def bench_memory() -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", MEMORY_SCRIPT.format(root=str(ROOT))], check=True, capture_output=True, text=True
+    ).stdout.split()
+    points, seconds, kb = int(out[0]), float(out[1]), int(out[2])
+    return [
+        f"10-million-point 2×2 sweep in a fresh process: {points:,} points in {seconds:.2f} s, "
+        f"peak resident memory {kb / 1024:.0f} MB (getrusage ru_maxrss; target well under 2 GB)"
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="larger samples (slower, steadier figures)")
+    args = parser.parse_args()
+    try:
+        import pygambit  # noqa: F401
+    except ImportError:
+        sys.exit("benchmarks need pygambit (pip install 'tradegame[oracle]')")
+    full = args.full
+    import pygambit
+    import nashpy
+
+    print(f"tradegame benchmarks ({'full' if full else 'quick'}); Python {sys.version.split()[0]}, numpy {np.__version__}, "
+          f"pygambit {pygambit.__version__}, nashpy {nashpy.__version__}, {os.cpu_count()} CPUs; one process, one core.")
+    print()
+    sections = [
+        lambda: bench_2x2_sweep(10_000_000 if full else 1_000_000, 5_000 if full else 1_000, 1_000 if full else 200),
+        lambda: bench_batched(3, 50_000 if full else 10_000, 1_000 if full else 200),
+        lambda: bench_batched(4, 20_000 if full else 5_000, 500 if full else 100),
+        lambda: bench_batched(5, 5_000 if full else 1_000, 200 if full else 50),
+        lambda: bench_single(5, 21 if full else 5),
+        lambda: bench_single(8, 11 if full else 5),
+        lambda: bench_single(10, 5 if full else 3),
+        lambda: bench_startup(11 if full else 5),
+        bench_memory,
+    ]
+    for section in sections:
+        for line in section():
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
