@@ -216,6 +216,20 @@ _PARAMS = [
         "five-year plans); set above discount_us as a judgement, not a measured figure. "
         "Equal values give a symmetric split.",
     ),
+    Parameter(
+        "outside_option_us", "US", 0.0, 0, 20, _IP,
+        "How much better than the conflict (mutual restriction) the US's best alternative to a "
+        "deal is: non-Chinese rare earths, stockpiles, recycling. Used only in bargaining.",
+        "Mines and separation plants outside China take years, so today the alternative is "
+        "barely better than the conflict; 0 means it adds nothing beyond the disagreement point.",
+    ),
+    Parameter(
+        "outside_option_cn", "CN", 0.0, 0, 20, _IP,
+        "How much better than the conflict China's best alternative to a deal is: domestic "
+        "chips, other suppliers. Used only in bargaining.",
+        "Domestic AI chips lag the frontier; 0 by default, as for the US, so neither outside "
+        "option binds unless a what-if raises it.",
+    ),
 ]
 
 PARAMETERS: MappingProxyType[str, Parameter] = MappingProxyType({p.name: p for p in _PARAMS})
