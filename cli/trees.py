@@ -85,18 +85,33 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
     from games.tree import max_abs_payoff, pure_behaviour
     from games.tree_explain import explain_spe
 
+    from games.errors import InputError
+
     spes = subgame_perfect_equilibria(tree)
-    rnf, solution, behaviours = nash_equilibria(tree, method)
+    limitation = ""
+    try:
+        rnf, solution, behaviours = nash_equilibria(tree, method)
+    except InputError as exc:
+        if method != "auto":
+            raise
+        # the normal form is too large: keep the subgame-perfect equilibria, skip the Nash list
+        rnf, solution, behaviours = _spe_only_form(tree, spes), None, ()
+        limitation = f"The normal form was not solved ({exc}); strategies list only the equilibrium plans."
     game = rnf.game
     tol = TOLERANCE * max(1.0, max_abs_payoff(tree))
-    nash = [(_profile_label(game, eq), b) for eq, b in zip(solution.equilibria, behaviours)]
-    strategies = [[dict(pl) for pl in plans] for plans in rnf.plans]
+    equilibria_nf = solution.equilibria if solution is not None else ()
+    nash = [(_profile_label(game, eq), b) for eq, b in zip(equilibria_nf, behaviours)]
+    strategies = [[dict(pl) for pl in plans] for plans in rnf.plans] if solution is not None else None
     records = []
     for spe in spes:
         profile = pure_profile(rnf, spe.plan)
         verified = verify(game, [_one_hot(n, k) for n, k in zip(game.shape, profile)])
-        if verified is None:
+        if verified is None and solution is not None:
             raise SolverError(f"game '{tree.title}': a subgame-perfect equilibrium failed the normal-form check")
+        if verified is None:  # restricted strategy sets: the one-shot deviation check stands
+            from games.equilibrium import Equilibrium
+
+            verified = Equilibrium(tuple(tuple(_one_hot(n, k)) for n, k in zip(game.shape, profile)), spe.payoffs, 0.0)
         expl = explain_spe(
             tree, spe, strategies, nash,
             drivers=context.get("drivers"), first_mover=context.get("first_mover", ()), focus=context.get("focus"),
@@ -104,7 +119,7 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
         behaviour = pure_behaviour(tree, spe.plan)
         records.append((spe, profile, verified, expl, behaviour, equilibrium_path(tree, spe.plan)))
     nash_data = []
-    for eq, b in zip(solution.equilibria, behaviours):
+    for eq, b in zip(equilibria_nf, behaviours):
         gains = behaviour_one_shot_gains(tree, b)
         nash_data.append({
             "profile": [list(p) for p in eq.profile],
@@ -132,8 +147,9 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
             for spe, profile, verified, expl, behaviour, path in records
         ],
         "nash_equilibria": nash_data,
-        "nash_method": solution.method,
-        "nash_complete": solution.complete,
+        "nash_method": solution.method if solution is not None else None,
+        "nash_complete": solution.complete if solution is not None else False,
+        "note": limitation,
         "tree": _tree_data(tree),
     }
     if records:
@@ -143,6 +159,39 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
         return Output(to_dot(tree, records[0][4] if records else {}), data)
     text = _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol)
     return Output(text, data)
+
+
+def _spe_only_form(tree, spes):
+    """A normal form restricted to the plans used in the subgame-perfect equilibria."""
+    import numpy as np
+
+    from games.normal_form import NormalFormGame
+    from games.reduced_normal_form import ReducedNormalForm, _play, strategy_label
+    from games.tree import information_sets
+
+    sets = {h.ident: h for h in information_sets(tree)}
+    plans = []
+    for i in range(tree.n_players):
+        mine = []
+        for spe in spes:
+            plan = tuple((ident, k) for ident, k in spe.choices if ident[0] == i)
+            if plan not in mine:
+                mine.append(plan)
+        plans.append(tuple(mine))
+    labels = []
+    for i, mine in enumerate(plans):
+        names = [strategy_label(tree, p, sets) for p in mine]
+        labels.append(tuple(names if len(set(names)) == len(names) else [f"plan {k + 1}" for k in range(len(names))]))
+    shape = tuple(len(p) for p in plans)
+    arrays = [np.zeros(shape) for _ in range(tree.n_players)]
+    for idx in np.ndindex(*shape):
+        choice = {}
+        for i, k in enumerate(idx):
+            choice.update(plans[i][k])
+        for i, v in enumerate(_play(tree, choice)):
+            arrays[i][idx] = v
+    game = NormalFormGame(tree.title, tree.players, tuple(labels), tuple(arrays))
+    return ReducedNormalForm(tree, game, tuple(plans))
 
 
 def _imperfect_information(tree, fmt, full, method, intro) -> Output:
@@ -265,7 +314,10 @@ def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol) ->
                 out += [f"   - {s}" for s in sentences]
         out.append("")
     others = [d for d in nash_data if not d["subgame_perfect"]]
-    if not full:
+    if solution is None:
+        out += ["", "The reduced normal form is too large to solve here; Nash equilibria that are "
+                "not subgame perfect are not listed."]
+    elif not full:
         out.append("")
         extra = (f"; {len(others)} of them rest on threats or promises that are not credible" if others else "")
         scope = "all extreme equilibria" if solution.complete else solution.note

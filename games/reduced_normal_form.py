@@ -37,6 +37,8 @@ from games.tree import (
 
 #: Most reduced strategies built for one player.
 MAX_STRATEGIES = 5_000
+#: Largest normal form solved for pure equilibria when complete enumeration is too costly.
+MAX_PURE_FALLBACK = 2_000
 
 ReducedStrategy = tuple[tuple[tuple[int, str], int], ...]  # ((player, key), action) in tree order
 
@@ -219,10 +221,20 @@ def nash_equilibria(tree: GameTree, method: str = "auto"):
     """(reduced normal form, solution, behaviour strategies of each equilibrium).
 
     Solves the reduced normal form with `games.solve.solve` (every equilibrium verified
-    there) and maps each equilibrium back to behaviour strategies.
+    there) and maps each equilibrium back to behaviour strategies. With ``method="auto"``
+    a normal form too large for complete enumeration is solved for pure equilibria only
+    (``solution.complete`` is then False and ``solution.note`` says so).
     """
     from games.solve import solve
 
+    from games.errors import InputError as _InputError
+
     rnf = reduced_normal_form(tree)
-    solution = solve(rnf.game, method)
+    try:
+        solution = solve(rnf.game, method)
+    except _InputError:
+        if method != "auto" or int(np.prod(rnf.game.shape, dtype=object)) > MAX_PURE_FALLBACK:
+            raise
+        # too large for complete enumeration: fall back to pure equilibria (said in the note)
+        solution = solve(rnf.game, "pure")
     return rnf, solution, tuple(rnf.behaviour(eq.profile) for eq in solution.equilibria)

@@ -96,3 +96,14 @@ def test_malformed_efg_is_exit_2_with_the_file_named(tmp_path):
     result = _run("solve", str(path))
     assert result.exit_code == 2
     assert "broken.efg: expected a node type" in result.output
+
+
+def test_large_normal_form_still_reports_every_spe(tmp_path):
+    from tests.tree_games import ultimatum
+
+    # 11 offers: the responder has 2**11 reduced strategies, too many to enumerate equilibria
+    result = _run("solve", _write(tmp_path, ultimatum(10), "ultimatum10.efg"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert sorted(tuple(eq["payoffs"]) for eq in data["equilibria"]) == [(9.0, 1.0), (10.0, 0.0)]
+    assert data["nash_equilibria"] == [] and "not solved" in data["note"]
