@@ -107,3 +107,13 @@ def test_large_normal_form_still_reports_every_spe(tmp_path):
     data = json.loads(result.output)
     assert sorted(tuple(eq["payoffs"]) for eq in data["equilibria"]) == [(9.0, 1.0), (10.0, 0.0)]
     assert data["nash_equilibria"] == [] and "not solved" in data["note"]
+
+
+def test_dot_joins_an_information_set_with_a_dotted_line(tmp_path):
+    from tests.tree_games import seltens_horse
+
+    result = _run("solve", _write(tmp_path, seltens_horse(), "horse.efg"), "--format", "dot")
+    assert result.exit_code == 0, result.output
+    # player 3's two nodes (after C → d, and after D) share one information set
+    assert result.output.count("style=dotted, dir=none") == 1
+    assert result.output.count("shape=box") == 5
