@@ -104,11 +104,13 @@ def candidates(A: np.ndarray, B: np.ndarray) -> Candidates2x2:
     return Candidates2x2(mask, p, q)
 
 
-def verify_candidates(A: np.ndarray, B: np.ndarray, c: Candidates2x2, tol: np.ndarray) -> np.ndarray:
+def verify_candidates(A: np.ndarray, B: np.ndarray, c: Candidates2x2, tol: np.ndarray | None = None) -> np.ndarray:
     """(G,) bool: does every candidate reported for game g have all regrets within tol[g]?
 
     The compact twin of `games.batch_verify.verified`: regrets are computed from the payoff
     entries for each reported (p, q) alone, without building per-equilibrium profiles.
+    tol defaults to `games.batch_verify.tolerances`, computed only for the games whose
+    regrets exceed its smallest possible value (TOLERANCE), which are few.
     """
     g, i, j = np.nonzero(c.mask)
     p = c.p[g, i]
@@ -121,7 +123,18 @@ def verify_candidates(A: np.ndarray, B: np.ndarray, c: Candidates2x2, tol: np.nd
     col1 = p * b01 + (1 - p) * b11
     row_regret = np.maximum(row0, row1) - (p * row0 + (1 - p) * row1)
     col_regret = np.maximum(col0, col1) - (q * col0 + (1 - q) * col1)
-    bad = (row_regret > tol[g]) | (col_regret > tol[g])
+    worst = np.maximum(row_regret, col_regret)
+    if tol is None:
+        from games.batch_verify import tolerances
+        from games.equilibrium import TOLERANCE
+
+        suspect = worst > TOLERANCE
+        bad = np.zeros(len(g), dtype=bool)
+        if suspect.any():
+            gs = g[suspect]
+            bad[suspect] = worst[suspect] > tolerances(A[gs], B[gs])
+    else:
+        bad = worst > tol[g]
     ok = np.ones(len(c.mask), dtype=bool)
     ok[g[bad]] = False
     return ok

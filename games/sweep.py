@@ -359,12 +359,12 @@ def codes_2x2(mask: np.ndarray) -> np.ndarray:
 
 
 def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.ndarray, FlatEquilibria | None]:
-    from games import batch_2x2, batch_verify
+    from games import batch_2x2
     from games.errors import SolverError
 
     A, B = bimatrices(spec, spec.values(start, stop))
     c = batch_2x2.candidates(A, B)
-    ok = batch_2x2.verify_candidates(A, B, c, batch_verify.tolerances(A, B))
+    ok = batch_2x2.verify_candidates(A, B, c)
     if not ok.all():
         g = int(np.nonzero(~ok)[0][0]) + start
         raise SolverError(f"sweep: an equilibrium at point {g} failed verification")

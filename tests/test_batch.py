@@ -140,3 +140,15 @@ def test_batch_2x2_route_equals_closed_form_too():
     for g in range(len(A)):
         xs, _ = _per_game(flat, g)
         assert len(xs) == len(equilibria_2x2(A[g], B[g]))
+
+
+def test_compact_2x2_verification_flags_a_wrong_candidate():
+    A = np.array([[[3, 0], [5, 1]], [[2, 0], [0, 1]]], float)  # prisoner's dilemma, coordination
+    B = A.transpose(0, 2, 1).copy()
+    c = batch_2x2.candidates(A, B)
+    assert batch_2x2.verify_candidates(A, B, c).all()
+    wrong = c.mask.copy()
+    wrong[0, 0, 0] = True  # (cooperate, cooperate) in the prisoner's dilemma
+    bad = batch_2x2.Candidates2x2(wrong, c.p, c.q)
+    assert batch_2x2.verify_candidates(A, B, bad).tolist() == [False, True]
+    assert batch_2x2.verify_candidates(A, B, bad, batch_verify.tolerances(A, B)).tolist() == [False, True]
