@@ -372,12 +372,10 @@ def forms() -> None:
 
       tradegame forms
     """
-    descriptions = {
-        "simultaneous": "2×2: US Restrict/Relax against China Restrict/Supply, moving at once",
-        "graded": "each side picks an openness level on a grid (--levels N)",
-    }
+    from cli.forms import FORM_DESCRIPTIONS
+
     for name in all_forms():
-        typer.echo(f"{name.ljust(14)}{descriptions.get(name, 'see docs/')}")
+        typer.echo(f"{name.ljust(14)}{FORM_DESCRIPTIONS.get(name, '')}".rstrip())
 
 
 def write_atomic(path: Path, text: str, force: bool) -> None:
@@ -400,7 +398,7 @@ def write_atomic(path: Path, text: str, force: bool) -> None:
 
 
 #: extra commands living in their own modules, each with register(app)
-COMMAND_MODULES = ("cli.compare_cmd", "cli.sweep_cmd")
+COMMAND_MODULES = ("cli.compare_cmd", "cli.sweep_cmd", "cli.plot_cmd", "cli.report_cmd")
 
 
 def _register_extras() -> None:

@@ -15,5 +15,19 @@ FORM_MODULES: dict[str, str] = {
 }
 
 
+#: one line per form for `tradegame forms`
+FORM_DESCRIPTIONS: dict[str, str] = {
+    "simultaneous": "2×2: US Restrict/Relax against China Restrict/Supply, moving at once",
+    "graded": "each side picks an openness level on a grid (--levels N)",
+    "us-first": "tree: the US moves first (an olive branch?), China answers",
+    "china-first": "tree: China moves first, the US answers",
+    "snapback": "tree: US first, China answers, then the US may re-impose controls",
+    "bayesian": "China's type is hidden: pragmatist or self-reliant (--set prior_pragmatist=P)",
+    "with-ally": "three players: an ally that makes chip tools chooses to align or sell",
+    "repeated": "the 2×2 game repeated: grim trigger, tit-for-tat, critical discount factors",
+    "bargaining": "bargaining over the deal's terms: Nash, Kalai–Smorodinsky, Rubinstein",
+}
+
+
 def all_forms() -> tuple[str, ...]:
     return NORMAL_FORMS + tuple(FORM_MODULES)

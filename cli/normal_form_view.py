@@ -65,7 +65,8 @@ def _explanations(solution, params, form, levels, full: bool):
         explain_mod = None
     if explain_mod is None:
         return [short_reason(solution.game, eq) for eq in solution.equilibria], None
-    expl = explain_mod.explain(solution, params=params, form=form, levels=levels)
+    # thresholds re-solve the game many times: only `explain` (full) needs them
+    expl = explain_mod.explain(solution, params=params if full else None, form=form, levels=levels)
     return list(expl.equilibrium_summaries), expl
 
 
