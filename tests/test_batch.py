@@ -148,7 +148,8 @@ def test_compact_2x2_verification_flags_a_wrong_candidate():
     c = batch_2x2.candidates(A, B)
     assert batch_2x2.verify_candidates(A, B, c).all()
     wrong = c.mask.copy()
-    wrong[0, 0, 0] = True  # (cooperate, cooperate) in the prisoner's dilemma
+    assert not wrong[0, 1, 1]
+    wrong[0, 1, 1] = True  # p = q = 1: (cooperate, cooperate) in the prisoner's dilemma
     bad = batch_2x2.Candidates2x2(wrong, c.p, c.q)
     assert batch_2x2.verify_candidates(A, B, bad).tolist() == [False, True]
     assert batch_2x2.verify_candidates(A, B, bad, batch_verify.tolerances(A, B)).tolist() == [False, True]
