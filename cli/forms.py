@@ -12,6 +12,7 @@ FORM_MODULES: dict[str, str] = {
     "china-first": "cli.trees",
     "snapback": "cli.trees",
     "repeated": "cli.repeated",
+    "bargaining": "cli.bargaining",
 }
 
 

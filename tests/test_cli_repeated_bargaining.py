@@ -85,3 +85,50 @@ def test_repeated_markdown_renders():
     out = run(request("repeated", scenario="stockholm-2025", fmt="markdown", full=True))
     assert out.text.startswith("# ")
     assert "already an equilibrium of the one-shot game" in out.text
+
+
+# ------------------------------------------------------------------ bargaining
+def test_bargaining_is_registered():
+    assert FORM_MODULES["bargaining"] == "cli.bargaining"
+
+
+def test_bargaining_json_keeps_the_contract_with_terms_as_profiles():
+    data = run(request("bargaining", sets={"discount_us": 0.8})).data
+    json.dumps(data)
+    assert data["game"]["players"] == ["US", "China"]
+    names = [e["name"] for e in data["equilibria"]]
+    assert names == ["Nash bargaining", "Kalai–Smorodinsky", "Rubinstein"]
+    for e in data["equilibria"]:
+        (x,), (y,) = e["profile"]
+        assert 0 <= x <= 1 and 0 <= y <= 1
+        assert len(e["payoffs"]) == 2 and e["explanation"]
+        assert e["payoffs"][0] >= data["disagreement"]["payoffs"][0] and e["payoffs"][1] >= data["disagreement"]["payoffs"][1]
+    assert set(data) >= {"frontier", "solutions", "disagreement", "outside_options", "discounts"}
+    assert data["discounts"] == {"US": 0.8, "China": 0.95}
+
+
+def test_bargaining_proposer_and_deadline_options():
+    us = run(request("bargaining", proposer="us")).data["solutions"]["Rubinstein"]["surplus_share"]["China"]
+    cn = run(request("bargaining", proposer="china")).data["solutions"]["Rubinstein"]["surplus_share"]["China"]
+    assert cn > us  # proposing first is worth something
+    out = run(request("bargaining", fmt="text", rounds=6, sets={"discount_us": 0.8}))
+    assert "Deadline (6 rounds)" in out.data["solutions"]
+    assert out.data["finite_horizon"]["last_proposer"] == "China"
+    assert "the US faces a deadline" in out.text
+
+
+def test_bargaining_explain_reports_signs_and_outside_options():
+    sens = run(request("bargaining", full=True)).data["sensitivity"]["china_share_derivative"]
+    assert sens["discount_cn"] > 0 and sens["discount_us"] < 0
+    # with China's outside option binding, China gets exactly that: patience no longer matters
+    out = run(request("bargaining", fmt="markdown", full=True, sets={"outside_option_cn": 2.6}))
+    assert out.data["sensitivity"]["china_share_derivative"]["discount_cn"] == pytest.approx(0.0, abs=1e-9)
+    assert out.data["solutions"]["Rubinstein"]["outside_option_binds"] == "China"
+    assert "outside option binds" in out.text
+
+
+def test_bargaining_rejects_bad_options():
+    with pytest.raises(InputError, match="--proposer"):
+        run(request("bargaining", proposer="eu"))
+    with pytest.raises(InputError, match="--rounds"):
+        run(request("bargaining", rounds=0))
