@@ -41,7 +41,14 @@ def _check(fmt: str) -> None:
 
 
 def render(explanation, fmt: str = "text") -> str:
-    """The full explanation: overview, every outcome, each equilibrium, structure, thresholds."""
+    """The full explanation: overview, every outcome, each equilibrium, structure, thresholds.
+
+    ``fmt`` is "text" or "markdown"; "json" gives the structured data as JSON text.
+    """
+    if fmt == "json":
+        import json
+
+        return json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False)
     _check(fmt)
     e = explanation
     out: list[str] = [_heading("Explanation", fmt), ""]

@@ -312,9 +312,12 @@ def dominance(game: NormalFormGame) -> Dominance:
         sentences.append(
             f"{s} is a weakly dominant strategy for {who(p)}: it never pays less, and sometimes more."
         )
+    strictly_beaten = {(d["player"], d["strategy"]) for d in dominated if d["strict"]}
     for d in dominated:
         if d["player"] in strict_dom and d["strict"]:
             continue  # already said by the dominant-strategy sentence
+        if not d["strict"] and (d["player"], d["strategy"]) in strictly_beaten:
+            continue  # a strict domination of the same strategy says more
         kind = "strictly" if d["strict"] else "weakly"
         sentences.append(f"For {who(d['player'])}, {d['strategy']} is {kind} dominated by {d['by']}.")
     if not rels:

@@ -150,3 +150,4 @@ def test_renderers_read_as_text_and_markdown():
 
     with pytest.raises(InputError):
         render(e, "html")
+    assert json.loads(render(e, "json"))["dominance"]["dominance_solvable"] is True
