@@ -26,8 +26,9 @@ utility pairs (u, v), u increasing and v decreasing):
   the same stationary conditions are solved along the polyline: the proposer offers the
   responder exactly what rejecting is worth — the conflict payoff while talks go on plus
   the discounted gain of its own next proposal, b₁ = d₂ + δ₂(b₂ − d₂) and
-  a₂ = d₁ + δ₁(a₁ − d₁) — or its outside option if that is more (Binmore, Shaked and
-  Wolinsky's outside option principle: the option binds only when it beats that value).
+  a₂ = d₁ + δ₁(a₁ − d₁) — or its outside option if that is more (the outside
+  option principle of Binmore, Shaked and Sutton: an option binds only when it beats that
+  value).
   The fixed point is found by bisection (the map is monotone).
 - **Finite deadline** (`alternating_offers_finite`): backward induction from the last
   round, in which the proposer offers the responder exactly max(d, o); as the number of
