@@ -82,9 +82,11 @@ def solve_and_render(
 ) -> Output:
     from games.solve import solve
 
+    exact_eqs = None
     if exact:
-        return _exact(game, scenario, fmt, full, form)
-    solution = solve(game, method)
+        solution, exact_eqs = _exact_solution(game, scenario, form)
+    else:
+        solution = solve(game, method)
     params = dict(scenario.parameters) if scenario else None
     summaries, expl = _explanations(solution, params, form, levels, full)
     data: dict[str, Any] = {
@@ -102,7 +104,11 @@ def solve_and_render(
         data["scenario"] = render.scenario_data(scenario)
     if full and expl is not None:
         data["explanation"] = expl.to_dict()
-    text = _text(game, scenario, solution, summaries, fmt)
+    if exact_eqs is not None:
+        for entry, eq in zip(data["equilibria"], exact_eqs):
+            entry["profile_exact"] = [[str(v) for v in p] for p in eq.profile]
+            entry["payoffs_exact"] = [str(v) for v in eq.payoffs]
+    text = _text(game, scenario, solution, summaries, fmt, exact_eqs)
     if full and expl is not None:
         from cli import explain_view
 
@@ -114,7 +120,7 @@ def _heading(title: str, fmt: str, level: int = 1) -> str:
     return f"{'#' * level} {title}" if fmt == "markdown" else title
 
 
-def _text(game, scenario, solution, summaries, fmt: str) -> str:
+def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None) -> str:
     out = [_heading(game.title, fmt)]
     if scenario is not None:
         out.append(f"{scenario.title}. {scenario.summary}")
@@ -125,10 +131,12 @@ def _text(game, scenario, solution, summaries, fmt: str) -> str:
     out.append("")
     n = len(solution.equilibria)
     scope = "all extreme equilibria" if solution.complete else solution.note
-    out.append(
-        _heading(f"Equilibria: {n} ({scope}; method {solution.method}; "
-                 f"each verified: no deviation gains more than {solution.tolerance:.0e})", fmt, 2)
+    check = (
+        "each verified exactly in rational arithmetic: no deviation gains anything"
+        if exact_eqs is not None
+        else f"each verified: no deviation gains more than {solution.tolerance:.0e}"
     )
+    out.append(_heading(f"Equilibria: {n} ({scope}; method {solution.method}; {check})", fmt, 2))
     for k, eq in enumerate(solution.equilibria, 1):
         kind = "pure" if eq.is_pure else "mixed"
         pays = ", ".join(f"{p} {render.num(v)}" for p, v in zip(game.players, eq.payoffs))
@@ -136,17 +144,35 @@ def _text(game, scenario, solution, summaries, fmt: str) -> str:
         bullet = "-" if fmt == "markdown" else f"{k}."
         out.append(f"{bullet} {kind} {head} — payoffs: {pays}")
         out.append(f"   {summaries[k - 1]}")
+        if exact_eqs is not None:
+            eq_x = exact_eqs[k - 1]
+            mixes = "; ".join(
+                f"{name} ({', '.join(str(v) for v in p)})" for name, p in zip(game.players, eq_x.profile)
+            )
+            out.append(f"   exactly: {mixes}; payoffs {', '.join(str(v) for v in eq_x.payoffs)}")
     return "\n".join(out)
 
 
-def _exact(game, scenario, fmt, full, form) -> Output:
-    import importlib
+def _exact_solution(game: NormalFormGame, scenario: Scenario | None, form: str | None):
+    """(Solution with float copies, exact equilibria): every extreme equilibrium in fractions.
 
-    try:
-        exact_mod = importlib.import_module("games.exact")
-    except ModuleNotFoundError:
-        raise InputError("option --exact: exact mode is not available in this build") from None
-    return exact_mod.render_exact(game, scenario, fmt, full, form)  # pragma: no cover - wired later
+    The scenario's 2×2 game is rebuilt in Fractions from the parameters as written; other
+    games' payoffs are read as the decimals they print as.
+    """
+    from games import exact
+    from games.solve import Solution
+
+    if game.n_players != 2:
+        raise InputError(f"option --exact: needs a two-player game, '{game.title}' has {game.n_players} players")
+    if scenario is not None and form == "simultaneous":
+        _, payoffs = exact.exact_simultaneous_game(dict(scenario.parameters), title=game.title)
+        note = "payoffs computed in fractions from the parameters as written"
+    else:
+        payoffs = list(game.bimatrix())
+        note = "payoffs read as the decimals they print as"
+    eqs = exact.solve_exact(*payoffs)
+    solution = Solution(game, tuple(e.to_equilibrium() for e in eqs), "exact", True, 0.0, note)
+    return solution, eqs
 
 
 def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Output:

@@ -25,7 +25,7 @@ import numpy as np
 from games import vertex_enumeration as ve
 from games.best_responses import pure_equilibria
 from games.equilibrium import Equilibrium, deduplicate, sort_key, tolerance, verify
-from games.errors import InputError, SolverError
+from games.errors import InputError, SolverError, clip
 from games.normal_form import NormalFormGame
 
 METHODS = (
@@ -79,7 +79,7 @@ def _check_size(game: NormalFormGame, method: str) -> None:
 def resolve_method(game: NormalFormGame, method: str) -> str:
     """The concrete method `auto` stands for, after checking the method fits the game."""
     if method not in METHODS:
-        raise InputError(f"option --method: expected one of {', '.join(METHODS)}, got '{method}'")
+        raise InputError(f"option --method: expected one of {', '.join(METHODS)}, got '{clip(method)}'")
     if method == "auto":
         if game.n_players != 2:
             return "pure"

@@ -179,3 +179,22 @@ def test_stockholm_deal_and_conflict_are_exact_equilibria():
 def test_exact_parameters_are_checked(values):
     with pytest.raises(InputError):
         exact_parameters(values)
+
+
+def test_cli_exact_reports_fractions_worked_by_hand():
+    # baseline 2×2: A = [[-7, -3], [-7.5, 0]], B = [[1.5, 1], [4, 6]]. China's q on Restrict
+    # makes the US indifferent: −7q − 3(1−q) = −7.5q, q = 6/7; the US's p makes China
+    # indifferent: 1.5p + 4(1−p) = p + 6(1−p), p = 4/5; the US then gets −7.5·6/7 = −45/7.
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    result = CliRunner().invoke(app, ["solve", "baseline", "--exact", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    mixed = [e for e in data["equilibria"] if not e["pure"]]
+    assert mixed[0]["profile_exact"] == [["4/5", "1/5"], ["6/7", "1/7"]]
+    assert mixed[0]["payoffs_exact"] == ["-45/7", "2"]
+    assert data["method"] == "exact" and data["complete"]
