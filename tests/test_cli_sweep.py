@@ -143,3 +143,11 @@ def test_workers_give_the_same_output(app):
     two = run(app, "--vary", "leverage=0:10:11", "--vary", "hawk_cost=0:5:11", "-f", "csv", "--workers", "2")
     assert one.exit_code == two.exit_code == 0
     assert one.output == two.output
+
+
+def test_registered_in_the_real_app():
+    from cli.app import app as real
+
+    result = CliRunner().invoke(real, ["sweep", "--vary", "leverage=0:10:11", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("leverage,regime,n_equilibria,equilibria")
