@@ -20,8 +20,8 @@ GAME_KINDS = ("matrix", "best-response", "dynamics")
 KINDS = GAME_KINDS + ("regime-map", "tree")
 #: tree forms `plot tree` draws from a scenario
 TREE_FORMS = ("us-first", "china-first", "snapback")
-#: the regime map's axes when --vary is not given
-DEFAULT_VARY = ("re_dependence=0:12:61", "hawk_cost=0:6:61")
+#: the regime map's axes when --vary is not given: the first two not fixed by --set
+DEFAULT_VARY = ("re_dependence=0:12:61", "hawk_cost=0:6:61", "leverage=0:8:61", "self_reliance=0:8:61")
 
 
 def load_game(target: str | None, sets: list[str] | None, game: str, levels: int):
@@ -107,8 +107,9 @@ def regime_map_figure(target: str | None, sets: list[str], game: str, levels: in
     if _target_kind(target) != "scenario":
         raise InputError(f"tradegame plot regime-map: {target} is a game file; regime maps vary scenario parameters")
     scenario = _load_scenario(target, sets)
-    axes = list(vary) or list(DEFAULT_VARY)
-    clash = set(parse_assignments(sets)) & {a.partition("=")[0].strip() for a in axes}
+    fixed = set(parse_assignments(sets))
+    axes = list(vary) or [a for a in DEFAULT_VARY if a.partition("=")[0] not in fixed][:2]
+    clash = fixed & {a.partition("=")[0].strip() for a in axes}
     if clash:
         raise InputError(f"option --set: '{sorted(clash)[0]}' is also varied; drop one of --set and --vary")
     spec = sw.make_spec(scenario.parameters, game, levels, axes)

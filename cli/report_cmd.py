@@ -1,0 +1,300 @@
+"""`tradegame report [TARGET] -o report.html|.md`: one self-contained page to hand out.
+
+The report gathers what the other commands print — the scenario and its parameters, each
+game form's explanation (every equilibrium with its reasons and thresholds) — and the
+pictures of `tradegame plot`, embedded as base64 data URIs, so the single file opens
+offline in any browser (HTML) or Markdown viewer. Nothing is computed here that the
+other commands do not compute; a form or picture that does not apply is listed as
+skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+#: game forms reported for a scenario, in order (those not installed are left out)
+SCENARIO_FORMS = (
+    ("simultaneous", "The simultaneous game (2×2)"),
+    ("graded", "The graded game (openness levels)"),
+    ("us-first", "The US moves first"),
+    ("china-first", "China moves first"),
+    ("snapback", "The US moves first and may snap back"),
+    ("repeated", "The repeated game"),
+    ("bargaining", "Bargaining over the deal's terms"),
+    ("bayesian", "Incomplete information about China's type"),
+    ("with-ally", "With a third player (an ally)"),
+)
+#: pictures: (kind, caption, extra options)
+SCENARIO_PICTURES = (
+    ("matrix", "Payoff matrix: best responses in bold with *, pure equilibria shaded.", {}),
+    ("best-response", "Best responses in the (p, q) square: they cross at the equilibria.", {}),
+    ("dynamics", "Replicator dynamics: where learning players end up.", {}),
+    ("tree", "The game tree when the US moves first, with the subgame-perfect path.", {"game": "us-first"}),
+    ("regime-map", "Regime map: which equilibria exist as two parameters vary.", {}),
+)
+GAME_FILE_PICTURES = SCENARIO_PICTURES[:3]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One game form's explanation (or why it was skipped)."""
+
+    title: str
+    form: str
+    text: str
+    skipped: str = ""
+
+
+@dataclass(frozen=True)
+class Picture:
+    kind: str
+    caption: str
+    png: bytes = b""
+    skipped: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    target: str
+    scenario: object | None
+    sections: tuple[Section, ...]
+    pictures: tuple[Picture, ...]
+
+
+# ------------------------------------------------------------------ gathering
+def gather(target: str | None, sets: list[str], levels: int = 5, fmt: str = "text", pictures: bool = True) -> Report:
+    """Run every applicable form and picture for the target; errors become 'skipped' notes."""
+    from games.errors import InputError, SolverError
+
+    from cli.app import _load_scenario, _run, _target_kind
+    from cli.forms import all_forms
+
+    kind = _target_kind(target)
+    scenario = None
+    if kind == "scenario":
+        scenario = _load_scenario(target, sets)
+        forms = [(f, t) for f, t in SCENARIO_FORMS if f in all_forms()]
+        shots = SCENARIO_PICTURES
+    else:
+        if sets:
+            raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
+        forms = [("simultaneous", "The game")]
+        shots = GAME_FILE_PICTURES
+    sections = []
+    for form, title in forms:
+        try:
+            out = _run("explain", target, sets, form, levels, "auto", fmt, False, {})
+            sections.append(Section(title, form, out.text.rstrip()))
+        except (InputError, SolverError) as exc:
+            sections.append(Section(title, form, "", skipped=str(exc)))
+    images = []
+    if pictures:
+        from cli.plot_cmd import make_picture
+
+        for shot, caption, extra in shots:
+            try:
+                png, _ = make_picture(shot, target, sets, game=extra.get("game", "simultaneous"), levels=levels)
+                images.append(Picture(shot, caption, png))
+            except (InputError, SolverError) as exc:
+                images.append(Picture(shot, caption, skipped=str(exc)))
+    name = scenario.name if scenario is not None else Path(str(target)).name
+    title = f"tradegame report — {scenario.title if scenario is not None else name}"
+    return Report(title, name, scenario, tuple(sections), tuple(images))
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _parameter_rows(scenario) -> list[tuple[str, str, str, str, str]]:
+    from games.parameters import PARAMETERS
+
+    from cli.render import num
+
+    rows = []
+    for name, p in PARAMETERS.items():
+        value = scenario.parameters.get(name, p.default)
+        changed = "yes" if value != p.default else ""
+        rows.append((name, num(value), num(p.default), changed, p.meaning))
+    return rows
+
+
+# ------------------------------------------------------------------ HTML
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 62rem; margin: 2rem auto;
+       padding: 0 1rem; color: #1d1d1f; line-height: 1.45; }
+h1 { font-size: 1.6rem; border-bottom: 3px solid #1f4e9c; padding-bottom: .3rem; }
+h2 { font-size: 1.25rem; margin-top: 2.2rem; color: #1f4e9c; }
+pre { background: #f6f7f9; border: 1px solid #dde1e6; border-radius: 6px; padding: .8rem; overflow-x: auto;
+      font-size: .82rem; line-height: 1.35; white-space: pre-wrap; }
+table { border-collapse: collapse; font-size: .85rem; }
+th, td { border: 1px solid #d0d4da; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+th { background: #eef1f5; }
+tr.changed td { background: #fff6dd; }
+figure { margin: 1.2rem 0; }
+figure img { max-width: 100%; border: 1px solid #e3e6ea; }
+figcaption { font-size: .85rem; color: #555; }
+.skipped { color: #7a5b00; font-style: italic; }
+nav ol { columns: 2; font-size: .9rem; }
+footer { margin-top: 3rem; font-size: .8rem; color: #666; }
+"""
+
+
+def to_html(report: Report) -> str:
+    """A complete HTML5 page; well-formed XML too (every element closed, text escaped)."""
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8" />',
+        '<meta name="viewport" content="width=device-width, initial-scale=1" />',
+        f"<title>{e(report.title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{e(report.title)}</h1>",
+    ]
+    toc = []
+    if report.scenario is not None:
+        toc.append(("scenario", "The scenario"))
+    toc += [(f"form-{s.form}", s.title) for s in report.sections]
+    if report.pictures:
+        toc.append(("pictures", "Pictures"))
+    parts.append("<nav><ol>" + "".join(f'<li><a href="#{a}">{e(t)}</a></li>' for a, t in toc) + "</ol></nav>")
+    s = report.scenario
+    if s is not None:
+        parts.append('<section id="scenario">')
+        parts.append(f"<h2>The scenario: {e(s.name)}</h2>")
+        parts.append(f"<p><strong>{e(s.title)}.</strong> {e(s.summary)}</p>")
+        for para in [p for p in s.story.split("\n\n") if p.strip()]:
+            parts.append(f"<p>{e(' '.join(para.split()))}</p>")
+        if s.overrides:
+            parts.append("<p><strong>What-if:</strong> " + e(", ".join(f"{k} = {v:g}" for k, v in s.overrides)) + "</p>")
+        if s.sources:
+            parts.append("<p>Sources:</p><ul>" + "".join(f"<li>{e(src)}</li>" for src in s.sources) + "</ul>")
+        parts.append("<table><thead><tr><th>parameter</th><th>value</th><th>default</th><th>changed</th>"
+                     "<th>meaning</th></tr></thead><tbody>")
+        for name, value, default, changed, meaning in _parameter_rows(s):
+            cls = ' class="changed"' if changed else ""
+            parts.append(f"<tr{cls}><td><code>{e(name)}</code></td><td>{e(value)}</td><td>{e(default)}</td>"
+                         f"<td>{e(changed)}</td><td>{e(meaning)}</td></tr>")
+        parts.append("</tbody></table></section>")
+    for sec in report.sections:
+        parts.append(f'<section id="form-{e(sec.form)}">')
+        parts.append(f"<h2>{e(sec.title)}</h2>")
+        if sec.skipped:
+            parts.append(f'<p class="skipped">Skipped: {e(sec.skipped)}</p>')
+        else:
+            parts.append(f"<pre>{e(sec.text)}</pre>")
+        parts.append("</section>")
+    if report.pictures:
+        parts.append('<section id="pictures"><h2>Pictures</h2>')
+        for pic in report.pictures:
+            if pic.skipped:
+                parts.append(f'<p class="skipped">{e(pic.kind)}: skipped ({e(pic.skipped)})</p>')
+                continue
+            parts.append(f'<figure><img src="{_data_uri(pic.png)}" alt="{e(pic.kind)}" />'
+                         f"<figcaption>{e(pic.caption)}</figcaption></figure>")
+        parts.append("</section>")
+    parts.append("<footer>Written by tradegame. Every equilibrium shown was verified: no player gains "
+                 "by deviating alone, within the stated tolerance.</footer>")
+    parts += ["</body>", "</html>"]
+    return "\n".join(parts) + "\n"
+
+
+# ------------------------------------------------------------------ Markdown
+def to_markdown(report: Report) -> str:
+    """The same content as Markdown; pictures as data URIs so the file stays self-contained."""
+    out = [f"# {report.title}", ""]
+    s = report.scenario
+    if s is not None:
+        out += [f"## The scenario: {s.name}", "", f"**{s.title}.** {s.summary}", ""]
+        out += [" ".join(p.split()) + "\n" for p in s.story.split("\n\n") if p.strip()]
+        if s.overrides:
+            out += ["**What-if:** " + ", ".join(f"{k} = {v:g}" for k, v in s.overrides), ""]
+        if s.sources:
+            out += ["Sources:", ""] + [f"- {src}" for src in s.sources] + [""]
+        out += ["| parameter | value | default | changed | meaning |", "|---|---|---|---|---|"]
+        out += [f"| `{n}` | {v} | {d} | {c} | {m} |" for n, v, d, c, m in _parameter_rows(s)]
+        out.append("")
+    for sec in report.sections:
+        out += [f"## {sec.title}", ""]
+        out += [f"*Skipped: {sec.skipped}*", ""] if sec.skipped else [_demote(sec.text), ""]
+    if report.pictures:
+        out += ["## Pictures", ""]
+        for pic in report.pictures:
+            if pic.skipped:
+                out += [f"*{pic.kind}: skipped ({pic.skipped})*", ""]
+            else:
+                out += [f"![{pic.kind}]({_data_uri(pic.png)})", "", f"*{pic.caption}*", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _demote(markdown: str) -> str:
+    """Push a form's own headings two levels down, under the report's section heading."""
+    lines = []
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            line = "##" + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ command
+def register(app: typer.Typer) -> None:
+    """Add the `report` command to the tradegame app."""
+
+    @app.command()
+    def report(
+        target: Optional[str] = typer.Argument(
+            None, help="Built-in scenario name, a scenario .toml, or a .nfg file. Default: baseline.",
+            show_default=False,
+        ),
+        output: Path = typer.Option(..., "--output", "-o", help="File to write: .html or .md."),
+        set_: Optional[List[str]] = typer.Option(
+            None, "--set", metavar="NAME=VALUE", help="Change a parameter for the whole report (repeatable)."
+        ),
+        levels: int = typer.Option(5, "--levels", help="Openness levels per side in the graded game."),
+        no_pictures: bool = typer.Option(False, "--no-pictures", help="Leave the pictures out (no matplotlib needed)."),
+        force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+    ) -> None:
+        """Write one self-contained page (HTML or Markdown) with the scenario, every game form,
+        every equilibrium explained, thresholds and pictures — to hand out or open offline.
+
+        Examples:
+
+          tradegame report stockholm-2025 -o stockholm.html
+
+          tradegame report escalation-2025 --set hawk_cost=1.5 -o what-if.md
+        """
+        from cli.app import guarded, write_atomic
+
+        def work() -> str:
+            from games.errors import InputError
+
+            suffix = output.suffix.lower()
+            if suffix not in (".html", ".htm", ".md"):
+                raise InputError(f"option --output: expected a file name ending in .html or .md, got '{output}'")
+            if output.exists() and not force:
+                raise InputError(f"option --output: {output} exists; pass --force to overwrite it")
+            if not no_pictures:
+                from cli.plots import pyplot
+
+                pyplot()  # fail early, in one line, if matplotlib is missing
+            fmt = "markdown" if suffix == ".md" else "text"
+            rep = gather(target, set_ or [], levels, fmt, pictures=not no_pictures)
+            text = to_markdown(rep) if suffix == ".md" else to_html(rep)
+            write_atomic(output, text, force)
+            shown = sum(1 for s in rep.sections if not s.skipped)
+            drawn = sum(1 for p in rep.pictures if not p.skipped)
+            return f"wrote {output} ({shown} game forms, {drawn} pictures)"
+
+        typer.echo(guarded(work))

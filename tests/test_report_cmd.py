@@ -1,0 +1,137 @@
+"""`tradegame report`: one self-contained page (HTML or Markdown) that renders offline."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from cli import report_cmd
+
+runner = CliRunner()
+DATA = Path(__file__).parent / "data"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _app() -> typer.Typer:
+    """The real app if it already lists `report`, else the real app with report registered."""
+    from cli.app import app
+
+    if not any((c.name or c.callback.__name__) == "report" for c in app.registered_commands):
+        report_cmd.register(app)
+    return app
+
+
+def run(*args: str):
+    return runner.invoke(_app(), ["report", *args])
+
+
+@pytest.fixture(scope="module")
+def html_report(tmp_path_factory):
+    pytest.importorskip("matplotlib")
+    out = tmp_path_factory.mktemp("report") / "stockholm.html"
+    r = run("stockholm-2025", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert f"wrote {out}" in r.stdout
+    return out
+
+
+def _parse(path: Path) -> ET.Element:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    return ET.fromstring(text.split("\n", 1)[1])  # well-formed: every element closed, text escaped
+
+
+def test_html_is_well_formed_and_self_contained(html_report):
+    root = _parse(html_report)
+    for el in root.iter():
+        for attr in ("src", "href"):
+            value = el.get(attr)
+            if value is not None:
+                assert value.startswith(("data:image/png;base64,", "#")), f"external reference {value[:60]}"
+    assert not root.findall(".//script") and not root.findall(".//link")
+    images = root.findall(".//img")
+    assert len(images) == 5
+    for img in images:
+        data = base64.b64decode(img.get("src").split(",", 1)[1])
+        assert data.startswith(PNG_MAGIC) and len(data) > 10_000
+
+
+def test_html_has_the_scenario_every_equilibrium_and_thresholds(html_report):
+    text = html_report.read_text(encoding="utf-8")
+    assert "Stockholm talks" in text and "re_linkage" in text
+    # the stockholm game's three equilibria (known: deal, conflict, and the mixed one)
+    assert "(Relax, Supply)" in text and "(Restrict, Restrict)" in text
+    assert "Restrict 0.4054, Relax 0.5946" in text
+    assert 'id="form-simultaneous"' in text and 'id="form-us-first"' in text
+    assert "Thresholds" in text  # the explanation's exact thresholds
+
+
+def test_markdown_report(tmp_path):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "r.md"
+    r = run("escalation-2025", "--set", "hawk_cost=1.5", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# tradegame report")
+    assert "## The simultaneous game (2×2)" in text and "**What-if:** hawk_cost = 1.5" in text
+    assert text.count("](data:image/png;base64,") == 5
+    assert "http://" not in text and "https://" not in text
+
+
+def test_game_file_report_without_pictures(tmp_path):
+    out = tmp_path / "g.html"
+    r = run(str(DATA / "bos_payoff.nfg"), "--no-pictures", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    root = _parse(out)
+    assert not root.findall(".//img")
+    # Battle of the Sexes: two pure equilibria and the mixed one (2/3, 1/3)
+    text = out.read_text(encoding="utf-8")
+    assert "1 0.6667, 2 0.3333" in text
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-o", "r.pdf"], "expected a file name ending in .html or .md"),
+        (["no-such-scenario", "--no-pictures", "-o", "r.html"], "no-such-scenario"),
+        ([str(DATA / "bos_payoff.nfg"), "--set", "hawk_cost=1", "--no-pictures", "-o", "r.html"], "option --set"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    r = run(*args)
+    assert r.exit_code == 2 and message in r.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_refuses_to_overwrite_without_force(tmp_path):
+    out = tmp_path / "r.html"
+    out.write_text("keep")
+    r = run("--no-pictures", "-o", str(out))
+    assert r.exit_code == 2 and "--force" in r.output and out.read_text() == "keep"
+
+
+def _chromium() -> str | None:
+    return next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) if p), None)
+
+
+def test_html_renders_in_headless_chromium(html_report, tmp_path):
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("chromium not installed")
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--offline", f"--screenshot={shot}",
+         "--window-size=1200,1600", html_report.as_uri()],
+        check=False, capture_output=True, timeout=120,
+    )
+    data = shot.read_bytes()
+    assert data.startswith(PNG_MAGIC) and len(data) > 50_000  # a page with text and tables, not blank
