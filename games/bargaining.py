@@ -141,8 +141,7 @@ def nash_on_polyline(u: np.ndarray, v: np.ndarray, d: Sequence[float], floor: Se
         cu = [u, u0 + t * du]
         cv = [v, v0 + t * dv]
         for k, bound in enumerate(lo):
-            line = (u if k == 0 else v)
-            other = (v if k == 0 else u)
+            line = u if k == 0 else v
             s0, s1 = line[:-1], line[1:]
             with np.errstate(divide="ignore", invalid="ignore"):
                 tt = (bound - s0) / (s1 - s0)
@@ -151,7 +150,6 @@ def nash_on_polyline(u: np.ndarray, v: np.ndarray, d: Sequence[float], floor: Se
             pv = (v0 + tt * dv)[ok]
             cu.append(pu)
             cv.append(pv)
-            del other
         cu = np.concatenate(cu)
         cv = np.concatenate(cv)
     feasible = (cu >= lo[0] - 1e-12) & (cv >= lo[1] - 1e-12)

@@ -96,11 +96,6 @@ class Sustainability:
     sustained: bool
     margin: float | None  # δ − critical at the analysed δ
 
-    @property
-    def upper(self) -> float | None:
-        """Largest δ at which the strategy works, when that is below 1 (tit-for-tat only)."""
-        return None
-
 
 @dataclass(frozen=True)
 class CooperativeOutcome:
