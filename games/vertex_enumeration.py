@@ -33,13 +33,13 @@ def _vertices(M: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
     for k in range(1, min(rows, d) + 1):
         supports = np.array(list(itertools.combinations(range(d), k)), dtype=np.intp)
         tights = np.array(list(itertools.combinations(range(rows), k)), dtype=np.intp)
-        pairs = itertools.product(range(len(tights)), range(len(supports)))
-        while True:
-            block = np.array(list(itertools.islice(pairs, _CHUNK)), dtype=np.intp)
-            if block.size == 0:
-                break
-            T = tights[block[:, 0]]
-            K = supports[block[:, 1]]
+        n_pairs = len(tights) * len(supports)
+        for start in range(0, n_pairs, _CHUNK):
+            # pair number p is (tights[p // len(supports)], supports[p % len(supports)]):
+            # the order of itertools.product, generated without Python tuples
+            block = np.arange(start, min(start + _CHUNK, n_pairs), dtype=np.intp)
+            T = tights[block // len(supports)]
+            K = supports[block % len(supports)]
             sub = M[T[:, :, None], K[:, None, :]]
             det = np.linalg.det(sub)
             ok = np.abs(det) > 1e-12
@@ -68,6 +68,37 @@ def n_bases(m: int, n: int) -> int:
     return comb(m + n, m)
 
 
+def _complementary(
+    Xv: np.ndarray, Xl: np.ndarray, Ap: np.ndarray, tol: float
+) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """Equilibria from P's vertices alone, when every vertex of P is non-degenerate.
+
+    For a vertex x of P, a completely labelled partner y must make every row in x's
+    support tight ((Ay)_i = 1) and vanish off x's best-response columns ((Bᵀx)_j = 1).
+    When those two sets have equal size and the square system is nonsingular, y is unique
+    (one linear solve), so Q need not be enumerated. Returns None — enumerate Q as well —
+    as soon as a vertex of P has more labels than its dimension (a degenerate game).
+    """
+    m = Xv.shape[1]
+    out = []
+    for x, labels in zip(Xv, Xl):
+        if x.sum() <= tol:
+            continue
+        rows = np.nonzero(~labels[:m])[0]  # x_i > 0: the row player's support
+        cols = np.nonzero(labels[m:])[0]  # (Bᵀx)_j = 1: the column player's best responses
+        if len(rows) != len(cols):
+            return None
+        sub = Ap[np.ix_(rows, cols)]
+        if abs(np.linalg.det(sub)) <= 1e-12:
+            return None
+        y = np.zeros(Ap.shape[1])
+        y[cols] = np.linalg.solve(sub, np.ones(len(rows)))
+        if np.all(y >= -tol) and np.all(Ap @ y <= 1 + tol):
+            y = np.clip(y, 0.0, None)
+            out.append((x / x.sum(), y / y.sum()))
+    return out
+
+
 def vertex_enumeration(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> list[tuple[np.ndarray, np.ndarray]]:
     """All extreme Nash equilibria (x, y) of the bimatrix game (A, B)."""
     A = np.asarray(A, dtype=float)
@@ -78,6 +109,9 @@ def vertex_enumeration(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> list[
     Ap = (A - A.min()) / scale + 1.0
     Bp = (B - B.min()) / scale + 1.0
     Xv, Xl = _vertices(Bp.T, tol)  # P: x ≥ 0 labels 0..m-1, Bᵀx ≤ 1 labels m..m+n-1
+    fast = _complementary(Xv, Xl, Ap, tol)
+    if fast is not None:
+        return fast
     Yv, Yl = _vertices(Ap, tol)  # Q: y ≥ 0 labels (m+j), Ay ≤ 1 labels i
     # reorder Q's labels to the common numbering: first rows (Ay = 1), then columns (y = 0)
     Yl = np.hstack([Yl[:, n:], Yl[:, :n]])
