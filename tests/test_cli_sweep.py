@@ -151,3 +151,12 @@ def test_registered_in_the_real_app():
     result = CliRunner().invoke(real, ["sweep", "--vary", "leverage=0:10:11", "-f", "csv"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("leverage,regime,n_equilibria,equilibria")
+
+
+def test_dask_local_cluster_gives_the_same_output(app):
+    pytest.importorskip("distributed")
+    args = ["--vary", "leverage=0:10:21", "--vary", "hawk_cost=0:5:21", "-f", "csv"]
+    local = run(app, *args)
+    on_dask = run(app, *args, "--dask", "local", "--workers", "2")
+    assert local.exit_code == on_dask.exit_code == 0, on_dask.output
+    assert local.output == on_dask.output
