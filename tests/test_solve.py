@@ -116,3 +116,15 @@ def test_verify_rejects_a_non_equilibrium():
     assert verify(g, [[1, 0], [1, 0]]) is None  # mutual cooperation in the PD
     assert verify(g, [[0.5, 0.6], [1, 0]]) is None  # not a probability vector
     assert verify(g, [[0, 1], [0, 1]]) is not None
+
+
+def test_near_tie_found_by_enumeration_still_verifies():
+    """A payoff difference of ~7e-9 is a tie to the enumeration; verification must accept
+    what it finds rather than fail (found by a sweep of the graded trade game)."""
+    from games.scenarios import load
+    from games.trade import graded_game
+
+    p = dict(load("baseline").parameters)
+    p["re_dependence"] = 4.499999940395355
+    solution = solve(graded_game(p))
+    assert solution.equilibria and solution.complete
