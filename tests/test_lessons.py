@@ -78,6 +78,10 @@ def test_pictures_shown_in_a_lesson_exist(path: Path):
         assert (path.parent / target).is_file(), f"{path.name}: picture {target} missing (run record.py)"
 
 
+def test_there_are_eight_lessons():
+    assert len(NUMBERED) >= 8, [p.name for p in NUMBERED]
+
+
 # ---------------------------------------------------------------- the recorder itself
 SAMPLE = """Intro
 ```console
