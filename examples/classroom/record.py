@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             new = rewrite(text, commands, results)
             if new != text:
                 path.write_text(new, encoding="utf-8")
-            pics = _copy_pictures(work)
+            pics = _copy_pictures(work) if path.resolve().parent == HERE else []
             extra = f"; pictures: {', '.join(pics)}" if pics else ""
             print(f"{path}: {len(commands)} commands, {len(changed)} outputs updated{extra}")
         finally:
