@@ -72,10 +72,10 @@ def matrix_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]):
     mixed = [eq for eq in equilibria if not eq.is_pure]
     cw, ch = 2.2, 1.0
     fig_w = 2.6 + cw * n
-    fig_h = 1.9 + ch * m + 0.32 * len(mixed)
+    fig_h = 1.6 + ch * m + 0.42 * len(mixed)
     fig, ax = plt.subplots(figsize=(max(fig_w, 6.0), fig_h))
     ax.set_xlim(-1.7, cw * n + 0.1)
-    ax.set_ylim(-0.45 * max(len(mixed), 1) - 0.6, ch * m + 1.0)
+    ax.set_ylim(-0.42 * (len(mixed) + 1) - 0.15, ch * m + 1.0)
     ax.axis("off")
     ax.set_title(game.title, fontsize=12, loc="left")
     ax.text(cw * n / 2, ch * m + 0.65, game.players[1], ha="center", fontsize=11, color=CN_COLOR, weight="bold")
