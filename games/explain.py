@@ -286,8 +286,69 @@ def indifferences(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> t
 
 
 # ----------------------------------------------------------------- structure
+def _domination_matrix(u: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """(strict, weak) boolean matrices: [s, t] is True when t dominates s (rows of u = own strategies)."""
+    diff = u[None, :, :] - u[:, None, :]  # diff[s, t] = u[t] − u[s]
+    strict = np.all(diff > tol, axis=2)
+    weak = np.all(diff >= -tol, axis=2) & np.any(diff > tol, axis=2) & ~strict
+    return strict, weak
+
+
+def _fast_dominance(game: NormalFormGame) -> Dominance:
+    """Vectorized dominance for large games: strict elimination (order-free), no weak elimination."""
+    P, S = game.players, game.strategies
+    tol = _tie_tol(game)
+    rows = [np.moveaxis(game.payoffs[i], i, 0).reshape(game.shape[i], -1) for i in range(game.n_players)]
+    strict_dom, weak_dom, dominated = {}, {}, []
+    for i, u in enumerate(rows):
+        st, wk = _domination_matrix(u, tol)
+        n = game.shape[i]
+        for t in range(n):
+            if n > 1 and all(st[s, t] for s in range(n) if s != t):
+                strict_dom[P[i]] = S[i][t]
+            elif n > 1 and all(st[s, t] or wk[s, t] for s in range(n) if s != t):
+                weak_dom.setdefault(P[i], S[i][t])
+        for s_, t_ in zip(*np.nonzero(st)):
+            dominated.append({"player": P[i], "strategy": S[i][s_], "by": S[i][t_], "strict": True})
+    alive = [list(range(n)) for n in game.shape]
+    while True:
+        removed = False
+        for i in range(game.n_players):
+            u = np.moveaxis(game.payoffs[i], i, 0)
+            others = [alive[j] for j in range(game.n_players) if j != i]
+            sub = u[np.ix_(alive[i], *others)].reshape(len(alive[i]), -1)
+            st, _ = _domination_matrix(sub, tol)
+            beaten = np.any(st, axis=1)
+            if beaten.any():
+                alive[i] = [s for s, b in zip(alive[i], beaten) if not b]
+                removed = True
+        if not removed:
+            break
+    surviving = {P[i]: [S[i][s] for s in a] for i, a in enumerate(alive)}
+    solvable = all(len(a) == 1 for a in alive)
+    sentences = [
+        f"{s} is a strictly dominant strategy for {who(p)}: it pays more whatever the others do."
+        for p, s in strict_dom.items()
+    ]
+    beaten_count = sum(1 for d in dominated)
+    if beaten_count:
+        sentences.append(f"{beaten_count} strict domination relations between strategies (listed in the data).")
+    if solvable:
+        sentences.append(
+            f"Iterated elimination of strictly dominated strategies leaves only "
+            f"{profile_label(game, [a[0] for a in alive])}: the game is dominance-solvable."
+        )
+    else:
+        kept = "; ".join(f"{who(p)}: {len(v)} of {game.shape[i]} strategies" for i, (p, v) in enumerate(surviving.items()))
+        sentences.append(f"Iterated elimination of strictly dominated strategies leaves {kept}.")
+    sentences.append("(Large game: weak dominance is not eliminated iteratively.)")
+    return Dominance(strict_dom, weak_dom, tuple(dominated), surviving, {}, solvable, tuple(sentences))
+
+
 def dominance(game: NormalFormGame) -> Dominance:
     """Dominant/dominated strategies (strict and weak) and iterated elimination."""
+    if int(np.prod(game.shape)) > MAX_OUTCOMES:
+        return _fast_dominance(game)
     P, S = game.players, game.strategies
     strict_dom = {P[i]: S[i][s] for i, s in dominant_strategies(game, strict=True).items()}
     weak_dom = {

@@ -151,3 +151,22 @@ def test_renderers_read_as_text_and_markdown():
     with pytest.raises(InputError):
         render(e, "html")
     assert json.loads(render(e, "json"))["dominance"]["dominance_solvable"] is True
+
+
+def test_fast_dominance_for_large_games_agrees_with_the_core(rng):
+    from games.dominance import dominant_strategies, iterated_elimination
+    from games.explain import _fast_dominance
+
+    for _ in range(20):
+        m, n = rng.integers(2, 7, size=2)
+        A = rng.integers(0, 4, size=(m, n)).astype(float)
+        B = rng.integers(0, 4, size=(m, n)).astype(float)
+        g = from_bimatrix(A, B)
+        fast = _fast_dominance(g)
+        core = iterated_elimination(g, strict=True)
+        assert fast.strict_elimination == {
+            g.players[i]: [g.strategies[i][s] for s in alive] for i, alive in enumerate(core.surviving)
+        }
+        assert fast.strictly_dominant == {
+            g.players[i]: g.strategies[i][s] for i, s in dominant_strategies(g, strict=True).items()
+        }
