@@ -184,11 +184,13 @@ _PARAMS = [
         "rare-earth licensing show the lever can be aimed at allies; a judgement.",
     ),
     Parameter(
-        "tool_leak", "both", 0.5, 0, 1, "share (0–1)",
+        "tool_leak", "both", 0.6, 0, 1, "share (0–1)",
         "Share of the chip access the US denies that China regains when the ally sells it "
         "chip-making tools.",
         "Controls on chips alone leak if China can buy the tools to make them: the reason the "
-        "US sought Dutch and Japanese alignment in 2023. A judgement; 0 makes the ally irrelevant.",
+        "US sought Dutch and Japanese alignment in 2023. A judgement: more than half, since "
+        "tools rebuild capacity with a lag; 0 makes the ally irrelevant. (At 0.5 the "
+        "stockholm-2025 game has an exact tie for the US.)",
     ),
     # --- Patience: the repeated game and bargaining (issue 5) -----------------------
     # Used only by the repeated game (games/repeated.py) and bargaining
