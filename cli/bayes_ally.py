@@ -199,7 +199,81 @@ def _bayesian_text(request, game, equilibria, expl, tol: float) -> str:
 
 
 # ------------------------------------------------------------------ with-ally
-def run_ally(request: Request) -> Output:  # replaced when the ally game lands
+def run_ally(request: Request) -> Output:
+    from cli import render
+    from games.ally import ally_game, pivotality, solve_ally_game
+    from games.ally_explain import explain, outcome_label
     from games.errors import InputError
 
-    raise InputError("option --game: with-ally is not available in this build")
+    if request.method not in ("auto", "pure"):
+        raise InputError(
+            f"option --method: --game with-ally uses tradegame's exact 2×2×2 solver (auto) or "
+            f"pure equilibria only (pure), got '{request.method}'"
+        )
+    params = dict(request.scenario.parameters)
+    game = ally_game(params)
+    solution = solve_ally_game(game)
+    equilibria = [e for e in solution.equilibria if e.is_pure] if request.method == "pure" else list(solution.equilibria)
+    expl = explain(game, equilibria, params)
+    piv = pivotality(game)
+    eqs = []
+    for e, why in zip(equilibria, expl.equilibria):
+        item = render.equilibrium_data(game, e, why)
+        item["outcome"] = outcome_label(game, e)
+        eqs.append(item)
+    data = {
+        "form": "with-ally",
+        "game": render.game_data(game),
+        "equilibria": eqs,
+        "complete": solution.complete and request.method != "pure",
+        "method": "pure" if request.method == "pure" else solution.method,
+        "note": solution.note,
+        "tolerance": solution.tolerance,
+        "pivotal": piv.pivotal,
+        "ally": {
+            "pure_if_align": [list(x) for x in piv.pure_if_align],
+            "pure_if_sell": [list(x) for x in piv.pure_if_sell],
+            "us_gain_from_restricting": piv.us_gain_from_restricting,
+            "sentence": expl.pivot,
+        },
+        "summary": expl.summary,
+        "explanation": expl.to_dict() if request.full else None,
+        "scenario": render.scenario_data(request.scenario),
+    }
+    return Output(_ally_text(request, game, equilibria, expl, solution), data)
+
+
+def _ally_text(request, game, equilibria, expl, solution) -> str:
+    from cli import render
+    from games.ally_explain import outcome_label
+
+    fmt = request.fmt
+    out = [_heading(game.title, fmt)]
+    out += _scenario_lines(request.scenario, fmt)
+    out.append(expl.who_moves)
+    out.append("")
+    out.append("Payoffs (US, China, Ally) of every profile; [ ] marks a pure equilibrium:")
+    out.append("")
+    out.append(render.matrix_block(game, equilibria, fmt))
+    out.append("")
+    if request.method == "pure":
+        scope = "pure equilibria only"
+    elif solution.complete:
+        scope = "all equilibria" + (" (segments by their end points)" if solution.note else "")
+    else:
+        scope = solution.note
+    out.append(_heading(
+        f"Equilibria: {len(equilibria)} ({scope}; exact 2×2×2 support enumeration; each verified: "
+        f"no deviation gains more than {solution.tolerance:.0e})", fmt, 2))
+    for k, (e, why) in enumerate(zip(equilibria, expl.equilibria), 1):
+        kind = "pure" if e.is_pure else "mixed"
+        pays = ", ".join(f"{p} {render.num(v)}" for p, v in zip(game.players, e.payoffs))
+        out.append(f"{_bullet(fmt, k)} {kind} {outcome_label(game, e)} — payoffs: {pays}")
+        names = game.players if request.full else ("Ally",)
+        for name in names:
+            out.append(f"   {why[name]}.")
+    out.append("")
+    out.append(_heading("Is the ally pivotal?", fmt, 2))
+    out.append(expl.pivot)
+    out.append(expl.two_player)
+    return "\n".join(out)

@@ -8,6 +8,7 @@ NORMAL_FORMS = ("simultaneous", "graded")
 #: other forms: name -> module defining ``run(request: cli.request.Request) -> cli.request.Output``
 FORM_MODULES: dict[str, str] = {
     "bayesian": "cli.bayes_ally",
+    "with-ally": "cli.bayes_ally",
     "us-first": "cli.trees",
     "china-first": "cli.trees",
     "snapback": "cli.trees",

@@ -77,3 +77,39 @@ def test_bayesian_through_the_app():
     assert data["types"]["prior"]["pragmatist"] == 0.6
     r = cli("solve", "--game", "bayesian", "--set", "prior_pragmatist=1.5")
     assert r.exit_code == 2 and "prior_pragmatist" in r.output
+
+
+# ------------------------------------------------------------------ with-ally
+def test_ally_json_contract():
+    data = run(request(game="with-ally", fmt="json")).data
+    assert data["game"]["players"] == ["US", "China", "Ally"]
+    assert data["game"]["strategies"][2] == ["Align", "Sell"]
+    (eq,) = data["equilibria"]  # baseline: the deal with an aligned ally, nothing else
+    assert eq["profile"] == [[0.0, 1.0], [0.0, 1.0], [1.0, 0.0]]
+    assert len(eq["payoffs"]) == 3 and eq["explanation"]["Ally"].startswith("The ally plays Align")
+    assert data["pivotal"] is True and data["complete"] is True
+
+
+def test_ally_mixed_equilibria_and_pure_method():
+    data = run(request(game="with-ally", scenario="stockholm-2025", fmt="json")).data
+    assert len(data["equilibria"]) == 3 and sum(not e["pure"] for e in data["equilibria"]) == 2
+    for e in data["equilibria"]:
+        assert all(abs(sum(p) - 1) < 1e-9 for p in e["profile"])
+    pure = run(request(game="with-ally", scenario="stockholm-2025", fmt="json", method="pure")).data
+    assert len(pure["equilibria"]) == 1 and pure["complete"] is False
+
+
+def test_ally_text_says_whether_pivotal():
+    text = run(request(game="with-ally", full=True)).text
+    assert "Is the ally pivotal?" in text and "Farrell & Newman" in text
+    assert "[Relax, Supply, Align]" in text
+    text = run(request(game="with-ally", values={"tool_leak": 0.0})).text
+    assert "not pivotal" in text
+
+
+def test_ally_through_the_app():
+    r = cli("explain", "escalation-2025", "--game", "with-ally", "--format", "markdown")
+    assert r.exit_code == 0, r.output
+    assert "(Restrict, Restrict, Sell)" in r.stdout
+    r = cli("solve", "--game", "with-ally", "--method", "lemke-howson")
+    assert r.exit_code == 2 and "--method" in r.output
