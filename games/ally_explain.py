@@ -88,17 +88,17 @@ def _pairs(pairs: Sequence[tuple[str, str]]) -> str:
     return " and ".join(f"({a}, {b})" for a, b in pairs) if pairs else "none"
 
 
-def _gain(v: float) -> str:
+def _gain(v: float, whom: str = "") -> str:
     """'earns 0.5' or 'costs 0.4' (the US's payoff of restricting minus relaxing)."""
-    return f"earns {fmt(v)}" if v >= 0 else f"costs {fmt(-v)}"
+    return f"earns {whom}{fmt(v)} " if v >= 0 else f"costs {whom}{fmt(-v)} "
 
 
 def pivot_sentence(piv: Pivotality) -> str:
     """Whether the ally's choice changes the US–China game, with the US's numbers."""
     g = piv.us_gain_from_restricting
-    numbers = (f"Against a restricting China, restricting {_gain(g['Align']['Restrict'])} the US when the ally "
-               f"aligns and {_gain(g['Sell']['Restrict'])} when it sells; against a supplying China, it "
-               f"{_gain(g['Align']['Supply'])} and {_gain(g['Sell']['Supply'])}.")
+    numbers = (f"Against a restricting China, restricting {_gain(g['Align']['Restrict'], 'the US ')}when the ally "
+               f"aligns and {_gain(g['Sell']['Restrict'])}when it sells; against a supplying China, it "
+               f"{_gain(g['Align']['Supply'])}and {_gain(g['Sell']['Supply']).strip()}.")
     if piv.pivotal:
         return (f"The ally's alignment is pivotal: if it aligns, the US–China game has pure equilibria "
                 f"{_pairs(piv.pure_if_align)}; if it sells, {_pairs(piv.pure_if_sell)}. " + numbers +
