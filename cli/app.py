@@ -65,10 +65,10 @@ def _fail(message: str, code: int) -> None:
 
 
 def _check_format(fmt: str, allowed=FORMATS) -> str:
-    from games.errors import InputError
+    from games.errors import InputError, clip
 
     if fmt not in allowed:
-        raise InputError(f"option --format: expected one of {', '.join(allowed)}, got '{fmt}'")
+        raise InputError(f"option --format: expected one of {', '.join(allowed)}, got '{clip(fmt)}'")
     return fmt
 
 
@@ -134,13 +134,18 @@ def _run(
             module = importlib.import_module("cli.trees")
             return module.solve_efg_file(target, fmt, full)
         _check_format(fmt, ("text", "markdown", "json"))
-        from games.nfg import read_nfg
+        from games.nfg import read_nfg_exact
 
         from cli import normal_form_view
 
-        return normal_form_view.solve_and_render(read_nfg(target), None, fmt, full, method, exact)
+        game_nfg, exact_payoffs = read_nfg_exact(target)
+        return normal_form_view.solve_and_render(
+            game_nfg, None, fmt, full, method, exact, exact_payoffs=exact_payoffs
+        )
     if game not in all_forms():
-        raise InputError(f"option --game: expected one of {', '.join(all_forms())}, got '{game}'")
+        from games.errors import clip
+
+        raise InputError(f"option --game: expected one of {', '.join(all_forms())}, got '{clip(game)}'")
     scenario = _load_scenario(target, sets)
     if game in ("simultaneous", "graded"):
         _check_format(fmt, ("text", "markdown", "json"))
@@ -435,9 +440,9 @@ def main() -> None:
         name = exc.ctx.command_path if exc.ctx is not None else "tradegame"
         typer.echo(f"tradegame: error: {exc.format_message()} (see '{name} --help')", err=True)
         sys.exit(2)
-    except cexc.Exit as exc:
+    except getattr(cexc, "Exit", typer.Exit) as exc:
         sys.exit(exc.exit_code)
-    except cexc.Abort:
+    except getattr(cexc, "Abort", typer.Abort):
         typer.echo("tradegame: aborted", err=True)
         sys.exit(1)
     except cexc.ClickException as exc:

@@ -79,12 +79,13 @@ def solve_and_render(
     exact: bool = False,
     form: str | None = None,
     levels: int = 5,
+    exact_payoffs=None,
 ) -> Output:
     from games.solve import solve
 
     exact_eqs = None
     if exact:
-        solution, exact_eqs = _exact_solution(game, scenario, form)
+        solution, exact_eqs = _exact_solution(game, scenario, form, exact_payoffs)
     else:
         solution = solve(game, method)
     params = dict(scenario.parameters) if scenario else None
@@ -100,6 +101,13 @@ def solve_and_render(
         ],
         "payoff_matrices": [a.tolist() for a in game.payoffs],
     }
+    comps = _components(solution)
+    if comps is not None:
+        data["components"] = [
+            {"extreme_equilibria": list(c.extreme_equilibria), "continuum": c.is_continuum,
+             "dimension": c.dimension, "summary": c.summary()}
+            for c in comps
+        ]
     if scenario is not None:
         data["scenario"] = render.scenario_data(scenario)
     if full and expl is not None:
@@ -109,11 +117,24 @@ def solve_and_render(
             entry["profile_exact"] = [[str(v) for v in p] for p in eq.profile]
             entry["payoffs_exact"] = [str(v) for v in eq.payoffs]
     text = _text(game, scenario, solution, summaries, fmt, exact_eqs)
+    for c in comps or ():
+        if c.is_continuum:
+            members = ", ".join(str(k + 1) for k in c.extreme_equilibria)
+            text += f"\nEquilibria {members} are the extreme points of {c.summary()}."
     if full and expl is not None:
         from cli import explain_view
 
         text += "\n\n" + explain_view.render(expl, fmt)
     return Output(text, data)
+
+
+def _components(solution):
+    """Components of the equilibrium set, when the list is complete for a two-player game."""
+    if not solution.complete or solution.game.n_players != 2 or not solution.equilibria:
+        return None
+    from games.components import components
+
+    return components(solution)
 
 
 def _heading(title: str, fmt: str, level: int = 1) -> str:
@@ -153,7 +174,7 @@ def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None) -> str:
     return "\n".join(out)
 
 
-def _exact_solution(game: NormalFormGame, scenario: Scenario | None, form: str | None):
+def _exact_solution(game: NormalFormGame, scenario: Scenario | None, form: str | None, exact_payoffs=None):
     """(Solution with float copies, exact equilibria): every extreme equilibrium in fractions.
 
     The scenario's 2×2 game is rebuilt in Fractions from the parameters as written; other
@@ -167,6 +188,9 @@ def _exact_solution(game: NormalFormGame, scenario: Scenario | None, form: str |
     if scenario is not None and form == "simultaneous":
         _, payoffs = exact.exact_simultaneous_game(dict(scenario.parameters), title=game.title)
         note = "payoffs computed in fractions from the parameters as written"
+    elif exact_payoffs is not None:
+        payoffs = list(exact_payoffs)
+        note = "payoffs read exactly from the file"
     else:
         payoffs = list(game.bimatrix())
         note = "payoffs read as the decimals they print as"

@@ -179,6 +179,12 @@ def read_nfg(path: str | Path) -> NormalFormGame:
     return parse_nfg(text, str(path))[0]
 
 
+def read_nfg_exact(path: str | Path) -> tuple[NormalFormGame, list[np.ndarray]]:
+    """Read a Gambit .nfg file; also return its payoffs as exact Fraction arrays."""
+    path = Path(path)
+    return parse_nfg(_read_text(path), str(path))
+
+
 def _read_text(path: Path) -> str:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:

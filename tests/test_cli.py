@@ -152,3 +152,25 @@ def test_help_is_quick_to_import():
     code = "import sys; from cli.app import main; sys.argv=['tradegame','--help']\ntry: main()\nexcept SystemExit: pass\nprint('scipy' in sys.modules, 'nashpy' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_continuum_is_reported_as_such(tmp_path):
+    # every profile is an equilibrium: one component, a square of equilibria
+    path = tmp_path / "flat.nfg"
+    path.write_text('NFG 1 R "c" { "a" "b" } { 2 2 }\n1 1 1 0 0 1 0 0\n')
+    r = run("solve", str(path), "-f", "json")
+    comps = json.loads(r.stdout)["components"]
+    assert len(comps) == 1 and comps[0]["continuum"] and comps[0]["extreme_equilibria"] == [0, 1, 2, 3]
+    assert "continuum" in run("solve", str(path)).stdout
+
+
+def test_exact_nfg_keeps_fractions(tmp_path):
+    path = tmp_path / "third.nfg"
+    path.write_text('NFG 1 R "t" { "a" "b" } { 2 2 }\n1/3 0 0 1 0 1 1/3 0\n')
+    data = json.loads(run("solve", str(path), "--exact", "-f", "json").stdout)
+    assert data["equilibria"][0]["payoffs_exact"] == ["1/6", "1/2"]
+
+
+def test_option_values_are_clipped_to_one_line():
+    r = run("solve", "--format", "a\nb")
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
