@@ -38,20 +38,8 @@ ROOT = HERE.parent.parent
 IMAGES = HERE / "images"
 PICTURE_SUFFIXES = (".png", ".svg")
 
-#: Run the real entry point in a fresh interpreter. Command modules that exist but are not
-#: yet listed in cli.app.COMMAND_MODULES are registered first (a no-op once they are).
-BOOT = (
-    "import importlib, cli.app as a\n"
-    "names = {c.name or c.callback.__name__.replace('_', '-') for c in a.app.registered_commands}\n"
-    "for mod, cmd in (('cli.plot_cmd', 'plot'), ('cli.report_cmd', 'report')):\n"
-    "    if cmd not in names:\n"
-    "        try:\n"
-    "            importlib.import_module(mod).register(a.app)\n"
-    "        except ModuleNotFoundError as exc:\n"
-    "            if exc.name != mod:\n"
-    "                raise\n"
-    "a.main()\n"
-)
+#: Run the real entry point (the `tradegame` console script's `main`) in a fresh interpreter.
+BOOT = "from cli.app import main; main()"
 
 _EXIT_MARK = re.compile(r"\s+#\s*exit\s+(\d+)\s*$")
 _FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*([^\s`]*)\s*(.*)$")
