@@ -113,3 +113,18 @@ def test_ally_through_the_app():
     assert "(Restrict, Restrict, Sell)" in r.stdout
     r = cli("solve", "--game", "with-ally", "--method", "lemke-howson")
     assert r.exit_code == 2 and "--method" in r.output
+
+
+@pytest.mark.parametrize("values", [
+    {"prior_pragmatist": 0.0},
+    {"prior_pragmatist": 1.0},
+    {"self_reliance_hardliner": 2.0},  # both types identical: every plan ties across types
+    {"tool_leak": 1.0, "ally_retaliation": 0.0, "ally_alignment_value": 3.0},  # ally indifferent at times
+])
+def test_edge_values_still_give_verified_equilibria(values):
+    for game in ("bayesian", "with-ally"):
+        data = run(request(game=game, fmt="json", full=True, values=values)).data
+        assert data["equilibria"]
+        for e in data["equilibria"]:
+            assert all(abs(sum(p) - 1) < 1e-9 for p in e["profile"])
+            assert e["max_regret"] <= data["tolerance"]
