@@ -96,7 +96,7 @@ def replicator_path(
         return np.concatenate([fx - fx[0], fy - fy[0]])
 
     z = np.concatenate([np.log(x0) - np.log(x0[0]), np.log(y0) - np.log(y0[0])])
-    substeps = 8
+    substeps = 4
     out = [z]
     for t0, t1 in zip(times, times[1:]):
         h = (t1 - t0) / substeps
