@@ -325,8 +325,13 @@ def render_bytes(fig, fmt: str) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes, force: bool) -> None:
-    """Write bytes via a temporary file in the same folder and a rename."""
+    """Write picture bytes via a temporary file in the same folder and a rename."""
     check_output(path, force)
+    replace_atomic(path, data)
+
+
+def replace_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to a temporary file beside path, give it the usual permissions, rename it."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

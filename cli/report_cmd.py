@@ -275,7 +275,7 @@ def register(app: typer.Typer) -> None:
 
           tradegame report escalation-2025 --set hawk_cost=1.5 -o what-if.md
         """
-        from cli.app import guarded, write_atomic
+        from cli.app import guarded
 
         def work() -> str:
             from games.errors import InputError
@@ -285,6 +285,8 @@ def register(app: typer.Typer) -> None:
                 raise InputError(f"option --output: expected a file name ending in .html or .md, got '{output}'")
             if output.exists() and not force:
                 raise InputError(f"option --output: {output} exists; pass --force to overwrite it")
+            if not output.parent.exists():
+                raise InputError(f"option --output: folder {output.parent} does not exist")
             if not no_pictures:
                 from cli.plots import pyplot
 
@@ -292,7 +294,9 @@ def register(app: typer.Typer) -> None:
             fmt = "markdown" if suffix == ".md" else "text"
             rep = gather(target, set_ or [], levels, fmt, pictures=not no_pictures)
             text = to_markdown(rep) if suffix == ".md" else to_html(rep)
-            write_atomic(output, text, force)
+            from cli.plots import replace_atomic
+
+            replace_atomic(output, text.encode("utf-8"))
             shown = sum(1 for s in rep.sections if not s.skipped)
             drawn = sum(1 for p in rep.pictures if not p.skipped)
             return f"wrote {output} ({shown} game forms, {drawn} pictures)"

@@ -40,6 +40,7 @@ def html_report(tmp_path_factory):
     r = run("stockholm-2025", "-o", str(out))
     assert r.exit_code == 0, r.output
     assert f"wrote {out}" in r.stdout
+    assert out.stat().st_mode & 0o044  # readable by others, like any file the user writes
     return out
 
 
@@ -103,6 +104,7 @@ def test_game_file_report_without_pictures(tmp_path):
         (["-o", "r.pdf"], "expected a file name ending in .html or .md"),
         (["no-such-scenario", "--no-pictures", "-o", "r.html"], "no-such-scenario"),
         ([str(DATA / "bos_payoff.nfg"), "--set", "hawk_cost=1", "--no-pictures", "-o", "r.html"], "option --set"),
+        (["--no-pictures", "-o", "no-such-folder/r.html"], "does not exist"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
