@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import re
 import shutil
 import subprocess
@@ -40,7 +41,9 @@ def html_report(tmp_path_factory):
     r = run("stockholm-2025", "-o", str(out))
     assert r.exit_code == 0, r.output
     assert f"wrote {out}" in r.stdout
-    assert out.stat().st_mode & 0o044  # readable by others, like any file the user writes
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # the permissions of any file the user writes
     return out
 
 
