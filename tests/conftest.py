@@ -11,6 +11,18 @@ def profile_set(equilibria, digits: int = 6):
     return {tuple(tuple(round(v, digits) + 0.0 for v in p) for p in eq.profile) for eq in equilibria}
 
 
+def same_profiles(ours, theirs, atol: float = 1e-7) -> bool:
+    """One-for-one match of two lists of profiles within atol (no rounding, so no edge flips)."""
+    unmatched = [[np.asarray(p, float) for p in prof] for prof in ours]
+    for prof in theirs:
+        target = [np.asarray(p, float) for p in prof]
+        hits = [i for i, u in enumerate(unmatched) if all(a.shape == b.shape and np.allclose(a, b, atol=atol) for a, b in zip(u, target))]
+        if len(hits) != 1:
+            return False
+        unmatched.pop(hits[0])
+    return not unmatched
+
+
 def as_set(pairs, digits: int = 6):
     return {tuple(tuple(round(float(v), digits) + 0.0 for v in p) for p in pair) for pair in pairs}
 
