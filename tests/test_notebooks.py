@@ -1,4 +1,4 @@
-"""Every example notebook runs end to end (optional: needs the "notebooks" extra)."""
+"""Every example notebook runs end to end (nbclient, nbformat and ipykernel come with the test extra)."""
 
 from __future__ import annotations
 
