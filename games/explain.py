@@ -367,6 +367,9 @@ def dominance(game: NormalFormGame) -> Dominance:
     solvable = all(len(a) == 1 for a in strict_el.surviving)
     sentences = []
     for p, s in strict_dom.items():
+        if game.n_players == 1:  # a one-player game (Gambit files may hold one): no one else
+            sentences.append(f"{s} is a strictly dominant strategy for {who(p)}: it pays more than any alternative.")
+            continue
         others = "the others do" if game.n_players > 2 else f"{who(_other(game, p))} does"
         sentences.append(f"{s} is a strictly dominant strategy for {who(p)}: it pays more whatever {others}.")
     for p, s in weak_dom.items():
