@@ -37,7 +37,7 @@ class _Tokens:
         while pos < len(text):
             m = _TOKEN.match(text, pos)
             if not m or m.end() == pos:
-                raise InputError(f"{source}: unexpected character at offset {pos}")
+                raise InputError(f"{source}: {_unreadable_at(text, pos)}")
             if m.group(1):
                 self.items.append(("str", m.group(2).replace('\\"', '"').replace("\\\\", "\\")))
             elif m.group(3):
@@ -72,6 +72,17 @@ class _Tokens:
         if abs(value) > MAX_ABS_PAYOFF:
             raise InputError(f"{self.source}: {what} {word} is out of range (too large for a float)")
         return value
+
+
+def _unreadable_at(text: str, pos: int) -> str:
+    """Where tokenizing stopped, by line and column, and why (the only cause is an open quote)."""
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    if text[pos:pos + 1] == '"':
+        return f"line {line}, column {column}: a quoted string is never closed (missing '\"', or the file is cut short)"
+    return f"line {line}, column {column}: unexpected character {text[pos:pos + 1]!r}"
 
 
 def _strings(tokens: _Tokens, what: str) -> list[str]:
