@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, List, Optional
 
@@ -89,6 +87,8 @@ def _load_scenario(target: str | None, sets: list[str] | None):
 
 def _emit(output: Output, fmt: str) -> None:
     if fmt == "json":
+        import json
+
         typer.echo(json.dumps(output.data, indent=2, ensure_ascii=False, default=_json_default))
     else:
         typer.echo(output.text.rstrip("\n"))
@@ -385,6 +385,8 @@ def forms() -> None:
 
 def write_atomic(path: Path, text: str, force: bool) -> None:
     """Write text to path via a temporary file and rename, refusing to overwrite without force."""
+    import tempfile
+
     from games.errors import InputError
 
     path = Path(path)
