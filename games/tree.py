@@ -226,7 +226,9 @@ def _validate(tree: GameTree) -> None:
             raise InputError(
                 f"{at}: {len(node.actions)} actions but {len(node.children)} children"
             )
-        if len(set(node.actions)) != len(node.actions):
+        # a player's actions name its strategies, so they must differ; nature's labels are
+        # only shown (Gambit's catalogue labels chance moves by their odds: "1/2", "1/2")
+        if isinstance(node, Decision) and len(set(node.actions)) != len(node.actions):
             raise InputError(f"{at}: repeated action labels {list(node.actions)}")
         if isinstance(node, Decision):
             if not (isinstance(node.player, int) and 0 <= node.player < n):

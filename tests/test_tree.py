@@ -78,6 +78,12 @@ def test_malformed_trees_are_rejected_with_one_line(root, message):
     assert "\n" not in str(info.value)
 
 
+def test_chance_moves_may_share_a_label():
+    """Gambit's catalogue labels a fair coin "1/2", "1/2": nature's labels are only shown."""
+    coin = Chance(("1/2", "1/2"), (Fraction(1, 2), Fraction(1, 2)), (T((2,)), T((4,))))
+    assert node_values(GameTree("coin", ("A",), coin), {})[()] == (3,)
+
+
 def test_perfect_recall_detects_a_forgetful_player():
     # Player A moves, then (not remembering its move) moves again in one information set.
     forgetful = GameTree(
