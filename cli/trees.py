@@ -396,9 +396,9 @@ def to_dot(tree, behaviour: dict) -> str:
     for path, node in walk(tree.root):
         nid = ids[path]
         if isinstance(node, Terminal):
-            pays = "\\n".join(f"{p} {_num(float(v))}" for p, v in zip(tree.players, node.payoffs))
+            pays = "\n".join(f"{p} {_num(float(v))}" for p, v in zip(tree.players, node.payoffs))
             style = ", style=filled, fillcolor=\"#ffe9a8\"" if reach.get(path, 0) > 1e-12 else ""
-            out.append(f"  {nid} [shape=box, label=\"{_esc(pays)}\"{style}];")
+            out.append(f"  {nid} [shape=box, label={_dot_quote(pays)}{style}];")
             continue
         who = "Chance" if isinstance(node, Chance) else tree.players[node.player]
         shape = "diamond" if isinstance(node, Chance) else "ellipse"
@@ -423,10 +423,6 @@ def to_dot(tree, behaviour: dict) -> str:
             out.append(f"  {ids[a]} -> {ids[b]} [style=dotted, dir=none, constraint=false];")
     out.append("}")
     return "\n".join(out)
-
-
-def _esc(s: str) -> str:
-    return s.replace('"', '\\"')
 
 
 # ------------------------------------------------------------------ data helpers

@@ -117,3 +117,90 @@ def test_dot_joins_an_information_set_with_a_dotted_line(tmp_path):
     # player 3's two nodes (after C → d, and after D) share one information set
     assert result.output.count("style=dotted, dir=none") == 1
     assert result.output.count("shape=box") == 5
+
+
+# ------------------------------------------------------------------ DOT syntax
+_DOT_TOKEN = r'\s*(?:("(?:[^"\\]|\\.)*")|(->)|([{}\[\];,=])|([A-Za-z_][A-Za-z0-9_.]*|-?[0-9.]+))'
+
+
+def _dot_statements(text: str) -> tuple[str, list[list[str]]]:
+    """A small parser for the DOT subset tradegame writes; fails on anything else.
+
+    Grammar: ``digraph ID { stmt* }`` with stmt one of ``ID = ID ;``, ``ID [a=v, …] ;``
+    or ``ID -> ID [a=v, …] ;`` (``node`` / ``edge`` defaults included), IDs plain or quoted.
+    """
+    import re
+
+    tokens, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = re.compile(_DOT_TOKEN, re.S).match(text, pos)
+        assert m and m.end() > pos, f"not DOT at offset {pos}: {text[pos:pos + 30]!r}"
+        tokens.append(next(g for g in m.groups() if g is not None))
+        pos = m.end()
+    assert tokens[:1] == ["digraph"] and tokens[2] == "{" and tokens[-1] == "}", tokens[:3]
+
+    def is_id(tok):
+        return tok[0] == '"' or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*|-?[0-9.]+", tok) is not None
+
+    assert is_id(tokens[1])
+    body, stmts, i = tokens[3:-1], [], 0
+    while i < len(body):
+        j = body.index(";", i)
+        stmt = body[i:j]
+        if "[" in stmt:
+            head, attrs = stmt[: stmt.index("[")], stmt[stmt.index("[") + 1:]
+            assert attrs[-1] == "]", stmt
+            inner = attrs[:-1]  # a=v, a=v, …: tokens in groups of four, the last without ','
+            for k in range(0, len(inner), 4):
+                a = inner[k:k + 4]
+                assert is_id(a[0]) and a[1] == "=" and is_id(a[2]), (stmt, a)
+                assert a[3:] in ([], [","]) and (a[3:] == []) == (k + 3 >= len(inner)), (stmt, a)
+        else:
+            head = stmt
+        ok = (
+            (len(head) == 3 and head[1] == "=" and is_id(head[0]) and is_id(head[2]))
+            or (len(head) == 1 and is_id(head[0]))
+            or (len(head) == 3 and head[1] == "->" and is_id(head[0]) and is_id(head[2]))
+        )
+        assert ok, stmt
+        stmts.append(stmt)
+        i = j + 1
+    return tokens[1], stmts
+
+
+def _unquote(tok: str) -> str:
+    """A quoted DOT label as Graphviz shows it: \\n a line break, \\X the character X."""
+    import re
+
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), tok[1:-1], flags=re.S)
+
+
+def test_dot_is_valid_graphviz_even_with_quotes_and_backslashes_in_names(tmp_path):
+    import shutil
+    import subprocess
+    from fractions import Fraction
+
+    from games.tree import Chance, Decision, GameTree, Terminal
+
+    tree = GameTree(
+        'A "quoted" title \\ with {braces}',
+        ('Ann "A"', "Bo\\"),
+        Decision(0, ('x"', "y\\", "<z>"), (
+            Terminal((1, 2)),
+            Chance(("1/2", "1/2"), (Fraction(1, 2), Fraction(1, 2)), (Terminal((0, 0)), Terminal((1, 1)))),
+            Terminal((3, -1)),
+        )),
+    )
+    for args in (("solve", _write(tmp_path, tree, "odd.efg")), ("solve", "stockholm-2025", "--game", "snapback")):
+        result = _run(*args, "--format", "dot")
+        assert result.exit_code == 0, result.output
+        name, stmts = _dot_statements(result.output)
+        labels = [_unquote(s[s.index("label") + 2]) for s in stmts if "label" in s and "[" in s]
+        if args[1].endswith("odd.efg"):
+            assert _unquote(name) == tree.title
+            # the names come back intact from the quoted labels: nothing swallowed by escapes
+            assert "Ann \"A\" 3\nBo\\ -1" in labels and 'x"' in labels and "y\\" in labels
+        if shutil.which("dot"):  # Graphviz itself, where installed
+            run = subprocess.run(["dot", "-Tsvg"], input=result.output, capture_output=True, text=True)
+            assert run.returncode == 0 and not run.stderr, run.stderr
