@@ -11,6 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
+#: legend words for the four threshold lines (where a player's incentive to open crosses zero)
+THRESHOLD_WORDS = {
+    "us_vs_restrict": "US indifferent when China restricts",
+    "us_vs_supply": "US indifferent when China supplies",
+    "cn_vs_restrict": "China indifferent when the US restricts",
+    "cn_vs_relax": "China indifferent when the US relaxes",
+}
 COLOURS = ["#4c9f70", "#d1495b", "#edae49", "#00798c", "#8d6a9f", "#7f7f7f", "#30638e", "#e07a5f", "#a5be00", "#333333"]
 
 
@@ -40,20 +47,22 @@ def figure(result):
     palette = COLOURS if len(labels) <= len(COLOURS) else [plt.cm.tab20(i % 20) for i in range(len(labels))]
     palette = palette[: max(1, len(labels))]
     cmap = ListedColormap(palette)
-    fig, ax = plt.subplots(figsize=(7.5, 5.0 if len(spec.names) == 2 else 2.8))
+    lines: list = []
+    two = len(spec.names) == 2
+    fig, ax = plt.subplots(figsize=(10.5 if two else 7.5, 5.6 if two else 2.8))
     if spec.is_grid and len(spec.axes) == 2:
         a, b = spec.axes
         grid = idx.reshape(spec.shape)
         ax.pcolormesh(b.values, a.values, grid, cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, shading="nearest")
-        ax.set_xlabel(b.name)
-        ax.set_ylabel(a.name)
+        ax.set_xlabel(_axis_label(b.name))
+        ax.set_ylabel(_axis_label(a.name))
         if spec.form == "simultaneous":
-            _threshold_lines(ax, result)
+            lines = _threshold_lines(ax, result)
     elif spec.is_grid:
         a = spec.axes[0]
         ax.pcolormesh(a.values, [0, 1], np.vstack([idx, idx]), cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, shading="nearest")
         ax.set_yticks([])
-        ax.set_xlabel(a.name)
+        ax.set_xlabel(_axis_label(a.name))
         for bnd in result.boundaries:
             ax.axvline(bnd.value, color="black", lw=1.2)
             ax.annotate(f"{bnd.value:.4g}", (bnd.value, 1.0), xytext=(2, 2), textcoords="offset points", fontsize=8)
@@ -68,15 +77,29 @@ def figure(result):
             ax.set_ylabel(names[0])
         else:
             ax.set_yticks([])
-    handles = [Patch(color=palette[i], label=lab) for i, lab in enumerate(labels)]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    handles = [Patch(color=palette[i], label="deal and conflict" if lab == "both" else lab)
+               for i, lab in enumerate(labels)]
+    ax.legend(handles=handles + lines, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
+              title="Pure equilibria", title_fontsize=8, alignment="left")
     ax.set_title(f"Regimes ({spec.form} game, {spec.n_points:,} points)", fontsize=10)
     fig.tight_layout()
     return fig
 
 
-def _threshold_lines(ax, result) -> None:
-    """Zero contours of the four incentives to open (the exact regime boundaries of the 2×2 game)."""
+def _axis_label(name: str) -> str:
+    """A parameter's name with its plain words, e.g. 'hawk_cost (the domestic cost of ...)'."""
+    from games.thresholds import LABELS
+
+    return f"{name}\n({LABELS[name]})" if name in LABELS else name
+
+
+def _threshold_lines(ax, result) -> list:
+    """Zero contours of the four incentives to open (the exact regime boundaries of the 2×2 game).
+
+    Returns legend handles naming each line drawn.
+    """
+    from matplotlib.lines import Line2D
+
     from games import batch_2x2
     from games.sweep import INCENTIVE_NAMES, bimatrices
 
@@ -93,10 +116,13 @@ def _threshold_lines(ax, result) -> None:
     A, B = bimatrices(spec, values)
     gains = [-g.reshape(len(av), len(bv)) for g in batch_2x2.incentives(A, B)]
     styles = ["-", "--", "-.", ":"]
+    handles = []
     for name, g, style in zip(INCENTIVE_NAMES, gains, styles):
         if g.min() < 0 < g.max():
-            cs = ax.contour(bv, av, g, levels=[0.0], colors="black", linestyles=style, linewidths=1.0)
-            ax.clabel(cs, fmt={0.0: name}, fontsize=7)
+            ax.contour(bv, av, g, levels=[0.0], colors="black", linestyles=style, linewidths=1.2)
+            handles.append(Line2D([], [], color="black", linestyle=style, linewidth=1.2,
+                                  label=f"{THRESHOLD_WORDS[name]} ({name})"))
+    return handles
 
 
 def save(result, path: Path, force: bool) -> None:
