@@ -152,3 +152,153 @@ def test_cardinal_scaling_does_not_matter(rng):
         A = rng.permutation(4).reshape(2, 2) + 1
         B = rng.permutation(4).reshape(2, 2) + 1
         assert classify(np.exp(A), 10 * B - 3).name == classify(A, B).name
+
+
+# ---------------------------------------------------------------- independent reference, every game
+# Bruns (2015) locates any 2×2 game by orienting it on its highest payoffs: the column
+# player's strategies are labelled so that the row player's best payoff falls in the first
+# column, the row player's so that the column player's best falls in the first row. Each
+# player's payoffs are then R (both first), S (it plays first, the other second), T (it
+# plays second, the other first) and P (both second), and the player's pattern is the
+# symmetric game whose textbook ordering they follow; a game is "row pattern / column
+# pattern" unless both agree. Written here from that description and ORDERINGS above.
+def _oriented_order(order: str) -> str:
+    """The ordering with the best payoff in the first column (R or T first), as Bruns orients."""
+    swap = {"R": "P", "S": "T", "T": "S", "P": "R"}  # relabelling the strategies
+    return order if order[0] in "RT" else "".join(swap[c] for c in order)
+
+
+ORIENTED = {name: _oriented_order(order) for name, order in ORDERINGS.items()}
+
+
+def _reference_pattern(values: dict) -> str:
+    matches = [n for n, o in ORIENTED.items() if all(values[o[k]] > values[o[k + 1]] for k in range(3))]
+    assert len(matches) == 1, values
+    return matches[0]
+
+
+def _reference_strict_name(A, B) -> str:
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    r1 = int(np.argmax(B.max(axis=1)))  # the row holding the column player's best payoff
+    c1 = int(np.argmax(A.max(axis=0)))  # the column holding the row player's best payoff
+    r2, c2 = 1 - r1, 1 - c1
+    row = {"R": A[r1, c1], "S": A[r1, c2], "T": A[r2, c1], "P": A[r2, c2]}
+    col = {"R": B[r1, c1], "S": B[r2, c1], "T": B[r1, c2], "P": B[r2, c2]}
+    r, c = _reference_pattern(row), _reference_pattern(col)
+    return r if r == c else f"{r} / {c}"
+
+
+def _reference_family(values) -> str | None:
+    """Bruns' tie family from which payoffs are equal: group sizes from best to worst."""
+    v = sorted((float(x) for x in np.ravel(values)), reverse=True)
+    sizes, k = [], 0
+    while k < 4:
+        j = k
+        while j < 4 and v[j] == v[k]:
+            j += 1
+        sizes.append(j - k)
+        k = j
+    return {
+        (1, 1, 1, 1): None, (1, 1, 2): "low", (1, 2, 1): "middle", (2, 1, 1): "high",
+        (2, 2): "double", (3, 1): "triple", (1, 3): "basic", (4,): "zero",
+    }[tuple(sizes)]
+
+
+def _tie_breakings(M) -> list[np.ndarray]:
+    """Every strict matrix agreeing with M's strict comparisons (integer M: ties broken every way)."""
+    flat = np.ravel(M).astype(float)
+    out = {}
+    for perm in itertools.permutations(range(4)):
+        nudge = np.empty(4)
+        nudge[list(perm)] = np.arange(4) * 0.25  # distinct, and smaller than any gap of 1
+        broken = flat + nudge
+        out.setdefault(tuple(np.argsort(broken)), broken.reshape(2, 2))  # one per strict order
+    return list(out.values())
+
+
+def _layouts(A, B, is_row: bool) -> list[np.ndarray]:
+    """The player's payoffs as [[R, S], [T, P]] in every orientation Bruns' rule allows.
+
+    With a best payoff tied, more than one labelling puts it first; all are returned.
+    """
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    out = []
+    for r1 in (0, 1):
+        for c1 in (0, 1):
+            if A[:, c1].max() == A.max() and B[r1, :].max() == B.max():
+                r2, c2 = 1 - r1, 1 - c1
+                if is_row:
+                    out.append(np.array([[A[r1, c1], A[r1, c2]], [A[r2, c1], A[r2, c2]]]))
+                else:
+                    out.append(np.array([[B[r1, c1], B[r2, c1]], [B[r1, c2], B[r2, c2]]]))
+    return out
+
+
+def _reference_tie_bases(A, B, is_row: bool) -> set[str]:
+    """Symmetric patterns a player's tied payoffs break into (ties broken every way).
+
+    Bruns names a pattern whose tie moves the best payoff out of the first column after its
+    equivalent with both players' strategies relabelled (S ↔ T, R ↔ P), as the symmetric
+    table does ("double Compromise ≈ double Harmony"); the same relabelling is applied here.
+    """
+    names = set()
+    for layout in _layouts(A, B, is_row):
+        for m in _tie_breakings(layout):
+            v = {"R": m[0, 0], "S": m[0, 1], "T": m[1, 0], "P": m[1, 1]}
+            if max(v, key=v.get) in "SP":
+                v = {"R": v["P"], "S": v["T"], "T": v["S"], "P": v["R"]}
+            names.add(_reference_pattern(v))
+    return names
+
+
+def test_every_strict_game_matches_the_reference_name():
+    # all 576 orderings, so every one of the 144 classes in every relabelling
+    for p in itertools.permutations([1, 2, 3, 4]):
+        for q in itertools.permutations([1, 2, 3, 4]):
+            A, B = np.reshape(p, (2, 2)), np.reshape(q, (2, 2))
+            assert classify(A, B).name == _reference_strict_name(A, B), (A.tolist(), B.tolist())
+
+
+def test_random_games_with_ties_are_named_by_family_and_nearest_strict_games(rng):
+    checked = 0
+    for _ in range(300):
+        A = rng.integers(1, 4, size=(2, 2))  # payoffs in {1, 2, 3}: ties in most games
+        B = rng.integers(1, 4, size=(2, 2))
+        c = classify(A, B)
+        fam_a, fam_b = _reference_family(A), _reference_family(B)
+        assert (c.row_ties, c.column_ties) == (fam_a, fam_b), (A.tolist(), B.tolist())
+        assert c.strict == (fam_a is None and fam_b is None)
+        if c.strict:
+            assert c.name == _reference_strict_name(A, B)
+            continue
+        checked += 1
+        assert c.name.startswith("a game with ties: ")
+        # the strict games the ties can be broken into, from the reference namer
+        nearest = {_reference_strict_name(a, b) for a in _tie_breakings(A) for b in _tie_breakings(B)}
+        assert set(c.nearest) == nearest, (A.tolist(), B.tolist())
+        # each tied pattern is named after its family and a strict pattern its ties break into
+        for fam, pattern, is_row in ((fam_a, c.row_pattern, True), (fam_b, c.column_pattern, False)):
+            if fam is None or fam == "zero":
+                continue
+            assert pattern.startswith(fam + " ")
+            sides = _reference_tie_bases(A, B, is_row)
+            assert pattern[len(fam) + 1:] in sides, (A.tolist(), B.tolist(), pattern, sides)
+    assert checked > 220
+
+
+# Bruns (2015), names of games with ties (symmetric examples, row player's payoffs).
+TIE_EXAMPLES = [
+    ([[4, 2], [4, 1]], "a game with ties: high Concord"),
+    ([[3, 3], [4, 3]], "a game with ties: basic Prisoner's Dilemma"),
+    ([[4, 3], [3, 3]], "a game with ties: basic Harmony"),
+    ([[2, 2], [4, 3]], "a game with ties: low Deadlock"),
+    ([[4, 2], [2, 4]], "a game with ties: double Coordination"),
+    ([[4, 4], [2, 1]], "a game with ties: high Harmony"),
+    ([[1, 1], [1, 1]], "a game with ties: zero (indifferent everywhere)"),
+]
+
+
+@pytest.mark.parametrize("A,expected", TIE_EXAMPLES, ids=[e[1] for e in TIE_EXAMPLES])
+def test_published_names_of_symmetric_games_with_ties(A, expected):
+    A = np.array(A)
+    assert classify(A, A.T).name == expected
