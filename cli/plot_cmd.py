@@ -61,6 +61,33 @@ def game_figure(kind: str, game, equilibria, rule: str = "replicator", steps: in
     raise ValueError(kind)
 
 
+def make_figure(
+    kind: str,
+    target: str | None,
+    sets: list[str] | None = None,
+    game: str = "simultaneous",
+    levels: int = 5,
+    rule: str = "replicator",
+    steps: int = 200,
+    vary: list[str] | None = None,
+):
+    """(matplotlib figure, one-line caption) for a kind and target."""
+    from games.errors import InputError
+
+    if kind not in KINDS:
+        raise InputError(f"tradegame plot: unknown picture kind '{kind}'; expected one of {', '.join(KINDS)}")
+    if vary and kind != "regime-map":
+        raise InputError("option --vary: only the regime-map picture varies parameters")
+    if kind == "regime-map":
+        return regime_map_figure(target, sets or [], game, levels, vary or [])
+    if kind == "tree":
+        return tree_picture(target, sets or [], game)
+    from games.solve import solve
+
+    g, _ = load_game(target, sets, game, levels)
+    return game_figure(kind, g, solve(g).equilibria, rule, steps), f"{kind} of {g.title}"
+
+
 def make_picture(
     kind: str,
     target: str | None,
@@ -73,24 +100,9 @@ def make_picture(
     vary: list[str] | None = None,
 ) -> tuple[bytes, str]:
     """(image bytes, one-line caption) for a kind and target; used by plot and report."""
-    from games.errors import InputError
-
     from cli import plots
 
-    if kind not in KINDS:
-        raise InputError(f"tradegame plot: unknown picture kind '{kind}'; expected one of {', '.join(KINDS)}")
-    if vary and kind != "regime-map":
-        raise InputError("option --vary: only the regime-map picture varies parameters")
-    if kind == "regime-map":
-        fig, caption = regime_map_figure(target, sets or [], game, levels, vary or [])
-    elif kind == "tree":
-        fig, caption = tree_picture(target, sets or [], game)
-    else:
-        from games.solve import solve
-
-        g, _ = load_game(target, sets, game, levels)
-        fig = game_figure(kind, g, solve(g).equilibria, rule, steps)
-        caption = f"{kind} of {g.title}"
+    fig, caption = make_figure(kind, target, sets, game, levels, rule, steps, vary)
     return plots.render_bytes(fig, fmt), caption
 
 
@@ -187,7 +199,8 @@ def register(app: typer.Typer) -> None:
         ),
         levels: int = typer.Option(5, "--levels", help="Openness levels per side in the graded game."),
         rule: str = typer.Option("replicator", "--rule", help="dynamics: replicator or fictitious-play."),
-        steps: int = typer.Option(200, "--steps", help="dynamics: rounds of fictitious play (replicator: run time = steps / 2)."),
+        steps: int = typer.Option(200, "--steps", help="dynamics: rounds of fictitious play (replicator: run time steps / 2, at most 10000; "
+            "longer for paths still on their way to a corner)."),
         force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
     ) -> None:
         """Draw a picture of a game: payoff matrix, best responses, dynamics, regime map, tree.

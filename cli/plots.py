@@ -159,7 +159,7 @@ def _square_axes(ax, game: NormalFormGame) -> None:
     ax.grid(True, color="#e5e5e5", linewidth=0.6)
     for (x, y), (ri, ci) in {(0, 0): (0, 0), (1, 0): (1, 0), (0, 1): (0, 1), (1, 1): (1, 1)}.items():
         ax.annotate(f"({r[ri]}, {c[ci]})", (x, y), fontsize=7.5, color="#555555",
-                    xytext=(4 if x == 0 else -4, 6 if y == 0 else -10), textcoords="offset points",
+                    xytext=(10 if x == 0 else -10, 6 if y == 0 else -12), textcoords="offset points",
                     ha="left" if x == 0 else "right")
 
 
@@ -186,8 +186,11 @@ def _draw_equilibria(ax, game: NormalFormGame, equilibria: Sequence[Equilibrium]
         ax.plot([p], [q], "o", markersize=10, markerfacecolor=EQ_FILL, markeredgecolor=EQ_EDGE,
                 markeredgewidth=2.2, zorder=5, label=label)
         if not eq.is_pure:
-            ax.annotate(f"mixed: p = {_num(p)}, q = {_num(q)}", (p, q), xytext=(8, 8),
-                        textcoords="offset points", fontsize=8.5, color=EQ_EDGE, weight="bold")
+            right, low = p <= 0.6, q <= 0.85  # keep the label inside the square
+            ax.annotate(f"mixed: p = {_num(p)}, q = {_num(q)}", (p, q),
+                        xytext=(8 if right else -8, 8 if low else -14), textcoords="offset points",
+                        ha="left" if right else "right", fontsize=8.5, color=EQ_EDGE, weight="bold",
+                        bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.8))
 
 
 def best_response_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]):
@@ -210,12 +213,23 @@ RULES = ("replicator", "fictitious-play")
 
 def dynamics_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium], rule: str, steps: int):
     """Paths of learning dynamics: in the (p, q) square for 2×2 games, over time otherwise."""
+    from games.learning import check_steps
+
     if rule not in RULES:
         raise InputError(f"option --rule: expected one of {', '.join(RULES)}, got '{rule}'")
+    check_steps(steps)
     game.bimatrix()
     if game.shape == (2, 2):
         return _dynamics_square(game, equilibria, rule, steps)
     return _dynamics_series(game, rule, steps)
+
+
+#: starting points (p, q) of the paths in the 2×2 square
+STARTS = tuple((p0, q0) for p0 in (0.1, 0.5, 0.9) for q0 in (0.1, 0.5, 0.9))
+#: a replicator path still on its way at the end of its run time continues up to this many times longer
+EXTEND = 4
+#: a path has arrived when it is this close to a corner (a pure profile) of the square
+ARRIVED = 0.01
 
 
 def _paths(game: NormalFormGame, rule: str, steps: int) -> list[np.ndarray]:
@@ -225,18 +239,36 @@ def _paths(game: NormalFormGame, rule: str, steps: int) -> list[np.ndarray]:
     paths = []
     if rule == "replicator":
         scaled = learning.scaled_payoffs(game)
-        for p0 in (0.1, 0.5, 0.9):
-            for q0 in (0.1, 0.5, 0.9):
-                _, xs, ys = learning.replicator_path(scaled, [1 - p0, p0], [1 - q0, q0], horizon=steps / 2, points=800)
-                paths.append(np.column_stack([xs[:, 1], ys[:, 1]]))
+        horizon = min(steps / 2, learning.MAX_HORIZON)
+        total = min(EXTEND * horizon, learning.MAX_HORIZON)
+        points = 800
+        _, xs, ys = learning.replicator_paths(
+            scaled, [[1 - p0, p0] for p0, _ in STARTS], [[1 - q0, q0] for _, q0 in STARTS],
+            horizon=total, points=int(points * total / horizon),
+        )
+        for x, y in zip(xs, ys):
+            path = np.column_stack([x[:, 1], y[:, 1]])
+            paths.append(path[: _arrival(path, points)])
     else:
-        seed = 0
-        for p0 in (1, 5, 9):  # prior plays out of 10: start at p, q in {0.1, 0.5, 0.9}
-            for q0 in (1, 5, 9):
-                rows, cols = learning.fictitious_play_path(game, [(10 - p0, p0), (10 - q0, q0)], steps, seed=seed)
-                paths.append(np.column_stack([rows[:, 1], cols[:, 1]]))
-                seed += 1
+        for seed, (p0, q0) in enumerate(STARTS):  # prior plays out of 10: start at p, q in {0.1, 0.5, 0.9}
+            p10, q10 = round(10 * p0), round(10 * q0)
+            rows, cols = learning.fictitious_play_path(game, [(10 - p10, p10), (10 - q10, q10)], steps, seed=seed)
+            paths.append(np.column_stack([rows[:, 1], cols[:, 1]]))
     return paths
+
+
+def _arrival(path: np.ndarray, points: int) -> int:
+    """How much of a replicator path to draw: its run time, or longer until it reaches a corner.
+
+    Near a saddle (the mixed equilibrium of Chicken or a Stag Hunt) the replicator flow is
+    slow, so a path can still be on its way when the run time ends; it is drawn on until it
+    arrives at a pure profile (or the extended time runs out, as on a cycle).
+    """
+    near = np.minimum(path, 1 - path).max(axis=1) < ARRIVED
+    if near[min(points, len(path)) - 1]:
+        return min(points, len(path))
+    later = np.flatnonzero(near[points:])
+    return points + int(later[0]) + 1 if len(later) else len(path)
 
 
 def _dynamics_square(game, equilibria, rule: str, steps: int):
@@ -276,7 +308,8 @@ def _dynamics_series(game, rule: str, steps: int):
         # nudge off the exact centre so ties do not freeze the path
         x0 = (x0 + np.linspace(0, 0.02, m)) / (1 + 0.01 * m)
         y0 = (y0 + np.linspace(0.02, 0, n)) / (1 + 0.01 * n)
-        times, xs, ys = learning.replicator_path(scaled, x0 / x0.sum(), y0 / y0.sum(), horizon=steps / 2, points=800)
+        times, xs, ys = learning.replicator_path(scaled, x0 / x0.sum(), y0 / y0.sum(),
+                                                 horizon=min(steps / 2, learning.MAX_HORIZON), points=800)
         xlabel = "time"
     else:
         xs, ys = learning.fictitious_play_path(game, [np.ones(m), np.ones(n)], steps)
@@ -382,7 +415,9 @@ def tree_figure(tree, behaviour: dict, reach: dict, caption: str = ""):
     levels = max(depth.values()) + 1
     if leaves > 40:
         raise InputError(f"tradegame plot tree: a tree with {leaves} outcomes is too large to draw (at most 40)")
-    fig, ax = plt.subplots(figsize=(max(6.5, 1.75 * leaves + 1), 1.45 * levels + 1.6))
+    below = 0.3 + 0.11 * len(tree.players)  # room under the leaves for the payoff boxes
+    span = (levels - 1) + 0.6 + below
+    fig, ax = plt.subplots(figsize=(max(6.5, 1.75 * leaves + 1), 1.45 * span + 1.0))
     ax.axis("off")
     ys = {p: -d for p, d in depth.items()}
     palette = [US_COLOR, CN_COLOR, "#6a3d9a", "#b15928"]
@@ -426,7 +461,7 @@ def tree_figure(tree, behaviour: dict, reach: dict, caption: str = ""):
             pts = sorted((xs[p], ys[p]) for p in h.paths)
             ax.plot([pts[0][0], pts[-1][0]], [pts[0][1], pts[-1][1]], linestyle=":", color="#444444", linewidth=1.5)
     ax.set_xlim(-0.8, leaves - 0.2)
-    ax.set_ylim(-(levels - 1) - 1.0, 0.6)
+    ax.set_ylim(-(levels - 1) - below, 0.6)
     ax.set_title(tree.title, fontsize=11, loc="left")
     note = "Green: each mover's equilibrium choice; thick: the path of play; shaded box: the outcome reached."
     ax.text(0.0, -0.02, (caption + "\n" if caption else "") + note, transform=ax.transAxes, fontsize=8, color="#444444", va="top")

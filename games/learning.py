@@ -20,9 +20,12 @@ from games.errors import InputError
 from games.normal_form import NormalFormGame
 
 MAX_STEPS = 100_000
+#: Longest run time of the replicator dynamics.
+MAX_HORIZON = 1e4
 
 
-def _check_steps(steps: int) -> int:
+def check_steps(steps: int) -> int:
+    """steps itself, or a one-line InputError naming --steps."""
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
         raise InputError(f"option --steps: expected an integer from 1 to {MAX_STEPS}, got {steps}")
     return steps
@@ -44,7 +47,7 @@ def fictitious_play_path(
     zero), so the path starts at those frequencies. Ties between best responses are broken
     at random by nashpy; ``seed`` fixes them so a picture is reproducible.
     """
-    _check_steps(steps)
+    check_steps(steps)
     counts = [np.asarray(c, dtype=float) for c in start_counts]
     if len(counts) != 2 or any(c.shape != (n,) for c, n in zip(counts, game.shape)):
         raise InputError(f"start counts: expected one vector per player of lengths {game.shape}")
@@ -73,29 +76,45 @@ def replicator_path(
     nashpy's ``asymmetric_replicator_dynamics`` (scipy's odeint on x itself) breaks down
     near pure states. tests/test_learning.py checks the two agree where both are reliable.
     """
-    x0 = np.asarray(x0, dtype=float)
-    y0 = np.asarray(y0, dtype=float)
-    if x0.shape != (game.shape[0],) or y0.shape != (game.shape[1],):
+    times, xs, ys = replicator_paths(game, [x0], [y0], horizon, points)
+    return times, xs[0], ys[0]
+
+
+def replicator_paths(
+    game: NormalFormGame,
+    x0s: Sequence[Sequence[float]],
+    y0s: Sequence[Sequence[float]],
+    horizon: float = 10.0,
+    points: int = 400,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Several replicator paths at once: (times, xs of shape (k, points, m), ys (k, points, n)).
+
+    The same integration as `replicator_path`, vectorized over the k starting points
+    (pairs x0s[i], y0s[i]), so a picture with many paths costs about as much as one.
+    """
+    x0s = np.atleast_2d(np.asarray(x0s, dtype=float))
+    y0s = np.atleast_2d(np.asarray(y0s, dtype=float))
+    m, n = game.shape
+    if x0s.shape[1:] != (m,) or y0s.shape[1:] != (n,) or len(x0s) != len(y0s) or not len(x0s):
         raise InputError(f"start: expected mixed strategies of lengths {game.shape}")
-    for v in (x0, y0):
+    for v in (*x0s, *y0s):
         if v.min() <= 0 or abs(v.sum() - 1) > 1e-9:
             raise InputError("start: expected interior probability vectors (positive, summing to 1)")
-    if not 0 < horizon <= 1e4:
-        raise InputError(f"option --horizon: expected a number in (0, 10000], got {horizon}")
-    times = np.linspace(0.0, horizon, _check_steps(points))
+    if not 0 < horizon <= MAX_HORIZON:
+        raise InputError(f"replicator run time: expected a number in (0, {MAX_HORIZON:g}], got {horizon}")
+    times = np.linspace(0.0, horizon, check_steps(points))
     A, B = (np.asarray(a, dtype=float) for a in game.bimatrix())
-    m = game.shape[0]
 
     def softmax(z: np.ndarray) -> np.ndarray:
-        e = np.exp(z - z.max())
-        return e / e.sum()
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
 
     def velocity(z: np.ndarray) -> np.ndarray:
-        x, y = softmax(z[:m]), softmax(z[m:])
-        fx, fy = A @ y, x @ B
-        return np.concatenate([fx - fx[0], fy - fy[0]])
+        x, y = softmax(z[:, :m]), softmax(z[:, m:])
+        fx, fy = y @ A.T, x @ B
+        return np.concatenate([fx - fx[:, :1], fy - fy[:, :1]], axis=1)
 
-    z = np.concatenate([np.log(x0) - np.log(x0[0]), np.log(y0) - np.log(y0[0])])
+    z = np.concatenate([np.log(x0s) - np.log(x0s[:, :1]), np.log(y0s) - np.log(y0s[:, :1])], axis=1)
     substeps = 4
     out = [z]
     for t0, t1 in zip(times, times[1:]):
@@ -107,9 +126,10 @@ def replicator_path(
             k4 = velocity(z + h * k3)
             z = z + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
         out.append(z)
-    zs = np.array(out)
-    xs = np.array([softmax(r[:m]) for r in zs])
-    ys = np.array([softmax(r[m:]) for r in zs])
+    zs = np.stack(out, axis=1)  # (k, points, m + n)
+    k = len(zs)
+    xs = softmax(zs[:, :, :m].reshape(-1, m)).reshape(k, -1, m)
+    ys = softmax(zs[:, :, m:].reshape(-1, n)).reshape(k, -1, n)
     return times, xs, ys
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from games.errors import InputError
-from games.learning import fictitious_play_path, replicator_path, scaled_payoffs
+from games.learning import fictitious_play_path, replicator_path, replicator_paths, scaled_payoffs
 from games.normal_form import from_bimatrix
 
 PD = from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
@@ -34,6 +34,15 @@ def test_replicator_agrees_with_nashpy_where_odeint_is_reliable():
     nx, ny = nashpy.Game(np.array(STAG.payoffs[0]), np.array(STAG.payoffs[1])).asymmetric_replicator_dynamics(
         x0=np.array([0.6, 0.4]), y0=np.array([0.3, 0.7]), timepoints=times)
     assert np.allclose(xs, nx, atol=1e-5) and np.allclose(ys, ny, atol=1e-5)
+
+
+def test_many_paths_at_once_are_the_paths_one_by_one():
+    starts = [([0.85, 0.15], [0.6, 0.4]), ([0.3, 0.7], [0.9, 0.1]), ([0.5, 0.5], [0.5, 0.5])]
+    times, xs, ys = replicator_paths(STAG, [x for x, _ in starts], [y for _, y in starts], horizon=12, points=60)
+    assert xs.shape == (3, 60, 2) and ys.shape == (3, 60, 2)
+    for k, (x0, y0) in enumerate(starts):
+        t1, x1, y1 = replicator_path(STAG, x0, y0, horizon=12, points=60)
+        assert np.array_equal(times, t1) and np.allclose(xs[k], x1, atol=1e-12) and np.allclose(ys[k], y1, atol=1e-12)
 
 
 def test_stag_hunt_basins_follow_the_mixed_equilibrium():
@@ -72,6 +81,7 @@ def test_scaling_keeps_best_responses():
         lambda: replicator_path(PD, [0.5, 0.5], [0.5, 0.5], horizon=-1),
         lambda: fictitious_play_path(PD, [[0, 0], [1, 1]], 10),
         lambda: fictitious_play_path(PD, [[1, 1], [1, 1]], 0),
+        lambda: replicator_paths(PD, [[0.5, 0.5]], [[0.5, 0.5], [0.4, 0.6]]),  # unpaired starts
     ],
 )
 def test_bad_input(call):

@@ -1,9 +1,17 @@
-"""`tradegame plot`: every picture kind writes a non-empty image; errors are one line, exit 2."""
+"""`tradegame plot`: every picture kind writes a non-empty image whose content is right; errors are one line, exit 2.
+
+The content tests draw the figures of textbook games and check what is drawn against
+answers known by hand: the Prisoner's Dilemma's starred best responses and single
+equilibrium cell, the Stag Hunt's three equilibria in the best-response square, the basins
+of the replicator dynamics, cycles in matching pennies, the backward-induction outcome of
+the Stockholm tree, and the self-reliance threshold 5 of Lesson 7.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -15,6 +23,7 @@ from cli import plot_cmd, plots  # noqa: E402
 runner = CliRunner()
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 DATA = Path(__file__).parent / "data"
+GAMES = Path(__file__).resolve().parent.parent / "examples" / "classroom" / "games"
 
 
 def _app() -> typer.Typer:
@@ -128,3 +137,119 @@ def test_response_segments_dominant_and_indifferent():
     assert plots.response_segments(0.0, 0.0) == ([], True)
     segments, _ = plots.response_segments(0.0, -1.0)  # indifferent only against the first strategy
     assert ((0.0, 0.0), (0.0, 1.0)) in segments and ((0.0, 0.0), (1.0, 0.0)) in segments
+
+
+# ------------------------------------------------------------------ what the pictures show
+def _figure(*args, **kwargs):
+    fig, caption = plot_cmd.make_figure(*args, **kwargs)
+    return fig
+
+
+def _close(fig) -> None:
+    plots.pyplot().close(fig)
+
+
+def test_matrix_stars_the_best_responses_and_shades_the_equilibrium_cell():
+    """Textbook Prisoner's Dilemma (3,3 / 0,5 / 5,0 / 1,1): Defect is dominant for both."""
+    fig = _figure("matrix", str(GAMES / "prisoners-dilemma.nfg"))
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert sorted(t for t in texts if "*" in t and len(t) < 6) == ["1*", "1*,", "5*", "5*,"]
+    shaded = [p for p in ax.patches if p.get_facecolor()[:3] == plots.pyplot().matplotlib.colors.to_rgb(plots.EQ_FILL)]
+    assert len(shaded) == 1 and shaded[0].get_xy() == (2.2, 0.0)  # row 2 (Defect), column 2 (Defect)
+    assert not any(t.startswith("Mixed equilibrium") for t in texts)
+    _close(fig)
+
+
+def _equilibrium_marks(ax) -> set[tuple[float, float]]:
+    return {(round(float(line.get_xdata()[0]), 4), round(float(line.get_ydata()[0]), 4))
+            for line in ax.lines if line.get_marker() == "o" and line.get_markersize() == 10}
+
+
+def test_best_response_square_marks_the_stag_hunts_three_equilibria():
+    """Stag Hunt (4,0 / 3,3): (Stag, Stag), (Hare, Hare) and Hare with probability 1/4 for both."""
+    fig = _figure("best-response", str(GAMES / "stag-hunt.nfg"))
+    ax = fig.axes[0]
+    assert _equilibrium_marks(ax) == {(0.0, 0.0), (1.0, 1.0), (0.25, 0.25)}
+    assert "mixed: p = 0.25, q = 0.25" in [t.get_text() for t in ax.texts]
+    assert "plays Hare" in ax.get_xlabel() and "plays Hare" in ax.get_ylabel()
+    assert {t.get_text() for t in ax.get_legend().get_texts()} == {
+        "Row's best response", "Column's best response", "Nash equilibria"}
+    _close(fig)
+
+
+def _nfg_game(name: str):
+    from games.nfg import read_nfg
+
+    return read_nfg(str(GAMES / name))
+
+
+def test_replicator_paths_end_in_the_stag_hunts_basins():
+    """Above 1/4 on Hare the replicator flow leads to (Hare, Hare), below it to (Stag, Stag)."""
+    paths = plots._paths(_nfg_game("stag-hunt.nfg"), "replicator", 200)
+    assert len(paths) == 9
+    ends = {start: tuple(np.round(path[-1], 2)) for start, path in zip(plots.STARTS, paths)}
+    assert ends[(0.1, 0.1)] == (0.0, 0.0) and ends[(0.5, 0.5)] == (1.0, 1.0) and ends[(0.9, 0.9)] == (1.0, 1.0)
+    assert set(ends.values()) <= {(0.0, 0.0), (1.0, 1.0)}
+
+
+def test_replicator_paths_near_a_saddle_are_drawn_until_they_arrive():
+    """Brinkmanship (Lesson 2): Chicken's pure equilibria (Restrict, Supply) and (Relax, Restrict)
+    attract every path, including the one that passes close to the mixed saddle first."""
+    from games import load_scenario, simultaneous_game
+
+    game = simultaneous_game(load_scenario(str(GAMES.parent / "brinkmanship.toml")).parameters)
+    for path in plots._paths(game, "replicator", 200):
+        assert np.abs(path[-1] - (0.0, 1.0)).max() < 0.02 or np.abs(path[-1] - (1.0, 0.0)).max() < 0.02
+
+
+def test_dynamics_cycle_in_matching_pennies_and_fictitious_play_converges():
+    """Matching pennies: replicator orbits keep their distance from (1/2, 1/2); fictitious play's
+    averages converge to it (Robinson 1951)."""
+    from games.normal_form import from_bimatrix
+
+    pennies = from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+    for start, path in zip(plots.STARTS, plots._paths(pennies, "replicator", 100)):
+        if start != (0.5, 0.5):
+            assert np.abs(path - 0.5).max(axis=1).min() > 0.25  # never spirals in
+            assert path[:, 0].min() < 0.4 < 0.6 < path[:, 0].max()  # goes round
+    for path in plots._paths(pennies, "fictitious-play", 2000):
+        assert np.abs(path[-1] - 0.5).max() < 0.06
+
+
+def test_tree_shades_the_outcome_reached_by_backward_induction():
+    """stockholm-2025, US first (Lesson 3 by hand): Relax, then Supply — US 1.5, China 6."""
+    fig = _figure("tree", "stockholm-2025")
+    ax = fig.axes[0]
+    fill = plots.pyplot().matplotlib.colors.to_rgb(plots.EQ_FILL)
+    boxes = [t for t in ax.texts if t.get_bbox_patch() is not None and t.get_text().startswith("US ")]
+    assert len(boxes) == 4
+    reached = [t.get_text() for t in boxes if t.get_bbox_patch().get_facecolor()[:3] == fill]
+    assert reached == ["US 1.5\nChina 6"]
+    _close(fig)
+
+
+def test_regime_strip_marks_the_self_reliance_threshold():
+    """stockholm-2025: China stops reciprocating at self_reliance = 5 (Lesson 7, question 5, by hand)."""
+    fig = _figure("regime-map", "stockholm-2025", vary=["self_reliance=0:8:81"])
+    ax = fig.axes[0]
+    verticals = [float(line.get_xdata()[0]) for line in ax.lines if len(set(line.get_xdata())) == 1]
+    assert len(verticals) == 1 and abs(verticals[0] - 5.0) < 1e-9
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["deal and conflict", "conflict only"]
+    assert ax.get_xlabel().startswith("self_reliance\n(China's drive")
+    _close(fig)
+
+
+def test_regime_map_names_its_threshold_lines():
+    """escalation-2025 over the two linkages (Lesson 8): the US's and China's thresholds."""
+    fig = _figure("regime-map", "escalation-2025", vary=["chip_linkage=0:1:11", "re_linkage=0:1:11"])
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "US indifferent when China supplies (us_vs_supply)" in legend
+    assert "China indifferent when the US relaxes (cn_vs_relax)" in legend
+    _close(fig)
+
+
+def test_steps_out_of_range_is_one_line():
+    r = run("dynamics", "stockholm-2025", "--steps", "0", "-o", "never.png")
+    assert r.exit_code == 2 and "option --steps" in r.output and not Path("never.png").exists()
