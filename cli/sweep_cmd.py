@@ -20,8 +20,10 @@ from typing import Callable, Iterator, List, Optional, TextIO
 import typer
 
 FORMATS = ("text", "csv", "json")
-#: Points above which a progress bar is shown (when stderr is a terminal).
-PROGRESS_MIN_POINTS = {"simultaneous": 500_000, "graded": 2_000}
+#: Work (points × candidate bases per game, `games.sweep.work`) from which a progress bar is
+#: shown when stderr is a terminal: 500,000 points of the 2×2 game, 12,000 of the 5-level
+#: graded game, 16 of the 10-level one — runs of a few seconds or more.
+PROGRESS_MIN_WORK = 3_000_000
 #: Points per block when writing CSV / JSON rows.
 ROW_BLOCK = 10_000
 
@@ -232,7 +234,9 @@ def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
 @contextmanager
 def _progress(spec) -> Iterator[Callable[[int, int], None] | None]:
     """A rich progress bar on stderr for long runs, only when stderr is a terminal."""
-    if not sys.stderr.isatty() or spec.n_points < PROGRESS_MIN_POINTS.get(spec.form, 0):
+    from games.sweep import work
+
+    if not sys.stderr.isatty() or work(spec) < PROGRESS_MIN_WORK:
         yield None
         return
     from rich.console import Console
@@ -257,6 +261,8 @@ def _design_lines(result) -> list[str]:
 
 def summary_data(result, scenario) -> dict:
     """The JSON-ready summary: what was swept, regimes with shares, boundaries."""
+    from games.sweep import INCENTIVE_WORDS
+
     spec = result.spec
     return {
         "scenario": scenario.name,
@@ -278,10 +284,19 @@ def summary_data(result, scenario) -> dict:
              "exact": b.exact, "incentives": list(b.incentives), "bracket": list(b.bracket) if b.bracket else None}
             for b in result.boundaries
         ],
+        "boundary_curves": [
+            {"parameters": list(c.parameters), "incentive": c.incentive, "incentive_words": INCENTIVE_WORDS[c.incentive],
+             "equation": c.equation, "coefficients": list(c.coefficients),
+             "coefficients_meaning": "c0 + c1·a + c2·b + c3·a·b = 0 with (a, b) the parameters",
+             "sides": [{"negative": neg, "positive": pos} for neg, pos in c.sides]}
+            for c in result.curves
+        ],
     }
 
 
 def summary_text(result, scenario) -> str:
+    from games.sweep import INCENTIVE_WORDS
+
     spec = result.spec
     form = "simultaneous 2×2 game" if spec.form == "simultaneous" else f"graded game, {spec.levels} levels"
     kind = "grid" if spec.is_grid else "Monte Carlo sample"
@@ -301,9 +316,18 @@ def summary_text(result, scenario) -> str:
         else:
             lines.append("Boundaries:" + ("" if spec.form == "simultaneous" else " (bisected between grid points)"))
             for b in result.boundaries:
-                why = f"; {', '.join(b.incentives)} crosses 0" if b.incentives else ""
+                why = f"; there {' and '.join(INCENTIVE_WORDS[i] for i in b.incentives)} crosses 0" if b.incentives else ""
                 at = f" (exactly at it: {b.at})" if b.at and b.at not in (b.below, b.above) else ""
                 lines.append(f"  {b.parameter} = {b.value:.10g}: {b.below} below, {b.above} above{at}{why}")
+    elif spec.is_grid and spec.form == "simultaneous":
+        lines.append("")
+        if not result.curves:
+            lines.append("Boundaries: none inside the grid; the regime is the same everywhere.")
+        else:
+            lines.append("Boundaries (exact; each is where one gain from opening is 0):")
+            for c in result.curves:
+                sides = "; ".join(f"{pos} where it is positive, {neg} where negative" for neg, pos in c.sides)
+                lines.append(f"  {c.equation}: {INCENTIVE_WORDS[c.incentive]} is 0; {sides}")
     return "\n".join(lines)
 
 

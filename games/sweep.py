@@ -42,6 +42,13 @@ OUTCOME_NAMES = {
     MIXED: "mixed",
 }
 INCENTIVE_NAMES = ("us_vs_restrict", "us_vs_supply", "cn_vs_restrict", "cn_vs_relax")
+#: The same four incentives in words (each is a gain from opening; a boundary is where one is 0).
+INCENTIVE_WORDS = {
+    "us_vs_restrict": "the US's gain from relaxing when China restricts",
+    "us_vs_supply": "the US's gain from relaxing when China supplies",
+    "cn_vs_restrict": "China's gain from supplying when the US restricts",
+    "cn_vs_relax": "China's gain from supplying when the US relaxes",
+}
 
 
 # ---------------------------------------------------------------- designs
@@ -216,6 +223,7 @@ def make_spec(
         raise InputError(f"option --game: sweeps support {', '.join(FORMS)}, got '{form}'")
     if form == "graded":
         trade.levels(levels)  # validates --levels
+        check_graded_size(levels)
     if sample is None:
         if dists:
             raise InputError("option --dist: distributions need --sample N (the number of draws)")
@@ -240,6 +248,32 @@ def make_spec(
     if len({d.name for d in parsed}) != len(parsed):
         raise InputError("option --dist: each parameter may have only one distribution")
     return SweepSpec(dict(base), form, levels, samples=draw(parsed, sample, seed), distributions=parsed, seed=seed)
+
+
+def check_graded_size(levels: int) -> None:
+    """Refuse graded sweeps whose games are too large for (batched) vertex enumeration.
+
+    Every point is solved completely, by enumerating C(2·levels, levels) bases; the limit is
+    the single-game solver's (`games.vertex_enumeration.MAX_BASES`, 12 levels), beyond which
+    one game alone takes minutes and gigabytes.
+    """
+    from games import vertex_enumeration as ve
+
+    bases = ve.n_bases(levels, levels)
+    if bases > ve.MAX_BASES:
+        most = max(k for k in range(2, levels) if ve.n_bases(k, k) <= ve.MAX_BASES)
+        raise InputError(
+            f"option --levels: a graded sweep finds every equilibrium at every point; {levels} levels means "
+            f"{bases:,} candidate bases per game, more than the {ve.MAX_BASES:,} allowed (use at most {most} levels)"
+        )
+
+
+def work(spec: SweepSpec) -> int:
+    """Rough cost of the sweep: points times candidate bases per game (for progress display)."""
+    from games import vertex_enumeration as ve
+
+    k = len(spec.strategy_levels())
+    return spec.n_points * ve.n_bases(k, k)
 
 
 # ---------------------------------------------------------------- games for a block of points
@@ -317,6 +351,23 @@ class Boundary:
 
 
 @dataclass(frozen=True)
+class BoundaryCurve:
+    """Where one incentive of the 2×2 game is zero on a two-parameter grid: a regime boundary.
+
+    Each payoff is affine in each parameter, so each incentive is bilinear in the two varied
+    ones: c₀ + c₁·a + c₂·b + c₃·a·b = 0, with a the first ``--vary`` parameter and b the
+    second. ``sides`` lists the regimes met on either side inside the grid, as pairs
+    (where the incentive is negative, where it is positive).
+    """
+
+    incentive: str
+    parameters: tuple[str, str]
+    coefficients: tuple[float, float, float, float]
+    equation: str
+    sides: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class RegimeShare:
     label: str
     count: int
@@ -334,6 +385,7 @@ class SweepResult:
     boundaries: tuple[Boundary, ...]
     equilibria: FlatEquilibria | None = field(default=None, repr=False)
     method: str = ""
+    curves: tuple[BoundaryCurve, ...] = ()
 
 
 def solve_block(spec: SweepSpec, start: int, stop: int) -> FlatEquilibria:
@@ -424,7 +476,8 @@ def run(
             progress(done, spec.n_points)
     k = len(spec.strategy_levels())
     eqs = batch.concatenate(parts, offsets, k, k) if keep_equilibria else None
-    return SweepResult(spec, codes, summarize(codes), find_boundaries(spec, codes), eqs, method_name(spec))
+    curves = boundary_curves(spec)
+    return SweepResult(spec, codes, summarize(codes), find_boundaries(spec, codes), eqs, method_name(spec), curves)
 
 
 def summarize(codes: np.ndarray) -> tuple[RegimeShare, ...]:
@@ -521,6 +574,115 @@ def _bisect(spec: SweepSpec, name: str, a: float, b: float, code_a: int) -> floa
             break
         a, b = (mid, b) if same else (a, mid)
     return (a + b) / 2
+
+
+def bilinear_incentives(spec: SweepSpec) -> np.ndarray | None:
+    """(4, 4) array: for each incentive, (c₀, c₁, c₂, c₃) of c₀ + c₁·a + c₂·b + c₃·a·b.
+
+    From the games at the four corners a, b ∈ {0, 1}; checked at the grid's centre (None if
+    an incentive were not bilinear there, which the model's payoffs rule out).
+    """
+    from games import batch_2x2
+
+    (a, b) = spec.axes
+    centre = (float(a.values.mean()), float(b.values.mean()))
+    pts = {a.name: np.array([0.0, 0.0, 1.0, 1.0, centre[0]]), b.name: np.array([0.0, 1.0, 0.0, 1.0, centre[1]])}
+    A, B = bimatrices(spec, pts)
+    g = -np.stack(batch_2x2.incentives(A, B))  # (4 incentives, 5 points): gains from opening
+    c = np.stack([g[:, 0], g[:, 2] - g[:, 0], g[:, 1] - g[:, 0], g[:, 3] - g[:, 2] - g[:, 1] + g[:, 0]], axis=1)
+    at_centre = c[:, 0] + c[:, 1] * centre[0] + c[:, 2] * centre[1] + c[:, 3] * centre[0] * centre[1]
+    scale = max(1.0, float(np.abs(g).max()), float(np.abs(c).max()) * max(1.0, abs(centre[0])) * max(1.0, abs(centre[1])))
+    if not np.allclose(at_centre, g[:, 4], rtol=0, atol=1e-9 * scale):
+        return None
+    return c
+
+
+def _zero_points(c: np.ndarray, a: Axis, b: Axis, n: int = 64) -> np.ndarray:
+    """Points (a, b) of the zero set of c₀ + c₁a + c₂b + c₃ab inside the grid's rectangle."""
+    mid = (np.arange(n) + 0.5) / n  # interior sample positions: the grid's edges may be degenerate
+    bs = b.values[0] + mid * (b.values[-1] - b.values[0])
+    as_ = a.values[0] + mid * (a.values[-1] - a.values[0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        on_a = -(c[0] + c[2] * bs) / (c[1] + c[3] * bs)  # a as a function of b
+        on_b = -(c[0] + c[1] * as_) / (c[2] + c[3] * as_)  # b as a function of a
+    pts = np.concatenate([np.stack([on_a, bs], 1), np.stack([as_, on_b], 1)])
+    return pts[_in_rectangle(pts, a, b, pad=1e-12)]
+
+
+def _in_rectangle(pts: np.ndarray, a: Axis, b: Axis, pad: float = 0.0) -> np.ndarray:
+    """Which points (a, b) lie in the grid's rectangle (widened by pad, relative to the values)."""
+    alo, ahi, blo, bhi = float(a.values[0]), float(a.values[-1]), float(b.values[0]), float(b.values[-1])
+    pa, pb = pad * max(1.0, abs(alo), abs(ahi)), pad * max(1.0, abs(blo), abs(bhi))
+    with np.errstate(invalid="ignore"):
+        return (
+            np.isfinite(pts).all(axis=1)
+            & (pts[:, 0] >= alo - pa) & (pts[:, 0] <= ahi + pa)
+            & (pts[:, 1] >= blo - pb) & (pts[:, 1] <= bhi + pb)
+        )
+
+
+def boundary_curves(spec: SweepSpec) -> tuple[BoundaryCurve, ...]:
+    """Exact regime boundaries of a two-parameter 2×2 grid: the incentives' zero sets that separate regimes.
+
+    For each incentive, points of its zero set inside the grid are taken, and the regime is
+    solved just off the curve on both sides (a step of 1e-6 of the grid's extent along the
+    gradient); the curve is a boundary if the two sides differ somewhere.
+    """
+    if spec.form != "simultaneous" or not spec.is_grid or len(spec.axes) != 2 or min(spec.shape) < 2:
+        return ()
+    coeffs = bilinear_incentives(spec)
+    if coeffs is None:
+        return ()
+    a, b = spec.axes
+    span = np.array([float(np.ptp(a.values)), float(np.ptp(b.values))])
+    out = []
+    for name, c in zip(INCENTIVE_NAMES, coeffs):
+        pts = _zero_points(c, a, b)
+        if len(pts) == 0:
+            continue
+        grad = np.stack([c[1] + c[3] * pts[:, 1], c[2] + c[3] * pts[:, 0]], axis=1) * span  # in grid units
+        norm = np.linalg.norm(grad, axis=1)
+        keep = norm > 0
+        pts, step = pts[keep], (grad[keep] / norm[keep, None]) * span * 1e-6
+        if len(pts) == 0:
+            continue
+        lo_pt, hi_pt = pts - step, pts + step
+        inside = _in_rectangle(lo_pt, a, b) & _in_rectangle(hi_pt, a, b)  # a curve along an edge has no outside
+        if not inside.any():
+            continue
+        pts, lo_pt, hi_pt = pts[inside], lo_pt[inside], hi_pt[inside]
+        off = np.concatenate([lo_pt, hi_pt])  # negative side first, then positive side
+        probe = SweepSpec(spec.base, "simultaneous", samples={a.name: off[:, 0], b.name: off[:, 1]})
+        _, codes, _ = _block_task((probe, 0, len(off), False))
+        neg, pos = codes[: len(pts)], codes[len(pts) :]
+        sides = sorted({(regime_label(int(x)), regime_label(int(y))) for x, y in zip(neg, pos) if regime_label(int(x)) != regime_label(int(y))})
+        if sides:
+            out.append(BoundaryCurve(name, (a.name, b.name), tuple(float(v) for v in c), _equation(c, a.name, b.name), tuple(sides)))
+    return tuple(out)
+
+
+def _equation(c: np.ndarray, a: str, b: str) -> str:
+    """The zero set of c₀ + c₁a + c₂b + c₃ab written for reading, e.g. 're_dependence = 0.5·hawk_cost − 2'."""
+    c0, c1, c2, c3 = (float(v) for v in c)
+    tiny = 1e-12 * max(1.0, abs(c0), abs(c1), abs(c2), abs(c3))
+    if abs(c3) <= tiny:
+        if abs(c1) > tiny:
+            return f"{a} = {_affine(-c0 / c1, -c2 / c1, b)}"
+        if abs(c2) > tiny:
+            return f"{b} = {_g(-c0 / c2)}"
+        return f"{a}, {b}: none"
+    return f"{a} = −({_affine(c0, c2, b)}) / ({_affine(c1, c3, b)})"
+
+
+def _affine(k: float, m: float, var: str) -> str:
+    """'k + m·var' with tidy signs: '0.5·hawk_cost − 2', '3', '−hawk_cost'."""
+    if abs(m) < 1e-15:
+        return _g(k)
+    slope = "" if abs(abs(m) - 1) < 1e-15 else f"{_g(abs(m))}·"
+    head = f"{'−' if m < 0 else ''}{slope}{var}"
+    if abs(k) < 1e-15:
+        return head
+    return f"{head} {'−' if k < 0 else '+'} {_g(abs(k))}"
 
 
 # ---------------------------------------------------------------- compact per-point description

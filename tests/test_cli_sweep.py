@@ -54,6 +54,39 @@ def test_text_summary_with_exact_boundaries(app):
         assert min(abs(v) for v in trade.incentives(p).values()) < 1e-9
 
 
+def test_two_parameter_summary_names_the_boundary_lines(app):
+    # stockholm-2025: the US's incentives to relax are 0.9 − hawk_cost (China restricts) and
+    # 3 + 0.6·re_dependence − hawk_cost (China supplies), read off the payoff formulas
+    args = ["stockholm-2025", "--vary", "re_dependence=0:10:21", "--vary", "hawk_cost=0:5:21"]
+    result = run(app, *args)
+    assert result.exit_code == 0, result.output
+    assert "hawk_cost = 0.9: the US's gain from relaxing when China restricts is 0" in result.output
+    assert "re_dependence = 1.66667·hawk_cost − 5: the US's gain from relaxing when China supplies is 0" in result.output
+    data = json.loads(run(app, *args, "-f", "json").output)["sweep"]
+    curves = {c["incentive"]: c for c in data["boundary_curves"]}
+    assert curves["us_vs_supply"]["coefficients"] == pytest.approx([3.0, 0.6, -1.0, 0.0])
+    assert curves["us_vs_supply"]["sides"] == [{"negative": "conflict only", "positive": "both"}]
+
+
+def test_progress_bar_only_for_long_runs_on_a_terminal(monkeypatch):
+    from cli import sweep_cmd
+    from games import sweep as sw
+    from games.scenarios import load
+
+    base = dict(load("baseline").parameters)
+    long_run = sw.make_spec(base, vary=["leverage=0:10:1000", "hawk_cost=0:5:1000"])
+    short = sw.make_spec(base, vary=["leverage=0:10:1000"])
+    monkeypatch.setattr(sweep_cmd.sys.stderr, "isatty", lambda: True, raising=False)
+    with sweep_cmd._progress(long_run) as bar:
+        assert bar is not None
+        bar(10, long_run.n_points)
+    with sweep_cmd._progress(short) as bar:
+        assert bar is None
+    monkeypatch.setattr(sweep_cmd.sys.stderr, "isatty", lambda: False, raising=False)
+    with sweep_cmd._progress(long_run) as bar:
+        assert bar is None
+
+
 def test_csv_has_one_row_per_point(app):
     result = run(app, "--vary", "leverage=0:10:11", "--format", "csv")
     assert result.exit_code == 0, result.output
@@ -106,6 +139,10 @@ def test_output_file_is_not_overwritten_without_force(app, tmp_path):
         (["--vary", "leverage=0:5:3", "--workers", "0"], "option --workers"),
         (["--vary", "leverage=0:5:3", "--set", "leverage=2"], "option --set"),
         (["--vary", "leverage=0:5:3", "--game", "graded", "--levels", "500"], "option --levels"),
+        (["--vary", "leverage=0:5:3", "--game", "graded", "--levels", "30"], "option --levels"),
+        (["--vary", "leverage=5:1:0"], "option --vary"),
+        (["--vary", "leverage=0:10:-3"], "option --vary"),
+        (["--vary", "leverage=0:10:20000", "--vary", "hawk_cost=0:5:20000"], "option --vary"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(app, args, needle):

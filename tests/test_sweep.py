@@ -173,3 +173,117 @@ def test_process_pool_gives_the_same_result():
     with ProcessPoolExecutor(2) as pool:
         parallel = sweep.run(spec, block_size=2000, mapper=pool.map)
     np.testing.assert_array_equal(local.codes, parallel.codes)
+
+
+# ---------------------------------------------------------------- boundaries = the explanation's thresholds
+def _pure_intervals(params, form, levels, name):
+    """games.thresholds' exact interval of each pure profile that is an equilibrium somewhere."""
+    from games import thresholds as th
+
+    ln = th.line(params, form, levels, name)
+    game = th.build(params, form, levels)
+    tol = float(solve(game).tolerance)
+    out = {}
+    for prof in np.ndindex(*game.shape):
+        r = th.pure_interval(ln, prof, tol)
+        if r is not None:
+            out[prof] = (r[0], r[1])
+    return out
+
+
+def _outcome_bits(profiles, k):
+    """Regime bits of a set of pure profiles (deal, conflict, one side alone, partial)."""
+    top = k - 1
+    named = {(top, top): sweep.DEAL, (0, 0): sweep.CONFLICT, (top, 0): sweep.US_ALONE, (0, top): sweep.CN_ALONE}
+    bits = 0
+    for prof in profiles:
+        bits |= named.get(tuple(prof), sweep.PARTIAL)
+    return bits
+
+
+def _expected_boundaries(intervals, lo, hi, k):
+    """Interval ends in (lo, hi) where the set of pure outcomes changes, read from the intervals alone."""
+    ends = sorted({v for a, b in intervals.values() for v in (a, b) if lo < v < hi})
+    out = []
+    for r in ends:
+        eps = 1e-9 * max(1.0, abs(r))
+        side = lambda t: _outcome_bits([p for p, (a, b) in intervals.items() if a <= t <= b], k)
+        if side(r - eps) != side(r + eps):
+            out.append((r, side(r - eps), side(r + eps)))
+    return out
+
+
+@pytest.mark.parametrize("scenario,name,lo,hi", CASES)
+def test_2x2_boundaries_equal_games_thresholds(scenario, name, lo, hi):
+    params = dict(load(scenario).parameters)
+    result = sweep.run(sweep.make_spec(params, vary=[f"{name}={lo}:{hi}:41"]))
+    expected = _expected_boundaries(_pure_intervals(params, "simultaneous", 2, name), lo, hi, 2)
+    assert expected and len(result.boundaries) == len(expected)
+    for b, (r, below, above) in zip(result.boundaries, expected):
+        assert b.value == pytest.approx(r, rel=1e-12, abs=1e-12)
+        # the labels follow from the pure outcomes on each side (a nondegenerate 2×2 game has a
+        # mixed equilibrium exactly when it has two pure ones or none)
+        assert b.below == sweep.regime_label(below | (sweep.MIXED if below in (0, sweep.DEAL | sweep.CONFLICT) else 0))
+        assert b.above == sweep.regime_label(above | (sweep.MIXED if above in (0, sweep.DEAL | sweep.CONFLICT) else 0))
+
+
+@pytest.mark.parametrize(
+    "scenario,name,lo,hi,levels",
+    [("stockholm-2025", "hawk_cost", 0, 10, 3), ("baseline", "leverage", 0, 10, 4), ("escalation-2025", "deal_value_us", 0, 20, 3)],
+)
+def test_graded_boundaries_equal_games_thresholds(scenario, name, lo, hi, levels):
+    params = dict(load(scenario).parameters)
+    result = sweep.run(sweep.make_spec(params, form="graded", levels=levels, vary=[f"{name}={lo}:{hi}:37"]))
+    expected = _expected_boundaries(_pure_intervals(params, "graded", levels, name), lo, hi, levels)
+    assert expected
+    pure_bits = sweep.MIXED - 1
+    # every change of pure outcomes is found, to the bisection's width (1e-7 relative)
+    got = [(b.value, b.below, b.above) for b in result.boundaries]
+    for r, below, above in expected:
+        near = [g for g in got if abs(g[0] - r) <= 1e-6 * max(1.0, abs(r))]
+        assert near, (r, got)
+    # and every boundary the sweep reports sits at one of those thresholds, or only the mixed part changes
+    labels = {sweep.regime_label(c): c for c in range(64)}
+    for value, below, above in got:
+        if labels[below] & pure_bits != labels[above] & pure_bits:
+            assert any(abs(value - r) <= 1e-6 * max(1.0, abs(r)) for r, _, _ in expected), value
+
+
+def test_graded_grid_through_a_degenerate_point_equals_single_solver():
+    # baseline, 3 levels: games.thresholds puts a threshold of re_dependence at exactly 3,
+    # where two pure equilibria meet; the grid below has 3 as a point
+    params = dict(load("baseline").parameters)
+    ends = {v for a, b in _pure_intervals(params, "graded", 3, "re_dependence").values() for v in (a, b)}
+    assert any(abs(v - 3.0) < 1e-12 for v in ends)
+    spec = sweep.make_spec(params, form="graded", levels=3, vary=["re_dependence=2:4:5"])
+    result = sweep.run(spec, keep_equilibria=True)
+    _same_as_single_solver(result, range(spec.n_points))
+    assert sweep.regime_label(int(result.codes[2])) == "deal + partial opening"  # both at the threshold
+
+
+def test_two_parameter_boundary_curves_are_the_thresholds_along_each_row():
+    params = dict(load("stockholm-2025").parameters)
+    spec = sweep.make_spec(params, vary=["re_dependence=0:10:51", "hawk_cost=0:8:41"])
+    result = sweep.run(spec)
+    assert {c.incentive for c in result.curves} == {"us_vs_restrict", "us_vs_supply"}
+    for h in (0.3, 2.0, 4.5, 7.0):  # hold hawk_cost fixed: the thresholds in re_dependence
+        fixed = dict(params, hawk_cost=h)
+        expected = [r for r, _, _ in _expected_boundaries(_pure_intervals(fixed, "simultaneous", 2, "re_dependence"), 0, 10, 2)]
+        on_curves = []
+        for c in result.curves:
+            c0, c1, c2, c3 = c.coefficients
+            if abs(c1 + c3 * h) > 1e-12:
+                r = -(c0 + c2 * h) / (c1 + c3 * h)
+                if 0 < r < 10:
+                    on_curves.append(r)
+        np.testing.assert_allclose(sorted(on_curves), expected, rtol=1e-12, atol=1e-12)
+    # and the vertical one: hawk_cost = 0.9 whatever re_dependence is
+    [vertical] = [c for c in result.curves if c.incentive == "us_vs_restrict"]
+    assert vertical.equation == "hawk_cost = 0.9" and vertical.sides == (("both", "deal only"),)
+
+
+def test_graded_sweep_refuses_games_too_large_to_enumerate():
+    params = dict(load("baseline").parameters)
+    with pytest.raises(InputError, match="option --levels: .*at most 12 levels"):
+        sweep.make_spec(params, form="graded", levels=30, vary=["re_dependence=0:1:3"])
+    sweep.make_spec(params, form="graded", levels=12, vary=["re_dependence=0:1:3"])  # the limit itself is allowed
