@@ -85,8 +85,10 @@ def render(explanation, fmt: str = "text") -> str:
         out += _para(["Each parameter moved alone, the others held at their current values."], fmt)
         for t in e.thresholds:
             title = t.label[:1].upper() + t.label[1:]
-            out += ["", _heading(f"{title} ({t.method})", fmt, 4) if fmt == "markdown" else f"{title} ({t.method}):"]
-            out += _bullets(t.sentences, fmt)
+            verb, lines = _threshold_lines(title, t.sentences)
+            head = f"{title} {verb} while ({t.method})" if verb else f"{title} ({t.method})"
+            out += ["", _heading(head, fmt, 4) if fmt == "markdown" else f"{head}:"]
+            out += _bullets(lines, fmt)
     if e.starts:
         out += ["", _heading("What would make the other outcomes equilibria", fmt, 3)]
         for s in e.starts:
@@ -95,6 +97,28 @@ def render(explanation, fmt: str = "text") -> str:
         out += ["", _heading("Notes", fmt, 3)]
         out += _bullets(e.notes, fmt)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _threshold_lines(title: str, sentences) -> tuple[str, list[str]]:
+    """Drop the equilibrium's name repeated at the head of each threshold sentence.
+
+    "The deal (Relax, Supply) holds while X stays below 8.1 …" becomes "X stays below 8.1 …"
+    under the heading "The deal (Relax, Supply) holds while"; the whole-range sentence keeps
+    its verb ("It holds over …"). Returns ("", sentences) unchanged if they do not all fit.
+    """
+    for verb in ("holds", "exists"):
+        lead = f"{title} {verb} "
+        if sentences and all(s.startswith(lead) for s in sentences):
+            out = []
+            for s in sentences:
+                rest = s[len(lead):]
+                if rest.startswith("while "):
+                    rest = rest[len("while "):]
+                    out.append(rest[:1].upper() + rest[1:])
+                else:
+                    out.append(f"It {verb} {rest}")
+            return verb, out
+    return "", list(sentences)
 
 
 def render_comparison(comparison, fmt: str = "text") -> str:

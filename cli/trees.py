@@ -319,9 +319,17 @@ def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol) ->
                 "not subgame perfect are not listed."]
     elif not full:
         out.append("")
-        extra = (f"; {len(others)} of them rest on threats or promises that are not credible" if others else "")
+        if not others:
+            extra = ""
+        elif len(nash_data) == 1:
+            extra = "; it rests on a threat or promise that is not credible"
+        elif len(others) == 1:
+            extra = "; 1 of them rests on a threat or promise that is not credible"
+        else:
+            extra = f"; {len(others)} of them rest on threats or promises that are not credible"
         scope = "all extreme equilibria" if solution.complete else solution.note
-        out.append(f"The reduced normal form has {len(nash_data)} Nash equilibria ({scope}){extra}. "
+        count = f"{len(nash_data)} Nash equilibri{'um' if len(nash_data) == 1 else 'a'}"
+        out.append(f"The reduced normal form has {count} ({scope}){extra}. "
                    "Run `tradegame explain` for the full account.")
     return "\n".join(out).rstrip()
 

@@ -37,8 +37,12 @@ def _mix_words(labels: Sequence[str], mix: Sequence[float]) -> str:
 
 
 def outcome_label(game: NormalFormGame, eq: Equilibrium) -> str:
-    """'(Relax, Supply, Align)' or the mixtures."""
-    return "(" + ", ".join(_mix_words(game.strategies[n], eq.profile[n]) for n in range(game.n_players)) + ")"
+    """'(Relax, Supply, Align)'; with mixtures each player is named:
+    '(US: Restrict 58.3% / Relax 41.7%; China: Restrict; Ally: Align 16.7% / Sell 83.3%)'."""
+    words = [_mix_words(game.strategies[n], eq.profile[n]) for n in range(game.n_players)]
+    if eq.is_pure:
+        return "(" + ", ".join(words) + ")"
+    return "(" + "; ".join(f"{p}: {w}" for p, w in zip(game.players, words)) + ")"
 
 
 def _term_changes(n: int, own: int, other: int, profile: Sequence[int], p: Mapping[str, float]) -> str:
@@ -98,7 +102,7 @@ def pivot_sentence(piv: Pivotality) -> str:
     g = piv.us_gain_from_restricting
     numbers = (f"Against a restricting China, restricting {_gain(g['Align']['Restrict'], 'the US ')}when the ally "
                f"aligns and {_gain(g['Sell']['Restrict'])}when it sells; against a supplying China, it "
-               f"{_gain(g['Align']['Supply'])}and {_gain(g['Sell']['Supply']).strip()}.")
+               f"{_gain(g['Align']['Supply'])}when the ally aligns and {_gain(g['Sell']['Supply'])}when it sells.")
     if piv.pivotal:
         return (f"The ally's alignment is pivotal: if it aligns, the US–China game has pure equilibria "
                 f"{_pairs(piv.pure_if_align)}; if it sells, {_pairs(piv.pure_if_sell)}. " + numbers +
@@ -141,9 +145,14 @@ def explain(game: NormalFormGame, equilibria: Sequence[Equilibrium], params: Map
     pure = [outcome_label(game, e) for e in equilibria if e.is_pure]
     summary = (f"{len(equilibria)} equilibri{'um' if len(equilibria) == 1 else 'a'}"
                + (f", pure: {'; '.join(pure)}" if pure else ", none pure") + ".")
+    if len(pure) == 1:
+        three = f"the only pure equilibrium of the three-player game is {pure[0]}"
+    elif pure:
+        three = f"the pure equilibria of the three-player game are {'; '.join(pure)}"
+    else:
+        three = "the three-player game has no pure equilibrium"
     two = (f"In the two-player game the ally is assumed to align, leaving pure equilibria "
-           f"{_pairs(piv.pure_if_align)}; once it may sell, the pure equilibria of the three-player "
-           f"game are {'; '.join(pure) if pure else 'none'}.")
+           f"{_pairs(piv.pure_if_align)}; once it may sell, {three}.")
     return AllyExplanation(
         summary, WHO_MOVES, tuple(equilibrium_explanation(game, e, params) for e in equilibria),
         piv.pivotal, pivot_sentence(piv), two,

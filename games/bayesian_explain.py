@@ -8,6 +8,7 @@ Returns strings and plain dicts; rendering is the caller's business.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -108,17 +109,34 @@ def equilibrium_sentence(game: BayesianGame, eq: BayesNash) -> str:
     return f"{e[game.players[0]]}. {types[0].upper() + types[1:]}."
 
 
+def belief(th: Threshold) -> str:
+    """A belief threshold for sentences: '0.105 (2/19)' when a small fraction says it exactly."""
+    text = fmt(th.prior)
+    simple = Fraction(th.prior).limit_denominator(100)
+    if simple.denominator > 1 and abs(float(simple) - th.prior) <= 1e-9 and float(text) != float(simple):
+        text += f" ({simple.numerator}/{simple.denominator})"
+    return text
+
+
+def _apart(now: float, prior: float) -> str:
+    """The current prior with enough digits not to read as equal to a nearby threshold."""
+    digits = 3
+    while digits < 9 and now != prior and fmt(now, digits) == fmt(prior, digits):
+        digits += 1
+    return fmt(now, digits)
+
+
 def threshold_sentence(game: BayesianGame, th: Threshold, now: float | None = None) -> str:
-    """E.g. 'If the US believes China is a pragmatist with probability above 0.143, it plays
-    Relax against (Supply if pragmatist, Restrict if self-reliant); below, Restrict.'"""
+    """E.g. 'If the US believes China is a pragmatist with probability above 0.143 (1/7), it
+    plays Relax against (Supply if pragmatist, Restrict if self-reliant); below, Restrict.'"""
     who, them, first = name(game.players[0]), name(game.players[1]), game.types[0]
     plan = plan_label(game, th.plan) if th.plan else "the types' replies"
-    text = (f"If {who} believes {them} is {_article(first)} {first} with probability above {fmt(th.prior)}, "
+    text = (f"If {who} believes {them} is {_article(first)} {first} with probability above {belief(th)}, "
             f"it plays {game.row_moves[th.above]} against ({plan}); below, {game.row_moves[th.below]}")
     if now is not None:
         side = "above" if now > th.prior else "below" if now < th.prior else "exactly at"
         best = th.above if now > th.prior else th.below
-        text += f". Today's prior {fmt(now)} is {side} it"
+        text += f". Today's prior {_apart(now, th.prior)} is {side} it"
         if side != "exactly at":
             text += f", so {who} prefers {game.row_moves[best]} there"
     return text + "."
@@ -157,7 +175,7 @@ def sequential_sentences(game: BayesianGame, outcomes: Sequence[SequentialOutcom
         if o.threshold is not None:
             th = o.threshold
             text += (f". It plays {game.row_moves[th.above]} when the prior of the {game.types[0]} type is "
-                     f"above {fmt(th.prior)} and {game.row_moves[th.below]} below")
+                     f"above {belief(th)} and {game.row_moves[th.below]} below")
         else:
             text += "; no belief between 0 and 1 changes that"
         out.append(text + ".")

@@ -450,8 +450,14 @@ def risk_comparison(game: NormalFormGame, e: tuple[int, int], f: tuple[int, int]
         winner = lab_e if pe > pf else lab_f
         loser = lab_f if pe > pf else lab_e
         verdict = f"{winner} risk-dominates {loser}"
+    losses = (
+        "the product of the two sides' losses from deviating is "
+        if game.shape == (2, 2)
+        else "counting only the strategies of these two equilibria, the product of the two sides' "
+        "losses from switching to the other equilibrium's strategy is "
+    )
     sentence = (
-        f"{verdict}: the product of the two sides' losses from deviating is "
+        f"{verdict}: {losses}"
         f"{num(le[0])} × {num(le[1])} = {num(pe)} at {lab_e} against "
         f"{num(lf[0])} × {num(lf[1])} = {num(pf)} at {lab_f}"
         + (

@@ -33,7 +33,7 @@ from games.parameters import PARAMETERS, validated
 LABELS: dict[str, str] = {
     "chip_sales": "US chip sales to China",
     "security_risk": "the security risk the US sees in chip sales",
-    "hawk_cost": "the domestic cost of relaxing to the US administration (hawks)",
+    "hawk_cost": "the domestic political cost to the US of relaxing",
     "re_dependence": "the US's rare-earth dependence",
     "deal_value_us": "the value of a deal to the US",
     "escalation_cost_us": "the cost of escalation to the US",
@@ -275,9 +275,14 @@ def _who(name: str) -> str:
 
 
 def n(v: float) -> str:
-    """Threshold values for sentences: 3 significant digits."""
+    """Threshold values for sentences: exact when up to 6 significant digits say it (7.125),
+    else 3 significant digits (0.417), so a value that is short stays exact."""
     if abs(v) < 5e-13:
         return "0"
+    for digits in range(3, 7):
+        text = f"{v:.{digits}g}"
+        if abs(float(text) - v) <= 1e-9 * max(1.0, abs(v)):
+            return text
     return f"{v:.3g}"
 
 
@@ -467,7 +472,7 @@ def equilibrium_thresholds(
                 )))
                 continue
             found = [_mixed_threshold(lines[nm], nm, params[nm], supports, label, tol) for nm in lines]
-            method = "numerical: the range where an equilibrium with the same supports exists"
+            method = "numerical: where an equilibrium mixing the same strategies exists"
         else:
             continue
         found = [t for t in found if t is not None]
@@ -512,17 +517,25 @@ def start_thresholds(params: Mapping[str, float], form: str, levels: int, soluti
                 if res is not None and res[1] - res[0] > 1e-9 * (ln.high - ln.low):
                     ws.append(_window(nm, params[nm], res[0], res[1], f"{_who(game.players[i])}'s part", ln))
             fixes[game.players[i]] = tuple(ws)
-        sentences = [w.sentence for w in windows]
-        if not windows:
-            sentences.append(f"No single parameter, moved alone within its range, makes {label} an equilibrium.")
+        cap_label = label[:1].upper() + label[1:]
+        sentences = []
+        if windows:  # one sentence per outcome: every parameter that would do it alone
+            sentences.append(
+                f"{cap_label} would become an equilibrium if " + "; or if ".join(_window_phrase(w) for w in windows) + "."
+            )
+        else:
+            bare = "(" + ", ".join(game.strategies[i][s] for i, s in enumerate(profile)) + ")"
+            parts = []
             for p, ws in fixes.items():
+                who = _who(p)[:1].upper() + _who(p)[1:]
                 if ws:
-                    sentences.append(
-                        f"{_who(p)[:1].upper() + _who(p)[1:]} would stop wanting to switch if "
-                        + "; or ".join(_fix_phrase(w) for w in ws) + "."
-                    )
+                    parts.append(f"{who} would stop wanting to leave it if " + ", or ".join(_fix_phrase(w) for w in ws) + ".")
                 else:
-                    sentences.append(f"No single parameter removes {_who(p)}'s wish to switch.")
+                    parts.append(f"No single parameter removes {_who(p)}'s wish to leave it.")
+            sentences.append(
+                f"No single parameter, moved alone within its range, makes {label} an equilibrium; "
+                f"it takes more than one change. At {bare}: " + " ".join(parts)
+            )
         out.append(ProfileThresholds(label, profile, tuple(windows), fixes, tuple(sentences)))
     return tuple(out)
 
@@ -550,6 +563,20 @@ def _window(name, current, low, high, label, ln) -> Window:
     cap_label = label[:1].upper() + label[1:]
     sentence = f"{cap_label} would become an equilibrium if {what} ({name}) were {where} (now {n(current)})."
     return Window(name, what, float(current), float(low), float(high), sentence)
+
+
+def _window_phrase(w: Window) -> str:
+    """'China's rare-earth revenue (re_revenue) were above 3.75 (now 2)'."""
+    lo, hi = PARAMETERS[w.parameter].low, PARAMETERS[w.parameter].high
+    if w.low <= lo and w.high >= hi:
+        where = "anywhere in its range"
+    elif w.low <= lo:
+        where = f"below {n(w.high)}"
+    elif w.high >= hi:
+        where = f"above {n(w.low)}"
+    else:
+        where = f"between {n(w.low)} and {n(w.high)}"
+    return f"{w.label} ({w.parameter}) were {where} (now {n(w.current)})"
 
 
 def _fix_phrase(w: Window) -> str:

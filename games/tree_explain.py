@@ -51,6 +51,11 @@ def num(v: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def name(player: str) -> str:
+    """'the US' for an acronym, the name itself otherwise ('China', 'Entrant')."""
+    return f"the {player}" if player.isupper() and len(player) <= 4 else player
+
+
 @dataclass(frozen=True)
 class TreeExplanation:
     """The parts of an explanation, each a tuple of sentences."""
@@ -123,7 +128,7 @@ def _choice_reason(tree: GameTree, plan: Mapping, values, path: Path, drivers: D
     """'Supply (leads to Relax, Supply: 6 for China) rather than Restrict (…: 4.5)'."""
     node = tree.node(path)
     me = node.player  # type: ignore[union-attr]
-    who = tree.players[me]
+    who = name(tree.players[me])
     k = plan[(me, infoset_key(node, path))]  # type: ignore[union-attr]
     mine = values[path + (k,)][me]
     alts = [j for j in range(len(node.children)) if j != k]  # type: ignore[union-attr]
@@ -220,7 +225,7 @@ def credibility(
         announced, value = found
         if value <= eq.payoffs[i] + tol:
             continue
-        who = tree.players[i]
+        who = name(tree.players[i])
         full, _ = _commitment_plan(tree, i, announced)
         values = _values(tree, full)
         for ident, k in announced.items():
@@ -236,7 +241,7 @@ def credibility(
                 actual = dict(full)
                 actual[ident] = best
                 out.append((path,
-                    f"{who} would gain by announcing \"{node.actions[k]} {_where(tree, path)}\" "  # type: ignore[union-attr]
+                    f"{_capital(who)} would gain by announcing \"{node.actions[k]} {_where(tree, path)}\" "  # type: ignore[union-attr]
                     f"(a {kind}: if believed, it would get {who} {num(value)} instead of {num(eq.payoffs[i])}), "
                     f"but the {kind} is not credible: once there, "
                     + _choice_reason(tree, actual, _values(tree, actual), path, drivers)
@@ -296,14 +301,14 @@ def explain_spe(
         what = (focus or {}).get(path)
         if what:
             label = what.split(":", 1)[-1]
-            who = tree.players[tree.node(path).player]  # type: ignore[union-attr]
-            text = f"{who}'s {label} is not credible. {text}"
+            who = name(tree.players[tree.node(path).player])  # type: ignore[union-attr]
+            text = f"{_capital(who)}'s {label} is not credible. {text}"
         cred.append(text)
     if strategies_by_player is not None:
         if not incredible:
             cred.append(
-                "No player could do better by announcing a different plan: every move in this "
-                "equilibrium is one its player would also choose when the moment came."
+                "No player would do better by committing in advance to a different plan, even if "
+                "the others believed it: nothing here rests on a threat or promise that could not be kept."
             )
     nsp = _not_subgame_perfect(tree, nash)
     return TreeExplanation(tuple(path_sentences), outcome, tuple(off), tuple(cred), tuple(nsp), tuple(first_mover))
@@ -314,16 +319,29 @@ def _focus_sentence(tree, plan, values, path: Path, what: str, drivers, on_path:
     me = node.player
     k = plan[(me, infoset_key(node, path))]
     best_alt = max((j for j in range(len(node.actions)) if j != k), key=lambda j: values[path + (j,)][me], default=None)
-    reason = _choice_reason(tree, plan, values, path, drivers)
     where = "on the equilibrium path" if on_path else "off the equilibrium path"
     intended = what.split(":", 1)
     action = intended[0]
     label = intended[1] if len(intended) > 1 else action
+    # the full reason, term by term, is in the path and off-path sentences: the numbers suffice here
+    who = name(tree.players[me])
+    mine = values[path + (k,)][me]
+    reason = f"{who} plays {node.actions[k]}"
+    if best_alt is not None:
+        reason += (f", which pays it {num(mine)} against {num(values[path + (best_alt,)][me])} "
+                   f"for {node.actions[best_alt]}")
+        a, b = _leaf(tree, plan, path + (k,)), _leaf(tree, plan, path + (best_alt,))
+        why = drivers(me, a[1], b[1]) if drivers is not None and a and b and a[1] is not b[1] else ""
+        reason += f" ({why})" if why else ""
     if node.actions[k] == action:
-        strict = best_alt is None or values[path + (k,)][me] > values[path + (best_alt,)][me] + tie_tolerance(tree)
-        head = f"{tree.players[me]}'s {label} is credible" + ("" if strict else " only weakly (it is indifferent)")
+        strict = best_alt is None or mine > values[path + (best_alt,)][me] + tie_tolerance(tree)
+        head = f"{_capital(who)}'s {label} is credible" + ("" if strict else " only weakly (it is indifferent)")
         return f"{head} ({where}): {_where(tree, path)}, {reason}."
-    return f"{tree.players[me]}'s {label} is not credible ({where}): {_where(tree, path)}, {reason}."
+    return f"{_capital(who)}'s {label} is not credible ({where}): {_where(tree, path)}, {reason}."
+
+
+#: Nash equilibria that fail subgame perfection named one by one; the rest are counted.
+MAX_NOT_SUBGAME_PERFECT = 4
 
 
 def _not_subgame_perfect(tree: GameTree, nash) -> list[str]:
@@ -341,9 +359,15 @@ def _not_subgame_perfect(tree: GameTree, nash) -> list[str]:
         what = acts[0] if len(acts) == 1 else "a mix of " + ", ".join(acts)
         out.append(
             f"{label} is a Nash equilibrium of the normal form but not subgame perfect: it rests on "
-            f"{tree.players[node.player]} playing {what} {_where(tree, path)}, which is not credible "
-            f"(there {tree.players[node.player]} would gain {num(gain)} by choosing otherwise)."
+            f"{name(tree.players[node.player])} playing {what} {_where(tree, path)}, which is not credible "
+            f"(there {name(tree.players[node.player])} would gain {num(round(gain, 2))} by choosing otherwise)."
         )
+    if len(out) > MAX_NOT_SUBGAME_PERFECT:
+        more = len(out) - MAX_NOT_SUBGAME_PERFECT
+        out = out[:MAX_NOT_SUBGAME_PERFECT] + [
+            f"… and {more} more, each resting on a move its player would not make when the moment came "
+            "(the JSON output lists every Nash equilibrium)."
+        ]
     return out
 
 
@@ -366,7 +390,7 @@ def first_mover_value(p: Mapping[str, float], form: str) -> tuple[str, ...]:
 
     tree = FORMS[form](p)
     leader = tree.root.player  # type: ignore[union-attr]
-    lname = tree.players[leader]
+    lname = name(tree.players[leader])
     mine = sorted({round(e.payoffs[leader], 9) for e in subgame_perfect_equilibria(tree)})
     got = " or ".join(num(v) for v in mine)
     sim = solve(simultaneous_game(p))
@@ -405,7 +429,7 @@ def first_mover_value(p: Mapping[str, float], form: str) -> tuple[str, ...]:
         verdict = ("the option to snap back is worth " + num(diff) + " to the US") if abs(diff) > tol else "the option to snap back changes nothing for the US here"
         out.append(f"Without the snapback stage (US first, China answers) the US would get {alt}: {verdict}.")
     else:
-        follower = tree.players[1 - leader]
+        follower = name(tree.players[1 - leader])
         diff = v - theirs[0]
         if abs(diff) <= tol:
             verdict = "the order of moves does not matter here"
