@@ -90,3 +90,15 @@ def test_explanation():
     assert e.pivotal and "Farrell & Newman" in e.pivot
     assert e.equilibria[0]["Ally"].startswith("The ally plays Align: 6.5 against 3 for Sell")
     assert "alignment value +3.5" in e.equilibria[0]["Ally"]
+
+
+def test_mixed_profiles_name_each_player_and_one_pure_equilibrium_is_singular():
+    from games.ally_explain import outcome_label
+
+    p = dict(load("stockholm-2025").parameters)
+    g = ally_game(p)
+    eqs = solve_ally_game(g).equilibria
+    mixed = [outcome_label(g, e) for e in eqs if not e.is_pure]
+    assert mixed and all(m.startswith("(US: ") and "; China: " in m and "; Ally: " in m for m in mixed)
+    e = explain(g, eqs, p)
+    assert "the only pure equilibrium of the three-player game is (Relax, Supply, Align)" in e.two_player

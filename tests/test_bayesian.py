@@ -164,3 +164,16 @@ def test_explanation_mentions_threshold_and_types():
     assert "Relax" in e.thresholds[0]
     assert "5 − 7 = -2" in e.notes[0]
     assert e.equilibria[1]["types"]["self-reliant"].startswith("the self-reliant type plays Restrict")
+
+
+def test_threshold_sentence_gives_the_fraction_and_keeps_the_prior_apart():
+    # stockholm-2025: the US relaxes against (pragmatist Supply, self-reliant Restrict) iff
+    # 5.1·π − 0.6·(1 − π) > 0, π > 0.6/5.7 = 2/19 ≈ 0.10526
+    p = dict(load("stockholm-2025").parameters)
+    for prior, side in ((0.1052, "below"), (0.1054, "above")):
+        g = trade_bayesian_game(p, prior=prior)
+        (th,) = relevant_thresholds(g)
+        assert th.prior == pytest.approx(2 / 19)
+        text = explain(g, bayes_nash_equilibria(g)).thresholds[0]
+        assert "above 0.105 (2/19)" in text
+        assert f"Today's prior {prior:g} is {side} it" in text  # not "0.105 is below 0.105"

@@ -144,3 +144,16 @@ def test_support_equilibrium_matches_closed_form():
     assert x == pytest.approx([2 / 3, 1 / 3]) and y == pytest.approx([1 / 3, 2 / 3])
     pd = np.array([[3.0, 0.0], [5.0, 1.0]])
     assert support_equilibrium((pd, pd.T), ((0, 1), (0, 1)), 1e-9) is None  # dominant strategies: no full mix
+
+
+def test_threshold_numbers_are_exact_when_short():
+    from games.thresholds import n
+
+    # escalation-2025: (Relax, Restrict) starts at chip_sales = 5.7 / 0.8 = 7.125 exactly;
+    # "above 7.12" would send a user to 7.121, where it is not yet an equilibrium
+    assert n(5.7 / 0.8) == "7.125" and n(0.875) == "0.875" and n(5.499999999999999) == "5.5"
+    assert n(2.5 / 6) == "0.417" and n(0.0) == "0"
+    params = dict(load("escalation-2025").parameters)
+    starts = start_thresholds(params, "simultaneous", 5, _solved(params, "simultaneous"))
+    relax_restrict = next(s for s in starts if s.indices == (1, 0))
+    assert "chip_sales) were above 7.125 (now 4)" in relax_restrict.sentences[0]

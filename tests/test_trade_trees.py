@@ -112,3 +112,29 @@ def test_snapback_credible_threat_under_stockholm():
     U, _ = simultaneous_game(p).payoffs
     assert U[0, 0] > U[1, 0]  # so snapping back after Restrict is the US's best move
     assert eq.action(tree, (1, 0)) == 1 and eq.action(tree, (1, 1)) == 0
+
+
+def test_snapback_explanation_reads_aloud():
+    """'the US', short credibility bullets with the numbers, at most four non-SPE named."""
+    from games.reduced_normal_form import nash_equilibria
+    from games.trade_trees import FOCUS, drivers
+
+    p = load("stockholm-2025").parameters
+    tree = snapback(p)
+    (eq,) = subgame_perfect_equilibria(tree)
+    rnf, solution, behaviours = nash_equilibria(tree)
+    nash = [(str(k), b) for k, b in enumerate(behaviours)]
+    expl = explain_spe(tree, eq, [[dict(q) for q in plans] for plans in rnf.plans], nash,
+                       drivers=drivers(p), focus=FOCUS["snapback"])
+    assert expl.path[0].startswith("At the start: the US plays Relax")
+    threat = next(s for s in expl.credibility if "threat to snap back" in s)
+    # after Relax → Restrict: Snap back gives the US U(Restrict, Restrict), Keep U(Relax, Restrict)
+    U, _ = simultaneous_game(p).payoffs
+    assert threat.startswith("The US's threat to snap back if China restricts is credible")
+    assert f"pays it {U[0, 0]:g} against {U[1, 0]:g} for Keep" in threat
+    assert "ending at" not in threat  # the long path sentence is not repeated here
+    not_spe = expl.not_subgame_perfect
+    from games.backward_induction import behaviour_one_shot_gains
+
+    failing = sum(1 for _, b in nash if max(behaviour_one_shot_gains(tree, b).values()) > 1e-9)
+    assert failing > 4 and len(not_spe) == 5 and not_spe[-1].startswith(f"… and {failing - 4} more")
