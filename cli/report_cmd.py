@@ -2,8 +2,8 @@
 
 The report gathers what the other commands print — the scenario and its parameters, each
 game form's explanation (every equilibrium with its reasons and thresholds) — and the
-pictures of `tradegame plot`, embedded as base64 data URIs, so the single file opens
-offline in any browser (HTML) or Markdown viewer. Nothing is computed here that the
+pictures of `tradegame plot` (each beside the game form it illustrates), embedded as base64
+data URIs, so the single file opens offline in any browser (HTML) or Markdown viewer. Nothing is computed here that the
 other commands do not compute; a form or picture that does not apply is listed as
 skipped with the reason.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import List, Optional
 
@@ -30,15 +30,19 @@ SCENARIO_FORMS = (
     ("bayesian", "Incomplete information about China's type"),
     ("with-ally", "With a third player (an ally)"),
 )
-#: pictures: (kind, caption, extra options)
+#: pictures: (kind, caption, extra options, the section they illustrate; "" = a section of their own)
 SCENARIO_PICTURES = (
-    ("matrix", "Payoff matrix: best responses in bold with *, pure equilibria shaded.", {}),
-    ("best-response", "Best responses in the (p, q) square: they cross at the equilibria.", {}),
-    ("dynamics", "Replicator dynamics: where learning players end up.", {}),
-    ("tree", "The game tree when the US moves first, with the subgame-perfect path.", {"game": "us-first"}),
-    ("regime-map", "Regime map: which equilibria exist as two parameters vary.", {}),
+    ("matrix", "Payoff matrix: best responses in bold with *, pure equilibria shaded.", {}, "simultaneous"),
+    ("best-response", "Best responses in the (p, q) square: they cross at the equilibria.", {}, "simultaneous"),
+    ("dynamics", "Replicator dynamics: where learning players end up.", {}, "simultaneous"),
+    ("tree", "The game tree when the US moves first, with the subgame-perfect path.", {"game": "us-first"},
+     "us-first"),
+    ("regime-map", "Regime map: which equilibria exist as two parameters vary.", {}, ""),
 )
-GAME_FILE_PICTURES = SCENARIO_PICTURES[:3]
+NFG_PICTURES = SCENARIO_PICTURES[:3]
+EFG_PICTURES = (("tree", "The game tree with an equilibrium: each mover's choice in green.", {}, "simultaneous"),)
+#: the heading of the section for pictures that illustrate no single game form
+MAP_TITLE = "Regime map: what would change the outcome"
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,13 @@ class Section:
 
 @dataclass(frozen=True)
 class Picture:
+    """One embedded picture, or why it was skipped; `form` is the section it illustrates."""
+
     kind: str
     caption: str
     png: bytes = b""
     skipped: str = ""
+    form: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,8 +92,9 @@ def gather(target: str | None, sets: list[str], levels: int = 5, fmt: str = "tex
     else:
         if sets:
             raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
+        _read_game_file(target, kind)  # an unreadable or malformed file is bad input, not a skipped section
         forms = [("simultaneous", "The game")]
-        shots = GAME_FILE_PICTURES
+        shots = NFG_PICTURES if kind == "nfg" else EFG_PICTURES
     sections = []
     for form, title in forms:
         try:
@@ -98,15 +106,33 @@ def gather(target: str | None, sets: list[str], levels: int = 5, fmt: str = "tex
     if pictures:
         from cli.plot_cmd import make_picture
 
-        for shot, caption, extra in shots:
+        for shot, caption, extra, form in shots:
             try:
                 png, _ = make_picture(shot, target, sets, game=extra.get("game", "simultaneous"), levels=levels)
-                images.append(Picture(shot, caption, png))
+                images.append(Picture(shot, caption, png, form=form))
             except (InputError, SolverError) as exc:
-                images.append(Picture(shot, caption, skipped=str(exc)))
+                images.append(Picture(shot, caption, skipped=str(exc), form=form))
+    shown = {s.form for s in sections}
+    images = [p if p.form in shown else replace(p, form="") for p in images]
     name = scenario.name if scenario is not None else Path(str(target)).name
     title = f"tradegame report — {scenario.title if scenario is not None else name}"
     return Report(title, name, scenario, tuple(sections), tuple(images))
+
+
+def _read_game_file(target: str, kind: str) -> None:
+    """Read a .nfg or .efg file once, so that a bad file stops the report with one line (exit 2)."""
+    if kind == "nfg":
+        from games.nfg import read_nfg
+
+        read_nfg(target)
+    else:
+        from games.efg import read_efg
+
+        read_efg(target)
+
+
+def _pictures_of(report: Report, form: str) -> list[Picture]:
+    return [p for p in report.pictures if p.form == form]
 
 
 def _data_uri(png: bytes) -> str:
@@ -138,7 +164,9 @@ table { border-collapse: collapse; font-size: .85rem; }
 th, td { border: 1px solid #d0d4da; padding: .25rem .5rem; text-align: left; vertical-align: top; }
 th { background: #eef1f5; }
 tr.changed td { background: #fff6dd; }
-figure { margin: 1.2rem 0; }
+.figures { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
+figure { margin: .6rem 0; flex: 0 1 29rem; max-width: 100%; }
+.wide figure { flex-basis: 100%; }
 figure img { max-width: 100%; border: 1px solid #e3e6ea; }
 figcaption { font-size: .85rem; color: #555; }
 .skipped { color: #7a5b00; font-style: italic; }
@@ -166,8 +194,8 @@ def to_html(report: Report) -> str:
     if report.scenario is not None:
         toc.append(("scenario", "The scenario"))
     toc += [(f"form-{s.form}", s.title) for s in report.sections]
-    if report.pictures:
-        toc.append(("pictures", "Pictures"))
+    if _pictures_of(report, ""):
+        toc.append(("regime-map", MAP_TITLE))
     parts.append("<nav><ol>" + "".join(f'<li><a href="#{a}">{e(t)}</a></li>' for a, t in toc) + "</ol></nav>")
     s = report.scenario
     if s is not None:
@@ -190,24 +218,36 @@ def to_html(report: Report) -> str:
     for sec in report.sections:
         parts.append(f'<section id="form-{e(sec.form)}">')
         parts.append(f"<h2>{e(sec.title)}</h2>")
+        parts += _html_figures(_pictures_of(report, sec.form))
         if sec.skipped:
             parts.append(f'<p class="skipped">Skipped: {e(sec.skipped)}</p>')
         else:
             parts.append(f"<pre>{e(sec.text)}</pre>")
         parts.append("</section>")
-    if report.pictures:
-        parts.append('<section id="pictures"><h2>Pictures</h2>')
-        for pic in report.pictures:
-            if pic.skipped:
-                parts.append(f'<p class="skipped">{e(pic.kind)}: skipped ({e(pic.skipped)})</p>')
-                continue
-            parts.append(f'<figure><img src="{_data_uri(pic.png)}" alt="{e(pic.kind)}" />'
-                         f"<figcaption>{e(pic.caption)}</figcaption></figure>")
+    if _pictures_of(report, ""):
+        parts.append(f'<section id="regime-map"><h2>{e(MAP_TITLE)}</h2>')
+        parts += _html_figures(_pictures_of(report, ""), wide=True)
         parts.append("</section>")
     parts.append("<footer>Written by tradegame. Every equilibrium shown was verified: no player gains "
                  "by deviating alone, within the stated tolerance.</footer>")
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
+
+
+def _html_figures(pictures: list[Picture], wide: bool = False) -> list[str]:
+    """The pictures of one section side by side (they wrap on a narrow page); wide: full width."""
+    e = html.escape
+    if not pictures:
+        return []
+    out = ['<div class="figures wide">' if wide else '<div class="figures">']
+    for pic in pictures:
+        if pic.skipped:
+            out.append(f'<p class="skipped">{e(pic.kind)}: skipped ({e(pic.skipped)})</p>')
+        else:
+            out.append(f'<figure><img src="{_data_uri(pic.png)}" alt="{e(pic.caption)}" />'
+                       f"<figcaption>{e(pic.caption)}</figcaption></figure>")
+    out.append("</div>")
+    return out
 
 
 # ------------------------------------------------------------------ Markdown
@@ -227,15 +267,21 @@ def to_markdown(report: Report) -> str:
         out.append("")
     for sec in report.sections:
         out += [f"## {sec.title}", ""]
+        out += _markdown_figures(_pictures_of(report, sec.form))
         out += [f"*Skipped: {sec.skipped}*", ""] if sec.skipped else [_demote(sec.text), ""]
-    if report.pictures:
-        out += ["## Pictures", ""]
-        for pic in report.pictures:
-            if pic.skipped:
-                out += [f"*{pic.kind}: skipped ({pic.skipped})*", ""]
-            else:
-                out += [f"![{pic.kind}]({_data_uri(pic.png)})", "", f"*{pic.caption}*", ""]
+    if _pictures_of(report, ""):
+        out += [f"## {MAP_TITLE}", ""] + _markdown_figures(_pictures_of(report, ""))
     return "\n".join(out).rstrip() + "\n"
+
+
+def _markdown_figures(pictures: list[Picture]) -> list[str]:
+    out = []
+    for pic in pictures:
+        if pic.skipped:
+            out += [f"*{pic.kind}: skipped ({pic.skipped})*", ""]
+        else:
+            out += [f"![{pic.caption}]({_data_uri(pic.png)})", "", f"*{pic.caption}*", ""]
+    return out
 
 
 def _demote(markdown: str) -> str:
@@ -255,7 +301,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def report(
         target: Optional[str] = typer.Argument(
-            None, help="Built-in scenario name, a scenario .toml, or a .nfg file. Default: baseline.",
+            None, help="Built-in scenario name, a scenario .toml, or a .nfg / .efg file. Default: baseline.",
             show_default=False,
         ),
         output: Path = typer.Option(..., "--output", "-o", help="File to write: .html or .md."),

@@ -10,6 +10,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -68,6 +69,15 @@ def test_html_is_well_formed_and_self_contained(html_report):
         assert data.startswith(PNG_MAGIC) and len(data) > 10_000
 
 
+def test_pictures_sit_beside_the_game_form_they_illustrate(html_report):
+    root = _parse(html_report)
+    sections = {s.get("id"): s for s in root.iter("section")}
+    assert len(sections["form-simultaneous"].findall(".//img")) == 3  # matrix, best responses, dynamics
+    assert len(sections["form-us-first"].findall(".//img")) == 1  # the tree
+    assert len(sections["regime-map"].findall(".//img")) == 1
+    assert [a.get("href") for a in root.iter("a")][-1] == "#regime-map"
+
+
 def test_html_has_the_scenario_every_equilibrium_and_thresholds(html_report):
     text = html_report.read_text(encoding="utf-8")
     assert "Stockholm talks" in text and "re_linkage" in text
@@ -101,10 +111,36 @@ def test_game_file_report_without_pictures(tmp_path):
     assert "1 0.6667, 2 0.3333" in text
 
 
+ENTRY_EFG = """EFG 2 R "Entry deterrence" { "Entrant" "Incumbent" }
+""
+
+p "" 1 1 "" { "In" "Out" } 0
+p "" 2 1 "" { "Fight" "Accommodate" } 0
+t "" 1 "" { -1, -1 }
+t "" 2 "" { 1, 1 }
+t "" 3 "" { 0, 2 }
+"""
+
+
+def test_tree_file_report_draws_the_tree(tmp_path):
+    """Selten's entry game: the subgame-perfect path is In, then Accommodate (1, 1)."""
+    pytest.importorskip("matplotlib")
+    game = tmp_path / "entry.efg"
+    game.write_text(ENTRY_EFG)
+    out = tmp_path / "entry.html"
+    r = run(str(game), "-o", str(out))
+    assert r.exit_code == 0 and "(1 game forms, 1 pictures)" in r.stdout, r.output
+    text = out.read_text(encoding="utf-8")
+    assert "Incumbent: Accommodate if In" in text and "class=\"skipped\"" not in text
+    assert len(_parse(out).findall(".//img")) == 1
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
         (["-o", "r.pdf"], "expected a file name ending in .html or .md"),
+        (["no-such-game.nfg", "--no-pictures", "-o", "r.html"], "no-such-game.nfg"),
+        ([str(DATA / "bos_payoff.nfg") + ".missing.efg", "-o", "r.html"], "cannot read"),
         (["no-such-scenario", "--no-pictures", "-o", "r.html"], "no-such-scenario"),
         ([str(DATA / "bos_payoff.nfg"), "--set", "hawk_cost=1", "--no-pictures", "-o", "r.html"], "option --set"),
         (["--no-pictures", "-o", "no-such-folder/r.html"], "does not exist"),
@@ -135,8 +171,23 @@ def test_html_renders_in_headless_chromium(html_report, tmp_path):
     shot = tmp_path / "shot.png"
     subprocess.run(
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--offline", f"--screenshot={shot}",
-         "--window-size=1200,1600", html_report.as_uri()],
+         "--window-size=1200,3000", html_report.as_uri()],
         check=False, capture_output=True, timeout=120,
     )
     data = shot.read_bytes()
     assert data.startswith(PNG_MAGIC) and len(data) > 50_000  # a page with text and tables, not blank
+    # the embedded pictures are drawn, not broken: the matrix's green equilibrium cells show on screen
+    import matplotlib.image
+
+    pixels = (matplotlib.image.imread(str(shot))[:, :, :3] * 255).round()
+    green = (np.abs(pixels - (0xCD, 0xEB, 0xC5)).max(axis=2) <= 3).sum()
+    assert green > 2_000, green
+
+
+def test_a_malformed_game_file_stops_the_report(tmp_path):
+    bad = tmp_path / "bad.nfg"
+    bad.write_text("not a game")
+    out = tmp_path / "r.html"
+    r = run(str(bad), "--no-pictures", "-o", str(out))
+    assert r.exit_code == 2 and "bad.nfg" in r.output and len(r.output.strip().splitlines()) == 1
+    assert not out.exists()
