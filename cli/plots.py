@@ -28,14 +28,21 @@ EQ_EDGE = "#2e7d32"
 
 
 def pyplot():
-    """matplotlib's pyplot on the non-interactive Agg backend, or a one-line InputError."""
+    """matplotlib's pyplot, or a one-line InputError if matplotlib is missing.
+
+    The command line draws on the non-interactive Agg backend. A notebook or script that
+    imported pyplot first keeps its own backend, so the figures show inline there.
+    """
+    import sys
+
     try:
         import matplotlib
     except ModuleNotFoundError:
         raise InputError(
             "tradegame plot: matplotlib is not installed; install the extra: pip install 'tradegame[plot]'"
         ) from None
-    matplotlib.use("Agg")
+    if "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     return plt
