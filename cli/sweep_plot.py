@@ -35,12 +35,12 @@ def _regimes(result):
 
 def figure(result):
     """A matplotlib Figure with the regime map of the sweep."""
-    from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
-
     from cli.plots import pyplot
 
     plt = pyplot()  # Agg on the command line; a notebook keeps its inline backend
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
     spec = result.spec
     labels, idx = _regimes(result)
     palette = COLOURS if len(labels) <= len(COLOURS) else [plt.cm.tab20(i % 20) for i in range(len(labels))]
