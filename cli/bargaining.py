@@ -73,6 +73,7 @@ def _check_options(request: Request) -> tuple[int, int | None]:
 def build_data(analysis, p, sens, name: str, full: bool) -> dict[str, Any]:
     import numpy as np
 
+    from games import bargaining as bg
     from games import bargaining_explain as bx
     from games.bargaining import surplus_share
     from games.trade import payoffs
@@ -112,6 +113,10 @@ def build_data(analysis, p, sens, name: str, full: bool) -> dict[str, Any]:
         "rounds": analysis.rounds,
         "frontier": {
             "n_points": int(len(f.u)),
+            "ends": {
+                p.name.split("'")[0]: {"x": p.x, "y": p.y, "utilities": [p.u, p.v]}
+                for p in bg.bargaining_ends(f, d)
+            },
             "points": [[float(f.u[i]), float(f.v[i]), float(f.x[i]), float(f.y[i])] for i in k],
             "columns": ["U_US", "U_CN", "x", "y"],
         },
@@ -145,7 +150,19 @@ def render_text(analysis, data, sens, fmt: str, full: bool, intro: list[str]) ->
         f"Patience per offer round: US {render.num(analysis.deltas[0])}, China {render.num(analysis.deltas[1])}; "
         f"{bx.PLAYERS[analysis.first]} proposes first."
     )
-    lines.append(f"Pareto frontier: {data['frontier']['n_points']} efficient sets of terms.")
+    ends = data["frontier"]["ends"]
+
+    def end(e: dict) -> str:
+        return (f"x = {render.num(e['x'], 3)}, y = {render.num(e['y'], 3)} "
+                f"(US {render.num(e['utilities'][0], 3)}, China {render.num(e['utilities'][1], 3)})")
+
+    if data["frontier"]["n_points"] == 1:
+        lines.append(f"One set of terms is best for both sides, so the Pareto frontier is a single point: {end(ends['US'])}.")
+    else:
+        lines.append(
+            f"Deals both prefer to the conflict lie on the Pareto frontier ({data['frontier']['n_points']} points "
+            f"computed), from the US's best, {end(ends['US'])}, to China's best, {end(ends['China'])}."
+        )
     lines.append("")
     rows = [["solution", "x (chips)", "y (rare earths)", "US", "China", "China's share"]]
     for s in analysis.solutions:

@@ -192,6 +192,20 @@ def rubinstein_on_polyline(
 
     Returns the utility pair agreed in the first round. Player 0's utility is u, player 1's v.
     """
+    return rubinstein_solution(u, v, d, deltas, outside, first)[0]
+
+
+def rubinstein_solution(
+    u: np.ndarray, v: np.ndarray, d: Sequence[float], deltas: Sequence[float],
+    outside: Sequence[float] | None = None, first: int = 0, tol: float = 1e-9,
+) -> tuple[tuple[float, float], tuple[bool, bool]]:
+    """The Rubinstein agreement and, per player, whether its outside option binds.
+
+    A player's option binds when, as the responder, walking away is worth more than
+    rejecting and waiting (the conflict meanwhile, then its own proposal): then it is offered
+    exactly its option. That can happen to the first proposer too, in the rounds where the
+    other side proposes, and it moves the first-round agreement as well.
+    """
     o = tuple(outside) if outside is not None else tuple(d)
     P, R = first, 1 - first
 
@@ -215,7 +229,11 @@ def rubinstein_on_polyline(
             hi = mid
         if hi - lo < 1e-14:
             break
-    return _settle(u, v, P, lo)
+    b_other = own(R, _responder_value(d[P], o[P], deltas[P], lo))
+    binds = [False, False]
+    binds[P] = o[P] > d[P] + deltas[P] * (lo - d[P]) + tol
+    binds[R] = o[R] > d[R] + deltas[R] * (b_other - d[R]) + tol
+    return _settle(u, v, P, lo), (binds[0], binds[1])
 
 
 def _settle(u: np.ndarray, v: np.ndarray, proposer: int, own_value: float) -> tuple[float, float]:
@@ -234,22 +252,31 @@ def alternating_offers_finite(
     Proposers alternate, ``first`` in round 1. In the last round rejection means the
     disagreement point forever (or the outside option), so the proposer offers exactly that.
     """
+    return finite_solution(u, v, d, deltas, rounds, outside, first)[0]
+
+
+def finite_solution(
+    u: np.ndarray, v: np.ndarray, d: Sequence[float], deltas: Sequence[float], rounds: int,
+    outside: Sequence[float] | None = None, first: int = 0, tol: float = 1e-9,
+) -> tuple[list[tuple[float, float]], tuple[bool, bool]]:
+    """Each round's agreement by backward induction, and whether each player's outside option
+    binds in some round (walking away beats rejecting, so it is offered exactly its option)."""
     if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= MAX_ROUNDS:
         raise InputError(f"option --rounds: expected an integer from 1 to {MAX_ROUNDS}, got {rounds!r}")
     o = tuple(outside) if outside is not None else tuple(d)
     agreements: list[tuple[float, float]] = []
+    binds = [False, False]
     nxt: tuple[float, float] | None = None
     for t in range(rounds, 0, -1):
         P = first if (t - 1) % 2 == 0 else 1 - first
         R = 1 - P
-        if nxt is None:
-            r_val = max(o[R], d[R])
-        else:
-            r_val = _responder_value(d[R], o[R], deltas[R], nxt[R])
+        waiting = d[R] if nxt is None else d[R] + deltas[R] * (nxt[R] - d[R])
+        binds[R] = binds[R] or o[R] > waiting + tol
+        r_val = max(o[R], waiting)
         p_val = value_at(u, v, r_val) if R == 0 else inverse_at(u, v, r_val)
         nxt = _settle(u, v, P, p_val)
         agreements.append(nxt)
-    return agreements[::-1]
+    return agreements[::-1], (binds[0], binds[1])
 
 
 # ------------------------------------------------------------------ the trade frontier
@@ -290,6 +317,23 @@ def disagreement_point(p: Mapping[str, float]) -> tuple[tuple[float, float], tup
 
     eq = min(solve(game).equilibria, key=lambda e: sum(e.payoffs))
     return (eq.payoffs[0], eq.payoffs[1]), (-1, -1)
+
+
+def bargaining_ends(f: Frontier, d: Sequence[float]) -> tuple[Point, Point]:
+    """The two ends of the deals both sides prefer to the conflict: the US's best, China's best.
+
+    The US's best gives China just its disagreement payoff (or, if the frontier never falls
+    that low, the frontier's end); likewise for China. These are the corners of the
+    Kalai–Smorodinsky ideal point.
+    """
+    u_top = inverse_at(f.u, f.v, d[1])
+    v_top = value_at(f.u, f.v, d[0])
+    us = (u_top, max(float(d[1]), value_at(f.u, f.v, u_top)))
+    cn = (max(float(d[0]), inverse_at(f.u, f.v, v_top)), v_top)
+    return (
+        Point("US's best", *us, *nearest_terms(f, *us)),
+        Point("China's best", *cn, *nearest_terms(f, *cn)),
+    )
 
 
 def nearest_terms(f: Frontier, u: float, v: float) -> tuple[float, float]:
@@ -338,21 +382,24 @@ def analyse(
     nash = nash_on_polyline(f.u, f.v, d, o)
     sols.append(point("Nash bargaining", nash, _binding(nash_free, o)))
     sols.append(point("Kalai–Smorodinsky", kalai_smorodinsky_on_polyline(f.u, f.v, d)))
-    rub_free = rubinstein_on_polyline(f.u, f.v, d, deltas, None, first)
-    rub = rubinstein_on_polyline(f.u, f.v, d, deltas, o, first)
-    sols.append(point("Rubinstein", rub, _binding(rub_free, o)))
+    rub, rub_binds = rubinstein_solution(f.u, f.v, d, deltas, o, first)
+    sols.append(point("Rubinstein", rub, _names(rub_binds)))
     path = None
     if rounds is not None:
-        path = tuple(alternating_offers_finite(f.u, f.v, d, deltas, rounds, o, first))
-        sols.append(point(f"Deadline ({rounds} rounds)", path[0]))
+        agreements, fin_binds = finite_solution(f.u, f.v, d, deltas, rounds, o, first)
+        path = tuple(agreements)
+        sols.append(point(f"Deadline ({rounds} rounds)", path[0], _names(fin_binds)))
     return BargainingAnalysis(f, d, cell, o, deltas, first, rounds, tuple(sols), path)
 
 
 def _binding(free: tuple[float, float], o: Sequence[float]) -> str:
     """Which outside option the unconstrained solution violates (so it binds), if any."""
-    names = ("US", "China")
-    hit = [names[i] for i in range(2) if free[i] < o[i] - 1e-9]
-    return ", ".join(hit)
+    return _names(tuple(free[i] < o[i] - 1e-9 for i in range(2)))
+
+
+def _names(flags: Sequence[bool]) -> str:
+    """'US', 'China', 'US, China' or '' for per-player flags."""
+    return ", ".join(name for name, flag in zip(("US", "China"), flags) if flag)
 
 
 def surplus_share(point: tuple[float, float], d: Sequence[float], player: int) -> float:

@@ -35,48 +35,98 @@ def single_deal(a: BargainingAnalysis) -> bool:
 
 
 def share_sentence(a: BargainingAnalysis, point: Point) -> str:
-    """'China gets 62% of the surplus because it is more patient (0.95 against 0.80) ...'"""
+    """'China gets 62% of the surplus ...', and for the dynamic solutions why, with numbers.
+
+    Each reason is a counterfactual computed on the same frontier: China's share were it only
+    as patient as the US, had the other side made the first offer, or without the deadline.
+    A reason is said to work for or against China only as the numbers show.
+    """
     if single_deal(a):
         return (
             f"One set of terms ({terms(point)}) is best for both sides, so there is no surplus to "
             "split: the only question is whether to deal, not on what terms."
         )
     share = surplus_share((point.u, point.v), a.disagreement, 1)
-    pro: list[str] = []  # reasons working for China
-    con: list[str] = []  # reasons working for the US
-    du, dc = a.deltas
-    dynamic = point.name.startswith("Rubinstein") or point.name.startswith("Deadline")
-    if dynamic:
-        if dc > du + 1e-12:
-            pro.append(f"it is more patient ({num(dc)} against {num(du)})")
-        elif du > dc + 1e-12:
-            con.append(f"the US is more patient ({num(du)} against {num(dc)})")
-        if point.name.startswith("Deadline") and a.rounds:
-            last = last_proposer(a.first, a.rounds)
-            text = (
-                f"the {'US' if last == 1 else 'Chinese side'} faces a deadline: after {a.rounds} "
-                f"round{'s' if a.rounds != 1 else ''} {'China' if last == 1 else 'the US'} makes the "
-                "last, take-it-or-leave-it offer"
-            )
-            (pro if last == 1 else con).append(text)
-        else:
-            (pro if a.first == 1 else con).append(
-                "it proposes first" if a.first == 1 else "the US proposes first"
-            )
-    elif point.name.startswith("Nash"):
-        pro.append("the Nash product weighs both sides' gains equally, so the split follows the frontier's shape")
-    else:
-        pro.append("Kalai–Smorodinsky gives each side the same fraction of its best possible gain")
-    if point.binding:
-        (pro if "China" in point.binding else con).append(f"{point.binding}'s outside option binds")
     text = f"China gets {pct(share)} of the surplus over the conflict ({point.name}: {terms(point)})"
-    if pro and dynamic:
-        text += " because " + " and ".join(pro)
-    elif pro:
-        text += ": " + " and ".join(pro)
-    if con:
-        text += ("; but " if pro else " because ") + " and ".join(con)
-    return text + "."
+    if point.name.startswith("Nash"):
+        text += ": the Nash product weighs both sides' gains equally, so the split follows the frontier's shape"
+    elif point.name.startswith("Kalai"):
+        text += ": Kalai–Smorodinsky gives each side the same fraction of its best possible gain"
+    sentences = [text + "."]
+    if point.name.startswith("Rubinstein") or point.name.startswith("Deadline"):
+        sentences += _dynamic_reasons(a, point, share)
+    if point.binding:
+        sentences.append(
+            f"{_cap(_who(point.binding))}'s outside option binds: walking away is worth more to it than "
+            "rejecting and waiting, so whenever it answers an offer, it is offered exactly that."
+        )
+    return " ".join(sentences)
+
+
+def _who(name: str) -> str:
+    return "the US" if name == "US" else name
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _effect(share: float, other: float) -> str:
+    """How a circumstance acts on China's share, judged from the counterfactual share."""
+    if share > other + 0.005:
+        return "works for China"
+    if share < other - 0.005:
+        return "works against China"
+    return "makes little difference"
+
+
+def dynamic_share(a: BargainingAnalysis, deltas=None, first: int | None = None, rounds: int | None = -1) -> float:
+    """China's share of the surplus in alternating offers on the analysis's frontier, with changes.
+
+    ``rounds=-1`` keeps the analysis's horizon; None is the infinite horizon (Rubinstein).
+    """
+    from games.bargaining import alternating_offers_finite, rubinstein_on_polyline
+
+    f = a.frontier
+    deltas = a.deltas if deltas is None else deltas
+    first = a.first if first is None else first
+    rounds = a.rounds if rounds == -1 else rounds
+    if rounds is None:
+        pt = rubinstein_on_polyline(f.u, f.v, a.disagreement, deltas, a.outside, first)
+    else:
+        pt = alternating_offers_finite(f.u, f.v, a.disagreement, deltas, rounds, a.outside, first)[0]
+    return surplus_share(pt, a.disagreement, 1)
+
+
+def _dynamic_reasons(a: BargainingAnalysis, point: Point, share: float) -> list[str]:
+    du, dc = a.deltas
+    rounds = a.rounds if point.name.startswith("Deadline") else None
+    out = []
+    if abs(dc - du) > 1e-12:
+        same = dynamic_share(a, deltas=(du, du), rounds=rounds)
+        which = "greater" if dc > du else "lesser"
+        out.append(
+            f"Its {which} patience ({num(dc)} against the US's {num(du)}) {_effect(share, same)}: "
+            f"only as patient as the US, it would get {pct(same)}."
+        )
+    if rounds is not None:
+        last = last_proposer(a.first, rounds)
+        without = dynamic_share(a, rounds=None)
+        loser = "the US" if last == 1 else "China"
+        out.append(
+            f"{_cap(loser)} faces a deadline: after {rounds} round{'s' if rounds != 1 else ''} "
+            f"{PLAYERS[last] if last == 1 else 'the US'} makes the last, take-it-or-leave-it offer, "
+            f"which {_effect(share, without)}; without a deadline China would get {pct(without)}."
+        )
+    else:
+        swapped = dynamic_share(a, first=1 - a.first, rounds=None)
+        if a.first == 1:
+            out.append(f"China makes the first offer, which {_effect(share, swapped)}: "
+                       f"with the US opening, it would get {pct(swapped)}.")
+        else:
+            out.append(f"The US makes the first offer, which {_effect(share, swapped)}: "
+                       f"proposing first, China would get {pct(swapped)}.")
+    return out
 
 
 def outside_option_sentence(a: BargainingAnalysis) -> str:
@@ -84,14 +134,14 @@ def outside_option_sentence(a: BargainingAnalysis) -> str:
     for i in range(2):
         extra = a.outside[i] - a.disagreement[i]
         if extra <= 1e-12:
-            parts.append(f"{PLAYERS[i]}'s best alternative is no better than the conflict")
+            parts.append(f"{_who(PLAYERS[i])}'s best alternative is no better than the conflict")
         else:
-            parts.append(f"{PLAYERS[i]} can walk away to {num(a.outside[i])} ({num(extra)} above the conflict)")
+            parts.append(f"{_who(PLAYERS[i])} can walk away to {num(a.outside[i])} ({num(extra)} above the conflict)")
     binding = sorted({p.binding for p in a.solutions if p.binding})
     tail = (
-        f" {' and '.join(binding)}'s outside option binds: it beats what rejecting a proposal is "
-        "worth, so that side gets exactly its outside option and the other keeps the rest "
-        "(outside option principle)."
+        f" {_cap(' and '.join(_who(b) for b in binding))}'s outside option binds: it beats what rejecting a proposal is "
+        "worth, so whenever that side answers an offer it gets exactly its outside option and the "
+        "proposer keeps the rest (outside option principle)."
         if binding
         else " Neither outside option binds: each is worth less than rejecting and waiting, so "
         "threats to walk away are not credible and do not move the split (outside option principle)."
@@ -100,16 +150,29 @@ def outside_option_sentence(a: BargainingAnalysis) -> str:
 
 
 def sensitivity_sentence(signs: Mapping[str, float], top: int = 6) -> str:
-    """How each parameter moves China's share (sign of the derivative), largest effects first."""
-    items = [(k, v) for k, v in signs.items() if v == v and abs(v) > 1e-6]
-    if not items:
+    """How parameters move China's share (Rubinstein), in percentage points per unit, largest first.
+
+    Parameters in index points are compared per point; discount factors per 0.01. The
+    ``top`` largest of each kind are named; parameters without effect are said to have none.
+    """
+    items = {k: v for k, v in signs.items() if v == v}
+    moving = {k: v for k, v in items.items() if abs(v) > 1e-6}
+    if not moving:
         return "No parameter moves the split locally."
-    items.sort(key=lambda kv: -abs(kv[1]))
-    up = [k for k, v in items[:top] if v > 0]
-    down = [k for k, v in items[:top] if v < 0]
+    patience = sorted(((k, 100 * 0.01 * v) for k, v in moving.items() if k.startswith("discount")), key=lambda kv: -abs(kv[1]))
+    points = sorted(((k, 100 * v) for k, v in moving.items() if not k.startswith("discount")), key=lambda kv: -abs(kv[1]))
+
+    def listing(pairs) -> str:
+        return ", ".join(f"{k} {'+' if v > 0 else '−'}{num(abs(v), 2)}" for k, v in pairs[:top])
+
     parts = []
-    if up:
-        parts.append("raising " + ", ".join(up) + " raises China's share")
-    if down:
-        parts.append("raising " + ", ".join(down) + " lowers it")
-    return "How the split moves (Rubinstein, largest effects first): " + "; ".join(parts) + "."
+    if points:
+        more = f" (and {len(points) - top} smaller)" if len(points) > top else ""
+        parts.append(f"per index point, {listing(points)}{more}")
+    if patience:
+        parts.append(f"per 0.01 of patience, {listing(patience)}")
+    idle = sorted(k for k in items if k not in moving)
+    text = "How the split moves (Rubinstein; change in China's share, in percentage points): " + "; ".join(parts) + "."
+    if idle:
+        text += f" No effect here: {', '.join(idle)}."
+    return text

@@ -15,6 +15,11 @@ def num(v: float, digits: int = 2) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def who(name: str) -> str:
+    """'the US' for the US, 'China' for China: player names as they read in a sentence."""
+    return f"the {name}" if name.isupper() and len(name) <= 4 else name
+
+
 def profile_label(game: NormalFormGame, profile: tuple[int, ...]) -> str:
     return "(" + ", ".join(game.strategies[i][s] for i, s in enumerate(profile)) + ")"
 
@@ -54,14 +59,17 @@ def binding_sentence(game: NormalFormGame, outcome: CooperativeOutcome, s: Susta
     other = 1 - i
     dev = game.strategies[i][outcome.deviations[i]]
     punish = mixed_label(game, outcome.punishment.profile)
+    g, loss = outcome.deviation_gains[i], outcome.punishment_losses[i]
+    name = who(game.players[i])
     text = (
-        f"{game.players[i]} is the binding side: switching to {dev} gains it "
-        f"{num(outcome.deviation_gains[i])} once, and the punishment {punish} costs it "
-        f"{num(outcome.punishment_losses[i])} every round it lasts"
+        f"{name[:1].upper() + name[1:]} is the binding side: switching to {dev} gains it "
+        f"{num(g)} once, and the punishment {punish} costs it {num(loss)} every round it lasts"
     )
+    if s.strategy == "grim trigger" and s.critical is not None:
+        text += f", so it sticks if δ ≥ {num(g)}/({num(g)} + {num(loss)}) = {num(s.critical, 3)}"
     p_other = s.per_player[other]
     if p_other is not None:
-        text += f" ({game.players[other]} alone would need only δ ≥ {num(p_other)})"
+        text += f" ({who(game.players[other])} alone would need only δ ≥ {num(p_other)})"
     return text + "."
 
 
@@ -71,8 +79,8 @@ def tft_note(s: Sustainability) -> str:
         return ""
     if not s.subgame_perfect:
         return (
-            "Tit-for-tat works as a Nash equilibrium there but is not subgame perfect: after a "
-            "slip, punishing the other's return to cooperation costs more than forgiving it."
+            "Why tit-for-tat is not subgame perfect: after a slip, punishing the other's return "
+            "to cooperation (and being punished back, in an endless echo) costs more than forgiving it."
         )
     parts = [
         f"δ = {num(r.low, 3)}" if r.low == r.high else f"{num(r.low, 3)} ≤ δ ≤ {num(r.high, 3)}"
@@ -82,13 +90,22 @@ def tft_note(s: Sustainability) -> str:
 
 
 def minmax_sentence(game: NormalFormGame, mm: tuple[Minmax, Minmax]) -> str:
+    """Each side's minmax value: the least the other can hold it to, and how."""
     parts = []
     for m in mm:
         other = 1 - m.player
-        parts.append(
-            f"{game.players[other]} can hold {game.players[m.player]} to {num(m.mixed)} "
-            f"(by playing {game.strategies[other][m.pure_punisher]} if pure: {num(m.pure)})"
-        )
+        punisher, victim = who(game.players[other]), who(game.players[m.player])
+        pure_move = game.strategies[other][m.pure_punisher]
+        if abs(m.mixed - m.pure) <= 1e-9 * max(1.0, abs(m.pure)):
+            parts.append(f"{punisher} can hold {victim} to {num(m.mixed)}, by playing {pure_move}")
+        else:
+            mix = ", ".join(
+                f"{game.strategies[other][k]} {num(q, 3)}" for k, q in enumerate(m.mixed_punisher) if q > 1e-12
+            )
+            parts.append(
+                f"{punisher} can hold {victim} to {num(m.mixed)} by mixing ({mix}); with a pure strategy "
+                f"only to {num(m.pure)} (by playing {pure_move})"
+            )
     return "Minmax values: " + "; ".join(parts) + "."
 
 
@@ -113,8 +130,9 @@ def finite_sentence(game: NormalFormGame, fh: FiniteHorizon) -> str:
             f"With a term of {n} round{'s' if n != 1 else ''} and a unique stage equilibrium, the last "
             f"round is a one-shot game, so {e} is played; nothing later can reward cooperation in the "
             f"round before, so {e} is played there too, and so on back to the first round "
-            "(unravelling). The deal must be made self-enforcing — struck as an equilibrium — "
-            "before the term ends; a known end date alone cannot sustain it."
+            "(unravelling). So a deal with a known end date cannot rest on the threat of "
+            "punishment later: it holds only if it is an equilibrium of the one-shot game, or if "
+            "the end is uncertain (then δ includes the chance that the relationship goes on)."
         )
     if fh.scheme and fh.scheme.get("stage_equilibrium"):
         label = profile_label(game, fh.scheme["outcome"])

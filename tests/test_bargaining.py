@@ -92,6 +92,24 @@ def test_outside_option_binds_only_when_it_beats_the_rubinstein_share():
     assert bg.nash_on_polyline(LINE_U, LINE_V, (0, 0), (0.4, 0.0)) == pytest.approx((0.5, 0.5))
 
 
+def test_the_first_proposers_outside_option_binds_when_it_answers():
+    # unit pie, d = 0: player 1 answers player 2's offers, worth δ₁x₁* to it by rejecting.
+    # An option o₁ above that is what 2 must offer it; 1 then opens with 1 − δ₂(1 − o₁).
+    deltas = (0.9, 0.95)
+    x1 = bg.rubinstein_shares(*deltas)[0]
+    (u, v), binds = bg.rubinstein_solution(LINE_U, LINE_V, (0, 0), deltas, (0.5, 0.0))
+    assert 0.5 > deltas[0] * x1 and binds == (True, False)
+    assert u == pytest.approx(1 - deltas[1] * (1 - 0.5), abs=1e-12)
+    (u, v), binds = bg.rubinstein_solution(LINE_U, LINE_V, (0, 0), deltas, (0.2, 0.0))
+    assert 0.2 < deltas[0] * x1 and binds == (False, False) and u == pytest.approx(x1, abs=1e-12)
+    # the responder's option: binds above (1 − x₁*), as in the test above
+    assert bg.rubinstein_solution(LINE_U, LINE_V, (0, 0), deltas, (0.0, 0.8))[1] == (False, True)
+    # finite deadline, two rounds: 2 makes the last offer, leaving 1 its option o₁ = 0.3
+    # (more than 0, what rejecting would give 1 in the last round); 1 opens with 1 − δ₂(1 − 0.3)
+    agreements, binds = bg.finite_solution(LINE_U, LINE_V, (0, 0), deltas, 2, (0.3, 0.0))
+    assert binds == (True, False) and agreements[0][0] == pytest.approx(1 - 0.95 * 0.7, abs=1e-12)
+
+
 def test_pareto_mask():
     u = np.array([0, 1, 2, 1, 0.5, 2])
     v = np.array([3, 2, 0, 1, 3, 0])
@@ -133,3 +151,27 @@ def test_bad_input():
         bg.alternating_offers_finite(LINE_U, LINE_V, (0, 0), (0.9, 0.9), 0)
     with pytest.raises(InputError, match="proposer"):
         bg.analyse(dict(load("baseline").parameters), first=2)
+
+
+def test_patient_alternating_offers_approach_the_nash_solution_on_the_trade_frontier():
+    # Binmore, Rubinstein and Wolinsky: with equal discount factors tending to 1 (and the
+    # conflict payoffs as the flow during delay), the Rubinstein agreement tends to the
+    # Nash bargaining solution, whoever proposes first
+    p = dict(load("escalation-2025").parameters)
+    a = bg.analyse(p)
+    nash = next(s for s in a.solutions if s.name == "Nash bargaining")
+    f = a.frontier
+    gaps = []
+    for delta in (0.9, 0.99, 0.999, 0.9999):
+        for first in (0, 1):
+            u, v = bg.rubinstein_on_polyline(f.u, f.v, a.disagreement, (delta, delta), first=first)
+            gaps.append(abs(u - nash.u) + abs(v - nash.v))
+    assert gaps[-1] < 2e-3 and gaps[-2] < 2e-2
+    assert gaps[0] > 10 * gaps[-1]
+
+
+def test_ends_of_the_bargaining_set_on_a_linear_frontier():
+    f = bg.Frontier(LINE_U, LINE_V, LINE_U, 1 - LINE_U)
+    us, cn = bg.bargaining_ends(f, (0.2, 0.1))
+    assert (us.u, us.v) == pytest.approx((0.9, 0.1)) and (cn.u, cn.v) == pytest.approx((0.2, 0.8))
+    assert us.x == pytest.approx(0.9) and cn.x == pytest.approx(0.2)  # the terms behind them

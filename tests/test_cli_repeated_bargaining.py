@@ -72,6 +72,9 @@ def test_repeated_rounds_option_unravels():
     assert out.data["finite_horizon"]["path"] == [[[1.0, 0.0], [1.0, 0.0]]] * 4
     assert "unravelling" in out.text
     assert "margin of 0.655" in out.text
+    # the binding side's arithmetic, from the payoff matrix: gain 1.3, loss 4 per round
+    assert "so it sticks if δ ≥ 1.3/(1.3 + 4) = 0.245" in out.text
+    assert "China can hold the US to -6.5, by playing Restrict" in out.text
 
 
 def test_repeated_rejects_unknown_options():
@@ -114,7 +117,15 @@ def test_bargaining_proposer_and_deadline_options():
     out = run(request("bargaining", fmt="text", rounds=6, sets={"discount_us": 0.8}))
     assert "Deadline (6 rounds)" in out.data["solutions"]
     assert out.data["finite_horizon"]["last_proposer"] == "China"
-    assert "the US faces a deadline" in out.text
+    assert "The US faces a deadline: after 6 rounds China makes the last, take-it-or-leave-it offer" in out.text
+    # the reasons quote counterfactual shares; each equals a separate run changing that one thing
+    rub = out.data["solutions"]["Rubinstein"]["surplus_share"]["China"]
+    assert f"without a deadline China would get {100 * rub:.0f}%" in out.text
+    same = run(request("bargaining", rounds=6, sets={"discount_us": 0.8, "discount_cn": 0.8})).data
+    impatient = same["solutions"]["Deadline (6 rounds)"]["surplus_share"]["China"]
+    assert f"only as patient as the US, it would get {100 * impatient:.0f}%" in out.text
+    text = run(request("bargaining", fmt="text")).text
+    assert f"proposing first, China would get {100 * cn:.0f}%" in text and "works against China" in text
 
 
 def test_bargaining_explain_reports_signs_and_outside_options():
