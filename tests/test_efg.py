@@ -169,6 +169,14 @@ def test_a_game_built_in_pygambit_loads(tmp_path):
     assert tree.node((1,)).infoset == tree.node((0,)).infoset  # Bo cannot tell a from b
     probs = tree.node((0, 0)).probabilities
     assert probs == (Fraction(1, 3), Fraction(2, 3))
+    # and it solves to Gambit's equilibria (payoffs, and their number)
+    _, solution, _ = nash_equilibria(tree)
+    ours = sorted(tuple(round(float(v), 6) + 0.0 for v in eq.payoffs) for eq in solution.equilibria)
+    theirs = sorted(
+        tuple(round(float(eq.payoff(p)), 6) + 0.0 for p in g.players)
+        for eq in gbt.nash.enummixed_solve(g, rational=False).equilibria
+    )
+    assert ours == theirs
 
 
 def _gambit_equilibria(gbt, tree, tmp_path):
