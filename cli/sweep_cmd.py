@@ -7,12 +7,8 @@ this module parses options, shows a progress bar on a terminal, renders the summ
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, TextIO
@@ -162,6 +158,8 @@ def _check_destination(path: Path | None, force: bool, option: str) -> None:
 @contextmanager
 def atomic_file(path: Path, force: bool, option: str = "--output", mode: str = "w") -> Iterator[TextIO]:
     """Open a temporary file next to path; on success rename it over path (os.replace)."""
+    import tempfile
+
     from games.errors import InputError
 
     _check_destination(path, force, option)
@@ -342,6 +340,9 @@ def _blocks(n: int) -> Iterator[tuple[int, int]]:
 
 def write_csv(result, scenario, fh: TextIO) -> None:
     """One row per point: parameter values, regime, how many equilibria, and each in words."""
+    import csv
+    import io
+
     from games import sweep as sw
 
     names = list(result.spec.names)
@@ -357,6 +358,8 @@ def write_csv(result, scenario, fh: TextIO) -> None:
 
 def write_json(result, scenario, fh: TextIO) -> None:
     """The summary plus every point with its equilibria (profile, payoffs, outcome)."""
+    import json
+
     from games import sweep as sw
     from games import trade
 
