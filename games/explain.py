@@ -626,6 +626,7 @@ def _overview(game, solution, outs, eqs, dom, sel, cls) -> tuple[str, ...]:
         parts.append(f"{mixed} mixed")
     scope = "" if solution.complete else f" ({solution.note})"
     lines.append(f"The game has {n} equilibri{'um' if n == 1 else 'a'}{scope}: {join(parts) or 'none found'}.")
+    lines += _continua(solution, eqs)
     if dom.dominance_solvable:
         lines.append(dom.sentences[-1])
     inefficient = [e for e in eqs if e.pure and not e.pareto_efficient]
@@ -634,6 +635,31 @@ def _overview(game, solution, outs, eqs, dom, sel, cls) -> tuple[str, ...]:
     if sel is not None:
         lines.append(sel.sentences[0])
     return tuple(lines)
+
+
+def _continua(solution, eqs) -> list[str]:
+    """Say when listed equilibria are the ends of a continuum (a tie lets a player mix freely)."""
+    if solution.game.n_players != 2 or not solution.complete or len(eqs) < 2 or len(eqs) != len(solution.equilibria):
+        return []
+    from games.components import components
+    from games.errors import InputError
+
+    try:
+        comps = components(solution)
+    except InputError:
+        return []
+    out = []
+    for c in comps:
+        if not c.is_continuum:
+            continue
+        names = [eqs[k].label if eqs[k].pure else f"the mixed equilibrium {k + 1}" for k in c.extreme_equilibria]
+        if len(names) == 2 and len(c.maximal_subsets) == 1:
+            out.append(f"{names[0]} and {names[1]} are the two ends of a segment of equilibria: "
+                       "every mixture of the two is an equilibrium too.")
+        else:
+            out.append(f"{join(names)} are the extreme points of a continuum of equilibria; "
+                       "mixtures of them are equilibria too (the solve output lists the pieces).")
+    return out
 
 
 def _article(name: str) -> str:

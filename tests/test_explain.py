@@ -170,3 +170,17 @@ def test_fast_dominance_for_large_games_agrees_with_the_core(rng):
         assert fast.strictly_dominant == {
             g.players[i]: g.strategies[i][s] for i, s in dominant_strategies(g, strict=True).items()
         }
+
+
+def test_a_tie_makes_a_segment_and_the_explanation_says_so():
+    from games.equilibrium import verify
+
+    # Column's Left is strictly dominant; against Left the row player is indifferent
+    g = from_bimatrix([[2, 1], [2, 0]], [[1, 0], [1, 0]], row_strategies=("Up", "Down"),
+                      col_strategies=("Left", "Right"))
+    e = explain(solve(g))
+    assert any("(Up, Left) and (Down, Left) are the two ends of a segment of equilibria" in s for s in e.overview)
+    for q in (0.25, 0.5, 0.9):  # every mixture between the two ends is an equilibrium too
+        assert verify(g, [[q, 1 - q], [1.0, 0.0]]) is not None
+    strict = explain(solve(PD))
+    assert not any("segment" in s for s in strict.overview)
