@@ -456,26 +456,27 @@ def run(
     """Solve every point of the sweep; summarize regimes and (1-D grids) their boundaries.
 
     ``mapper(function, iterable)`` may be an executor's ``map`` (processes, Dask) to run
-    blocks in parallel; results do not depend on it. ``progress(done, total)`` is called
-    after each block.
+    blocks in parallel, and may return blocks in any order (Dask returns them as they
+    finish); results do not depend on it. ``progress(done, total)`` is called after each
+    block.
     """
     from games import batch
 
     tasks = [(spec, a, b, keep_equilibria) for a, b in blocks(spec, block_size)]
     results = (mapper or map)(_block_task, tasks)
     codes = np.zeros(spec.n_points, dtype=np.uint8)
-    parts, offsets = [], []
+    kept: list[tuple[int, FlatEquilibria]] = []
     done = 0
     for start, block_codes, flat in results:
         codes[start : start + len(block_codes)] = block_codes
         if flat is not None:
-            parts.append(flat)
-            offsets.append(start)
+            kept.append((start, flat))
         done += len(block_codes)
         if progress:
             progress(done, spec.n_points)
+    kept.sort(key=lambda item: item[0])  # point order: readers search the game index
     k = len(spec.strategy_levels())
-    eqs = batch.concatenate(parts, offsets, k, k) if keep_equilibria else None
+    eqs = batch.concatenate([f for _, f in kept], [s for s, _ in kept], k, k) if keep_equilibria else None
     curves = boundary_curves(spec)
     return SweepResult(spec, codes, summarize(codes), find_boundaries(spec, codes), eqs, method_name(spec), curves)
 
