@@ -52,14 +52,14 @@ def figure(result):
     if spec.is_grid and len(spec.axes) == 2:
         a, b = spec.axes
         grid = idx.reshape(spec.shape)
-        ax.pcolormesh(b.values, a.values, grid, cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, shading="nearest")
+        ax.pcolormesh(b.values, a.values, grid, cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, shading="nearest", rasterized=True)
         ax.set_xlabel(_axis_label(b.name))
         ax.set_ylabel(_axis_label(a.name))
         if spec.form == "simultaneous":
             lines = _threshold_lines(ax, result)
     elif spec.is_grid:
         a = spec.axes[0]
-        ax.pcolormesh(a.values, [0, 1], np.vstack([idx, idx]), cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, shading="nearest")
+        ax.pcolormesh(a.values, [0, 1], np.vstack([idx, idx]), cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, shading="nearest", rasterized=True)
         ax.set_yticks([])
         ax.set_xlabel(_axis_label(a.name))
         for bnd in result.boundaries:
