@@ -280,7 +280,8 @@ def _markdown_figures(pictures: list[Picture]) -> list[str]:
         if pic.skipped:
             out += [f"*{pic.kind}: skipped ({pic.skipped})*", ""]
         else:
-            out += [f"![{pic.caption}]({_data_uri(pic.png)})", "", f"*{pic.caption}*", ""]
+            caption = pic.caption.replace("*", "\\*")  # a literal star, not emphasis
+            out += [f"![{caption}]({_data_uri(pic.png)})", "", f"*{caption}*", ""]
     return out
 
 
