@@ -9,11 +9,17 @@ import numpy as np
 
 from games.normal_form import NormalFormGame
 
-#: Payoffs closer than this (relative to the game's scale) count as ties.
+#: Payoffs closer than this (relative to the scale of the payoffs compared) count as ties.
 TIE_TOLERANCE = 1e-9
 
 
-def _tie_tol(game: NormalFormGame) -> float:
+def _tie_tol(game: NormalFormGame, player: int | None = None) -> float:
+    """Tie tolerance: for one player, relative to the spread of its own payoffs (a player's
+    ties do not depend on how large the *other* player's payoffs are); without a player,
+    relative to the largest payoff in the game."""
+    if player is not None:
+        u = game.payoffs[player]
+        return TIE_TOLERANCE * (float(np.max(u)) - float(np.min(u))) / 2
     scale = max(float(np.max(np.abs(a))) for a in game.payoffs)
     return TIE_TOLERANCE * max(1.0, scale)
 
@@ -22,7 +28,7 @@ def best_response_mask(game: NormalFormGame, player: int) -> np.ndarray:
     """Boolean array over pure profiles: is the player's strategy a best response there?"""
     u = game.payoffs[player]
     best = np.max(u, axis=player, keepdims=True)
-    return u >= best - _tie_tol(game)
+    return u >= best - _tie_tol(game, player)
 
 
 def best_responses(game: NormalFormGame, player: int, others: Sequence[int]) -> tuple[int, ...]:
@@ -33,7 +39,7 @@ def best_responses(game: NormalFormGame, player: int, others: Sequence[int]) -> 
     index = list(others)
     index.insert(player, slice(None))
     column = game.payoffs[player][tuple(index)]
-    return tuple(int(i) for i in np.flatnonzero(column >= column.max() - _tie_tol(game)))
+    return tuple(int(i) for i in np.flatnonzero(column >= column.max() - _tie_tol(game, player)))
 
 
 def pure_equilibria(game: NormalFormGame) -> list[tuple[int, ...]]:

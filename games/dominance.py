@@ -36,9 +36,9 @@ def _rows(game: NormalFormGame, player: int, alive: list[list[int]]) -> np.ndarr
 def dominations(game: NormalFormGame, alive: list[list[int]] | None = None) -> list[Domination]:
     """Every pure-strategy domination relation among the surviving strategies."""
     alive = alive or [list(range(n)) for n in game.shape]
-    tol = _tie_tol(game)
     found = []
     for i in range(game.n_players):
+        tol = _tie_tol(game, i)
         rows = _rows(game, i, alive)
         for a, s in enumerate(alive[i]):
             for b, t in enumerate(alive[i]):

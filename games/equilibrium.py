@@ -4,12 +4,19 @@ Every equilibrium tradegame reports has passed `verify`: no player can raise its
 payoff by more than the tolerance by switching to any pure strategy (which suffices, since
 a best mixed deviation is always attained at a pure strategy).
 
-Tolerance: ``TOLERANCE * max(1, largest absolute payoff)``, with ``TOLERANCE = 1e-8``.
-Scaling by the payoff size keeps the test meaningful for games written in thousands as
-well as in fractions. The solvers treat payoff differences below 1e-9 (relative) as ties,
-so the verification tolerance sits a factor of ten above that: a profile a solver found
-by treating a near-tie as a tie still passes, while anything that is off by more than a
-rounding error does not.
+Tolerance, per player: ``TOLERANCE * scale_i`` with ``TOLERANCE = 1e-8`` and ``scale_i``
+half the spread of player i's payoffs (max − min) / 2. Equilibria do not change when one
+player's payoffs are shifted or rescaled, so the test must not either: a player whose
+payoffs run from 0 to 2 is held to 1e-8, even when the other player's run to a billion
+(a tolerance scaled by the largest payoff in the game would let that player leave a
+whole unit on the table). Regrets are computed on payoffs shifted to their midpoint, so
+rounding stays relative to the spread too. A player whose payoffs are all equal has
+tolerance 0 and regret exactly 0. Every per-player tolerance is at most
+``tolerance(game) = TOLERANCE * max(1, largest absolute payoff)``, the single number
+reports quote. The solvers treat payoff differences below 1e-9 of a player's spread as
+ties, so the verification tolerance sits a factor of five above that: a profile a solver
+found by treating a near-tie as a tie still passes, while anything that is off by more
+than a rounding error does not.
 """
 
 from __future__ import annotations
@@ -42,9 +49,19 @@ class Equilibrium:
 
 
 def tolerance(game: NormalFormGame) -> float:
-    """Absolute tolerance used for this game's deviation checks."""
+    """One absolute tolerance for the game: an upper bound on every player's (see module doc)."""
     scale = max((float(np.max(np.abs(a))) for a in game.payoffs), default=0.0)
     return TOLERANCE * max(1.0, scale)
+
+
+def player_scales(game: NormalFormGame) -> tuple[float, ...]:
+    """Half the spread (max − min) of each player's payoffs: what is at stake for that player."""
+    return tuple((float(np.max(a)) - float(np.min(a))) / 2 for a in game.payoffs)
+
+
+def player_tolerances(game: NormalFormGame) -> tuple[float, ...]:
+    """The regret each player is allowed in `verify`: TOLERANCE × its payoff scale."""
+    return tuple(TOLERANCE * s for s in player_scales(game))
 
 
 def strategy_values(game: NormalFormGame, profile: Sequence[np.ndarray], player: int) -> np.ndarray:
@@ -78,8 +95,22 @@ def is_probability_vector(p: np.ndarray, tol: float = 1e-9) -> bool:
     return bool(np.all(p >= -tol) and abs(float(np.sum(p)) - 1.0) <= tol * max(1, len(p)))
 
 
+def _centred_regret(game: NormalFormGame, profile: Sequence[np.ndarray], player: int) -> float:
+    """The player's regret, computed on its payoffs shifted to their midpoint (less rounding)."""
+    a = game.payoffs[player]
+    mid = (float(np.max(a)) + float(np.min(a))) / 2
+    values = np.asarray(a, dtype=float) - mid
+    for other in reversed(range(game.n_players)):
+        if other != player:
+            values = np.tensordot(values, np.asarray(profile[other], dtype=float), axes=([other], [0]))
+    return float(np.max(values) - np.dot(values, profile[player]))
+
+
 def verify(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> Equilibrium | None:
-    """Return the profile as a verified `Equilibrium`, or None if it is not one."""
+    """Return the profile as a verified `Equilibrium`, or None if it is not one.
+
+    Each player's regret must be within its own tolerance (`player_tolerances`).
+    """
     if len(profile) != game.n_players:
         return None
     clean = []
@@ -91,14 +122,13 @@ def verify(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> Equilibr
         p = p / p.sum()
         p[np.abs(p) < 1e-13] = 0.0
         clean.append(p)
-    regret = regrets(game, clean)
-    worst = max(regret)
-    if worst > tolerance(game):
+    regret = [_centred_regret(game, clean, i) for i in range(game.n_players)]
+    if any(r > tol for r, tol in zip(regret, player_tolerances(game))):
         return None
     return Equilibrium(
         profile=tuple(tuple(float(v) for v in p) for p in clean),
         payoffs=expected_payoffs(game, clean),
-        max_regret=max(0.0, worst),
+        max_regret=max(0.0, max(regret)),
     )
 
 

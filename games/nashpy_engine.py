@@ -26,20 +26,3 @@ def vertex_enumeration(A: np.ndarray, B: np.ndarray) -> list[tuple[np.ndarray, n
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return [tuple(map(np.asarray, eq)) for eq in _game(A, B).vertex_enumeration()]
-
-
-def lemke_howson(A: np.ndarray, B: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Lemke–Howson from every initial dropped label: a quick, possibly incomplete, subset."""
-    m, n = A.shape
-    game = _game(A, B)
-    out = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for label in range(m + n):
-            try:
-                x, y = game.lemke_howson(initial_dropped_label=label)
-            except Exception:  # nashpy can fail on degenerate games; other labels may succeed
-                continue
-            if x.shape == (m,) and y.shape == (n,) and np.all(np.isfinite(x)) and np.all(np.isfinite(y)):
-                out.append((np.asarray(x), np.asarray(y)))
-    return out

@@ -8,7 +8,8 @@ Methods (``method=``):
 - ``vertex-enumeration``: tradegame's own, complete for every bimatrix game.
 - ``support-enumeration``: nashpy's; complete for non-degenerate games.
 - ``nashpy-vertex-enumeration``: nashpy's vertex enumeration.
-- ``lemke-howson``: nashpy's Lemke–Howson from every starting label; fast, may miss some.
+- ``lemke-howson``: tradegame's Lemke–Howson (lexicographic pivoting, so degenerate games
+  cannot make it cycle) from every starting label; fast on large games, may miss some.
 - ``pure``: pure-strategy equilibria only (any number of players).
 
 Whatever the method, each profile is checked by `games.equilibrium.verify` and only
@@ -62,17 +63,19 @@ def _pure_profiles(game: NormalFormGame) -> list[list[np.ndarray]]:
 
 
 def _check_size(game: NormalFormGame, method: str) -> None:
+    """Refuse up front a two-player game too large for the method, naming one that can."""
     m, n = game.shape
     if method == "vertex-enumeration" and ve.n_bases(m, n) > ve.MAX_BASES:
         raise InputError(
             f"option --method: a {m}×{n} game is too large for vertex enumeration "
-            f"({ve.n_bases(m, n):,} bases); use --method lemke-howson for some equilibria "
-            "or --method pure"
+            f"({ve.n_bases(m, n):,} candidate bases, limit {ve.MAX_BASES:,}); "
+            "use --method lemke-howson for some equilibria (fast) or --method pure"
         )
     if method in ("support-enumeration", "nashpy-vertex-enumeration") and 2 ** (m + n) > MAX_SUPPORT_ENUMERATION:
+        complete = "vertex-enumeration (complete) or " if ve.n_bases(m, n) <= ve.MAX_BASES else ""
         raise InputError(
             f"option --method: a {m}×{n} game is too large for {method}; "
-            "use --method vertex-enumeration (complete) or lemke-howson (fast, partial)"
+            f"use --method {complete}lemke-howson (fast, some equilibria)"
         )
 
 
@@ -114,20 +117,24 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
             ]
         elif method == "vertex-enumeration":
             candidates = [list(eq) for eq in ve.vertex_enumeration(A, B)]
+        elif method == "lemke-howson":
+            from games.lemke_howson import lemke_howson
+
+            candidates = [list(eq) for eq in lemke_howson(A, B)]
+            complete = False
+            note = "a subset: Lemke–Howson finds some equilibria, not all"
         else:
             from games import nashpy_engine
 
             run = {
                 "support-enumeration": nashpy_engine.support_enumeration,
                 "nashpy-vertex-enumeration": nashpy_engine.vertex_enumeration,
-                "lemke-howson": nashpy_engine.lemke_howson,
             }[method]
             candidates = [list(eq) for eq in run(A, B)]
             complete = False
             note = {
                 "support-enumeration": "complete only for non-degenerate games",
                 "nashpy-vertex-enumeration": "complete only for non-degenerate games",
-                "lemke-howson": "a subset: Lemke–Howson finds some equilibria, not all",
             }[method]
     verified = [eq for eq in (verify(game, c) for c in candidates) if eq is not None]
     if len(verified) < len(candidates) and method in ("closed-form", "vertex-enumeration"):

@@ -99,15 +99,24 @@ def _complementary(
     return out
 
 
+def normalized(M: np.ndarray) -> np.ndarray:
+    """One player's payoffs shifted and scaled into [1, 2].
+
+    Equilibria do not change under a positive affine change of one player's payoffs, and
+    each player is scaled on its own: a player whose payoffs span 0..2 keeps its ties and
+    gaps even if the other's span a billion (one common scale would flatten them below
+    the solver's tie tolerance). A player indifferent everywhere gets all ones.
+    """
+    spread = float(M.max() - M.min())
+    return (M - M.min()) / (spread if spread > 0 else 1.0) + 1.0
+
+
 def vertex_enumeration(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> list[tuple[np.ndarray, np.ndarray]]:
     """All extreme Nash equilibria (x, y) of the bimatrix game (A, B)."""
     A = np.asarray(A, dtype=float)
     B = np.asarray(B, dtype=float)
     m, n = A.shape
-    # shift to strictly positive payoffs and scale to O(1) so tolerances are relative
-    scale = max(1.0, float(np.max(np.abs(A))), float(np.max(np.abs(B))))
-    Ap = (A - A.min()) / scale + 1.0
-    Bp = (B - B.min()) / scale + 1.0
+    Ap, Bp = normalized(A), normalized(B)
     Xv, Xl = _vertices(Bp.T, tol)  # P: x ≥ 0 labels 0..m-1, Bᵀx ≤ 1 labels m..m+n-1
     fast = _complementary(Xv, Xl, Ap, tol)
     if fast is not None:

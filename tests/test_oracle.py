@@ -49,9 +49,15 @@ def _random_game(kind: str, m: int, n: int, seed: int) -> tuple[list[list[Fracti
             return rng.integers(-5000, 5000, size=(m, n))
         if kind == "duplicated":
             return rng.integers(0, 5, size=(m, n))
+        if kind == "mixed-scale":  # drawn below: one player in ±10⁹, the other in {0, 1, 2}
+            return rng.integers(-10**9, 10**9, size=(m, n))
         raise ValueError(kind)
 
     A, B = draw(), draw()
+    if kind == "mixed-scale":  # each player's ties must survive the other's huge payoffs
+        B = rng.integers(0, 3, size=(m, n))
+        if seed % 2:
+            A, B = B, A
     if kind == "duplicated":  # copy one row and one column: continua of equilibria
         i, k = rng.choice(m, size=2, replace=False)
         j, l = rng.choice(n, size=2, replace=False)
@@ -62,9 +68,9 @@ def _random_game(kind: str, m: int, n: int, seed: int) -> tuple[list[list[Fracti
     return to_frac(A), to_frac(B)
 
 
-KINDS = ("ties", "binary", "generic", "large", "decimal", "duplicated")
+KINDS = ("ties", "binary", "generic", "large", "decimal", "duplicated", "mixed-scale")
 SIZES = [(m, n) for m in range(2, 7) for n in range(2, 7)]
-SEEDS_PER_SIZE = {"ties": 6, "binary": 4, "generic": 3, "large": 2, "decimal": 2, "duplicated": 4}
+SEEDS_PER_SIZE = {"ties": 6, "binary": 4, "generic": 3, "large": 2, "decimal": 2, "duplicated": 4, "mixed-scale": 2}
 CASES = [
     (kind, m, n, seed)
     for kind in KINDS
@@ -151,6 +157,19 @@ def test_float_solver_matches_gambit_on_random_games(kind, m, n, seed):
 def test_exact_solver_matches_gambit_on_random_games(kind, m, n, seed):
     A, B = _random_game(kind, m, n, seed)
     _check_exact(A, B, _gambit_equilibria(_gambit_game(A, B)))
+
+
+@pytest.mark.parametrize("kind,m,n,seed", CASES[::3], ids=[f"{k}-{m}x{n}-{s}" for k, m, n, s in CASES[::3]])
+def test_lemke_howson_finds_only_gambit_equilibria(kind, m, n, seed):
+    """Lemke–Howson is partial: every profile it reports must be one of Gambit's extreme
+    equilibria (a path ends at a vertex pair), and it always reports at least one."""
+    A, B = _random_game(kind, m, n, seed)
+    theirs = _gambit_equilibria(_gambit_game(A, B))
+    game = from_bimatrix(np.array(A, dtype=float), np.array(B, dtype=float))
+    ours = [eq.profile for eq in solve(game, "lemke-howson").equilibria]
+    assert ours
+    for profile in ours:
+        assert any(_close(profile, t) for t in theirs), f"Lemke–Howson reports {profile}, not Gambit's"
 
 
 TWO_BY_TWO = [c for c in CASES if c[1:3] == (2, 2)]

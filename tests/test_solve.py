@@ -129,3 +129,51 @@ def test_near_tie_found_by_enumeration_still_verifies():
     p["re_dependence"] = 4.499999940395355
     solution = solve(graded_game(p))
     assert solution.equilibria and solution.complete
+
+
+def test_a_small_payoff_player_is_not_drowned_by_a_large_one():
+    """Regression (found against Gambit): the column player's payoffs span 0..1, the row
+    player's a billion. Column's c2 is strictly dominant, so row answers with r2 — the only
+    equilibrium. One common scale once flattened column's payoffs into ties and verified
+    three profiles in which column leaves a whole unit on the table."""
+    A = [[1e9, 0, 5e8], [0, 1e9, 5e8]]
+    B = [[0, 1, 0], [0, 1, 0]]
+    for method in ("auto", "vertex-enumeration", "lemke-howson", "pure"):
+        assert profile_set(solve(from_bimatrix(A, B), method).equilibria) == {((0, 1), (0, 1, 0))}, method
+    g = from_bimatrix([[1e9, 0], [0, 1e9]], [[0, 1], [0, 1]])
+    assert verify(g, [[1, 0], [1, 0]]) is None  # column would gain 1 by switching
+    assert profile_set(solve(g, "pure").equilibria) == {((0, 1), (0, 1))}
+
+
+def test_verification_ignores_a_common_shift_of_one_players_payoffs():
+    """Equilibria are unchanged when a player's payoffs are shifted: 10⁹ + (PD payoffs)."""
+    A = np.array([[3, 0], [5, 1]], float) + 1e9
+    B = np.array([[3, 5], [0, 1]], float)
+    sol = solve(from_bimatrix(A, B))
+    assert profile_set(sol.equilibria) == {((0, 1), (0, 1))}
+    assert verify(from_bimatrix(A, B), [[1, 0], [1, 0]]) is None
+
+
+def test_lemke_howson_finishes_on_large_degenerate_trade_games():
+    """The graded trade game is full of ties (nashpy's Lemke–Howson cycled on it for
+    hours); lexicographic pivoting ends every path, and each result is verified."""
+    from games.scenarios import load
+    from games.trade import graded_game
+
+    for name in ("baseline", "escalation-2025", "stockholm-2025"):
+        game = graded_game(dict(load(name).parameters), 30)
+        sol = solve(game, "lemke-howson")
+        assert sol.equilibria and not sol.complete
+        for eq in sol.equilibria:
+            assert verify(game, eq.profile) is not None
+
+
+def test_too_large_for_a_method_names_one_that_can():
+    with pytest.raises(InputError, match="vertex-enumeration"):  # 12×12: 2^24 supports, 2.7M bases
+        solve(from_bimatrix(np.eye(12), np.eye(12)), "support-enumeration")
+    with pytest.raises(InputError, match="too large") as exc:  # 30×30: only Lemke–Howson fits
+        solve(from_bimatrix(np.eye(30), np.eye(30)), "support-enumeration")
+    assert "lemke-howson" in str(exc.value) and "vertex-enumeration" not in str(exc.value)
+    with pytest.raises(InputError, match="lemke-howson"):
+        solve(from_bimatrix(np.eye(30), np.eye(30)))
+    assert solve(from_bimatrix(np.eye(30), np.eye(30)), "lemke-howson").equilibria
