@@ -4,8 +4,9 @@ JSON keeps the common contract with one documented twist: the "strategies" of th
 bargaining game are the two continuous terms, so each solution's ``profile`` is
 ``[[x], [y]]`` — US chip openness and China's rare-earth supply in [0, 1] — not
 probabilities. ``payoffs`` are the payoffs at those terms. Added keys: ``frontier``,
-``solutions``, ``disagreement``, ``outside_options``, ``discounts``, ``proposer``,
-``rounds`` and, for `explain`, ``sensitivity``.
+``solutions``, ``disagreement``, ``outside_options``, ``discounts``, ``no_deal`` (null,
+or why no deal is struck — then ``equilibria`` is empty), ``proposer``, ``rounds`` and,
+for `explain`, ``sensitivity``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from typing import Any
 
 from cli.request import Output, Request
 
+#: The stage game's pure outcomes by cell, for the disagreement point.
+STAGE_OUTCOMES = {
+    (0, 0): "the conflict (Restrict, Restrict)",
+    (1, 1): "the deal (Relax, Supply)",
+    (1, 0): "(Relax, Restrict)",
+    (0, 1): "(Restrict, Supply)",
+}
 #: Most frontier points written to JSON (evenly subsampled).
 MAX_FRONTIER_POINTS = 200
 #: Parameters whose effect on the split `explain` reports.
@@ -35,7 +43,7 @@ def run(request: Request) -> Output:
     scenario = request.scenario
     p = dict(scenario.parameters)
     analysis = bg.analyse(p, first=first, rounds=rounds)
-    sens = bg.sensitivity(p, SENSITIVITY, first=first) if request.full else None
+    sens = bg.sensitivity(p, SENSITIVITY, first=first) if request.full and not analysis.no_deal else None
     data = build_data(analysis, p, sens, scenario.name, request.full)
     from cli import render
 
@@ -109,6 +117,8 @@ def build_data(analysis, p, sens, name: str, full: bool) -> dict[str, Any]:
         "outside_options": {"US": analysis.outside[0], "China": analysis.outside[1],
                             "explanation": bx.outside_option_sentence(analysis)},
         "discounts": {"US": analysis.deltas[0], "China": analysis.deltas[1]},
+        "no_deal": {"no surplus": "no terms are better for both than the stage equilibrium",
+                    "walk away": bx.no_deal_sentence(analysis)}.get(analysis.no_deal),
         "proposer": bx.PLAYERS[analysis.first],
         "rounds": analysis.rounds,
         "frontier": {
@@ -145,8 +155,9 @@ def render_text(analysis, data, sens, fmt: str, full: bool, intro: list[str]) ->
     d = analysis.disagreement
     lines = [f"# {data['game']['title']}" if md else data["game"]["title"], ""]
     lines += intro + [""]
+    stage = STAGE_OUTCOMES.get(tuple(analysis.conflict_cell), "a mixed equilibrium")
     lines.append(
-        f"Disagreement point (the conflict): US {render.num(d[0])}, China {render.num(d[1])}. "
+        f"Disagreement point (the one-shot game's equilibrium, {stage}): US {render.num(d[0])}, China {render.num(d[1])}. "
         f"Patience per offer round: US {render.num(analysis.deltas[0])}, China {render.num(analysis.deltas[1])}; "
         f"{bx.PLAYERS[analysis.first]} proposes first."
     )
@@ -156,14 +167,21 @@ def render_text(analysis, data, sens, fmt: str, full: bool, intro: list[str]) ->
         return (f"x = {render.num(e['x'], 3)}, y = {render.num(e['y'], 3)} "
                 f"(US {render.num(e['utilities'][0], 3)}, China {render.num(e['utilities'][1], 3)})")
 
-    if data["frontier"]["n_points"] == 1:
+    if analysis.no_deal == "no surplus":
+        pass  # the sentence below says it: no terms beat the stage equilibrium for both
+    elif data["frontier"]["n_points"] == 1:
         lines.append(f"One set of terms is best for both sides, so the Pareto frontier is a single point: {end(ends['US'])}.")
     else:
         lines.append(
-            f"Deals both prefer to the conflict lie on the Pareto frontier ({data['frontier']['n_points']} points "
-            f"computed), from the US's best, {end(ends['US'])}, to China's best, {end(ends['China'])}."
+            f"Deals both prefer to the disagreement point lie on the Pareto frontier ({data['frontier']['n_points']} "
+            f"points computed), from the US's best, {end(ends['US'])}, to China's best, {end(ends['China'])}."
         )
     lines.append("")
+    if analysis.no_deal == "walk away":
+        lines += [bx.no_deal_sentence(analysis), ""]
+        if full:
+            lines += [bx.outside_option_sentence(analysis), ""]
+        return "\n".join(lines).rstrip() + "\n"
     rows = [["solution", "x (chips)", "y (rare earths)", "US", "China", "China's share"]]
     for s in analysis.solutions:
         e = data["solutions"][s.name]
@@ -173,11 +191,13 @@ def render_text(analysis, data, sens, fmt: str, full: bool, intro: list[str]) ->
     lines += [h("Solutions"), "", render.markdown_table(rows) if md else render.text_table(rows), ""]
     headline = next(s for s in analysis.solutions if s.name.startswith("Deadline" if analysis.rounds else "Rubinstein"))
     lines += [bx.share_sentence(analysis, headline), ""]
-    if full:
+    if full and not analysis.no_deal:
         for s in analysis.solutions:
             if s is not headline:
                 lines.append(f"- {bx.share_sentence(analysis, s)}")
-        lines += ["", bx.outside_option_sentence(analysis), ""]
+        lines.append("")
+    if full:
+        lines += [bx.outside_option_sentence(analysis), ""]
         if sens is not None:
             lines += [bx.sensitivity_sentence(sens), ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -355,6 +355,10 @@ class BargainingAnalysis:
     rounds: int | None
     solutions: tuple[Point, ...]
     finite_path: tuple[tuple[float, float], ...] | None
+    #: "" when there is a deal to split; "no surplus" when no terms are better for both than
+    #: the stage equilibrium (it stays, nothing to split); "walk away" when outside options
+    #: beat every set of terms (no deal is struck)
+    no_deal: str = ""
 
 
 def analyse(
@@ -371,7 +375,9 @@ def analyse(
     deltas = (float(p["discount_us"]), float(p["discount_cn"]))
     f = trade_frontier(p, n)
     if not np.any((f.u > d[0] + 1e-9) & (f.v > d[1] + 1e-9)):
-        raise InputError("bargaining: no terms give both sides more than the conflict; there is nothing to bargain over")
+        return _no_surplus(d, cell, o, deltas, first, rounds)
+    if not np.any((f.u >= o[0] - 1e-12) & (f.v >= o[1] - 1e-12)):
+        return BargainingAnalysis(f, d, cell, o, deltas, first, rounds, (), None, "walk away")
 
     def point(name: str, uv: tuple[float, float], binding: str = "") -> Point:
         x, y = nearest_terms(f, *uv)
@@ -390,6 +396,22 @@ def analyse(
         path = tuple(agreements)
         sols.append(point(f"Deadline ({rounds} rounds)", path[0], _names(fin_binds)))
     return BargainingAnalysis(f, d, cell, o, deltas, first, rounds, tuple(sols), path)
+
+
+def _no_surplus(d, cell, o, deltas, first, rounds) -> BargainingAnalysis:
+    """No terms are better for both than the stage equilibrium: every solution is that outcome.
+
+    (Its terms are its cell, 0 or 1 each; a mixed stage equilibrium has no single terms.)
+    """
+    if cell == (-1, -1):
+        raise InputError("bargaining: the stage game's equilibrium is mixed and no terms beat it for both; "
+                         "there is nothing to bargain over")
+    x, y = float(cell[0]), float(cell[1])
+    frontier = Frontier(np.array([d[0]]), np.array([d[1]]), np.array([x]), np.array([y]))
+    names = ["Nash bargaining", "Kalai–Smorodinsky", "Rubinstein"] + ([f"Deadline ({rounds} rounds)"] if rounds else [])
+    sols = tuple(Point(name, d[0], d[1], x, y) for name in names)
+    path = tuple((d[0], d[1]) for _ in range(rounds)) if rounds else None
+    return BargainingAnalysis(frontier, d, cell, o, deltas, first, rounds, sols, path, "no surplus")
 
 
 def _binding(free: tuple[float, float], o: Sequence[float]) -> str:

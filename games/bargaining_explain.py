@@ -41,6 +41,13 @@ def share_sentence(a: BargainingAnalysis, point: Point) -> str:
     as patient as the US, had the other side made the first offer, or without the deadline.
     A reason is said to work for or against China only as the numbers show.
     """
+    if a.no_deal == "no surplus":
+        outcome = {(1, 1): "the deal (Relax, Supply)", (0, 0): "the conflict (Restrict, Restrict)",
+                   (1, 0): "(Relax, Restrict)", (0, 1): "(Restrict, Supply)"}[tuple(a.conflict_cell)]
+        return (
+            f"No terms are better for both sides than the one-shot game's equilibrium, {outcome} "
+            f"({terms(point)}): there is no surplus to split, so it stays as it is."
+        )
     if single_deal(a):
         return (
             f"One set of terms ({terms(point)}) is best for both sides, so there is no surplus to "
@@ -129,14 +136,28 @@ def _dynamic_reasons(a: BargainingAnalysis, point: Point, share: float) -> list[
     return out
 
 
+def no_deal_sentence(a: BargainingAnalysis) -> str:
+    """Why no deal is struck when outside options beat every set of terms ('' otherwise)."""
+    if a.no_deal != "walk away":
+        return ""
+    return (
+        f"No deal: no terms give the US at least its outside option ({num(a.outside[0])}) and China at "
+        f"least its own ({num(a.outside[1])}) at the same time, so walking away beats every deal."
+    )
+
+
 def outside_option_sentence(a: BargainingAnalysis) -> str:
+    """Each side's outside option and whether it binds (or, with no deal, beats every deal)."""
+    base = "the conflict" if tuple(a.conflict_cell) == (0, 0) else "the disagreement point"
     parts = []
     for i in range(2):
         extra = a.outside[i] - a.disagreement[i]
         if extra <= 1e-12:
-            parts.append(f"{_who(PLAYERS[i])}'s best alternative is no better than the conflict")
+            parts.append(f"{_who(PLAYERS[i])}'s best alternative is no better than {base}")
         else:
-            parts.append(f"{_who(PLAYERS[i])} can walk away to {num(a.outside[i])} ({num(extra)} above the conflict)")
+            parts.append(f"{_who(PLAYERS[i])} can walk away to {num(a.outside[i])} ({num(extra)} above {base})")
+    if a.no_deal == "walk away":
+        return "Outside options: " + "; ".join(parts) + ". Together they ask for more than any terms can give."
     binding = sorted({p.binding for p in a.solutions if p.binding})
     tail = (
         f" {_cap(' and '.join(_who(b) for b in binding))}'s outside option binds: it beats what rejecting a proposal is "

@@ -175,3 +175,26 @@ def test_ends_of_the_bargaining_set_on_a_linear_frontier():
     us, cn = bg.bargaining_ends(f, (0.2, 0.1))
     assert (us.u, us.v) == pytest.approx((0.9, 0.1)) and (cn.u, cn.v) == pytest.approx((0.2, 0.8))
     assert us.x == pytest.approx(0.9) and cn.x == pytest.approx(0.2)  # the terms behind them
+
+
+def test_no_surplus_over_the_stage_equilibrium_is_an_answer_not_an_error():
+    # a scenario whose one-shot game already ends in the deal, and no terms beat it for both
+    p = {**load("baseline").parameters, "chip_value": 16.1, "re_revenue": 9.6, "deal_value_cn": 17.9, "deal_value_us": 8.5}
+    deal = tuple(float(z) for z in payoffs(1.0, 1.0, p))
+    xs, ys = np.random.default_rng(4).random((2, 20000))
+    U, V = payoffs(xs, ys, p)
+    assert not np.any((U > deal[0] + 1e-9) & (V > deal[1] + 1e-9))  # independently: nothing better for both
+    a = bg.analyse(p, rounds=3)
+    assert a.no_deal == "no surplus" and a.conflict_cell == (1, 1)
+    assert all((s.u, s.v, s.x, s.y) == pytest.approx((*deal, 1.0, 1.0)) for s in a.solutions)
+
+
+def test_outside_options_that_beat_every_deal_mean_no_deal():
+    p = {**load("escalation-2025").parameters, "outside_option_us": 15.0, "outside_option_cn": 15.0}
+    d = tuple(float(z) for z in payoffs(0.0, 0.0, p))
+    o = (d[0] + 15.0, d[1] + 15.0)
+    xs, ys = np.random.default_rng(5).random((2, 20000))
+    U, V = payoffs(xs, ys, p)
+    assert np.max(np.minimum(U - o[0], V - o[1])) < 0  # independently: no terms give both their option
+    a = bg.analyse(p)
+    assert a.no_deal == "walk away" and a.solutions == ()

@@ -143,3 +143,12 @@ def test_bargaining_rejects_bad_options():
         run(request("bargaining", proposer="eu"))
     with pytest.raises(InputError, match="--rounds"):
         run(request("bargaining", rounds=0))
+
+
+def test_bargaining_without_a_deal_is_reported_not_refused():
+    walk = run(request("bargaining", fmt="text", full=True, sets={"outside_option_us": 15, "outside_option_cn": 15}))
+    assert walk.data["equilibria"] == [] and walk.data["no_deal"].startswith("No deal")
+    assert "walking away beats every deal" in walk.text
+    stay = run(request("bargaining", scenario="baseline", sets={"chip_value": 16.1, "re_revenue": 9.6,
+                                                                "deal_value_cn": 17.9, "deal_value_us": 8.5}))
+    assert stay.data["no_deal"] and all(e["profile"] == [[1.0], [1.0]] for e in stay.data["equilibria"])
