@@ -6,7 +6,7 @@ from typing import Any
 
 from cli import render
 from cli.request import Output
-from games.errors import InputError
+from games.errors import InputError, clip
 from games.normal_form import NormalFormGame
 from games.scenarios import Scenario
 
@@ -184,7 +184,7 @@ def _exact_solution(game: NormalFormGame, scenario: Scenario | None, form: str |
     from games.solve import Solution
 
     if game.n_players != 2:
-        raise InputError(f"option --exact: needs a two-player game, '{game.title}' has {game.n_players} players")
+        raise InputError(f"option --exact: needs a two-player game, '{clip(game.title, 40)}' has {game.n_players} players")
     if scenario is not None and form == "simultaneous":
         _, payoffs = exact.exact_simultaneous_game(dict(scenario.parameters), title=game.title)
         note = "payoffs computed in fractions from the parameters as written"

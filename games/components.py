@@ -29,7 +29,7 @@ from typing import Sequence
 
 import numpy as np
 
-from games.errors import InputError
+from games.errors import InputError, clip
 
 #: Two float mixtures closer than this (max-norm) are the same polytope vertex.
 SAME_VERTEX_TOL = 1e-7
@@ -146,7 +146,7 @@ def _extreme_equilibria(solution: object) -> list:
         game = getattr(solution, "game", None)
         if game is not None and game.n_players != 2:
             raise InputError(
-                f"components: game '{game.title}' has {game.n_players} players; components need a two-player game"
+                f"components: game '{clip(game.title, 40)}' has {game.n_players} players; components need a two-player game"
             )
         if not getattr(solution, "complete", True):
             raise InputError(

@@ -27,7 +27,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from games.equilibrium import Equilibrium
-from games.errors import InputError, SolverError
+from games.errors import InputError, SolverError, clip
 from games.normal_form import NormalFormGame
 
 #: Largest number of candidate bases C(m+n, m) exact mode will try (8×8 is 12,870).
@@ -233,7 +233,7 @@ def solve_exact_game(game: NormalFormGame, exact_payoffs: Sequence[object] | Non
     """
     if game.n_players != 2:
         raise InputError(
-            f"option --exact: needs a two-player game, '{game.title}' has {game.n_players} players"
+            f"option --exact: needs a two-player game, '{clip(game.title, 40)}' has {game.n_players} players"
         )
     A, B = exact_payoffs if exact_payoffs is not None else game.bimatrix()
     return solve_exact(A, B)

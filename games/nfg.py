@@ -13,17 +13,21 @@ recursive-descent parser.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
-from games.errors import InputError
+from games.errors import InputError, clip
 from games.normal_form import MAX_PROFILES, NormalFormGame
 
 _TOKEN = re.compile(r'\s*(?:(")((?:[^"\\]|\\.)*)"|([{}])|(,)|([^\s{},"]+))', re.S)
+_UNESCAPE = re.compile(r"\\(.)", re.S)
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?$")
 MAX_FILE_BYTES = 50_000_000
+#: Largest strategy count a file may declare for one player (the profile limit applies too).
+MAX_STRATEGIES = 100_000
 #: Largest magnitude accepted for a number (beyond it floats overflow or lose meaning).
 MAX_ABS_PAYOFF = Fraction(10) ** 100
 
@@ -39,7 +43,7 @@ class _Tokens:
             if not m or m.end() == pos:
                 raise InputError(f"{source}: {_unreadable_at(text, pos)}")
             if m.group(1):
-                self.items.append(("str", m.group(2).replace('\\"', '"').replace("\\\\", "\\")))
+                self.items.append(("str", _UNESCAPE.sub(r"\1", m.group(2))))
             elif m.group(3):
                 self.items.append((m.group(3), m.group(3)))
             elif m.group(5):
@@ -53,7 +57,7 @@ class _Tokens:
     def take(self, kind: str, what: str) -> str:
         tok = self.peek()
         if tok is None or tok[0] != kind:
-            got = "end of file" if tok is None else repr(tok[1])
+            got = "end of file" if tok is None else f"'{clip(tok[1], 40)}'"
             raise InputError(f"{self.source}: expected {what}, got {got}")
         self.i += 1
         return tok[1]
@@ -68,7 +72,7 @@ class _Tokens:
         try:
             value = Fraction(word)
         except (ValueError, ZeroDivisionError):
-            raise InputError(f"{self.source}: expected {what}, got {word!r}") from None
+            raise InputError(f"{self.source}: expected {what}, got '{clip(word, 40)}'") from None
         if abs(value) > MAX_ABS_PAYOFF:
             raise InputError(f"{self.source}: {what} {word} is out of range (too large for a float)")
         return value
@@ -111,21 +115,26 @@ def parse_nfg(text: str, source: str = "<nfg>") -> tuple[NormalFormGame, list[np
     strategies: list[list[str]] = []
     if t.peek() and t.peek()[0] == "{":
         for p in players:
-            names = _strings(t, f"strategy names of player '{p}'")
+            names = _strings(t, f"strategy names of player '{clip(p, 40)}'")
             strategies.append(names or [])
         t.take("}", "'}' closing the strategy lists")
     else:
         for p in players:
-            count = t.number(f"number of strategies of player '{p}'")
-            if count.denominator != 1 or not 1 <= count <= 100_000:
-                raise InputError(f"{source}: number of strategies of player '{p}' must be a positive integer")
+            count = t.number(f"number of strategies of player '{clip(p, 40)}'")
+            if count.denominator != 1 or not 1 <= count <= MAX_STRATEGIES:
+                raise InputError(
+                    f"{source}: number of strategies of player '{clip(p)}' must be a whole number "
+                    f"from 1 to {MAX_STRATEGIES:,}, got {clip(str(count), 40)}"
+                )
             strategies.append([str(k + 1) for k in range(int(count))])
         t.take("}", "'}' closing the strategy counts")
     if len(strategies) != len(players):
         raise InputError(f"{source}: expected strategies for {len(players)} players, got {len(strategies)}")
     for p, names in zip(players, strategies):
         if not names:
-            raise InputError(f"{source}: player '{p}' has no strategies")
+            raise InputError(f"{source}: player '{clip(p, 40)}' has no strategies")
+    players = unique_labels(players)
+    strategies = [unique_labels(names) for names in strategies]
     shape = tuple(len(s) for s in strategies)
     size = int(np.prod(shape, dtype=object))
     if size > MAX_PROFILES:
@@ -141,7 +150,7 @@ def parse_nfg(text: str, source: str = "<nfg>") -> tuple[NormalFormGame, list[np
             t.i += 1
     rest = [tok for tok in t.items[t.i:] if tok[0] != ","]
     if rest:
-        raise InputError(f"{source}: unexpected {rest[0][1]!r} after the payoffs")
+        raise InputError(f"{source}: unexpected '{clip(rest[0][1], 40)}' after the payoffs")
     exact = []
     for i in range(n):
         flat = values[i::n]
@@ -153,6 +162,28 @@ def parse_nfg(text: str, source: str = "<nfg>") -> tuple[NormalFormGame, list[np
     except InputError as exc:
         raise InputError(f"{source}: {str(exc).removeprefix('game: ')}") from None
     return game, exact
+
+
+def unique_labels(labels: list[str]) -> list[str]:
+    """Labels made distinct and non-empty the way Gambit reads them: each empty or repeated
+    label becomes ``label_k`` with the smallest k not already taken, in file order
+    ("u", "v", "u" → "u_1", "v", "u_2"; "", "" → "_1", "_2").
+
+    Gambit accepts such files, so tradegame does too, and names strategies as Gambit does.
+    """
+    counts = Counter(labels)
+    clash = {label for label in labels if not label or counts[label] > 1}
+    taken = {label for label in labels if label not in clash}
+    out = []
+    for label in labels:
+        if label in clash:
+            k = 1
+            while f"{label}_{k}" in taken:
+                k += 1
+            label = f"{label}_{k}"
+            taken.add(label)
+        out.append(label)
+    return out
 
 
 def _outcome_form(t: _Tokens, n: int, size: int, source: str) -> list[Fraction]:

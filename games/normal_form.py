@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from games.errors import InputError
+from games.errors import InputError, clip
 
 #: Largest number of pure profiles tradegame will build (guards memory on silly input).
 MAX_PROFILES = 5_000_000
@@ -47,7 +47,7 @@ class NormalFormGame:
     def bimatrix(self) -> tuple[np.ndarray, np.ndarray]:
         """The (A, B) payoff matrices of a two-player game."""
         if self.n_players != 2:
-            raise InputError(f"game '{self.title}': expected 2 players, got {self.n_players}")
+            raise InputError(f"game '{clip(self.title, 40)}': expected 2 players, got {self.n_players}")
         return self.payoffs[0], self.payoffs[1]
 
     def payoff(self, player: int, profile: Sequence[int]) -> float:
@@ -68,10 +68,10 @@ def from_bimatrix(
     A = np.asarray(A, dtype=float)
     B = -A if B is None else np.asarray(B, dtype=float)
     if A.ndim != 2:
-        raise InputError(f"game '{title}': payoff matrix must be 2-dimensional, got shape {A.shape}")
+        raise InputError(f"game '{clip(title, 40)}': payoff matrix must be 2-dimensional, got shape {A.shape}")
     if A.shape != B.shape:
         raise InputError(
-            f"game '{title}': payoff matrices have different shapes {A.shape} and {B.shape}"
+            f"game '{clip(title, 40)}': payoff matrices have different shapes {A.shape} and {B.shape}"
         )
     m, n = A.shape
     rows = tuple(row_strategies) if row_strategies else tuple(f"r{i + 1}" for i in range(m))
@@ -83,7 +83,7 @@ def _validate(players, strategies, payoffs) -> None:
     if len(players) < 1:
         raise InputError("game: expected at least one player")
     if len(set(players)) != len(players):
-        raise InputError(f"game: player names must be distinct, got {list(players)}")
+        raise InputError(f"game: player names must be distinct, got {clip(list(players))}")
     if len(strategies) != len(players):
         raise InputError(
             f"game: expected a strategy list for each of {len(players)} players, got {len(strategies)}"
@@ -95,9 +95,9 @@ def _validate(players, strategies, payoffs) -> None:
     shape = tuple(len(s) for s in strategies)
     for name, labels in zip(players, strategies):
         if len(labels) < 1:
-            raise InputError(f"game: player '{name}' has no strategies")
+            raise InputError(f"game: player '{clip(name, 40)}' has no strategies")
         if len(set(labels)) != len(labels):
-            raise InputError(f"game: player '{name}' has repeated strategy labels {list(labels)}")
+            raise InputError(f"game: player '{clip(name, 40)}' has repeated strategy labels {clip(list(labels))}")
     if int(np.prod(shape, dtype=object)) > MAX_PROFILES:
         raise InputError(
             f"game: {shape} has more than {MAX_PROFILES:,} pure profiles, too large to build"
@@ -106,7 +106,7 @@ def _validate(players, strategies, payoffs) -> None:
         arr = np.asarray(array, dtype=float)
         if arr.shape != shape:
             raise InputError(
-                f"game: payoffs of player '{name}' have shape {arr.shape}, expected {shape}"
+                f"game: payoffs of player '{clip(name, 40)}' have shape {arr.shape}, expected {shape}"
             )
         if not np.all(np.isfinite(arr)):
-            raise InputError(f"game: payoffs of player '{name}' contain NaN or infinite values")
+            raise InputError(f"game: payoffs of player '{clip(name, 40)}' contain NaN or infinite values")

@@ -139,10 +139,10 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
     verified = [eq for eq in (verify(game, c) for c in candidates) if eq is not None]
     if len(verified) < len(candidates) and method in ("closed-form", "vertex-enumeration"):
         raise SolverError(
-            f"game '{game.title}': {len(candidates) - len(verified)} candidate profile(s) failed "
+            f"game '{clip(game.title, 40)}': {len(candidates) - len(verified)} candidate profile(s) failed "
             "verification; the game may be badly scaled"
         )
     equilibria = sorted(deduplicate(verified), key=sort_key)
     if not equilibria and game.n_players == 2 and method not in ("pure", "lemke-howson"):
-        raise SolverError(f"game '{game.title}': no equilibrium found, which cannot happen for a finite game")
+        raise SolverError(f"game '{clip(game.title, 40)}': no equilibrium found, which cannot happen for a finite game")
     return Solution(game, tuple(equilibria), method, complete, tolerance(game), note)

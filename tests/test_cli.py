@@ -174,3 +174,20 @@ def test_exact_nfg_keeps_fractions(tmp_path):
 def test_option_values_are_clipped_to_one_line():
     r = run("solve", "--format", "a\nb")
     assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_one_player_and_relabelled_nfg_files_solve(tmp_path):
+    """Gambit reads a one-player game and repeated labels; so must `solve` and `explain`."""
+    one = tmp_path / "one.nfg"
+    one.write_text('NFG 1 R "alone" { "a" } { 3 }\n1 3 2\n')
+    for command in ("solve", "explain"):
+        r = run(command, str(one), "--format", "json")
+        assert r.exit_code == 0, r.output
+        assert [e["profile"] for e in json.loads(r.stdout)["equilibria"]] == [[[0.0, 1.0, 0.0]]]
+    dup = tmp_path / "dup.nfg"
+    dup.write_text('NFG 1 R "d" { "p" "p" } { { "u" "u" } { "" "" } }\n1 1 0 0 0 0 1 1\n')
+    r = run("solve", str(dup), "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["game"]["players"] == ["p_1", "p_2"]
+    assert data["game"]["strategies"] == [["u_1", "u_2"], ["_1", "_2"]]
