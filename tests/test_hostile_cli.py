@@ -20,7 +20,15 @@ from hypothesis import strategies as st
 from cli.app import main
 from games.errors import InputError
 from games.nfg import parse_nfg
-from tests.test_hostile_library import ASSIGNMENT, NUMBERS, nfg_like, nfg_payoff_form, scenario_like
+from tests.test_hostile_library import (
+    ASSIGNMENT,
+    NUMBERS,
+    efg_like,
+    efg_tree,
+    nfg_like,
+    nfg_payoff_form,
+    scenario_like,
+)
 
 CLI = settings(
     max_examples=40,
@@ -176,3 +184,70 @@ def test_exact_mode_on_scenarios_with_random_sets(name, items):
         for eq in json.loads(result.stdout)["equilibria"]:
             for p in eq["profile_exact"]:
                 assert sum(Fraction(v) for v in p) == 1
+
+
+@CLI
+@given(st.one_of(efg_tree(), efg_like(), st.text(max_size=200)))
+def test_solve_random_efg_files(tmp_path_factory, text):
+    result = _solve_file(tmp_path_factory.mktemp("efg"), "g.efg", text)
+    if result.exit_code == 0:
+        assert json.loads(result.stdout)["equilibria"]
+
+
+SWEEP_RANGE = st.one_of(
+    st.builds(
+        lambda k, a, b, n: f"{k}={a}:{b}:{n}",
+        st.sampled_from(["re_dependence", "hawk_cost", "leverage", "nope", ""]),
+        NUMBERS, NUMBERS,
+        st.one_of(st.integers(-3, 40).map(str), st.sampled_from(["1e9", "nan", "x", "", "2.5"])),
+    ),
+    st.text(max_size=30).filter(lambda s: not s.startswith("-") and "\x00" not in s),
+)
+SWEEP_DIST = st.one_of(
+    st.builds(
+        lambda k, kind, args: f"{k}={kind}:" + ":".join(args),
+        st.sampled_from(["re_dependence", "leverage", "nope"]),
+        st.sampled_from(["uniform", "normal", "triangular", "weird", ""]),
+        st.lists(NUMBERS, max_size=4),
+    ),
+    st.text(max_size=30).filter(lambda s: not s.startswith("-") and "\x00" not in s),
+)
+
+
+@CLI
+@given(st.lists(SWEEP_RANGE, min_size=1, max_size=3))
+def test_sweep_random_ranges(ranges):
+    args = ["sweep", "--format", "json"]
+    for r in ranges:
+        args += ["--vary", r]
+    result = _invoke(args)
+    if result.exit_code == 0:
+        assert json.loads(result.stdout)
+
+
+@CLI
+@given(st.one_of(st.integers(-5, 300).map(str), NUMBERS), st.lists(SWEEP_DIST, min_size=1, max_size=2))
+def test_sweep_random_samples(n, dists):
+    args = ["sweep", "--format", "json", "--seed", "1", "--sample", n]
+    for d in dists:
+        args += ["--dist", d]
+    if not n.lstrip("+").isdigit() or int(n) <= 300:  # a valid huge N is work, not an error
+        result = _invoke(args)
+        if result.exit_code == 0:
+            assert json.loads(result.stdout)
+
+
+def test_output_files_never_overwritten_or_left_half_written(tmp_path):
+    """`-o` to an existing file (without --force), a folder, or a missing folder: exit 2,
+    one line, the existing file untouched and no temporary file left behind."""
+    existing = tmp_path / "game.nfg"
+    existing.write_text("keep me")
+    (tmp_path / "folder.nfg").mkdir()
+    for target, force in [(existing, False), (tmp_path / "folder.nfg", False), (tmp_path / "folder.nfg", True),
+                          (tmp_path / "missing" / "x.nfg", False), (tmp_path / "missing" / "x.nfg", True)]:
+        result = _invoke(["export", "baseline", "-o", str(target)] + (["--force"] if force else []))
+        assert result.exit_code == 2, (target, force)
+    assert existing.read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.nfg", "game.nfg"]
+    assert _invoke(["export", "baseline", "-o", str(existing), "--force"]).exit_code == 0
+    assert existing.read_text().startswith("NFG 1 R")

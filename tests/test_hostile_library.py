@@ -2,8 +2,8 @@
 
 Property-based (hypothesis): random text, binary junk, deep nesting, huge counts, NaN and
 infinity, wrong types, unknown keys, out-of-range values and very long strings, for
-`games.nfg.parse_nfg`, `games.scenarios.parse_scenario`, `games.scenarios.parse_assignments`
-and `games.exact.to_fraction`. Any other exception (a traceback for the user) fails.
+`games.nfg.parse_nfg`, `games.efg.parse_efg`, `games.scenarios.parse_scenario`,
+`games.scenarios.parse_assignments` and `games.exact.to_fraction`. Any other exception (a traceback for the user) fails.
 """
 
 from __future__ import annotations
@@ -124,6 +124,88 @@ def _check_nfg(text: str) -> None:
     for floats, fractions in zip(game.payoffs, exact):
         assert floats.shape == game.shape == fractions.shape
         assert np.all(np.isfinite(floats))
+
+
+# --- .efg ------------------------------------------------------------------------------
+
+EFG_WORDS = st.one_of(
+    WORDS,
+    st.sampled_from(["p", "c", "t", '""', '"n"', "0", "1", "2", "3", "-1", "1/2", "{ 1, 2 }", '{ "a" "b" }',
+                     '{ "a" 1/2 "b" 1/2 }', '{ "a" 2 "b" -1 }', "EFG", "2"]),
+)
+
+
+@st.composite
+def efg_like(draw) -> str:
+    """Text that starts like an .efg file: a valid header, then node-shaped junk."""
+    n_players = draw(st.integers(0, 3))
+    players = " ".join(f'"P{i}"' for i in range(n_players))
+    version = draw(st.sampled_from(["2", "1", "x", ""]))
+    body = " ".join(draw(st.lists(EFG_WORDS, max_size=60)))
+    return f'EFG {version} R "t" {{ {players} }} "" {body}'
+
+
+@st.composite
+def efg_tree(draw) -> str:
+    """A small, mostly valid tree (decision, chance and terminal nodes) with random numbers."""
+
+    def node(depth: int) -> list[str]:
+        kind = draw(st.sampled_from(["t", "t", "p", "c"])) if depth < 3 else "t"
+        outcome = draw(st.sampled_from([1, 2, 3, 1, 2, 3, 0]))
+        numbers = st.one_of(st.integers(-9, 9).map(str), st.integers(-9, 9).map(str), NUMBERS)
+        pays = " ".join(draw(st.lists(numbers, min_size=2, max_size=2)))
+        if kind == "t":
+            return [f't "" {outcome} "" {{ {pays} }}']
+        if kind == "p":
+            player = draw(st.sampled_from([1, 2, 1, 2, 0, 3]))
+            infoset = draw(st.sampled_from([1, 2, 1, 2, 0]))
+            lines = [f'p "" {player} {infoset} "" {{ "a" "b" }} 0']
+        else:
+            probs = draw(st.sampled_from([("1/2", "1/2"), ("1/3", "2/3"), ("0.25", "0.75"), ("1", "0")])
+                         | st.lists(NUMBERS, min_size=2, max_size=2))
+            lines = [f'c "" {draw(st.sampled_from([1, 1, 2, 0]))} "" {{ "x" {probs[0]} "y" {probs[1]} }} 0']
+        return lines + node(depth + 1) + node(depth + 1)
+
+    return 'EFG 2 R "t" { "A" "B" } ""\n' + "\n".join(node(0)) + "\n"
+
+
+def _check_efg(text: str) -> None:
+    from games.efg import parse_efg
+
+    tree = _either_valid_or_input_error(parse_efg, text, "fuzz.efg")
+    if tree is not None:
+        assert len(tree.players) >= 1
+
+
+@FAST
+@given(st.text(max_size=300))
+def test_efg_random_text(text):
+    _check_efg(text)
+    _check_efg("EFG 2 R " + text)
+
+
+@FAST
+@given(st.binary(max_size=300))
+def test_efg_binary_bytes(data):
+    _check_efg(data.decode("latin-1"))
+
+
+@FAST
+@given(efg_like())
+def test_efg_almost_files(text):
+    _check_efg(text)
+
+
+@FAST
+@given(efg_tree())
+def test_efg_random_trees(text):
+    _check_efg(text)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(1, 100_000), st.sampled_from(['p "" 1 1 "" { "a" } 0 ', 'c "" 1 "" { "a" 1 } 0 ', "{ ", '"']))
+def test_efg_deep_trees_and_repetition(depth, piece):
+    _check_efg('EFG 2 R "t" { "A" "B" } "" ' + piece * depth)
 
 
 # --- scenario TOML ---------------------------------------------------------------------
