@@ -5,7 +5,8 @@ payoffs are `Fraction`s (decimals read exactly: ``0.1`` is 1/10) and the algorit
 vertex enumeration of `games.vertex_enumeration` redone without rounding: after shifting
 payoffs to be positive, the best-response polytopes P = {x ≥ 0 : Bᵀx ≤ 1} and
 Q = {y ≥ 0 : Ay ≤ 1} are enumerated vertex by vertex, each vertex the exact solution of a
-nonsingular square system of tight constraints (Gaussian elimination over the rationals),
+nonsingular square system of tight constraints (fraction-free elimination in integers,
+after scaling each player's payoffs to whole numbers),
 and every completely labelled pair (x, y) ≠ (0, 0), normalized, is an extreme equilibrium.
 Degenerate games lose nothing: ties are exact equalities, not "within 1e-9".
 
@@ -30,8 +31,9 @@ from games.equilibrium import Equilibrium
 from games.errors import InputError, SolverError, clip
 from games.normal_form import NormalFormGame
 
-#: Largest number of candidate bases C(m+n, m) exact mode will try (8×8 is 12,870).
-EXACT_MAX_BASES = 13_000
+#: Largest number of candidate bases C(m+n, m) exact mode will try (9×9 is 48,620, a
+#: few seconds; 10×10 would be 184,756).
+EXACT_MAX_BASES = 50_000
 
 ExactMatrix = list[list[Fraction]]
 #: Numbers exact mode reads from text (exponents capped so '1e999999999' cannot stall it).
@@ -110,42 +112,64 @@ def fraction_matrix(M: object, what: str = "payoff matrix") -> ExactMatrix:
 # --- exact linear algebra ---------------------------------------------------------------
 
 
-def solve_linear(M: Sequence[Sequence[Fraction]], rhs: Sequence[Fraction]) -> list[Fraction] | None:
-    """The solution of the square system M z = rhs by Gaussian elimination, or None if singular."""
+def _cramer_numerators(M: Sequence[Sequence[int]]) -> tuple[list[int], int] | None:
+    """For the integer square system M z = 1: (numerators, D) with z_i = numerators[i] / D.
+
+    Fraction-free Gaussian elimination (Bareiss): every intermediate value is an integer
+    (a minor of M), so no Fraction is built and the work stays in fast integer arithmetic.
+    D is ±det(M), and by Cramer's rule every D·z_i is an integer. Returns None if M is
+    singular.
+    """
     k = len(M)
-    rows = [list(M[i]) + [rhs[i]] for i in range(k)]
-    for col in range(k):
-        pivot = next((r for r in range(col, k) if rows[r][col] != 0), None)
+    a = [list(row) + [1] for row in M]
+    prev = 1
+    for c in range(k):
+        pivot = next((r for r in range(c, k) if a[r][c] != 0), None)
         if pivot is None:
             return None
-        rows[col], rows[pivot] = rows[pivot], rows[col]
-        p = rows[col]
-        for r in range(k):
-            if r != col and rows[r][col] != 0:
-                f = rows[r][col] / p[col]
-                rows[r] = [a - f * b for a, b in zip(rows[r], p)]
-    return [rows[i][k] / rows[i][i] for i in range(k)]
+        a[c], a[pivot] = a[pivot], a[c]
+        pc = a[c]
+        for r in range(c + 1, k):
+            row = a[r]
+            f = row[c]
+            for j in range(c + 1, k + 1):
+                row[j] = (row[j] * pc[c] - f * pc[j]) // prev
+            row[c] = 0
+        prev = pc[c]
+    D = prev
+    y = [0] * k
+    for i in range(k - 1, -1, -1):  # back substitution on D·z, exact integer divisions
+        total = a[i][k] * D - sum(a[i][j] * y[j] for j in range(i + 1, k))
+        y[i] = total // a[i][i]
+    return y, D
 
 
-def _vertices(M: ExactMatrix) -> list[tuple[tuple[Fraction, ...], frozenset[int]]]:
-    """Vertices of {z ≥ 0 : M z ≤ 1} (M positive, shape rows × d) with their label sets.
+def _vertices(M: list[list[int]]) -> list[tuple[tuple[Fraction, ...], frozenset[int]]]:
+    """Vertices of {z ≥ 0 : M z ≤ 1} (M positive integers, shape rows × d) with their labels.
 
-    Labels: i for z_i = 0 (i < d), d + j for (M z)_j = 1. The origin is included.
+    Labels: i for z_i = 0 (i < d), d + j for (M z)_j = 1. The origin is included. Each
+    candidate basis is solved and checked in integers (z = y / D); Fractions are built only
+    for the vertices found.
     """
     rows, d = len(M), len(M[0])
     found: dict[tuple[Fraction, ...], None] = {tuple(Fraction(0) for _ in range(d)): None}
-    one = Fraction(1)
     for k in range(1, min(rows, d) + 1):
         for support in itertools.combinations(range(d), k):
+            columns = [[M[t][s] for s in support] for t in range(rows)]
             for tight in itertools.combinations(range(rows), k):
-                sol = solve_linear([[M[t][s] for s in support] for t in tight], [one] * k)
-                if sol is None or any(v < 0 for v in sol):
+                solved = _cramer_numerators([columns[t] for t in tight])
+                if solved is None:
                     continue
-                if any(sum(M[j][s] * v for s, v in zip(support, sol)) > 1 for j in range(rows)):
+                y, D = solved
+                if D < 0:
+                    y, D = [-v for v in y], -D
+                if any(v < 0 for v in y):
+                    continue
+                if any(sum(c * v for c, v in zip(columns[j], y)) > D for j in range(rows)):
                     continue
                 z = [Fraction(0)] * d
-                for s, v in zip(support, sol):
-                    z[s] = v
+                for s, v in zip(support, y):
+                    z[s] = Fraction(v, D)
                 found.setdefault(tuple(z), None)
     out = []
     for z in found:
@@ -153,6 +177,12 @@ def _vertices(M: ExactMatrix) -> list[tuple[tuple[Fraction, ...], frozenset[int]
         labels |= {d + j for j in range(rows) if sum(M[j][i] * z[i] for i in range(d)) == 1}
         out.append((z, frozenset(labels)))
     return out
+
+
+def _integer_matrix(M: ExactMatrix) -> list[list[int]]:
+    """M times the least common multiple of its denominators (vertices scale, labels do not)."""
+    scale = math.lcm(*(v.denominator for row in M for v in row))
+    return [[int(v * scale) for v in row] for row in M]
 
 
 def _shifted(M: ExactMatrix) -> ExactMatrix:
@@ -200,7 +230,8 @@ def solve_exact(A: object, B: object) -> list[ExactEquilibrium]:
             f"option --exact: a {m}×{n} game is too large for exact vertex enumeration "
             f"({math.comb(m + n, m):,} bases, limit {EXACT_MAX_BASES:,}); drop --exact to solve it in floats"
         )
-    Ap, Bp = _shifted(A), _shifted(B)
+    # positive integer payoffs: shifting and scaling a player's payoffs keeps the equilibria
+    Ap, Bp = _integer_matrix(_shifted(A)), _integer_matrix(_shifted(B))
     P = _vertices([[Bp[i][j] for i in range(m)] for j in range(n)])  # x: labels i (x_i=0), m+j
     Q = _vertices(Ap)  # y: labels j (y_j=0) then n+i ((Ay)_i = 1)
     everything = frozenset(range(m + n))

@@ -120,7 +120,7 @@ def test_bad_shapes_and_sizes_are_input_errors():
         solve_exact([[1, 2], [3]], [[1, 2], [3, 4]])
     with pytest.raises(InputError):
         solve_exact([], [])
-    n = 9
+    n = 10
     assert math.comb(2 * n, n) > EXACT_MAX_BASES
     with pytest.raises(InputError, match="too large"):
         solve_exact(np.zeros((n, n)), np.zeros((n, n)))
@@ -198,3 +198,18 @@ def test_cli_exact_reports_fractions_worked_by_hand():
     assert mixed[0]["profile_exact"] == [["4/5", "1/5"], ["6/7", "1/7"]]
     assert mixed[0]["payoffs_exact"] == ["-45/7", "2"]
     assert data["method"] == "exact" and data["complete"]
+
+
+def test_games_beyond_the_old_exact_limit_are_solved():
+    """Integer (fraction-free) elimination brought 9×9 (48,620 bases) within reach; here an
+    8×9 game (24,310 bases, over the old limit of 13,000). The 8×8 identity coordination game
+    has one equilibrium per nonempty common support, uniform on it: 2⁸ − 1 = 255. A ninth
+    column that the column player strictly dislikes changes nothing."""
+    A = [[int(i == j) for j in range(8)] + [0] for i in range(8)]
+    B = [[int(i == j) for j in range(8)] + [-1] for i in range(8)]
+    eqs = solve_exact(A, B)
+    assert len(eqs) == 2**8 - 1
+    for eq in eqs:
+        x, y = eq.profile
+        support = [i for i in range(8) if x[i] > 0]
+        assert all(x[i] == F(1, len(support)) for i in support) and list(y[:8]) == list(x) and y[8] == 0
