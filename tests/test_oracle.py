@@ -56,7 +56,7 @@ def _random_game(kind: str, m: int, n: int, seed: int) -> tuple[list[list[Fracti
     A, B = draw(), draw()
     if kind == "mixed-scale":  # each player's ties must survive the other's huge payoffs
         B = rng.integers(0, 3, size=(m, n))
-        if seed % 2:
+        if (m + n) % 2:
             A, B = B, A
     if kind == "duplicated":  # copy one row and one column: continua of equilibria
         i, k = rng.choice(m, size=2, replace=False)
@@ -70,7 +70,7 @@ def _random_game(kind: str, m: int, n: int, seed: int) -> tuple[list[list[Fracti
 
 KINDS = ("ties", "binary", "generic", "large", "decimal", "duplicated", "mixed-scale")
 SIZES = [(m, n) for m in range(2, 7) for n in range(2, 7)]
-SEEDS_PER_SIZE = {"ties": 6, "binary": 4, "generic": 3, "large": 2, "decimal": 2, "duplicated": 4, "mixed-scale": 2}
+SEEDS_PER_SIZE = {"ties": 6, "binary": 4, "generic": 3, "large": 2, "decimal": 2, "duplicated": 4, "mixed-scale": 1}
 CASES = [
     (kind, m, n, seed)
     for kind in KINDS
@@ -159,7 +159,7 @@ def test_exact_solver_matches_gambit_on_random_games(kind, m, n, seed):
     _check_exact(A, B, _gambit_equilibria(_gambit_game(A, B)))
 
 
-@pytest.mark.parametrize("kind,m,n,seed", CASES[::3], ids=[f"{k}-{m}x{n}-{s}" for k, m, n, s in CASES[::3]])
+@pytest.mark.parametrize("kind,m,n,seed", CASES[::7], ids=[f"{k}-{m}x{n}-{s}" for k, m, n, s in CASES[::7]])
 def test_lemke_howson_finds_only_gambit_equilibria(kind, m, n, seed):
     """Lemke–Howson is partial: every profile it reports must be one of Gambit's extreme
     equilibria (a path ends at a vertex pair), and it always reports at least one."""
