@@ -294,13 +294,14 @@ def export(
         if game not in ("simultaneous", "graded"):
             raise InputError(f"option --game: export writes normal forms: expected simultaneous or graded, got '{game}'")
         if _target_kind(target) == "nfg":
-            from games.nfg import read_nfg
+            from games.nfg import read_nfg_exact
 
-            g = read_nfg(target)
+            g, exact = read_nfg_exact(target)
         else:
             scenario = _load_scenario(target, set_)
             g = normal_form_view.build(scenario, game, levels)
-        text = to_nfg(g, outcome_form=outcome_form, comment="written by tradegame")
+            exact = normal_form_view.scenario_exact_payoffs(scenario, game, levels)
+        text = to_nfg(g, outcome_form=outcome_form, comment="written by tradegame", exact_payoffs=exact)
         if output is not None:
             write_atomic(output, text, force)
             return ""
