@@ -191,7 +191,7 @@ def render_text(analysis, data, sens, fmt: str, full: bool, intro: list[str]) ->
     lines += [h("Solutions"), "", render.markdown_table(rows) if md else render.text_table(rows), ""]
     headline = next(s for s in analysis.solutions if s.name.startswith("Deadline" if analysis.rounds else "Rubinstein"))
     lines += [bx.share_sentence(analysis, headline), ""]
-    if full and not analysis.no_deal:
+    if full and not analysis.no_deal and not bx.single_deal(analysis):
         for s in analysis.solutions:
             if s is not headline:
                 lines.append(f"- {bx.share_sentence(analysis, s)}")

@@ -394,8 +394,13 @@ def analyse(
     if rounds is not None:
         agreements, fin_binds = finite_solution(f.u, f.v, d, deltas, rounds, o, first)
         path = tuple(agreements)
-        sols.append(point(f"Deadline ({rounds} rounds)", path[0], _names(fin_binds)))
+        sols.append(point(deadline_name(rounds), path[0], _names(fin_binds)))
     return BargainingAnalysis(f, d, cell, o, deltas, first, rounds, tuple(sols), path)
+
+
+def deadline_name(rounds: int) -> str:
+    """The finite-horizon solution's name: 'Deadline (1 round)', 'Deadline (6 rounds)'."""
+    return f"Deadline ({rounds} round{'' if rounds == 1 else 's'})"
 
 
 def _no_surplus(d, cell, o, deltas, first, rounds) -> BargainingAnalysis:
@@ -408,7 +413,7 @@ def _no_surplus(d, cell, o, deltas, first, rounds) -> BargainingAnalysis:
                          "there is nothing to bargain over")
     x, y = float(cell[0]), float(cell[1])
     frontier = Frontier(np.array([d[0]]), np.array([d[1]]), np.array([x]), np.array([y]))
-    names = ["Nash bargaining", "Kalai–Smorodinsky", "Rubinstein"] + ([f"Deadline ({rounds} rounds)"] if rounds else [])
+    names = ["Nash bargaining", "Kalai–Smorodinsky", "Rubinstein"] + ([deadline_name(rounds)] if rounds else [])
     sols = tuple(Point(name, d[0], d[1], x, y) for name in names)
     path = tuple((d[0], d[1]) for _ in range(rounds)) if rounds else None
     return BargainingAnalysis(frontier, d, cell, o, deltas, first, rounds, sols, path, "no surplus")

@@ -49,9 +49,12 @@ def share_sentence(a: BargainingAnalysis, point: Point) -> str:
             f"({terms(point)}): there is no surplus to split, so it stays as it is."
         )
     if single_deal(a):
+        share = surplus_share((point.u, point.v), a.disagreement, 1)
         return (
-            f"One set of terms ({terms(point)}) is best for both sides, so there is no surplus to "
-            "split: the only question is whether to deal, not on what terms."
+            f"Every solution picks the same terms ({terms(point)}), the only ones best for both "
+            "sides: there is nothing to bargain over, only whether to deal. China's "
+            f"{pct(share)} of the gains over the conflict comes from what those terms pay each "
+            "side, not from patience, who proposes first or outside options."
         )
     share = surplus_share((point.u, point.v), a.disagreement, 1)
     text = f"China gets {pct(share)} of the surplus over the conflict ({point.name}: {terms(point)})"

@@ -152,3 +152,13 @@ def test_bargaining_without_a_deal_is_reported_not_refused():
     stay = run(request("bargaining", scenario="baseline", sets={"chip_value": 16.1, "re_revenue": 9.6,
                                                                 "deal_value_cn": 17.9, "deal_value_us": 8.5}))
     assert stay.data["no_deal"] and all(e["profile"] == [[1.0], [1.0]] for e in stay.data["equilibria"])
+
+
+def test_bargaining_over_a_single_best_deal_says_so_once():
+    # stockholm-2025: x = y = 1 is best for both (US 1.5, China 6), so the frontier is one point
+    out = run(request("bargaining", scenario="stockholm-2025", fmt="text", full=True, rounds=1))
+    assert out.data["frontier"]["n_points"] == 1
+    assert out.text.count("Every solution picks the same terms") == 1
+    # surplus over the conflict (-6.5, 3): China gets 3 of 8 + 3 = 11, i.e. 27%, whoever is patient
+    assert "China's 27% of the gains" in out.text
+    assert "Deadline (1 round)" in out.data["solutions"]
