@@ -85,7 +85,7 @@ def solve_and_render(
 
     exact_eqs = None
     if exact:
-        solution, exact_eqs = _exact_solution(game, scenario, form, exact_payoffs)
+        solution, exact_eqs = _exact_solution(game, scenario, form, exact_payoffs, levels)
     else:
         solution = solve(game, method)
     params = dict(scenario.parameters) if scenario else None
@@ -174,19 +174,34 @@ def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None) -> str:
     return "\n".join(out)
 
 
-def _exact_solution(game: NormalFormGame, scenario: Scenario | None, form: str | None, exact_payoffs=None):
+def scenario_exact_payoffs(scenario: Scenario, form: str, levels: int) -> list | None:
+    """The scenario game's payoffs in Fractions from the parameters as written (None for
+    forms without an exact builder)."""
+    from games import exact
+
+    if form == "simultaneous":
+        return exact.exact_simultaneous_game(dict(scenario.parameters))[1]
+    if form == "graded":
+        return exact.exact_graded_payoffs(dict(scenario.parameters), levels)
+    return None
+
+
+def _exact_solution(
+    game: NormalFormGame, scenario: Scenario | None, form: str | None, exact_payoffs=None, levels: int = 5
+):
     """(Solution with float copies, exact equilibria): every extreme equilibrium in fractions.
 
-    The scenario's 2×2 game is rebuilt in Fractions from the parameters as written; other
-    games' payoffs are read as the decimals they print as.
+    The scenario's games are rebuilt in Fractions from the parameters as written; a .nfg
+    file's payoffs are the file's exact numbers.
     """
     from games import exact
     from games.solve import Solution
 
     if game.n_players != 2:
         raise InputError(f"option --exact: needs a two-player game, '{clip(game.title, 40)}' has {game.n_players} players")
-    if scenario is not None and form == "simultaneous":
-        _, payoffs = exact.exact_simultaneous_game(dict(scenario.parameters), title=game.title)
+    built = scenario_exact_payoffs(scenario, form, levels) if scenario is not None and form else None
+    if built is not None:
+        payoffs = built
         note = "payoffs computed in fractions from the parameters as written"
     elif exact_payoffs is not None:
         payoffs = list(exact_payoffs)

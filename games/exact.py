@@ -12,7 +12,8 @@ Degenerate games lose nothing: ties are exact equalities, not "within 1e-9".
 
 Every equilibrium is then verified exactly: no pure strategy earns a player even 1/10¹⁰⁰
 more than its mixture. The trade model has an exact path too
-(`exact_simultaneous_game`), with parameters read as the decimals the user wrote.
+(`exact_simultaneous_game`, `exact_graded_payoffs`), with parameters read as the decimals
+the user wrote.
 """
 
 from __future__ import annotations
@@ -294,18 +295,38 @@ def exact_simultaneous_game(
     Returns (game, [A, B]) like `games.nfg.parse_nfg`: the float game for display and the
     exact payoff arrays (dtype object) for `solve_exact`.
     """
-    from games.trade import CN_MOVES, PLAYERS, US_MOVES, payoff_terms
+    from games.trade import CN_MOVES, PLAYERS, US_MOVES
 
-    p = exact_parameters(dict(params or {}))
-    A = np.empty((2, 2), dtype=object)
-    B = np.empty((2, 2), dtype=object)
-    for i in range(2):
-        for j in range(2):
-            terms = payoff_terms(Fraction(i), Fraction(j), p)
-            A[i, j] = sum(terms["US"].values(), Fraction(0))
-            B[i, j] = sum(terms["China"].values(), Fraction(0))
+    A, B = _exact_payoff_arrays(params, [Fraction(0), Fraction(1)])
     game = NormalFormGame(title, PLAYERS, (US_MOVES, CN_MOVES), (A.astype(float), B.astype(float)))
     return game, [A, B]
+
+
+def exact_graded_payoffs(params: Mapping[str, object] | None, n_levels: int) -> list[np.ndarray]:
+    """The graded game's payoffs in Fractions: levels k/(n−1), parameters as written.
+
+    Same strategies, in the same order, as `games.trade.graded_game`; its float payoffs
+    carry rounding noise (0.1 + 0.2 ≠ 0.3), these do not.
+    """
+    from games.trade import levels
+
+    levels(n_levels)  # the same range check and message as the float game
+    grid = [Fraction(k, n_levels - 1) for k in range(n_levels)]
+    return list(_exact_payoff_arrays(params, grid))
+
+
+def _exact_payoff_arrays(params: Mapping[str, object] | None, grid: list[Fraction]) -> tuple[np.ndarray, np.ndarray]:
+    from games.trade import payoff_terms
+
+    p = exact_parameters(dict(params or {}))
+    A = np.empty((len(grid), len(grid)), dtype=object)
+    B = np.empty((len(grid), len(grid)), dtype=object)
+    for i, x in enumerate(grid):
+        for j, y in enumerate(grid):
+            terms = payoff_terms(x, y, p)
+            A[i, j] = sum(terms["US"].values(), Fraction(0))
+            B[i, j] = sum(terms["China"].values(), Fraction(0))
+    return A, B
 
 
 def format_fraction(v: Fraction) -> str:

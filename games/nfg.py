@@ -245,14 +245,40 @@ def _quote(s: str) -> str:
 
 
 def _fmt(v) -> str:
+    """A payoff as .nfg text: exact values as short decimals (1.25) or fractions (17/19)."""
     if isinstance(v, Fraction):
-        return str(v)
+        return _fraction_text(v)
     f = float(v)
     return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)
 
 
-def to_nfg(game: NormalFormGame, outcome_form: bool = False, comment: str = "") -> str:
-    """Gambit .nfg text for the game, in payoff form (default) or outcome form."""
+def _fraction_text(v: Fraction) -> str:
+    """'3', '-0.125' when the decimal is finite (denominator 2^a·5^b), else '17/19'."""
+    if v.denominator == 1:
+        return str(v.numerator)
+    d, twos, fives = v.denominator, 0, 0
+    while d % 2 == 0:
+        d, twos = d // 2, twos + 1
+    while d % 5 == 0:
+        d, fives = d // 5, fives + 1
+    places = max(twos, fives)
+    if d != 1 or places > 20:
+        return str(v)
+    digits = abs(v.numerator) * 10**places // v.denominator
+    text = f"{digits // 10**places}.{digits % 10**places:0{places}d}"
+    return ("-" if v < 0 else "") + text
+
+
+def to_nfg(
+    game: NormalFormGame, outcome_form: bool = False, comment: str = "", exact_payoffs=None
+) -> str:
+    """Gambit .nfg text for the game, in payoff form (default) or outcome form.
+
+    ``exact_payoffs`` (one Fraction array per player, as `parse_nfg` returns) are written
+    instead of the float payoffs, so a file read exactly is written back unchanged and the
+    trade model's payoffs appear as the decimals its parameters make (-3.6, not
+    -3.5999999999999996).
+    """
     head = (
         f"NFG 1 R {_quote(game.title)} {{ {' '.join(_quote(p) for p in game.players)} }}\n"
         + "{ "
@@ -260,7 +286,8 @@ def to_nfg(game: NormalFormGame, outcome_form: bool = False, comment: str = "") 
         + " }\n"
         + f"{_quote(comment)}\n\n"
     )
-    flat = [a.reshape(-1, order="F") for a in game.payoffs]
+    arrays = game.payoffs if exact_payoffs is None else [np.asarray(a, dtype=object) for a in exact_payoffs]
+    flat = [a.reshape(-1, order="F") for a in arrays]
     size = len(flat[0])
     if not outcome_form:
         body = " ".join(_fmt(flat[i][k]) for k in range(size) for i in range(game.n_players))

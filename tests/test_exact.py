@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from fractions import Fraction as F
 
@@ -213,3 +214,34 @@ def test_games_beyond_the_old_exact_limit_are_solved():
         x, y = eq.profile
         support = [i for i in range(8) if x[i] > 0]
         assert all(x[i] == F(1, len(support)) for i in support) and list(y[:8]) == list(x) and y[8] == 0
+
+
+def test_graded_game_exactly_matches_the_float_model_without_its_rounding_noise():
+    from games.exact import exact_graded_payoffs
+    from games.trade import graded_game
+
+    params = dict(load("stockholm-2025").parameters)
+    exact = exact_graded_payoffs(params, 4)
+    floats = graded_game(params, 4).payoffs
+    for E, G in zip(exact, floats):
+        assert np.allclose(E.astype(float), G, atol=1e-12, rtol=0)
+        # levels are thirds and parameters tenths: denominators divide 9·10 (times 2 for the
+        # convex terms), nothing like the 10¹⁶ of a float read back as a decimal
+        assert all(v.denominator <= 180 for v in E.flat)
+    # at x, y ∈ {0, 1} it is the 2×2 game
+    _, (A, B) = exact_simultaneous_game(params)
+    assert [[exact[0][i * 3, j * 3] for j in range(2)] for i in range(2)] == A.tolist()
+    assert [[exact[1][i * 3, j * 3] for j in range(2)] for i in range(2)] == B.tolist()
+
+
+def test_cli_exact_graded_game_uses_the_parameters_as_written():
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    r = CliRunner().invoke(app, ["solve", "stockholm-2025", "--game", "graded", "--levels", "4", "--exact", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["note"] == "payoffs computed in fractions from the parameters as written"
+    for eq in data["equilibria"]:
+        assert all(len(v) < 20 for p in eq["profile_exact"] for v in p)  # no 10¹⁶ denominators

@@ -114,3 +114,29 @@ def test_quotes_in_labels_survive_gambit_both_ways(tmp_path):
 def test_escaped_backslash_is_one_backslash():
     game, _ = parse_nfg('NFG 1 R "a\\\\b" { "p\\"q" } { 1 }\n1')
     assert game.title == "a\\b" and game.players == ('p"q',)
+
+
+def test_exact_payoffs_are_written_as_short_decimals_or_fractions():
+    text = 'NFG 1 R "r" { "a" "b" } { 1 2 }\n1/3 0.1 -3.6 -1/8\n'
+    game, exact = parse_nfg(text)
+    again = to_nfg(game, exact_payoffs=exact)
+    assert again.strip().endswith("1/3 0.1 -3.6 -0.125")
+    assert [a.tolist() for a in parse_nfg(again)[1]] == [a.tolist() for a in exact]
+
+
+def test_exported_scenario_is_the_game_gambit_solves_exactly(tmp_path):
+    """`export` writes -3.6, not -3.5999999999999996: Gambit then finds China's 17/19."""
+    gbt = pytest.importorskip("pygambit")
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    out = tmp_path / "s.nfg"
+    assert CliRunner().invoke(app, ["export", "stockholm-2025", "-o", str(out)]).exit_code == 0
+    assert "9999" not in out.read_text()
+    game = gbt.read_nfg(str(out))
+    found = {
+        tuple(str(eq[s]) for p in game.players for s in p.strategies)
+        for eq in gbt.nash.enummixed_solve(game, rational=True).equilibria
+    }
+    assert ("15/37", "22/37", "17/19", "2/19") in found
