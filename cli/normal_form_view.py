@@ -108,6 +108,8 @@ def solve_and_render(
              "dimension": c.dimension, "summary": c.summary()}
             for c in comps
         ]
+    if solution.qre is not None:
+        data["qre"] = qre_data(solution.qre)
     if scenario is not None:
         data["scenario"] = render.scenario_data(scenario)
     if full and expl is not None:
@@ -121,11 +123,59 @@ def solve_and_render(
         if c.is_continuum:
             members = ", ".join(str(k + 1) for k in c.extreme_equilibria)
             text += f"\nEquilibria {members} are the extreme points of {c.summary()}."
+    if solution.qre is not None:
+        text += "\n\n" + qre_text(game, solution.qre, fmt)
     if full and expl is not None:
         from cli import explain_view
 
         text += "\n\n" + explain_view.render(expl, fmt)
     return Output(text, data)
+
+
+#: Points of the logit path shown: JSON keeps more than the text.
+QRE_JSON_POINTS = 60
+QRE_TEXT_POINTS = 8
+
+
+def _spread(points, k: int) -> list:
+    """At most k points, evenly spaced along the path, first and last included."""
+    if len(points) <= k:
+        return list(points)
+    idx = sorted({round(i * (len(points) - 1) / (k - 1)) for i in range(k)})
+    return [points[i] for i in idx]
+
+
+def qre_data(path) -> dict[str, Any]:
+    """The logit path for JSON: precision λ and both mixtures at points along the branch."""
+    return {
+        "model": "logit quantal response equilibrium, principal branch from λ = 0",
+        "converged": path.converged,
+        "selected": [list(p) for p in path.nash] if path.nash is not None else None,
+        "path": [{"lambda": pt.lam, "profile": [list(p) for p in pt.profile]} for pt in _spread(path.points, QRE_JSON_POINTS)],
+    }
+
+
+def qre_text(game: NormalFormGame, path, fmt: str) -> str:
+    """A few points of the logit path: how play sharpens from uniform noise as λ grows."""
+    head = _heading("Boundedly rational play: the logit quantal response path", fmt, 2)
+    lines = [
+        head,
+        "Each side plays each move with probability proportional to exp(λ × its expected payoff): "
+        "λ = 0 is pure noise, larger λ is sharper play.",
+    ]
+    if max(game.shape) > 6:
+        lines.append(f"({len(path.points)} points traced; see --format json for the path)")
+        return "\n".join(lines)
+    bullet = "-" if fmt == "markdown" else " "
+    for pt in _spread(path.points, QRE_TEXT_POINTS):
+        mixes = "; ".join(
+            f"{name}: " + ", ".join(f"{s} {render.num(v, 3)}" for s, v in zip(strats, probs))
+            for name, strats, probs in zip(game.players, game.strategies, pt.profile)
+        )
+        lines.append(f"{bullet} λ = {render.num(pt.lam, 3)}: {mixes}")
+    if path.nash is None:
+        lines.append("The path ends inside a continuum of equilibria: the logit selects no single one.")
+    return "\n".join(lines)
 
 
 def _components(solution):

@@ -10,6 +10,8 @@ Methods (``method=``):
 - ``nashpy-vertex-enumeration``: nashpy's vertex enumeration.
 - ``lemke-howson``: tradegame's Lemke–Howson (lexicographic pivoting, so degenerate games
   cannot make it cycle) from every starting label; fast on large games, may miss some.
+- ``logit``: the Nash equilibrium the logit quantal response branch selects (Gambit's
+  ``logit``), with the λ path of boundedly rational play that leads to it (``qre``).
 - ``pure``: pure-strategy equilibria only (any number of players).
 
 Whatever the method, each profile is checked by `games.equilibrium.verify` and only
@@ -36,6 +38,7 @@ METHODS = (
     "support-enumeration",
     "nashpy-vertex-enumeration",
     "lemke-howson",
+    "logit",
     "pure",
 )
 
@@ -53,6 +56,7 @@ class Solution:
     complete: bool
     tolerance: float
     note: str = ""
+    qre: object | None = None  # the `games.qre.QREPath` behind method "logit"
 
 
 def _pure_profiles(game: NormalFormGame) -> list[list[np.ndarray]]:
@@ -102,6 +106,7 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
     _check_size(game, method) if game.n_players == 2 else None
     note = ""
     complete = True
+    qre = None
     if method == "pure":
         candidates = _pure_profiles(game)
         complete = False
@@ -117,6 +122,17 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
             ]
         elif method == "vertex-enumeration":
             candidates = [list(eq) for eq in ve.vertex_enumeration(A, B)]
+        elif method == "logit":
+            from games.qre import logit_path
+
+            qre = logit_path(A, B)
+            candidates = [list(qre.nash)] if qre.nash is not None else []
+            complete = False
+            note = (
+                "the equilibrium the logit quantal response branch selects as precision λ grows"
+                if qre.nash is not None
+                else "the logit branch's limit lies inside a continuum of equilibria: no single selection"
+            )
         elif method == "lemke-howson":
             from games.lemke_howson import lemke_howson
 
@@ -143,6 +159,6 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
             "verification; the game may be badly scaled"
         )
     equilibria = sorted(deduplicate(verified), key=sort_key)
-    if not equilibria and game.n_players == 2 and method not in ("pure", "lemke-howson"):
+    if not equilibria and game.n_players == 2 and method not in ("pure", "lemke-howson", "logit"):
         raise SolverError(f"game '{clip(game.title, 40)}': no equilibrium found, which cannot happen for a finite game")
-    return Solution(game, tuple(equilibria), method, complete, tolerance(game), note)
+    return Solution(game, tuple(equilibria), method, complete, tolerance(game), note, qre)

@@ -101,3 +101,40 @@ def test_limit_matches_gambit_logit_solve(seed):
     path = logit_path(A, B)
     assert path.converged
     assert np.allclose(np.concatenate(path.limit.profile), _gambit_profile(game, theirs), atol=1e-3)
+
+
+def test_solve_method_logit_through_the_command_line(tmp_path):
+    """`--method logit`: the selected equilibrium is verified and is Gambit's logit choice;
+    the path starts at uniform noise and every point is a logit response to the other."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.app import app
+    from games.nfg import to_nfg
+    from games.normal_form import from_bimatrix
+
+    A = np.array([[3, 0, 1], [1, 2, 0]])
+    B = np.array([[1, 0, 2], [0, 3, 1]])
+    path = tmp_path / "g.nfg"
+    path.write_text(to_nfg(from_bimatrix(A, B)))
+    r = CliRunner().invoke(app, ["solve", str(path), "--method", "logit", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["method"] == "logit" and not data["complete"] and "components" not in data
+    (eq,) = data["equilibria"]
+    x, y = (np.array(p) for p in eq["profile"])
+    assert np.max(A @ y) - x @ A @ y <= 1e-7 and np.max(x @ B) - x @ B @ y <= 1e-7
+    points = data["qre"]["path"]
+    assert points[0]["lambda"] == 0 and points[0]["profile"] == [[0.5, 0.5], [1 / 3] * 3]
+    for pt in points[1:]:
+        lam, (px, py) = pt["lambda"], (np.array(p) for p in pt["profile"])
+        expect_x = np.exp(lam * (A @ py)) / np.exp(lam * (A @ py)).sum()
+        expect_y = np.exp(lam * (px @ B)) / np.exp(lam * (px @ B)).sum()
+        assert np.allclose(px, expect_x, atol=1e-6) and np.allclose(py, expect_y, atol=1e-6)
+    gbt = pytest.importorskip("pygambit")
+    game = gbt.Game.from_arrays(A, B)
+    (theirs,) = gbt.nash.logit_solve(game).equilibria
+    assert np.allclose(np.concatenate([x, y]), _gambit_profile(game, theirs), atol=1e-3)
+    text = CliRunner().invoke(app, ["solve", str(path), "--method", "logit"]).stdout
+    assert "logit quantal response path" in text and "λ = 0: Row: r1 0.5, r2 0.5" in text
