@@ -25,7 +25,7 @@ import numpy as np
 
 from games import trade
 from games.batch_2x2 import FlatEquilibria
-from games.errors import InputError
+from games.errors import InputError, clip
 from games.parameters import lookup
 
 FORMS = ("simultaneous", "graded")
@@ -120,9 +120,9 @@ def _number(text: str, option: str, what: str) -> float:
     try:
         v = float(text)
     except ValueError:
-        raise InputError(f"option {option}: {what} must be a number, got '{text}'") from None
+        raise InputError(f"option {option}: {what} must be a number, got '{clip(text)}'") from None
     if not math.isfinite(v):
-        raise InputError(f"option {option}: {what} must be finite, got '{text}'")
+        raise InputError(f"option {option}: {what} must be finite, got '{clip(text)}'")
     return v
 
 
@@ -135,7 +135,7 @@ def parse_axis(text: str, option: str = "--vary") -> Axis:
     name, sep, rest = text.partition("=")
     parts = rest.split(":")
     if not sep or not name.strip() or len(parts) != 3:
-        raise InputError(f"option {option}: expected NAME=START:STOP:COUNT (e.g. re_dependence=0:10:101), got '{text}'")
+        raise InputError(f"option {option}: expected NAME=START:STOP:COUNT (e.g. re_dependence=0:10:101), got '{clip(text)}'")
     name = name.strip()
     lookup(name, f"option {option}")
     start = _number(parts[0], option, f"start of '{name}'")
@@ -143,7 +143,7 @@ def parse_axis(text: str, option: str = "--vary") -> Axis:
     try:
         count = int(parts[2])
     except ValueError:
-        raise InputError(f"option {option}: count of '{name}' must be a whole number, got '{parts[2]}'") from None
+        raise InputError(f"option {option}: count of '{name}' must be a whole number, got '{clip(parts[2])}'") from None
     if count < 1 or count > MAX_POINTS:
         raise InputError(f"option {option}: count of '{name}' must be between 1 and {MAX_POINTS:,}, got {count}")
     if count > 1 and not start < stop:
@@ -169,7 +169,7 @@ def parse_distribution(text: str, option: str = "--dist") -> Distribution:
     if not sep or not name or kind not in _DIST_ARITY:
         raise InputError(
             f"option {option}: expected NAME=uniform:A:B, NAME=normal:MU:SIGMA or "
-            f"NAME=triangular:A:MODE:B, got '{text}'"
+            f"NAME=triangular:A:MODE:B, got '{clip(text)}'"
         )
     lookup(name, f"option {option}")
     args = tuple(_number(p.strip(), option, f"argument of {kind} for '{name}'") for p in parts[1:])
@@ -220,7 +220,7 @@ def make_spec(
 ) -> SweepSpec:
     """Build a sweep from command-line style strings, checking everything up front."""
     if form not in FORMS:
-        raise InputError(f"option --game: sweeps support {', '.join(FORMS)}, got '{form}'")
+        raise InputError(f"option --game: sweeps support {', '.join(FORMS)}, got '{clip(form)}'")
     if form == "graded":
         trade.levels(levels)  # validates --levels
         check_graded_size(levels)
