@@ -163,18 +163,18 @@ def qre_text(game: NormalFormGame, path, fmt: str) -> str:
         "Each side plays each move with probability proportional to exp(λ × its expected payoff): "
         "λ = 0 is pure noise, larger λ is sharper play.",
     ]
-    if max(game.shape) > 6:
-        lines.append(f"({len(path.points)} points traced; see --format json for the path)")
-        return "\n".join(lines)
     bullet = "-" if fmt == "markdown" else " "
-    for pt in _spread(path.points, QRE_TEXT_POINTS):
+    shown = _spread(path.points, QRE_TEXT_POINTS) if max(game.shape) <= 6 else []
+    if not shown:
+        lines.append(f"({len(path.points)} points traced; see --format json for the path)")
+    for pt in shown:
         mixes = "; ".join(
             f"{name}: " + ", ".join(f"{s} {render.num(v, 3)}" for s, v in zip(strats, probs))
             for name, strats, probs in zip(game.players, game.strategies, pt.profile)
         )
         lines.append(f"{bullet} λ = {render.num(pt.lam, 3)}: {mixes}")
     if path.nash is None:
-        lines.append("The path ends inside a continuum of equilibria: the logit selects no single one.")
+        lines.append("The path ends inside a continuum of equilibria; the equilibrium above is the point it approaches.")
     return "\n".join(lines)
 
 

@@ -152,13 +152,19 @@ def _newton(u: np.ndarray, A, B, fixed_lambda: bool, max_iter: int = 12) -> tupl
     """Correct u onto the curve; returns (u, converged, size of the first correction)."""
     first = 0.0
     for k in range(max_iter):
-        H = _residual(u, A, B)
-        J = _jacobian(u, A, B)
-        if fixed_lambda:
-            step = np.linalg.lstsq(J[:, :-1], -H, rcond=None)[0]
-            step = np.append(step, 0.0)
-        else:
-            step = np.linalg.lstsq(J, -H, rcond=None)[0]  # minimum-norm: perpendicular to the curve
+        with np.errstate(over="ignore", invalid="ignore"):
+            H = _residual(u, A, B)
+            J = _jacobian(u, A, B)
+        if not (np.all(np.isfinite(H)) and np.all(np.isfinite(J))):
+            return u, False, np.inf  # a correction overshot (exp overflowed): take a smaller step
+        try:
+            if fixed_lambda:
+                step = np.linalg.lstsq(J[:, :-1], -H, rcond=None)[0]
+                step = np.append(step, 0.0)
+            else:
+                step = np.linalg.lstsq(J, -H, rcond=None)[0]  # minimum-norm: perpendicular to the curve
+        except np.linalg.LinAlgError:
+            return u, False, np.inf
         if not np.all(np.isfinite(step)):
             return u, False, np.inf
         u = u + step
@@ -193,26 +199,32 @@ def _stalled(points, u, A, B, stop_at):
 
 def _polish(point: QREPoint, A: np.ndarray, B: np.ndarray, threshold: float = 1e-6):
     """The Nash equilibrium the path approaches: keep the strategies still played with
-    probability above ``threshold``, make each player's opponent indifferent on them
-    (least squares), and accept the result if it is an equilibrium near the limit."""
+    probability above ``threshold``, make each player's opponent indifferent on them, and
+    accept the result if it is an equilibrium near the limit.
+
+    When the indifference conditions leave freedom (the limit lies in a continuum of
+    equilibria), the point of that continuum *nearest the path's last point* is taken:
+    the smallest correction, by least squares, that makes the opponent indifferent."""
     x0, y0 = (np.asarray(p) for p in point.profile)
     sx, sy = np.flatnonzero(x0 > threshold), np.flatnonzero(y0 > threshold)
 
-    def indifferent(M: np.ndarray, rows: np.ndarray, cols: np.ndarray, k: int) -> np.ndarray:
-        # z ≥ 0 on cols with M[rows, cols] z constant and sum z = 1: unknowns (z, value)
+    def indifferent(M: np.ndarray, rows: np.ndarray, cols: np.ndarray, z0: np.ndarray) -> np.ndarray:
+        # z ≥ 0 on cols with M[rows, cols] z constant and sum z = 1: unknowns (z, value),
+        # solved as the least-norm correction to (z0 on cols, its current average value)
         S = np.zeros((len(rows) + 1, len(cols) + 1))
         S[:-1, :-1] = M[np.ix_(rows, cols)]
         S[:-1, -1] = -1.0
         S[-1, :-1] = 1.0
         rhs = np.zeros(len(rows) + 1)
         rhs[-1] = 1.0
-        sol = np.linalg.lstsq(S, rhs, rcond=None)[0][:-1]
-        z = np.zeros(k)
-        z[cols] = sol
+        start = np.append(z0[cols], float(np.mean(M[np.ix_(rows, cols)] @ z0[cols])))
+        sol = start + np.linalg.lstsq(S, rhs - S @ start, rcond=None)[0]
+        z = np.zeros(len(z0))
+        z[cols] = sol[:-1]
         return z
 
-    y = indifferent(A, sx, sy, A.shape[1])
-    x = indifferent(B.T, sy, sx, A.shape[0])
+    y = indifferent(A, sx, sy, y0)
+    x = indifferent(B.T, sy, sx, x0)
     if np.any(x < -1e-12) or np.any(y < -1e-12):
         return None
     x, y = np.clip(x, 0, None), np.clip(y, 0, None)

