@@ -168,6 +168,11 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
             f"game '{clip(game.title, 40)}': {len(candidates) - len(verified)} candidate profile(s) failed "
             "verification; the game may be badly scaled"
         )
+    if not verified and method in ("support-enumeration", "nashpy-vertex-enumeration"):
+        raise SolverError(
+            f"method {method} (nashpy) found no equilibrium of game '{clip(game.title, 40)}'; it can miss "
+            "them in degenerate games (ties): --method vertex-enumeration finds them all"
+        )
     equilibria = sorted(deduplicate(verified), key=sort_key)
     if not equilibria and game.n_players == 2 and method not in ("pure", "lemke-howson", "logit"):
         raise SolverError(f"game '{clip(game.title, 40)}': no equilibrium found, which cannot happen for a finite game")

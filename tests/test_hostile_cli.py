@@ -60,12 +60,12 @@ def _run_main(args: list[str]) -> Run:
     return Run(code, out.getvalue(), err.getvalue())
 
 
-def _invoke(args: list[str]) -> Run:
+def _invoke(args: list[str], codes: tuple[int, ...] = (0, 2)) -> Run:
     result = _run_main(args)
     assert "Traceback" not in result.stdout + result.stderr
     assert "internal error" not in result.stderr, result.stderr
-    assert result.exit_code in (0, 2), f"exit {result.exit_code}: {result.stderr.strip()[:300]}"
-    if result.exit_code == 2:
+    assert result.exit_code in codes, f"exit {result.exit_code}: {result.stderr.strip()[:300]}"
+    if result.exit_code != 0:
         lines = result.stderr.strip().split("\n")  # what a terminal shows as lines
         assert len(lines) == 1, f"expected one stderr line, got {lines[:5]}"
         assert not result.stdout.strip(), "no partial output on error"
@@ -92,13 +92,13 @@ def _check_equilibria(text: str, stdout: str) -> None:
             assert values.max() - values @ p <= 1e-7 * scale
 
 
-def _solve_file(tmp_path, name: str, content: bytes | str, extra: list[str] | None = None):
+def _solve_file(tmp_path, name: str, content: bytes | str, extra: list[str] | None = None, codes=(0, 2)):
     path = tmp_path / name
     if isinstance(content, str):
         path.write_text(content, encoding="utf-8")
     else:
         path.write_bytes(content)
-    return _invoke(["solve", str(path), "--format", "json", *(extra or [])])
+    return _invoke(["solve", str(path), "--format", "json", *(extra or [])], codes)
 
 
 @CLI
@@ -109,13 +109,30 @@ def test_solve_random_nfg_files(tmp_path_factory, text):
         _check_equilibria(text, result.stdout)
 
 
+METHODS = ["auto", "vertex-enumeration", "support-enumeration", "nashpy-vertex-enumeration",
+           "lemke-howson", "logit", "pure", "closed-form"]
+
+
 @CLI
-@given(st.integers(1, 7), st.integers(1, 7), st.lists(st.integers(-3, 3), min_size=98, max_size=98))
-def test_solve_valid_nfg_files_are_answered_and_verified(tmp_path_factory, m, n, values):
+@given(st.integers(1, 7), st.integers(1, 7), st.lists(st.integers(-3, 3), min_size=98, max_size=98),
+       st.sampled_from(METHODS), st.booleans())
+def test_solve_valid_nfg_files_are_answered_and_verified(tmp_path_factory, m, n, values, method, exact):
+    """Small-integer games (ties everywhere) with every method, and --exact: exit 0 with
+    verified equilibria, exit 2 only when the method does not apply to the game, exit 1
+    only when nashpy's methods fail on a degenerate game (saying which method works)."""
     body = " ".join(str(v) for v in values[: 2 * m * n])
     text = f'NFG 1 R "g" {{ "a" "b" }} {{ {m} {n} }}\n{body}\n'
-    result = _solve_file(tmp_path_factory.mktemp("nfg"), "g.nfg", text)
-    assert result.exit_code == 0, result.stderr
+    extra = ["--method", method] + (["--exact"] if exact else [])
+    nashpy = method in ("support-enumeration", "nashpy-vertex-enumeration") and not exact
+    result = _solve_file(tmp_path_factory.mktemp("nfg"), "g.nfg", text, extra, (0, 1, 2) if nashpy else (0, 2))
+    if result.exit_code == 1:  # nashpy's methods assume non-degenerate games: a clear failure
+        assert "--method vertex-enumeration" in result.stderr
+        return
+    if result.exit_code == 2:
+        assert method == "closed-form" and (m, n) != (2, 2), result.stderr
+        return
+    if method in ("lemke-howson", "logit", "pure") and not exact and not json.loads(result.stdout)["equilibria"]:
+        return  # partial methods may find nothing (pure: no pure equilibrium)
     _check_equilibria(text, result.stdout)
 
 

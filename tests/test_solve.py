@@ -177,3 +177,14 @@ def test_too_large_for_a_method_names_one_that_can():
     with pytest.raises(InputError, match="lemke-howson"):
         solve(from_bimatrix(np.eye(30), np.eye(30)))
     assert solve(from_bimatrix(np.eye(30), np.eye(30)), "lemke-howson").equilibria
+
+
+def test_nashpy_failures_are_one_clear_solver_error():
+    """nashpy assumes non-degenerate games of at least 2×2; on a 1×1 game its vertex
+    enumeration fails deep inside SciPy. That is reported as a SolverError (exit 1) naming
+    the method that works, not as an internal error."""
+    from games.errors import SolverError
+
+    with pytest.raises(SolverError, match="--method vertex-enumeration"):
+        solve(from_bimatrix([[0]], [[0]]), "nashpy-vertex-enumeration")
+    assert profile_set(solve(from_bimatrix([[0]], [[0]]), "vertex-enumeration").equilibria) == {((1,), (1,))}
