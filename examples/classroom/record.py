@@ -218,8 +218,17 @@ def _copy_pictures(work: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if any(a.startswith("-") and a != "--check" for a in args):
+        print("usage: python examples/classroom/record.py [--check] [LESSON.md ...]\n"
+              "  re-run every lesson's commands and rewrite their recorded output (and pictures);\n"
+              "  --check only reports the commands whose output differs (exit 1 if any)", file=sys.stderr)
+        return 0 if any(a in ("-h", "--help") for a in args) else 2
     check = "--check" in args
     paths = [Path(a) for a in args if a != "--check"] or lesson_files()
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        print(f"record.py: no such lesson file: {missing[0]}", file=sys.stderr)
+        return 2
     status = 0
     for path in paths:
         text = path.read_text(encoding="utf-8")
