@@ -167,6 +167,15 @@ def num(v: float, digits: int = 2) -> str:
     return text
 
 
+def amount(v: float) -> str:
+    """A gain or loss that is known to be real (beyond the tolerance): never shown as 0.
+
+    Margins below 0.005 keep two significant digits (0.0031), so a sentence never says
+    "would lose 0" about a loss that holds an equilibrium together.
+    """
+    return num(v) if abs(v) >= 0.005 else f"{v:.2g}"
+
+
 def prob(v: float) -> str:
     """A probability for sentences: 0.89, 0.4, 0.333 for thirds."""
     text = f"{v:.3f}".rstrip("0").rstrip(".")
@@ -208,7 +217,7 @@ def _switch_phrase(check: PlayerCheck, tol: float) -> str:
     if check.best_alternative is None:
         return f"{who(check.player)} has no alternative"
     if check.gain < -tol:
-        return f"{who(check.player)} would lose {num(-check.gain)} by switching to {check.best_alternative}"
+        return f"{who(check.player)} would lose {amount(-check.gain)} by switching to {check.best_alternative}"
     return f"{who(check.player)} would gain nothing by switching to {check.best_alternative} (it is indifferent)"
 
 
@@ -218,7 +227,7 @@ def outcome_sentence(game: NormalFormGame, label: str, checks: Sequence[PlayerCh
         reasons = [_switch_phrase(c, tol) for c in checks if c.best_alternative is not None]
         return f"{label} is an equilibrium: {join(reasons)}."
     moves = [
-        f"{who(c.player)} would switch to {c.best_alternative}, gaining {num(c.gain)}" for c in movers
+        f"{who(c.player)} would switch to {c.best_alternative}, gaining {amount(c.gain)}" for c in movers
     ]
     return f"{label} is not an equilibrium: {'; '.join(moves)}."
 

@@ -184,3 +184,16 @@ def test_a_tie_makes_a_segment_and_the_explanation_says_so():
         assert verify(g, [[q, 1 - q], [1.0, 0.0]]) is not None
     strict = explain(solve(PD))
     assert not any("segment" in s for s in strict.overview)
+
+
+def test_a_small_real_margin_is_never_called_zero():
+    # (Defect, Defect) holds by 0.003 for the row player and 1 for the column player; the
+    # sentence must say 0.003, not "would lose 0" (2-decimal rounding said that once).
+    tiny = from_bimatrix([[3, 0.997], [5, 1]], [[3, 5], [0, 1]])
+    e = explain(solve(tiny))
+    by = {o.profile: o for o in e.outcomes}
+    dd = by[(tiny.strategies[0][1], tiny.strategies[1][1])]
+    assert dd.is_equilibrium
+    assert "would lose 0.003 by switching" in dd.sentence and "would lose 0 " not in dd.sentence
+    cd = by[(tiny.strategies[0][0], tiny.strategies[1][1])]
+    assert "gaining 0.003" in cd.sentence
