@@ -194,7 +194,18 @@ def join(parts: Sequence[str]) -> str:
 
 
 # ----------------------------------------------------------------- pure outcomes
-def player_checks(game: NormalFormGame, profile: Sequence[int], tol: float) -> tuple[PlayerCheck, ...]:
+def explain_tolerances(game: NormalFormGame) -> tuple[float, ...]:
+    """Each player's tie tolerance for sentences: the regret `verify` allows that player.
+
+    Per player (relative to the spread of its own payoffs), as in `verify`: a player whose
+    payoffs are in units is not called indifferent because the other's are in billions.
+    """
+    from games.equilibrium import player_tolerances
+
+    return tuple(max(t, _tie_tol(game, i)) for i, t in enumerate(player_tolerances(game)))
+
+
+def player_checks(game: NormalFormGame, profile: Sequence[int], tol: Sequence[float]) -> tuple[PlayerCheck, ...]:
     """Each player's best alternative at a pure profile and the payoff change of switching."""
     out = []
     for i in range(game.n_players):
@@ -209,7 +220,7 @@ def player_checks(game: NormalFormGame, profile: Sequence[int], tol: float) -> t
         others = [k for k in range(len(column)) if k != own]
         best = max(others, key=lambda k: (column[k], -k))
         gain = float(column[best] - column[own])
-        out.append(PlayerCheck(game.players[i], plays, game.strategies[i][best], gain, gain <= tol))
+        out.append(PlayerCheck(game.players[i], plays, game.strategies[i][best], gain, gain <= tol[i]))
     return tuple(out)
 
 
@@ -221,10 +232,14 @@ def _switch_phrase(check: PlayerCheck, tol: float) -> str:
     return f"{who(check.player)} would gain nothing by switching to {check.best_alternative} (it is indifferent)"
 
 
-def outcome_sentence(game: NormalFormGame, label: str, checks: Sequence[PlayerCheck], tol: float) -> str:
+def _reasons(checks: Sequence[PlayerCheck], tol: Sequence[float]) -> list[str]:
+    return [_switch_phrase(c, t) for c, t in zip(checks, tol) if c.best_alternative is not None]
+
+
+def outcome_sentence(game: NormalFormGame, label: str, checks: Sequence[PlayerCheck], tol: Sequence[float]) -> str:
     movers = [c for c in checks if not c.best_response]
     if not movers:
-        reasons = [_switch_phrase(c, tol) for c in checks if c.best_alternative is not None]
+        reasons = _reasons(checks, tol)
         return f"{label} is an equilibrium: {join(reasons)}."
     moves = [
         f"{who(c.player)} would switch to {c.best_alternative}, gaining {amount(c.gain)}" for c in movers
@@ -232,7 +247,7 @@ def outcome_sentence(game: NormalFormGame, label: str, checks: Sequence[PlayerCh
     return f"{label} is not an equilibrium: {'; '.join(moves)}."
 
 
-def outcomes(game: NormalFormGame, tol: float) -> tuple[Outcome, ...]:
+def outcomes(game: NormalFormGame, tol: Sequence[float]) -> tuple[Outcome, ...]:
     """Every pure profile, checked (empty when there are more than MAX_OUTCOMES)."""
     if int(np.prod(game.shape)) > MAX_OUTCOMES:
         return ()
@@ -306,11 +321,11 @@ def _domination_matrix(u: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarra
 def _fast_dominance(game: NormalFormGame) -> Dominance:
     """Vectorized dominance for large games: strict elimination (order-free), no weak elimination."""
     P, S = game.players, game.strategies
-    tol = _tie_tol(game)
+    tols = [_tie_tol(game, i) for i in range(game.n_players)]  # per player, as in games.dominance
     rows = [np.moveaxis(game.payoffs[i], i, 0).reshape(game.shape[i], -1) for i in range(game.n_players)]
     strict_dom, weak_dom, dominated = {}, {}, []
     for i, u in enumerate(rows):
-        st, wk = _domination_matrix(u, tol)
+        st, wk = _domination_matrix(u, tols[i])
         n = game.shape[i]
         for t in range(n):
             if n > 1 and all(st[s, t] for s in range(n) if s != t):
@@ -326,7 +341,7 @@ def _fast_dominance(game: NormalFormGame) -> Dominance:
             u = np.moveaxis(game.payoffs[i], i, 0)
             others = [alive[j] for j in range(game.n_players) if j != i]
             sub = u[np.ix_(alive[i], *others)].reshape(len(alive[i]), -1)
-            st, _ = _domination_matrix(sub, tol)
+            st, _ = _domination_matrix(sub, tols[i])
             beaten = np.any(st, axis=1)
             if beaten.any():
                 alive[i] = [s for s, b in zip(alive[i], beaten) if not b]
@@ -417,10 +432,11 @@ def _other(game: NormalFormGame, player: str) -> str:
     return next(p for p in game.players if p != player)
 
 
-def pareto_improvements(game: NormalFormGame, payoffs: Sequence[float], tol: float) -> list[tuple[int, ...]]:
+def pareto_improvements(game: NormalFormGame, payoffs: Sequence[float], tol: Sequence[float]) -> list[tuple[int, ...]]:
     """Pure profiles every player likes at least as much as `payoffs`, one strictly more."""
     pay = np.stack([np.asarray(a, dtype=float) for a in game.payoffs], axis=-1)
     target = np.asarray(payoffs, dtype=float)
+    tol = np.asarray(tol, dtype=float)
     weakly = np.all(pay >= target - tol, axis=-1)
     strictly = np.any(pay > target + tol, axis=-1)
     return [tuple(int(v) for v in idx) for idx in np.argwhere(weakly & strictly)]
@@ -478,10 +494,11 @@ def risk_comparison(game: NormalFormGame, e: tuple[int, int], f: tuple[int, int]
     return RiskComparison(lab_e, lab_f, pe, pf, winner, sentence)
 
 
-def selection(game: NormalFormGame, pure: Sequence[tuple[int, ...]], tol: float) -> Selection | None:
+def selection(game: NormalFormGame, pure: Sequence[tuple[int, ...]], tol: Sequence[float]) -> Selection | None:
     """Payoff dominance and risk dominance when there are two or more pure equilibria."""
     if len(pure) < 2:
         return None
+    tol = np.asarray(tol, dtype=float)
     pays = {p: np.array([game.payoff(i, p) for i in range(game.n_players)]) for p in pure}
     payoff_dom = None
     for p in pure:
@@ -494,6 +511,8 @@ def selection(game: NormalFormGame, pure: Sequence[tuple[int, ...]], tol: float)
         sentences.append(
             f"{payoff_dom} is payoff-dominant: every player prefers it to every other pure equilibrium."
         )
+    elif game.n_players == 1:
+        sentences.append(f"Its strategies {join([profile_label(game, p) for p in pure])} pay {who(game.players[0])} the same: any of them is a best choice.")
     else:
         sentences.append("No pure equilibrium is best for every player: the sides disagree on which to reach.")
     risks = []
@@ -510,7 +529,7 @@ def _pure_index(eq) -> tuple[int, ...]:
     return tuple(int(np.argmax(p)) for p in eq.profile)
 
 
-def explain_equilibrium(game: NormalFormGame, k: int, eq, tol: float) -> EquilibriumExplanation:
+def explain_equilibrium(game: NormalFormGame, k: int, eq, tol: Sequence[float]) -> EquilibriumExplanation:
     payoffs = tuple(float(v) for v in eq.payoffs)
     improvements = pareto_improvements(game, payoffs, tol)
     improvement_labels = tuple(profile_label(game, p) for p in improvements)
@@ -520,7 +539,7 @@ def explain_equilibrium(game: NormalFormGame, k: int, eq, tol: float) -> Equilib
         label = profile_label(game, prof)
         checks = player_checks(game, prof, tol)
         inds: tuple[Indifference, ...] = ()
-        reasons = [_switch_phrase(c, tol) for c in checks if c.best_alternative is not None]
+        reasons = _reasons(checks, tol)
         sentences.append(f"{label} is an equilibrium: {join(reasons)}.")
         summary = f"Neither side gains by switching alone: {join(reasons)}" if game.n_players == 2 else (
             f"No player gains by switching alone: {join(reasons)}"
@@ -575,7 +594,7 @@ def explain(
 ) -> "Explanation":
     """The full explanation of a solved game (thresholds only for trade-model forms)."""
     game: NormalFormGame = solution.game
-    tol = max(float(solution.tolerance), _tie_tol(game))
+    tol = explain_tolerances(game)
     outs = outcomes(game, tol)
     eqs = tuple(explain_equilibrium(game, k, eq, tol) for k, eq in enumerate(solution.equilibria))
     pure = [_pure_index(eq) for eq in solution.equilibria if eq.is_pure]

@@ -197,3 +197,25 @@ def test_a_small_real_margin_is_never_called_zero():
     assert "would lose 0.003 by switching" in dd.sentence and "would lose 0 " not in dd.sentence
     cd = by[(tiny.strategies[0][0], tiny.strategies[1][1])]
     assert "gaining 0.003" in cd.sentence
+
+
+def test_mixed_scale_game_explains_each_player_on_its_own_scale():
+    # China's payoffs are in billions, the US's in units: (Defect, Defect) holds because the
+    # US would lose 1 by cooperating, which a game-wide tolerance (1e-8 x 1e9 = 10) once
+    # called indifference.
+    big = from_bimatrix([[3, 0], [5, 1]], [[3e9, 5e9], [0, 1e9]], players=("US", "China"),
+                        row_strategies=("Cooperate", "Defect"), col_strategies=("Cooperate", "Defect"))
+    e = explain(solve(big))
+    by = {o.profile: o for o in e.outcomes}
+    assert [o.profile for o in e.outcomes if o.is_equilibrium] == [("Defect", "Defect")]
+    assert "the US would lose 1 by switching to Cooperate" in by[("Defect", "Defect")].sentence
+    assert "indifferent" not in by[("Defect", "Defect")].sentence
+    assert not by[("Cooperate", "Defect")].is_equilibrium  # the US gains 1 by defecting
+    assert e.dominance.strictly_dominant == {"US": "Defect", "China": "Defect"}
+
+
+def test_one_player_with_tied_best_strategies_is_not_a_disagreement():
+    solo = NormalFormGame(title="solo", players=("Me",), strategies=(("a", "b", "c"),), payoffs=(np.array([1.0, 1.0, 0.0]),))
+    e = explain(solve(solo, "pure"))
+    text = " ".join(e.selection.sentences)
+    assert "disagree" not in text and "(a) and (b) pay Me the same" in text
