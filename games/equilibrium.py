@@ -64,9 +64,15 @@ def player_tolerances(game: NormalFormGame) -> tuple[float, ...]:
     return tuple(TOLERANCE * s for s in player_scales(game))
 
 
-def strategy_values(game: NormalFormGame, profile: Sequence[np.ndarray], player: int) -> np.ndarray:
-    """Expected payoff of each of player's pure strategies against the others' mixtures."""
-    values = np.asarray(game.payoffs[player], dtype=float)
+def strategy_values(
+    game: NormalFormGame, profile: Sequence[np.ndarray], player: int, shift: float = 0.0
+) -> np.ndarray:
+    """Expected payoff of each of player's pure strategies against the others' mixtures.
+
+    ``shift`` is subtracted from every payoff before averaging (the result is the values
+    minus ``shift``, with less rounding when payoffs are large next to their spread).
+    """
+    values = np.asarray(game.payoffs[player], dtype=float) - shift
     # contract the other players' axes, highest axis first so indices stay valid
     for other in reversed(range(game.n_players)):
         if other == player:
@@ -83,27 +89,20 @@ def expected_payoffs(game: NormalFormGame, profile: Sequence[np.ndarray]) -> tup
 
 
 def regrets(game: NormalFormGame, profile: Sequence[np.ndarray]) -> tuple[float, ...]:
-    """For each player: best pure-strategy payoff minus the payoff of its mixture."""
+    """For each player: best pure-strategy payoff minus the payoff of its mixture.
+
+    Computed on each player's payoffs shifted to their midpoint, so rounding stays relative
+    to the player's spread (what `player_tolerances` measures against).
+    """
     out = []
-    for i in range(game.n_players):
-        values = strategy_values(game, profile, i)
+    for i, a in enumerate(game.payoffs):
+        values = strategy_values(game, profile, i, shift=(float(np.max(a)) + float(np.min(a))) / 2)
         out.append(float(np.max(values) - np.dot(values, profile[i])))
     return tuple(out)
 
 
 def is_probability_vector(p: np.ndarray, tol: float = 1e-9) -> bool:
     return bool(np.all(p >= -tol) and abs(float(np.sum(p)) - 1.0) <= tol * max(1, len(p)))
-
-
-def _centred_regret(game: NormalFormGame, profile: Sequence[np.ndarray], player: int) -> float:
-    """The player's regret, computed on its payoffs shifted to their midpoint (less rounding)."""
-    a = game.payoffs[player]
-    mid = (float(np.max(a)) + float(np.min(a))) / 2
-    values = np.asarray(a, dtype=float) - mid
-    for other in reversed(range(game.n_players)):
-        if other != player:
-            values = np.tensordot(values, np.asarray(profile[other], dtype=float), axes=([other], [0]))
-    return float(np.max(values) - np.dot(values, profile[player]))
 
 
 def verify(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> Equilibrium | None:
@@ -122,7 +121,7 @@ def verify(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> Equilibr
         p = p / p.sum()
         p[np.abs(p) < 1e-13] = 0.0
         clean.append(p)
-    regret = [_centred_regret(game, clean, i) for i in range(game.n_players)]
+    regret = regrets(game, clean)
     if any(r > tol for r, tol in zip(regret, player_tolerances(game))):
         return None
     return Equilibrium(

@@ -199,10 +199,11 @@ def explain_tolerances(game: NormalFormGame) -> tuple[float, ...]:
 
     Per player (relative to the spread of its own payoffs), as in `verify`: a player whose
     payoffs are in units is not called indifferent because the other's are in billions.
+    (It exceeds the solvers' tie tolerance, so solver ties are ties here too.)
     """
     from games.equilibrium import player_tolerances
 
-    return tuple(max(t, _tie_tol(game, i)) for i, t in enumerate(player_tolerances(game)))
+    return player_tolerances(game)
 
 
 def player_checks(game: NormalFormGame, profile: Sequence[int], tol: Sequence[float]) -> tuple[PlayerCheck, ...]:
