@@ -14,6 +14,7 @@ import numpy as np
 from games.ally import PLAYERS, Pivotality, payoff_terms, pivotality
 from games.equilibrium import Equilibrium, strategy_values
 from games.normal_form import NormalFormGame
+from games.wording import cap as _cap
 
 WHO = {"US": "the US", "China": "China", "Ally": "the ally"}
 
@@ -23,10 +24,6 @@ def fmt(v: float, digits: int = 3) -> str:
         v = 0.0
     text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _mix_words(labels: Sequence[str], mix: Sequence[float]) -> str:

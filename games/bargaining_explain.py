@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from games.bargaining import BargainingAnalysis, Point, surplus_share
+from games.wording import cap as _cap, who as _who
 
 PLAYERS = ("US", "China")
 
@@ -71,14 +72,6 @@ def share_sentence(a: BargainingAnalysis, point: Point) -> str:
             "rejecting and waiting, so whenever it answers an offer, it is offered exactly that."
         )
     return " ".join(sentences)
-
-
-def _who(name: str) -> str:
-    return "the US" if name == "US" else name
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _effect(share: float, other: float) -> str:

@@ -23,6 +23,7 @@ from games.bayesian import (
     relevant_thresholds,
     sequential_outcomes,
 )
+from games.wording import cap as _cap
 
 
 def fmt(v: float, digits: int = 3) -> str:
@@ -145,10 +146,6 @@ def threshold_sentence(game: BayesianGame, th: Threshold, now: float | None = No
 def name(player: str) -> str:
     """'the US' for an acronym, the name itself otherwise."""
     return f"the {player}" if player.isupper() and len(player) <= 4 else player
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _article(word: str) -> str:

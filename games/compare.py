@@ -27,6 +27,7 @@ import numpy as np
 from games.errors import InputError
 from games.parameters import PARAMETERS
 from games.thresholds import LABELS, OUTCOME_NAMES, build
+from games.wording import cap as _cap, who as _who
 
 #: Why a linkage parameter moves a margin (said once when it is among the main forces).
 WHY = {
@@ -105,14 +106,6 @@ class Comparison:
 
 
 # ----------------------------------------------------------------- helpers
-def _who(name: str) -> str:
-    return f"the {name}" if name.isupper() and len(name) <= 4 else name
-
-
-def _cap(s: str) -> str:
-    return s[:1].upper() + s[1:]
-
-
 def _num(v: float) -> str:
     if abs(v) < 0.005:
         return "0"

@@ -23,6 +23,7 @@ import numpy as np
 from games.best_responses import _tie_tol
 from games.dominance import dominant_strategies, dominations, iterated_elimination
 from games.normal_form import NormalFormGame
+from games.wording import cap, who
 
 #: Largest number of pure profiles listed one by one (bigger games list equilibria only).
 MAX_OUTCOMES = 400
@@ -150,15 +151,6 @@ def _plain(obj: Any) -> Any:
 
 
 # ----------------------------------------------------------------- wording
-def who(name: str) -> str:
-    """'the US' for acronyms like US, EU; other names as they are ('China', 'Row')."""
-    return f"the {name}" if name.isupper() and len(name) <= 4 else name
-
-
-def cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def num(v: float, digits: int = 2) -> str:
     """A short number for sentences: 5.1, -0.6, 3 (rounded to `digits` decimals)."""
     if abs(v) < 0.5 * 10**-digits:

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 from games.normal_form import NormalFormGame
 from games.repeated import CooperativeOutcome, FiniteHorizon, FolkTheorem, Minmax, Sustainability
+from games.wording import who
 
 
 def num(v: float, digits: int = 2) -> str:
     """Round for prose: 0.245 -> '0.25', 3.0 -> '3'."""
     text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-
-
-def who(name: str) -> str:
-    """'the US' for the US, 'China' for China: player names as they read in a sentence."""
-    return f"the {name}" if name.isupper() and len(name) <= 4 else name
 
 
 def profile_label(game: NormalFormGame, profile: tuple[int, ...]) -> str:

@@ -28,6 +28,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from games.parameters import PARAMETERS, validated
+from games.wording import who as _who
 
 #: Short names for sentences ("stays above 3.2 (now 6)").
 LABELS: dict[str, str] = {
@@ -268,10 +269,6 @@ def _others_phrase(game, i: int) -> str:
     if game.n_players == 2:
         return f"{_who(game.players[1 - i])} does"
     return "the others do"
-
-
-def _who(name: str) -> str:
-    return f"the {name}" if name.isupper() and len(name) <= 4 else name
 
 
 def n(v: float) -> str:
