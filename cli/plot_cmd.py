@@ -88,21 +88,14 @@ def make_figure(
     return game_figure(kind, g, solve(g).equilibria, rule, steps), f"{kind} of {g.title}"
 
 
-def make_picture(
-    kind: str,
-    target: str | None,
-    sets: list[str] | None = None,
-    game: str = "simultaneous",
-    levels: int = 5,
-    rule: str = "replicator",
-    steps: int = 200,
-    fmt: str = "png",
-    vary: list[str] | None = None,
-) -> tuple[bytes, str]:
-    """(image bytes, one-line caption) for a kind and target; used by plot and report."""
+def make_picture(kind: str, target: str | None, fmt: str = "png", **options) -> tuple[bytes, str]:
+    """(image bytes, one-line caption) for a kind and target; used by plot and report.
+
+    ``options`` are `make_figure`'s (sets, game, levels, rule, steps, vary).
+    """
     from cli import plots
 
-    fig, caption = make_figure(kind, target, sets, game, levels, rule, steps, vary)
+    fig, caption = make_figure(kind, target, **options)
     return plots.render_bytes(fig, fmt), caption
 
 
@@ -223,7 +216,8 @@ def register(app: typer.Typer) -> None:
             from cli import plots
 
             fmt = plots.check_output(output, force)
-            data, caption = make_picture(kind, target, set_, game, levels, rule, steps, fmt, vary)
+            data, caption = make_picture(kind, target, fmt, sets=set_, game=game, levels=levels,
+                                         rule=rule, steps=steps, vary=vary)
             plots.write_atomic(output, data, force)
             return f"wrote {output} ({caption})"
 

@@ -108,7 +108,7 @@ def gather(target: str | None, sets: list[str], levels: int = 5, fmt: str = "tex
 
         for shot, caption, extra, form in shots:
             try:
-                png, _ = make_picture(shot, target, sets, game=extra.get("game", "simultaneous"), levels=levels)
+                png, _ = make_picture(shot, target, sets=sets, game=extra.get("game", "simultaneous"), levels=levels)
                 images.append(Picture(shot, caption, png, form=form))
             except (InputError, SolverError) as exc:
                 images.append(Picture(shot, caption, skipped=str(exc), form=form))
