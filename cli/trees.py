@@ -91,6 +91,8 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
     spes = spe_set.equilibria
     limitation = ""
     try:
+        if method == "auto":
+            _check_nash_list_size(tree)
         rnf, solution, behaviours = nash_equilibria(tree, method)
     except InputError as exc:
         if method != "auto":
@@ -165,6 +167,25 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
         return Output(to_dot(tree, records[0][4] if records else {}), data)
     text = _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol, spe_set)
     return Output(text, data)
+
+
+#: Largest reduced normal form (in pure profiles) solved by default beside backward induction.
+MAX_AUTO_NASH_PROFILES = 20_000
+
+
+def _check_nash_list_size(tree) -> None:
+    """Refuse (for the caller to skip) a reduced normal form too large to solve by default."""
+    from math import prod
+
+    from games.errors import InputError
+    from games.reduced_normal_form import reduced_shape
+
+    shape = reduced_shape(tree)
+    if prod(shape) > MAX_AUTO_NASH_PROFILES:
+        raise InputError(
+            f"its shape {shape} has {prod(shape):,} pure profiles, more than the {MAX_AUTO_NASH_PROFILES:,} "
+            "solved by default; pass --method to solve it anyway"
+        )
 
 
 def _spe_only_form(tree, spes):

@@ -43,6 +43,7 @@ from games.tree import (
     infoset_key,
     max_abs_payoff,
     node_values,
+    per_tree,
     pure_behaviour,
     reach_probabilities,
     walk,
@@ -108,6 +109,7 @@ class SubgamePerfectSet:
         return self.all_pure_listed and not self.has_mixed
 
 
+@per_tree
 def exact_tree(tree: GameTree) -> bool:
     """True when every payoff and probability is an int or a Fraction (exact comparisons)."""
     for _, node in walk(tree.root):
@@ -117,6 +119,7 @@ def exact_tree(tree: GameTree) -> bool:
     return True
 
 
+@per_tree
 def tie_tolerances(tree: GameTree) -> tuple:
     """Each player's tie tolerance: Fraction 0 for exact trees; otherwise TOLERANCE scaled by
     that player's own largest |payoff| (a float), so a player paid in units is not flattened

@@ -205,3 +205,40 @@ def test_built_in_trees_written_to_efg_and_read_back_keep_their_equilibria(scena
         assert a.payoffs == pytest.approx(b.payoffs, abs=1e-12)
     # and the read-back (exact) tree agrees with the brute force
     assert {_as_paths(back, eq) for eq in after.equilibria} == oracle_spe(back)
+
+
+@settings(max_examples=60, deadline=None)
+@given(trees())
+def test_reduced_strategies_are_counted_as_they_are_listed(tree):
+    from games.reduced_normal_form import _player_plans, reduced_shape
+
+    assert reduced_shape(tree) == tuple(len(_player_plans(tree, i)) for i in range(tree.n_players))
+
+
+def test_a_tie_heavy_three_player_tree_answers_with_a_count(tmp_path):
+    # 511 nodes, payoffs in thirds: ~3e18 subgame-perfect plans; counted, 20 listed, normal form skipped
+    import random
+
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    rng = random.Random(1)
+    vals = [Fraction(k, 3) for k in range(4)]
+
+    def build(d):
+        if d == 8:
+            return Terminal(tuple(rng.choice(vals) for _ in range(3)))
+        return Decision(d % 3, ("l", "r"), (build(d + 1), build(d + 1)))
+
+    path = tmp_path / "big.efg"
+    tree = GameTree("big", ("A", "B", "C"), build(0))
+    path.write_text(to_efg(tree))
+    result = CliRunner().invoke(app, ["solve", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    data = json.loads(result.output)
+    assert data["count"] == spe_table(tree)[0][()].total > 10**15
+    assert len(data["equilibria"]) == 20 and data["complete"] is False
+    assert data["nash_equilibria"] == []
