@@ -185,7 +185,7 @@ def parse_efg(text: str, source: str = "<efg>") -> GameTree:
 def read_efg(path: str | FilePath) -> GameTree:
     """Read a Gambit .efg file."""
     path = FilePath(path)
-    return parse_efg(_read_text(path), str(path))
+    return parse_efg(_read_text(path, what="a Gambit .efg game file"), str(path))
 
 
 # ------------------------------------------------------------------ writing

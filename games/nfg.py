@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from games.bounded_read import read_limited_text
 from games.errors import InputError, clip
 from games.normal_form import MAX_PROFILES, NormalFormGame
 
@@ -227,17 +228,9 @@ def read_nfg_exact(path: str | Path) -> tuple[NormalFormGame, list[np.ndarray]]:
     return parse_nfg(_read_text(path), str(path))
 
 
-def _read_text(path: Path) -> str:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"{path}: file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: expected a UTF-8 text file, found binary data") from None
+def _read_text(path: Path, limit: int = MAX_FILE_BYTES, what: str = "a Gambit .nfg game file") -> str:
+    """The file's text, read with a byte budget; devices, FIFOs and directories refused."""
+    return read_limited_text(path, limit, what)
 
 
 def _quote(s: str) -> str:
