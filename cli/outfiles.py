@@ -54,11 +54,13 @@ def _cannot(option: str, path: Path, exc: BaseException) -> InputError:
     return InputError(f"option {option}: cannot write {clip(path, 1000)} ({reason})")
 
 
-def check_output(path: Path, force: bool, option: str = "--output") -> None:
+def check_output(path: Path, force: bool, option: str = "--output", probe: bool = True) -> None:
     """Refuse a target that is not a regular file, exists without force, or has no folder.
 
-    Called before the work starts (so a long run is not wasted) and again just before the
-    finished file takes the target's name.
+    Called before the work starts (so a long run is not wasted, and nothing is printed
+    before a refusal), then again just before the finished file takes the target's name.
+    With `probe`, a temporary file is created and removed in the folder, so a folder that
+    cannot be written (read-only, permission denied, /sys) is refused up front too.
     """
     shown = clip(path, 1000)
     try:
@@ -85,11 +87,18 @@ def check_output(path: Path, force: bool, option: str = "--output") -> None:
     folder = Path(path).parent
     if not folder.is_dir():
         raise InputError(f"option {option}: folder {clip(folder, 1000)} does not exist")
+    if probe:
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tradegame-probe.", suffix=".tmp")
+            os.close(fd)
+            os.unlink(tmp)
+        except (OSError, ValueError) as exc:
+            raise _cannot(option, path, exc) from None
 
 
 def _publish(tmp: str, path: Path, force: bool, option: str) -> None:
     """Give the complete temporary file the target's name: exclusively, or replacing (force)."""
-    check_output(path, force, option)
+    check_output(path, force, option, probe=False)
     if force:
         os.replace(tmp, path)
         return
@@ -118,7 +127,7 @@ def open_output(path: Path, force: bool, option: str = "--output", binary: bool 
     untouched. Errors of the file system become one-line `InputError`s naming the option.
     """
     path = Path(path)
-    check_output(path, force, option)
+    check_output(path, force, option, probe=False)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp")
     except (OSError, ValueError) as exc:

@@ -113,12 +113,6 @@ def test_a_link_to_a_non_regular_file_is_refused(tmp_path, kind):
     assert link.is_symlink() and _identity(node) == before
 
 
-def test_dev_null_is_refused_with_force():
-    run = _run_main(_write_args("export", Path("/dev/null"), force=True))
-    _one_line_error(run, "/dev/null", "character device")
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
-
-
 # ---------------------------------------------------------------- dangling links
 def test_a_dangling_symlink_counts_as_existing(tmp_path):
     link = tmp_path / "out.nfg"
