@@ -133,7 +133,8 @@ def open_output(path: Path, force: bool, option: str = "--output", binary: bool 
     except (OSError, ValueError) as exc:
         raise _cannot(option, path, exc) from None
     try:
-        os.fchmod(fd, file_mode())
+        if hasattr(os, "fchmod"):  # POSIX; elsewhere the platform's default applies
+            os.fchmod(fd, file_mode())
         if binary:
             fh = os.fdopen(fd, "wb")
         else:
