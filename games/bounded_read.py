@@ -49,6 +49,10 @@ def read_limited(path: str | Path, limit: int, what: str = "file") -> bytes:
     shown = clip(path, 1000)
     try:
         info = os.stat(path)
+    except FileNotFoundError:
+        dangling = os.path.islink(path)
+        reason = "a symbolic link to a file that does not exist" if dangling else "No such file or directory"
+        raise InputError(f"{shown}: cannot read file ({reason})") from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
         raise InputError(f"{shown}: cannot read file ({getattr(exc, 'strerror', None) or exc})") from None
     if not stat.S_ISREG(info.st_mode):

@@ -141,3 +141,10 @@ def test_a_regular_file_through_a_symlink_is_read(tmp_path):
     link.symlink_to(real)
     run = _run_bounded(["solve", str(link), "--format", "json"])
     assert run.exit_code == 0, run.stderr
+
+
+def test_a_dangling_symlink_input_is_named_as_such(tmp_path):
+    link = tmp_path / "gone.efg"
+    link.symlink_to(tmp_path / "nowhere.efg")
+    _refused(_run_bounded(["solve", str(link)]), str(link), "symbolic link to a file that does not exist")
+    _refused(_run_bounded(["solve", str(tmp_path / "missing.nfg")]), "No such file or directory")
