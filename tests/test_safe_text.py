@@ -159,3 +159,20 @@ def test_export_to_a_file_keeps_the_names_exactly(files, tmp_path):
     out = tmp_path / "copy.nfg"
     assert _run_main(["export", str(nfg), "-o", str(out)]).exit_code == 0
     assert read_nfg(out).title == TITLE and read_nfg(Path(nfg)).players == read_nfg(out).players
+
+
+@pytest.mark.parametrize("command", ["show", "solve", "explain"])
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_scenario_titles_and_stories_are_escaped(tmp_path, command, fmt):
+    path = tmp_path / "hostile.toml"
+    path.write_text(
+        'title = "ctl\\u0007\\u001b]0;pwned\\u0007"\n'
+        'summary = "sum\\u009b1m"\n'
+        'story = "line one\\r\\u001b[2Kfake line"\n',
+        encoding="utf-8",
+    )
+    run = _run_main([command, str(path), "--format", fmt])
+    assert run.exit_code == 0, run.stderr
+    _clean(run.stdout + run.stderr, f"{command} --format {fmt} of a scenario")
+    if command == "show":
+        assert SHOWN_TITLE in run.stdout
