@@ -246,3 +246,27 @@ def test_concurrent_exports_in_processes_exactly_one_succeeds(tmp_path):
         assert got == [0, 2, 2, 2], got
         assert Path(target).read_text().startswith("NFG 1 R")
     assert len(list(tmp_path.iterdir())) == 3
+
+
+def test_concurrent_forced_writers_leave_one_whole_file(tmp_path):
+    out = tmp_path / "out.txt"
+    out.write_text("old\n")
+    gate = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def writer(k: int) -> None:
+        gate.wait()
+        try:
+            write_output(out, f"writer {k}\n" * 5000, force=True)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    text = out.read_text()
+    assert text in {f"writer {k}\n" * 5000 for k in range(6)}
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
