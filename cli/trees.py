@@ -452,6 +452,10 @@ def _trade_name(name: str) -> bool:
 
 # ------------------------------------------------------------------ DOT
 def _dot_quote(s: str) -> str:
+    """A DOT string; control characters from the file are shown as \\xNN (cli.safe_text)."""
+    from cli.safe_text import visible
+
+    s = visible(s)
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
