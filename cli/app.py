@@ -174,8 +174,8 @@ def guarded(fn):
 
 
 # ---------------------------------------------------------------- commands
-@app.command()
-def solve(
+@app.command("solve")
+def solve_command(
     target: Optional[str] = TargetArg,
     set_: Optional[List[str]] = SetOpt,
     game: str = GameOpt,
@@ -204,8 +204,8 @@ def solve(
     _emit(guarded(lambda: _run("solve", target, set_, game, levels, method, fmt, exact, opts)), fmt)
 
 
-@app.command()
-def explain(
+@app.command("explain")
+def explain_command(
     target: Optional[str] = TargetArg,
     set_: Optional[List[str]] = SetOpt,
     game: str = GameOpt,
@@ -312,8 +312,8 @@ def export(
         typer.echo(text.rstrip("\n"))
 
 
-@app.command()
-def scenarios(
+@app.command("scenarios")
+def scenarios_command(
     fmt: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
 ) -> None:
     """List the built-in scenarios, one line each.
@@ -338,8 +338,8 @@ def scenarios(
     _emit(guarded(work), fmt)
 
 
-@app.command()
-def parameters(
+@app.command("parameters")
+def parameters_command(
     fmt: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
 ) -> None:
     """List the model's parameters: meaning, unit, default, valid range and rationale.
@@ -370,8 +370,8 @@ def parameters(
     _emit(guarded(work), fmt)
 
 
-@app.command()
-def forms() -> None:
+@app.command("forms")
+def forms_command() -> None:
     """List the game forms that --game accepts.
 
     Examples:

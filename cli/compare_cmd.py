@@ -41,7 +41,7 @@ def run(a: str, b: str, game: str, levels: int, fmt: str):
     if game not in ("simultaneous", "graded"):
         raise InputError(f"option --game: compare supports simultaneous or graded, got '{game}'")
     from games import trade
-    from games.compare import compare
+    from games.comparison import compare
     from games.scenarios import load
 
     trade.levels(levels)  # validates --levels

@@ -1,4 +1,4 @@
-"""Render explanations (games.explain) and comparisons (games.compare) as text or Markdown.
+"""Render explanations (games.explanation) and comparisons (games.comparison) as text or Markdown.
 
 Text is meant to be read aloud: short sections, one idea per line, wrapped for a terminal.
 """
@@ -40,7 +40,7 @@ def _check(fmt: str) -> None:
         raise InputError(f"option --format: expected text or markdown for this view, got '{fmt}'")
 
 
-def render(explanation, fmt: str = "text") -> str:
+def render_explanation(explanation, fmt: str = "text") -> str:
     """The full explanation: overview, every outcome, each equilibrium, structure, thresholds.
 
     ``fmt`` is "text" or "markdown"; "json" gives the structured data as JSON text.

@@ -27,7 +27,7 @@ def short_reason(game: NormalFormGame, eq) -> str:
     """One sentence on why the equilibrium holds (margins for pure, indifference for mixed)."""
     import numpy as np
 
-    from games.best_responses import deviation_gains
+    from games.best_response import deviation_gains
 
     if eq.is_pure:
         profile = tuple(int(np.argmax(p)) for p in eq.profile)
@@ -58,9 +58,9 @@ def _explanations(solution, params, form, levels, full: bool):
     import importlib
 
     try:
-        explain_mod = importlib.import_module("games.explain")
+        explain_mod = importlib.import_module("games.explanation")
     except ModuleNotFoundError as exc:
-        if exc.name != "games.explain":
+        if exc.name != "games.explanation":
             raise
         explain_mod = None
     if explain_mod is None:
@@ -81,7 +81,7 @@ def solve_and_render(
     levels: int = 5,
     exact_payoffs=None,
 ) -> Output:
-    from games.solve import solve
+    from games.solver import solve
 
     exact_eqs = None
     if exact:
@@ -128,7 +128,7 @@ def solve_and_render(
     if full and expl is not None:
         from cli import explain_view
 
-        text += "\n\n" + explain_view.render(expl, fmt)
+        text += "\n\n" + explain_view.render_explanation(expl, fmt)
     return Output(text, data)
 
 
@@ -182,7 +182,7 @@ def _components(solution):
     """Components of the equilibrium set, when the list is complete for a two-player game."""
     if not solution.complete or solution.game.n_players != 2 or not solution.equilibria:
         return None
-    from games.components import components
+    from games.equilibrium_components import components
 
     return components(solution)
 
@@ -245,7 +245,7 @@ def _exact_solution(
     file's payoffs are the file's exact numbers.
     """
     from games import exact
-    from games.solve import Solution
+    from games.solver import Solution
 
     if game.n_players != 2:
         raise InputError(f"option --exact: needs a two-player game, '{clip(game.title, 40)}' has {game.n_players} players")
@@ -266,7 +266,7 @@ def _exact_solution(
 
 def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Output:
     """Story, parameters and payoff matrix (no solving beyond marking best responses)."""
-    from games.solve import solve
+    from games.solver import solve
 
     solution = solve(game, "pure") if game.n_players else None
     out = [_heading(game.title, fmt)]

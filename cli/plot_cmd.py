@@ -82,7 +82,7 @@ def make_figure(
         return regime_map_figure(target, sets or [], game, levels, vary or [])
     if kind == "tree":
         return tree_picture(target, sets or [], game)
-    from games.solve import solve
+    from games.solver import solve
 
     g, _ = load_game(target, sets, game, levels)
     return game_figure(kind, g, solve(g).equilibria, rule, steps), f"{kind} of {g.title}"
@@ -158,7 +158,7 @@ def tree_picture(target: str | None, sets: list[str], game: str):
         note = "Subgame-perfect equilibrium by backward induction" + (
             f" (the first of {len(spes)})" if len(spes) > 1 else "") + "."
     else:
-        from games.reduced_normal_form import nash_equilibria
+        from games.reduced_form import nash_equilibria
 
         _, solution, behaviours = nash_equilibria(tree, "auto")
         behaviour = behaviours[0] if behaviours else {}

@@ -67,7 +67,7 @@ def _describe(game: NormalFormGame, eq: Equilibrium) -> str:
 # ------------------------------------------------------------------ payoff matrix
 def matrix_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]):
     """The payoff matrix: best responses in bold with *, pure equilibria shaded green."""
-    from games.best_responses import best_response_mask
+    from games.best_response import best_response_mask
 
     A, B = game.bimatrix()
     m, n = A.shape

@@ -45,7 +45,7 @@ def _pure_cells(game: NormalFormGame, equilibria: Sequence[Equilibrium]) -> set[
 
 
 def _best_response_marks(game: NormalFormGame) -> list[np.ndarray]:
-    from games.best_responses import best_response_mask
+    from games.best_response import best_response_mask
 
     return [best_response_mask(game, i) for i in range(game.n_players)]
 
@@ -101,7 +101,7 @@ def matrix_block(game: NormalFormGame, equilibria: Sequence[Equilibrium], fmt: s
 
 
 def _pure_profile_list(game: NormalFormGame, equilibria, fmt: str) -> str:
-    from games.best_responses import all_profiles
+    from games.best_response import all_profiles
 
     eq_cells = _pure_cells(game, equilibria)
     rows = [["profile"] + list(game.players)]

@@ -81,7 +81,7 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
     from games.backward_induction import behaviour_one_shot_gains, equilibrium_path, subgame_perfect_equilibria
     from games.equilibrium import TOLERANCE, verify
     from games.errors import SolverError
-    from games.reduced_normal_form import nash_equilibria, pure_profile
+    from games.reduced_form import nash_equilibria, pure_profile
     from games.tree import max_abs_payoff, pure_behaviour
     from games.tree_explain import explain_spe
 
@@ -166,7 +166,7 @@ def _spe_only_form(tree, spes):
     import numpy as np
 
     from games.normal_form import NormalFormGame
-    from games.reduced_normal_form import ReducedNormalForm, _play, strategy_label
+    from games.reduced_form import ReducedNormalForm, _play, strategy_label
     from games.tree import information_sets
 
     sets = {h.ident: h for h in information_sets(tree)}
@@ -195,7 +195,7 @@ def _spe_only_form(tree, spes):
 
 
 def _imperfect_information(tree, fmt, full, method, intro) -> Output:
-    from games.reduced_normal_form import nash_equilibria
+    from games.reduced_form import nash_equilibria
     from games.tree import reach_probabilities
 
     rnf, solution, behaviours = nash_equilibria(tree, method)
@@ -253,7 +253,7 @@ def _imperfect_information(tree, fmt, full, method, intro) -> Output:
 
 def _ii_explanation(tree, game, eq, behaviour, reach) -> str:
     from games.tree import information_sets
-    from games.reduced_normal_form import describe_infoset
+    from games.reduced_form import describe_infoset
 
     parts = []
     for h in information_sets(tree):
@@ -473,7 +473,7 @@ def _profile_label(game, eq) -> str:
 
 
 def _behaviour_data(tree, behaviour: dict) -> list[dict[str, Any]]:
-    from games.reduced_normal_form import describe_infoset
+    from games.reduced_form import describe_infoset
     from games.tree import information_sets
 
     out = []

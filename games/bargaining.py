@@ -305,7 +305,7 @@ def trade_frontier(p: Mapping[str, float], n: int = GRID, refine: bool = True) -
 
 def disagreement_point(p: Mapping[str, float]) -> tuple[tuple[float, float], tuple[int, int]]:
     """Payoffs of the stage game's conflict equilibrium: the pure one worst for the sum."""
-    from games.best_responses import pure_equilibria
+    from games.best_response import pure_equilibria
     from games.trade import simultaneous_game
 
     game = simultaneous_game(p)
@@ -313,7 +313,7 @@ def disagreement_point(p: Mapping[str, float]) -> tuple[tuple[float, float], tup
     if pure:
         cell = min(pure, key=lambda c: (game.payoff(0, c) + game.payoff(1, c), c))
         return (game.payoff(0, cell), game.payoff(1, cell)), cell
-    from games.solve import solve
+    from games.solver import solve
 
     eq = min(solve(game).equilibria, key=lambda e: sum(e.payoffs))
     return (eq.payoffs[0], eq.payoffs[1]), (-1, -1)

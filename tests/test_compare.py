@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from games import trade
-from games.compare import compare
+from games.comparison import compare
 from games.scenarios import load
-from games.solve import solve
+from games.solver import solve
 
 ESC, STO = "escalation-2025", "stockholm-2025"
 

@@ -3,7 +3,7 @@
 A pure strategy names an action at every information set of a player; the *reduced*
 strategy leaves out the information sets that the player's own earlier moves rule out
 (two strategies differing only there always give the same payoffs). Solving the reduced
-normal form with `games.solve.solve` finds the Nash equilibria of the tree. With perfect
+normal form with `games.solver.solve` finds the Nash equilibria of the tree. With perfect
 recall, Kuhn's theorem turns each mixed strategy into an equivalent behaviour strategy:
 the probability of action a at information set h is the weight of the strategies that
 reach h and choose a there, divided by the weight of those that reach h.
@@ -220,12 +220,12 @@ class TreeEquilibrium:
 def nash_equilibria(tree: GameTree, method: str = "auto"):
     """(reduced normal form, solution, behaviour strategies of each equilibrium).
 
-    Solves the reduced normal form with `games.solve.solve` (every equilibrium verified
+    Solves the reduced normal form with `games.solver.solve` (every equilibrium verified
     there) and maps each equilibrium back to behaviour strategies. With ``method="auto"``
     a normal form too large for complete enumeration is solved for pure equilibria only
     (``solution.complete`` is then False and ``solution.note`` says so).
     """
-    from games.solve import solve
+    from games.solver import solve
 
     from games.errors import InputError as _InputError
 

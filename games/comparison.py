@@ -100,7 +100,7 @@ class Comparison:
     story: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        from games.explain import _plain
+        from games.explanation import _plain
 
         return _plain(asdict(self))
 
@@ -180,7 +180,7 @@ def compare(a, b, form: str = "simultaneous", levels: int = 5) -> Comparison:
     """Compare scenarios a and b (games.scenarios.Scenario) in the given game form."""
     if form not in ("simultaneous", "graded"):
         raise InputError(f"option --game: compare supports simultaneous or graded, got '{form}'")
-    from games.solve import solve
+    from games.solver import solve
 
     pa, pb = dict(a.parameters), dict(b.parameters)
     changes = tuple(
