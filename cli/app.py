@@ -11,6 +11,7 @@ from typing import Any, List, Optional
 import typer
 
 from cli.forms import FORM_MODULES, all_forms
+from cli.help_text import keep_examples
 from cli.request import Output, Request
 
 app = typer.Typer(
@@ -27,6 +28,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help: no markup, so `uniform:A:B` is not read as an emoji code nor [x] as a style
+    rich_markup_mode=None,
 )
 
 FORMATS = ("text", "markdown", "json", "dot")
@@ -124,6 +127,13 @@ def _run(
 
     kind = _target_kind(target)
     full = command == "explain"
+    if kind == "scenario" and game not in all_forms():
+        from games.errors import clip
+        from games.suggestions import did_you_mean
+
+        raise InputError(
+            f"option --game: expected one of {', '.join(all_forms())}, got '{clip(game)}'{did_you_mean(game, all_forms())}"
+        )
     if kind in ("nfg", "efg"):
         if sets:
             raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
@@ -142,10 +152,6 @@ def _run(
         return normal_form_view.solve_and_render(
             game_nfg, None, fmt, full, method, exact, exact_payoffs=exact_payoffs
         )
-    if game not in all_forms():
-        from games.errors import clip
-
-        raise InputError(f"option --game: expected one of {', '.join(all_forms())}, got '{clip(game)}'")
     scenario = _load_scenario(target, sets)
     if game in ("simultaneous", "graded"):
         _check_format(fmt, ("text", "markdown", "json"))
@@ -255,9 +261,13 @@ def show(
 
             return normal_form_view.show_game(read_nfg(target), None, fmt)
         if game not in ("simultaneous", "graded"):
-            from games.errors import InputError
+            from games.errors import InputError, clip
+            from games.suggestions import did_you_mean
 
-            raise InputError(f"option --game: show prints normal forms: expected simultaneous or graded, got '{game}'")
+            raise InputError(
+                f"option --game: show prints normal forms: expected simultaneous or graded, "
+                f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded'))}"
+            )
         scenario = _load_scenario(target, set_)
         return normal_form_view.show_game(normal_form_view.build(scenario, game, levels), scenario, fmt)
 
@@ -292,7 +302,13 @@ def export(
         if to != "nfg":
             raise InputError(f"option --to: expected nfg, got '{to}'")
         if game not in ("simultaneous", "graded"):
-            raise InputError(f"option --game: export writes normal forms: expected simultaneous or graded, got '{game}'")
+            from games.errors import clip
+            from games.suggestions import did_you_mean
+
+            raise InputError(
+                f"option --game: export writes normal forms: expected simultaneous or graded, "
+                f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded'))}"
+            )
         if _target_kind(target) == "nfg":
             from games.nfg import read_nfg_exact
 
@@ -421,6 +437,7 @@ def _register_extras() -> None:
 
 
 _register_extras()
+keep_examples(app)
 
 
 def _click_exceptions():
@@ -436,7 +453,7 @@ def main() -> None:
     """Console-script entry point: every error is one line on stderr with the documented code."""
     cexc = _click_exceptions()
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="tradegame")
     except cexc.UsageError as exc:
         if not exc.format_message():  # bare `tradegame`: help was printed
             sys.exit(2)

@@ -26,7 +26,8 @@ DEFAULT_VARY = ("re_dependence=0:12:61", "hawk_cost=0:6:61", "leverage=0:8:61", 
 
 def load_game(target: str | None, sets: list[str] | None, game: str, levels: int):
     """(normal-form game, scenario or None) for a scenario name/.toml or a .nfg file."""
-    from games.errors import InputError
+    from games.errors import InputError, clip
+    from games.suggestions import did_you_mean
 
     from cli import normal_form_view
     from cli.app import _load_scenario, _target_kind
@@ -42,7 +43,8 @@ def load_game(target: str | None, sets: list[str] | None, game: str, levels: int
         raise InputError(f"tradegame plot: {target}: only 'tree' pictures are drawn from .efg files")
     if game not in ("simultaneous", "graded"):
         raise InputError(
-            f"option --game: this picture is drawn from a normal form: expected simultaneous or graded, got '{game}'"
+            f"option --game: this picture is drawn from a normal form: expected simultaneous or graded, "
+            f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded'))}"
         )
     scenario = _load_scenario(target, sets)
     return normal_form_view.build(scenario, game, levels), scenario
@@ -75,7 +77,13 @@ def make_figure(
     from games.errors import InputError
 
     if kind not in KINDS:
-        raise InputError(f"tradegame plot: unknown picture kind '{kind}'; expected one of {', '.join(KINDS)}")
+        from games.errors import clip
+        from games.suggestions import did_you_mean
+
+        raise InputError(
+            f"tradegame plot: unknown picture kind '{clip(kind)}'{did_you_mean(kind, KINDS)}; "
+            f"expected one of {', '.join(KINDS)}"
+        )
     if vary and kind != "regime-map":
         raise InputError("option --vary: only the regime-map picture varies parameters")
     if kind == "regime-map":
@@ -144,7 +152,13 @@ def tree_picture(target: str | None, sets: list[str], game: str):
     else:
         form = "us-first" if game == "simultaneous" else game
         if form not in TREE_FORMS:
-            raise InputError(f"option --game: tree pictures are drawn for {', '.join(TREE_FORMS)}, got '{game}'")
+            from games.errors import clip
+            from games.suggestions import did_you_mean
+
+            raise InputError(
+                f"option --game: tree pictures are drawn for {', '.join(TREE_FORMS)}, "
+                f"got '{clip(game)}'{did_you_mean(game, TREE_FORMS)}"
+            )
         from games.trade_trees import FORMS
 
         scenario = _load_scenario(target, sets)

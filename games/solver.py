@@ -100,7 +100,11 @@ def _check_size(game: NormalFormGame, method: str) -> None:
 def resolve_method(game: NormalFormGame, method: str) -> str:
     """The concrete method `auto` stands for, after checking the method fits the game."""
     if method not in METHODS:
-        raise InputError(f"option --method: expected one of {', '.join(METHODS)}, got '{clip(method)}'")
+        from games.suggestions import did_you_mean
+
+        raise InputError(
+            f"option --method: expected one of {', '.join(METHODS)}, got '{clip(method)}'{did_you_mean(method, METHODS)}"
+        )
     if method == "auto":
         if game.n_players != 2:
             return "pure"
