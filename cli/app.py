@@ -125,6 +125,8 @@ def _run(
 ) -> Output:
     from games.errors import InputError
 
+    from cli.option_rules import check_command, check_exact_method
+
     kind = _target_kind(target)
     full = command == "explain"
     if kind == "scenario" and game not in all_forms():
@@ -134,6 +136,8 @@ def _run(
         raise InputError(
             f"option --game: expected one of {', '.join(all_forms())}, got '{clip(game)}'{did_you_mean(game, all_forms())}"
         )
+    check_command(command, target, game)
+    check_exact_method(exact, method)
     if kind in ("nfg", "efg"):
         if sets:
             raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
@@ -142,7 +146,7 @@ def _run(
         if kind == "efg":
             _check_format(fmt)
             module = importlib.import_module("cli.trees")
-            return module.solve_efg_file(target, fmt, full)
+            return module.solve_efg_file(target, fmt, full, method, exact)
         _check_format(fmt, ("text", "markdown", "json"))
         from games.nfg import read_nfg_exact
 
@@ -255,7 +259,10 @@ def show(
     from cli import normal_form_view
 
     def work() -> Output:
+        from cli.option_rules import check_command
+
         _check_format(fmt, ("text", "markdown", "json"))
+        check_command("show", target, game)
         if _target_kind(target) == "nfg":
             from games.nfg import read_nfg
 
@@ -299,8 +306,11 @@ def export(
         from games.errors import InputError
         from games.nfg import to_nfg
 
+        from cli.option_rules import check_command
+
         if to != "nfg":
             raise InputError(f"option --to: expected nfg, got '{to}'")
+        check_command("export", target, game)
         if game not in ("simultaneous", "graded"):
             from games.errors import clip
             from games.suggestions import did_you_mean

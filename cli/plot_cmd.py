@@ -67,7 +67,7 @@ def make_figure(
     kind: str,
     target: str | None,
     sets: list[str] | None = None,
-    game: str = "simultaneous",
+    game: str | None = None,
     levels: int = 5,
     rule: str = "replicator",
     steps: int = 200,
@@ -86,10 +86,11 @@ def make_figure(
         )
     if vary and kind != "regime-map":
         raise InputError("option --vary: only the regime-map picture varies parameters")
+    if kind == "tree":
+        return tree_picture(target, sets or [], game or "us-first")
+    game = game or "simultaneous"
     if kind == "regime-map":
         return regime_map_figure(target, sets or [], game, levels, vary or [])
-    if kind == "tree":
-        return tree_picture(target, sets or [], game)
     from games.solver import solve
 
     g, _ = load_game(target, sets, game, levels)
@@ -150,7 +151,7 @@ def tree_picture(target: str | None, sets: list[str], game: str):
     elif kind == "nfg":
         raise InputError(f"tradegame plot tree: {target} is a normal-form game; trees come from scenarios or .efg files")
     else:
-        form = "us-first" if game == "simultaneous" else game
+        form = game
         if form not in TREE_FORMS:
             from games.errors import clip
             from games.suggestions import did_you_mean
@@ -196,9 +197,10 @@ def register(app: typer.Typer) -> None:
         set_: Optional[List[str]] = typer.Option(
             None, "--set", metavar="NAME=VALUE", help="Change a parameter for this picture (repeatable)."
         ),
-        game: str = typer.Option(
-            "simultaneous", "--game", metavar="FORM",
-            help="simultaneous or graded; for tree: us-first (default), china-first or snapback.",
+        game: Optional[str] = typer.Option(
+            None, "--game", metavar="FORM",
+            help="simultaneous (default) or graded; for tree: us-first (default), china-first or snapback.",
+            show_default=False,
         ),
         vary: Optional[List[str]] = typer.Option(
             None, "--vary", metavar="NAME=START:STOP:COUNT",
@@ -228,7 +230,10 @@ def register(app: typer.Typer) -> None:
 
         def work() -> str:
             from cli import plots
+            from cli.option_rules import check_command
 
+            if kind in KINDS:
+                check_command("plot", target, game or ("us-first" if kind == "tree" else "simultaneous"), kind)
             fmt = plots.check_output(output, force)
             data, caption = make_picture(kind, target, fmt, sets=set_, game=game, levels=levels,
                                          rule=rule, steps=steps, vary=vary)

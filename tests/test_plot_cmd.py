@@ -97,7 +97,7 @@ def test_refuses_to_overwrite_without_force(tmp_path):
         (["tree", str(DATA / "bos_payoff.nfg"), "-o", "pic.png"], "normal-form game"),
         (["regime-map", str(DATA / "bos_payoff.nfg"), "-o", "pic.png"], "regime maps vary scenario parameters"),
         (["regime-map", "--vary", "nonsense=0:1:3", "-o", "pic.png"], "nonsense"),
-        (["matrix", "--vary", "hawk_cost=0:1:3", "-o", "pic.png"], "only the regime-map"),
+        (["matrix", "--vary", "hawk_cost=0:1:3", "-o", "pic.png"], "applies to plot regime-map"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
