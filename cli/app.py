@@ -93,6 +93,10 @@ def _emit(output: Output, fmt: str) -> None:
         import json
 
         typer.echo(json.dumps(output.data, indent=2, ensure_ascii=False, default=_json_default))
+    elif fmt == "text":
+        from cli import layout
+
+        typer.echo(layout.fit(output.text.rstrip("\n")))
     else:
         typer.echo(output.text.rstrip("\n"))
 
@@ -357,7 +361,14 @@ def scenarios_command(
         if fmt == "markdown":
             text = "\n".join(f"- **{s.name}**: {s.summary}" for s in items)
         else:
-            text = "\n".join(f"{s.name.ljust(width)}  {s.summary}" for s in items)
+            from cli import layout
+
+            pad = width + 2
+            lines = []
+            for s in items:
+                parts = layout.wrap_cell(s.summary, max(20, layout.width() - pad))
+                lines += [f"{(s.name if k == 0 else '').ljust(pad)}{part}" for k, part in enumerate(parts)]
+            text = "\n".join(lines)
         data = {"scenarios": [{"name": s.name, "title": s.title, "summary": s.summary} for s in items]}
         return Output(text, data)
 
@@ -406,8 +417,13 @@ def forms_command() -> None:
     """
     from cli.forms import FORM_DESCRIPTIONS
 
+    from cli import layout
+
+    limit = layout.width()
     for name in all_forms():
-        typer.echo(f"{name.ljust(14)}{FORM_DESCRIPTIONS.get(name, '')}".rstrip())
+        parts = layout.wrap_cell(FORM_DESCRIPTIONS.get(name, ""), limit - 14)
+        for k, part in enumerate(parts):
+            typer.echo(f"{name.ljust(14) if k == 0 else ' ' * 14}{part}".rstrip())
 
 
 def write_atomic(path: Path, text: str, force: bool) -> None:

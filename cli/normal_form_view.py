@@ -272,7 +272,8 @@ def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Outp
     out = [_heading(game.title, fmt)]
     data: dict[str, Any] = {"game": render.game_data(game), "payoff_matrices": [a.tolist() for a in game.payoffs]}
     if scenario is not None:
-        out += [scenario.title, "", scenario.story, ""]
+        story = "\n\n".join(" ".join(par.split()) for par in scenario.story.split("\n\n") if par.strip())
+        out += [scenario.title, "", story, ""]
         if scenario.sources:
             out.append("Sources: " + "; ".join(scenario.sources))
             out.append("")

@@ -147,7 +147,7 @@ def environment() -> dict[str, str]:
     """A stable environment: fixed width, no colour, the repository on the path."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRADEGAME_")}
     env.update(
-        COLUMNS="100", LINES="40", NO_COLOR="1", TERM="dumb", PYTHONHASHSEED="0",
+        COLUMNS="80", LINES="40", NO_COLOR="1", TERM="dumb", PYTHONHASHSEED="0",
         MPLBACKEND="Agg", PYTHONIOENCODING="utf-8",
         PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
     )
