@@ -126,13 +126,14 @@ def _run(
     fmt: str,
     exact: bool,
     options: dict[str, Any],
+    brief: bool = False,
 ) -> Output:
     from games.errors import InputError
 
     from cli.option_rules import check_command, check_exact_method
 
     kind = _target_kind(target)
-    full = command == "explain"
+    full = command == "explain" and not brief
     if kind == "scenario" and game not in all_forms():
         from games.errors import clip
         from games.suggestions import did_you_mean
@@ -166,7 +167,9 @@ def _run(
         from cli import normal_form_view
 
         built = normal_form_view.build(scenario, game, levels)
-        return normal_form_view.solve_and_render(built, scenario, fmt, full, method, exact, form=game, levels=levels)
+        return normal_form_view.solve_and_render(
+            built, scenario, fmt, full, method, exact, form=game, levels=levels, gist=brief
+        )
     _check_format(fmt)
     request = Request(
         target=target or scenario.name, scenario=scenario, game=game, fmt=fmt, full=full,
@@ -229,6 +232,7 @@ def explain_command(
     exact: bool = ExactOpt,
     rounds: Optional[int] = RoundsOpt,
     proposer: Optional[str] = ProposerOpt,
+    brief: bool = typer.Option(False, "--brief", help="One screen (about 30 lines at 80 columns): the equilibria, a reason each, and the gist."),
 ) -> None:
     """Explain every outcome: why each equilibrium holds, what would break it, and where.
 
@@ -236,12 +240,19 @@ def explain_command(
 
       tradegame explain stockholm-2025
 
+      tradegame explain stockholm-2025 --brief
+
       tradegame explain escalation-2025 --format markdown
 
       tradegame explain --set re_dependence=2
     """
     opts = {"rounds": rounds, "proposer": proposer}
-    _emit(guarded(lambda: _run("explain", target, set_, game, levels, method, fmt, exact, opts)), fmt)
+    output = guarded(lambda: _run("explain", target, set_, game, levels, method, fmt, exact, opts, brief=brief))
+    if brief and fmt in ("text", "markdown"):
+        from cli import layout
+
+        output = Output(layout.brief(output.text), output.data)
+    _emit(output, fmt)
 
 
 @app.command()

@@ -71,3 +71,32 @@ def fit(text: str, limit: int | None = None) -> str:
 def wrap_cell(text: str, limit: int) -> list[str]:
     """A table cell's text as lines of at most ``limit`` characters."""
     return textwrap.wrap(text, width=max(1, limit), break_on_hyphens=False) or [""]
+
+
+#: most lines of `explain --brief` (one screen at 80 columns)
+BRIEF_LINES = 30
+_CAPTION = re.compile(r"^(Game tree\b|Equilibrium \d+ drawn\b|\(the tree has \d+ nodes)")
+
+
+def brief(text: str, limit: int | None = None, lines: int = BRIEF_LINES) -> str:
+    """A one-screen version of a text answer: no drawings, fitted, at most ``lines`` lines.
+
+    Tree drawings (and their captions) are left out; what is still longer than ``lines``
+    is cut, with a last line saying how much more the full explanation has.
+    """
+    src = text.split("\n")
+    kept: list[str] = []
+    for k, line in enumerate(src):
+        nxt = src[k + 1] if k + 1 < len(src) else ""
+        if _DRAWING.search(line) or _CAPTION.match(line):
+            continue
+        if line.strip() and " " not in line.strip() and _DRAWING.search(nxt):
+            continue  # the drawing's root label
+        if not line.strip() and kept and not kept[-1].strip():
+            continue
+        kept.append(line)
+    out = fit("\n".join(kept).strip("\n"), limit).split("\n")
+    if len(out) > lines:
+        more = len(out) - (lines - 1)
+        out = out[: lines - 1] + [f"… {more} more lines: run without --brief for the full explanation."]
+    return "\n".join(out)

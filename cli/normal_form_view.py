@@ -80,6 +80,7 @@ def solve_and_render(
     form: str | None = None,
     levels: int = 5,
     exact_payoffs=None,
+    gist: bool = False,
 ) -> Output:
     from games.solver import solve
 
@@ -118,13 +119,19 @@ def solve_and_render(
         for entry, eq in zip(data["equilibria"], exact_eqs):
             entry["profile_exact"] = [[str(v) for v in p] for p in eq.profile]
             entry["payoffs_exact"] = [str(v) for v in eq.payoffs]
-    text = _text(game, scenario, solution, summaries, fmt, exact_eqs)
+    # with the full explanation below, each equilibrium's reason is given there, once
+    text = _text(game, scenario, solution, summaries, fmt, exact_eqs, reasons=not (full and expl is not None))
     for c in comps or ():
         if c.is_continuum:
             members = ", ".join(str(k + 1) for k in c.extreme_equilibria)
             text += f"\nEquilibria {members} are the extreme points of {c.summary()}."
     if solution.qre is not None:
         text += "\n\n" + qre_text(game, solution.qre, fmt)
+    if gist and expl is not None:  # explain --brief: the game's type and which equilibrium to expect
+        said = list(expl.overview[:1]) + (list(expl.selection.sentences[:1]) if expl.selection else [])
+        if said:  # right under the title, so a one-screen cut keeps it
+            head, _, rest = text.partition("\n\n")
+            text = f"{head}\n\nIn brief: {' '.join(said)}\n\n{rest}" if rest else f"{head}\n\nIn brief: {' '.join(said)}"
     if full and expl is not None:
         from cli import explain_view
 
@@ -191,7 +198,7 @@ def _heading(title: str, fmt: str, level: int = 1) -> str:
     return f"{'#' * level} {title}" if fmt == "markdown" else title
 
 
-def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None) -> str:
+def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None, reasons: bool = True) -> str:
     out = [_heading(game.title, fmt)]
     if scenario is not None:
         out.append(f"{scenario.title}. {scenario.summary}")
@@ -214,7 +221,8 @@ def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None) -> str:
         head = render.outcome_label(game, eq) if eq.is_pure else render.describe_profile(game, eq)
         bullet = "-" if fmt == "markdown" else f"{k}."
         out.append(f"{bullet} {kind} {head} — payoffs: {pays}")
-        out.append(f"   {summaries[k - 1]}")
+        if reasons:
+            out.append(f"   {summaries[k - 1]}")
         if exact_eqs is not None:
             eq_x = exact_eqs[k - 1]
             mixes = "; ".join(

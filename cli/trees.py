@@ -346,6 +346,7 @@ def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol) ->
     out.append(_heading(
         f"Subgame-perfect equilibria: {len(records)} (backward induction, ties enumerated; each checked: "
         f"no one-shot deviation gains more than {tol:.0e})", fmt, 2))
+    said: set[str] = set()  # a fact shared by several equilibria is said under the first
     for k, (spe, profile, verified, expl, behaviour, path) in enumerate(records, 1):
         pays = ", ".join(f"{p} {_num(v)}" for p, v in zip(tree.players, spe.payoffs))
         out.append(f"{_bullet(fmt, k)} {_profile_label(game, verified)} — payoffs: {pays}")
@@ -361,6 +362,8 @@ def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol) ->
         ]
         out.append("   " + expl.outcome)
         for title, sentences in sections:
+            sentences = [s for s in sentences if s not in said]
+            said.update(sentences)
             if sentences:
                 out.append("")
                 out.append(_heading(title, fmt, 3) if fmt == "markdown" else f"   {title}:")

@@ -630,13 +630,16 @@ def explain(
 
 
 def _overview(game, solution, outs, eqs, dom, sel, cls) -> tuple[str, ...]:
-    """A few sentences a teacher could start with: the kind of game and its equilibria."""
+    """A few sentences a teacher could start with: the kind of game and its equilibria.
+
+    Only what no other section says: the game's type by name (its description is under
+    the classification), the equilibria counted, and continua. Pareto efficiency,
+    dominance and equilibrium selection are each said once, in their own sections.
+    """
     lines = []
     if cls is not None:
-        if cls.strict:
-            lines.append(f"In the Robinson–Goforth topology of 2×2 games this is {_article(cls.name)}: {cls.description}.")
-        else:
-            lines.append(f"In the Robinson–Goforth topology this is {cls.name}; {cls.description}.")
+        topology = "the Robinson–Goforth topology of 2×2 games" if cls.strict else "the Robinson–Goforth topology"
+        lines.append(f"In {topology} this is {_article(cls.name) if cls.strict else cls.name}.")
     n = len(eqs)
     pure = [e for e in eqs if e.pure]
     mixed = n - len(pure)
@@ -648,13 +651,6 @@ def _overview(game, solution, outs, eqs, dom, sel, cls) -> tuple[str, ...]:
     scope = "" if solution.complete else f" ({solution.note})"
     lines.append(f"The game has {n} equilibri{'um' if n == 1 else 'a'}{scope}: {join(parts) or 'none found'}.")
     lines += _continua(solution, eqs)
-    if dom.dominance_solvable:
-        lines.append(dom.sentences[-1])
-    inefficient = [e for e in eqs if e.pure and not e.pareto_efficient]
-    for e in inefficient:
-        lines.append(next(s for s in e.sentences if "Pareto" in s))
-    if sel is not None:
-        lines.append(sel.sentences[0])
     return tuple(lines)
 
 

@@ -144,7 +144,7 @@ def test_renderers_read_as_text_and_markdown():
     e = explain(solve(PD))
     text = render(e, "text")
     md = render(e, "markdown")
-    assert "Every outcome" in text and "### Every outcome" in md
+    assert "Why the other outcomes are not equilibria" in text and "### Why each equilibrium holds" in md
     assert "Prisoner's Dilemma" in text
     from games.errors import InputError
 
