@@ -68,7 +68,7 @@ def share_sentence(a: BargainingAnalysis, point: Point) -> str:
         sentences += _dynamic_reasons(a, point, share)
     if point.binding and (point.name.startswith("Nash") or point.name.startswith("Kalai")):
         sentences.append(
-            f"{_cap(_who(point.binding))}'s outside option binds: this rule alone would give it less "
+            f"{_cap(_who(point.binding))}'s outside option binds: {point.name} alone would give it less "
             "than walking away, so the agreement moves along the frontier until it gets exactly its option."
         )
     elif point.binding:

@@ -46,6 +46,12 @@ def test_no_sentence_is_repeated(scenario, form):
     assert not repeated, repeated[:3]
 
 
+def test_binding_outside_options_are_said_once_per_solution():
+    out = _explain("escalation-2025", "--game", "bargaining", "--proposer", "china", "--set", "outside_option_cn=2.6")
+    counts = collections.Counter(_sentences(out))
+    assert not [s for s, n in counts.items() if n > 1]
+
+
 @pytest.mark.parametrize("form", FORMS)
 def test_brief_is_one_screen(form):
     out = _explain("escalation-2025", "--game", form, "--brief")
