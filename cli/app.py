@@ -80,6 +80,17 @@ def _target_kind(target: str | None) -> str:
     return {".nfg": "nfg", ".efg": "efg"}.get(suffix, "scenario")
 
 
+def _refuse_tree_file(command: str, target: str | None) -> None:
+    """show and export take scenarios and .nfg games: say so for an .efg file (not a TOML error)."""
+    from games.errors import InputError, clip
+
+    if _target_kind(target) == "efg":
+        raise InputError(
+            f"argument TARGET: {clip(target)} is a game tree (.efg); {command} takes a scenario or an "
+            f".nfg file (tradegame solve {clip(target)} solves and draws the tree)"
+        )
+
+
 def _load_scenario(target: str | None, sets: list[str] | None):
     from games.scenarios import load, parse_assignments
 
@@ -278,6 +289,7 @@ def show(
 
         _check_format(fmt, ("text", "markdown", "json"))
         check_command("show", target, game)
+        _refuse_tree_file("show", target)
         if _target_kind(target) == "nfg":
             from games.nfg import read_nfg
 
@@ -326,6 +338,7 @@ def export(
         if to != "nfg":
             raise InputError(f"option --to: expected nfg, got '{to}'")
         check_command("export", target, game)
+        _refuse_tree_file("export", target)
         if game not in ("simultaneous", "graded"):
             from games.errors import clip
             from games.suggestions import did_you_mean

@@ -96,6 +96,12 @@ def test_an_option_that_does_not_apply_is_one_line_exit_2(args, needles):
     _one_error_line(_run(*args), *needles)
 
 
+def test_show_and_export_say_an_efg_is_a_tree(efg):
+    path = efg(HIDDEN_PENNIES)
+    for command in ("show", "export"):
+        _one_error_line(_run(command, path), ".efg", "tradegame solve")
+
+
 def test_plot_refuses_what_it_would_ignore(tmp_path):
     out = str(tmp_path / "x.png")
     _one_error_line(_run("plot", "tree", "stockholm-2025", "--game", "simultaneous", "-o", out),
