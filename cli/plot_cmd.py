@@ -240,4 +240,6 @@ def register(app: typer.Typer) -> None:
             plots.write_atomic(output, data, force)
             return f"wrote {output} ({caption})"
 
-        typer.echo(guarded(work))
+        from cli import layout
+
+        typer.echo(layout.fit(guarded(work)))

@@ -348,4 +348,6 @@ def register(app: typer.Typer) -> None:
             drawn = sum(1 for p in rep.pictures if not p.skipped)
             return f"wrote {output} ({shown} game forms, {drawn} pictures)"
 
-        typer.echo(guarded(work))
+        from cli import layout
+
+        typer.echo(layout.fit(guarded(work)))

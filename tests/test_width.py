@@ -45,6 +45,18 @@ def test_text_output_fits_80_columns(args):
     assert not wide, f"{len(wide)} lines wider than 80, e.g. {wide[0]!r}"
 
 
+def test_plot_and_report_lines_fit(tmp_path):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / ("a-rather-long-folder-name-" * 2)
+    out.mkdir()
+    for args in (["plot", "regime-map", "escalation-2025", "--vary", "chip_linkage=0:1:5", "--vary",
+                  "re_linkage=0:1:5", "-o", str(out / "interdependence-map.png")],
+                 ["report", "escalation-2025", "--no-pictures", "-o", str(out / "report.md")]):
+        r = runner.invoke(app, args, env={"COLUMNS": "80"})
+        assert r.exit_code == 0, r.output
+        assert all(len(line) <= 80 for line in r.stdout.splitlines()), r.stdout
+
+
 def test_the_width_follows_columns():
     r = runner.invoke(app, ["show", "escalation-2025"], env={"COLUMNS": "100"})
     lines = r.stdout.splitlines()
