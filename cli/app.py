@@ -258,7 +258,15 @@ def explain_command(
       tradegame explain --set re_dependence=2
     """
     opts = {"rounds": rounds, "proposer": proposer}
-    output = guarded(lambda: _run("explain", target, set_, game, levels, method, fmt, exact, opts, brief=brief))
+
+    def work() -> Output:
+        if brief and fmt not in ("text", "markdown"):
+            from games.errors import InputError, clip
+
+            raise InputError(f"option --brief: applies to --format text or markdown, not to --format {clip(fmt)}")
+        return _run("explain", target, set_, game, levels, method, fmt, exact, opts, brief=brief)
+
+    output = guarded(work)
     if brief and fmt in ("text", "markdown"):
         from cli import layout
 

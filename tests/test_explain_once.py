@@ -60,6 +60,11 @@ def test_brief_is_one_screen(form):
     assert "quilibri" in out  # it still names the equilibria
 
 
+def test_brief_is_refused_where_it_would_be_ignored():
+    r = runner.invoke(app, ["explain", "--brief", "--format", "json"])
+    assert r.exit_code == 2 and "option --brief" in r.stderr
+
+
 def test_brief_gives_the_gist_of_a_normal_form_game():
     out = _explain("stockholm-2025", "--brief")
     assert "In brief: " in out and "Stag Hunt" in out and "payoff-dominant" in out
