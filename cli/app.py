@@ -170,7 +170,7 @@ def _run(
 
         game_nfg, exact_payoffs = read_nfg_exact(target)
         return normal_form_view.solve_and_render(
-            game_nfg, None, fmt, full, method, exact, exact_payoffs=exact_payoffs
+            game_nfg, None, fmt, full, method, exact, exact_payoffs=exact_payoffs, gist=brief
         )
     scenario = _load_scenario(target, sets)
     if game in ("simultaneous", "graded"):
