@@ -290,11 +290,13 @@ def exact_nash_equilibria(tree: GameTree):
     from games.exact import solve_exact
     from games.solver import Solution
 
-    rnf = reduced_normal_form(tree)
+    from games.errors import clip
+
     if tree.n_players != 2:
         raise InputError(
-            f"option --exact: needs a two-player game, '{tree.title[:40]}' has {tree.n_players} players"
+            f"option --exact: needs a two-player game, '{clip(tree.title, 40)}' has {tree.n_players} players"
         )
+    rnf = reduced_normal_form(tree)
     A, B = exact_payoff_arrays(rnf)
     exact_eqs = solve_exact(A.tolist(), B.tolist())
     floats = [e.to_equilibrium() for e in exact_eqs]
