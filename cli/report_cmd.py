@@ -347,6 +347,7 @@ def register(app: typer.Typer) -> None:
             drawn = sum(1 for p in rep.pictures if not p.skipped)
             return f"wrote {output} ({shown} game forms, {drawn} pictures)"
 
+        from cli import layout
         from cli.safe_text import visible
 
-        typer.echo(visible(guarded(work)))
+        typer.echo(layout.fit(visible(guarded(work))))

@@ -24,6 +24,7 @@ from typing import Iterable, Mapping
 from games.bounded_read import read_limited_text
 from games.errors import InputError, clip
 from games.parameters import PARAMETERS, lookup, validated
+from games.suggestions import did_you_mean
 
 DEFAULT_SCENARIO = "baseline"
 _KEYS = {"title": str, "summary": str, "story": str, "sources": list, "parameters": dict}
@@ -79,7 +80,8 @@ def builtin(name: str) -> Scenario:
         if found:
             return load_file(path, name=name)
     raise InputError(
-        f"scenario '{clip(name)}': no such built-in scenario; expected one of {', '.join(builtin_names())} "
+        f"scenario '{clip(name)}': no such built-in scenario{did_you_mean(name, builtin_names())}; "
+        f"expected one of {', '.join(builtin_names())} "
         "or a path to a .toml file"
     )
 
