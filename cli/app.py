@@ -354,15 +354,17 @@ def parameters(
         _check_format(fmt, ("text", "markdown", "json"))
         data = {"parameters": [p.__dict__ for p in PARAMETERS.values()]}
         if fmt == "markdown":
-            rows = ["| parameter | side | default | range | unit | meaning | rationale |", "|---|---|---|---|---|---|---|"]
+            rows = ["| parameter | side | default | range | unit | meaning | rationale | source | derivation |",
+                    "|---|---|---|---|---|---|---|---|---|"]
             rows += [
-                f"| `{p.name}` | {p.side} | {p.default:g} | {p.low:g}–{p.high:g} | {p.unit} | {p.meaning} | {p.rationale} |"
+                f"| `{p.name}` | {p.side} | {p.default:g} | {p.low:g}–{p.high:g} | {p.unit} | {p.meaning} | {p.rationale} "
+                f"| {p.source} | {p.derivation} |"
                 for p in PARAMETERS.values()
             ]
             return Output("\n".join(rows), data)
         blocks = [
             f"{p.name} ({p.side}; default {p.default:g}; range {p.low:g}–{p.high:g} {p.unit})\n"
-            f"    {p.meaning}\n    Why: {p.rationale}"
+            f"    {p.meaning}\n    Why: {p.rationale}\n    From: {p.provenance.line()}"
             for p in PARAMETERS.values()
         ]
         return Output("\n".join(blocks), data)
@@ -406,7 +408,7 @@ def write_atomic(path: Path, text: str, force: bool) -> None:
 
 
 #: extra commands living in their own modules, each with register(app)
-COMMAND_MODULES = ("cli.compare_cmd", "cli.sweep_cmd", "cli.plot_cmd", "cli.report_cmd")
+COMMAND_MODULES = ("cli.compare_cmd", "cli.sweep_cmd", "cli.plot_cmd", "cli.report_cmd", "cli.record_cmd")
 
 
 def _register_extras() -> None:
