@@ -144,7 +144,10 @@ def _load_episodes(names: list[str]):
         if name == "record":
             out += [e for e in episodes() if e.observed is not None]
         else:
-            out.append(load(name))
+            sc = load(name)
+            if sc.observed is None:
+                raise InputError(f"{sc.source_file or sc.name}: no [observed] moves; infer reads episodes of the record")
+            out.append(sc)
     return out
 
 
