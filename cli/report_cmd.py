@@ -209,12 +209,16 @@ def to_html(report: Report) -> str:
         if s.sources:
             parts.append("<p>Sources:</p><ul>" + "".join(f"<li>{e(src)}</li>" for src in s.sources) + "</ul>")
         parts.append("<table><thead><tr><th>parameter</th><th>value</th><th>default</th><th>changed</th>"
-                     "<th>meaning</th><th>where the value comes from</th></tr></thead><tbody>")
-        for name, value, default, changed, meaning, prov in _parameter_rows(s):
+                     "<th>meaning</th></tr></thead><tbody>")
+        rows = _parameter_rows(s)
+        for name, value, default, changed, meaning, _ in rows:
             cls = ' class="changed"' if changed else ""
             parts.append(f"<tr{cls}><td><code>{e(name)}</code></td><td>{e(value)}</td><td>{e(default)}</td>"
-                         f"<td>{e(changed)}</td><td>{e(meaning)}</td><td>{e(prov)}</td></tr>")
-        parts.append("</tbody></table></section>")
+                         f"<td>{e(changed)}</td><td>{e(meaning)}</td></tr>")
+        parts.append("</tbody></table>")
+        parts.append("<details><summary>Where each value comes from</summary><ul>"
+                     + "".join(f"<li><code>{e(name)}</code>: {e(prov)}</li>" for name, *_, prov in rows)
+                     + "</ul></details></section>")
     for sec in report.sections:
         parts.append(f'<section id="form-{e(sec.form)}">')
         parts.append(f"<h2>{e(sec.title)}</h2>")
