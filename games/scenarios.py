@@ -107,7 +107,8 @@ def builtin_names() -> list[str]:
     for d in scenario_dirs():
         names.update(p.stem for p in d.glob("*.toml"))
     order = ["baseline", "controls-2023", "escalation-2025", "stockholm-2025"]
-    return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
+    # the teaching scenarios first, then the dated record (its names sort by date), then the rest
+    return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), not n.startswith("record-"), n))
 
 
 def builtin(name: str) -> Scenario:

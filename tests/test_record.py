@@ -200,8 +200,8 @@ def test_infer_names_conflicting_episodes_and_each_alone_fits():
         assert _infer(ep, "--free", "leverage")["consistent"] is True
     # an episode no value of the free parameter can fit is a conflict on its own (Busan: the
     # US's shortfall does not depend on leverage)
-    assert _infer("record-2025-10-busan", "record-2025-05-geneva", "--free", "leverage")["conflicting_episodes"] == [
-        "record-2025-10-busan"]
+    assert _infer("record-2025-10-30-busan", "record-2025-05-geneva", "--free", "leverage")["conflicting_episodes"] == [
+        "record-2025-10-30-busan"]
 
 
 def test_infer_refuses_a_non_affine_free_set():
