@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
 
           tradegame infer record-2025-04-escalation record-2025-07-stockholm --plot hawk_cost,security_risk -o set.png
 
-          tradegame infer record-2025-10-busan --free leverage --then after-truce-renewal --game graded
+          tradegame infer record-2025-10-30-busan --free leverage --then after-truce-renewal --game graded
         """
         from cli.app import _emit, guarded
 

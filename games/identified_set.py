@@ -61,13 +61,15 @@ class RecordConditions:
     judgement: tuple[Fraction, ...]  # the model's values of the free parameters (θ₀)
 
     def box(self, subset: Sequence[str] | None = None) -> list[tuple[Fraction, Fraction]]:
-        """Bounds on θ from the parameters' ranges: each episode's value must lie in range."""
+        """Bounds on θ from the parameters' ranges: the base value and each episode's value
+        (base plus the episode's change) must lie in range."""
         out = []
         for k, name in enumerate(self.free):
             p = PARAMETERS[name]
             lo, hi = to_fraction(p.low), to_fraction(p.high)
             shifts = [off[k] for ep, off in zip(self.episodes, self.offsets) if subset is None or ep in subset]
-            out.append((max(lo - s for s in shifts) if shifts else lo, min(hi - s for s in shifts) if shifts else hi))
+            # the base value is itself a value of the parameter, and so is each episode's
+            out.append((max([lo] + [lo - s for s in shifts]), min([hi] + [hi - s for s in shifts])))
         return out
 
     def subset(self, names: Sequence[str]) -> list[Condition]:
