@@ -15,6 +15,9 @@ def register(app: typer.Typer) -> None:
     @app.command("timeline")
     def timeline_command(
         fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json."),
+        show_changes: bool = typer.Option(
+            True, "--changes/--no-changes", help="List the parameters changed since each previous episode, and why."
+        ),
     ) -> None:
         """The record, 2018 to the truce's expiry: for each dated episode, are the observed moves
         an equilibrium of the model there? If not, who falls short, by how much (the deviation
@@ -26,11 +29,13 @@ def register(app: typer.Typer) -> None:
 
           tradegame timeline --format markdown
 
+          tradegame timeline --no-changes
+
           tradegame timeline --format json
         """
         from cli.app import _emit, guarded
 
-        _emit(guarded(lambda: run_timeline(fmt)), fmt)
+        _emit(guarded(lambda: run_timeline(fmt, show_changes)), fmt)
 
     @app.command("infer")
     def infer_command(
@@ -83,7 +88,7 @@ def _check_fmt(fmt: str) -> None:
 
 
 # ------------------------------------------------------------------ timeline
-def run_timeline(fmt: str):
+def run_timeline(fmt: str, show_changes: bool = True):
     from cli.request import Output
     from games.record import timeline
 
@@ -94,7 +99,7 @@ def run_timeline(fmt: str):
             "episodes_with_moves": sum(1 for a in items if a.equilibrium is not None)}
     if fmt == "json":
         return Output("", data)
-    return Output(render_timeline(items, fmt), data)
+    return Output(render_timeline(items, fmt, show_changes), data)
 
 
 def _gain(v: float) -> str:
@@ -103,7 +108,7 @@ def _gain(v: float) -> str:
     return num(v)
 
 
-def render_timeline(items, fmt: str) -> str:
+def render_timeline(items, fmt: str, show_changes: bool = True) -> str:
     from cli.render import markdown_table, text_table
 
     rows = [["date", "episode", "observed (US, China)", "equilibrium?", "falls short by", "model predicts"]]
@@ -121,6 +126,8 @@ def render_timeline(items, fmt: str) -> str:
            f"The observed moves are an equilibrium of the model in {hits} of {scored} episodes with recorded moves "
            "(checked exactly). 'Falls short by' is the deviation gain: what the player's best "
            "alternative would have earned above its observed move.", "", table, ""]
+    if not show_changes:
+        return "\n".join(out).rstrip("\n")
     out.append("## Changes since the previous episode" if fmt == "markdown" else "Changes since the previous episode")
     bullet = "-" if fmt == "markdown" else " "
     for a in items:
