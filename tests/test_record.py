@@ -239,3 +239,44 @@ def test_infer_plot_writes_a_picture(tmp_path: Path):
                   "--plot", "hawk_cost,security_risk", "-o", str(out))
     assert out.read_bytes()[:4] == b"\x89PNG"
     assert len(data["picture"]["vertices"]) >= 3
+
+
+# ------------------------------------------------------------------ hostile input
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.test_hostile_cli import _invoke  # noqa: E402
+
+FUZZ = settings(max_examples=25, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+EPISODE_LINES = st.lists(st.sampled_from([
+    "date = 2025-05-12", "date = 'x'", "date = 3", "[observed]", "US = 'Relax'", "China = 'Supply'",
+    "US = 0.25", "China = 0.5", "game = 'graded'", "game = 'tree'", "levels = 5", "levels = 1", "levels = true",
+    "note = 'n'", "note = 2", "[parameters]", "leverage = 4", "leverage = -1", "re_linkage = 0.3",
+    "[provenance.leverage]", "source = 'judgement'", "derivation = 'why'", "source = ''",
+    "[provenance]", "US = []", "China = {}", "x = 1",
+]), max_size=12)
+
+
+@FUZZ
+@given(EPISODE_LINES, st.lists(st.sampled_from(
+    ["leverage", "hawk_cost", "chip_linkage", "chip_sales", "discount", "nonsense", "", ",", "leverage,leverage"]),
+    max_size=3))
+def test_infer_on_random_episode_files_answers_or_fails_in_one_line(tmp_path_factory, lines, free):
+    f = tmp_path_factory.mktemp("ep") / "e.toml"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["infer", str(f), "--format", "json"]
+    for name in free:
+        args += ["--free", name]
+    result = _invoke(args)
+    if result.exit_code == 0:
+        data = json.loads(result.stdout)
+        assert data["consistent"] in (True, False)
+
+
+@FUZZ
+@given(st.sampled_from(["--format", "--game", "--levels", "--plot", "--then", "--free"]),
+       st.text(max_size=15).filter(lambda s: not s.startswith("-") and "\x00" not in s))
+def test_infer_random_option_values(option, value):
+    _invoke(["infer", "record-2025-05-geneva", "--free", "leverage", option, value])
