@@ -332,7 +332,7 @@ def scenarios(
             text = "\n".join(f"- **{s.name}**: {s.summary}" for s in items)
         else:
             text = "\n".join(f"{s.name.ljust(width)}  {s.summary}" for s in items)
-        data = {"scenarios": [{"name": s.name, "title": s.title, "summary": s.summary} for s in items]}
+        data = {"scenarios": [{"name": s.name, "title": s.title, "summary": s.summary, "date": s.date or None} for s in items]}
         return Output(text, data)
 
     _emit(guarded(work), fmt)
