@@ -40,7 +40,7 @@ from games.equilibrium_conditions import (
 )
 from games.errors import InputError, SolverError
 from games.exact import to_fraction
-from games.observed import _labels, grid, observed_profile
+from games.observed import grid, observed_profile, strategy_labels
 from games.parameters import PARAMETERS, lookup
 from games.scenarios import Scenario
 
@@ -156,7 +156,7 @@ def record_conditions(episodes: Sequence[Scenario], free: Sequence[str]) -> Reco
         params = exact_values(sc.parameters)
         obs = sc.observed
         conditions += affine_conditions(
-            sc.name, params, free, trade_payoff(grid(obs)), observed_profile(obs), _labels(obs.form, obs.levels)
+            sc.name, params, free, trade_payoff(grid(obs)), observed_profile(obs), strategy_labels(obs.form, obs.levels)
         )
         offs.append(offsets(params, free))
     judgement = tuple(to_fraction(PARAMETERS[n].default) for n in free)
@@ -416,7 +416,7 @@ def outlook(rc: RecordConditions, scenario: Scenario, form: str = "simultaneous"
     from games.observed import Observation
 
     obs = Observation(form, levels if form == "graded" else 2, (0, 0))
-    labels = _labels(obs.form, obs.levels)
+    labels = strategy_labels(obs.form, obs.levels)
     params = exact_values(scenario.parameters)
     pay = trade_payoff(grid(obs))
     scen_off = offsets(params, rc.free)

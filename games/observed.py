@@ -63,13 +63,14 @@ def parse_observation(raw: Mapping, where: str) -> Observation:
     if not isinstance(note, str):
         raise InputError(f"{where}: 'note' must be a string")
     obs = Observation(form, levels, tuple(moves), note.strip())
-    strategies = _labels(form, levels)
+    strategies = strategy_labels(form, levels)
     for k, player in enumerate(PLAYER_KEYS):
         _index(obs.moves[k], strategies[k], levels, f"{where}: '{player}'")  # validate now
     return obs
 
 
-def _labels(form: str, levels: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def strategy_labels(form: str, levels: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each player's strategy names in the form's game (the same as `games.trade` builds)."""
     from games.trade import CN_MOVES, US_MOVES
 
     if form == "simultaneous":
@@ -96,7 +97,7 @@ def _index(move: str | float, labels: Sequence[str], levels: int, where: str) ->
 
 def observed_profile(obs: Observation) -> tuple[int, int]:
     """The observed moves as strategy indices of the episode's game (US, China)."""
-    labels = _labels(obs.form, obs.levels)
+    labels = strategy_labels(obs.form, obs.levels)
     return tuple(_index(m, labels[k], obs.levels, PLAYER_KEYS[k]) for k, m in enumerate(obs.moves))  # type: ignore[return-value]
 
 

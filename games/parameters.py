@@ -182,9 +182,8 @@ _PARAMS = [
         "ally_tool_sales", "ally", 3.0, 0, 20, _IP,
         "Value to the tool-making ally (the Netherlands or Japan) of selling chip-making tools "
         "to China.",
-        "China was the largest market of ASML and Tokyo Electron in 2023–2024, roughly 40–50% "
-        "of their system sales in some quarters (company filings); a large stake for each "
-        "country's flagship firm.",
+        "China was a large market of ASML and Tokyo Electron in 2023–2024 (company filings; "
+        "the share is not re-checked here); a large stake for each country's flagship firm.",
     ),
     Parameter(
         "ally_alignment_value", "ally", 3.5, 0, 20, _IP,

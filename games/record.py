@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
-from games.observed import PLAYER_KEYS, _labels, grid, observed_profile
+from games.observed import PLAYER_KEYS, strategy_labels, grid, observed_profile
 from games.scenarios import Scenario, builtin, builtin_names
 
 
@@ -112,12 +112,12 @@ def shortfalls(sc: Scenario) -> list[Shortfall]:
     """Each player's best deviation gain at the observed profile, exactly (≤ 0: none)."""
     obs = sc.observed
     A, B = _exact_payoffs(sc, obs.form, obs.levels)
-    labels = _labels(obs.form, obs.levels)
+    labels = strategy_labels(obs.form, obs.levels)
     i, j = observed_profile(obs)
     out = []
-    for player, (payoffs, own, line) in enumerate((
-        (A, i, [A[k, j] for k in range(A.shape[0])]),
-        (B, j, [B[i, k] for k in range(B.shape[1])]),
+    for player, (own, line) in enumerate((
+        (i, [A[k, j] for k in range(A.shape[0])]),
+        (j, [B[i, k] for k in range(B.shape[1])]),
     )):
         alts = [k for k in range(len(line)) if k != own]
         best = max(alts, key=lambda k: line[k])
@@ -165,7 +165,7 @@ def assess(sc: Scenario, previous: Scenario | None = None) -> Assessment:
         return Assessment(sc.name, sc.date, sc.title, form, None, None, (), predicted, diff,
                           "no observed moves recorded")
     falls = [s for s in shortfalls(sc) if s.gain > 0]
-    labels = _labels(obs.form, obs.levels)
+    labels = strategy_labels(obs.form, obs.levels)
     i, j = observed_profile(obs)
     return Assessment(
         sc.name, sc.date, sc.title, form, (labels[0][i], labels[1][j]), not falls, tuple(falls),
