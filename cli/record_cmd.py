@@ -108,8 +108,19 @@ def _gain(v: float) -> str:
     return num(v)
 
 
+def _left_table(rows: list[list[str]]) -> str:
+    """A plain-text table with every column left-aligned (the cells are words, not numbers)."""
+    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
+    lines = []
+    for n, r in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
 def render_timeline(items, fmt: str, show_changes: bool = True) -> str:
-    from cli.render import markdown_table, text_table
+    from cli.render import markdown_table
 
     rows = [["date", "episode", "observed (US, China)", "equilibrium?", "falls short by", "model predicts"]]
     for a in items:
@@ -118,7 +129,7 @@ def render_timeline(items, fmt: str, show_changes: bool = True) -> str:
         short = "; ".join(f"{s.player} {_gain(float(s.gain))} (→ {s.best_alternative})" for s in a.shortfalls) or "—"
         predicts = "—" if a.equilibrium else "; ".join(a.predicted)
         rows.append([a.date, a.name, observed, verdict, short, predicts])
-    table = markdown_table(rows) if fmt == "markdown" else text_table(rows)
+    table = markdown_table(rows) if fmt == "markdown" else _left_table(rows)
     hits = sum(1 for a in items if a.equilibrium)
     scored = sum(1 for a in items if a.equilibrium is not None)
     head = "# The record: the model's track record" if fmt == "markdown" else "The record: the model's track record"

@@ -280,3 +280,22 @@ def test_infer_on_random_episode_files_answers_or_fails_in_one_line(tmp_path_fac
        st.text(max_size=15).filter(lambda s: not s.startswith("-") and "\x00" not in s))
 def test_infer_random_option_values(option, value):
     _invoke(["infer", "record-2025-05-geneva", "--free", "leverage", option, value])
+
+
+def test_infer_bounds_agree_with_an_independent_lp_on_the_exported_conditions():
+    # three free parameters: each bound re-solved here from the JSON alone, with SciPy's
+    # interior-point method (tradegame uses HiGHS's default choice and exact vertex recovery)
+    scipy_optimize = pytest.importorskip("scipy.optimize")
+    names = ["hawk_cost", "security_risk", "deal_value_us"]
+    data = _infer("record-2022-10-chip-rule", "record-2025-04-escalation", "record-2025-07-stockholm",
+                  "--free", ",".join(names))
+    assert data["consistent"]
+    A = [[-float(Fraction(c["coefficients"][n])) for n in names] for c in data["conditions"]]
+    b = [float(Fraction(c["constant"])) for c in data["conditions"]]
+    box = [tuple(float(Fraction(v)) for v in data["box"][n]) for n in names]
+    for i, bound in enumerate(data["bounds"]):
+        for sign, reported in ((1, bound["low"]), (-1, bound["high"])):
+            c = [sign if j == i else 0 for j in range(3)]
+            res = scipy_optimize.linprog(c, A_ub=A, b_ub=b, bounds=box, method="highs-ipm")
+            assert res.status == 0
+            assert sign * res.fun == pytest.approx(reported, abs=1e-6)
