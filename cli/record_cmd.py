@@ -19,9 +19,11 @@ def register(app: typer.Typer) -> None:
             True, "--changes/--no-changes", help="List the parameters changed since each previous episode, and why."
         ),
     ) -> None:
-        """The record, 2018 to the truce's expiry: for each dated episode, are the observed moves
-        an equilibrium of the model there? If not, who falls short, by how much (the deviation
-        gain), and what the model predicts instead.
+        """The dated record, 2018–2026: is each episode's observed move an equilibrium of the model?
+
+        For each dated episode: are the moves each side made an equilibrium of the model there
+        (checked exactly)? If not, who falls short, by how much (the deviation gain), and what
+        the model predicts instead.
 
         Examples:
 
@@ -40,7 +42,7 @@ def register(app: typer.Typer) -> None:
     @app.command("infer")
     def infer_command(
         episodes: Optional[List[str]] = typer.Argument(
-            None, help="Episodes (built-in names or .toml files with [observed] moves); 'record' for all.",
+            None, help="Episodes: built-in names or .toml files with observed moves; 'record' for all of them.",
             show_default=False,
         ),
         free: Optional[List[str]] = typer.Option(
@@ -60,8 +62,10 @@ def register(app: typer.Typer) -> None:
         levels: int = typer.Option(5, "--levels", help="Levels per side of graded --then games (2–101)."),
         fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json."),
     ) -> None:
-        """Read the record backwards: the parameter values under which every observed move is an
-        equilibrium (each episode with its own changes applied), their exact bounds, the
+        """What must one believe? The parameter values that make observed moves equilibria.
+
+        Reads the record backwards: the parameter values under which every observed move is
+        an equilibrium (each episode with its own changes applied), their exact bounds, the
         smallest change to the judgement values that fits the record, and which episodes
         conflict when none does.
 
@@ -73,7 +77,7 @@ def register(app: typer.Typer) -> None:
 
           tradegame infer record-2025-04-escalation record-2025-07-stockholm --plot hawk_cost,security_risk -o set.png
 
-          tradegame infer record-2025-10-30-busan --free leverage --then after-truce-renewal --game graded
+          tradegame infer record-2025-12-h200 record-2026-05-beijing-summit --free leverage,hawk_cost --then after-truce-renewal
         """
         from cli.app import _emit, guarded
 
