@@ -325,7 +325,19 @@ class SmallestChange:
 
 
 def smallest_change(rc: RecordConditions) -> SmallestChange | None:
-    """min Σ |θ_k − θ₀_k| / (high_k − low_k) over the set (L1 by LP); None if the set is empty."""
+    """min Σ |θ_k − θ₀_k| / (high_k − low_k) over the set (L1 by LP); None if the set is empty.
+
+    With one free parameter it is exact: the point of the interval nearest the judgement."""
+    if len(rc.free) == 1:
+        interval = exact_interval(rc)
+        if interval is None:
+            return None
+        lo, hi = interval
+        j = rc.judgement[0]
+        t = min(max(j, lo), hi)
+        width = to_fraction(PARAMETERS[rc.free[0]].high - PARAMETERS[rc.free[0]].low) or Fraction(1)
+        changes = ((rc.free[0], float(j), float(t)),) if t != j else ()
+        return SmallestChange((float(t),), changes, float(abs(t - j) / width))
     linprog = _linprog()
     k = len(rc.free)
     widths = [float(PARAMETERS[n].high - PARAMETERS[n].low) or 1.0 for n in rc.free]
