@@ -299,3 +299,20 @@ def test_infer_bounds_agree_with_an_independent_lp_on_the_exported_conditions():
             res = scipy_optimize.linprog(c, A_ub=A, b_ub=b, bounds=box, method="highs-ipm")
             assert res.status == 0
             assert sign * res.fun == pytest.approx(reported, abs=1e-6)
+
+
+def test_one_free_parameter_is_exact_and_needs_no_linear_programming(monkeypatch):
+    from games import identified_set as ids
+
+    def no_lp():
+        raise AssertionError("one free parameter must not need an LP")
+
+    monkeypatch.setattr(ids, "_linprog", no_lp)
+    eps = [builtin("record-2025-05-geneva"), builtin("record-2025-06-london")]
+    rc = ids.record_conditions(eps, ["leverage"])
+    (b,) = ids.bounds(rc)
+    assert (b.low_exact, b.high_exact) == (Fraction(49, 20), Fraction(59, 20))
+    assert ids.smallest_change(rc).changes == (("leverage", 3.5, 2.95),)
+    assert ids.conflicting_episodes(rc) == []
+    rows = ids.outlook(rc, builtin("record-2025-05-geneva"), "graded", 5)
+    assert {r.outcome: r.status for r in rows}[("open 0%", "supply 25%")] == "every"
