@@ -14,6 +14,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("timeline")
     def timeline_command(
+        episodes: Optional[List[str]] = typer.Argument(
+            None, help="Episodes to assess (built-in names or .toml files with a date). Default: the whole record.",
+            show_default=False,
+        ),
         fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json."),
         show_changes: bool = typer.Option(
             True, "--changes/--no-changes", help="List the parameters changed since each previous episode, and why."
@@ -33,11 +37,13 @@ def register(app: typer.Typer) -> None:
 
           tradegame timeline --no-changes
 
+          tradegame timeline record-2025-04-escalation my-episode.toml
+
           tradegame timeline --format json
         """
         from cli.app import _emit, guarded
 
-        _emit(guarded(lambda: run_timeline(fmt, show_changes)), fmt)
+        _emit(guarded(lambda: run_timeline(fmt, show_changes, episodes or [])), fmt)
 
     @app.command("infer")
     def infer_command(
@@ -92,12 +98,22 @@ def _check_fmt(fmt: str) -> None:
 
 
 # ------------------------------------------------------------------ timeline
-def run_timeline(fmt: str, show_changes: bool = True):
+def run_timeline(fmt: str, show_changes: bool = True, names: list[str] | None = None):
     from cli.request import Output
+    from games.errors import InputError
     from games.record import timeline
+    from games.scenarios import load
 
     _check_fmt(fmt)
-    items = timeline()
+    chosen = None
+    if names:
+        chosen = []
+        for name in names:
+            sc = load(name)
+            if not sc.date:
+                raise InputError(f"{sc.source_file or sc.name}: no 'date'; the timeline lists dated episodes")
+            chosen.append(sc)
+    items = timeline(chosen)
     data = {"episodes": [a.to_dict() for a in items],
             "equilibria_observed": sum(1 for a in items if a.equilibrium),
             "episodes_with_moves": sum(1 for a in items if a.equilibrium is not None)}

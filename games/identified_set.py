@@ -425,19 +425,17 @@ class OutlookRow:
 def outlook(rc: RecordConditions, scenario: Scenario, form: str = "simultaneous", levels: int = 2) -> list[OutlookRow]:
     """For each pure outcome of the scenario's game: is it an equilibrium for every, some or
     no parameter value in the identified set (the scenario's changes applied as shifts)?"""
-    from games.observed import Observation
-
-    obs = Observation(form, levels if form == "graded" else 2, (0, 0))
-    labels = strategy_labels(obs.form, obs.levels)
+    n = levels if form == "graded" else 2
+    labels = strategy_labels(form, n)
     params = exact_values(scenario.parameters)
-    pay = trade_payoff(grid(obs))
+    pay = trade_payoff([Fraction(k, n - 1) for k in range(n)])
     scen_off = offsets(params, rc.free)
     rows = []
     base = RecordConditions(
         rc.episodes + (scenario.name,), rc.free, rc.conditions, rc.offsets + (scen_off,), rc.judgement
     )
-    for i in range(obs.levels):
-        for j in range(obs.levels):
+    for i in range(n):
+        for j in range(n):
             conds = affine_conditions(scenario.name, params, rc.free, pay, (i, j), labels)
             trial = RecordConditions(base.episodes, rc.free, rc.conditions + tuple(conds), base.offsets, rc.judgement)
             if not is_consistent(trial):

@@ -316,3 +316,21 @@ def test_one_free_parameter_is_exact_and_needs_no_linear_programming(monkeypatch
     assert ids.conflicting_episodes(rc) == []
     rows = ids.outlook(rc, builtin("record-2025-05-geneva"), "graded", 5)
     assert {r.outcome: r.status for r in rows}[("open 0%", "supply 25%")] == "every"
+
+
+def test_timeline_of_chosen_episodes_including_a_users_file(tmp_path: Path):
+    f = tmp_path / "mine.toml"
+    f.write_text(
+        "date = 2025-08-01\n[observed]\nUS = 'Relax'\nChina = 'Supply'\n"
+        "[parameters]\nleverage = 3.5\n[provenance.leverage]\nsource = 'judgement'\nderivation = 'as the model'\n",
+        encoding="utf-8")
+    r = run("timeline", str(f), "record-2025-04-escalation", "--format", "json")
+    assert r.exit_code == 0, r.output
+    eps = json.loads(r.stdout)["episodes"]
+    assert [e["episode"] for e in eps] == ["record-2025-04-escalation", "mine"]
+    # baseline values: (Relax, Supply) is an equilibrium of the 2×2 game (US gains 3, China 2 by it)
+    assert eps[1]["equilibrium"] is True
+    changed = {c["parameter"] for c in eps[1]["changes"]}
+    assert "hawk_cost" in changed and "leverage" in changed  # April's 3.5 and 4.5 back to 2 and 3.5
+    r = run("timeline", "baseline")
+    assert r.exit_code == 2 and "no 'date'" in r.output
