@@ -415,7 +415,7 @@ def scenarios_command(
                 parts = layout.wrap_cell(s.summary, max(20, layout.width() - pad))
                 lines += [f"{(s.name if k == 0 else '').ljust(pad)}{part}" for k, part in enumerate(parts)]
             text = "\n".join(lines)
-        data = {"scenarios": [{"name": s.name, "title": s.title, "summary": s.summary} for s in items]}
+        data = {"scenarios": [{"name": s.name, "title": s.title, "summary": s.summary, "date": s.date or None} for s in items]}
         return Output(text, data)
 
     _emit(guarded(work), fmt)
@@ -437,15 +437,17 @@ def parameters_command(
         _check_format(fmt, ("text", "markdown", "json"))
         data = {"parameters": [p.__dict__ for p in PARAMETERS.values()]}
         if fmt == "markdown":
-            rows = ["| parameter | side | default | range | unit | meaning | rationale |", "|---|---|---|---|---|---|---|"]
+            rows = ["| parameter | side | default | range | unit | meaning | rationale | source | derivation |",
+                    "|---|---|---|---|---|---|---|---|---|"]
             rows += [
-                f"| `{p.name}` | {p.side} | {p.default:g} | {p.low:g}–{p.high:g} | {p.unit} | {p.meaning} | {p.rationale} |"
+                f"| `{p.name}` | {p.side} | {p.default:g} | {p.low:g}–{p.high:g} | {p.unit} | {p.meaning} | {p.rationale} "
+                f"| {p.source} | {p.derivation} |"
                 for p in PARAMETERS.values()
             ]
             return Output("\n".join(rows), data)
         blocks = [
             f"{p.name} ({p.side}; default {p.default:g}; range {p.low:g}–{p.high:g} {p.unit})\n"
-            f"    {p.meaning}\n    Why: {p.rationale}"
+            f"    {p.meaning}\n    Why: {p.rationale}\n    From: {p.provenance.line()}"
             for p in PARAMETERS.values()
         ]
         return Output("\n".join(blocks), data)
@@ -480,7 +482,7 @@ def write_atomic(path: Path, text: str, force: bool) -> None:
 
 
 #: extra commands living in their own modules, each with register(app)
-COMMAND_MODULES = ("cli.compare_cmd", "cli.sweep_cmd", "cli.plot_cmd", "cli.report_cmd")
+COMMAND_MODULES = ("cli.compare_cmd", "cli.sweep_cmd", "cli.plot_cmd", "cli.report_cmd", "cli.record_cmd")
 
 
 def _register_extras() -> None:

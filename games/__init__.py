@@ -25,6 +25,12 @@ _EXPORTS = {
     "simultaneous_game": "games.trade",
     "graded_game": "games.trade",
     "load_scenario": ("games.scenarios", "load"),
+    "timeline": "games.record",
+    "record_episodes": ("games.record", "episodes"),
+    "record_conditions": "games.identified_set",
+    "identified_bounds": ("games.identified_set", "bounds"),
+    "smallest_change": "games.identified_set",
+    "conflicting_episodes": "games.identified_set",
 }
 
 
