@@ -222,6 +222,8 @@ def _perfect_information(tree, fmt, full, method, context, intro, exact: bool = 
 
 #: Largest reduced normal form (in pure profiles) solved by default beside backward induction.
 MAX_AUTO_NASH_PROFILES = 20_000
+#: ... and with at most this many reduced strategies for any one player.
+MAX_AUTO_NASH_STRATEGIES = 200
 
 
 def _check_nash_list_size(tree) -> None:
@@ -232,6 +234,11 @@ def _check_nash_list_size(tree) -> None:
     from games.reduced_form import reduced_shape
 
     shape = reduced_shape(tree)
+    if max(shape) > MAX_AUTO_NASH_STRATEGIES:
+        raise InputError(
+            f"its shape {shape} gives a player more than the {MAX_AUTO_NASH_STRATEGIES} reduced strategies "
+            "solved by default; pass --method to solve it anyway"
+        )
     if prod(shape) > MAX_AUTO_NASH_PROFILES:
         raise InputError(
             f"its shape {shape} has {prod(shape):,} pure profiles, more than the {MAX_AUTO_NASH_PROFILES:,} "

@@ -43,7 +43,7 @@ METHODS = (
 )
 
 #: Most pure equilibria listed (and verified one by one); the count above it stays exact.
-MAX_PURE_LISTED = 1_000
+MAX_PURE_LISTED = 100
 
 #: Sizes above which support enumeration (2^(m+n) supports) is refused.
 MAX_SUPPORT_ENUMERATION = 2**20
