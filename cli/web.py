@@ -218,10 +218,12 @@ def _equilibrium_items(data: dict[str, Any]) -> list[dict[str, Any]]:
         reason = eq.get("explanation", "")
         if isinstance(reason, dict):
             reason = reason.get("summary", "")
+        profile = "; ".join(parts)
+        outcome = eq.get("outcome") or eq.get("label") or ""
         items.append({
             "index": k,
-            "profile": "; ".join(parts),
-            "outcome": eq.get("outcome") or eq.get("label") or "",
+            "profile": profile,
+            "outcome": "" if outcome == profile else outcome,
             "payoffs": ", ".join(f"{p} {num(v)}" for p, v in zip(players, eq.get("payoffs", []))),
             "reason": reason if isinstance(reason, str) else "",
         })
