@@ -53,6 +53,7 @@ def server():
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.effective_port}/"
+    srv.task_dispatcher.shutdown(timeout=30)  # let requests in flight (pictures) finish first
     srv.close()
 
 
