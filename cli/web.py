@@ -40,8 +40,8 @@ CONTROL_KEYS = ("scenario", "form", "levels", "full", "x", "y")
 MAX_LEVELS = 9
 #: regime map resolution (points per axis)
 REGIME_POINTS = 41
-#: pictures the page draws with matplotlib
-PICTURES = ("dynamics", "best-response", "tree")
+#: pictures the page draws with matplotlib ("tree-plain": the tree with nothing marked, for exercises)
+PICTURES = ("dynamics", "best-response", "tree", "tree-plain")
 TREE_FORMS = ("us-first", "china-first", "snapback")
 NORMAL_FORMS = ("simultaneous", "graded")
 
@@ -337,7 +337,7 @@ def thresholds(state: PageState, catalogue: Catalogue) -> dict[str, Any]:
 
 
 def picture_applies(kind: str, form: str) -> bool:
-    if kind == "tree":
+    if kind in ("tree", "tree-plain"):
         return form in TREE_FORMS
     if kind == "best-response":
         return form == "simultaneous"
@@ -390,8 +390,21 @@ def picture(kind: str, state: PageState, catalogue: Catalogue) -> bytes:
         raise InputError(f"picture '{kind}': not drawn for the {state.form} form")
     target = catalogue.target(state.scenario)
     with _DRAWING:
+        if kind == "tree-plain":
+            return plain_tree_svg(_scenario(state, catalogue), state.form)
         svg, _ = make_picture(kind, target, fmt="svg", sets=state.sets(), game=state.form, levels=state.levels)
     return svg
+
+
+def plain_tree_svg(scenario, form: str) -> bytes:
+    """The trade tree of a sequential form with nothing marked: the exercise's picture."""
+    from games.trade_trees import FORMS
+
+    from cli import plots
+
+    names = {"us-first": "US moves first", "china-first": "China moves first", "snapback": "US first, with snapback"}
+    tree = FORMS[form](scenario.parameters, title=f"US–China trade — {scenario.name} ({names.get(form, form)})")
+    return plots.render_bytes(plots.tree_figure(tree, {}, {}, answers=False), "svg")
 
 
 # ------------------------------------------------------------------ the Flask app

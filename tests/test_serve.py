@@ -111,6 +111,10 @@ def test_tree_form_has_the_subgame_perfect_path_and_a_tree_picture(client):
     assert eq["payoffs"] == "US 0, China 6"
     svg = client.get("/api/picture/tree.svg?form=us-first")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+    # the exercise's tree marks nothing: no green (the equilibrium colour) anywhere
+    plain = client.get("/api/picture/tree-plain.svg?form=us-first")
+    assert plain.status_code == 200 and b"<svg" in plain.data
+    assert b"#2e7d32" in svg.data and b"#2e7d32" not in plain.data and b"#cdebc5" not in plain.data
 
 
 @pytest.mark.parametrize(

@@ -237,7 +237,10 @@ function drawPictures() {
   }
   const tree = (page.pictures || []).includes("tree");
   $("tree-box").hidden = !tree;
-  if (tree) $("tree").src = `/api/picture/tree.svg?${q}`;
+  if (tree) {
+    $("tree").src = `/api/picture/tree.svg?${q}`;
+    $("tree-plain").src = `/api/picture/tree-plain.svg?${q}`;
+  }
 }
 
 // ------------------------------------------------------------------ regime map
@@ -354,7 +357,20 @@ async function refreshAll() {
   await loadRegimes(true);
 }
 
+const EXERCISES = {
+  simultaneous: "Find every Nash equilibrium of this game: for each cell, ask whether either player would gain by switching alone; then look for a mixed equilibrium.",
+  graded: "Find the pure Nash equilibria: mark each player's best response to every move of the other; an equilibrium is a cell where both are marked.",
+  tree: "Solve the tree by backward induction: start at the last movers, pick each one's best move, and work back to the first move. Which threats or promises are credible?",
+  other: "Work out the equilibria of this form before looking: who would deviate, and when?",
+};
+
+function exerciseText() {
+  if (page.form in EXERCISES) return EXERCISES[page.form];
+  return ["us-first", "china-first", "snapback"].includes(page.form) ? EXERCISES.tree : EXERCISES.other;
+}
+
 function applyToggles() {
+  $("exercise-text").textContent = exerciseText();
   document.body.classList.toggle("hide-answers", page.hide);
   $("hide").checked = page.hide;
   $("full").checked = page.full;
