@@ -40,6 +40,23 @@ def page_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+def network_address() -> str | None:
+    """This machine's address on the local network, or None if it has none.
+
+    Connecting a UDP socket sends nothing; it only asks the system which interface would
+    route to a private address.
+    """
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.254.254.254", 9))
+            address = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
 def make_server(target: str | None, host: str, port: int, threads: int = THREADS):
     """A waitress server for the page (not yet running); port 0 picks a free port."""
     from waitress.server import create_server
@@ -95,9 +112,12 @@ def register(app: typer.Typer) -> None:
         url = page_url(host, server.effective_port)
         typer.echo(f"tradegame: serving the classroom page at {url} (Ctrl+C to stop)")
         if host not in ("127.0.0.1", "localhost", "::1"):
+            address = network_address() if host in ("0.0.0.0", "", "::") else host
+            where = f"http://{address}:{server.effective_port}/" if address else (
+                f"this machine's network address, port {server.effective_port}")
             typer.echo(
-                f"tradegame: listening on {host}: anyone on the classroom network can open the page at "
-                f"http://THIS-MACHINE'S-ADDRESS:{server.effective_port}/ (no password; stop it after class)"
+                f"tradegame: listening on {host or 'every address'}: the page is reachable on the classroom network "
+                f"at {where} — students open that address; there is no password, so stop the server after class"
             )
         if not no_browser:
             import webbrowser

@@ -194,3 +194,26 @@ def test_page_url_for_a_wildcard_host():
 
     assert page_url("0.0.0.0", 8000) == "http://127.0.0.1:8000/"
     assert page_url("::1", 8000) == "http://[::1]:8000/"
+
+
+def test_serve_on_the_classroom_network_says_so():
+    """The real command: started on 0.0.0.0 it prints the page's address and the note."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=str(root))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from cli.app import main; main()", "serve", "--host", "0.0.0.0", "--no-browser"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=root,
+    )
+    try:
+        first = proc.stdout.readline()
+        second = proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert first.startswith("tradegame: serving the classroom page at http://127.0.0.1:")
+    assert "reachable on the classroom network" in second and "0.0.0.0" in second
