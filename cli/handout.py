@@ -84,11 +84,12 @@ def _num(v: float) -> str:
     return num(float(v), 2)
 
 
-def matrix_table(game, equilibria: Sequence = (), answers: bool = True) -> str:
+def matrix_table(game, equilibria: Sequence = (), answers: bool = True, cells: set | None = None) -> str:
     """A two-player normal form as an HTML table (rows: the first player).
 
     With ``answers`` each player's best responses are bold and starred and pure equilibrium
-    cells shaded; without, the bare payoffs for students to mark.
+    cells shaded (those of ``equilibria``, or the (row, column) pairs in ``cells``);
+    without, the bare payoffs for students to mark.
     """
     import numpy as np
 
@@ -97,7 +98,7 @@ def matrix_table(game, equilibria: Sequence = (), answers: bool = True) -> str:
     A, B = game.bimatrix()
     rb = best_response_mask(game, 0) if answers else np.zeros(A.shape, bool)
     cb = best_response_mask(game, 1) if answers else np.zeros(A.shape, bool)
-    cells = set()
+    cells = set(cells or ()) if answers else set()
     if answers:
         for eq in equilibria:
             if eq.is_pure:

@@ -200,7 +200,7 @@ def _matrix(game, equilibria_data: list[dict]) -> dict[str, Any] | None:
     }
 
 
-def _equilibrium_items(data: dict[str, Any]) -> list[dict[str, Any]]:
+def equilibrium_items(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Each equilibrium as the page lists it: a label, payoffs and one short reason."""
     from cli.render import num
 
@@ -255,7 +255,7 @@ def _normal_form_answer(state: PageState, scenario) -> dict[str, Any]:
         "tolerance": solution.tolerance,
         "complete": solution.complete,
         "matrix": _matrix(game, data["equilibria"]),
-        "equilibria": _equilibrium_items(data),
+        "equilibria": equilibrium_items(data),
         "brief_html": markup.to_html("\n".join(brief), 1),
         "full_html": markup.to_html(full_md, 1) if state.full else "",
     }
@@ -290,7 +290,7 @@ def _other_form_answer(state: PageState, scenario, catalogue: Catalogue) -> dict
         "tolerance": data.get("tolerance"),
         "complete": data.get("complete", True),
         "matrix": matrix,
-        "equilibria": _equilibrium_items(data),
+        "equilibria": equilibrium_items(data),
         "brief_html": "" if state.full else html_text,
         "full_html": html_text if state.full else "",
     }
