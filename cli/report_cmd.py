@@ -109,21 +109,128 @@ def _demote(markdown: str) -> str:
     return "\n".join(out)
 
 
-def _picture(name: str, caption: str, make) -> Picture:
-    """Run make() -> figure bytes; a tradegame error becomes a skipped picture."""
-    from games.errors import InputError, SolverError
+#: every picture the report draws: kind -> (caption, file format)
+PICTURE_KINDS = {
+    "best-response": ("Best responses in the (p, q) square: they cross at the equilibria.", "svg"),
+    "dynamics": ("Replicator dynamics: where learning players end up.", "png"),
+    "tree": ("The game tree: each mover's subgame-perfect choice in green, the path of play thick.", "svg"),
+    "folk-theorem": ("Payoffs the repeated game can sustain (folk theorem).", "svg"),
+    "frontier": ("The Pareto frontier of deals and the bargaining solutions.", "svg"),
+    "regime-map": ("Which pure equilibria exist as two parameters vary, the others at the scenario's values.", "png"),
+}
 
-    try:
-        data, fmt = make()
-        return Picture(name, caption, data, fmt)
-    except (InputError, SolverError) as exc:
-        return Picture(name, caption, skipped=str(exc))
 
-
-def _figure_bytes(fig, fmt: str = "svg") -> tuple[bytes, str]:
+def draw_picture(kind: str, form: str, target: str | None, sets: list[str], levels: int) -> bytes:
+    """One picture of the report, computed from scratch (so it can run in a worker process)."""
     from cli.plots import render_bytes
 
-    return render_bytes(fig, fmt), fmt
+    fmt = PICTURE_KINDS[kind][1]
+    if kind in ("best-response", "dynamics"):
+        from games.solve import solve
+
+        from cli.plot_cmd import game_figure, load_game
+
+        game, _ = load_game(target, sets, form, levels)
+        return render_bytes(game_figure(kind, game, solve(game).equilibria), fmt)
+    if kind in ("folk-theorem", "frontier"):
+        from cli import form_plots
+        from cli.app import _run
+
+        data = _run("solve", target, sets, form, levels, "auto", "markdown", False, {}).data
+        figure = form_plots.folk_theorem_figure if kind == "folk-theorem" else form_plots.frontier_figure
+        return render_bytes(figure(data), fmt)
+    from cli.plot_cmd import make_picture
+
+    if kind == "tree":
+        return make_picture("tree", target, fmt=fmt, sets=sets, game=form)[0]
+    return make_picture("regime-map", target, fmt=fmt, sets=sets, levels=levels)[0]
+
+
+def _parallel_ok(jobs: int) -> int:
+    """Worker processes to draw with: several on a multi-core Linux machine (fork is cheap
+    there: the workers inherit the loaded libraries), none elsewhere."""
+    import multiprocessing
+    import os
+    import sys
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if jobs < 2 or cores < 2 or not sys.platform.startswith("linux"):
+        return 0
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    import threading
+
+    if threading.active_count() > 1:  # forking a threaded process can deadlock on a held lock
+        return 0
+    return min(jobs, cores, 6)
+
+
+class Drawer:
+    """Draws the report's pictures while the explanations are written: every picture is
+    asked for up front and drawn in worker processes when the machine has several cores
+    (in this process otherwise). `get` waits for one and returns it as a Picture; a
+    tradegame error becomes a skipped picture."""
+
+    def __init__(self, jobs: list[tuple[str, str]], target: str | None, sets: list[str], levels: int,
+                 enabled: bool = True) -> None:
+        self.jobs = list(dict.fromkeys(jobs)) if enabled else []
+        self.args = (target, list(sets), levels)
+        self.enabled = enabled
+        self.pool = None
+        self.pending: dict = {}
+
+    def __enter__(self) -> "Drawer":
+        workers = _parallel_ok(len(self.jobs))
+        if workers:
+            import multiprocessing
+
+            self.pool = multiprocessing.get_context("fork").Pool(workers)
+            for kind, form in self.jobs:
+                self.pending[(kind, form)] = self.pool.apply_async(draw_picture, (kind, form, *self.args))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def get(self, kind: str, form: str, name: str) -> Picture | None:
+        from games.errors import InputError, SolverError
+
+        if not self.enabled:
+            return None
+        caption, fmt = PICTURE_KINDS[kind]
+        try:
+            job = self.pending.get((kind, form))
+            data = job.get() if job is not None else draw_picture(kind, form, *self.args)
+            return Picture(name, caption, data, fmt)
+        except (InputError, SolverError) as exc:
+            return Picture(name, caption, skipped=str(exc))
+
+
+def picture_jobs(sections: list[str], kind: str, brief: bool, two_by_two: bool = True) -> list[tuple[str, str]]:
+    """(picture kind, game form) of every picture the chosen sections show, in order."""
+    jobs = []
+    for key in sections:
+        if key in ("simultaneous", "game") and kind != "efg":
+            form = "simultaneous"
+            if two_by_two:
+                jobs.append(("best-response", form))
+            if not brief or not two_by_two:
+                jobs.append(("dynamics", form))
+        elif key == "game":
+            jobs.append(("tree", "simultaneous"))
+        elif key == "graded":
+            jobs.append(("dynamics", "graded"))
+        elif key in TREE_FORMS:
+            jobs.append(("tree", key))
+        elif key == "repeated":
+            jobs.append(("folk-theorem", key))
+        elif key == "bargaining":
+            jobs.append(("frontier", key))
+        elif key == "regime-map":
+            jobs.append(("regime-map", "simultaneous"))
+    return jobs
 
 
 # ------------------------------------------------------------------ sections
@@ -173,7 +280,7 @@ def _equilibria_part(game, solution, reasons: list[str] | None) -> Part:
 
 
 def normal_form_section(key: str, title: str, game, scenario, form: str | None, levels: int, brief: bool,
-                        pictures: bool, target: str | None, sets: list[str]) -> Section:
+                        drawer: Drawer) -> Section:
     """The matrix (a table with the answers marked), pictures, equilibria and explanation."""
     from games.explain import explain
     from games.solve import solve
@@ -183,19 +290,17 @@ def normal_form_section(key: str, title: str, game, scenario, form: str | None, 
     from cli.render import matrix_block
 
     solution = solve(game)
-    params = dict(scenario.parameters) if scenario is not None and not brief else None
-    expl = explain(solution, params=params, form=form, levels=levels)
+    expl = explain(solution, form=form, levels=levels)
+    if scenario is not None and not brief and form in ("simultaneous", "graded"):
+        expl = _with_pure_thresholds(expl, solution, dict(scenario.parameters), form, levels)
     parts: list = [Part(matrix_table(game, solution.equilibria), matrix_block(game, solution.equilibria, "markdown"))]
-    if pictures and game.n_players == 2:
-        from cli.plot_cmd import game_figure
-
-        stem = key
-        if game.shape == (2, 2):
-            parts.append(_picture(f"{stem}-best-response", "Best responses in the (p, q) square: they cross at the equilibria.",
-                                  lambda: _figure_bytes(game_figure("best-response", game, solution.equilibria))))
-        if not brief or game.shape != (2, 2):
-            parts.append(_picture(f"{stem}-dynamics", "Replicator dynamics: where learning players end up.",
-                                  lambda: _figure_bytes(game_figure("dynamics", game, solution.equilibria), "png")))
+    if game.n_players == 2:
+        nf = form or "simultaneous"
+        for kind in ("best-response", "dynamics"):
+            if (kind, nf) in drawer.jobs:
+                pic = drawer.get(kind, nf, f"{key}-{kind}")
+                if pic is not None:
+                    parts.append(pic)
     reasons = list(expl.equilibrium_summaries) if brief else None
     parts.append(_equilibria_part(game, solution, reasons))
     if brief:
@@ -209,6 +314,23 @@ def normal_form_section(key: str, title: str, game, scenario, form: str | None, 
             parts.append(_md_part("\n".join(["### What would make the other outcomes equilibria", ""]
                                             + [f"- {line}" for s in expl.starts for line in s.sentences])))
     return Section(key, title, tuple(parts))
+
+
+def _with_pure_thresholds(expl, solution, params: dict, form: str, levels: int):
+    """The explanation with the pure equilibria's exact thresholds (and, for the 2×2 game, what
+    would make the other outcomes equilibria). The mixed equilibria's numerical thresholds,
+    which the report does not print, are not computed."""
+    from dataclasses import replace
+
+    from games import thresholds as th
+
+    pure = replace(solution, equilibria=tuple(eq for eq in solution.equilibria if eq.is_pure))
+    found = th.equilibrium_thresholds(params, form, levels, pure)
+    starts = th.start_thresholds(params, form, levels, solution) if form == "simultaneous" else ()
+    notes = expl.notes
+    if len(pure.equilibria) < len(solution.equilibria):
+        notes = notes + ("The mixed equilibrium's thresholds (numerical) are listed by `tradegame explain`.",)
+    return replace(expl, thresholds=found, starts=starts, notes=notes)
 
 
 def _limit(t) -> tuple[str, str]:
@@ -273,34 +395,19 @@ def handout_explanation(expl, game):
     outcomes = tuple(o for o in expl.outcomes if not o.is_equilibrium)
     if len(expl.outcomes) > MAX_OUTCOMES_LISTED:
         outcomes = ()
-    notes = expl.notes
-    if any(not t.pure for t in expl.thresholds):
-        notes = notes + ("The thresholds of the mixed equilibrium (numerical) are listed by `tradegame explain`.",)
     # the pure equilibria's thresholds follow as tables (threshold_tables), the starts after them
-    return replace(expl, outcomes=outcomes, thresholds=(), starts=(), notes=notes)
+    return replace(expl, outcomes=outcomes, thresholds=(), starts=())
 
 
-def _form_pictures(form: str, scenario, data: dict, target: str, sets: list[str], pictures: bool) -> list:
+def _form_pictures(form: str, scenario, data: dict, drawer: Drawer) -> list:
     """The picture (or table) that goes with a non-normal form."""
     from cli.handout import matrix_table
 
-    if form in TREE_FORMS:
-        if not pictures:
-            return []
-        from cli.plot_cmd import make_picture
-
-        return [_picture(f"{form}-tree", "The game tree: each mover's subgame-perfect choice in green, the path of play thick.",
-                         lambda: (make_picture("tree", target, fmt="svg", sets=sets, game=form)[0], "svg"))]
-    if form == "repeated" and pictures and data.get("folk_theorem"):
-        from cli.form_plots import folk_theorem_figure
-
-        return [_picture("repeated-folk-theorem", "Payoffs the repeated game can sustain (folk theorem).",
-                         lambda: _figure_bytes(folk_theorem_figure(data)))]
-    if form == "bargaining" and pictures and data.get("frontier"):
-        from cli.form_plots import frontier_figure
-
-        return [_picture("bargaining-frontier", "The Pareto frontier of deals and the bargaining solutions.",
-                         lambda: _figure_bytes(frontier_figure(data)))]
+    drawn = {"repeated": "folk-theorem", "bargaining": "frontier"}
+    kind = "tree" if form in TREE_FORMS else drawn.get(form)
+    if kind is not None:
+        pic = drawer.get(kind, form, f"{form}-{kind}")
+        return [pic] if pic is not None else []
     if form == "bayesian":
         from games.bayesian import harsanyi_game, trade_bayesian_game
         from games.solve import solve
@@ -347,11 +454,11 @@ def _plain_matrix_md(game, cells: set) -> str:
 
 
 def other_form_section(form: str, title: str, target: str, scenario, sets: list[str], levels: int, brief: bool,
-                       pictures: bool) -> Section:
+                       drawer: Drawer) -> Section:
     from cli.app import _run
 
     out = _run("solve" if brief else "explain", target, sets, form, levels, "auto", "markdown", False, {})
-    parts = _form_pictures(form, scenario, out.data, target, sets, pictures)
+    parts = _form_pictures(form, scenario, out.data, drawer)
     if brief:
         parts.append(brief_equilibria(out.data))
     else:
@@ -419,12 +526,9 @@ def scenario_section(scenario, brief: bool) -> Section:
     return Section("scenario", f"{SCENARIO_TITLE}: {scenario.name}", (Part("".join(html), "\n".join(md).strip()),))
 
 
-def regime_section(target: str, sets: list[str], levels: int) -> Section:
-    from cli.plot_cmd import make_picture
-
-    pic = _picture("regime-map", "Which pure equilibria exist as two parameters vary, the others at the scenario's values.",
-                   lambda: (make_picture("regime-map", target, fmt="png", sets=sets, levels=levels)[0], "png"))
-    return Section("regime-map", MAP_TITLE, (pic,))
+def regime_section(drawer: Drawer) -> Section:
+    pic = drawer.get("regime-map", "simultaneous", "regime-map")
+    return Section("regime-map", MAP_TITLE, (pic,) if pic is not None else ())
 
 
 # ------------------------------------------------------------------ gathering
@@ -467,47 +571,58 @@ def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[
     if kind != "scenario":
         if sets:
             raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
-        out.append(_game_file_section(target, kind, brief, pictures))
+        game = _read_game_file(target, kind)
+        two = kind == "nfg" and game.n_players == 2 and game.shape == (2, 2)
+        jobs = picture_jobs(["game"], kind, brief, two)
+        with Drawer(jobs, target, [], 5, pictures) as drawer:
+            out.append(_game_file_section(target, kind, game, brief, drawer))
         name = Path(str(target)).name
         return Report(f"tradegame report — {name}", name, tuple(out), brief)
     scenario = _load_scenario(target, sets)
     source = target or scenario.name
     titles = dict(SCENARIO_FORMS)
-    for key in wanted:
-        try:
-            if key == "scenario":
-                out.append(scenario_section(scenario, brief))
-            elif key == "regime-map":
-                if pictures:
-                    out.append(regime_section(source, sets, levels))
-            elif key in ("simultaneous", "graded"):
-                from cli import normal_form_view
+    with Drawer(picture_jobs(wanted, kind, brief), source, sets, levels, pictures) as drawer:
+        for key in wanted:
+            try:
+                if key == "scenario":
+                    out.append(scenario_section(scenario, brief))
+                elif key == "regime-map":
+                    if pictures:
+                        out.append(regime_section(drawer))
+                elif key in ("simultaneous", "graded"):
+                    from cli import normal_form_view
 
-                game = normal_form_view.build(scenario, key, levels)
-                out.append(normal_form_section(key, titles[key], game, scenario, key, levels, brief, pictures, source, sets))
-            else:
-                out.append(other_form_section(key, titles[key], source, scenario, sets, levels, brief, pictures))
-        except (InputError, SolverError) as exc:
-            out.append(Section(key, titles.get(key, key), skipped=str(exc)))
+                    game = normal_form_view.build(scenario, key, levels)
+                    out.append(normal_form_section(key, titles[key], game, scenario, key, levels, brief, drawer))
+                else:
+                    out.append(other_form_section(key, titles[key], source, scenario, sets, levels, brief, drawer))
+            except (InputError, SolverError) as exc:
+                out.append(Section(key, titles.get(key, key), skipped=str(exc)))
     return Report(f"tradegame report — {scenario.title}", scenario.name, tuple(out), brief)
 
 
-def _game_file_section(target: str, kind: str, brief: bool, pictures: bool) -> Section:
-    """A .nfg file's normal form, or a .efg file's tree, as one section."""
+def _read_game_file(target: str, kind: str):
+    """Read a .nfg or .efg file once, so that a bad file stops the report with one line (exit 2)."""
     if kind == "nfg":
         from games.nfg import read_nfg
 
-        game = read_nfg(target)
-        return normal_form_section("game", "The game", game, None, None, 5, brief, pictures, target, [])
+        return read_nfg(target)
+    from games.efg import read_efg
+
+    return read_efg(target)
+
+
+def _game_file_section(target: str, kind: str, game, brief: bool, drawer: Drawer) -> Section:
+    """A .nfg file's normal form, or a .efg file's tree, as one section."""
+    if kind == "nfg":
+        return normal_form_section("game", "The game", game, None, None, 5, brief, drawer)
     from cli.trees import solve_efg_file
 
     out = solve_efg_file(target, "markdown", not brief)
     parts: list = []
-    if pictures:
-        from cli.plot_cmd import make_picture
-
-        parts.append(_picture("game-tree", "The game tree with an equilibrium: each mover's choice in green.",
-                              lambda: (make_picture("tree", target, fmt="svg")[0], "svg")))
+    pic = drawer.get("tree", "simultaneous", "game-tree")
+    if pic is not None:
+        parts.append(pic)
     parts.append(_md_part(_strip_intro(out.text, None)))
     return Section("game", "The game", tuple(parts))
 
