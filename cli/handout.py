@@ -78,50 +78,22 @@ def page(title: str, body: str, extra_css: str = "") -> str:
     )
 
 
-def _num(v: float) -> str:
-    from cli.render import num
-
-    return num(float(v), 2)
-
-
 def matrix_table(game, equilibria: Sequence = (), answers: bool = True, cells: set | None = None) -> str:
-    """A two-player normal form as an HTML table (rows: the first player).
+    """A two-player normal form as an HTML table (rows: the first player), with its note.
 
     With ``answers`` each player's best responses are bold and starred and pure equilibrium
     cells shaded (those of ``equilibria``, or the (row, column) pairs in ``cells``);
-    without, the bare payoffs for students to mark.
+    without, the bare payoffs for students to mark. The table is games.rich_display's, the
+    one notebooks show.
     """
-    import numpy as np
+    from games.rich_display import matrix_html
 
-    from games.best_responses import best_response_mask
-
-    A, B = game.bimatrix()
-    rb = best_response_mask(game, 0) if answers else np.zeros(A.shape, bool)
-    cb = best_response_mask(game, 1) if answers else np.zeros(A.shape, bool)
-    cells = set(cells or ()) if answers else set()
-    if answers:
-        for eq in equilibria:
-            if eq.is_pure:
-                cells.add(tuple(int(np.argmax(p)) for p in eq.profile))
+    table = matrix_html(game, equilibria, answers, cells, classes=("matrix", "equilibrium", "best", "u", "v"))
     p0, p1 = game.players
-    out = [f'<table class="matrix"><thead><tr><th></th><th class="col" colspan="{A.shape[1]}">{e(p1)}</th></tr>',
-           f'<tr><th class="row">{e(p0)}</th>']
-    out += [f'<th class="col">{e(s)}</th>' for s in game.strategies[1]]
-    out.append("</tr></thead><tbody>")
-    for i, row in enumerate(game.strategies[0]):
-        out.append(f'<tr><th class="row">{e(row)}</th>')
-        for j in range(A.shape[1]):
-            cls = "cell equilibrium" if (i, j) in cells else "cell"
-            u = f'<span class="u{" best" if rb[i, j] else ""}">{_num(A[i, j])}{"*" if rb[i, j] else ""}</span>'
-            v = f'<span class="v{" best" if cb[i, j] else ""}">{_num(B[i, j])}{"*" if cb[i, j] else ""}</span>'
-            out.append(f'<td class="{cls}">{u}, {v}</td>')
-        out.append("</tr>")
-    out.append("</tbody></table>")
     note = f"Payoffs ({e(p0)}, {e(p1)})."
     if answers:
         note += " Bold with * = best response; shaded cell = pure Nash equilibrium."
-    out.append(f'<p class="note">{note}</p>')
-    return "".join(out)
+    return table + f'<p class="note">{note}</p>'
 
 
 def figure(data: bytes, caption: str, kind: str = "svg", src: str | None = None) -> str:

@@ -58,6 +58,12 @@ class Solution:
     note: str = ""
     qre: object | None = None  # the `games.qre.QREPath` behind method "logit"
 
+    def _repr_html_(self) -> str:
+        """The matrix with equilibrium cells shaded and every equilibrium, for Jupyter."""
+        from games.rich_display import solution_html
+
+        return solution_html(self)
+
 
 def _pure_profiles(game: NormalFormGame) -> list[list[np.ndarray]]:
     out = []
