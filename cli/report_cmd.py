@@ -262,7 +262,7 @@ def _strip_intro(markdown: str, scenario) -> str:
     return "\n".join(out).strip()
 
 
-def _equilibria_part(game, solution, reasons: list[str] | None) -> Part:
+def _equilibria_part(game, solution, reasons: list[str] | None, listed: bool = True) -> Part:
     from cli.render import describe_profile, num, outcome_label
 
     html, md = [], []
@@ -276,6 +276,8 @@ def _equilibria_part(game, solution, reasons: list[str] | None) -> Part:
     scope = "all of them" if solution.complete else solution.note
     lead = (f"Equilibria: {len(solution.equilibria)} ({scope}; method {solution.method}; each verified: no player "
             f"gains more than {solution.tolerance:.0e} by deviating alone).")
+    if not listed:
+        return Part(f"<p>{e(lead)}</p>", lead)
     return Part(f"<p>{e(lead)}</p><ol>{''.join(html)}</ol>", f"{lead}\n\n" + "\n".join(md))
 
 
@@ -301,8 +303,9 @@ def normal_form_section(key: str, title: str, game, scenario, form: str | None, 
                 pic = drawer.get(kind, nf, f"{key}-{kind}")
                 if pic is not None:
                     parts.append(pic)
-    reasons = list(expl.equilibrium_summaries) if brief else None
-    parts.append(_equilibria_part(game, solution, reasons))
+    # brief: each equilibrium with its one-line reason; full: each with its exact profile and
+    # payoffs, the reasons following under "Why each equilibrium holds"
+    parts.append(_equilibria_part(game, solution, list(expl.equilibrium_summaries) if brief else None))
     if brief:
         parts.append(_md_part("\n".join(f"- {line}" for line in expl.overview)))
     else:
@@ -539,7 +542,9 @@ def section_names(target: str | None) -> list[str]:
 
     if _target_kind(target) != "scenario":
         return ["game"]
-    return ["scenario"] + [f for f, _ in SCENARIO_FORMS if f in all_forms()] + ["regime-map"]
+    forms = [f for f, _ in SCENARIO_FORMS if f in all_forms()]
+    # the regime map follows the simultaneous game: it maps that game's equilibria
+    return ["scenario"] + forms[:1] + ["regime-map"] + forms[1:]
 
 
 def parse_sections(text: str | None, target: str | None) -> list[str] | None:
@@ -633,7 +638,7 @@ PRINT_GROUPS = {
     "scenario": "scenario", "simultaneous": "normal", "graded": "graded",
     "us-first": "trees", "china-first": "trees", "snapback": "trees",
     "repeated": "time", "bargaining": "time", "bayesian": "information", "with-ally": "information",
-    "regime-map": "map", "game": "game",
+    "regime-map": "normal", "game": "game",
 }
 EXTRA_CSS = """
 table.wide { width: 100%; }
@@ -643,7 +648,7 @@ table.wide { width: 100%; }
   body.brief section.new-page { break-before: auto; }
   table { break-inside: auto; }
   table.matrix, tr { break-inside: avoid; }
-  figure img { max-height: 8.5cm; }
+  figure img { max-height: 7cm; }
   body.brief figure img { max-height: 5.5cm; }
   body.brief .figures figure { flex: 0 1 31%; }
   body.brief figcaption { display: none; }
@@ -655,6 +660,9 @@ table.wide { width: 100%; }
   ul, ol { margin: .2rem 0; padding-left: 1.3rem; }
   p { margin: .3rem 0; }
   pre { font-size: 8pt; }
+  table { font-size: 8.5pt; }
+  th, td { padding: .1rem .35rem; }
+  table.matrix td.cell { min-width: 4.5rem; }
 }
 """
 
