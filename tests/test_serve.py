@@ -217,3 +217,33 @@ def test_serve_on_the_classroom_network_says_so():
         proc.wait(timeout=30)
     assert first.startswith("tradegame: serving the classroom page at http://127.0.0.1:")
     assert "reachable on the classroom network" in second and "0.0.0.0" in second
+
+
+def test_a_class_of_browsers_at_once():
+    """The real server (waitress, threads): 40 requests at once, each answered correctly."""
+    import json
+    import threading
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cli.serve_cmd import make_server
+
+    srv = make_server(None, "127.0.0.1", 0, threads=8)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{srv.effective_port}"
+
+    def ask(k: int):
+        hawk = [1, 3, 6, 4.5][k % 4]  # deal only, both, conflict only, both (module docstring)
+        with urllib.request.urlopen(f"{base}/api/solve?hawk_cost={hawk}&re_dependence=6", timeout=60) as r:
+            return hawk, r.status, json.loads(r.read())
+
+    try:
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            answers = list(pool.map(ask, range(40)))
+    finally:
+        srv.task_dispatcher.shutdown(timeout=30)
+        srv.close()
+    expected = {1: {(1, 1)}, 3: {(0, 0), (1, 1)}, 6: {(0, 0)}, 4.5: {(0, 0), (1, 1)}}
+    for hawk, status, body in answers:
+        assert status == 200 and cells(body) == expected[hawk]
