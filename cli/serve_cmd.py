@@ -67,6 +67,36 @@ def make_server(target: str | None, host: str, port: int, threads: int = THREADS
     return create_server(app, host=host, port=port, threads=threads, ident="tradegame")
 
 
+def run_in_thread(server):
+    """Run a server from `make_server` on a daemon thread; return a function that stops it.
+
+    Stopping lets requests in flight finish, then closes every socket the server's loop
+    watches, so the loop ends on its own (for tests and for programs that embed the page).
+    """
+    import threading
+
+    stopping = threading.Event()
+
+    def serve() -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=serve, daemon=True, name="tradegame-serve")
+    thread.start()
+
+    def stop() -> None:
+        stopping.set()
+        server.task_dispatcher.shutdown(timeout=30)
+        for channel in list(server._map.values()):
+            channel.handle_close()
+        thread.join(timeout=10)
+
+    return stop
+
+
 def register(app: typer.Typer) -> None:
     """Add the `serve` command to the tradegame app."""
 

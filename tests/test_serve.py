@@ -222,15 +222,13 @@ def test_serve_on_the_classroom_network_says_so():
 def test_a_class_of_browsers_at_once():
     """The real server (waitress, threads): 40 requests at once, each answered correctly."""
     import json
-    import threading
     import urllib.request
     from concurrent.futures import ThreadPoolExecutor
 
-    from cli.serve_cmd import make_server
+    from cli.serve_cmd import make_server, run_in_thread
 
     srv = make_server(None, "127.0.0.1", 0, threads=8)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
+    stop = run_in_thread(srv)
     base = f"http://127.0.0.1:{srv.effective_port}"
 
     def ask(k: int):
@@ -242,8 +240,7 @@ def test_a_class_of_browsers_at_once():
         with ThreadPoolExecutor(max_workers=20) as pool:
             answers = list(pool.map(ask, range(40)))
     finally:
-        srv.task_dispatcher.shutdown(timeout=30)
-        srv.close()
+        stop()
     expected = {1: {(1, 1)}, 3: {(0, 0), (1, 1)}, 6: {(0, 0)}, 4.5: {(0, 0), (1, 1)}}
     for hawk, status, body in answers:
         assert status == 200 and cells(body) == expected[hawk]

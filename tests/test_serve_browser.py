@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
-import threading
 
 import pytest
 
@@ -47,14 +46,12 @@ WAIT = 20
 
 @pytest.fixture(scope="module")
 def server():
-    from cli.serve_cmd import make_server
+    from cli.serve_cmd import make_server, run_in_thread
 
     srv = make_server(None, "127.0.0.1", 0, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
+    stop = run_in_thread(srv)
     yield f"http://127.0.0.1:{srv.effective_port}/"
-    srv.task_dispatcher.shutdown(timeout=30)  # let requests in flight (pictures) finish first
-    srv.close()
+    stop()  # lets requests in flight (pictures) finish first
 
 
 @pytest.fixture(scope="module")
