@@ -255,6 +255,7 @@ def _normal_form_answer(state: PageState, scenario) -> dict[str, Any]:
         "tolerance": solution.tolerance,
         "complete": solution.complete,
         "matrix": _matrix(game, data["equilibria"]),
+        "matrices": [{"caption": "", "matrix": _matrix(game, data["equilibria"])}],
         "equilibria": equilibrium_items(data),
         "brief_html": markup.to_html("\n".join(brief), 1),
         "full_html": markup.to_html(full_md, 1) if state.full else "",
@@ -282,6 +283,7 @@ def _other_form_answer(state: PageState, scenario, catalogue: Catalogue) -> dict
             tuple(np.array(m, dtype=float) for m in data["payoff_matrices"]),
         )
         matrix = _matrix(game, data.get("equilibria", []))
+    matrices = [{"caption": "", "matrix": matrix}] if matrix else _form_matrices(state.form, scenario, data)
     text = _drop_title(out.text)
     html_text = markup.to_html(text, 1)
     return {
@@ -289,11 +291,40 @@ def _other_form_answer(state: PageState, scenario, catalogue: Catalogue) -> dict
         "method": data.get("method", ""),
         "tolerance": data.get("tolerance"),
         "complete": data.get("complete", True),
-        "matrix": matrix,
+        "matrix": matrices[0]["matrix"] if matrices else None,
+        "matrices": matrices,
         "equilibria": equilibrium_items(data),
         "brief_html": "" if state.full else html_text,
         "full_html": html_text if state.full else "",
     }
+
+
+def _form_matrices(form: str, scenario, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Two-player tables behind a form that has no matrix of its own: the Harsanyi form of
+    the Bayesian game, the US–China game for each move of the ally."""
+    import numpy as np
+
+    if form == "bayesian":
+        from games.bayesian import harsanyi_game, trade_bayesian_game
+        from games.solve import solve
+
+        game = harsanyi_game(trade_bayesian_game(dict(scenario.parameters)))
+        eqs = [{"profile": [list(p) for p in eq.profile]} for eq in solve(game).equilibria]
+        return [{"caption": "The Harsanyi form: the US against China's plan (its move as each type).",
+                 "matrix": _matrix(game, eqs)}]
+    if form == "with-ally":
+        from games.ally import ally_game, sub_game
+
+        g3 = ally_game(dict(scenario.parameters))
+        pure = [tuple(int(np.argmax(p)) for p in eq["profile"]) for eq in data.get("equilibria", [])
+                if all(max(p) > 1 - 1e-9 for p in eq["profile"])]
+        out = []
+        for k, move in enumerate(g3.strategies[2]):
+            m = _matrix(sub_game(g3, k), [])
+            m["equilibrium_cells"] = [[i, j] for i, j, a in pure if a == k]
+            out.append({"caption": f"If the ally plays {move} (shaded: equilibria of the three-player game).", "matrix": m})
+        return out
+    return []
 
 
 def _drop_title(markdown: str) -> str:

@@ -244,3 +244,22 @@ def test_a_class_of_browsers_at_once():
     expected = {1: {(1, 1)}, 3: {(0, 0), (1, 1)}, 6: {(0, 0)}, 4.5: {(0, 0), (1, 1)}}
     for hawk, status, body in answers:
         assert status == 200 and cells(body) == expected[hawk]
+
+
+def test_bayesian_and_ally_forms_show_their_matrices(client):
+    """The Harsanyi form is the US's 2 moves against China's 4 plans (2 types × 2 moves).
+
+    The ally at the baseline, by hand from games/ally.py: at (Relax, Supply) aligning pays it
+    3·1 + 3.5 = 6.5 against 3 for selling; at (Restrict, Restrict) aligning pays 3.5 − 1 =
+    2.5 against 3, so it sells, and then the US gains by relaxing (−8.4 against −8.8: the
+    leak of 0.6 × 3 shrinks to 0.3 × 3). When the ally aligns the US–China game is the 2×2
+    one, whose other cells are not equilibria. So the one pure equilibrium is (Relax,
+    Supply, Align).
+    """
+    a = client.get("/api/solve?form=bayesian").get_json()
+    (m,) = [x["matrix"] for x in a["matrices"]]
+    assert len(m["rows"]) == 2 and len(m["columns"]) == 4
+    ally = client.get("/api/solve?form=with-ally").get_json()
+    assert [x["caption"].split(" (")[0] for x in ally["matrices"]] == ["If the ally plays Align", "If the ally plays Sell"]
+    assert ally["matrices"][0]["matrix"]["equilibrium_cells"] == [[1, 1]]
+    assert ally["matrices"][1]["matrix"]["equilibrium_cells"] == []

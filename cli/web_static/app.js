@@ -169,7 +169,7 @@ async function solve() {
 
 function drawAnswer(a) {
   $("game-title").textContent = a.title;
-  drawMatrix(a.matrix);
+  drawMatrices(a.matrices || []);
   const list = $("equilibria");
   list.innerHTML = "";
   for (const e of a.equilibria) {
@@ -180,17 +180,21 @@ function drawAnswer(a) {
       (e.reason ? `<div class="reason">${escapeHtml(e.reason)}</div>` : "");
     list.appendChild(li);
   }
-  $("method").textContent = `(${a.equilibria.length} found; method ${a.method})`;
+  $("method").textContent = `(${a.equilibria.length} found` + (a.method ? `; method ${a.method})` : ")");
   $("explanation").innerHTML = page.full ? a.full_html : a.brief_html;
   page.pictures = a.pictures;
   page.regimeForm = a.regime_form;
 }
 
-function drawMatrix(m) {
-  const box = $("matrix");
-  if (!m) { box.innerHTML = ""; return; }
+function drawMatrices(list) {
+  $("matrix").innerHTML = list.map((item, k) =>
+    (item.caption ? `<p class="matrix-caption">${escapeHtml(item.caption)}</p>` : "") +
+    matrixHtml(item.matrix, k === 0 ? "payoff-matrix" : `payoff-matrix-${k + 1}`)).join("");
+}
+
+function matrixHtml(m, id) {
   const eq = new Set(m.equilibrium_cells.map((c) => c[0] + "," + c[1]));
-  let h = `<table class="matrix" id="payoff-matrix"><thead><tr><th></th>` +
+  let h = `<table class="matrix" id="${id}"><thead><tr><th></th>` +
     `<th class="col" colspan="${m.columns.length}">${escapeHtml(m.players[1])}</th></tr><tr><th class="row">${escapeHtml(m.players[0])}</th>`;
   for (const c of m.columns) h += `<th class="col">${escapeHtml(c)}</th>`;
   h += "</tr></thead><tbody>";
@@ -207,7 +211,7 @@ function drawMatrix(m) {
   h += "</tbody></table>";
   h += `<p class="matrix-note">Payoffs (${escapeHtml(m.players[0])}, ${escapeHtml(m.players[1])}). ` +
     "Bold with * = best response to the other's move; green cell = pure Nash equilibrium.</p>";
-  box.innerHTML = h;
+  return h;
 }
 
 let thresholdSeq = 0;
