@@ -148,7 +148,7 @@ def _scenario(state: PageState, catalogue: Catalogue):
 
 
 def _step(low: float, high: float) -> float:
-    """A slider step: about a hundredth of the range, rounded down to 1, 2 or 5 × 10^k."""
+    """A slider step: about a hundredth of the range, rounded down to a power of ten."""
     span = (high - low) / 100 or 1.0
     power = 10 ** math.floor(math.log10(span))
     return power
@@ -534,6 +534,11 @@ def create_app(target: str | None = None):
     @app.errorhandler(404)
     def not_found(_exc):
         return _error(f"no such page: {clip(request.path)}", 404)
+
+    @app.errorhandler(500)
+    def internal(exc):
+        original = getattr(exc, "original_exception", None) or exc
+        return _error(f"internal error: {type(original).__name__}: {clip(original, 200)} (please report it)", 500)
 
     @app.errorhandler(405)
     def not_allowed(_exc):

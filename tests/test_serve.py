@@ -263,3 +263,15 @@ def test_bayesian_and_ally_forms_show_their_matrices(client):
     assert [x["caption"].split(" (")[0] for x in ally["matrices"]] == ["If the ally plays Align", "If the ally plays Sell"]
     assert ally["matrices"][0]["matrix"]["equilibrium_cells"] == [[1, 1]]
     assert ally["matrices"][1]["matrix"]["equilibrium_cells"] == []
+
+
+def test_a_bug_is_one_json_line_not_a_traceback(monkeypatch):
+    import cli.web as web
+
+    def broken(state, catalogue):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(web, "answer", broken)
+    r = web.create_app().test_client().get("/api/solve?hawk_cost=7.25")
+    assert r.status_code == 500
+    assert r.get_json() == {"error": "internal error: RuntimeError: boom (please report it)"}
