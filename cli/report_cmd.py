@@ -220,7 +220,7 @@ def picture_jobs(sections: list[str], kind: str, brief: bool, two_by_two: bool =
                 jobs.append(("dynamics", form))
         elif key == "game":
             jobs.append(("tree", "simultaneous"))
-        elif key == "graded":
+        elif key == "graded" and not brief:  # brief: the matrix table is the graded game's picture
             jobs.append(("dynamics", "graded"))
         elif key in TREE_FORMS:
             jobs.append(("tree", key))
@@ -262,6 +262,12 @@ def _strip_intro(markdown: str, scenario) -> str:
     return "\n".join(out).strip()
 
 
+def first_sentence(text: str) -> str:
+    """A reason's first sentence (the brief report's one line per equilibrium)."""
+    m = re.search(r"[.!?](\s|$)", text)
+    return text[: m.start() + 1] if m else text
+
+
 def _equilibria_part(game, solution, reasons: list[str] | None, listed: bool = True) -> Part:
     from cli.render import describe_profile, num, outcome_label
 
@@ -270,7 +276,7 @@ def _equilibria_part(game, solution, reasons: list[str] | None, listed: bool = T
         head = outcome_label(game, eq) if eq.is_pure else describe_profile(game, eq)
         pays = ", ".join(f"{p} {num(v)}" for p, v in zip(game.players, eq.payoffs))
         kind = "pure" if eq.is_pure else "mixed"
-        why = f" {reasons[k]}" if reasons else ""
+        why = f" {first_sentence(reasons[k])}" if reasons else ""
         html.append(f"<li><strong>{kind} {e(head)}</strong> — payoffs {e(pays)}.{e(why)}</li>")
         md.append(f"{k + 1}. **{kind} {head}** — payoffs {pays}.{why}")
     scope = "all of them" if solution.complete else solution.note
@@ -476,10 +482,9 @@ def brief_equilibria(data: dict) -> Part:
     html, md = [], []
     for item in equilibrium_items(data):
         head = item["outcome"] or item["profile"]
-        extra = f" ({item['profile']})" if item["outcome"] else ""
-        why = f" {item['reason']}" if item["reason"] else ""
-        html.append(f"<li><strong>{e(head)}</strong>{e(extra)} — payoffs {e(item['payoffs'])}.{e(why)}</li>")
-        md.append(f"{item['index']}. **{head}**{extra} — payoffs {item['payoffs']}.{why}")
+        why = f" {first_sentence(item['reason'])}" if item["reason"] else ""
+        html.append(f"<li><strong>{e(head)}</strong> — payoffs {e(item['payoffs'])}.{e(why)}</li>")
+        md.append(f"{item['index']}. **{head}** — payoffs {item['payoffs']}.{why}")
     summary = data.get("summary")
     lead = summary if isinstance(summary, str) and summary else f"Equilibria: {len(md)}."
     return Part(f"<p>{e(lead)}</p><ol>{''.join(html)}</ol>", f"{lead}\n\n" + "\n".join(md))
@@ -652,6 +657,8 @@ table.wide { width: 100%; }
   body.brief figure img { max-height: 5.5cm; }
   body.brief .figures figure { flex: 0 1 31%; }
   body.brief figcaption { display: none; }
+  body.brief { font-size: 9pt; }
+  body.brief h2 { font-size: 11.5pt; }
   body { font-size: 9.5pt; }
   h1 { font-size: 15pt; }
   h2 { font-size: 12.5pt; margin-top: .6rem; }
@@ -665,6 +672,23 @@ table.wide { width: 100%; }
   table.matrix td.cell { min-width: 4.5rem; }
 }
 """
+
+
+#: the key under a payoff matrix: printed under the first matrix only (each fact once)
+NOTE_RE = re.compile(r'<p class="note">Payoffs \([^<]*\)\. Bold with \* = best response; shaded cell = pure Nash equilibrium\.</p>')
+
+
+def _once(pattern: re.Pattern, text: str) -> str:
+    """Keep the first match of pattern in text, drop the identical ones after it."""
+    seen: set[str] = set()
+
+    def keep(m: re.Match) -> str:
+        if m.group(0) in seen:
+            return ""
+        seen.add(m.group(0))
+        return m.group(0)
+
+    return pattern.sub(keep, text)
 
 
 def to_html(report: Report, image_src=None) -> str:
@@ -703,7 +727,7 @@ def to_html(report: Report, image_src=None) -> str:
         body.append("</section>")
     body.append("<footer>Written by tradegame. Every equilibrium shown was verified: no player gains by deviating "
                 "alone, within the stated tolerance.</footer>")
-    html = page(report.title, "\n".join(body), EXTRA_CSS)
+    html = page(report.title, _once(NOTE_RE, "\n".join(body)), EXTRA_CSS)
     return html.replace("<body>", '<body class="brief">', 1) if report.brief else html
 
 
