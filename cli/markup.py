@@ -117,43 +117,44 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 
 def _list(lines: list[str], i: int, out: list[str]) -> int:
     """Consume one (possibly nested) list starting at lines[i]; return the next index."""
-    first = _BULLET.match(lines[i]) or _NUMBERED.match(lines[i])
-    indent = len(first.group(1))
     tag = "ul" if _BULLET.match(lines[i]) else "ol"
+    kind = _BULLET if tag == "ul" else _NUMBERED
+    indent = len(kind.match(lines[i]).group(1))
     items: list[list[str]] = []
     nested: list[list[str]] = []
     while i < len(lines):
         line = lines[i]
         if not line.strip():
-            # a blank line ends the list unless the next line continues it
+            # a blank line ends the list unless the next line continues it: an item of the
+            # same kind at the same depth, or a line indented under the last item
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
-            m = _BULLET.match(nxt) or _NUMBERED.match(nxt)
-            if m and len(m.group(1)) >= indent:
+            m = kind.match(nxt)
+            deeper = bool(nxt.strip()) and len(nxt) - len(nxt.lstrip()) > indent
+            if (m and len(m.group(1)) == indent) or deeper:
                 i += 1
                 continue
             break
-        m = _BULLET.match(line) or _NUMBERED.match(line)
+        m = kind.match(line)
         lead = len(line) - len(line.lstrip())
         if m and len(m.group(1)) == indent:
             items.append([m.group(2)])
             nested.append([])
         elif lead > indent and items:
-            if m:
-                nested[-1].append(line)
-            elif nested[-1]:
+            nested_item = _BULLET.match(line) or _NUMBERED.match(line)
+            if nested_item or nested[-1]:
                 nested[-1].append(line)
             else:
-                items[-1].append(line.strip())
+                items[-1].append(line.strip())  # a wrapped line of the item's text
         else:
             break
         i += 1
     out.append(f"<{tag}>")
     for words, sub in zip(items, nested):
         inner = " ".join(inline(w) for w in words)
-        if sub:
-            sub_out: list[str] = []
-            _list(sub, 0, sub_out) if (_BULLET.match(sub[0]) or _NUMBERED.match(sub[0])) else None
-            inner += "".join(sub_out)
+        if sub:  # an indented block under the item (a nested list): converted on its own
+            import textwrap
+
+            inner += to_html(textwrap.dedent("\n".join(sub)))
         out.append(f"<li>{inner}</li>")
     out.append(f"</{tag}>")
     return i
