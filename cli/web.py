@@ -107,12 +107,12 @@ def parse_state(args: Mapping[str, list[str]], catalogue: Catalogue, extra_keys:
     Every key that is not a control key must be a model parameter with a number in its
     range; errors name the URL parameter and what was expected.
     """
-    from games.parameters import lookup
+    from games.scenarios import load
 
     from cli.forms import all_forms
 
     name = _one(args, "scenario") or catalogue.default
-    catalogue.target(name)
+    lookup = parameter_finder(load(catalogue.target(name)))
     form = _one(args, "form") or "simultaneous"
     if form not in all_forms():
         raise InputError(f"URL parameter 'form': expected one of {', '.join(all_forms())}, got '{clip(form)}'")
@@ -154,19 +154,33 @@ def _step(low: float, high: float) -> float:
     return power
 
 
+def parameter_finder(scenario):
+    """lookup(name, where) for the scenario's parameters: its model file's when it has one
+    (a scenario of a model file carries the model), else the trade model's."""
+    model = getattr(scenario, "model", None)
+    if model is not None:
+        return model.lookup
+    from games.parameters import lookup
+
+    return lookup
+
+
 def model_data(name: str, catalogue: Catalogue) -> dict[str, Any]:
     """The scenario's story and every parameter the page shows as a slider."""
-    from games.parameters import PARAMETERS
     from games.scenarios import load
 
     scenario = load(catalogue.target(name))
+    find = parameter_finder(scenario)
     params = []
     for pname, value in scenario.parameters.items():
-        p = PARAMETERS[pname]
+        p = find(pname)
+        provenance = p.rationale
+        if getattr(p, "source", ""):
+            provenance += f" Source: {p.source}"
         params.append({
             "name": p.name, "side": p.side, "value": value, "model_default": p.default,
             "low": p.low, "high": p.high, "step": _step(p.low, p.high), "unit": p.unit,
-            "meaning": p.meaning, "provenance": p.rationale,
+            "meaning": p.meaning, "provenance": provenance,
         })
     return {
         "name": scenario.name, "title": scenario.title, "summary": scenario.summary,
@@ -384,14 +398,14 @@ def regimes(state: PageState, x: str, y: str, catalogue: Catalogue) -> dict[str,
     import numpy as np
 
     from games import sweep as sw
-    from games.parameters import lookup
 
     from cli.sweep_plot import COLOURS
 
+    scenario = _scenario(state, catalogue)
+    lookup = parameter_finder(scenario)
     px, py = lookup(x, "URL parameter 'x'"), lookup(y, "URL parameter 'y'")
     if x == y:
         raise InputError("URL parameters 'x' and 'y': expected two different parameters")
-    scenario = _scenario(state, catalogue)
     form = state.form if state.form in NORMAL_FORMS else "simultaneous"
     axes = [f"{y}={py.low!r}:{py.high!r}:{REGIME_POINTS}", f"{x}={px.low!r}:{px.high!r}:{REGIME_POINTS}"]
     spec = sw.make_spec(scenario.parameters, form, state.levels, axes)

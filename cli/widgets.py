@@ -66,12 +66,16 @@ def interact(scenario: str = "baseline", names: Sequence[str] | None = None, for
     Returns an ipywidgets VBox (display it, or end a cell with it); its ``sliders`` dict
     maps parameter names to sliders and ``page`` is the HTML widget being redrawn.
     """
-    from games.parameters import lookup
     from games.scenarios import load
+
+    from cli.web import parameter_finder
 
     widgets = _ipywidgets()
     base = load(scenario)
-    names = list(names or DEFAULT_NAMES)
+    lookup = parameter_finder(base)
+    if names is None:  # the trade game's own; for another model, its first parameters
+        names = [n for n in DEFAULT_NAMES if n in base.parameters] or list(base.parameters)[:16]
+    names = list(names)
     sliders = {}
     for name in names:
         p = lookup(name, "interact")
