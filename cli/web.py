@@ -40,6 +40,8 @@ CONTROL_KEYS = ("scenario", "form", "levels", "full", "x", "y")
 MAX_LEVELS = 9
 #: regime map resolution (points per axis)
 REGIME_POINTS = 41
+#: largest graded game whose own regime map the page draws
+MAX_REGIME_LEVELS = 5
 #: pictures the page draws with matplotlib ("tree-plain": the tree with nothing marked, for exercises)
 PICTURES = ("dynamics", "best-response", "tree", "tree-plain")
 TREE_FORMS = ("us-first", "china-first", "snapback")
@@ -361,7 +363,7 @@ def answer(state: PageState, catalogue: Catalogue) -> dict[str, Any]:
         "values": dict(state.values), "full": state.full,
     }
     body["pictures"] = [k for k in PICTURES if picture_applies(k, state.form)]
-    body["regime_form"] = state.form if state.form in NORMAL_FORMS else "simultaneous"
+    body["regime_form"] = regime_form(state)
     return body
 
 
@@ -379,6 +381,12 @@ def thresholds(state: PageState, catalogue: Catalogue) -> dict[str, Any]:
     game = normal_form_view.build(scenario, state.form, state.levels)
     expl = explain(solve(game), params=dict(scenario.parameters), form=state.form, levels=state.levels)
     return {"html": markup.to_html("\n".join(explain_view.threshold_section(expl, "markdown")), 1), "form": state.form}
+
+
+def regime_form(state: PageState) -> str:
+    """The game the regime map is drawn for: the graded game itself up to MAX_REGIME_LEVELS
+    levels, the 2×2 game otherwise (and for every other form)."""
+    return "graded" if state.form == "graded" and state.levels <= MAX_REGIME_LEVELS else "simultaneous"
 
 
 def picture_applies(kind: str, form: str) -> bool:
@@ -406,7 +414,9 @@ def regimes(state: PageState, x: str, y: str, catalogue: Catalogue) -> dict[str,
     px, py = lookup(x, "URL parameter 'x'"), lookup(y, "URL parameter 'y'")
     if x == y:
         raise InputError("URL parameters 'x' and 'y': expected two different parameters")
-    form = state.form if state.form in NORMAL_FORMS else "simultaneous"
+    # the graded game's map solves 41 × 41 games by vertex enumeration: quick up to 5 levels,
+    # minutes at 9, so bigger graded games are mapped through their 2×2 game
+    form = regime_form(state)
     axes = [f"{y}={py.low!r}:{py.high!r}:{REGIME_POINTS}", f"{x}={px.low!r}:{px.high!r}:{REGIME_POINTS}"]
     spec = sw.make_spec(scenario.parameters, form, state.levels, axes)
     result = sw.run(spec)

@@ -275,3 +275,9 @@ def test_a_bug_is_one_json_line_not_a_traceback(monkeypatch):
     r = web.create_app().test_client().get("/api/solve?hawk_cost=7.25")
     assert r.status_code == 500
     assert r.get_json() == {"error": "internal error: RuntimeError: boom (please report it)"}
+
+
+def test_big_graded_games_are_mapped_through_their_2x2_game(client):
+    small = client.get("/api/regimes?x=hawk_cost&y=re_dependence&form=graded&levels=3").get_json()
+    big = client.get("/api/regimes?x=hawk_cost&y=re_dependence&form=graded&levels=9").get_json()
+    assert small["form"] == "graded" and big["form"] == "simultaneous"
