@@ -132,10 +132,16 @@ def register(app: typer.Typer) -> None:
             _require_extra()
             if not 0 <= port <= 65535:
                 raise InputError(f"option --port: expected 0 to 65535, got {port}")
+            from games.errors import clip
+
             try:
                 server = make_server(target, host, port)
-            except OSError as exc:
-                raise InputError(f"option --host/--port: cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+            except OSError as exc:  # address in use, not this machine's, no permission
+                raise InputError(
+                    f"option --host/--port: cannot listen on {clip(host)}:{port} ({exc.strerror or exc})"
+                ) from None
+            except ValueError:  # waitress: not an address at all
+                raise InputError(f"option --host: expected an address such as 127.0.0.1 or 0.0.0.0, got '{clip(host)}'") from None
             return server
 
         server = guarded(start)

@@ -281,3 +281,12 @@ def test_big_graded_games_are_mapped_through_their_2x2_game(client):
     small = client.get("/api/regimes?x=hawk_cost&y=re_dependence&form=graded&levels=3").get_json()
     big = client.get("/api/regimes?x=hawk_cost&y=re_dependence&form=graded&levels=9").get_json()
     assert small["form"] == "graded" and big["form"] == "simultaneous"
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--host", "999.1.1.1"], "option --host"),
+    (["--port", "70000"], "option --port"),
+])
+def test_serve_rejects_a_bad_address(args, words):
+    r = CliRunner().invoke(app, ["serve", "--no-browser", *args])
+    assert r.exit_code == 2 and words in r.output
