@@ -136,6 +136,8 @@ def register(app: typer.Typer) -> None:
 
             try:
                 server = make_server(target, host, port)
+            except InputError:  # a bad scenario: its own message
+                raise
             except OSError as exc:  # address in use, not this machine's, no permission
                 raise InputError(
                     f"option --host/--port: cannot listen on {clip(host)}:{port} ({exc.strerror or exc})"
