@@ -136,9 +136,11 @@ def test_moving_a_slider_past_the_threshold_changes_the_equilibrium(browser, ser
     assert browser.find_element(By.ID, "value-hawk_cost").text == "20"
     assert css_rgb(cell(browser, 1, 1).value_of_css_property("background-color")) != GREEN
     assert len(browser.find_elements(By.CSS_SELECTOR, "#equilibria li")) == 1
-    # the regime marker moved right, to the far edge, and the screenshot shows the ring there
-    wait(browser, lambda d: float(d.find_element(By.ID, "regime").get_attribute("data-marker-x")) > before + 100,
-         "the regime marker moves")
+    # the regime marker moved right, to the far edge (hawk_cost 20: x = 420 − 10 of padding),
+    # and the screenshot shows the ring there
+    wait(browser, lambda d: float(d.find_element(By.ID, "regime").get_attribute("data-marker-x")) > 405,
+         "the regime marker moves to the right edge")
+    assert float(canvas.get_attribute("data-marker-x")) > before + 300
     x = float(canvas.get_attribute("data-marker-x"))
     y = float(canvas.get_attribute("data-marker-y"))
     image = pixels(canvas.screenshot_as_png)
