@@ -79,6 +79,11 @@ class Catalogue:
         self.sources: dict[str, str] = {n: n for n in builtin_names()}
         self.default = DEFAULT_SCENARIO
         if target:
+            if Path(target).suffix.lower() in (".nfg", ".efg"):
+                raise InputError(
+                    f"{clip(target, 200)}: the page varies a scenario's parameters; a game file has none "
+                    "(use tradegame solve, report or plot for it)"
+                )
             scenario = load(target)  # bad file: InputError before the server starts
             self.sources[scenario.name] = target
             self.default = scenario.name

@@ -290,3 +290,8 @@ def test_big_graded_games_are_mapped_through_their_2x2_game(client):
 def test_serve_rejects_a_bad_address(args, words):
     r = CliRunner().invoke(app, ["serve", "--no-browser", *args])
     assert r.exit_code == 2 and words in r.output
+
+
+def test_serve_explains_that_game_files_have_no_sliders():
+    r = CliRunner().invoke(app, ["serve", "tests/data/bos_payoff.nfg", "--no-browser"])
+    assert r.exit_code == 2 and "a game file has none" in r.output
