@@ -300,7 +300,7 @@ def normal_form_section(key: str, title: str, game, scenario, form: str | None, 
     solution = solve(game)
     expl = explain(solution, form=form, levels=levels)
     if scenario is not None and not brief and form in ("simultaneous", "graded"):
-        expl = _with_pure_thresholds(expl, solution, dict(scenario.parameters), form, levels)
+        expl = with_pure_thresholds(expl, solution, dict(scenario.parameters), form, levels)
     parts: list = [Part(matrix_table(game, solution.equilibria), matrix_block(game, solution.equilibria, "markdown"))]
     if game.n_players == 2:
         nf = form or "simultaneous"
@@ -325,7 +325,7 @@ def normal_form_section(key: str, title: str, game, scenario, form: str | None, 
     return Section(key, title, tuple(parts))
 
 
-def _with_pure_thresholds(expl, solution, params: dict, form: str, levels: int):
+def with_pure_thresholds(expl, solution, params: dict, form: str, levels: int):
     """The explanation with the pure equilibria's exact thresholds (and, for the 2×2 game, what
     would make the other outcomes equilibria). The mixed equilibria's numerical thresholds,
     which the report does not print, are not computed."""

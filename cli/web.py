@@ -382,10 +382,18 @@ def thresholds(state: PageState, catalogue: Catalogue) -> dict[str, Any]:
 
     if state.form not in NORMAL_FORMS:
         return {"html": "", "form": state.form}
+    from cli.report_cmd import with_pure_thresholds
+
     scenario = _scenario(state, catalogue)
     game = normal_form_view.build(scenario, state.form, state.levels)
-    expl = explain(solve(game), params=dict(scenario.parameters), form=state.form, levels=state.levels)
-    return {"html": markup.to_html("\n".join(explain_view.threshold_section(expl, "markdown")), 1), "form": state.form}
+    solution = solve(game)
+    # the pure equilibria's thresholds are exact and quick; the mixed ones' are numerical
+    # searches (half a second for the 2×2 game), left to `tradegame explain` (a note says so)
+    expl = with_pure_thresholds(explain(solution, form=state.form, levels=state.levels), solution,
+                                dict(scenario.parameters), state.form, state.levels)
+    lines = explain_view.threshold_section(expl, "markdown")
+    lines += [f"\n{note}" for note in expl.notes if "thresholds" in note]
+    return {"html": markup.to_html("\n".join(lines), 1), "form": state.form}
 
 
 def regime_form(state: PageState) -> str:
