@@ -71,7 +71,12 @@ def browser():
 
 
 def wait(driver, condition, message: str):
-    return WebDriverWait(driver, WAIT).until(lambda d: condition(d), message)
+    """Wait for condition; the page redraws its matrix as answers arrive, so an element
+    found a moment ago may be replaced: such a look is simply retried."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    return WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: condition(d), message)
 
 
 def open_page(driver, url: str) -> None:
@@ -87,8 +92,11 @@ def cell(driver, row: int, col: int):
 
 
 def shaded(driver) -> set[tuple[int, int]]:
-    return {(int(td.get_attribute("data-row")), int(td.get_attribute("data-col")))
-            for td in driver.find_elements(By.CSS_SELECTOR, "#payoff-matrix td.equilibrium")}
+    """The shaded cells of the payoff matrix, read in one step (the table may be redrawn)."""
+    cells = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#payoff-matrix td.equilibrium'))"
+        ".map(td => [Number(td.dataset.row), Number(td.dataset.col)]);")
+    return {tuple(c) for c in cells}
 
 
 def pixels(png: bytes):
