@@ -140,7 +140,8 @@ def test_moving_a_slider_past_the_threshold_changes_the_equilibrium(browser, ser
     slider = browser.find_element(By.ID, "slider-hawk_cost")
     slider.click()  # lands near the middle of 0..20: well past the threshold at 5
     slider.send_keys(Keys.END)  # and the keyboard takes it to 20
-    wait(browser, lambda d: shaded(d) == {(0, 0)}, "only mutual restriction is left once hawk_cost passes 5")
+    wait(browser, lambda d: "hawk_cost=20" in d.current_url and "busy" not in d.find_element(By.TAG_NAME, "body")
+         .get_attribute("class") and shaded(d) == {(0, 0)}, "only mutual restriction is left once hawk_cost passes 5")
     assert browser.find_element(By.ID, "value-hawk_cost").text == "20"
     assert css_rgb(cell(browser, 1, 1).value_of_css_property("background-color")) != GREEN
     assert len(browser.find_elements(By.CSS_SELECTOR, "#equilibria li")) == 1
