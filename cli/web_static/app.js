@@ -175,7 +175,7 @@ function drawAnswer(a) {
   for (const e of a.equilibria) {
     const li = document.createElement("li");
     li.innerHTML = `<strong>${escapeHtml(e.outcome || e.profile)}</strong>` +
-      (e.outcome ? ` <span class="muted">${escapeHtml(e.profile)}</span>` : "") +
+      (e.outcome && !e.outcome.includes(":") ? ` <span class="muted">${escapeHtml(e.profile)}</span>` : "") +
       `<br>payoffs: ${escapeHtml(e.payoffs)}` +
       (e.reason ? `<div class="reason">${escapeHtml(e.reason)}</div>` : "");
     list.appendChild(li);
