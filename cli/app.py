@@ -482,7 +482,8 @@ def write_atomic(path: Path, text: str, force: bool) -> None:
 
 
 #: extra commands living in their own modules, each with register(app)
-COMMAND_MODULES = ("cli.compare_cmd", "cli.sweep_cmd", "cli.plot_cmd", "cli.report_cmd", "cli.record_cmd")
+COMMAND_MODULES = ("cli.compare_cmd", "cli.sweep_cmd", "cli.plot_cmd", "cli.report_cmd", "cli.record_cmd", "cli.serve_cmd",
+                   "cli.worksheet_cmd")
 
 
 def _register_extras() -> None:

@@ -87,6 +87,18 @@ def render_explanation(explanation, fmt: str = "text") -> str:
             f"first strategies there: {e.strategies[0][roles[0]]} and {e.strategies[1][roles[1]]}."
         )
         out += _bullets(lines, fmt)
+    out += threshold_section(e, fmt)
+    if e.notes:
+        out += ["", _heading("Notes", fmt, 3)]
+        out += _bullets(e.notes, fmt)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def threshold_section(explanation, fmt: str = "text") -> list[str]:
+    """The thresholds part of the explanation alone (lines; empty when there are none):
+    where each equilibrium holds, and what would make the other outcomes equilibria."""
+    e = explanation
+    out: list[str] = []
     if e.thresholds:
         out += ["", _heading("Thresholds: what would change the outcome", fmt, 3)]
         out += _para(["Each parameter moved alone, the others held at their current values."], fmt)
@@ -100,10 +112,7 @@ def render_explanation(explanation, fmt: str = "text") -> str:
         out += ["", _heading("What would make the other outcomes equilibria", fmt, 3)]
         for s in e.starts:
             out += _bullets(s.sentences, fmt)
-    if e.notes:
-        out += ["", _heading("Notes", fmt, 3)]
-        out += _bullets(e.notes, fmt)
-    return "\n".join(out).rstrip() + "\n"
+    return out
 
 
 def _threshold_lines(title: str, sentences) -> tuple[str, list[str]]:

@@ -439,11 +439,12 @@ def tree_layout(tree) -> tuple[dict, dict]:
     return xs, depth
 
 
-def tree_figure(tree, behaviour: dict, reach: dict, caption: str = ""):
+def tree_figure(tree, behaviour: dict, reach: dict, caption: str = "", answers: bool = True):
     """The game tree: each mover's equilibrium choice in green, the path of play thick.
 
     ``behaviour`` maps information sets to action probabilities (as in `games.tree`),
-    ``reach`` maps node paths to the probability that play reaches them.
+    ``reach`` maps node paths to the probability that play reaches them. With
+    ``answers=False`` (exercises) every move is drawn alike and nothing is marked.
     """
     from games.tree import Chance, Terminal, information_sets, infoset_key, walk
 
@@ -482,9 +483,10 @@ def tree_figure(tree, behaviour: dict, reach: dict, caption: str = ""):
             cp = path + (k,)
             chosen = probs is not None and float(probs[k]) > 1e-12 and not isinstance(node, Chance)
             on_path = reach.get(cp, 0) > 1e-12
-            ax.plot([x, xs[cp]], [y, ys[cp]], color=EQ_EDGE if chosen else "#888888",
-                    linewidth=3.2 if on_path and chosen else (2.0 if chosen else 1.0), zorder=1,
-                    linestyle="-" if chosen or isinstance(node, Chance) else (0, (4, 3)))
+            plain = not answers
+            ax.plot([x, xs[cp]], [y, ys[cp]], color=EQ_EDGE if chosen else ("#555555" if plain else "#888888"),
+                    linewidth=3.2 if on_path and chosen else (2.0 if chosen else (1.4 if plain else 1.0)), zorder=1,
+                    linestyle="-" if chosen or plain or isinstance(node, Chance) else (0, (4, 3)))
             label = node.actions[k]
             if isinstance(node, Chance):
                 label += f" ({_num(float(node.probabilities[k]))})"
@@ -502,5 +504,7 @@ def tree_figure(tree, behaviour: dict, reach: dict, caption: str = ""):
     ax.set_ylim(-(levels - 1) - below, 0.6)
     ax.set_title(tree.title, fontsize=11, loc="left")
     note = "Green: each mover's equilibrium choice; thick: the path of play; shaded box: the outcome reached."
+    if not answers:
+        note = "Payoffs at each outcome; who moves is named at each node."
     ax.text(0.0, -0.02, (caption + "\n" if caption else "") + note, transform=ax.transAxes, fontsize=8, color="#444444", va="top")
     return finish(fig)

@@ -1,24 +1,39 @@
-"""`tradegame report [TARGET] -o report.html|.md`: one self-contained page to hand out.
+"""`tradegame report [TARGET] -o report.html|.md`: a handout a teacher would print.
 
-The report gathers what the other commands print — the scenario and its parameters, each
-game form's explanation (every equilibrium with its reasons and thresholds) — and the
-pictures of `tradegame plot` (each beside the game form it illustrates), embedded as base64
-data URIs, so the single file opens offline in any browser (HTML) or Markdown viewer. Nothing is computed here that the
-other commands do not compute; a form or picture that does not apply is listed as
-skipped with the reason.
+The report gathers, for a scenario (or a ``.nfg`` / ``.efg`` game file), the scenario and
+its parameters and then one section per game form, each with a picture — the payoff
+matrix as a table with best responses and equilibria marked, the best-response and
+dynamics pictures, the tree with its path of play, the folk theorem's payoff set, the
+bargaining frontier, the Harsanyi matrix, the US–China game for each move of the ally —
+and the form's equilibria and explanation as formatted prose and tables. Each fact is
+shown once: the scenario's story opens the report, not every section; the matrix is a
+table, not also a picture and a text block.
+
+- ``--sections a,b`` keeps only those sections (names: ``scenario``, the forms of
+  `tradegame forms`, ``regime-map``; ``game`` for a game file);
+- ``--brief`` gives each form about a page: its picture, its equilibria with one-line
+  reasons and the short explanation (`solve`'s), instead of the full one (`explain`'s);
+- HTML: one self-contained file (pictures embedded) with print styles — A4, a page break
+  before each section; Markdown: the pictures are written as files in a folder beside it
+  (``report.md`` → ``report_files/``), linked, not embedded.
+
+Nothing is computed here that the other commands do not compute: each section calls the
+same form handlers and pictures as `explain` and `plot`. A form or picture that does not
+apply is listed as skipped with the reason.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-#: game forms reported for a scenario, in order (those not installed are left out)
+from cli.handout import e
+
+#: game forms reported for a scenario, in order, with their section titles
 SCENARIO_FORMS = (
     ("simultaneous", "The simultaneous game (2×2)"),
     ("graded", "The graded game (openness levels)"),
@@ -30,277 +45,756 @@ SCENARIO_FORMS = (
     ("bayesian", "Incomplete information about China's type"),
     ("with-ally", "With a third player (an ally)"),
 )
-#: pictures: (kind, caption, extra options, the section they illustrate; "" = a section of their own)
-SCENARIO_PICTURES = (
-    ("matrix", "Payoff matrix: best responses in bold with *, pure equilibria shaded.", {}, "simultaneous"),
-    ("best-response", "Best responses in the (p, q) square: they cross at the equilibria.", {}, "simultaneous"),
-    ("dynamics", "Replicator dynamics: where learning players end up.", {}, "simultaneous"),
-    ("tree", "The game tree when the US moves first, with the subgame-perfect path.", {"game": "us-first"},
-     "us-first"),
-    ("regime-map", "Regime map: which equilibria exist as two parameters vary.", {}, ""),
-)
-NFG_PICTURES = SCENARIO_PICTURES[:3]
-EFG_PICTURES = (("tree", "The game tree with an equilibrium: each mover's choice in green.", {}, "simultaneous"),)
-#: the heading of the section for pictures that illustrate no single game form
+TREE_FORMS = ("us-first", "china-first", "snapback")
 MAP_TITLE = "Regime map: what would change the outcome"
-
-
-@dataclass(frozen=True)
-class Section:
-    """One game form's explanation (or why it was skipped)."""
-
-    title: str
-    form: str
-    text: str
-    skipped: str = ""
+SCENARIO_TITLE = "The scenario"
 
 
 @dataclass(frozen=True)
 class Picture:
-    """One embedded picture, or why it was skipped; `form` is the section it illustrates."""
+    """A picture of a section: image bytes (svg or png) and a caption, or why it was skipped."""
 
-    kind: str
+    name: str  # file stem when written beside a Markdown report
     caption: str
-    png: bytes = b""
+    data: bytes = b""
+    fmt: str = "svg"
     skipped: str = ""
-    form: str = ""
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a section's text in both output formats."""
+
+    html: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # the --sections name and the HTML id
+    title: str
+    parts: tuple = ()  # Part or Picture, in order
+    skipped: str = ""
 
 
 @dataclass(frozen=True)
 class Report:
     title: str
     target: str
-    scenario: object | None
     sections: tuple[Section, ...]
-    pictures: tuple[Picture, ...]
+    brief: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def pictures(self) -> list[Picture]:
+        return [p for s in self.sections for p in s.parts if isinstance(p, Picture)]
 
 
-# ------------------------------------------------------------------ gathering
-def gather(target: str | None, sets: list[str], levels: int = 5, fmt: str = "text", pictures: bool = True) -> Report:
-    """Run every applicable form and picture for the target; errors become 'skipped' notes."""
-    from games.errors import InputError, SolverError
+def _md_part(markdown: str) -> Part:
+    """Markdown from a renderer, as a Part (headings pushed under the section's ## heading)."""
+    from cli.markup import to_html
 
-    from cli.app import _load_scenario, _run, _target_kind
-    from cli.forms import all_forms
-
-    kind = _target_kind(target)
-    scenario = None
-    if kind == "scenario":
-        scenario = _load_scenario(target, sets)
-        forms = [(f, t) for f, t in SCENARIO_FORMS if f in all_forms()]
-        shots = SCENARIO_PICTURES
-    else:
-        if sets:
-            raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
-        _read_game_file(target, kind)  # an unreadable or malformed file is bad input, not a skipped section
-        forms = [("simultaneous", "The game")]
-        shots = NFG_PICTURES if kind == "nfg" else EFG_PICTURES
-    sections = []
-    for form, title in forms:
-        try:
-            out = _run("explain", target, sets, form, levels, "auto", fmt, False, {})
-            sections.append(Section(title, form, out.text.rstrip()))
-        except (InputError, SolverError) as exc:
-            sections.append(Section(title, form, "", skipped=str(exc)))
-    images = []
-    if pictures:
-        from cli.plot_cmd import make_picture
-
-        for shot, caption, extra, form in shots:
-            try:
-                png, _ = make_picture(shot, target, sets=sets, game=extra.get("game", "simultaneous"), levels=levels)
-                images.append(Picture(shot, caption, png, form=form))
-            except (InputError, SolverError) as exc:
-                images.append(Picture(shot, caption, skipped=str(exc), form=form))
-    shown = {s.form for s in sections}
-    images = [p if p.form in shown else replace(p, form="") for p in images]
-    name = scenario.name if scenario is not None else Path(str(target)).name
-    title = f"tradegame report — {scenario.title if scenario is not None else name}"
-    return Report(title, name, scenario, tuple(sections), tuple(images))
-
-
-def _read_game_file(target: str, kind: str) -> None:
-    """Read a .nfg or .efg file once, so that a bad file stops the report with one line (exit 2)."""
-    if kind == "nfg":
-        from games.nfg import read_nfg
-
-        read_nfg(target)
-    else:
-        from games.efg import read_efg
-
-        read_efg(target)
-
-
-def _pictures_of(report: Report, form: str) -> list[Picture]:
-    return [p for p in report.pictures if p.form == form]
-
-
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def _parameter_rows(scenario) -> list[tuple[str, str, str, str, str, str]]:
-    from games.parameters import PARAMETERS
-
-    from cli.render import num, provenance_text
-
-    rows = []
-    for name, p in PARAMETERS.items():
-        value = scenario.parameters.get(name, p.default)
-        changed = "yes" if value != p.default else ""
-        rows.append((name, num(value), num(p.default), changed, p.meaning, provenance_text(scenario, name)))
-    return rows
-
-
-# ------------------------------------------------------------------ HTML
-CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 62rem; margin: 2rem auto;
-       padding: 0 1rem; color: #1d1d1f; line-height: 1.45; }
-h1 { font-size: 1.6rem; border-bottom: 3px solid #1f4e9c; padding-bottom: .3rem; }
-h2 { font-size: 1.25rem; margin-top: 2.2rem; color: #1f4e9c; }
-pre { background: #f6f7f9; border: 1px solid #dde1e6; border-radius: 6px; padding: .8rem; overflow-x: auto;
-      font-size: .82rem; line-height: 1.35; white-space: pre-wrap; }
-table { border-collapse: collapse; font-size: .85rem; }
-th, td { border: 1px solid #d0d4da; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-th { background: #eef1f5; }
-tr.changed td { background: #fff6dd; }
-.figures { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
-figure { margin: .6rem 0; flex: 0 1 29rem; max-width: 100%; }
-.wide figure { flex-basis: 100%; }
-figure img { max-width: 100%; border: 1px solid #e3e6ea; }
-figcaption { font-size: .85rem; color: #555; }
-.skipped { color: #7a5b00; font-style: italic; }
-nav ol { columns: 2; font-size: .9rem; }
-footer { margin-top: 3rem; font-size: .8rem; color: #666; }
-"""
-
-
-def to_html(report: Report) -> str:
-    """A complete HTML5 page; well-formed XML too (every element closed, text escaped)."""
-    e = html.escape
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8" />',
-        '<meta name="viewport" content="width=device-width, initial-scale=1" />',
-        f"<title>{e(report.title)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{e(report.title)}</h1>",
-    ]
-    toc = []
-    if report.scenario is not None:
-        toc.append(("scenario", "The scenario"))
-    toc += [(f"form-{s.form}", s.title) for s in report.sections]
-    if _pictures_of(report, ""):
-        toc.append(("regime-map", MAP_TITLE))
-    parts.append("<nav><ol>" + "".join(f'<li><a href="#{a}">{e(t)}</a></li>' for a, t in toc) + "</ol></nav>")
-    s = report.scenario
-    if s is not None:
-        parts.append('<section id="scenario">')
-        parts.append(f"<h2>The scenario: {e(s.name)}</h2>")
-        parts.append(f"<p><strong>{e(s.title)}.</strong> {e(s.summary)}</p>")
-        for para in [p for p in s.story.split("\n\n") if p.strip()]:
-            parts.append(f"<p>{e(' '.join(para.split()))}</p>")
-        if s.overrides:
-            parts.append("<p><strong>What-if:</strong> " + e(", ".join(f"{k} = {v:g}" for k, v in s.overrides)) + "</p>")
-        if s.sources:
-            parts.append("<p>Sources:</p><ul>" + "".join(f"<li>{e(src)}</li>" for src in s.sources) + "</ul>")
-        parts.append("<table><thead><tr><th>parameter</th><th>value</th><th>default</th><th>changed</th>"
-                     "<th>meaning</th></tr></thead><tbody>")
-        rows = _parameter_rows(s)
-        for name, value, default, changed, meaning, _ in rows:
-            cls = ' class="changed"' if changed else ""
-            parts.append(f"<tr{cls}><td><code>{e(name)}</code></td><td>{e(value)}</td><td>{e(default)}</td>"
-                         f"<td>{e(changed)}</td><td>{e(meaning)}</td></tr>")
-        parts.append("</tbody></table>")
-        parts.append("<details><summary>Where each value comes from</summary><ul>"
-                     + "".join(f"<li><code>{e(name)}</code>: {e(prov)}</li>" for name, *_, prov in rows)
-                     + "</ul></details></section>")
-    for sec in report.sections:
-        parts.append(f'<section id="form-{e(sec.form)}">')
-        parts.append(f"<h2>{e(sec.title)}</h2>")
-        parts += _html_figures(_pictures_of(report, sec.form))
-        if sec.skipped:
-            parts.append(f'<p class="skipped">Skipped: {e(sec.skipped)}</p>')
-        else:
-            parts.append(f"<pre>{e(sec.text)}</pre>")
-        parts.append("</section>")
-    if _pictures_of(report, ""):
-        parts.append(f'<section id="regime-map"><h2>{e(MAP_TITLE)}</h2>')
-        parts += _html_figures(_pictures_of(report, ""), wide=True)
-        parts.append("</section>")
-    parts.append("<footer>Written by tradegame. Every equilibrium shown was verified: no player gains "
-                 "by deviating alone, within the stated tolerance.</footer>")
-    parts += ["</body>", "</html>"]
-    return "\n".join(parts) + "\n"
-
-
-def _html_figures(pictures: list[Picture], wide: bool = False) -> list[str]:
-    """The pictures of one section side by side (they wrap on a narrow page); wide: full width."""
-    e = html.escape
-    if not pictures:
-        return []
-    out = ['<div class="figures wide">' if wide else '<div class="figures">']
-    for pic in pictures:
-        if pic.skipped:
-            out.append(f'<p class="skipped">{e(pic.kind)}: skipped ({e(pic.skipped)})</p>')
-        else:
-            out.append(f'<figure><img src="{_data_uri(pic.png)}" alt="{e(pic.caption)}" />'
-                       f"<figcaption>{e(pic.caption)}</figcaption></figure>")
-    out.append("</div>")
-    return out
-
-
-# ------------------------------------------------------------------ Markdown
-def to_markdown(report: Report) -> str:
-    """The same content as Markdown; pictures as data URIs so the file stays self-contained."""
-    out = [f"# {report.title}", ""]
-    s = report.scenario
-    if s is not None:
-        out += [f"## The scenario: {s.name}", "", f"**{s.title}.** {s.summary}", ""]
-        out += [" ".join(p.split()) + "\n" for p in s.story.split("\n\n") if p.strip()]
-        if s.overrides:
-            out += ["**What-if:** " + ", ".join(f"{k} = {v:g}" for k, v in s.overrides), ""]
-        if s.sources:
-            out += ["Sources:", ""] + [f"- {src}" for src in s.sources] + [""]
-        out += ["| parameter | value | default | changed | meaning | where the value comes from |",
-                "|---|---|---|---|---|---|"]
-        out += [f"| `{n}` | {v} | {d} | {c} | {m} | {pv} |" for n, v, d, c, m, pv in _parameter_rows(s)]
-        out.append("")
-    for sec in report.sections:
-        out += [f"## {sec.title}", ""]
-        out += _markdown_figures(_pictures_of(report, sec.form))
-        out += [f"*Skipped: {sec.skipped}*", ""] if sec.skipped else [_demote(sec.text), ""]
-    if _pictures_of(report, ""):
-        out += [f"## {MAP_TITLE}", ""] + _markdown_figures(_pictures_of(report, ""))
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _markdown_figures(pictures: list[Picture]) -> list[str]:
-    out = []
-    for pic in pictures:
-        if pic.skipped:
-            out += [f"*{pic.kind}: skipped ({pic.skipped})*", ""]
-        else:
-            caption = pic.caption.replace("*", "\\*")  # a literal star, not emphasis
-            out += [f"![{caption}]({_data_uri(pic.png)})", "", f"*{caption}*", ""]
-    return out
+    return Part(to_html(markdown, 2), _demote(markdown))
 
 
 def _demote(markdown: str) -> str:
     """Push a form's own headings two levels down, under the report's section heading."""
-    lines = []
+    out, fenced = [], False
     for line in markdown.splitlines():
-        if line.startswith("#"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if line.startswith("#") and not fenced:
             line = "##" + line
-        lines.append(line)
-    return "\n".join(lines)
+        out.append(line)
+    return "\n".join(out)
+
+
+#: every picture the report draws: kind -> (caption, file format)
+PICTURE_KINDS = {
+    "best-response": ("Best responses in the (p, q) square: they cross at the equilibria.", "svg"),
+    "dynamics": ("Replicator dynamics: where learning players end up.", "png"),
+    "tree": ("The game tree: each mover's subgame-perfect choice in green, the path of play thick.", "svg"),
+    "folk-theorem": ("Payoffs the repeated game can sustain (folk theorem).", "svg"),
+    "frontier": ("The Pareto frontier of deals and the bargaining solutions.", "svg"),
+    "regime-map": ("Which pure equilibria exist as two parameters vary, the others at the scenario's values.", "png"),
+}
+
+
+def draw_picture(kind: str, form: str, target: str | None, sets: list[str], levels: int) -> bytes:
+    """One picture of the report, computed from scratch (so it can run in a worker process)."""
+    from cli.plots import render_bytes
+
+    fmt = PICTURE_KINDS[kind][1]
+    if kind in ("best-response", "dynamics"):
+        from games.solver import solve
+
+        from cli.plot_cmd import game_figure, load_game
+
+        game, _ = load_game(target, sets, form, levels)
+        return render_bytes(game_figure(kind, game, solve(game).equilibria), fmt)
+    if kind in ("folk-theorem", "frontier"):
+        from cli import form_plots
+        from cli.app import _run
+
+        data = _run("solve", target, sets, form, levels, "auto", "markdown", False, {}).data
+        figure = form_plots.folk_theorem_figure if kind == "folk-theorem" else form_plots.frontier_figure
+        return render_bytes(figure(data), fmt)
+    from cli.plot_cmd import make_picture
+
+    if kind == "tree":
+        return make_picture("tree", target, fmt=fmt, sets=sets, game=form)[0]
+    return make_picture("regime-map", target, fmt=fmt, sets=sets, levels=levels)[0]
+
+
+def _parallel_ok(jobs: int) -> int:
+    """Worker processes to draw with: several on a multi-core Linux machine (fork is cheap
+    there: the workers inherit the loaded libraries), none elsewhere."""
+    import multiprocessing
+    import os
+    import sys
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if jobs < 2 or cores < 2 or not sys.platform.startswith("linux"):
+        return 0
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    import threading
+
+    if threading.active_count() > 1:  # forking a threaded process can deadlock on a held lock
+        return 0
+    return min(jobs, cores, 6)
+
+
+class Drawer:
+    """Draws the report's pictures while the explanations are written: every picture is
+    asked for up front and drawn in worker processes when the machine has several cores
+    (in this process otherwise). `get` waits for one and returns it as a Picture; a
+    tradegame error becomes a skipped picture."""
+
+    def __init__(self, jobs: list[tuple[str, str]], target: str | None, sets: list[str], levels: int,
+                 enabled: bool = True) -> None:
+        self.jobs = list(dict.fromkeys(jobs)) if enabled else []
+        self.args = (target, list(sets), levels)
+        self.enabled = enabled
+        self.pool = None
+        self.pending: dict = {}
+
+    def __enter__(self) -> "Drawer":
+        workers = _parallel_ok(len(self.jobs))
+        if workers:
+            import multiprocessing
+
+            self.pool = multiprocessing.get_context("fork").Pool(workers)
+            for kind, form in self.jobs:
+                self.pending[(kind, form)] = self.pool.apply_async(draw_picture, (kind, form, *self.args))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def get(self, kind: str, form: str, name: str) -> Picture | None:
+        from games.errors import InputError, SolverError
+
+        if not self.enabled:
+            return None
+        caption, fmt = PICTURE_KINDS[kind]
+        try:
+            job = self.pending.get((kind, form))
+            data = job.get() if job is not None else draw_picture(kind, form, *self.args)
+            return Picture(name, caption, data, fmt)
+        except (InputError, SolverError) as exc:
+            return Picture(name, caption, skipped=str(exc))
+
+
+def picture_jobs(sections: list[str], kind: str, brief: bool, two_by_two: bool = True) -> list[tuple[str, str]]:
+    """(picture kind, game form) of every picture the chosen sections show, in order."""
+    jobs = []
+    for key in sections:
+        if key in ("simultaneous", "game") and kind != "efg":
+            form = "simultaneous"
+            if two_by_two:
+                jobs.append(("best-response", form))
+            if not brief or not two_by_two:
+                jobs.append(("dynamics", form))
+        elif key == "game":
+            jobs.append(("tree", "simultaneous"))
+        elif key == "graded" and not brief:  # brief: the matrix table is the graded game's picture
+            jobs.append(("dynamics", "graded"))
+        elif key in TREE_FORMS:
+            jobs.append(("tree", key))
+        elif key == "repeated":
+            jobs.append(("folk-theorem", key))
+        elif key == "bargaining":
+            jobs.append(("frontier", key))
+        elif key == "regime-map":
+            jobs.append(("regime-map", "simultaneous"))
+    return jobs
+
+
+# ------------------------------------------------------------------ sections
+def _strip_intro(markdown: str, scenario) -> str:
+    """A form handler's text without what the report already said: its title, the scenario's
+    one-line intro and what-if line, and the text drawing of the tree (the picture shows it)."""
+    lines = markdown.splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    intro = f"{scenario.title}. {scenario.summary}" if scenario is not None else None
+    out, fenced, skip_fence = [], False, False
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            last = next((k for k in range(len(out) - 1, -1, -1) if out[k].strip()), None)
+            if not fenced and last is not None and out[last].strip().startswith("Game tree:"):
+                del out[last:]
+                skip_fence = True
+            fenced = not fenced
+            if skip_fence:
+                if not fenced:
+                    skip_fence = False
+                continue
+        if skip_fence:
+            continue
+        if not fenced and (stripped == intro or stripped.startswith("What-if:")):
+            continue
+        out.append(line)
+    return "\n".join(out).strip()
+
+
+def first_sentence(text: str) -> str:
+    """A reason's first sentence (the brief report's one line per equilibrium)."""
+    m = re.search(r"[.!?](\s|$)", text)
+    return text[: m.start() + 1] if m else text
+
+
+def _equilibria_part(game, solution, reasons: list[str] | None, listed: bool = True) -> Part:
+    from cli.render import describe_profile, num, outcome_label
+
+    html, md = [], []
+    for k, eq in enumerate(solution.equilibria):
+        head = outcome_label(game, eq) if eq.is_pure else describe_profile(game, eq)
+        pays = ", ".join(f"{p} {num(v)}" for p, v in zip(game.players, eq.payoffs))
+        kind = "pure" if eq.is_pure else "mixed"
+        why = f" {first_sentence(reasons[k])}" if reasons else ""
+        html.append(f"<li><strong>{kind} {e(head)}</strong> — payoffs {e(pays)}.{e(why)}</li>")
+        md.append(f"{k + 1}. **{kind} {head}** — payoffs {pays}.{why}")
+    scope = "all of them" if solution.complete else solution.note
+    lead = (f"Equilibria: {len(solution.equilibria)} ({scope}; method {solution.method}; each verified: no player "
+            f"gains more than {solution.tolerance:.0e} by deviating alone).")
+    if not listed:
+        return Part(f"<p>{e(lead)}</p>", lead)
+    return Part(f"<p>{e(lead)}</p><ol>{''.join(html)}</ol>", f"{lead}\n\n" + "\n".join(md))
+
+
+def normal_form_section(key: str, title: str, game, scenario, form: str | None, levels: int, brief: bool,
+                        drawer: Drawer) -> Section:
+    """The matrix (a table with the answers marked), pictures, equilibria and explanation."""
+    from games.explanation import explain
+    from games.solver import solve
+
+    from cli import explain_view
+    from cli.handout import matrix_table
+    from cli.render import matrix_block
+
+    solution = solve(game)
+    expl = explain(solution, form=form, levels=levels)
+    if scenario is not None and not brief and form in ("simultaneous", "graded"):
+        expl = with_pure_thresholds(expl, solution, dict(scenario.parameters), form, levels)
+    parts: list = [Part(matrix_table(game, solution.equilibria), matrix_block(game, solution.equilibria, "markdown"))]
+    if game.n_players == 2:
+        nf = form or "simultaneous"
+        for kind in ("best-response", "dynamics"):
+            if (kind, nf) in drawer.jobs:
+                pic = drawer.get(kind, nf, f"{key}-{kind}")
+                if pic is not None:
+                    parts.append(pic)
+    # brief: each equilibrium with its one-line reason; full: each with its exact profile and
+    # payoffs, the reasons following under "Why each equilibrium holds"
+    parts.append(_equilibria_part(game, solution, list(expl.equilibrium_summaries) if brief else None))
+    if brief:
+        parts.append(_md_part("\n".join(f"- {line}" for line in expl.overview)))
+    else:
+        parts.append(_md_part(explain_view.render_explanation(handout_explanation(expl, game), "markdown")
+                              .replace("## Explanation\n", "", 1)
+                              ))
+        parts += threshold_tables(expl)
+        if expl.starts and game.shape == (2, 2):
+            parts.append(_md_part("\n".join(["### What would make the other outcomes equilibria", ""]
+                                            + [f"- {line}" for s in expl.starts for line in s.sentences])))
+    return Section(key, title, tuple(parts))
+
+
+def with_pure_thresholds(expl, solution, params: dict, form: str, levels: int):
+    """The explanation with the pure equilibria's exact thresholds (and, for the 2×2 game, what
+    would make the other outcomes equilibria). The mixed equilibria's numerical thresholds,
+    which the report does not print, are not computed."""
+    from dataclasses import replace
+
+    from games import thresholds as th
+
+    pure = replace(solution, equilibria=tuple(eq for eq in solution.equilibria if eq.is_pure))
+    found = th.equilibrium_thresholds(params, form, levels, pure)
+    starts = th.start_thresholds(params, form, levels, solution) if form == "simultaneous" else ()
+    notes = expl.notes
+    if len(pure.equilibria) < len(solution.equilibria):
+        notes = notes + ("The mixed equilibrium's thresholds (numerical) are listed by `tradegame explain`.",)
+    return replace(expl, thresholds=found, starts=starts, notes=notes)
+
+
+def _limit(t) -> tuple[str, str]:
+    """(where an equilibrium holds, what breaks it) for one threshold, in a few words."""
+    from cli.render import num
+
+    lo, hi = t.valid_range
+    where = []
+    breaks = []
+    if t.low > lo + 1e-12:
+        where.append(f"above {num(t.low, 3)}")
+        if t.below is not None:
+            breaks.append(f"below: {t.below.player} switches to {t.below.switch_to}")
+    if t.high < hi - 1e-12:
+        where.append(f"below {num(t.high, 3)}")
+        if t.above is not None:
+            breaks.append(f"above: {t.above.player} switches to {t.above.switch_to}")
+    return " and ".join(where) or "whole range", "; ".join(breaks)
+
+
+def threshold_tables(expl) -> list:
+    """The pure equilibria's thresholds as one table each: parameter, where it holds, now, what breaks."""
+    from cli.render import num
+
+    parts = []
+    tables = [t for t in expl.thresholds if t.pure]
+    if not tables:
+        return parts
+    lead = "### Thresholds: what would change the outcome\n\nEach parameter moved alone, the others held at their current values (exact: payoffs are affine in each parameter)."
+    parts.append(_md_part(lead))
+    for t in tables:
+        title = t.label[:1].upper() + t.label[1:]
+        head = f"{title} holds while the parameter stays"
+        html = [f"<h4>{e(head)}</h4><table class=\"wide\"><thead><tr><th>parameter</th><th>holds while</th>"
+                "<th>now</th><th>beyond the threshold</th></tr></thead><tbody>"]
+        md = [f"#### {head}", "", "| parameter | holds while | now | beyond the threshold |", "|---|---|---|---|"]
+        for th in t.thresholds:
+            where, breaks = _limit(th)
+            html.append(f"<tr><td><code>{e(th.parameter)}</code></td><td>{e(where)}</td><td>{e(num(th.current))}</td>"
+                        f"<td>{e(breaks)}</td></tr>")
+            md.append(f"| `{th.parameter}` | {where} | {num(th.current)} | {breaks} |")
+        html.append("</tbody></table>")
+        if t.whole_range:
+            rest = f"It holds over the whole range of {', '.join(t.whole_range)}."
+            html.append(f"<p class=\"note\">{e(rest)}</p>")
+            md += ["", rest]
+        parts.append(Part("".join(html), "\n".join(md)))
+    return parts
+
+
+#: outcomes listed one by one in the report up to this many pure profiles
+MAX_OUTCOMES_LISTED = 4
+
+
+def handout_explanation(expl, game):
+    """The explanation as the report prints it, each fact once and within a page or two:
+    the outcomes that are equilibria are explained under "Why each equilibrium holds", so
+    only the others are listed (and none for games above 2×2); thresholds are kept for the
+    pure equilibria (exact), the mixed ones' numerical ranges are left to `tradegame explain`."""
+    from dataclasses import replace
+
+    outcomes = tuple(o for o in expl.outcomes if not o.is_equilibrium)
+    if len(expl.outcomes) > MAX_OUTCOMES_LISTED:
+        outcomes = ()
+    # the pure equilibria's thresholds follow as tables (threshold_tables), the starts after them
+    return replace(expl, outcomes=outcomes, thresholds=(), starts=())
+
+
+def _form_pictures(form: str, scenario, data: dict, drawer: Drawer) -> list:
+    """The picture (or table) that goes with a non-normal form."""
+    from cli.handout import matrix_table
+
+    drawn = {"repeated": "folk-theorem", "bargaining": "frontier"}
+    kind = "tree" if form in TREE_FORMS else drawn.get(form)
+    if kind is not None:
+        pic = drawer.get(kind, form, f"{form}-{kind}")
+        return [pic] if pic is not None else []
+    if form == "bayesian":
+        from games.bayesian import harsanyi_game, trade_bayesian_game
+        from games.solver import solve
+
+        from cli.render import matrix_block
+
+        g = harsanyi_game(trade_bayesian_game(dict(scenario.parameters)))
+        sol = solve(g)
+        lead = "The Harsanyi form: the US against China's plan (its move as each type)."
+        return [Part(f"<p>{e(lead)}</p>" + matrix_table(g, sol.equilibria),
+                     f"{lead}\n\n" + matrix_block(g, sol.equilibria, "markdown"))]
+    if form == "with-ally":
+        import numpy as np
+
+        from games.ally import ally_game, sub_game
+
+        g3 = ally_game(dict(scenario.parameters))
+        pure = [tuple(int(np.argmax(p)) for p in eq["profile"]) for eq in data.get("equilibria", [])
+                if all(max(p) > 1 - 1e-9 for p in eq["profile"])]
+        out = []
+        for k, move in enumerate(g3.strategies[2]):
+            sub = sub_game(g3, k)
+            cells = {(i, j) for i, j, a in pure if a == k}
+            lead = f"If the ally plays {move}: the US–China game (shaded: equilibria of the three-player game)."
+            out.append(Part(f"<p>{e(lead)}</p>" + matrix_table(sub, (), cells=cells),
+                            f"{lead}\n\n" + _plain_matrix_md(sub, cells)))
+        return out
+    return []
+
+
+def _plain_matrix_md(game, cells: set) -> str:
+    from cli.render import num
+
+    A, B = game.bimatrix()
+    rows = ["| " + " | ".join([f"{game.players[0]} \\ {game.players[1]}", *game.strategies[1]]) + " |",
+            "|" + "---|" * (1 + len(game.strategies[1]))]
+    for i, r in enumerate(game.strategies[0]):
+        cellsmd = []
+        for j in range(A.shape[1]):
+            text = f"{num(A[i, j])}, {num(B[i, j])}"
+            cellsmd.append(f"**[{text}]**" if (i, j) in cells else text)
+        rows.append("| " + " | ".join([r, *cellsmd]) + " |")
+    return "\n".join(rows)
+
+
+def other_form_section(form: str, title: str, target: str, scenario, sets: list[str], levels: int, brief: bool,
+                       drawer: Drawer) -> Section:
+    from cli.app import _run
+
+    out = _run("solve" if brief else "explain", target, sets, form, levels, "auto", "markdown", False, {})
+    parts = _form_pictures(form, scenario, out.data, drawer)
+    if brief:
+        parts.append(brief_equilibria(out.data))
+    else:
+        parts.append(_md_part(_strip_intro(out.text, scenario)))
+    return Section(form, title, tuple(parts))
+
+
+def brief_equilibria(data: dict) -> Part:
+    """A form's equilibria in a few lines: who plays what, the payoffs, one reason each."""
+    from cli.web import equilibrium_items
+
+    html, md = [], []
+    for item in equilibrium_items(data):
+        head = item["outcome"] or item["profile"]
+        why = f" {first_sentence(item['reason'])}" if item["reason"] else ""
+        html.append(f"<li><strong>{e(head)}</strong> — payoffs {e(item['payoffs'])}.{e(why)}</li>")
+        md.append(f"{item['index']}. **{head}** — payoffs {item['payoffs']}.{why}")
+    summary = data.get("summary")
+    lead = summary if isinstance(summary, str) and summary else f"Equilibria: {len(md)}."
+    return Part(f"<p>{e(lead)}</p><ol>{''.join(html)}</ol>", f"{lead}\n\n" + "\n".join(md))
+
+
+def scenario_section(scenario, brief: bool) -> Section:
+    from games.parameters import PARAMETERS
+
+    from cli.render import num
+
+    html = [f"<p><strong>{e(scenario.title)}.</strong> {e(scenario.summary)}</p>"]
+    md = [f"**{scenario.title}.** {scenario.summary}", ""]
+    if not brief:
+        for para in [p for p in scenario.story.split("\n\n") if p.strip()]:
+            html.append(f"<p>{e(' '.join(para.split()))}</p>")
+            md += [" ".join(para.split()), ""]
+    if scenario.overrides:
+        what = ", ".join(f"{k} = {num(v)}" for k, v in scenario.overrides)
+        html.append(f"<p><strong>What-if:</strong> {e(what)}</p>")
+        md += [f"**What-if:** {what}", ""]
+    if scenario.sources and not brief:
+        html.append("<p>Sources:</p><ul>" + "".join(f"<li>{e(s)}</li>" for s in scenario.sources) + "</ul>")
+        md += ["Sources:", ""] + [f"- {s}" for s in scenario.sources] + [""]
+    changed = {k for k, _ in scenario.overrides}
+    rows, same = [], []
+    for name, value in scenario.parameters.items():
+        p = PARAMETERS[name]
+        if value == p.default and name not in changed:
+            same.append(f"{name} {num(value)}")
+            continue
+        rows.append((name, num(value), num(p.default), p.unit, p.meaning))
+    if rows:
+        head = "Parameters that differ from the model's defaults"
+        html.append(f"<p>{e(head)}:</p><table class=\"wide\"><thead><tr><th>parameter</th><th>value</th>"
+                    "<th>default</th><th>unit</th><th>meaning</th></tr></thead><tbody>")
+        md += [f"{head}:", "", "| parameter | value | default | unit | meaning |", "|---|---|---|---|---|"]
+        for name, value, default, unit, meaning in rows:
+            html.append(f"<tr><td><code>{e(name)}</code></td><td><strong>{e(value)}</strong></td><td>{e(default)}</td>"
+                        f"<td>{e(unit)}</td><td>{e(meaning)}</td></tr>")
+            md.append(f"| `{name}` | **{value}** | {default} | {unit} | {meaning} |")
+        html.append("</tbody></table>")
+        md.append("")
+    if same and not brief:
+        line = "At the model's defaults: " + ", ".join(same) + ". (`tradegame parameters` says what each means.)"
+        html.append(f"<p class=\"note\">{e(line)}</p>")
+        md.append(line)
+    return Section("scenario", f"{SCENARIO_TITLE}: {scenario.name}", (Part("".join(html), "\n".join(md).strip()),))
+
+
+def regime_section(drawer: Drawer) -> Section:
+    pic = drawer.get("regime-map", "simultaneous", "regime-map")
+    return Section("regime-map", MAP_TITLE, (pic,) if pic is not None else ())
+
+
+# ------------------------------------------------------------------ gathering
+def section_names(target: str | None) -> list[str]:
+    """The sections a report of this target can have, in order."""
+    from cli.app import _target_kind
+    from cli.forms import all_forms
+
+    if _target_kind(target) != "scenario":
+        return ["game"]
+    forms = [f for f, _ in SCENARIO_FORMS if f in all_forms()]
+    # the regime map follows the simultaneous game: it maps that game's equilibria
+    return ["scenario"] + forms[:1] + ["regime-map"] + forms[1:]
+
+
+def parse_sections(text: str | None, target: str | None) -> list[str] | None:
+    """The sections --sections names, in report order (None: the default set)."""
+    from games.errors import InputError, clip
+
+    names = section_names(target)
+    if text is None:
+        return None
+    chosen = [s.strip() for s in text.split(",") if s.strip()]
+    if not chosen:
+        raise InputError(f"option --sections: expected a comma-separated list of {', '.join(names)}")
+    for s in chosen:
+        if s not in names:
+            raise InputError(f"option --sections: unknown section '{clip(s)}'; expected some of {', '.join(names)}")
+    return [n for n in names if n in chosen]
+
+
+def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[str] | None = None,
+           brief: bool = False, pictures: bool = True) -> Report:
+    """Every chosen section for the target; a form that fails to solve becomes a skipped note."""
+    from games.errors import InputError, SolverError
+
+    from cli.app import _load_scenario, _target_kind
+
+    kind = _target_kind(target)
+    wanted = sections or [n for n in section_names(target) if not (brief and n == "regime-map")]
+    out: list[Section] = []
+    if kind != "scenario":
+        if sets:
+            raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
+        game = _read_game_file(target, kind)
+        two = kind == "nfg" and game.n_players == 2 and game.shape == (2, 2)
+        jobs = picture_jobs(["game"], kind, brief, two)
+        with Drawer(jobs, target, [], 5, pictures) as drawer:
+            out.append(_game_file_section(target, kind, game, brief, drawer))
+        name = Path(str(target)).name
+        return Report(f"tradegame report — {name}", name, tuple(out), brief)
+    scenario = _load_scenario(target, sets)
+    source = target or scenario.name
+    titles = dict(SCENARIO_FORMS)
+    with Drawer(picture_jobs(wanted, kind, brief), source, sets, levels, pictures) as drawer:
+        for key in wanted:
+            try:
+                if key == "scenario":
+                    out.append(scenario_section(scenario, brief))
+                elif key == "regime-map":
+                    if pictures:
+                        out.append(regime_section(drawer))
+                elif key in ("simultaneous", "graded"):
+                    from cli import normal_form_view
+
+                    game = normal_form_view.build(scenario, key, levels)
+                    out.append(normal_form_section(key, titles[key], game, scenario, key, levels, brief, drawer))
+                else:
+                    out.append(other_form_section(key, titles[key], source, scenario, sets, levels, brief, drawer))
+            except (InputError, SolverError) as exc:
+                out.append(Section(key, titles.get(key, key), skipped=str(exc)))
+    return Report(f"tradegame report — {scenario.title}", scenario.name, tuple(out), brief)
+
+
+def _read_game_file(target: str, kind: str):
+    """Read a .nfg or .efg file once, so that a bad file stops the report with one line (exit 2)."""
+    if kind == "nfg":
+        from games.nfg import read_nfg
+
+        return read_nfg(target)
+    from games.efg import read_efg
+
+    return read_efg(target)
+
+
+def _game_file_section(target: str, kind: str, game, brief: bool, drawer: Drawer) -> Section:
+    """A .nfg file's normal form, or a .efg file's tree, as one section."""
+    if kind == "nfg":
+        return normal_form_section("game", "The game", game, None, None, 5, brief, drawer)
+    from cli.trees import solve_efg_file
+
+    out = solve_efg_file(target, "markdown", not brief)
+    parts: list = []
+    pic = drawer.get("tree", "simultaneous", "game-tree")
+    if pic is not None:
+        parts.append(pic)
+    parts.append(_md_part(_strip_intro(out.text, None)))
+    return Section("game", "The game", tuple(parts))
+
+
+# ------------------------------------------------------------------ HTML
+#: sections printed together: a new page starts where the group changes
+PRINT_GROUPS = {
+    "scenario": "scenario", "simultaneous": "normal", "graded": "graded",
+    "us-first": "trees", "china-first": "trees", "snapback": "trees",
+    "repeated": "time", "bargaining": "time", "bayesian": "information", "with-ally": "information",
+    "regime-map": "normal", "game": "game",
+}
+EXTRA_CSS = """
+table.wide { width: 100%; }
+@media print {
+  section.new-page { break-before: page; }
+  section.report-section + section.report-section:not(.new-page) { margin-top: 1.2rem; border-top: 1px solid #ccc; }
+  body.brief section.new-page { break-before: auto; }
+  table { break-inside: auto; }
+  table.matrix, tr { break-inside: avoid; }
+  figure img { max-height: 7cm; }
+  body.brief figure img { max-height: 5.5cm; }
+  body.brief .figures figure { flex: 0 1 31%; }
+  body.brief figcaption { display: none; }
+  body.brief { font-size: 9pt; }
+  body.brief h2 { font-size: 11.5pt; }
+  body { font-size: 9.5pt; }
+  h1 { font-size: 15pt; }
+  h2 { font-size: 12.5pt; margin-top: .6rem; }
+  h3 { font-size: 10.5pt; margin: .6rem 0 .2rem; }
+  h4, h5 { font-size: 9.5pt; margin: .5rem 0 .2rem; }
+  ul, ol { margin: .2rem 0; padding-left: 1.3rem; }
+  p { margin: .3rem 0; }
+  pre { font-size: 8pt; }
+  table { font-size: 8.5pt; }
+  th, td { padding: .1rem .35rem; }
+  table.matrix td.cell { min-width: 4.5rem; }
+}
+"""
+
+
+#: the key under a payoff matrix: printed under the first matrix only (each fact once)
+NOTE_RE = re.compile(r'<p class="note">Payoffs \([^<]*\)\. Bold with \* = best response; shaded cell = pure Nash equilibrium\.</p>')
+
+
+def _once(pattern: re.Pattern, text: str) -> str:
+    """Keep the first match of pattern in text, drop the identical ones after it."""
+    seen: set[str] = set()
+
+    def keep(m: re.Match) -> str:
+        if m.group(0) in seen:
+            return ""
+        seen.add(m.group(0))
+        return m.group(0)
+
+    return pattern.sub(keep, text)
+
+
+def to_html(report: Report, image_src=None) -> str:
+    """One HTML page; pictures embedded as data URIs (or linked via image_src(picture))."""
+    from cli.handout import figure, page
+
+    body = [f"<h1>{e(report.title)}</h1>"]
+    if report.brief:
+        body.append('<p class="meta">Brief report: one page per game form. The full report has every outcome, '
+                    "the thresholds and the regime map.</p>")
+    body.append("<nav><ol>" + "".join(f'<li><a href="#{e(s.key)}">{e(s.title)}</a></li>' for s in report.sections)
+                + "</ol></nav>")
+    previous = None
+    for sec in report.sections:
+        group = PRINT_GROUPS.get(sec.key, sec.key)
+        cls = "report-section" + (" new-page" if previous is not None and group != previous else "")
+        previous = group
+        body.append(f'<section class="{cls}" id="{e(sec.key)}"><h2>{e(sec.title)}</h2>')
+        if sec.skipped:
+            body.append(f'<p class="skipped">Skipped: {e(sec.skipped)}</p>')
+        figs: list[str] = []
+        for part in sec.parts:
+            if isinstance(part, Picture):
+                if part.skipped:
+                    figs.append(f'<p class="skipped">{e(part.caption)} Skipped: {e(part.skipped)}</p>')
+                else:
+                    src = image_src(part) if image_src else None
+                    figs.append(figure(part.data, part.caption, part.fmt, src))
+                continue
+            if figs:
+                body.append('<div class="figures">' + "".join(figs) + "</div>")
+                figs = []
+            body.append(part.html)
+        if figs:
+            body.append('<div class="figures">' + "".join(figs) + "</div>")
+        body.append("</section>")
+    body.append("<footer>Written by tradegame. Every equilibrium shown was verified: no player gains by deviating "
+                "alone, within the stated tolerance.</footer>")
+    html = page(report.title, _once(NOTE_RE, "\n".join(body)), EXTRA_CSS)
+    return html.replace("<body>", '<body class="brief">', 1) if report.brief else html
+
+
+# ------------------------------------------------------------------ Markdown
+def image_folder(output: Path) -> Path:
+    """Where a Markdown report's pictures go: report.md → report_files/."""
+    return output.with_name(f"{output.stem}_files")
+
+
+def image_name(picture: Picture) -> str:
+    return f"{picture.name}.{picture.fmt}"
+
+
+def to_markdown(report: Report, folder: str) -> str:
+    """The report as Markdown; each picture linked as folder/NAME.svg|png (written beside it)."""
+    out = [f"# {report.title}", ""]
+    if report.brief:
+        out += ["*Brief report: one page per game form.*", ""]
+    for sec in report.sections:
+        out += [f"## {sec.title}", ""]
+        if sec.skipped:
+            out += [f"*Skipped: {sec.skipped}*", ""]
+        for part in sec.parts:
+            if isinstance(part, Picture):
+                caption = part.caption.replace("*", "\\*")
+                if part.skipped:
+                    out += [f"*{caption} Skipped: {part.skipped}*", ""]
+                else:
+                    out += [f"![{caption}]({folder}/{image_name(part)})", "", f"*{caption}*", ""]
+            else:
+                out += [part.markdown, ""]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).rstrip() + "\n"
 
 
 # ------------------------------------------------------------------ command
+def write_report(report: Report, output: Path, force: bool) -> str:
+    """Write the report (and a Markdown report's pictures); nothing is written if any file is refused.
+
+    Text from files is made visible (control characters escaped) before it is written."""
+    from games.errors import InputError
+
+    from cli.safe_text import visible
+
+    from cli.outfiles import check_output, write_output
+
+    suffix = output.suffix.lower()
+    if suffix == ".md":
+        folder = image_folder(output)
+        pics = [p for p in report.pictures if not p.skipped]
+        targets = [folder / image_name(p) for p in pics]
+        clash = [t for t in targets if t.exists()]
+        if clash and not force:
+            raise InputError(f"option --output: {clash[0]} exists; pass --force to overwrite it")
+        if pics:
+            if folder.exists() and not folder.is_dir():
+                raise InputError(f"option --output: {folder} exists and is not a folder")
+            folder.mkdir(exist_ok=True)
+        for path in targets:
+            check_output(path, force)
+        for pic, path in zip(pics, targets):
+            write_output(path, pic.data, force)
+        write_output(output, visible(to_markdown(report, folder.name)), force)
+        return f" and {len(pics)} pictures in {folder}" if pics else ""
+    write_output(output, visible(to_html(report)), force)
+    return ""
+
+
 def register(app: typer.Typer) -> None:
     """Add the `report` command to the tradegame app."""
 
@@ -310,20 +804,27 @@ def register(app: typer.Typer) -> None:
             None, help="Built-in scenario name, a scenario .toml, or a .nfg / .efg file. Default: baseline.",
             show_default=False,
         ),
-        output: Path = typer.Option(..., "--output", "-o", help="File to write: .html or .md."),
+        output: Path = typer.Option(..., "--output", "-o", help="File to write: .html or .md (pictures beside it in NAME_files/)."),
         set_: Optional[List[str]] = typer.Option(
             None, "--set", metavar="NAME=VALUE", help="Change a parameter for the whole report (repeatable)."
         ),
         levels: int = typer.Option(5, "--levels", help="Openness levels per side in the graded game."),
+        sections: Optional[str] = typer.Option(
+            None, "--sections", metavar="A,B,...",
+            help="Only these sections: scenario, the game forms (tradegame forms), regime-map; 'game' for a game file.",
+        ),
+        brief: bool = typer.Option(False, "--brief", help="About one page per form: picture, equilibria, short reasons."),
         no_pictures: bool = typer.Option(False, "--no-pictures", help="Leave the pictures out (no matplotlib needed)."),
-        force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+        force: bool = typer.Option(False, "--force", help="Overwrite the output file (and its pictures) if they exist."),
     ) -> None:
-        """Write one self-contained page (HTML or Markdown) with the scenario, every game form,
-        every equilibrium explained, thresholds and pictures — to hand out or open offline.
+        """Write a handout to print: the scenario, every game form with a picture, its equilibria
+        and explanation as formatted tables and prose, thresholds and a regime map.
 
         Examples:
 
           tradegame report stockholm-2025 -o stockholm.html
+
+          tradegame report stockholm-2025 --brief --sections simultaneous,us-first -o brief.html
 
           tradegame report escalation-2025 --set hawk_cost=1.5 -o what-if.md
         """
@@ -335,22 +836,19 @@ def register(app: typer.Typer) -> None:
             suffix = output.suffix.lower()
             if suffix not in (".html", ".htm", ".md"):
                 raise InputError(f"option --output: expected a file name ending in .html or .md, got '{output}'")
-            from cli.outfiles import check_output, write_output
+            from cli.outfiles import check_output
 
             check_output(output, force)
+            chosen = parse_sections(sections, target)
             if not no_pictures:
                 from cli.plots import pyplot
 
                 pyplot()  # fail early, in one line, if matplotlib is missing
-            fmt = "markdown" if suffix == ".md" else "text"
-            rep = gather(target, set_ or [], levels, fmt, pictures=not no_pictures)
-            text = to_markdown(rep) if suffix == ".md" else to_html(rep)
-            from cli.safe_text import visible
-
-            write_output(output, visible(text), force)
-            shown = sum(1 for s in rep.sections if not s.skipped)
+            rep = gather(target, set_ or [], levels, chosen, brief, pictures=not no_pictures)
+            extra = write_report(rep, output, force)
+            shown = sum(1 for s in rep.sections if not s.skipped and s.key not in ("scenario", "regime-map"))
             drawn = sum(1 for p in rep.pictures if not p.skipped)
-            return f"wrote {output} ({shown} game forms, {drawn} pictures)"
+            return f"wrote {output} ({shown} game forms, {drawn} pictures){extra}"
 
         from cli import layout
         from cli.safe_text import visible

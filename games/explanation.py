@@ -137,6 +137,12 @@ class Explanation:
         """JSON-ready nested dict (tuples become lists, numbers plain floats)."""
         return _plain(asdict(self))
 
+    def _repr_html_(self) -> str:
+        """Overview, reasons, dominance and thresholds as HTML lists, for Jupyter."""
+        from games.rich_display import explanation_html
+
+        return explanation_html(self)
+
 
 def _plain(obj: Any) -> Any:
     if isinstance(obj, dict):

@@ -54,6 +54,12 @@ class NormalFormGame:
         """Player's payoff at a pure profile given as strategy indices."""
         return float(self.payoffs[player][tuple(profile)])
 
+    def _repr_html_(self) -> str:
+        """The payoff table with best responses marked, for Jupyter (games.rich_display)."""
+        from games.rich_display import game_html
+
+        return game_html(self)
+
 
 def from_bimatrix(
     A: np.ndarray | Sequence[Sequence[float]],

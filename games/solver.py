@@ -62,6 +62,12 @@ class Solution:
     qre: object | None = None  # the `games.qre.QREPath` behind method "logit"
     count: int | None = None  # pure equilibria in all, when more than are listed
 
+    def _repr_html_(self) -> str:
+        """The matrix with equilibrium cells shaded and every equilibrium, for Jupyter."""
+        from games.rich_display import solution_html
+
+        return solution_html(self)
+
 
 def _pure_profiles(game: NormalFormGame, limit: int = MAX_PURE_LISTED) -> tuple[list[list[np.ndarray]], int]:
     """The first ``limit`` pure equilibria as one-hot profiles, and how many there are in all.

@@ -54,28 +54,47 @@ def _parse(path: Path) -> ET.Element:
     return ET.fromstring(text.split("\n", 1)[1])  # well-formed: every element closed, text escaped
 
 
+def _image_bytes(src: str) -> bytes:
+    assert src.startswith(("data:image/png;base64,", "data:image/svg+xml;base64,")), f"external reference {src[:60]}"
+    return base64.b64decode(src.split(",", 1)[1])
+
+
 def test_html_is_well_formed_and_self_contained(html_report):
     root = _parse(html_report)
     for el in root.iter():
         for attr in ("src", "href"):
             value = el.get(attr)
-            if value is not None:
-                assert value.startswith(("data:image/png;base64,", "#")), f"external reference {value[:60]}"
+            if value is not None and attr == "href":
+                assert value.startswith("#"), f"external reference {value[:60]}"
     assert not root.findall(".//script") and not root.findall(".//link")
     images = root.findall(".//img")
-    assert len(images) == 5
+    assert len(images) == 9  # best responses, 2 x dynamics, 3 trees, folk theorem, frontier, regime map
     for img in images:
-        data = base64.b64decode(img.get("src").split(",", 1)[1])
-        assert data.startswith(PNG_MAGIC) and len(data) > 10_000
+        data = _image_bytes(img.get("src"))
+        assert (data.startswith(PNG_MAGIC) or b"<svg" in data[:400]) and len(data) > 10_000
 
 
-def test_pictures_sit_beside_the_game_form_they_illustrate(html_report):
+def test_every_form_has_a_picture_beside_it(html_report):
     root = _parse(html_report)
     sections = {s.get("id"): s for s in root.iter("section")}
-    assert len(sections["form-simultaneous"].findall(".//img")) == 3  # matrix, best responses, dynamics
-    assert len(sections["form-us-first"].findall(".//img")) == 1  # the tree
+    assert len(sections["simultaneous"].findall(".//img")) == 2  # best responses, dynamics; the matrix is a table
+    assert len(sections["us-first"].findall(".//img")) == 1  # the tree
     assert len(sections["regime-map"].findall(".//img")) == 1
-    assert [a.get("href") for a in root.iter("a")][-1] == "#regime-map"
+    for form, _ in report_cmd.SCENARIO_FORMS:
+        sec = sections[form]
+        tables = [t for t in sec.iter("table") if t.get("class") == "matrix"]
+        assert sec.findall(".//img") or tables, f"{form} has no picture"
+
+
+def test_each_fact_once(html_report):
+    text = html_report.read_text(encoding="utf-8")
+    root = _parse(html_report)
+    sections = {s.get("id"): s for s in root.iter("section")}
+    simultaneous = [t for t in sections["simultaneous"].iter("table") if t.get("class") == "matrix"]
+    assert len(simultaneous) == 1  # the matrix once, as a table (no picture of it, no text copy)
+    assert not sections["us-first"].findall(".//pre")  # the tree is drawn, not also typed out
+    summary = "The US freezes new export controls and signals H20 licences to get rare earths moving"
+    assert text.count(summary) == 1  # the scenario's summary opens the report, not every section
 
 
 def test_html_has_the_scenario_every_equilibrium_and_thresholds(html_report):
@@ -84,11 +103,31 @@ def test_html_has_the_scenario_every_equilibrium_and_thresholds(html_report):
     # the stockholm game's three equilibria (known: deal, conflict, and the mixed one)
     assert "(Relax, Supply)" in text and "(Restrict, Restrict)" in text
     assert "Restrict 0.4054, Relax 0.5946" in text
-    assert 'id="form-simultaneous"' in text and 'id="form-us-first"' in text
-    assert "Thresholds" in text  # the explanation's exact thresholds
+    assert 'id="simultaneous"' in text and 'id="us-first"' in text
+    assert "Thresholds" in text and "holds while" in text  # the exact thresholds, as tables
+    assert "<pre>" not in text.split('id="simultaneous"')[1].split("</section>")[0]
 
 
-def test_markdown_report(tmp_path):
+def test_print_styles_break_pages_between_sections(html_report):
+    text = html_report.read_text(encoding="utf-8")
+    assert "@media print" in text and "break-before: page" in text and "@page" in text
+    assert text.count('class="report-section new-page"') >= 5
+
+
+def test_sections_and_brief(tmp_path):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "b.html"
+    r = run("stockholm-2025", "--brief", "--sections", "simultaneous,us-first", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    root = _parse(out)
+    assert [s.get("id") for s in root.iter("section")] == ["simultaneous", "us-first"]
+    text = out.read_text(encoding="utf-8")
+    assert "Thresholds" not in text and "Why the other outcomes" not in text  # the brief explanation only
+    assert "(Relax, Supply)" in text and "Stag Hunt" in text
+    assert len(root.findall(".//img")) == 2  # best responses and the tree; dynamics left to the full report
+
+
+def test_markdown_report_keeps_pictures_as_files_beside_it(tmp_path):
     pytest.importorskip("matplotlib")
     out = tmp_path / "r.md"
     r = run("escalation-2025", "--set", "hawk_cost=1.5", "-o", str(out))
@@ -96,8 +135,14 @@ def test_markdown_report(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# tradegame report")
     assert "## The simultaneous game (2×2)" in text and "**What-if:** hawk_cost = 1.5" in text
-    assert text.count("](data:image/png;base64,") == 5
-    assert "http://" not in text and "https://" not in text
+    links = re.findall(r"\]\((r_files/[^)]+)\)", text)
+    assert len(links) == 9 and "base64" not in text
+    for link in links:
+        data = (tmp_path / link).read_bytes()
+        assert data.startswith(PNG_MAGIC) or b"<svg" in data[:400]
+    # no picture is fetched from anywhere (sources may cite web addresses as text)
+    assert not re.search(r"!\[[^\]]*\]\(\s*https?://", text)
+    assert len(out.read_bytes()) < 150_000  # text only
 
 
 def test_game_file_report_without_pictures(tmp_path):
@@ -144,6 +189,8 @@ def test_tree_file_report_draws_the_tree(tmp_path):
         (["no-such-scenario", "--no-pictures", "-o", "r.html"], "no-such-scenario"),
         ([str(DATA / "bos_payoff.nfg"), "--set", "hawk_cost=1", "--no-pictures", "-o", "r.html"], "option --set"),
         (["--no-pictures", "-o", "no-such-folder/r.html"], "does not exist"),
+        (["--sections", "simultaneous,nope", "--no-pictures", "-o", "r.html"], "unknown section 'nope'"),
+        ([str(DATA / "bos_payoff.nfg"), "--sections", "simultaneous", "-o", "r.html"], "expected some of game"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
