@@ -81,7 +81,7 @@ def _load_scenario(target: str | None, sets: list[str] | None):
     from games.scenarios import load, parse_assignments
 
     scenario = load(target)
-    values = parse_assignments(sets or [])
+    values = parse_assignments(sets or [], model=scenario.model)
     return scenario.with_values(values) if values else scenario
 
 

@@ -15,12 +15,30 @@ def build(scenario: Scenario, form: str, levels: int) -> NormalFormGame:
     """The scenario's simultaneous 2×2 game or its graded game."""
     from games import trade
 
+    if scenario.model is not None:
+        return model_game(scenario, form, levels)
     title = f"US–China trade — {scenario.name}"
     if form == "simultaneous":
         return trade.simultaneous_game(scenario.parameters, title=title)
     if form == "graded":
         return trade.graded_game(scenario.parameters, levels, title=f"{title} (graded, {levels} levels)")
     raise InputError(f"option --game: expected simultaneous or graded, got '{form}'")
+
+
+def model_title(scenario: Scenario) -> str:
+    """'Brinkmanship', or 'Brinkmanship — my-scenario' for a scenario of the model."""
+    model = scenario.model
+    return model.title if scenario.name == model.name else f"{model.title} — {scenario.name}"
+
+
+def model_game(scenario: Scenario, form: str, levels: int) -> NormalFormGame:
+    """A model file's simultaneous or graded game at the scenario's parameters."""
+    from games.model.evaluate import normal_form
+
+    title = model_title(scenario)
+    if form == "graded":
+        title += f" (graded, {levels} levels)"
+    return normal_form(scenario.model, scenario.parameters, form, levels, title=title)
 
 
 def short_reason(game: NormalFormGame, eq) -> str:
@@ -53,7 +71,7 @@ def short_reason(game: NormalFormGame, eq) -> str:
     )
 
 
-def _explanations(solution, params, form, levels, full: bool):
+def _explanations(solution, params, form, levels, full: bool, model=None):
     """(per-equilibrium short texts, full explanation object or None)."""
     import importlib
 
@@ -66,7 +84,10 @@ def _explanations(solution, params, form, levels, full: bool):
     if explain_mod is None:
         return [short_reason(solution.game, eq) for eq in solution.equilibria], None
     # thresholds re-solve the game many times: only `explain` (full) needs them
-    expl = explain_mod.explain(solution, params=params if full else None, form=form, levels=levels)
+    if model is not None:
+        expl = explain_mod.explain(solution, params=params if full else None, form=form, levels=levels, model=model)
+    else:
+        expl = explain_mod.explain(solution, params=params if full else None, form=form, levels=levels)
     return list(expl.equilibrium_summaries), expl
 
 
@@ -89,7 +110,7 @@ def solve_and_render(
     else:
         solution = solve(game, method)
     params = dict(scenario.parameters) if scenario else None
-    summaries, expl = _explanations(solution, params, form, levels, full)
+    summaries, expl = _explanations(solution, params, form, levels, full, scenario.model if scenario else None)
     data: dict[str, Any] = {
         "game": render.game_data(game),
         "method": solution.method,
@@ -229,6 +250,10 @@ def scenario_exact_payoffs(scenario: Scenario, form: str, levels: int) -> list |
     forms without an exact builder)."""
     from games import exact
 
+    if scenario.model is not None:
+        from games.model.evaluate import exact_payoffs
+
+        return exact_payoffs(scenario.model, scenario.parameters, form, levels)
     if form == "simultaneous":
         return exact.exact_simultaneous_game(dict(scenario.parameters))[1]
     if form == "graded":

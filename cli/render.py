@@ -149,8 +149,9 @@ def parameters_block(s: Scenario, fmt: str) -> str:
     """Table of every parameter: value (marked if changed), default, range, unit, meaning."""
     from games.parameters import PARAMETERS
 
+    table = PARAMETERS if getattr(s, "model", None) is None else s.model.parameters
     rows = [["parameter", "side", "value", "default", "range", "meaning"]]
-    for name, p in PARAMETERS.items():
+    for name, p in table.items():
         value = s.parameters.get(name, p.default)
         mark = "" if value == p.default else " (changed)"
         rows.append([name, p.side, num(value) + mark, num(p.default), f"{num(p.low)}–{num(p.high)}", p.meaning])

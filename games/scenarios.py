@@ -11,6 +11,11 @@ shape::
 
     [parameters]
     hawk_cost = 4.0        # any parameter left out keeps its default
+
+A scenario of another model names it with ``model = "brinkmanship"`` (a built-in model)
+or ``model = "my-model.toml"`` (a path, relative to the scenario file); its
+``[parameters]`` are then that model's. A model file itself (one with ``[players]``) is
+also accepted wherever a scenario is: it stands for its own parameters at their defaults.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from games.errors import InputError, clip
 from games.parameters import PARAMETERS, lookup, validated
 
 DEFAULT_SCENARIO = "baseline"
-_KEYS = {"title": str, "summary": str, "story": str, "sources": list, "parameters": dict}
+_KEYS = {"title": str, "summary": str, "story": str, "sources": list, "parameters": dict, "model": str}
 MAX_SCENARIO_BYTES = 1_000_000
 
 
@@ -41,12 +46,15 @@ class Scenario:
     parameters: Mapping[str, float] = field(repr=False)
     source_file: str = ""
     overrides: tuple[tuple[str, float], ...] = ()
+    #: the `games.model.spec.Model` the scenario belongs to; None for the Python trade model
+    model: object = field(default=None, repr=False, compare=False)
 
     def with_values(self, values: Mapping[str, float], where: str = "option --set") -> "Scenario":
         """A copy with some parameters changed (each checked against its range)."""
         params = dict(self.parameters)
+        find = self.model.lookup if self.model is not None else lookup
         for name, value in values.items():
-            params[name] = lookup(name, where).check(value, where)
+            params[name] = find(name, where).check(value, where)
         return replace(
             self,
             parameters=MappingProxyType(params),
@@ -77,9 +85,29 @@ def builtin(name: str) -> Scenario:
             found = False
         if found:
             return load_file(path, name=name)
+    from games.model import catalog
+
+    if name == catalog.TRADE:
+        return builtin(DEFAULT_SCENARIO)
+    if catalog.builtin_model_path(name) is not None:
+        return model_scenario(catalog.builtin_model(name))
     raise InputError(
-        f"scenario '{clip(name)}': no such built-in scenario; expected one of {', '.join(builtin_names())} "
-        "or a path to a .toml file"
+        f"scenario '{clip(name)}': no such built-in scenario or model; expected one of {', '.join(builtin_names())}, "
+        f"a model ({', '.join([catalog.TRADE] + catalog.builtin_model_names())}) or a path to a .toml file"
+    )
+
+
+def model_scenario(model) -> Scenario:
+    """A model at its default parameters, as a scenario."""
+    return Scenario(
+        name=model.name,
+        title=model.title,
+        summary=model.description.strip().split("\n")[0] if model.description else "",
+        story=model.description.strip(),
+        sources=(),
+        parameters=MappingProxyType(model.defaults()),
+        source_file=model.source_file,
+        model=model,
     )
 
 
@@ -91,6 +119,12 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         raise InputError(f"{source}: not valid TOML ({exc})") from None
     except RecursionError:
         raise InputError(f"{source}: not valid TOML (arrays or tables nested too deeply)") from None
+    from games.model.spec import is_model_data
+
+    if is_model_data(data):
+        from games.model.spec import model_from_data
+
+        return model_scenario(model_from_data(data, source, name))
     for key, value in data.items():
         if key not in _KEYS:
             raise InputError(
@@ -105,7 +139,16 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         if not isinstance(s, str):
             raise InputError(f"{source}: sources[{i}] must be a string, got {type(s).__name__}")
     raw = data.get("parameters", {})
-    params = validated(raw, where=f"{source}: [parameters]")
+    model = None
+    if "model" in data:
+        from games.model.catalog import resolve_model
+
+        base = Path(source).parent if source else None
+        model = resolve_model(data["model"], base, f"{source}: model")
+    if model is not None:
+        params = model.validated(raw, where=f"{source}: [parameters]")
+    else:
+        params = validated(raw, where=f"{source}: [parameters]")
     return Scenario(
         name=name,
         title=data.get("title", name),
@@ -114,6 +157,7 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         sources=tuple(sources),
         parameters=MappingProxyType(params),
         source_file=source,
+        model=model,
     )
 
 
@@ -140,15 +184,17 @@ def load(target: str | None) -> Scenario:
     return builtin(target)
 
 
-def parse_assignments(items: Iterable[str], option: str = "--set") -> dict[str, float]:
-    """Parse ``name=value`` strings from the command line into checked parameter values."""
+def parse_assignments(items: Iterable[str], option: str = "--set", model=None) -> dict[str, float]:
+    """Parse ``name=value`` strings from the command line into checked parameter values
+    (the trade model's parameters, or `model`'s when one is given)."""
+    find = model.lookup if model is not None else lookup
     out: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
         name, text = name.strip(), text.strip()
         if not sep or not name or not text:
             raise InputError(f"option {option}: expected name=value (for example re_dependence=8), got '{clip(item)}'")
-        param = lookup(name, f"option {option}")
+        param = find(name, f"option {option}")
         try:
             value = float(text)
         except ValueError:
