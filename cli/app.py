@@ -55,6 +55,7 @@ FormatOpt = typer.Option("text", "--format", "-f", help="Output format: text, ma
 ExactOpt = typer.Option(False, "--exact", help="Solve in exact rational arithmetic (2-player games).")
 RoundsOpt = typer.Option(None, "--rounds", help="Finite horizon for --game repeated or bargaining (number of rounds).")
 ProposerOpt = typer.Option(None, "--proposer", help="Who proposes first in --game bargaining: us or china.")
+OrderOpt = typer.Option(None, "--order", help="Who moves when in --game sequential: player names separated by commas, e.g. China,US.")
 
 
 def _fail(message: str, code: int) -> None:
@@ -158,7 +159,8 @@ def _run(
         target=target or scenario.name, scenario=scenario, game=game, fmt=fmt, full=full,
         levels=levels, method=method, exact=exact, options={k: v for k, v in options.items() if v is not None},
     )
-    return importlib.import_module(FORM_MODULES[game]).run(request)
+    module = FORM_MODULES[game] if scenario.model is None else "cli.model_forms"  # a model file's forms
+    return importlib.import_module(module).run(request)
 
 
 def guarded(fn):
@@ -185,6 +187,7 @@ def solve(
     exact: bool = ExactOpt,
     rounds: Optional[int] = RoundsOpt,
     proposer: Optional[str] = ProposerOpt,
+    order: Optional[str] = OrderOpt,
 ) -> None:
     """Solve a scenario or game file: every equilibrium, verified, with a short reason.
 
@@ -200,7 +203,7 @@ def solve(
 
       tradegame solve mygame.nfg --format json
     """
-    opts = {"rounds": rounds, "proposer": proposer}
+    opts = {"rounds": rounds, "proposer": proposer, "order": order}
     _emit(guarded(lambda: _run("solve", target, set_, game, levels, method, fmt, exact, opts)), fmt)
 
 
@@ -215,6 +218,7 @@ def explain(
     exact: bool = ExactOpt,
     rounds: Optional[int] = RoundsOpt,
     proposer: Optional[str] = ProposerOpt,
+    order: Optional[str] = OrderOpt,
 ) -> None:
     """Explain every outcome: why each equilibrium holds, what would break it, and where.
 
@@ -226,7 +230,7 @@ def explain(
 
       tradegame explain --set re_dependence=2
     """
-    opts = {"rounds": rounds, "proposer": proposer}
+    opts = {"rounds": rounds, "proposer": proposer, "order": order}
     _emit(guarded(lambda: _run("explain", target, set_, game, levels, method, fmt, exact, opts)), fmt)
 
 
@@ -334,6 +338,30 @@ def scenarios(
             text = "\n".join(f"{s.name.ljust(width)}  {s.summary}" for s in items)
         data = {"scenarios": [{"name": s.name, "title": s.title, "summary": s.summary} for s in items]}
         return Output(text, data)
+
+    _emit(guarded(work), fmt)
+
+
+@app.command()
+def models(
+    fmt: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
+) -> None:
+    """List the built-in models: the trade model and the teaching models written as model files.
+
+    Examples:
+
+      tradegame models
+
+      tradegame show brinkmanship
+
+      tradegame solve brinkmanship --set war=3
+    """
+
+    def work() -> Output:
+        from cli.model_view import models_output
+
+        _check_format(fmt, ("text", "markdown", "json"))
+        return models_output(fmt)
 
     _emit(guarded(work), fmt)
 

@@ -305,6 +305,14 @@ def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Outp
         out.append(render.parameters_block(scenario, fmt))
         out.append("")
         data["scenario"] = render.scenario_data(scenario) | {"story": scenario.story, "sources": list(scenario.sources)}
+        if scenario.model is not None:
+            from cli import model_view
+
+            notes = model_view.parameter_notes(scenario.model, fmt)
+            if notes:
+                out += [_heading("Where the values come from", fmt, 2), notes, ""]
+            out += [model_view.model_text(scenario.model, fmt), ""]
+            data["model"] = model_view.model_data(scenario.model)
     out.append(_heading("Payoff matrix", fmt, 2))
     out.append(render.matrix_block(game, solution.equilibria, fmt))
     return Output("\n".join(out), data)

@@ -255,7 +255,7 @@ def sequential_tree(model: Model, params: Mapping[str, float], order: Sequence[s
     def node(depth: int, chosen: dict[int, int]):
         if depth == len(seq):
             index = tuple(chosen[i] for i in range(len(model.players)))
-            label = ", ".join(model.players[i].strategies[chosen[i]] for i in seq)
+            label = ", ".join(model.players[i].strategies[chosen[i]] for i in range(len(model.players)))
             pays = tuple(round(float(a[index]), 12) + 0.0 for a in arrays)
             return Terminal(pays, name=label, outcome=label)
         i = seq[depth]

@@ -57,6 +57,16 @@ class ModelParameter(Parameter):
     label: str = ""
 
 
+#: Added to every model that does not define its own ``discount``: the common discount
+#: factor δ of ``--game repeated`` (it enters no payoff of the one-shot game).
+DISCOUNT = ModelParameter(
+    "discount", "none", 0.9, 0.0, 0.999, "factor per round (0–0.999)",
+    "Common discount factor δ of the repeated game: how much a round of the future is worth today.",
+    "Added by tradegame to every model without its own discount; used only by --game repeated.",
+    "tradegame's default", "",
+)
+
+
 @dataclass(frozen=True, eq=False)
 class Model:
     """A parameterized game read from a model file."""
@@ -193,6 +203,8 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
     parameters = _parameters(data, source)
     texts: dict[str, str] = {}
     registry = _registry(players, parameters, data, source)
+    if DISCOUNT.name not in registry and DISCOUNT.name not in data.get("define", {}):
+        parameters[DISCOUNT.name] = DISCOUNT  # so every model can be repeated (--game repeated)
     defines = _defines(data, source, texts)
     payoffs = _payoffs(data, source, players, texts)
     for dname, _ in defines:

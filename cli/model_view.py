@@ -1,0 +1,98 @@
+"""Printing a model file: `tradegame models` and the model section of `tradegame show`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cli.request import Output
+
+
+def _h(title: str, fmt: str, level: int = 2) -> str:
+    return f"{'#' * level} {title}" if fmt == "markdown" else title
+
+
+def _num(v) -> str:
+    f = float(v)
+    return str(int(f)) if f.is_integer() else f"{f:g}"
+
+
+def model_data(model) -> dict[str, Any]:
+    """The model as JSON-ready data: players, parameters, defines and payoff terms as written."""
+    return {
+        "name": model.name,
+        "title": model.title,
+        "description": model.description,
+        "source_file": model.source_file,
+        "players": [
+            {
+                "name": p.name,
+                "strategies": list(p.strategies),
+                **({"level": p.level, "levels": [_num(v) for v in p.levels]} if p.level else {}),
+            }
+            for p in model.players
+        ],
+        "order": list(model.order) if model.order else None,
+        "define": {d: model.texts.get(f"define.{d}", "") for d, _ in model.defines},
+        "payoffs": {
+            p.name: {t: model.texts.get(f"payoffs.{p.name}.{t}", "") for t, _ in terms}
+            for p, terms in zip(model.players, model.payoffs)
+        },
+        "parameters": [
+            {"name": q.name, "default": q.default, "range": [q.low, q.high], "unit": q.unit,
+             "meaning": q.meaning, "source": q.source, "rationale": q.rationale, "enters": q.side}
+            for q in model.parameters.values()
+        ],
+    }
+
+
+def model_text(model, fmt: str) -> str:
+    """Players, defined quantities and payoff terms, as the model file writes them."""
+    code = (lambda s: f"`{s}`") if fmt == "markdown" else (lambda s: s)
+    bullet = "-" if fmt == "markdown" else " "
+    out = [_h("Players", fmt)]
+    for p in model.players:
+        line = f"{bullet} {p.name}: {', '.join(p.strategies)}"
+        if p.level:
+            line += f" (level {code(p.level)} = {', '.join(_num(v) for v in p.levels)})"
+        out.append(line)
+    if model.order:
+        out.append(f"{bullet} sequential order: {', then '.join(model.order)}")
+    if model.defines:
+        out += ["", _h("Defined quantities", fmt)]
+        for d, _ in model.defines:
+            out.append(f"{bullet} {code(d + ' = ' + model.texts.get('define.' + d, ''))}")
+    out += ["", _h("Payoffs (sum of named terms)", fmt)]
+    for p, terms in zip(model.players, model.payoffs):
+        out.append(f"{bullet} {p.name}:")
+        for t, _ in terms:
+            out.append(f"    {bullet} {t}: {code(model.texts.get(f'payoffs.{p.name}.{t}', ''))}")
+    return "\n".join(out)
+
+
+def parameter_notes(model, fmt: str) -> str:
+    """Where each parameter's value comes from (the model's source and rationale fields)."""
+    bullet = "-" if fmt == "markdown" else " "
+    lines = []
+    for q in model.parameters.values():
+        bits = [b for b in (q.unit, f"source: {q.source}" if q.source else "", q.rationale) if b]
+        if bits:
+            lines.append(f"{bullet} {q.name}: " + "; ".join(bits))
+    return "\n".join(lines)
+
+
+def models_output(fmt: str) -> Output:
+    """`tradegame models`: the trade model and every built-in model file, one line each."""
+    from games.model.catalog import TRADE, builtin_model, builtin_model_names
+
+    rows = [(TRADE + " (default)", "US–China trade: chip openness against rare-earth supply (Python; its scenarios are `tradegame scenarios`)", 2, "")]
+    for name in builtin_model_names():
+        m = builtin_model(name)
+        first = m.description.strip().split("\n")[0] if m.description else m.title
+        rows.append((name, first, len(m.players), m.source_file))
+    width = max(len(r[0]) for r in rows)
+    if fmt == "markdown":
+        text = "\n".join(f"- **{r[0]}** ({r[2]} players): {r[1]}" for r in rows)
+    else:
+        text = "\n".join(f"{r[0].ljust(width)}  {r[1]}" for r in rows)
+    data = {"models": [{"name": r[0].split(" ")[0], "description": r[1], "players": r[2], "file": r[3]} for r in rows]}
+    return Output(text, data)
