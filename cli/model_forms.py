@@ -77,14 +77,15 @@ def _sequential(request: Request) -> Output:
         raise InputError("option --exact: not available for --game sequential")
     order = parse_order(order_text, model.player_names, model.order)
     from cli.normal_form_view import model_title
-    from games.model.evaluate import sequential_tree
+    from games.model.evaluate import sequential_game, term_drivers
 
     title = f"{model_title(scenario)} ({', then '.join(order)})"
-    tree = sequential_tree(model, scenario.parameters, order, title=title)
+    tree, profiles = sequential_game(model, scenario.parameters, order, title=title)
+    context = {"drivers": term_drivers(model, scenario.parameters, profiles)}
     intro = [f"{scenario.title}. {scenario.summary}".strip()]
     if scenario.overrides:
         intro.append("What-if: " + ", ".join(f"{k} = {render.num(v)}" for k, v in scenario.overrides))
-    output = trees.solve_tree(tree, request.fmt, request.full, request.method, {}, intro)
+    output = trees.solve_tree(tree, request.fmt, request.full, request.method, context, intro)
     output.data["scenario"] = render.scenario_data(scenario)
     output.data["form"] = "sequential"
     output.data["order"] = list(order)

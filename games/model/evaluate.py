@@ -231,10 +231,17 @@ def exact_payoffs(model: Model, params: Mapping[str, float], form: str = "simult
 
 # ---------------------------------------------------------------- sequential play
 def sequential_tree(model: Model, params: Mapping[str, float], order: Sequence[str], title: str | None = None):
-    """The game in which players move one after another in `order`, each seeing the earlier moves.
+    """The sequential game tree (see `sequential_game`)."""
+    return sequential_game(model, params, order, title)[0]
+
+
+def sequential_game(model: Model, params: Mapping[str, float], order: Sequence[str], title: str | None = None):
+    """(tree, profile of each outcome name): players move one after another in `order`,
+    each seeing the earlier moves.
 
     Terminal payoffs are those of the simultaneous game at the profile the moves make;
-    players keep the model's order in payoff vectors.
+    players keep the model's order in payoff vectors. A last move that changes no one's
+    payoff (the incumbent's after the entrant stays out) is left out: play ends there.
     """
     from games.tree import Decision, GameTree, Terminal
 
@@ -252,15 +259,49 @@ def sequential_tree(model: Model, params: Mapping[str, float], order: Sequence[s
     if leaves > 100_000:
         raise InputError(f"option --game: the sequential tree would have {leaves:,} outcomes, more than 100,000")
 
+    profiles: dict[str, tuple[int, ...]] = {}
+
     def node(depth: int, chosen: dict[int, int]):
         if depth == len(seq):
             index = tuple(chosen[i] for i in range(len(model.players)))
             label = ", ".join(model.players[i].strategies[chosen[i]] for i in range(len(model.players)))
             pays = tuple(round(float(a[index]), 12) + 0.0 for a in arrays)
+            profiles[label] = index
             return Terminal(pays, name=label, outcome=label)
         i = seq[depth]
         kids = tuple(node(depth + 1, {**chosen, i: k}) for k in range(len(model.players[i].strategies)))
+        if all(isinstance(c, Terminal) and c.payoffs == kids[0].payoffs for c in kids):
+            # the last mover's choice changes nothing for anyone (entry deterrence after Out):
+            # play ends here, as in the textbook tree
+            label = ", ".join(model.players[j].strategies[chosen[j]] for j in seq[:depth])
+            profiles[label] = profiles[kids[0].outcome]
+            return Terminal(kids[0].payoffs, name=label, outcome=label)
         return Decision(i, model.players[i].strategies, kids)
 
     names = ", then ".join(model.player_names[i] for i in seq)
-    return GameTree(title or f"{model.title} ({names})", model.player_names, node(0, {}))
+    root = node(0, {})
+    return GameTree(title or f"{model.title} ({names})", model.player_names, root), profiles
+
+
+def term_drivers(model: Model, params: Mapping[str, float], profiles: Mapping[str, tuple[int, ...]]):
+    """``describe(player, a, b)``: the payoff terms behind a player's gap between two
+    terminals of a sequential tree ('price war +2, shared market -4'), for tree explanations."""
+    p = model.validated(dict(params))
+    ax = axes(model, "simultaneous")
+    rows = term_arrays(model, p, ax)
+
+    def terms(player: int, outcome: str) -> dict[str, float]:
+        idx = profiles[outcome]
+        return {t: float(np.broadcast_to(v, ax.shape)[idx]) for t, v in rows[player].items()}
+
+    def describe(player: int, a, b) -> str:
+        if a.outcome not in profiles or b.outcome not in profiles:
+            return ""
+        ta, tb = terms(player, a.outcome), terms(player, b.outcome)
+        diffs = [(t, ta[t] - tb[t]) for t in ta if abs(ta[t] - tb[t]) > 1e-9]
+        diffs.sort(key=lambda td: -abs(td[1]))
+        if not diffs:
+            return ""
+        return "difference by term: " + ", ".join(f"{t} {d:+.4g}".replace("+-", "−") for t, d in diffs)
+
+    return describe

@@ -141,14 +141,14 @@ def _identifier(name: str, what: str, where: str) -> None:
         raise InputError(f"{where}: {what} '{name}' is the name of a function; choose another name")
 
 
-def _label_text(v: object, where: str, limit: int = 200) -> str:
+def _label_text(v: object, where: str, limit: int = 200, multiline: bool = False) -> str:
     if not isinstance(v, str):
         raise InputError(f"{where}: expected a string, got {_type(v)}")
     if not v.strip():
         raise InputError(f"{where}: expected a non-empty string")
     if len(v) > limit:
         raise InputError(f"{where}: '{clip(v)}' is longer than {limit} characters")
-    if any(ord(c) < 32 for c in v):
+    if any(ord(c) < 32 and not (multiline and c in "\n\t") for c in v):
         raise InputError(f"{where}: '{clip(v)}' contains control characters")
     return v
 
@@ -198,7 +198,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
         if key not in TOP_KEYS:
             raise InputError(f"{source}: unknown key '{clip(key)}'{_hint(key, TOP_KEYS)}; expected one of {', '.join(TOP_KEYS)}")
     title = _label_text(data["title"], f"{source}: title") if "title" in data else name
-    description = _label_text(data["description"], f"{source}: description", 5000) if "description" in data else ""
+    description = _label_text(data["description"], f"{source}: description", 5000, multiline=True) if "description" in data else ""
     players = _players(data, source)
     parameters = _parameters(data, source)
     texts: dict[str, str] = {}
@@ -327,7 +327,7 @@ def _parameters(data: Mapping, source: str) -> dict[str, ModelParameter]:
         texts = {}
         for key in ("unit", "meaning", "source", "rationale", "label"):
             if key in spec:
-                texts[key] = _label_text(spec[key], f"{where}: {key}", 2000)
+                texts[key] = _label_text(spec[key], f"{where}: {key}", 2000, multiline=key in ("meaning", "rationale"))
         out[pname] = ModelParameter(
             pname, "", float(default), low, high, texts.get("unit", ""), texts.get("meaning", ""),
             texts.get("rationale", ""), texts.get("source", ""), texts.get("label", ""),
