@@ -155,6 +155,9 @@ def _convert(node: ast.AST, depth: int, shift: int) -> Expr:
                 raise FormulaError(f"column {_col(node.right, shift)}: the exponent of ** must be a number, not a formula")
             if abs(e) > MAX_EXPONENT:
                 raise FormulaError(f"column {_col(node.right, shift)}: exponent {float(e):g} is larger than {MAX_EXPONENT}")
+            base = constant_value(left)
+            if base is not None and _too_big(base, e):
+                raise FormulaError(f"column {_col(node, shift)}: the power is too large (more than 300 digits)")
         return Binary(op, left, right)
     if isinstance(node, ast.Attribute):
         if not isinstance(node.value, ast.Name):
@@ -214,13 +217,44 @@ def _check_name(name: str, col: int) -> None:
 
 
 def constant_value(e: Expr) -> Fraction | None:
-    """The value of a tree made of numbers and signs only (e.g. -2), else None."""
+    """The exact value of a tree of numbers, signs and + - * / ** (e.g. -2, 3 ** 2), else None.
+
+    None also for a division by zero, a fractional power, or a value beyond 1e300 in size.
+    """
     if isinstance(e, Num):
         return e.value
     if isinstance(e, Unary):
         v = constant_value(e.operand)
         return None if v is None else (-v if e.op == "-" else v)
+    if isinstance(e, Binary):
+        a, b = constant_value(e.left), constant_value(e.right)
+        if a is None or b is None:
+            return None
+        if e.op == "+":
+            out = a + b
+        elif e.op == "-":
+            out = a - b
+        elif e.op == "*":
+            out = a * b
+        elif e.op == "/":
+            if b == 0:
+                return None
+            out = a / b
+        else:
+            if b.denominator != 1 or (a == 0 and b < 0) or _too_big(a, b):
+                return None
+            out = a ** int(b)
+        return out if _size(out) <= 300 else None
     return None
+
+
+def _size(v: Fraction) -> float:
+    """Roughly log10 of the larger of numerator and denominator."""
+    return max(abs(v.numerator), v.denominator).bit_length() * 0.30103
+
+
+def _too_big(base: Fraction, exponent: Fraction) -> bool:
+    return abs(exponent) * max(_size(base), 0.0) > 300
 
 
 # ---------------------------------------------------------------- walking the tree
