@@ -1,4 +1,4 @@
-"""Parameter sweeps: solve the trade game over a grid or a Monte Carlo sample of parameters.
+"""Parameter sweeps: solve a game over a grid or a Monte Carlo sample of parameters.
 
 A sweep varies one or two named parameters of a scenario — on a grid (``start:stop:count``)
 or drawn from distributions (uniform, normal clipped to the valid range, triangular) —
@@ -10,6 +10,11 @@ For a one-parameter grid of the 2×2 game the regime boundaries are exact: each 
 affine in each parameter, so the four incentives (gains from opening) are affine too and
 the regime can change only where one of them crosses zero. Those crossings are computed
 in closed form, not read off the grid.
+
+A two-player model file (`games.model`) is swept the same way: its games are evaluated
+for all points at once from the formulas, its regimes are named by its own outcomes, and
+exact boundaries are used only for parameters its payoffs are affine in (detected from the
+formulas); other boundaries are bisected.
 
 Library code: nothing here prints. Progress is reported through an optional callback.
 """
@@ -83,6 +88,47 @@ class SweepSpec:
     samples: Mapping[str, np.ndarray] | None = field(default=None, repr=False)
     distributions: tuple[Distribution, ...] = ()
     seed: int | None = None
+    #: a two-player `games.model.spec.Model`; None for the trade model
+    model: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def outcome_names(self) -> Mapping[int, str]:
+        """Regime bit → outcome name: the trade model's words, or a model's own profiles."""
+        if self.model is None:
+            return OUTCOME_NAMES
+        s1, s2 = self._model_strategies()
+        return {
+            DEAL: f"({s1[-1]}, {s2[-1]})",
+            CONFLICT: f"({s1[0]}, {s2[0]})",
+            US_ALONE: f"({s1[-1]}, {s2[0]})",
+            CN_ALONE: f"({s1[0]}, {s2[-1]})",
+            PARTIAL: "a pure outcome with a middle strategy",
+            MIXED: "mixed",
+        }
+
+    @property
+    def incentive_words(self) -> Mapping[str, str]:
+        """The four 2×2 incentives in words (gains from each player's second strategy)."""
+        if self.model is None:
+            return INCENTIVE_WORDS
+        from games.wording import who
+
+        (p1, p2), (s1, s2) = (who(p) for p in self.model.player_names), self._model_strategies()
+        return {
+            "us_vs_restrict": f"{p1}'s gain from {s1[-1]} over {s1[0]} when {p2} plays {s2[0]}",
+            "us_vs_supply": f"{p1}'s gain from {s1[-1]} over {s1[0]} when {p2} plays {s2[-1]}",
+            "cn_vs_restrict": f"{p2}'s gain from {s2[-1]} over {s2[0]} when {p1} plays {s1[0]}",
+            "cn_vs_relax": f"{p2}'s gain from {s2[-1]} over {s2[0]} when {p1} plays {s1[-1]}",
+        }
+
+    def labels(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """Each player's strategy labels in this form (None for the trade model)."""
+        return None if self.model is None else self._model_strategies()
+
+    def _model_strategies(self):
+        from games.model.evaluate import axes
+
+        return axes(self.model, self.form, self.levels).labels
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -112,8 +158,21 @@ class SweepSpec:
         return {a.name: a.values[i] for a, i in zip(self.axes, idx)}
 
     def strategy_levels(self) -> np.ndarray:
-        """Openness / supply level of each strategy (0 and 1 for the 2×2 game)."""
+        """Openness / supply level of each strategy (0 and 1 for the 2×2 game).
+
+        For a model file: k evenly spaced values from 0 to 1 for its k strategies, so the
+        first and last strategies are the 'corners' the regime bits name."""
+        if self.model is not None:
+            return np.linspace(0.0, 1.0, len(self._model_strategies()[0]))
         return np.array([0.0, 1.0]) if self.form == "simultaneous" else trade.levels(self.levels)
+
+    @property
+    def closed_form(self) -> bool:
+        """Is every point solved by the batched 2×2 closed form? (The trade model's
+        simultaneous game; a model file's game when each player has two strategies.)"""
+        if self.model is None:
+            return self.form == "simultaneous"
+        return len(self.strategy_levels()) == 2
 
 
 def _number(text: str, option: str, what: str) -> float:
@@ -126,18 +185,23 @@ def _number(text: str, option: str, what: str) -> float:
     return v
 
 
-def _check_in_range(name: str, value: float, option: str) -> None:
-    lookup(name, f"option {option}").check(value, f"option {option}")
+def _find(model):
+    """The parameter lookup: the trade model's, or a model file's."""
+    return lookup if model is None else model.lookup
 
 
-def parse_axis(text: str, option: str = "--vary") -> Axis:
+def _check_in_range(name: str, value: float, option: str, model=None) -> None:
+    _find(model)(name, f"option {option}").check(value, f"option {option}")
+
+
+def parse_axis(text: str, option: str = "--vary", model=None) -> Axis:
     """Parse ``NAME=START:STOP:COUNT`` into a grid axis, checking name, range and count."""
     name, sep, rest = text.partition("=")
     parts = rest.split(":")
     if not sep or not name.strip() or len(parts) != 3:
         raise InputError(f"option {option}: expected NAME=START:STOP:COUNT (e.g. re_dependence=0:10:101), got '{clip(text)}'")
     name = name.strip()
-    lookup(name, f"option {option}")
+    _find(model)(name, f"option {option}")
     start = _number(parts[0], option, f"start of '{name}'")
     stop = _number(parts[1], option, f"stop of '{name}'")
     try:
@@ -149,14 +213,14 @@ def parse_axis(text: str, option: str = "--vary") -> Axis:
     if count > 1 and not start < stop:
         raise InputError(f"option {option}: range of '{name}' must have start < stop, got {start:g}:{stop:g}")
     for v in (start, stop):
-        _check_in_range(name, v, option)
+        _check_in_range(name, v, option, model)
     return Axis(name, np.linspace(start, stop, count))
 
 
 _DIST_ARITY = {"uniform": 2, "normal": 2, "triangular": 3}
 
 
-def parse_distribution(text: str, option: str = "--dist") -> Distribution:
+def parse_distribution(text: str, option: str = "--dist", model=None) -> Distribution:
     """Parse ``NAME=uniform:A:B``, ``NAME=normal:MU:SIGMA`` or ``NAME=triangular:A:MODE:B``.
 
     The function-call spelling ``uniform(3,8)`` is accepted as well.
@@ -171,7 +235,7 @@ def parse_distribution(text: str, option: str = "--dist") -> Distribution:
             f"option {option}: expected NAME=uniform:A:B, NAME=normal:MU:SIGMA or "
             f"NAME=triangular:A:MODE:B, got '{clip(text)}'"
         )
-    lookup(name, f"option {option}")
+    _find(model)(name, f"option {option}")
     args = tuple(_number(p.strip(), option, f"argument of {kind} for '{name}'") for p in parts[1:])
     if len(args) != _DIST_ARITY[kind]:
         raise InputError(f"option {option}: {kind} for '{name}' takes {_DIST_ARITY[kind]} numbers, got {len(args)}")
@@ -179,21 +243,21 @@ def parse_distribution(text: str, option: str = "--dist") -> Distribution:
         if not args[0] < args[1]:
             raise InputError(f"option {option}: uniform for '{name}' needs A < B, got {args[0]:g}, {args[1]:g}")
         for v in args:
-            _check_in_range(name, v, option)
+            _check_in_range(name, v, option, model)
     elif kind == "normal":
         if not args[1] > 0:
             raise InputError(f"option {option}: normal for '{name}' needs SIGMA > 0, got {args[1]:g}")
-        _check_in_range(name, args[0], option)
+        _check_in_range(name, args[0], option, model)
     else:
         a, mode, b = args
         if not (a <= mode <= b and a < b):
             raise InputError(f"option {option}: triangular for '{name}' needs A <= MODE <= B and A < B, got {a:g}, {mode:g}, {b:g}")
         for v in (a, b):
-            _check_in_range(name, v, option)
+            _check_in_range(name, v, option, model)
     return Distribution(name, kind, args)
 
 
-def draw(dists: Sequence[Distribution], n: int, seed: int | None = None) -> dict[str, np.ndarray]:
+def draw(dists: Sequence[Distribution], n: int, seed: int | None = None, model=None) -> dict[str, np.ndarray]:
     """n points drawn independently per parameter; normal draws are clipped to the valid range."""
     rng = np.random.default_rng(seed)
     out: dict[str, np.ndarray] = {}
@@ -201,7 +265,7 @@ def draw(dists: Sequence[Distribution], n: int, seed: int | None = None) -> dict
         if d.kind == "uniform":
             v = rng.uniform(d.args[0], d.args[1], n)
         elif d.kind == "normal":
-            p = lookup(d.name)
+            p = _find(model)(d.name)
             v = np.clip(rng.normal(d.args[0], d.args[1], n), p.low, p.high)
         else:
             v = rng.triangular(d.args[0], d.args[1], d.args[2], n)
@@ -217,24 +281,30 @@ def make_spec(
     sample: int | None = None,
     dists: Sequence[str] = (),
     seed: int | None = None,
+    model=None,
 ) -> SweepSpec:
-    """Build a sweep from command-line style strings, checking everything up front."""
+    """Build a sweep from command-line style strings, checking everything up front.
+
+    ``model``: a two-player model file to sweep instead of the trade model."""
     if form not in FORMS:
         raise InputError(f"option --game: sweeps support {', '.join(FORMS)}, got '{clip(form)}'")
     if form == "graded":
         trade.levels(levels)  # validates --levels
+    if model is not None:
+        _check_model(model, form, levels)
+    elif form == "graded":
         check_graded_size(levels)
     if sample is None:
         if dists:
             raise InputError("option --dist: distributions need --sample N (the number of draws)")
         if not vary:
             raise InputError("option --vary: give one or two parameters, e.g. --vary re_dependence=0:10:101")
-        axes = tuple(parse_axis(v) for v in vary)
+        axes = tuple(parse_axis(v, model=model) for v in vary)
         if len(axes) > 2:
             raise InputError(f"option --vary: at most two parameters on a grid, got {len(axes)}")
         if len({a.name for a in axes}) != len(axes):
             raise InputError("option --vary: each parameter may be varied only once")
-        spec = SweepSpec(dict(base), form, levels, axes=axes)
+        spec = SweepSpec(dict(base), form, levels, axes=axes, model=model)
         if spec.n_points > MAX_POINTS:
             raise InputError(f"option --vary: {spec.n_points:,} points is more than the {MAX_POINTS:,} allowed")
         return spec
@@ -244,10 +314,28 @@ def make_spec(
         raise InputError(f"option --sample: expected a number of draws from 1 to {MAX_POINTS:,}, got {sample}")
     if not dists:
         raise InputError("option --dist: --sample needs at least one distribution, e.g. --dist re_dependence=uniform:3:8")
-    parsed = tuple(parse_distribution(d) for d in dists)
+    parsed = tuple(parse_distribution(d, model=model) for d in dists)
     if len({d.name for d in parsed}) != len(parsed):
         raise InputError("option --dist: each parameter may have only one distribution")
-    return SweepSpec(dict(base), form, levels, samples=draw(parsed, sample, seed), distributions=parsed, seed=seed)
+    return SweepSpec(
+        dict(base), form, levels, samples=draw(parsed, sample, seed, model), distributions=parsed, seed=seed, model=model
+    )
+
+
+def _check_model(model, form: str, levels: int) -> None:
+    """A model can be swept if it has two players with as many strategies each (in this form)."""
+    from games import vertex_enumeration as ve
+    from games.model.evaluate import axes
+
+    if len(model.players) != 2:
+        raise InputError(f"sweep: needs a two-player model; '{clip(model.name)}' has {len(model.players)} players")
+    m, n = axes(model, form, levels).shape
+    if m != n:
+        raise InputError(
+            f"sweep: needs both players of '{clip(model.name)}' to have as many strategies in this form, got {m} and {n}"
+        )
+    if ve.n_bases(m, n) > ve.MAX_BASES:
+        raise InputError(f"sweep: {m}×{n} games are too large to solve completely at every point")
 
 
 def check_graded_size(levels: int) -> None:
@@ -284,6 +372,8 @@ def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.nd
     elementwise identical to `trade.simultaneous_game` / `trade.graded_game` at that point.
     """
     count = len(next(iter(values.values())))
+    if spec.model is not None:
+        return _model_bimatrices(spec, values, count)
     params: dict[str, object] = dict(spec.base)
     for name, v in values.items():
         params[name] = np.asarray(v, dtype=float)[:, None, None]
@@ -293,6 +383,17 @@ def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.nd
     U, V = trade.payoffs(x, y, params)
     k = len(grid)
     return np.broadcast_to(U, (count, k, k)), np.broadcast_to(V, (count, k, k))
+
+
+def _model_bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray], count: int):
+    """A model file's (A, B) at each of count points, from its formulas in one pass."""
+    from games.model.evaluate import axes, payoff_arrays
+
+    params: dict[str, object] = dict(spec.model.validated(dict(spec.base)))
+    for name, v in values.items():
+        params[name] = np.asarray(v, dtype=float).reshape(count, 1, 1)
+    A, B = payoff_arrays(spec.model, params, axes(spec.model, spec.form, spec.levels), "sweep", lead=(count,))
+    return A, B
 
 
 # ---------------------------------------------------------------- regimes
@@ -317,7 +418,7 @@ def regime_codes(flat: FlatEquilibria, n_points: int, grid: np.ndarray) -> np.nd
     return codes
 
 
-def regime_label(code: int) -> str:
+def regime_label(code: int, names: Mapping[int, str] | None = None) -> str:
     """Plain-words regime of a point from its outcome bits.
 
     Pure outcomes decide: {deal} → "deal only", {conflict} → "conflict only",
@@ -325,10 +426,12 @@ def regime_label(code: int) -> str:
     outcome alongside mixed equilibria gets "+ mixed" (with two or more pure outcomes, mixed
     equilibria between them are the rule and are not named).
     """
-    pure = [OUTCOME_NAMES[b] for b in (DEAL, CONFLICT, US_ALONE, CN_ALONE, PARTIAL) if code & b]
+    trade_words = names is None or names is OUTCOME_NAMES
+    names = OUTCOME_NAMES if names is None else names
+    pure = [names[b] for b in (DEAL, CONFLICT, US_ALONE, CN_ALONE, PARTIAL) if code & b]
     if not pure:
         return "mixed only" if code & MIXED else "none"
-    if pure == ["deal", "conflict"]:
+    if trade_words and pure == ["deal", "conflict"]:
         return "both"
     if len(pure) == 1:
         return f"{pure[0]} only" + (" + mixed" if code & MIXED else "")
@@ -425,7 +528,7 @@ def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.n
 
 def _block_task(args: tuple[SweepSpec, int, int, bool]) -> tuple[int, np.ndarray, FlatEquilibria | None]:
     spec, start, stop, keep = args
-    if spec.form == "simultaneous":
+    if spec.closed_form:
         codes, flat = _block_2x2(spec, start, stop, keep)
         return start, codes, flat
     flat = solve_block(spec, start, stop)
@@ -443,7 +546,7 @@ def blocks(spec: SweepSpec, size: int | None = None) -> Iterator[tuple[int, int]
 
 
 def method_name(spec: SweepSpec) -> str:
-    return "batched closed form (2×2)" if spec.form == "simultaneous" else "batched vertex enumeration"
+    return "batched closed form (2×2)" if spec.closed_form else "batched vertex enumeration"
 
 
 def run(
@@ -478,16 +581,18 @@ def run(
     k = len(spec.strategy_levels())
     eqs = batch.concatenate([f for _, f in kept], [s for s, _ in kept], k, k) if keep_equilibria else None
     curves = boundary_curves(spec)
-    return SweepResult(spec, codes, summarize(codes), find_boundaries(spec, codes), eqs, method_name(spec), curves)
+    return SweepResult(
+        spec, codes, summarize(codes, spec.outcome_names), find_boundaries(spec, codes), eqs, method_name(spec), curves
+    )
 
 
-def summarize(codes: np.ndarray) -> tuple[RegimeShare, ...]:
+def summarize(codes: np.ndarray, names: Mapping[int, str] | None = None) -> tuple[RegimeShare, ...]:
     """Each regime's count and share, largest first, with a 95% (Wilson) interval."""
     values, counts = np.unique(codes, return_counts=True)
     total = int(codes.size)
     merged: dict[str, int] = {}
     for v, c in zip(values, counts):
-        label = regime_label(int(v))
+        label = regime_label(int(v), names)
         merged[label] = merged.get(label, 0) + int(c)
     out = [RegimeShare(label, c, c / total, _wilson(c, total)) for label, c in merged.items()]
     return tuple(sorted(out, key=lambda r: (-r.count, r.label)))
@@ -505,7 +610,7 @@ def incentive_lines(spec: SweepSpec, name: str) -> tuple[np.ndarray, np.ndarray]
     """Intercepts and slopes of the four 2×2 incentives as affine functions of parameter name."""
     from games import batch_2x2
 
-    two = SweepSpec(spec.base, "simultaneous", axes=(Axis(name, np.array([0.0, 1.0])),))
+    two = SweepSpec(spec.base, spec.form, spec.levels, axes=(Axis(name, np.array([0.0, 1.0])),), model=spec.model)
     A, B = bimatrices(two, two.values(0, 2))
     r0, r1, c0, c1 = batch_2x2.incentives(A, B)
     # our four in trade.incentives' orientation: gain from *opening* (second strategy)
@@ -527,7 +632,7 @@ def exact_thresholds(spec: SweepSpec, name: str, low: float, high: float) -> lis
 
 
 def _regime_at(spec: SweepSpec, name: str, value: float) -> int:
-    one = SweepSpec(spec.base, spec.form, spec.levels, axes=(Axis(name, np.array([value])),))
+    one = SweepSpec(spec.base, spec.form, spec.levels, axes=(Axis(name, np.array([value])),), model=spec.model)
     return int(_block_task((one, 0, 1, False))[1][0])
 
 
@@ -537,16 +642,19 @@ def find_boundaries(spec: SweepSpec, codes: np.ndarray) -> tuple[Boundary, ...]:
         return ()
     axis = spec.axes[0]
     lo, hi = float(axis.values[0]), float(axis.values[-1])
-    if spec.form == "simultaneous":
+    names = spec.outcome_names
+    if spec.closed_form and _is_affine(spec, axis.name):
         out = []
         roots = exact_thresholds(spec, axis.name, lo, hi)
         edges = [lo] + [r for r, _ in roots] + [hi]
         between = [_regime_at(spec, axis.name, (a + b) / 2) for a, b in zip(edges[:-1], edges[1:])]
-        for i, (r, names) in enumerate(roots):
+        for i, (r, labels) in enumerate(roots):
             below, above = between[i], between[i + 1]
             if below != above:
                 at = _regime_at(spec, axis.name, r)
-                out.append(Boundary(axis.name, r, regime_label(below), regime_label(above), regime_label(at), True, names))
+                out.append(Boundary(
+                    axis.name, r, regime_label(below, names), regime_label(above, names), regime_label(at, names), True, labels
+                ))
         return tuple(out)
     out = []
     change = np.nonzero(codes[1:] != codes[:-1])[0]
@@ -554,8 +662,18 @@ def find_boundaries(spec: SweepSpec, codes: np.ndarray) -> tuple[Boundary, ...]:
         a, b = float(axis.values[i]), float(axis.values[i + 1])
         ca, cb = int(codes[i]), int(codes[i + 1])
         value = _bisect(spec, axis.name, a, b, ca)
-        out.append(Boundary(axis.name, value, regime_label(ca), regime_label(cb), "", False, (), (a, b)))
+        out.append(Boundary(axis.name, value, regime_label(ca, names), regime_label(cb, names), "", False, (), (a, b)))
     return tuple(out)
+
+
+def _is_affine(spec: SweepSpec, name: str) -> bool:
+    """Are the payoffs affine in this parameter? Always for the trade model; read off a
+    model file's formulas (`games.model.symbolic`)."""
+    if spec.model is None:
+        return True
+    from games.model.symbolic import affine_in
+
+    return affine_in(spec.model, name)
 
 
 def _bisect(spec: SweepSpec, name: str, a: float, b: float, code_a: int) -> float:
@@ -629,7 +747,9 @@ def boundary_curves(spec: SweepSpec) -> tuple[BoundaryCurve, ...]:
     solved just off the curve on both sides (a step of 1e-6 of the grid's extent along the
     gradient); the curve is a boundary if the two sides differ somewhere.
     """
-    if spec.form != "simultaneous" or not spec.is_grid or len(spec.axes) != 2 or min(spec.shape) < 2:
+    if not spec.closed_form or not spec.is_grid or len(spec.axes) != 2 or min(spec.shape) < 2:
+        return ()
+    if not all(_is_affine(spec, a.name) for a in spec.axes):
         return ()
     coeffs = bilinear_incentives(spec)
     if coeffs is None:
@@ -653,10 +773,11 @@ def boundary_curves(spec: SweepSpec) -> tuple[BoundaryCurve, ...]:
             continue
         pts, lo_pt, hi_pt = pts[inside], lo_pt[inside], hi_pt[inside]
         off = np.concatenate([lo_pt, hi_pt])  # negative side first, then positive side
-        probe = SweepSpec(spec.base, "simultaneous", samples={a.name: off[:, 0], b.name: off[:, 1]})
+        probe = SweepSpec(spec.base, spec.form, spec.levels, samples={a.name: off[:, 0], b.name: off[:, 1]}, model=spec.model)
         _, codes, _ = _block_task((probe, 0, len(off), False))
         neg, pos = codes[: len(pts)], codes[len(pts) :]
-        sides = sorted({(regime_label(int(x)), regime_label(int(y))) for x, y in zip(neg, pos) if regime_label(int(x)) != regime_label(int(y))})
+        label = lambda c: regime_label(int(c), spec.outcome_names)
+        sides = sorted({(label(x), label(y)) for x, y in zip(neg, pos) if label(x) != label(y)})
         if sides:
             out.append(BoundaryCurve(name, (a.name, b.name), tuple(float(v) for v in c), _equation(c, a.name, b.name), tuple(sides)))
     return tuple(out)
@@ -687,10 +808,14 @@ def _affine(k: float, m: float, var: str) -> str:
 
 
 # ---------------------------------------------------------------- compact per-point description
-def describe(x: np.ndarray, y: np.ndarray, payoffs: np.ndarray, grid: np.ndarray) -> str:
-    """One equilibrium in a few words, e.g. ``deal (3, 4)`` or ``mixed US 0.4 / China 0.6 (1.2, 0.5)``."""
+def describe(x: np.ndarray, y: np.ndarray, payoffs: np.ndarray, grid: np.ndarray, labels=None) -> str:
+    """One equilibrium in a few words, e.g. ``deal (3, 4)`` or ``mixed US 0.4 / China 0.6 (1.2, 0.5)``.
+
+    With ``labels`` (a model file's strategies): ``(Hold, Escalate) (-4, 4)`` or ``mixed (-1.6, -1.6)``."""
     pay = f"({_g(payoffs[0])}, {_g(payoffs[1])})"
     pure = x.max() > 1 - 1e-12 and y.max() > 1 - 1e-12
+    if labels is not None:
+        return f"({labels[0][int(np.argmax(x))]}, {labels[1][int(np.argmax(y))]}) {pay}" if pure else f"mixed {pay}"
     if not pure:
         return f"mixed US {_g(float(x @ grid))} / China {_g(float(y @ grid))} {pay}"
     xo, yo = grid[int(np.argmax(x))], grid[int(np.argmax(y))]
@@ -720,15 +845,16 @@ def point_rows(result: SweepResult, start: int, stop: int) -> Iterator[tuple[dic
     else:
         flat = solve_block(spec, start, stop)
     bounds = np.searchsorted(flat.game, np.arange(stop - start + 1))
+    labels = spec.labels()
     for i in range(stop - start):
         vals = {k: float(v[i]) for k, v in values.items()}
         eqs = []
         for e in range(bounds[i], bounds[i + 1]):
             x, y, u = flat.x[e], flat.y[e], flat.payoffs[e]
             eqs.append({
-                "outcome": describe(x, y, u, grid),
+                "outcome": describe(x, y, u, grid, labels),
                 "pure": bool(x.max() > 1 - 1e-12 and y.max() > 1 - 1e-12),
                 "profile": [[float(v) for v in x], [float(v) for v in y]],
                 "payoffs": [float(u[0]), float(u[1])],
             })
-        yield vals, regime_label(int(result.codes[start + i])), eqs
+        yield vals, regime_label(int(result.codes[start + i]), spec.outcome_names), eqs
