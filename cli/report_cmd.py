@@ -89,6 +89,8 @@ def gather(target: str | None, sets: list[str], levels: int = 5, fmt: str = "tex
         scenario = _load_scenario(target, sets)
         forms = [(f, t) for f, t in SCENARIO_FORMS if f in all_forms()]
         shots = SCENARIO_PICTURES
+        if scenario.model is not None:
+            forms, shots = model_forms(scenario.model)
     else:
         if sets:
             raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
@@ -119,6 +121,24 @@ def gather(target: str | None, sets: list[str], levels: int = 5, fmt: str = "tex
     return Report(title, name, scenario, tuple(sections), tuple(images))
 
 
+def model_forms(model):
+    """The forms and pictures a report shows for a model file."""
+    forms = [("simultaneous", "The simultaneous game")]
+    if model.has_levels:
+        forms.append(("graded", "The graded game (levels on a grid)"))
+    order = ", then ".join(model.order or model.player_names)
+    forms.append(("sequential", f"Sequential play ({order})"))
+    two = len(model.players) == 2
+    if two:
+        forms.append(("repeated", "The repeated game"))
+    shots = [s for s in SCENARIO_PICTURES if s[0] in ("matrix", "best-response", "dynamics")] if two else []
+    shots.append(("tree", f"The game tree when {order} move in turn, with the subgame-perfect path.",
+                  {"game": "sequential"}, "sequential"))
+    if two:
+        shots.append(SCENARIO_PICTURES[-1])
+    return forms, tuple(shots)
+
+
 def _read_game_file(target: str, kind: str) -> None:
     """Read a .nfg or .efg file once, so that a bad file stops the report with one line (exit 2)."""
     if kind == "nfg":
@@ -145,7 +165,8 @@ def _parameter_rows(scenario) -> list[tuple[str, str, str, str, str]]:
     from cli.render import num
 
     rows = []
-    for name, p in PARAMETERS.items():
+    table = PARAMETERS if getattr(scenario, "model", None) is None else scenario.model.parameters
+    for name, p in table.items():
         value = scenario.parameters.get(name, p.default)
         changed = "yes" if value != p.default else ""
         rows.append((name, num(value), num(p.default), changed, p.meaning))
