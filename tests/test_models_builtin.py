@@ -1,0 +1,201 @@
+"""The built-in teaching models, checked against hand derivations (and Gambit where useful).
+
+Each expected answer below is derived by hand in its docstring from the model file's
+formulas at their defaults, never read off tradegame's output.
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from games.model.catalog import builtin_model, builtin_model_names
+from games.model.evaluate import exact_payoffs, normal_form
+from tests.test_hostile_cli import _invoke
+
+
+def run_json(*args):
+    return json.loads(_invoke([*args, "--format", "json"], codes=(0,)).stdout)
+
+
+def pure_profiles(data):
+    out = set()
+    for e in data["equilibria"]:
+        if all(max(p) == 1 for p in e["profile"]):
+            out.add(tuple(p.index(1) for p in e["profile"]))
+    return out
+
+
+def test_models_lists_the_trade_model_and_four_teaching_models():
+    data = run_json("models")
+    names = [m["name"] for m in data["models"]]
+    assert names[0] == "trade"
+    assert {"brinkmanship", "cournot", "entry-deterrence", "public-goods"} <= set(names)
+    assert len(builtin_model_names()) >= 4
+
+
+def test_show_prints_model_and_parameters():
+    out = _invoke(["show", "cournot"], codes=(0,)).stdout
+    assert "price = max(0, a - b * (q1 + q2))" in out
+    assert "source: textbook linear demand" in out
+    data = run_json("show", "entry-deterrence")
+    assert data["model"]["order"] == ["Entrant", "Incumbent"]
+    assert data["model"]["payoffs"]["Incumbent"]["monopoly"] == "Entrant.Out * monopoly"
+
+
+# ---------------------------------------------------------------- brinkmanship
+def test_brinkmanship_sequential_first_mover_escalates():
+    """US first: after Escalate China holds (−4 > −10), after Hold China escalates (4 > 0);
+    so the US escalates (4 > −4): (Escalate, Hold), payoffs (4, −4). China first: the mirror."""
+    data = run_json("solve", "brinkmanship", "--game", "sequential", "--order", "US,China")
+    assert [e["payoffs"] for e in data["equilibria"]] == [[4, -4]]
+    assert [(s["player"], s["action"]) for s in data["path"]] == [("US", "Escalate"), ("China", "Hold")]
+    data = run_json("solve", "brinkmanship", "--game", "sequential", "--order", "china,us")
+    assert [e["payoffs"] for e in data["equilibria"]] == [[-4, 4]]
+
+
+def test_brinkmanship_exact_mixed_equilibrium():
+    """Each escalates with probability stake/war = 4/10 = 2/5 exactly."""
+    data = run_json("solve", "brinkmanship", "--exact")
+    mixed = [e for e in data["equilibria"] if not e["pure"]][0]
+    assert mixed["profile_exact"] == [["3/5", "2/5"], ["3/5", "2/5"]]
+    assert mixed["payoffs_exact"] == ["-8/5", "-8/5"]
+
+
+def test_brinkmanship_repeated_grim_trigger():
+    """(Hold, Hold) pays 0 each; deviating pays 4 once; the punishment (the mixed stage
+    equilibrium) pays −1.6 a round: δ ≥ (4 − 0)/(4 + 1.6) = 5/7."""
+    data = run_json("solve", "brinkmanship", "--game", "repeated")
+    grim = [c for c in data["critical_discount"] if c["outcome"] == "(Hold, Hold)" and c["strategy"] == "grim trigger"][0]
+    assert grim["critical"] == pytest.approx(5 / 7)
+
+
+def test_brinkmanship_graded_levels():
+    """Graded with 3 levels: x, y ∈ {0, 1/2, 1}. U_US(1/2, 1/2) = ½·½·4 − ½·½·4 − ¼·10 = −2.5."""
+    g = normal_form(builtin_model("brinkmanship"), form="graded", levels=3)
+    assert g.strategies[0] == ("x=0", "x=0.5", "x=1")
+    assert g.payoffs[0][1, 1] == pytest.approx(-2.5)
+
+
+# ---------------------------------------------------------------- Cournot
+def test_cournot_simultaneous_is_a_dilemma_in_quantities():
+    """Profit q_i(a − b(q1 + q2) − c) with a = 12, b = c = 1, q ∈ {2, 4, 6}: the best reply to
+    q_j is the grid point nearest (11 − q_j)/2, i.e. 4 against 2 or 4, and 2 against 6; so
+    (4, 4) = (Medium, Medium) is the only equilibrium, paying 4·3 = 12 each, while (Low, Low)
+    would pay 2·7 = 14 each."""
+    data = run_json("solve", "cournot")
+    assert pure_profiles(data) == {(1, 1)} and len(data["equilibria"]) == 1
+    assert data["payoff_matrices"][0][0][0] == 14 and data["payoff_matrices"][0][1][1] == 12
+
+
+def test_cournot_graded_ties():
+    """Five levels 2..6: best replies to q_j = 2, 3, 4, 5, 6 are {4, 5}, {4}, {3, 4}, {3}, {2, 3}
+    (the nearest integers to 5.5 − q_j/2, ties at halves). Mutual best replies: (3, 4), (4, 3), (4, 4)."""
+    data = run_json("solve", "cournot", "--game", "graded", "--levels", "5")
+    assert pure_profiles(data) == {(1, 2), (2, 1), (2, 2)}
+
+
+def test_cournot_against_gambit(tmp_path):
+    pygambit = pytest.importorskip("pygambit")
+    out = tmp_path / "c.nfg"
+    _invoke(["export", "cournot", "--game", "graded", "--levels", "5", "--to", "nfg", "-o", str(out)], codes=(0,))
+    g = pygambit.read_nfg(str(out))
+    result = pygambit.nash.enumpure_solve(g)
+    theirs = set()
+    for eq in result.equilibria:
+        profile = []
+        for player in g.players:
+            probs = [float(eq[s]) for s in player.strategies]
+            profile.append(probs.index(1.0))
+        theirs.add(tuple(profile))
+    assert theirs == pure_profiles(run_json("solve", "cournot", "--game", "graded", "--levels", "5"))
+
+
+# ---------------------------------------------------------------- entry deterrence
+def test_entry_deterrence_threat_not_credible():
+    """After In the incumbent gets 4 accommodating, 1 fighting: it accommodates, so the
+    entrant enters (4 − 1 = 3 > 0). (Out, Fight) is Nash in the normal form only."""
+    nash = run_json("solve", "entry-deterrence")
+    assert pure_profiles(nash) == {(0, 1), (1, 0)}
+    seq = run_json("solve", "entry-deterrence", "--game", "sequential")
+    assert [e["payoffs"] for e in seq["equilibria"]] == [[3, 4]]
+
+
+def test_entry_deterrence_credible_threat_above_duopoly_profit():
+    """With war_profit = 5 > duopoly = 4 the incumbent fights after entry; entering then pays
+    −1 − 2 = −3 < 0, so the entrant stays out: payoffs (0, 10)."""
+    seq = run_json("solve", "entry-deterrence", "--game", "sequential", "--set", "war_profit=5")
+    assert [e["payoffs"] for e in seq["equilibria"]] == [[0, 10]]
+
+
+def test_entry_deterrence_threshold_exact():
+    """(In, Accommodate) is an equilibrium iff the incumbent prefers accommodating: war_profit ≤ duopoly = 4."""
+    data = run_json("explain", "entry-deterrence")
+    th = [t for e in data["explanation"]["thresholds"] if e["label"] == "(In, Accommodate)" for t in e["thresholds"]]
+    wp = [t for t in th if t["parameter"] == "war_profit"][0]
+    assert wp["high"] == 4 and wp["exact"] is True
+
+
+# ---------------------------------------------------------------- public goods (three players)
+def test_public_goods_three_players():
+    """u_i = mpcr·(n + e + w) − cost·own: contributing changes one's own payoff by mpcr − cost
+    = −0.5 whatever the others do, so (Keep, Keep, Keep) is the unique equilibrium, though
+    all contributing pays 3·0.5 − 1 = 0.5 each."""
+    data = run_json("solve", "public-goods")
+    assert data["game"]["players"] == ["North", "East", "West"]
+    assert pure_profiles(data) == {(0, 0, 0)}
+    g = normal_form(builtin_model("public-goods"))
+    assert g.payoffs[0][1, 1, 1] == pytest.approx(0.5)
+    data = run_json("solve", "public-goods", "--set", "mpcr=1.5")
+    assert pure_profiles(data) == {(1, 1, 1)}
+
+
+def test_public_goods_threshold_at_cost():
+    """(Keep, Keep, Keep) holds while mpcr ≤ cost = 1 (the gain from contributing is mpcr − 1)."""
+    data = run_json("explain", "public-goods")
+    th = [t for e in data["explanation"]["thresholds"] for t in e["thresholds"] if t["parameter"] == "mpcr"][0]
+    assert th["high"] == 1 and th["exact"] is True
+
+
+def test_public_goods_exact_payoffs():
+    m = builtin_model("public-goods")
+    arrays = exact_payoffs(m, m.defaults())
+    assert arrays[2][1, 0, 1] == Fraction(0)  # West: 0.5·2 − 1
+    assert arrays[0][1, 0, 1] == Fraction(0)  # North contributes too: 0.5·2 − 1
+    assert arrays[1][1, 0, 1] == Fraction(1)  # East keeps: 0.5·2
+
+
+@pytest.mark.parametrize("name", ["brinkmanship", "cournot", "entry-deterrence", "public-goods"])
+def test_every_builtin_model_solves_explains_and_shows(name):
+    for cmd in ("solve", "explain", "show"):
+        run_json(cmd, name)
+    run_json("solve", name, "--game", "sequential")
+
+
+def test_parameter_sides_are_read_from_the_formulas():
+    m = builtin_model("entry-deterrence")
+    assert m.parameters["monopoly"].side == "Incumbent"
+    assert m.parameters["duopoly"].side == "both"
+    assert m.parameters["entry_cost"].side == "Entrant"
+    assert m.parameters["discount"].side == "none"
+
+
+def test_sweep_of_a_model_finds_the_exact_boundary():
+    """Brinkmanship: mutual escalation is the only equilibrium exactly when war < stake = 4."""
+    result = _invoke(["sweep", "brinkmanship", "--vary", "war=0:10:11", "--format", "json"], codes=(0,))
+    data = json.loads(result.stdout)
+    (b,) = data["sweep"]["boundaries"]
+    assert b["value"] == 4 and b["exact"] is True
+    assert b["below"] == "(Escalate, Escalate) only"
+
+
+def test_compare_two_scenarios_of_a_model(tmp_path):
+    (tmp_path / "cold.toml").write_text('model = "brinkmanship"\n[parameters]\nwar = 3\n', encoding="utf-8")
+    data = run_json("compare", "brinkmanship", str(tmp_path / "cold.toml"))
+    assert [c["name"] for c in data["changes"]] == ["war"]
+    flips = {f["label"]: f for f in data["flips"]}
+    assert flips["(Escalate, Escalate)"]["equilibrium_in_b"] is True
+    assert flips["(Escalate, Escalate)"]["singles"] == ["war"]
