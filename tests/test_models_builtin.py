@@ -199,3 +199,33 @@ def test_compare_two_scenarios_of_a_model(tmp_path):
     flips = {f["label"]: f for f in data["flips"]}
     assert flips["(Escalate, Escalate)"]["equilibrium_in_b"] is True
     assert flips["(Escalate, Escalate)"]["singles"] == ["war"]
+
+
+# ---------------------------------------------------------------- the tutorial in docs/models.md
+def _tutorial_file(tmp_path):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "models.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml file=standards.toml\n(.*?)```", text, re.S).group(1)
+    path = tmp_path / "standards.toml"
+    path.write_text(block, encoding="utf-8")
+    return path
+
+
+def test_tutorial_model_answers(tmp_path):
+    """The tutorial's hand derivations: a stag hunt with the mix at q = 3/7; (New, New) holds
+    while switch_cost ≤ gain + mismatch = 5; Beta moving first, both adopt."""
+    path = _tutorial_file(tmp_path)
+    data = run_json("solve", str(path), "--exact")
+    assert pure_profiles(data) == {(0, 0), (1, 1)}
+    mixed = [e for e in data["equilibria"] if not e["pure"]][0]
+    assert mixed["profile_exact"] == [["4/7", "3/7"], ["4/7", "3/7"]]
+    assert mixed["payoffs_exact"] == ["-6/7", "-6/7"]
+    data = run_json("explain", str(path))
+    th = [t for e in data["explanation"]["thresholds"] if e["label"] == "(New, New)" for t in e["thresholds"]]
+    assert [(t["parameter"], t["high"], t["exact"]) for t in th] == [("switch_cost", 5, True)]
+    seq = run_json("solve", str(path), "--game", "sequential", "--order", "Beta,Alpha")
+    assert [e["payoffs"] for e in seq["equilibria"]] == [[2, 2]]
+    sweep = json.loads(_invoke(["sweep", str(path), "--vary", "switch_cost=0:10:101", "--format", "json"], codes=(0,)).stdout)
+    assert [b["value"] for b in sweep["sweep"]["boundaries"]] == [5]
