@@ -84,8 +84,14 @@ def models_output(fmt: str) -> Output:
     """`tradegame models`: the trade model and every built-in model file, one line each."""
     from games.model.catalog import TRADE, builtin_model, builtin_model_names
 
-    rows = [(TRADE + " (default)", "US–China trade: chip openness against rare-earth supply (Python; its scenarios are `tradegame scenarios`)", 2, "")]
+    from games.model.catalog import builtin_model_path
+
+    file = builtin_model_path(TRADE)
+    rows = [(TRADE + " (default)", "US–China trade: chip openness against rare-earth supply (its scenarios: `tradegame scenarios`)",
+             2, str(file) if file else "")]
     for name in builtin_model_names():
+        if name == TRADE:
+            continue
         m = builtin_model(name)
         first = m.description.strip().split("\n")[0] if m.description else m.title
         rows.append((name, first, len(m.players), m.source_file))

@@ -131,6 +131,9 @@ def _plabel(name: str, model=None) -> str:
 
 def _label(game, form: str, profile: Sequence[int], model=None) -> str:
     label = "(" + ", ".join(game.strategies[i][s] for i, s in enumerate(profile)) + ")"
+    if model is not None:
+        name = model.outcomes.get(tuple(profile)) if form == "simultaneous" else None
+        return f"{name} {label}" if name else label
     if model is None and form == "simultaneous" and tuple(profile) in OUTCOME_NAMES:
         return f"{OUTCOME_NAMES[tuple(profile)]} {label}"
     return label

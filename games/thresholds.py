@@ -318,8 +318,11 @@ def n(v: float) -> str:
     return f"{v:.3g}"
 
 
-def outcome_label(game, form: str, profile: Sequence[int]) -> str:
+def outcome_label(game, form: str, profile: Sequence[int], model=None) -> str:
     label = "(" + ", ".join(game.strategies[i][s] for i, s in enumerate(profile)) + ")"
+    if model is not None:  # a model file names its outcomes in [outcomes]
+        name = model.outcomes.get(tuple(profile)) if form == "simultaneous" else None
+        return f"{name} {label}" if name else label
     if form == "simultaneous" and tuple(profile) in OUTCOME_NAMES:
         return f"{OUTCOME_NAMES[tuple(profile)]} {label}"
     return label
@@ -494,7 +497,7 @@ def equilibrium_thresholds(
         game = solution.game
         if eq.is_pure:
             profile = tuple(int(np.argmax(p)) for p in eq.profile)
-            label = outcome_label(game, form if model is None else "model", profile)
+            label = outcome_label(game, form, profile, model)
             found = [_pure_threshold(lines[nm], nm, params[nm], profile, label, tol) for nm in lines]
             method = "exact: payoffs are affine in each parameter"
             if model is not None:
@@ -542,7 +545,7 @@ def start_thresholds(params: Mapping[str, float], form: str, levels: int, soluti
         profile = tuple(int(v) for v in profile)
         if profile in eq_profiles:
             continue
-        label = outcome_label(game, form if model is None else "model", profile)
+        label = outcome_label(game, form, profile, model)
         windows = []
         for nm, ln in lines.items():
             res = pure_interval(ln, profile, tol)

@@ -35,6 +35,9 @@ class Axes:
     labels: tuple[tuple[str, ...], ...]
     values: tuple[tuple[Fraction, ...] | None, ...]  # level value of each strategy (None: no level)
     named: tuple[bool, ...]  # strategies are the declared ones (so indicators apply)
+    #: the levels in floating point: np.linspace's values on a graded grid, as NumPy (and
+    #: the Python trade model) compute them, so both give bit-identical payoffs
+    floats: tuple[tuple[float, ...] | None, ...] = ()
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -58,6 +61,7 @@ def axes(model: Model, form: str = "simultaneous", levels: int = 5) -> Axes:
             tuple(p.strategies for p in model.players),
             tuple(p.levels for p in model.players),
             tuple(True for _ in model.players),
+            tuple(None if p.levels is None else tuple(float(v) for v in p.levels) for p in model.players),
         )
     if form != "graded":
         raise InputError(f"option --game: expected simultaneous or graded, got '{clip(form)}'")
@@ -67,12 +71,13 @@ def axes(model: Model, form: str = "simultaneous", levels: int = 5) -> Axes:
         )
     if isinstance(levels, bool) or not isinstance(levels, int) or not 2 <= levels <= MAX_LEVELS:
         raise InputError(f"option --levels: expected an integer from 2 to {MAX_LEVELS}, got {levels}")
-    labels, values, named = [], [], []
+    labels, values, named, floats = [], [], [], []
     for p in model.players:
         if p.level is None:
             labels.append(p.strategies)
             values.append(None)
             named.append(True)
+            floats.append(None)
             continue
         lo, hi = min(p.levels), max(p.levels)
         if lo == hi:
@@ -81,7 +86,8 @@ def axes(model: Model, form: str = "simultaneous", levels: int = 5) -> Axes:
         labels.append(tuple(f"{p.level}={_g(v)}" for v in grid))
         values.append(grid)
         named.append(False)
-    return Axes(tuple(labels), tuple(values), tuple(named))
+        floats.append(tuple(float(v) for v in np.linspace(float(lo), float(hi), levels)))
+    return Axes(tuple(labels), tuple(values), tuple(named), tuple(floats))
 
 
 def _profile_text(model: Model, ax: Axes, index: Sequence[int]) -> str:
@@ -100,11 +106,11 @@ def term_arrays(
     shape = tuple(lead) + ax.shape
     env: dict[str, object] = dict(params)
     for i, p in enumerate(model.players):
-        vals = ax.values[i]
+        vals = ax.floats[i]
         if p.level is not None and vals is not None:
             dims = [1] * n
             dims[i] = len(vals)
-            env[p.level] = np.array([float(v) for v in vals]).reshape(dims)
+            env[p.level] = np.array(vals).reshape(dims)
     cache: dict[tuple[str, str], np.ndarray] = {}
 
     def indicator(player: str, strategy: str):

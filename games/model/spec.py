@@ -34,7 +34,7 @@ MAX_PROFILES = 200_000
 #: Largest polynomial degree of a payoff (bounds the size of exact evaluation).
 MAX_DEGREE = 1000
 
-TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order")
+TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes")
 PLAYER_KEYS = ("strategies", "level", "levels")
 PARAMETER_KEYS = ("default", "range", "unit", "meaning", "source", "rationale", "label")
 
@@ -81,6 +81,8 @@ class Model:
     order: tuple[str, ...] | None = None
     source_file: str = ""
     texts: Mapping[str, str] = field(default_factory=dict, repr=False)  # "define.x" / "payoffs.US.war" -> as written
+    #: names of some pure profiles of the simultaneous game ("the deal"), used in sentences
+    outcomes: Mapping[tuple[int, ...], str] = field(default_factory=dict, repr=False)
 
     @property
     def player_names(self) -> tuple[str, ...]:
@@ -215,6 +217,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
     ordered = _define_order(defines, source)
     _check_degree(ordered, payoffs, players, parameters, source)
     order = _order(data, source, players)
+    outcomes = _outcomes(data, source, players)
     n_formulas = len(defines) + sum(len(t) for t in payoffs)
     if n_formulas > MAX_FORMULAS:
         raise InputError(f"{source}: {n_formulas} formulas, more than the {MAX_FORMULAS} allowed")
@@ -231,7 +234,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
     model = Model(
         name=name, title=title, description=description, players=tuple(players), parameters=params,
         defines=tuple(ordered), payoffs=tuple(payoffs), order=order, source_file=source,
-        texts=MappingProxyType(texts),
+        texts=MappingProxyType(texts), outcomes=MappingProxyType(outcomes),
     )
     from games.model.evaluate import check_finite
 
@@ -497,6 +500,26 @@ def _order(data, source, players) -> tuple[str, ...] | None:
     if sorted(order) != sorted(names):
         raise InputError(f"{source}: order must name every player exactly once, got {clip(order)}")
     return tuple(order)
+
+
+def _outcomes(data, source, players) -> dict[tuple[int, ...], str]:
+    """``[outcomes]``: "Relax, Supply" = "the deal" — a name for a pure profile."""
+    table = data.get("outcomes", {})
+    if not isinstance(table, dict):
+        raise InputError(f"{source}: outcomes must be a table of \"STRATEGY, STRATEGY\" = \"name\", got {_type(table)}")
+    out = {}
+    for key, name in table.items():
+        where = f"{source}: [outcomes] '{clip(key)}'"
+        parts = [k.strip() for k in str(key).split(",")]
+        if len(parts) != len(players):
+            raise InputError(f"{where}: expected one strategy per player, separated by commas ({len(players)} players)")
+        index = []
+        for p, s in zip(players, parts):
+            if s not in p.strategies:
+                raise InputError(f"{where}: player {clip(p.name)} has no strategy '{clip(s)}'{_hint(s, p.strategies)}")
+            index.append(p.strategies.index(s))
+        out[tuple(index)] = _label_text(name, where, 80)
+    return out
 
 
 def _parameter_users(ordered, payoffs, players, parameters) -> dict[str, str]:

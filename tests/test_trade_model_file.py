@@ -1,0 +1,112 @@
+"""The trade model as a model file (examples/models/trade.toml) against the Python model.
+
+Before the file can replace `games.trade`, it must give the same games: every built-in
+scenario, in every form a model file can take (simultaneous, graded at several grid sizes,
+exact fractions, sequential trees, sweeps, thresholds, payoff terms).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from games import exact, trade, trade_trees
+from games.model import evaluate as ev
+from games.model.catalog import builtin_model
+from games.scenarios import builtin, builtin_names
+
+MODEL = builtin_model("trade")
+SCENARIOS = builtin_names()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_same_games_bit_for_bit(name):
+    p = builtin(name).parameters
+    pairs = [(trade.simultaneous_game(p), ev.normal_form(MODEL, p))]
+    for n in (2, 3, 5, 7, 11, 101):
+        pairs.append((trade.graded_game(p, n), ev.normal_form(MODEL, p, "graded", n)))
+    for a, b in pairs:
+        assert a.shape == b.shape
+        for u, v in zip(a.payoffs, b.payoffs):
+            assert np.array_equal(u, v)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_same_exact_payoffs(name):
+    p = dict(builtin(name).parameters)
+    for a, b in zip(exact.exact_simultaneous_game(p)[1], ev.exact_payoffs(MODEL, p)):
+        assert (a == b).all()
+    for a, b in zip(exact.exact_graded_payoffs(p, 5), ev.exact_payoffs(MODEL, p, "graded", 5)):
+        assert (a == b).all()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_same_named_terms(name):
+    p = builtin(name).parameters
+    for x in (0, 1):
+        for y in (0, 1):
+            ours = ev.terms_at(MODEL, p, (x, y))
+            theirs = trade.payoff_terms(float(x), float(y), p)
+            assert ours[0] == pytest.approx({k: float(v) for k, v in theirs["US"].items()}, abs=0)
+            assert ours[1] == pytest.approx({k: float(v) for k, v in theirs["China"].items()}, abs=0)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_same_trees(name):
+    p = builtin(name).parameters
+    for order, python in ((("US", "China"), trade_trees.us_first), (("China", "US"), trade_trees.china_first)):
+        ours = ev.sequential_tree(MODEL, p, order)
+        theirs = python(p)
+
+        def leaves(node):
+            if hasattr(node, "children"):
+                return [leaf for c in node.children for leaf in leaves(c)]
+            return [node.payoffs]
+
+        assert leaves(ours.root) == leaves(theirs.root)
+
+
+@pytest.mark.parametrize("form", ["simultaneous", "graded"])
+def test_same_sweep_games(form):
+    from games import sweep as sw
+
+    base = builtin("stockholm-2025").parameters
+    vary = ["re_dependence=0:12:13", "hawk_cost=0:6:7"]
+    python = sw.make_spec(base, form, 4, vary)
+    model = sw.make_spec(base, form, 4, vary, model=MODEL)
+    values = python.values(0, python.n_points)
+    for a, b in zip(sw.bimatrices(python, values), sw.bimatrices(model, values)):
+        assert np.array_equal(np.asarray(a), np.asarray(b))
+    assert np.array_equal(sw.run(python).codes, sw.run(model).codes)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_same_thresholds(name):
+    from games import thresholds as th
+    from games.solve import solve
+
+    p = builtin(name).parameters
+    sol_py = solve(trade.simultaneous_game(p))
+    sol_file = solve(ev.normal_form(MODEL, p))
+    a = th.equilibrium_thresholds(p, "simultaneous", 5, sol_py)
+    b = th.equilibrium_thresholds(p, "simultaneous", 5, sol_file, model=MODEL)
+    assert [t.sentences for t in a] == [t.sentences for t in b]
+    assert [[(x.parameter, x.low, x.high, x.exact) for x in t.thresholds] for t in a] == [
+        [(x.parameter, x.low, x.high, x.exact) for x in t.thresholds] for t in b
+    ]
+
+
+def test_every_payoff_affine_in_every_parameter():
+    """The Python model's docstring claims it; the file's formulas show it."""
+    from games.model.symbolic import affine_in
+
+    assert all(affine_in(MODEL, name) for name in MODEL.parameters)
+
+
+def test_same_parameter_table():
+    from games.parameters import PARAMETERS
+
+    assert list(MODEL.parameters) == list(PARAMETERS)
+    for name, p in PARAMETERS.items():
+        q = MODEL.parameters[name]
+        assert (q.default, q.low, q.high, q.unit, q.meaning, q.rationale) == (p.default, p.low, p.high, p.unit, p.meaning, p.rationale)
