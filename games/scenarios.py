@@ -119,9 +119,7 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         raise InputError(f"{source}: not valid TOML ({exc})") from None
     except RecursionError:
         raise InputError(f"{source}: not valid TOML (arrays or tables nested too deeply)") from None
-    from games.model.spec import is_model_data
-
-    if is_model_data(data):
+    if "players" in data or "payoffs" in data:  # a model file (games.model.spec.is_model_data)
         from games.model.spec import model_from_data
 
         return model_scenario(model_from_data(data, source, name))
