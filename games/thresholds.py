@@ -161,6 +161,10 @@ class _Line:
     rebuild: Callable[[float], tuple[np.ndarray, ...]]
     current: float
     model: object = None  # the model file, None for the trade model
+    #: for a model file whose payoffs are affine in θ: base and slope in Fractions, so the
+    #: thresholds are the exact roots (correctly rounded), not roots of rounded numbers
+    exact_base: tuple | None = None
+    exact_slope: tuple | None = None
 
     def at(self, theta: float) -> tuple[np.ndarray, ...]:
         if self.affine:
@@ -180,14 +184,38 @@ def line(params: Mapping[str, float], form: str, levels: int, name: str, model=N
     lo, hi = float(par.low), float(par.high)
     g0, g1, gm = arrays(lo), arrays(hi), arrays((lo + hi) / 2)
     slope = tuple((b - a) / (hi - lo) for a, b in zip(g0, g1))
+    exact_base = exact_slope = None
     if model is not None:  # a model file: read affinity off the formulas, symbolically
         from games.model.symbolic import affine_in
 
         affine = affine_in(model, name)
+        if affine:
+            exact_base, exact_slope = _exact_line(model, base_params, form, levels, name, lo, hi)
     else:
         scale = max(1.0, max(float(np.max(np.abs(a))) for a in g0 + g1))
         affine = all(np.allclose(m, (a + b) / 2, rtol=0, atol=1e-9 * scale) for a, b, m in zip(g0, g1, gm))
-    return _Line(build(base_params, form, levels, model), g0, slope, lo, hi, affine, arrays, base_params[name], model)
+    return _Line(
+        build(base_params, form, levels, model), g0, slope, lo, hi, affine, arrays, base_params[name], model,
+        exact_base, exact_slope,
+    )
+
+
+#: Largest game whose threshold lines are also computed in exact fractions.
+MAX_EXACT_PROFILES = 400
+
+
+def _exact_line(model, params, form, levels, name, lo, hi):
+    """(base, slope) of a model's payoffs in θ, in Fractions; (None, None) if not exact."""
+    from games.model.evaluate import axes, exact_payoffs, to_exact
+
+    if int(np.prod(axes(model, form, levels).shape)) > MAX_EXACT_PROFILES:
+        return None, None
+    at = lambda v: exact_payoffs(model, {**params, name: v}, form, levels)
+    g0, g1 = at(lo), at(hi)
+    if g0 is None or g1 is None:
+        return None, None
+    width = to_exact(hi) - to_exact(lo)
+    return tuple(g0), tuple((b - a) / width for a, b in zip(g0, g1))
 
 
 def _parameters(model=None):
@@ -246,6 +274,12 @@ def pure_interval(ln: _Line, profile: Sequence[int], tol: float, players=None):
                 return None
             continue
         root = ln.low - a / b  # where the gain is exactly zero
+        if ln.exact_base is not None:  # the same root in exact arithmetic
+            from fractions import Fraction
+
+            ea, eb = _exact_gain(ln.exact_base, profile, i, k), _exact_gain(ln.exact_slope, profile, i, k)
+            if eb != 0:
+                root = float(Fraction(repr(ln.low)) - ea / eb)
         if b > 0 and root < high:
             high, c_high = root, (i, k)
         elif b < 0 and root > low:
@@ -253,6 +287,12 @@ def pure_interval(ln: _Line, profile: Sequence[int], tol: float, players=None):
     if low > high:
         return None
     return low, high, c_low, c_high
+
+
+def _exact_gain(arrays, profile, i: int, k: int):
+    dev = list(profile)
+    dev[i] = k
+    return arrays[i][tuple(dev)] - arrays[i][tuple(profile)]
 
 
 def affects(ln: _Line) -> bool:
