@@ -19,7 +19,7 @@ from cli.request import Output, Request
 from games.errors import InputError, clip
 
 #: Forms built from the trade model's own structure (its tree shapes, types, the ally).
-TRADE_ONLY = ("us-first", "china-first", "snapback", "bayesian", "with-ally", "bargaining")
+TRADE_ONLY = ("us-first", "china-first", "snapback", "bayesian", "with-ally")
 
 
 def parse_order(text: str | None, players: tuple[str, ...], default: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -51,12 +51,14 @@ def run(request: Request) -> Output:
         if len(scenario.model.players) != 2:
             raise InputError(f"option --game: repeated needs a two-player model; '{scenario.model.name}' has {len(scenario.model.players)} players")
         return repeated.run(request)
+    if request.game == "bargaining":
+        return _bargaining(request)
     if request.game in TRADE_ONLY:
         raise InputError(
             f"option --game: '{request.game}' is a form of the trade model; a model file can be played as "
-            "simultaneous, graded, sequential or repeated"
+            "simultaneous, graded, sequential, repeated or bargaining"
         )
-    raise InputError(f"option --game: expected simultaneous, graded, sequential or repeated, got '{clip(request.game)}'")
+    raise InputError(f"option --game: expected simultaneous, graded, sequential, repeated or bargaining, got '{clip(request.game)}'")
 
 
 def _sequential(request: Request) -> Output:
@@ -90,3 +92,90 @@ def _sequential(request: Request) -> Output:
     output.data["form"] = "sequential"
     output.data["order"] = list(order)
     return output
+
+
+def _bargaining(request: Request) -> Output:
+    """Bargaining over a two-player model's levels: every solution concept, one table."""
+    from cli import render
+    from games.bargaining import surplus_share
+    from games.model.bargain import analyse_model, payoffs_at
+    from games.wording import who
+
+    scenario, model = request.scenario, request.scenario.model
+    names = model.player_names
+    first, rounds = 0, None
+    for name, value in request.options.items():
+        if value is None:
+            continue
+        if name == "proposer":
+            key = str(value).strip().lower()
+            lower = [n.lower() for n in names]
+            if key not in lower:
+                raise InputError(f"option --proposer: expected one of {', '.join(names)}, got '{clip(value)}'")
+            first = lower.index(key)
+        elif name == "rounds":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000:
+                raise InputError(f"option --rounds: expected a whole number of rounds from 1 to 10000, got {value!r}")
+            rounds = value
+        else:
+            raise InputError(f"option --{name}: not used by --game bargaining")
+    if request.exact:
+        raise InputError("option --exact: not available for --game bargaining")
+    if request.fmt == "dot":
+        raise InputError("option --format: expected text, markdown or json for --game bargaining, got 'dot'")
+    a = analyse_model(model, scenario.parameters, first, rounds)
+    levels = [p.level for p in model.players]
+    d = a.disagreement
+    equilibria = []
+    rows = [["solution", levels[0], levels[1], names[0], names[1], f"{names[1]}'s share"]]
+    for s in a.solutions:
+        U, V = payoffs_at(model, model.validated(dict(scenario.parameters)), s.x, s.y)
+        share = surplus_share((s.u, s.v), d, 1)
+        ok = share == share
+        text = (
+            f"{s.name}: {levels[0]} = {render.num(s.x, 3)}, {levels[1]} = {render.num(s.y, 3)}; "
+            + (f"{who(names[1])} gets {share:.0%} of the surplus over disagreement" if ok else "no surplus to split")
+            + (f" (the outside option of {s.binding} binds)" if s.binding else "")
+            + "."
+        )
+        equilibria.append({
+            "name": s.name, "profile": [[s.x], [s.y]], "payoffs": [float(U), float(V)],
+            "surplus_share": {names[0]: 1 - share if ok else None, names[1]: share if ok else None},
+            "outside_option_binds": s.binding or None, "explanation": text,
+        })
+        rows.append([s.name, render.num(s.x, 3), render.num(s.y, 3), render.num(float(U), 3), render.num(float(V), 3),
+                     f"{share:.0%}" if ok else "—"])
+    title = f"{scenario.title} (bargaining over {levels[0]} and {levels[1]})"
+    md = request.fmt == "markdown"
+    lines = [f"# {title}" if md else title, "", f"{scenario.title}. {scenario.summary}".strip(), ""]
+    if scenario.overrides:
+        lines += ["What-if: " + ", ".join(f"{k} = {render.num(v)}" for k, v in scenario.overrides), ""]
+    lines.append(
+        f"Disagreement point (the one-shot game's equilibrium worst for the sum of payoffs): "
+        f"{names[0]} {render.num(d[0])}, {names[1]} {render.num(d[1])}. Patience per offer round: "
+        f"{names[0]} {render.num(a.deltas[0])}, {names[1]} {render.num(a.deltas[1])}; {names[a.first]} proposes first."
+    )
+    lines.append("")
+    if a.no_deal == "walk away":
+        lines.append("No deal: no terms give each side at least its outside option.")
+    else:
+        if a.no_deal == "no surplus":
+            lines += ["No terms are better for both than the disagreement point: there is nothing to split.", ""]
+        lines.append(render.markdown_table(rows) if md else render.text_table(rows))
+        lines.append("")
+        lines += [e["explanation"] for e in equilibria]
+    data = {
+        "game": {"title": title, "players": list(names), "strategies": [[levels[0]], [levels[1]]]},
+        "profile_meaning": f"profile = [[{levels[0]}], [{levels[1]}]]: the agreed levels",
+        "equilibria": equilibria,
+        "disagreement": {"payoffs": list(d)},
+        "discounts": dict(zip(names, a.deltas)),
+        "outside_options": dict(zip(names, a.outside)),
+        "no_deal": a.no_deal or None,
+        "proposer": names[a.first],
+        "rounds": a.rounds,
+        "frontier": {"n_points": int(len(a.frontier.u))},
+        "scenario": render.scenario_data(scenario),
+        "form": "bargaining",
+    }
+    return Output("\n".join(lines).rstrip() + "\n", data)

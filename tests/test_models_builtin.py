@@ -229,3 +229,27 @@ def test_tutorial_model_answers(tmp_path):
     assert [e["payoffs"] for e in seq["equilibria"]] == [[2, 2]]
     sweep = json.loads(_invoke(["sweep", str(path), "--vary", "switch_cost=0:10:101", "--format", "json"], codes=(0,)).stdout)
     assert [b["value"] for b in sweep["sweep"]["boundaries"]] == [5]
+
+
+def test_cournot_bargaining_splits_the_monopoly_profit():
+    """Joint profit (q1 + q2)(a − c − b(q1 + q2)) is largest at total output (a − c)/2b = 5.5,
+    worth (a − c)²/4b = 30.25; from the symmetric disagreement point (12, 12) the Nash
+    bargaining solution splits it equally: 15.125 each, at q1 = q2 = 2.75."""
+    data = run_json("solve", "cournot", "--game", "bargaining")
+    nash = [e for e in data["equilibria"] if e["name"] == "Nash bargaining"][0]
+    assert nash["payoffs"] == pytest.approx([15.125, 15.125], abs=1e-3)
+    assert nash["profile"][0][0] + nash["profile"][1][0] == pytest.approx(5.5, abs=1e-2)
+    assert data["disagreement"]["payoffs"] == [12, 12]
+
+
+def test_bargaining_needs_levels():
+    r = _invoke(["solve", "entry-deterrence", "--game", "bargaining"], codes=(2,))
+    assert "has none (give it level and levels)" in r.stderr
+
+
+def test_trade_model_sequential_order_is_its_named_trees():
+    a = run_json("solve", "stockholm-2025", "--game", "sequential", "--order", "China,US")
+    b = run_json("solve", "stockholm-2025", "--game", "china-first")
+    assert a["equilibria"] == b["equilibria"]
+    r = _invoke(["solve", "brinkmanship", "--game", "snapback"], codes=(2,))
+    assert "is a form of the trade model" in r.stderr
