@@ -296,8 +296,7 @@ def summary_text(result, scenario) -> str:
     INCENTIVE_WORDS = spec.incentive_words
     form = "simultaneous 2×2 game" if spec.form == "simultaneous" else f"graded game, {spec.levels} levels"
     if spec.model is not None:
-        m, n = (len(s) for s in spec.labels())
-        form = f"{spec.form} {m}×{n} game of model {spec.model.name}"
+        form = f"{spec.form} {'×'.join(map(str, spec.game_shape))} game of model {spec.model.name}"
     kind = "grid" if spec.is_grid else "Monte Carlo sample"
     lines = [f"Sweep of {scenario.name} ({form}): {spec.n_points:,} points, {kind}"]
     lines += _design_lines(result)

@@ -28,10 +28,9 @@ def _regimes(result):
     names = result.spec.outcome_names
     labels = sorted({regime_label(int(c), names) for c in codes})
     index = {lab: i for i, lab in enumerate(labels)}
-    lookup = np.zeros(256, dtype=int)
-    for c in codes:
-        lookup[int(c)] = index[regime_label(int(c), names)]
-    return labels, lookup[result.codes]
+    position = np.searchsorted(codes, result.codes)  # codes is sorted and unique
+    per_code = np.array([index[regime_label(int(c), names)] for c in codes], dtype=int)
+    return labels, per_code[position]
 
 
 def figure(result):

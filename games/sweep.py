@@ -34,6 +34,8 @@ from games.errors import InputError, clip
 from games.parameters import lookup
 
 FORMS = ("simultaneous", "graded")
+#: Most pure profiles of a model game a sweep will classify (one code bit each, plus mixed).
+MAX_MODEL_PROFILES = 63
 #: Largest number of points one sweep may have.
 MAX_POINTS = 100_000_000
 #: Regime bits: which outcomes are among a point's equilibria.
@@ -96,15 +98,30 @@ class SweepSpec:
         """Regime bit → outcome name: the trade model's words, or a model's own profiles."""
         if self.model is None:
             return OUTCOME_NAMES
-        s1, s2 = self._model_strategies()
-        return {
-            DEAL: f"({s1[-1]}, {s2[-1]})",
-            CONFLICT: f"({s1[0]}, {s2[0]})",
-            US_ALONE: f"({s1[-1]}, {s2[0]})",
-            CN_ALONE: f"({s1[0]}, {s2[-1]})",
-            PARTIAL: "a pure outcome with a middle strategy",
-            MIXED: "mixed",
-        }
+        labels = self._model_strategies()
+        names = {}
+        for k, profile in enumerate(np.ndindex(*self.game_shape)):
+            names[1 << k] = "(" + ", ".join(labels[i][s] for i, s in enumerate(profile)) + ")"
+        if len(labels) == 2:
+            names[self.mixed_bit] = "mixed"
+        return names
+
+    @property
+    def game_shape(self) -> tuple[int, ...]:
+        """Number of strategies of each player in the swept game."""
+        if self.model is None:
+            k = len(self.strategy_levels())
+            return (k, k)
+        return tuple(len(s) for s in self._model_strategies())
+
+    @property
+    def mixed_bit(self) -> int:
+        """A model sweep's code bit for 'some mixed equilibrium' (after one bit per pure profile)."""
+        return MIXED if self.model is None else 1 << int(np.prod(self.game_shape))
+
+    @property
+    def code_dtype(self):
+        return np.uint8 if self.model is None else np.uint64
 
     @property
     def incentive_words(self) -> Mapping[str, str]:
@@ -113,6 +130,8 @@ class SweepSpec:
             return INCENTIVE_WORDS
         from games.wording import who
 
+        if len(self.model.players) != 2:
+            return {}
         (p1, p2), (s1, s2) = (who(p) for p in self.model.player_names), self._model_strategies()
         return {
             "us_vs_restrict": f"{p1}'s gain from {s1[-1]} over {s1[0]} when {p2} plays {s2[0]}",
@@ -160,10 +179,9 @@ class SweepSpec:
     def strategy_levels(self) -> np.ndarray:
         """Openness / supply level of each strategy (0 and 1 for the 2×2 game).
 
-        For a model file: k evenly spaced values from 0 to 1 for its k strategies, so the
-        first and last strategies are the 'corners' the regime bits name."""
+        For a model file: evenly spaced values from 0 to 1 for the first player's strategies."""
         if self.model is not None:
-            return np.linspace(0.0, 1.0, len(self._model_strategies()[0]))
+            return np.linspace(0.0, 1.0, self.game_shape[0])
         return np.array([0.0, 1.0]) if self.form == "simultaneous" else trade.levels(self.levels)
 
     @property
@@ -172,7 +190,7 @@ class SweepSpec:
         simultaneous game; a model file's game when each player has two strategies.)"""
         if self.model is None:
             return self.form == "simultaneous"
-        return len(self.strategy_levels()) == 2
+        return self.game_shape == (2, 2)
 
 
 def _number(text: str, option: str, what: str) -> float:
@@ -327,15 +345,15 @@ def _check_model(model, form: str, levels: int) -> None:
     from games import vertex_enumeration as ve
     from games.model.evaluate import axes
 
-    if len(model.players) != 2:
-        raise InputError(f"sweep: needs a two-player model; '{clip(model.name)}' has {len(model.players)} players")
-    m, n = axes(model, form, levels).shape
-    if m != n:
+    shape = axes(model, form, levels).shape
+    profiles = int(np.prod(shape))
+    if profiles > MAX_MODEL_PROFILES:
         raise InputError(
-            f"sweep: needs both players of '{clip(model.name)}' to have as many strategies in this form, got {m} and {n}"
+            f"sweep: the {'×'.join(map(str, shape))} game of '{clip(model.name)}' has {profiles} pure outcomes; a sweep "
+            f"names each regime by its equilibria and allows at most {MAX_MODEL_PROFILES} (use fewer --levels)"
         )
-    if ve.n_bases(m, n) > ve.MAX_BASES:
-        raise InputError(f"sweep: {m}×{n} games are too large to solve completely at every point")
+    if len(shape) == 2 and ve.n_bases(*shape) > ve.MAX_BASES:
+        raise InputError(f"sweep: {shape[0]}×{shape[1]} games are too large to solve completely at every point")
 
 
 def check_graded_size(levels: int) -> None:
@@ -360,8 +378,8 @@ def work(spec: SweepSpec) -> int:
     """Rough cost of the sweep: points times candidate bases per game (for progress display)."""
     from games import vertex_enumeration as ve
 
-    k = len(spec.strategy_levels())
-    return spec.n_points * ve.n_bases(k, k)
+    shape = spec.game_shape
+    return spec.n_points * (ve.n_bases(*shape) if len(shape) == 2 else int(np.prod(shape)))
 
 
 # ---------------------------------------------------------------- games for a block of points
@@ -386,14 +404,55 @@ def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.nd
 
 
 def _model_bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray], count: int):
-    """A model file's (A, B) at each of count points, from its formulas in one pass."""
+    """A model file's payoff arrays (one per player, shape (count, *game)) from its formulas in one pass."""
     from games.model.evaluate import axes, payoff_arrays
 
     params: dict[str, object] = dict(spec.model.validated(dict(spec.base)))
+    n = len(spec.model.players)
     for name, v in values.items():
-        params[name] = np.asarray(v, dtype=float).reshape(count, 1, 1)
-    A, B = payoff_arrays(spec.model, params, axes(spec.model, spec.form, spec.levels), "sweep", lead=(count,))
-    return A, B
+        params[name] = np.asarray(v, dtype=float).reshape((count,) + (1,) * n)
+    return tuple(payoff_arrays(spec.model, params, axes(spec.model, spec.form, spec.levels), "sweep", lead=(count,)))
+
+
+def _model_block(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.ndarray, FlatEquilibria | None]:
+    """A model sweep's block: one code bit per pure profile that is an equilibrium, plus the
+    mixed bit (two players: every equilibrium, verified; three or more: pure ones only)."""
+    from games import batch, batch_2x2
+    from games.errors import SolverError
+
+    arrays = bimatrices(spec, spec.values(start, stop))
+    count, shape = stop - start, spec.game_shape
+    weights = (np.uint64(1) << np.arange(int(np.prod(shape)), dtype=np.uint64)).reshape(shape)
+    if len(shape) > 2:
+        return _pure_codes(arrays, weights), None
+    A, B = (np.asarray(a) for a in arrays)
+    mixed = np.uint64(spec.mixed_bit)
+    if shape == (2, 2):
+        c = batch_2x2.candidates(A, B)
+        if not batch_2x2.verify_candidates(A, B, c).all():
+            raise SolverError("sweep: an equilibrium failed verification")
+        m = c.mask  # index 0 is p = 0 (the second strategy), 1 is p = 1, 2 interior
+        codes = (m[:, 1, 1] * weights[0, 0]) | (m[:, 1, 0] * weights[0, 1]) | (m[:, 0, 1] * weights[1, 0]) | (m[:, 0, 0] * weights[1, 1])
+        codes = codes.astype(np.uint64) | ((m[:, 2, :].any(axis=1) | m[:, :, 2].any(axis=1)) * mixed)
+        return codes, (batch_2x2.expand(A, B, c) if keep else None)
+    flat = batch.equilibria(A, B)
+    pure = (flat.x.max(axis=1) > 1 - 1e-12) & (flat.y.max(axis=1) > 1 - 1e-12)
+    bits = np.where(pure, weights[np.argmax(flat.x, axis=1), np.argmax(flat.y, axis=1)], mixed).astype(np.uint64)
+    codes = np.zeros(count, dtype=np.uint64)
+    np.bitwise_or.at(codes, flat.game, bits)
+    return codes, (flat if keep else None)
+
+
+def _pure_codes(arrays, weights) -> np.ndarray:
+    """Pure equilibria of a batch of n-player games by best responses: a profile is one when
+    no player's payoff there falls short of its best reply (tolerance relative to the payoffs)."""
+    count = arrays[0].shape[0]
+    ok = np.ones(arrays[0].shape, dtype=bool)
+    for i, a in enumerate(arrays):
+        a = np.asarray(a)
+        scale = np.maximum(1.0, np.abs(a).reshape(count, -1).max(axis=1)).reshape((count,) + (1,) * (a.ndim - 1))
+        ok &= a >= a.max(axis=i + 1, keepdims=True) - 1e-9 * scale
+    return (ok * weights).reshape(count, -1).sum(axis=1, dtype=np.uint64)
 
 
 # ---------------------------------------------------------------- regimes
@@ -428,13 +487,21 @@ def regime_label(code: int, names: Mapping[int, str] | None = None) -> str:
     """
     trade_words = names is None or names is OUTCOME_NAMES
     names = OUTCOME_NAMES if names is None else names
-    pure = [names[b] for b in (DEAL, CONFLICT, US_ALONE, CN_ALONE, PARTIAL) if code & b]
+    code = int(code)
+    if trade_words:
+        pure_bits, mixed = (DEAL, CONFLICT, US_ALONE, CN_ALONE, PARTIAL), MIXED
+    else:  # a model's names: one bit per pure profile, the highest (if named "mixed") for mixed
+        mixed = max(names) if names[max(names)] == "mixed" else 0
+        pure_bits = tuple(b for b in sorted(names) if b != mixed)
+    pure = [names[b] for b in pure_bits if code & b]
     if not pure:
-        return "mixed only" if code & MIXED else "none"
+        return "mixed only" if code & mixed else "none"
+    if not trade_words and len(pure) == len(pure_bits) > 2:
+        return "every pure outcome" + (" + mixed" if code & mixed else "")
     if trade_words and pure == ["deal", "conflict"]:
         return "both"
     if len(pure) == 1:
-        return f"{pure[0]} only" + (" + mixed" if code & MIXED else "")
+        return f"{pure[0]} only" + (" + mixed" if code & mixed else "")
     return " + ".join(pure)
 
 
@@ -491,6 +558,27 @@ class SweepResult:
     curves: tuple[BoundaryCurve, ...] = ()
 
 
+def _pure_rows(result: SweepResult, start: int, stop: int, values) -> Iterator[tuple[dict[str, float], str, list[dict]]]:
+    """point_rows for a game of three or more players: its pure equilibria, from the codes."""
+    spec = result.spec
+    arrays = bimatrices(spec, values)
+    labels = spec.labels()
+    profiles = list(np.ndindex(*spec.game_shape))
+    for i in range(stop - start):
+        code = int(result.codes[start + i])
+        eqs = []
+        for k, prof in enumerate(profiles):
+            if code >> k & 1:
+                pays = [float(a[(i,) + prof]) for a in arrays]
+                eqs.append({
+                    "outcome": "(" + ", ".join(labels[j][s] for j, s in enumerate(prof)) + ") (" + ", ".join(_g(v) for v in pays) + ")",
+                    "pure": True,
+                    "profile": [[float(s == t) for t in range(n)] for s, n in zip(prof, spec.game_shape)],
+                    "payoffs": pays,
+                })
+        yield {k: float(v[i]) for k, v in values.items()}, regime_label(code, spec.outcome_names), eqs
+
+
 def solve_block(spec: SweepSpec, start: int, stop: int) -> FlatEquilibria:
     """All equilibria (verified) of the points start..stop-1; game indices are 0-based in the block."""
     from games import batch
@@ -528,6 +616,9 @@ def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.n
 
 def _block_task(args: tuple[SweepSpec, int, int, bool]) -> tuple[int, np.ndarray, FlatEquilibria | None]:
     spec, start, stop, keep = args
+    if spec.model is not None:
+        codes, flat = _model_block(spec, start, stop, keep)
+        return start, codes, flat
     if spec.closed_form:
         codes, flat = _block_2x2(spec, start, stop, keep)
         return start, codes, flat
@@ -539,13 +630,15 @@ def _block_task(args: tuple[SweepSpec, int, int, bool]) -> tuple[int, np.ndarray
 def blocks(spec: SweepSpec, size: int | None = None) -> Iterator[tuple[int, int]]:
     from games import batch
 
-    k = len(spec.strategy_levels())
-    size = size or batch.chunk_size(k, k)
+    shape = spec.game_shape
+    size = size or (batch.chunk_size(*shape) if len(shape) == 2 else max(1, 2_000_000 // int(np.prod(shape))))
     for start in range(0, spec.n_points, size):
         yield start, min(start + size, spec.n_points)
 
 
 def method_name(spec: SweepSpec) -> str:
+    if len(spec.game_shape) > 2:
+        return "pure equilibria only, by batched best responses (mixed equilibria not computed)"
     return "batched closed form (2×2)" if spec.closed_form else "batched vertex enumeration"
 
 
@@ -567,7 +660,7 @@ def run(
 
     tasks = [(spec, a, b, keep_equilibria) for a, b in blocks(spec, block_size)]
     results = (mapper or map)(_block_task, tasks)
-    codes = np.zeros(spec.n_points, dtype=np.uint8)
+    codes = np.zeros(spec.n_points, dtype=spec.code_dtype)
     kept: list[tuple[int, FlatEquilibria]] = []
     done = 0
     for start, block_codes, flat in results:
@@ -578,8 +671,8 @@ def run(
         if progress:
             progress(done, spec.n_points)
     kept.sort(key=lambda item: item[0])  # point order: readers search the game index
-    k = len(spec.strategy_levels())
-    eqs = batch.concatenate([f for _, f in kept], [s for s, _ in kept], k, k) if keep_equilibria else None
+    keep_equilibria = keep_equilibria and len(spec.game_shape) == 2
+    eqs = batch.concatenate([f for _, f in kept], [s for s, _ in kept], *spec.game_shape) if keep_equilibria else None
     curves = boundary_curves(spec)
     return SweepResult(
         spec, codes, summarize(codes, spec.outcome_names), find_boundaries(spec, codes), eqs, method_name(spec), curves
@@ -643,9 +736,10 @@ def find_boundaries(spec: SweepSpec, codes: np.ndarray) -> tuple[Boundary, ...]:
     axis = spec.axes[0]
     lo, hi = float(axis.values[0]), float(axis.values[-1])
     names = spec.outcome_names
-    if spec.closed_form and _is_affine(spec, axis.name):
+    pure_only = len(spec.game_shape) > 2
+    if (spec.closed_form or pure_only) and _is_affine(spec, axis.name):
         out = []
-        roots = exact_thresholds(spec, axis.name, lo, hi)
+        roots = exact_thresholds(spec, axis.name, lo, hi) if not pure_only else _deviation_roots(spec, axis.name, lo, hi)
         edges = [lo] + [r for r, _ in roots] + [hi]
         between = [_regime_at(spec, axis.name, (a + b) / 2) for a, b in zip(edges[:-1], edges[1:])]
         for i, (r, labels) in enumerate(roots):
@@ -664,6 +758,25 @@ def find_boundaries(spec: SweepSpec, codes: np.ndarray) -> tuple[Boundary, ...]:
         value = _bisect(spec, axis.name, a, b, ca)
         out.append(Boundary(axis.name, value, regime_label(ca, names), regime_label(cb, names), "", False, (), (a, b)))
     return tuple(out)
+
+
+def _deviation_roots(spec: SweepSpec, name: str, lo: float, hi: float) -> list[tuple[float, tuple[str, ...]]]:
+    """Values in (lo, hi) where some player's gain from some deviation at some profile is 0.
+
+    With payoffs affine in the parameter every such gain is affine, and the pure equilibria
+    can change only there: the exact boundaries of a pure-equilibrium sweep."""
+    ends = bimatrices(spec, {**{a.name: np.array([lo, hi]) for a in spec.axes}})
+    roots: set[float] = set()
+    for i, a in enumerate(ends):
+        own = np.moveaxis(np.asarray(a), i + 1, -1)  # (2, ..., own strategies)
+        gain = own[..., None, :] - own[..., :, None]  # [..., s, k]: switching from s to k
+        g0, g1 = gain[0].ravel(), gain[1].ravel()
+        slope = (g1 - g0) / (hi - lo)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = lo - g0 / slope
+        keep = (slope != 0) & np.isfinite(r) & (r > lo) & (r < hi)
+        roots.update(float(v) for v in np.round(r[keep], 12))
+    return [(r, ()) for r in sorted(roots)]
 
 
 def _is_affine(spec: SweepSpec, name: str) -> bool:
@@ -838,6 +951,9 @@ def point_rows(result: SweepResult, start: int, stop: int) -> Iterator[tuple[dic
     spec = result.spec
     grid = spec.strategy_levels()
     values = spec.values(start, stop)
+    if len(spec.game_shape) > 2:
+        yield from _pure_rows(result, start, stop, values)
+        return
     if result.equilibria is not None:
         eq = result.equilibria
         lo, hi = np.searchsorted(eq.game, [start, stop])

@@ -253,3 +253,21 @@ def test_trade_model_sequential_order_is_its_named_trees():
     assert a["equilibria"] == b["equilibria"]
     r = _invoke(["solve", "brinkmanship", "--game", "snapback"], codes=(2,))
     assert "is a form of the trade model" in r.stderr
+
+
+def test_three_player_sweep_exact_boundary():
+    """Public goods: contributing gains mpcr − cost whatever the others do, so the regime
+    flips from all keeping to all contributing exactly at mpcr = cost = 1 (where every
+    profile is an equilibrium)."""
+    data = json.loads(_invoke(["sweep", "public-goods", "--vary", "mpcr=0:2:21", "--format", "json"], codes=(0,)).stdout)
+    (b,) = data["sweep"]["boundaries"]
+    assert (b["value"], b["exact"]) == (1, True)
+    assert (b["below"], b["above"], b["at"]) == ("(Keep, Keep, Keep) only", "(Contribute, Contribute, Contribute) only", "every pure outcome")
+
+
+def test_three_by_three_sweep_names_each_equilibrium():
+    """Cournot at a = 12: (Medium, Medium) only (see above); at a = 30, b = c = 1 the best reply
+    to any q_j ≤ 6 is the grid point nearest (29 − q_j)/2 ≥ 11.5, i.e. High: (High, High) only."""
+    data = json.loads(_invoke(["sweep", "cournot", "--vary", "a=12:30:2", "--format", "json"], codes=(0,)).stdout)
+    regimes = [p["regime"] for p in data["points"]]
+    assert regimes == ["(Medium, Medium) only", "(High, High) only"]
