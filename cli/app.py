@@ -368,6 +368,9 @@ def models(
 
 @app.command()
 def parameters(
+    target: Optional[str] = typer.Argument(
+        None, help="A built-in model name or a model .toml file. Default: the trade model.", show_default=False
+    ),
     fmt: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
 ) -> None:
     """List the model's parameters: meaning, unit, default, valid range and rationale.
@@ -375,27 +378,43 @@ def parameters(
     Examples:
 
       tradegame parameters --format markdown
-    """
-    from games.parameters import PARAMETERS
 
+      tradegame parameters brinkmanship
+    """
     def work() -> Output:
+        from games.parameters import PARAMETERS
+
         _check_format(fmt, ("text", "markdown", "json"))
-        data = {"parameters": [p.__dict__ for p in PARAMETERS.values()]}
-        if fmt == "markdown":
-            rows = ["| parameter | side | default | range | unit | meaning | rationale |", "|---|---|---|---|---|---|---|"]
-            rows += [
-                f"| `{p.name}` | {p.side} | {p.default:g} | {p.low:g}–{p.high:g} | {p.unit} | {p.meaning} | {p.rationale} |"
-                for p in PARAMETERS.values()
-            ]
-            return Output("\n".join(rows), data)
-        blocks = [
-            f"{p.name} ({p.side}; default {p.default:g}; range {p.low:g}–{p.high:g} {p.unit})\n"
-            f"    {p.meaning}\n    Why: {p.rationale}"
-            for p in PARAMETERS.values()
-        ]
-        return Output("\n".join(blocks), data)
+        table = PARAMETERS
+        if target is not None:
+            from games.scenarios import load
+
+            model = load(target).model
+            if model is not None:
+                table = model.parameters
+        return _parameter_table(table, fmt)
 
     _emit(guarded(work), fmt)
+
+
+def _parameter_table(table, fmt: str) -> Output:
+    """The listing of `tradegame parameters` (a model file's adds where each value comes from)."""
+    data = {"parameters": [p.__dict__ for p in table.values()]}
+    if fmt == "markdown":
+        rows = ["| parameter | side | default | range | unit | meaning | rationale |", "|---|---|---|---|---|---|---|"]
+        rows += [
+            f"| `{p.name}` | {p.side} | {p.default:g} | {p.low:g}–{p.high:g} | {p.unit} | {p.meaning} | {p.rationale} |"
+            for p in table.values()
+        ]
+        return Output("\n".join(rows), data)
+    blocks = [
+        f"{p.name} ({p.side}; default {p.default:g}; range {p.low:g}–{p.high:g} {p.unit})\n"
+        f"    {p.meaning}"
+        + (f"\n    Why: {p.rationale}" if p.rationale else "")
+        + (f"\n    Source: {p.source}" if getattr(p, "source", "") else "")
+        for p in table.values()
+    ]
+    return Output("\n".join(blocks), data)
 
 
 @app.command()

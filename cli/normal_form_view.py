@@ -297,7 +297,7 @@ def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Outp
     out = [_heading(game.title, fmt)]
     data: dict[str, Any] = {"game": render.game_data(game), "payoff_matrices": [a.tolist() for a in game.payoffs]}
     if scenario is not None:
-        out += [scenario.title, "", scenario.story, ""]
+        out += ([scenario.title, ""] if scenario.title != game.title else []) + [scenario.story, ""]
         if scenario.sources:
             out.append("Sources: " + "; ".join(scenario.sources))
             out.append("")

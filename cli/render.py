@@ -135,7 +135,7 @@ def equilibrium_data(game: NormalFormGame, eq: Equilibrium, explanation: Any) ->
 
 
 def scenario_data(s: Scenario) -> dict[str, Any]:
-    return {
+    data = {
         "name": s.name,
         "title": s.title,
         "summary": s.summary,
@@ -143,6 +143,9 @@ def scenario_data(s: Scenario) -> dict[str, Any]:
         "overrides": {k: v for k, v in s.overrides},
         "source_file": s.source_file,
     }
+    if getattr(s, "model", None) is not None:  # a model file's scenario: which model
+        data["model"] = {"name": s.model.name, "title": s.model.title, "source_file": s.model.source_file}
+    return data
 
 
 def parameters_block(s: Scenario, fmt: str) -> str:
