@@ -155,12 +155,33 @@ BAD = [
      "polynomial degree"),
     (swap('"war" = "-both * war"', '"war" = "' + "1 + " * 600 + '1"'), "characters long"),
     (swap('"war" = "-both * war"', '"war" = "' + "(1 + " * 60 + "1" + ")" * 60 + '"'), "nested"),
+    ('order = ["US", "Chna"]\n' + BRINK, "order: unknown player 'Chna'"),
+    ('order = ["US"]\n' + BRINK, "order must name every player exactly once"),
+    (BRINK + '\n[outcomes]\n"Hold, Hold, Hold" = "peace"\n', "one strategy per player"),
+    (BRINK + '\n[outcomes]\n"Hold, Hld" = "peace"\n', "has no strategy 'Hld'"),
+    (BRINK + '\n[outcomes]\n"Hold, Hold" = 3\n', "expected a string"),
+    (swap('both = "x * y"', 'both = "x * y"\n"2x" = "1"'), "must be a name of letters"),
+    (swap('both = "x * y"', 'both = "x * y"\nlog = "1"'), "is the name of a function"),
+    (swap('"war" = "-both * war"', '"war" = 1e400'), "larger than"),
+    (swap("[payoffs.US]", "[payoffs.US.deep]"), "expected a formula string, got a table"),
 ]
 
 
 @pytest.mark.parametrize("text, fragment", BAD, ids=[f"bad{i}" for i in range(len(BAD))])
 def test_bad_model_file_one_line(tmp_path, text, fragment):
     refuse(tmp_path, text, fragment)
+
+
+def test_outcome_names_and_shorthand_payoffs(tmp_path):
+    text = BRINK.replace("[payoffs.China]", "[outcomes]\n\"Escalate, Escalate\" = \"war\"\n\n[payoffs.China]")
+    text = text.replace('[payoffs.US]\n"prevailing" = "x * (1 - y) * stake"\n"backing down" = "-(1 - x) * y * stake"\n"war" = "-both * war"',
+                        '[payoffs]\nUS = "x * (1 - y) * stake - (1 - x) * y * stake - both * war"')
+    text = text.replace("[payoffs.China]", "[payoffs.China]")
+    path = tmp_path / "m.toml"
+    path.write_text(text.replace("[payoffs]\nUS", "[payoffs]\nUS").replace("\n[payoffs.China]", "\n[payoffs.China]"), encoding="utf-8")
+    data = json.loads(_invoke(["explain", str(path), "--set", "war=3", "--format", "json"], codes=(0,)).stdout)
+    assert data["payoff_matrices"][0] == [[0, -4], [4, -3]]
+    assert any(e["label"] == "war (Escalate, Escalate)" for e in data["explanation"]["thresholds"])
 
 
 def test_profile_limit(tmp_path):
