@@ -19,7 +19,7 @@ from cli.request import Output, Request
 from games.errors import InputError, clip
 
 #: Forms built from the trade model's own structure (its tree shapes, types, the ally).
-TRADE_ONLY = ("us-first", "china-first", "snapback", "bayesian", "with-ally")
+TRADE_ONLY = ("us-first", "china-first", "snapback", "with-ally")
 
 
 def parse_order(text: str | None, players: tuple[str, ...], default: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -53,12 +53,16 @@ def run(request: Request) -> Output:
         return repeated.run(request)
     if request.game == "bargaining":
         return _bargaining(request)
+    if request.game == "bayesian":  # the model's [types.PLAYER]
+        from cli import bayes_ally
+
+        return bayes_ally.run(request)
     if request.game in TRADE_ONLY:
         raise InputError(
             f"option --game: '{request.game}' is a form of the trade model; a model file can be played as "
-            "simultaneous, graded, sequential, repeated or bargaining"
+            "simultaneous, graded, sequential, repeated, bargaining or bayesian"
         )
-    raise InputError(f"option --game: expected simultaneous, graded, sequential, repeated or bargaining, got '{clip(request.game)}'")
+    raise InputError(f"option --game: expected simultaneous, graded, sequential, repeated, bargaining or bayesian, got '{clip(request.game)}'")
 
 
 def _sequential(request: Request) -> Output:

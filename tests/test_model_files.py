@@ -164,6 +164,12 @@ BAD = [
     (swap('both = "x * y"', 'both = "x * y"\nlog = "1"'), "is the name of a function"),
     (swap('"war" = "-both * war"', '"war" = 1e400'), "larger than"),
     (swap("[payoffs.US]", "[payoffs.US.deep]"), "expected a formula string, got a table"),
+    (BRINK + '\n[types.Chna]\nprior = 0.5\n[types.Chna.a]\n[types.Chna.b]\n', "unknown player"),
+    (BRINK + '\n[types.China]\nprior = 0.5\n[types.China.a]\n', "at least two types"),
+    (BRINK + '\n[types.China]\n[types.China.a]\n[types.China.b]\n', "missing prior"),
+    (BRINK + '\n[types.China]\nprior = "x"\n[types.China.a]\n[types.China.b]\n', "'x' is not a parameter"),
+    (BRINK + '\n[types.China]\nprior = 0.5\n[types.China.a]\nwr = "1"\n[types.China.b]\n', "unknown parameter (did you mean 'war'?)"),
+    (BRINK + '\n[types.China]\nprior = 0.5\n[types.China.a]\nwar = "China.Hold"\n[types.China.b]\n', "depend on parameters only"),
 ]
 
 

@@ -271,3 +271,20 @@ def test_three_by_three_sweep_names_each_equilibrium():
     data = json.loads(_invoke(["sweep", "cournot", "--vary", "a=12:30:2", "--format", "json"], codes=(0,)).stdout)
     regimes = [p["regime"] for p in data["points"]]
     assert regimes == ["(Medium, Medium) only", "(High, High) only"]
+
+
+def test_entry_deterrence_hidden_type_threshold():
+    """Against a fighter (war_profit 6 > duopoly 4, so it fights after entry) entering pays
+    −1 − 2 = −3; against an accommodator 4 − 1 = 3. With belief p in a fighter, entering
+    pays 3 − 6p against 0 for staying out: the entrant enters exactly when p < 1/2."""
+    data = run_json("solve", "entry-deterrence", "--game", "bayesian")
+    ths = data["belief_thresholds"]
+    th = [t for t in ths if t["plan"] == {"fighter": "Fight", "accommodator": "Accommodate"}][0]
+    assert (th["exact"], th["above"], th["below"]) == ("1/2", "Out", "In")
+    enter = [e for e in data["equilibria"] if e["pure"] and e["Entrant"] == {"Out": 0.0, "In": 1.0}]
+    assert [e["payoffs"][0] for e in enter] == pytest.approx([1.2])  # 3 − 6·0.3
+
+
+def test_bayesian_needs_types():
+    r = _invoke(["solve", "brinkmanship", "--game", "bayesian"], codes=(2,))
+    assert "has no [types.PLAYER]" in r.stderr

@@ -132,3 +132,15 @@ def test_same_parameter_table():
     for name, p in PARAMETERS.items():
         q = MODEL.parameters[name]
         assert (q.default, q.low, q.high, q.unit, q.meaning, q.rationale) == (p.default, p.low, p.high, p.unit, p.meaning, p.rationale)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_same_bayesian_game(name):
+    from games.bayesian import trade_bayesian_game
+    from games.model.bayes import bayesian_game
+
+    p = builtin(name).parameters
+    a, b = trade_bayesian_game(p), bayesian_game(MODEL, p)
+    assert (a.players, a.row_moves, a.column_moves, a.types, a.prior) == (b.players, b.row_moves, b.column_moves, b.types, b.prior)
+    for x, y in zip(a.row_payoffs + a.column_payoffs, b.row_payoffs + b.column_payoffs):
+        assert np.array_equal(x, y)

@@ -34,7 +34,7 @@ MAX_PROFILES = 200_000
 #: Largest polynomial degree of a payoff (bounds the size of exact evaluation).
 MAX_DEGREE = 1000
 
-TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes")
+TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types")
 PLAYER_KEYS = ("strategies", "level", "levels")
 PARAMETER_KEYS = ("default", "range", "unit", "meaning", "source", "rationale", "label")
 
@@ -67,6 +67,16 @@ DISCOUNT = ModelParameter(
 )
 
 
+@dataclass(frozen=True)
+class HiddenTypes:
+    """One player's private type: each type is a set of parameter values that differ, drawn
+    with a common prior (``--game bayesian``)."""
+
+    player: str
+    prior: tuple[fm.Expr, ...]  # one formula per type but the last (which gets the rest)
+    types: tuple[tuple[str, tuple[tuple[str, fm.Expr], ...]], ...]  # (type, ((parameter, formula), ...))
+
+
 @dataclass(frozen=True, eq=False)
 class Model:
     """A parameterized game read from a model file."""
@@ -83,6 +93,8 @@ class Model:
     texts: Mapping[str, str] = field(default_factory=dict, repr=False)  # "define.x" / "payoffs.US.war" -> as written
     #: names of some pure profiles of the simultaneous game ("the deal"), used in sentences
     outcomes: Mapping[tuple[int, ...], str] = field(default_factory=dict, repr=False)
+    #: a player's hidden type ([types.PLAYER]), or None
+    types: HiddenTypes | None = field(default=None, repr=False)
 
     @property
     def player_names(self) -> tuple[str, ...]:
@@ -218,6 +230,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
     _check_degree(ordered, payoffs, players, parameters, source)
     order = _order(data, source, players)
     outcomes = _outcomes(data, source, players)
+    types = _types(data, source, players, parameters, texts)
     n_formulas = len(defines) + sum(len(t) for t in payoffs)
     if n_formulas > MAX_FORMULAS:
         raise InputError(f"{source}: {n_formulas} formulas, more than the {MAX_FORMULAS} allowed")
@@ -234,7 +247,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
     model = Model(
         name=name, title=title, description=description, players=tuple(players), parameters=params,
         defines=tuple(ordered), payoffs=tuple(payoffs), order=order, source_file=source,
-        texts=MappingProxyType(texts), outcomes=MappingProxyType(outcomes),
+        texts=MappingProxyType(texts), outcomes=MappingProxyType(outcomes), types=types,
     )
     from games.model.evaluate import check_finite
 
@@ -520,6 +533,57 @@ def _outcomes(data, source, players) -> dict[tuple[int, ...], str]:
             index.append(p.strategies.index(s))
         out[tuple(index)] = _label_text(name, where, 80)
     return out
+
+
+def _types(data, source, players, parameters, texts) -> HiddenTypes | None:
+    """``[types.PLAYER]``: prior = formula(s); [types.PLAYER.TYPE]: parameter = formula, ..."""
+    table = data.get("types")
+    if table is None:
+        return None
+    names = [p.name for p in players]
+    if not isinstance(table, dict) or len(table) != 1:
+        raise InputError(f"{source}: types must be one table [types.PLAYER] (one player's type is hidden)")
+    (player, spec), = table.items()
+    where = f"{source}: [types.{clip(player, 40)}]"
+    if player not in names:
+        raise InputError(f"{where}: unknown player{_hint(player, names)}; expected one of {', '.join(names)}")
+    if not isinstance(spec, dict):
+        raise InputError(f"{where}: expected a table with prior and one table per type")
+    kinds = [(k, v) for k, v in spec.items() if k != "prior"]
+    if len(kinds) < 2 or not all(isinstance(v, dict) for _, v in kinds):
+        raise InputError(f"{where}: expected at least two types, each a table [types.{clip(player, 40)}.TYPE] of parameter = formula")
+    if "prior" not in spec:
+        raise InputError(f"{where}: missing prior (the probability of the first type, a formula of the parameters)")
+    raw = spec["prior"]
+    raw = raw if isinstance(raw, list) else [raw]
+    if len(raw) != len(kinds) - 1:
+        raise InputError(
+            f"{where}: prior must give the probability of each type but the last ({len(kinds) - 1} formula(s)), got {len(raw)}"
+        )
+
+    def formula(text, at):
+        e = _formula(text, at)
+        for n in fm.names(e):
+            if n.id not in parameters:
+                raise InputError(f"{at}: column {n.col}: '{clip(n.id)}' is not a parameter{_hint(n.id, parameters)}")
+        if fm.indicators(e):
+            raise InputError(f"{at}: a type's values depend on parameters only, not on strategies")
+        return e
+
+    prior = tuple(formula(t, f"{where} prior") for t in raw)
+    out = []
+    for tname, overrides in kinds:
+        _label_text(tname, f"{where} type name", 40)
+        pairs = []
+        for pname, text in overrides.items():
+            at = f"{source}: [types.{clip(player, 40)}.{clip(tname, 40)}] '{clip(pname)}'"
+            if pname not in parameters:
+                raise InputError(f"{at}: unknown parameter{_hint(pname, parameters)}")
+            pairs.append((pname, formula(text, at)))
+            texts[f"types.{tname}.{pname}"] = str(text)
+        out.append((tname, tuple(pairs)))
+    texts["types.prior"] = ", ".join(str(t) for t in raw)
+    return HiddenTypes(player, prior, tuple(out))
 
 
 def _parameter_users(ordered, payoffs, players, parameters) -> dict[str, str]:
