@@ -25,6 +25,8 @@ _EXPORTS = {
     "simultaneous_game": "games.trade",
     "graded_game": "games.trade",
     "load_scenario": ("games.scenarios", "load"),
+    "load_model": ("games.model.spec", "load_model_file"),
+    "model_game": ("games.model.evaluate", "normal_form"),
 }
 
 

@@ -208,6 +208,8 @@ def parse_model(text: str, source: str, name: str) -> Model:
 
 
 def model_from_data(data: Mapping, source: str, name: str) -> Model:
+    if not is_model_data(data):
+        raise InputError(f"{source}: not a model file: expected [players.NAME] tables and [payoffs.NAME] tables")
     for key in data:
         if key not in TOP_KEYS:
             raise InputError(f"{source}: unknown key '{clip(key)}'{_hint(key, TOP_KEYS)}; expected one of {', '.join(TOP_KEYS)}")
