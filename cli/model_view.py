@@ -102,3 +102,38 @@ def models_output(fmt: str) -> Output:
         text = "\n".join(f"{r[0].ljust(width)}  {r[1]}" for r in rows)
     data = {"models": [{"name": r[0].split(" ")[0], "description": r[1], "players": r[2], "file": r[3]} for r in rows]}
     return Output(text, data)
+
+
+def term_lines(model, params, solution, form: str, levels: int, fmt: str) -> tuple[str, list[dict]]:
+    """'Each equilibrium by payoff term': every pure equilibrium's margins split into the
+    model's named terms (text, JSON-ready data)."""
+    import numpy as np
+
+    from games.model.evaluate import term_margins
+    from games.wording import cap, who
+
+    from cli import render
+
+    bullet = "-" if fmt == "markdown" else "-"
+    head = "Each equilibrium by payoff term"
+    lines = [f"## {head}" if fmt == "markdown" else f"{head}\n" + "-" * len(head)]
+    data = []
+    for k, eq in enumerate(solution.equilibria, 1):
+        if not eq.is_pure:
+            continue
+        profile = tuple(int(np.argmax(p)) for p in eq.profile)
+        label = "(" + ", ".join(solution.game.strategies[i][s] for i, s in enumerate(profile)) + ")"
+        parts = []
+        entry = {"equilibrium": k - 1, "profile": list(profile), "players": []}
+        for m in term_margins(model, params, profile, form, levels):
+            terms = ", ".join(f"{t} {'+' if d > 0 else '−'}{render.num(abs(d))}" for t, d in m.terms) or "no term differs"
+            parts.append(
+                f"{who(m.player)} gets {render.num(m.margin)} more from {m.stays} than from {m.switch_to} ({terms})"
+            )
+            entry["players"].append({"player": m.player, "stays": m.stays, "switch_to": m.switch_to,
+                                     "margin": m.margin, "terms": dict(m.terms)})
+        lines.append(f"{bullet} {label}: " + "; ".join(parts) + ".")
+        data.append(entry)
+    if not data:
+        return "", []
+    return "\n".join(lines), data

@@ -150,6 +150,13 @@ def solve_and_render(
         from cli import explain_view
 
         text += "\n\n" + explain_view.render(expl, fmt)
+    if full and scenario is not None and scenario.model is not None and form in ("simultaneous", "graded"):
+        from cli import model_view
+
+        block, terms = model_view.term_lines(scenario.model, scenario.parameters, solution, form, levels, fmt)
+        if block:
+            text += "\n\n" + block
+            data["payoff_terms"] = terms
     return Output(text, data)
 
 

@@ -288,3 +288,13 @@ def test_entry_deterrence_hidden_type_threshold():
 def test_bayesian_needs_types():
     r = _invoke(["solve", "brinkmanship", "--game", "bayesian"], codes=(2,))
     assert "has no [types.PLAYER]" in r.stderr
+
+
+def test_explain_splits_margins_into_named_terms():
+    """Brinkmanship at (Hold, Escalate): holding, the US 'backs down' (−stake = −4); escalating
+    instead, it would pay 'war' (−10): its margin 6 is war +10 and backing down −4."""
+    data = run_json("explain", "brinkmanship")
+    entry = [e for e in data["payoff_terms"] if e["profile"] == [0, 1]][0]
+    us = entry["players"][0]
+    assert (us["stays"], us["switch_to"], us["margin"]) == ("Hold", "Escalate", 6)
+    assert us["terms"] == {"war": 10, "backing down": -4}

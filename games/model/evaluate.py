@@ -198,6 +198,44 @@ def terms_at(model: Model, params: Mapping[str, float], profile: Sequence[int], 
     ]
 
 
+@dataclass(frozen=True)
+class TermMargin:
+    """One player's margin at a pure profile against its best alternative, term by term."""
+
+    player: str
+    stays: str
+    switch_to: str
+    margin: float  # payoff of staying minus payoff of switching
+    terms: tuple[tuple[str, float], ...]  # (term, its part of the margin), largest first, zeros left out
+
+
+def term_margins(
+    model: Model, params: Mapping[str, float], profile: Sequence[int], form: str = "simultaneous", levels: int = 5
+) -> tuple[TermMargin, ...]:
+    """Why a pure profile holds (or not), by named payoff term: for each player with an
+    alternative, the best alternative and how each term adds to the margin of staying."""
+    ax = axes(model, form, levels)
+    rows = term_arrays(model, model.validated(dict(params)), ax)
+    full = [{t: np.broadcast_to(v, ax.shape) for t, v in row.items()} for row in rows]
+    idx = tuple(int(k) for k in profile)
+    out = []
+    for i, row in enumerate(full):
+        if ax.shape[i] < 2:
+            continue
+        total = sum(row.values())
+        alts = [k for k in range(ax.shape[i]) if k != idx[i]]
+        dev = lambda k: idx[:i] + (k,) + idx[i + 1 :]
+        best = max(alts, key=lambda k: (float(total[dev(k)]), -k))
+        parts = [(t, float(v[idx] - v[dev(best)])) for t, v in row.items()]
+        parts = [(t, d) for t, d in parts if abs(d) > 1e-12]
+        parts.sort(key=lambda td: -abs(td[1]))
+        out.append(TermMargin(
+            model.player_names[i], ax.labels[i][idx[i]], ax.labels[i][best],
+            float(total[idx] - total[dev(best)]), tuple(parts),
+        ))
+    return tuple(out)
+
+
 # ---------------------------------------------------------------- exact
 def to_exact(value: float) -> Fraction:
     """A parameter value as written: 0.1 is 1/10, not the binary float nearest to it."""
