@@ -298,3 +298,23 @@ def test_explain_splits_margins_into_named_terms():
     us = entry["players"][0]
     assert (us["stays"], us["switch_to"], us["margin"]) == ("Hold", "Escalate", 6)
     assert us["terms"] == {"war": 10, "backing down": -4}
+
+
+def test_brinkmanship_and_public_goods_against_gambit(tmp_path):
+    """Gambit solves the exported games exactly: brinkmanship's three equilibria (the mix
+    3/5, 2/5 derived above) and public goods' unique pure equilibrium with mpcr = 1.2 > cost
+    (everyone contributes)."""
+    pygambit = pytest.importorskip("pygambit")
+    path = tmp_path / "b.nfg"
+    _invoke(["export", "brinkmanship", "--to", "nfg", "-o", str(path)], codes=(0,))
+    g = pygambit.read_nfg(str(path))
+    theirs = sorted(tuple(tuple(str(eq[s]) for s in p.strategies) for p in g.players)
+                    for eq in pygambit.nash.enummixed_solve(g, rational=True).equilibria)
+    ours = sorted(tuple(tuple(p) for p in e["profile_exact"]) for e in run_json("solve", "brinkmanship", "--exact")["equilibria"])
+    assert theirs == ours
+    path = tmp_path / "pg.nfg"
+    _invoke(["export", "public-goods", "--set", "mpcr=1.2", "--to", "nfg", "-o", str(path)], codes=(0,))
+    g = pygambit.read_nfg(str(path))
+    pure = [[[float(eq[s]) for s in p.strategies] for p in g.players] for eq in pygambit.nash.enumpure_solve(g).equilibria]
+    assert pure == [[[0, 1], [0, 1], [0, 1]]]
+    assert pure_profiles(run_json("solve", "public-goods", "--set", "mpcr=1.2")) == {(1, 1, 1)}
