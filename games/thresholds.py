@@ -179,6 +179,15 @@ def line(params: Mapping[str, float], form: str, levels: int, name: str, model=N
     def arrays(theta: float) -> tuple[np.ndarray, ...]:
         p = dict(base_params)
         p[name] = float(theta)
+        if model is not None:
+            from games.errors import InputError
+
+            try:
+                return tuple(np.asarray(a, dtype=float) for a in build(p, form, levels, model).payoffs)
+            except InputError:  # a formula not finite at this value (1/b at b = 0): no equilibrium here
+                shape = tuple(len(pl.strategies) for pl in model.players) if form == "simultaneous" else None
+                game = build(base_params, form, levels, model)
+                return tuple(np.full(game.shape if shape is None else shape, np.nan) for _ in game.players)
         return tuple(np.asarray(a, dtype=float) for a in build(p, form, levels, model).payoffs)
 
     lo, hi = float(par.low), float(par.high)

@@ -281,3 +281,26 @@ def test_nothing_written_on_error(tmp_path):
     out = tmp_path / "out.nfg"
     r = _run_main(["export", str(bad), "--to", "nfg", "-o", str(out)])
     assert r.exit_code == 2 and not out.exists()
+
+
+def test_explain_survives_a_parameter_range_with_infinite_payoffs(tmp_path):
+    """1/b is infinite at b = 0, an end of b's range: thresholds are searched numerically
+    inside the range. A plays R against R while 1/b − 0.5 + 1 ≥ 1, i.e. b ≤ 2."""
+    text = """
+[players.A]
+strategies = ["L", "R"]
+[players.B]
+strategies = ["L", "R"]
+[parameters.b]
+default = 1
+range = [0, 5]
+[payoffs.A]
+u = "A.R * (1 / b - 0.5) + B.R"
+[payoffs.B]
+u = "B.R * (2 - b)"
+"""
+    path = tmp_path / "inv.toml"
+    path.write_text(text, encoding="utf-8")
+    data = json.loads(_invoke(["explain", str(path), "--format", "json"], codes=(0,)).stdout)
+    (th,) = [t for e in data["explanation"]["thresholds"] for t in e["thresholds"]]
+    assert th["parameter"] == "b" and th["exact"] is False and th["high"] == pytest.approx(2, abs=1e-9)
