@@ -127,29 +127,47 @@ def _bargaining(request: Request) -> Output:
         raise InputError("option --exact: not available for --game bargaining")
     if request.fmt == "dot":
         raise InputError("option --format: expected text, markdown or json for --game bargaining, got 'dot'")
+    from games.model.bargain import lottery, over_levels
+    from cli.normal_form_view import model_game
+
     a = analyse_model(model, scenario.parameters, first, rounds)
+    by_levels = over_levels(model)
     levels = [p.level for p in model.players]
+    game = None if by_levels else model_game(scenario, "simultaneous", 2)
     d = a.disagreement
     equilibria = []
-    rows = [["solution", levels[0], levels[1], names[0], names[1], f"{names[1]}'s share"]]
+    head = [levels[0], levels[1]] if by_levels else ["agreement (a lottery of outcomes)"]
+    rows = [["solution", *head, names[0], names[1], f"{names[1]}'s share"]]
     for s in a.solutions:
-        U, V = payoffs_at(model, model.validated(dict(scenario.parameters)), s.x, s.y)
         share = surplus_share((s.u, s.v), d, 1)
         ok = share == share
+        if by_levels:
+            U, V = payoffs_at(model, model.validated(dict(scenario.parameters)), s.x, s.y)
+            terms = f"{levels[0]} = {render.num(s.x, 3)}, {levels[1]} = {render.num(s.y, 3)}"
+            cells = [render.num(s.x, 3), render.num(s.y, 3)]
+            profile = [[s.x], [s.y]]
+            extra = {}
+        else:
+            U, V = s.u, s.v
+            mix = lottery(a.frontier, game, s.u)
+            terms = " with ".join(f"{lab} {w:.0%}" if len(mix) > 1 else lab for lab, w in mix)
+            cells = [terms]
+            profile = [[w for _, w in mix]]
+            extra = {"lottery": [{"outcome": lab, "probability": w} for lab, w in mix]}
         text = (
-            f"{s.name}: {levels[0]} = {render.num(s.x, 3)}, {levels[1]} = {render.num(s.y, 3)}; "
+            f"{s.name}: {terms}; "
             + (f"{who(names[1])} gets {share:.0%} of the surplus over disagreement" if ok else "no surplus to split")
             + (f" (the outside option of {s.binding} binds)" if s.binding else "")
             + "."
         )
         equilibria.append({
-            "name": s.name, "profile": [[s.x], [s.y]], "payoffs": [float(U), float(V)],
+            "name": s.name, "profile": profile, "payoffs": [float(U), float(V)], **extra,
             "surplus_share": {names[0]: 1 - share if ok else None, names[1]: share if ok else None},
             "outside_option_binds": s.binding or None, "explanation": text,
         })
-        rows.append([s.name, render.num(s.x, 3), render.num(s.y, 3), render.num(float(U), 3), render.num(float(V), 3),
-                     f"{share:.0%}" if ok else "—"])
-    title = f"{scenario.title} (bargaining over {levels[0]} and {levels[1]})"
+        rows.append([s.name, *cells, render.num(float(U), 3), render.num(float(V), 3), f"{share:.0%}" if ok else "—"])
+    what = f"{levels[0]} and {levels[1]}" if by_levels else "lotteries of outcomes"
+    title = f"{scenario.title} (bargaining over {what})"
     md = request.fmt == "markdown"
     lines = [f"# {title}" if md else title, "", f"{scenario.title}. {scenario.summary}".strip(), ""]
     if scenario.overrides:
@@ -169,8 +187,10 @@ def _bargaining(request: Request) -> Output:
         lines.append("")
         lines += [e["explanation"] for e in equilibria]
     data = {
-        "game": {"title": title, "players": list(names), "strategies": [[levels[0]], [levels[1]]]},
-        "profile_meaning": f"profile = [[{levels[0]}], [{levels[1]}]]: the agreed levels",
+        "game": {"title": title, "players": list(names),
+                 "strategies": [[levels[0]], [levels[1]]] if by_levels else [list(s) for s in game.strategies]},
+        "profile_meaning": (f"profile = [[{levels[0]}], [{levels[1]}]]: the agreed levels" if by_levels
+                            else "profile = [probabilities of the outcomes in 'lottery']: the agreed lottery"),
         "equilibria": equilibria,
         "disagreement": {"payoffs": list(d)},
         "discounts": dict(zip(names, a.deltas)),

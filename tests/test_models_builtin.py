@@ -242,9 +242,9 @@ def test_cournot_bargaining_splits_the_monopoly_profit():
     assert data["disagreement"]["payoffs"] == [12, 12]
 
 
-def test_bargaining_needs_levels():
-    r = _invoke(["solve", "entry-deterrence", "--game", "bargaining"], codes=(2,))
-    assert "has none (give it level and levels)" in r.stderr
+def test_bargaining_needs_two_players():
+    r = _invoke(["solve", "public-goods", "--game", "bargaining"], codes=(2,))
+    assert "needs a two-player model" in r.stderr
 
 
 def test_trade_model_sequential_order_is_its_named_trees():
@@ -318,3 +318,39 @@ def test_brinkmanship_and_public_goods_against_gambit(tmp_path):
     pure = [[[float(eq[s]) for s in p.strategies] for p in g.players] for eq in pygambit.nash.enumpure_solve(g).equilibria]
     assert pure == [[[0, 1], [0, 1], [0, 1]]]
     assert pure_profiles(run_json("solve", "public-goods", "--set", "mpcr=1.2")) == {(1, 1, 1)}
+
+
+PD = """
+title = "Prisoner's Dilemma"
+[players.Row]
+strategies = ["C", "D"]
+[players.Col]
+strategies = ["C", "D"]
+[parameters.temptation]
+default = 5
+range = [3, 10]
+[payoffs]
+Row = "Row.C * Col.C * 3 + Row.D * Col.C * temptation + Row.D * Col.D * 1"
+Col = "Col.C * Row.C * 3 + Col.D * Row.C * temptation + Col.D * Row.D * 1"
+"""
+
+
+def test_bargaining_over_lotteries(tmp_path):
+    """A Prisoner's Dilemma without levels: the sides bargain over lotteries of its outcomes.
+    From the disagreement point (D, D) = (1, 1) the frontier runs (0, 5) – (3, 3) – (5, 0);
+    (u − 1)(v − 1) is largest at the kink (3, 3), and by symmetry Kalai–Smorodinsky (ideal
+    point (13/3, 13/3)) agrees: both pick (C, C) for sure. With a temptation of 10 the kink
+    (3, 3) lies below the segment from (0, 10) to (10, 0), so the frontier is that segment
+    and the Nash solution is the even lottery of (C, D) and (D, C), paying 5 each."""
+    path = tmp_path / "pd.toml"
+    path.write_text(PD, encoding="utf-8")
+    data = run_json("solve", str(path), "--game", "bargaining")
+    sols = {e["name"]: e for e in data["equilibria"]}
+    assert data["disagreement"]["payoffs"] == [1, 1]
+    for name in ("Nash bargaining", "Kalai–Smorodinsky"):
+        assert sols[name]["lottery"] == [{"outcome": "(C, C)", "probability": 1.0}]
+        assert sols[name]["payoffs"] == pytest.approx([3, 3])
+    data = run_json("solve", str(path), "--game", "bargaining", "--set", "temptation=10")
+    nash = {e["name"]: e for e in data["equilibria"]}["Nash bargaining"]
+    assert {d["outcome"]: d["probability"] for d in nash["lottery"]} == pytest.approx({"(D, C)": 0.5, "(C, D)": 0.5})
+    assert nash["payoffs"] == pytest.approx([5, 5])

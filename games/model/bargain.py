@@ -1,9 +1,12 @@
-"""Bargaining over the terms of a two-player model whose players both have a level.
+"""Bargaining in a two-player model: over the players' levels, or over lotteries of outcomes.
 
-The terms are the two levels, continuous between each player's smallest and largest
-declared level; the frontier, the disagreement point (the one-shot game's equilibrium
-worst for the sum of payoffs) and every solution concept (Nash, Kalai–Smorodinsky,
-Rubinstein, a finite deadline) are `games.bargaining`'s, on the model's payoffs.
+When both players have a level, the terms are the two levels, continuous between each
+player's smallest and largest declared level. Otherwise the sides bargain over *lotteries*
+of the game's pure outcomes (a jointly randomized agreement): the feasible set is the convex
+hull of the outcomes' payoff pairs and its Pareto frontier is a polyline through some of
+them. Either way the disagreement point (the one-shot game's equilibrium worst for the sum
+of payoffs) and every solution concept (Nash, Kalai–Smorodinsky, Rubinstein, a finite
+deadline) are `games.bargaining`'s, on the model's payoffs.
 
 Patience: parameters ``discount_<player>`` (lower case) if the model has them, else the
 common ``discount``. Outside options: ``outside_option_<player>`` above the disagreement
@@ -21,15 +24,16 @@ from games.model import formula as fm
 from games.model.spec import Model
 
 
+def over_levels(model: Model) -> bool:
+    """Do the sides bargain over their levels (both have one), rather than over lotteries?"""
+    return all(p.level is not None for p in model.players)
+
+
 def check_bargainable(model: Model) -> None:
     if len(model.players) != 2:
         raise InputError(f"option --game: bargaining needs a two-player model; '{clip(model.name)}' has {len(model.players)} players")
-    missing = [p.name for p in model.players if p.level is None]
-    if missing:
-        raise InputError(
-            f"option --game: bargaining is over the players' levels (the terms); player {clip(missing[0])} of "
-            f"'{clip(model.name)}' has none (give it level and levels)"
-        )
+    if not over_levels(model):
+        return
     for terms in model.payoffs:
         for _, e in terms:
             if fm.indicators(e):
@@ -76,14 +80,67 @@ def analyse_model(model: Model, params: Mapping[str, float], first: int = 0, rou
     check_bargainable(model)
     p = model.validated(dict(params))
     d, cell = bg.stage_disagreement(normal_form(model, p))
-    box = tuple((float(min(pl.levels)), float(max(pl.levels))) for pl in model.players)
-    if any(lo == hi for lo, hi in box):
+    box = tuple((float(min(pl.levels)), float(max(pl.levels))) if pl.levels else (0.0, 0.0) for pl in model.players)
+    if over_levels(model) and any(lo == hi for lo, hi in box):
         raise InputError("option --game: bargaining needs each player's levels to span a range")
-    f = bg.frontier_of(lambda X, Y: payoffs_at(model, p, X, Y), box, n)
+    if over_levels(model):
+        f = bg.frontier_of(lambda X, Y: payoffs_at(model, p, X, Y), box, n)
+    else:
+        f = lottery_frontier(normal_form(model, p))
     common = float(p.get("discount", 0.9))
     deltas = tuple(_player_param(model, p, "discount", i, common) for i in range(2))
     outside = tuple(d[i] + _player_param(model, p, "outside_option", i, 0.0) for i in range(2))
     terms = None
-    if cell != (-1, -1):
+    if cell != (-1, -1) and over_levels(model):
         terms = tuple(float(model.players[i].levels[cell[i]]) for i in range(2))
+    elif cell != (-1, -1):  # the disagreement outcome as a (sure) lottery: position 0, its flat index
+        shape = tuple(len(pl.strategies) for pl in model.players)
+        terms = (0.0, float(np.ravel_multi_index(cell, shape)))
     return bg.analyse_frontier(f, d, cell, outside, deltas, first, rounds, model.player_names, terms)
+
+
+def lottery_frontier(game):
+    """The Pareto frontier of the convex hull of a two-player game's outcome payoffs.
+
+    A polyline through hull vertices, u increasing and v decreasing. Its ``x`` is the
+    position along the vertices (k + t: outcome k with weight 1 − t, outcome k + 1 with t)
+    and ``y`` the flat index of vertex k's profile, so `lottery` can name the agreement.
+    """
+    from games.bargaining import Frontier
+
+    A, B = (np.asarray(a, dtype=float).ravel() for a in game.payoffs)
+    pts = sorted(set(zip(A.tolist(), B.tolist())), key=lambda q: (-q[0], -q[1]))
+    hull: list[tuple[float, float]] = []  # from the largest u towards smaller u, v rising, concave
+    for q in pts:
+        if hull and q[1] <= hull[-1][1]:
+            continue  # dominated by the last vertex (no more v for less u)
+        while len(hull) >= 2 and _cross(hull[-2], hull[-1], q) <= 0:
+            hull.pop()  # the last vertex lies on or below the segment to q: not a corner of the frontier
+        hull.append(q)
+    hull.reverse()
+    u = np.array([h[0] for h in hull])
+    v = np.array([h[1] for h in hull])
+    index = {pair: k for k, pair in reversed(list(enumerate(zip(A.tolist(), B.tolist()))))}
+    flat = np.array([index[h] for h in hull], dtype=float)
+    return Frontier(u, v, np.arange(len(hull), dtype=float), flat)
+
+
+def _cross(a, b, c) -> float:
+    """> 0 when b lies outside (above and to the right of) the segment from a to c."""
+    return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+
+def lottery(frontier, game, u: float) -> tuple[tuple[str, float], ...]:
+    """The agreement at payoff u of player 1 as a lottery: ((outcome label, probability), ...)."""
+    us = frontier.u
+    k = int(np.clip(np.searchsorted(us, u, side="right") - 1, 0, max(len(us) - 2, 0)))
+    labels = []
+    for flat in frontier.y:
+        idx = np.unravel_index(int(flat), game.shape)
+        labels.append("(" + ", ".join(game.strategies[i][s] for i, s in enumerate(idx)) + ")")
+    if len(us) == 1 or us[k + 1] == us[k]:
+        return ((labels[k], 1.0),)
+    t = float(np.clip((u - us[k]) / (us[k + 1] - us[k]), 0.0, 1.0))
+    if t < 1e-9 or t > 1 - 1e-9:  # at a vertex: that outcome for sure
+        return ((labels[k + 1] if t > 0.5 else labels[k], 1.0),)
+    return ((labels[k], 1 - t), (labels[k + 1], t))
