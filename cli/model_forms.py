@@ -149,7 +149,7 @@ def _bargaining(request: Request) -> Output:
             extra = {}
         else:
             U, V = s.u, s.v
-            mix = lottery(a.frontier, game, s.u)
+            mix = lottery(game, s.u)
             terms = " with ".join(f"{lab} {w:.0%}" if len(mix) > 1 else lab for lab, w in mix)
             cells = [terms]
             profile = [[w for _, w in mix]]

@@ -354,3 +354,7 @@ def test_bargaining_over_lotteries(tmp_path):
     nash = {e["name"]: e for e in data["equilibria"]}["Nash bargaining"]
     assert {d["outcome"]: d["probability"] for d in nash["lottery"]} == pytest.approx({"(D, C)": 0.5, "(C, D)": 0.5})
     assert nash["payoffs"] == pytest.approx([5, 5])
+    # Rubinstein on the straight frontier u + v = 10 with surplus 8 over (1, 1): the first
+    # proposer gets the share (1 − δ)/(1 − δ²) = 0.1/0.19 of it, δ = 0.9 for both
+    rub = {e["name"]: e for e in data["equilibria"]}["Rubinstein"]
+    assert rub["payoffs"][0] == pytest.approx(1 + 8 * 0.1 / 0.19, abs=1e-6)

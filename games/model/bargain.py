@@ -93,24 +93,17 @@ def analyse_model(model: Model, params: Mapping[str, float], first: int = 0, rou
     terms = None
     if cell != (-1, -1) and over_levels(model):
         terms = tuple(float(model.players[i].levels[cell[i]]) for i in range(2))
-    elif cell != (-1, -1):  # the disagreement outcome as a (sure) lottery: position 0, its flat index
-        shape = tuple(len(pl.strategies) for pl in model.players)
-        terms = (0.0, float(np.ravel_multi_index(cell, shape)))
+    elif cell != (-1, -1):  # a lottery: terms are read from the payoffs (see `lottery`)
+        terms = (0.0, 0.0)
     return bg.analyse_frontier(f, d, cell, outside, deltas, first, rounds, model.player_names, terms)
 
 
-def lottery_frontier(game):
-    """The Pareto frontier of the convex hull of a two-player game's outcome payoffs.
-
-    A polyline through hull vertices, u increasing and v decreasing. Its ``x`` is the
-    position along the vertices (k + t: outcome k with weight 1 − t, outcome k + 1 with t)
-    and ``y`` the flat index of vertex k's profile, so `lottery` can name the agreement.
-    """
-    from games.bargaining import Frontier
-
+def hull_vertices(game) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(u, v, flat profile index) of the corners of the Pareto frontier of the convex hull of
+    a two-player game's outcome payoffs, u increasing and v decreasing."""
     A, B = (np.asarray(a, dtype=float).ravel() for a in game.payoffs)
     pts = sorted(set(zip(A.tolist(), B.tolist())), key=lambda q: (-q[0], -q[1]))
-    hull: list[tuple[float, float]] = []  # from the largest u towards smaller u, v rising, concave
+    hull: list[tuple[float, float]] = []  # from the largest u towards smaller u, v rising
     for q in pts:
         if hull and q[1] <= hull[-1][1]:
             continue  # dominated by the last vertex (no more v for less u)
@@ -118,11 +111,27 @@ def lottery_frontier(game):
             hull.pop()  # the last vertex lies on or below the segment to q: not a corner of the frontier
         hull.append(q)
     hull.reverse()
-    u = np.array([h[0] for h in hull])
-    v = np.array([h[1] for h in hull])
     index = {pair: k for k, pair in reversed(list(enumerate(zip(A.tolist(), B.tolist()))))}
-    flat = np.array([index[h] for h in hull], dtype=float)
-    return Frontier(u, v, np.arange(len(hull), dtype=float), flat)
+    return np.array([h[0] for h in hull]), np.array([h[1] for h in hull]), np.array([index[h] for h in hull])
+
+
+#: Points per frontier segment between two corners (the solution kernels read a dense polyline).
+SEGMENT_POINTS = 400
+
+
+def lottery_frontier(game):
+    """The frontier of lotteries of outcomes as a dense polyline (``x``: position along the
+    corners, k + t; ``y``: unused, 0)."""
+    from games.bargaining import Frontier
+
+    u, v, _ = hull_vertices(game)
+    if len(u) == 1:
+        return Frontier(u, v, np.zeros(1), np.zeros(1))
+    t = np.linspace(0.0, 1.0, SEGMENT_POINTS, endpoint=False)
+    us = np.concatenate([u[k] + t * (u[k + 1] - u[k]) for k in range(len(u) - 1)] + [u[-1:]])
+    vs = np.concatenate([v[k] + t * (v[k + 1] - v[k]) for k in range(len(u) - 1)] + [v[-1:]])
+    xs = np.concatenate([k + t for k in range(len(u) - 1)] + [np.array([len(u) - 1.0])])
+    return Frontier(us, vs, xs, np.zeros(len(us)))
 
 
 def _cross(a, b, c) -> float:
@@ -130,17 +139,17 @@ def _cross(a, b, c) -> float:
     return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
 
 
-def lottery(frontier, game, u: float) -> tuple[tuple[str, float], ...]:
-    """The agreement at payoff u of player 1 as a lottery: ((outcome label, probability), ...)."""
-    us = frontier.u
-    k = int(np.clip(np.searchsorted(us, u, side="right") - 1, 0, max(len(us) - 2, 0)))
+def lottery(game, u: float) -> tuple[tuple[str, float], ...]:
+    """The agreement at payoff u of the first player as a lottery: ((outcome, probability), ...)."""
+    us, _, flats = hull_vertices(game)
     labels = []
-    for flat in frontier.y:
+    for flat in flats:
         idx = np.unravel_index(int(flat), game.shape)
         labels.append("(" + ", ".join(game.strategies[i][s] for i, s in enumerate(idx)) + ")")
+    k = int(np.clip(np.searchsorted(us, u, side="right") - 1, 0, max(len(us) - 2, 0)))
     if len(us) == 1 or us[k + 1] == us[k]:
         return ((labels[k], 1.0),)
     t = float(np.clip((u - us[k]) / (us[k + 1] - us[k]), 0.0, 1.0))
-    if t < 1e-9 or t > 1 - 1e-9:  # at a vertex: that outcome for sure
+    if t < 1e-9 or t > 1 - 1e-9:  # at a corner: that outcome for sure
         return ((labels[k + 1] if t > 0.5 else labels[k], 1.0),)
     return ((labels[k], 1 - t), (labels[k + 1], t))
