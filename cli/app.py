@@ -59,8 +59,15 @@ OrderOpt = typer.Option(None, "--order", help="Who moves when in --game sequenti
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"tradegame: error: {message}", err=True)
+    _say_error(message)
     raise typer.Exit(code)
+
+
+def _say_error(message: str, prefix: str = "tradegame: error: ") -> None:
+    """One line on stderr; control characters from files or options shown as \\xNN."""
+    from cli.safe_text import visible
+
+    typer.echo(prefix + visible(message, keep=""), err=True)
 
 
 def _check_format(fmt: str, allowed=FORMATS) -> str:
@@ -90,9 +97,13 @@ def _emit(output: Output, fmt: str) -> None:
     if fmt == "json":
         import json
 
-        typer.echo(json.dumps(output.data, indent=2, ensure_ascii=False, default=_json_default))
+        from cli.safe_text import json_visible
+
+        typer.echo(json_visible(json.dumps(output.data, indent=2, ensure_ascii=False, default=_json_default)))
     else:
-        typer.echo(output.text.rstrip("\n"))
+        from cli.safe_text import visible
+
+        typer.echo(visible(output.text.rstrip("\n")))
 
 
 def _json_default(obj: Any):
@@ -313,7 +324,9 @@ def export(
 
     text = guarded(work)
     if text:
-        typer.echo(text.rstrip("\n"))
+        from cli.safe_text import visible
+
+        typer.echo(visible(text.rstrip("\n")))
 
 
 @app.command()
@@ -432,24 +445,10 @@ def forms() -> None:
 
 
 def write_atomic(path: Path, text: str, force: bool) -> None:
-    """Write text to path via a temporary file and rename, refusing to overwrite without force."""
-    import tempfile
+    """Write text to path safely: regular files only, created exclusively unless force (cli.outfiles)."""
+    from cli.outfiles import write_output
 
-    from games.errors import InputError
-
-    path = Path(path)
-    if path.exists() and not force:
-        raise InputError(f"option --output: {path} exists; pass --force to overwrite it")
-    if not path.parent.exists():
-        raise InputError(f"option --output: folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"option --output: cannot write {path} ({exc.strerror or exc})") from None
+    write_output(path, text, force)
 
 
 #: extra commands living in their own modules, each with register(app)
@@ -488,7 +487,7 @@ def main() -> None:
         if not exc.format_message():  # bare `tradegame`: help was printed
             sys.exit(2)
         name = exc.ctx.command_path if exc.ctx is not None else "tradegame"
-        typer.echo(f"tradegame: error: {exc.format_message()} (see '{name} --help')", err=True)
+        _say_error(f"{exc.format_message()} (see '{name} --help')")
         sys.exit(2)
     except getattr(cexc, "Exit", typer.Exit) as exc:
         sys.exit(exc.exit_code)
@@ -496,7 +495,7 @@ def main() -> None:
         typer.echo("tradegame: aborted", err=True)
         sys.exit(1)
     except cexc.ClickException as exc:
-        typer.echo(f"tradegame: error: {exc.format_message()}", err=True)
+        _say_error(exc.format_message())
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.echo("tradegame: interrupted", err=True)
@@ -504,6 +503,6 @@ def main() -> None:
     except Exception as exc:  # a bug: still one line, never a traceback (TRADEGAME_DEBUG=1 shows it)
         if os.environ.get("TRADEGAME_DEBUG"):
             raise
-        typer.echo(f"tradegame: internal error: {type(exc).__name__}: {exc} (please report it)", err=True)
+        _say_error(f"{type(exc).__name__}: {exc} (please report it)", "tradegame: internal error: ")
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

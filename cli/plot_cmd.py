@@ -236,4 +236,6 @@ def register(app: typer.Typer) -> None:
             plots.write_atomic(output, data, force)
             return f"wrote {output} ({caption})"
 
-        typer.echo(guarded(work))
+        from cli.safe_text import visible
+
+        typer.echo(visible(guarded(work)))

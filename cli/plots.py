@@ -7,8 +7,6 @@ optional "plot" extra), so the rest of tradegame works without it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
@@ -112,8 +110,7 @@ def matrix_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]):
     notes += [f"Mixed equilibrium: {_describe(game, eq)}" for eq in mixed]
     for k, line in enumerate(notes):
         ax.text(-1.65, -0.3 - 0.42 * k, line, ha="left", va="center", fontsize=8.5, color="#333333")
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 # ------------------------------------------------------------------ best responses (2×2)
@@ -210,8 +207,7 @@ def best_response_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]
     _draw_equilibria(ax, game, equilibria)
     ax.set_title(f"Best responses — {game.title}", fontsize=11, loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8.5, frameon=False)
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 # ------------------------------------------------------------------ learning dynamics
@@ -299,8 +295,7 @@ def _dynamics_square(game, equilibria, rule: str, steps: int):
     ax.text(0.0, -0.2, "Squares: starting points; circles: where each path ends; faint lines: best responses.",
             transform=ax.transAxes, fontsize=8, color="#444444")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8.5, frameon=False)
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 def _dynamics_series(game, rule: str, steps: int):
@@ -335,20 +330,18 @@ def _dynamics_series(game, rule: str, steps: int):
     axes[1].set_xlabel(xlabel)
     name = "Replicator dynamics" if rule == "replicator" else "Fictitious play"
     axes[0].set_title(f"{name} — {game.title}", fontsize=11, loc="left")
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 # ------------------------------------------------------------------ saving
 def check_output(path: Path, force: bool) -> str:
-    """The picture format from the file name; refuse to overwrite without force."""
+    """The picture format from the file name; refuse a target `cli.outfiles` would not write."""
+    from cli.outfiles import check_output as check_target
+
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(f"option --output: expected a file name ending in .png or .svg, got '{path}'")
-    if path.exists() and not force:
-        raise InputError(f"option --output: {path} exists; pass --force to overwrite it")
-    if not path.parent.exists():
-        raise InputError(f"option --output: folder {path.parent} does not exist")
+    check_target(path, force)
     return suffix[1:]
 
 
@@ -357,6 +350,7 @@ def render_bytes(fig, fmt: str) -> bytes:
     import io
 
     plt = pyplot()
+    _show_control_characters(fig)
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     fig.savefig(buffer, format=fmt, dpi=130, metadata=metadata, bbox_inches="tight")
@@ -364,25 +358,36 @@ def render_bytes(fig, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
+def finish(fig):
+    """The figure laid out, every text first shown with control characters as \\xNN."""
+    _show_control_characters(fig)
+    fig.tight_layout()
+    return fig
+
+
+def _show_control_characters(fig) -> None:
+    """Every text of the figure with control characters as \\xNN, as in text output (cli.safe_text).
+
+    Names in a picture come from files too; raw, a NUL or ESC draws as a missing glyph and
+    makes matplotlib warn on stderr with the raw character in the message.
+    """
+    from matplotlib.text import Text
+
+    from cli.safe_text import visible
+
+    for text in fig.findobj(Text):
+        raw = text.get_text()
+        shown = visible(raw)
+        if shown != raw:
+            text.set_text(shown)
+
+
 def write_atomic(path: Path, data: bytes, force: bool) -> None:
-    """Write picture bytes via a temporary file in the same folder and a rename."""
+    """Write picture bytes safely (cli.outfiles: regular files only, exclusive unless force)."""
+    from cli.outfiles import write_output
+
     check_output(path, force)
-    replace_atomic(path, data)
-
-
-def replace_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to a temporary file beside path, give it the usual permissions, rename it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"option --output: cannot write {path} ({exc.strerror or exc})") from None
+    write_output(path, data, force)
 
 
 # ------------------------------------------------------------------ game trees
@@ -472,5 +477,4 @@ def tree_figure(tree, behaviour: dict, reach: dict, caption: str = ""):
     ax.set_title(tree.title, fontsize=11, loc="left")
     note = "Green: each mover's equilibrium choice; thick: the path of play; shaded box: the outcome reached."
     ax.text(0.0, -0.02, (caption + "\n" if caption else "") + note, transform=ax.transAxes, fontsize=8, color="#444444", va="top")
-    fig.tight_layout()
-    return fig
+    return finish(fig)

@@ -351,10 +351,9 @@ def register(app: typer.Typer) -> None:
             suffix = output.suffix.lower()
             if suffix not in (".html", ".htm", ".md"):
                 raise InputError(f"option --output: expected a file name ending in .html or .md, got '{output}'")
-            if output.exists() and not force:
-                raise InputError(f"option --output: {output} exists; pass --force to overwrite it")
-            if not output.parent.exists():
-                raise InputError(f"option --output: folder {output.parent} does not exist")
+            from cli.outfiles import check_output, write_output
+
+            check_output(output, force)
             if not no_pictures:
                 from cli.plots import pyplot
 
@@ -362,11 +361,13 @@ def register(app: typer.Typer) -> None:
             fmt = "markdown" if suffix == ".md" else "text"
             rep = gather(target, set_ or [], levels, fmt, pictures=not no_pictures)
             text = to_markdown(rep) if suffix == ".md" else to_html(rep)
-            from cli.plots import replace_atomic
+            from cli.safe_text import visible
 
-            replace_atomic(output, text.encode("utf-8"))
+            write_output(output, visible(text), force)
             shown = sum(1 for s in rep.sections if not s.skipped)
             drawn = sum(1 for p in rep.pictures if not p.skipped)
             return f"wrote {output} ({shown} game forms, {drawn} pictures)"
 
-        typer.echo(guarded(work))
+        from cli.safe_text import visible
+
+        typer.echo(visible(guarded(work)))

@@ -22,6 +22,9 @@ FORMATS = ("text", "csv", "json")
 PROGRESS_MIN_WORK = 3_000_000
 #: Points per block when writing CSV / JSON rows.
 ROW_BLOCK = 10_000
+#: --workers may be at most this many times the machine's cores (os.cpu_count()): more
+#: processes than that only add start-up time and memory.
+WORKERS_PER_CORE = 4
 
 HELP = """Solve a scenario over a grid or a random sample of parameters and map the regimes.
 
@@ -42,9 +45,15 @@ Examples:
 """
 
 
+def max_workers() -> int:
+    """The largest --workers accepted: WORKERS_PER_CORE × the machine's cores."""
+    return WORKERS_PER_CORE * (os.cpu_count() or 1)
+
+
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"tradegame: error: {message}", err=True)
-    raise typer.Exit(code)
+    from cli.app import _fail as fail
+
+    fail(message, code)
 
 
 def register(app: typer.Typer) -> None:
@@ -74,7 +83,8 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
         force: bool = typer.Option(False, "--force", help="Overwrite --output or --plot files that exist."),
         plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE.png", help="Draw the regime map (needs matplotlib)."),
-        workers: int = typer.Option(1, "--workers", help="Solve blocks in N local processes (or N Dask workers with --dask local)."),
+        workers: int = typer.Option(1, "--workers", help="Solve blocks in N local processes (or N Dask workers with --dask local); "
+            "at most 4 per CPU core."),
         dask: Optional[str] = typer.Option(
             None, "--dask", metavar="ADDRESS", help="Run blocks on a Dask cluster (scheduler address, or 'local')."
         ),
@@ -112,8 +122,11 @@ def run_sweep(
 
     if fmt not in FORMATS:
         raise InputError(f"option --format: expected one of {', '.join(FORMATS)}, got '{fmt}'")
-    if workers < 1:
-        raise InputError(f"option --workers: expected a whole number of at least 1, got {workers}")
+    if not 1 <= workers <= max_workers():
+        raise InputError(
+            f"option --workers: expected a whole number from 1 to {max_workers()} "
+            f"({WORKERS_PER_CORE} per core, {os.cpu_count() or 1} cores here), got {workers}"
+        )
     if target and Path(target).suffix.lower() in (".nfg", ".efg"):
         raise InputError(f"argument TARGET: sweeps vary scenario parameters; {target} is a game file, not a scenario")
     _check_destination(output, force, "--output")
@@ -145,35 +158,19 @@ def run_sweep(
 
 # ---------------------------------------------------------------- files
 def _check_destination(path: Path | None, force: bool, option: str) -> None:
-    from games.errors import InputError
+    from cli.outfiles import check_output
 
-    if path is None:
-        return
-    if path.exists() and not force:
-        raise InputError(f"option {option}: {path} exists; pass --force to overwrite it")
-    if not path.parent.exists():
-        raise InputError(f"option {option}: folder {path.parent} does not exist")
+    if path is not None:
+        check_output(path, force, option)
 
 
 @contextmanager
 def atomic_file(path: Path, force: bool, option: str = "--output", mode: str = "w") -> Iterator[TextIO]:
-    """Open a temporary file next to path; on success rename it over path (os.replace)."""
-    import tempfile
+    """A temporary file that becomes path when complete (cli.outfiles: regular files only)."""
+    from cli.outfiles import open_output
 
-    from games.errors import InputError
-
-    _check_destination(path, force, option)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "") as fh:
-            yield fh
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"option {option}: cannot write {path} ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with open_output(path, force, option, binary="b" in mode) as fh:
+        yield fh
 
 
 def _require_matplotlib() -> None:

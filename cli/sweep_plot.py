@@ -126,12 +126,12 @@ def _threshold_lines(ax, result) -> list:
 
 
 def save(result, path: Path, force: bool) -> None:
-    """Draw the regime map and write it atomically to path (PNG, or any matplotlib format)."""
-    from cli.sweep_cmd import atomic_file
+    """Draw the regime map and write it to path (PNG, or any matplotlib format) by cli.outfiles."""
+    from cli.outfiles import open_output
 
     fig = figure(result)
     try:
-        with atomic_file(Path(path), force, "--plot", mode="wb") as fh:
+        with open_output(Path(path), force, "--plot", binary=True) as fh:
             fig.savefig(fh, format=Path(path).suffix.lstrip(".").lower() or "png", dpi=130)
     finally:
         import matplotlib.pyplot as plt

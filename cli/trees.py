@@ -78,7 +78,7 @@ def solve_tree(tree, fmt: str, full: bool, method: str, context: dict, intro: li
 
 
 def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
-    from games.backward_induction import behaviour_one_shot_gains, equilibrium_path, subgame_perfect_equilibria
+    from games.backward_induction import behaviour_one_shot_gains, equilibrium_path, subgame_perfect
     from games.equilibrium import TOLERANCE, verify
     from games.errors import SolverError
     from games.reduced_normal_form import nash_equilibria, pure_profile
@@ -87,9 +87,12 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
 
     from games.errors import InputError
 
-    spes = subgame_perfect_equilibria(tree)
+    spe_set = subgame_perfect(tree)
+    spes = spe_set.equilibria
     limitation = ""
     try:
+        if method == "auto":
+            _check_nash_list_size(tree)
         rnf, solution, behaviours = nash_equilibria(tree, method)
     except InputError as exc:
         if method != "auto":
@@ -132,7 +135,12 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
         "game": _game_data(game),
         "method": "backward induction",
         "perfect_information": True,
-        "complete": True,
+        "complete": spe_set.complete,
+        "count": spe_set.count,
+        "pure_only": True,
+        "mixed_exist": spe_set.has_mixed,
+        "tie_nodes": _tie_data(tree, spe_set.tie_paths),
+        "outcomes": [list(v) for v in spe_set.outcomes],
         "tolerance": tol,
         "equilibria": [
             {
@@ -157,8 +165,27 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
         data["behaviour"] = data["equilibria"][0]["behaviour"]
     if fmt == "dot":
         return Output(to_dot(tree, records[0][4] if records else {}), data)
-    text = _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol)
+    text = _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol, spe_set)
     return Output(text, data)
+
+
+#: Largest reduced normal form (in pure profiles) solved by default beside backward induction.
+MAX_AUTO_NASH_PROFILES = 20_000
+
+
+def _check_nash_list_size(tree) -> None:
+    """Refuse (for the caller to skip) a reduced normal form too large to solve by default."""
+    from math import prod
+
+    from games.errors import InputError
+    from games.reduced_normal_form import reduced_shape
+
+    shape = reduced_shape(tree)
+    if prod(shape) > MAX_AUTO_NASH_PROFILES:
+        raise InputError(
+            f"its shape {shape} has {prod(shape):,} pure profiles, more than the {MAX_AUTO_NASH_PROFILES:,} "
+            "solved by default; pass --method to solve it anyway"
+        )
 
 
 def _spe_only_form(tree, spes):
@@ -273,7 +300,7 @@ def _after(where: str) -> str:
 
 
 # ------------------------------------------------------------------ text
-def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol) -> str:
+def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol, spe_set) -> str:
     from games.tree import walk
 
     out = [_heading(tree.title, fmt)] + intro + [""]
@@ -290,9 +317,15 @@ def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol) ->
         out.append("")
     if n_nodes > MAX_DRAWN_NODES:
         out += [f"(the tree has {n_nodes} nodes, too many to draw; use --format dot)", ""]
-    out.append(_heading(
-        f"Subgame-perfect equilibria: {len(records)} (backward induction, ties enumerated; each checked: "
-        f"no one-shot deviation gains more than {tol:.0e})", fmt, 2))
+    if spe_set.all_pure_listed:
+        heading = (f"Subgame-perfect equilibria: {len(records)} (backward induction, ties enumerated; each checked: "
+                   f"no one-shot deviation gains more than {tol:.0e})")
+    else:
+        heading = (f"Subgame-perfect equilibria: {spe_set.count:,} in pure strategies, the first {len(records)} "
+                   f"listed (backward induction, ties counted exactly; each listed one checked: no one-shot "
+                   f"deviation gains more than {tol:.0e})")
+    out.append(_heading(heading, fmt, 2))
+    out += _tie_note(tree, spe_set)
     for k, (spe, profile, verified, expl, behaviour, path) in enumerate(records, 1):
         pays = ", ".join(f"{p} {_num(v)}" for p, v in zip(tree.players, spe.payoffs))
         out.append(f"{_bullet(fmt, k)} {_profile_label(game, verified)} — payoffs: {pays}")
@@ -313,6 +346,12 @@ def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol) ->
                 out.append(_heading(title, fmt, 3) if fmt == "markdown" else f"   {title}:")
                 out += [f"   - {s}" for s in sentences]
         out.append("")
+    mixed = [d for d in nash_data if d["subgame_perfect"] and any(max(p) < 1 - 1e-9 for p in d["profile"])]
+    if full and spe_set.has_mixed and mixed:
+        out.append(_heading("Mixed subgame-perfect equilibria among the normal form's extreme equilibria", fmt, 3)
+                   if fmt == "markdown" else "Mixed subgame-perfect equilibria among the normal form's extreme equilibria:")
+        out += [f"   - {d['label']}" for d in mixed]
+        out.append("")
     others = [d for d in nash_data if not d["subgame_perfect"]]
     if solution is None:
         out += ["", "The reduced normal form is too large to solve here; Nash equilibria that are "
@@ -332,6 +371,32 @@ def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol) ->
         out.append(f"The reduced normal form has {count} ({scope}){extra}. "
                    "Run `tradegame explain` for the full account.")
     return "\n".join(out).rstrip()
+
+
+def _tie_note(tree, spe_set) -> list[str]:
+    """Say where ties allow mixing, so a reader knows the pure list is not the whole set."""
+    from games.tree import path_text
+
+    lines = []
+    if not spe_set.all_pure_listed:
+        outcomes = "; ".join(", ".join(f"{p} {_num(v)}" for p, v in zip(tree.players, o)) for o in spe_set.outcomes[:8])
+        more = f" (and {len(spe_set.outcomes) - 8} more)" if len(spe_set.outcomes) > 8 else ""
+        lines.append(f"They reach {len(spe_set.outcomes)} distinct payoff vector(s): {outcomes}{more}.")
+    if spe_set.has_mixed:
+        where = "; ".join(
+            f"{tree.players[tree.node(p).player]} " + ("at the root" if not p else f"after {path_text(tree, p)}")
+            for p in spe_set.tie_paths[:5]
+        )
+        more = f" and {len(spe_set.tie_paths) - 5} more node(s)" if len(spe_set.tie_paths) > 5 else ""
+        lines.append(
+            f"Not complete: a mover can be indifferent ({where}{more}), and mixing between tied best "
+            "moves is subgame perfect too, so there are also mixed subgame-perfect equilibria; only "
+            "pure ones are listed here."
+            + (" The reduced normal form's equilibria (tradegame explain; nash_equilibria in JSON) "
+               "mark which of its extreme equilibria, mixed ones included, are subgame perfect."
+               if tree.n_players == 2 else "")
+        )
+    return lines + ([""] if lines else [])
 
 
 def draw(tree, behaviour: dict, reach: dict) -> str:
@@ -387,6 +452,10 @@ def _trade_name(name: str) -> bool:
 
 # ------------------------------------------------------------------ DOT
 def _dot_quote(s: str) -> str:
+    """A DOT string; control characters from the file are shown as \\xNN (cli.safe_text)."""
+    from cli.safe_text import visible
+
+    s = visible(s)
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
@@ -503,6 +572,14 @@ def _path_data(tree, plan: dict, path_nodes) -> list[dict[str, Any]]:
         k = plan[(node.player, infoset_key(node, path))]
         out.append({"node": list(path), "player": tree.players[node.player], "action": node.actions[k]})
     return out
+
+
+def _tie_data(tree, paths) -> list[dict[str, Any]]:
+    """The decision nodes where a mover can be indifferent: node, mover, and the moves leading there."""
+    from games.tree import history_labels
+
+    return [{"node": list(p), "player": tree.players[tree.node(p).player], "history": list(history_labels(tree, p))}
+            for p in paths]
 
 
 def _reached_data(tree, reach: dict) -> list[dict[str, Any]]:

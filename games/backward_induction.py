@@ -3,21 +3,33 @@
 Working from the end of the game back to the root, each mover picks an action that is best
 for it given what will happen afterwards. When a mover is indifferent between actions
 (a tie), each choice starts a different subgame-perfect equilibrium, and which one the
-others face changes what *they* find best earlier on; so ties are enumerated branch by
-branch and every subgame-perfect equilibrium in pure strategies is returned.
+others face changes what *they* find best earlier on.
 
-Payoffs given as ints or Fractions are compared exactly; with any float in the tree, two
-values tie when they differ by at most ``TOLERANCE × max(1, largest |payoff|)`` (the same
-tolerance as `games.equilibrium`). Each result is checked by `is_subgame_perfect` (no
-profitable one-shot deviation at any node, which by the one-shot deviation principle is
-subgame perfection in a finite game) before it is returned.
+Ties can multiply equilibria beyond any list, so the set is first *counted* without being
+enumerated: for every subgame, a table maps each payoff vector that its pure
+subgame-perfect equilibria can reach to how many plans reach it (`spe_table`). The count
+at the root is exact however large; the first plans are then listed lazily.
+
+One arithmetic per tree: when every payoff and probability is an int or a Fraction, all
+comparisons are exact; with any float in the tree, every number is a float and two values
+tie when they differ by at most ``TOLERANCE × max(1, largest |payoff|)`` (the tolerance of
+`games.equilibrium`). Each listed plan is checked by `is_subgame_perfect` (no profitable
+one-shot deviation at any node, which by the one-shot deviation principle is subgame
+perfection in a finite game) before it is returned.
+
+Mixed behaviour: where a mover is indifferent, mixing between its best actions is also
+subgame perfect, so a tree with a tie has a continuum of mixed subgame-perfect equilibria
+besides its pure ones. `SubgamePerfectSet.complete` is True only when the pure list is
+the whole set: no ties, or (for the listing) every pure plan listed and no mixing possible.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import product
+from itertools import islice
+from typing import Iterator
 
 from games.equilibrium import TOLERANCE
 from games.errors import InputError, SolverError
@@ -31,15 +43,21 @@ from games.tree import (
     infoset_key,
     max_abs_payoff,
     node_values,
+    per_tree,
     pure_behaviour,
     reach_probabilities,
     walk,
 )
 
-#: Most subgame-perfect equilibria enumerated before giving up (ties multiply them).
+#: Most subgame-perfect equilibria `subgame_perfect_equilibria` returns before refusing.
 MAX_EQUILIBRIA = 10_000
+#: Most plans `subgame_perfect` lists when the set is larger (the count stays exact).
+MAX_LISTED = 20
+#: Most distinct payoff vectors kept for one subgame (chance nodes can multiply them).
+MAX_DISTINCT_VALUES = 100_000
 
 Plan = dict  # information set (player, key) -> action index
+Values = tuple  # one number per player, all Fraction or all float
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,39 @@ class SubgamePerfectEquilibrium:
         return self.plan[(node.player, infoset_key(node, path))]  # type: ignore[union-attr]
 
 
+@dataclass(frozen=True)
+class SubgamePerfectSet:
+    """The pure subgame-perfect equilibria of a tree: counted exactly, the first few listed.
+
+    ``count`` is the exact number of pure subgame-perfect plans; ``equilibria`` lists the
+    first ``min(count, limit)`` of them, each verified; ``outcomes`` are the distinct payoff
+    vectors they reach; ``tie_paths`` are the decision nodes where, in some subgame-perfect
+    continuation, the mover has two or more best actions (so mixing there is also subgame
+    perfect).
+    """
+
+    equilibria: tuple[SubgamePerfectEquilibrium, ...]
+    count: int
+    outcomes: tuple[tuple[float, ...], ...]
+    tie_paths: tuple[Path, ...]
+    exact: bool
+
+    @property
+    def all_pure_listed(self) -> bool:
+        return len(self.equilibria) == self.count
+
+    @property
+    def has_mixed(self) -> bool:
+        """True when mixed (non-pure) subgame-perfect equilibria exist as well: some tie."""
+        return bool(self.tie_paths)
+
+    @property
+    def complete(self) -> bool:
+        """True when the listed equilibria are every subgame-perfect equilibrium, mixed included."""
+        return self.all_pure_listed and not self.has_mixed
+
+
+@per_tree
 def exact_tree(tree: GameTree) -> bool:
     """True when every payoff and probability is an int or a Fraction (exact comparisons)."""
     for _, node in walk(tree.root):
@@ -68,9 +119,30 @@ def exact_tree(tree: GameTree) -> bool:
     return True
 
 
-def tie_tolerance(tree: GameTree) -> float:
-    """0 for exact trees; otherwise TOLERANCE scaled by the largest payoff."""
-    return 0.0 if exact_tree(tree) else TOLERANCE * max(1.0, max_abs_payoff(tree))
+@per_tree
+def tie_tolerances(tree: GameTree) -> tuple:
+    """Each player's tie tolerance: Fraction 0 for exact trees; otherwise TOLERANCE scaled by
+    that player's own largest |payoff| (a float), so a player paid in units is not flattened
+    into ties by another paid in billions. Adding it never changes the arithmetic."""
+    if exact_tree(tree):
+        return (Fraction(0),) * tree.n_players
+    largest = [0.0] * tree.n_players
+    for _, node in walk(tree.root):
+        if isinstance(node, Terminal):
+            for i, v in enumerate(node.payoffs):
+                largest[i] = max(largest[i], abs(float(v)))
+    return tuple(TOLERANCE * max(1.0, m) for m in largest)
+
+
+def tie_tolerance(tree: GameTree, player: int | None = None) -> Fraction | float:
+    """One player's tie tolerance (see `tie_tolerances`), or the largest when player is None."""
+    tols = tie_tolerances(tree)
+    return tols[player] if player is not None else max(tols)
+
+
+def tree_number(exact: bool):
+    """The conversion used for every payoff and probability: Fraction or float, never a mix."""
+    return Fraction if exact else float
 
 
 def _require_perfect_information(tree: GameTree) -> None:
@@ -83,55 +155,186 @@ def _require_perfect_information(tree: GameTree) -> None:
             )
 
 
-def _num(v):
-    return Fraction(v) if isinstance(v, int) else v
+# ------------------------------------------------------------------ counting
+@dataclass(frozen=True)
+class _Table:
+    """A subgame's pure SPE: payoff vector -> number of plans reaching it."""
+
+    counts: dict  # Values -> int
+    total: int
+
+
+def _mover_index(table: _Table, me: int) -> tuple[list, list[int]]:
+    """Sorted values of the mover and cumulative plan counts, for 'how many plans pay me <= v'."""
+    pairs = sorted((v[me], c) for v, c in table.counts.items())
+    keys = [p[0] for p in pairs]
+    cumulative, running = [], 0
+    for _, c in pairs:
+        running += c
+        cumulative.append(running)
+    return keys, cumulative
+
+
+def _at_most(index: tuple[list, list[int]], bound) -> int:
+    keys, cumulative = index
+    k = bisect.bisect_right(keys, bound)
+    return cumulative[k - 1] if k else 0
+
+
+def spe_table(tree: GameTree) -> tuple[dict[Path, _Table], tuple[Path, ...], bool]:
+    """Count the pure subgame-perfect plans of every subgame, bottom-up, without listing them.
+
+    Returns the table of every node, the paths of decision nodes with a tie in some
+    subgame-perfect continuation, and whether the arithmetic is exact.
+    """
+    _require_perfect_information(tree)
+    exact = exact_tree(tree)
+    num = tree_number(exact)
+    tols = tie_tolerances(tree)
+    tables: dict[Path, _Table] = {}
+    ties: list[Path] = []
+    for path, node in reversed(list(walk(tree.root))):
+        if isinstance(node, Terminal):
+            tables[path] = _Table({tuple(num(v) for v in node.payoffs): 1}, 1)
+            continue
+        kids = [tables[path + (k,)] for k in range(len(node.children))]
+        if isinstance(node, Chance):
+            tables[path] = _chance_table(tree, path, [num(p) for p in node.probabilities], kids)
+            continue
+        me = node.player
+        indexes = [_mover_index(t, me) for t in kids]
+        counts: dict = {}
+        for k, table in enumerate(kids):
+            for v, c in table.counts.items():
+                ways = c
+                for j, index in enumerate(indexes):
+                    if j != k:
+                        ways *= _at_most(index, v[me] + tols[me])
+                        if not ways:
+                            break
+                if ways:
+                    counts[v] = counts.get(v, 0) + ways
+        total = sum(counts.values())
+        product = 1
+        for t in kids:
+            product *= t.total
+        if total > product:  # some combination of continuations leaves two best actions
+            ties.append(path)
+        tables[path] = _Table(counts, total)
+    return tables, tuple(sorted(ties)), exact
+
+
+def _chance_table(tree: GameTree, path: Path, probs: list, kids: list[_Table]) -> _Table:
+    """Nature averages its children's values: every combination of their payoff vectors."""
+    size = 1
+    for t in kids:
+        size *= len(t.counts)
+    if size > MAX_DISTINCT_VALUES:
+        raise InputError(
+            f"game '{tree.title}': the chance node at {_where(path)} combines more than "
+            f"{MAX_DISTINCT_VALUES:,} distinct subgame-perfect continuations; "
+            "break some ties in the payoffs or solve a smaller tree"
+        )
+    counts: dict = {}
+    combos: list[tuple[Values, int]] = [(None, 1)]  # (weighted sum so far, ways)
+    for p, table in zip(probs, kids):
+        nxt = []
+        for acc, ways in combos:
+            for v, c in table.counts.items():
+                add = tuple(p * x for x in v)
+                nxt.append((add if acc is None else tuple(a + b for a, b in zip(acc, add)), ways * c))
+        combos = nxt
+    for v, ways in combos:
+        counts[v] = counts.get(v, 0) + ways
+    total = 1
+    for t in kids:
+        total *= t.total
+    return _Table(counts, total)
+
+
+def _where(path: Path) -> str:
+    return "the root" if not path else "node " + "/".join(str(k + 1) for k in path)
+
+
+# ------------------------------------------------------------------ listing
+def _plans(tree: GameTree, path: Path, num, tols) -> Iterator[tuple[tuple, Values]]:
+    """The pure SPE plans of the subgame at path, lazily: (choices below and at it, values)."""
+    node = tree.node(path)
+    if isinstance(node, Terminal):
+        yield (), tuple(num(v) for v in node.payoffs)
+        return
+    makers = [lambda k=k: _plans(tree, path + (k,), num, tols) for k in range(len(node.children))]
+    if isinstance(node, Chance):
+        probs = [num(p) for p in node.probabilities]
+        for combo in _lazy_product(makers):
+            acc = None
+            for p, (_, v) in zip(probs, combo):
+                add = tuple(p * x for x in v)
+                acc = add if acc is None else tuple(a + b for a, b in zip(acc, add))
+            yield tuple(c for choices, _ in combo for c in choices), acc
+        return
+    me = node.player
+    ident = (me, infoset_key(node, path))
+    for combo in _lazy_product(makers):
+        best = max(v[me] for _, v in combo)
+        below = tuple(c for choices, _ in combo for c in choices)
+        for k, (_, v) in enumerate(combo):
+            if best <= v[me] + tols[me]:  # the same test as the count's
+                yield ((ident, k),) + below, v
+
+
+def _lazy_product(makers) -> Iterator[tuple]:
+    """Cartesian product of re-startable iterators (an odometer), without materializing them."""
+    iters = [make() for make in makers]
+    current = [next(it) for it in iters]  # every subgame has a subgame-perfect equilibrium
+    while True:
+        yield tuple(current)
+        i = len(iters) - 1
+        while i >= 0:
+            try:
+                current[i] = next(iters[i])
+                break
+            except StopIteration:
+                i -= 1
+        if i < 0:
+            return
+        for j in range(i + 1, len(iters)):
+            iters[j] = makers[j]()
+            current[j] = next(iters[j])
+
+
+def subgame_perfect(tree: GameTree, limit: int = MAX_LISTED) -> SubgamePerfectSet:
+    """The pure subgame-perfect equilibria of a perfect-information tree: counted, first few listed.
+
+    The count is exact however many ties multiply it; at most ``limit`` plans are listed,
+    each verified by the one-shot deviation check.
+    """
+    tables, ties, exact = spe_table(tree)
+    num, tols = tree_number(exact), tie_tolerances(tree)
+    root = tables[()]
+    found = []
+    order = _order(tree)
+    for choices, values in islice(_plans(tree, (), num, tols), limit):
+        eq = SubgamePerfectEquilibrium(tuple(sorted(choices, key=order)), tuple(float(v) for v in values))
+        if not is_subgame_perfect(tree, eq.plan):
+            raise SolverError(f"game '{tree.title}': a backward-induction result failed the one-shot deviation check")
+        found.append(eq)
+    if len(found) != min(root.total, limit):
+        raise SolverError(f"game '{tree.title}': backward induction listed {len(found)} plans but counted {root.total}")
+    outcomes = tuple(sorted({tuple(float(x) for x in v) for v in root.counts}))
+    return SubgamePerfectSet(tuple(found), root.total, outcomes, ties, exact)
 
 
 def subgame_perfect_equilibria(tree: GameTree, limit: int = MAX_EQUILIBRIA) -> tuple[SubgamePerfectEquilibrium, ...]:
     """Every pure subgame-perfect equilibrium of a perfect-information tree, each verified.
 
     Raises InputError when the tree has imperfect information or when ties produce more
-    than ``limit`` equilibria.
+    than ``limit`` equilibria (counted first, so the refusal is immediate).
     """
-    _require_perfect_information(tree)
-    tol = tie_tolerance(tree)
-    # bottom-up: for each node, the list of (choices below it, values) of its subgame's SPE
-    results: dict[Path, list[tuple[tuple, tuple]]] = {}
-    for path, node in reversed(list(walk(tree.root))):
-        if isinstance(node, Terminal):
-            results[path] = [((), tuple(_num(v) for v in node.payoffs))]
-            continue
-        kids = [results.pop(path + (k,)) for k in range(len(node.children))]
-        size = 1
-        for lst in kids:
-            size *= len(lst)
-        if size > limit:
-            raise _too_many(tree, limit)
-        here: list[tuple[tuple, tuple]] = []
-        for combo in product(*kids):
-            below = tuple(c for choices, _ in combo for c in choices)
-            if isinstance(node, Chance):
-                vals = [0] * tree.n_players
-                for p, (_, v) in zip(node.probabilities, combo):
-                    vals = [a + _num(p) * b for a, b in zip(vals, v)]
-                here.append((below, tuple(vals)))
-                continue
-            me = node.player
-            best = max(v[me] for _, v in combo)
-            ident = (me, infoset_key(node, path))
-            for k, (_, v) in enumerate(combo):
-                if v[me] >= best - tol:
-                    here.append((((ident, k),) + below, v))
-            if len(here) > limit:
-                raise _too_many(tree, limit)
-        results[path] = here
-    found = []
-    for choices, values in results[()]:
-        eq = SubgamePerfectEquilibrium(tuple(sorted(choices, key=_order(tree))), tuple(float(v) for v in values))
-        if not is_subgame_perfect(tree, eq.plan):
-            raise SolverError(f"game '{tree.title}': a backward-induction result failed the one-shot deviation check")
-        found.append(eq)
-    return tuple(found)
+    tables, _, _ = spe_table(tree)
+    if tables[()].total > limit:
+        raise _too_many(tree, limit, tables[()].total)
+    return subgame_perfect(tree, limit).equilibria
 
 
 def _order(tree: GameTree):
@@ -139,9 +342,9 @@ def _order(tree: GameTree):
     return lambda item: position[item[0]]
 
 
-def _too_many(tree: GameTree, limit: int) -> InputError:
+def _too_many(tree: GameTree, limit: int, count: int) -> InputError:
     return InputError(
-        f"game '{tree.title}': ties give more than {limit:,} subgame-perfect equilibria; "
+        f"game '{tree.title}': ties give {count:,} subgame-perfect equilibria, more than {limit:,} to list; "
         "break some ties in the payoffs or solve a smaller tree"
     )
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from games.bounded_read import read_limited_text
 from games.errors import InputError, clip
 from games.normal_form import MAX_PROFILES, NormalFormGame
 
@@ -33,26 +34,48 @@ MAX_ABS_PAYOFF = Fraction(10) ** 100
 
 
 class _Tokens:
+    """The tokens of a file, made on demand: an error near the top of a large file (a game
+    declared too big, a tree over the node limit) is found without tokenizing the rest."""
+
     def __init__(self, text: str, source: str):
         self.source = source
+        self.text = text.rstrip()
+        self.pos = 0
         self.items: list[tuple[str, str]] = []
-        pos = 0
-        text = text.rstrip()
-        while pos < len(text):
-            m = _TOKEN.match(text, pos)
-            if not m or m.end() == pos:
-                raise InputError(f"{source}: {_unreadable_at(text, pos)}")
-            if m.group(1):
-                self.items.append(("str", _UNESCAPE.sub(r"\1", m.group(2))))
-            elif m.group(3):
-                self.items.append((m.group(3), m.group(3)))
-            elif m.group(5):
-                self.items.append(("word", m.group(5)))
-            pos = m.end()
         self.i = 0
 
+    def _more(self) -> bool:
+        """Append the next token to items; False at the end of the text."""
+        text = self.text
+        while self.pos < len(text):
+            m = _TOKEN.match(text, self.pos)
+            if not m or m.end() == self.pos:
+                raise InputError(f"{self.source}: {_unreadable_at(text, self.pos)}")
+            self.pos = m.end()
+            if m.group(1):
+                self.items.append(("str", _UNESCAPE.sub(r"\1", m.group(2))))
+                return True
+            if m.group(3):
+                self.items.append((m.group(3), m.group(3)))
+                return True
+            if m.group(5):
+                self.items.append(("word", m.group(5)))
+                return True
+        return False
+
     def peek(self) -> tuple[str, str] | None:
-        return self.items[self.i] if self.i < len(self.items) else None
+        if self.i >= 4096 and self.i * 2 >= len(self.items):  # forget what has been read
+            del self.items[: self.i]
+            self.i = 0
+        if self.i >= len(self.items) and not self._more():
+            return None
+        return self.items[self.i]
+
+    def rest(self) -> list[tuple[str, str]]:
+        """Every token not yet read (tokenizing the remainder of the text)."""
+        while self._more():
+            pass
+        return self.items[self.i:]
 
     def take(self, kind: str, what: str) -> str:
         tok = self.peek()
@@ -148,7 +171,7 @@ def parse_nfg(text: str, source: str = "<nfg>") -> tuple[NormalFormGame, list[np
         values = [t.number("a payoff") for _ in range(size * n)]
         while t.peek() and t.peek()[0] == ",":  # tolerate trailing commas
             t.i += 1
-    rest = [tok for tok in t.items[t.i:] if tok[0] != ","]
+    rest = [tok for tok in t.rest() if tok[0] != ","]
     if rest:
         raise InputError(f"{source}: unexpected '{clip(rest[0][1], 40)}' after the payoffs")
     exact = []
@@ -227,17 +250,9 @@ def read_nfg_exact(path: str | Path) -> tuple[NormalFormGame, list[np.ndarray]]:
     return parse_nfg(_read_text(path), str(path))
 
 
-def _read_text(path: Path) -> str:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"{path}: file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: expected a UTF-8 text file, found binary data") from None
+def _read_text(path: Path, limit: int = MAX_FILE_BYTES, what: str = "a Gambit .nfg game file") -> str:
+    """The file's text, read with a byte budget; devices, FIFOs and directories refused."""
+    return read_limited_text(path, limit, what)
 
 
 def _quote(s: str) -> str:

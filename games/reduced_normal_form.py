@@ -149,6 +149,34 @@ def _unique(labels: list[str], plans: list[ReducedStrategy]) -> list[str]:
     ]
 
 
+def reduced_shape(tree: GameTree) -> tuple[int, ...]:
+    """How many reduced strategies each player has, without building the normal form.
+
+    With perfect information this is counted, not listed: at its own node a player's
+    reduced strategies are those of the branch it picks (a sum over actions); elsewhere it
+    must plan for every branch (a product). Other trees list the plans.
+    """
+    if any(len(h.paths) > 1 for h in information_sets(tree)):
+        return tuple(len(_player_plans(tree, i)) for i in range(tree.n_players))
+    counts: dict = {}
+    for path, node in reversed(list(walk(tree.root))):
+        if isinstance(node, Terminal):
+            counts[path] = (1,) * tree.n_players
+            continue
+        kids = [counts.pop(path + (k,)) for k in range(len(node.children))]
+        here = []
+        for i in range(tree.n_players):
+            if isinstance(node, Decision) and node.player == i:
+                here.append(sum(c[i] for c in kids))
+            else:
+                total = 1
+                for c in kids:
+                    total *= c[i]
+                here.append(total)
+        counts[path] = tuple(here)
+    return counts[()]
+
+
 def reduced_normal_form(tree: GameTree) -> ReducedNormalForm:
     """Build the reduced normal form (players' strategies in tree order)."""
     if not has_perfect_recall(tree):

@@ -26,6 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
+from games.bounded_read import read_limited_text
 from games.errors import InputError, clip
 from games.parameters import PARAMETERS, lookup, validated
 
@@ -161,16 +162,7 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
 
 def load_file(path: str | Path, name: str | None = None) -> Scenario:
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_SCENARIO_BYTES:
-            raise InputError(f"{path}: scenario file is larger than 1 MB")
-        raw = path.read_bytes()
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        raise InputError(f"{clip(path, 1000)}: cannot read file ({getattr(exc, 'strerror', None) or exc})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: expected a UTF-8 TOML file, found binary data") from None
+    text = read_limited_text(path, MAX_SCENARIO_BYTES, "a scenario .toml file")
     return parse_scenario(text, str(path), name or path.stem)
 
 

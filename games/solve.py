@@ -42,6 +42,9 @@ METHODS = (
     "pure",
 )
 
+#: Most pure equilibria listed (and verified one by one); the count above it stays exact.
+MAX_PURE_LISTED = 1_000
+
 #: Sizes above which support enumeration (2^(m+n) supports) is refused.
 MAX_SUPPORT_ENUMERATION = 2**20
 
@@ -57,13 +60,17 @@ class Solution:
     tolerance: float
     note: str = ""
     qre: object | None = None  # the `games.qre.QREPath` behind method "logit"
+    count: int | None = None  # pure equilibria in all, when more than are listed
 
 
-def _pure_profiles(game: NormalFormGame) -> list[list[np.ndarray]]:
-    out = []
-    for prof in pure_equilibria(game):
-        out.append([np.eye(n)[s] for n, s in zip(game.shape, prof)])
-    return out
+def _pure_profiles(game: NormalFormGame, limit: int = MAX_PURE_LISTED) -> tuple[list[list[np.ndarray]], int]:
+    """The first ``limit`` pure equilibria as one-hot profiles, and how many there are in all.
+
+    Ties can make every profile an equilibrium (an all-zero game), so they are counted from
+    the best-response mask and only the first few are built and verified one by one.
+    """
+    found = pure_equilibria(game)
+    return [[np.eye(n)[s] for n, s in zip(game.shape, prof)] for prof in found[:limit]], len(found)
 
 
 def _trimmed(profile, floor: float = 1e-6) -> list[np.ndarray]:
@@ -121,10 +128,13 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
     note = ""
     complete = True
     qre = None
+    count = None
     if method == "pure":
-        candidates = _pure_profiles(game)
+        candidates, count = _pure_profiles(game)
         complete = False
         note = "pure-strategy equilibria only; mixed equilibria were not computed"
+        if count > len(candidates):
+            note += f"; {count:,} pure equilibria in all, the first {len(candidates):,} listed"
     else:
         from games.closed_form import equilibria_2x2
 
@@ -176,4 +186,5 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
     equilibria = sorted(deduplicate(verified), key=sort_key)
     if not equilibria and game.n_players == 2 and method not in ("pure", "lemke-howson", "logit"):
         raise SolverError(f"game '{clip(game.title, 40)}': no equilibrium found, which cannot happen for a finite game")
-    return Solution(game, tuple(equilibria), method, complete, tolerance(game), note, qre)
+    return Solution(game, tuple(equilibria), method, complete, tolerance(game), note, qre,
+                    count if count is not None and count > len(equilibria) else None)

@@ -38,6 +38,8 @@ FORMS = ("simultaneous", "graded")
 MAX_MODEL_PROFILES = 63
 #: Largest number of points one sweep may have.
 MAX_POINTS = 100_000_000
+#: Largest --seed (NumPy's generators take any non-negative integer; 64 bits is plenty).
+MAX_SEED = 2**64 - 1
 #: Regime bits: which outcomes are among a point's equilibria.
 DEAL, CONFLICT, US_ALONE, CN_ALONE, PARTIAL, MIXED = 1, 2, 4, 8, 16, 32
 OUTCOME_NAMES = {
@@ -306,6 +308,8 @@ def make_spec(
     ``model``: a two-player model file to sweep instead of the trade model."""
     if form not in FORMS:
         raise InputError(f"option --game: sweeps support {', '.join(FORMS)}, got '{clip(form)}'")
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise InputError(f"option --seed: expected a whole number from 0 to {MAX_SEED} (2**64 - 1), got {clip(seed)}")
     if form == "graded":
         trade.levels(levels)  # validates --levels
     if model is not None:

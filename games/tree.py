@@ -16,7 +16,9 @@ exactly); solvers work with floats.
 
 from __future__ import annotations
 
+import functools
 import math
+import weakref
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterator, Union
@@ -189,6 +191,29 @@ def terminal_payoffs(node: Terminal) -> tuple[float, ...]:
     return tuple(float(v) for v in node.payoffs)
 
 
+def per_tree(fn):
+    """Cache a function of one tree for as long as that tree object lives.
+
+    Trees are immutable, so a whole-tree summary (largest payoff, exactness) never changes;
+    explanations ask for it at every node, and walking the tree each time made them
+    quadratic. Keyed by identity (hashing a tree would walk it too).
+    """
+    store: dict[int, tuple] = {}
+
+    @functools.wraps(fn)
+    def cached(tree):
+        key = id(tree)
+        hit = store.get(key)
+        if hit is not None and hit[0]() is tree:
+            return hit[1]
+        value = fn(tree)
+        store[key] = (weakref.ref(tree, lambda _, k=key: store.pop(k, None)), value)
+        return value
+
+    return cached
+
+
+@per_tree
 def max_abs_payoff(tree: GameTree) -> float:
     return max(
         (abs(float(v)) for _, n in walk(tree.root) if isinstance(n, Terminal) for v in n.payoffs),

@@ -334,7 +334,7 @@ def _focus_sentence(tree, plan, values, path: Path, what: str, drivers, on_path:
         why = drivers(me, a[1], b[1]) if drivers is not None and a and b and a[1] is not b[1] else ""
         reason += f" ({why})" if why else ""
     if node.actions[k] == action:
-        strict = best_alt is None or mine > values[path + (best_alt,)][me] + tie_tolerance(tree)
+        strict = best_alt is None or mine > values[path + (best_alt,)][me] + tie_tolerance(tree, me)
         head = f"{_capital(who)}'s {label} is credible" + ("" if strict else " only weakly (it is indifferent)")
         return f"{head} ({where}): {_where(tree, path)}, {reason}."
     return f"{_capital(who)}'s {label} is not credible ({where}): {_where(tree, path)}, {reason}."

@@ -90,7 +90,7 @@ def test_spe_is_a_nash_equilibrium_of_the_reduced_normal_form():
 
 
 def test_too_many_ties_is_a_clear_input_error():
-    with pytest.raises(InputError, match="more than 10,000 subgame-perfect equilibria"):
+    with pytest.raises(InputError, match="more than 10,000 to list"):
         subgame_perfect_equilibria(many_ties(20))
     assert len(subgame_perfect_equilibria(many_ties(5))) == 32
 
