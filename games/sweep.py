@@ -305,7 +305,7 @@ def make_spec(
 ) -> SweepSpec:
     """Build a sweep from command-line style strings, checking everything up front.
 
-    ``model``: a two-player model file to sweep instead of the trade model."""
+    ``model``: a model file (`games.model.spec.Model`) to sweep instead of the trade model."""
     if form not in FORMS:
         raise InputError(f"option --game: sweeps support {', '.join(FORMS)}, got '{clip(form)}'")
     if seed is not None and not 0 <= seed <= MAX_SEED:

@@ -169,18 +169,11 @@ def _label_text(v: object, where: str, limit: int = 200, multiline: bool = False
 
 # ---------------------------------------------------------------- reading
 def read_text(path: str | Path, what: str = "model") -> str:
-    """A model or scenario file's text, or one-line InputErrors for unreadable input."""
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_MODEL_BYTES:
-            raise InputError(f"{clip(path, 200)}: {what} file is larger than 1 MB")
-        raw = path.read_bytes()
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{clip(path, 200)}: cannot read file ({getattr(exc, 'strerror', None) or exc})") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{clip(path, 200)}: expected a UTF-8 TOML file, found binary data") from None
+    """A model file's text (a regular UTF-8 file of at most 1 MB), or a one-line InputError.
+    Devices, FIFOs and files that grow while read are refused (`games.bounded_read`)."""
+    from games.bounded_read import read_limited_text
+
+    return read_limited_text(path, MAX_MODEL_BYTES, f"a {what} .toml file")
 
 
 def load_toml(text: str, source: str) -> dict:
