@@ -198,7 +198,7 @@ def line(params: Mapping[str, float], form: str, levels: int, name: str, model=N
         from games.model.symbolic import affine_in
 
         affine = affine_in(model, name)
-        if affine:
+        if affine and any(np.any(sl != 0) for sl in slope):  # a parameter that moves some payoff
             exact_base, exact_slope = _exact_line(model, base_params, form, levels, name, lo, hi)
     else:
         scale = max(1.0, max(float(np.max(np.abs(a))) for a in g0 + g1))
