@@ -54,7 +54,7 @@ MethodOpt = typer.Option(
 FormatOpt = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json (dot for trees).")
 ExactOpt = typer.Option(False, "--exact", help="Solve in exact rational arithmetic (2-player games).")
 RoundsOpt = typer.Option(None, "--rounds", help="Finite horizon for --game repeated or bargaining (number of rounds).")
-ProposerOpt = typer.Option(None, "--proposer", help="Who proposes first in --game bargaining: us or china.")
+ProposerOpt = typer.Option(None, "--proposer", help="Who proposes first in --game bargaining: us or china (a model file: a player's name).")
 OrderOpt = typer.Option(None, "--order", help="Who moves when in --game sequential: player names separated by commas, e.g. China,US.")
 
 
@@ -394,6 +394,7 @@ def parameters(
 
       tradegame parameters brinkmanship
     """
+
     def work() -> Output:
         from games.parameters import PARAMETERS
 
