@@ -131,6 +131,9 @@ def model_forms(model):
     two = len(model.players) == 2
     if two:
         forms.append(("repeated", "The repeated game"))
+        forms.append(("bargaining", "Bargaining over the terms"))
+        if model.types is not None:
+            forms.append(("bayesian", f"{model.types.player}'s type unknown"))
     shots = [s for s in SCENARIO_PICTURES if s[0] in ("matrix", "best-response", "dynamics")] if two else []
     shots.append(("tree", f"The game tree when {order} move in turn, with the subgame-perfect path.",
                   {"game": "sequential"}, "sequential"))
