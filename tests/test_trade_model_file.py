@@ -1,11 +1,15 @@
-"""The trade model as a model file (examples/models/trade.toml) against the Python model.
+"""The trade model as a model file (examples/models/trade.toml) against its Python formulas.
 
-Before the file can replace `games.trade`, it must give the same games: every built-in
-scenario, in every form a model file can take (simultaneous, graded at several grid sizes,
-exact fractions, sequential trees, sweeps, thresholds, payoff terms).
+`games.trade` reads its payoffs from the file. `reference_terms` below is the trade
+model's payoff code as it was written in Python before (games/trade.py up to the switch);
+the file must give the same games in every built-in scenario and every form: simultaneous,
+graded at several grid sizes, exact fractions, trees, sweeps, thresholds, payoff terms,
+the Bayesian game — bit for bit where floating point is compared.
 """
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -17,6 +21,75 @@ from games.scenarios import builtin, builtin_names
 
 MODEL = builtin_model("trade")
 SCENARIOS = builtin_names()
+
+
+def reference_flows(x, y, p):
+    chips = x * (1 - p["chip_linkage"] * (1 - y))
+    rare_earths = y * (1 - p["re_linkage"] * (1 - x))
+    return chips, rare_earths
+
+
+def reference_terms(x, y, p):
+    """The Python trade model's payoff terms, as hand-written before they moved to the file."""
+    chips, rare = reference_flows(x, y, p)
+    both_open = x * y
+    both_closed = (1 - x) * (1 - y)
+    return {
+        "US": {
+            "chip sales": chips * p["chip_sales"],
+            "security risk": -x * chips * p["security_risk"],
+            "hawkish domestic cost": -x * p["hawk_cost"],
+            "rare-earth shortfall": -(1 - rare) * p["re_dependence"],
+            "deal value": both_open * p["deal_value_us"],
+            "escalation cost": -both_closed * p["escalation_cost_us"],
+        },
+        "China": {
+            "chip access net of self-reliance": chips * (p["chip_value"] - p["self_reliance"]),
+            "rare-earth revenue": rare * p["re_revenue"],
+            "leverage": (1 - y) * p["leverage"],
+            "diversification": -((1 - y) ** 2) * p["diversification"],
+            "deal value": both_open * p["deal_value_cn"],
+            "escalation cost": -both_closed * p["escalation_cost_cn"],
+        },
+    }
+
+
+def reference_payoffs(x, y, p):
+    terms = reference_terms(x, y, p)
+    return np.asarray(sum(terms["US"].values()), dtype=float), np.asarray(sum(terms["China"].values()), dtype=float)
+
+
+def reference_game(p, n=None):
+    """(U, V) of the simultaneous game (n None) or the graded game with n levels."""
+    grid = np.array([0.0, 1.0]) if n is None else np.linspace(0.0, 1.0, n)
+    return reference_payoffs(grid[:, None], grid[None, :], p)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_python_model_reads_the_file_bit_for_bit(name):
+    """games.trade (now evaluating the file) against the hand-written reference."""
+    p = builtin(name).parameters
+    pairs = [(trade.simultaneous_game(p).payoffs, reference_game(p))]
+    for n in (2, 3, 5, 7, 11, 101):
+        pairs.append((trade.graded_game(p, n).payoffs, reference_game(p, n)))
+    for ours, ref in pairs:
+        for u, v in zip(ours, ref):
+            assert np.array_equal(u, v) and np.array_equal(np.signbit(u), np.signbit(v))
+    for x in (0.0, 0.25, 1.0):
+        for y in (0.0, 0.5, 1.0):
+            ours, ref = trade.payoff_terms(x, y, p), reference_terms(x, y, p)
+            assert {k: {t: float(v) for t, v in d.items()} for k, d in ours.items()} == ref
+            assert tuple(float(v) for v in trade.flows(x, y, p)) == reference_flows(x, y, p)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_exact_payoffs_match_the_reference_in_fractions(name):
+    p = exact.exact_parameters(dict(builtin(name).parameters))
+    grid = [Fraction(0), Fraction(1, 4), Fraction(1)]
+    for x in grid:
+        for y in grid:
+            ours, ref = trade.payoff_terms(x, y, p), reference_terms(x, y, p)
+            assert ours == ref and all(isinstance(v, Fraction) for d in ours.values() for v in d.values())
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

@@ -236,6 +236,30 @@ def term_margins(
     return tuple(out)
 
 
+def evaluate_point(model: Model, params: Mapping[str, object], levels: Mapping[str, object]):
+    """(defined quantities, each player's terms) at given level values, without indicators.
+
+    Values may be floats, NumPy arrays (broadcasting) or Fractions: when any level or
+    parameter is a Fraction the evaluation is exact. This is how the Python trade model
+    (`games.trade`) reads its payoffs from its model file.
+    """
+    env: dict[str, object] = dict(params)
+    env.update(levels)
+    exact = any(isinstance(v, Fraction) for v in env.values())
+
+    def indicator(player: str, strategy: str):
+        raise InputError(f"{model.source_file}: {player}.{strategy} has no value at given levels")
+
+    if exact:
+        env = {k: (v if isinstance(v, Fraction) else Fraction(v)) if isinstance(v, (int, float, Fraction)) else v
+               for k, v in env.items()}
+    defined = {}
+    for dname, e in model.defines:
+        env[dname] = defined[dname] = fm.evaluate(e, env, indicator, exact)
+    terms = [{t: fm.evaluate(e, env, indicator, exact) for t, e in row} for row in model.payoffs]
+    return defined, terms
+
+
 # ---------------------------------------------------------------- exact
 def to_exact(value: float) -> Fraction:
     """A parameter value as written: 0.1 is 1/10, not the binary float nearest to it."""
