@@ -33,12 +33,12 @@ def model_title(scenario: Scenario) -> str:
 
 def model_game(scenario: Scenario, form: str, levels: int) -> NormalFormGame:
     """A model file's simultaneous or graded game at the scenario's parameters."""
-    from games.model.evaluate import normal_form
+    from games.model.evaluate import build_game
 
     title = model_title(scenario)
     if form == "graded":
         title += f" (graded, {levels} levels)"
-    return normal_form(scenario.model, scenario.parameters, form, levels, title=title)
+    return build_game(scenario.model, scenario.parameters, form, levels, title=title)
 
 
 def short_reason(game: NormalFormGame, eq) -> str:

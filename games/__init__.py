@@ -26,7 +26,7 @@ _EXPORTS = {
     "graded_game": "games.trade",
     "load_scenario": ("games.scenarios", "load"),
     "load_model": ("games.model.spec", "load_model_file"),
-    "model_game": ("games.model.evaluate", "normal_form"),
+    "model_game": ("games.model.evaluate", "build_game"),
 }
 
 

@@ -136,9 +136,9 @@ def build(params: Mapping[str, float], form: str, levels: int = 5, model=None):
     from games import trade
 
     if model is not None:
-        from games.model.evaluate import normal_form
+        from games.model.evaluate import build_game
 
-        return normal_form(model, params, form, levels)
+        return build_game(model, params, form, levels)
     if form == "simultaneous":
         return trade.simultaneous_game(params)
     if form == "graded":

@@ -44,7 +44,7 @@ CN_MOVES = ("Restrict", "Supply")
 MAX_LEVELS = 101
 
 
-def model():
+def model_file():
     """The trade model's file (examples/models/trade.toml), read once: its formulas are the
     payoffs below."""
     from games.model.catalog import builtin_model
@@ -56,7 +56,7 @@ def flows(x, y, p: Mapping[str, float]):
     """(chips China receives, rare earths the US receives) at openness x and supply y."""
     from games.model.evaluate import evaluate_point
 
-    defined, _ = evaluate_point(model(), p, {"x": x, "y": y})
+    defined, _ = evaluate_point(model_file(), p, {"x": x, "y": y})
     return defined["chips"], defined["rare_earths"]
 
 
@@ -68,7 +68,7 @@ def payoff_terms(x, y, p: Mapping[str, float]) -> dict[str, dict[str, object]]:
     """
     from games.model.evaluate import evaluate_point
 
-    _, terms = evaluate_point(model(), p, {"x": x, "y": y})
+    _, terms = evaluate_point(model_file(), p, {"x": x, "y": y})
     return {"US": terms[0], "China": terms[1]}
 
 

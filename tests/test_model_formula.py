@@ -13,7 +13,7 @@ from games.model import formula as fm
 
 def ev(text, env=None, exact=False, ind=None):
     env = dict(env or {})
-    return fm.evaluate(fm.parse(text), env, ind or (lambda p, s: 0), exact=exact)
+    return fm.calculate(fm.parse(text), env, ind or (lambda p, s: 0), exact=exact)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from games.model.catalog import builtin_model, builtin_model_names
-from games.model.evaluate import exact_payoffs, normal_form
+from games.model.evaluate import build_game, exact_payoffs
 from tests.test_hostile_cli import _invoke
 
 
@@ -75,7 +75,7 @@ def test_brinkmanship_repeated_grim_trigger():
 
 def test_brinkmanship_graded_levels():
     """Graded with 3 levels: x, y ∈ {0, 1/2, 1}. U_US(1/2, 1/2) = ½·½·4 − ½·½·4 − ¼·10 = −2.5."""
-    g = normal_form(builtin_model("brinkmanship"), form="graded", levels=3)
+    g = build_game(builtin_model("brinkmanship"), form="graded", levels=3)
     assert g.strategies[0] == ("x=0", "x=0.5", "x=1")
     assert g.payoffs[0][1, 1] == pytest.approx(-2.5)
 
@@ -147,7 +147,7 @@ def test_public_goods_three_players():
     data = run_json("solve", "public-goods")
     assert data["game"]["players"] == ["North", "East", "West"]
     assert pure_profiles(data) == {(0, 0, 0)}
-    g = normal_form(builtin_model("public-goods"))
+    g = build_game(builtin_model("public-goods"))
     assert g.payoffs[0][1, 1, 1] == pytest.approx(0.5)
     data = run_json("solve", "public-goods", "--set", "mpcr=1.5")
     assert pure_profiles(data) == {(1, 1, 1)}

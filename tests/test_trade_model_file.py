@@ -95,9 +95,9 @@ def test_exact_payoffs_match_the_reference_in_fractions(name):
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_same_games_bit_for_bit(name):
     p = builtin(name).parameters
-    pairs = [(trade.simultaneous_game(p), ev.normal_form(MODEL, p))]
+    pairs = [(trade.simultaneous_game(p), ev.build_game(MODEL, p))]
     for n in (2, 3, 5, 7, 11, 101):
-        pairs.append((trade.graded_game(p, n), ev.normal_form(MODEL, p, "graded", n)))
+        pairs.append((trade.graded_game(p, n), ev.build_game(MODEL, p, "graded", n)))
     for a, b in pairs:
         assert a.shape == b.shape
         for u, v in zip(a.payoffs, b.payoffs):
@@ -163,7 +163,7 @@ def test_same_thresholds(name):
 
     p = builtin(name).parameters
     sol_py = solve(trade.simultaneous_game(p))
-    sol_file = solve(ev.normal_form(MODEL, p))
+    sol_file = solve(ev.build_game(MODEL, p))
     a = th.equilibrium_thresholds(p, "simultaneous", 5, sol_py)
     b = th.equilibrium_thresholds(p, "simultaneous", 5, sol_file, model=MODEL)
     assert [t.sentences for t in a] == [t.sentences for t in b]
@@ -186,7 +186,7 @@ def test_file_model_thresholds_are_exact_roots():
 
     p = builtin("escalation-2025").parameters
     assert (p["chip_linkage"], p["security_risk"], p["hawk_cost"], p["escalation_cost_us"]) == (0.2, 4, 3, 0.5)
-    found = th.equilibrium_thresholds(p, "simultaneous", 5, solve(ev.normal_form(MODEL, p)), model=MODEL)
+    found = th.equilibrium_thresholds(p, "simultaneous", 5, solve(ev.build_game(MODEL, p)), model=MODEL)
     chip = [x for t in found for x in t.thresholds if x.parameter == "chip_sales"][0]
     assert chip.high == 7.125
 

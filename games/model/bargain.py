@@ -51,11 +51,11 @@ def payoffs_at(model: Model, params: Mapping[str, float], x, y) -> tuple[np.ndar
     out = []
     with np.errstate(all="ignore"):
         for dname, e in model.defines:
-            env[dname] = fm.evaluate(e, env, no_indicator)
+            env[dname] = fm.calculate(e, env, no_indicator)
         for terms in model.payoffs:
             total = np.zeros(np.shape(x))
             for _, e in terms:
-                total = total + fm.evaluate(e, env, no_indicator)
+                total = total + fm.calculate(e, env, no_indicator)
             if not np.all(np.isfinite(total)):
                 raise InputError(f"{model.source_file}: a payoff is not finite at some levels between the declared ones")
             out.append(total)
@@ -75,18 +75,18 @@ def _player_param(model: Model, params, prefix: str, i: int, default):
 def analyse_model(model: Model, params: Mapping[str, float], first: int = 0, rounds: int | None = None, n: int = 201):
     """The bargaining analysis of the model at these parameters (games.bargaining.BargainingAnalysis)."""
     from games import bargaining as bg
-    from games.model.evaluate import normal_form
+    from games.model.evaluate import build_game
 
     check_bargainable(model)
     p = model.validated(dict(params))
-    d, cell = bg.stage_disagreement(normal_form(model, p))
+    d, cell = bg.stage_disagreement(build_game(model, p))
     box = tuple((float(min(pl.levels)), float(max(pl.levels))) if pl.levels else (0.0, 0.0) for pl in model.players)
     if over_levels(model) and any(lo == hi for lo, hi in box):
         raise InputError("option --game: bargaining needs each player's levels to span a range")
     if over_levels(model):
         f = bg.frontier_of(lambda X, Y: payoffs_at(model, p, X, Y), box, n)
     else:
-        f = lottery_frontier(normal_form(model, p))
+        f = lottery_frontier(build_game(model, p))
     common = float(p.get("discount", 0.9))
     deltas = tuple(_player_param(model, p, "discount", i, common) for i in range(2))
     outside = tuple(d[i] + _player_param(model, p, "outside_option", i, 0.0) for i in range(2))

@@ -24,7 +24,7 @@ def _value(e: fm.Expr, params: Mapping[str, float], where: str) -> float:
     import numpy as np
 
     with np.errstate(all="ignore"):
-        v = float(fm.evaluate(e, params, lambda p, s: 0.0))
+        v = float(fm.calculate(e, params, lambda p, s: 0.0))
     if not math.isfinite(v):
         raise InputError(f"{where}: is not finite at these parameter values")
     return v
@@ -58,7 +58,7 @@ def prior(model: Model, params: Mapping[str, float]) -> tuple[float, ...]:
 def bayesian_game(model: Model, params: Mapping[str, float]):
     """The `games.bayesian.BayesianGame`: the uninformed player (rows) against the typed one."""
     from games.bayesian import BayesianGame
-    from games.model.evaluate import normal_form
+    from games.model.evaluate import build_game
 
     if model.types is None:
         raise InputError(f"option --game: bayesian needs hidden types; model '{clip(model.name)}' has no [types.PLAYER]")
@@ -68,7 +68,7 @@ def bayesian_game(model: Model, params: Mapping[str, float]):
     uninformed = 1 - informed
     rows, cols = [], []
     for _, q in type_parameters(model, params):
-        g = normal_form(model, q)
+        g = build_game(model, q)
         a, b = g.payoffs[uninformed], g.payoffs[informed]
         if informed == 0:  # the informed player becomes the column player
             a, b = a.T, b.T

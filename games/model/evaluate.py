@@ -132,14 +132,14 @@ def term_arrays(
     prefix = f"{where}: " if where else f"{model.source_file}: "
     with np.errstate(all="ignore"):
         for dname, e in model.defines:
-            value = fm.evaluate(e, env, indicator)
+            value = fm.calculate(e, env, indicator)
             _finite(value, shape, model, ax, lead, f"{prefix}[define] '{dname}'")
             env[dname] = value
         out = []
         for p, terms in zip(model.players, model.payoffs):
             row = {}
             for term, e in terms:
-                value = np.asarray(fm.evaluate(e, env, indicator), dtype=float)
+                value = np.asarray(fm.calculate(e, env, indicator), dtype=float)
                 _finite(value, shape, model, ax, lead, f"{prefix}[payoffs.{clip(p.name, 40)}] '{clip(term)}'")
                 row[term] = value
             out.append(row)
@@ -175,7 +175,7 @@ def check_finite(model: Model, params: Mapping[str, float], where: str = "") -> 
     term_arrays(model, params, axes(model, "simultaneous"), where)
 
 
-def normal_form(model: Model, params: Mapping[str, float] | None = None, form: str = "simultaneous", levels: int = 5, title: str | None = None):
+def build_game(model: Model, params: Mapping[str, float] | None = None, form: str = "simultaneous", levels: int = 5, title: str | None = None):
     """The model's game in normal form at these parameter values (defaults for the rest)."""
     from games.normal_form import NormalFormGame
 
@@ -255,8 +255,8 @@ def evaluate_point(model: Model, params: Mapping[str, object], levels: Mapping[s
                for k, v in env.items()}
     defined = {}
     for dname, e in model.defines:
-        env[dname] = defined[dname] = fm.evaluate(e, env, indicator, exact)
-    terms = [{t: fm.evaluate(e, env, indicator, exact) for t, e in row} for row in model.payoffs]
+        env[dname] = defined[dname] = fm.calculate(e, env, indicator, exact)
+    terms = [{t: fm.calculate(e, env, indicator, exact) for t, e in row} for row in model.payoffs]
     return defined, terms
 
 
@@ -287,9 +287,9 @@ def exact_payoffs(model: Model, params: Mapping[str, float], form: str = "simult
 
         try:
             for dname, e in model.defines:
-                env[dname] = fm.evaluate(e, env, indicator, exact=True)
+                env[dname] = fm.calculate(e, env, indicator, exact=True)
             for i, terms in enumerate(model.payoffs):
-                out[i][index] = sum((fm.evaluate(e, env, indicator, exact=True) for _, e in terms), Fraction(0))
+                out[i][index] = sum((fm.calculate(e, env, indicator, exact=True) for _, e in terms), Fraction(0))
         except fm.NotExact:
             return None
         except ZeroDivisionError:

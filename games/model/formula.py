@@ -326,7 +326,7 @@ def degree(e: Expr, of: Callable[[str], float]) -> float:
 
 
 # ---------------------------------------------------------------- evaluation
-def evaluate(e: Expr, env: Mapping[str, object], indicator: Callable[[str, str], object], exact: bool = False):
+def calculate(e: Expr, env: Mapping[str, object], indicator: Callable[[str, str], object], exact: bool = False):
     """Value of the tree with names from env and indicators from indicator(player, strategy).
 
     With ``exact=False`` values are floats or NumPy arrays (broadcasting as NumPy does;
@@ -341,10 +341,10 @@ def evaluate(e: Expr, env: Mapping[str, object], indicator: Callable[[str, str],
     if isinstance(e, Indicator):
         return indicator(e.player, e.strategy)
     if isinstance(e, Unary):
-        v = evaluate(e.operand, env, indicator, exact)
+        v = calculate(e.operand, env, indicator, exact)
         return -v if e.op == "-" else v
     if isinstance(e, Binary):
-        a = evaluate(e.left, env, indicator, exact)
+        a = calculate(e.left, env, indicator, exact)
         if e.op == "**":
             p = constant_value(e.right)
             if exact:
@@ -356,7 +356,7 @@ def evaluate(e: Expr, env: Mapping[str, object], indicator: Callable[[str, str],
             import numpy as np
 
             return np.power(a, float(p))
-        b = evaluate(e.right, env, indicator, exact)
+        b = calculate(e.right, env, indicator, exact)
         if e.op == "+":
             return a + b
         if e.op == "-":
@@ -369,7 +369,7 @@ def evaluate(e: Expr, env: Mapping[str, object], indicator: Callable[[str, str],
 
         return np.divide(a, b)
     if isinstance(e, Call):
-        args = [evaluate(a, env, indicator, exact) for a in e.args]
+        args = [calculate(a, env, indicator, exact) for a in e.args]
         if exact:
             return _exact_call(e.func, args)
         import numpy as np
