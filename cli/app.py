@@ -274,7 +274,15 @@ def show(
 
             raise InputError(f"option --game: show prints normal forms: expected simultaneous or graded, got '{game}'")
         scenario = _load_scenario(target, set_)
-        return normal_form_view.show_game(normal_form_view.build(scenario, game, levels), scenario, fmt)
+        output = normal_form_view.show_game(normal_form_view.build(scenario, game, levels), scenario, fmt)
+        if target == "trade":  # the trade model by name: print its model file too
+            from cli import model_view
+            from games.trade import model_file
+
+            model = model_file()
+            text = output.text + "\n\n" + model_view.model_text(model, fmt)
+            return Output(text, output.data | {"model": model_view.model_data(model)})
+        return output
 
     _emit(guarded(work), fmt)
 

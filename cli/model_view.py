@@ -37,6 +37,13 @@ def model_data(model) -> dict[str, Any]:
             p.name: {t: model.texts.get(f"payoffs.{p.name}.{t}", "") for t, _ in terms}
             for p, terms in zip(model.players, model.payoffs)
         },
+        "outcomes": {", ".join(pl.strategies[k] for pl, k in zip(model.players, prof)): name
+                     for prof, name in model.outcomes.items()},
+        "types": None if model.types is None else {
+            "player": model.types.player,
+            "prior": model.texts.get("types.prior", ""),
+            "types": {t: {n: model.texts.get(f"types.{t}.{n}", "") for n, _ in o} for t, o in model.types.types},
+        },
         "parameters": [
             {"name": q.name, "default": q.default, "range": [q.low, q.high], "unit": q.unit,
              "meaning": q.meaning, "source": q.source, "rationale": q.rationale, "enters": q.side}
@@ -66,6 +73,17 @@ def model_text(model, fmt: str) -> str:
         out.append(f"{bullet} {p.name}:")
         for t, _ in terms:
             out.append(f"    {bullet} {t}: {code(model.texts.get(f'payoffs.{p.name}.{t}', ''))}")
+    if model.outcomes:
+        out += ["", _h("Named outcomes", fmt)]
+        for profile, name in model.outcomes.items():
+            label = ", ".join(pl.strategies[k] for pl, k in zip(model.players, profile))
+            out.append(f"{bullet} ({label}): {name}")
+    if model.types is not None:
+        out += ["", _h(f"Hidden types of {model.types.player} (--game bayesian)", fmt)]
+        out.append(f"{bullet} prior of the first type(s): {code(model.texts.get('types.prior', ''))}")
+        for tname, overrides in model.types.types:
+            values = ", ".join(f"{n} = {model.texts.get(f'types.{tname}.{n}', '')}" for n, _ in overrides)
+            out.append(f"{bullet} {tname}: {code(values) if values else 'the scenario' + chr(39) + 's values'}")
     return "\n".join(out)
 
 
