@@ -358,3 +358,10 @@ def test_bargaining_over_lotteries(tmp_path):
     # proposer gets the share (1 − δ)/(1 − δ²) = 0.1/0.19 of it, δ = 0.9 for both
     rub = {e["name"]: e for e in data["equilibria"]}["Rubinstein"]
     assert rub["payoffs"][0] == pytest.approx(1 + 8 * 0.1 / 0.19, abs=1e-6)
+
+
+def test_show_trade_prints_its_model_file():
+    out = _invoke(["show", "trade"], codes=(0,)).stdout
+    assert "chip sales: chips * chip_sales" in out
+    assert "self-reliant: self_reliance = self_reliance_hardliner" in out
+    assert "(Relax, Supply): the deal" in out
