@@ -11,11 +11,6 @@ shape::
 
     [parameters]
     hawk_cost = 4.0        # any parameter left out keeps its default
-
-A scenario of another model names it with ``model = "brinkmanship"`` (a built-in model)
-or ``model = "my-model.toml"`` (a path, relative to the scenario file); its
-``[parameters]`` are then that model's. A model file itself (one with ``[players]``) is
-also accepted wherever a scenario is: it stands for its own parameters at their defaults.
 """
 
 from __future__ import annotations
@@ -31,7 +26,7 @@ from games.errors import InputError, clip
 from games.parameters import PARAMETERS, lookup, validated
 
 DEFAULT_SCENARIO = "baseline"
-_KEYS = {"title": str, "summary": str, "story": str, "sources": list, "parameters": dict, "model": str}
+_KEYS = {"title": str, "summary": str, "story": str, "sources": list, "parameters": dict}
 MAX_SCENARIO_BYTES = 1_000_000
 
 
@@ -47,8 +42,6 @@ class Scenario:
     parameters: Mapping[str, float] = field(repr=False)
     source_file: str = ""
     overrides: tuple[tuple[str, float], ...] = ()
-    #: the `games.model.spec.Model` the scenario belongs to; None for the Python trade model
-    model: object = field(default=None, repr=False, compare=False)
 
     def with_values(self, values: Mapping[str, float], where: str = "option --set") -> "Scenario":
         """A copy with some parameters changed (each checked against its range)."""
@@ -61,6 +54,10 @@ class Scenario:
             parameters=MappingProxyType(params),
             overrides=self.overrides + tuple(values.items()),
         )
+
+    #: the `games.model.spec.Model` a model file's scenario belongs to; None for the trade
+    #: model's own scenarios (see `model_scenario` and `parse_scenario`)
+    model: object = field(default=None, repr=False, compare=False)
 
 
 def scenario_dirs() -> list[Path]:
@@ -99,7 +96,8 @@ def builtin(name: str) -> Scenario:
 
 
 def model_scenario(model) -> Scenario:
-    """A model at its default parameters, as a scenario."""
+    """A model at its default parameters, as a scenario: a model file (one with
+    ``[players]``) is accepted wherever a scenario is."""
     return Scenario(
         name=model.name,
         title=model.title,
@@ -124,6 +122,11 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         from games.model.spec import model_from_data
 
         return model_scenario(model_from_data(data, source, name))
+    if "model" in data:  # a scenario of a model file (model = "trade": the trade model's own)
+        scenario = scenario_of_model(data, source, name)
+        if scenario is not None:
+            return scenario
+        data = {k: v for k, v in data.items() if k != "model"}
     for key, value in data.items():
         if key not in _KEYS:
             raise InputError(
@@ -138,16 +141,41 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         if not isinstance(s, str):
             raise InputError(f"{source}: sources[{i}] must be a string, got {type(s).__name__}")
     raw = data.get("parameters", {})
-    model = None
-    if "model" in data:
-        from games.model.catalog import resolve_model
+    params = validated(raw, where=f"{source}: [parameters]")
+    return Scenario(
+        name=name,
+        title=data.get("title", name),
+        summary=data.get("summary", ""),
+        story=data.get("story", "").strip(),
+        sources=tuple(sources),
+        parameters=MappingProxyType(params),
+        source_file=source,
+    )
 
-        base = Path(source).parent if source else None
-        model = resolve_model(data["model"], base, f"{source}: model")
-    if model is not None:
-        params = model.validated(raw, where=f"{source}: [parameters]")
-    else:
-        params = validated(raw, where=f"{source}: [parameters]")
+
+def scenario_of_model(data: Mapping, source: str, name: str) -> Scenario | None:
+    """A scenario that names a model: ``model = "brinkmanship"`` (a built-in model) or
+    ``model = "my-model.toml"`` (a path, relative to the scenario file), with the usual
+    title, summary, story and sources, and ``[parameters]`` of that model. None when the
+    model named is the trade model itself."""
+    from games.model.catalog import resolve_model
+
+    model = resolve_model(data["model"], Path(source).parent if source else None, f"{source}: model")
+    if model is None:
+        return None
+    for key, value in data.items():
+        if key == "model":
+            continue
+        if key not in _KEYS:
+            raise InputError(f"{source}: unknown key '{clip(key)}'; expected one of {', '.join(_KEYS)}, model")
+        if not isinstance(value, _KEYS[key]):
+            kind = getattr(_KEYS[key], "__name__", "value of another type")
+            raise InputError(f"{source}: key '{clip(key)}' must be a {kind}, got {type(value).__name__}")
+    sources = data.get("sources", [])
+    for i, s in enumerate(sources):
+        if not isinstance(s, str):
+            raise InputError(f"{source}: sources[{i}] must be a string, got {type(s).__name__}")
+    params = model.validated(data.get("parameters", {}), where=f"{source}: [parameters]")
     return Scenario(
         name=name,
         title=data.get("title", name),
