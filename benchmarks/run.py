@@ -159,7 +159,7 @@ def bench_batched(m: int, G: int, subset: int) -> list[str]:
 def bench_single(n: int, games: int) -> list[str]:
     import pygambit as gbt
 
-    from games.vertex_enumeration import vertex_enumeration
+    from games.polytope_vertices import vertex_enumeration
 
     rng = np.random.default_rng(100 + n)
     ours, theirs = [], []

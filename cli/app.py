@@ -11,6 +11,7 @@ from typing import Any, List, Optional
 import typer
 
 from cli.forms import FORM_MODULES, all_forms
+from cli.help_text import keep_examples
 from cli.request import Output, Request
 
 app = typer.Typer(
@@ -27,6 +28,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help: no markup, so `uniform:A:B` is not read as an emoji code nor [x] as a style
+    rich_markup_mode=None,
 )
 
 FORMATS = ("text", "markdown", "json", "dot")
@@ -85,6 +88,17 @@ def _target_kind(target: str | None) -> str:
     return {".nfg": "nfg", ".efg": "efg"}.get(suffix, "scenario")
 
 
+def _refuse_tree_file(command: str, target: str | None) -> None:
+    """show and export take scenarios and .nfg games: say so for an .efg file (not a TOML error)."""
+    from games.errors import InputError, clip
+
+    if _target_kind(target) == "efg":
+        raise InputError(
+            f"argument TARGET: {clip(target)} is a game tree (.efg); {command} takes a scenario or an "
+            f".nfg file (tradegame solve {clip(target)} solves and draws the tree)"
+        )
+
+
 def _load_scenario(target: str | None, sets: list[str] | None):
     from games.scenarios import load, parse_assignments
 
@@ -100,6 +114,11 @@ def _emit(output: Output, fmt: str) -> None:
         from cli.safe_text import json_visible
 
         typer.echo(json_visible(json.dumps(output.data, indent=2, ensure_ascii=False, default=_json_default)))
+    elif fmt == "text":
+        from cli import layout
+        from cli.safe_text import visible
+
+        typer.echo(layout.fit(visible(output.text.rstrip("\n"))))
     else:
         from cli.safe_text import visible
 
@@ -131,11 +150,23 @@ def _run(
     fmt: str,
     exact: bool,
     options: dict[str, Any],
+    brief: bool = False,
 ) -> Output:
     from games.errors import InputError
 
+    from cli.option_rules import check_command, check_exact_method
+
     kind = _target_kind(target)
-    full = command == "explain"
+    full = command == "explain" and not brief
+    if kind == "scenario" and game not in all_forms():
+        from games.errors import clip
+        from games.suggestions import did_you_mean
+
+        raise InputError(
+            f"option --game: expected one of {', '.join(all_forms())}, got '{clip(game)}'{did_you_mean(game, all_forms())}"
+        )
+    check_command(command, target, game)
+    check_exact_method(exact, method)
     if kind in ("nfg", "efg"):
         if sets:
             raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
@@ -144,7 +175,7 @@ def _run(
         if kind == "efg":
             _check_format(fmt)
             module = importlib.import_module("cli.trees")
-            return module.solve_efg_file(target, fmt, full)
+            return module.solve_efg_file(target, fmt, full, method, exact)
         _check_format(fmt, ("text", "markdown", "json"))
         from games.nfg import read_nfg_exact
 
@@ -152,19 +183,17 @@ def _run(
 
         game_nfg, exact_payoffs = read_nfg_exact(target)
         return normal_form_view.solve_and_render(
-            game_nfg, None, fmt, full, method, exact, exact_payoffs=exact_payoffs
+            game_nfg, None, fmt, full, method, exact, exact_payoffs=exact_payoffs, gist=brief
         )
-    if game not in all_forms():
-        from games.errors import clip
-
-        raise InputError(f"option --game: expected one of {', '.join(all_forms())}, got '{clip(game)}'")
     scenario = _load_scenario(target, sets)
     if game in ("simultaneous", "graded"):
         _check_format(fmt, ("text", "markdown", "json"))
         from cli import normal_form_view
 
         built = normal_form_view.build(scenario, game, levels)
-        return normal_form_view.solve_and_render(built, scenario, fmt, full, method, exact, form=game, levels=levels)
+        return normal_form_view.solve_and_render(
+            built, scenario, fmt, full, method, exact, form=game, levels=levels, gist=brief
+        )
     _check_format(fmt)
     request = Request(
         target=target or scenario.name, scenario=scenario, game=game, fmt=fmt, full=full,
@@ -187,8 +216,8 @@ def guarded(fn):
 
 
 # ---------------------------------------------------------------- commands
-@app.command()
-def solve(
+@app.command("solve")
+def solve_command(
     target: Optional[str] = TargetArg,
     set_: Optional[List[str]] = SetOpt,
     game: str = GameOpt,
@@ -218,8 +247,8 @@ def solve(
     _emit(guarded(lambda: _run("solve", target, set_, game, levels, method, fmt, exact, opts)), fmt)
 
 
-@app.command()
-def explain(
+@app.command("explain")
+def explain_command(
     target: Optional[str] = TargetArg,
     set_: Optional[List[str]] = SetOpt,
     game: str = GameOpt,
@@ -230,6 +259,7 @@ def explain(
     rounds: Optional[int] = RoundsOpt,
     proposer: Optional[str] = ProposerOpt,
     order: Optional[str] = OrderOpt,
+    brief: bool = typer.Option(False, "--brief", help="One screen (about 30 lines at 80 columns): the equilibria, a reason each, and the gist."),
 ) -> None:
     """Explain every outcome: why each equilibrium holds, what would break it, and where.
 
@@ -237,12 +267,27 @@ def explain(
 
       tradegame explain stockholm-2025
 
+      tradegame explain stockholm-2025 --brief
+
       tradegame explain escalation-2025 --format markdown
 
       tradegame explain --set re_dependence=2
     """
     opts = {"rounds": rounds, "proposer": proposer, "order": order}
-    _emit(guarded(lambda: _run("explain", target, set_, game, levels, method, fmt, exact, opts)), fmt)
+
+    def work() -> Output:
+        if brief and fmt not in ("text", "markdown"):
+            from games.errors import InputError, clip
+
+            raise InputError(f"option --brief: applies to --format text or markdown, not to --format {clip(fmt)}")
+        return _run("explain", target, set_, game, levels, method, fmt, exact, opts, brief=brief)
+
+    output = guarded(work)
+    if brief and fmt in ("text", "markdown"):
+        from cli import layout
+
+        output = Output(layout.brief(output.text), output.data)
+    _emit(output, fmt)
 
 
 @app.command()
@@ -264,15 +309,23 @@ def show(
     from cli import normal_form_view
 
     def work() -> Output:
+        from cli.option_rules import check_command
+
         _check_format(fmt, ("text", "markdown", "json"))
+        check_command("show", target, game)
+        _refuse_tree_file("show", target)
         if _target_kind(target) == "nfg":
             from games.nfg import read_nfg
 
             return normal_form_view.show_game(read_nfg(target), None, fmt)
         if game not in ("simultaneous", "graded"):
-            from games.errors import InputError
+            from games.errors import InputError, clip
+            from games.suggestions import did_you_mean
 
-            raise InputError(f"option --game: show prints normal forms: expected simultaneous or graded, got '{game}'")
+            raise InputError(
+                f"option --game: show prints normal forms: expected simultaneous or graded, "
+                f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded'))}"
+            )
         scenario = _load_scenario(target, set_)
         output = normal_form_view.show_game(normal_form_view.build(scenario, game, levels), scenario, fmt)
         if target == "trade":  # the trade model by name: print its model file too
@@ -312,10 +365,20 @@ def export(
         from games.errors import InputError
         from games.nfg import to_nfg
 
+        from cli.option_rules import check_command
+
         if to != "nfg":
             raise InputError(f"option --to: expected nfg, got '{to}'")
+        check_command("export", target, game)
+        _refuse_tree_file("export", target)
         if game not in ("simultaneous", "graded"):
-            raise InputError(f"option --game: export writes normal forms: expected simultaneous or graded, got '{game}'")
+            from games.errors import clip
+            from games.suggestions import did_you_mean
+
+            raise InputError(
+                f"option --game: export writes normal forms: expected simultaneous or graded, "
+                f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded'))}"
+            )
         if _target_kind(target) == "nfg":
             from games.nfg import read_nfg_exact
 
@@ -337,8 +400,8 @@ def export(
         typer.echo(visible(text.rstrip("\n")))
 
 
-@app.command()
-def scenarios(
+@app.command("scenarios")
+def scenarios_command(
     fmt: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
 ) -> None:
     """List the built-in scenarios, one line each.
@@ -356,15 +419,22 @@ def scenarios(
         if fmt == "markdown":
             text = "\n".join(f"- **{s.name}**: {s.summary}" for s in items)
         else:
-            text = "\n".join(f"{s.name.ljust(width)}  {s.summary}" for s in items)
+            from cli import layout
+
+            pad = width + 2
+            lines = []
+            for s in items:
+                parts = layout.wrap_cell(s.summary, max(20, layout.width() - pad))
+                lines += [f"{(s.name if k == 0 else '').ljust(pad)}{part}" for k, part in enumerate(parts)]
+            text = "\n".join(lines)
         data = {"scenarios": [{"name": s.name, "title": s.title, "summary": s.summary} for s in items]}
         return Output(text, data)
 
     _emit(guarded(work), fmt)
 
 
-@app.command()
-def models(
+@app.command("models")
+def models_command(
     fmt: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
 ) -> None:
     """List the built-in models: the trade model and the teaching models written as model files.
@@ -387,8 +457,8 @@ def models(
     _emit(guarded(work), fmt)
 
 
-@app.command()
-def parameters(
+@app.command("parameters")
+def parameters_command(
     target: Optional[str] = typer.Argument(
         None, help="A built-in model name or a model .toml file. Default: the trade model.", show_default=False
     ),
@@ -439,8 +509,8 @@ def _parameter_table(table, fmt: str) -> Output:
     return Output("\n".join(blocks), data)
 
 
-@app.command()
-def forms() -> None:
+@app.command("forms")
+def forms_command() -> None:
     """List the game forms that --game accepts.
 
     Examples:
@@ -449,8 +519,13 @@ def forms() -> None:
     """
     from cli.forms import FORM_DESCRIPTIONS
 
+    from cli import layout
+
+    limit = layout.width()
     for name in all_forms():
-        typer.echo(f"{name.ljust(14)}{FORM_DESCRIPTIONS.get(name, '')}".rstrip())
+        parts = layout.wrap_cell(FORM_DESCRIPTIONS.get(name, ""), limit - 14)
+        for k, part in enumerate(parts):
+            typer.echo(f"{name.ljust(14) if k == 0 else ' ' * 14}{part}".rstrip())
 
 
 def write_atomic(path: Path, text: str, force: bool) -> None:
@@ -476,6 +551,7 @@ def _register_extras() -> None:
 
 
 _register_extras()
+keep_examples(app)
 
 
 def _click_exceptions():
@@ -491,7 +567,7 @@ def main() -> None:
     """Console-script entry point: every error is one line on stderr with the documented code."""
     cexc = _click_exceptions()
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="tradegame")
     except cexc.UsageError as exc:
         if not exc.format_message():  # bare `tradegame`: help was printed
             sys.exit(2)

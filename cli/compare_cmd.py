@@ -39,9 +39,18 @@ def run(a: str, b: str, game: str, levels: int, fmt: str):
     if fmt not in ("text", "markdown", "json"):
         raise InputError(f"option --format: expected one of text, markdown, json, got '{fmt}'")
     if game not in ("simultaneous", "graded"):
-        raise InputError(f"option --game: compare supports simultaneous or graded, got '{game}'")
+        from games.errors import clip
+        from games.suggestions import did_you_mean
+
+        raise InputError(
+            f"option --game: compare supports simultaneous or graded, "
+            f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded'))}"
+        )
+    from cli.option_rules import check_command
+
+    check_command("compare", a, game)
     from games import trade
-    from games.compare import compare
+    from games.comparison import compare
     from games.scenarios import load
 
     trade.levels(levels)  # validates --levels

@@ -1,4 +1,4 @@
-"""Render explanations (games.explain) and comparisons (games.compare) as text or Markdown.
+"""Render explanations (games.explanation) and comparisons (games.comparison) as text or Markdown.
 
 Text is meant to be read aloud: short sections, one idea per line, wrapped for a terminal.
 """
@@ -8,7 +8,13 @@ from __future__ import annotations
 import textwrap
 from typing import Iterable
 
-WIDTH = 92
+
+
+def _width() -> int:
+    """The output width (`cli.layout.width`: COLUMNS, the terminal's, or 80)."""
+    from cli.layout import width
+
+    return width()
 
 
 def _heading(title: str, fmt: str, level: int = 2) -> str:
@@ -23,14 +29,14 @@ def _bullets(lines: Iterable[str], fmt: str, indent: str = "") -> list[str]:
         if fmt == "markdown":
             out.append(f"{indent}- {line}")
         else:
-            out.append(textwrap.fill(line, WIDTH, initial_indent=indent + "- ", subsequent_indent=indent + "  "))
+            out.append(textwrap.fill(line, _width(), initial_indent=indent + "- ", subsequent_indent=indent + "  ", break_on_hyphens=False))
     return out
 
 
 def _para(lines: Iterable[str], fmt: str) -> list[str]:
     if fmt == "markdown":
         return [" ".join(lines)]
-    return [textwrap.fill(" ".join(lines), WIDTH)]
+    return [textwrap.fill(" ".join(lines), _width(), break_on_hyphens=False)]
 
 
 def _check(fmt: str) -> None:
@@ -40,7 +46,7 @@ def _check(fmt: str) -> None:
         raise InputError(f"option --format: expected text or markdown for this view, got '{fmt}'")
 
 
-def render(explanation, fmt: str = "text") -> str:
+def render_explanation(explanation, fmt: str = "text") -> str:
     """The full explanation: overview, every outcome, each equilibrium, structure, thresholds.
 
     ``fmt`` is "text" or "markdown"; "json" gives the structured data as JSON text.
@@ -53,9 +59,10 @@ def render(explanation, fmt: str = "text") -> str:
     e = explanation
     out: list[str] = [_heading("Explanation", fmt), ""]
     out += _para(e.overview, fmt)
-    if e.outcomes:
-        out += ["", _heading("Every outcome", fmt, 3)]
-        out += _bullets((o.sentence for o in e.outcomes), fmt)
+    others = [o for o in e.outcomes if not o.is_equilibrium]
+    if others:  # the equilibria are explained in the next section, once
+        out += ["", _heading("Why the other outcomes are not equilibria", fmt, 3)]
+        out += _bullets((o.sentence for o in others), fmt)
     out += ["", _heading("Why each equilibrium holds", fmt, 3)]
     for k, eq in enumerate(e.equilibria, 1):
         lead = "" if eq.pure else "The mixed equilibrium: "

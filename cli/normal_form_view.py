@@ -45,7 +45,7 @@ def short_reason(game: NormalFormGame, eq) -> str:
     """One sentence on why the equilibrium holds (margins for pure, indifference for mixed)."""
     import numpy as np
 
-    from games.best_responses import deviation_gains
+    from games.best_response import deviation_gains
 
     if eq.is_pure:
         profile = tuple(int(np.argmax(p)) for p in eq.profile)
@@ -76,9 +76,9 @@ def _explanations(solution, params, form, levels, full: bool, model=None):
     import importlib
 
     try:
-        explain_mod = importlib.import_module("games.explain")
+        explain_mod = importlib.import_module("games.explanation")
     except ModuleNotFoundError as exc:
-        if exc.name != "games.explain":
+        if exc.name != "games.explanation":
             raise
         explain_mod = None
     if explain_mod is None:
@@ -101,8 +101,9 @@ def solve_and_render(
     form: str | None = None,
     levels: int = 5,
     exact_payoffs=None,
+    gist: bool = False,
 ) -> Output:
-    from games.solve import solve
+    from games.solver import solve
 
     exact_eqs = None
     if exact:
@@ -139,17 +140,23 @@ def solve_and_render(
         for entry, eq in zip(data["equilibria"], exact_eqs):
             entry["profile_exact"] = [[str(v) for v in p] for p in eq.profile]
             entry["payoffs_exact"] = [str(v) for v in eq.payoffs]
-    text = _text(game, scenario, solution, summaries, fmt, exact_eqs)
+    # with the full explanation below, each equilibrium's reason is given there, once
+    text = _text(game, scenario, solution, summaries, fmt, exact_eqs, reasons=not (full and expl is not None))
     for c in comps or ():
         if c.is_continuum:
             members = ", ".join(str(k + 1) for k in c.extreme_equilibria)
             text += f"\nEquilibria {members} are the extreme points of {c.summary()}."
     if solution.qre is not None:
         text += "\n\n" + qre_text(game, solution.qre, fmt)
+    if gist and expl is not None:  # explain --brief: the game's type and which equilibrium to expect
+        said = list(expl.overview[:1]) + (list(expl.selection.sentences[:1]) if expl.selection else [])
+        if said:  # right under the title, so a one-screen cut keeps it
+            head, _, rest = text.partition("\n\n")
+            text = f"{head}\n\nIn brief: {' '.join(said)}\n\n{rest}" if rest else f"{head}\n\nIn brief: {' '.join(said)}"
     if full and expl is not None:
         from cli import explain_view
 
-        text += "\n\n" + explain_view.render(expl, fmt)
+        text += "\n\n" + explain_view.render_explanation(expl, fmt)
     if full and scenario is not None and scenario.model is not None and form in ("simultaneous", "graded"):
         from cli import model_view
 
@@ -210,7 +217,7 @@ def _components(solution):
     """Components of the equilibrium set, when the list is complete for a two-player game."""
     if not solution.complete or solution.game.n_players != 2 or not solution.equilibria:
         return None
-    from games.components import components
+    from games.equilibrium_components import components
 
     return components(solution)
 
@@ -219,7 +226,7 @@ def _heading(title: str, fmt: str, level: int = 1) -> str:
     return f"{'#' * level} {title}" if fmt == "markdown" else title
 
 
-def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None) -> str:
+def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None, reasons: bool = True) -> str:
     out = [_heading(game.title, fmt)]
     if scenario is not None:
         out.append(f"{scenario.title}. {scenario.summary}")
@@ -242,7 +249,8 @@ def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None) -> str:
         head = render.outcome_label(game, eq) if eq.is_pure else render.describe_profile(game, eq)
         bullet = "-" if fmt == "markdown" else f"{k}."
         out.append(f"{bullet} {kind} {head} — payoffs: {pays}")
-        out.append(f"   {summaries[k - 1]}")
+        if reasons:
+            out.append(f"   {summaries[k - 1]}")
         if exact_eqs is not None:
             eq_x = exact_eqs[k - 1]
             mixes = "; ".join(
@@ -277,7 +285,7 @@ def _exact_solution(
     file's payoffs are the file's exact numbers.
     """
     from games import exact
-    from games.solve import Solution
+    from games.solver import Solution
 
     if game.n_players != 2:
         raise InputError(f"option --exact: needs a two-player game, '{clip(game.title, 40)}' has {game.n_players} players")
@@ -298,13 +306,14 @@ def _exact_solution(
 
 def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Output:
     """Story, parameters and payoff matrix (no solving beyond marking best responses)."""
-    from games.solve import solve
+    from games.solver import solve
 
     solution = solve(game, "pure") if game.n_players else None
     out = [_heading(game.title, fmt)]
     data: dict[str, Any] = {"game": render.game_data(game), "payoff_matrices": [a.tolist() for a in game.payoffs]}
     if scenario is not None:
-        out += ([scenario.title, ""] if scenario.title != game.title else []) + [scenario.story, ""]
+        story = "\n\n".join(" ".join(par.split()) for par in scenario.story.split("\n\n") if par.strip())
+        out += ([scenario.title, ""] if scenario.title != game.title else []) + [story, ""]
         if scenario.sources:
             out.append("Sources: " + "; ".join(scenario.sources))
             out.append("")

@@ -26,7 +26,8 @@ DEFAULT_VARY = ("re_dependence=0:12:61", "hawk_cost=0:6:61", "leverage=0:8:61", 
 
 def load_game(target: str | None, sets: list[str] | None, game: str, levels: int):
     """(normal-form game, scenario or None) for a scenario name/.toml or a .nfg file."""
-    from games.errors import InputError
+    from games.errors import InputError, clip
+    from games.suggestions import did_you_mean
 
     from cli import normal_form_view
     from cli.app import _load_scenario, _target_kind
@@ -42,7 +43,8 @@ def load_game(target: str | None, sets: list[str] | None, game: str, levels: int
         raise InputError(f"tradegame plot: {target}: only 'tree' pictures are drawn from .efg files")
     if game not in ("simultaneous", "graded"):
         raise InputError(
-            f"option --game: this picture is drawn from a normal form: expected simultaneous or graded, got '{game}'"
+            f"option --game: this picture is drawn from a normal form: expected simultaneous or graded, "
+            f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded'))}"
         )
     scenario = _load_scenario(target, sets)
     return normal_form_view.build(scenario, game, levels), scenario
@@ -65,7 +67,7 @@ def make_figure(
     kind: str,
     target: str | None,
     sets: list[str] | None = None,
-    game: str = "simultaneous",
+    game: str | None = None,
     levels: int = 5,
     rule: str = "replicator",
     steps: int = 200,
@@ -75,14 +77,21 @@ def make_figure(
     from games.errors import InputError
 
     if kind not in KINDS:
-        raise InputError(f"tradegame plot: unknown picture kind '{kind}'; expected one of {', '.join(KINDS)}")
+        from games.errors import clip
+        from games.suggestions import did_you_mean
+
+        raise InputError(
+            f"tradegame plot: unknown picture kind '{clip(kind)}'{did_you_mean(kind, KINDS)}; "
+            f"expected one of {', '.join(KINDS)}"
+        )
     if vary and kind != "regime-map":
         raise InputError("option --vary: only the regime-map picture varies parameters")
+    if kind == "tree":
+        return tree_picture(target, sets or [], game or "us-first")
+    game = game or "simultaneous"
     if kind == "regime-map":
         return regime_map_figure(target, sets or [], game, levels, vary or [])
-    if kind == "tree":
-        return tree_picture(target, sets or [], game)
-    from games.solve import solve
+    from games.solver import solve
 
     g, _ = load_game(target, sets, game, levels)
     return game_figure(kind, g, solve(g).equilibria, rule, steps), f"{kind} of {g.title}"
@@ -157,9 +166,15 @@ def tree_picture(target: str | None, sets: list[str], game: str):
         model = scenario.model
         tree = sequential_tree(model, scenario.parameters, model.order or model.player_names)
     else:
-        form = "us-first" if game == "simultaneous" else game
+        form = game
         if form not in TREE_FORMS:
-            raise InputError(f"option --game: tree pictures are drawn for {', '.join(TREE_FORMS)}, got '{game}'")
+            from games.errors import clip
+            from games.suggestions import did_you_mean
+
+            raise InputError(
+                f"option --game: tree pictures are drawn for {', '.join(TREE_FORMS)}, "
+                f"got '{clip(game)}'{did_you_mean(game, TREE_FORMS)}"
+            )
         from games.trade_trees import FORMS
 
         scenario = _load_scenario(target, sets)
@@ -173,7 +188,7 @@ def tree_picture(target: str | None, sets: list[str], game: str):
         note = "Subgame-perfect equilibrium by backward induction" + (
             f" (the first of {len(spes)})" if len(spes) > 1 else "") + "."
     else:
-        from games.reduced_normal_form import nash_equilibria
+        from games.reduced_form import nash_equilibria
 
         _, solution, behaviours = nash_equilibria(tree, "auto")
         behaviour = behaviours[0] if behaviours else {}
@@ -197,9 +212,10 @@ def register(app: typer.Typer) -> None:
         set_: Optional[List[str]] = typer.Option(
             None, "--set", metavar="NAME=VALUE", help="Change a parameter for this picture (repeatable)."
         ),
-        game: str = typer.Option(
-            "simultaneous", "--game", metavar="FORM",
-            help="simultaneous or graded; for tree: us-first (default), china-first or snapback.",
+        game: Optional[str] = typer.Option(
+            None, "--game", metavar="FORM",
+            help="simultaneous (default) or graded; for tree: us-first (default), china-first or snapback.",
+            show_default=False,
         ),
         vary: Optional[List[str]] = typer.Option(
             None, "--vary", metavar="NAME=START:STOP:COUNT",
@@ -229,13 +245,17 @@ def register(app: typer.Typer) -> None:
 
         def work() -> str:
             from cli import plots
+            from cli.option_rules import check_command
 
+            if kind in KINDS:
+                check_command("plot", target, game or ("us-first" if kind == "tree" else "simultaneous"), kind)
             fmt = plots.check_output(output, force)
             data, caption = make_picture(kind, target, fmt, sets=set_, game=game, levels=levels,
                                          rule=rule, steps=steps, vary=vary)
             plots.write_atomic(output, data, force)
             return f"wrote {output} ({caption})"
 
+        from cli import layout
         from cli.safe_text import visible
 
-        typer.echo(visible(guarded(work)))
+        typer.echo(layout.fit(visible(guarded(work))))

@@ -65,7 +65,7 @@ def _describe(game: NormalFormGame, eq: Equilibrium) -> str:
 # ------------------------------------------------------------------ payoff matrix
 def matrix_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]):
     """The payoff matrix: best responses in bold with *, pure equilibria shaded green."""
-    from games.best_responses import best_response_mask
+    from games.best_response import best_response_mask
 
     A, B = game.bimatrix()
     m, n = A.shape
@@ -260,6 +260,32 @@ def _paths(game: NormalFormGame, rule: str, steps: int) -> list[np.ndarray]:
     return paths
 
 
+#: where along a path (share of its length) arrowheads show the direction of play
+ARROWS_AT = (0.2, 0.65)
+
+
+def _arrow_points(path: np.ndarray) -> list[int]:
+    """Indices of the path points where arrowheads go: early and late along its length.
+
+    A path that runs towards a saddle (Chicken's mixed equilibrium) and veers away gets
+    an arrowhead on each leg, so the picture shows it leaving, not ending there.
+    """
+    steps = np.hypot(*np.diff(path, axis=0).T) if len(path) > 1 else np.zeros(0)
+    total = float(steps.sum())
+    if total < 1e-6:
+        return []
+    run = np.concatenate([[0.0], np.cumsum(steps)])
+    out = []
+    for share in ARROWS_AT:
+        k = int(np.searchsorted(run, share * total))
+        k = min(max(k, 0), len(path) - 2)
+        while k + 1 < len(path) - 1 and np.hypot(*(path[k + 1] - path[k])) < 1e-9:
+            k += 1
+        if np.hypot(*(path[k + 1] - path[k])) > 1e-9 and k not in out:
+            out.append(k)
+    return out
+
+
 def _arrival(path: np.ndarray, points: int) -> int:
     """How much of a replicator path to draw: its run time, or longer until it reaches a corner.
 
@@ -282,18 +308,18 @@ def _dynamics_square(game, equilibria, rule: str, steps: int):
     colors = plt.get_cmap("viridis")(np.linspace(0.05, 0.85, 9))
     for k, path in enumerate(_paths(game, rule, steps)):
         color = colors[k % len(colors)]
-        ax.plot(path[:, 0], path[:, 1], color=color, linewidth=1.3)
-        ax.plot([path[0, 0]], [path[0, 1]], "s", color=color, markersize=4)
-        mid = len(path) // 3
-        if mid + 1 < len(path) and np.hypot(*(path[mid + 1] - path[mid])) > 1e-6:
-            ax.annotate("", xy=path[mid + 1], xytext=path[mid],
+        # drawn over the equilibrium markers, so a path that passes a saddle is seen to go on
+        ax.plot(path[:, 0], path[:, 1], color=color, linewidth=1.3, zorder=6)
+        ax.plot([path[0, 0]], [path[0, 1]], "s", color=color, markersize=4, zorder=6)
+        for at in _arrow_points(path):
+            ax.annotate("", xy=path[at + 1], xytext=path[at], zorder=7,
                         arrowprops=dict(arrowstyle="-|>", color=color, lw=1.3, mutation_scale=14))
-        ax.plot([path[-1, 0]], [path[-1, 1]], "o", color=color, markersize=4)
     _draw_equilibria(ax, game, equilibria)
     name = "Replicator dynamics" if rule == "replicator" else f"Fictitious play ({steps} rounds)"
     ax.set_title(f"{name} — {game.title}", fontsize=11, loc="left")
-    ax.text(0.0, -0.2, "Squares: starting points; circles: where each path ends; faint lines: best responses.",
-            transform=ax.transAxes, fontsize=8, color="#444444")
+    ax.text(0.0, -0.175, "Squares: where each path starts. Arrowheads: the way play moves, also after a\n"
+            "path passes close to an equilibrium and veers away. Faint lines: best responses.",
+            transform=ax.transAxes, fontsize=8, color="#444444", va="top")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8.5, frameon=False)
     return finish(fig)
 

@@ -45,7 +45,7 @@ def _pure_cells(game: NormalFormGame, equilibria: Sequence[Equilibrium]) -> set[
 
 
 def _best_response_marks(game: NormalFormGame) -> list[np.ndarray]:
-    from games.best_responses import best_response_mask
+    from games.best_response import best_response_mask
 
     return [best_response_mask(game, i) for i in range(game.n_players)]
 
@@ -68,14 +68,49 @@ def matrix_rows(game: NormalFormGame, equilibria: Sequence[Equilibrium]) -> list
     return rows
 
 
-def text_table(rows: list[list[str]]) -> str:
+def text_table(rows: list[list[str]], width: int | None = None) -> str:
+    """Rows as aligned columns (first left, others right), fitted to the output width.
+
+    When the table is wider than the output, its last column is wrapped (left-aligned,
+    continuation lines under it) or, if that would leave it too narrow, printed under
+    each row, indented; a row still too wide is cut with "…".
+    """
+    from cli import layout
+
+    limit = width or layout.width()
     widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
+    lead = sum(widths[:-1]) + 2 * (len(widths) - 1)
+    too_wide = len(widths) > 1 and lead + widths[-1] > limit
+    if too_wide and limit - lead < 30:
+        return _stacked_table(rows, limit)
+    wrap_last = too_wide and limit - lead >= 12
+    if wrap_last:
+        widths[-1] = min(widths[-1], limit - lead)
     lines = []
     for n, r in enumerate(rows):
-        lines.append("  ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(r, widths))).rstrip())
+        cells = [c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(r[:-1], widths[:-1]))]
+        if wrap_last:
+            parts = layout.wrap_cell(r[-1], widths[-1])
+            lines.append("  ".join(cells + [parts[0]]).rstrip())
+            lines += [(" " * lead + p).rstrip() for p in parts[1:]]
+        else:
+            cells.append(r[-1].ljust(widths[-1]) if len(r) == 1 else r[-1].rjust(widths[-1]))
+            lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return "\n".join(layout.fit_line(line, limit)[0] if len(line) > limit else line for line in lines)
+
+
+def _stacked_table(rows: list[list[str]], limit: int) -> str:
+    """A table whose last column goes under each row, indented and wrapped."""
+    from cli import layout
+
+    head = text_table([r[:-1] for r in rows], limit).split("\n")
+    out = [head[0] + f"  ({rows[0][-1]} below)" if len(head[0]) + len(rows[0][-1]) + 10 <= limit else head[0], head[1]]
+    for line, r in zip(head[2:], rows[1:]):
+        out.append(line)
+        out += ["    " + p for p in layout.wrap_cell(r[-1], limit - 4)]
+    return "\n".join(out)
 
 
 def markdown_table(rows: list[list[str]]) -> str:
@@ -101,7 +136,7 @@ def matrix_block(game: NormalFormGame, equilibria: Sequence[Equilibrium], fmt: s
 
 
 def _pure_profile_list(game: NormalFormGame, equilibria, fmt: str) -> str:
-    from games.best_responses import all_profiles
+    from games.best_response import all_profiles
 
     eq_cells = _pure_cells(game, equilibria)
     rows = [["profile"] + list(game.players)]

@@ -90,7 +90,7 @@ def gather(target: str | None, sets: list[str], levels: int = 5, fmt: str = "tex
         forms = [(f, t) for f, t in SCENARIO_FORMS if f in all_forms()]
         shots = SCENARIO_PICTURES
         if scenario.model is not None:
-            forms, shots = model_forms(scenario.model)
+            forms, shots = model_sections(scenario.model)
     else:
         if sets:
             raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
@@ -121,7 +121,7 @@ def gather(target: str | None, sets: list[str], levels: int = 5, fmt: str = "tex
     return Report(title, name, scenario, tuple(sections), tuple(images))
 
 
-def model_forms(model):
+def model_sections(model):
     """The forms and pictures a report shows for a model file."""
     forms = [("simultaneous", "The simultaneous game")]
     if model.has_levels:
@@ -371,6 +371,7 @@ def register(app: typer.Typer) -> None:
             drawn = sum(1 for p in rep.pictures if not p.skipped)
             return f"wrote {output} ({shown} game forms, {drawn} pictures)"
 
+        from cli import layout
         from cli.safe_text import visible
 
-        typer.echo(visible(guarded(work)))
+        typer.echo(layout.fit(visible(guarded(work))))

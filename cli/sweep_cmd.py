@@ -120,6 +120,9 @@ def run_sweep(
     from games.errors import InputError
     from games.scenarios import load, parse_assignments
 
+    from cli.option_rules import check_command
+
+    check_command("sweep", target, game)
     if fmt not in FORMATS:
         raise InputError(f"option --format: expected one of {', '.join(FORMATS)}, got '{fmt}'")
     if not 1 <= workers <= max_workers():

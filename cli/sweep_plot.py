@@ -18,7 +18,35 @@ THRESHOLD_WORDS = {
     "cn_vs_restrict": "China indifferent when the US restricts",
     "cn_vs_relax": "China indifferent when the US relaxes",
 }
-COLOURS = ["#4c9f70", "#d1495b", "#edae49", "#00798c", "#8d6a9f", "#7f7f7f", "#30638e", "#e07a5f", "#a5be00", "#333333"]
+#: one colour per regime, the same in every picture (plot regime-map, sweep --plot, report)
+REGIME_COLOURS = {
+    "deal only": "#4c9f70",
+    "conflict only": "#d1495b",
+    "both": "#edae49",
+    "mixed only": "#00798c",
+    "US opens alone only": "#8d6a9f",
+    "China supplies alone only": "#30638e",
+    "partial opening only": "#a5be00",
+    "none": "#7f7f7f",
+    "deal only + mixed": "#9fd3b0",
+    "conflict only + mixed": "#eba0ab",
+}
+#: colours for the rarer regimes, chosen by the regime's name (never one of the above)
+OTHER_COLOURS = ["#e07a5f", "#333333", "#b5838d", "#6d597a", "#f2cc8f", "#3d405b", "#81b29a", "#bc6c25"]
+
+
+def regime_colour(label: str) -> str:
+    """The regime's colour: fixed for the named regimes, else fixed by a hash of its name."""
+    import zlib
+
+    if label in REGIME_COLOURS:
+        return REGIME_COLOURS[label]
+    return OTHER_COLOURS[zlib.crc32(label.encode("utf-8")) % len(OTHER_COLOURS)]
+
+
+def regime_words(label: str) -> str:
+    """A regime's legend entry in words."""
+    return "deal and conflict" if label == "both" else label
 
 
 def _regimes(result):
@@ -43,8 +71,7 @@ def figure(result):
 
     spec = result.spec
     labels, idx = _regimes(result)
-    palette = COLOURS if len(labels) <= len(COLOURS) else [plt.cm.tab20(i % 20) for i in range(len(labels))]
-    palette = palette[: max(1, len(labels))]
+    palette = [regime_colour(lab) for lab in labels] or ["#7f7f7f"]
     cmap = ListedColormap(palette)
     lines: list = []
     two = len(spec.names) == 2
@@ -76,8 +103,7 @@ def figure(result):
             ax.set_ylabel(names[0])
         else:
             ax.set_yticks([])
-    handles = [Patch(color=palette[i], label="deal and conflict" if lab == "both" else lab)
-               for i, lab in enumerate(labels)]
+    handles = [Patch(color=palette[i], label=regime_words(lab)) for i, lab in enumerate(labels)]
     ax.legend(handles=handles + lines, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
               title="Pure equilibria", title_fontsize=8, alignment="left")
     ax.set_title(f"Regimes ({spec.form} game, {spec.n_points:,} points)", fontsize=10)
@@ -121,7 +147,7 @@ def _threshold_lines(ax, result) -> list:
             ax.contour(bv, av, g, levels=[0.0], colors="black", linestyles=style, linewidths=1.2)
             words = THRESHOLD_WORDS[name] if spec.model is None else spec.incentive_words[name].replace("'s gain from", " indifferent between").replace(" over ", " and ")
             handles.append(Line2D([], [], color="black", linestyle=style, linewidth=1.2,
-                                  label=f"{words} ({name})" if spec.model is None else words))
+                                  label=words))
     return handles
 
 

@@ -49,12 +49,24 @@ def run(request: Request) -> Output:
     return output
 
 
-def solve_efg_file(path: str, fmt: str, full: bool, method: str = "auto") -> Output:
-    """Read a Gambit .efg file, solve it and render it (called by `tradegame solve GAME.efg`)."""
-    from games.efg import read_efg
+def solve_efg_file(path: str, fmt: str, full: bool, method: str = "auto", exact: bool = False) -> Output:
+    """Read a Gambit .efg file, solve it and render it (called by `tradegame solve GAME.efg`).
 
+    With ``exact`` the reduced normal form is built and solved in fractions (exact vertex
+    enumeration, two players) and every equilibrium carries its exact profile and payoffs.
+    """
+    from games.efg import read_efg
+    from games.solver import METHODS
+
+    if method not in METHODS:
+        from games.errors import InputError, clip
+        from games.suggestions import did_you_mean
+
+        raise InputError(
+            f"option --method: expected one of {', '.join(METHODS)}, got '{clip(method)}'{did_you_mean(method, METHODS)}"
+        )
     tree = read_efg(path)
-    return solve_tree(tree, fmt, full, method, {}, [f"Read from {path}."])
+    return solve_tree(tree, fmt, full, method, {}, [f"Read from {path}."], exact)
 
 
 def _check_options(request: Request) -> None:
@@ -68,20 +80,44 @@ def _check_options(request: Request) -> None:
 
 
 # ------------------------------------------------------------------ solving
-def solve_tree(tree, fmt: str, full: bool, method: str, context: dict, intro: list[str]) -> Output:
+def solve_tree(
+    tree, fmt: str, full: bool, method: str, context: dict, intro: list[str], exact: bool = False
+) -> Output:
     """Solve a tree (backward induction if perfect information, else the reduced normal form)."""
     from games.tree import is_perfect_information
 
     if is_perfect_information(tree):
-        return _perfect_information(tree, fmt, full, method, context, intro)
-    return _imperfect_information(tree, fmt, full, method, intro)
+        return _perfect_information(tree, fmt, full, method, context, intro, exact)
+    return _imperfect_information(tree, fmt, full, method, intro, exact)
 
 
-def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
+def _nash(tree, method: str, exact: bool):
+    """(reduced normal form, solution, behaviours, exact equilibria or None, exact payoff arrays or None)."""
+    from games.reduced_form import exact_nash_equilibria, exact_payoff_arrays, nash_equilibria
+
+    if not exact:
+        return (*nash_equilibria(tree, method), None, None)
+    rnf, solution, exact_eqs, behaviours = exact_nash_equilibria(tree)
+    return rnf, solution, behaviours, exact_eqs, exact_payoff_arrays(rnf)
+
+
+def _exact_entry(eq) -> dict[str, Any]:
+    return {
+        "profile_exact": [[str(v) for v in p] for p in eq.profile],
+        "payoffs_exact": [str(v) for v in eq.payoffs],
+    }
+
+
+def _exact_line(players, eq) -> str:
+    mixes = "; ".join(f"{name} ({', '.join(str(v) for v in p)})" for name, p in zip(players, eq.profile))
+    return f"   exactly: {mixes}; payoffs {', '.join(str(v) for v in eq.payoffs)}"
+
+
+def _perfect_information(tree, fmt, full, method, context, intro, exact: bool = False) -> Output:
     from games.backward_induction import behaviour_one_shot_gains, equilibrium_path, subgame_perfect
     from games.equilibrium import TOLERANCE, verify
     from games.errors import SolverError
-    from games.reduced_normal_form import nash_equilibria, pure_profile
+    from games.reduced_form import nash_equilibria, pure_profile
     from games.tree import max_abs_payoff, pure_behaviour
     from games.tree_explain import explain_spe
 
@@ -90,12 +126,13 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
     spe_set = subgame_perfect(tree)
     spes = spe_set.equilibria
     limitation = ""
+    exact_eqs = exact_arrays = None
     try:
-        if method == "auto":
+        if method == "auto" and not exact:
             _check_nash_list_size(tree)
-        rnf, solution, behaviours = nash_equilibria(tree, method)
+        rnf, solution, behaviours, exact_eqs, exact_arrays = _nash(tree, method, exact)
     except InputError as exc:
-        if method != "auto":
+        if method != "auto" or exact:
             raise
         # the normal form is too large: keep the subgame-perfect equilibria, skip the Nash list
         rnf, solution, behaviours = _spe_only_form(tree, spes), None, ()
@@ -122,7 +159,7 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
         behaviour = pure_behaviour(tree, spe.plan)
         records.append((spe, profile, verified, expl, behaviour, equilibrium_path(tree, spe.plan)))
     nash_data = []
-    for eq, b in zip(equilibria_nf, behaviours):
+    for k, (eq, b) in enumerate(zip(equilibria_nf, behaviours)):
         gains = behaviour_one_shot_gains(tree, b)
         nash_data.append({
             "profile": [list(p) for p in eq.profile],
@@ -130,6 +167,7 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
             "label": _profile_label(game, eq),
             "subgame_perfect": all(g <= tol for g in gains.values()),
             "behaviour": _behaviour_data(tree, b),
+            **(_exact_entry(exact_eqs[k]) if exact_eqs is not None else {}),
         })
     data: dict[str, Any] = {
         "game": _game_data(game),
@@ -160,12 +198,25 @@ def _perfect_information(tree, fmt, full, method, context, intro) -> Output:
         "note": limitation,
         "tree": _tree_data(tree),
     }
+    if exact_arrays is not None:
+        # the subgame-perfect list is backward induction's (games.backward_induction, in its
+        # own arithmetic); its payoffs are restated exactly from the exact normal form
+        for entry, (spe, profile, *_rest) in zip(data["equilibria"], records):
+            entry["profile_exact"] = [["1" if k == s else "0" for k in range(n)] for n, s in zip(game.shape, profile)]
+            entry["payoffs_exact"] = [str(a[profile]) for a in exact_arrays]
+        data["nash_method"] = "exact"
     if records:
         data["path"] = data["equilibria"][0]["path"]
         data["behaviour"] = data["equilibria"][0]["behaviour"]
     if fmt == "dot":
         return Output(to_dot(tree, records[0][4] if records else {}), data)
     text = _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol, spe_set)
+    if exact_eqs is not None:
+        lines = ["", _heading(f"Nash equilibria of the reduced normal form, exactly: {len(exact_eqs)}", fmt, 2)]
+        for k, (eq, entry) in enumerate(zip(exact_eqs, nash_data), 1):
+            lines.append(f"{_bullet(fmt, k)} {entry['label']}" + (" (subgame perfect)" if entry["subgame_perfect"] else ""))
+            lines.append(_exact_line(tree.players, eq))
+        text += "\n" + "\n".join(lines)
     return Output(text, data)
 
 
@@ -178,7 +229,7 @@ def _check_nash_list_size(tree) -> None:
     from math import prod
 
     from games.errors import InputError
-    from games.reduced_normal_form import reduced_shape
+    from games.reduced_form import reduced_shape
 
     shape = reduced_shape(tree)
     if prod(shape) > MAX_AUTO_NASH_PROFILES:
@@ -193,7 +244,7 @@ def _spe_only_form(tree, spes):
     import numpy as np
 
     from games.normal_form import NormalFormGame
-    from games.reduced_normal_form import ReducedNormalForm, _play, strategy_label
+    from games.reduced_form import ReducedNormalForm, _play, strategy_label
     from games.tree import information_sets
 
     sets = {h.ident: h for h in information_sets(tree)}
@@ -221,11 +272,10 @@ def _spe_only_form(tree, spes):
     return ReducedNormalForm(tree, game, tuple(plans))
 
 
-def _imperfect_information(tree, fmt, full, method, intro) -> Output:
-    from games.reduced_normal_form import nash_equilibria
+def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) -> Output:
     from games.tree import reach_probabilities
 
-    rnf, solution, behaviours = nash_equilibria(tree, method)
+    rnf, solution, behaviours, exact_eqs, _ = _nash(tree, method, exact)
     game = rnf.game
     records = []
     for eq, b in zip(solution.equilibria, behaviours):
@@ -253,8 +303,9 @@ def _imperfect_information(tree, fmt, full, method, intro) -> Output:
                 "explanation": _ii_explanation(tree, game, eq, b, reach),
                 "path": _reached_data(tree, reach),
                 "behaviour": _behaviour_data(tree, b),
+                **(_exact_entry(exact_eqs[k]) if exact_eqs is not None else {}),
             }
-            for eq, b, reach in records
+            for k, (eq, b, reach) in enumerate(records)
         ],
         "tree": _tree_data(tree),
     }
@@ -275,12 +326,14 @@ def _imperfect_information(tree, fmt, full, method, intro) -> Output:
         pays = ", ".join(f"{p} {_num(v)}" for p, v in zip(tree.players, eq.payoffs))
         out.append(f"{_bullet(fmt, k)} {_profile_label(game, eq)} — payoffs: {pays}")
         out.append("   " + _ii_explanation(tree, game, eq, b, reach))
+        if exact_eqs is not None:
+            out.append(_exact_line(tree.players, exact_eqs[k - 1]))
     return Output("\n".join(out), data)
 
 
 def _ii_explanation(tree, game, eq, behaviour, reach) -> str:
     from games.tree import information_sets
-    from games.reduced_normal_form import describe_infoset
+    from games.reduced_form import describe_infoset
 
     parts = []
     for h in information_sets(tree):
@@ -326,6 +379,7 @@ def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol, sp
                    f"deviation gains more than {tol:.0e})")
     out.append(_heading(heading, fmt, 2))
     out += _tie_note(tree, spe_set)
+    said: set[str] = set()  # a fact shared by several equilibria is said under the first
     for k, (spe, profile, verified, expl, behaviour, path) in enumerate(records, 1):
         pays = ", ".join(f"{p} {_num(v)}" for p, v in zip(tree.players, spe.payoffs))
         out.append(f"{_bullet(fmt, k)} {_profile_label(game, verified)} — payoffs: {pays}")
@@ -341,6 +395,8 @@ def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol, sp
         ]
         out.append("   " + expl.outcome)
         for title, sentences in sections:
+            sentences = [s for s in sentences if s not in said]
+            said.update(sentences)
             if sentences:
                 out.append("")
                 out.append(_heading(title, fmt, 3) if fmt == "markdown" else f"   {title}:")
@@ -542,7 +598,7 @@ def _profile_label(game, eq) -> str:
 
 
 def _behaviour_data(tree, behaviour: dict) -> list[dict[str, Any]]:
-    from games.reduced_normal_form import describe_infoset
+    from games.reduced_form import describe_infoset
     from games.tree import information_sets
 
     out = []

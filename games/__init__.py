@@ -14,10 +14,10 @@ _EXPORTS = {
     "from_bimatrix": "games.normal_form",
     "Equilibrium": "games.equilibrium",
     "verify": "games.equilibrium",
-    "solve": "games.solve",
-    "Solution": "games.solve",
-    "best_responses": "games.best_responses",
-    "pure_equilibria": "games.best_responses",
+    "solve": "games.solver",
+    "Solution": "games.solver",
+    "best_responses": "games.best_response",
+    "pure_equilibria": "games.best_response",
     "iterated_elimination": "games.dominance",
     "read_nfg": "games.nfg",
     "to_nfg": "games.nfg",
@@ -25,7 +25,7 @@ _EXPORTS = {
     "simultaneous_game": "games.trade",
     "graded_game": "games.trade",
     "load_scenario": ("games.scenarios", "load"),
-    "load_model": ("games.model.spec", "load_model_file"),
+    "load_model": ("games.model.catalog", "load_model"),
     "model_game": ("games.model.evaluate", "build_game"),
 }
 

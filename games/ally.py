@@ -107,7 +107,7 @@ def sub_game(game: NormalFormGame, ally_move: int) -> NormalFormGame:
 
 
 def pivotality(game: NormalFormGame) -> Pivotality:
-    from games.best_responses import pure_equilibria
+    from games.best_response import pure_equilibria
 
     def labels(sub):
         return tuple((sub.strategies[0][i], sub.strategies[1][j]) for i, j in pure_equilibria(sub))

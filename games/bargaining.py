@@ -20,7 +20,9 @@ utility pairs (u, v), u increasing and v decreasing):
   principle: an outside option is a constraint, not a new threat point).
 - **Kalai–Smorodinsky**: the frontier point on the segment from d to the ideal point
   (each side's best frontier payoff given the other gets at least its disagreement
-  payoff), found by bisection along that segment.
+  payoff), found by bisection along that segment. Outside options constrain it as they
+  do Nash's: if that point gives a side less than its option, the agreement moves along
+  the frontier to where the side gets exactly its option.
 - **Rubinstein alternating offers**, infinite horizon: with a unit surplus and d = 0 the
   first proposer gets (1 − δ₂)/(1 − δ₁δ₂) (`rubinstein_shares`). On the trade frontier
   the same stationary conditions are solved along the polyline: the proposer offers the
@@ -160,7 +162,29 @@ def nash_on_polyline(u: np.ndarray, v: np.ndarray, d: Sequence[float], floor: Se
     return float(cu[k]), float(cv[k])
 
 
-def kalai_smorodinsky_on_polyline(u: np.ndarray, v: np.ndarray, d: Sequence[float]) -> tuple[float, float]:
+def kalai_smorodinsky_on_polyline(
+    u: np.ndarray, v: np.ndarray, d: Sequence[float], floor: Sequence[float] | None = None,
+) -> tuple[float, float]:
+    """The frontier point on the segment from d to the ideal point, subject to u ≥ floor₁, v ≥ floor₂.
+
+    The ideal point and the segment are taken from the disagreement point d. Outside options
+    enter as Nash's do (the outside option principle: a constraint, not a new threat point):
+    if the unconstrained point gives a side less than its option, the agreement moves along
+    the frontier to where that side gets exactly its option.
+    """
+    pu, pv = _kalai_smorodinsky_free(u, v, d)
+    if floor is None:
+        return pu, pv
+    if pu < floor[0]:
+        pu, pv = float(floor[0]), value_at(u, v, floor[0])
+    elif pv < floor[1]:
+        pu, pv = inverse_at(u, v, floor[1]), float(floor[1])
+    if pu < floor[0] - 1e-12 or pv < floor[1] - 1e-12:
+        raise InputError("bargaining: no point of the frontier gives both sides their disagreement payoff or outside option")
+    return pu, pv
+
+
+def _kalai_smorodinsky_free(u: np.ndarray, v: np.ndarray, d: Sequence[float]) -> tuple[float, float]:
     """The frontier point on the segment from d to the ideal point (bisection along it)."""
     ideal = (inverse_at(u, v, d[1]), value_at(u, v, d[0]))
     if not (ideal[0] > d[0] and ideal[1] > d[1]):
@@ -318,13 +342,13 @@ def disagreement_point(p: Mapping[str, float]) -> tuple[tuple[float, float], tup
 def stage_disagreement(game) -> tuple[tuple[float, float], tuple[int, int]]:
     """A two-player stage game's conflict equilibrium: the pure one worst for the sum of
     payoffs (with its cell), else the mixed one worst for the sum (cell (-1, -1))."""
-    from games.best_responses import pure_equilibria
+    from games.best_response import pure_equilibria
 
     pure = pure_equilibria(game)
     if pure:
         cell = min(pure, key=lambda c: (game.payoff(0, c) + game.payoff(1, c), c))
         return (game.payoff(0, cell), game.payoff(1, cell)), cell
-    from games.solve import solve
+    from games.solver import solve
 
     eq = min(solve(game).equilibria, key=lambda e: sum(e.payoffs))
     return (eq.payoffs[0], eq.payoffs[1]), (-1, -1)
@@ -402,6 +426,8 @@ def analyse_frontier(
     o = (max(o[0], d[0]), max(o[1], d[1]))
     deltas = (float(deltas[0]), float(deltas[1]))
     if not np.any((f.u > d[0] + 1e-9) & (f.v > d[1] + 1e-9)):
+        if o[0] > d[0] + 1e-9 or o[1] > d[1] + 1e-9:  # nothing to split, and a side can do better alone
+            return BargainingAnalysis(f, d, cell, o, deltas, first, rounds, (), None, "walk away")
         return _no_surplus(d, cell, o, deltas, first, rounds, cell_terms)
     if not np.any((f.u >= o[0] - 1e-12) & (f.v >= o[1] - 1e-12)):
         return BargainingAnalysis(f, d, cell, o, deltas, first, rounds, (), None, "walk away")
@@ -414,7 +440,9 @@ def analyse_frontier(
     nash_free = nash_on_polyline(f.u, f.v, d)
     nash = nash_on_polyline(f.u, f.v, d, o)
     sols.append(point("Nash bargaining", nash, _binding(nash_free, o, players)))
-    sols.append(point("Kalai–Smorodinsky", kalai_smorodinsky_on_polyline(f.u, f.v, d)))
+    ks_free = kalai_smorodinsky_on_polyline(f.u, f.v, d)
+    ks = kalai_smorodinsky_on_polyline(f.u, f.v, d, o)
+    sols.append(point("Kalai–Smorodinsky", ks, _binding(ks_free, o, players)))
     rub, rub_binds = rubinstein_solution(f.u, f.v, d, deltas, o, first)
     sols.append(point("Rubinstein", rub, _names(rub_binds, players)))
     path = None

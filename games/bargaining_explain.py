@@ -66,7 +66,12 @@ def share_sentence(a: BargainingAnalysis, point: Point) -> str:
     sentences = [text + "."]
     if point.name.startswith("Rubinstein") or point.name.startswith("Deadline"):
         sentences += _dynamic_reasons(a, point, share)
-    if point.binding:
+    if point.binding and (point.name.startswith("Nash") or point.name.startswith("Kalai")):
+        sentences.append(
+            f"{_cap(_who(point.binding))}'s outside option binds: {point.name} alone would give it less "
+            "than walking away, so the agreement moves along the frontier until it gets exactly its option."
+        )
+    elif point.binding:
         sentences.append(
             f"{_cap(_who(point.binding))}'s outside option binds: walking away is worth more to it than "
             "rejecting and waiting, so whenever it answers an offer, it is offered exactly that."

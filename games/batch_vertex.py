@@ -1,6 +1,6 @@
 """All extreme equilibria of many small bimatrix games at once: batched vertex enumeration.
 
-The batched twin of `games.vertex_enumeration` (same shift and scale of payoffs, same
+The batched twin of `games.polytope_vertices` (same shift and scale of payoffs, same
 tolerances, same square systems): for every game of the batch, every vertex of the
 best-response polytopes P = {x ≥ 0 : Bᵀx ≤ 1} and Q = {y ≥ 0 : Ay ≤ 1} is found by solving
 all nonsingular systems of k tight constraints on k variables — for all games together,
@@ -21,7 +21,7 @@ import numpy as np
 
 from games.batch_2x2 import FlatEquilibria
 
-#: Same thresholds as games.vertex_enumeration.
+#: Same thresholds as games.polytope_vertices.
 TOL = 1e-9
 DET_EPS = 1e-12
 #: Bytes of temporaries a chunk may use (rough).

@@ -26,7 +26,7 @@ import numpy as np
 from games.equilibrium import deduplicate, verify
 from games.errors import InputError
 from games.normal_form import NormalFormGame
-from games.solve import solve
+from games.solver import solve
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,7 +164,7 @@ def _product_plan_mix(game: BayesianGame, marginals: Sequence[np.ndarray]) -> np
 def bayes_nash_equilibria(game: BayesianGame, method: str = "auto") -> list[BayesNash]:
     """Every extreme BNE found by solving the Harsanyi game, each verified in the agent form.
 
-    The Harsanyi game is solved by `games.solve.solve` (``auto``: vertex enumeration,
+    The Harsanyi game is solved by `games.solver.solve` (``auto``: vertex enumeration,
     complete; other two-player methods may miss equilibria).
     Equilibria that give the same behaviour to every type are merged.
     """

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from games.best_responses import _tie_tol
+from games.best_response import _tie_tol
 from games.normal_form import NormalFormGame
 
 

@@ -2,7 +2,7 @@
 
 Floating point answers carry a tolerance; a classroom wants 2/3, not 0.6666666667. Here
 payoffs are `Fraction`s (decimals read exactly: ``0.1`` is 1/10) and the algorithm is the
-vertex enumeration of `games.vertex_enumeration` redone without rounding: after shifting
+vertex enumeration of `games.polytope_vertices` redone without rounding: after shifting
 payoffs to be positive, the best-response polytopes P = {x ≥ 0 : Bᵀx ≤ 1} and
 Q = {y ≥ 0 : Ay ≤ 1} are enumerated vertex by vertex, each vertex the exact solution of a
 nonsingular square system of tight constraints (fraction-free elimination in integers,

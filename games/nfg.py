@@ -25,6 +25,8 @@ from games.normal_form import MAX_PROFILES, NormalFormGame
 
 _TOKEN = re.compile(r'\s*(?:(")((?:[^"\\]|\\.)*)"|([{}])|(,)|([^\s{},"]+))', re.S)
 _UNESCAPE = re.compile(r"\\(.)", re.S)
+#: a numeric character reference, as written by `_quote` for what Gambit cannot hold
+_CHAR_REF = re.compile(r"&#(?:(\d{1,7})|[xX]([0-9a-fA-F]{1,6}));")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?$")
 MAX_FILE_BYTES = 50_000_000
 #: Largest strategy count a file may declare for one player (the profile limit applies too).
@@ -53,7 +55,7 @@ class _Tokens:
                 raise InputError(f"{self.source}: {_unreadable_at(text, self.pos)}")
             self.pos = m.end()
             if m.group(1):
-                self.items.append(("str", _UNESCAPE.sub(r"\1", m.group(2))))
+                self.items.append(("str", decode_label(_UNESCAPE.sub(r"\1", m.group(2)))))
                 return True
             if m.group(3):
                 self.items.append((m.group(3), m.group(3)))
@@ -255,8 +257,36 @@ def _read_text(path: Path, limit: int = MAX_FILE_BYTES, what: str = "a Gambit .n
     return read_limited_text(path, limit, what)
 
 
+def encode_label(s: str) -> str:
+    """A name as Gambit can hold it: printable ASCII, the rest as ``&#NNNN;`` references.
+
+    Gambit (and pygambit, which reads titles and labels as ASCII) cannot take "–", "ö"
+    or control characters, and it mangles backslashes; those characters are written as
+    numeric character references, which `decode_label` turns back, so a name survives
+    a round trip through Gambit intact. A literal "&#" is written "&#38;#".
+    """
+    out = []
+    for k, ch in enumerate(s):
+        code = ord(ch)
+        if ch == "\\" or code < 32 or code > 126 or (ch == "&" and s[k + 1 : k + 2] == "#"):
+            out.append(f"&#{code};")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def decode_label(s: str) -> str:
+    """A name read from a file, its ``&#NNNN;`` / ``&#xHHHH;`` references turned back into characters."""
+
+    def char(m: re.Match) -> str:
+        code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
+
+    return _CHAR_REF.sub(char, s) if "&#" in s else s
+
+
 def _quote(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + encode_label(s).replace('"', '\\"') + '"'
 
 
 def _fmt(v) -> str:

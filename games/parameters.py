@@ -248,8 +248,9 @@ def lookup(name: str, where: str = "") -> Parameter:
         return PARAMETERS[name]
     except KeyError:
         prefix = f"{where}: " if where else ""
-        close = [n for n in PARAMETERS if name.lower() in n or n in name.lower()]
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        from games.suggestions import did_you_mean
+
+        hint = did_you_mean(name, PARAMETERS)
         raise InputError(
             f"{prefix}unknown parameter '{clip(name)}'{hint}; expected one of {', '.join(PARAMETERS)}"
         ) from None

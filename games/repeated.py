@@ -263,7 +263,7 @@ def polynomial_region(polys: Sequence[Sequence[float]], tol: float) -> tuple[Dis
 # ------------------------------------------------------------------ stage facts
 def stage_equilibria(game: NormalFormGame) -> tuple[Equilibrium, ...]:
     """Every (extreme) equilibrium of the stage game, verified."""
-    from games.solve import solve
+    from games.solver import solve
 
     return solve(game).equilibria
 
@@ -450,9 +450,9 @@ def minmax(game: NormalFormGame) -> tuple[Minmax, Minmax]:
     """Each player's pure and mixed minmax value and the other's punishing strategy.
 
     Mixed: the value of the zero-sum game in which the other player minimizes the
-    player's payoff (minimax theorem), solved and verified by `games.solve`.
+    player's payoff (minimax theorem), solved and verified by `games.solver`.
     """
-    from games.solve import solve
+    from games.solver import solve
 
     A, B = _check_two_player(game)
     out = []
@@ -605,7 +605,7 @@ def finite_horizon(
     the outcome, then a good stage equilibrium in the last m rounds; after a deviation, a
     bad stage equilibrium to the end".
     """
-    from games.solve import solve
+    from games.solver import solve
 
     if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= MAX_ROUNDS:
         raise InputError(f"option --rounds: expected an integer from 1 to {MAX_ROUNDS}, got {rounds!r}")

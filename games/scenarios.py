@@ -24,6 +24,7 @@ from typing import Iterable, Mapping
 from games.bounded_read import read_limited_text
 from games.errors import InputError, clip
 from games.parameters import PARAMETERS, lookup, validated
+from games.suggestions import did_you_mean
 
 DEFAULT_SCENARIO = "baseline"
 _KEYS = {"title": str, "summary": str, "story": str, "sources": list, "parameters": dict}
@@ -90,8 +91,10 @@ def builtin(name: str) -> Scenario:
     if catalog.builtin_model_path(name) is not None:
         return model_scenario(catalog.builtin_model(name))
     raise InputError(
-        f"scenario '{clip(name)}': no such built-in scenario or model; expected one of {', '.join(builtin_names())}, "
-        f"a model ({', '.join([catalog.TRADE] + catalog.builtin_model_names())}) or a path to a .toml file"
+        f"scenario '{clip(name)}': no such built-in scenario or model"
+        f"{did_you_mean(name, builtin_names() + [catalog.TRADE] + catalog.builtin_model_names())}; "
+        f"expected one of {', '.join(builtin_names())}, a model "
+        f"({', '.join([catalog.TRADE] + catalog.builtin_model_names())}) or a path to a .toml file"
     )
 
 

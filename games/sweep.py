@@ -346,7 +346,7 @@ def make_spec(
 
 def _check_model(model, form: str, levels: int) -> None:
     """A model can be swept if it has two players with as many strategies each (in this form)."""
-    from games import vertex_enumeration as ve
+    from games import polytope_vertices as ve
     from games.model.evaluate import axes
 
     shape = axes(model, form, levels).shape
@@ -364,10 +364,10 @@ def check_graded_size(levels: int) -> None:
     """Refuse graded sweeps whose games are too large for (batched) vertex enumeration.
 
     Every point is solved completely, by enumerating C(2·levels, levels) bases; the limit is
-    the single-game solver's (`games.vertex_enumeration.MAX_BASES`, 12 levels), beyond which
+    the single-game solver's (`games.polytope_vertices.MAX_BASES`, 12 levels), beyond which
     one game alone takes minutes and gigabytes.
     """
-    from games import vertex_enumeration as ve
+    from games import polytope_vertices as ve
 
     bases = ve.n_bases(levels, levels)
     if bases > ve.MAX_BASES:
@@ -380,7 +380,7 @@ def check_graded_size(levels: int) -> None:
 
 def work(spec: SweepSpec) -> int:
     """Rough cost of the sweep: points times candidate bases per game (for progress display)."""
-    from games import vertex_enumeration as ve
+    from games import polytope_vertices as ve
 
     shape = spec.game_shape
     return spec.n_points * (ve.n_bases(*shape) if len(shape) == 2 else int(np.prod(shape)))

@@ -35,7 +35,7 @@ import numpy as np
 from games.equilibrium import deduplicate, sort_key, tolerance, verify
 from games.errors import InputError
 from games.normal_form import NormalFormGame
-from games.solve import Solution
+from games.solver import Solution
 
 Number = Fraction | float
 MIX = "mix"

@@ -288,7 +288,7 @@ def classify_game(game) -> GameClass | None:
     """The class of a two-player 2×2 `NormalFormGame`, or None for any other shape."""
     if game.n_players != 2 or game.shape != (2, 2):
         return None
-    from games.best_responses import _tie_tol
+    from games.best_response import _tie_tol
 
     A, B = game.bimatrix()
     return classify(A, B, tol=_tie_tol(game))

@@ -384,7 +384,7 @@ def first_mover_value(p: Mapping[str, float], form: str) -> tuple[str, ...]:
     (for snapback: with the US-first tree without the snapback option).
     """
     from games.backward_induction import subgame_perfect_equilibria
-    from games.solve import solve
+    from games.solver import solve
     from games.trade import simultaneous_game
     from games.trade_trees import FORMS
 

@@ -7,7 +7,7 @@ import pytest
 
 from games.ally import ally_game, pivotality, solve_ally_game, sub_game
 from games.ally_explain import explain
-from games.best_responses import pure_equilibria
+from games.best_response import pure_equilibria
 from games.equilibrium import verify
 from games.parameters import defaults
 from games.scenarios import load

@@ -12,7 +12,7 @@ from games.backward_induction import (
 )
 from games.equilibrium import verify
 from games.errors import InputError
-from games.reduced_normal_form import nash_equilibria, pure_profile, reduced_normal_form
+from games.reduced_form import nash_equilibria, pure_profile, reduced_normal_form
 from games.tree import information_sets
 from games.tree_explain import explain_spe
 from tests.tree_games import centipede, entry_deterrence, hidden_pennies, many_ties, seltens_horse, ultimatum

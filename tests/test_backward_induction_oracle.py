@@ -210,7 +210,7 @@ def test_built_in_trees_written_to_efg_and_read_back_keep_their_equilibria(scena
 @settings(max_examples=60, deadline=None)
 @given(trees())
 def test_reduced_strategies_are_counted_as_they_are_listed(tree):
-    from games.reduced_normal_form import _player_plans, reduced_shape
+    from games.reduced_form import _player_plans, reduced_shape
 
     assert reduced_shape(tree) == tuple(len(_player_plans(tree, i)) for i in range(tree.n_players))
 

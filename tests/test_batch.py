@@ -87,7 +87,7 @@ def test_batch_verification_rejects_non_equilibria():
 # ---------------------------------------------------------------- m×n vertex enumeration
 from games import batch  # noqa: E402
 from games.normal_form import from_bimatrix  # noqa: E402
-from games.solve import solve  # noqa: E402
+from games.solver import solve  # noqa: E402
 
 from conftest import CLASSICS, as_set  # noqa: E402
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from games.best_responses import best_responses, deviation_gains, pure_equilibria
+from games.best_response import best_responses, deviation_gains, pure_equilibria
 from games.dominance import dominant_strategies, iterated_elimination
 from games.normal_form import from_bimatrix
 

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from games import trade
-from games.compare import compare
+from games.comparison import compare
 from games.scenarios import load
-from games.solve import solve
+from games.solver import solve
 
 ESC, STO = "escalation-2025", "stockholm-2025"
 
@@ -112,3 +112,24 @@ def test_cli_compare():
         assert r.exit_code == 2, bad
     r = runner.invoke(app, ["compare", "--help"])
     assert r.exit_code == 0 and "tradegame compare escalation-2025 stockholm-2025" in r.output
+
+
+def test_each_margin_gets_its_own_sides_reason():
+    # controls-2023 -> escalation-2025: China's margin moves by +0.4 from re_linkage; the
+    # reason given under it must be China's (rare-earth revenue), not the US's (its
+    # dependence and chip policy), and no reason is printed twice.
+    from games.comparison import WHY
+
+    c = compare(load("controls-2023"), load("escalation-2025"))
+    conditions = [cond for f in c.flips for cond in f.conditions]
+    assert conditions, "the comparison should explain at least one flipped outcome"
+    story = " ".join(c.story)
+    for cond in conditions:
+        for (name, side), reason in WHY.items():
+            if side != cond.player:
+                assert reason not in cond.sentence, (cond.player, name)
+    for reason in WHY.values():
+        assert story.count(reason) <= 1
+    china = [cond for cond in conditions if cond.player == "China" and "re_linkage" in cond.contributions]
+    if china:
+        assert WHY["re_linkage", "US"] not in china[0].sentence

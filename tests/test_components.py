@@ -7,12 +7,12 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 
-from games.components import components, maximal_bicliques
+from games.equilibrium_components import components, maximal_bicliques
 from games.equilibrium import verify
 from games.errors import InputError
 from games.exact import solve_exact
 from games.normal_form import NormalFormGame, from_bimatrix
-from games.solve import solve
+from games.solver import solve
 
 
 def _by_profile(solution, comp):

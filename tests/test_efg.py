@@ -9,7 +9,7 @@ import pytest
 
 from games.efg import parse_efg, read_efg, to_efg
 from games.errors import InputError
-from games.reduced_normal_form import nash_equilibria
+from games.reduced_form import nash_equilibria
 from games.tree import Chance, Decision, GameTree, Terminal, information_sets, walk
 from tests.tree_games import centipede, entry_deterrence, hidden_pennies, seltens_horse, ultimatum
 

@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from games.best_responses import pure_equilibria
-from games.explain import explain
+from games.best_response import pure_equilibria
+from games.explanation import explain
 from games.normal_form import NormalFormGame, from_bimatrix
-from games.solve import solve
+from games.solver import solve
 
 PD = from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], players=("US", "China"),
                    row_strategies=("Cooperate", "Defect"), col_strategies=("Cooperate", "Defect"))
@@ -139,12 +139,12 @@ def test_large_games_skip_the_outcome_list():
 
 
 def test_renderers_read_as_text_and_markdown():
-    from cli.explain_view import render
+    from cli.explain_view import render_explanation as render
 
     e = explain(solve(PD))
     text = render(e, "text")
     md = render(e, "markdown")
-    assert "Every outcome" in text and "### Every outcome" in md
+    assert "Why the other outcomes are not equilibria" in text and "### Why each equilibrium holds" in md
     assert "Prisoner's Dilemma" in text
     from games.errors import InputError
 
@@ -155,7 +155,7 @@ def test_renderers_read_as_text_and_markdown():
 
 def test_fast_dominance_for_large_games_agrees_with_the_core(rng):
     from games.dominance import dominant_strategies, iterated_elimination
-    from games.explain import _fast_dominance
+    from games.explanation import _fast_dominance
 
     for _ in range(20):
         m, n = rng.integers(2, 7, size=2)

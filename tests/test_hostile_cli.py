@@ -129,7 +129,10 @@ def test_solve_valid_nfg_files_are_answered_and_verified(tmp_path_factory, m, n,
         assert "--method vertex-enumeration" in result.stderr
         return
     if result.exit_code == 2:
-        assert method == "closed-form" and (m, n) != (2, 2), result.stderr
+        if exact:  # --exact is exact vertex enumeration: another method is refused, not ignored
+            assert method not in ("auto", "vertex-enumeration") and "--exact" in result.stderr, result.stderr
+        else:
+            assert method == "closed-form" and (m, n) != (2, 2), result.stderr
         return
     if method in ("lemke-howson", "logit", "pure") and not exact and not json.loads(result.stdout)["equilibria"]:
         return  # partial methods may find nothing (pure: no pure equilibrium)

@@ -365,3 +365,10 @@ def test_show_trade_prints_its_model_file():
     assert "chip sales: chips * chip_sales" in out
     assert "self-reliant: self_reliance = self_reliance_hardliner" in out
     assert "(Relax, Supply): the deal" in out
+
+
+def test_tutorial_file_in_examples_is_the_one_in_the_docs(tmp_path):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    assert _tutorial_file(tmp_path).read_text(encoding="utf-8") == (root / "examples" / "tutorial" / "standards.toml").read_text(encoding="utf-8")

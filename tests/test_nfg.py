@@ -11,7 +11,7 @@ import pytest
 from games.errors import InputError
 from games.nfg import parse_nfg, read_nfg, to_nfg
 from games.normal_form import NormalFormGame, from_bimatrix
-from games.solve import solve
+from games.solver import solve
 from tests.conftest import profile_set
 
 DATA = Path(__file__).parent / "data"

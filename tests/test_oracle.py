@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from games.normal_form import from_bimatrix
-from games.solve import solve
+from games.solver import solve
 
 gbt = pytest.importorskip("pygambit")
 
@@ -141,7 +141,7 @@ def _check_exact(A, B, theirs) -> None:
         assert verify_exact(A, B, x, y) is not None
 
 
-# --- float mode: games.solve.solve(game) with the default method -------------------------
+# --- float mode: games.solver.solve(game) with the default method -------------------------
 
 
 @pytest.mark.parametrize("kind,m,n,seed", CASES, ids=[f"{k}-{m}x{n}-{s}" for k, m, n, s in CASES])

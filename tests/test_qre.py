@@ -144,7 +144,7 @@ def test_logit_limit_inside_a_continuum_is_still_reported():
     """Row's r1 is dominant and column is indifferent between c1 and c2: the branch tends
     to (r1, uniform on c1, c2), one point of a continuum. It is reported, verified."""
     from games.normal_form import from_bimatrix
-    from games.solve import solve
+    from games.solver import solve
 
     sol = solve(from_bimatrix([[2, 2, 1], [0, 0, 0]], [[1, 1, 0], [1, 1, 0]]), "logit")
     (eq,) = sol.equilibria

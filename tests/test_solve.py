@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from games.equilibrium import verify
 from games.errors import InputError
 from games.normal_form import from_bimatrix, NormalFormGame
-from games.solve import solve
+from games.solver import solve
 from tests.conftest import CLASSICS, as_set, profile_set, same_profiles
 
 COMPLETE = ["auto", "vertex-enumeration"]

@@ -8,7 +8,7 @@ import pytest
 from games import sweep, trade
 from games.errors import InputError
 from games.scenarios import load
-from games.solve import solve
+from games.solver import solve
 
 
 def _pure_outcomes(params) -> frozenset:

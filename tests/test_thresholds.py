@@ -8,7 +8,7 @@ import pytest
 from games import trade
 from games.parameters import PARAMETERS
 from games.scenarios import load
-from games.solve import solve
+from games.solver import solve
 from games.thresholds import equilibrium_thresholds, start_thresholds, support_equilibrium
 
 CASES = [(s, f) for s in ("baseline", "controls-2023", "escalation-2025", "stockholm-2025") for f in ("simultaneous", "graded")]

@@ -8,7 +8,7 @@ import pytest
 from games.errors import InputError
 from games.parameters import PARAMETERS, defaults
 from games.scenarios import load
-from games.solve import solve
+from games.solver import solve
 from games.trade import graded_game, payoffs, simultaneous_game
 from tests.conftest import profile_set
 

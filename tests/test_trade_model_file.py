@@ -159,7 +159,7 @@ def test_same_sweep_games(form):
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_same_thresholds(name):
     from games import thresholds as th
-    from games.solve import solve
+    from games.solver import solve
 
     p = builtin(name).parameters
     sol_py = solve(trade.simultaneous_game(p))
@@ -182,7 +182,7 @@ def test_file_model_thresholds_are_exact_roots():
     chip_linkage = 0.2, security_risk = 4, hawk_cost = 3, escalation_cost_us = 0.5, i.e.
     0.8·chip_sales − 5.7, zero at chip_sales = 7.125 exactly."""
     from games import thresholds as th
-    from games.solve import solve
+    from games.solver import solve
 
     p = builtin("escalation-2025").parameters
     assert (p["chip_linkage"], p["security_risk"], p["hawk_cost"], p["escalation_cost_us"]) == (0.2, 4, 3, 0.5)

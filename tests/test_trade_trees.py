@@ -86,7 +86,7 @@ def test_escalation_us_first_reciprocity_is_not_credible():
     tree = us_first(p)
     (eq,) = subgame_perfect_equilibria(tree)
     assert eq.action(tree, ()) == 0  # Restrict: the US foresees China restricting anyway
-    from games.reduced_normal_form import reduced_normal_form
+    from games.reduced_form import reduced_normal_form
     from games.trade_trees import FOCUS
 
     rnf = reduced_normal_form(tree)
@@ -116,7 +116,7 @@ def test_snapback_credible_threat_under_stockholm():
 
 def test_snapback_explanation_reads_aloud():
     """'the US', short credibility bullets with the numbers, at most four non-SPE named."""
-    from games.reduced_normal_form import nash_equilibria
+    from games.reduced_form import nash_equilibria
     from games.trade_trees import FOCUS, drivers
 
     p = load("stockholm-2025").parameters

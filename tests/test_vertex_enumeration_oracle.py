@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from games import batch
-from games.vertex_enumeration import vertex_enumeration
+from games.polytope_vertices import vertex_enumeration
 
 gbt = pytest.importorskip("pygambit")
 

@@ -15,9 +15,12 @@ example ```toml file=my-scenario.toml) is written to NAME before the commands ru
 student would save it by copy and paste.
 
 Each lesson's commands run in a fresh scratch folder that holds a link to the repository's
-``examples/`` folder, so paths like ``examples/classroom/brinkmanship.toml`` work and
-pictures written with ``-o`` do not litter the repository. When recording, pictures a
-lesson writes are copied to ``examples/classroom/images/`` so lessons can show them.
+``examples/`` folder, so paths like ``examples/classroom/brinkmanship.toml`` work. The
+lessons write their pictures into the scratch folder they name, ``/tmp/tradegame-lessons``
+(`LESSON_OUTPUT`; a student makes it once with ``mkdir -p``, the recorder makes it
+before running), with ``--force`` so a lesson can be run again; nothing is written into
+the repository. When recording, the pictures a lesson writes are copied to
+``examples/classroom/images/`` so lessons can show them.
 tests/test_lessons.py uses the same functions to check every recorded output.
 """
 
@@ -37,6 +40,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 IMAGES = HERE / "images"
 PICTURE_SUFFIXES = (".png", ".svg")
+#: the scratch folder the lessons name for the files they write
+LESSON_OUTPUT = Path("/tmp/tradegame-lessons")
 
 #: Run the real entry point (the `tradegame` console script's `main`) in a fresh interpreter.
 BOOT = "from cli.app import main; main()"
@@ -147,7 +152,7 @@ def environment() -> dict[str, str]:
     """A stable environment: fixed width, no colour, the repository on the path."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRADEGAME_")}
     env.update(
-        COLUMNS="100", LINES="40", NO_COLOR="1", TERM="dumb", PYTHONHASHSEED="0",
+        COLUMNS="80", LINES="40", NO_COLOR="1", TERM="dumb", PYTHONHASHSEED="0",
         MPLBACKEND="Agg", PYTHONIOENCODING="utf-8",
         PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
     )
@@ -160,12 +165,27 @@ def run_command(text: str, workdir: Path, timeout: float = 120) -> Result:
     argv = shlex.split(text)
     if not argv or argv[0] != "tradegame":
         raise ValueError(f"lesson commands must start with 'tradegame', got: {text}")
+    for target in output_paths(text):
+        if target.is_absolute():  # the lesson's scratch folder, made as the lesson tells students
+            target.parent.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run(
         [sys.executable, "-c", BOOT, *argv[1:]],
         cwd=workdir, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         timeout=timeout, check=False,
     )
     return Result(proc.returncode, normalize(proc.stdout.decode("utf-8", "replace")))
+
+
+def output_paths(text: str) -> list[Path]:
+    """The files a command writes (its ``-o`` / ``--output`` values)."""
+    argv = shlex.split(text)
+    out = []
+    for k, arg in enumerate(argv):
+        if arg in ("-o", "--output") and k + 1 < len(argv):
+            out.append(Path(argv[k + 1]))
+        elif arg.startswith("--output="):
+            out.append(Path(arg.split("=", 1)[1]))
+    return out
 
 
 def scratch_folder() -> Path:
@@ -206,9 +226,10 @@ def rewrite(text: str, commands: list[Command], results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def _copy_pictures(work: Path) -> list[str]:
+def _copy_pictures(work: Path, commands: list[Command]) -> list[str]:
     copied = []
-    for pic in sorted(work.iterdir()):
+    written = [work / p for c in commands for p in output_paths(c.text)]  # absolute paths stay as they are
+    for pic in sorted(set(written) | set(work.iterdir())):
         if pic.suffix.lower() in PICTURE_SUFFIXES and pic.is_file():
             IMAGES.mkdir(exist_ok=True)
             shutil.copyfile(pic, IMAGES / pic.name)
@@ -248,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             new = rewrite(text, commands, results)
             if new != text:
                 path.write_text(new, encoding="utf-8")
-            pics = _copy_pictures(work) if path.resolve().parent == HERE else []
+            pics = _copy_pictures(work, commands) if path.resolve().parent == HERE else []
             extra = f"; pictures: {', '.join(pics)}" if pics else ""
             print(f"{path}: {len(commands)} commands, {len(changed)} outputs updated{extra}")
         finally:

@@ -70,3 +70,12 @@ def resolve_model(ref: str, base: Path | None, where: str) -> Model | None:
         return builtin_model(ref)
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from None
+
+
+def load_model(target: str) -> Model:
+    """A model by built-in name ("brinkmanship") or by the path of a model .toml file."""
+    from pathlib import Path
+
+    if builtin_model_path(target) is not None and not Path(target).suffix:
+        return builtin_model(target)
+    return load_model_file(target)

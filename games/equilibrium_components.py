@@ -82,7 +82,7 @@ class Component:
 def components(solution: object) -> tuple[Component, ...]:
     """The components of the equilibrium set, from a complete list of extreme equilibria.
 
-    ``solution`` is a `games.solve.Solution` (it must be ``complete`` and two-player) or a
+    ``solution`` is a `games.solver.Solution` (it must be ``complete`` and two-player) or a
     plain sequence of equilibria with ``.profile`` (float `Equilibrium` or exact
     `ExactEquilibrium`), assumed complete. Components are ordered by their first extreme
     equilibrium.

@@ -3,7 +3,7 @@
 A pure strategy names an action at every information set of a player; the *reduced*
 strategy leaves out the information sets that the player's own earlier moves rule out
 (two strategies differing only there always give the same payoffs). Solving the reduced
-normal form with `games.solve.solve` finds the Nash equilibria of the tree. With perfect
+normal form with `games.solver.solve` finds the Nash equilibria of the tree. With perfect
 recall, Kuhn's theorem turns each mixed strategy into an equivalent behaviour strategy:
 the probability of action a at information set h is the weight of the strategies that
 reach h and choose a there, divided by the weight of those that reach h.
@@ -248,12 +248,12 @@ class TreeEquilibrium:
 def nash_equilibria(tree: GameTree, method: str = "auto"):
     """(reduced normal form, solution, behaviour strategies of each equilibrium).
 
-    Solves the reduced normal form with `games.solve.solve` (every equilibrium verified
+    Solves the reduced normal form with `games.solver.solve` (every equilibrium verified
     there) and maps each equilibrium back to behaviour strategies. With ``method="auto"``
     a normal form too large for complete enumeration is solved for pure equilibria only
     (``solution.complete`` is then False and ``solution.note`` says so).
     """
-    from games.solve import solve
+    from games.solver import solve
 
     from games.errors import InputError as _InputError
 
@@ -266,3 +266,67 @@ def nash_equilibria(tree: GameTree, method: str = "auto"):
         # too large for complete enumeration: fall back to pure equilibria (said in the note)
         solution = solve(rnf.game, "pure")
     return rnf, solution, tuple(rnf.behaviour(eq.profile) for eq in solution.equilibria)
+
+
+def _play_exact(tree: GameTree, choice: dict) -> list:
+    """`_play` in exact fractions: payoffs and chance probabilities as the tree holds them."""
+    from fractions import Fraction
+
+    from games.exact import to_fraction
+
+    total = [Fraction(0)] * tree.n_players
+    stack = [((), tree.root, Fraction(1))]
+    while stack:
+        path, node, prob = stack.pop()
+        if isinstance(node, Terminal):
+            total = [t + prob * to_fraction(v, "payoff") for t, v in zip(total, node.payoffs)]
+        elif isinstance(node, Chance):
+            for k, (p, c) in enumerate(zip(node.probabilities, node.children)):
+                if p:
+                    stack.append((path + (k,), c, prob * to_fraction(p, "chance probability")))
+        else:
+            k = choice[(node.player, infoset_key(node, path))]
+            stack.append((path + (k,), node.children[k], prob))
+    return total
+
+
+def exact_payoff_arrays(rnf: ReducedNormalForm) -> list[np.ndarray]:
+    """Each player's reduced-normal-form payoffs in exact fractions (object arrays).
+
+    Payoffs and chance probabilities are taken as the tree holds them (a Gambit file's
+    ``1/3`` stays one third; a float is read as the shortest decimal that prints it).
+    """
+    shape = rnf.game.shape
+    arrays = [np.empty(shape, dtype=object) for _ in range(rnf.tree.n_players)]
+    for idx in product(*(range(n) for n in shape)):
+        choice = {}
+        for i, k in enumerate(idx):
+            choice.update(rnf.plans[i][k])
+        for i, v in enumerate(_play_exact(rnf.tree, choice)):
+            arrays[i][idx] = v
+    return arrays
+
+
+def exact_nash_equilibria(tree: GameTree):
+    """(reduced normal form, solution, exact equilibria, behaviour strategies), all exact.
+
+    Every extreme Nash equilibrium of a two-player tree's reduced normal form, by exact
+    vertex enumeration (`games.exact.solve_exact`) on payoffs computed in fractions; the
+    solution holds float copies for the renderers and the Kuhn mapping to behaviour
+    strategies (each equilibrium is verified exactly by `solve_exact`).
+    """
+    from games.exact import solve_exact
+    from games.solver import Solution
+
+    from games.errors import clip
+
+    if tree.n_players != 2:
+        raise InputError(
+            f"option --exact: needs a two-player game, '{clip(tree.title, 40)}' has {tree.n_players} players"
+        )
+    rnf = reduced_normal_form(tree)
+    A, B = exact_payoff_arrays(rnf)
+    exact_eqs = solve_exact(A.tolist(), B.tolist())
+    floats = [e.to_equilibrium() for e in exact_eqs]
+    solution = Solution(rnf.game, tuple(floats), "exact", True, 0.0, "payoffs computed in fractions from the tree")
+    return rnf, solution, exact_eqs, tuple(rnf.behaviour(eq.profile) for eq in floats)

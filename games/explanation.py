@@ -1,6 +1,6 @@
 """Explain a solved game in plain words: every outcome, the structure, the thresholds.
 
-`explain(solution)` turns a `games.solve.Solution` into an `Explanation`: for every pure
+`explain(solution)` turns a `games.solver.Solution` into an `Explanation`: for every pure
 profile whether it is an equilibrium and why (each player's best alternative and the
 margin, or who would move and what it would gain); for mixed equilibria the indifference
 that pins each side's probabilities; dominant and dominated strategies and iterated
@@ -20,7 +20,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from games.best_responses import _tie_tol
+from games.best_response import _tie_tol
 from games.dominance import dominant_strategies, dominations, iterated_elimination
 from games.normal_form import NormalFormGame
 from games.wording import cap, who
@@ -362,7 +362,7 @@ def _fast_dominance(game: NormalFormGame) -> Dominance:
     return Dominance(strict_dom, weak_dom, tuple(dominated), surviving, {}, solvable, tuple(sentences))
 
 
-def dominance(game: NormalFormGame) -> Dominance:
+def dominance_relations(game: NormalFormGame) -> Dominance:
     """Dominant/dominated strategies (strict and weak) and iterated elimination."""
     if int(np.prod(game.shape)) > MAX_OUTCOMES:
         return _fast_dominance(game)
@@ -593,7 +593,7 @@ def explain(
     outs = outcomes(game, tol)
     eqs = tuple(explain_equilibrium(game, k, eq, tol) for k, eq in enumerate(solution.equilibria))
     pure = [_pure_index(eq) for eq in solution.equilibria if eq.is_pure]
-    dom = dominance(game)
+    dom = dominance_relations(game)
     sel = selection(game, pure, tol)
     from games.topology import classify_game
 
@@ -632,13 +632,16 @@ def explain(
 
 
 def _overview(game, solution, outs, eqs, dom, sel, cls) -> tuple[str, ...]:
-    """A few sentences a teacher could start with: the kind of game and its equilibria."""
+    """A few sentences a teacher could start with: the kind of game and its equilibria.
+
+    Only what no other section says: the game's type by name (its description is under
+    the classification), the equilibria counted, and continua. Pareto efficiency,
+    dominance and equilibrium selection are each said once, in their own sections.
+    """
     lines = []
     if cls is not None:
-        if cls.strict:
-            lines.append(f"In the Robinson–Goforth topology of 2×2 games this is {_article(cls.name)}: {cls.description}.")
-        else:
-            lines.append(f"In the Robinson–Goforth topology this is {cls.name}; {cls.description}.")
+        topology = "the Robinson–Goforth topology of 2×2 games" if cls.strict else "the Robinson–Goforth topology"
+        lines.append(f"In {topology} this is {_article(cls.name) if cls.strict else cls.name}.")
     n = len(eqs)
     pure = [e for e in eqs if e.pure]
     mixed = n - len(pure)
@@ -650,13 +653,6 @@ def _overview(game, solution, outs, eqs, dom, sel, cls) -> tuple[str, ...]:
     scope = "" if solution.complete else f" ({solution.note})"
     lines.append(f"The game has {n} equilibri{'um' if n == 1 else 'a'}{scope}: {join(parts) or 'none found'}.")
     lines += _continua(solution, eqs)
-    if dom.dominance_solvable:
-        lines.append(dom.sentences[-1])
-    inefficient = [e for e in eqs if e.pure and not e.pareto_efficient]
-    for e in inefficient:
-        lines.append(next(s for s in e.sentences if "Pareto" in s))
-    if sel is not None:
-        lines.append(sel.sentences[0])
     return tuple(lines)
 
 
@@ -664,7 +660,7 @@ def _continua(solution, eqs) -> list[str]:
     """Say when listed equilibria are the ends of a continuum (a tie lets a player mix freely)."""
     if solution.game.n_players != 2 or not solution.complete or len(eqs) < 2 or len(eqs) != len(solution.equilibria):
         return []
-    from games.components import components
+    from games.equilibrium_components import components
     from games.errors import InputError
 
     try:

@@ -12,7 +12,7 @@ minimum-ratio test ambiguous, and a naive choice can cycle forever. The lexicogr
 (ratios of the rows of [b | B⁻¹], smallest first) always picks one leaving variable and
 guarantees the path ends. A pivot budget caps the worst case (paths can be exponentially
 long on purpose-built games), so the method always returns promptly; whatever it returns
-is verified by `games.solve` like every other method's output.
+is verified by `games.solver` like every other method's output.
 
 Plain arrays in, plain arrays out.
 """
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from games.vertex_enumeration import normalized
+from games.polytope_vertices import normalized
 
 #: Pivots allowed per path before it is abandoned (per starting label).
 MAX_PIVOTS_PER_PATH = 5_000

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from games import vertex_enumeration as ve
-from games.best_responses import pure_equilibria
+from games import polytope_vertices as ve
+from games.best_response import pure_equilibria
 from games.equilibrium import Equilibrium, deduplicate, sort_key, tolerance, verify
 from games.errors import InputError, SolverError, clip
 from games.normal_form import NormalFormGame
@@ -107,7 +107,11 @@ def _check_size(game: NormalFormGame, method: str) -> None:
 def resolve_method(game: NormalFormGame, method: str) -> str:
     """The concrete method `auto` stands for, after checking the method fits the game."""
     if method not in METHODS:
-        raise InputError(f"option --method: expected one of {', '.join(METHODS)}, got '{clip(method)}'")
+        from games.suggestions import did_you_mean
+
+        raise InputError(
+            f"option --method: expected one of {', '.join(METHODS)}, got '{clip(method)}'{did_you_mean(method, METHODS)}"
+        )
     if method == "auto":
         if game.n_players != 2:
             return "pure"
@@ -154,7 +158,7 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
             complete = False
             note = "the equilibrium the logit quantal response branch selects as precision λ grows"
         elif method == "lemke-howson":
-            from games.lemke_howson import lemke_howson
+            from games.complementary_pivoting import lemke_howson
 
             candidates = [list(eq) for eq in lemke_howson(A, B)]
             complete = False

@@ -31,11 +31,17 @@ from games.wording import cap as _cap, who as _who
 
 #: Why a linkage parameter moves a margin (said once when it is among the main forces).
 WHY = {
-    "re_linkage": "with more of China's rare-earth licences tied to US openness, relaxing is "
-    "what brings the US its rare earths, so its rare-earth dependence (re_dependence) now "
-    "weighs on its chip policy",
-    "chip_linkage": "with more US chip licences tied to China's supply, supplying is what brings "
-    "China its chips",
+    ("re_linkage", "US"): "with more of China's rare-earth licences tied to US openness, "
+    "relaxing is what brings the US its rare earths, so its rare-earth dependence "
+    "(re_dependence) now weighs on its chip policy",
+    ("re_linkage", "China"): "with more of China's rare-earth licences tied to US openness, "
+    "supplying a US that restricts earns China less rare-earth revenue (only the untied "
+    "licences are sold), so withholding costs it less",
+    ("chip_linkage", "China"): "with more US chip licences tied to China's supply, supplying is "
+    "what brings China its chips",
+    ("chip_linkage", "US"): "with more US chip licences tied to China's supply, relaxing towards "
+    "a China that restricts releases fewer chips, which moves both the US's chip sales and its "
+    "security risk",
 }
 
 #: Above this many differing parameters, minimal sets are searched up to size 3 only.
@@ -100,7 +106,7 @@ class Comparison:
     story: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        from games.explain import _plain
+        from games.explanation import _plain
 
         return _plain(asdict(self))
 
@@ -225,7 +231,7 @@ def compare(a, b, form: str = "simultaneous", levels: int = 5) -> Comparison:
     """Compare scenarios a and b (games.scenarios.Scenario) in the given game form."""
     if form not in ("simultaneous", "graded"):
         raise InputError(f"option --game: compare supports simultaneous or graded, got '{form}'")
-    from games.solve import solve
+    from games.solver import solve
 
     model = _common_model(a, b)
     table = PARAMETERS if model is None else model.parameters
@@ -264,12 +270,45 @@ def compare(a, b, form: str = "simultaneous", levels: int = 5) -> Comparison:
         equilibria_b=eq_b,
         class_a=class_a,
         class_b=class_b,
-        flips=tuple(flips),
+        flips=_reasons_once(flips),
         kept=tuple(kept),
         incentives=incentives,
         story=(),
     )
     return _with_story(comp, ga, gb, sa, sb, tol)
+
+
+def _why(name: str, player: str) -> str:
+    """The sentence giving why a parameter moves a player's margin ('' if none is kept)."""
+    reason = WHY.get((name, player))
+    return f" Why {name} matters to {_who(player)}: {reason}." if reason else ""
+
+
+def _reasons_once(flips: Sequence[Flip]) -> tuple[Flip, ...]:
+    """The flips with each why-sentence kept where it first appears and dropped after.
+
+    Two flips often rest on one margin read from either end (Restrict minus Supply, then
+    Supply minus Restrict): its reason is said once.
+    """
+    from dataclasses import replace
+
+    seen: set[str] = set()
+    out = []
+    for f in flips:
+        conditions = []
+        for c in f.conditions:
+            sentence = c.sentence
+            for name in c.contributions:
+                why = _why(name, c.player)
+                if why and why in sentence:
+                    if why in seen:
+                        sentence = sentence.replace(why, "")
+                    seen.add(why)
+            conditions.append(replace(c, sentence=sentence))
+        swapped = {old.sentence: new.sentence for old, new in zip(f.conditions, conditions)}
+        sentences = tuple(swapped.get(s, s) for s in f.sentences)
+        out.append(replace(f, conditions=tuple(conditions), sentences=sentences))
+    return tuple(out)
 
 
 def _eq_label(game, form, eq, model=None) -> str:
@@ -348,7 +387,7 @@ def _condition(pa, pb, names, form, levels, profile, i, k, game, tol, model=None
         + (f"; the changes together add {_signed(interaction)} more" if abs(interaction) >= 0.005 else "")
         + "."
         + (f" By payoff term: {by_term}." if by_term else "")
-        + "".join(f" Why {n} matters: {WHY[n]}." for n, v in order[:2] if n in WHY and v * (after - base) > 0)
+        + "".join(_why(n, players[i]) for n, v in order[:2] if v * (after - base) > 0)
     )
     return Condition(players[i], stays, switch, against, base, after, contributions, interaction, terms, fixed_by, sentence)
 

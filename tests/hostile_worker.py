@@ -1,0 +1,74 @@
+"""Run a batch of hostile cases in this process, under a memory cap, each under a time limit.
+
+Used by tests/test_bounded_work.py, which starts it as a subprocess:
+``python -m tests.hostile_worker LIMIT_MB SECONDS < cases.json``. Before each case it prints
+``start NAME`` (flushed), after it one JSON line with the exit code, the stderr lines and the
+time taken; if the process is killed or runs out of memory, the parent knows which case did it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import resource
+import signal
+import sys
+import tempfile
+import time
+
+
+class CaseTimeout(BaseException):
+    """Raised by the alarm: a case ran past its time limit (BaseException so nothing swallows it)."""
+
+
+def _alarm(*_):
+    raise CaseTimeout()
+
+
+def run_case(case: dict, seconds: float) -> dict:
+    from cli.app import main
+
+    with tempfile.TemporaryDirectory() as folder:
+        for name, text in case["files"].items():
+            with open(os.path.join(folder, name), "w", encoding="utf-8", errors="surrogatepass") as fh:
+                fh.write(text)
+        out, err = io.StringIO(), io.StringIO()
+        saved_argv, saved_cwd = sys.argv, os.getcwd()
+        os.chdir(folder)
+        sys.argv = ["tradegame", *case["args"]]
+        code: object = 0
+        started = time.perf_counter()
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except CaseTimeout:
+            code = "timeout"
+        except MemoryError:
+            code = "memory"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            sys.argv = saved_argv
+            os.chdir(saved_cwd)
+        elapsed = time.perf_counter() - started
+    return {"name": case["name"], "code": code, "stderr": err.getvalue()[-2000:], "seconds": round(elapsed, 3)}
+
+
+def main() -> None:
+    limit_mb, seconds = int(sys.argv[1]), float(sys.argv[2])
+    cases = json.load(sys.stdin)
+    import cli.app  # noqa: F401  (imports count against the cap too, as for a user)
+
+    resource.setrlimit(resource.RLIMIT_AS, (limit_mb * 2**20, limit_mb * 2**20))
+    signal.signal(signal.SIGALRM, _alarm)
+    for case in cases:
+        print("start " + case["name"], flush=True)
+        print(json.dumps(run_case(case, seconds)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
