@@ -372,3 +372,10 @@ def test_tutorial_file_in_examples_is_the_one_in_the_docs(tmp_path):
 
     root = Path(__file__).resolve().parent.parent
     assert _tutorial_file(tmp_path).read_text(encoding="utf-8") == (root / "examples" / "tutorial" / "standards.toml").read_text(encoding="utf-8")
+
+
+def test_order_applies_only_to_sequential_play():
+    r = _invoke(["solve", "brinkmanship", "--order", "US,China"], codes=(2,))
+    assert "option --order: applies to --game sequential" in r.stderr
+    r = _invoke(["solve", "brinkmanship", "--game", "sequential", "--order", "US,Russia"], codes=(2,))
+    assert "unknown player 'Russia'" in r.stderr
