@@ -427,7 +427,7 @@ def scenarios_command(
                 parts = layout.wrap_cell(s.summary, max(20, layout.width() - pad))
                 lines += [f"{(s.name if k == 0 else '').ljust(pad)}{part}" for k, part in enumerate(parts)]
             text = "\n".join(lines)
-        data = {"scenarios": [{"name": s.name, "title": s.title, "summary": s.summary} for s in items]}
+        data = {"scenarios": [{"name": s.name, "title": s.title, "summary": s.summary, "date": s.date or None} for s in items]}
         return Output(text, data)
 
     _emit(guarded(work), fmt)
@@ -484,29 +484,24 @@ def parameters_command(
             model = load(target).model
             if model is not None:
                 table = model.parameters
-        return _parameter_table(table, fmt)
-
-    _emit(guarded(work), fmt)
-
-
-def _parameter_table(table, fmt: str) -> Output:
-    """The listing of `tradegame parameters` (a model file's adds where each value comes from)."""
-    data = {"parameters": [p.__dict__ for p in table.values()]}
-    if fmt == "markdown":
-        rows = ["| parameter | side | default | range | unit | meaning | rationale |", "|---|---|---|---|---|---|---|"]
-        rows += [
-            f"| `{p.name}` | {p.side} | {p.default:g} | {p.low:g}–{p.high:g} | {p.unit} | {p.meaning} | {p.rationale} |"
+        data = {"parameters": [p.__dict__ for p in table.values()]}
+        if fmt == "markdown":
+            rows = ["| parameter | side | default | range | unit | meaning | rationale | source | derivation |",
+                    "|---|---|---|---|---|---|---|---|---|"]
+            rows += [
+                f"| `{p.name}` | {p.side} | {p.default:g} | {p.low:g}–{p.high:g} | {p.unit} | {p.meaning} | {p.rationale} "
+                f"| {p.source} | {p.derivation} |"
+                for p in table.values()
+            ]
+            return Output("\n".join(rows), data)
+        blocks = [
+            f"{p.name} ({p.side}; default {p.default:g}; range {p.low:g}–{p.high:g} {p.unit})\n"
+            f"    {p.meaning}\n    Why: {p.rationale}\n    From: {p.provenance.line()}"
             for p in table.values()
         ]
-        return Output("\n".join(rows), data)
-    blocks = [
-        f"{p.name} ({p.side}; default {p.default:g}; range {p.low:g}–{p.high:g} {p.unit})\n"
-        f"    {p.meaning}"
-        + (f"\n    Why: {p.rationale}" if p.rationale else "")
-        + (f"\n    Source: {p.source}" if getattr(p, "source", "") else "")
-        for p in table.values()
-    ]
-    return Output("\n".join(blocks), data)
+        return Output("\n".join(blocks), data)
+
+    _emit(guarded(work), fmt)
 
 
 @app.command("forms")
@@ -536,7 +531,7 @@ def write_atomic(path: Path, text: str, force: bool) -> None:
 
 
 #: extra commands living in their own modules, each with register(app)
-COMMAND_MODULES = ("cli.compare_cmd", "cli.sweep_cmd", "cli.plot_cmd", "cli.report_cmd")
+COMMAND_MODULES = ("cli.compare_cmd", "cli.sweep_cmd", "cli.plot_cmd", "cli.report_cmd", "cli.record_cmd")
 
 
 def _register_extras() -> None:

@@ -87,17 +87,6 @@ def model_text(model, fmt: str) -> str:
     return "\n".join(out)
 
 
-def parameter_notes(model, fmt: str) -> str:
-    """Where each parameter's value comes from (the model's source and rationale fields)."""
-    bullet = "-" if fmt == "markdown" else " "
-    lines = []
-    for q in model.parameters.values():
-        bits = [b for b in (q.unit, f"source: {q.source}" if q.source else "", q.rationale) if b]
-        if bits:
-            lines.append(f"{bullet} {q.name}: " + "; ".join(bits))
-    return "\n".join(lines)
-
-
 def models_output(fmt: str) -> Output:
     """`tradegame models`: the trade model and every built-in model file, one line each."""
     from games.model.catalog import TRADE, builtin_model, builtin_model_names

@@ -314,19 +314,28 @@ def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Outp
     if scenario is not None:
         story = "\n\n".join(" ".join(par.split()) for par in scenario.story.split("\n\n") if par.strip())
         out += ([scenario.title, ""] if scenario.title != game.title else []) + [story, ""]
+        if scenario.date:
+            out.append(f"Date: {scenario.date}")
+        if scenario.observed is not None:
+            obs = scenario.observed
+            moves = ", ".join(f"{k} {v}" for k, v in zip(("US", "China"), obs.moves))
+            form = f"{obs.form} game" + (f", {obs.levels} levels" if obs.form == "graded" else "")
+            out.append(f"Observed ({form}): {moves}" + (f" — {obs.note}" if obs.note else ""))
+        if scenario.date or scenario.observed is not None:
+            out.append("")
         if scenario.sources:
             out.append("Sources: " + "; ".join(scenario.sources))
             out.append("")
         out.append(_heading("Parameters", fmt, 2))
         out.append(render.parameters_block(scenario, fmt))
         out.append("")
-        data["scenario"] = render.scenario_data(scenario) | {"story": scenario.story, "sources": list(scenario.sources)}
+        data["scenario"] = render.scenario_data(scenario) | {
+            "story": scenario.story, "sources": list(scenario.sources), "date": scenario.date or None,
+            "observed": scenario.observed.to_dict() if scenario.observed is not None else None,
+        }
         if scenario.model is not None:
             from cli import model_view
 
-            notes = model_view.parameter_notes(scenario.model, fmt)
-            if notes:
-                out += [_heading("Where the values come from", fmt, 2), notes, ""]
             out += [model_view.model_text(scenario.model, fmt), ""]
             data["model"] = model_view.model_data(scenario.model)
     out.append(_heading("Payoff matrix", fmt, 2))

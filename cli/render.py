@@ -177,20 +177,34 @@ def scenario_data(s: Scenario) -> dict[str, Any]:
         "parameters": dict(s.parameters),
         "overrides": {k: v for k, v in s.overrides},
         "source_file": s.source_file,
+        "provenance": {
+            name: (prov.to_dict() if (prov := s.value_provenance(name)) is not None else None)
+            for name in s.parameters
+        },
     }
     if getattr(s, "model", None) is not None:  # a model file's scenario: which model
         data["model"] = {"name": s.model.name, "title": s.model.title, "source_file": s.model.source_file}
     return data
 
 
+def provenance_text(s: Scenario, name: str) -> str:
+    """Where the scenario's value of a parameter comes from, in one line."""
+    prov = s.value_provenance(name)
+    return prov.line() if prov is not None else "no provenance given (set by the scenario file)"
+
+
 def parameters_block(s: Scenario, fmt: str) -> str:
     """Table of every parameter: value (marked if changed), default, range, unit, meaning."""
     from games.parameters import PARAMETERS
 
-    table = PARAMETERS if getattr(s, "model", None) is None else s.model.parameters
+    params = PARAMETERS if getattr(s, "model", None) is None else s.model.parameters
     rows = [["parameter", "side", "value", "default", "range", "meaning"]]
-    for name, p in table.items():
+    for name, p in params.items():
         value = s.parameters.get(name, p.default)
         mark = "" if value == p.default else " (changed)"
         rows.append([name, p.side, num(value) + mark, num(p.default), f"{num(p.low)}–{num(p.high)}", p.meaning])
-    return markdown_table(rows) if fmt == "markdown" else text_table(rows)
+    table = markdown_table(rows) if fmt == "markdown" else text_table(rows)
+    bullet = "- " if fmt == "markdown" else "  "
+    head = "**Where each value comes from**" if fmt == "markdown" else "Where each value comes from:"
+    lines = [f"{bullet}{name}: {provenance_text(s, name)}" for name in params]
+    return "\n".join([table, "", head, *([""] if fmt == "markdown" else []), *lines])

@@ -162,17 +162,17 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _parameter_rows(scenario) -> list[tuple[str, str, str, str, str]]:
+def _parameter_rows(scenario) -> list[tuple[str, str, str, str, str, str]]:
     from games.parameters import PARAMETERS
 
-    from cli.render import num
+    from cli.render import num, provenance_text
 
     rows = []
     table = PARAMETERS if getattr(scenario, "model", None) is None else scenario.model.parameters
     for name, p in table.items():
         value = scenario.parameters.get(name, p.default)
         changed = "yes" if value != p.default else ""
-        rows.append((name, num(value), num(p.default), changed, p.meaning))
+        rows.append((name, num(value), num(p.default), changed, p.meaning, provenance_text(scenario, name)))
     return rows
 
 
@@ -234,11 +234,15 @@ def to_html(report: Report) -> str:
             parts.append("<p>Sources:</p><ul>" + "".join(f"<li>{e(src)}</li>" for src in s.sources) + "</ul>")
         parts.append("<table><thead><tr><th>parameter</th><th>value</th><th>default</th><th>changed</th>"
                      "<th>meaning</th></tr></thead><tbody>")
-        for name, value, default, changed, meaning in _parameter_rows(s):
+        rows = _parameter_rows(s)
+        for name, value, default, changed, meaning, _ in rows:
             cls = ' class="changed"' if changed else ""
             parts.append(f"<tr{cls}><td><code>{e(name)}</code></td><td>{e(value)}</td><td>{e(default)}</td>"
                          f"<td>{e(changed)}</td><td>{e(meaning)}</td></tr>")
-        parts.append("</tbody></table></section>")
+        parts.append("</tbody></table>")
+        parts.append("<details><summary>Where each value comes from</summary><ul>"
+                     + "".join(f"<li><code>{e(name)}</code>: {e(prov)}</li>" for name, *_, prov in rows)
+                     + "</ul></details></section>")
     for sec in report.sections:
         parts.append(f'<section id="form-{e(sec.form)}">')
         parts.append(f"<h2>{e(sec.title)}</h2>")
@@ -286,8 +290,9 @@ def to_markdown(report: Report) -> str:
             out += ["**What-if:** " + ", ".join(f"{k} = {v:g}" for k, v in s.overrides), ""]
         if s.sources:
             out += ["Sources:", ""] + [f"- {src}" for src in s.sources] + [""]
-        out += ["| parameter | value | default | changed | meaning |", "|---|---|---|---|---|"]
-        out += [f"| `{n}` | {v} | {d} | {c} | {m} |" for n, v, d, c, m in _parameter_rows(s)]
+        out += ["| parameter | value | default | changed | meaning | where the value comes from |",
+                "|---|---|---|---|---|---|"]
+        out += [f"| `{n}` | {v} | {d} | {c} | {m} | {pv} |" for n, v, d, c, m, pv in _parameter_rows(s)]
         out.append("")
     for sec in report.sections:
         out += [f"## {sec.title}", ""]

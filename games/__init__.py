@@ -27,6 +27,12 @@ _EXPORTS = {
     "load_scenario": ("games.scenarios", "load"),
     "load_model": ("games.model.catalog", "load_model"),
     "model_game": ("games.model.evaluate", "build_game"),
+    "timeline": "games.record",
+    "record_episodes": ("games.record", "episodes"),
+    "record_conditions": "games.identified_set",
+    "identified_bounds": ("games.identified_set", "bounds"),
+    "smallest_change": "games.identified_set",
+    "conflicting_episodes": "games.identified_set",
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from games.errors import InputError, clip
+from games.provenance import Provenance
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,15 @@ class Parameter:
     unit: str
     meaning: str
     rationale: str
+    #: where the default value comes from (publication, table or series, year) or "judgement"
+    source: str = ""
+    #: how the index value was derived from the source, or why it is a judgement
+    derivation: str = ""
+
+    @property
+    def provenance(self) -> Provenance:
+        """The default value's provenance (source and derivation)."""
+        return Provenance(self.source, self.derivation)
 
     def check(self, value: object, where: str = "") -> float:
         """Return value as a float, or raise InputError naming the parameter."""
@@ -67,14 +77,16 @@ _PARAMS = [
     Parameter(
         "hawk_cost", "US", 2.0, 0, 20, _IP,
         "Domestic political cost to the US administration of relaxing controls (China hawks).",
-        "A judgement, not a measured figure: high while hawks staffed key posts, lower after "
-        "the 2025 State Department departures the seed story cites.",
+        "A judgement, not a measured figure: high while the October 2022–December 2024 chip "
+        "rules were being written, lower once the Commerce Department was reportedly told to "
+        "avoid new controls during the 2025 talks (Financial Times, 28 July 2025).",
     ),
     Parameter(
         "re_dependence", "US", 6.0, 0, 20, _IP,
         "Loss to the US economy and defense industry when Chinese rare earths do not flow.",
-        "USGS puts US net import reliance for rare-earth compounds and metals near 80%, mostly "
-        "from China; the IEA puts China's share of refining and of NdFeB magnets near 90%. "
+        "USGS puts US net import reliance for rare-earth compounds and metals above 95% in "
+        "2021–2023 and about 80% in 2024, most of it from China; the IEA puts China's share of "
+        "separation near 91% and of NdFeB magnets near 94%. "
         "Guided munitions, fighter aircraft, radar and motors depend on them, so this is the "
         "largest US term.",
     ),
@@ -92,8 +104,10 @@ _PARAMS = [
     Parameter(
         "chip_linkage", "US", 0.5, 0, 1, "share (0–1)",
         "Share of US chip licences granted only if China keeps rare earths flowing.",
-        "Licences are granted case by case (H20 licences stopped in April 2025 and resumed "
-        "after the July 2025 talks), so chip access can be tied to China's conduct.",
+        "Licences are granted case by case: H20 licences were required from April 2025, their "
+        "resumption was signalled on 14–15 July 2025 (before the Stockholm talks) and licences "
+        "came in August with 15% of the revenue to the US government, so chip access can be "
+        "tied to China's conduct.",
     ),
     # --- China ---------------------------------------------------------------------
     Parameter(
@@ -117,7 +131,9 @@ _PARAMS = [
         "leverage", "CN", 3.5, 0, 20, _IP,
         "Bargaining leverage China keeps by withholding rare earths.",
         "China mines about 70% of world output (USGS) and refines about 90% (IEA); the 4 April "
-        "2025 licensing of seven medium and heavy rare earths showed the lever works.",
+        "2025 export licensing of seven medium and heavy rare earths, China's answer to the US "
+        "tariffs of 2 April, showed the lever works (magnet exports fell 74% year on year in "
+        "May 2025, China customs).",
     ),
     Parameter(
         "diversification", "CN", 1.0, 0, 20, _IP,
@@ -138,8 +154,9 @@ _PARAMS = [
     Parameter(
         "re_linkage", "CN", 0.5, 0, 1, "share (0–1)",
         "Share of China's rare-earth licences granted only if the US keeps chips open.",
-        "The April 2025 licensing regime (quotas, end-user traceability) lets China grant or "
-        "slow licences case by case, so supply can be tied to US conduct.",
+        "Mining quotas are long-standing and traceability rules date from October 2024; what 4 "
+        "April 2025 added was export licensing of seven medium and heavy rare earths, which "
+        "lets China grant or slow licences case by case, so supply can be tied to US conduct.",
     ),
     # --- Incomplete information and the third player (issue 4) ----------------------
     # Used only by the Bayesian game (games/bayesian.py) and the game with an ally
@@ -165,9 +182,8 @@ _PARAMS = [
         "ally_tool_sales", "ally", 3.0, 0, 20, _IP,
         "Value to the tool-making ally (the Netherlands or Japan) of selling chip-making tools "
         "to China.",
-        "China was the largest market of ASML and Tokyo Electron in 2023–2024, roughly 40–50% "
-        "of their system sales in some quarters (company filings); a large stake for each "
-        "country's flagship firm.",
+        "China was a large market of ASML and Tokyo Electron in 2023–2024 (company filings; "
+        "the share is not re-checked here); a large stake for each country's flagship firm.",
     ),
     Parameter(
         "ally_alignment_value", "ally", 3.5, 0, 20, _IP,
@@ -180,8 +196,10 @@ _PARAMS = [
     Parameter(
         "ally_retaliation", "ally", 1.0, 0, 20, _IP,
         "Cost to an aligned ally of Chinese retaliation when China withholds rare earths.",
-        "China's 2010 rare-earth halt to Japan and its 2023–2025 gallium, germanium and "
-        "rare-earth licensing show the lever can be aimed at allies; a judgement.",
+        "China's gallium and germanium (August 2023) and graphite (December 2023) licensing "
+        "and its April 2025 rare-earth licensing apply to every destination, allies included; "
+        "a judgement. (The often-told 2010 rare-earth halt to Japan is contested: CEPR/VoxEU, "
+        "'Revisiting the China–Japan rare earths dispute of 2010', 2023.)",
     ),
     Parameter(
         "tool_leak", "both", 0.6, 0, 1, "share (0–1)",
@@ -234,7 +252,128 @@ _PARAMS = [
     ),
 ]
 
-PARAMETERS: MappingProxyType[str, Parameter] = MappingProxyType({p.name: p for p in _PARAMS})
+_USGS = "USGS, Mineral Commodity Summaries 2025, Rare earths (salient statistics; data release doi:10.5066/P13XCP3R)"
+_IEA = "IEA, Global Critical Minerals Outlook 2025 (rare-earth separation and magnet shares)"
+_J = "judgement"
+
+#: Where each default value comes from: (source, derivation). One entry per parameter, so a
+#: model file can carry it as `source` and `derivation` fields.
+PROVENANCE: dict[str, tuple[str, str]] = {
+    "chip_sales": (
+        "CNN, 'Nvidia says it will resume sale of key AI chip to China', 15 July 2025 (China "
+        "13% of Nvidia's 2024 sales); Nvidia Form 10-Q, quarter ended 27 April 2025 (US$4.5 bn "
+        "H20 charge)",
+        "Sized relative to re_dependence: one firm-sector's revenue at stake, a large one, so "
+        "4 = two thirds of re_dependence (6); the ratio is a judgement, the ordering follows "
+        "the figures.",
+    ),
+    "security_risk": (
+        _J,
+        "No public figure measures the security cost; set just below chip_sales (3 < 4) so that "
+        "selling chips on its own is only mildly attractive, as the stated reasons of the "
+        "October 2022, October 2023 and December 2024 BIS rules suggest.",
+    ),
+    "hawk_cost": (
+        _J,
+        "Domestic political cost has no measured counterpart; 2 = half of chip_sales, enough to "
+        "outweigh the net commercial gain of relaxing (chip_sales − security_risk = 1).",
+    ),
+    "re_dependence": (
+        f"{_USGS}; {_IEA}",
+        "Net import reliance above 95% in 2021–2023 and about 80% in 2024, with China ~70% of "
+        "mining, ~91% of separation and ~94% of magnets: no short-run substitute, so the "
+        "largest US term, 1.5 × chip_sales (the multiple is a judgement).",
+    ),
+    "deal_value_us": (
+        _J,
+        "Value of a signed reciprocal deal beyond its parts (summitry); 1 = a quarter of "
+        "chip_sales, small next to the material terms.",
+    ),
+    "escalation_cost_us": (
+        _J,
+        "Spillovers of a spiral (market turmoil, retaliation beyond the two goods); 1, like "
+        "deal_value_us, small next to the material terms.",
+    ),
+    "chip_linkage": (
+        _J,
+        "Share of chip access conditional on rare-earth supply; 0.5 = half, since licences "
+        "are case by case (H20: required April 2025, resumption signalled 14–15 July 2025, "
+        "licences in August 2025) but most controls are not traded.",
+    ),
+    "chip_value": (
+        "China customs: integrated-circuit imports US$349 bn (2023) and US$385 bn (2024)",
+        "Chips are China's largest import, ~100 times its rare-earth export revenue; the index "
+        "is not proportional (it counts only the frontier chips US rules bar), so 5 = the "
+        "largest China term, 2.5 × re_revenue, a judgement on how much of the import bill is "
+        "at stake.",
+    ),
+    "self_reliance": (
+        _J,
+        "The value forgone by buying instead of building; 2 = 40% of chip_value, leaving chip "
+        "access worth 3 net.",
+    ),
+    "re_revenue": (
+        "China customs: rare-earth exports 2024 about US$0.5 bn (raw) plus US$2.9 bn (magnets)",
+        "A few US$ bn a year, small next to chips in money terms: 2 = 40% of chip_value (the "
+        "money ratio is far smaller; the index counts the strategic value of the trade too).",
+    ),
+    "leverage": (
+        f"{_USGS} (China ~70% of mine output); {_IEA} (~91% of separation)",
+        "Near-monopoly of processing makes withholding costly to the US: 3.5, above re_revenue "
+        "(2) so that withholding pays when nothing is tied to it, below re_dependence (6).",
+    ),
+    "diversification": (
+        _J,
+        "New mines and separation plants outside China take years; 1, below leverage.",
+    ),
+    "deal_value_cn": (_J, "Symmetric with deal_value_us by default (1)."),
+    "escalation_cost_cn": (_J, "Symmetric with escalation_cost_us by default (1)."),
+    "re_linkage": (
+        _J,
+        "Share of rare-earth licences tied to US conduct; 0.5 = half, since export licensing "
+        "(from 4 April 2025) lets China grant or slow licences case by case.",
+    ),
+    "prior_pragmatist": (_J, "Maximal doubt about China's type: 0.5."),
+    "self_reliance_hardliner": (
+        _J,
+        "Above chip_value (7 > 5) so that for this type chip access is worth less than nothing; "
+        "2 points of margin keep the type away from indifference.",
+    ),
+    "ally_tool_sales": (
+        _J,
+        "China was a large market of the Dutch and Japanese toolmakers in 2023–2024 (company "
+        "filings, share not re-checked here): 3, near chip_sales (4).",
+    ),
+    "ally_alignment_value": (
+        _J,
+        "Just above ally_tool_sales (3.5 > 3) so that alignment holds when China does not "
+        "retaliate, as the Dutch and Japanese alignment of 2023 did.",
+    ),
+    "ally_retaliation": (_J, "1: retaliation aimed at allies has been general, not targeted."),
+    "tool_leak": (
+        _J,
+        "More than half (0.6): tools rebuild chip capacity with a lag; 0.5 would make an exact "
+        "US tie in stockholm-2025.",
+    ),
+    "discount": (_J, "Talks recur every few months for years: 0.9 per round."),
+    "discount_us": (_J, "Electoral and industry clocks: 0.9, below China's."),
+    "discount_cn": (_J, "A longer horizon is the common reading: 0.95, above the US's."),
+    "outside_option_us": (
+        _J,
+        "Alternatives outside China take years, so today barely better than the conflict: 0.",
+    ),
+    "outside_option_cn": (_J, "Domestic AI chips lag the frontier: 0, as for the US."),
+}
+
+
+def _with_provenance(p: Parameter) -> Parameter:
+    from dataclasses import replace
+
+    source, derivation = PROVENANCE.get(p.name, ("", ""))
+    return replace(p, source=source, derivation=derivation)
+
+
+PARAMETERS: MappingProxyType[str, Parameter] = MappingProxyType({p.name: _with_provenance(p) for p in _PARAMS})
 
 
 def defaults() -> dict[str, float]:

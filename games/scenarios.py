@@ -11,10 +11,26 @@ shape::
 
     [parameters]
     hawk_cost = 4.0        # any parameter left out keeps its default
+
+    [provenance.hawk_cost] # where the value comes from (or "judgement" and why)
+    source = "judgement"
+    derivation = "Hawks back in key posts: twice the default."
+
+A historical *episode* adds a date and the moves each side was seen to make (see
+`games.observed`)::
+
+    date = 2025-05-12
+    [observed]
+    game = "graded"        # or "simultaneous" (the default)
+    levels = 5
+    US = 0                 # a strategy name, or in the graded game a level in [0, 1]
+    China = 0.25
+    note = "What was seen, in a sentence."
 """
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,11 +39,16 @@ from typing import Iterable, Mapping
 
 from games.bounded_read import read_limited_text
 from games.errors import InputError, clip
+from games.observed import Observation, parse_observation
 from games.parameters import PARAMETERS, lookup, validated
 from games.suggestions import did_you_mean
+from games.provenance import WHAT_IF_SOURCE, Provenance, parse_provenance
 
 DEFAULT_SCENARIO = "baseline"
-_KEYS = {"title": str, "summary": str, "story": str, "sources": list, "parameters": dict}
+_KEYS = {
+    "title": str, "summary": str, "story": str, "sources": list, "parameters": dict,
+    "provenance": dict, "date": (str, datetime.date), "observed": dict,
+}
 MAX_SCENARIO_BYTES = 1_000_000
 
 
@@ -43,6 +64,29 @@ class Scenario:
     parameters: Mapping[str, float] = field(repr=False)
     source_file: str = ""
     overrides: tuple[tuple[str, float], ...] = ()
+    #: provenance of the values the scenario file sets (by parameter name)
+    provenance: Mapping[str, Provenance] = field(default_factory=dict, repr=False)
+    #: names of the parameters the scenario file sets (the rest keep the model's values)
+    set_names: tuple[str, ...] = ()
+    #: ISO date (YYYY-MM-DD) of a historical episode, "" for a what-if
+    date: str = ""
+    #: the moves each side was seen to make (historical episodes only)
+    observed: Observation | None = None
+
+    def value_provenance(self, name: str) -> Provenance | None:
+        """Where this scenario's value of a parameter comes from (None: nobody said).
+
+        A --set value is a what-if; a value the file sets carries the file's provenance; a
+        value left at the model's default carries the model's provenance.
+        """
+        for key, value in reversed(self.overrides):
+            if key == name:
+                return Provenance(WHAT_IF_SOURCE, f"set to {value:g} for this run")
+        if name in self.set_names:
+            return self.provenance.get(name)
+        if self.model is not None:  # a model file's scenario: the model's provenance
+            return self.model.parameters[name].provenance
+        return PARAMETERS[name].provenance
 
     def with_values(self, values: Mapping[str, float], where: str = "option --set") -> "Scenario":
         """A copy with some parameters changed (each checked against its range)."""
@@ -72,7 +116,8 @@ def builtin_names() -> list[str]:
     for d in scenario_dirs():
         names.update(p.stem for p in d.glob("*.toml"))
     order = ["baseline", "controls-2023", "escalation-2025", "stockholm-2025"]
-    return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
+    # the teaching scenarios first, then the dated record (its names sort by date), then the rest
+    return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), not n.startswith("record-"), n))
 
 
 def builtin(name: str) -> Scenario:
@@ -135,9 +180,11 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
             raise InputError(
                 f"{source}: unknown key '{clip(key)}'; expected one of {', '.join(_KEYS)}"
             )
-        if not isinstance(value, _KEYS[key]):
+        expected = _KEYS[key]
+        if not isinstance(value, expected):
+            kind = "date" if key == "date" else expected.__name__
             raise InputError(
-                f"{source}: key '{clip(key)}' must be a {_KEYS[key].__name__}, got {type(value).__name__}"
+                f"{source}: key '{clip(key)}' must be a {kind}, got {type(value).__name__}"
             )
     sources = data.get("sources", [])
     for i, s in enumerate(sources):
@@ -145,6 +192,21 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
             raise InputError(f"{source}: sources[{i}] must be a string, got {type(s).__name__}")
     raw = data.get("parameters", {})
     params = validated(raw, where=f"{source}: [parameters]")
+    provenance = {}
+    for pname, entry in data.get("provenance", {}).items():
+        lookup(pname, f"{source}: [provenance]")
+        provenance[pname] = parse_provenance(entry, f"{source}: [provenance.{clip(pname)}]")
+    date = data.get("date", "")
+    if isinstance(date, datetime.datetime):
+        date = date.date()
+    if isinstance(date, datetime.date):
+        date = date.isoformat()
+    elif date:
+        try:
+            date = datetime.date.fromisoformat(date).isoformat()
+        except ValueError:
+            raise InputError(f"{source}: key 'date' must be a date YYYY-MM-DD, got '{clip(date)}'") from None
+    observed = parse_observation(data["observed"], f"{source}: [observed]") if "observed" in data else None
     return Scenario(
         name=name,
         title=data.get("title", name),
@@ -153,6 +215,10 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         sources=tuple(sources),
         parameters=MappingProxyType(params),
         source_file=source,
+        provenance=MappingProxyType(provenance),
+        set_names=tuple(raw),
+        date=date,
+        observed=observed,
     )
 
 
@@ -169,6 +235,8 @@ def scenario_of_model(data: Mapping, source: str, name: str) -> Scenario | None:
     for key, value in data.items():
         if key == "model":
             continue
+        if key in ("provenance", "observed"):
+            raise InputError(f"{source}: key '{key}' applies to scenarios of the trade model, not of model '{clip(model.name)}'")
         if key not in _KEYS:
             raise InputError(f"{source}: unknown key '{clip(key)}'; expected one of {', '.join(_KEYS)}, model")
         if not isinstance(value, _KEYS[key]):
@@ -187,6 +255,7 @@ def scenario_of_model(data: Mapping, source: str, name: str) -> Scenario | None:
         sources=tuple(sources),
         parameters=MappingProxyType(params),
         source_file=source,
+        set_names=tuple(data.get("parameters", {})),
         model=model,
     )
 

@@ -40,7 +40,7 @@ def test_models_lists_the_trade_model_and_four_teaching_models():
 def test_show_prints_model_and_parameters():
     out = _invoke(["show", "cournot"], codes=(0,)).stdout
     assert "price = max(0, a - b * (q1 + q2))" in out
-    assert "source: textbook linear demand" in out
+    assert "a: textbook linear demand, P = a - b (q1 + q2)" in out
     data = run_json("show", "entry-deterrence")
     assert data["model"]["order"] == ["Entrant", "Incumbent"]
     assert data["model"]["payoffs"]["Incumbent"]["monopoly"] == "Entrant.Out * monopoly"

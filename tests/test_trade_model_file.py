@@ -204,7 +204,9 @@ def test_same_parameter_table():
     assert list(MODEL.parameters) == list(PARAMETERS)
     for name, p in PARAMETERS.items():
         q = MODEL.parameters[name]
-        assert (q.default, q.low, q.high, q.unit, q.meaning, q.rationale) == (p.default, p.low, p.high, p.unit, p.meaning, p.rationale)
+        assert (q.default, q.low, q.high, q.unit, q.meaning, q.rationale, q.source, q.derivation) == (
+            p.default, p.low, p.high, p.unit, p.meaning, p.rationale, p.source, p.derivation
+        )
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

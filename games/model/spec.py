@@ -36,7 +36,7 @@ MAX_DEGREE = 1000
 
 TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types")
 PLAYER_KEYS = ("strategies", "level", "levels")
-PARAMETER_KEYS = ("default", "range", "unit", "meaning", "source", "rationale", "label")
+PARAMETER_KEYS = ("default", "range", "unit", "meaning", "source", "derivation", "rationale", "label")
 
 
 @dataclass(frozen=True)
@@ -51,19 +51,19 @@ class PlayerSpec:
 
 @dataclass(frozen=True)
 class ModelParameter(Parameter):
-    """A model file's parameter: the trade model's fields plus where the value comes from."""
+    """A model file's parameter: the trade model's fields (with the default's source and
+    derivation) plus a short label for sentences."""
 
-    source: str = ""
     label: str = ""
 
 
 #: Added to every model that does not define its own ``discount``: the common discount
 #: factor δ of ``--game repeated`` (it enters no payoff of the one-shot game).
 DISCOUNT = ModelParameter(
-    "discount", "none", 0.9, 0.0, 0.999, "factor per round (0–0.999)",
-    "Common discount factor δ of the repeated game: how much a round of the future is worth today.",
-    "Added by tradegame to every model without its own discount; used only by --game repeated.",
-    "tradegame's default", "",
+    name="discount", side="none", default=0.9, low=0.0, high=0.999, unit="factor per round (0–0.999)",
+    meaning="Common discount factor δ of the repeated game: how much a round of the future is worth today.",
+    rationale="Added by tradegame to every model without its own discount; used only by --game repeated.",
+    source="judgement", derivation="tradegame's default for repeated play; set it with --set discount=...",
 )
 
 
@@ -235,7 +235,8 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
     used = _parameter_users(ordered, payoffs, players, parameters)
     params = MappingProxyType({
         pname: ModelParameter(
-            pname, used[pname], p.default, p.low, p.high, p.unit, p.meaning, p.rationale, p.source, p.label
+            name=pname, side=used[pname], default=p.default, low=p.low, high=p.high, unit=p.unit, meaning=p.meaning,
+            rationale=p.rationale, source=p.source, derivation=p.derivation, label=p.label,
         )
         for pname, p in parameters.items()
     })
@@ -336,12 +337,14 @@ def _parameters(data: Mapping, source: str) -> dict[str, ModelParameter]:
         if not low <= default <= high:
             raise InputError(f"{where}: default {default:g} is outside its range [{low:g}, {high:g}]")
         texts = {}
-        for key in ("unit", "meaning", "source", "rationale", "label"):
+        for key in ("unit", "meaning", "source", "derivation", "rationale", "label"):
             if key in spec:
-                texts[key] = _label_text(spec[key], f"{where}: {key}", 2000, multiline=key in ("meaning", "rationale"))
+                multiline = key in ("meaning", "rationale", "derivation", "source")
+                texts[key] = _label_text(spec[key], f"{where}: {key}", 2000, multiline=multiline)
         out[pname] = ModelParameter(
-            pname, "", float(default), low, high, texts.get("unit", ""), texts.get("meaning", ""),
-            texts.get("rationale", ""), texts.get("source", ""), texts.get("label", ""),
+            name=pname, side="", default=float(default), low=low, high=high, unit=texts.get("unit", ""),
+            meaning=texts.get("meaning", ""), rationale=texts.get("rationale", ""), source=texts.get("source", ""),
+            derivation=texts.get("derivation", ""), label=texts.get("label", ""),
         )
     return out
 

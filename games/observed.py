@@ -1,0 +1,106 @@
+"""The moves each side was seen to make in a historical episode, and where they sit in a game.
+
+An episode's ``[observed]`` table names the game form in which its moves are stated
+(``simultaneous``: Restrict/Relax against Restrict/Supply; ``graded``: openness and supply
+levels on an n-point grid) and one move per player: a strategy name, or a level in [0, 1]
+that must lie on the grid (0.25 with 5 levels, not 0.3). Moves are pure: what a government
+did, not a probability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+from games.errors import InputError, clip
+
+FORMS = ("simultaneous", "graded")
+PLAYER_KEYS = ("US", "China")
+_KEYS = ("game", "levels") + PLAYER_KEYS + ("note",)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Observed pure moves: the game form they are stated in and one move per player."""
+
+    form: str
+    levels: int
+    moves: tuple[str | float, ...]  # in player order (US, China)
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "game": self.form,
+            "levels": self.levels,
+            "moves": dict(zip(PLAYER_KEYS, self.moves)),
+            "note": self.note,
+        }
+
+
+def parse_observation(raw: Mapping, where: str) -> Observation:
+    """Validate an [observed] table; errors name the key and what was expected."""
+    for key in raw:
+        if key not in _KEYS:
+            raise InputError(f"{where}: unknown key '{clip(key)}'; expected one of {', '.join(_KEYS)}")
+    form = raw.get("game", "simultaneous")
+    if form not in FORMS:
+        raise InputError(f"{where}: 'game' must be one of {', '.join(FORMS)}, got '{clip(form)}'")
+    levels = raw.get("levels", 5 if form == "graded" else 2)
+    if isinstance(levels, bool) or not isinstance(levels, int) or not 2 <= levels <= 101:
+        raise InputError(f"{where}: 'levels' must be an integer from 2 to 101, got {clip(repr(levels))}")
+    if form == "simultaneous" and levels != 2:
+        raise InputError(f"{where}: 'levels' applies to game = \"graded\" only")
+    moves = []
+    for player in PLAYER_KEYS:
+        if player not in raw:
+            raise InputError(f"{where}: missing '{player}' (the move {player} was seen to make)")
+        move = raw[player]
+        if isinstance(move, bool) or not isinstance(move, (str, int, float)):
+            raise InputError(f"{where}: '{player}' must be a strategy name or a level in [0, 1], got {type(move).__name__}")
+        moves.append(move)
+    note = raw.get("note", "")
+    if not isinstance(note, str):
+        raise InputError(f"{where}: 'note' must be a string")
+    obs = Observation(form, levels, tuple(moves), note.strip())
+    strategies = strategy_labels(form, levels)
+    for k, player in enumerate(PLAYER_KEYS):
+        _index(obs.moves[k], strategies[k], levels, f"{where}: '{player}'")  # validate now
+    return obs
+
+
+def strategy_labels(form: str, levels: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each player's strategy names in the form's game (the same as `games.trade` builds)."""
+    from games.trade import CN_MOVES, US_MOVES
+
+    if form == "simultaneous":
+        return US_MOVES, CN_MOVES
+    grid = [k / (levels - 1) for k in range(levels)]
+    return tuple(f"open {v:.0%}" for v in grid), tuple(f"supply {v:.0%}" for v in grid)
+
+
+def _index(move: str | float, labels: Sequence[str], levels: int, where: str) -> int:
+    if isinstance(move, str):
+        for k, label in enumerate(labels):
+            if label.lower() == move.strip().lower():
+                return k
+        raise InputError(f"{where}: unknown move '{clip(move)}'; expected one of {', '.join(labels)} or a level")
+    value = Fraction(str(move))
+    if not 0 <= value <= 1:
+        raise InputError(f"{where}: a level must be between 0 and 1, got {move}")
+    k = value * (levels - 1)
+    if k.denominator != 1:
+        step = Fraction(1, levels - 1)
+        raise InputError(f"{where}: level {move} is not on the {levels}-level grid (steps of {step})")
+    return int(k)
+
+
+def observed_profile(obs: Observation) -> tuple[int, int]:
+    """The observed moves as strategy indices of the episode's game (US, China)."""
+    labels = strategy_labels(obs.form, obs.levels)
+    return tuple(_index(m, labels[k], obs.levels, PLAYER_KEYS[k]) for k, m in enumerate(obs.moves))  # type: ignore[return-value]
+
+
+def grid(obs: Observation) -> list[Fraction]:
+    """The levels x (and y) the episode's game is played on, exactly."""
+    return [Fraction(k, obs.levels - 1) for k in range(obs.levels)]
