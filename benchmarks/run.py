@@ -87,6 +87,62 @@ def bench_2x2_sweep(points: int, subset: int, nashpy_subset: int) -> list[str]:
     ]
 
 
+def _hard_wired_terms(x, y, p):
+    """The trade model's payoff terms written directly in NumPy (as games/trade.py had them
+    before its formulas moved to examples/models/trade.toml): the baseline of the model-file sweep."""
+    chips = x * (1 - p["chip_linkage"] * (1 - y))
+    rare = y * (1 - p["re_linkage"] * (1 - x))
+    both_open, both_closed = x * y, (1 - x) * (1 - y)
+    return {
+        "US": {
+            "chip sales": chips * p["chip_sales"], "security risk": -x * chips * p["security_risk"],
+            "hawkish domestic cost": -x * p["hawk_cost"], "rare-earth shortfall": -(1 - rare) * p["re_dependence"],
+            "deal value": both_open * p["deal_value_us"], "escalation cost": -both_closed * p["escalation_cost_us"],
+        },
+        "China": {
+            "chip access net of self-reliance": chips * (p["chip_value"] - p["self_reliance"]),
+            "rare-earth revenue": rare * p["re_revenue"], "leverage": (1 - y) * p["leverage"],
+            "diversification": -((1 - y) ** 2) * p["diversification"],
+            "deal value": both_open * p["deal_value_cn"], "escalation cost": -both_closed * p["escalation_cost_cn"],
+        },
+    }
+
+
+def bench_model_file_sweep(points: int) -> list[str]:
+    """The same 2×2 sweep three ways, interleaved: the trade model's payoffs hard-wired in
+    NumPy; the trade model as shipped (games.trade evaluating examples/models/trade.toml);
+    and the generic model-file sweep of that file (`sweep.make_spec(..., model=...)`)."""
+    from games import sweep, trade
+    from games.model.catalog import builtin_model
+    from games.scenarios import load
+
+    side = int(round(points ** 0.5))
+    params = dict(load("baseline").parameters)
+    vary = [f"re_dependence=0:20:{side}", f"hawk_cost=0:20:{side}"]
+    shipped = sweep.make_spec(params, vary=vary)
+    model = sweep.make_spec(params, vary=vary, model=builtin_model("trade"))
+    file_terms = trade.payoff_terms
+
+    def hard_wired():
+        trade.payoff_terms = _hard_wired_terms
+        try:
+            return sweep.run(shipped)
+        finally:
+            trade.payoff_terms = file_terms
+
+    hard_wired(), sweep.run(shipped), sweep.run(model)  # warm up
+    th = ts = tm = float("inf")
+    for _ in range(3):  # interleaved, so load changes hit all three alike
+        th = min(th, _timed(hard_wired))
+        ts = min(ts, _timed(lambda: sweep.run(shipped)))
+        tm = min(tm, _timed(lambda: sweep.run(model)))
+    return [
+        f"2×2 sweep of a model file: {shipped.n_points:,} points (best of 3, interleaved): hard-wired NumPy payoffs "
+        f"{th:.2f} s; trade model read from trade.toml {ts:.2f} s ({ts / th:.2f}×); generic model sweep of "
+        f"trade.toml {tm:.2f} s ({tm / th:.2f}×)  target ≤ 1.5×",
+    ]
+
+
 def bench_batched(m: int, G: int, subset: int) -> list[str]:
     from games import batch
 
@@ -209,6 +265,7 @@ def main() -> None:
     print()
     sections = [
         lambda: bench_2x2_sweep(10_000_000 if full else 1_000_000, 5_000 if full else 1_000, 1_000 if full else 200),
+        lambda: bench_model_file_sweep(10_000_000 if full else 1_000_000),
         lambda: bench_batched(3, 50_000 if full else 10_000, 1_000 if full else 200),
         lambda: bench_batched(4, 20_000 if full else 5_000, 500 if full else 100),
         lambda: bench_batched(5, 5_000 if full else 1_000, 200 if full else 50),

@@ -57,7 +57,8 @@ MethodOpt = typer.Option(
 FormatOpt = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json (dot for trees).")
 ExactOpt = typer.Option(False, "--exact", help="Solve in exact rational arithmetic (2-player games).")
 RoundsOpt = typer.Option(None, "--rounds", help="Finite horizon for --game repeated or bargaining (number of rounds).")
-ProposerOpt = typer.Option(None, "--proposer", help="Who proposes first in --game bargaining: us or china.")
+ProposerOpt = typer.Option(None, "--proposer", help="Who proposes first in --game bargaining: us or china (a model file: a player's name).")
+OrderOpt = typer.Option(None, "--order", help="Who moves when in --game sequential: player names separated by commas, e.g. China,US.")
 
 
 def _fail(message: str, code: int) -> None:
@@ -102,7 +103,7 @@ def _load_scenario(target: str | None, sets: list[str] | None):
     from games.scenarios import load, parse_assignments
 
     scenario = load(target)
-    values = parse_assignments(sets or [])
+    values = parse_assignments(sets or [], model=scenario.model)
     return scenario.with_values(values) if values else scenario
 
 
@@ -198,7 +199,8 @@ def _run(
         target=target or scenario.name, scenario=scenario, game=game, fmt=fmt, full=full,
         levels=levels, method=method, exact=exact, options={k: v for k, v in options.items() if v is not None},
     )
-    return importlib.import_module(FORM_MODULES[game]).run(request)
+    module = FORM_MODULES[game] if scenario.model is None else "cli.model_forms"  # a model file's forms
+    return importlib.import_module(module).run(request)
 
 
 def guarded(fn):
@@ -225,6 +227,7 @@ def solve_command(
     exact: bool = ExactOpt,
     rounds: Optional[int] = RoundsOpt,
     proposer: Optional[str] = ProposerOpt,
+    order: Optional[str] = OrderOpt,
 ) -> None:
     """Solve a scenario or game file: every equilibrium, verified, with a short reason.
 
@@ -240,7 +243,7 @@ def solve_command(
 
       tradegame solve mygame.nfg --format json
     """
-    opts = {"rounds": rounds, "proposer": proposer}
+    opts = {"rounds": rounds, "proposer": proposer, "order": order}
     _emit(guarded(lambda: _run("solve", target, set_, game, levels, method, fmt, exact, opts)), fmt)
 
 
@@ -255,6 +258,7 @@ def explain_command(
     exact: bool = ExactOpt,
     rounds: Optional[int] = RoundsOpt,
     proposer: Optional[str] = ProposerOpt,
+    order: Optional[str] = OrderOpt,
     brief: bool = typer.Option(False, "--brief", help="One screen (about 30 lines at 80 columns): the equilibria, a reason each, and the gist."),
 ) -> None:
     """Explain every outcome: why each equilibrium holds, what would break it, and where.
@@ -269,7 +273,7 @@ def explain_command(
 
       tradegame explain --set re_dependence=2
     """
-    opts = {"rounds": rounds, "proposer": proposer}
+    opts = {"rounds": rounds, "proposer": proposer, "order": order}
 
     def work() -> Output:
         if brief and fmt not in ("text", "markdown"):
@@ -323,7 +327,15 @@ def show(
                 f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded'))}"
             )
         scenario = _load_scenario(target, set_)
-        return normal_form_view.show_game(normal_form_view.build(scenario, game, levels), scenario, fmt)
+        output = normal_form_view.show_game(normal_form_view.build(scenario, game, levels), scenario, fmt)
+        if target == "trade":  # the trade model by name: print its model file too
+            from cli import model_view
+            from games.trade import model_file
+
+            model = model_file()
+            text = output.text + "\n\n" + model_view.model_text(model, fmt)
+            return Output(text, output.data | {"model": model_view.model_data(model)})
+        return output
 
     _emit(guarded(work), fmt)
 
@@ -421,8 +433,35 @@ def scenarios_command(
     _emit(guarded(work), fmt)
 
 
+@app.command("models")
+def models_command(
+    fmt: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
+) -> None:
+    """List the built-in models: the trade model and the teaching models written as model files.
+
+    Examples:
+
+      tradegame models
+
+      tradegame show brinkmanship
+
+      tradegame solve brinkmanship --set war=3
+    """
+
+    def work() -> Output:
+        from cli.model_view import models_output
+
+        _check_format(fmt, ("text", "markdown", "json"))
+        return models_output(fmt)
+
+    _emit(guarded(work), fmt)
+
+
 @app.command("parameters")
 def parameters_command(
+    target: Optional[str] = typer.Argument(
+        None, help="A built-in model name or a model .toml file. Default: the trade model.", show_default=False
+    ),
     fmt: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
 ) -> None:
     """List the model's parameters: meaning, unit, default, valid range and rationale.
@@ -430,25 +469,35 @@ def parameters_command(
     Examples:
 
       tradegame parameters --format markdown
+
+      tradegame parameters brinkmanship
     """
-    from games.parameters import PARAMETERS
 
     def work() -> Output:
+        from games.parameters import PARAMETERS
+
         _check_format(fmt, ("text", "markdown", "json"))
-        data = {"parameters": [p.__dict__ for p in PARAMETERS.values()]}
+        table = PARAMETERS
+        if target is not None:
+            from games.scenarios import load
+
+            model = load(target).model
+            if model is not None:
+                table = model.parameters
+        data = {"parameters": [p.__dict__ for p in table.values()]}
         if fmt == "markdown":
             rows = ["| parameter | side | default | range | unit | meaning | rationale | source | derivation |",
                     "|---|---|---|---|---|---|---|---|---|"]
             rows += [
                 f"| `{p.name}` | {p.side} | {p.default:g} | {p.low:g}–{p.high:g} | {p.unit} | {p.meaning} | {p.rationale} "
                 f"| {p.source} | {p.derivation} |"
-                for p in PARAMETERS.values()
+                for p in table.values()
             ]
             return Output("\n".join(rows), data)
         blocks = [
             f"{p.name} ({p.side}; default {p.default:g}; range {p.low:g}–{p.high:g} {p.unit})\n"
             f"    {p.meaning}\n    Why: {p.rationale}\n    From: {p.provenance.line()}"
-            for p in PARAMETERS.values()
+            for p in table.values()
         ]
         return Output("\n".join(blocks), data)
 

@@ -74,10 +74,17 @@ def run_bayesian(request: Request) -> Output:
             f"(auto), got '{request.method}'"
         )
     params = dict(request.scenario.parameters)
-    game = trade_bayesian_game(params)
+    model = request.scenario.model
+    if model is not None:  # a model file's [types.PLAYER]
+        from games.model import bayes
+
+        game = bayes.bayesian_game(model, params)
+        notes = [bayes.type_difference(model, params)]
+    else:
+        game = trade_bayesian_game(params)
+        notes = [type_difference(params)]
     harsanyi = harsanyi_game(game)
     equilibria = bayes_nash_equilibria(game)
-    notes = [type_difference(params)]
     expl = explain(game, equilibria, notes)
     seq = sequential_outcomes(game)
     data = _bayesian_data(request, game, harsanyi, equilibria, expl, seq, type_best_replies(game))
@@ -86,9 +93,9 @@ def run_bayesian(request: Request) -> Output:
     return Output(text, data)
 
 
-def _threshold_data(game, th, sentence: str) -> dict[str, Any]:
+def _threshold_data(game, th, sentence: str, prior_key: str = "prior_pragmatist") -> dict[str, Any]:
     return {
-        "prior_pragmatist": th.prior,
+        prior_key: th.prior,
         "exact": exact_text(th.exact),
         "plan": {t: game.column_moves[a] for t, a in zip(game.types, th.plan)} if th.plan else None,
         "above": game.row_moves[th.above],
@@ -102,6 +109,8 @@ def _bayesian_data(request, game, harsanyi, equilibria, expl, seq, replies) -> d
     from games.bayesian import relevant_thresholds
     from games.bayesian_explain import outcome_label
 
+    model = request.scenario.model
+    prior_key = "prior_pragmatist" if model is None else "prior"
     eqs = []
     for e, why in zip(equilibria, expl.equilibria):
         eqs.append({
@@ -109,14 +118,14 @@ def _bayesian_data(request, game, harsanyi, equilibria, expl, seq, replies) -> d
             "payoffs": list(e.ex_ante_payoffs),
             "pure": e.is_pure,
             "outcome": outcome_label(game, e),
-            "US": dict(zip(game.row_moves, e.row)),
+            game.players[0]: dict(zip(game.row_moves, e.row)),
             "types": {t: dict(zip(game.column_moves, m)) for t, m in zip(game.types, e.types)},
             "type_payoffs": dict(zip(game.types, e.type_payoffs)),
             "max_regret": e.max_regret,
             "explanation": why,
         })
     thresholds = [
-        _threshold_data(game, th, s) for th, s in zip(relevant_thresholds(game), expl.thresholds)
+        _threshold_data(game, th, s, prior_key) for th, s in zip(relevant_thresholds(game), expl.thresholds)
     ] if relevant_thresholds(game) else []
     us_first = []
     for o, sentence in zip(seq, expl.sequential):
@@ -125,19 +134,27 @@ def _bayesian_data(request, game, harsanyi, equilibria, expl, seq, replies) -> d
                         for k, t in enumerate(game.types)},
             "expected_payoffs": dict(zip(game.row_moves, o.values)),
             "best": [game.row_moves[i] for i in o.best],
-            "threshold": _threshold_data(game, o.threshold, sentence) if o.threshold else None,
+            "threshold": _threshold_data(game, o.threshold, sentence, prior_key) if o.threshold else None,
             "explanation": sentence,
         })
+    if model is None:
+        differ = {"self_reliance": {
+            "pragmatist": request.scenario.parameters["self_reliance"],
+            "self-reliant": request.scenario.parameters["self_reliance_hardliner"],
+        }}
+    else:
+        from games.model.bayes import type_parameters
+
+        kinds = type_parameters(model, request.scenario.parameters)
+        changed = sorted({n for _, o in model.types.types for n, _ in o})
+        differ = {"parameters": {n: {t: q[n] for t, q in kinds} for n in changed}}
     return {
         "form": "bayesian",
         "game": render.game_data(harsanyi),
         "types": {
             "names": list(game.types),
             "prior": dict(zip(game.types, game.prior)),
-            "self_reliance": {
-                "pragmatist": request.scenario.parameters["self_reliance"],
-                "self-reliant": request.scenario.parameters["self_reliance_hardliner"],
-            },
+            **differ,
             "best_replies": replies,
         },
         "equilibria": eqs,
@@ -152,7 +169,7 @@ def _bayesian_data(request, game, harsanyi, equilibria, expl, seq, replies) -> d
 def _type_matrices(game, fmt: str) -> str:
     from cli import render
 
-    rows = [["US \\ China"] + [f"{m} ({t})" for t in game.types for m in game.column_moves]]
+    rows = [[f"{game.players[0]} \\ {game.players[1]}"] + [f"{m} ({t})" for t in game.types for m in game.column_moves]]
     for i, r in enumerate(game.row_moves):
         row = [r]
         for t in range(len(game.types)):
@@ -160,7 +177,7 @@ def _type_matrices(game, fmt: str) -> str:
                 row.append(f"{render.num(game.row_payoffs[t][i, a], 2)}, {render.num(game.column_payoffs[t][i, a], 2)}")
         rows.append(row)
     table = render.markdown_table(rows) if fmt == "markdown" else render.text_table(rows)
-    return "Payoffs (US, China) by China's type:\n\n" + table
+    return f"Payoffs ({game.players[0]}, {game.players[1]}) by {game.players[1]}'s type:\n\n" + table
 
 
 def _bayesian_text(request, game, equilibria, expl, tol: float) -> str:
@@ -171,7 +188,17 @@ def _bayesian_text(request, game, equilibria, expl, tol: float) -> str:
     out = [_heading(f"{game.title} (Bayesian game)", fmt)]
     out += _scenario_lines(request.scenario, fmt)
     prior = ", ".join(f"{t} {render.num(q)}" for t, q in zip(game.types, game.prior))
-    out.append(f"China is one of two types; the US does not know which. Prior: {prior} (prior_pragmatist).")
+    model = request.scenario.model
+    if model is None:
+        out.append(f"China is one of two types; the US does not know which. Prior: {prior} (prior_pragmatist).")
+    else:
+        from games.bayesian_explain import name
+
+        count = {2: "two", 3: "three"}.get(len(game.types), str(len(game.types)))
+        out.append(
+            f"{game.players[1]} is one of {count} types; {name(game.players[0])} does not know which. "
+            f"Prior: {prior} ({model.texts.get('types.prior', '')})."
+        )
     out.append(expl.notes[0])
     out.append("")
     out.append(_type_matrices(game, fmt))
@@ -181,10 +208,10 @@ def _bayesian_text(request, game, equilibria, expl, tol: float) -> str:
         f"enumeration; each verified against every type's deviation within {tol:.0e})", fmt, 2))
     for k, (e, why) in enumerate(zip(equilibria, expl.equilibria), 1):
         kind = "pure" if e.is_pure else "mixed"
-        pays = f"US {render.num(e.row_payoff)}, " + ", ".join(
+        pays = f"{game.players[0]} {render.num(e.row_payoff)}, " + ", ".join(
             f"{t} {render.num(v)}" for t, v in zip(game.types, e.type_payoffs))
         out.append(f"{_bullet(fmt, k)} {kind} {outcome_label(game, e)} — payoffs: {pays}")
-        out.append(f"   {why['US']}.")
+        out.append(f"   {why[game.players[0]]}.")
         if request.full:
             for t in game.types:
                 line = why["types"][t]
@@ -193,7 +220,9 @@ def _bayesian_text(request, game, equilibria, expl, tol: float) -> str:
     out.append(_heading("Belief thresholds", fmt, 2))
     out += [f"{'- ' if fmt == 'markdown' else ''}{s}" for s in expl.thresholds]
     out.append("")
-    out.append(_heading("If the US moves first", fmt, 2))
+    from games.bayesian_explain import name
+
+    out.append(_heading(f"If {name(game.players[0])} moves first", fmt, 2))
     out += [f"{'- ' if fmt == 'markdown' else ''}{s}" for s in expl.sequential]
     return "\n".join(out)
 

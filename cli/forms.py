@@ -12,6 +12,7 @@ FORM_MODULES: dict[str, str] = {
     "us-first": "cli.trees",
     "china-first": "cli.trees",
     "snapback": "cli.trees",
+    "sequential": "cli.model_forms",
     "repeated": "cli.repeated",
     "bargaining": "cli.bargaining",
 }
@@ -24,6 +25,7 @@ FORM_DESCRIPTIONS: dict[str, str] = {
     "us-first": "tree: the US moves first (an olive branch?), China answers",
     "china-first": "tree: China moves first, the US answers",
     "snapback": "tree: US first, China answers, then the US may re-impose controls",
+    "sequential": "tree: players move in turn, each seeing earlier moves (--order China,US); any model",
     "bayesian": "China's type is hidden: pragmatist or self-reliant (--set prior_pragmatist=P)",
     "with-ally": "three players: an ally that makes chip tools chooses to align or sell",
     "repeated": "the 2×2 game repeated: grim trigger, tit-for-tat, critical discount factors",

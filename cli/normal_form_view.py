@@ -15,12 +15,30 @@ def build(scenario: Scenario, form: str, levels: int) -> NormalFormGame:
     """The scenario's simultaneous 2×2 game or its graded game."""
     from games import trade
 
+    if scenario.model is not None:
+        return model_game(scenario, form, levels)
     title = f"US–China trade — {scenario.name}"
     if form == "simultaneous":
         return trade.simultaneous_game(scenario.parameters, title=title)
     if form == "graded":
         return trade.graded_game(scenario.parameters, levels, title=f"{title} (graded, {levels} levels)")
     raise InputError(f"option --game: expected simultaneous or graded, got '{form}'")
+
+
+def model_title(scenario: Scenario) -> str:
+    """'Brinkmanship', or 'Brinkmanship — my-scenario' for a scenario of the model."""
+    model = scenario.model
+    return model.title if scenario.name == model.name else f"{model.title} — {scenario.name}"
+
+
+def model_game(scenario: Scenario, form: str, levels: int) -> NormalFormGame:
+    """A model file's simultaneous or graded game at the scenario's parameters."""
+    from games.model.evaluate import build_game
+
+    title = model_title(scenario)
+    if form == "graded":
+        title += f" (graded, {levels} levels)"
+    return build_game(scenario.model, scenario.parameters, form, levels, title=title)
 
 
 def short_reason(game: NormalFormGame, eq) -> str:
@@ -53,7 +71,7 @@ def short_reason(game: NormalFormGame, eq) -> str:
     )
 
 
-def _explanations(solution, params, form, levels, full: bool):
+def _explanations(solution, params, form, levels, full: bool, model=None):
     """(per-equilibrium short texts, full explanation object or None)."""
     import importlib
 
@@ -66,7 +84,10 @@ def _explanations(solution, params, form, levels, full: bool):
     if explain_mod is None:
         return [short_reason(solution.game, eq) for eq in solution.equilibria], None
     # thresholds re-solve the game many times: only `explain` (full) needs them
-    expl = explain_mod.explain(solution, params=params if full else None, form=form, levels=levels)
+    if model is not None:
+        expl = explain_mod.explain(solution, params=params if full else None, form=form, levels=levels, model=model)
+    else:
+        expl = explain_mod.explain(solution, params=params if full else None, form=form, levels=levels)
     return list(expl.equilibrium_summaries), expl
 
 
@@ -90,7 +111,7 @@ def solve_and_render(
     else:
         solution = solve(game, method)
     params = dict(scenario.parameters) if scenario else None
-    summaries, expl = _explanations(solution, params, form, levels, full)
+    summaries, expl = _explanations(solution, params, form, levels, full, scenario.model if scenario else None)
     data: dict[str, Any] = {
         "game": render.game_data(game),
         "method": solution.method,
@@ -136,6 +157,13 @@ def solve_and_render(
         from cli import explain_view
 
         text += "\n\n" + explain_view.render_explanation(expl, fmt)
+    if full and scenario is not None and scenario.model is not None and form in ("simultaneous", "graded"):
+        from cli import model_view
+
+        block, terms = model_view.term_lines(scenario.model, scenario.parameters, solution, form, levels, fmt)
+        if block:
+            text += "\n\n" + block
+            data["payoff_terms"] = terms
     return Output(text, data)
 
 
@@ -237,6 +265,10 @@ def scenario_exact_payoffs(scenario: Scenario, form: str, levels: int) -> list |
     forms without an exact builder)."""
     from games import exact
 
+    if scenario.model is not None:
+        from games.model.evaluate import exact_payoffs
+
+        return exact_payoffs(scenario.model, scenario.parameters, form, levels)
     if form == "simultaneous":
         return exact.exact_simultaneous_game(dict(scenario.parameters))[1]
     if form == "graded":
@@ -281,7 +313,7 @@ def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Outp
     data: dict[str, Any] = {"game": render.game_data(game), "payoff_matrices": [a.tolist() for a in game.payoffs]}
     if scenario is not None:
         story = "\n\n".join(" ".join(par.split()) for par in scenario.story.split("\n\n") if par.strip())
-        out += [scenario.title, "", story, ""]
+        out += ([scenario.title, ""] if scenario.title != game.title else []) + [story, ""]
         if scenario.date:
             out.append(f"Date: {scenario.date}")
         if scenario.observed is not None:
@@ -301,6 +333,11 @@ def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Outp
             "story": scenario.story, "sources": list(scenario.sources), "date": scenario.date or None,
             "observed": scenario.observed.to_dict() if scenario.observed is not None else None,
         }
+        if scenario.model is not None:
+            from cli import model_view
+
+            out += [model_view.model_text(scenario.model, fmt), ""]
+            data["model"] = model_view.model_data(scenario.model)
     out.append(_heading("Payoff matrix", fmt, 2))
     out.append(render.matrix_block(game, solution.equilibria, fmt))
     return Output("\n".join(out), data)

@@ -22,7 +22,7 @@ from cli.forms import all_forms
 #: tree forms built from a scenario
 TREE_FORMS = ("us-first", "china-first", "snapback")
 #: forms whose equilibria a --method chooses how to find
-METHOD_FORMS = ("simultaneous", "graded", *TREE_FORMS, "bayesian", "with-ally", "nfg", "efg")
+METHOD_FORMS = ("simultaneous", "graded", *TREE_FORMS, "sequential", "bayesian", "with-ally", "nfg", "efg")
 #: forms solved in exact arithmetic by --exact
 EXACT_FORMS = ("simultaneous", "graded", "nfg", "efg")
 
@@ -34,6 +34,7 @@ _SOLVE_RULES: dict[str, tuple[str, ...]] = {
     "--exact": EXACT_FORMS,
     "--rounds": ("repeated", "bargaining"),
     "--proposer": ("bargaining",),
+    "--order": ("sequential",),
 }
 
 #: command -> option -> the tags it applies to

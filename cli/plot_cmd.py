@@ -121,16 +121,23 @@ def regime_map_figure(target: str | None, sets: list[str], game: str, levels: in
     if _target_kind(target) != "scenario":
         raise InputError(f"tradegame plot regime-map: {target} is a game file; regime maps vary scenario parameters")
     scenario = _load_scenario(target, sets)
-    fixed = set(parse_assignments(sets))
-    axes = list(vary) or [a for a in DEFAULT_VARY if a.partition("=")[0] not in fixed][:2]
+    fixed = set(parse_assignments(sets, model=scenario.model))
+    defaults = DEFAULT_VARY if scenario.model is None else model_default_vary(scenario.model)
+    axes = list(vary) or [a for a in defaults if a.partition("=")[0] not in fixed][:2]
     clash = fixed & {a.partition("=")[0].strip() for a in axes}
     if clash:
         raise InputError(f"option --set: '{sorted(clash)[0]}' is also varied; drop one of --set and --vary")
-    spec = sw.make_spec(scenario.parameters, game, levels, axes)
+    spec = sw.make_spec(scenario.parameters, game, levels, axes, model=scenario.model)
     result = sw.run(spec)
     fig = sweep_plot.figure(result)
     fig.axes[0].set_title(f"Regimes of {scenario.name} ({spec.form} game, {spec.n_points:,} points)", fontsize=10)
     return fig, f"regime map of {scenario.name} over {', '.join(spec.names)}"
+
+
+def model_default_vary(model) -> list[str]:
+    """A model's default regime-map axes: its first two parameters that enter a payoff, 41 values each."""
+    names = [q for q in model.parameters.values() if q.side != "none"][:2]
+    return [f"{q.name}={q.low:g}:{q.high:g}:41" for q in names]
 
 
 def tree_picture(target: str | None, sets: list[str], game: str):
@@ -150,6 +157,14 @@ def tree_picture(target: str | None, sets: list[str], game: str):
         tree = read_efg(target)
     elif kind == "nfg":
         raise InputError(f"tradegame plot tree: {target} is a normal-form game; trees come from scenarios or .efg files")
+    elif _load_scenario(target, sets).model is not None:  # a model file: its sequential tree
+        from games.model.evaluate import sequential_tree
+
+        scenario = _load_scenario(target, sets)
+        if game not in ("simultaneous", "sequential"):
+            raise InputError(f"option --game: tree pictures of a model file are drawn for sequential, got '{game}'")
+        model = scenario.model
+        tree = sequential_tree(model, scenario.parameters, model.order or model.player_names)
     else:
         form = game
         if form not in TREE_FORMS:

@@ -170,7 +170,7 @@ def equilibrium_data(game: NormalFormGame, eq: Equilibrium, explanation: Any) ->
 
 
 def scenario_data(s: Scenario) -> dict[str, Any]:
-    return {
+    data = {
         "name": s.name,
         "title": s.title,
         "summary": s.summary,
@@ -182,6 +182,9 @@ def scenario_data(s: Scenario) -> dict[str, Any]:
             for name in s.parameters
         },
     }
+    if getattr(s, "model", None) is not None:  # a model file's scenario: which model
+        data["model"] = {"name": s.model.name, "title": s.model.title, "source_file": s.model.source_file}
+    return data
 
 
 def provenance_text(s: Scenario, name: str) -> str:
@@ -194,13 +197,14 @@ def parameters_block(s: Scenario, fmt: str) -> str:
     """Table of every parameter: value (marked if changed), default, range, unit, meaning."""
     from games.parameters import PARAMETERS
 
+    params = PARAMETERS if getattr(s, "model", None) is None else s.model.parameters
     rows = [["parameter", "side", "value", "default", "range", "meaning"]]
-    for name, p in PARAMETERS.items():
+    for name, p in params.items():
         value = s.parameters.get(name, p.default)
         mark = "" if value == p.default else " (changed)"
         rows.append([name, p.side, num(value) + mark, num(p.default), f"{num(p.low)}–{num(p.high)}", p.meaning])
     table = markdown_table(rows) if fmt == "markdown" else text_table(rows)
     bullet = "- " if fmt == "markdown" else "  "
     head = "**Where each value comes from**" if fmt == "markdown" else "Where each value comes from:"
-    lines = [f"{bullet}{name}: {provenance_text(s, name)}" for name in PARAMETERS]
+    lines = [f"{bullet}{name}: {provenance_text(s, name)}" for name in params]
     return "\n".join([table, "", head, *([""] if fmt == "markdown" else []), *lines])

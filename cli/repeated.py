@@ -26,8 +26,15 @@ def run(request: Request) -> Output:
         raise InputError("option --format: expected text, markdown or json for --game repeated, got 'dot'")
     scenario = request.scenario
     delta = float(scenario.parameters["discount"])
+    if scenario.model is not None:  # a model file's one-shot game
+        from cli.normal_form_view import model_game
+
+        stage = model_game(scenario, "simultaneous", 2)
+        stage = type(stage)(f"{stage.title} (repeated)", stage.players, stage.strategies, stage.payoffs)
+    else:
+        stage = simultaneous_game(scenario.parameters, title=f"US–China trade — {scenario.name} (repeated)")
     try:
-        analysis = rp.analyse(simultaneous_game(scenario.parameters, title=f"US–China trade — {scenario.name} (repeated)"), delta)
+        analysis = rp.analyse(stage, delta)
     except InputError as exc:
         raise InputError(f"option --set discount: {exc}") from None
     fh = rp.finite_horizon(analysis.game, rounds, delta) if rounds is not None else None

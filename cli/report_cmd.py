@@ -45,7 +45,7 @@ SCENARIO_FORMS = (
     ("bayesian", "Incomplete information about China's type"),
     ("with-ally", "With a third player (an ally)"),
 )
-TREE_FORMS = ("us-first", "china-first", "snapback")
+TREE_FORMS = ("us-first", "china-first", "snapback", "sequential")
 MAP_TITLE = "Regime map: what would change the outcome"
 SCENARIO_TITLE = "The scenario"
 
@@ -509,9 +509,10 @@ def scenario_section(scenario, brief: bool) -> Section:
         html.append("<p>Sources:</p><ul>" + "".join(f"<li>{e(s)}</li>" for s in scenario.sources) + "</ul>")
         md += ["Sources:", ""] + [f"- {s}" for s in scenario.sources] + [""]
     changed = {k for k, _ in scenario.overrides}
+    table = PARAMETERS if getattr(scenario, "model", None) is None else scenario.model.parameters
     rows, same = [], []
     for name, value in scenario.parameters.items():
-        p = PARAMETERS[name]
+        p = table[name]
         if value == p.default and name not in changed:
             same.append(f"{name} {num(value)}")
             continue
@@ -540,14 +541,39 @@ def regime_section(drawer: Drawer) -> Section:
 
 
 # ------------------------------------------------------------------ gathering
+def model_forms(model) -> tuple[tuple[str, str], ...]:
+    """The game forms (and section titles) a report shows for a model file's scenario."""
+    forms = [("simultaneous", "The simultaneous game")]
+    if model.has_levels:
+        forms.append(("graded", "The graded game (levels on a grid)"))
+    order = ", then ".join(model.order or model.player_names)
+    forms.append(("sequential", f"Sequential play ({order})"))
+    if len(model.players) == 2:
+        forms.append(("repeated", "The repeated game"))
+        forms.append(("bargaining", "Bargaining over the terms"))
+        if model.types is not None:
+            forms.append(("bayesian", f"{model.types.player}'s type unknown"))
+    return tuple(forms)
+
+
+def scenario_forms(target: str | None) -> tuple[tuple[str, str], ...]:
+    """The forms a scenario's report covers: the trade model's, or its model file's."""
+    from cli.app import _load_scenario
+    from cli.forms import all_forms
+
+    scenario = _load_scenario(target, [])
+    if getattr(scenario, "model", None) is not None:
+        return model_forms(scenario.model)
+    return tuple((f, t) for f, t in SCENARIO_FORMS if f in all_forms())
+
+
 def section_names(target: str | None) -> list[str]:
     """The sections a report of this target can have, in order."""
     from cli.app import _target_kind
-    from cli.forms import all_forms
 
     if _target_kind(target) != "scenario":
         return ["game"]
-    forms = [f for f, _ in SCENARIO_FORMS if f in all_forms()]
+    forms = [f for f, _ in scenario_forms(target)]
     # the regime map follows the simultaneous game: it maps that game's equilibria
     return ["scenario"] + forms[:1] + ["regime-map"] + forms[1:]
 
@@ -590,7 +616,7 @@ def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[
         return Report(f"tradegame report — {name}", name, tuple(out), brief)
     scenario = _load_scenario(target, sets)
     source = target or scenario.name
-    titles = dict(SCENARIO_FORMS)
+    titles = dict(scenario_forms(target))
     with Drawer(picture_jobs(wanted, kind, brief), source, sets, levels, pictures) as drawer:
         for key in wanted:
             try:

@@ -137,14 +137,14 @@ def run_sweep(
     if plot is not None:
         _require_matplotlib()
     scenario = load(target)
-    values = parse_assignments(sets)
+    values = parse_assignments(sets, model=scenario.model)
     if values:
         scenario = scenario.with_values(values)
-    spec = sw.make_spec(scenario.parameters, game, levels, vary, sample, dists, seed)
+    spec = sw.make_spec(scenario.parameters, game, levels, vary, sample, dists, seed, model=scenario.model)
     clash = set(values) & set(spec.names)
     if clash:
         raise InputError(f"option --set: '{sorted(clash)[0]}' is also varied; drop one of --set and --vary/--dist")
-    keep = fmt in ("csv", "json") and game == "graded"
+    keep = fmt in ("csv", "json") and not spec.closed_form
     with _mapper(workers, dask) as mapper, _progress(spec) as progress:
         result = sw.run(spec, keep_equilibria=keep, progress=progress, mapper=mapper)
     writer = {"text": write_text, "csv": write_csv, "json": write_json}[fmt]
@@ -259,9 +259,8 @@ def _design_lines(result) -> list[str]:
 
 def summary_data(result, scenario) -> dict:
     """The JSON-ready summary: what was swept, regimes with shares, boundaries."""
-    from games.sweep import INCENTIVE_WORDS
-
     spec = result.spec
+    INCENTIVE_WORDS = spec.incentive_words
     return {
         "scenario": scenario.name,
         "game": spec.form,
@@ -293,10 +292,11 @@ def summary_data(result, scenario) -> dict:
 
 
 def summary_text(result, scenario) -> str:
-    from games.sweep import INCENTIVE_WORDS
-
     spec = result.spec
+    INCENTIVE_WORDS = spec.incentive_words
     form = "simultaneous 2×2 game" if spec.form == "simultaneous" else f"graded game, {spec.levels} levels"
+    if spec.model is not None:
+        form = f"{spec.form} {'×'.join(map(str, spec.game_shape))} game of model {spec.model.name}"
     kind = "grid" if spec.is_grid else "Monte Carlo sample"
     lines = [f"Sweep of {scenario.name} ({form}): {spec.n_points:,} points, {kind}"]
     lines += _design_lines(result)
@@ -312,17 +312,19 @@ def summary_text(result, scenario) -> str:
         if not result.boundaries:
             lines.append("Boundaries: none; the regime is the same across the range.")
         else:
-            lines.append("Boundaries:" + ("" if spec.form == "simultaneous" else " (bisected between grid points)"))
+            exact = all(b.exact for b in result.boundaries)
+            lines.append("Boundaries:" + ("" if exact else " (bisected between grid points)"))
             for b in result.boundaries:
                 why = f"; there {' and '.join(INCENTIVE_WORDS[i] for i in b.incentives)} crosses 0" if b.incentives else ""
                 at = f" (exactly at it: {b.at})" if b.at and b.at not in (b.below, b.above) else ""
                 lines.append(f"  {b.parameter} = {b.value:.10g}: {b.below} below, {b.above} above{at}{why}")
-    elif spec.is_grid and spec.form == "simultaneous":
+    elif spec.is_grid and spec.closed_form:
         lines.append("")
         if not result.curves:
             lines.append("Boundaries: none inside the grid; the regime is the same everywhere.")
         else:
-            lines.append("Boundaries (exact; each is where one gain from opening is 0):")
+            gain = "gain from opening" if spec.model is None else "gain from switching"
+            lines.append(f"Boundaries (exact; each is where one {gain} is 0):")
             for c in result.curves:
                 sides = "; ".join(f"{pos} where it is positive, {neg} where negative" for neg, pos in c.sides)
                 lines.append(f"  {c.equation}: {INCENTIVE_WORDS[c.incentive]} is 0; {sides}")
@@ -364,13 +366,20 @@ def write_json(result, scenario, fh: TextIO) -> None:
     from games import trade
 
     data = {"sweep": summary_data(result, scenario)}
-    data["game"] = {
-        "title": f"US–China trade — {scenario.name}",
-        "players": list(trade.PLAYERS),
-        "strategies": [list(trade.US_MOVES), list(trade.CN_MOVES)]
-        if result.spec.form == "simultaneous"
-        else [[f"open {v:.0%}" for v in result.spec.strategy_levels()], [f"supply {v:.0%}" for v in result.spec.strategy_levels()]],
-    }
+    if result.spec.model is not None:
+        data["game"] = {
+            "title": scenario.title,
+            "players": list(result.spec.model.player_names),
+            "strategies": [list(s) for s in result.spec.labels()],
+        }
+    else:
+        data["game"] = {
+            "title": f"US–China trade — {scenario.name}",
+            "players": list(trade.PLAYERS),
+            "strategies": [list(trade.US_MOVES), list(trade.CN_MOVES)]
+            if result.spec.form == "simultaneous"
+            else [[f"open {v:.0%}" for v in result.spec.strategy_levels()], [f"supply {v:.0%}" for v in result.spec.strategy_levels()]],
+        }
     head = json.dumps(data, ensure_ascii=False, indent=1)
     fh.write(head[:-2] + ',\n "points": [')
     first = True

@@ -53,12 +53,12 @@ def _regimes(result):
     from games.sweep import regime_label
 
     codes = np.unique(result.codes)
-    labels = sorted({regime_label(int(c)) for c in codes})
+    names = result.spec.outcome_names
+    labels = sorted({regime_label(int(c), names) for c in codes})
     index = {lab: i for i, lab in enumerate(labels)}
-    lookup = np.zeros(256, dtype=int)
-    for c in codes:
-        lookup[int(c)] = index[regime_label(int(c))]
-    return labels, lookup[result.codes]
+    position = np.searchsorted(codes, result.codes)  # codes is sorted and unique
+    per_code = np.array([index[regime_label(int(c), names)] for c in codes], dtype=int)
+    return labels, per_code[position]
 
 
 def figure(result):
@@ -82,7 +82,7 @@ def figure(result):
         ax.pcolormesh(b.values, a.values, grid, cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, shading="nearest", rasterized=True)
         ax.set_xlabel(_axis_label(b.name))
         ax.set_ylabel(_axis_label(a.name))
-        if spec.form == "simultaneous":
+        if spec.closed_form:
             lines = _threshold_lines(ax, result)
     elif spec.is_grid:
         a = spec.axes[0]
@@ -145,8 +145,9 @@ def _threshold_lines(ax, result) -> list:
     for name, g, style in zip(INCENTIVE_NAMES, gains, styles):
         if g.min() < 0 < g.max():
             ax.contour(bv, av, g, levels=[0.0], colors="black", linestyles=style, linewidths=1.2)
+            words = THRESHOLD_WORDS[name] if spec.model is None else spec.incentive_words[name].replace("'s gain from", " indifferent between").replace(" over ", " and ")
             handles.append(Line2D([], [], color="black", linestyle=style, linewidth=1.2,
-                                  label=THRESHOLD_WORDS[name]))
+                                  label=words))
     return handles
 
 

@@ -25,6 +25,8 @@ _EXPORTS = {
     "simultaneous_game": "games.trade",
     "graded_game": "games.trade",
     "load_scenario": ("games.scenarios", "load"),
+    "load_model": ("games.model.catalog", "load_model"),
+    "model_game": ("games.model.evaluate", "build_game"),
     "timeline": "games.record",
     "record_episodes": ("games.record", "episodes"),
     "record_conditions": "games.identified_set",

@@ -308,20 +308,25 @@ def trade_frontier(p: Mapping[str, float], n: int = GRID, refine: bool = True) -
     """The Pareto frontier of (U_US, U_CN) over terms (x, y) ∈ [0, 1]²: grid, then refinement."""
     from games.trade import payoffs
 
-    grid = np.linspace(0.0, 1.0, n)
-    X, Y = np.meshgrid(grid, grid, indexing="ij")
-    U, V = payoffs(X, Y, p)
-    xs, ys, us, vs = X.ravel(), Y.ravel(), U.ravel(), V.ravel()
+    return frontier_of(lambda X, Y: payoffs(X, Y, p), ((0.0, 1.0), (0.0, 1.0)), n, refine)
+
+
+def frontier_of(payoff_fn, box, n: int = GRID, refine: bool = True) -> Frontier:
+    """The Pareto frontier of payoff_fn(x, y) → (u, v) over the terms' box [x₀, x₁] × [y₀, y₁]."""
+    (x0, x1), (y0, y1) = box
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n), indexing="ij")
+    U, V = payoff_fn(X, Y)
+    xs, ys, us, vs = X.ravel(), Y.ravel(), np.ravel(U), np.ravel(V)
     keep = pareto_mask(us, vs)
     if refine:
-        h = 1.0 / (n - 1) / REFINE_FACTOR
-        offs = np.arange(-REFINE_HALF_WIDTH, REFINE_HALF_WIDTH + 1) * h
-        dx, dy = np.meshgrid(offs, offs, indexing="ij")
-        fx = np.clip(xs[keep][:, None] + dx.ravel()[None, :], 0.0, 1.0).ravel()
-        fy = np.clip(ys[keep][:, None] + dy.ravel()[None, :], 0.0, 1.0).ravel()
-        fu, fv = payoffs(fx, fy, p)
+        hx, hy = (x1 - x0) / (n - 1) / REFINE_FACTOR, (y1 - y0) / (n - 1) / REFINE_FACTOR
+        steps = np.arange(-REFINE_HALF_WIDTH, REFINE_HALF_WIDTH + 1)
+        dx, dy = np.meshgrid(steps * hx, steps * hy, indexing="ij")
+        fx = np.clip(xs[keep][:, None] + dx.ravel()[None, :], x0, x1).ravel()
+        fy = np.clip(ys[keep][:, None] + dy.ravel()[None, :], y0, y1).ravel()
+        fu, fv = payoff_fn(fx, fy)
         xs, ys = np.r_[xs[keep], fx], np.r_[ys[keep], fy]
-        us, vs = np.r_[us[keep], fu], np.r_[vs[keep], fv]
+        us, vs = np.r_[us[keep], np.ravel(fu)], np.r_[vs[keep], np.ravel(fv)]
         keep = pareto_mask(us, vs)
     u, v, x, y = _polyline(us[keep], vs[keep], xs[keep], ys[keep])
     return Frontier(u, v, x, y)
@@ -329,10 +334,16 @@ def trade_frontier(p: Mapping[str, float], n: int = GRID, refine: bool = True) -
 
 def disagreement_point(p: Mapping[str, float]) -> tuple[tuple[float, float], tuple[int, int]]:
     """Payoffs of the stage game's conflict equilibrium: the pure one worst for the sum."""
-    from games.best_response import pure_equilibria
     from games.trade import simultaneous_game
 
-    game = simultaneous_game(p)
+    return stage_disagreement(simultaneous_game(p))
+
+
+def stage_disagreement(game) -> tuple[tuple[float, float], tuple[int, int]]:
+    """A two-player stage game's conflict equilibrium: the pure one worst for the sum of
+    payoffs (with its cell), else the mixed one worst for the sum (cell (-1, -1))."""
+    from games.best_response import pure_equilibria
+
     pure = pure_equilibria(game)
     if pure:
         cell = min(pure, key=lambda c: (game.payoff(0, c) + game.payoff(1, c), c))
@@ -398,10 +409,26 @@ def analyse(
     o = (max(outside[0], d[0]), max(outside[1], d[1]))
     deltas = (float(p["discount_us"]), float(p["discount_cn"]))
     f = trade_frontier(p, n)
+    return analyse_frontier(f, d, cell, o, deltas, first, rounds)
+
+
+def analyse_frontier(
+    f: Frontier, d: tuple[float, float], cell: tuple[int, int], o: Sequence[float], deltas: Sequence[float],
+    first: int = 0, rounds: int | None = None, players: Sequence[str] = ("US", "China"),
+    cell_terms: tuple[float, float] | None = None,
+) -> BargainingAnalysis:
+    """Every solution concept on a given frontier (any two-player bargaining problem).
+
+    ``cell_terms``: the terms of the disagreement cell, when they are not the cell's indices.
+    """
+    if first not in (0, 1):
+        raise InputError(f"option --proposer: expected one of the two players, got {first!r}")
+    o = (max(o[0], d[0]), max(o[1], d[1]))
+    deltas = (float(deltas[0]), float(deltas[1]))
     if not np.any((f.u > d[0] + 1e-9) & (f.v > d[1] + 1e-9)):
         if o[0] > d[0] + 1e-9 or o[1] > d[1] + 1e-9:  # nothing to split, and a side can do better alone
             return BargainingAnalysis(f, d, cell, o, deltas, first, rounds, (), None, "walk away")
-        return _no_surplus(d, cell, o, deltas, first, rounds)
+        return _no_surplus(d, cell, o, deltas, first, rounds, cell_terms)
     if not np.any((f.u >= o[0] - 1e-12) & (f.v >= o[1] - 1e-12)):
         return BargainingAnalysis(f, d, cell, o, deltas, first, rounds, (), None, "walk away")
 
@@ -412,17 +439,17 @@ def analyse(
     sols = []
     nash_free = nash_on_polyline(f.u, f.v, d)
     nash = nash_on_polyline(f.u, f.v, d, o)
-    sols.append(point("Nash bargaining", nash, _binding(nash_free, o)))
+    sols.append(point("Nash bargaining", nash, _binding(nash_free, o, players)))
     ks_free = kalai_smorodinsky_on_polyline(f.u, f.v, d)
     ks = kalai_smorodinsky_on_polyline(f.u, f.v, d, o)
-    sols.append(point("Kalai–Smorodinsky", ks, _binding(ks_free, o)))
+    sols.append(point("Kalai–Smorodinsky", ks, _binding(ks_free, o, players)))
     rub, rub_binds = rubinstein_solution(f.u, f.v, d, deltas, o, first)
-    sols.append(point("Rubinstein", rub, _names(rub_binds)))
+    sols.append(point("Rubinstein", rub, _names(rub_binds, players)))
     path = None
     if rounds is not None:
         agreements, fin_binds = finite_solution(f.u, f.v, d, deltas, rounds, o, first)
         path = tuple(agreements)
-        sols.append(point(deadline_name(rounds), path[0], _names(fin_binds)))
+        sols.append(point(deadline_name(rounds), path[0], _names(fin_binds, players)))
     return BargainingAnalysis(f, d, cell, o, deltas, first, rounds, tuple(sols), path)
 
 
@@ -431,7 +458,7 @@ def deadline_name(rounds: int) -> str:
     return f"Deadline ({rounds} round{'' if rounds == 1 else 's'})"
 
 
-def _no_surplus(d, cell, o, deltas, first, rounds) -> BargainingAnalysis:
+def _no_surplus(d, cell, o, deltas, first, rounds, cell_terms=None) -> BargainingAnalysis:
     """No terms are better for both than the stage equilibrium: every solution is that outcome.
 
     (Its terms are its cell, 0 or 1 each; a mixed stage equilibrium has no single terms.)
@@ -439,7 +466,7 @@ def _no_surplus(d, cell, o, deltas, first, rounds) -> BargainingAnalysis:
     if cell == (-1, -1):
         raise InputError("bargaining: the stage game's equilibrium is mixed and no terms beat it for both; "
                          "there is nothing to bargain over")
-    x, y = float(cell[0]), float(cell[1])
+    x, y = (float(cell[0]), float(cell[1])) if cell_terms is None else cell_terms
     frontier = Frontier(np.array([d[0]]), np.array([d[1]]), np.array([x]), np.array([y]))
     names = ["Nash bargaining", "Kalai–Smorodinsky", "Rubinstein"] + ([deadline_name(rounds)] if rounds else [])
     sols = tuple(Point(name, d[0], d[1], x, y) for name in names)
@@ -447,14 +474,14 @@ def _no_surplus(d, cell, o, deltas, first, rounds) -> BargainingAnalysis:
     return BargainingAnalysis(frontier, d, cell, o, deltas, first, rounds, sols, path, "no surplus")
 
 
-def _binding(free: tuple[float, float], o: Sequence[float]) -> str:
+def _binding(free: tuple[float, float], o: Sequence[float], players: Sequence[str] = ("US", "China")) -> str:
     """Which outside option the unconstrained solution violates (so it binds), if any."""
-    return _names(tuple(free[i] < o[i] - 1e-9 for i in range(2)))
+    return _names(tuple(free[i] < o[i] - 1e-9 for i in range(2)), players)
 
 
-def _names(flags: Sequence[bool]) -> str:
+def _names(flags: Sequence[bool], players: Sequence[str] = ("US", "China")) -> str:
     """'US', 'China', 'US, China' or '' for per-player flags."""
-    return ", ".join(name for name, flag in zip(("US", "China"), flags) if flag)
+    return ", ".join(name for name, flag in zip(players, flags) if flag)
 
 
 def surplus_share(point: tuple[float, float], d: Sequence[float], player: int) -> float:

@@ -126,9 +126,21 @@ def _val(v: float) -> str:
     return f"{v:g}"
 
 
-def _label(game, form: str, profile: Sequence[int]) -> str:
+def _plabel(name: str, model=None) -> str:
+    """A parameter's words for sentences: the trade model's label, or a model file's `label`."""
+    if model is None:
+        return LABELS.get(name, name)
+    p = model.parameters.get(name)
+    text = (p.label or p.meaning.rstrip(".")) if p is not None else ""
+    return text[:1].lower() + text[1:] if text else name
+
+
+def _label(game, form: str, profile: Sequence[int], model=None) -> str:
     label = "(" + ", ".join(game.strategies[i][s] for i, s in enumerate(profile)) + ")"
-    if form == "simultaneous" and tuple(profile) in OUTCOME_NAMES:
+    if model is not None:
+        name = model.outcomes.get(tuple(profile)) if form == "simultaneous" else None
+        return f"{name} {label}" if name else label
+    if model is None and form == "simultaneous" and tuple(profile) in OUTCOME_NAMES:
         return f"{OUTCOME_NAMES[tuple(profile)]} {label}"
     return label
 
@@ -168,8 +180,17 @@ def _coordinates(form: str, levels: int, profile: Sequence[int]) -> tuple[float,
     return float(grid[profile[0]]), float(grid[profile[1]])
 
 
-def _term_margins(params, form, levels, profile, i, k) -> dict[str, float]:
+def _term_margins(params, form, levels, profile, i, k, model=None) -> dict[str, float]:
     from games import trade
+
+    if model is not None:
+        from games.model.evaluate import terms_at
+
+        dev = list(profile)
+        dev[i] = k
+        stay_t = terms_at(model, params, profile, form, levels)[i]
+        move_t = terms_at(model, params, dev, form, levels)[i]
+        return {name: stay_t[name] - move_t[name] for name in stay_t}
 
     player = trade.PLAYERS[i]
     stay = _coordinates(form, levels, profile)
@@ -182,25 +203,51 @@ def _term_margins(params, form, levels, profile, i, k) -> dict[str, float]:
 
 
 # ----------------------------------------------------------------- core
+def _common_model(a, b):
+    """The model both scenarios belong to (None: the trade model), or an InputError."""
+    ma, mb = getattr(a, "model", None), getattr(b, "model", None)
+    name = lambda m: "the trade model" if m is None else f"model '{m.name}'"
+    same = (ma is None and mb is None) or (
+        ma is not None and mb is not None and (ma is mb or _same_file(ma.source_file, mb.source_file))
+    )
+    if not same:
+        raise InputError(
+            f"compare: '{a.name}' is a scenario of {name(ma)} and '{b.name}' of {name(mb)}; "
+            "compare needs two scenarios of one model"
+        )
+    return ma
+
+
+def _same_file(x: str, y: str) -> bool:
+    from pathlib import Path
+
+    try:
+        return Path(x).resolve() == Path(y).resolve()
+    except (OSError, ValueError):
+        return x == y
+
+
 def compare(a, b, form: str = "simultaneous", levels: int = 5) -> Comparison:
     """Compare scenarios a and b (games.scenarios.Scenario) in the given game form."""
     if form not in ("simultaneous", "graded"):
         raise InputError(f"option --game: compare supports simultaneous or graded, got '{form}'")
     from games.solver import solve
 
+    model = _common_model(a, b)
+    table = PARAMETERS if model is None else model.parameters
     pa, pb = dict(a.parameters), dict(b.parameters)
     changes = tuple(
-        ParameterChange(n, LABELS.get(n, n), PARAMETERS[n].side, float(pa[n]), float(pb[n]))
-        for n in PARAMETERS
+        ParameterChange(n, _plabel(n, model), table[n].side, float(pa[n]), float(pb[n]))
+        for n in table
         if n in pa and n in pb and float(pa[n]) != float(pb[n])
     )
-    ga, gb = build(pa, form, levels), build(pb, form, levels)
+    ga, gb = build(pa, form, levels, model), build(pb, form, levels, model)
     sa, sb = solve(ga), solve(gb)
     tol = max(_tol(ga), _tol(gb))
-    eq_a = tuple(_eq_label(ga, form, e) for e in sa.equilibria)
-    eq_b = tuple(_eq_label(gb, form, e) for e in sb.equilibria)
+    eq_a = tuple(_eq_label(ga, form, e, model) for e in sa.equilibria)
+    eq_b = tuple(_eq_label(gb, form, e, model) for e in sb.equilibria)
     class_a = class_b = None
-    if form == "simultaneous":
+    if form == "simultaneous" and ga.shape == (2, 2):
         from games.topology import classify_game
 
         class_a, class_b = classify_game(ga).name, classify_game(gb).name
@@ -209,10 +256,10 @@ def compare(a, b, form: str = "simultaneous", levels: int = 5) -> Comparison:
         profile = tuple(int(v) for v in profile)
         in_a, in_b = _is_equilibrium(ga, profile, tol), _is_equilibrium(gb, profile, tol)
         if in_a and in_b:
-            kept.append(_label(ga, form, profile))
+            kept.append(_label(ga, form, profile, model))
         elif in_a != in_b:
-            flips.append(_flip(pa, pb, changes, form, levels, profile, in_a, in_b, tol))
-    incentives = _incentives(pa, pb, changes) if form == "simultaneous" else {}
+            flips.append(_flip(pa, pb, changes, form, levels, profile, in_a, in_b, tol, model))
+    incentives = _incentives(pa, pb, changes) if form == "simultaneous" and model is None else {}
     comp = Comparison(
         a={"name": a.name, "title": a.title},
         b={"name": b.name, "title": b.title},
@@ -264,9 +311,9 @@ def _reasons_once(flips: Sequence[Flip]) -> tuple[Flip, ...]:
     return tuple(out)
 
 
-def _eq_label(game, form, eq) -> str:
+def _eq_label(game, form, eq, model=None) -> str:
     if eq.is_pure:
-        return _label(game, form, [int(np.argmax(p)) for p in eq.profile])
+        return _label(game, form, [int(np.argmax(p)) for p in eq.profile], model)
     parts = []
     for i, p in enumerate(eq.profile):
         support = [f"{game.strategies[i][k]} {v:.2f}" for k, v in enumerate(p) if v > 1e-12]
@@ -274,11 +321,11 @@ def _eq_label(game, form, eq) -> str:
     return "mixed (" + "; ".join(parts) + ")"
 
 
-def _flip(pa, pb, changes, form, levels, profile, in_a, in_b, tol) -> Flip:
-    ga, gb = build(pa, form, levels), build(pb, form, levels)
-    label = _label(ga, form, profile)
+def _flip(pa, pb, changes, form, levels, profile, in_a, in_b, tol, model=None) -> Flip:
+    ga, gb = build(pa, form, levels, model), build(pb, form, levels, model)
+    label = _label(ga, form, profile, model)
     names = [c.name for c in changes]
-    status = lambda p: _is_equilibrium(build(p, form, levels), profile, tol)
+    status = lambda p: _is_equilibrium(build(p, form, levels, model), profile, tol)
     singles = tuple(n for n in names if status(_with(pa, {n: pb[n]})) == in_b)
     necessary = tuple(n for n in names if status(_with(pb, {n: pa[n]})) != in_b)
     minimal = _minimal_sets(names, lambda s: status(_with(pa, {n: pb[n] for n in s})) == in_b)
@@ -295,33 +342,33 @@ def _flip(pa, pb, changes, form, levels, profile, in_a, in_b, tol) -> Flip:
         margin_other = _margin(other, profile, i, k)
         if margin_broken >= -tol and margin_other >= -tol:
             continue  # this player is content in both scenarios
-        conditions.append(_condition(pa, pb, names, form, levels, profile, i, k, ga, tol))
+        conditions.append(_condition(pa, pb, names, form, levels, profile, i, k, ga, tol, model))
     undo = {}
     for c in conditions:
         i = ga.players.index(c.player)
         k = ga.strategies[i].index(c.switch_to)
         for n in c.contributions:
-            undo[(c.player, n)] = c.margin_b - _margin(build(_with(pb, {n: pa[n]}), form, levels), profile, i, k)
-    sentences = _flip_sentences(label, in_a, in_b, conditions, singles, minimal, necessary, changes, undo)
+            undo[(c.player, n)] = c.margin_b - _margin(build(_with(pb, {n: pa[n]}), form, levels, model), profile, i, k)
+    sentences = _flip_sentences(label, in_a, in_b, conditions, singles, minimal, necessary, changes, undo, model)
     return Flip(label, profile, in_a, in_b, tuple(conditions), singles, tuple(minimal), necessary, tuple(sentences))
 
 
-def _condition(pa, pb, names, form, levels, profile, i, k, game, tol) -> Condition:
-    base = _margin(build(pa, form, levels), profile, i, k)
-    after = _margin(build(pb, form, levels), profile, i, k)
+def _condition(pa, pb, names, form, levels, profile, i, k, game, tol, model=None) -> Condition:
+    base = _margin(build(pa, form, levels, model), profile, i, k)
+    after = _margin(build(pb, form, levels, model), profile, i, k)
     contributions = {}
     for n in names:
-        m = _margin(build(_with(pa, {n: pb[n]}), form, levels), profile, i, k)
+        m = _margin(build(_with(pa, {n: pb[n]}), form, levels, model), profile, i, k)
         if abs(m - base) > tol:
             contributions[n] = m - base
     interaction = after - base - sum(contributions.values())
-    ta = _term_margins(pa, form, levels, profile, i, k)
-    tb = _term_margins(pb, form, levels, profile, i, k)
+    ta = _term_margins(pa, form, levels, profile, i, k, model)
+    tb = _term_margins(pb, form, levels, profile, i, k, model)
     terms = {t: (ta[t], tb[t]) for t in ta if abs(ta[t] - tb[t]) > tol}
     want = after >= -tol
     fixed_by = tuple(
         n for n in names
-        if (_margin(build(_with(pa, {n: pb[n]}), form, levels), profile, i, k) >= -tol) == want
+        if (_margin(build(_with(pa, {n: pb[n]}), form, levels, model), profile, i, k) >= -tol) == want
         and ((base >= -tol) != want)
     )
     players, strategies = game.players, game.strategies
@@ -330,7 +377,7 @@ def _condition(pa, pb, names, form, levels, profile, i, k, game, tol) -> Conditi
     stays, switch = strategies[i][profile[i]], strategies[i][k]
     order = sorted(contributions.items(), key=lambda kv: -abs(kv[1]))
     forces = "; ".join(
-        f"{_signed(v)} from {n} {_val(pa[n])} → {_val(pb[n])} ({LABELS.get(n, n)})" for n, v in order
+        f"{_signed(v)} from {n} {_val(pa[n])} → {_val(pb[n])} ({_plabel(n, model)})" for n, v in order
     )
     by_term = ", ".join(f"{t} {_num(x)} → {_num(y)}" for t, (x, y) in terms.items())
     sentence = (
@@ -380,7 +427,7 @@ def _incentives(pa, pb, changes) -> dict[str, dict[str, Any]]:
 
 
 # ----------------------------------------------------------------- the story
-def _flip_sentences(label, in_a, in_b, conditions, singles, minimal, necessary, changes, undo=None) -> list[str]:
+def _flip_sentences(label, in_a, in_b, conditions, singles, minimal, necessary, changes, undo=None, model=None) -> list[str]:
     out = []
     verb = "became an equilibrium" if in_b else "stopped being an equilibrium"
     if in_b:
@@ -413,7 +460,7 @@ def _flip_sentences(label, in_a, in_b, conditions, singles, minimal, necessary, 
         given = (undo or {}).get((player, n))
         extra = f" on its own, {_signed(given)} given the other changes" if given is not None and abs(given - v) >= 0.005 else ""
         out.append(
-            f"Counterpoint: {n} ({LABELS.get(n, n)}) pushed the other way, changing {_who(player)}'s margin by {_signed(v)}{extra}."
+            f"Counterpoint: {n} ({_plabel(n, model)}) pushed the other way, changing {_who(player)}'s margin by {_signed(v)}{extra}."
         )
     if necessary:
         which = necessary[0] if len(necessary) == 1 else "any one of " + ", ".join(necessary)

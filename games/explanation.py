@@ -590,8 +590,10 @@ def explain(
     params: Mapping[str, float] | None = None,
     form: str | None = None,
     levels: int = 5,
+    model=None,
 ) -> "Explanation":
-    """The full explanation of a solved game (thresholds only for trade-model forms)."""
+    """The full explanation of a solved game (thresholds for the simultaneous and graded
+    forms of the trade model, or of the model file `model` when given)."""
     game: NormalFormGame = solution.game
     tol = explain_tolerances(game)
     outs = outcomes(game, tol)
@@ -614,9 +616,9 @@ def explain(
     if params is not None and form in ("simultaneous", "graded"):
         from games import thresholds as th
 
-        thresholds = th.equilibrium_thresholds(params, form, levels, solution)
+        thresholds = th.equilibrium_thresholds(params, form, levels, solution, model=model)
         if form == "simultaneous":
-            starts = th.start_thresholds(params, form, levels, solution)
+            starts = th.start_thresholds(params, form, levels, solution, model=model)
     overview = _overview(game, solution, outs, eqs, dom, sel, cls)
     return Explanation(
         title=game.title,

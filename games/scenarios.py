@@ -84,18 +84,25 @@ class Scenario:
                 return Provenance(WHAT_IF_SOURCE, f"set to {value:g} for this run")
         if name in self.set_names:
             return self.provenance.get(name)
+        if self.model is not None:  # a model file's scenario: the model's provenance
+            return self.model.parameters[name].provenance
         return PARAMETERS[name].provenance
 
     def with_values(self, values: Mapping[str, float], where: str = "option --set") -> "Scenario":
         """A copy with some parameters changed (each checked against its range)."""
         params = dict(self.parameters)
+        find = self.model.lookup if self.model is not None else lookup
         for name, value in values.items():
-            params[name] = lookup(name, where).check(value, where)
+            params[name] = find(name, where).check(value, where)
         return replace(
             self,
             parameters=MappingProxyType(params),
             overrides=self.overrides + tuple(values.items()),
         )
+
+    #: the `games.model.spec.Model` a model file's scenario belongs to; None for the trade
+    #: model's own scenarios (see `model_scenario` and `parse_scenario`)
+    model: object = field(default=None, repr=False, compare=False)
 
 
 def scenario_dirs() -> list[Path]:
@@ -122,10 +129,32 @@ def builtin(name: str) -> Scenario:
             found = False
         if found:
             return load_file(path, name=name)
+    from games.model import catalog
+
+    if name == catalog.TRADE:
+        return builtin(DEFAULT_SCENARIO)
+    if catalog.builtin_model_path(name) is not None:
+        return model_scenario(catalog.builtin_model(name))
     raise InputError(
-        f"scenario '{clip(name)}': no such built-in scenario{did_you_mean(name, builtin_names())}; "
-        f"expected one of {', '.join(builtin_names())} "
-        "or a path to a .toml file"
+        f"scenario '{clip(name)}': no such built-in scenario or model"
+        f"{did_you_mean(name, builtin_names() + [catalog.TRADE] + catalog.builtin_model_names())}; "
+        f"expected one of {', '.join(builtin_names())}, a model "
+        f"({', '.join([catalog.TRADE] + catalog.builtin_model_names())}) or a path to a .toml file"
+    )
+
+
+def model_scenario(model) -> Scenario:
+    """A model at its default parameters, as a scenario: a model file (one with
+    ``[players]``) is accepted wherever a scenario is."""
+    return Scenario(
+        name=model.name,
+        title=model.title,
+        summary=model.description.strip().split("\n")[0] if model.description else "",
+        story=model.description.strip(),
+        sources=(),
+        parameters=MappingProxyType(model.defaults()),
+        source_file=model.source_file,
+        model=model,
     )
 
 
@@ -137,6 +166,15 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         raise InputError(f"{source}: not valid TOML ({exc})") from None
     except RecursionError:
         raise InputError(f"{source}: not valid TOML (arrays or tables nested too deeply)") from None
+    if "players" in data or "payoffs" in data:  # a model file (games.model.spec.is_model_data)
+        from games.model.spec import model_from_data
+
+        return model_scenario(model_from_data(data, source, name))
+    if "model" in data:  # a scenario of a model file (model = "trade": the trade model's own)
+        scenario = scenario_of_model(data, source, name)
+        if scenario is not None:
+            return scenario
+        data = {k: v for k, v in data.items() if k != "model"}
     for key, value in data.items():
         if key not in _KEYS:
             raise InputError(
@@ -184,6 +222,44 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
     )
 
 
+def scenario_of_model(data: Mapping, source: str, name: str) -> Scenario | None:
+    """A scenario that names a model: ``model = "brinkmanship"`` (a built-in model) or
+    ``model = "my-model.toml"`` (a path, relative to the scenario file), with the usual
+    title, summary, story and sources, and ``[parameters]`` of that model. None when the
+    model named is the trade model itself."""
+    from games.model.catalog import resolve_model
+
+    model = resolve_model(data["model"], Path(source).parent if source else None, f"{source}: model")
+    if model is None:
+        return None
+    for key, value in data.items():
+        if key == "model":
+            continue
+        if key in ("provenance", "observed"):
+            raise InputError(f"{source}: key '{key}' applies to scenarios of the trade model, not of model '{clip(model.name)}'")
+        if key not in _KEYS:
+            raise InputError(f"{source}: unknown key '{clip(key)}'; expected one of {', '.join(_KEYS)}, model")
+        if not isinstance(value, _KEYS[key]):
+            kind = getattr(_KEYS[key], "__name__", "value of another type")
+            raise InputError(f"{source}: key '{clip(key)}' must be a {kind}, got {type(value).__name__}")
+    sources = data.get("sources", [])
+    for i, s in enumerate(sources):
+        if not isinstance(s, str):
+            raise InputError(f"{source}: sources[{i}] must be a string, got {type(s).__name__}")
+    params = model.validated(data.get("parameters", {}), where=f"{source}: [parameters]")
+    return Scenario(
+        name=name,
+        title=data.get("title", name),
+        summary=data.get("summary", ""),
+        story=data.get("story", "").strip(),
+        sources=tuple(sources),
+        parameters=MappingProxyType(params),
+        source_file=source,
+        set_names=tuple(data.get("parameters", {})),
+        model=model,
+    )
+
+
 def load_file(path: str | Path, name: str | None = None) -> Scenario:
     path = Path(path)
     text = read_limited_text(path, MAX_SCENARIO_BYTES, "a scenario .toml file")
@@ -198,15 +274,17 @@ def load(target: str | None) -> Scenario:
     return builtin(target)
 
 
-def parse_assignments(items: Iterable[str], option: str = "--set") -> dict[str, float]:
-    """Parse ``name=value`` strings from the command line into checked parameter values."""
+def parse_assignments(items: Iterable[str], option: str = "--set", model=None) -> dict[str, float]:
+    """Parse ``name=value`` strings from the command line into checked parameter values
+    (the trade model's parameters, or `model`'s when one is given)."""
+    find = model.lookup if model is not None else lookup
     out: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
         name, text = name.strip(), text.strip()
         if not sep or not name or not text:
             raise InputError(f"option {option}: expected name=value (for example re_dependence=8), got '{clip(item)}'")
-        param = lookup(name, f"option {option}")
+        param = find(name, f"option {option}")
         try:
             value = float(text)
         except ValueError:

@@ -1,4 +1,4 @@
-"""Parameter sweeps: solve the trade game over a grid or a Monte Carlo sample of parameters.
+"""Parameter sweeps: solve a game over a grid or a Monte Carlo sample of parameters.
 
 A sweep varies one or two named parameters of a scenario — on a grid (``start:stop:count``)
 or drawn from distributions (uniform, normal clipped to the valid range, triangular) —
@@ -10,6 +10,11 @@ For a one-parameter grid of the 2×2 game the regime boundaries are exact: each 
 affine in each parameter, so the four incentives (gains from opening) are affine too and
 the regime can change only where one of them crosses zero. Those crossings are computed
 in closed form, not read off the grid.
+
+A two-player model file (`games.model`) is swept the same way: its games are evaluated
+for all points at once from the formulas, its regimes are named by its own outcomes, and
+exact boundaries are used only for parameters its payoffs are affine in (detected from the
+formulas); other boundaries are bisected.
 
 Library code: nothing here prints. Progress is reported through an optional callback.
 """
@@ -29,6 +34,8 @@ from games.errors import InputError, clip
 from games.parameters import lookup
 
 FORMS = ("simultaneous", "graded")
+#: Most pure profiles of a model game a sweep will classify (one code bit each, plus mixed).
+MAX_MODEL_PROFILES = 63
 #: Largest number of points one sweep may have.
 MAX_POINTS = 100_000_000
 #: Largest --seed (NumPy's generators take any non-negative integer; 64 bits is plenty).
@@ -85,6 +92,64 @@ class SweepSpec:
     samples: Mapping[str, np.ndarray] | None = field(default=None, repr=False)
     distributions: tuple[Distribution, ...] = ()
     seed: int | None = None
+    #: a two-player `games.model.spec.Model`; None for the trade model
+    model: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def outcome_names(self) -> Mapping[int, str]:
+        """Regime bit → outcome name: the trade model's words, or a model's own profiles."""
+        if self.model is None:
+            return OUTCOME_NAMES
+        labels = self._model_strategies()
+        names = {}
+        for k, profile in enumerate(np.ndindex(*self.game_shape)):
+            names[1 << k] = "(" + ", ".join(labels[i][s] for i, s in enumerate(profile)) + ")"
+        if len(labels) == 2:
+            names[self.mixed_bit] = "mixed"
+        return names
+
+    @property
+    def game_shape(self) -> tuple[int, ...]:
+        """Number of strategies of each player in the swept game."""
+        if self.model is None:
+            k = len(self.strategy_levels())
+            return (k, k)
+        return tuple(len(s) for s in self._model_strategies())
+
+    @property
+    def mixed_bit(self) -> int:
+        """A model sweep's code bit for 'some mixed equilibrium' (after one bit per pure profile)."""
+        return MIXED if self.model is None else 1 << int(np.prod(self.game_shape))
+
+    @property
+    def code_dtype(self):
+        return np.uint8 if self.model is None else np.uint64
+
+    @property
+    def incentive_words(self) -> Mapping[str, str]:
+        """The four 2×2 incentives in words (gains from each player's second strategy)."""
+        if self.model is None:
+            return INCENTIVE_WORDS
+        from games.wording import who
+
+        if len(self.model.players) != 2:
+            return {}
+        (p1, p2), (s1, s2) = (who(p) for p in self.model.player_names), self._model_strategies()
+        return {
+            "us_vs_restrict": f"{p1}'s gain from {s1[-1]} over {s1[0]} when {p2} plays {s2[0]}",
+            "us_vs_supply": f"{p1}'s gain from {s1[-1]} over {s1[0]} when {p2} plays {s2[-1]}",
+            "cn_vs_restrict": f"{p2}'s gain from {s2[-1]} over {s2[0]} when {p1} plays {s1[0]}",
+            "cn_vs_relax": f"{p2}'s gain from {s2[-1]} over {s2[0]} when {p1} plays {s1[-1]}",
+        }
+
+    def labels(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """Each player's strategy labels in this form (None for the trade model)."""
+        return None if self.model is None else self._model_strategies()
+
+    def _model_strategies(self):
+        from games.model.evaluate import axes
+
+        return axes(self.model, self.form, self.levels).labels
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -114,8 +179,20 @@ class SweepSpec:
         return {a.name: a.values[i] for a, i in zip(self.axes, idx)}
 
     def strategy_levels(self) -> np.ndarray:
-        """Openness / supply level of each strategy (0 and 1 for the 2×2 game)."""
+        """Openness / supply level of each strategy (0 and 1 for the 2×2 game).
+
+        For a model file: evenly spaced values from 0 to 1 for the first player's strategies."""
+        if self.model is not None:
+            return np.linspace(0.0, 1.0, self.game_shape[0])
         return np.array([0.0, 1.0]) if self.form == "simultaneous" else trade.levels(self.levels)
+
+    @property
+    def closed_form(self) -> bool:
+        """Is every point solved by the batched 2×2 closed form? (The trade model's
+        simultaneous game; a model file's game when each player has two strategies.)"""
+        if self.model is None:
+            return self.form == "simultaneous"
+        return self.game_shape == (2, 2)
 
 
 def _number(text: str, option: str, what: str) -> float:
@@ -128,18 +205,23 @@ def _number(text: str, option: str, what: str) -> float:
     return v
 
 
-def _check_in_range(name: str, value: float, option: str) -> None:
-    lookup(name, f"option {option}").check(value, f"option {option}")
+def _find(model):
+    """The parameter lookup: the trade model's, or a model file's."""
+    return lookup if model is None else model.lookup
 
 
-def parse_axis(text: str, option: str = "--vary") -> Axis:
+def _check_in_range(name: str, value: float, option: str, model=None) -> None:
+    _find(model)(name, f"option {option}").check(value, f"option {option}")
+
+
+def parse_axis(text: str, option: str = "--vary", model=None) -> Axis:
     """Parse ``NAME=START:STOP:COUNT`` into a grid axis, checking name, range and count."""
     name, sep, rest = text.partition("=")
     parts = rest.split(":")
     if not sep or not name.strip() or len(parts) != 3:
         raise InputError(f"option {option}: expected NAME=START:STOP:COUNT (e.g. re_dependence=0:10:101), got '{clip(text)}'")
     name = name.strip()
-    lookup(name, f"option {option}")
+    _find(model)(name, f"option {option}")
     start = _number(parts[0], option, f"start of '{name}'")
     stop = _number(parts[1], option, f"stop of '{name}'")
     try:
@@ -151,14 +233,14 @@ def parse_axis(text: str, option: str = "--vary") -> Axis:
     if count > 1 and not start < stop:
         raise InputError(f"option {option}: range of '{name}' must have start < stop, got {start:g}:{stop:g}")
     for v in (start, stop):
-        _check_in_range(name, v, option)
+        _check_in_range(name, v, option, model)
     return Axis(name, np.linspace(start, stop, count))
 
 
 _DIST_ARITY = {"uniform": 2, "normal": 2, "triangular": 3}
 
 
-def parse_distribution(text: str, option: str = "--dist") -> Distribution:
+def parse_distribution(text: str, option: str = "--dist", model=None) -> Distribution:
     """Parse ``NAME=uniform:A:B``, ``NAME=normal:MU:SIGMA`` or ``NAME=triangular:A:MODE:B``.
 
     The function-call spelling ``uniform(3,8)`` is accepted as well.
@@ -173,7 +255,7 @@ def parse_distribution(text: str, option: str = "--dist") -> Distribution:
             f"option {option}: expected NAME=uniform:A:B, NAME=normal:MU:SIGMA or "
             f"NAME=triangular:A:MODE:B, got '{clip(text)}'"
         )
-    lookup(name, f"option {option}")
+    _find(model)(name, f"option {option}")
     args = tuple(_number(p.strip(), option, f"argument of {kind} for '{name}'") for p in parts[1:])
     if len(args) != _DIST_ARITY[kind]:
         raise InputError(f"option {option}: {kind} for '{name}' takes {_DIST_ARITY[kind]} numbers, got {len(args)}")
@@ -181,21 +263,21 @@ def parse_distribution(text: str, option: str = "--dist") -> Distribution:
         if not args[0] < args[1]:
             raise InputError(f"option {option}: uniform for '{name}' needs A < B, got {args[0]:g}, {args[1]:g}")
         for v in args:
-            _check_in_range(name, v, option)
+            _check_in_range(name, v, option, model)
     elif kind == "normal":
         if not args[1] > 0:
             raise InputError(f"option {option}: normal for '{name}' needs SIGMA > 0, got {args[1]:g}")
-        _check_in_range(name, args[0], option)
+        _check_in_range(name, args[0], option, model)
     else:
         a, mode, b = args
         if not (a <= mode <= b and a < b):
             raise InputError(f"option {option}: triangular for '{name}' needs A <= MODE <= B and A < B, got {a:g}, {mode:g}, {b:g}")
         for v in (a, b):
-            _check_in_range(name, v, option)
+            _check_in_range(name, v, option, model)
     return Distribution(name, kind, args)
 
 
-def draw(dists: Sequence[Distribution], n: int, seed: int | None = None) -> dict[str, np.ndarray]:
+def draw(dists: Sequence[Distribution], n: int, seed: int | None = None, model=None) -> dict[str, np.ndarray]:
     """n points drawn independently per parameter; normal draws are clipped to the valid range."""
     rng = np.random.default_rng(seed)
     out: dict[str, np.ndarray] = {}
@@ -203,7 +285,7 @@ def draw(dists: Sequence[Distribution], n: int, seed: int | None = None) -> dict
         if d.kind == "uniform":
             v = rng.uniform(d.args[0], d.args[1], n)
         elif d.kind == "normal":
-            p = lookup(d.name)
+            p = _find(model)(d.name)
             v = np.clip(rng.normal(d.args[0], d.args[1], n), p.low, p.high)
         else:
             v = rng.triangular(d.args[0], d.args[1], d.args[2], n)
@@ -219,26 +301,32 @@ def make_spec(
     sample: int | None = None,
     dists: Sequence[str] = (),
     seed: int | None = None,
+    model=None,
 ) -> SweepSpec:
-    """Build a sweep from command-line style strings, checking everything up front."""
+    """Build a sweep from command-line style strings, checking everything up front.
+
+    ``model``: a model file (`games.model.spec.Model`) to sweep instead of the trade model."""
     if form not in FORMS:
         raise InputError(f"option --game: sweeps support {', '.join(FORMS)}, got '{clip(form)}'")
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise InputError(f"option --seed: expected a whole number from 0 to {MAX_SEED} (2**64 - 1), got {clip(seed)}")
     if form == "graded":
         trade.levels(levels)  # validates --levels
+    if model is not None:
+        _check_model(model, form, levels)
+    elif form == "graded":
         check_graded_size(levels)
     if sample is None:
         if dists:
             raise InputError("option --dist: distributions need --sample N (the number of draws)")
         if not vary:
             raise InputError("option --vary: give one or two parameters, e.g. --vary re_dependence=0:10:101")
-        axes = tuple(parse_axis(v) for v in vary)
+        axes = tuple(parse_axis(v, model=model) for v in vary)
         if len(axes) > 2:
             raise InputError(f"option --vary: at most two parameters on a grid, got {len(axes)}")
         if len({a.name for a in axes}) != len(axes):
             raise InputError("option --vary: each parameter may be varied only once")
-        spec = SweepSpec(dict(base), form, levels, axes=axes)
+        spec = SweepSpec(dict(base), form, levels, axes=axes, model=model)
         if spec.n_points > MAX_POINTS:
             raise InputError(f"option --vary: {spec.n_points:,} points is more than the {MAX_POINTS:,} allowed")
         return spec
@@ -248,10 +336,28 @@ def make_spec(
         raise InputError(f"option --sample: expected a number of draws from 1 to {MAX_POINTS:,}, got {sample}")
     if not dists:
         raise InputError("option --dist: --sample needs at least one distribution, e.g. --dist re_dependence=uniform:3:8")
-    parsed = tuple(parse_distribution(d) for d in dists)
+    parsed = tuple(parse_distribution(d, model=model) for d in dists)
     if len({d.name for d in parsed}) != len(parsed):
         raise InputError("option --dist: each parameter may have only one distribution")
-    return SweepSpec(dict(base), form, levels, samples=draw(parsed, sample, seed), distributions=parsed, seed=seed)
+    return SweepSpec(
+        dict(base), form, levels, samples=draw(parsed, sample, seed, model), distributions=parsed, seed=seed, model=model
+    )
+
+
+def _check_model(model, form: str, levels: int) -> None:
+    """A model can be swept if it has two players with as many strategies each (in this form)."""
+    from games import polytope_vertices as ve
+    from games.model.evaluate import axes
+
+    shape = axes(model, form, levels).shape
+    profiles = int(np.prod(shape))
+    if profiles > MAX_MODEL_PROFILES:
+        raise InputError(
+            f"sweep: the {'×'.join(map(str, shape))} game of '{clip(model.name)}' has {profiles} pure outcomes; a sweep "
+            f"names each regime by its equilibria and allows at most {MAX_MODEL_PROFILES} (use fewer --levels)"
+        )
+    if len(shape) == 2 and ve.n_bases(*shape) > ve.MAX_BASES:
+        raise InputError(f"sweep: {shape[0]}×{shape[1]} games are too large to solve completely at every point")
 
 
 def check_graded_size(levels: int) -> None:
@@ -276,8 +382,8 @@ def work(spec: SweepSpec) -> int:
     """Rough cost of the sweep: points times candidate bases per game (for progress display)."""
     from games import polytope_vertices as ve
 
-    k = len(spec.strategy_levels())
-    return spec.n_points * ve.n_bases(k, k)
+    shape = spec.game_shape
+    return spec.n_points * (ve.n_bases(*shape) if len(shape) == 2 else int(np.prod(shape)))
 
 
 # ---------------------------------------------------------------- games for a block of points
@@ -288,6 +394,8 @@ def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.nd
     elementwise identical to `trade.simultaneous_game` / `trade.graded_game` at that point.
     """
     count = len(next(iter(values.values())))
+    if spec.model is not None:
+        return _model_bimatrices(spec, values, count)
     params: dict[str, object] = dict(spec.base)
     for name, v in values.items():
         params[name] = np.asarray(v, dtype=float)[:, None, None]
@@ -297,6 +405,58 @@ def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.nd
     U, V = trade.payoffs(x, y, params)
     k = len(grid)
     return np.broadcast_to(U, (count, k, k)), np.broadcast_to(V, (count, k, k))
+
+
+def _model_bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray], count: int):
+    """A model file's payoff arrays (one per player, shape (count, *game)) from its formulas in one pass."""
+    from games.model.evaluate import axes, payoff_arrays
+
+    params: dict[str, object] = dict(spec.model.validated(dict(spec.base)))
+    n = len(spec.model.players)
+    for name, v in values.items():
+        params[name] = np.asarray(v, dtype=float).reshape((count,) + (1,) * n)
+    return tuple(payoff_arrays(spec.model, params, axes(spec.model, spec.form, spec.levels), "sweep", lead=(count,)))
+
+
+def _model_block(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.ndarray, FlatEquilibria | None]:
+    """A model sweep's block: one code bit per pure profile that is an equilibrium, plus the
+    mixed bit (two players: every equilibrium, verified; three or more: pure ones only)."""
+    from games import batch, batch_2x2
+    from games.errors import SolverError
+
+    arrays = bimatrices(spec, spec.values(start, stop))
+    count, shape = stop - start, spec.game_shape
+    weights = (np.uint64(1) << np.arange(int(np.prod(shape)), dtype=np.uint64)).reshape(shape)
+    if len(shape) > 2:
+        return _pure_codes(arrays, weights), None
+    A, B = (np.asarray(a) for a in arrays)
+    mixed = np.uint64(spec.mixed_bit)
+    if shape == (2, 2):
+        c = batch_2x2.candidates(A, B)
+        if not batch_2x2.verify_candidates(A, B, c).all():
+            raise SolverError("sweep: an equilibrium failed verification")
+        m = c.mask  # index 0 is p = 0 (the second strategy), 1 is p = 1, 2 interior
+        codes = (m[:, 1, 1] * weights[0, 0]) | (m[:, 1, 0] * weights[0, 1]) | (m[:, 0, 1] * weights[1, 0]) | (m[:, 0, 0] * weights[1, 1])
+        codes = codes.astype(np.uint64) | ((m[:, 2, :].any(axis=1) | m[:, :, 2].any(axis=1)) * mixed)
+        return codes, (batch_2x2.expand(A, B, c) if keep else None)
+    flat = batch.equilibria(A, B)
+    pure = (flat.x.max(axis=1) > 1 - 1e-12) & (flat.y.max(axis=1) > 1 - 1e-12)
+    bits = np.where(pure, weights[np.argmax(flat.x, axis=1), np.argmax(flat.y, axis=1)], mixed).astype(np.uint64)
+    codes = np.zeros(count, dtype=np.uint64)
+    np.bitwise_or.at(codes, flat.game, bits)
+    return codes, (flat if keep else None)
+
+
+def _pure_codes(arrays, weights) -> np.ndarray:
+    """Pure equilibria of a batch of n-player games by best responses: a profile is one when
+    no player's payoff there falls short of its best reply (tolerance relative to the payoffs)."""
+    count = arrays[0].shape[0]
+    ok = np.ones(arrays[0].shape, dtype=bool)
+    for i, a in enumerate(arrays):
+        a = np.asarray(a)
+        scale = np.maximum(1.0, np.abs(a).reshape(count, -1).max(axis=1)).reshape((count,) + (1,) * (a.ndim - 1))
+        ok &= a >= a.max(axis=i + 1, keepdims=True) - 1e-9 * scale
+    return (ok * weights).reshape(count, -1).sum(axis=1, dtype=np.uint64)
 
 
 # ---------------------------------------------------------------- regimes
@@ -321,7 +481,7 @@ def regime_codes(flat: FlatEquilibria, n_points: int, grid: np.ndarray) -> np.nd
     return codes
 
 
-def regime_label(code: int) -> str:
+def regime_label(code: int, names: Mapping[int, str] | None = None) -> str:
     """Plain-words regime of a point from its outcome bits.
 
     Pure outcomes decide: {deal} → "deal only", {conflict} → "conflict only",
@@ -329,13 +489,23 @@ def regime_label(code: int) -> str:
     outcome alongside mixed equilibria gets "+ mixed" (with two or more pure outcomes, mixed
     equilibria between them are the rule and are not named).
     """
-    pure = [OUTCOME_NAMES[b] for b in (DEAL, CONFLICT, US_ALONE, CN_ALONE, PARTIAL) if code & b]
+    trade_words = names is None or names is OUTCOME_NAMES
+    names = OUTCOME_NAMES if names is None else names
+    code = int(code)
+    if trade_words:
+        pure_bits, mixed = (DEAL, CONFLICT, US_ALONE, CN_ALONE, PARTIAL), MIXED
+    else:  # a model's names: one bit per pure profile, the highest (if named "mixed") for mixed
+        mixed = max(names) if names[max(names)] == "mixed" else 0
+        pure_bits = tuple(b for b in sorted(names) if b != mixed)
+    pure = [names[b] for b in pure_bits if code & b]
     if not pure:
-        return "mixed only" if code & MIXED else "none"
-    if pure == ["deal", "conflict"]:
+        return "mixed only" if code & mixed else "none"
+    if not trade_words and len(pure) == len(pure_bits) > 2:
+        return "every pure outcome" + (" + mixed" if code & mixed else "")
+    if trade_words and pure == ["deal", "conflict"]:
         return "both"
     if len(pure) == 1:
-        return f"{pure[0]} only" + (" + mixed" if code & MIXED else "")
+        return f"{pure[0]} only" + (" + mixed" if code & mixed else "")
     return " + ".join(pure)
 
 
@@ -392,6 +562,27 @@ class SweepResult:
     curves: tuple[BoundaryCurve, ...] = ()
 
 
+def _pure_rows(result: SweepResult, start: int, stop: int, values) -> Iterator[tuple[dict[str, float], str, list[dict]]]:
+    """point_rows for a game of three or more players: its pure equilibria, from the codes."""
+    spec = result.spec
+    arrays = bimatrices(spec, values)
+    labels = spec.labels()
+    profiles = list(np.ndindex(*spec.game_shape))
+    for i in range(stop - start):
+        code = int(result.codes[start + i])
+        eqs = []
+        for k, prof in enumerate(profiles):
+            if code >> k & 1:
+                pays = [float(a[(i,) + prof]) for a in arrays]
+                eqs.append({
+                    "outcome": "(" + ", ".join(labels[j][s] for j, s in enumerate(prof)) + ") (" + ", ".join(_g(v) for v in pays) + ")",
+                    "pure": True,
+                    "profile": [[float(s == t) for t in range(n)] for s, n in zip(prof, spec.game_shape)],
+                    "payoffs": pays,
+                })
+        yield {k: float(v[i]) for k, v in values.items()}, regime_label(code, spec.outcome_names), eqs
+
+
 def solve_block(spec: SweepSpec, start: int, stop: int) -> FlatEquilibria:
     """All equilibria (verified) of the points start..stop-1; game indices are 0-based in the block."""
     from games import batch
@@ -429,7 +620,10 @@ def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.n
 
 def _block_task(args: tuple[SweepSpec, int, int, bool]) -> tuple[int, np.ndarray, FlatEquilibria | None]:
     spec, start, stop, keep = args
-    if spec.form == "simultaneous":
+    if spec.model is not None:
+        codes, flat = _model_block(spec, start, stop, keep)
+        return start, codes, flat
+    if spec.closed_form:
         codes, flat = _block_2x2(spec, start, stop, keep)
         return start, codes, flat
     flat = solve_block(spec, start, stop)
@@ -440,14 +634,16 @@ def _block_task(args: tuple[SweepSpec, int, int, bool]) -> tuple[int, np.ndarray
 def blocks(spec: SweepSpec, size: int | None = None) -> Iterator[tuple[int, int]]:
     from games import batch
 
-    k = len(spec.strategy_levels())
-    size = size or batch.chunk_size(k, k)
+    shape = spec.game_shape
+    size = size or (batch.chunk_size(*shape) if len(shape) == 2 else max(1, 2_000_000 // int(np.prod(shape))))
     for start in range(0, spec.n_points, size):
         yield start, min(start + size, spec.n_points)
 
 
 def method_name(spec: SweepSpec) -> str:
-    return "batched closed form (2×2)" if spec.form == "simultaneous" else "batched vertex enumeration"
+    if len(spec.game_shape) > 2:
+        return "pure equilibria only, by batched best responses (mixed equilibria not computed)"
+    return "batched closed form (2×2)" if spec.closed_form else "batched vertex enumeration"
 
 
 def run(
@@ -468,7 +664,7 @@ def run(
 
     tasks = [(spec, a, b, keep_equilibria) for a, b in blocks(spec, block_size)]
     results = (mapper or map)(_block_task, tasks)
-    codes = np.zeros(spec.n_points, dtype=np.uint8)
+    codes = np.zeros(spec.n_points, dtype=spec.code_dtype)
     kept: list[tuple[int, FlatEquilibria]] = []
     done = 0
     for start, block_codes, flat in results:
@@ -479,19 +675,21 @@ def run(
         if progress:
             progress(done, spec.n_points)
     kept.sort(key=lambda item: item[0])  # point order: readers search the game index
-    k = len(spec.strategy_levels())
-    eqs = batch.concatenate([f for _, f in kept], [s for s, _ in kept], k, k) if keep_equilibria else None
+    keep_equilibria = keep_equilibria and len(spec.game_shape) == 2
+    eqs = batch.concatenate([f for _, f in kept], [s for s, _ in kept], *spec.game_shape) if keep_equilibria else None
     curves = boundary_curves(spec)
-    return SweepResult(spec, codes, summarize(codes), find_boundaries(spec, codes), eqs, method_name(spec), curves)
+    return SweepResult(
+        spec, codes, summarize(codes, spec.outcome_names), find_boundaries(spec, codes), eqs, method_name(spec), curves
+    )
 
 
-def summarize(codes: np.ndarray) -> tuple[RegimeShare, ...]:
+def summarize(codes: np.ndarray, names: Mapping[int, str] | None = None) -> tuple[RegimeShare, ...]:
     """Each regime's count and share, largest first, with a 95% (Wilson) interval."""
     values, counts = np.unique(codes, return_counts=True)
     total = int(codes.size)
     merged: dict[str, int] = {}
     for v, c in zip(values, counts):
-        label = regime_label(int(v))
+        label = regime_label(int(v), names)
         merged[label] = merged.get(label, 0) + int(c)
     out = [RegimeShare(label, c, c / total, _wilson(c, total)) for label, c in merged.items()]
     return tuple(sorted(out, key=lambda r: (-r.count, r.label)))
@@ -509,7 +707,7 @@ def incentive_lines(spec: SweepSpec, name: str) -> tuple[np.ndarray, np.ndarray]
     """Intercepts and slopes of the four 2×2 incentives as affine functions of parameter name."""
     from games import batch_2x2
 
-    two = SweepSpec(spec.base, "simultaneous", axes=(Axis(name, np.array([0.0, 1.0])),))
+    two = SweepSpec(spec.base, spec.form, spec.levels, axes=(Axis(name, np.array([0.0, 1.0])),), model=spec.model)
     A, B = bimatrices(two, two.values(0, 2))
     r0, r1, c0, c1 = batch_2x2.incentives(A, B)
     # our four in trade.incentives' orientation: gain from *opening* (second strategy)
@@ -531,7 +729,7 @@ def exact_thresholds(spec: SweepSpec, name: str, low: float, high: float) -> lis
 
 
 def _regime_at(spec: SweepSpec, name: str, value: float) -> int:
-    one = SweepSpec(spec.base, spec.form, spec.levels, axes=(Axis(name, np.array([value])),))
+    one = SweepSpec(spec.base, spec.form, spec.levels, axes=(Axis(name, np.array([value])),), model=spec.model)
     return int(_block_task((one, 0, 1, False))[1][0])
 
 
@@ -541,16 +739,20 @@ def find_boundaries(spec: SweepSpec, codes: np.ndarray) -> tuple[Boundary, ...]:
         return ()
     axis = spec.axes[0]
     lo, hi = float(axis.values[0]), float(axis.values[-1])
-    if spec.form == "simultaneous":
+    names = spec.outcome_names
+    pure_only = len(spec.game_shape) > 2
+    if (spec.closed_form or pure_only) and _is_affine(spec, axis.name):
         out = []
-        roots = exact_thresholds(spec, axis.name, lo, hi)
+        roots = exact_thresholds(spec, axis.name, lo, hi) if not pure_only else _deviation_roots(spec, axis.name, lo, hi)
         edges = [lo] + [r for r, _ in roots] + [hi]
         between = [_regime_at(spec, axis.name, (a + b) / 2) for a, b in zip(edges[:-1], edges[1:])]
-        for i, (r, names) in enumerate(roots):
+        for i, (r, labels) in enumerate(roots):
             below, above = between[i], between[i + 1]
             if below != above:
                 at = _regime_at(spec, axis.name, r)
-                out.append(Boundary(axis.name, r, regime_label(below), regime_label(above), regime_label(at), True, names))
+                out.append(Boundary(
+                    axis.name, r, regime_label(below, names), regime_label(above, names), regime_label(at, names), True, labels
+                ))
         return tuple(out)
     out = []
     change = np.nonzero(codes[1:] != codes[:-1])[0]
@@ -558,8 +760,37 @@ def find_boundaries(spec: SweepSpec, codes: np.ndarray) -> tuple[Boundary, ...]:
         a, b = float(axis.values[i]), float(axis.values[i + 1])
         ca, cb = int(codes[i]), int(codes[i + 1])
         value = _bisect(spec, axis.name, a, b, ca)
-        out.append(Boundary(axis.name, value, regime_label(ca), regime_label(cb), "", False, (), (a, b)))
+        out.append(Boundary(axis.name, value, regime_label(ca, names), regime_label(cb, names), "", False, (), (a, b)))
     return tuple(out)
+
+
+def _deviation_roots(spec: SweepSpec, name: str, lo: float, hi: float) -> list[tuple[float, tuple[str, ...]]]:
+    """Values in (lo, hi) where some player's gain from some deviation at some profile is 0.
+
+    With payoffs affine in the parameter every such gain is affine, and the pure equilibria
+    can change only there: the exact boundaries of a pure-equilibrium sweep."""
+    ends = bimatrices(spec, {**{a.name: np.array([lo, hi]) for a in spec.axes}})
+    roots: set[float] = set()
+    for i, a in enumerate(ends):
+        own = np.moveaxis(np.asarray(a), i + 1, -1)  # (2, ..., own strategies)
+        gain = own[..., None, :] - own[..., :, None]  # [..., s, k]: switching from s to k
+        g0, g1 = gain[0].ravel(), gain[1].ravel()
+        slope = (g1 - g0) / (hi - lo)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = lo - g0 / slope
+        keep = (slope != 0) & np.isfinite(r) & (r > lo) & (r < hi)
+        roots.update(float(v) for v in np.round(r[keep], 12))
+    return [(r, ()) for r in sorted(roots)]
+
+
+def _is_affine(spec: SweepSpec, name: str) -> bool:
+    """Are the payoffs affine in this parameter? Always for the trade model; read off a
+    model file's formulas (`games.model.symbolic`)."""
+    if spec.model is None:
+        return True
+    from games.model.symbolic import affine_in
+
+    return affine_in(spec.model, name)
 
 
 def _bisect(spec: SweepSpec, name: str, a: float, b: float, code_a: int) -> float:
@@ -633,7 +864,9 @@ def boundary_curves(spec: SweepSpec) -> tuple[BoundaryCurve, ...]:
     solved just off the curve on both sides (a step of 1e-6 of the grid's extent along the
     gradient); the curve is a boundary if the two sides differ somewhere.
     """
-    if spec.form != "simultaneous" or not spec.is_grid or len(spec.axes) != 2 or min(spec.shape) < 2:
+    if not spec.closed_form or not spec.is_grid or len(spec.axes) != 2 or min(spec.shape) < 2:
+        return ()
+    if not all(_is_affine(spec, a.name) for a in spec.axes):
         return ()
     coeffs = bilinear_incentives(spec)
     if coeffs is None:
@@ -657,10 +890,11 @@ def boundary_curves(spec: SweepSpec) -> tuple[BoundaryCurve, ...]:
             continue
         pts, lo_pt, hi_pt = pts[inside], lo_pt[inside], hi_pt[inside]
         off = np.concatenate([lo_pt, hi_pt])  # negative side first, then positive side
-        probe = SweepSpec(spec.base, "simultaneous", samples={a.name: off[:, 0], b.name: off[:, 1]})
+        probe = SweepSpec(spec.base, spec.form, spec.levels, samples={a.name: off[:, 0], b.name: off[:, 1]}, model=spec.model)
         _, codes, _ = _block_task((probe, 0, len(off), False))
         neg, pos = codes[: len(pts)], codes[len(pts) :]
-        sides = sorted({(regime_label(int(x)), regime_label(int(y))) for x, y in zip(neg, pos) if regime_label(int(x)) != regime_label(int(y))})
+        label = lambda c: regime_label(int(c), spec.outcome_names)
+        sides = sorted({(label(x), label(y)) for x, y in zip(neg, pos) if label(x) != label(y)})
         if sides:
             out.append(BoundaryCurve(name, (a.name, b.name), tuple(float(v) for v in c), _equation(c, a.name, b.name), tuple(sides)))
     return tuple(out)
@@ -691,10 +925,14 @@ def _affine(k: float, m: float, var: str) -> str:
 
 
 # ---------------------------------------------------------------- compact per-point description
-def describe(x: np.ndarray, y: np.ndarray, payoffs: np.ndarray, grid: np.ndarray) -> str:
-    """One equilibrium in a few words, e.g. ``deal (3, 4)`` or ``mixed US 0.4 / China 0.6 (1.2, 0.5)``."""
+def describe(x: np.ndarray, y: np.ndarray, payoffs: np.ndarray, grid: np.ndarray, labels=None) -> str:
+    """One equilibrium in a few words, e.g. ``deal (3, 4)`` or ``mixed US 0.4 / China 0.6 (1.2, 0.5)``.
+
+    With ``labels`` (a model file's strategies): ``(Hold, Escalate) (-4, 4)`` or ``mixed (-1.6, -1.6)``."""
     pay = f"({_g(payoffs[0])}, {_g(payoffs[1])})"
     pure = x.max() > 1 - 1e-12 and y.max() > 1 - 1e-12
+    if labels is not None:
+        return f"({labels[0][int(np.argmax(x))]}, {labels[1][int(np.argmax(y))]}) {pay}" if pure else f"mixed {pay}"
     if not pure:
         return f"mixed US {_g(float(x @ grid))} / China {_g(float(y @ grid))} {pay}"
     xo, yo = grid[int(np.argmax(x))], grid[int(np.argmax(y))]
@@ -717,6 +955,9 @@ def point_rows(result: SweepResult, start: int, stop: int) -> Iterator[tuple[dic
     spec = result.spec
     grid = spec.strategy_levels()
     values = spec.values(start, stop)
+    if len(spec.game_shape) > 2:
+        yield from _pure_rows(result, start, stop, values)
+        return
     if result.equilibria is not None:
         eq = result.equilibria
         lo, hi = np.searchsorted(eq.game, [start, stop])
@@ -724,15 +965,16 @@ def point_rows(result: SweepResult, start: int, stop: int) -> Iterator[tuple[dic
     else:
         flat = solve_block(spec, start, stop)
     bounds = np.searchsorted(flat.game, np.arange(stop - start + 1))
+    labels = spec.labels()
     for i in range(stop - start):
         vals = {k: float(v[i]) for k, v in values.items()}
         eqs = []
         for e in range(bounds[i], bounds[i + 1]):
             x, y, u = flat.x[e], flat.y[e], flat.payoffs[e]
             eqs.append({
-                "outcome": describe(x, y, u, grid),
+                "outcome": describe(x, y, u, grid, labels),
                 "pure": bool(x.max() > 1 - 1e-12 and y.max() > 1 - 1e-12),
                 "profile": [[float(v) for v in x], [float(v) for v in y]],
                 "payoffs": [float(u[0]), float(u[1])],
             })
-        yield vals, regime_label(int(result.codes[start + i])), eqs
+        yield vals, regime_label(int(result.codes[start + i]), spec.outcome_names), eqs

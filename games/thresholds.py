@@ -130,10 +130,15 @@ class ProfileThresholds:
 
 
 # ----------------------------------------------------------------- games as functions of θ
-def build(params: Mapping[str, float], form: str, levels: int = 5):
-    """The trade-model game of the given form at these parameter values."""
+def build(params: Mapping[str, float], form: str, levels: int = 5, model=None):
+    """The game of the given form at these parameter values: the trade model's, or the
+    model file's when `model` (a `games.model.spec.Model`) is given."""
     from games import trade
 
+    if model is not None:
+        from games.model.evaluate import build_game
+
+        return build_game(model, params, form, levels)
     if form == "simultaneous":
         return trade.simultaneous_game(params)
     if form == "graded":
@@ -155,6 +160,11 @@ class _Line:
     affine: bool
     rebuild: Callable[[float], tuple[np.ndarray, ...]]
     current: float
+    model: object = None  # the model file, None for the trade model
+    #: for a model file whose payoffs are affine in θ: base and slope in Fractions, so the
+    #: thresholds are the exact roots (correctly rounded), not roots of rounded numbers
+    exact_base: tuple | None = None
+    exact_slope: tuple | None = None
 
     def at(self, theta: float) -> tuple[np.ndarray, ...]:
         if self.affine:
@@ -162,21 +172,83 @@ class _Line:
         return self.rebuild(theta)
 
 
-def line(params: Mapping[str, float], form: str, levels: int, name: str) -> _Line:
-    par = PARAMETERS[name]
-    base_params = validated(dict(params))
+def line(params: Mapping[str, float], form: str, levels: int, name: str, model=None) -> _Line:
+    par = _parameters(model)[name]
+    base_params = _validated(params, model)
 
     def arrays(theta: float) -> tuple[np.ndarray, ...]:
         p = dict(base_params)
         p[name] = float(theta)
-        return tuple(np.asarray(a, dtype=float) for a in build(p, form, levels).payoffs)
+        if model is not None:
+            from games.errors import InputError
+
+            try:
+                return tuple(np.asarray(a, dtype=float) for a in build(p, form, levels, model).payoffs)
+            except InputError:  # a formula not finite at this value (1/b at b = 0): no equilibrium here
+                shape = tuple(len(pl.strategies) for pl in model.players) if form == "simultaneous" else None
+                game = build(base_params, form, levels, model)
+                return tuple(np.full(game.shape if shape is None else shape, np.nan) for _ in game.players)
+        return tuple(np.asarray(a, dtype=float) for a in build(p, form, levels, model).payoffs)
 
     lo, hi = float(par.low), float(par.high)
     g0, g1, gm = arrays(lo), arrays(hi), arrays((lo + hi) / 2)
     slope = tuple((b - a) / (hi - lo) for a, b in zip(g0, g1))
-    scale = max(1.0, max(float(np.max(np.abs(a))) for a in g0 + g1))
-    affine = all(np.allclose(m, (a + b) / 2, rtol=0, atol=1e-9 * scale) for a, b, m in zip(g0, g1, gm))
-    return _Line(build(base_params, form, levels), g0, slope, lo, hi, affine, arrays, base_params[name])
+    exact_base = exact_slope = None
+    if model is not None:  # a model file: read affinity off the formulas, symbolically
+        from games.model.symbolic import affine_in
+
+        affine = affine_in(model, name)
+        if affine and any(np.any(sl != 0) for sl in slope):  # a parameter that moves some payoff
+            exact_base, exact_slope = _exact_line(model, base_params, form, levels, name, lo, hi)
+    else:
+        scale = max(1.0, max(float(np.max(np.abs(a))) for a in g0 + g1))
+        affine = all(np.allclose(m, (a + b) / 2, rtol=0, atol=1e-9 * scale) for a, b, m in zip(g0, g1, gm))
+    return _Line(
+        build(base_params, form, levels, model), g0, slope, lo, hi, affine, arrays, base_params[name], model,
+        exact_base, exact_slope,
+    )
+
+
+#: Largest game whose threshold lines are also computed in exact fractions.
+MAX_EXACT_PROFILES = 400
+
+
+def _exact_line(model, params, form, levels, name, lo, hi):
+    """(base, slope) of a model's payoffs in θ, in Fractions; (None, None) if not exact."""
+    from games.model.evaluate import axes, exact_payoffs, to_exact
+
+    if int(np.prod(axes(model, form, levels).shape)) > MAX_EXACT_PROFILES:
+        return None, None
+    at = lambda v: exact_payoffs(model, {**params, name: v}, form, levels)
+    g0, g1 = at(lo), at(hi)
+    if g0 is None or g1 is None:
+        return None, None
+    width = to_exact(hi) - to_exact(lo)
+    return tuple(g0), tuple((b - a) / width for a, b in zip(g0, g1))
+
+
+def _parameters(model=None):
+    """The parameter table: the trade model's, or a model file's."""
+    return PARAMETERS if model is None else model.parameters
+
+
+def _validated(params: Mapping[str, float], model=None) -> dict[str, float]:
+    return validated(dict(params)) if model is None else model.validated(dict(params))
+
+
+def _what(name: str, model=None) -> str:
+    """A parameter's short name for sentences, or '' when it has none beyond its own name."""
+    if model is None:
+        return LABELS.get(name, name)
+    return model.parameters[name].label if name in model.parameters else ""
+
+
+def _named(name: str, model=None) -> str:
+    """'the cost of escalation to the US (escalation_cost_us)', or just 'war' in a model without labels."""
+    what = _what(name, model)
+    if model is None:
+        return f"{what} ({name})"
+    return f"{what} ({name})" if what and what != name else name
 
 
 # ----------------------------------------------------------------- pure profiles
@@ -211,6 +283,12 @@ def pure_interval(ln: _Line, profile: Sequence[int], tol: float, players=None):
                 return None
             continue
         root = ln.low - a / b  # where the gain is exactly zero
+        if ln.exact_base is not None:  # the same root in exact arithmetic
+            from fractions import Fraction
+
+            ea, eb = _exact_gain(ln.exact_base, profile, i, k), _exact_gain(ln.exact_slope, profile, i, k)
+            if eb != 0:
+                root = float(Fraction(repr(ln.low)) - ea / eb)
         if b > 0 and root < high:
             high, c_high = root, (i, k)
         elif b < 0 and root > low:
@@ -218,6 +296,12 @@ def pure_interval(ln: _Line, profile: Sequence[int], tol: float, players=None):
     if low > high:
         return None
     return low, high, c_low, c_high
+
+
+def _exact_gain(arrays, profile, i: int, k: int):
+    dev = list(profile)
+    dev[i] = k
+    return arrays[i][tuple(dev)] - arrays[i][tuple(profile)]
 
 
 def affects(ln: _Line) -> bool:
@@ -283,8 +367,11 @@ def n(v: float) -> str:
     return f"{v:.3g}"
 
 
-def outcome_label(game, form: str, profile: Sequence[int]) -> str:
+def outcome_label(game, form: str, profile: Sequence[int], model=None) -> str:
     label = "(" + ", ".join(game.strategies[i][s] for i, s in enumerate(profile)) + ")"
+    if model is not None:  # a model file names its outcomes in [outcomes]
+        name = model.outcomes.get(tuple(profile)) if form == "simultaneous" else None
+        return f"{name} {label}" if name else label
     if form == "simultaneous" and tuple(profile) in OUTCOME_NAMES:
         return f"{OUTCOME_NAMES[tuple(profile)]} {label}"
     return label
@@ -303,24 +390,25 @@ def _pure_threshold(ln, name, current, profile, label, tol) -> Threshold | None:
 
 
 def _threshold(name, current, low, high, ln, below, above, exact, label, verb) -> Threshold:
-    what = LABELS.get(name, name)
+    what = _what(name, ln.model) or name
+    named = _named(name, ln.model)
     whole = below is None and above is None
     cap_label = label[:1].upper() + label[1:]
     if whole:
         sentence = f"{cap_label} {verb} over the whole range of {name} ({n(ln.low)}–{n(ln.high)})."
     elif below and above:
         sentence = (
-            f"{cap_label} {verb} while {what} ({name}) stays between {n(low)} and {n(high)} "
+            f"{cap_label} {verb} while {named} stays between {n(low)} and {n(high)} "
             f"(now {n(current)}); below {n(low)}, {below.sentence}; above {n(high)}, {above.sentence}."
         )
     elif below:
         sentence = (
-            f"{cap_label} {verb} while {what} ({name}) stays above {n(low)} (now {n(current)}); "
+            f"{cap_label} {verb} while {named} stays above {n(low)} (now {n(current)}); "
             f"below it, {below.sentence}."
         )
     else:
         sentence = (
-            f"{cap_label} {verb} while {what} ({name}) stays below {n(high)} (now {n(current)}); "
+            f"{cap_label} {verb} while {named} stays below {n(high)} (now {n(current)}); "
             f"above it, {above.sentence}."
         )
     return Threshold(
@@ -446,20 +534,28 @@ def _mixed_breach(ln, beyond: float, supports, label) -> Breach:
 
 # ----------------------------------------------------------------- entry points
 def equilibrium_thresholds(
-    params: Mapping[str, float], form: str, levels: int, solution
+    params: Mapping[str, float], form: str, levels: int, solution, model=None
 ) -> tuple[EquilibriumThresholds, ...]:
-    """Thresholds of every equilibrium of `solution` (a solved trade-model game) for every parameter."""
-    params = validated(dict(params))
+    """Thresholds of every equilibrium of `solution` (a solved trade-model game, or a game of
+    the model file `model`) for every parameter."""
+    params = _validated(params, model)
     tol = float(solution.tolerance)
-    lines = _lines(params, form, levels)
+    lines = _lines(params, form, levels, model)
     out = []
     for k, eq in enumerate(solution.equilibria):
         game = solution.game
         if eq.is_pure:
             profile = tuple(int(np.argmax(p)) for p in eq.profile)
-            label = outcome_label(game, form, profile)
+            label = outcome_label(game, form, profile, model)
             found = [_pure_threshold(lines[nm], nm, params[nm], profile, label, tol) for nm in lines]
             method = "exact: payoffs are affine in each parameter"
+            if model is not None:
+                bent = [nm for nm in lines if not lines[nm].affine]
+                if bent:
+                    method = (
+                        "exact where a payoff is affine in the parameter; numerical (scan and bisection) for "
+                        + ", ".join(bent)
+                    )
         elif game.n_players == 2:
             supports = (eq.support(0), eq.support(1))
             label = "the mixed equilibrium"
@@ -486,19 +582,19 @@ def equilibrium_thresholds(
     return tuple(out)
 
 
-def start_thresholds(params: Mapping[str, float], form: str, levels: int, solution) -> tuple[ProfileThresholds, ...]:
+def start_thresholds(params: Mapping[str, float], form: str, levels: int, solution, model=None) -> tuple[ProfileThresholds, ...]:
     """For each pure profile that is not an equilibrium: single-parameter changes that would make it one."""
-    params = validated(dict(params))
+    params = _validated(params, model)
     tol = float(solution.tolerance)
     game = solution.game
     eq_profiles = {tuple(int(np.argmax(p)) for p in e.profile) for e in solution.equilibria if e.is_pure}
-    lines = _lines(params, form, levels)
+    lines = _lines(params, form, levels, model)
     out = []
     for profile in np.ndindex(*game.shape):
         profile = tuple(int(v) for v in profile)
         if profile in eq_profiles:
             continue
-        label = outcome_label(game, form, profile)
+        label = outcome_label(game, form, profile, model)
         windows = []
         for nm, ln in lines.items():
             res = pure_interval(ln, profile, tol)
@@ -518,7 +614,8 @@ def start_thresholds(params: Mapping[str, float], form: str, levels: int, soluti
         sentences = []
         if windows:  # one sentence per outcome: every parameter that would do it alone
             sentences.append(
-                f"{cap_label} would become an equilibrium if " + "; or if ".join(_window_phrase(w) for w in windows) + "."
+                f"{cap_label} would become an equilibrium if "
+                + "; or if ".join(_window_phrase(w, lines[w.parameter]) for w in windows) + "."
             )
         else:
             bare = "(" + ", ".join(game.strategies[i][s] for i, s in enumerate(profile)) + ")"
@@ -526,7 +623,10 @@ def start_thresholds(params: Mapping[str, float], form: str, levels: int, soluti
             for p, ws in fixes.items():
                 who = _who(p)[:1].upper() + _who(p)[1:]
                 if ws:
-                    parts.append(f"{who} would stop wanting to leave it if " + ", or ".join(_fix_phrase(w) for w in ws) + ".")
+                    parts.append(
+                        f"{who} would stop wanting to leave it if "
+                        + ", or ".join(_fix_phrase(w, lines[w.parameter]) for w in ws) + "."
+                    )
                 else:
                     parts.append(f"No single parameter removes {_who(p)}'s wish to leave it.")
             sentences.append(
@@ -537,18 +637,18 @@ def start_thresholds(params: Mapping[str, float], form: str, levels: int, soluti
     return tuple(out)
 
 
-def _lines(params, form, levels) -> dict[str, _Line]:
+def _lines(params, form, levels, model=None) -> dict[str, _Line]:
     """One line per parameter that changes this game's payoffs (others are left out)."""
     out = {}
-    for name in PARAMETERS:
-        ln = line(params, form, levels, name)
+    for name in _parameters(model):
+        ln = line(params, form, levels, name, model)
         if affects(ln):
             out[name] = ln
     return out
 
 
 def _window(name, current, low, high, label, ln) -> Window:
-    what = LABELS.get(name, name)
+    what = _what(name, ln.model) or name
     if low <= ln.low and high >= ln.high:
         where = "anywhere in its range"
     elif low <= ln.low:
@@ -558,13 +658,13 @@ def _window(name, current, low, high, label, ln) -> Window:
     else:
         where = f"between {n(low)} and {n(high)}"
     cap_label = label[:1].upper() + label[1:]
-    sentence = f"{cap_label} would become an equilibrium if {what} ({name}) were {where} (now {n(current)})."
+    sentence = f"{cap_label} would become an equilibrium if {_named(name, ln.model)} were {where} (now {n(current)})."
     return Window(name, what, float(current), float(low), float(high), sentence)
 
 
-def _window_phrase(w: Window) -> str:
+def _window_phrase(w: Window, ln: _Line) -> str:
     """'China's rare-earth revenue (re_revenue) were above 3.75 (now 2)'."""
-    lo, hi = PARAMETERS[w.parameter].low, PARAMETERS[w.parameter].high
+    lo, hi = ln.low, ln.high
     if w.low <= lo and w.high >= hi:
         where = "anywhere in its range"
     elif w.low <= lo:
@@ -573,11 +673,12 @@ def _window_phrase(w: Window) -> str:
         where = f"above {n(w.low)}"
     else:
         where = f"between {n(w.low)} and {n(w.high)}"
-    return f"{w.label} ({w.parameter}) were {where} (now {n(w.current)})"
+    named = f"{w.label} ({w.parameter})" if ln.model is None or w.label != w.parameter else w.parameter
+    return f"{named} were {where} (now {n(w.current)})"
 
 
-def _fix_phrase(w: Window) -> str:
-    lo, hi = PARAMETERS[w.parameter].low, PARAMETERS[w.parameter].high
+def _fix_phrase(w: Window, ln: _Line) -> str:
+    lo, hi = ln.low, ln.high
     if w.low <= lo:
         return f"{w.parameter} fell to {n(w.high)} or below (now {n(w.current)})"
     if w.high >= hi:

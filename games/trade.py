@@ -21,6 +21,11 @@ concave in its own level, so intermediate levels can be best responses.
 
 Each payoff is affine in every single parameter (holding the others fixed), which is what
 lets the explanation compute exact thresholds.
+
+The formulas live in the model file examples/models/trade.toml (shipped as
+games/_models/trade.toml): `payoff_terms` and `flows` evaluate its named terms and defined
+quantities. What stays here is the trade model's presentation — move names, the graded
+game's labels — and its game forms.
 """
 
 from __future__ import annotations
@@ -39,36 +44,32 @@ CN_MOVES = ("Restrict", "Supply")
 MAX_LEVELS = 101
 
 
+def model_file():
+    """The trade model's file (examples/models/trade.toml), read once: its formulas are the
+    payoffs below."""
+    from games.model.catalog import builtin_model
+
+    return builtin_model("trade")
+
+
 def flows(x, y, p: Mapping[str, float]):
     """(chips China receives, rare earths the US receives) at openness x and supply y."""
-    chips = x * (1 - p["chip_linkage"] * (1 - y))
-    rare_earths = y * (1 - p["re_linkage"] * (1 - x))
-    return chips, rare_earths
+    from games.model.evaluate import evaluate_point
+
+    defined, _ = evaluate_point(model_file(), p, {"x": x, "y": y})
+    return defined["chips"], defined["rare_earths"]
 
 
 def payoff_terms(x, y, p: Mapping[str, float]) -> dict[str, dict[str, object]]:
-    """Each player's payoff broken into named terms (for explanations and teaching)."""
-    chips, rare = flows(x, y, p)
-    both_open = x * y
-    both_closed = (1 - x) * (1 - y)
-    return {
-        "US": {
-            "chip sales": chips * p["chip_sales"],
-            "security risk": -x * chips * p["security_risk"],
-            "hawkish domestic cost": -x * p["hawk_cost"],
-            "rare-earth shortfall": -(1 - rare) * p["re_dependence"],
-            "deal value": both_open * p["deal_value_us"],
-            "escalation cost": -both_closed * p["escalation_cost_us"],
-        },
-        "China": {
-            "chip access net of self-reliance": chips * (p["chip_value"] - p["self_reliance"]),
-            "rare-earth revenue": rare * p["re_revenue"],
-            "leverage": (1 - y) * p["leverage"],
-            "diversification": -((1 - y) ** 2) * p["diversification"],
-            "deal value": both_open * p["deal_value_cn"],
-            "escalation cost": -both_closed * p["escalation_cost_cn"],
-        },
-    }
+    """Each player's payoff broken into named terms (for explanations and teaching).
+
+    The terms are the model file's ``[payoffs.US]`` and ``[payoffs.China]``, evaluated at
+    (x, y): floats, NumPy arrays (sweeps) or, when given Fractions, exact fractions.
+    """
+    from games.model.evaluate import evaluate_point
+
+    _, terms = evaluate_point(model_file(), p, {"x": x, "y": y})
+    return {"US": terms[0], "China": terms[1]}
 
 
 def payoffs(x, y, p: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:

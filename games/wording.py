@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def who(name: str) -> str:
     """'the US' for acronyms like US, EU; other names as they are ('China', 'Row')."""
-    return f"the {name}" if name.isupper() and len(name) <= 4 else name
+    return f"the {name}" if name.isupper() and 2 <= len(name) <= 4 else name
 
 
 def cap(text: str) -> str:

@@ -1,0 +1,375 @@
+"""A model's payoffs at every profile of a game form: NumPy arrays, or exact fractions.
+
+The *simultaneous* form uses the strategies as declared (a player's level variable takes
+its ``levels`` value for each strategy). The *graded* form replaces each player that has a
+level by an evenly spaced grid of ``n`` levels from the smallest to the largest declared
+level; players without a level keep their strategies.
+
+Formulas are evaluated once over the whole profile grid by broadcasting: player i's
+level is an array along axis i, an indicator ``US.Escalate`` a 0/1 vector along the US's
+axis, and parameters may carry leading axes (a sweep evaluates thousands of games in one
+pass). Every defined quantity and payoff term must be finite at every profile; the first
+profile where one is not is named in the error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from games.errors import InputError, clip
+from games.model import formula as fm
+from games.model.spec import Model
+
+FORMS = ("simultaneous", "graded")
+MAX_LEVELS = 101
+
+
+@dataclass(frozen=True)
+class Axes:
+    """What each player's strategies stand for in one game form."""
+
+    labels: tuple[tuple[str, ...], ...]
+    values: tuple[tuple[Fraction, ...] | None, ...]  # level value of each strategy (None: no level)
+    named: tuple[bool, ...]  # strategies are the declared ones (so indicators apply)
+    #: the levels in floating point: np.linspace's values on a graded grid, as NumPy (and
+    #: the Python trade model) compute them, so both give bit-identical payoffs
+    floats: tuple[tuple[float, ...] | None, ...] = ()
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(s) for s in self.labels)
+
+
+def level_grid(low: Fraction, high: Fraction, n: int) -> tuple[Fraction, ...]:
+    """n evenly spaced levels from low to high, exactly."""
+    return tuple(low + (high - low) * Fraction(k, n - 1) for k in range(n))
+
+
+def _g(v: Fraction) -> str:
+    f = float(v)
+    return f"{f:.4g}"
+
+
+def axes(model: Model, form: str = "simultaneous", levels: int = 5) -> Axes:
+    """The strategies of each player in this form, with their level values."""
+    if form == "simultaneous":
+        return Axes(
+            tuple(p.strategies for p in model.players),
+            tuple(p.levels for p in model.players),
+            tuple(True for _ in model.players),
+            tuple(None if p.levels is None else tuple(float(v) for v in p.levels) for p in model.players),
+        )
+    if form != "graded":
+        raise InputError(f"option --game: expected simultaneous or graded, got '{clip(form)}'")
+    if not model.has_levels:
+        raise InputError(
+            f"option --game: graded needs a player with a level (level = \"x\", levels = [...]); model '{model.name}' has none"
+        )
+    if isinstance(levels, bool) or not isinstance(levels, int) or not 2 <= levels <= MAX_LEVELS:
+        raise InputError(f"option --levels: expected an integer from 2 to {MAX_LEVELS}, got {levels}")
+    labels, values, named, floats = [], [], [], []
+    for p in model.players:
+        if p.level is None:
+            labels.append(p.strategies)
+            values.append(None)
+            named.append(True)
+            floats.append(None)
+            continue
+        lo, hi = min(p.levels), max(p.levels)
+        if lo == hi:
+            raise InputError(f"option --game: graded needs player {p.name}'s levels to span a range, all are {_g(lo)}")
+        grid = level_grid(lo, hi, levels)
+        labels.append(tuple(f"{p.level}={_g(v)}" for v in grid))
+        values.append(grid)
+        named.append(False)
+        floats.append(tuple(float(v) for v in np.linspace(float(lo), float(hi), levels)))
+    return Axes(tuple(labels), tuple(values), tuple(named), tuple(floats))
+
+
+def _profile_text(model: Model, ax: Axes, index: Sequence[int]) -> str:
+    return "(" + ", ".join(ax.labels[i][k] for i, k in enumerate(index)) + ")"
+
+
+# ---------------------------------------------------------------- floats / arrays
+def term_arrays(
+    model: Model, params: Mapping[str, object], ax: Axes, where: str = "", lead: tuple[int, ...] = ()
+) -> list[dict[str, np.ndarray]]:
+    """Each player's payoff terms as arrays of shape lead + profile shape.
+
+    Parameter values may be floats or arrays of shape ``lead + (1,)*n_players``.
+    """
+    n = len(model.players)
+    shape = tuple(lead) + ax.shape
+    env: dict[str, object] = dict(params)
+    for i, p in enumerate(model.players):
+        vals = ax.floats[i]
+        if p.level is not None and vals is not None:
+            dims = [1] * n
+            dims[i] = len(vals)
+            env[p.level] = np.array(vals).reshape(dims)
+    cache: dict[tuple[str, str], np.ndarray] = {}
+
+    def indicator(player: str, strategy: str):
+        key = (player, strategy)
+        if key not in cache:
+            i = model.player_names.index(player)
+            if not ax.named[i]:
+                raise InputError(
+                    f"{model.source_file}: {player}.{strategy} refers to a strategy that the graded game replaces by levels; "
+                    f"use {model.players[i].level} instead"
+                )
+            dims = [1] * n
+            dims[i] = ax.shape[i]
+            v = np.zeros(ax.shape[i])
+            v[model.players[i].strategies.index(strategy)] = 1.0
+            cache[key] = v.reshape(dims)
+        return cache[key]
+
+    prefix = f"{where}: " if where else f"{model.source_file}: "
+    with np.errstate(all="ignore"):
+        for dname, e in model.defines:
+            value = fm.calculate(e, env, indicator)
+            _finite(value, shape, model, ax, lead, f"{prefix}[define] '{dname}'")
+            env[dname] = value
+        out = []
+        for p, terms in zip(model.players, model.payoffs):
+            row = {}
+            for term, e in terms:
+                value = np.asarray(fm.calculate(e, env, indicator), dtype=float)
+                _finite(value, shape, model, ax, lead, f"{prefix}[payoffs.{clip(p.name, 40)}] '{clip(term)}'")
+                row[term] = value
+            out.append(row)
+    return out
+
+
+def _finite(value, shape, model, ax, lead, what) -> None:
+    arr = np.asarray(value, dtype=float)
+    if np.all(np.isfinite(arr)):
+        return
+    full = np.broadcast_to(arr, np.broadcast_shapes(arr.shape, shape))
+    bad = np.argwhere(~np.isfinite(full))[0]
+    index = tuple(int(k) for k in bad[len(full.shape) - len(ax.shape):])
+    at = _profile_text(model, ax, index)
+    extra = " for some of the swept parameter values" if lead else ""
+    raise InputError(f"{what} is not finite at {at}{extra} (division by zero, log of a non-positive number or overflow)")
+
+
+def payoff_arrays(model: Model, params: Mapping[str, object], ax: Axes, where: str = "", lead: tuple[int, ...] = ()) -> list[np.ndarray]:
+    """Each player's payoff (sum of its terms), broadcast to lead + profile shape."""
+    shape = tuple(lead) + ax.shape
+    out = []
+    for row in term_arrays(model, params, ax, where, lead):
+        total = np.zeros(shape)
+        for v in row.values():
+            total = total + v
+        out.append(np.broadcast_to(total, shape))
+    return out
+
+
+def check_finite(model: Model, params: Mapping[str, float], where: str = "") -> None:
+    """Refuse a model whose formulas are not finite at some profile of the simultaneous game."""
+    term_arrays(model, params, axes(model, "simultaneous"), where)
+
+
+def build_game(model: Model, params: Mapping[str, float] | None = None, form: str = "simultaneous", levels: int = 5, title: str | None = None):
+    """The model's game in normal form at these parameter values (defaults for the rest)."""
+    from games.normal_form import NormalFormGame
+
+    p = model.validated(dict(params or {}))
+    ax = axes(model, form, levels)
+    arrays = payoff_arrays(model, p, ax)
+    if title is None:
+        title = model.title if form == "simultaneous" else f"{model.title} (graded, {levels} levels)"
+    return NormalFormGame(title, model.player_names, ax.labels, tuple(np.array(a) for a in arrays))
+
+
+def terms_at(model: Model, params: Mapping[str, float], profile: Sequence[int], form: str = "simultaneous", levels: int = 5) -> list[dict[str, float]]:
+    """Each player's named payoff terms at one pure profile (strategy indices)."""
+    ax = axes(model, form, levels)
+    rows = term_arrays(model, model.validated(dict(params)), ax)
+    idx = tuple(profile)
+    return [
+        {t: float(np.broadcast_to(v, ax.shape)[idx]) for t, v in row.items()}
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class TermMargin:
+    """One player's margin at a pure profile against its best alternative, term by term."""
+
+    player: str
+    stays: str
+    switch_to: str
+    margin: float  # payoff of staying minus payoff of switching
+    terms: tuple[tuple[str, float], ...]  # (term, its part of the margin), largest first, zeros left out
+
+
+def term_margins(
+    model: Model, params: Mapping[str, float], profile: Sequence[int], form: str = "simultaneous", levels: int = 5
+) -> tuple[TermMargin, ...]:
+    """Why a pure profile holds (or not), by named payoff term: for each player with an
+    alternative, the best alternative and how each term adds to the margin of staying."""
+    ax = axes(model, form, levels)
+    rows = term_arrays(model, model.validated(dict(params)), ax)
+    full = [{t: np.broadcast_to(v, ax.shape) for t, v in row.items()} for row in rows]
+    idx = tuple(int(k) for k in profile)
+    out = []
+    for i, row in enumerate(full):
+        if ax.shape[i] < 2:
+            continue
+        total = sum(row.values())
+        alts = [k for k in range(ax.shape[i]) if k != idx[i]]
+        dev = lambda k: idx[:i] + (k,) + idx[i + 1 :]
+        best = max(alts, key=lambda k: (float(total[dev(k)]), -k))
+        parts = [(t, float(v[idx] - v[dev(best)])) for t, v in row.items()]
+        parts = [(t, d) for t, d in parts if abs(d) > 1e-12]
+        parts.sort(key=lambda td: -abs(td[1]))
+        out.append(TermMargin(
+            model.player_names[i], ax.labels[i][idx[i]], ax.labels[i][best],
+            float(total[idx] - total[dev(best)]), tuple(parts),
+        ))
+    return tuple(out)
+
+
+def evaluate_point(model: Model, params: Mapping[str, object], levels: Mapping[str, object]):
+    """(defined quantities, each player's terms) at given level values, without indicators.
+
+    Values may be floats, NumPy arrays (broadcasting) or Fractions: when any level or
+    parameter is a Fraction the evaluation is exact. This is how the Python trade model
+    (`games.trade`) reads its payoffs from its model file.
+    """
+    env: dict[str, object] = dict(params)
+    env.update(levels)
+    exact = any(isinstance(v, Fraction) for v in env.values())
+
+    def indicator(player: str, strategy: str):
+        raise InputError(f"{model.source_file}: {player}.{strategy} has no value at given levels")
+
+    if exact:
+        env = {k: (v if isinstance(v, Fraction) else Fraction(v)) if isinstance(v, (int, float, Fraction)) else v
+               for k, v in env.items()}
+    defined = {}
+    for dname, e in model.defines:
+        env[dname] = defined[dname] = fm.calculate(e, env, indicator, exact)
+    terms = [{t: fm.calculate(e, env, indicator, exact) for t, e in row} for row in model.payoffs]
+    return defined, terms
+
+
+# ---------------------------------------------------------------- exact
+def to_exact(value: float) -> Fraction:
+    """A parameter value as written: 0.1 is 1/10, not the binary float nearest to it."""
+    return Fraction(value) if isinstance(value, Fraction) else Fraction(repr(float(value)))
+
+
+def exact_payoffs(model: Model, params: Mapping[str, float], form: str = "simultaneous", levels: int = 5, where: str = "") -> list[np.ndarray] | None:
+    """Each player's payoff array in Fractions, or None if a formula has no exact value
+    (exp, log, a fractional power)."""
+    ax = axes(model, form, levels)
+    env0: dict[str, object] = {k: to_exact(v) for k, v in model.validated(dict(params)).items()}
+    out = [np.empty(ax.shape, dtype=object) for _ in model.players]
+    prefix = f"{where}: " if where else f"{model.source_file}: "
+    for index in np.ndindex(*ax.shape):
+        env = dict(env0)
+        for i, p in enumerate(model.players):
+            if p.level is not None and ax.values[i] is not None:
+                env[p.level] = ax.values[i][index[i]]
+
+        def indicator(player: str, strategy: str, index=index):
+            i = model.player_names.index(player)
+            if not ax.named[i]:
+                raise InputError(f"{model.source_file}: {player}.{strategy} has no meaning in the graded game")
+            return Fraction(int(model.players[i].strategies[index[i]] == strategy))
+
+        try:
+            for dname, e in model.defines:
+                env[dname] = fm.calculate(e, env, indicator, exact=True)
+            for i, terms in enumerate(model.payoffs):
+                out[i][index] = sum((fm.calculate(e, env, indicator, exact=True) for _, e in terms), Fraction(0))
+        except fm.NotExact:
+            return None
+        except ZeroDivisionError:
+            raise InputError(f"{prefix}division by zero at {_profile_text(model, ax, index)}") from None
+    return out
+
+
+# ---------------------------------------------------------------- sequential play
+def sequential_tree(model: Model, params: Mapping[str, float], order: Sequence[str], title: str | None = None):
+    """The sequential game tree (see `sequential_game`)."""
+    return sequential_game(model, params, order, title)[0]
+
+
+def sequential_game(model: Model, params: Mapping[str, float], order: Sequence[str], title: str | None = None):
+    """(tree, profile of each outcome name): players move one after another in `order`,
+    each seeing the earlier moves.
+
+    Terminal payoffs are those of the simultaneous game at the profile the moves make;
+    players keep the model's order in payoff vectors. A last move that changes no one's
+    payoff (the incumbent's after the entrant stays out) is left out: play ends there.
+    """
+    from games.tree import Decision, GameTree, Terminal
+
+    p = model.validated(dict(params))
+    ax = axes(model, "simultaneous")
+    arrays = payoff_arrays(model, p, ax)
+    seq = [model.player_index(name, "option --order") for name in order]
+    if sorted(seq) != list(range(len(model.players))):
+        raise InputError(
+            f"option --order: expected every player of '{model.name}' exactly once ({', '.join(model.player_names)}), got {clip(','.join(order))}"
+        )
+    leaves = 1
+    for i in seq:
+        leaves *= len(model.players[i].strategies)
+    if leaves > 100_000:
+        raise InputError(f"option --game: the sequential tree would have {leaves:,} outcomes, more than 100,000")
+
+    profiles: dict[str, tuple[int, ...]] = {}
+
+    def node(depth: int, chosen: dict[int, int]):
+        if depth == len(seq):
+            index = tuple(chosen[i] for i in range(len(model.players)))
+            label = ", ".join(model.players[i].strategies[chosen[i]] for i in range(len(model.players)))
+            pays = tuple(round(float(a[index]), 12) + 0.0 for a in arrays)
+            profiles[label] = index
+            return Terminal(pays, name=label, outcome=label)
+        i = seq[depth]
+        kids = tuple(node(depth + 1, {**chosen, i: k}) for k in range(len(model.players[i].strategies)))
+        if all(isinstance(c, Terminal) and c.payoffs == kids[0].payoffs for c in kids):
+            # the last mover's choice changes nothing for anyone (entry deterrence after Out):
+            # play ends here, as in the textbook tree
+            label = ", ".join(model.players[j].strategies[chosen[j]] for j in seq[:depth])
+            profiles[label] = profiles[kids[0].outcome]
+            return Terminal(kids[0].payoffs, name=label, outcome=label)
+        return Decision(i, model.players[i].strategies, kids)
+
+    names = ", then ".join(model.player_names[i] for i in seq)
+    root = node(0, {})
+    return GameTree(title or f"{model.title} ({names})", model.player_names, root), profiles
+
+
+def term_drivers(model: Model, params: Mapping[str, float], profiles: Mapping[str, tuple[int, ...]]):
+    """``describe(player, a, b)``: the payoff terms behind a player's gap between two
+    terminals of a sequential tree ('price war +2, shared market -4'), for tree explanations."""
+    p = model.validated(dict(params))
+    ax = axes(model, "simultaneous")
+    rows = term_arrays(model, p, ax)
+
+    def terms(player: int, outcome: str) -> dict[str, float]:
+        idx = profiles[outcome]
+        return {t: float(np.broadcast_to(v, ax.shape)[idx]) for t, v in rows[player].items()}
+
+    def describe(player: int, a, b) -> str:
+        if a.outcome not in profiles or b.outcome not in profiles:
+            return ""
+        ta, tb = terms(player, a.outcome), terms(player, b.outcome)
+        diffs = [(t, ta[t] - tb[t]) for t in ta if abs(ta[t] - tb[t]) > 1e-9]
+        diffs.sort(key=lambda td: -abs(td[1]))
+        if not diffs:
+            return ""
+        return "difference by term: " + ", ".join(f"{t} {d:+.4g}".replace("+-", "−") for t, d in diffs)
+
+    return describe

@@ -1,0 +1,606 @@
+"""A model file, read and checked: players, parameters, defined quantities, payoff terms.
+
+A *model* is a parameterized game written as data (TOML): the players and their
+strategies (optionally with a *level* variable standing for the move), named parameters
+with default, range, unit, meaning and source, named intermediate quantities
+(``[define]``) and each player's payoff as a sum of named terms, each a formula
+(`games.model.formula`). `parse_model` turns the text into a frozen `Model`, refusing
+anything malformed with one line that names the file, the table, the key and what was
+expected. docs/models.md is the reference for the format.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from games.errors import InputError, clip
+from games.model import formula as fm
+from games.parameters import Parameter
+
+MAX_MODEL_BYTES = 1_000_000
+MAX_PLAYERS = 8
+MAX_STRATEGIES = 200
+MAX_PARAMETERS = 500
+MAX_FORMULAS = 1000
+#: Largest number of pure profiles a model's normal form may have.
+MAX_PROFILES = 200_000
+#: Largest polynomial degree of a payoff (bounds the size of exact evaluation).
+MAX_DEGREE = 1000
+
+TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types")
+PLAYER_KEYS = ("strategies", "level", "levels")
+PARAMETER_KEYS = ("default", "range", "unit", "meaning", "source", "derivation", "rationale", "label")
+
+
+@dataclass(frozen=True)
+class PlayerSpec:
+    """A player: its strategies and, optionally, the level variable and its value per strategy."""
+
+    name: str
+    strategies: tuple[str, ...]
+    level: str | None = None
+    levels: tuple[Fraction, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ModelParameter(Parameter):
+    """A model file's parameter: the trade model's fields (with the default's source and
+    derivation) plus a short label for sentences."""
+
+    label: str = ""
+
+
+#: Added to every model that does not define its own ``discount``: the common discount
+#: factor δ of ``--game repeated`` (it enters no payoff of the one-shot game).
+DISCOUNT = ModelParameter(
+    name="discount", side="none", default=0.9, low=0.0, high=0.999, unit="factor per round (0–0.999)",
+    meaning="Common discount factor δ of the repeated game: how much a round of the future is worth today.",
+    rationale="Added by tradegame to every model without its own discount; used only by --game repeated.",
+    source="judgement", derivation="tradegame's default for repeated play; set it with --set discount=...",
+)
+
+
+@dataclass(frozen=True)
+class HiddenTypes:
+    """One player's private type: each type is a set of parameter values that differ, drawn
+    with a common prior (``--game bayesian``)."""
+
+    player: str
+    prior: tuple[fm.Expr, ...]  # one formula per type but the last (which gets the rest)
+    types: tuple[tuple[str, tuple[tuple[str, fm.Expr], ...]], ...]  # (type, ((parameter, formula), ...))
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """A parameterized game read from a model file."""
+
+    name: str
+    title: str
+    description: str
+    players: tuple[PlayerSpec, ...]
+    parameters: Mapping[str, ModelParameter] = field(repr=False)
+    defines: tuple[tuple[str, fm.Expr], ...] = field(repr=False)  # in evaluation order
+    payoffs: tuple[tuple[tuple[str, fm.Expr], ...], ...] = field(repr=False)  # per player: (term, formula)
+    order: tuple[str, ...] | None = None
+    source_file: str = ""
+    texts: Mapping[str, str] = field(default_factory=dict, repr=False)  # "define.x" / "payoffs.US.war" -> as written
+    #: names of some pure profiles of the simultaneous game ("the deal"), used in sentences
+    outcomes: Mapping[tuple[int, ...], str] = field(default_factory=dict, repr=False)
+    #: a player's hidden type ([types.PLAYER]), or None
+    types: HiddenTypes | None = field(default=None, repr=False)
+
+    @property
+    def player_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.players)
+
+    @property
+    def has_levels(self) -> bool:
+        return any(p.level for p in self.players)
+
+    def defaults(self) -> dict[str, float]:
+        return {name: p.default for name, p in self.parameters.items()}
+
+    def lookup(self, name: str, where: str = "") -> ModelParameter:
+        """The parameter called name, or an InputError with a did-you-mean."""
+        try:
+            return self.parameters[name]
+        except (KeyError, TypeError):
+            prefix = f"{where}: " if where else ""
+            raise InputError(
+                f"{prefix}unknown parameter '{clip(name)}' of model '{self.name}'{_hint(str(name), self.parameters)}; "
+                f"expected one of {', '.join(self.parameters) or '(none)'}"
+            ) from None
+
+    def validated(self, values: Mapping[str, object], where: str = "") -> dict[str, float]:
+        """Defaults overridden by values, each name and value checked against its range."""
+        out = self.defaults()
+        for name, value in values.items():
+            out[name] = self.lookup(name, where).check(value, where)
+        return out
+
+    def player_index(self, name: str, where: str = "") -> int:
+        names = self.player_names
+        if name in names:
+            return names.index(name)
+        prefix = f"{where}: " if where else ""
+        raise InputError(f"{prefix}unknown player '{clip(name)}'{_hint(name, names)}; expected one of {', '.join(names)}")
+
+
+def _hint(name: str, choices) -> str:
+    close = get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _type(v: object) -> str:
+    return {str: "a string", list: "an array", dict: "a table", bool: "a boolean"}.get(type(v), type(v).__name__)
+
+
+def _identifier(name: str, what: str, where: str) -> None:
+    if not isinstance(name, str) or not name.isidentifier() or not name.isascii():
+        raise InputError(f"{where}: {what} '{clip(name)}' must be a name of letters, digits and _ (not starting with a digit)")
+    if len(name) > fm.MAX_NAME_CHARS:
+        raise InputError(f"{where}: {what} '{clip(name)}' is longer than {fm.MAX_NAME_CHARS} characters")
+    if name in fm.RESERVED:
+        raise InputError(f"{where}: {what} '{name}' is the name of a function; choose another name")
+
+
+def _label_text(v: object, where: str, limit: int = 200, multiline: bool = False) -> str:
+    if not isinstance(v, str):
+        raise InputError(f"{where}: expected a string, got {_type(v)}")
+    if not v.strip():
+        raise InputError(f"{where}: expected a non-empty string")
+    if len(v) > limit:
+        raise InputError(f"{where}: '{clip(v)}' is longer than {limit} characters")
+    if any(ord(c) < 32 and not (multiline and c in "\n\t") for c in v):
+        raise InputError(f"{where}: '{clip(v)}' contains control characters")
+    return v
+
+
+# ---------------------------------------------------------------- reading
+def read_text(path: str | Path, what: str = "model") -> str:
+    """A model file's text (a regular UTF-8 file of at most 1 MB), or a one-line InputError.
+    Devices, FIFOs and files that grow while read are refused (`games.bounded_read`)."""
+    from games.bounded_read import read_limited_text
+
+    return read_limited_text(path, MAX_MODEL_BYTES, f"a {what} .toml file")
+
+
+def load_toml(text: str, source: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{source}: not valid TOML ({clip(exc, 200)})") from None
+    except RecursionError:
+        raise InputError(f"{source}: not valid TOML (arrays or tables nested too deeply)") from None
+
+
+def is_model_data(data: Mapping) -> bool:
+    """Does parsed TOML describe a model (players and payoffs) rather than a scenario?"""
+    return "players" in data or "payoffs" in data
+
+
+def load_model_file(path: str | Path, name: str | None = None) -> Model:
+    path = Path(path)
+    return parse_model(read_text(path), str(path), name or path.stem)
+
+
+def parse_model(text: str, source: str, name: str) -> Model:
+    """Parse and check model TOML text; every error is one line naming source and key."""
+    return model_from_data(load_toml(text, source), source, name)
+
+
+def model_from_data(data: Mapping, source: str, name: str) -> Model:
+    if not is_model_data(data):
+        raise InputError(f"{source}: not a model file: expected [players.NAME] tables and [payoffs.NAME] tables")
+    for key in data:
+        if key not in TOP_KEYS:
+            raise InputError(f"{source}: unknown key '{clip(key)}'{_hint(key, TOP_KEYS)}; expected one of {', '.join(TOP_KEYS)}")
+    title = _label_text(data["title"], f"{source}: title") if "title" in data else name
+    description = _label_text(data["description"], f"{source}: description", 5000, multiline=True) if "description" in data else ""
+    players = _players(data, source)
+    parameters = _parameters(data, source)
+    texts: dict[str, str] = {}
+    registry = _registry(players, parameters, data, source)
+    if DISCOUNT.name not in registry and DISCOUNT.name not in data.get("define", {}):
+        parameters[DISCOUNT.name] = DISCOUNT  # so every model can be repeated (--game repeated)
+    defines = _defines(data, source, texts)
+    payoffs = _payoffs(data, source, players, texts)
+    for dname, _ in defines:
+        if dname in registry:
+            raise InputError(f"{source}: [define] '{dname}' is defined twice: also as {registry[dname]}")
+        registry[dname] = "a defined quantity"
+    _check_references(defines, payoffs, players, registry, source)
+    ordered = _define_order(defines, source)
+    _check_degree(ordered, payoffs, players, parameters, source)
+    order = _order(data, source, players)
+    outcomes = _outcomes(data, source, players)
+    types = _types(data, source, players, parameters, texts)
+    n_formulas = len(defines) + sum(len(t) for t in payoffs)
+    if n_formulas > MAX_FORMULAS:
+        raise InputError(f"{source}: {n_formulas} formulas, more than the {MAX_FORMULAS} allowed")
+    profiles = math.prod(len(p.strategies) for p in players)
+    if profiles > MAX_PROFILES:
+        raise InputError(f"{source}: the players' strategies make {profiles:,} pure profiles, more than the {MAX_PROFILES:,} allowed")
+    used = _parameter_users(ordered, payoffs, players, parameters)
+    params = MappingProxyType({
+        pname: ModelParameter(
+            name=pname, side=used[pname], default=p.default, low=p.low, high=p.high, unit=p.unit, meaning=p.meaning,
+            rationale=p.rationale, source=p.source, derivation=p.derivation, label=p.label,
+        )
+        for pname, p in parameters.items()
+    })
+    model = Model(
+        name=name, title=title, description=description, players=tuple(players), parameters=params,
+        defines=tuple(ordered), payoffs=tuple(payoffs), order=order, source_file=source,
+        texts=MappingProxyType(texts), outcomes=MappingProxyType(outcomes), types=types,
+    )
+    from games.model.evaluate import check_finite
+
+    check_finite(model, model.defaults(), f"{source}")
+    return model
+
+
+def _players(data: Mapping, source: str) -> list[PlayerSpec]:
+    table = data.get("players")
+    if table is None:
+        raise InputError(f"{source}: missing [players]; a model needs at least two players, each with strategies")
+    if not isinstance(table, dict):
+        raise InputError(f"{source}: players must be a table ([players.NAME]), got {_type(table)}")
+    if not 2 <= len(table) <= MAX_PLAYERS:
+        raise InputError(f"{source}: [players] has {len(table)} player(s); expected 2 to {MAX_PLAYERS}")
+    out = []
+    for pname, spec in table.items():
+        where = f"{source}: [players.{clip(pname, 40)}]"
+        _label_text(pname, f"{source}: [players] player name", 40)
+        if not isinstance(spec, dict):
+            raise InputError(f"{where}: expected a table with strategies, got {_type(spec)}")
+        for key in spec:
+            if key not in PLAYER_KEYS:
+                raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, PLAYER_KEYS)}; expected one of {', '.join(PLAYER_KEYS)}")
+        strategies = spec.get("strategies")
+        if strategies is None:
+            raise InputError(f"{where}: missing strategies (a list of names, e.g. [\"Hold\", \"Escalate\"])")
+        if not isinstance(strategies, list):
+            raise InputError(f"{where}: strategies must be an array of names, got {_type(strategies)}")
+        if not strategies:
+            raise InputError(f"{where}: player '{clip(pname, 40)}' has no strategies; give at least one")
+        if len(strategies) > MAX_STRATEGIES:
+            raise InputError(f"{where}: {len(strategies)} strategies, more than the {MAX_STRATEGIES} allowed")
+        for k, s in enumerate(strategies):
+            _label_text(s, f"{where}: strategies[{k}]", 60)
+        if len(set(strategies)) != len(strategies):
+            dup = next(s for s in strategies if strategies.count(s) > 1)
+            raise InputError(f"{where}: strategy '{clip(dup)}' is listed twice")
+        level, levels = spec.get("level"), spec.get("levels")
+        if (level is None) != (levels is None):
+            missing = "levels" if levels is None else "level"
+            raise InputError(f"{where}: level and levels go together; missing {missing}")
+        values = None
+        if level is not None:
+            _identifier(level, "level", where)
+            if not isinstance(levels, list) or not all(_is_number(v) and math.isfinite(v) for v in levels):
+                raise InputError(f"{where}: levels must be an array of finite numbers, one per strategy")
+            if len(levels) != len(strategies):
+                raise InputError(
+                    f"{where}: levels has {len(levels)} value(s) but there are {len(strategies)} strategies; give one per strategy"
+                )
+            if any(abs(v) > fm.MAX_LITERAL for v in levels):
+                raise InputError(f"{where}: levels must be at most {fm.MAX_LITERAL:g} in size")
+            values = tuple(Fraction(repr(v)) if isinstance(v, float) else Fraction(v) for v in levels)
+        out.append(PlayerSpec(pname, tuple(strategies), level, values))
+    return out
+
+
+def _parameters(data: Mapping, source: str) -> dict[str, ModelParameter]:
+    table = data.get("parameters", {})
+    if not isinstance(table, dict):
+        raise InputError(f"{source}: parameters must be a table ([parameters.NAME]), got {_type(table)}")
+    if len(table) > MAX_PARAMETERS:
+        raise InputError(f"{source}: {len(table)} parameters, more than the {MAX_PARAMETERS} allowed")
+    out = {}
+    for pname, spec in table.items():
+        where = f"{source}: [parameters.{clip(pname, 40)}]"
+        _identifier(pname, "parameter", f"{source}: [parameters]")
+        if _is_number(spec):
+            raise InputError(f"{where}: expected a table with default and range (e.g. default = 4, range = [0, 20])")
+        if not isinstance(spec, dict):
+            raise InputError(f"{where}: expected a table with default and range, got {_type(spec)}")
+        for key in spec:
+            if key not in PARAMETER_KEYS:
+                raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, PARAMETER_KEYS)}; expected one of {', '.join(PARAMETER_KEYS)}")
+        default = spec.get("default")
+        if default is None:
+            raise InputError(f"{where}: missing default (a number)")
+        if not _is_number(default) or not math.isfinite(default):
+            raise InputError(f"{where}: default must be a finite number, got {clip(repr(default))}")
+        rng = spec.get("range")
+        if rng is None:
+            raise InputError(f"{where}: missing range (e.g. range = [0, 20])")
+        if not isinstance(rng, list) or len(rng) != 2 or not all(_is_number(v) and math.isfinite(v) for v in rng):
+            raise InputError(f"{where}: range must be two finite numbers [low, high], got {clip(repr(rng))}")
+        low, high = float(rng[0]), float(rng[1])
+        if not low < high:
+            raise InputError(f"{where}: range must have low < high, got [{low:g}, {high:g}]")
+        if max(abs(low), abs(high)) > fm.MAX_LITERAL:
+            raise InputError(f"{where}: range must lie within ±{fm.MAX_LITERAL:g}")
+        if not low <= default <= high:
+            raise InputError(f"{where}: default {default:g} is outside its range [{low:g}, {high:g}]")
+        texts = {}
+        for key in ("unit", "meaning", "source", "derivation", "rationale", "label"):
+            if key in spec:
+                multiline = key in ("meaning", "rationale", "derivation", "source")
+                texts[key] = _label_text(spec[key], f"{where}: {key}", 2000, multiline=multiline)
+        out[pname] = ModelParameter(
+            name=pname, side="", default=float(default), low=low, high=high, unit=texts.get("unit", ""),
+            meaning=texts.get("meaning", ""), rationale=texts.get("rationale", ""), source=texts.get("source", ""),
+            derivation=texts.get("derivation", ""), label=texts.get("label", ""),
+        )
+    return out
+
+
+def _registry(players, parameters, data, source) -> dict[str, str]:
+    reg: dict[str, str] = {}
+    for pname in parameters:
+        reg[pname] = "a parameter"
+    for p in players:
+        if p.level:
+            if p.level in reg:
+                raise InputError(
+                    f"{source}: [players.{clip(p.name, 40)}] level '{p.level}' is defined twice: also as {reg[p.level]}"
+                )
+            reg[p.level] = f"player {p.name}'s level"
+    return reg
+
+
+def _formula(text: object, where: str) -> fm.Expr:
+    try:
+        return fm.parse(text)
+    except fm.FormulaError as exc:
+        raise InputError(f"{where}: {exc}") from None
+
+
+def _defines(data, source, texts) -> list[tuple[str, fm.Expr]]:
+    table = data.get("define", {})
+    if not isinstance(table, dict):
+        raise InputError(f"{source}: define must be a table of name = \"formula\", got {_type(table)}")
+    out = []
+    for dname, text in table.items():
+        _identifier(dname, "defined quantity", f"{source}: [define]")
+        if isinstance(text, dict):
+            raise InputError(f"{source}: [define] '{dname}': expected a formula string, got a table")
+        out.append((dname, _formula(text, f"{source}: [define] '{dname}'")))
+        texts[f"define.{dname}"] = str(text)
+    return out
+
+
+def _payoffs(data, source, players, texts) -> list[tuple[tuple[str, fm.Expr], ...]]:
+    table = data.get("payoffs")
+    names = [p.name for p in players]
+    if table is None:
+        raise InputError(f"{source}: missing [payoffs]; give [payoffs.PLAYER] for each of {', '.join(names)}")
+    if not isinstance(table, dict):
+        raise InputError(f"{source}: payoffs must be a table ([payoffs.PLAYER]), got {_type(table)}")
+    for key in table:
+        if key not in names:
+            raise InputError(f"{source}: [payoffs.{clip(key, 40)}]: unknown player{_hint(key, names)}; expected one of {', '.join(names)}")
+    out = []
+    for pname in names:
+        if pname not in table:
+            raise InputError(f"{source}: missing [payoffs.{clip(pname, 40)}]: every player needs a payoff")
+        terms = table[pname]
+        where = f"{source}: [payoffs.{clip(pname, 40)}]"
+        if isinstance(terms, (str, int, float)) and not isinstance(terms, bool):
+            terms = {"payoff": terms}
+        if not isinstance(terms, dict):
+            raise InputError(f"{where}: expected a table of \"term\" = \"formula\", got {_type(terms)}")
+        if not terms:
+            raise InputError(f"{where}: no payoff terms; give at least one \"term\" = \"formula\"")
+        parsed = []
+        for term, text in terms.items():
+            _label_text(term, f"{where} term name", 80)
+            if isinstance(text, dict):
+                raise InputError(f"{where} '{clip(term)}': expected a formula string, got a table")
+            parsed.append((term, _formula(text, f"{where} '{clip(term)}'")))
+            texts[f"payoffs.{pname}.{term}"] = str(text)
+        out.append(tuple(parsed))
+    return out
+
+
+def _check_references(defines, payoffs, players, registry, source) -> None:
+    by_name = {p.name: p for p in players}
+    known = list(registry)
+
+    def check(e: fm.Expr, where: str) -> None:
+        for n in fm.names(e):
+            if n.id not in registry:
+                extra = ""
+                if n.id in by_name:
+                    extra = f"; a player is not a number: write {n.id}.STRATEGY for 1 when {n.id} plays STRATEGY"
+                raise InputError(
+                    f"{where}: column {n.col}: unknown name '{clip(n.id)}'{_hint(n.id, known)}{extra}"
+                )
+        for ind in fm.indicators(e):
+            if ind.player not in by_name:
+                raise InputError(
+                    f"{where}: column {ind.col}: unknown player '{clip(ind.player)}' in {clip(ind.player)}.{clip(ind.strategy)}"
+                    f"{_hint(ind.player, by_name)}; expected one of {', '.join(by_name)}"
+                )
+            strategies = by_name[ind.player].strategies
+            if ind.strategy not in strategies:
+                raise InputError(
+                    f"{where}: column {ind.col}: player {clip(ind.player)} has no strategy '{clip(ind.strategy)}'"
+                    f"{_hint(ind.strategy, strategies)}; expected one of {', '.join(strategies)}"
+                )
+
+    for dname, e in defines:
+        check(e, f"{source}: [define] '{dname}'")
+    for p, terms in zip(players, payoffs):
+        for term, e in terms:
+            check(e, f"{source}: [payoffs.{clip(p.name, 40)}] '{clip(term)}'")
+
+
+def _define_order(defines, source) -> list[tuple[str, fm.Expr]]:
+    """Defines sorted so each comes after the quantities it uses; a cycle is an error."""
+    table = dict(defines)
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    out: list[tuple[str, fm.Expr]] = []
+    for start in table:
+        if state.get(start):
+            continue
+        stack = [(start, iter([n.id for n in fm.names(table[start]) if n.id in table]))]
+        state[start] = 1
+        path = [start]
+        while stack:
+            node, deps = stack[-1]
+            nxt = next(deps, None)
+            if nxt is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                out.append((node, table[node]))
+                continue
+            if state.get(nxt) == 1:
+                cycle = path[path.index(nxt):] + [nxt]
+                raise InputError(f"{source}: [define] '{nxt}' is defined in a cycle: {' → '.join(cycle)}")
+            if state.get(nxt) == 2:
+                continue
+            state[nxt] = 1
+            path.append(nxt)
+            stack.append((nxt, iter([n.id for n in fm.names(table[nxt]) if n.id in table])))
+    return out
+
+
+def _check_degree(ordered, payoffs, players, parameters, source) -> None:
+    """Refuse formula bombs built across defines, e.g. a = x**100, b = a**100, c = b**100."""
+    deg: dict[str, float] = {}
+    of = lambda n: deg.get(n, 1)
+    for dname, e in ordered:
+        deg[dname] = fm.degree(e, of)
+        if deg[dname] != math.inf and deg[dname] > MAX_DEGREE:
+            raise InputError(f"{source}: [define] '{dname}' has polynomial degree {deg[dname]:g}, more than the {MAX_DEGREE} allowed")
+    for p, terms in zip(players, payoffs):
+        for term, e in terms:
+            d = fm.degree(e, of)
+            if d != math.inf and d > MAX_DEGREE:
+                raise InputError(
+                    f"{source}: [payoffs.{clip(p.name, 40)}] '{clip(term)}' has polynomial degree {d:g}, more than the {MAX_DEGREE} allowed"
+                )
+
+
+def _order(data, source, players) -> tuple[str, ...] | None:
+    if "order" not in data:
+        return None
+    order = data["order"]
+    names = [p.name for p in players]
+    if not isinstance(order, list) or not all(isinstance(o, str) for o in order):
+        raise InputError(f"{source}: order must be an array of player names, e.g. {names}")
+    for o in order:
+        if o not in names:
+            raise InputError(f"{source}: order: unknown player '{clip(o)}'{_hint(o, names)}; expected one of {', '.join(names)}")
+    if sorted(order) != sorted(names):
+        raise InputError(f"{source}: order must name every player exactly once, got {clip(order)}")
+    return tuple(order)
+
+
+def _outcomes(data, source, players) -> dict[tuple[int, ...], str]:
+    """``[outcomes]``: "Relax, Supply" = "the deal" — a name for a pure profile."""
+    table = data.get("outcomes", {})
+    if not isinstance(table, dict):
+        raise InputError(f"{source}: outcomes must be a table of \"STRATEGY, STRATEGY\" = \"name\", got {_type(table)}")
+    out = {}
+    for key, name in table.items():
+        where = f"{source}: [outcomes] '{clip(key)}'"
+        parts = [k.strip() for k in str(key).split(",")]
+        if len(parts) != len(players):
+            raise InputError(f"{where}: expected one strategy per player, separated by commas ({len(players)} players)")
+        index = []
+        for p, s in zip(players, parts):
+            if s not in p.strategies:
+                raise InputError(f"{where}: player {clip(p.name)} has no strategy '{clip(s)}'{_hint(s, p.strategies)}")
+            index.append(p.strategies.index(s))
+        out[tuple(index)] = _label_text(name, where, 80)
+    return out
+
+
+def _types(data, source, players, parameters, texts) -> HiddenTypes | None:
+    """``[types.PLAYER]``: prior = formula(s); [types.PLAYER.TYPE]: parameter = formula, ..."""
+    table = data.get("types")
+    if table is None:
+        return None
+    names = [p.name for p in players]
+    if not isinstance(table, dict) or len(table) != 1:
+        raise InputError(f"{source}: types must be one table [types.PLAYER] (one player's type is hidden)")
+    (player, spec), = table.items()
+    where = f"{source}: [types.{clip(player, 40)}]"
+    if player not in names:
+        raise InputError(f"{where}: unknown player{_hint(player, names)}; expected one of {', '.join(names)}")
+    if not isinstance(spec, dict):
+        raise InputError(f"{where}: expected a table with prior and one table per type")
+    kinds = [(k, v) for k, v in spec.items() if k != "prior"]
+    if len(kinds) < 2 or not all(isinstance(v, dict) for _, v in kinds):
+        raise InputError(f"{where}: expected at least two types, each a table [types.{clip(player, 40)}.TYPE] of parameter = formula")
+    if "prior" not in spec:
+        raise InputError(f"{where}: missing prior (the probability of the first type, a formula of the parameters)")
+    raw = spec["prior"]
+    raw = raw if isinstance(raw, list) else [raw]
+    if len(raw) != len(kinds) - 1:
+        raise InputError(
+            f"{where}: prior must give the probability of each type but the last ({len(kinds) - 1} formula(s)), got {len(raw)}"
+        )
+
+    def formula(text, at):
+        e = _formula(text, at)
+        for n in fm.names(e):
+            if n.id not in parameters:
+                raise InputError(f"{at}: column {n.col}: '{clip(n.id)}' is not a parameter{_hint(n.id, parameters)}")
+        if fm.indicators(e):
+            raise InputError(f"{at}: a type's values depend on parameters only, not on strategies")
+        return e
+
+    prior = tuple(formula(t, f"{where} prior") for t in raw)
+    out = []
+    for tname, overrides in kinds:
+        _label_text(tname, f"{where} type name", 40)
+        pairs = []
+        for pname, text in overrides.items():
+            at = f"{source}: [types.{clip(player, 40)}.{clip(tname, 40)}] '{clip(pname)}'"
+            if pname not in parameters:
+                raise InputError(f"{at}: unknown parameter{_hint(pname, parameters)}")
+            pairs.append((pname, formula(text, at)))
+            texts[f"types.{tname}.{pname}"] = str(text)
+        out.append((tname, tuple(pairs)))
+    texts["types.prior"] = ", ".join(str(t) for t in raw)
+    return HiddenTypes(player, prior, tuple(out))
+
+
+def _parameter_users(ordered, payoffs, players, parameters) -> dict[str, str]:
+    """Whose payoff each parameter enters: a player's name, 'all', or 'none'."""
+    uses: dict[str, set[str]] = {}
+    for dname, e in ordered:
+        s: set[str] = set()
+        for n in fm.names(e):
+            s |= uses.get(n.id, {n.id})
+        uses[dname] = s
+    out = {}
+    for pname in parameters:
+        who = []
+        for p, terms in zip(players, payoffs):
+            found = set()
+            for _, e in terms:
+                for n in fm.names(e):
+                    found |= uses.get(n.id, {n.id})
+            if pname in found:
+                who.append(p.name)
+        out[pname] = who[0] if len(who) == 1 else ("none" if not who else ("both" if len(players) == 2 and len(who) == 2 else "all" if len(who) == len(players) else "+".join(who)))
+    return out
