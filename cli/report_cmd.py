@@ -541,7 +541,7 @@ def regime_section(drawer: Drawer) -> Section:
 
 
 # ------------------------------------------------------------------ gathering
-def model_forms(model) -> tuple[tuple[str, str], ...]:
+def model_report_forms(model) -> tuple[tuple[str, str], ...]:
     """The game forms (and section titles) a report shows for a model file's scenario."""
     forms = [("simultaneous", "The simultaneous game")]
     if model.has_levels:
@@ -563,7 +563,7 @@ def scenario_forms(target: str | None) -> tuple[tuple[str, str], ...]:
 
     scenario = _load_scenario(target, [])
     if getattr(scenario, "model", None) is not None:
-        return model_forms(scenario.model)
+        return model_report_forms(scenario.model)
     return tuple((f, t) for f, t in SCENARIO_FORMS if f in all_forms())
 
 
