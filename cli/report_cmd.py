@@ -137,6 +137,11 @@ def draw_picture(kind: str, form: str, target: str | None, sets: list[str], leve
         from cli.app import _run
 
         data = _run("solve", target, sets, form, levels, "auto", "markdown", False, {}).data
+        if kind == "frontier" and "points" not in data.get("frontier", {}):
+            from games.errors import InputError
+
+            # a model without levels bargains over lotteries of outcomes: no frontier curve is drawn
+            raise InputError("this game's bargaining result has no frontier of terms to draw")
         figure = form_plots.folk_theorem_figure if kind == "folk-theorem" else form_plots.frontier_figure
         return render_bytes(figure(data), fmt)
     from cli.plot_cmd import make_picture
@@ -300,7 +305,8 @@ def normal_form_section(key: str, title: str, game, scenario, form: str | None, 
     solution = solve(game)
     expl = explain(solution, form=form, levels=levels)
     if scenario is not None and not brief and form in ("simultaneous", "graded"):
-        expl = with_pure_thresholds(expl, solution, dict(scenario.parameters), form, levels)
+        expl = with_pure_thresholds(expl, solution, dict(scenario.parameters), form, levels,
+                                    getattr(scenario, "model", None))
     parts: list = [Part(matrix_table(game, solution.equilibria), matrix_block(game, solution.equilibria, "markdown"))]
     if game.n_players == 2:
         nf = form or "simultaneous"
@@ -325,7 +331,7 @@ def normal_form_section(key: str, title: str, game, scenario, form: str | None, 
     return Section(key, title, tuple(parts))
 
 
-def with_pure_thresholds(expl, solution, params: dict, form: str, levels: int):
+def with_pure_thresholds(expl, solution, params: dict, form: str, levels: int, model=None):
     """The explanation with the pure equilibria's exact thresholds (and, for the 2×2 game, what
     would make the other outcomes equilibria). The mixed equilibria's numerical thresholds,
     which the report does not print, are not computed."""
@@ -334,8 +340,8 @@ def with_pure_thresholds(expl, solution, params: dict, form: str, levels: int):
     from games import thresholds as th
 
     pure = replace(solution, equilibria=tuple(eq for eq in solution.equilibria if eq.is_pure))
-    found = th.equilibrium_thresholds(params, form, levels, pure)
-    starts = th.start_thresholds(params, form, levels, solution) if form == "simultaneous" else ()
+    found = th.equilibrium_thresholds(params, form, levels, pure, model)
+    starts = th.start_thresholds(params, form, levels, solution, model) if form == "simultaneous" else ()
     notes = expl.notes
     if len(pure.equilibria) < len(solution.equilibria):
         notes = notes + ("The mixed equilibrium's thresholds (numerical) are listed by `tradegame explain`.",)

@@ -390,7 +390,7 @@ def threshold_data(state: PageState, catalogue: Catalogue) -> dict[str, Any]:
     # the pure equilibria's thresholds are exact and quick; the mixed ones' are numerical
     # searches (half a second for the 2×2 game), left to `tradegame explain` (a note says so)
     expl = with_pure_thresholds(explain(solution, form=state.form, levels=state.levels), solution,
-                                dict(scenario.parameters), state.form, state.levels)
+                                dict(scenario.parameters), state.form, state.levels, getattr(scenario, "model", None))
     lines = explain_view.threshold_section(expl, "markdown")
     lines += [f"\n{note}" for note in expl.notes if "thresholds" in note]
     return {"html": markup.to_html("\n".join(lines), 1), "form": state.form}

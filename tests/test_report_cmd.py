@@ -238,3 +238,18 @@ def test_a_malformed_game_file_stops_the_report(tmp_path):
     r = run(str(bad), "--no-pictures", "-o", str(out))
     assert r.exit_code == 2 and "bad.nfg" in r.output and len(r.output.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_a_model_file_report_has_its_own_forms_and_exact_thresholds(tmp_path):
+    # brinkmanship (stake 4, war 10), checked by hand: against Escalate, holding pays -4 and
+    # escalating pays -war, so the pure equilibria with one side escalating hold while war is above 4
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "b.html"
+    r = run("brinkmanship", "--no-pictures", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    root = _parse(out)
+    ids = [s.get("id") for s in root.iter("section")]
+    assert "simultaneous" in ids and "sequential" in ids and "us-first" not in ids
+    text = out.read_text(encoding="utf-8")
+    assert "Skipped: unknown parameter" not in text
+    assert text.count("<code>war</code></td><td>above 4") == 2
