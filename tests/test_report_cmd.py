@@ -252,4 +252,5 @@ def test_a_model_file_report_has_its_own_forms_and_exact_thresholds(tmp_path):
     assert "simultaneous" in ids and "sequential" in ids and "us-first" not in ids
     text = out.read_text(encoding="utf-8")
     assert "Skipped: unknown parameter" not in text
-    assert text.count("<code>war</code></td><td>above 4") == 2
+    simultaneous = text.split('id="simultaneous"')[1].split("</section>")[0]
+    assert simultaneous.count("<code>war</code></td><td>above 4") == 2
