@@ -83,14 +83,14 @@ def _trimmed(profile, floor: float = 1e-6) -> list[np.ndarray]:
 def _check_size(game: NormalFormGame, method: str) -> None:
     """Refuse up front a two-player game too large for the method, naming one that can."""
     m, n = game.shape
-    if method == "vertex-enumeration" and ve.n_bases(m, n) > ve.MAX_BASES:
+    if method == "vertex-enumeration" and m + n > ve.MAX_STRATEGIES:
         raise InputError(
             f"option --method: a {m}×{n} game is too large for vertex enumeration "
-            f"({ve.n_bases(m, n):,} candidate bases, limit {ve.MAX_BASES:,}); "
+            f"(at most {ve.MAX_STRATEGIES} strategies in all); "
             "use --method lemke-howson for some equilibria (fast) or --method pure"
         )
     if method in ("support-enumeration", "nashpy-vertex-enumeration") and 2 ** (m + n) > MAX_SUPPORT_ENUMERATION:
-        complete = "vertex-enumeration (complete) or " if ve.n_bases(m, n) <= ve.MAX_BASES else ""
+        complete = "vertex-enumeration (complete) or " if m + n <= ve.MAX_STRATEGIES else ""
         raise InputError(
             f"option --method: a {m}×{n} game is too large for {method}; "
             f"use --method {complete}lemke-howson (fast, some equilibria)"

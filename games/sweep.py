@@ -251,20 +251,20 @@ def make_spec(
 
 
 def check_graded_size(levels: int) -> None:
-    """Refuse graded sweeps whose games are too large for (batched) vertex enumeration.
+    """Refuse graded sweeps whose games the single-game solver cannot hold.
 
-    Every point is solved completely, by enumerating C(2·levels, levels) bases; the limit is
-    the single-game solver's (`games.vertex_enumeration.MAX_BASES`, 12 levels), beyond which
-    one game alone takes minutes and gigabytes.
+    Every point is solved completely; games larger than 6×6 by lexicographic pivoting
+    (`games.vertex_enumeration`), whose bases are bit sets of at most MAX_STRATEGIES
+    strategies in all. Its work limit (MAX_WORK bases) still stops a game too large to finish.
     """
     from games import vertex_enumeration as ve
 
-    bases = ve.n_bases(levels, levels)
-    if bases > ve.MAX_BASES:
-        most = max(k for k in range(2, levels) if ve.n_bases(k, k) <= ve.MAX_BASES)
+    most = ve.MAX_STRATEGIES // 2
+    if levels > most:
         raise InputError(
-            f"option --levels: a graded sweep finds every equilibrium at every point; {levels} levels means "
-            f"{bases:,} candidate bases per game, more than the {ve.MAX_BASES:,} allowed (use at most {most} levels)"
+            f"option --levels: a graded sweep finds every equilibrium at every point; {levels} levels is "
+            f"{2 * levels} strategies in all, more than the {ve.MAX_STRATEGIES} vertex enumeration handles "
+            f"(use at most {most} levels)"
         )
 
 
@@ -423,14 +423,25 @@ def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.n
     return codes_2x2(c.mask), (batch_2x2.expand(A, B, c) if keep else None)
 
 
-def _block_task(args: tuple[SweepSpec, int, int, bool]) -> tuple[int, np.ndarray, FlatEquilibria | None]:
-    spec, start, stop, keep = args
+#: Formats a block's rows for output: (parameter values, regime codes, equilibria, strategy
+#: levels) → text. A top-level function, so that worker processes can run it.
+RowFormatter = Callable[[dict, np.ndarray, FlatEquilibria, np.ndarray], str]
+
+
+def _block_task(
+    args: tuple[SweepSpec, int, int, bool] | tuple[SweepSpec, int, int, bool, RowFormatter | None],
+) -> tuple[int, np.ndarray, FlatEquilibria | None, str | None]:
+    """Solve points start..stop-1: (start, regime codes, equilibria if kept, formatted rows if asked)."""
+    spec, start, stop, keep = args[:4]
+    rows = args[4] if len(args) > 4 else None
+    need = keep or rows is not None
     if spec.form == "simultaneous":
-        codes, flat = _block_2x2(spec, start, stop, keep)
-        return start, codes, flat
-    flat = solve_block(spec, start, stop)
-    codes = regime_codes(flat, stop - start, spec.strategy_levels())
-    return start, codes, (flat if keep else None)
+        codes, flat = _block_2x2(spec, start, stop, need)
+    else:
+        flat = solve_block(spec, start, stop)
+        codes = regime_codes(flat, stop - start, spec.strategy_levels())
+    text = rows(spec.values(start, stop), codes, flat, spec.strategy_levels()) if rows is not None else None
+    return start, codes, (flat if keep else None), text
 
 
 def blocks(spec: SweepSpec, size: int | None = None) -> Iterator[tuple[int, int]]:
@@ -443,7 +454,12 @@ def blocks(spec: SweepSpec, size: int | None = None) -> Iterator[tuple[int, int]
 
 
 def method_name(spec: SweepSpec) -> str:
-    return "batched closed form (2×2)" if spec.form == "simultaneous" else "batched vertex enumeration"
+    from games import batch
+
+    if spec.form == "simultaneous":
+        return "batched closed form (2×2)"
+    k = len(spec.strategy_levels())
+    return "vertex enumeration by lexicographic pivoting" if batch.by_pivoting(k, k) else "batched vertex enumeration"
 
 
 def run(
@@ -452,25 +468,38 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     mapper: Callable | None = None,
     block_size: int | None = None,
+    rows: RowFormatter | None = None,
+    sink: Callable[[str], object] | None = None,
 ) -> SweepResult:
     """Solve every point of the sweep; summarize regimes and (1-D grids) their boundaries.
 
     ``mapper(function, iterable)`` may be an executor's ``map`` (processes, Dask) to run
     blocks in parallel, and may return blocks in any order (Dask returns them as they
     finish); results do not depend on it. ``progress(done, total)`` is called after each
-    block.
+    block. With ``rows`` and ``sink``, each block's rows are formatted where the block is
+    solved (in the worker, from the solver's arrays) and ``sink(text)`` receives them in
+    point order as soon as they are ready, so per-point output streams instead of being
+    kept or solved twice.
     """
     from games import batch
 
-    tasks = [(spec, a, b, keep_equilibria) for a, b in blocks(spec, block_size)]
+    tasks = [(spec, a, b, keep_equilibria, rows) for a, b in blocks(spec, block_size)]
     results = (mapper or map)(_block_task, tasks)
     codes = np.zeros(spec.n_points, dtype=np.uint8)
     kept: list[tuple[int, FlatEquilibria]] = []
+    pending: dict[int, str] = {}
+    stops = {task[1]: task[2] for task in tasks}
+    next_start = 0
     done = 0
-    for start, block_codes, flat in results:
+    for start, block_codes, flat, text in results:
         codes[start : start + len(block_codes)] = block_codes
         if flat is not None:
             kept.append((start, flat))
+        if sink is not None and text is not None:
+            pending[start] = text
+            while next_start in pending:  # blocks may finish out of order; rows go out in order
+                sink(pending.pop(next_start))
+                next_start = stops[next_start]
         done += len(block_codes)
         if progress:
             progress(done, spec.n_points)
@@ -654,7 +683,7 @@ def boundary_curves(spec: SweepSpec) -> tuple[BoundaryCurve, ...]:
         pts, lo_pt, hi_pt = pts[inside], lo_pt[inside], hi_pt[inside]
         off = np.concatenate([lo_pt, hi_pt])  # negative side first, then positive side
         probe = SweepSpec(spec.base, "simultaneous", samples={a.name: off[:, 0], b.name: off[:, 1]})
-        _, codes, _ = _block_task((probe, 0, len(off), False))
+        codes = _block_task((probe, 0, len(off), False))[1]
         neg, pos = codes[: len(pts)], codes[len(pts) :]
         sides = sorted({(regime_label(int(x)), regime_label(int(y))) for x, y in zip(neg, pos) if regime_label(int(x)) != regime_label(int(y))})
         if sides:
