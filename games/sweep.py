@@ -254,8 +254,8 @@ def check_graded_size(levels: int) -> None:
     """Refuse graded sweeps whose games the single-game solver cannot hold.
 
     Every point is solved completely; games larger than 6×6 by lexicographic pivoting
-    (`games.vertex_enumeration`), whose bases are bit sets of at most MAX_STRATEGIES
-    strategies in all. Its work limit (MAX_WORK bases) still stops a game too large to finish.
+    (`games.vertex_enumeration`), which takes at most MAX_STRATEGIES strategies in all
+    (20 levels). Its work limit (MAX_WORK bases) still stops a game too large to finish.
     """
     from games import vertex_enumeration as ve
 

@@ -27,8 +27,10 @@ import numpy as np
 EXHAUSTIVE_BASES = 500
 #: Most bases the lexicographic search may visit in one polytope (the limit on work done).
 MAX_WORK = 3_000_000
-#: Largest m + n: bases are kept as bit sets of 62 columns.
-MAX_STRATEGIES = 62
+#: Largest m + n solved (20×20). The number of vertices grows about 3× per added strategy
+#: pair on random games (14×14: about 20,000 bases; 18×18: about a million, a minute), so
+#: larger games are refused up front rather than stopped by MAX_WORK after minutes.
+MAX_STRATEGIES = 40
 _CHUNK = 200_000
 
 
