@@ -2,11 +2,13 @@
 
 The sweep's block task (`games.sweep.run` with ``rows=``) calls `csv_rows` or `json_rows`
 with the block's arrays straight from the solver: parameter values, regime codes and the
-flat equilibria. Strings are built column by column on NumPy object arrays, each distinct
-number formatted once (a grid repeats its values and many payoffs do not depend on the
-varied parameters), so a block costs a few vectorized passes instead of a Python loop
-over points and equilibria. The text is byte for byte what formatting each point on its
-own gives (`games.sweep.describe`, `csv.writer`, `json.dumps`); tests compare the two.
+flat equilibria. Points whose rows have the same shape — same regime, same outcomes in
+the same order — share one ``%``-format template, and each group is formatted by a single
+``template * count % numbers`` (as ``numpy.savetxt`` does), so the per-number work is
+Python's own C formatting and nothing loops over points or equilibria in Python. The
+text is byte for byte what formatting each point on its own gives (`games.sweep.describe`,
+`csv.writer`, `json.dumps`: ``%r`` is ``repr``, ``%.6g`` is ``format(v, '.6g')``); tests
+compare the two.
 
 Top-level functions, so the block task can run them in worker processes.
 """
@@ -14,7 +16,8 @@ Top-level functions, so the block task can run them in worker processes.
 from __future__ import annotations
 
 import json
-from typing import Callable
+import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,91 +26,141 @@ from games.batch_2x2 import FlatEquilibria
 #: Names of the pure outcomes of levels (US, China), as `games.sweep.describe` words them.
 _PURE_NAMES = {(1.0, 1.0): "deal", (0.0, 0.0): "conflict", (1.0, 0.0): "US opens alone", (0.0, 1.0): "China supplies alone"}
 _PURE = 1 - 1e-12
+_TINY = 1e-12
 
 
 def _short(v: float) -> str:
     """A number in six significant digits, 0 for anything within 1e-12 of it (as `games.sweep._g`)."""
-    return "0" if abs(v) < 1e-12 else f"{v:.6g}"
+    return "0" if abs(v) < _TINY else f"{v:.6g}"
 
 
-def formatted(values: np.ndarray, fmt: Callable[[float], str]) -> np.ndarray:
-    """fmt of every entry, as an object array of values' shape; each distinct value formatted once."""
-    flat = np.asarray(values, dtype=float).reshape(-1)
-    if flat.size == 0:
-        return np.empty(np.shape(values), dtype=object)
-    unique, inverse = np.unique(flat, return_inverse=True)
-    text = np.array([fmt(v) for v in unique.tolist()], dtype=object)
-    return text[inverse.reshape(-1)].reshape(np.shape(values))
+def _snapped(v: np.ndarray) -> np.ndarray:
+    """v with entries within 1e-12 of 0 set to +0.0, so that '%.6g' prints them '0' as `_short` does."""
+    return np.where(np.abs(v) < _TINY, 0.0, v)
 
 
-def joined(columns: np.ndarray, sep: str) -> np.ndarray:
-    """Row-wise join of a 2-D object array of strings (rows, columns) with sep."""
-    out = columns[:, 0].copy()
-    for c in range(1, columns.shape[1]):
-        out = out + sep + columns[:, c]
-    return out
+def _literal(text: str) -> str:
+    """text for use inside a %-format template."""
+    return text.replace("%", "%%")
 
 
-def per_point(strings: np.ndarray, game: np.ndarray, n_points: int, sep: str) -> tuple[np.ndarray, np.ndarray]:
-    """Join the strings of each point's equilibria (game sorted, 0-based in the block).
+@dataclass(frozen=True)
+class _Block:
+    """A block's equilibria, classified: one template id per equilibrium and its numbers."""
 
-    Returns (joined strings (n_points,), number of equilibria per point).
-    """
-    counts = np.bincount(game, minlength=n_points)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
-    out = np.full(n_points, "", dtype=object)
-    for c in np.unique(counts):
-        if c == 0:
-            continue
-        points = np.nonzero(counts == c)[0]
-        first = starts[points]
-        acc = strings[first]
-        for t in range(1, int(c)):
-            acc = acc + sep + strings[first + t]
-        out[points] = acc
-    return out, counts
+    kind: np.ndarray  # (E,) pure outcome index ix * k + iy, or k * k for mixed
+    pure: np.ndarray  # (E,) bool
+    counts: np.ndarray  # (n,) equilibria per point
+    starts: np.ndarray  # (n,) index of each point's first equilibrium
+    short: np.ndarray  # (E, 4) snapped numbers for the words: US level, China level, payoffs
+    names: list[str]  # words of each pure outcome kind, then "mixed"
 
 
-def _table(keys: np.ndarray, fn: Callable[[int], str]) -> np.ndarray:
-    """fn of every key (small integers such as regime codes), each computed once."""
-    unique, inverse = np.unique(keys, return_inverse=True)
-    return np.array([fn(int(k)) for k in unique], dtype=object)[inverse.reshape(-1)]
-
-
-def outcomes(flat: FlatEquilibria, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each equilibrium in a few words (as `games.sweep.describe`), and whether it is pure."""
+def _classify(flat: FlatEquilibria, grid: np.ndarray, n: int) -> _Block:
+    k = len(grid)
     E = len(flat)
     pure = (flat.x.max(axis=1) > _PURE) & (flat.y.max(axis=1) > _PURE) if E else np.zeros(0, bool)
-    pay = "(" + formatted(flat.payoffs[:, 0], _short) + ", " + formatted(flat.payoffs[:, 1], _short) + ")"
-    text = np.empty(E, dtype=object)
-    if pure.any():
-        k = len(grid)
-        names = np.array(
-            [[_PURE_NAMES.get((float(a), float(b)), f"partial US {_short(a)} / China {_short(b)}") for b in grid] for a in grid],
-            dtype=object,
-        )
-        ix = np.argmax(flat.x[pure], axis=1)
-        iy = np.argmax(flat.y[pure], axis=1)
-        text[pure] = names.reshape(-1)[ix * k + iy] + " " + pay[pure]
+    ix = np.argmax(flat.x, axis=1) if E else np.zeros(0, np.intp)
+    iy = np.argmax(flat.y, axis=1) if E else np.zeros(0, np.intp)
+    kind = np.where(pure, ix * k + iy, k * k)
+    short = np.zeros((E, 4))
     mixed = ~pure
     if mixed.any():
-        us = formatted(flat.x[mixed] @ grid, _short)
-        cn = formatted(flat.y[mixed] @ grid, _short)
-        text[mixed] = "mixed US " + us + " / China " + cn + " " + pay[mixed]
-    return text, pure
+        short[mixed, 0] = flat.x[mixed] @ grid
+        short[mixed, 1] = flat.y[mixed] @ grid
+    short[:, 2:] = flat.payoffs
+    names = [_PURE_NAMES.get((float(a), float(b)), f"partial US {_short(a)} / China {_short(b)}") for a in grid for b in grid]
+    counts = np.bincount(flat.game, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
+    return _Block(kind, pure, counts, starts, _snapped(short), names + ["mixed"])
 
 
-def _value_columns(values: dict[str, np.ndarray], fmt: Callable[[float], str]) -> list[np.ndarray]:
-    return [formatted(v, fmt) for v in values.values()]
+def _groups(codes: np.ndarray, b: _Block):
+    """Points grouped by row shape: yields (points, regime code, kinds of their equilibria)."""
+    for c in np.unique(b.counts):
+        points = np.nonzero(b.counts == c)[0]
+        eq = b.starts[points][:, None] + np.arange(int(c))
+        signature = np.column_stack([codes[points].astype(np.int64), b.kind[eq]])
+        base = len(b.names)
+        if 256 * base ** int(c) < 2**62:  # one integer per shape: a fast 1-D unique
+            key = signature[:, 0] * base ** int(c) + (signature[:, 1:] * base ** np.arange(int(c) - 1, -1, -1)).sum(axis=1)
+            _, first, which = np.unique(key, return_index=True, return_inverse=True)
+            shapes = signature[first]
+        else:
+            shapes, which = np.unique(signature, axis=0, return_inverse=True)
+        which = which.reshape(-1)
+        for s, shape in enumerate(shapes):
+            members = np.nonzero(which == s)[0]
+            yield points[members], eq[members], int(shape[0]), [int(v) for v in shape[1:]]
 
 
-def _csv_quoted(field: np.ndarray) -> np.ndarray:
-    """csv.writer's minimal quoting of an object array of strings (delimiter ',', quote '"')."""
-    out = field.copy()
-    for i, s in enumerate(field.tolist()):
-        if any(ch in s for ch in ',"\r\n'):
-            out[i] = '"' + s.replace('"', '""') + '"'
-    return out
+_FIELD = re.compile(r"%%|%r|%\.6g")
+
+
+def _fill(template: str, numbers: np.ndarray) -> list[str]:
+    """template (one line, no newline) filled with each row of numbers: one C-level format.
+
+    A column equal in every row (a payoff the varied parameters do not touch, say) is
+    written into the template once; a column with many repeats (a grid's axis, a payoff
+    that depends on one axis only) has each distinct value formatted once. Values are
+    compared bit for bit: -0.0 and 0.0 print apart.
+    """
+    R, C = numbers.shape
+    bits = np.ascontiguousarray(numbers, dtype=float).view(np.int64)
+    pieces = _FIELD.split(template)
+    fields = _FIELD.findall(template)
+    out = [pieces[0]]
+    args = np.empty((R, C), dtype=object)
+    keep = np.zeros(C, dtype=bool)
+    c = 0
+    for field, piece in zip(fields, pieces[1:]):
+        if field == "%%":
+            out.append("%%" + piece)
+            continue
+        column = bits[:, c]
+        unique, inverse = np.unique(column, return_inverse=True)
+        values = unique.view(float).tolist()
+        if len(unique) == 1:
+            out.append(_literal(field % values[0]) + piece)
+        elif len(unique) * 4 <= R:
+            args[:, c] = np.array([field % v for v in values], dtype=object)[inverse.reshape(-1)]
+            keep[c] = True
+            out.append("%s" + piece)
+        else:
+            args[:, c] = numbers[:, c].tolist()
+            keep[c] = True
+            out.append(field + piece)
+        c += 1
+    template = "".join(out)
+    if not keep.any():
+        return [template % ()] * R
+    text = ((template + "\n") * R) % tuple(args[:, keep].ravel().tolist())
+    return text.split("\n")[:-1]
+
+
+def _csv_field(text: str) -> str:
+    """csv.writer's minimal quoting (delimiter ',', quote '"')."""
+    return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\r\n') else text
+
+
+def _outcome_template(kind: int, k: int, names: list[str], escape) -> str:
+    """The words of one equilibrium as a template; escape(text) quotes the outcome's name
+    for the output format (its numbers are never quoted: digits, '.', '-', 'e', 'inf')."""
+    if kind == k * k:
+        return "mixed US %.6g / China %.6g (%.6g, %.6g)"
+    return _literal(escape(names[kind])) + " (%.6g, %.6g)"
+
+
+def _in_csv_quotes(text: str) -> str:
+    return text.replace('"', '""')
+
+
+def _in_json_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def _outcome_numbers(b: _Block, eq: np.ndarray, kind: int, k: int) -> np.ndarray:
+    return b.short[eq] if kind == k * k else b.short[eq][:, 2:]
 
 
 def csv_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria, grid: np.ndarray) -> str:
@@ -117,15 +170,16 @@ def csv_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilib
     n = len(codes)
     if n == 0:
         return ""
-    text, _ = outcomes(flat, grid)
-    eqs, counts = per_point(text, flat.game, n, "; ")
-    # every outcome holds ', ' (its payoffs), so csv.writer quotes every non-empty list; none holds '"'
-    eqs = np.where(counts > 0, '"' + eqs + '"', eqs)
-    columns = _value_columns(values, repr)
-    columns.append(_csv_quoted(_table(codes, regime_label)))
-    columns.append(_table(counts, str))
-    columns.append(eqs)
-    lines = joined(np.stack(columns, axis=1), ",")
+    k = len(grid)
+    b = _classify(flat, grid, n)
+    value_cols = np.column_stack([np.asarray(v, dtype=float) for v in values.values()])
+    lines = np.empty(n, dtype=object)
+    head = ",".join(["%r"] * value_cols.shape[1])
+    for points, eqs, code, kinds in _groups(codes, b):
+        words = "; ".join(_outcome_template(t, k, b.names, _in_csv_quotes) for t in kinds)
+        template = f"{head},{_literal(_csv_field(regime_label(code)))},{len(kinds)}," + (f'"{words}"' if kinds else "")
+        parts = [value_cols[points]] + [_outcome_numbers(b, eqs[:, i], t, k) for i, t in enumerate(kinds)]
+        lines[points] = _fill(template, np.hstack(parts))
     return "\n".join(lines.tolist()) + "\n"
 
 
@@ -136,19 +190,24 @@ def json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquili
     n = len(codes)
     if n == 0:
         return ""
-    text, pure = outcomes(flat, grid)
-    x = joined(formatted(flat.x, repr), ", ") if len(flat) else np.empty(0, dtype=object)
-    y = joined(formatted(flat.y, repr), ", ") if len(flat) else np.empty(0, dtype=object)
-    pays = formatted(flat.payoffs, repr)
-    items = (
-        '{"outcome": "' + text + '", "pure": ' + np.where(pure, "true", "false").astype(object)
-        + ', "profile": [[' + x + "], [" + y + ']], "payoffs": [' + (pays[:, 0] + ", " + pays[:, 1] if len(flat) else pays[:, 0])
-        + "]}"
-    )
-    eqs, _ = per_point(items, flat.game, n, ", ")
-    head = np.full(n, '{"values": {', dtype=object)
-    for i, (name, col) in enumerate(zip(values, _value_columns(values, repr))):
-        head = head + ((", " if i else "") + json.dumps(name, ensure_ascii=False) + ": ") + col
-    regime = _table(codes, lambda c: json.dumps(regime_label(c), ensure_ascii=False))
-    lines = head + '}, "regime": ' + regime + ', "equilibria": [' + eqs + "]}"
+    k = len(grid)
+    b = _classify(flat, grid, n)
+    value_cols = np.column_stack([np.asarray(v, dtype=float) for v in values.values()])
+    lines = np.empty(n, dtype=object)
+    head = "{\"values\": {" + ", ".join(_literal(json.dumps(name, ensure_ascii=False)) + ": %r" for name in values) + "}"
+    m_, n_ = flat.x.shape[1], flat.y.shape[1]
+    profile = "[[" + ", ".join(["%r"] * m_) + "], [" + ", ".join(["%r"] * n_) + "]]"
+    for points, eqs, code, kinds in _groups(codes, b):
+        items = []
+        for t in kinds:
+            outcome = '"' + _outcome_template(t, k, b.names, _in_json_string) + '"'
+            pure = "true" if t != k * k else "false"
+            items.append('{"outcome": ' + outcome + ', "pure": ' + pure + ', "profile": ' + profile + ', "payoffs": [%r, %r]}')
+        regime = _literal(json.dumps(regime_label(code), ensure_ascii=False))
+        template = head + ', "regime": ' + regime + ', "equilibria": [' + ", ".join(items) + "]}"
+        parts = [value_cols[points]]
+        for i, t in enumerate(kinds):
+            e = eqs[:, i]
+            parts += [_outcome_numbers(b, e, t, k), flat.x[e], flat.y[e], flat.payoffs[e]]
+        lines[points] = _fill(template, np.hstack(parts))
     return ",\n  ".join(lines.tolist())
