@@ -87,6 +87,97 @@ def bench_2x2_sweep(points: int, subset: int, nashpy_subset: int) -> list[str]:
     ]
 
 
+# ---------------------------------------------------------------- the 2×2 kernel and sweep output
+def minimal_kernel_2x2(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """The least NumPy that finds the nine closed-form candidates and their equilibrium mask
+    of 2×2 games: incentives, interior points, sign tests. No verification, no regimes —
+    the yardstick the sweep's kernel is measured against."""
+    r0 = A[:, 0, 0] - A[:, 1, 0]
+    r1 = A[:, 0, 1] - A[:, 1, 1]
+    c0 = B[:, 0, 0] - B[:, 0, 1]
+    c1 = B[:, 1, 0] - B[:, 1, 1]
+    q_in = (r0 > 0) & (r1 < 0) | (r0 < 0) & (r1 > 0)
+    p_in = (c0 > 0) & (c1 < 0) | (c0 < 0) & (c1 > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q_star = np.where(q_in, r1 / (r1 - r0), np.nan)  # noqa: F841 — computed as the kernel must
+        p_star = np.where(p_in, c1 / (c1 - c0), np.nan)  # noqa: F841
+    mask = np.empty((9, len(A)), dtype=bool)
+    row = ((r1 <= 0, r1 >= 0, r1 == 0), (r0 <= 0, r0 >= 0, r0 == 0))
+    col = ((c1 <= 0, c1 >= 0, c1 == 0), (c0 <= 0, c0 >= 0, c0 == 0))
+    for i in range(3):
+        for j in range(3):
+            ok = row[j][i] if j < 2 else q_in
+            mask[3 * i + j] = ok & (col[i][j] if i < 2 else p_in)
+    return mask
+
+
+def bench_2x2_kernel(points: int) -> list[str]:
+    """The sweep (games built from parameters, all candidates, every one verified, regimes)
+    against `minimal_kernel_2x2` on the same games, already built, in the same run."""
+    from games import sweep
+    from games.scenarios import load
+
+    side = int(round(points ** 0.5))
+    spec = sweep.make_spec(dict(load("baseline").parameters), vary=[f"re_dependence=0:20:{side}", f"hawk_cost=0:20:{side}"])
+    A, B = sweep.bimatrices(spec, spec.values(0, spec.n_points))
+    A, B = np.ascontiguousarray(A), np.ascontiguousarray(B)
+    chunk = 25_000
+
+    def kernel() -> None:
+        for a in range(0, len(A), chunk):
+            minimal_kernel_2x2(A[a : a + chunk], B[a : a + chunk])
+
+    sweep.run(sweep.make_spec(dict(load("baseline").parameters), vary=["re_dependence=0:20:1000"]))  # warm up
+    t_sweep = _timed(lambda: sweep.run(spec), repeat=3)
+    t_kernel = _timed(kernel, repeat=3)
+    return [
+        f"2×2 kernel: sweep of {spec.n_points:,} points {t_sweep:.2f} s ({spec.n_points / t_sweep / 1e6:.1f} M games/s), "
+        f"minimal NumPy kernel on the same games (built beforehand) {t_kernel:.2f} s "
+        f"({spec.n_points / t_kernel / 1e6:.1f} M games/s): sweep/kernel = {t_sweep / t_kernel:.2f}  target ≤ 3",
+    ]
+
+
+SWEEP_OUTPUT_SCRIPT = """
+import sys, time
+sys.path.insert(0, {root!r})
+from cli.app import main
+sys.argv = ["tradegame", "sweep", "--vary", "re_dependence=0:20:{points}", "--format", {fmt!r}, "-o", {out!r}, "--force"]
+t = time.perf_counter()
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print(time.perf_counter() - t)
+"""
+
+
+def bench_sweep_output(points: int) -> list[str]:
+    """`tradegame sweep` of a 1-D 2×2 grid as text, CSV and JSON, each in a fresh process,
+    taking turns; wall time of the command inside the process (start-up excluded) and peak memory."""
+    import resource
+    import tempfile
+
+    lines = []
+    with tempfile.TemporaryDirectory() as tmp:
+        times: dict[str, list[float]] = {"text": [], "csv": [], "json": []}
+        peak: dict[str, int] = {}
+        for _ in range(2):
+            for fmt in times:
+                script = SWEEP_OUTPUT_SCRIPT.format(root=str(ROOT), points=points, fmt=fmt, out=f"{tmp}/out.{fmt}")
+                before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+                out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+                times[fmt].append(float(out.stdout.split()[-1]))
+                peak[fmt] = max(peak.get(fmt, 0), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+        best = {k: min(v) for k, v in times.items()}
+        sizes = {k: os.path.getsize(f"{tmp}/out.{k}") for k in times}
+    for fmt in ("csv", "json"):
+        lines.append(
+            f"sweep output, {points:,} points (1-D 2×2 grid): --format {fmt} {best[fmt]:.2f} s ({sizes[fmt] / 1e6:.0f} MB), "
+            f"text summary {best['text']:.2f} s: ratio {best[fmt] / best['text']:.2f}  target ≤ 3"
+        )
+    return lines
+
+
 def bench_batched(m: int, G: int, subset: int) -> list[str]:
     from games import batch
 
