@@ -114,8 +114,11 @@ def resolve_method(game: NormalFormGame, method: str) -> str:
     return method
 
 
-def solve(game: NormalFormGame, method: str = "auto") -> Solution:
-    """All (extreme) Nash equilibria of the game that the method can find, each verified."""
+def solve(game: NormalFormGame, method: str = "auto", progress=None) -> Solution:
+    """All (extreme) Nash equilibria of the game that the method can find, each verified.
+
+    progress(bases visited), if given, is called as vertex enumeration searches a large game.
+    """
     method = resolve_method(game, method)
     _check_size(game, method) if game.n_players == 2 else None
     note = ""
@@ -135,7 +138,7 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
                 for x, y in equilibria_2x2(A, B)
             ]
         elif method == "vertex-enumeration":
-            candidates = [list(eq) for eq in ve.vertex_enumeration(A, B)]
+            candidates = [list(eq) for eq in ve.vertex_enumeration(A, B, progress=progress)]
         elif method == "logit":
             from games.qre import logit_path
 

@@ -79,3 +79,21 @@ def test_work_limit_stops_a_search_with_a_solver_error():
     with pytest.raises(SolverError, match="more than 50 bases"):
         ve.vertex_enumeration(A, B, max_work=50, progress=seen.append)
     assert seen and seen == sorted(seen)
+
+
+def test_search_progress_shows_only_after_a_second_on_a_terminal(monkeypatch):
+    import sys
+
+    from cli import normal_form_view as view
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    with view.search_progress() as progress:
+        assert progress is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(view, "PROGRESS_AFTER", 3600.0)
+    with view.search_progress() as progress:
+        progress(10)  # well before the hour: nothing is drawn, nothing fails
+    monkeypatch.setattr(view, "PROGRESS_AFTER", 0.0)
+    with view.search_progress() as progress:
+        progress(10)
+        progress(20)
