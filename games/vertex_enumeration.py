@@ -80,37 +80,6 @@ def n_bases(m: int, n: int) -> int:
     return comb(m + n, m)
 
 
-def _complementary(
-    Xv: np.ndarray, Xl: np.ndarray, Ap: np.ndarray, tol: float
-) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    """Equilibria from P's vertices alone, when every vertex of P is non-degenerate.
-
-    For a vertex x of P, a completely labelled partner y must make every row in x's
-    support tight ((Ay)_i = 1) and vanish off x's best-response columns ((Bᵀx)_j = 1).
-    When those two sets have equal size and the square system is nonsingular, y is unique
-    (one linear solve), so Q need not be enumerated. Returns None — enumerate Q as well —
-    as soon as a vertex of P has more labels than its dimension (a degenerate game).
-    """
-    m = Xv.shape[1]
-    out = []
-    for x, labels in zip(Xv, Xl):
-        if x.sum() <= tol:
-            continue
-        rows = np.nonzero(~labels[:m])[0]  # x_i > 0: the row player's support
-        cols = np.nonzero(labels[m:])[0]  # (Bᵀx)_j = 1: the column player's best responses
-        if len(rows) != len(cols):
-            return None
-        sub = Ap[np.ix_(rows, cols)]
-        if abs(np.linalg.det(sub)) <= 1e-12:
-            return None
-        y = np.zeros(Ap.shape[1])
-        y[cols] = np.linalg.solve(sub, np.ones(len(rows)))
-        if np.all(y >= -tol) and np.all(Ap @ y <= 1 + tol):
-            y = np.clip(y, 0.0, None)
-            out.append((x / x.sum(), y / y.sum()))
-    return out
-
-
 def normalized(M: np.ndarray) -> np.ndarray:
     """One player's payoffs shifted and scaled into [1, 2].
 
@@ -142,7 +111,7 @@ def vertex_enumeration(
     if n_bases(m, n) > EXHAUSTIVE_BASES:
         return _by_pivoting(Ap, Bp, tol, max_work, progress)
     Xv, Xl = _vertices(Bp.T, tol)  # P: x ≥ 0 labels 0..m-1, Bᵀx ≤ 1 labels m..m+n-1
-    fast = _complementary(Xv, Xl, Ap, tol)
+    fast = _partners(Xv, Xl, Ap, tol)
     if fast is not None:
         return fast
     Yv, Yl = _vertices(Ap, tol)  # Q: y ≥ 0 labels (m+j), Ay ≤ 1 labels i
@@ -184,9 +153,15 @@ def _labelled(M: np.ndarray, V: np.ndarray, tol: float) -> tuple[np.ndarray, np.
 
 
 def _partners(Xv: np.ndarray, Xl: np.ndarray, Ap: np.ndarray, tol: float) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    """`_complementary` for all of P's vertices at once, grouped by support size.
+    """Equilibria from P's vertices alone, when every vertex of P is non-degenerate.
 
-    None (walk Q as well) if some vertex of P is degenerate or its square system singular.
+    For a vertex x of P, a completely labelled partner y must make every row in x's
+    support tight ((Ay)_i = 1) and vanish off x's best-response columns ((Bᵀx)_j = 1).
+    When those two sets have equal size and the square system is nonsingular, y is unique
+    (one linear solve), so Q need not be enumerated. The solves are batched by support
+    size; vertices come sorted by support size, so pairs keep P's vertex order. Returns
+    None — enumerate Q as well — if some vertex of P has more labels than its dimension
+    (a degenerate game) or a singular system.
     """
     m = Xv.shape[1]
     nonzero = Xv.sum(axis=1) > tol
