@@ -410,7 +410,7 @@ def codes_2x2(mask: np.ndarray) -> np.ndarray:
     return codes
 
 
-def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.ndarray, FlatEquilibria | None]:
+def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool, offset: int = 0) -> tuple[np.ndarray, FlatEquilibria | None]:
     from games import batch_2x2
     from games.errors import SolverError
 
@@ -418,7 +418,7 @@ def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.n
     c = batch_2x2.candidates(A, B)
     ok = batch_2x2.verify_candidates(A, B, c)
     if not ok.all():
-        g = int(np.nonzero(~ok)[0][0]) + start
+        g = int(np.nonzero(~ok)[0][0]) + start + offset
         raise SolverError(f"sweep: an equilibrium at point {g} failed verification")
     return codes_2x2(c.mask), (batch_2x2.expand(A, B, c) if keep else None)
 
@@ -431,17 +431,30 @@ RowFormatter = Callable[[dict, np.ndarray, FlatEquilibria, np.ndarray], str]
 def _block_task(
     args: tuple[SweepSpec, int, int, bool] | tuple[SweepSpec, int, int, bool, RowFormatter | None],
 ) -> tuple[int, np.ndarray, FlatEquilibria | None, str | None]:
-    """Solve points start..stop-1: (start, regime codes, equilibria if kept, formatted rows if asked)."""
+    """Solve points start..stop-1: (start, regime codes, equilibria if kept, formatted rows if asked).
+
+    An optional sixth item is an offset added to start: the point number of the block's
+    first point when spec holds only the block's own values (see `_light_task`).
+    """
     spec, start, stop, keep = args[:4]
     rows = args[4] if len(args) > 4 else None
+    offset = args[5] if len(args) > 5 else 0
     need = keep or rows is not None
     if spec.form == "simultaneous":
-        codes, flat = _block_2x2(spec, start, stop, need)
+        codes, flat = _block_2x2(spec, start, stop, need, offset)
     else:
         flat = solve_block(spec, start, stop)
         codes = regime_codes(flat, stop - start, spec.strategy_levels())
     text = rows(spec.values(start, stop), codes, flat, spec.strategy_levels()) if rows is not None else None
-    return start, codes, (flat if keep else None), text
+    return start + offset, codes, (flat if keep else None), text
+
+
+def _light_task(spec: SweepSpec, start: int, stop: int, keep: bool, rows: RowFormatter | None) -> tuple:
+    """A block's task carrying only the block's parameter values, not the whole design:
+    what is sent to worker processes (a 1-D grid of 10 M points would otherwise be
+    pickled whole for every block)."""
+    light = SweepSpec(spec.base, spec.form, spec.levels, samples=spec.values(start, stop))
+    return (light, 0, stop - start, keep, rows, start)
 
 
 def blocks(spec: SweepSpec, size: int | None = None) -> Iterator[tuple[int, int]]:
@@ -484,7 +497,10 @@ def run(
     from games import batch
 
     tasks = [(spec, a, b, keep_equilibria, rows) for a, b in blocks(spec, block_size)]
-    results = (mapper or map)(_block_task, tasks)
+    if mapper is None:
+        results = map(_block_task, tasks)
+    else:  # tasks are built as the mapper asks for them, each with its own values only
+        results = mapper(_block_task, (_light_task(spec, a, b, keep_equilibria, rows) for _, a, b, _, _ in tasks))
     codes = np.zeros(spec.n_points, dtype=np.uint8)
     kept: list[tuple[int, FlatEquilibria]] = []
     pending: dict[int, str] = {}
