@@ -134,12 +134,15 @@ def verify_candidates(A: np.ndarray, B: np.ndarray, c: Candidates2x2, tol: np.nd
         worst = np.zeros(len(A))
         for i in range(3):
             for j in range(3):
+                reported = c.mask[:, i, j]
+                if not reported.any():  # no game has this candidate as an equilibrium
+                    continue
                 r0, r1 = rows[j]
                 k0, k1 = cols[i]
                 own_row = r1 if i == 0 else (r0 if i == 1 else ps * r0 + (1 - ps) * r1)
                 own_col = k1 if j == 0 else (k0 if j == 1 else qs * k0 + (1 - qs) * k1)
                 regret = np.maximum(row_best[j] - own_row, col_best[i] - own_col)
-                worst = np.maximum(worst, np.where(c.mask[:, i, j], regret, 0.0))
+                worst = np.maximum(worst, np.where(reported, regret, 0.0))
     ok = np.ones(len(A), dtype=bool)
     if tol is None:
         suspect = np.nonzero(worst > TOLERANCE)[0]
