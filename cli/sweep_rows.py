@@ -126,6 +126,10 @@ def _fill(template: str, numbers: np.ndarray) -> list[str]:
             args[:, c] = np.array([field % v for v in values], dtype=object)[inverse.reshape(-1)]
             keep[c] = True
             out.append("%s" + piece)
+        elif field == "%.6g" and (shared := _same_six_digits(numbers[:, c])) is not None:
+            args[:, c] = shared
+            keep[c] = True
+            out.append("%s" + piece)
         else:
             args[:, c] = numbers[:, c].tolist()
             keep[c] = True
@@ -136,6 +140,36 @@ def _fill(template: str, numbers: np.ndarray) -> list[str]:
         return [template % ()] * R
     text = ((template + "\n") * R) % tuple(args[:, keep].ravel().tolist())
     return text.split("\n")[:-1]
+
+
+def _same_six_digits(v: np.ndarray) -> np.ndarray | None:
+    """'%.6g' % x for each x, formatting once per group of numbers that print alike, or None
+    if fewer than three in four share their text with another (then formatting each is cheaper).
+
+    '%.6g' prints the sign, the exponent e and the six-digit rounding M of |x| / 10^(e−5).
+    Computed in floating point, M can be off only next to a half-way point: those numbers
+    (and zeros, non-finite ones, huge or tiny exponents) are formatted on their own; all
+    others with equal (sign, e, M) print the same, so one of each group is formatted.
+    """
+    a = np.abs(v)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ok = np.isfinite(v) & (a > 0)
+        e = np.where(ok, np.floor(np.log10(np.where(ok, a, 1.0))), 0.0)
+        ok &= np.abs(e) <= 300
+        scaled = np.where(ok, a / 10.0 ** (e - 5), 0.0)
+    frac = scaled - np.floor(scaled)
+    ok &= np.abs(frac - 0.5) > 1e-6
+    key = np.where(ok, np.sign(v) * (np.floor(scaled + 0.5) + 1e7 * (e + 400)), np.nan)
+    alone = np.nonzero(~ok)[0]
+    shared = np.nonzero(ok)[0]
+    keys, first, inverse = np.unique(key[shared], return_index=True, return_inverse=True)
+    if (len(keys) + len(alone)) * 4 > len(v):
+        return None
+    out = np.empty(len(v), dtype=object)
+    text = np.array(["%.6g" % x for x in v[shared[first]].tolist()], dtype=object)
+    out[shared] = text[inverse.reshape(-1)]
+    out[alone] = ["%.6g" % x for x in v[alone].tolist()]
+    return out
 
 
 def _csv_field(text: str) -> str:

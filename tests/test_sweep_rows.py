@@ -97,3 +97,17 @@ def test_csv_fields_parse_back():
     for row, value in zip(rows, spec.axes[0].values):
         assert float(row[0]) == value  # repr round-trips exactly
         assert int(row[2]) == len(row[3].split("; "))
+
+
+def test_numbers_printed_alike_are_formatted_once_and_right():
+    """Grouping numbers by their six-digit rounding must print each exactly as '%.6g' does,
+    next to half-way points, powers of ten, zeros and extremes included."""
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=300) * 10.0 ** rng.integers(-12, 12, 300)
+    base = np.concatenate([base, [0.5, 1.5, 2.5, 1234565, 12345.65, 999999.5, 9999995, 1e-320, 0.0, -0.0,
+                                  1e-5, 0.0001, 99999.95, 1e16, 1e300, -123.4565, 0.1 + 0.2]])
+    v = np.concatenate([base, np.nextafter(base, np.inf), np.nextafter(base, -np.inf), base * (1 + 1e-9)]).repeat(8)
+    text = sweep_rows._same_six_digits(v)
+    assert text is not None
+    assert text.tolist() == ["%.6g" % x for x in v.tolist()]
+    assert sweep_rows._same_six_digits(rng.normal(size=1000)) is None  # all different: format each
