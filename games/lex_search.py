@@ -38,26 +38,40 @@ class TooMuchWork(SolverError):
     """The search visited more bases than the caller's limit (a game too large to finish)."""
 
 
-def _lexmin_rows(L: np.ndarray, owner: np.ndarray, T: np.ndarray) -> np.ndarray:
+def _lexmin_rows(value: np.ndarray, basis_matrix: np.ndarray, owner: np.ndarray, T: np.ndarray) -> np.ndarray:
     """Leaving row of each pivot: the lexicographic minimum ratio test.
 
-    L (F, r, r+1): each basis's rows (value, inverse-basis row); owner (P,): the basis of
-    each pivot; T (P, r): the entering column in tableau form. Among rows with T > PIVOT_EPS, the row minimizing L[i] / T[i]
-    lexicographically. Returns the row index, or -1 where no entry is positive.
+    value (F, r): each basis's basic values; basis_matrix (F, r, r); owner (P,): the basis
+    of each pivot; T (P, r): the entering column in tableau form. Among rows with
+    T > PIVOT_EPS, the row minimizing (value_i, (B⁻¹)_i·) / T_i lexicographically: first by
+    value / T, and only where that ties (a degenerate vertex) by the rows of the basis
+    inverse, which is computed for those bases alone. Returns the row index, or -1 where
+    no entry is positive.
     """
     P, r = T.shape
     cand = T > PIVOT_EPS
     has = cand.any(axis=1)
-    safe = np.where(cand, T, 1.0)
     todo = np.nonzero(has)[0]
-    for k in range(L.shape[2]):
+    inverse = None
+    slot = None
+    for k in range(r + 1):
         if len(todo) == 0:
             break
-        ratio = np.where(cand[todo], L[owner[todo], :, k] / safe[todo], np.inf)
+        if k == 0:
+            column = value[owner[todo]]
+        else:
+            if inverse is None:  # ties remain: invert the bases involved, once
+                need = np.unique(owner[todo])
+                inverse = np.linalg.inv(basis_matrix[need])
+                slot = np.full(len(basis_matrix), -1)
+                slot[need] = np.arange(len(need))
+            column = inverse[slot[owner[todo]], :, k - 1]
+        ratio = np.full((len(todo), r), np.inf)
+        np.divide(column, T[todo], out=ratio, where=cand[todo])
         low = ratio.min(axis=1, keepdims=True)
-        scale = np.maximum(1.0, np.abs(low))
-        cand[todo] &= ratio <= low + TIE * scale
-        todo = todo[cand[todo].sum(axis=1) > 1]
+        tied = ratio <= low + TIE * np.maximum(1.0, np.abs(low))
+        cand[todo] = tied
+        todo = todo[tied.sum(axis=1) > 1]
     row = np.argmax(cand, axis=1)
     return np.where(has, row, -1)
 
@@ -90,19 +104,20 @@ def lex_vertices(
         for lo in range(0, len(frontier), LAYER):
             basis = frontier[lo : lo + LAYER]  # (F, r) basic columns, ascending
             F = len(basis)
-            inv = np.linalg.inv(W[:, basis].transpose(1, 0, 2))  # (F, r, r)
-            value = inv.sum(axis=2)  # inverse · 1: the basic variables' values
-            z = np.zeros((F, N))
-            np.put_along_axis(z, basis, value, axis=1)
-            points.append(z[:, :d])
+            Bm = W[:, basis].transpose(1, 0, 2)  # (F, r, r) basis matrices
             # every nonbasic column enters once
             is_basic = np.zeros((F, N), dtype=bool)
             np.put_along_axis(is_basic, basis, True, axis=1)
             entering = np.nonzero(~is_basic)[1].reshape(F, N - r)
-            T = np.einsum("fij,jfk->fki", inv, W[:, entering])  # (F, d, r) tableau columns
-            L = np.concatenate([value[:, :, None], inv], axis=2)  # (F, r, r+1)
+            rhs = np.concatenate([np.ones((F, r, 1)), W[:, entering].transpose(1, 0, 2)], axis=2)
+            solved = np.linalg.solve(Bm, rhs)  # (F, r, 1 + d): B⁻¹·1, then the tableau columns
+            value = solved[:, :, 0]  # the basic variables' values
+            T = solved[:, :, 1:].transpose(0, 2, 1)  # (F, d, r)
+            z = np.zeros((F, N))
+            np.put_along_axis(z, basis, value, axis=1)
+            points.append(z[:, :d])
             f_idx = np.repeat(np.arange(F), N - r)
-            leave_row = _lexmin_rows(L, f_idx, T.reshape(F * (N - r), r))
+            leave_row = _lexmin_rows(value, Bm, f_idx, T.reshape(F * (N - r), r))
             ok = leave_row >= 0
             f_idx, enter, leave_row = f_idx[ok], entering.reshape(-1)[ok], leave_row[ok]
             leave = basis[f_idx, leave_row]
