@@ -78,7 +78,6 @@ def _lexmin_rows(value: np.ndarray, basis_matrix: np.ndarray, owner: np.ndarray,
 
 def lex_vertices(
     M: np.ndarray,
-    tol: float = 1e-9,
     max_bases: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
@@ -110,7 +109,13 @@ def lex_vertices(
             np.put_along_axis(is_basic, basis, True, axis=1)
             entering = np.nonzero(~is_basic)[1].reshape(F, N - r)
             rhs = np.concatenate([np.ones((F, r, 1)), W[:, entering].transpose(1, 0, 2)], axis=2)
-            solved = np.linalg.solve(Bm, rhs)  # (F, r, 1 + d): B⁻¹·1, then the tableau columns
+            try:
+                solved = np.linalg.solve(Bm, rhs)  # (F, r, 1 + d): B⁻¹·1, then the tableau columns
+            except np.linalg.LinAlgError:
+                raise SolverError(
+                    "vertex enumeration: a pivot reached a numerically singular basis; the game may be "
+                    "badly scaled (use --method lemke-howson for some equilibria)"
+                ) from None
             value = solved[:, :, 0]  # the basic variables' values
             T = solved[:, :, 1:].transpose(0, 2, 1)  # (F, d, r)
             z = np.zeros((F, N))

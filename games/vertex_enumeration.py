@@ -233,11 +233,11 @@ def _by_pivoting(
     m, n = Ap.shape
     if m + n > MAX_STRATEGIES:
         raise ValueError(f"vertex enumeration: at most {MAX_STRATEGIES} strategies in all, got {m + n}")
-    Xv, Xl = _labelled(Bp.T, lex_vertices(Bp.T, tol, max_work, progress), tol)
+    Xv, Xl = _labelled(Bp.T, lex_vertices(Bp.T, max_work, progress), tol)
     fast = _partners(Xv, Xl, Ap, tol)
     if fast is not None:
         return fast
-    Yv, Yl = _labelled(Ap, lex_vertices(Ap, tol, max_work, progress), tol)
+    Yv, Yl = _labelled(Ap, lex_vertices(Ap, max_work, progress), tol)
     Yl = np.hstack([Yl[:, n:], Yl[:, :n]])  # common numbering: rows (Ay = 1), then columns (y = 0)
     pairs = _complete_pairs(_bits(Xl), _bits(Yl), m, n)
     keep = (Xv[pairs[:, 0]].sum(axis=1) > tol) & (Yv[pairs[:, 1]].sum(axis=1) > tol)

@@ -97,3 +97,23 @@ def test_search_progress_shows_only_after_a_second_on_a_terminal(monkeypatch):
     with view.search_progress() as progress:
         progress(10)
         progress(20)
+
+
+def test_pivoting_equals_exhaustive_on_small_games_of_every_kind(monkeypatch):
+    """Pivoting forced on small games (2×2 to 6×5): random, tie-heavy, indifferent rows,
+    duplicate strategies, constant games — the same equilibria as exhaustive enumeration."""
+    rng = np.random.default_rng(7)
+    games = []
+    for m, n in [(2, 2), (2, 3), (3, 3), (4, 3), (4, 4), (5, 5), (6, 5)]:
+        games.append((rng.normal(size=(m, n)), rng.normal(size=(m, n))))
+        games.append((rng.integers(0, 2, size=(m, n)).astype(float), rng.integers(0, 3, size=(m, n)).astype(float)))
+        A = rng.integers(0, 4, size=(m, n)).astype(float)
+        A[-1] = A[0]  # a duplicated strategy
+        games.append((A, rng.integers(0, 4, size=(m, n)).astype(float)))
+        games.append((np.ones((m, n)), rng.normal(size=(m, n))))  # the row player indifferent everywhere
+    for A, B in games:
+        want = _canon(_exhaustive(A, B, monkeypatch))
+        with monkeypatch.context() as m:
+            m.setattr(ve, "EXHAUSTIVE_BASES", 0)
+            got = _canon(ve.vertex_enumeration(A, B))
+        assert got == want, (A, B)
