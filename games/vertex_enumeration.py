@@ -18,6 +18,7 @@ Plain arrays in, plain arrays out.
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from math import comb
 from typing import Callable
 
@@ -31,7 +32,19 @@ MAX_WORK = 3_000_000
 #: pair on random games (14×14: about 20,000 bases; 18×18: about a million, a minute), so
 #: larger games are refused up front rather than stopped by MAX_WORK after minutes.
 MAX_STRATEGIES = 40
-_CHUNK = 200_000
+
+
+@lru_cache(maxsize=256)
+def _square_systems(rows: int, d: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (tight rows, support) pair of size k, tight rows first: the order of
+    itertools.product(combinations(rows, k), combinations(d, k))."""
+    supports = np.array(list(itertools.combinations(range(d), k)), dtype=np.intp)
+    tights = np.array(list(itertools.combinations(range(rows), k)), dtype=np.intp)
+    pair = np.arange(len(tights) * len(supports), dtype=np.intp)
+    T, K = tights[pair // len(supports)], supports[pair % len(supports)]
+    T.setflags(write=False)
+    K.setflags(write=False)
+    return T, K
 
 
 def _vertices(M: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -39,40 +52,40 @@ def _vertices(M: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
 
     Returns (vertices, labels): vertices of shape (V, d) (the origin included) and label
     masks as two boolean arrays concatenated: [z_i == 0 for i in d] + [(M z)_j == 1 for j].
+    Used for games up to EXHAUSTIVE_BASES candidate bases, so each size's systems are one
+    batch (their index arrays cached across games).
     """
     rows, d = M.shape
-    found = [np.zeros(d)]
+    found = [np.zeros((1, d))]
     for k in range(1, min(rows, d) + 1):
-        supports = np.array(list(itertools.combinations(range(d), k)), dtype=np.intp)
-        tights = np.array(list(itertools.combinations(range(rows), k)), dtype=np.intp)
-        n_pairs = len(tights) * len(supports)
-        for start in range(0, n_pairs, _CHUNK):
-            # pair number p is (tights[p // len(supports)], supports[p % len(supports)]):
-            # the order of itertools.product, generated without Python tuples
-            block = np.arange(start, min(start + _CHUNK, n_pairs), dtype=np.intp)
-            T = tights[block // len(supports)]
-            K = supports[block % len(supports)]
-            sub = M[T[:, :, None], K[:, None, :]]
-            det = np.linalg.det(sub)
-            ok = np.abs(det) > 1e-12
-            if not np.any(ok):
-                continue
-            sol = np.linalg.solve(sub[ok], np.ones((int(ok.sum()), k, 1)))[..., 0]
-            z = np.zeros((len(sol), d))
-            np.put_along_axis(z, K[ok], sol, axis=1)
-            feasible = np.all(z >= -tol, axis=1) & np.all(z @ M.T <= 1 + tol, axis=1)
-            if np.any(feasible):
-                found.append(np.clip(z[feasible], 0.0, None))
-    V = np.vstack([np.atleast_2d(v) for v in found])
+        T, K = _square_systems(rows, d, k)
+        sub = M[T[:, :, None], K[:, None, :]]
+        det = np.linalg.det(sub)
+        ok = np.abs(det) > 1e-12
+        if not np.any(ok):
+            continue
+        sol = np.linalg.solve(sub[ok], np.ones((int(ok.sum()), k, 1)))[..., 0]
+        z = np.zeros((len(sol), d))
+        np.put_along_axis(z, K[ok], sol, axis=1)
+        feasible = np.all(z >= -tol, axis=1) & np.all(z @ M.T <= 1 + tol, axis=1)
+        if np.any(feasible):
+            found.append(np.clip(z[feasible], 0.0, None))
+    V = np.vstack(found)
     V = _unique_rows(V, tol)
     labels = np.hstack([V <= tol, np.abs(V @ M.T - 1) <= tol])
     return V, labels
 
 
 def _unique_rows(V: np.ndarray, tol: float) -> np.ndarray:
-    keys = np.round(V / max(tol, 1e-12) / 1e3).astype(np.int64) if len(V) else V
-    _, idx = np.unique(keys, axis=0, return_index=True)
-    return V[np.sort(idx)]
+    """The first of each group of rows equal after rounding to a thousand tolerances, in order."""
+    if len(V) < 2:
+        return V
+    keys = np.round(V / max(tol, 1e-12) / 1e3).astype(np.int64)
+    order = np.lexsort(keys.T[::-1])  # stable: the first of equal rows comes first
+    ranked = keys[order]
+    repeat = np.zeros(len(V), dtype=bool)
+    repeat[1:] = np.all(ranked[1:] == ranked[:-1], axis=1)
+    return V[np.sort(order[~repeat])]
 
 
 def n_bases(m: int, n: int) -> int:
