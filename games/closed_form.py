@@ -50,13 +50,17 @@ def equilibria_2x2(A, B) -> list[Exact]:
     p_star = indifference_point(c1, c0)
     ps = [Fraction(0), Fraction(1)] + ([p_star] if p_star is not None else [])
     qs = [Fraction(0), Fraction(1)] + ([q_star] if q_star is not None else [])
+    # The row player's gain q·r0 + (1 − q)·r1 is r1 at q = 0, r0 at q = 1 and exactly 0 at
+    # q* (that is what q* solves); likewise the column player's at p = 0, 1, p*. So the
+    # nine decisions need only the signs of r0, r1, c0, c1: no further rational arithmetic.
+    row_gain = [_sign(r1), _sign(r0), 0]  # by q's index in qs
+    col_gain = [_sign(c1), _sign(c0), 0]  # by p's index in ps
     found: list[Exact] = []
-    for p in ps:
-        for q in qs:
-            row_gain = q * r0 + (1 - q) * r1  # first minus second strategy, for the row player
-            col_gain = p * c0 + (1 - p) * c1
-            row_ok = (p == 1 and row_gain >= 0) or (p == 0 and row_gain <= 0) or row_gain == 0
-            col_ok = (q == 1 and col_gain >= 0) or (q == 0 and col_gain <= 0) or col_gain == 0
+    for i, p in enumerate(ps):
+        for j, q in enumerate(qs):
+            g, h = row_gain[j], col_gain[i]
+            row_ok = (i == 1 and g >= 0) or (i == 0 and g <= 0) or g == 0
+            col_ok = (j == 1 and h >= 0) or (j == 0 and h <= 0) or h == 0
             if row_ok and col_ok:
                 eq = ((p, 1 - p), (q, 1 - q))
                 if eq not in found:
