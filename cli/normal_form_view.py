@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from cli import render
 from cli.request import Output
@@ -91,6 +92,43 @@ def _explanations(solution, params, form, levels, full: bool, model=None):
     return list(expl.equilibrium_summaries), expl
 
 
+#: Seconds a search runs before its progress is shown.
+PROGRESS_AFTER = 1.0
+
+
+@contextmanager
+def search_progress() -> Iterator[Callable[[int], None] | None]:
+    """A callback showing vertex enumeration's progress (bases visited) on stderr once a
+    search has run PROGRESS_AFTER seconds; nothing when stderr is not a terminal."""
+    import sys
+    import time
+
+    if not sys.stderr.isatty():
+        yield None
+        return
+    start = time.perf_counter()
+    shown: list = []
+
+    def update(bases: int) -> None:
+        if not shown and time.perf_counter() - start >= PROGRESS_AFTER:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            bar = Progress(SpinnerColumn(), TextColumn("vertex enumeration: {task.completed:,} bases visited"),
+                           TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            bar.start()
+            shown.append((bar, bar.add_task("search", total=None)))
+        if shown:
+            bar, task = shown[0]
+            bar.update(task, completed=bases)
+
+    try:
+        yield update
+    finally:
+        if shown:
+            shown[0][0].stop()
+
+
 def solve_and_render(
     game: NormalFormGame,
     scenario: Scenario | None,
@@ -109,7 +147,8 @@ def solve_and_render(
     if exact:
         solution, exact_eqs = _exact_solution(game, scenario, form, exact_payoffs, levels)
     else:
-        solution = solve(game, method)
+        with search_progress() as progress:
+            solution = solve(game, method, progress=progress)
     params = dict(scenario.parameters) if scenario else None
     summaries, expl = _explanations(solution, params, form, levels, full, scenario.model if scenario else None)
     data: dict[str, Any] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, TextIO
 
@@ -144,15 +144,19 @@ def run_sweep(
     clash = set(values) & set(spec.names)
     if clash:
         raise InputError(f"option --set: '{sorted(clash)[0]}' is also varied; drop one of --set and --vary/--dist")
-    keep = fmt in ("csv", "json") and not spec.closed_form
-    with _mapper(workers, dask) as mapper, _progress(spec) as progress:
-        result = sw.run(spec, keep_equilibria=keep, progress=progress, mapper=mapper)
-    writer = {"text": write_text, "csv": write_csv, "json": write_json}[fmt]
-    if output is None:
-        writer(result, scenario, sys.stdout)
-    else:
-        with atomic_file(output, force) as fh:
-            writer(result, scenario, fh)
+    # the trade model's rows are formatted block by block as they are solved; a model file's
+    # rows (its own strategy labels, N players) from the kept equilibria after the sweep
+    by_model = spec.model is not None and fmt in ("csv", "json")
+    with _row_spool("text" if by_model else fmt) as (formatter, sink, rows):
+        with _mapper(workers, dask) as mapper, _progress(spec) as progress:
+            result = sw.run(spec, keep_equilibria=by_model, progress=progress, mapper=mapper, rows=formatter, sink=sink)
+        writer = {"text": write_text, "csv": write_csv, "json": write_json}[fmt]
+        with (_model_rows(result, fmt) if by_model else nullcontext(rows)) as rows:
+            if output is None:
+                writer(result, scenario, sys.stdout, rows)
+            else:
+                with atomic_file(output, force) as fh:
+                    writer(result, scenario, fh, rows)
     if plot is not None:
         from cli import sweep_plot
 
@@ -185,6 +189,68 @@ def _require_matplotlib() -> None:
         raise InputError(
             "option --plot: needs matplotlib, which is not installed (pip install 'tradegame[plot]')"
         ) from None
+
+
+@contextmanager
+def _row_spool(fmt: str) -> Iterator[tuple[Callable | None, Callable[[str], None] | None, TextIO | None]]:
+    """For csv / json: the block formatter, the sink for its text, and the temporary file
+    the rows stream into (JSON blocks separated by ',\\n  ').
+
+    Rows are formatted where each block is solved and spooled to disk as they arrive, so
+    memory stays flat whatever the sweep's size; the writer copies them after the summary.
+    """
+    if fmt not in ("csv", "json"):
+        yield None, None, None
+        return
+    import tempfile
+
+    from cli import sweep_rows
+
+    formatter = sweep_rows.csv_rows if fmt == "csv" else sweep_rows.json_rows
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        separator = ",\n  " if fmt == "json" else ""
+        blocks = 0
+
+        def sink(text: str) -> None:
+            nonlocal blocks
+            spool.write(separator + text if blocks and text else text)
+            blocks += 1 if text else 0
+
+        yield formatter, sink, spool
+
+
+#: points formatted at a time for a model file's csv / json rows
+MODEL_ROW_BLOCK = 50_000
+
+
+@contextmanager
+def _model_rows(result, fmt: str) -> Iterator[TextIO]:
+    """A model file sweep's rows (csv lines, or json objects joined by ',\\n  ') in a temporary
+    file, from the kept equilibria (`games.sweep.point_rows`), a block at a time."""
+    import csv
+    import io
+    import json
+    import tempfile
+
+    from games import sweep as sw
+
+    names = list(result.spec.names)
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        first = True
+        for start in range(0, result.spec.n_points, MODEL_ROW_BLOCK):
+            stop = min(start + MODEL_ROW_BLOCK, result.spec.n_points)
+            buf = io.StringIO()
+            if fmt == "csv":
+                w = csv.writer(buf, lineterminator="\n")
+                for values, regime, eqs in sw.point_rows(result, start, stop):
+                    w.writerow([repr(values[n]) for n in names] + [regime, len(eqs), "; ".join(e["outcome"] for e in eqs)])
+            else:
+                for values, regime, eqs in sw.point_rows(result, start, stop):
+                    buf.write(("" if first else ",\n  ") + json.dumps(
+                        {"values": values, "regime": regime, "equilibria": eqs}, ensure_ascii=False))
+                    first = False
+            spool.write(buf.getvalue())
+        yield spool
 
 
 # ---------------------------------------------------------------- parallel runs and progress
@@ -331,38 +397,37 @@ def summary_text(result, scenario) -> str:
     return "\n".join(lines)
 
 
-def write_text(result, scenario, fh: TextIO) -> None:
+def write_text(result, scenario, fh: TextIO, rows: TextIO | None = None) -> None:
     fh.write(summary_text(result, scenario) + "\n")
 
 
-def _blocks(n: int) -> Iterator[tuple[int, int]]:
-    for start in range(0, n, ROW_BLOCK):
-        yield start, min(start + ROW_BLOCK, n)
+def _copy_rows(rows: TextIO, fh: TextIO) -> None:
+    import shutil
+
+    rows.flush()
+    rows.seek(0)
+    shutil.copyfileobj(rows, fh, 1 << 20)
 
 
-def write_csv(result, scenario, fh: TextIO) -> None:
-    """One row per point: parameter values, regime, how many equilibria, and each in words."""
+def write_csv(result, scenario, fh: TextIO, rows: TextIO) -> None:
+    """One row per point: parameter values, regime, how many equilibria, and each in words.
+
+    rows holds the points' lines as `cli.sweep_rows.csv_rows` formatted them during the sweep.
+    """
     import csv
-    import io
 
-    from games import sweep as sw
-
-    names = list(result.spec.names)
-    out = csv.writer(fh, lineterminator="\n")
-    out.writerow(names + ["regime", "n_equilibria", "equilibria"])
-    for start, stop in _blocks(result.spec.n_points):
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        for values, regime, eqs in sw.point_rows(result, start, stop):
-            w.writerow([repr(values[n]) for n in names] + [regime, len(eqs), "; ".join(e["outcome"] for e in eqs)])
-        fh.write(buf.getvalue())
+    csv.writer(fh, lineterminator="\n").writerow(list(result.spec.names) + ["regime", "n_equilibria", "equilibria"])
+    _copy_rows(rows, fh)
 
 
-def write_json(result, scenario, fh: TextIO) -> None:
-    """The summary plus every point with its equilibria (profile, payoffs, outcome)."""
+def write_json(result, scenario, fh: TextIO, rows: TextIO) -> None:
+    """The summary plus every point with its equilibria (profile, payoffs, outcome).
+
+    rows holds the points' objects as `cli.sweep_rows.json_rows` formatted them during the
+    sweep, joined by ',\\n  '.
+    """
     import json
 
-    from games import sweep as sw
     from games import trade
 
     data = {"sweep": summary_data(result, scenario)}
@@ -382,10 +447,7 @@ def write_json(result, scenario, fh: TextIO) -> None:
         }
     head = json.dumps(data, ensure_ascii=False, indent=1)
     fh.write(head[:-2] + ',\n "points": [')
-    first = True
-    for start, stop in _blocks(result.spec.n_points):
-        for values, regime, eqs in sw.point_rows(result, start, stop):
-            item = {"values": values, "regime": regime, "equilibria": eqs}
-            fh.write(("\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False))
-            first = False
+    if result.spec.n_points:
+        fh.write("\n  ")
+        _copy_rows(rows, fh)
     fh.write("\n ]\n}\n")

@@ -1,7 +1,9 @@
 """All equilibria of many bimatrix games of one shape: pick the batched method, chunk, verify.
 
 2×2 games use the vectorized closed form (`games.batch_2x2`); larger games use batched
-vertex enumeration (`games.batch_vertex`). Work proceeds in chunks so memory stays
+vertex enumeration (`games.batch_vertex`) while it is the faster (up to PIVOT_BASES
+candidate bases, 6×6), and beyond that the single-game solver's lexicographic pivoting
+(`games.vertex_enumeration`) game by game, whose cost follows the number of vertices. Work proceeds in chunks so memory stays
 bounded whatever the batch size, and every equilibrium returned has passed the batched
 deviation check (`games.batch_verify`) — a candidate that fails raises `SolverError`, as
 the single-game solver does.
@@ -16,12 +18,25 @@ from games.errors import SolverError
 
 #: Games per chunk for the 2×2 closed form (small enough to stay in cache: fastest measured).
 CHUNK_2X2 = 25_000
+#: Above this many candidate bases (C(m+n, m)) games are solved one by one by pivoting.
+PIVOT_BASES = 1_000
+#: Games per chunk when solving one by one (chunks are the unit of progress and of work sent to workers).
+CHUNK_PIVOT = 8
+
+
+def by_pivoting(m: int, n: int) -> bool:
+    """Whether m×n games are solved one by one (lexicographic pivoting) rather than batched."""
+    from games.vertex_enumeration import n_bases
+
+    return n_bases(m, n) > PIVOT_BASES
 
 
 def chunk_size(m: int, n: int) -> int:
     """Games per chunk for an m×n batch, so temporaries stay near 100 MB."""
     if (m, n) == (2, 2):
         return CHUNK_2X2
+    if by_pivoting(m, n):
+        return CHUNK_PIVOT
     from games.batch_vertex import games_per_chunk
 
     return games_per_chunk(m, n)
@@ -39,6 +54,25 @@ def concatenate(parts: list[FlatEquilibria], offsets: list[int], m: int, n: int)
     )
 
 
+def _one_by_one(A: np.ndarray, B: np.ndarray) -> FlatEquilibria:
+    """Every game of the chunk through the single-game solver, as flat arrays."""
+    from games.vertex_enumeration import vertex_enumeration
+
+    m, n = A.shape[1:]
+    games, xs, ys = [], [], []
+    for g in range(len(A)):
+        eqs = vertex_enumeration(A[g], B[g])
+        games += [g] * len(eqs)
+        xs += [x for x, _ in eqs]
+        ys += [y for _, y in eqs]
+    game = np.array(games, dtype=np.int64)
+    x = np.array(xs).reshape(-1, m)
+    y = np.array(ys).reshape(-1, n)
+    u = np.einsum("ei,eij,ej->e", x, A[game], y)
+    v = np.einsum("ei,eij,ej->e", x, B[game], y)
+    return FlatEquilibria(game, x, y, np.stack([u, v], axis=1))
+
+
 def _solve_chunk(A: np.ndarray, B: np.ndarray) -> FlatEquilibria:
     from games import batch_verify
 
@@ -47,6 +81,8 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray) -> FlatEquilibria:
         from games import batch_2x2
 
         flat = batch_2x2.equilibria(A, B)
+    elif by_pivoting(m, n):
+        flat = _one_by_one(A, B)
     else:
         from games import batch_vertex
 

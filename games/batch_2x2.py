@@ -73,18 +73,18 @@ def _interior_point(d0: np.ndarray, d1: np.ndarray) -> tuple[np.ndarray, np.ndar
     return exists, t
 
 
-def _best_response_ok(sign: np.ndarray) -> np.ndarray:
-    """(G, 3, k): may a player put probability 0, 1 or interior on its first strategy, given
-    the sign of its gain from the first strategy over the second (one sign per column k)?"""
-    return np.stack([sign <= 0, sign >= 0, sign == 0], axis=1)
-
-
 def candidates(A: np.ndarray, B: np.ndarray) -> Candidates2x2:
-    """Check the nine closed-form candidates of each 2×2 game (A, B of shape (G, 2, 2))."""
+    """Check the nine closed-form candidates of each 2×2 game (A, B of shape (G, 2, 2)).
+
+    Candidate (p_i, q_j) is an equilibrium when each player's choice is a best response:
+    the row player may put probability 0 / 1 / interior on its first strategy when its gain
+    from it (r1 at q = 0, r0 at q = 1, 0 at q*) is ≤ 0 / ≥ 0 / = 0; likewise the column
+    player with c1 (p = 0), c0 (p = 1), 0 (p*). Written out per candidate on whole columns
+    of games: no (G, 3, 3) temporaries.
+    """
     A = np.asarray(A, dtype=float)
     B = np.asarray(B, dtype=float)
     r0, r1, c0, c1 = incentives(A, B)
-    # q is the weight on column 0: row's gain is r1 + q (r0 − r1); p likewise for the column player
     q_exists, q_star = _interior_point(r1, r0)
     p_exists, p_star = _interior_point(c1, c0)
     G = len(A)
@@ -92,51 +92,66 @@ def candidates(A: np.ndarray, B: np.ndarray) -> Candidates2x2:
     p[:, 0], p[:, 1], p[:, 2] = 0.0, 1.0, p_star
     q = np.empty((G, 3))
     q[:, 0], q[:, 1], q[:, 2] = 0.0, 1.0, q_star
-    zero = np.zeros(G, dtype=np.int8)
-    # sign of the row player's gain at q = 0, 1, q* (zero at q*), and the column player's at p
-    row_sign = np.stack([np.sign(r1).astype(np.int8), np.sign(r0).astype(np.int8), zero], axis=1)
-    col_sign = np.stack([np.sign(c1).astype(np.int8), np.sign(c0).astype(np.int8), zero], axis=1)
-    row_ok = _best_response_ok(row_sign)  # [g, i (p kind), j (q candidate)]
-    col_ok = _best_response_ok(col_sign).transpose(0, 2, 1)  # [g, i (p candidate), j (q kind)]
-    mask = row_ok & col_ok
-    mask[:, 2, :] &= p_exists[:, None]
-    mask[:, :, 2] &= q_exists[:, None]
-    return Candidates2x2(mask, p, q)
+    row_gain = (r1, r0)  # the row player's gain from its first strategy at q = 0, 1 (0 at q*)
+    col_gain = (c1, c0)
+    mask = np.empty((3, 3, G), dtype=bool)  # filled candidate by candidate, viewed as (G, 3, 3)
+    for i in range(3):
+        for j in range(3):
+            if j < 2:
+                g = row_gain[j]
+                ok = g <= 0 if i == 0 else (g >= 0 if i == 1 else g == 0)
+            else:
+                ok = q_exists
+            if i < 2:
+                h = col_gain[i]
+                ok = ok & (h <= 0 if j == 0 else (h >= 0 if j == 1 else h == 0))
+            else:
+                ok = ok & p_exists
+            mask[i, j] = ok
+    return Candidates2x2(mask.transpose(2, 0, 1), p, q)
 
 
 def verify_candidates(A: np.ndarray, B: np.ndarray, c: Candidates2x2, tol: np.ndarray | None = None) -> np.ndarray:
     """(G,) bool: does every candidate reported for game g have all regrets within tol[g]?
 
-    The compact twin of `games.batch_verify.verified`: regrets are computed from the payoff
-    entries for each reported (p, q) alone, without building per-equilibrium profiles.
-    tol defaults to `games.batch_verify.tolerances`, computed only for the games whose
-    regrets exceed its smallest possible value (TOLERANCE), which are few.
+    The compact twin of `games.batch_verify.verified`: each player's regret at each of the
+    nine candidates is computed from the payoff entries for the reported (p, q) alone, for
+    all games at once, and only the reported ones count. tol defaults to
+    `games.batch_verify.tolerances`, computed only for the games whose regrets exceed its
+    smallest possible value (TOLERANCE), which are few.
     """
-    g, i, j = np.nonzero(c.mask)
-    p = c.p[g, i]
-    q = c.q[g, j]
-    a00, a01, a10, a11 = (A[g, r, s] for r, s in ((0, 0), (0, 1), (1, 0), (1, 1)))
-    b00, b01, b10, b11 = (B[g, r, s] for r, s in ((0, 0), (0, 1), (1, 0), (1, 1)))
-    row0 = q * a00 + (1 - q) * a01  # row player's first strategy against (q, 1 − q)
-    row1 = q * a10 + (1 - q) * a11
-    col0 = p * b00 + (1 - p) * b10  # column player's first strategy against (p, 1 − p)
-    col1 = p * b01 + (1 - p) * b11
-    row_regret = np.maximum(row0, row1) - (p * row0 + (1 - p) * row1)
-    col_regret = np.maximum(col0, col1) - (q * col0 + (1 - q) * col1)
-    worst = np.maximum(row_regret, col_regret)
-    if tol is None:
-        from games.batch_verify import tolerances
-        from games.equilibrium import TOLERANCE
+    from games.equilibrium import TOLERANCE
 
-        suspect = worst > TOLERANCE
-        bad = np.zeros(len(g), dtype=bool)
-        if suspect.any():
-            gs = g[suspect]
-            bad[suspect] = worst[suspect] > tolerances(A[gs], B[gs])
+    a00, a01, a10, a11 = A[:, 0, 0], A[:, 0, 1], A[:, 1, 0], A[:, 1, 1]
+    b00, b01, b10, b11 = B[:, 0, 0], B[:, 0, 1], B[:, 1, 0], B[:, 1, 1]
+    qs, ps = c.q[:, 2], c.p[:, 2]
+    with np.errstate(invalid="ignore"):
+        # payoff of each player's two strategies against the other's candidate (q = 0, 1, q*)
+        rows = ((a01, a11), (a00, a10), (qs * a00 + (1 - qs) * a01, qs * a10 + (1 - qs) * a11))
+        cols = ((b10, b11), (b00, b01), (ps * b00 + (1 - ps) * b10, ps * b01 + (1 - ps) * b11))
+        row_best = [np.maximum(r0, r1) for r0, r1 in rows]
+        col_best = [np.maximum(c0, c1) for c0, c1 in cols]
+        worst = np.zeros(len(A))
+        for i in range(3):
+            for j in range(3):
+                reported = c.mask[:, i, j]
+                if not reported.any():  # no game has this candidate as an equilibrium
+                    continue
+                r0, r1 = rows[j]
+                k0, k1 = cols[i]
+                own_row = r1 if i == 0 else (r0 if i == 1 else ps * r0 + (1 - ps) * r1)
+                own_col = k1 if j == 0 else (k0 if j == 1 else qs * k0 + (1 - qs) * k1)
+                regret = np.maximum(row_best[j] - own_row, col_best[i] - own_col)
+                worst = np.maximum(worst, np.where(reported, regret, 0.0))
+    ok = np.ones(len(A), dtype=bool)
+    if tol is None:
+        suspect = np.nonzero(worst > TOLERANCE)[0]
+        if len(suspect):
+            from games.batch_verify import tolerances
+
+            ok[suspect] = worst[suspect] <= tolerances(A[suspect], B[suspect])
     else:
-        bad = worst > tol[g]
-    ok = np.ones(len(c.mask), dtype=bool)
-    ok[g[bad]] = False
+        ok = worst <= tol
     return ok
 
 

@@ -25,6 +25,14 @@ def _sign(x: Fraction) -> int:
     return (x > 0) - (x < 0)
 
 
+def _compare(x, y) -> int:
+    """Sign of x − y, exactly: Python floats and Fractions compare exactly (values other than
+    Fractions are taken as floats, as `_fractions` takes them)."""
+    x = x if isinstance(x, Fraction) else float(x)
+    y = y if isinstance(y, Fraction) else float(y)
+    return (x > y) - (x < y)
+
+
 def indifference_point(d0: Fraction, d1: Fraction) -> Fraction | None:
     """Where the affine function t ↦ d0 + t·(d1 − d0) crosses zero in (0, 1), if it does."""
     slope = d1 - d0
@@ -40,23 +48,32 @@ def equilibria_2x2(A, B) -> list[Exact]:
     Each result is ((p, 1 − p), (q, 1 − q)). A and B may hold floats (converted exactly)
     or Fractions.
     """
-    a, b = _fractions(A), _fractions(B)
-    # Row's gain from its first strategy over its second, when column plays 0 / 1.
-    r0, r1 = a[0][0] - a[1][0], a[0][1] - a[1][1]
-    # Column's gain from its first strategy over its second, when row plays 0 / 1.
-    c0, c1 = b[0][0] - b[0][1], b[1][0] - b[1][1]
-    # q is the weight on column 0: row's gain is r1 + q (r0 − r1) (t runs from column 1 to 0)
-    q_star = indifference_point(r1, r0)
-    p_star = indifference_point(c1, c0)
+    # Signs of the incentives straight from the payoffs: comparisons of floats and
+    # Fractions are exact in Python, so no conversion is needed to decide.
+    sr0, sr1 = _compare(A[0][0], A[1][0]), _compare(A[0][1], A[1][1])  # row's gain, column plays 0 / 1
+    sc0, sc1 = _compare(B[0][0], B[0][1]), _compare(B[1][0], B[1][1])  # column's gain, row plays 0 / 1
+    # q is the weight on column 0: row's gain is r1 + q (r0 − r1) (t runs from column 1 to 0);
+    # an indifference point inside (0, 1) exists exactly when the two signs are opposite
+    q_star = p_star = None
+    if sr0 * sr1 < 0:
+        a = _fractions(A)
+        q_star = indifference_point(a[0][1] - a[1][1], a[0][0] - a[1][0])
+    if sc0 * sc1 < 0:
+        b = _fractions(B)
+        p_star = indifference_point(b[1][0] - b[1][1], b[0][0] - b[0][1])
     ps = [Fraction(0), Fraction(1)] + ([p_star] if p_star is not None else [])
     qs = [Fraction(0), Fraction(1)] + ([q_star] if q_star is not None else [])
+    # The row player's gain q·r0 + (1 − q)·r1 is r1 at q = 0, r0 at q = 1 and exactly 0 at
+    # q* (that is what q* solves); likewise the column player's at p = 0, 1, p*. So the
+    # nine decisions need only the signs of r0, r1, c0, c1: no further rational arithmetic.
+    row_gain = [sr1, sr0, 0]  # by q's index in qs
+    col_gain = [sc1, sc0, 0]  # by p's index in ps
     found: list[Exact] = []
-    for p in ps:
-        for q in qs:
-            row_gain = q * r0 + (1 - q) * r1  # first minus second strategy, for the row player
-            col_gain = p * c0 + (1 - p) * c1
-            row_ok = (p == 1 and row_gain >= 0) or (p == 0 and row_gain <= 0) or row_gain == 0
-            col_ok = (q == 1 and col_gain >= 0) or (q == 0 and col_gain <= 0) or col_gain == 0
+    for i, p in enumerate(ps):
+        for j, q in enumerate(qs):
+            g, h = row_gain[j], col_gain[i]
+            row_ok = (i == 1 and g >= 0) or (i == 0 and g <= 0) or g == 0
+            col_ok = (j == 1 and h >= 0) or (j == 0 and h <= 0) or h == 0
             if row_ok and col_ok:
                 eq = ((p, 1 - p), (q, 1 - q))
                 if eq not in found:

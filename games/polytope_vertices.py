@@ -2,10 +2,15 @@
 
 Following Avis, Rosenberg, Savani and von Stengel (2010): after shifting payoffs to be
 positive, the polytopes P = {x ≥ 0 : Bᵀx ≤ 1} and Q = {y ≥ 0 : Ay ≤ 1} have the extreme
-equilibria as their completely labelled vertex pairs (x, y) ≠ (0, 0), normalized. Vertices
-are found by solving every nonsingular square system of tight constraints (batched in
-NumPy), so degenerate games — ties, weakly dominated strategies, continua — lose nothing:
-each extreme point of every equilibrium component is returned once.
+equilibria as their completely labelled vertex pairs (x, y) ≠ (0, 0), normalized.
+
+Small games (at most EXHAUSTIVE_BASES candidate bases) find the vertices by solving every
+nonsingular square system of tight constraints (batched in NumPy). Larger ones walk each
+polytope's graph by lexicographic pivoting (`games.lex_search`), whose cost grows with the
+number of vertices, not of candidate bases; when P is non-degenerate each vertex's partner
+in Q is solved for directly, otherwise Q is walked too and labels are matched. Both ways
+degenerate games — ties, weakly dominated strategies, continua — lose nothing: each
+extreme point of every equilibrium component is returned once.
 
 Plain arrays in, plain arrays out.
 """
@@ -13,13 +18,33 @@ Plain arrays in, plain arrays out.
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from math import comb
+from typing import Callable
 
 import numpy as np
 
-#: Largest number of candidate bases (C(m+n, m)) this method will try.
-MAX_BASES = 5_000_000
-_CHUNK = 200_000
+#: Largest number of candidate bases (C(m+n, m)) solved exhaustively; larger games pivot.
+EXHAUSTIVE_BASES = 500
+#: Most bases the lexicographic search may visit in one polytope (the limit on work done).
+MAX_WORK = 3_000_000
+#: Largest m + n solved (20×20). The number of vertices grows about 3× per added strategy
+#: pair on random games (14×14: about 20,000 bases; 18×18: about a million, a minute), so
+#: larger games are refused up front rather than stopped by MAX_WORK after minutes.
+MAX_STRATEGIES = 40
+
+
+@lru_cache(maxsize=256)
+def _square_systems(rows: int, d: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (tight rows, support) pair of size k, tight rows first: the order of
+    itertools.product(combinations(rows, k), combinations(d, k))."""
+    supports = np.array(list(itertools.combinations(range(d), k)), dtype=np.intp)
+    tights = np.array(list(itertools.combinations(range(rows), k)), dtype=np.intp)
+    pair = np.arange(len(tights) * len(supports), dtype=np.intp)
+    T, K = tights[pair // len(supports)], supports[pair % len(supports)]
+    T.setflags(write=False)
+    K.setflags(write=False)
+    return T, K
 
 
 def _vertices(M: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -27,76 +52,45 @@ def _vertices(M: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
 
     Returns (vertices, labels): vertices of shape (V, d) (the origin included) and label
     masks as two boolean arrays concatenated: [z_i == 0 for i in d] + [(M z)_j == 1 for j].
+    Used for games up to EXHAUSTIVE_BASES candidate bases, so each size's systems are one
+    batch (their index arrays cached across games).
     """
     rows, d = M.shape
-    found = [np.zeros(d)]
+    found = [np.zeros((1, d))]
     for k in range(1, min(rows, d) + 1):
-        supports = np.array(list(itertools.combinations(range(d), k)), dtype=np.intp)
-        tights = np.array(list(itertools.combinations(range(rows), k)), dtype=np.intp)
-        n_pairs = len(tights) * len(supports)
-        for start in range(0, n_pairs, _CHUNK):
-            # pair number p is (tights[p // len(supports)], supports[p % len(supports)]):
-            # the order of itertools.product, generated without Python tuples
-            block = np.arange(start, min(start + _CHUNK, n_pairs), dtype=np.intp)
-            T = tights[block // len(supports)]
-            K = supports[block % len(supports)]
-            sub = M[T[:, :, None], K[:, None, :]]
-            det = np.linalg.det(sub)
-            ok = np.abs(det) > 1e-12
-            if not np.any(ok):
-                continue
-            sol = np.linalg.solve(sub[ok], np.ones((int(ok.sum()), k, 1)))[..., 0]
-            z = np.zeros((len(sol), d))
-            np.put_along_axis(z, K[ok], sol, axis=1)
-            feasible = np.all(z >= -tol, axis=1) & np.all(z @ M.T <= 1 + tol, axis=1)
-            if np.any(feasible):
-                found.append(np.clip(z[feasible], 0.0, None))
-    V = np.vstack([np.atleast_2d(v) for v in found])
+        T, K = _square_systems(rows, d, k)
+        sub = M[T[:, :, None], K[:, None, :]]
+        det = np.linalg.det(sub)
+        ok = np.abs(det) > 1e-12
+        if not np.any(ok):
+            continue
+        sol = np.linalg.solve(sub[ok], np.ones((int(ok.sum()), k, 1)))[..., 0]
+        z = np.zeros((len(sol), d))
+        np.put_along_axis(z, K[ok], sol, axis=1)
+        feasible = np.all(z >= -tol, axis=1) & np.all(z @ M.T <= 1 + tol, axis=1)
+        if np.any(feasible):
+            found.append(np.clip(z[feasible], 0.0, None))
+    V = np.vstack(found)
     V = _unique_rows(V, tol)
     labels = np.hstack([V <= tol, np.abs(V @ M.T - 1) <= tol])
     return V, labels
 
 
 def _unique_rows(V: np.ndarray, tol: float) -> np.ndarray:
-    keys = np.round(V / max(tol, 1e-12) / 1e3).astype(np.int64) if len(V) else V
-    _, idx = np.unique(keys, axis=0, return_index=True)
-    return V[np.sort(idx)]
+    """The first of each group of rows equal after rounding to a thousand tolerances, in order."""
+    if len(V) < 2:
+        return V
+    keys = np.round(V / max(tol, 1e-12) / 1e3).astype(np.int64)
+    order = np.lexsort(keys.T[::-1])  # stable: the first of equal rows comes first
+    ranked = keys[order]
+    repeat = np.zeros(len(V), dtype=bool)
+    repeat[1:] = np.all(ranked[1:] == ranked[:-1], axis=1)
+    return V[np.sort(order[~repeat])]
 
 
 def n_bases(m: int, n: int) -> int:
     """How many candidate bases vertex enumeration tries for an m×n game."""
     return comb(m + n, m)
-
-
-def _complementary(
-    Xv: np.ndarray, Xl: np.ndarray, Ap: np.ndarray, tol: float
-) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    """Equilibria from P's vertices alone, when every vertex of P is non-degenerate.
-
-    For a vertex x of P, a completely labelled partner y must make every row in x's
-    support tight ((Ay)_i = 1) and vanish off x's best-response columns ((Bᵀx)_j = 1).
-    When those two sets have equal size and the square system is nonsingular, y is unique
-    (one linear solve), so Q need not be enumerated. Returns None — enumerate Q as well —
-    as soon as a vertex of P has more labels than its dimension (a degenerate game).
-    """
-    m = Xv.shape[1]
-    out = []
-    for x, labels in zip(Xv, Xl):
-        if x.sum() <= tol:
-            continue
-        rows = np.nonzero(~labels[:m])[0]  # x_i > 0: the row player's support
-        cols = np.nonzero(labels[m:])[0]  # (Bᵀx)_j = 1: the column player's best responses
-        if len(rows) != len(cols):
-            return None
-        sub = Ap[np.ix_(rows, cols)]
-        if abs(np.linalg.det(sub)) <= 1e-12:
-            return None
-        y = np.zeros(Ap.shape[1])
-        y[cols] = np.linalg.solve(sub, np.ones(len(rows)))
-        if np.all(y >= -tol) and np.all(Ap @ y <= 1 + tol):
-            y = np.clip(y, 0.0, None)
-            out.append((x / x.sum(), y / y.sum()))
-    return out
 
 
 def normalized(M: np.ndarray) -> np.ndarray:
@@ -111,14 +105,26 @@ def normalized(M: np.ndarray) -> np.ndarray:
     return (M - M.min()) / (spread if spread > 0 else 1.0) + 1.0
 
 
-def vertex_enumeration(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> list[tuple[np.ndarray, np.ndarray]]:
-    """All extreme Nash equilibria (x, y) of the bimatrix game (A, B)."""
+def vertex_enumeration(
+    A: np.ndarray,
+    B: np.ndarray,
+    tol: float = 1e-9,
+    max_work: int = MAX_WORK,
+    progress: Callable[[int], None] | None = None,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """All extreme Nash equilibria (x, y) of the bimatrix game (A, B).
+
+    Raises `games.lex_search.TooMuchWork` if a polytope has more than max_work bases;
+    progress(bases visited) is called as the search goes (games above EXHAUSTIVE_BASES).
+    """
     A = np.asarray(A, dtype=float)
     B = np.asarray(B, dtype=float)
     m, n = A.shape
     Ap, Bp = normalized(A), normalized(B)
+    if n_bases(m, n) > EXHAUSTIVE_BASES:
+        return _by_pivoting(Ap, Bp, tol, max_work, progress)
     Xv, Xl = _vertices(Bp.T, tol)  # P: x ≥ 0 labels 0..m-1, Bᵀx ≤ 1 labels m..m+n-1
-    fast = _complementary(Xv, Xl, Ap, tol)
+    fast = _partners(Xv, Xl, Ap, tol)
     if fast is not None:
         return fast
     Yv, Yl = _vertices(Ap, tol)  # Q: y ≥ 0 labels (m+j), Ay ≤ 1 labels i
@@ -132,3 +138,121 @@ def vertex_enumeration(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> list[
             continue
         out.append((x / x.sum(), y / y.sum()))
     return out
+
+
+# ---------------------------------------------------------------- larger games: pivoting
+def _labelled(M: np.ndarray, V: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct vertices and their labels [z_i == 0] + [(M z)_j == 1], in `_vertices`' order.
+
+    `_vertices` finds a vertex with k nonzero coordinates from k tight constraints, trying
+    k = 1, 2, … and within k the tight sets, then the supports, in combination order.
+    Sorting by (k, tight set, support) restores that order (exactly for non-degenerate
+    vertices), so both ways list a game's equilibria alike and outputs do not depend on
+    the game's size.
+    """
+    V = _unique_rows(V, tol)
+    labels = np.hstack([V <= tol, np.abs(V @ M.T - 1) <= tol])
+    d = V.shape[1]
+    support, tight = ~labels[:, :d], labels[:, d:]
+    big = d + M.shape[0]
+    # index lists padded with `big`, so that a prefix sorts first, as a shorter tuple would
+    tight_idx = np.where(tight, np.arange(tight.shape[1]), big)
+    tight_idx.sort(axis=1)
+    support_idx = np.where(support, np.arange(d), big)
+    support_idx.sort(axis=1)
+    keys = [support.sum(axis=1)] + list(tight_idx.T) + list(support_idx.T)
+    order = np.lexsort(tuple(reversed(keys)))
+    return V[order], labels[order]
+
+
+def _partners(Xv: np.ndarray, Xl: np.ndarray, Ap: np.ndarray, tol: float) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """Equilibria from P's vertices alone, when every vertex of P is non-degenerate.
+
+    For a vertex x of P, a completely labelled partner y must make every row in x's
+    support tight ((Ay)_i = 1) and vanish off x's best-response columns ((Bᵀx)_j = 1).
+    When those two sets have equal size and the square system is nonsingular, y is unique
+    (one linear solve), so Q need not be enumerated. The solves are batched by support
+    size; vertices come sorted by support size, so pairs keep P's vertex order. Returns
+    None — enumerate Q as well — if some vertex of P has more labels than its dimension
+    (a degenerate game) or a singular system.
+    """
+    m = Xv.shape[1]
+    nonzero = Xv.sum(axis=1) > tol
+    Xv, Xl = Xv[nonzero], Xl[nonzero]
+    support, tight = ~Xl[:, :m], Xl[:, m:]
+    size = support.sum(axis=1)
+    if np.any(size != tight.sum(axis=1)):
+        return None
+    out_x, out_y = [], []
+    for s in np.unique(size):
+        group = np.nonzero(size == s)[0]
+        rows = np.nonzero(support[group])[1].reshape(len(group), s)
+        cols = np.nonzero(tight[group])[1].reshape(len(group), s)
+        sub = Ap[rows[:, :, None], cols[:, None, :]]
+        if np.any(np.abs(np.linalg.det(sub)) <= 1e-12):
+            return None
+        y = np.zeros((len(group), Ap.shape[1]))
+        np.put_along_axis(y, cols, np.linalg.solve(sub, np.ones((len(group), s, 1)))[..., 0], axis=1)
+        ok = np.all(y >= -tol, axis=1) & np.all(y @ Ap.T <= 1 + tol, axis=1)
+        out_x.append(Xv[group[ok]])
+        out_y.append(np.clip(y[ok], 0.0, None))
+    return _normalized_pairs(out_x, out_y)
+
+
+def _normalized_pairs(xs: list[np.ndarray], ys: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
+    if not xs:
+        return []
+    X, Y = np.vstack(xs), np.vstack(ys)
+    X = X / X.sum(axis=1, keepdims=True)
+    Y = Y / Y.sum(axis=1, keepdims=True)
+    return list(zip(X, Y))
+
+
+def _bits(labels: np.ndarray) -> np.ndarray:
+    """Label masks (V, k) as integers (bit i for label i)."""
+    return labels.astype(np.int64) @ (np.int64(1) << np.arange(labels.shape[1], dtype=np.int64))
+
+
+def _complete_pairs(Lx: np.ndarray, Ly: np.ndarray, m: int, n: int) -> np.ndarray:
+    """(K, 2) index pairs (i, j) with Lx[i] | Ly[j] = every label, from bit masks.
+
+    A pair whose labels are exactly complementary is found by sorted lookup; a pair with a
+    shared label needs a vertex with more labels than its dimension (a degenerate one), so
+    only those are checked against every vertex of the other polytope.
+    """
+    full = np.int64((1 << (m + n)) - 1)
+    order = np.argsort(Ly, kind="stable")
+    want = full ^ Lx
+    pos = np.searchsorted(Ly[order], want)
+    hit = (pos < len(Ly)) & (Ly[order][np.minimum(pos, len(Ly) - 1)] == want)
+    pairs = [np.stack([np.nonzero(hit)[0], order[pos[hit]]], axis=1)]
+    count = lambda L: sum(((L >> b) & 1) for b in range(m + n))  # noqa: E731
+    deg_x = np.nonzero(count(Lx) > m)[0]
+    deg_y = np.nonzero(count(Ly) > n)[0]
+    for i in deg_x:
+        j = np.nonzero((Lx[i] | Ly) == full)[0]
+        pairs.append(np.stack([np.full(len(j), i), j], axis=1))
+    for j in deg_y:
+        i = np.nonzero((Lx | Ly[j]) == full)[0]
+        pairs.append(np.stack([i, np.full(len(i), j)], axis=1))
+    return np.unique(np.vstack(pairs).astype(np.intp), axis=0)
+
+
+def _by_pivoting(
+    Ap: np.ndarray, Bp: np.ndarray, tol: float, max_work: int, progress: Callable[[int], None] | None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    from games.lex_search import lex_vertices
+
+    m, n = Ap.shape
+    if m + n > MAX_STRATEGIES:
+        raise ValueError(f"vertex enumeration: at most {MAX_STRATEGIES} strategies in all, got {m + n}")
+    Xv, Xl = _labelled(Bp.T, lex_vertices(Bp.T, max_work, progress), tol)
+    fast = _partners(Xv, Xl, Ap, tol)
+    if fast is not None:
+        return fast
+    Yv, Yl = _labelled(Ap, lex_vertices(Ap, max_work, progress), tol)
+    Yl = np.hstack([Yl[:, n:], Yl[:, :n]])  # common numbering: rows (Ay = 1), then columns (y = 0)
+    pairs = _complete_pairs(_bits(Xl), _bits(Yl), m, n)
+    keep = (Xv[pairs[:, 0]].sum(axis=1) > tol) & (Yv[pairs[:, 1]].sum(axis=1) > tol)
+    pairs = pairs[keep]
+    return _normalized_pairs([Xv[pairs[:, 0]]], [Yv[pairs[:, 1]]]) if len(pairs) else []

@@ -96,14 +96,14 @@ def _trimmed(profile, floor: float = 1e-6) -> list[np.ndarray]:
 def _check_size(game: NormalFormGame, method: str) -> None:
     """Refuse up front a two-player game too large for the method, naming one that can."""
     m, n = game.shape
-    if method == "vertex-enumeration" and ve.n_bases(m, n) > ve.MAX_BASES:
+    if method == "vertex-enumeration" and m + n > ve.MAX_STRATEGIES:
         raise InputError(
             f"option --method: a {m}×{n} game is too large for vertex enumeration "
-            f"({ve.n_bases(m, n):,} candidate bases, limit {ve.MAX_BASES:,}); "
+            f"(at most {ve.MAX_STRATEGIES} strategies in all); "
             "use --method lemke-howson for some equilibria (fast) or --method pure"
         )
     if method in ("support-enumeration", "nashpy-vertex-enumeration") and 2 ** (m + n) > MAX_SUPPORT_ENUMERATION:
-        complete = "vertex-enumeration (complete) or " if ve.n_bases(m, n) <= ve.MAX_BASES else ""
+        complete = "vertex-enumeration (complete) or " if m + n <= ve.MAX_STRATEGIES else ""
         raise InputError(
             f"option --method: a {m}×{n} game is too large for {method}; "
             f"use --method {complete}lemke-howson (fast, some equilibria)"
@@ -131,8 +131,11 @@ def resolve_method(game: NormalFormGame, method: str) -> str:
     return method
 
 
-def solve(game: NormalFormGame, method: str = "auto") -> Solution:
-    """All (extreme) Nash equilibria of the game that the method can find, each verified."""
+def solve(game: NormalFormGame, method: str = "auto", progress=None) -> Solution:
+    """All (extreme) Nash equilibria of the game that the method can find, each verified.
+
+    progress(bases visited), if given, is called as vertex enumeration searches a large game.
+    """
     method = resolve_method(game, method)
     _check_size(game, method) if game.n_players == 2 else None
     note = ""
@@ -155,7 +158,7 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
                 for x, y in equilibria_2x2(A, B)
             ]
         elif method == "vertex-enumeration":
-            candidates = [list(eq) for eq in ve.vertex_enumeration(A, B)]
+            candidates = [list(eq) for eq in ve.vertex_enumeration(A, B, progress=progress)]
         elif method == "logit":
             from games.qre import logit_path
 

@@ -361,20 +361,20 @@ def _check_model(model, form: str, levels: int) -> None:
 
 
 def check_graded_size(levels: int) -> None:
-    """Refuse graded sweeps whose games are too large for (batched) vertex enumeration.
+    """Refuse graded sweeps whose games the single-game solver cannot hold.
 
-    Every point is solved completely, by enumerating C(2·levels, levels) bases; the limit is
-    the single-game solver's (`games.polytope_vertices.MAX_BASES`, 12 levels), beyond which
-    one game alone takes minutes and gigabytes.
+    Every point is solved completely; games larger than 6×6 by lexicographic pivoting
+    (`games.polytope_vertices`), which takes at most MAX_STRATEGIES strategies in all
+    (20 levels). Its work limit (MAX_WORK bases) still stops a game too large to finish.
     """
     from games import polytope_vertices as ve
 
-    bases = ve.n_bases(levels, levels)
-    if bases > ve.MAX_BASES:
-        most = max(k for k in range(2, levels) if ve.n_bases(k, k) <= ve.MAX_BASES)
+    most = ve.MAX_STRATEGIES // 2
+    if levels > most:
         raise InputError(
-            f"option --levels: a graded sweep finds every equilibrium at every point; {levels} levels means "
-            f"{bases:,} candidate bases per game, more than the {ve.MAX_BASES:,} allowed (use at most {most} levels)"
+            f"option --levels: a graded sweep finds every equilibrium at every point; {levels} levels is "
+            f"{2 * levels} strategies in all, more than the {ve.MAX_STRATEGIES} vertex enumeration handles "
+            f"(use at most {most} levels)"
         )
 
 
@@ -397,6 +397,17 @@ def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.nd
     if spec.model is not None:
         return _model_bimatrices(spec, values, count)
     params: dict[str, object] = dict(spec.base)
+    if spec.form == "simultaneous":
+        # cell by cell on (count,) arrays: the same operations in the same order for each
+        # game as one broadcast expression, a third of the time (contiguous, no 3-D temporaries)
+        for name, v in values.items():
+            params[name] = np.asarray(v, dtype=float)
+        A = np.empty((count, 2, 2))
+        B = np.empty((count, 2, 2))
+        for i, x in enumerate((0.0, 1.0)):
+            for j, y in enumerate((0.0, 1.0)):
+                A[:, i, j], B[:, i, j] = trade.payoffs(np.float64(x), np.float64(y), params)
+        return A, B
     for name, v in values.items():
         params[name] = np.asarray(v, dtype=float)[:, None, None]
     grid = spec.strategy_levels()
@@ -605,7 +616,7 @@ def codes_2x2(mask: np.ndarray) -> np.ndarray:
     return codes
 
 
-def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.ndarray, FlatEquilibria | None]:
+def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool, offset: int = 0) -> tuple[np.ndarray, FlatEquilibria | None]:
     from games import batch_2x2
     from games.errors import SolverError
 
@@ -613,22 +624,45 @@ def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.n
     c = batch_2x2.candidates(A, B)
     ok = batch_2x2.verify_candidates(A, B, c)
     if not ok.all():
-        g = int(np.nonzero(~ok)[0][0]) + start
+        g = int(np.nonzero(~ok)[0][0]) + start + offset
         raise SolverError(f"sweep: an equilibrium at point {g} failed verification")
     return codes_2x2(c.mask), (batch_2x2.expand(A, B, c) if keep else None)
 
 
-def _block_task(args: tuple[SweepSpec, int, int, bool]) -> tuple[int, np.ndarray, FlatEquilibria | None]:
-    spec, start, stop, keep = args
+#: Formats a block's rows for output: (parameter values, regime codes, equilibria, strategy
+#: levels) → text. A top-level function, so that worker processes can run it.
+RowFormatter = Callable[[dict, np.ndarray, FlatEquilibria, np.ndarray], str]
+
+
+def _block_task(
+    args: tuple[SweepSpec, int, int, bool] | tuple[SweepSpec, int, int, bool, RowFormatter | None],
+) -> tuple[int, np.ndarray, FlatEquilibria | None, str | None]:
+    """Solve points start..stop-1: (start, regime codes, equilibria if kept, formatted rows if asked).
+
+    An optional sixth item is an offset added to start: the point number of the block's
+    first point when spec holds only the block's own values (see `_light_task`).
+    """
+    spec, start, stop, keep = args[:4]
+    rows = args[4] if len(args) > 4 else None
+    offset = args[5] if len(args) > 5 else 0
+    need = keep or rows is not None
     if spec.model is not None:
-        codes, flat = _model_block(spec, start, stop, keep)
-        return start, codes, flat
-    if spec.closed_form:
-        codes, flat = _block_2x2(spec, start, stop, keep)
-        return start, codes, flat
-    flat = solve_block(spec, start, stop)
-    codes = regime_codes(flat, stop - start, spec.strategy_levels())
-    return start, codes, (flat if keep else None)
+        codes, flat = _model_block(spec, start, stop, need)
+    elif spec.closed_form:
+        codes, flat = _block_2x2(spec, start, stop, need, offset)
+    else:
+        flat = solve_block(spec, start, stop)
+        codes = regime_codes(flat, stop - start, spec.strategy_levels())
+    text = rows(spec.values(start, stop), codes, flat, spec.strategy_levels()) if rows is not None else None
+    return start + offset, codes, (flat if keep else None), text
+
+
+def _light_task(spec: SweepSpec, start: int, stop: int, keep: bool, rows: RowFormatter | None) -> tuple:
+    """A block's task carrying only the block's parameter values, not the whole design:
+    what is sent to worker processes (a 1-D grid of 10 M points would otherwise be
+    pickled whole for every block)."""
+    light = SweepSpec(spec.base, spec.form, spec.levels, samples=spec.values(start, stop), model=spec.model)
+    return (light, 0, stop - start, keep, rows, start)
 
 
 def blocks(spec: SweepSpec, size: int | None = None) -> Iterator[tuple[int, int]]:
@@ -641,9 +675,14 @@ def blocks(spec: SweepSpec, size: int | None = None) -> Iterator[tuple[int, int]
 
 
 def method_name(spec: SweepSpec) -> str:
+    from games import batch
+
     if len(spec.game_shape) > 2:
         return "pure equilibria only, by batched best responses (mixed equilibria not computed)"
-    return "batched closed form (2×2)" if spec.closed_form else "batched vertex enumeration"
+    if spec.closed_form:
+        return "batched closed form (2×2)"
+    k = len(spec.strategy_levels()) if spec.model is None else max(spec.game_shape)
+    return "vertex enumeration by lexicographic pivoting" if batch.by_pivoting(k, k) else "batched vertex enumeration"
 
 
 def run(
@@ -652,25 +691,41 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     mapper: Callable | None = None,
     block_size: int | None = None,
+    rows: RowFormatter | None = None,
+    sink: Callable[[str], object] | None = None,
 ) -> SweepResult:
     """Solve every point of the sweep; summarize regimes and (1-D grids) their boundaries.
 
     ``mapper(function, iterable)`` may be an executor's ``map`` (processes, Dask) to run
     blocks in parallel, and may return blocks in any order (Dask returns them as they
     finish); results do not depend on it. ``progress(done, total)`` is called after each
-    block.
+    block. With ``rows`` and ``sink``, each block's rows are formatted where the block is
+    solved (in the worker, from the solver's arrays) and ``sink(text)`` receives them in
+    point order as soon as they are ready, so per-point output streams instead of being
+    kept or solved twice.
     """
     from games import batch
 
-    tasks = [(spec, a, b, keep_equilibria) for a, b in blocks(spec, block_size)]
-    results = (mapper or map)(_block_task, tasks)
+    tasks = [(spec, a, b, keep_equilibria, rows) for a, b in blocks(spec, block_size)]
+    if mapper is None:
+        results = map(_block_task, tasks)
+    else:  # tasks are built as the mapper asks for them, each with its own values only
+        results = mapper(_block_task, (_light_task(spec, a, b, keep_equilibria, rows) for _, a, b, _, _ in tasks))
     codes = np.zeros(spec.n_points, dtype=spec.code_dtype)
     kept: list[tuple[int, FlatEquilibria]] = []
+    pending: dict[int, str] = {}
+    stops = {task[1]: task[2] for task in tasks}
+    next_start = 0
     done = 0
-    for start, block_codes, flat in results:
+    for start, block_codes, flat, text in results:
         codes[start : start + len(block_codes)] = block_codes
         if flat is not None:
             kept.append((start, flat))
+        if sink is not None and text is not None:
+            pending[start] = text
+            while next_start in pending:  # blocks may finish out of order; rows go out in order
+                sink(pending.pop(next_start))
+                next_start = stops[next_start]
         done += len(block_codes)
         if progress:
             progress(done, spec.n_points)
@@ -891,7 +946,7 @@ def boundary_curves(spec: SweepSpec) -> tuple[BoundaryCurve, ...]:
         pts, lo_pt, hi_pt = pts[inside], lo_pt[inside], hi_pt[inside]
         off = np.concatenate([lo_pt, hi_pt])  # negative side first, then positive side
         probe = SweepSpec(spec.base, spec.form, spec.levels, samples={a.name: off[:, 0], b.name: off[:, 1]}, model=spec.model)
-        _, codes, _ = _block_task((probe, 0, len(off), False))
+        codes = _block_task((probe, 0, len(off), False))[1]
         neg, pos = codes[: len(pts)], codes[len(pts) :]
         label = lambda c: regime_label(int(c), spec.outcome_names)
         sides = sorted({(label(x), label(y)) for x, y in zip(neg, pos) if label(x) != label(y)})

@@ -105,7 +105,7 @@ def test_export_round_trips_through_solve(tmp_path):
         (["solve", "--format", "xml"], "option --format"),
         (["solve", "--levels", "500", "--game", "graded"], "option --levels"),
         (["solve", "--method", "magic"], "option --method"),
-        (["solve", "--game", "graded", "--levels", "20", "--method", "vertex-enumeration"], "too large"),
+        (["solve", "--game", "graded", "--levels", "25", "--method", "vertex-enumeration"], "too large"),
         (["export", "--to", "efg"], "option --to"),
     ],
 )

@@ -139,7 +139,7 @@ def test_output_file_is_not_overwritten_without_force(app, tmp_path):
         (["--vary", "leverage=0:5:3", "--workers", "0"], "option --workers"),
         (["--vary", "leverage=0:5:3", "--set", "leverage=2"], "option --set"),
         (["--vary", "leverage=0:5:3", "--game", "graded", "--levels", "500"], "option --levels"),
-        (["--vary", "leverage=0:5:3", "--game", "graded", "--levels", "30"], "option --levels"),
+        (["--vary", "leverage=0:5:3", "--game", "graded", "--levels", "21"], "option --levels"),
         (["--vary", "leverage=5:1:0"], "option --vary"),
         (["--vary", "leverage=0:10:-3"], "option --vary"),
         (["--vary", "leverage=0:10:20000", "--vary", "hawk_cost=0:5:20000"], "option --vary"),

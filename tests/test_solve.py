@@ -66,9 +66,19 @@ def test_method_errors_name_the_option():
         solve(from_bimatrix([[1, 2, 3]], [[1, 2, 3]]), "closed-form")
     with pytest.raises(InputError, match="--method"):
         solve(from_bimatrix([[1]], [[1]]), "simplex")
-    big = np.zeros((15, 15))
+    big = np.zeros((21, 21))  # 42 strategies: more than vertex enumeration takes
     with pytest.raises(InputError, match="lemke-howson"):
         solve(from_bimatrix(big, big), "vertex-enumeration")
+
+
+def test_vertex_enumeration_is_not_capped_by_candidate_bases():
+    """15×15 has 155 million candidate bases; pivoting visits only the vertices. In the game
+    where both players are indifferent everywhere, each pair of pure strategies is an
+    extreme equilibrium: 15 · 15 = 225 of them."""
+    zero = np.zeros((15, 15))
+    sol = solve(from_bimatrix(zero, zero), "vertex-enumeration")
+    assert sol.complete and len(sol.equilibria) == 225
+    assert all(eq.is_pure for eq in sol.equilibria)
 
 
 small_ints = st.integers(min_value=-3, max_value=3)

@@ -63,3 +63,25 @@ def test_degenerate_games_contain_every_gambit_equilibrium(m, n):
         for x, y in _gambit(A[g], B[g], rational=True):
             assert _contains(ours, x, y), f"single-game method misses {x}, {y}"
             assert _contains(mine_batched, x, y), f"batched method misses {x}, {y}"
+
+
+@pytest.mark.parametrize("m,n", [(7, 7), (8, 7)])
+def test_pivoting_sizes_match_gambit(m, n):
+    """Beyond 500 candidate bases the single-game solver pivots; still Gambit's equilibria,
+    exactly on random games and every one of them on degenerate integer games."""
+    rng = np.random.default_rng(11 * m + n)
+    A = rng.normal(size=(m, n)).round(6)
+    B = rng.normal(size=(m, n)).round(6)
+    theirs = _gambit(A, B, rational=False)
+    ours = vertex_enumeration(A, B)
+    assert len(ours) == len(theirs)
+    for x, y in theirs:
+        assert _contains(ours, x, y, atol=1e-6)
+    for _ in range(2):
+        A = rng.integers(0, 3, size=(m, n)).astype(float)
+        B = rng.integers(0, 3, size=(m, n)).astype(float)
+        ours = vertex_enumeration(A, B)
+        for x, y in ours:
+            assert _is_equilibrium(A, B, x, y)
+        for x, y in _gambit(A, B, rational=True):
+            assert _contains(ours, x, y), f"pivoting misses {x}, {y}"
