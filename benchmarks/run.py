@@ -279,7 +279,7 @@ def bench_large_single(n: int, games: int, gambit: bool) -> list[str]:
     Gambit takes seconds to minutes from 12×12)."""
     import pygambit as gbt
 
-    from games.vertex_enumeration import vertex_enumeration
+    from games.polytope_vertices import vertex_enumeration
 
     rng = np.random.default_rng(200 + n)
     ours, theirs = [], []

@@ -3,7 +3,7 @@
 2×2 games use the vectorized closed form (`games.batch_2x2`); larger games use batched
 vertex enumeration (`games.batch_vertex`) while it is the faster (up to PIVOT_BASES
 candidate bases, 6×6), and beyond that the single-game solver's lexicographic pivoting
-(`games.vertex_enumeration`) game by game, whose cost follows the number of vertices. Work proceeds in chunks so memory stays
+(`games.polytope_vertices`) game by game, whose cost follows the number of vertices. Work proceeds in chunks so memory stays
 bounded whatever the batch size, and every equilibrium returned has passed the batched
 deviation check (`games.batch_verify`) — a candidate that fails raises `SolverError`, as
 the single-game solver does.
@@ -26,7 +26,7 @@ CHUNK_PIVOT = 8
 
 def by_pivoting(m: int, n: int) -> bool:
     """Whether m×n games are solved one by one (lexicographic pivoting) rather than batched."""
-    from games.vertex_enumeration import n_bases
+    from games.polytope_vertices import n_bases
 
     return n_bases(m, n) > PIVOT_BASES
 
@@ -56,7 +56,7 @@ def concatenate(parts: list[FlatEquilibria], offsets: list[int], m: int, n: int)
 
 def _one_by_one(A: np.ndarray, B: np.ndarray) -> FlatEquilibria:
     """Every game of the chunk through the single-game solver, as flat arrays."""
-    from games.vertex_enumeration import vertex_enumeration
+    from games.polytope_vertices import vertex_enumeration
 
     m, n = A.shape[1:]
     games, xs, ys = [], [], []

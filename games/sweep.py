@@ -356,8 +356,11 @@ def _check_model(model, form: str, levels: int) -> None:
             f"sweep: the {'×'.join(map(str, shape))} game of '{clip(model.name)}' has {profiles} pure outcomes; a sweep "
             f"names each regime by its equilibria and allows at most {MAX_MODEL_PROFILES} (use fewer --levels)"
         )
-    if len(shape) == 2 and ve.n_bases(*shape) > ve.MAX_BASES:
-        raise InputError(f"sweep: {shape[0]}×{shape[1]} games are too large to solve completely at every point")
+    if len(shape) == 2 and sum(shape) > ve.MAX_STRATEGIES:
+        raise InputError(
+            f"sweep: {shape[0]}×{shape[1]} games have {sum(shape)} strategies in all, more than the "
+            f"{ve.MAX_STRATEGIES} solved completely at every point (use fewer --levels)"
+        )
 
 
 def check_graded_size(levels: int) -> None:

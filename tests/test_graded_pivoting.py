@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from games import sweep, trade, vertex_enumeration as ve
+from games import polytope_vertices as ve
+from games import sweep, trade
 from games.scenarios import load
 
 
