@@ -26,6 +26,8 @@ the whole set: no ties, or (for the listing) every pure plan listed and no mixin
 from __future__ import annotations
 
 import bisect
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import islice
@@ -283,6 +285,19 @@ def _plans(tree: GameTree, path: Path, num, tols) -> Iterator[tuple[tuple, Value
                 yield ((ident, k),) + below, v
 
 
+@contextmanager
+def _deep_enough(tree: GameTree):
+    """Room on Python's stack for the listing: three nested generator frames per level of the
+    tree (trees are at most MAX_DEPTH deep, so this stays bounded)."""
+    depth = max((len(path) for path, _ in walk(tree.root)), default=0)
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, 4 * depth + 1000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
 def _lazy_product(makers) -> Iterator[tuple]:
     """Cartesian product of re-startable iterators (an odometer), without materializing them."""
     iters = [make() for make in makers]
@@ -314,7 +329,9 @@ def subgame_perfect(tree: GameTree, limit: int = MAX_LISTED) -> SubgamePerfectSe
     root = tables[()]
     found = []
     order = _order(tree)
-    for choices, values in islice(_plans(tree, (), num, tols), limit):
+    with _deep_enough(tree):
+        listed = list(islice(_plans(tree, (), num, tols), limit))
+    for choices, values in listed:
         eq = SubgamePerfectEquilibrium(tuple(sorted(choices, key=order)), tuple(float(v) for v in values))
         if not is_subgame_perfect(tree, eq.plan):
             raise SolverError(f"game '{tree.title}': a backward-induction result failed the one-shot deviation check")

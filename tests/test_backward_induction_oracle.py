@@ -242,3 +242,13 @@ def test_a_tie_heavy_three_player_tree_answers_with_a_count(tmp_path):
     assert data["count"] == spe_table(tree)[0][()].total > 10**15
     assert len(data["equilibria"]) == 20 and data["complete"] is False
     assert data["nash_equilibria"] == []
+
+
+def test_a_chain_as_deep_as_allowed_is_listed():
+    # 390 moves in a row (the tree limit is 400): listing goes three generator frames a level
+    node = Terminal((Fraction(1),))
+    for d in range(390):
+        node = Decision(0, ("stop", "go"), (Terminal((Fraction(d % 3, 3),)), node))
+    result = subgame_perfect(GameTree("chain", ("Solo",), node))
+    assert result.count >= 1 and len(result.equilibria) == min(result.count, 20)
+    assert all(eq.payoffs == (1.0,) for eq in result.equilibria)  # going on to the end pays 1, the most
