@@ -97,7 +97,7 @@ def efg_case(rng: random.Random, k: int) -> dict:
     kind = k % 6
     players = rng.randint(1, 4)
     if kind in (0, 1):  # tie-heavy trees, up to ~400 nodes
-        text = _efg(players, _tie_tree(rng, players, rng.randint(20, 400), 0.0 if kind == 0 else 0.2))
+        text = _efg(players, _tie_tree(rng, players, rng.randint(20, 250), 0.0 if kind == 0 else 0.2))
     elif kind == 2:  # a long chain of moves
         depth = rng.randint(50, 390)
         lines = []
@@ -107,7 +107,7 @@ def efg_case(rng: random.Random, k: int) -> dict:
         lines.append(f't "" {depth + 1} "" {{ {" ".join("1" for _ in range(players))} }}')
         text = _efg(players, lines)
     elif kind == 3:  # one very wide node of ties
-        width = rng.randint(100, 3000)
+        width = rng.randint(100, 1500)
         acts = " ".join(f'"a{j}"' for j in range(width))
         lines = [f'p "" 1 1 "" {{ {acts} }} 0'] + [f't "" {j + 1} "" {{ {" ".join("0" for _ in range(players))} }}'
                                                    for j in range(width)]

@@ -25,7 +25,7 @@ MEMORY_MB = 1200
 #: Per-case time limit: the budget is "a few seconds"; the margin absorbs a loaded CI machine.
 SECONDS = 30.0
 
-COUNTS = {"nfg": 600, "efg": 700, "scenario": 400, "model": 300}
+COUNTS = {"nfg": 700, "efg": 500, "scenario": 500, "model": 300}
 ROOT = Path(__file__).resolve().parents[1]
 
 
