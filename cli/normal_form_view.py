@@ -83,6 +83,12 @@ def solve_and_render(
 ) -> Output:
     from games.solve import solve
 
+    if method == "correlated":
+        if exact:
+            raise InputError("option --exact: correlated equilibria are computed in floating point; drop --exact")
+        from cli.correlated_view import render_correlated
+
+        return render_correlated(game, scenario, fmt, full)
     exact_eqs = None
     if exact:
         solution, exact_eqs = _exact_solution(game, scenario, form, exact_payoffs, levels)

@@ -42,6 +42,10 @@ METHODS = (
     "pure",
 )
 
+#: Methods the command line offers besides these, computed outside `solve` (they are not
+#: Nash equilibria): ``correlated`` is `games.correlated.correlated_equilibria`.
+OTHER_METHODS = ("correlated",)
+
 #: Sizes above which support enumeration (2^(m+n) supports) is refused.
 MAX_SUPPORT_ENUMERATION = 2**20
 
@@ -100,7 +104,9 @@ def _check_size(game: NormalFormGame, method: str) -> None:
 def resolve_method(game: NormalFormGame, method: str) -> str:
     """The concrete method `auto` stands for, after checking the method fits the game."""
     if method not in METHODS:
-        raise InputError(f"option --method: expected one of {', '.join(METHODS)}, got '{clip(method)}'")
+        raise InputError(
+            f"option --method: expected one of {', '.join(METHODS + OTHER_METHODS)}, got '{clip(method)}'"
+        )
     if method == "auto":
         if game.n_players != 2:
             return "pure"
