@@ -15,7 +15,9 @@ b, Σ_s μ(s)·[uᵢ(s) − uᵢ(b, s₋ᵢ)] ≥ 0. No-regret learning converge
 
 Over each polytope we solve linear programs with SciPy's HiGHS (imported lazily):
 
-- the welfare-maximizing equilibrium (largest sum of payoffs, as the payoffs are given);
+- the welfare-maximizing equilibrium (largest sum of payoffs, as the payoffs are given;
+  among several, the one whose worst-off player gets most — the traffic light, not a
+  permanent green for one side);
 - for each player, the equilibrium best for that player (ties broken by welfare).
 
 Every distribution returned is checked: probabilities sum to one and no obedience
@@ -227,6 +229,30 @@ def _linprog(c, M, n, extra=None):
     return x / x.sum()
 
 
+def _fairest(M, U: list[np.ndarray], first: np.ndarray, floor: float) -> np.ndarray | None:
+    """Among distributions with first @ μ ≥ floor, one maximizing the smallest payoff
+    (variables μ and z: maximize z with uᵢ·μ ≥ z for every player)."""
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    n = len(first)
+    N = len(U)
+    rows = [sparse.hstack([-M, sparse.csr_matrix((M.shape[0], 1))])] if M.shape[0] else []
+    rows.append(sparse.csr_matrix(np.append(-first, 0.0)[None, :]))
+    rows.append(sparse.csr_matrix(np.hstack([-np.vstack(U), np.ones((N, 1))])))
+    A_ub = sparse.vstack(rows)
+    b_ub = np.concatenate([np.zeros(M.shape[0]), [-floor], np.zeros(N)])
+    c = np.zeros(n + 1)
+    c[-1] = -1.0
+    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=np.append(np.ones(n), 0.0)[None, :], b_eq=[1.0],
+                  bounds=[(0, None)] * n + [(None, None)], method="highs",
+                  options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10})
+    if res.status != 0 or res.x is None:
+        return None
+    x = np.clip(res.x[:n], 0.0, None)
+    return x / x.sum()
+
+
 def _scaled_payoffs(game: NormalFormGame) -> list[np.ndarray]:
     """Each player's payoffs over the flattened profiles."""
     return [np.asarray(u, dtype=float).ravel() for u in game.payoffs]
@@ -238,16 +264,20 @@ def optimize(
     """The (coarse) correlated equilibrium maximizing Σᵢ weightsᵢ·uᵢ, verified.
 
     ``tie_break`` (weights too) then picks, among the optimal ones, the one maximizing a
-    second objective (a second LP with the first objective held at its optimum).
+    second objective (a second LP with the first objective held at its optimum);
+    ``"fairest"`` picks the one whose smallest payoff is largest.
     """
     n = _check_size(game)
     M, _, _ = obedience_constraints(game, coarse)
     U = _scaled_payoffs(game)
     first = sum(w * u for w, u in zip(weights, U))
     mu = _linprog(-first, M, n)
-    if tie_break is not None:
-        best = float(first @ mu)
-        slack = 1e-11 * max(1.0, float(np.max(np.abs(first))))
+    best = float(first @ mu)
+    slack = 1e-11 * max(1.0, float(np.max(np.abs(first))))
+    if tie_break == "fairest":
+        fair = _fairest(M, U, first, best - slack)
+        mu = fair if fair is not None else mu
+    elif tie_break is not None:
         second = sum(w * u for w, u in zip(tie_break, U))
         try:
             mu = _linprog(-second, M, n, extra=(first, best - slack))
@@ -325,7 +355,7 @@ def correlated_equilibria(game: NormalFormGame, vertex_limit: int = MAX_VERTEX_B
     results = {}
     for coarse in (False, True):
         kind = "coarse " if coarse else ""
-        welfare = optimize(game, total, coarse, f"{kind}welfare")
+        welfare = optimize(game, total, coarse, f"{kind}welfare", tie_break="fairest")
         best = tuple(
             optimize(game, [1.0 if j == i else 0.0 for j in range(N)], coarse,
                      f"{kind}best for {game.players[i]}", tie_break=total)

@@ -71,6 +71,8 @@ def profile_label(game: NormalFormGame, cell) -> str:
 def lottery_words(game: NormalFormGame, eq: CorrelatedEquilibrium) -> str:
     """'(Chicken, Chicken) with probability 0.5, (Dare, Chicken) 0.25, ...'."""
     cells = eq.support()
+    if len(cells) == 1:
+        return f"{profile_label(game, cells[0][0])} for sure"
     parts = [f"{profile_label(game, c)} {_prob(p)}" for c, p in cells]
     return ", ".join(parts)
 
@@ -143,6 +145,9 @@ def _comparison(sol: CorrelatedSolution, nash) -> tuple[float | None, float | No
     per = ", ".join(f"{who(p)} {_num(a)} instead of {_num(b)}" for p, a, b in zip(game.players, eq.payoffs, best.payoffs))
     if gain > 1e-9 * max(1.0, abs(best_w)):
         head = f"The mediator raises total payoff to {_num(eq.welfare)}, {_num(gain)} more than {scope} ({_num(best_w)}): {per}."
+    elif np.allclose(eq.payoffs, best.payoffs, atol=1e-9 * max(1.0, abs(best_w))):
+        head = (f"A mediator adds nothing here: the best correlated equilibrium gives every side what "
+                f"{scope} gives ({', '.join(f'{who(p)} {_num(v)}' for p, v in zip(game.players, best.payoffs))}).")
     else:
         head = (f"The mediator cannot beat {scope} in total ({_num(best_w)}); "
                 f"what it can do is choose who gets what: {per}.")
@@ -173,10 +178,14 @@ def explain_correlated(sol: CorrelatedSolution, nash=None, trade: bool = False) 
     """Words for the welfare-maximizing correlated equilibrium, compared with Nash."""
     game = sol.game
     eq = sol.welfare
-    mediator = (
-        f"A mediator draws one outcome from the lottery {lottery_words(game, eq)} and tells each "
-        "side only its own part of it."
-    )
+    if len(eq.support()) == 1:
+        mediator = (f"The best a mediator can do is recommend {profile_label(game, eq.support()[0][0])} "
+                    "outright: it is a Nash equilibrium, so each side follows without any secrecy.")
+    else:
+        mediator = (
+            f"A mediator draws one outcome from the lottery {lottery_words(game, eq)} and tells each "
+            "side only its own part of it."
+        )
     recs = recommendations(game, eq, sol.tolerance)
     best_w, gain, comparison = _comparison(sol, nash)
     return CorrelatedExplanation(
