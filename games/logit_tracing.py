@@ -13,9 +13,10 @@ Unknowns are the log-probabilities vᵢ of every player and λ; the equations
 
 with Uᵢ[s] player i's expected payoff of s against the others. They are traced by
 predictor–corrector continuation (Euler step along the curve's tangent, minimum-norm
-Newton corrections, step length adapted), as in `games.qre`. Payoffs are divided by each
-player's half spread first, so λ is in units of 1/(that scale) and the path does not depend
-on shifts or rescaling of a player's payoffs. The end point is *polished*: strategies still
+Newton corrections, step length adapted), as in `games.qre`. Payoffs are shifted to
+their midpoints and all divided by one number, the largest player's half spread, so λ is
+in units of 1/(that scale): the same branch as Gambit's ``logit`` (which uses payoffs as
+given), reparameterized, so both select the same equilibrium. The end point is *polished*: strategies still
 played with visible probability form a support, the indifference system on it is solved
 by Newton's method from the path's last point (`games.polynomial_enumeration`), and the
 result is verified by `games.equilibrium.verify` by the caller.
@@ -30,7 +31,7 @@ from games.errors import SolverError
 from games.normal_form import NormalFormGame
 from games.qre import QREPath, QREPoint
 
-#: Stop when every player's regret is below this share of its payoff scale.
+#: Stop when every player's regret is below this share of the payoff scale.
 MAX_REGRET = 1e-9
 MAX_PROBABILITY_STEP = 0.05
 MIN_COS = 0.95
@@ -43,11 +44,8 @@ class _Logit:
         self.N = game.n_players
         self.shape = game.shape
         self.offsets = np.cumsum([0] + list(self.shape))
-        scales = player_scales(game)
-        self.U = [
-            (np.asarray(u, dtype=float) - (float(u.max()) + float(u.min())) / 2) / (s if s > 0 else 1.0)
-            for u, s in zip(game.payoffs, scales)
-        ]
+        scale = max(player_scales(game)) or 1.0  # one scale for all: the branch Gambit follows
+        self.U = [(np.asarray(u, dtype=float) - (float(u.max()) + float(u.min())) / 2) / scale for u in game.payoffs]
 
     def probs(self, u: np.ndarray) -> list[np.ndarray]:
         return [np.exp(u[self.offsets[i] : self.offsets[i + 1]]) for i in range(self.N)]
@@ -140,7 +138,10 @@ def _correct(sys: _Logit, u: np.ndarray, t: np.ndarray, max_iter: int = 10):
         if not np.all(np.isfinite(step)):
             return u, False, np.inf
         u = u + step
-        size = float(np.linalg.norm(step))
+        with np.errstate(all="ignore"):
+            size = float(np.linalg.norm(step))
+        if not np.isfinite(size):
+            return u, False, np.inf
         if k == 0:
             first = size
         if size < 1e-11 * max(1.0, float(np.linalg.norm(u))):

@@ -296,9 +296,10 @@ def _clusters(boxes) -> list:
 
 
 def _represent(game: NormalFormGame, supports, cluster, found: list[Equilibrium], tries: int = 12):
-    """Equilibria inside (or at the edge of) the cluster: an equilibrium already found that
-    lies in it, else Newton's limits from its boxes — the two ends along its longest side
-    first, so a segment of equilibria is reported by its end points. Empty if none."""
+    """Equilibria inside (or at the edge of) the cluster: those already found that lie in
+    it (enough for a cluster of a few boxes), and Newton's limits from up to ``tries`` of
+    its boxes until two distinct ones verify — the two ends along its longest side first,
+    so a segment of equilibria is reported by points near both ends. Empty if none."""
     system = IndifferenceSystem(game, supports)
     L = np.array([b[0] for b in cluster])
     H = np.array([b[1] for b in cluster])
@@ -310,6 +311,8 @@ def _represent(game: NormalFormGame, supports, cluster, found: list[Equilibrium]
             x = np.concatenate([[prof[j][s] for s in supports[j][1:]] for j in range(system.N)] + [np.zeros(0)])
             if np.all(x >= lo - 1e-9) and np.all(x <= hi + 1e-9):
                 covered.append(eq)
+    if covered and len(cluster) <= 8:
+        return covered  # a singular root or a tiny piece, already listed
     axis = int(np.argmax(hi - lo))
     order = np.argsort(L[:, axis])
     picks = [order[0], order[-1]] + list(order[:: max(1, len(order) // tries)][:tries])
@@ -319,9 +322,9 @@ def _represent(game: NormalFormGame, supports, cluster, found: list[Equilibrium]
         eq = verify(game, system.profile(x))
         if eq is not None:
             out.append(eq)
-            if len(out) >= 2 or (covered and out):
+            if len(deduplicate(out)) >= 2:
                 break
-    return covered + out
+    return covered + deduplicate(out)
 
 
 # ------------------------------------------------------------------ all support profiles
