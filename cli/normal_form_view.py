@@ -208,6 +208,8 @@ def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None) -> str:
     out.append("")
     n = len(solution.equilibria)
     scope = "all extreme equilibria" if solution.complete else solution.note
+    if solution.method == "polynomial-support-enumeration":
+        scope = solution.note if solution.complete else f"may be incomplete: {solution.note}"
     check = (
         "each verified exactly in rational arithmetic: no deviation gains anything"
         if exact_eqs is not None
