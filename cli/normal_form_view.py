@@ -135,7 +135,31 @@ def solve_and_render(
         from cli import explain_view
 
         text += "\n\n" + explain_view.render(expl, fmt)
+    refined = _refinements(solution) if full else None
+    if refined:
+        data["refinements"] = [
+            {"perfect": r.perfect, "proper": r.proper, "reason": r.reason} for r in refined
+        ]
+        lines = [_heading("Trembles: perfect and proper equilibria", fmt, 2)]
+        for k, (eq, r) in enumerate(zip(solution.equilibria, refined), 1):
+            label = render.outcome_label(solution.game, eq)
+            lines.append(f"{'-' if fmt == 'markdown' else f'{k}.'} {label}: {r.reason}")
+        text += "\n\n" + "\n".join(lines)
     return Output(text, data)
+
+
+#: Largest strategy count for which `explain` checks perfection (one small LP per player).
+MAX_REFINED = 12
+
+
+def _refinements(solution):
+    """Perfect/proper verdicts for a two-player game's equilibria (None when not applicable)."""
+    game = solution.game
+    if game.n_players != 2 or not solution.equilibria or max(game.shape) > MAX_REFINED:
+        return None
+    from games.refinements import refine
+
+    return [refine(game, eq) for eq in solution.equilibria]
 
 
 #: Points of the logit path shown: JSON keeps more than the text.
