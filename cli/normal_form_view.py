@@ -144,7 +144,7 @@ def solve_and_render(
         for k, (eq, r) in enumerate(zip(solution.equilibria, refined), 1):
             label = render.outcome_label(solution.game, eq)
             lines.append(f"{'-' if fmt == 'markdown' else f'{k}.'} {label}: {r.reason}")
-        text += "\n\n" + "\n".join(lines)
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
     return Output(text, data)
 
 
