@@ -54,6 +54,8 @@ MAX_UNKNOWNS = 6
 MIN_WIDTH = 2.0**-9
 #: Faces of the search box sit this far outside [0, 1].
 MARGIN = 1e-7
+#: Krawczyk's test is tried on boxes no wider than this.
+KRAWCZYK_WIDTH = 0.26
 #: Largest number of live boxes for one support profile before it is given up as undecided.
 MAX_BOXES = 40_000
 
@@ -229,6 +231,10 @@ def solve_support(game: NormalFormGame, supports, tol: float = 1e-12) -> _Outcom
         lo, hi = lo[alive], hi[alive]
         if not len(lo):
             break
+        # Krawczyk's test rarely decides a wide box: split those straight away
+        narrow = (hi - lo).max(axis=1) <= KRAWCZYK_WIDTH
+        wide_lo, wide_hi = lo[~narrow], hi[~narrow]
+        lo, hi = lo[narrow], hi[narrow]
         B = len(lo)
         pts = (lo[:, None, :] + C[None, :, :] * (hi - lo)[:, None, :]).reshape(-1, n)
         Jv = system.jacobian(pts).reshape(B, len(C), n, n)
@@ -254,7 +260,7 @@ def solve_support(game: NormalFormGame, supports, tol: float = 1e-12) -> _Outcom
             if eq is not None:
                 roots.append(eq)
         split &= ~inside & ~empty
-        lo, hi = lo[split], hi[split]
+        lo, hi = np.concatenate([wide_lo, lo[split]]), np.concatenate([wide_hi, hi[split]])
         width = hi - lo
         small = width.max(axis=1) <= MIN_WIDTH * 1.0001 if len(lo) else np.zeros(0, dtype=bool)
         undecided += list(zip(lo[small], hi[small]))
