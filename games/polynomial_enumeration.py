@@ -204,8 +204,10 @@ def solve_support(game: NormalFormGame, supports, tol: float = 1e-12) -> _Outcom
         eq = verify(game, system.profile(np.zeros(0)))
         return _Outcome([eq] if eq is not None else [], [], False)
     C = _corners(n)
+    # slightly lopsided, so bisection planes miss simple fractions such as 1/2 (roots
+    # there would sit on the faces of two boxes)
     lo = np.full((1, n), -MARGIN)
-    hi = np.full((1, n), 1.0 + MARGIN)
+    hi = np.full((1, n), 1.0 + 3.7 * MARGIN)
     roots, undecided = [], []
     eye = np.eye(n)
     while len(lo):
@@ -253,7 +255,8 @@ def solve_support(game: NormalFormGame, supports, tol: float = 1e-12) -> _Outcom
             Kr = np.einsum("bij,bj->bi", M, r)
             good = ok & np.all(np.isfinite(Kc), axis=1) & np.all(np.isfinite(Kr), axis=1)
             inside = good & np.all(np.abs(Kc - c) + Kr < r, axis=1)
-            empty = good & np.any(np.abs(Kc - c) - Kr > r, axis=1)
+            # no root only when K(X) misses X by more than rounding (a root on a face stays)
+            empty = good & np.any(np.abs(Kc - c) - Kr > r * (1 + 1e-9) + 1e-12, axis=1)
         for b in np.flatnonzero(inside):
             x = refine(system, Kc[b])
             eq = verify(game, system.profile(x))
