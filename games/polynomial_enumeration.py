@@ -306,9 +306,10 @@ def _clusters(boxes) -> list:
 
 def _represent(game: NormalFormGame, supports, cluster, found: list[Equilibrium], tries: int = 12):
     """Equilibria inside (or at the edge of) the cluster: those already found that lie in
-    it (enough for a cluster of a few boxes), and Newton's limits from up to ``tries`` of
-    its boxes until two distinct ones verify — the two ends along its longest side first,
-    so a segment of equilibria is reported by points near both ends. Empty if none."""
+    it, if any (the cluster is then represented); else Newton's limits from up to
+    ``tries`` of its boxes until two distinct ones verify — the two ends along its longest
+    side first, so a segment of equilibria is reported by points near both ends. Empty if
+    none."""
     system = IndifferenceSystem(game, supports)
     L = np.array([b[0] for b in cluster])
     H = np.array([b[1] for b in cluster])
@@ -320,8 +321,8 @@ def _represent(game: NormalFormGame, supports, cluster, found: list[Equilibrium]
             x = np.concatenate([[prof[j][s] for s in supports[j][1:]] for j in range(system.N)] + [np.zeros(0)])
             if np.all(x >= lo - 1e-9) and np.all(x <= hi + 1e-9):
                 covered.append(eq)
-    if covered and len(cluster) <= 8:
-        return covered  # a singular root or a tiny piece, already listed
+    if covered:
+        return covered  # already represented (a singular root, or a continuum's listed end)
     axis = int(np.argmax(hi - lo))
     order = np.argsort(L[:, axis])
     picks = [order[0], order[-1]] + list(order[:: max(1, len(order) // tries)][:tries])
@@ -399,8 +400,9 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
         note = ("degenerate game: some regions of the search could not be decided; the list may be "
                 "incomplete")
     elif continua:
-        note = (f"degenerate game: {continua} set(s) of boxes form continua of equilibria, each "
-                "represented by a point of it; every isolated equilibrium is listed")
+        what = "a continuum" if continua == 1 else f"{continua} continua"
+        note = (f"degenerate game: {what} of equilibria, represented by points of it; every "
+                "isolated equilibrium is listed")
     elif pending:
         note = "every equilibrium; some are singular roots, confirmed by Newton's method from nearby"
     else:
