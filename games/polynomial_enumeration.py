@@ -38,7 +38,6 @@ Size limit: Σ(|strategies| − 1) ≤ `MAX_UNKNOWNS` (covers 3 players × 3 str
 from __future__ import annotations
 
 import itertools
-import string
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,7 +107,7 @@ class IndifferenceSystem:
                     u = np.take(u, ix, axis=ax)
             shift = (float(game.payoffs[i].max()) + float(game.payoffs[i].min())) / 2
             self.U.append((u - shift) / (scales[i] if scales[i] > 0 else 1.0))
-        self.letters = string.ascii_lowercase[: self.N]
+        self._arranged: dict = {}
 
     def mixtures(self, X: np.ndarray) -> list[np.ndarray]:
         """Each player's probabilities on its support at each point (rows of X)."""
@@ -120,15 +119,23 @@ class IndifferenceSystem:
 
     def _contract(self, i: int, sig: list[np.ndarray], keep: int | None = None) -> np.ndarray:
         """Player i's payoff array contracted with every other player's mixture except
-        ``keep``: shape (P, mᵢ) or (P, mᵢ, |S_keep|)."""
-        L = self.letters
-        ops, subs = [self.U[i]], [L]
-        for j in range(self.N):
-            if j != i and j != keep:
-                ops.append(sig[j])
-                subs.append("z" + L[j])
-        out = "z" + L[i] + (L[keep] if keep is not None else "")
-        return np.einsum(",".join(subs) + "->" + out, *ops)
+        ``keep``: shape (P, mᵢ) or (P, mᵢ, |S_keep|). One matrix product: the outer product
+        of the others' mixtures (P × Π|Sⱼ|) times the payoffs arranged to match."""
+        key = (i, keep)
+        if key not in self._arranged:
+            U = self.U[i]
+            others = [j for j in range(self.N) if j != i and j != keep]
+            order = [i] + ([keep] if keep is not None else []) + others
+            lead = U.shape[i] * (U.shape[keep] if keep is not None else 1)
+            self._arranged[key] = (np.ascontiguousarray(np.transpose(U, order).reshape(lead, -1).T), others)
+        T, others = self._arranged[key]
+        P = sig[0].shape[0]
+        W = np.ones((P, 1))
+        for j in others:
+            W = (W[:, :, None] * sig[j][:, None, :]).reshape(P, W.shape[1] * sig[j].shape[1])
+        R = W @ T
+        m = self.U[i].shape[i]
+        return R.reshape(P, m, R.shape[1] // m) if keep is not None else R
 
     def values(self, X: np.ndarray):
         """(F, G): equations (P × n) and outside-strategy gaps (P × Σ outside), payoff-scaled."""
