@@ -169,7 +169,7 @@ def solve(game: NormalFormGame, method: str = "auto") -> Solution:
     """All (extreme) Nash equilibria of the game that the method can find, each verified."""
     method = resolve_method(game, method)
     _check_size(game, method) if game.n_players == 2 else None
-    if game.n_players > 2 and method != "pure":
+    if (game.n_players > 2 and method != "pure") or method == "polynomial-support-enumeration":
         return _solve_nplayer(game, method)
     note = ""
     complete = True
