@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from games.best_responses import pure_equilibria
-from games.equilibrium import Equilibrium, deduplicate, player_scales, sort_key, verify
+from games.equilibrium import Equilibrium, deduplicate, player_scales, same_profile, sort_key, verify
 from games.errors import InputError, clip
 from games.normal_form import NormalFormGame
 
@@ -53,10 +53,14 @@ MAX_UNKNOWNS = 6
 MIN_WIDTH = 2.0**-9
 #: Faces of the search box sit this far outside [0, 1].
 MARGIN = 1e-7
+#: Box budget for a support whose system is underdetermined and where Newton found nothing.
+UNDERDETERMINED_BOXES = 2_000
+#: Undecided boxes beyond this many are not split into separate clusters.
+MAX_CLUSTERED = 1_500
 #: Krawczyk's test is tried on boxes no wider than this.
 KRAWCZYK_WIDTH = 0.26
 #: Largest number of live boxes for one support profile before it is given up as undecided.
-MAX_BOXES = 40_000
+MAX_BOXES = 10_000
 
 
 @dataclass(frozen=True)
@@ -201,15 +205,48 @@ class _Outcome:
     roots: list  # verified equilibria
     clusters: list  # lists of (lo, hi) undecided boxes
     gave_up: bool
+    continuum: bool = False  # the system is underdetermined and a point of its solutions was found
 
 
-def solve_support(game: NormalFormGame, supports, tol: float = 1e-12) -> _Outcome:
-    """Every equilibrium with the given supports (as subsets), by branch and bound."""
+def generic_rank(system: IndifferenceSystem, samples: int = 4, seed: int = 0) -> int:
+    """The Jacobian's rank at random points of the domain: its generic rank (with
+    probability one). Below the number of unknowns, every solution of the system lies on
+    a continuum (a polynomial map's fibres have dimension at least n − generic rank)."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(0.05, 0.3, size=(samples, system.n))
+    J = system.jacobian(X)
+    return max(int(np.linalg.matrix_rank(Jk, tol=1e-9 * max(1.0, float(np.max(np.abs(Jk)))))) for Jk in J)
+
+
+def _underdetermined(game: NormalFormGame, system: IndifferenceSystem, starts: int = 8) -> list:
+    """Equilibria on a continuum of solutions: Newton (least squares) from random starts."""
+    rng = np.random.default_rng(1)
+    for _ in range(starts):
+        x = refine(system, rng.uniform(0.0, 1.0, size=system.n) / max(1, max(system.sizes) - 1), iters=40)
+        eq = verify(game, system.profile(x))
+        if eq is not None:
+            return [eq]
+    return []
+
+
+def solve_support(game: NormalFormGame, supports, tol: float = 1e-12, max_boxes: int | None = None) -> _Outcome:
+    """Every equilibrium with the given supports (as subsets), by branch and bound.
+
+    An underdetermined system (generic Jacobian rank below the number of unknowns: ties
+    make some indifference automatic) has no isolated solutions; a point found on it by
+    Newton's method represents it. When Newton finds none, the box search runs with a
+    small budget of boxes to show that no solution is there."""
     system = IndifferenceSystem(game, supports)
     n = system.n
     if n == 0:
         eq = verify(game, system.profile(np.zeros(0)))
         return _Outcome([eq] if eq is not None else [], [], False)
+    if max_boxes is None and generic_rank(system) < n:
+        reps = _underdetermined(game, system)
+        if reps:
+            return _Outcome(reps, [], False, True)
+        max_boxes = UNDERDETERMINED_BOXES
+    max_boxes = MAX_BOXES if max_boxes is None else max_boxes
     C = _corners(n)
     # slightly lopsided, so bisection planes miss simple fractions such as 1/2 (roots
     # there would sit on the faces of two boxes)
@@ -218,7 +255,7 @@ def solve_support(game: NormalFormGame, supports, tol: float = 1e-12) -> _Outcom
     roots, undecided = [], []
     eye = np.eye(n)
     while len(lo):
-        if len(lo) > MAX_BOXES:
+        if len(lo) > max_boxes:
             return _Outcome(roots, [list(zip(lo, hi))], True)
         # the implicit first probability of each player must be able to be ≥ 0
         keep = np.ones(len(lo), dtype=bool)
@@ -288,8 +325,11 @@ def solve_support(game: NormalFormGame, supports, tol: float = 1e-12) -> _Outcom
 
 
 def _clusters(boxes) -> list:
-    """Group boxes that touch or overlap (union-find on a small list)."""
+    """Group boxes that touch or overlap (union-find; quadratic, so past
+    `MAX_CLUSTERED` boxes they are kept as one group)."""
     k = len(boxes)
+    if k > MAX_CLUSTERED:
+        return [boxes]
     parent = list(range(k))
 
     def find(a):
@@ -365,6 +405,11 @@ def _dominated_inside(game: NormalFormGame, supports, i: int) -> bool:
     return False
 
 
+def _inside(eq: Equilibrium, supports) -> bool:
+    """True if the equilibrium plays only strategies of the given supports."""
+    return all(sum(p[s] for s in sup) > 1 - 1e-9 for p, sup in zip(eq.profile, supports))
+
+
 def all_equilibria(game: NormalFormGame) -> Enumeration:
     """Every equilibrium of a game with Σ(mᵢ − 1) ≤ MAX_UNKNOWNS, each verified.
 
@@ -378,6 +423,7 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
         if eq is not None:
             found.append(eq)
     pending = []  # (supports, cluster) to represent once every support was searched
+    underdetermined = 0
     gave_up = False
     tried = 0
     for supports in itertools.product(*[list(_nonempty_subsets(k)) for k in game.shape]):
@@ -387,17 +433,21 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
             continue
         tried += 1
         out = solve_support(game, supports)
+        if out.continuum:
+            underdetermined += 1
+            if any(same_profile(e, out.roots[0], 1e-7) or _inside(e, supports) for e in found):
+                continue  # a listed equilibrium already lies in this support's closure
         found += out.roots
         gave_up |= out.gave_up
         pending += [(supports, c) for c in out.clusters]
     complete = not gave_up
-    continua = 0
+    continua = underdetermined
     for supports, cluster in pending:
         reps = _represent(game, supports, cluster, found)
         if not reps:
             complete = False
             continue
-        found += reps
+        found += [r for r in reps if not any(r is f for f in found)]  # only new points
         L = np.array([b[0] for b in cluster])
         H = np.array([b[1] for b in cluster])
         if np.max(H.max(axis=0) - L.min(axis=0)) > 8 * MIN_WIDTH:
@@ -407,9 +457,9 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
         note = ("degenerate game: some regions of the search could not be decided; the list may be "
                 "incomplete")
     elif continua:
-        what = "a continuum" if continua == 1 else f"{continua} continua"
-        note = (f"degenerate game: {what} of equilibria, represented by points of it; every "
-                "isolated equilibrium is listed")
+        where = "one support profile" if continua == 1 else f"{continua} support profiles"
+        note = (f"degenerate game: equilibria form continua (in {where}), represented by points "
+                "of them; every isolated equilibrium is listed")
     elif pending:
         note = "every equilibrium; some are singular roots, confirmed by Newton's method from nearby"
     else:
