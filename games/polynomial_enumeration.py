@@ -208,14 +208,14 @@ class _Outcome:
     continuum: bool = False  # the system is underdetermined and a point of its solutions was found
 
 
-def generic_rank(system: IndifferenceSystem, samples: int = 4, seed: int = 0) -> int:
+def generic_rank(system: IndifferenceSystem, samples: int = 2, seed: int = 0) -> int:
     """The Jacobian's rank at random points of the domain: its generic rank (with
     probability one). Below the number of unknowns, every solution of the system lies on
     a continuum (a polynomial map's fibres have dimension at least n − generic rank)."""
     rng = np.random.default_rng(seed)
     X = rng.uniform(0.05, 0.3, size=(samples, system.n))
     J = system.jacobian(X)
-    return max(int(np.linalg.matrix_rank(Jk, tol=1e-9 * max(1.0, float(np.max(np.abs(Jk)))))) for Jk in J)
+    return int(np.max(np.linalg.matrix_rank(J, tol=1e-9 * max(1.0, float(np.max(np.abs(J)))))))
 
 
 def _underdetermined(game: NormalFormGame, system: IndifferenceSystem, starts: int = 8) -> list:
