@@ -30,6 +30,8 @@ def _random(shape, seed, kind="float"):
     rng = np.random.default_rng(seed)
     if kind == "float":
         return _game([np.round(rng.normal(size=shape), 3) for _ in shape])
+    if kind == "ties":  # payoffs in {0, 1, 2}: ties, continua, degenerate supports
+        return _game([rng.integers(0, 3, size=shape) for _ in shape])
     return _game([rng.integers(-9, 10, size=shape) for _ in shape])
 
 
@@ -143,8 +145,21 @@ def _gambit_regret(gambit, G, profile) -> float:
     ((2, 2, 2, 2), 1), ((2, 2, 2, 2), 2), ((2, 2, 2, 2), 3), ((3, 2, 2), 1),
 ])
 def test_against_gambit_enumpoly(shape, seed):
+    _check_against_gambit(shape, seed, "float")
+
+
+# degenerate games on which Gambit's enumpoly finishes (on others, e.g. ((2, 2, 2, 2), 2)
+# with these payoffs, it ran for more than 20 s)
+@pytest.mark.parametrize("shape,seed", [
+    ((2, 2, 2), 0), ((2, 2, 2), 3), ((2, 2, 2, 2), 0), ((2, 2, 2, 2), 5), ((3, 2, 2), 1), ((3, 2, 2), 4),
+])
+def test_degenerate_games_against_gambit_enumpoly(shape, seed):
+    _check_against_gambit(shape, seed, "ties")
+
+
+def _check_against_gambit(shape, seed, kind):
     gambit = _gambit()
-    game = _random(shape, seed)
+    game = _random(shape, seed, kind)
     G = _gambit_game(gambit, game)
     theirs = [[np.array([float(e[p][s]) for s in p.strategies]) for p in G.players]
               for e in gambit.nash.enumpoly_solve(G, use_strategic=True).equilibria]
