@@ -3,8 +3,8 @@
 **Perfect** (Selten 1975): the equilibrium is a limit of equilibria of games in which every
 strategy is played with some tiny probability (a "trembling hand"). In two-player games
 this holds exactly when neither player's equilibrium strategy is weakly dominated — by
-another pure or mixed strategy that is never worse and sometimes better (van Damme 1991,
-Theorem 3.2.2). We test that with one linear program per player: maximize the total
+another pure or mixed strategy that is never worse and sometimes better (van Damme,
+Stability and Perfection of Nash Equilibria, 1991, ch. 3). We test that with one linear program per player: maximize the total
 advantage of a mixed strategy z over the equilibrium strategy x subject to z never doing
 worse; a positive optimum exhibits the dominating z, which the explanation names.
 

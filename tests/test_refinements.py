@@ -35,7 +35,7 @@ def test_myerson_1978():
 
 
 def test_weakly_dominated_equilibrium_is_not_perfect():
-    # van Damme (1991, ch. 2): in [[1, 0], [0, 0]] for both players, (r2, c2) is a Nash
+    # The textbook weakly dominated equilibrium (as in van Damme 1991): in [[1, 0], [0, 0]] for both players, (r2, c2) is a Nash
     # equilibrium, but r2 is weakly dominated by r1 (equal against c2, better against c1):
     # any tremble of the other player to c1 makes r1 strictly better.
     game = from_bimatrix([[1, 0], [0, 0]], [[1, 0], [0, 0]])
