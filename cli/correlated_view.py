@@ -46,8 +46,13 @@ def render_correlated(game: NormalFormGame, scenario: Scenario | None, fmt: str,
     from games.correlated_explain import explain_correlated
     from games.solve import solve
 
+    from games.errors import InputError
+
     sol = correlated_equilibria(game)
-    nash = solve(game, "auto")
+    try:
+        nash = solve(game, "auto")
+    except InputError:  # too large to list every Nash equilibrium: compare with some
+        nash = solve(game, "lemke-howson" if game.n_players == 2 else "pure")
     expl = explain_correlated(sol, nash, trade=scenario is not None)
     tol = max(sol.tolerance, default=0.0)
     data: dict[str, Any] = {
