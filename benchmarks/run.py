@@ -2,6 +2,7 @@
 
     python benchmarks/run.py          # quick (about half a minute)
     python benchmarks/run.py --full   # larger samples (several minutes)
+    python benchmarks/run.py --nplayer  # only the N-player sections (a few minutes)
 
 Slow loops (Gambit, nashpy) are timed on a subset of the same games and extrapolated
 from their per-game rate; the output says so. Each figure is the best of a few runs, so
@@ -331,6 +332,114 @@ def bench_single(n: int, games: int) -> list[str]:
     ]
 
 
+NPLAYER_GAMBIT = """
+import json, sys, time
+import numpy as np
+import pygambit as gbt
+shape, seeds, kind, method = json.loads(sys.argv[1])
+for seed in seeds:
+    pays = _game(shape, seed, kind)
+    G = gbt.Game.from_arrays(*pays)
+    t = time.perf_counter()
+    if method == "enumpoly":
+        r = gbt.nash.enumpoly_solve(G, use_strategic=True)
+    elif method == "gnm":
+        r = gbt.nash.gnm_solve(G)
+    else:
+        r = gbt.nash.logit_solve(G)
+    print(json.dumps([seed, time.perf_counter() - t, len(r.equilibria)]), flush=True)
+"""
+
+GAME_SOURCE = """
+def _game(shape, seed, kind):
+    rng = np.random.default_rng(seed)
+    if kind == "int":
+        return [rng.integers(-9, 10, size=shape).astype(float) for _ in shape]
+    return [rng.normal(size=shape) for _ in shape]
+"""
+
+
+def _nplayer_game(shape, seed, kind):
+    ns: dict = {"np": np}
+    exec(GAME_SOURCE, ns)  # the same generator the Gambit child process uses
+    return ns["_game"](tuple(shape), seed, kind)
+
+
+def _gambit_child(shape, seeds, kind, method, timeout: float) -> dict[int, tuple[float, int]]:
+    """Gambit's times per game, run in a child process (enumpoly can run for minutes on
+    games with ties); games not reached before ``timeout`` are missing from the result."""
+    import json
+
+    code = "import numpy as np\n" + GAME_SOURCE + NPLAYER_GAMBIT
+    proc = subprocess.Popen([sys.executable, "-c", code, json.dumps([list(shape), list(seeds), kind, method])],
+                            stdout=subprocess.PIPE, text=True)
+    out: dict[int, tuple[float, int]] = {}
+    try:
+        stdout, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        stdout, _ = proc.communicate()
+    for line in stdout.splitlines():
+        seed, t, n = json.loads(line)
+        out[seed] = (t, n)
+    return out
+
+
+def bench_nplayer_all(shape, games: int, kind: str, timeout: float) -> list[str]:
+    """Every equilibrium: tradegame's polynomial support enumeration against enumpoly_solve."""
+    from games.normal_form import NormalFormGame
+    from games.polynomial_enumeration import all_equilibria
+
+    ours, counts = [], []
+    for seed in range(games):
+        pays = _nplayer_game(shape, seed, kind)
+        g = NormalFormGame("bench", tuple(f"P{i}" for i in range(len(shape))),
+                           tuple(tuple(f"s{j}" for j in range(k)) for k in shape), tuple(pays))
+        t = time.perf_counter()
+        found = all_equilibria(g)
+        ours.append(time.perf_counter() - t)
+        counts.append(len(found.equilibria))
+    theirs = _gambit_child(shape, range(games), kind, "enumpoly", timeout)
+    done = sorted(theirs)
+    label = "×".join(map(str, shape)) + (" integer payoffs in ±9" if kind == "int" else " normal payoffs")
+    line = f"all equilibria, {label} ({games} games): tradegame median {statistics.median(ours) * 1e3:.0f} ms"
+    if done:
+        gt = statistics.median(theirs[s][0] for s in done)
+        line += f", Gambit enumpoly median {gt * 1e3:.0f} ms over the {len(done)} it finished within {timeout:.0f} s"
+        fewer = sum(theirs[s][1] < counts[s] for s in done)
+        line += f"; Gambit listed fewer equilibria than tradegame in {fewer} of those"
+    else:
+        line += f", Gambit enumpoly finished none within {timeout:.0f} s"
+    return [line]
+
+
+def bench_nplayer_one(shape, games: int, timeout: float) -> list[str]:
+    """One equilibrium: tradegame's N-player logit path against Gambit's logit and gnm."""
+    from games.logit_tracing import trace_logit
+    from games.normal_form import NormalFormGame
+
+    ours = []
+    for seed in range(games):
+        pays = _nplayer_game(shape, seed, "float")
+        g = NormalFormGame("bench", tuple(f"P{i}" for i in range(len(shape))),
+                           tuple(tuple(f"s{j}" for j in range(k)) for k in shape), tuple(pays))
+        t = time.perf_counter()
+        path = trace_logit(g)
+        ours.append(time.perf_counter() - t)
+        assert path.nash is not None
+    label = "×".join(map(str, shape))
+    line = f"one equilibrium, {label} ({games} normal games): tradegame logit median {statistics.median(ours):.2f} s"
+    for method in ("logit", "gnm"):
+        theirs = _gambit_child(shape, range(games), "float", method, timeout)
+        if theirs:
+            found = sum(n > 0 for _, n in theirs.values())
+            line += (f"; Gambit {method} median {statistics.median(t for t, _ in theirs.values()):.2f} s "
+                     f"({found} of {len(theirs)} with an equilibrium)")
+        else:
+            line += f"; Gambit {method} finished none within {timeout:.0f} s"
+    return [line]
+
+
 def _startup_env(cached_bytecode: bool, cache_dir: str) -> dict[str, str]:
     """The environment for the start-up runs: the repository on the path, and bytecode either
     cached (as after any normal install: pip compiles, Python writes __pycache__) in a
@@ -406,6 +515,7 @@ def bench_memory() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="larger samples (slower, steadier figures)")
+    parser.add_argument("--nplayer", action="store_true", help="only the N-player sections")
     args = parser.parse_args()
     try:
         import pygambit  # noqa: F401
@@ -435,6 +545,15 @@ def main() -> None:
         lambda: bench_large_single(12, 3 if full else 1, gambit=True),
         lambda: bench_large_single(14, 3, gambit=False),
     ]
+    nplayer = [
+        lambda: bench_nplayer_all((2, 2, 2), 20 if full else 10, "float", 60),
+        lambda: bench_nplayer_all((3, 3, 3), 10 if full else 5, "float", 120),
+        lambda: bench_nplayer_all((2, 2, 2, 2), 10 if full else 5, "float", 120),
+        lambda: bench_nplayer_all((3, 3, 3), 10 if full else 5, "int", 120),
+        lambda: bench_nplayer_one((5, 5, 5, 5, 5), 5 if full else 3, 300),
+        lambda: bench_nplayer_one((20, 20, 20), 5 if full else 3, 300),
+    ]
+    sections = nplayer if args.nplayer else sections + nplayer
     for section in sections:
         for line in section():
             print(line, flush=True)

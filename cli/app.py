@@ -52,7 +52,9 @@ LevelsOpt = typer.Option(5, "--levels", help="Openness levels per side in the gr
 MethodOpt = typer.Option(
     "auto", "--method",
     help="Equilibrium method: auto, closed-form, vertex-enumeration, support-enumeration, "
-    "nashpy-vertex-enumeration, lemke-howson, logit (quantal response path), pure.",
+    "nashpy-vertex-enumeration, lemke-howson, logit (quantal response path, any number of players), "
+    "polynomial-support-enumeration (every equilibrium of a small game with 3+ players), pure, "
+    "correlated (correlated equilibria by linear programming, with a mediator's explanation).",
 )
 FormatOpt = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json (dot for trees).")
 ExactOpt = typer.Option(False, "--exact", help="Solve in exact rational arithmetic (2-player games).")

@@ -143,6 +143,12 @@ def solve_and_render(
 ) -> Output:
     from games.solver import solve
 
+    if method == "correlated":
+        if exact:
+            raise InputError("option --exact: correlated equilibria are computed in floating point; drop --exact")
+        from cli.correlated_view import render_correlated
+
+        return render_correlated(game, scenario, fmt, full)
     exact_eqs = None
     if exact:
         solution, exact_eqs = _exact_solution(game, scenario, form, exact_payoffs, levels)
@@ -203,7 +209,31 @@ def solve_and_render(
         if block:
             text += "\n\n" + block
             data["payoff_terms"] = terms
+    refined = _refinements(solution) if full else None
+    if refined:
+        data["refinements"] = [
+            {"perfect": r.perfect, "proper": r.proper, "reason": r.reason} for r in refined
+        ]
+        lines = [_heading("Trembles: perfect and proper equilibria", fmt, 2)]
+        for k, (eq, r) in enumerate(zip(solution.equilibria, refined), 1):
+            label = render.outcome_label(solution.game, eq)
+            lines.append(f"{'-' if fmt == 'markdown' else f'{k}.'} {label}: {r.reason}")
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
     return Output(text, data)
+
+
+#: Largest strategy count for which `explain` checks perfection (one small LP per player).
+MAX_REFINED = 12
+
+
+def _refinements(solution):
+    """Perfect/proper verdicts for a two-player game's equilibria (None when not applicable)."""
+    game = solution.game
+    if game.n_players != 2 or not solution.equilibria or max(game.shape) > MAX_REFINED:
+        return None
+    from games.refinements import refine
+
+    return [refine(game, eq) for eq in solution.equilibria]
 
 
 #: Points of the logit path shown: JSON keeps more than the text.
@@ -276,6 +306,8 @@ def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None, reasons
     out.append("")
     n = len(solution.equilibria)
     scope = "all extreme equilibria" if solution.complete else solution.note
+    if solution.method == "polynomial-support-enumeration":
+        scope = solution.note if solution.complete else f"may be incomplete: {solution.note}"
     check = (
         "each verified exactly in rational arithmetic: no deviation gains anything"
         if exact_eqs is not None

@@ -273,7 +273,7 @@ def indifferences(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> t
     from games.equilibrium import strategy_values
 
     if game.n_players != 2:
-        return ()
+        return _nplayer_indifferences(game, profile)
     mix = [np.asarray(p, dtype=float) for p in profile]
     out = []
     for j in range(2):  # j mixes; i = the other is kept indifferent
@@ -305,6 +305,55 @@ def indifferences(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> t
                 f"{join(between)} (each pays it {num(value)}).",
             )
         )
+    return tuple(out)
+
+
+def _nplayer_indifferences(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> tuple[Indifference, ...]:
+    """Three or more players: for each player, what the others' joint play leaves it.
+
+    A mixing player is indifferent among the strategies it mixes (the others' mixtures
+    together make it so: ``keeps_indifferent`` is that player itself and ``player`` names
+    the others); a player who plays one strategy is told its margin over its best
+    alternative, i.e. whether and how much it would lose by deviating.
+    """
+    from games.equilibrium import strategy_values
+
+    mix = [np.asarray(p, dtype=float) for p in profile]
+    tols = explain_tolerances(game)
+    out = []
+    for i, name in enumerate(game.players):
+        others = [game.players[j] for j in range(game.n_players) if j != i]
+        support = [k for k, v in enumerate(mix[i]) if v > 1e-12]
+        values = strategy_values(game, mix, i)
+        value = float(np.dot(values, mix[i]))
+        if len(support) > 1:
+            between = tuple(game.strategies[i][k] for k in support)
+            sentence = (
+                f"{cap(who(name))} mixes " + join([f"{game.strategies[i][k]} {prob(mix[i][k])}" for k in support])
+                + f": against the others' play {join(between)} each pay it {num(value)}, so it is willing to mix."
+            )
+        else:
+            k = support[0]
+            between = (game.strategies[i][k],)
+            alts = [a for a in range(game.shape[i]) if a != k]
+            if not alts:
+                sentence = f"{cap(who(name))} has only {game.strategies[i][k]}."
+            else:
+                a = max(alts, key=lambda t: values[t])
+                loss = value - float(values[a])
+                if loss > tols[i]:
+                    tail = f"would lose {amount(loss)} by switching to {game.strategies[i][a]}"
+                else:
+                    tail = f"would gain nothing by switching to {game.strategies[i][a]} (it pays the same)"
+                sentence = f"{cap(who(name))} plays {game.strategies[i][k]} for sure (earning {num(value)}) and {tail}."
+        out.append(Indifference(
+            player=join([who(o) for o in others]),
+            probabilities={game.strategies[i][k]: float(mix[i][k]) for k in support},
+            keeps_indifferent=name,
+            between=between,
+            value=value,
+            sentence=sentence,
+        ))
     return tuple(out)
 
 

@@ -2,8 +2,9 @@
 
 Methods (``method=``):
 
-- ``auto``: exact closed form for 2×2, vertex enumeration for other two-player games,
-  pure equilibria only for three or more players.
+- ``auto``: exact closed form for 2×2, vertex enumeration for other two-player games;
+  for three or more players polynomial support enumeration when the game is small enough
+  (Σ(strategies − 1) ≤ 6), else the logit path's equilibrium.
 - ``closed-form``: 2×2 only; exact rational arithmetic.
 - ``vertex-enumeration``: tradegame's own, complete for every bimatrix game.
 - ``support-enumeration``: nashpy's; complete for non-degenerate games.
@@ -12,7 +13,11 @@ Methods (``method=``):
   cannot make it cycle) from every starting label; fast on large games, may miss some.
 - ``logit``: the Nash equilibrium the logit quantal response branch selects (Gambit's
   ``logit``), with the λ path of boundedly rational play that leads to it (``qre``).
+- ``polynomial-support-enumeration``: every equilibrium of a small N-player game
+  (`games.polynomial_enumeration`): isolated ones all, continua represented.
 - ``pure``: pure-strategy equilibria only (any number of players).
+
+``logit`` works for any number of players (`games.logit_tracing` beyond two).
 
 Whatever the method, each profile is checked by `games.equilibrium.verify` and only
 verified ones are returned; ``complete`` says whether the list provably holds every
@@ -39,11 +44,16 @@ METHODS = (
     "nashpy-vertex-enumeration",
     "lemke-howson",
     "logit",
+    "polynomial-support-enumeration",
     "pure",
 )
 
 #: Most pure equilibria listed (and verified one by one); the count above it stays exact.
 MAX_PURE_LISTED = 100
+
+#: Methods the command line offers besides these, computed outside `solve` (they are not
+#: Nash equilibria): ``correlated`` is `games.correlated.correlated_equilibria`.
+OTHER_METHODS = ("correlated",)
 
 #: Sizes above which support enumeration (2^(m+n) supports) is refused.
 MAX_SUPPORT_ENUMERATION = 2**20
@@ -116,12 +126,20 @@ def resolve_method(game: NormalFormGame, method: str) -> str:
         from games.suggestions import did_you_mean
 
         raise InputError(
-            f"option --method: expected one of {', '.join(METHODS)}, got '{clip(method)}'{did_you_mean(method, METHODS)}"
+            f"option --method: expected one of {', '.join(METHODS + OTHER_METHODS)}, got '{clip(method)}'"
+            f"{did_you_mean(method, METHODS + OTHER_METHODS)}"
         )
     if method == "auto":
         if game.n_players != 2:
-            return "pure"
+            return _auto_nplayer(game)
         return "closed-form" if game.shape == (2, 2) else "vertex-enumeration"
+    if method == "polynomial-support-enumeration":
+        from games.polynomial_enumeration import check_size
+
+        check_size(game)
+        return method
+    if method == "logit" and game.n_players > 2:
+        return method
     if method != "pure" and game.n_players != 2:
         raise InputError(
             f"option --method: {method} needs a two-player game, this one has {game.n_players} players"
@@ -131,6 +149,38 @@ def resolve_method(game: NormalFormGame, method: str) -> str:
     return method
 
 
+def _auto_nplayer(game: NormalFormGame) -> str:
+    """All equilibria when the game is small enough, else the logit path's one (one player: pure)."""
+    from games.polynomial_enumeration import MAX_UNKNOWNS, unknowns
+
+    if game.n_players < 2:
+        return "pure"
+    return "polynomial-support-enumeration" if unknowns(game.shape) <= MAX_UNKNOWNS else "logit"
+
+
+def _solve_nplayer(game: NormalFormGame, method: str) -> Solution:
+    """The methods for three or more players (other than pure)."""
+    if method == "polynomial-support-enumeration":
+        from games.polynomial_enumeration import all_equilibria
+
+        found = all_equilibria(game)
+        if not found.equilibria:
+            raise SolverError(f"game '{clip(game.title, 40)}': no equilibrium found, which cannot happen for a finite game")
+        return Solution(game, found.equilibria, method, found.complete, tolerance(game), found.note)
+    from games.logit_tracing import trace_logit
+
+    path = trace_logit(game)
+    candidate = list(path.nash) if path.nash is not None else _trimmed(path.points[-1].profile)
+    eq = verify(game, candidate)
+    if eq is None:
+        raise SolverError(
+            f"game '{clip(game.title, 40)}': the logit path ended at λ = {path.limit.lam:.3g} without "
+            "reaching a verified equilibrium"
+        )
+    note = "one equilibrium: the one the logit quantal response branch selects as precision λ grows"
+    return Solution(game, (eq,), method, False, tolerance(game), note, path)
+
+
 def solve(game: NormalFormGame, method: str = "auto", progress=None) -> Solution:
     """All (extreme) Nash equilibria of the game that the method can find, each verified.
 
@@ -138,6 +188,8 @@ def solve(game: NormalFormGame, method: str = "auto", progress=None) -> Solution
     """
     method = resolve_method(game, method)
     _check_size(game, method) if game.n_players == 2 else None
+    if (game.n_players > 2 and method != "pure") or method == "polynomial-support-enumeration":
+        return _solve_nplayer(game, method)
     note = ""
     complete = True
     qre = None

@@ -56,9 +56,15 @@ def test_three_player_pure_equilibria():
     u = np.zeros(shape)
     u[0, 0, 0] = u[1, 1, 1] = 1
     game = NormalFormGame("coordination", ("A", "B", "C"), (("x", "y"),) * 3, (u, u, u))
-    sol = solve(game)
+    sol = solve(game, "pure")
     assert profile_set(sol.equilibria) == {((1, 0),) * 3, ((0, 1),) * 3}
     assert not sol.complete
+    # By default every equilibrium: a mixing player is indifferent when the other two's
+    # chances of x multiply to their chances of y, pB·pC = (1 − pB)(1 − pC), i.e. pB + pC = 1;
+    # for all three at once, every p = 1/2. With one player pure, the others cannot mix.
+    sol = solve(game)
+    assert sol.complete and sol.method == "polynomial-support-enumeration"
+    assert profile_set(sol.equilibria) == {((1, 0),) * 3, ((0, 1),) * 3, ((0.5, 0.5),) * 3}
 
 
 def test_method_errors_name_the_option():

@@ -1,0 +1,201 @@
+"""Every equilibrium of small N-player games (games/polynomial_enumeration.py).
+
+Checked against hand derivations, against tradegame's independent exact 2×2×2 solver
+(games/three_player.py, closed-form quadratics in fractions), and against Gambit's
+`enumpoly_solve` when pygambit is installed: every equilibrium Gambit lists must be
+ours, and every one we list beyond Gambit's must pass Gambit's own regret check.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from games.equilibrium import same_profile, verify
+from games.errors import InputError
+from games.normal_form import NormalFormGame
+from games.polynomial_enumeration import MAX_UNKNOWNS, all_equilibria, check_size
+from games.solver import solve
+from games.three_player import solve_2x2x2
+
+
+def _game(payoffs, names=None):
+    shape = np.asarray(payoffs[0]).shape
+    players = names or tuple(f"P{i + 1}" for i in range(len(shape)))
+    strats = tuple(tuple(f"s{j + 1}" for j in range(k)) for k in shape)
+    return NormalFormGame("test", players, strats, tuple(np.asarray(u, dtype=float) for u in payoffs))
+
+
+def _random(shape, seed, kind="float"):
+    rng = np.random.default_rng(seed)
+    if kind == "float":
+        return _game([np.round(rng.normal(size=shape), 3) for _ in shape])
+    if kind == "ties":  # payoffs in {0, 1, 2}: ties, continua, degenerate supports
+        return _game([rng.integers(0, 3, size=shape) for _ in shape])
+    return _game([rng.integers(-9, 10, size=shape) for _ in shape])
+
+
+def _profiles(eqs):
+    return [[np.asarray(p) for p in e.profile] for e in eqs]
+
+
+def _contains(listing, profile, atol=1e-6):
+    return any(all(np.allclose(a, b, atol=atol) for a, b in zip(profile, other)) for other in listing)
+
+
+def test_three_player_matching_pennies_hand():
+    # Players 1 and 2 play matching pennies; player 3's payoff does not depend on its own
+    # action, so it is indifferent, and player 1's stakes double when player 3 plays s2.
+    # Player 1's gain from s2 is (1 − 2q)(1 + r)·2 with q = P(2 plays s2), r = P(3 plays s2):
+    # zero only at q = 1/2; player 2's at p = 1/2. Player 3 mixes freely: a continuum
+    # {p = q = 1/2, any r}, represented by its two ends r = 0 and r = 1.
+    u1 = np.zeros((2, 2, 2))
+    for a in range(2):
+        for b in range(2):
+            for c in range(2):
+                u1[a, b, c] = (1 if a == b else -1) * (1 + c)
+    u2 = -np.sign(u1)
+    u3 = np.zeros((2, 2, 2))
+    found = all_equilibria(_game([u1, u2, u3]))
+    assert found.complete and found.continua >= 1
+    listing = _profiles(found.equilibria)
+    for r in (0.0, 1.0):
+        assert _contains(listing, [np.array([0.5, 0.5]), np.array([0.5, 0.5]), np.array([1 - r, r])])
+    for eq in found.equilibria:
+        assert eq.profile[0] == pytest.approx((0.5, 0.5)) and eq.profile[1] == pytest.approx((0.5, 0.5))
+
+
+def test_four_player_symmetric_hand():
+    # Four players each choose In or Out; In pays 1 if exactly one other player is In and
+    # 0 otherwise, Out pays 2/5. With the others In with probability p each, In pays
+    # 3p(1 − p)² (largest, 4/9, at p = 1/3): indifferent where 3p(1 − p)² = 2/5, two roots in (0, 1) — two symmetric
+    # totally mixed equilibria, both of which must be found.
+    import itertools
+
+    u = [np.zeros((2,) * 4) for _ in range(4)]
+    for prof in itertools.product(range(2), repeat=4):
+        for i in range(4):
+            others_in = sum(prof[j] for j in range(4) if j != i)
+            u[i][prof] = (1.0 if others_in == 1 else 0.0) if prof[i] == 1 else 0.4
+    found = all_equilibria(_game(u))
+    roots = [r.real for r in np.roots([3, -6, 3, -0.4]) if abs(r.imag) < 1e-12 and 0 < r.real < 1]
+    assert len(roots) == 2
+    listing = _profiles(found.equilibria)
+    for p in roots:
+        assert _contains(listing, [np.array([1 - p, p])] * 4)
+    assert found.complete
+    for eq in found.equilibria:
+        assert verify(_game(u), eq.profile) is not None
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_2x2x2_matches_the_exact_solver(seed):
+    game = _random((2, 2, 2), seed, "int" if seed % 2 else "float")
+    exact = solve_2x2x2(game)
+    ours = all_equilibria(game)
+    if exact.note:  # degenerate: the two solvers represent continua differently
+        pytest.skip("degenerate game")
+    assert ours.complete
+    assert len(ours.equilibria) == len(exact.equilibria)
+    for eq in exact.equilibria:
+        assert any(same_profile(eq, o, 1e-7) for o in ours.equilibria)
+
+
+def test_size_limit_names_a_method_that_fits():
+    big = _game([np.zeros((3, 3, 4))] * 3)
+    with pytest.raises(InputError, match="--method logit"):
+        check_size(big)
+    with pytest.raises(InputError, match="--method logit"):
+        solve(big, "polynomial-support-enumeration")
+    # 3 players × 3 strategies and 4 × 2 are within the limit
+    assert MAX_UNKNOWNS >= 6
+    check_size(_game([np.zeros((3, 3, 3))] * 3))
+    check_size(_game([np.zeros((2, 2, 2, 2))] * 4))
+
+
+def test_auto_above_the_limit_gives_one_verified_equilibrium():
+    game = _random((3, 3, 4), 5)
+    sol = solve(game)
+    assert sol.method == "logit" and not sol.complete and len(sol.equilibria) == 1
+
+
+# ------------------------------------------------------------------ Gambit
+def _gambit():
+    try:
+        import pygambit
+    except ImportError:
+        pytest.skip("pygambit not installed")
+    return pygambit
+
+
+def _gambit_game(gambit, game):
+    return gambit.Game.from_arrays(*[np.asarray(u) for u in game.payoffs])
+
+
+def _gambit_regret(gambit, G, profile) -> float:
+    p = G.mixed_strategy_profile(rational=False)
+    for i, player in enumerate(G.players):
+        for k, s in enumerate(player.strategies):
+            p[s] = profile[i][k]
+    return float(p.max_regret())
+
+
+@pytest.mark.parametrize("shape,seed", [
+    ((2, 2, 2), 1), ((2, 2, 2), 3), ((3, 3, 3), 0), ((3, 3, 3), 2),
+    ((2, 2, 2, 2), 1), ((2, 2, 2, 2), 2), ((2, 2, 2, 2), 3), ((3, 2, 2), 1),
+])
+def test_against_gambit_enumpoly(shape, seed):
+    _check_against_gambit(shape, seed, "float")
+
+
+# degenerate games on which Gambit's enumpoly finishes (on others, e.g. ((2, 2, 2, 2), 2)
+# with these payoffs, it ran for more than 20 s)
+@pytest.mark.parametrize("shape,seed", [
+    ((2, 2, 2), 0), ((2, 2, 2), 3), ((2, 2, 2, 2), 0), ((2, 2, 2, 2), 5), ((3, 2, 2), 1), ((3, 2, 2), 4),
+])
+def test_degenerate_games_against_gambit_enumpoly(shape, seed):
+    _check_against_gambit(shape, seed, "ties")
+
+
+def _check_against_gambit(shape, seed, kind):
+    gambit = _gambit()
+    game = _random(shape, seed, kind)
+    G = _gambit_game(gambit, game)
+    theirs = [[np.array([float(e[p][s]) for s in p.strategies]) for p in G.players]
+              for e in gambit.nash.enumpoly_solve(G, use_strategic=True).equilibria]
+    found = all_equilibria(game)
+    ours = _profiles(found.equilibria)
+    assert found.complete
+    for t in theirs:  # nothing Gambit finds is missing
+        assert _contains(ours, t, 1e-6)
+    for o in ours:  # anything extra is an equilibrium by Gambit's own measure
+        if not _contains(theirs, o, 1e-6):
+            assert _gambit_regret(gambit, G, o) <= 1e-9
+    assert len(ours) == len({tuple(np.round(np.concatenate(o), 6)) for o in ours})
+
+
+def test_gambit_misses_a_totally_mixed_equilibrium_we_find():
+    # A 2×2×2×2 game where Gambit 16.7's enumpoly lists 4 equilibria and not the totally
+    # mixed one, which Gambit's own max_regret confirms (regret < 1e-15).
+    gambit = _gambit()
+    game = _random((2, 2, 2, 2), 2)
+    G = _gambit_game(gambit, game)
+    found = all_equilibria(game)
+    mixed = [e for e in found.equilibria if all(min(p) > 0.05 for p in e.profile)]
+    assert len(mixed) == 1
+    assert _gambit_regret(gambit, G, mixed[0].profile) <= 1e-12
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_two_player_games_match_vertex_enumeration(seed):
+    # the same algorithm on two players, against tradegame's vertex enumeration (itself
+    # checked against Gambit's enummixed): identical lists on generic 3×4 games
+    from games.normal_form import from_bimatrix
+
+    rng = np.random.default_rng(seed)
+    game = from_bimatrix(rng.normal(size=(3, 4)), rng.normal(size=(3, 4)))
+    ours = solve(game, "polynomial-support-enumeration")
+    reference = solve(game, "vertex-enumeration")
+    assert ours.complete and len(ours.equilibria) == len(reference.equilibria)
+    for eq in reference.equilibria:
+        assert any(same_profile(eq, o, 1e-7) for o in ours.equilibria)
