@@ -23,7 +23,7 @@ Over each polytope we solve linear programs with SciPy's HiGHS (imported lazily)
 Every distribution returned is checked: probabilities sum to one and no obedience
 constraint is violated by more than player i's tolerance (`games.equilibrium`'s
 ``1e-8 ×`` half the spread of its payoffs, the same as for Nash equilibria). For small
-games the polytope's vertices are listed too (`polytope_vertices`).
+games the polytope's vertices are listed too (`correlated_vertices`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from games.normal_form import NormalFormGame
 
 #: Largest number of pure profiles (LP variables) the linear programs accept.
 MAX_PROFILES = 200_000
-#: Largest number of candidate bases `polytope_vertices` tries before giving up.
+#: Largest number of candidate bases `correlated_vertices` tries before giving up.
 MAX_VERTEX_BASES = 20_000
 
 
@@ -309,7 +309,7 @@ def _cleaned(game: NormalFormGame, mu: np.ndarray, coarse: bool, objective: str)
     return verify_correlated(game, snapped / snapped.sum(), coarse, objective)
 
 
-def polytope_vertices(game: NormalFormGame, coarse: bool = False, limit: int = MAX_VERTEX_BASES):
+def correlated_vertices(game: NormalFormGame, coarse: bool = False, limit: int = MAX_VERTEX_BASES):
     """Every vertex of the (coarse) correlated equilibrium polytope, or None if there are
     more than ``limit`` candidate bases to try.
 
@@ -372,6 +372,6 @@ def correlated_equilibria(game: NormalFormGame, vertex_limit: int = MAX_VERTEX_B
         coarse_best_for=results[True][1],
         n_constraints=M.shape[0],
         n_coarse_constraints=Mc.shape[0],
-        vertices=polytope_vertices(game, False, vertex_limit),
+        vertices=correlated_vertices(game, False, vertex_limit),
         tolerance=player_tolerances(game),
     )

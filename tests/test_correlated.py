@@ -15,7 +15,7 @@ import pytest
 from games.correlated import (
     correlated_equilibria,
     optimize,
-    polytope_vertices,
+    correlated_vertices,
     verify_correlated,
     violations,
 )
@@ -72,7 +72,7 @@ def test_chicken_polytope_vertices_by_hand():
     # The three Nash equilibria — (D,C), (C,D) and the mixed (1/3 Dare each: μ = 1/9, 2/9, 2/9, 4/9) —
     # the welfare optimum (0, 1/4, 1/4, 1/2), and (1/5, 2/5, 2/5, 0), where Row told Dare is
     # indifferent (μ(D,C)·1 = μ(D,D)·2) and Chicken is never recommended to both.
-    verts = polytope_vertices(CHICKEN)
+    verts = correlated_vertices(CHICKEN)
     expected = [(0, 1, 0, 0), (0, 0, 1, 0), (1 / 9, 2 / 9, 2 / 9, 4 / 9), (0, 0.25, 0.25, 0.5), (0.2, 0.4, 0.4, 0)]
     assert len(verts) == len(expected)
     for e in expected:
