@@ -14,6 +14,10 @@ import typer
 
 #: worker threads: each request is short (a solve of a small game, or a picture)
 THREADS = 16
+#: the page sends short GET requests: a URL of every parameter is under 2 KB
+MAX_HEADER_BYTES = 32_768
+#: and no body (waitress reads a body before the app sees the request; this caps it)
+MAX_BODY_BYTES = 16_384
 
 
 def _require_extra() -> None:
@@ -64,7 +68,9 @@ def make_server(target: str | None, host: str, port: int, threads: int = THREADS
     from cli.web import create_app
 
     app = create_app(target)
-    return create_server(app, host=host, port=port, threads=threads, ident="tradegame")
+    # bigger requests are refused by waitress itself: 431 (headers, URL) or 413 (body)
+    return create_server(app, host=host, port=port, threads=threads, ident="tradegame",
+                         max_request_header_size=MAX_HEADER_BYTES, max_request_body_size=MAX_BODY_BYTES)
 
 
 def run_in_thread(server):
