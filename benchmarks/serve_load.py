@@ -9,8 +9,9 @@ process) on 127.0.0.1, then runs CLIENTS threads, each a student: it opens the p
 move asks what the page asks (the solve, the thresholds, the pictures shown for the form,
 the regime map) with values drawn across each parameter's range on the slider's own
 steps — switches forms, scenarios, levels and regime axes, and now and then sends a bad
-request (a value out of range, NaN, an unknown parameter, a path outside /static/). The
-run stops by itself after SECONDS; requests in flight finish first.
+request (a value out of range, NaN, an unknown parameter, a path outside /static/). Before the
+clients start, one pass requests every form, picture and regime map once (so lazy imports
+are done). The run stops by itself after SECONDS; requests in flight finish first.
 
 It prints the latency percentiles (p50, p95, p99, max), requests a second, the answers by
 status, and the server's resident memory (VmRSS from /proc) after a warm-up (the first
@@ -21,6 +22,7 @@ test suite (tests/test_serve_load.py) runs a short version and asserts no wall t
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import json
 import os
@@ -63,14 +65,17 @@ class Tally:
     """What the clients saw: one latency per answered request, statuses, failures."""
 
     latencies: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)  # /api/solve, /api/picture, /static, ...
     statuses: dict[int, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)  # connection errors, timeouts, unexpected statuses
     bad_sent: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, status: int, seconds: float) -> None:
+    def record(self, path: str, status: int, seconds: float) -> None:
+        kind = "/".join(path.split("?")[0].split("/")[:3]) or "/"
         with self.lock:
             self.latencies.append(seconds)
+            self.by_kind.setdefault(kind, []).append(seconds)
             self.statuses[status] = self.statuses.get(status, 0) + 1
 
     def fail(self, what: str) -> None:
@@ -90,7 +95,17 @@ def start_server(target: str | None = None) -> tuple[subprocess.Popen, int]:
     if not match:
         proc.kill()
         raise RuntimeError(f"the server did not start: {line!r} {proc.stderr.read()[-2000:]!r}")
+    # keep reading what the server writes (waitress logs a warning whenever its queue backs
+    # up): a full pipe would block the server's main loop and every request with it
+    proc.log = collections.deque(maxlen=200)  # type: ignore[attr-defined]
+    for stream in (proc.stdout, proc.stderr):
+        threading.Thread(target=_drain, args=(stream, proc.log), daemon=True).start()
     return proc, int(match.group(1))
+
+
+def _drain(stream, log: collections.deque) -> None:
+    for line in stream:
+        log.append(line.rstrip("\n"))
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -142,7 +157,7 @@ class Student:
         except (OSError, http.client.HTTPException) as exc:
             self.tally.fail(f"{path}: {type(exc).__name__}: {exc}")
             return None
-        self.tally.record(status, time.monotonic() - start)
+        self.tally.record(path, status, time.monotonic() - start)
         good = status == 200 if expect_ok else 400 <= status < 500
         if not good:
             self.tally.fail(f"{path}: HTTP {status}: {body[:200]!r}")
@@ -201,6 +216,28 @@ class Student:
         self.ask("/api/regimes?" + urlencode({**regime, "x": x, "y": y}))
 
 
+def warm_up(port: int, catalogue: dict, models: dict[str, dict]) -> None:
+    """One pass over every code path the load will take, so that lazy imports (matplotlib,
+    each form's solver) happen before memory is first measured: every form of the default
+    scenario with its full explanation, thresholds, pictures and regime map (graded at 3
+    and 9 levels), and the solve of every other scenario."""
+    default = catalogue["default"]
+    names = [p["name"] for p in models[default]["parameters"]]
+    for form in (f["name"] for f in catalogue["forms"]):
+        for levels in ((3, 9) if form == "graded" else (5,)):
+            q = urlencode({"scenario": default, "form": form, "levels": levels})
+            status, body = get(port, f"/api/solve?{q}&full=1")
+            if status != 200:
+                raise RuntimeError(f"warm-up /api/solve?{q}: HTTP {status}")
+            get(port, f"/api/thresholds?{q}")
+            for kind in json.loads(body).get("pictures", []):
+                get(port, f"/api/picture/{kind}.svg?{q}")
+            get(port, "/api/regimes?" + urlencode({"scenario": default, "form": form, "levels": levels,
+                                                   "x": names[0], "y": names[1]}))
+    for name in models:
+        get(port, "/api/solve?" + urlencode({"scenario": name}))
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0–100) by nearest rank."""
     ordered = sorted(values)
@@ -223,6 +260,8 @@ def run_load(port: int, pid: int, clients: int = 50, seconds: float = 60.0, seed
         if status != 200:
             raise RuntimeError(f"/api/model for {s['name']}: HTTP {status}")
         models[s["name"]] = json.loads(body)
+    warm_up(port, catalogue, models)
+    rss_start = rss_mb(pid)
     tally = Tally()
     start = time.monotonic()
     stop_at = start + seconds
@@ -237,11 +276,21 @@ def run_load(port: int, pid: int, clients: int = 50, seconds: float = 60.0, seed
         warm["rss_mb"] = rss_mb(pid)
         warm["requests"] = len(tally.latencies)
 
+    series: list[tuple[float, float]] = []
+
+    def sample_every_tenth() -> None:  # the memory curve, for the record
+        while time.monotonic() < stop_at:
+            series.append((round(time.monotonic() - start, 1), round(rss_mb(pid), 1)))
+            time.sleep(seconds / 10)
+
     sampler = threading.Thread(target=sample_after_warm_up, daemon=True)
     sampler.start()
+    curve = threading.Thread(target=sample_every_tenth, daemon=True)
+    curve.start()
     for t in threads:  # each stops by itself at stop_at (plus its last request)
         t.join(timeout=seconds + REQUEST_TIMEOUT + 30)
     sampler.join()
+    curve.join()
     elapsed = time.monotonic() - start
     hung = [t.name for t in threads if t.is_alive()]
     lat = tally.latencies
@@ -259,7 +308,9 @@ def run_load(port: int, pid: int, clients: int = 50, seconds: float = 60.0, seed
             "p50": round(percentile(lat, 50), 4), "p95": round(percentile(lat, 95), 4),
             "p99": round(percentile(lat, 99), 4), "max": round(max(lat, default=float("nan")), 4),
         },
-        "rss_mb": {"after_warm_up": round(warm["rss_mb"], 1), "end": round(rss_mb(pid), 1)},
+        "p95_by_request": {k: round(percentile(v, 95), 4) for k, v in sorted(tally.by_kind.items()) if len(v) >= 20},
+        "rss_mb": {"before_load": round(rss_start, 1), "after_warm_up": round(warm["rss_mb"], 1), "end": round(rss_mb(pid), 1),
+                   "every_tenth": series},
     }
 
 
@@ -275,6 +326,8 @@ def main() -> None:
         result = run_load(port, proc.pid, a.clients, a.seconds, a.seed)
     finally:
         stop_server(proc)
+    if result["failures"]:
+        print("the server's last lines:\n" + "\n".join(list(proc.log)[-20:]))
     lat = result["latency_seconds"]
     print(f"{result['clients']} clients, {result['seconds']:g} s on {HOST}: {result['requests']} requests, "
           f"{result['requests_per_second']} a second ({result['bad_requests_sent']} deliberately bad)")
@@ -283,8 +336,11 @@ def main() -> None:
         print(f"  {f}")
     print(f"latency: p50 {lat['p50'] * 1000:.0f} ms, p95 {lat['p95'] * 1000:.0f} ms, "
           f"p99 {lat['p99'] * 1000:.0f} ms, max {lat['max'] * 1000:.0f} ms")
+    print("p95 by request: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result["p95_by_request"].items()))
     rss = result["rss_mb"]
-    print(f"server memory (VmRSS): {rss['after_warm_up']} MB after warm-up, {rss['end']} MB at the end")
+    print(f"server memory (VmRSS): {rss['before_load']} MB after one request of each kind, "
+          f"{rss['after_warm_up']} MB after the first third, {rss['end']} MB at the end")
+    print("memory over the run (s, MB): " + ", ".join(f"{t:g} {m:g}" for t, m in rss["every_tenth"]))
     if a.json:
         Path(a.json).write_text(json.dumps(result, indent=2))
     sys.exit(1 if result["failures"] or result["clients_still_running"] else 0)
