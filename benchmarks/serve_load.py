@@ -248,8 +248,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_load(port: int, pid: int, clients: int = 50, seconds: float = 60.0, seed: int = 0,
-             bad_share: float = 0.05) -> dict:
-    """CLIENTS students for SECONDS against the server on port; the figures as a dict."""
+             bad_share: float = 0.05, warm_share: float = 1 / 3) -> dict:
+    """CLIENTS students for SECONDS against the server on port; the figures as a dict.
+
+    The server's memory is read after the first warm_share of the run (by then its
+    threads have their allocator arenas and its caches are filling) and at the end."""
     status, body = get(port, "/api/catalogue")
     if status != 200:
         raise RuntimeError(f"/api/catalogue: HTTP {status}")
@@ -272,7 +275,7 @@ def run_load(port: int, pid: int, clients: int = 50, seconds: float = 60.0, seed
     warm = {}
 
     def sample_after_warm_up() -> None:
-        time.sleep(seconds / 3)
+        time.sleep(seconds * warm_share)
         warm["rss_mb"] = rss_mb(pid)
         warm["requests"] = len(tally.latencies)
 
