@@ -205,3 +205,25 @@ def test_fifty_students_moving_sliders(server, tmp_path):
     assert lat["p95"] == lat["p95"]  # recorded (not NaN); its size is a figure, not a test
     growth = result["rss_mb"]["end"] - result["rss_mb"]["after_warm_up"]
     assert growth < MAX_GROWTH_MB, result["rss_mb"]
+
+
+@pytest.mark.parametrize("corner", ["low", "high"])
+def test_every_form_answers_with_every_slider_at_an_end(corner):
+    """The far ends of every slider, in every form at its largest size, are answered."""
+    from urllib.parse import urlencode
+
+    from cli.web import MAX_LEVELS, create_app
+
+    client = create_app().test_client()
+    catalogue = client.get("/api/catalogue").get_json()
+    params = client.get("/api/model?scenario=baseline").get_json()["parameters"]
+    values = {p["name"]: p[corner] for p in params}
+    for form in (f["name"] for f in catalogue["forms"]):
+        q = urlencode({"scenario": "baseline", "form": form, "levels": MAX_LEVELS, **values})
+        for endpoint in ("solve", "thresholds"):
+            r = client.get(f"/api/{endpoint}?{q}")
+            assert r.status_code == 200, (form, endpoint, r.get_json())
+        answer = client.get(f"/api/solve?{q}").get_json()
+        # every finite game has an equilibrium; bargaining may end in no deal, said in words
+        assert answer["equilibria"] or (form == "bargaining" and "No deal" in answer["brief_html"]), form
+        assert answer["state"]["values"] == values
