@@ -63,11 +63,16 @@ def network_address() -> str | None:
 
 def make_server(target: str | None, host: str, port: int, threads: int = THREADS):
     """A waitress server for the page (not yet running); port 0 picks a free port."""
+    import logging
+
     from waitress.server import create_server
 
     from cli.web import create_app
 
     app = create_app(target)
+    # waitress warns "Task queue depth is N" for every request that waits for a thread: a
+    # class moving sliders together would fill the teacher's terminal with it
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     # bigger requests are refused by waitress itself: 431 (headers, URL) or 413 (body)
     return create_server(app, host=host, port=port, threads=threads, ident="tradegame",
                          max_request_header_size=MAX_HEADER_BYTES, max_request_body_size=MAX_BODY_BYTES)
