@@ -143,6 +143,25 @@ def test_oversized_requests_are_refused_by_the_server_itself(server):
     assert status == 405
 
 
+def test_a_class_of_browsers_keeping_connections_alive_is_still_served(server):
+    """Browsers keep idle connections open (several per page): 150 of them, as 50 students
+    would hold, must not stop the next request."""
+    _, port = server
+    conns = []
+    try:
+        for _ in range(150):
+            conn = http.client.HTTPConnection(load.HOST, port, timeout=30)
+            conn.request("GET", "/static/style.css")
+            resp = conn.getresponse()
+            assert resp.status == 200
+            resp.read()
+            conns.append(conn)  # kept open, idle, as a browser does
+        assert load.get(port, "/api/solve?hawk_cost=1", timeout=30)[0] == 200
+    finally:
+        for conn in conns:
+            conn.close()
+
+
 def test_the_server_still_answers_after_hostile_requests(server):
     _, port = server
     status, body = raw(port, "GET", "/api/solve?hawk_cost=6")
