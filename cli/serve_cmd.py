@@ -14,6 +14,15 @@ import typer
 
 #: worker threads: each request is short (a solve of a small game, or a picture)
 THREADS = 16
+#: open connections: a browser keeps several alive per page (up to six), so a class of 50
+#: holds 100–300; waitress's default of 100 would leave later students waiting
+CONNECTION_LIMIT = 500
+#: seconds an idle connection is kept (waitress's default is 120)
+IDLE_SECONDS = 60
+#: the page sends short GET requests: a URL of every parameter is under 2 KB
+MAX_HEADER_BYTES = 32_768
+#: and no body (waitress reads a body before the app sees the request; this caps it)
+MAX_BODY_BYTES = 16_384
 
 
 def _require_extra() -> None:
@@ -59,12 +68,21 @@ def network_address() -> str | None:
 
 def make_server(target: str | None, host: str, port: int, threads: int = THREADS):
     """A waitress server for the page (not yet running); port 0 picks a free port."""
+    import logging
+
     from waitress.server import create_server
 
     from cli.web import create_app
 
     app = create_app(target)
-    return create_server(app, host=host, port=port, threads=threads, ident="tradegame")
+    # waitress warns "Task queue depth is N" for every request that waits for a thread: a
+    # class moving sliders together would fill the teacher's terminal with it
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    # bigger requests are refused by waitress itself: 431 (headers, URL) or 413 (body)
+    return create_server(app, host=host, port=port, threads=threads, ident="tradegame",
+                         max_request_header_size=MAX_HEADER_BYTES, max_request_body_size=MAX_BODY_BYTES,
+                         connection_limit=CONNECTION_LIMIT, channel_timeout=IDLE_SECONDS,
+                         asyncore_use_poll=True)  # select() cannot watch descriptors past 1023
 
 
 def run_in_thread(server):

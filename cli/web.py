@@ -47,6 +47,13 @@ PICTURES = ("dynamics", "best-response", "tree", "tree-plain")
 TREE_FORMS = ("us-first", "china-first", "snapback")
 NORMAL_FORMS = ("simultaneous", "graded")
 
+#: the files under /static/ are these, listed once at start-up: a request names one of them
+#: or gets 404, so no path (``..``, ``%2e%2e``, absolute, a symlink) reaches another file
+def static_files(folder: Path) -> frozenset[str]:
+    """The plain files directly in folder (symlinks and subfolders left out)."""
+    return frozenset(p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+
+
 #: matplotlib's pyplot is not thread-safe: one picture at a time
 _DRAWING = threading.Lock()
 
@@ -481,9 +488,14 @@ def create_app(target: str | None = None):
     from flask import Flask, Response, request, send_from_directory
 
     catalogue = Catalogue(target)
+    served = static_files(STATIC)
     app = Flask(__name__, static_folder=None)
+    # '//etc/passwd' stays one path (a 404), not a redirect to a merged one
+    app.url_map.merge_slashes = False
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
+    # every cache is bounded (least recently used entries dropped), so memory stays flat
+    # however many different slider positions a class asks for
     @functools.lru_cache(maxsize=512)
     def cached_answer(state: PageState) -> bytes:
         return _json(answer(state, catalogue))
@@ -517,6 +529,8 @@ def create_app(target: str | None = None):
 
     @app.get("/static/<path:name>")
     def static_file(name: str):
+        if name not in served:
+            return _error(f"no such page: {clip(request.path)}", 404)
         return send_from_directory(STATIC, name, max_age=0)
 
     @app.get("/api/catalogue")
