@@ -86,8 +86,10 @@ def matrix_table(game, equilibria: Sequence = (), answers: bool = True, cells: s
     without, the bare payoffs for students to mark. The table is games.rich_display's, the
     one notebooks show.
     """
-    from games.rich_display import matrix_html
+    from games.rich_display import matrix_html, payoff_lists
 
+    if game.n_players != 2:  # three or more players: each pure profile's payoffs, a row each
+        return payoff_lists(game) + f"<p class=\"note\">Payoffs ({e(', '.join(game.players))}).</p>"
     table = matrix_html(game, equilibria, answers, cells, classes=("matrix", "equilibrium", "best", "u", "v"))
     p0, p1 = game.players
     note = f"Payoffs ({e(p0)}, {e(p1)})."

@@ -74,7 +74,7 @@ def matrix_html(game, equilibria: Sequence = (), answers: bool = True, cells: se
     return "".join(out)
 
 
-def _payoff_lists(game) -> str:
+def payoff_lists(game) -> str:
     """A game with other than two players: each pure profile's payoffs, one row each."""
     rows = []
     for profile in np.ndindex(*game.shape):
@@ -94,7 +94,7 @@ def game_html(game) -> str:
     if game.n_players == 2 and max(game.shape) <= 12:
         body = matrix_html(game) + "<div><small>Payoffs (row, column); bold with * = best response.</small></div>"
     else:
-        body = _payoff_lists(game)
+        body = payoff_lists(game)
     return f"{STYLE}<div>{head}</div>{body}"
 
 

@@ -254,3 +254,13 @@ def test_a_model_file_report_has_its_own_forms_and_exact_thresholds(tmp_path):
     assert "Skipped: unknown parameter" not in text
     simultaneous = text.split('id="simultaneous"')[1].split("</section>")[0]
     assert simultaneous.count("<code>war</code></td><td>above 4") == 2
+
+
+def test_a_three_player_model_report_lists_every_profile(tmp_path):
+    out = tmp_path / "pg.html"
+    r = run("public-goods", "--no-pictures", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    assert "Skipped" not in text
+    simultaneous = text.split('id="simultaneous"')[1].split("</section>")[0]
+    assert simultaneous.count("<tr><td>(") == 8  # 2 × 2 × 2 pure profiles, one row each
