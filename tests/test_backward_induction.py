@@ -104,7 +104,9 @@ def test_seltens_horse_pure_equilibria():
     tree = seltens_horse()
     rnf, solution, behaviours = nash_equilibria(tree)
     assert rnf.game.strategies == (("C", "D"), ("c if C", "d if C"), ("L if C → d or D", "R if C → d or D"))
-    pure = {tuple(rnf.game.strategies[i][p.index(1.0)][0] for i, p in enumerate(eq.profile)) for eq in solution.equilibria}
+    # three players: every equilibrium is listed now (mixed ones too); these are the pure ones
+    pure = {tuple(rnf.game.strategies[i][p.index(1.0)][0] for i, p in enumerate(eq.profile))
+            for eq in solution.equilibria if eq.is_pure}
     # checked by hand: (C, d, R) is also an equilibrium with these payoffs (2 is indifferent
     # between c and d when 3 plays R), the other two are the textbook pair
     assert pure == {("C", "c", "R"), ("C", "d", "R"), ("D", "c", "L")}
