@@ -135,11 +135,12 @@ def builtin(name: str) -> Scenario:
         return builtin(DEFAULT_SCENARIO)
     if catalog.builtin_model_path(name) is not None:
         return model_scenario(catalog.builtin_model(name))
+    models = list(dict.fromkeys([catalog.TRADE] + catalog.builtin_model_names()))  # each name once
     raise InputError(
         f"scenario '{clip(name)}': no such built-in scenario or model"
-        f"{did_you_mean(name, builtin_names() + [catalog.TRADE] + catalog.builtin_model_names())}; "
+        f"{did_you_mean(name, builtin_names() + models)}; "
         f"expected one of {', '.join(builtin_names())}, a model "
-        f"({', '.join([catalog.TRADE] + catalog.builtin_model_names())}) or a path to a .toml file"
+        f"({', '.join(models)}) or a path to a .toml file"
     )
 
 

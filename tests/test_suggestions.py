@@ -35,3 +35,13 @@ def test_the_one_line_error_names_the_closest_valid_name(args, expected):
     assert r.exit_code == 2
     lines = [line for line in r.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and expected in lines[0], r.stderr
+
+
+def test_an_unknown_scenario_lists_each_model_once():
+    from games.errors import InputError
+    from games.scenarios import load
+
+    with pytest.raises(InputError) as err:
+        load("stockholm2025")
+    models = str(err.value).split("a model (")[1].split(")")[0].split(", ")
+    assert "trade" in models and len(models) == len(set(models))
