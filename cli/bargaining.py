@@ -68,14 +68,21 @@ def _check_options(request: Request) -> tuple[int, int | None]:
                 raise InputError(f"option --proposer: expected us or china, got '{value}'")
             first = 0 if key == "us" else 1
         elif name == "rounds":
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000:
-                raise InputError(f"option --rounds: expected a whole number of rounds from 1 to 10000, got {value!r}")
-            rounds = value
+            rounds = bargaining_rounds(value)
         else:
             raise InputError(f"option --{name}: not used by --game bargaining")
     if request.exact:
         raise InputError("option --exact: not available for --game bargaining")
     return first, rounds
+
+
+def bargaining_rounds(value) -> int:
+    """--rounds for bargaining: a whole number of rounds from 1 to 10,000 (else one-line bad input)."""
+    from games.errors import InputError
+
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000:
+        raise InputError(f"option --rounds: expected a whole number of rounds from 1 to 10000, got {value!r}")
+    return value
 
 
 def build_data(analysis, p, sens, name: str, full: bool) -> dict[str, Any]:

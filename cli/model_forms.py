@@ -118,9 +118,9 @@ def _bargaining(request: Request) -> Output:
                 raise InputError(f"option --proposer: expected one of {', '.join(names)}, got '{clip(value)}'")
             first = lower.index(key)
         elif name == "rounds":
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000:
-                raise InputError(f"option --rounds: expected a whole number of rounds from 1 to 10000, got {value!r}")
-            rounds = value
+            from cli.bargaining import bargaining_rounds
+
+            rounds = bargaining_rounds(value)
         else:
             raise InputError(f"option --{name}: not used by --game bargaining")
     if request.exact:

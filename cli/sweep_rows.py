@@ -197,17 +197,21 @@ def _outcome_numbers(b: _Block, eq: np.ndarray, kind: int, k: int) -> np.ndarray
     return b.short[eq] if kind == k * k else b.short[eq][:, 2:]
 
 
+def _block_setup(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria, grid: np.ndarray):
+    """What csv_rows and json_rows both start from: the grid size, the classified equilibria,
+    the parameter values as columns and an empty line per point."""
+    n = len(codes)
+    value_cols = np.column_stack([np.asarray(v, dtype=float) for v in values.values()])
+    return len(grid), _classify(flat, grid, n), value_cols, np.empty(n, dtype=object)
+
+
 def csv_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria, grid: np.ndarray) -> str:
     """CSV lines of a block: parameter values, regime, number of equilibria, equilibria in words."""
     from games.sweep import regime_label
 
-    n = len(codes)
-    if n == 0:
+    if len(codes) == 0:
         return ""
-    k = len(grid)
-    b = _classify(flat, grid, n)
-    value_cols = np.column_stack([np.asarray(v, dtype=float) for v in values.values()])
-    lines = np.empty(n, dtype=object)
+    k, b, value_cols, lines = _block_setup(values, codes, flat, grid)
     head = ",".join(["%r"] * value_cols.shape[1])
     for points, eqs, code, kinds in _groups(codes, b):
         words = "; ".join(_outcome_template(t, k, b.names, _in_csv_quotes) for t in kinds)
@@ -221,13 +225,9 @@ def json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquili
     """JSON objects of a block, one per point, joined by ',\\n  ' (as the sweep's JSON lists them)."""
     from games.sweep import regime_label
 
-    n = len(codes)
-    if n == 0:
+    if len(codes) == 0:
         return ""
-    k = len(grid)
-    b = _classify(flat, grid, n)
-    value_cols = np.column_stack([np.asarray(v, dtype=float) for v in values.values()])
-    lines = np.empty(n, dtype=object)
+    k, b, value_cols, lines = _block_setup(values, codes, flat, grid)
     head = "{\"values\": {" + ", ".join(_literal(json.dumps(name, ensure_ascii=False)) + ": %r" for name in values) + "}"
     m_, n_ = flat.x.shape[1], flat.y.shape[1]
     profile = "[[" + ", ".join(["%r"] * m_) + "], [" + ", ".join(["%r"] * n_) + "]]"
