@@ -34,17 +34,43 @@ MAX_WORK = 3_000_000
 MAX_STRATEGIES = 40
 
 
-@lru_cache(maxsize=256)
-def _square_systems(rows: int, d: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every (tight rows, support) pair of size k, tight rows first: the order of
-    itertools.product(combinations(rows, k), combinations(d, k))."""
-    supports = np.array(list(itertools.combinations(range(d), k)), dtype=np.intp)
-    tights = np.array(list(itertools.combinations(range(rows), k)), dtype=np.intp)
-    pair = np.arange(len(tights) * len(supports), dtype=np.intp)
-    T, K = tights[pair // len(supports)], supports[pair % len(supports)]
-    T.setflags(write=False)
-    K.setflags(write=False)
-    return T, K
+#: Sizes (rows, d) whose basis tables are kept; each table holds C(rows + d, d) bases.
+BASIS_TABLES_KEPT = 64
+
+
+@lru_cache(maxsize=BASIS_TABLES_KEPT)
+def _basis_table(rows: int, d: int) -> tuple[bool, np.ndarray, np.ndarray]:
+    """Every candidate basis of {z ≥ 0 : M z ≤ 1} (M of shape (rows, d)) as one square system.
+
+    A vertex is fixed by a set T of k tight rows and a support K of k coordinates (its
+    other coordinates zero), k = 0 … min(rows, d). Each such pair is one square system of
+    size s = min(rows, d), so all of them are solved in one batch:
+
+    - rows ≤ d (slack form): basic variables are z_K and the slacks of the rows not in T,
+      columns of [M | I]; the system is [M | I]_basis · u = 1 and feasible iff u ≥ 0.
+    - rows > d (constraint form): the d tight constraints are z_i = 0 for i ∉ K and
+      (M z)_t = 1 for t ∈ T, rows of [I; M] with right-hand side [0; 1].
+
+    Returns (slack form?, index array (bases, s), right-hand sides (bases, s)), bases in the
+    order (k, T, K) of `itertools` combinations — the origin first — so the first basis
+    of a (degenerate) vertex is the one an enumeration by growing support meets first.
+    """
+    slack_form = rows <= d
+    index, rhs = [], []
+    for k in range(min(rows, d) + 1):
+        for T in itertools.combinations(range(rows), k):
+            for K in itertools.combinations(range(d), k):
+                if slack_form:
+                    index.append(list(K) + [d + r for r in range(rows) if r not in T])
+                    rhs.append([1.0] * rows)
+                else:
+                    index.append([i for i in range(d) if i not in K] + [d + t for t in T])
+                    rhs.append([0.0] * (d - k) + [1.0] * k)
+    index_array = np.array(index, dtype=np.intp)
+    rhs_array = np.array(rhs)
+    index_array.setflags(write=False)
+    rhs_array.setflags(write=False)
+    return slack_form, index_array, rhs_array
 
 
 def _vertices(M: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -52,25 +78,31 @@ def _vertices(M: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
 
     Returns (vertices, labels): vertices of shape (V, d) (the origin included) and label
     masks as two boolean arrays concatenated: [z_i == 0 for i in d] + [(M z)_j == 1 for j].
-    Used for games up to EXHAUSTIVE_BASES candidate bases, so each size's systems are one
-    batch (their index arrays cached across games).
+    Used for games up to EXHAUSTIVE_BASES candidate bases: every candidate basis
+    (`_basis_table`, cached by size) is one square system, and all are solved in a single
+    batched determinant and solve, so a small game costs a fixed handful of NumPy calls.
+    A system counts as singular when |det| ≤ 1e-12; a degenerate vertex met from several
+    bases is kept once (`_unique_rows`), with its first basis's coordinates.
     """
     rows, d = M.shape
-    found = [np.zeros((1, d))]
-    for k in range(1, min(rows, d) + 1):
-        T, K = _square_systems(rows, d, k)
-        sub = M[T[:, :, None], K[:, None, :]]
-        det = np.linalg.det(sub)
-        ok = np.abs(det) > 1e-12
-        if not np.any(ok):
-            continue
-        sol = np.linalg.solve(sub[ok], np.ones((int(ok.sum()), k, 1)))[..., 0]
-        z = np.zeros((len(sol), d))
-        np.put_along_axis(z, K[ok], sol, axis=1)
-        feasible = np.all(z >= -tol, axis=1) & np.all(z @ M.T <= 1 + tol, axis=1)
-        if np.any(feasible):
-            found.append(np.clip(z[feasible], 0.0, None))
-    V = np.vstack(found)
+    slack_form, index, rhs = _basis_table(rows, d)
+    if slack_form:
+        columns = np.hstack([M, np.eye(rows)])  # [M | I]: z then the row slacks
+        sub = columns.T[index].transpose(0, 2, 1)  # (bases, rows, rows): basic columns
+    else:
+        sub = np.vstack([np.eye(d), M])[index]  # (bases, d, d): tight constraints
+    det = np.linalg.det(sub)
+    ok = np.abs(det) > 1e-12
+    u = np.linalg.solve(sub[ok], rhs[ok][..., None])[..., 0]
+    if slack_form:
+        basis = index[ok]
+        feasible = np.all(u >= -tol, axis=1)
+        full = np.zeros((int(feasible.sum()), d + rows))
+        np.put_along_axis(full, basis[feasible], np.clip(u[feasible], 0.0, None), axis=1)
+        V = full[:, :d]
+    else:
+        feasible = np.all(u >= -tol, axis=1) & np.all(u @ M.T <= 1 + tol, axis=1)
+        V = np.clip(u[feasible], 0.0, None)
     V = _unique_rows(V, tol)
     labels = np.hstack([V <= tol, np.abs(V @ M.T - 1) <= tol])
     return V, labels
@@ -124,20 +156,12 @@ def vertex_enumeration(
     if n_bases(m, n) > EXHAUSTIVE_BASES:
         return _by_pivoting(Ap, Bp, tol, max_work, progress)
     Xv, Xl = _vertices(Bp.T, tol)  # P: x ≥ 0 labels 0..m-1, Bᵀx ≤ 1 labels m..m+n-1
-    fast = _partners(Xv, Xl, Ap, tol)
-    if fast is not None:
-        return fast
     Yv, Yl = _vertices(Ap, tol)  # Q: y ≥ 0 labels (m+j), Ay ≤ 1 labels i
     # reorder Q's labels to the common numbering: first rows (Ay = 1), then columns (y = 0)
     Yl = np.hstack([Yl[:, n:], Yl[:, :n]])
-    complete = np.all(Xl[:, None, :] | Yl[None, :, :], axis=2)
-    out = []
-    for i, j in zip(*np.nonzero(complete)):
-        x, y = Xv[i], Yv[j]
-        if x.sum() <= tol or y.sum() <= tol:
-            continue
-        out.append((x / x.sum(), y / y.sum()))
-    return out
+    i, j = np.nonzero(np.all(Xl[:, None, :] | Yl[None, :, :], axis=2))
+    keep = (Xv[i].sum(axis=1) > tol) & (Yv[j].sum(axis=1) > tol)  # not the origin
+    return _normalized_pairs([Xv[i[keep]]], [Yv[j[keep]]])
 
 
 # ---------------------------------------------------------------- larger games: pivoting
