@@ -34,43 +34,66 @@ MAX_WORK = 3_000_000
 MAX_STRATEGIES = 40
 
 
-#: Sizes (rows, d) whose basis tables are kept; each table holds C(rows + d, d) bases.
-BASIS_TABLES_KEPT = 64
+#: Sizes (rows, d) whose basis tables are kept (each at most EXHAUSTIVE_BASES bases of
+#: at most 6 systems of 5×5: well under a megabyte).
+BASIS_TABLES_KEPT = 32
+#: Largest system size solved by Cramer's rule (one batched determinant) in `_vertices`.
+CRAMER_SIZE = 3
 
 
 @lru_cache(maxsize=BASIS_TABLES_KEPT)
-def _basis_table(rows: int, d: int) -> tuple[bool, np.ndarray, np.ndarray]:
+def _basis_table(rows: int, d: int) -> tuple[bool, np.ndarray, np.ndarray, np.ndarray]:
     """Every candidate basis of {z ≥ 0 : M z ≤ 1} (M of shape (rows, d)) as one square system.
 
     A vertex is fixed by a set T of k tight rows and a support K of k coordinates (its
     other coordinates zero), k = 0 … min(rows, d). Each such pair is one square system of
     size s = min(rows, d), so all of them are solved in one batch:
 
-    - rows ≤ d (slack form): basic variables are z_K and the slacks of the rows not in T,
-      columns of [M | I]; the system is [M | I]_basis · u = 1 and feasible iff u ≥ 0.
+    - rows ≤ d (slack form): the basic variables are z_K and the slacks of the rows not
+      in T, columns of [M | I]; the system is [M | I]_basis · u = 1, feasible iff u ≥ 0.
     - rows > d (constraint form): the d tight constraints are z_i = 0 for i ∉ K and
-      (M z)_t = 1 for t ∈ T, rows of [I; M] with right-hand side [0; 1].
+      (M z)_t = 1 for t ∈ T, rows of [I; M] with right-hand side [0; 1]; u is z.
 
-    Returns (slack form?, index array (bases, s), right-hand sides (bases, s)), bases in the
-    order (k, T, K) of `itertools` combinations — the origin first — so the first basis
-    of a (degenerate) vertex is the one an enumeration by growing support meets first.
+    Returns (slack form?, basis (bases, s), system, rhs). ``basis`` lists the basic columns
+    of [M | I] (slack form) or the tight rows of [I; M] (constraint form). ``system``
+    (bases, s, s) and ``rhs`` (bases, s) index the flat values [M.ravel(), 0, 1]. For
+    s ≤ CRAMER_SIZE, ``system`` is (bases, s + 1, s, s) instead: entry 0 of each basis is
+    its matrix and entry 1 + j the same matrix with column j replaced by the right-hand
+    side, so one batched determinant gives every determinant and, by Cramer's rule, every
+    solution (for tiny systems cheaper than a second LAPACK call; from 4×4 on, the extra
+    determinants cost more than a solve). Bases come in the order (k, T, K) of `itertools` combinations —
+    the origin first — so the first basis of a (degenerate) vertex is the one an
+    enumeration by growing support meets first.
     """
     slack_form = rows <= d
-    index, rhs = [], []
+    basis = []
     for k in range(min(rows, d) + 1):
         for T in itertools.combinations(range(rows), k):
             for K in itertools.combinations(range(d), k):
                 if slack_form:
-                    index.append(list(K) + [d + r for r in range(rows) if r not in T])
-                    rhs.append([1.0] * rows)
+                    basis.append(list(K) + [d + r for r in range(rows) if r not in T])
                 else:
-                    index.append([i for i in range(d) if i not in K] + [d + t for t in T])
-                    rhs.append([0.0] * (d - k) + [1.0] * k)
-    index_array = np.array(index, dtype=np.intp)
-    rhs_array = np.array(rhs)
-    index_array.setflags(write=False)
-    rhs_array.setflags(write=False)
-    return slack_form, index_array, rhs_array
+                    basis.append([i for i in range(d) if i not in K] + [d + t for t in T])
+    index = np.array(basis, dtype=np.intp)
+    size = index.shape[1]
+    zero, one = rows * d, rows * d + 1
+    i = np.arange(size)
+    if slack_form:
+        col = index[:, None, :]  # (bases, 1, j): column j of the system is col[j] of [M | I]
+        system = np.where(col < d, i[:, None] * d + col, np.where(col - d == i[:, None], one, zero))
+        rhs = np.full(index.shape, one)
+    else:
+        con = index[:, :, None]  # (bases, r, 1): row r of the system is con[r] of [I; M]
+        system = np.where(con < d, np.where(i == con, one, zero), (con - d) * d + i)
+        rhs = np.where(index < d, zero, one)
+    if size <= CRAMER_SIZE:
+        cramer = np.repeat(system[:, None], size + 1, axis=1)
+        for j in range(size):
+            cramer[:, j + 1, :, j] = rhs
+        system = cramer
+    for array in (index, system, rhs):
+        array.setflags(write=False)
+    return slack_form, index, system, rhs
 
 
 def _vertices(M: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -79,32 +102,37 @@ def _vertices(M: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
     Returns (vertices, labels): vertices of shape (V, d) (the origin included) and label
     masks as two boolean arrays concatenated: [z_i == 0 for i in d] + [(M z)_j == 1 for j].
     Used for games up to EXHAUSTIVE_BASES candidate bases: every candidate basis
-    (`_basis_table`, cached by size) is one square system, and all are solved in a single
-    batched determinant and solve, so a small game costs a fixed handful of NumPy calls.
-    A system counts as singular when |det| ≤ 1e-12; a degenerate vertex met from several
-    bases is kept once (`_unique_rows`), with its first basis's coordinates.
+    (`_basis_table`, cached by size) is one square system, and all of them are solved by
+    a single batched determinant (Cramer's rule), so a small game costs a fixed handful of
+    NumPy calls. A system counts as singular when |det| ≤ 1e-12. A vertex met from several
+    bases (possible only at a degenerate vertex, one with more labels than d) is kept
+    once (`_unique_rows`), with its first basis's coordinates.
     """
     rows, d = M.shape
-    slack_form, index, rhs = _basis_table(rows, d)
-    if slack_form:
-        columns = np.hstack([M, np.eye(rows)])  # [M | I]: z then the row slacks
-        sub = columns.T[index].transpose(0, 2, 1)  # (bases, rows, rows): basic columns
+    slack_form, basis, system, rhs = _basis_table(rows, d)
+    values = np.concatenate((M.ravel(), (0.0, 1.0)))
+    if system.ndim == 4:  # Cramer's rule: determinants of the matrices and of their variants
+        D = np.linalg.det(values[system])
+        det = D[:, 0]
+        ok = np.abs(det) > 1e-12
+        u = D[:, 1:] / np.where(ok, det, 1.0)[:, None]
     else:
-        sub = np.vstack([np.eye(d), M])[index]  # (bases, d, d): tight constraints
-    det = np.linalg.det(sub)
-    ok = np.abs(det) > 1e-12
-    u = np.linalg.solve(sub[ok], rhs[ok][..., None])[..., 0]
+        sub = values[system]
+        ok = np.abs(np.linalg.det(sub)) > 1e-12
+        u = np.full(rhs.shape, -1.0)  # singular systems: never feasible
+        u[ok] = np.linalg.solve(sub[ok], values[rhs[ok]][..., None])[..., 0]
+    feasible = ok & (u >= -tol).all(axis=1)
     if slack_form:
-        basis = index[ok]
-        feasible = np.all(u >= -tol, axis=1)
-        full = np.zeros((int(feasible.sum()), d + rows))
-        np.put_along_axis(full, basis[feasible], np.clip(u[feasible], 0.0, None), axis=1)
-        V = full[:, :d]
+        V = np.zeros((int(feasible.sum()), d + rows))
+        np.put_along_axis(V, basis[feasible], np.clip(u[feasible], 0.0, None), axis=1)
+        V = V[:, :d]
     else:
-        feasible = np.all(u >= -tol, axis=1) & np.all(u @ M.T <= 1 + tol, axis=1)
+        feasible &= (u @ M.T <= 1 + tol).all(axis=1)
         V = np.clip(u[feasible], 0.0, None)
-    V = _unique_rows(V, tol)
     labels = np.hstack([V <= tol, np.abs(V @ M.T - 1) <= tol])
+    if labels.sum(axis=1).max() > d:
+        V = _unique_rows(V, tol)
+        labels = np.hstack([V <= tol, np.abs(V @ M.T - 1) <= tol])
     return V, labels
 
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from games import polytope_vertices as ve
 from games.best_response import pure_equilibria
-from games.equilibrium import Equilibrium, deduplicate, sort_key, tolerance, verify
+from games.equilibrium import Equilibrium, deduplicate, sort_key, tolerance, verify, verify_all
 from games.errors import InputError, SolverError, clip
 from games.normal_form import NormalFormGame
 
@@ -237,7 +237,7 @@ def solve(game: NormalFormGame, method: str = "auto", progress=None) -> Solution
                 "support-enumeration": "complete only for non-degenerate games",
                 "nashpy-vertex-enumeration": "complete only for non-degenerate games",
             }[method]
-    verified = [eq for eq in (verify(game, c) for c in candidates) if eq is not None]
+    verified = [eq for eq in verify_all(game, candidates) if eq is not None]
     if len(verified) < len(candidates) and method in ("closed-form", "vertex-enumeration"):
         raise SolverError(
             f"game '{clip(game.title, 40)}': {len(candidates) - len(verified)} candidate profile(s) failed "
