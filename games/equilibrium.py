@@ -157,31 +157,53 @@ def _verify_one(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> Equ
 
 
 def _verify_bimatrix(game: NormalFormGame, profiles) -> list[Equilibrium | None]:
-    """`_verify_one` for a two-player game: regrets on payoffs shifted to their midpoints
-    (as `regrets`), payoffs on the unshifted matrices (as `expected_payoffs`)."""
+    """`_verify_one` for a two-player game: the profiles are checked and cleaned together
+    (one array per player), regrets computed on payoffs shifted to their midpoints (as
+    `regrets`), payoffs on the unshifted matrices (as `expected_payoffs`)."""
     A, B = game.payoffs
+    m, n = A.shape
+    out: list[Equilibrium | None] = [None] * len(profiles)
+    xs, ys, where = [], [], []
+    for k, profile in enumerate(profiles):
+        if len(profile) != 2:
+            continue
+        x, y = np.asarray(profile[0], dtype=float), np.asarray(profile[1], dtype=float)
+        if x.shape == (m,) and y.shape == (n,):
+            xs.append(x)
+            ys.append(y)
+            where.append(k)
+    if not where:
+        return out
+    X, ok_x = _cleaned_rows(np.array(xs))
+    Y, ok_y = _cleaned_rows(np.array(ys))
     lo_a, hi_a, lo_b, hi_b = float(A.min()), float(A.max()), float(B.min()), float(B.max())
     tol_a, tol_b = TOLERANCE * (hi_a - lo_a) / 2, TOLERANCE * (hi_b - lo_b) / 2
     As, Bs = A - (hi_a + lo_a) / 2, B - (hi_b + lo_b) / 2
-    out: list[Equilibrium | None] = []
-    for profile in profiles:
-        clean = _cleaned(profile, game.shape)
-        if clean is None:
-            out.append(None)
+    for k, x, y, ok in zip(where, X, Y, (ok_x & ok_y).tolist()):
+        if not ok:
             continue
-        x, y = clean
         row, col = As @ y, x @ Bs
         r_row = float(row.max() - row @ x)
         r_col = float(col.max() - col @ y)
         if r_row > tol_a or r_col > tol_b:
-            out.append(None)
             continue
-        out.append(Equilibrium(
+        out[k] = Equilibrium(
             profile=(tuple(x.tolist()), tuple(y.tolist())),
             payoffs=(float((A @ y) @ x), float((x @ B) @ y)),
             max_regret=max(0.0, r_row, r_col),
-        ))
+        )
     return out
+
+
+def _cleaned_rows(P: np.ndarray, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
+    """`_cleaned` for many mixtures of one player at once (rows of P): the cleaned rows and
+    which of them are probability vectors (`is_probability_vector`, row by row)."""
+    ok = (P >= -tol).all(axis=1) & (np.abs(P.sum(axis=1) - 1.0) <= tol * max(1, P.shape[1]))
+    P = np.clip(P, 0.0, None)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        P = P / P.sum(axis=1, keepdims=True)
+    P[np.abs(P) < 1e-13] = 0.0
+    return P, ok
 
 
 def same_profile(a: Equilibrium, b: Equilibrium, tol: float = 1e-7) -> bool:
