@@ -50,13 +50,13 @@ class Equilibrium:
 
 def tolerance(game: NormalFormGame) -> float:
     """One absolute tolerance for the game: an upper bound on every player's (see module doc)."""
-    scale = max((float(np.max(np.abs(a))) for a in game.payoffs), default=0.0)
+    scale = max((max(-lo, hi) for lo, hi in game.payoff_bounds), default=0.0)
     return TOLERANCE * max(1.0, scale)
 
 
 def player_scales(game: NormalFormGame) -> tuple[float, ...]:
     """Half the spread (max − min) of each player's payoffs: what is at stake for that player."""
-    return tuple((float(np.max(a)) - float(np.min(a))) / 2 for a in game.payoffs)
+    return tuple((hi - lo) / 2 for lo, hi in game.payoff_bounds)
 
 
 def player_tolerances(game: NormalFormGame) -> tuple[float, ...]:
@@ -95,8 +95,8 @@ def regrets(game: NormalFormGame, profile: Sequence[np.ndarray]) -> tuple[float,
     to the player's spread (what `player_tolerances` measures against).
     """
     out = []
-    for i, a in enumerate(game.payoffs):
-        values = strategy_values(game, profile, i, shift=(float(np.max(a)) + float(np.min(a))) / 2)
+    for i, (lo, hi) in enumerate(game.payoff_bounds):
+        values = strategy_values(game, profile, i, shift=(hi + lo) / 2)
         out.append(float(np.max(values) - np.dot(values, profile[i])))
     return tuple(out)
 
@@ -176,7 +176,7 @@ def _verify_bimatrix(game: NormalFormGame, profiles) -> list[Equilibrium | None]
         return out
     X, ok_x = _cleaned_rows(np.array(xs))
     Y, ok_y = _cleaned_rows(np.array(ys))
-    lo_a, hi_a, lo_b, hi_b = float(A.min()), float(A.max()), float(B.min()), float(B.max())
+    (lo_a, hi_a), (lo_b, hi_b) = game.payoff_bounds
     tol_a, tol_b = TOLERANCE * (hi_a - lo_a) / 2, TOLERANCE * (hi_b - lo_b) / 2
     As, Bs = A - (hi_a + lo_a) / 2, B - (hi_b + lo_b) / 2
     for k, x, y, ok in zip(where, X, Y, (ok_x & ok_y).tolist()):

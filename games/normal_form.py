@@ -7,6 +7,8 @@ player, in player order: ``payoffs[i][s_1, ..., s_N]`` is player i's payoff.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from math import prod
 from typing import Sequence
 
 import numpy as np
@@ -27,18 +29,20 @@ class NormalFormGame:
     payoffs: tuple[np.ndarray, ...] = field(repr=False)
 
     def __post_init__(self) -> None:
-        _validate(self.players, self.strategies, self.payoffs)
-        frozen = []
-        for array in self.payoffs:
-            copy = np.array(array, dtype=float)
-            copy.setflags(write=False)
-            frozen.append(copy)
-        object.__setattr__(self, "payoffs", tuple(frozen))
+        frozen = _validated(self.players, self.strategies, self.payoffs)
+        for array in frozen:
+            array.setflags(write=False)
+        object.__setattr__(self, "payoffs", frozen)
 
-    @property
+    @cached_property
     def shape(self) -> tuple[int, ...]:
-        """Number of strategies of each player."""
+        """Number of strategies of each player (computed once: the game is immutable)."""
         return tuple(len(s) for s in self.strategies)
+
+    @cached_property
+    def payoff_bounds(self) -> tuple[tuple[float, float], ...]:
+        """Each player's smallest and largest payoff (computed once: the game is immutable)."""
+        return tuple((float(a.min()), float(a.max())) for a in self.payoffs)
 
     @property
     def n_players(self) -> int:
@@ -85,7 +89,9 @@ def from_bimatrix(
     return NormalFormGame(title, tuple(players), (rows, cols), (A, B))
 
 
-def _validate(players, strategies, payoffs) -> None:
+def _validated(players, strategies, payoffs) -> tuple[np.ndarray, ...]:
+    """The payoff arrays as float copies (the game's own), after checking the whole game;
+    InputError naming what is wrong otherwise."""
     if len(players) < 1:
         raise InputError("game: expected at least one player")
     if len(set(players)) != len(players):
@@ -104,15 +110,18 @@ def _validate(players, strategies, payoffs) -> None:
             raise InputError(f"game: player '{clip(name, 40)}' has no strategies")
         if len(set(labels)) != len(labels):
             raise InputError(f"game: player '{clip(name, 40)}' has repeated strategy labels {clip(list(labels))}")
-    if int(np.prod(shape, dtype=object)) > MAX_PROFILES:
+    if prod(shape) > MAX_PROFILES:
         raise InputError(
             f"game: {shape} has more than {MAX_PROFILES:,} pure profiles, too large to build"
         )
+    arrays = []
     for name, array in zip(players, payoffs):
-        arr = np.asarray(array, dtype=float)
+        arr = np.array(array, dtype=float)
         if arr.shape != shape:
             raise InputError(
                 f"game: payoffs of player '{clip(name, 40)}' have shape {arr.shape}, expected {shape}"
             )
-        if not np.all(np.isfinite(arr)):
+        if not np.isfinite(arr).all():
             raise InputError(f"game: payoffs of player '{clip(name, 40)}' contain NaN or infinite values")
+        arrays.append(arr)
+    return tuple(arrays)

@@ -32,6 +32,7 @@ import numpy as np
 
 from games import polytope_vertices as ve
 from games.best_response import pure_equilibria
+from games.closed_form import equilibria_2x2
 from games.equilibrium import Equilibrium, deduplicate, sort_key, tolerance, verify, verify_all
 from games.errors import InputError, SolverError, clip
 from games.normal_form import NormalFormGame
@@ -201,8 +202,6 @@ def solve(game: NormalFormGame, method: str = "auto", progress=None) -> Solution
         if count > len(candidates):
             note += f"; {count:,} pure equilibria in all, the first {len(candidates):,} listed"
     else:
-        from games.closed_form import equilibria_2x2
-
         A, B = game.bimatrix()
         if method == "closed-form":
             candidates = [
