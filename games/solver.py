@@ -5,7 +5,8 @@ Methods (``method=``):
 - ``auto``: exact closed form for 2×2, vertex enumeration for other two-player games;
   for three or more players polynomial support enumeration when the game is small enough
   (Σ(strategies − 1) ≤ 6), else the logit path's equilibrium.
-- ``closed-form``: 2×2 only; exact rational arithmetic.
+- ``closed-form``: 2×2 only; decided exactly (payoff comparisons), each mixed probability
+  the float nearest its exact rational value (`games.closed_form`).
 - ``vertex-enumeration``: tradegame's own, complete for every bimatrix game.
 - ``support-enumeration``: nashpy's; complete for non-degenerate games.
 - ``nashpy-vertex-enumeration``: nashpy's vertex enumeration.
@@ -32,7 +33,7 @@ import numpy as np
 
 from games import polytope_vertices as ve
 from games.best_response import pure_equilibria
-from games.closed_form import equilibria_2x2
+from games.closed_form import equilibria_2x2_float
 from games.equilibrium import Equilibrium, deduplicate, sort_key, tolerance, verify, verify_all
 from games.errors import InputError, SolverError, clip
 from games.normal_form import NormalFormGame
@@ -204,10 +205,7 @@ def solve(game: NormalFormGame, method: str = "auto", progress=None) -> Solution
     else:
         A, B = game.bimatrix()
         if method == "closed-form":
-            candidates = [
-                [np.array([float(v) for v in x]), np.array([float(v) for v in y])]
-                for x, y in equilibria_2x2(A, B)
-            ]
+            candidates = [[np.array(x), np.array(y)] for x, y in equilibria_2x2_float(A, B)]
         elif method == "vertex-enumeration":
             candidates = [list(eq) for eq in ve.vertex_enumeration(A, B, progress=progress)]
         elif method == "logit":
