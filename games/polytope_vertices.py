@@ -187,9 +187,9 @@ def vertex_enumeration(
     Yv, Yl = _vertices(Ap, tol)  # Q: y ≥ 0 labels (m+j), Ay ≤ 1 labels i
     # reorder Q's labels to the common numbering: first rows (Ay = 1), then columns (y = 0)
     Yl = np.hstack([Yl[:, n:], Yl[:, :n]])
-    i, j = np.nonzero(np.all(Xl[:, None, :] | Yl[None, :, :], axis=2))
-    keep = (Xv[i].sum(axis=1) > tol) & (Yv[j].sum(axis=1) > tol)  # not the origin
-    return _normalized_pairs([Xv[i[keep]]], [Yv[j[keep]]])
+    # each polytope's origin comes first and is completely labelled only with the other's
+    i, j = np.nonzero(np.all(Xl[1:, None, :] | Yl[None, 1:, :], axis=2))
+    return _normalized_pairs([Xv[i + 1]], [Yv[j + 1]])
 
 
 # ---------------------------------------------------------------- larger games: pivoting
