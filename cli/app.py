@@ -589,3 +589,7 @@ def main() -> None:
         _say_error(f"{type(exc).__name__}: {exc} (please report it)", "tradegame: internal error: ")
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":  # python -m cli.app, as the console script runs main
+    main()

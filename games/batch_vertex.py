@@ -26,9 +26,12 @@ TOL = 1e-9
 DET_EPS = 1e-12
 #: Bytes of temporaries a chunk may use (rough).
 CHUNK_BYTES = 100_000_000
+#: (rows, d, k) index tables kept between calls: a game size needs at most 2·min(m, n) of
+#: them, so a bounded cache serves every size of a sweep or batch yet cannot grow without end.
+BASES_KEPT = 128
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=BASES_KEPT)
 def _bases(rows: int, d: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     """All (tight rows, support) index pairs of size k, in the single-game method's order."""
     supports = list(itertools.combinations(range(d), k))

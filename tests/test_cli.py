@@ -150,6 +150,28 @@ def test_usage_errors_through_the_real_entry_point():
     assert "--bogus" in proc.stderr and proc.stdout == ""
 
 
+def test_python_dash_m_cli_app_runs_the_command_line():
+    """`python -m cli.app` is the console script: same output, same exit codes (it used to
+    import the module and exit 0 having done nothing)."""
+    root = Path(__file__).resolve().parent.parent
+
+    def python(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=120, cwd=root)
+
+    as_module = python("-m", "cli.app", "solve", "--format", "json")
+    assert as_module.returncode == 0, as_module.stderr
+    data = json.loads(as_module.stdout)
+    pure = {
+        tuple(s for p, s in zip(eq["profile"], data["game"]["strategies"]) for s, w in zip(s, p) if w == 1)
+        for eq in data["equilibria"]
+    }
+    assert ("Relax", "Supply") in pure and ("Restrict", "Restrict") in pure
+    as_script = python("-c", "from cli.app import main; main()", "solve", "--format", "json")
+    assert as_module.stdout == as_script.stdout
+    bad = python("-m", "cli.app", "solve", "--bogus")
+    assert bad.returncode == 2 and "--bogus" in bad.stderr and bad.stdout == ""
+
+
 def test_help_is_quick_to_import():
     """`tradegame --help` must not import nashpy or SciPy (checked by module, not by time)."""
     code = "import sys; from cli.app import main; sys.argv=['tradegame','--help']\ntry: main()\nexcept SystemExit: pass\nprint('scipy' in sys.modules, 'nashpy' in sys.modules)"
