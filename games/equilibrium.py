@@ -157,10 +157,9 @@ def _verify_one(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> Equ
 
 
 def _verify_bimatrix(game: NormalFormGame, profiles) -> list[Equilibrium | None]:
-    """`_verify_one` for a two-player game, all profiles at once (one array per player):
-    checked and cleaned together, regrets computed on payoffs shifted to their midpoints
-    (as `regrets`), and for each verified profile its payoffs on the unshifted matrices
-    (as `expected_payoffs`)."""
+    """`_verify_one` for a two-player game: the profiles checked and cleaned together (one
+    array per player), regrets computed on payoffs shifted to their midpoints (as
+    `regrets`), payoffs on the unshifted matrices (as `expected_payoffs`)."""
     A, B = game.payoffs
     m, n = A.shape
     out: list[Equilibrium | None] = [None] * len(profiles)
@@ -179,17 +178,21 @@ def _verify_bimatrix(game: NormalFormGame, profiles) -> list[Equilibrium | None]
     Y, ok_y = _cleaned_rows(np.array(ys))
     (lo_a, hi_a), (lo_b, hi_b) = game.payoff_bounds
     tol_a, tol_b = TOLERANCE * (hi_a - lo_a) / 2, TOLERANCE * (hi_b - lo_b) / 2
-    row = Y @ (A - (hi_a + lo_a) / 2).T  # (profiles, m): the row player's strategy values
-    col = X @ (B - (hi_b + lo_b) / 2)  # (profiles, n): the column player's
-    r_row = row.max(axis=1) - (row * X).sum(axis=1)
-    r_col = col.max(axis=1) - (col * Y).sum(axis=1)
-    passed = ok_x & ok_y & (r_row <= tol_a) & (r_col <= tol_b)
-    for e in np.flatnonzero(passed).tolist():
-        x, y = X[e], Y[e]
-        out[where[e]] = Equilibrium(
+    As, Bs = A - (hi_a + lo_a) / 2, B - (hi_b + lo_b) / 2
+    # regrets profile by profile (matrix-vector products): a profile's numbers do not
+    # depend on which other profiles are verified with it
+    for k, x, y, ok in zip(where, X, Y, (ok_x & ok_y).tolist()):
+        if not ok:
+            continue
+        row, col = As @ y, x @ Bs
+        r_row = float(row.max() - row @ x)
+        r_col = float(col.max() - col @ y)
+        if r_row > tol_a or r_col > tol_b:
+            continue
+        out[k] = Equilibrium(
             profile=(tuple(x.tolist()), tuple(y.tolist())),
             payoffs=(float((A @ y) @ x), float((x @ B) @ y)),
-            max_regret=max(0.0, float(r_row[e]), float(r_col[e])),
+            max_regret=max(0.0, r_row, r_col),
         )
     return out
 
