@@ -3,6 +3,7 @@
     python benchmarks/run.py          # quick (about half a minute)
     python benchmarks/run.py --full   # larger samples (several minutes)
     python benchmarks/run.py --nplayer  # only the N-player sections (a few minutes)
+    python benchmarks/run.py --small    # only single 2×2 to 5×5 games via the public API
 
 Slow loops (Gambit, nashpy) are timed on a subset of the same games and extrapolated
 from their per-game rate; the output says so. Each figure is the best of a few runs, so
@@ -332,6 +333,58 @@ def bench_single(n: int, games: int) -> list[str]:
     ]
 
 
+def bench_small_public(sizes=(2, 3, 4, 5), games: int = 200, passes: int = 5) -> list[str]:
+    """Single small games through the public API — `solve(from_bimatrix(A, B))`, verified,
+    de-duplicated, sorted — against Gambit's `enummixed_solve(Game.from_arrays(A, B))` (and
+    the same with the Gambit game built beforehand) and nashpy's support enumeration, on
+    the same random normal games; CPU time per game, best of interleaved passes.
+    QuantEcon is timed too when it is installed."""
+    import time
+    import warnings
+
+    import nashpy
+    import pygambit as gbt
+
+    from games import from_bimatrix, solve
+
+    try:
+        from quantecon.game_theory import NormalFormGame, Player, vertex_enumeration as qe_vertex
+    except ImportError:
+        qe_vertex = None
+
+    def per_game(fn) -> float:
+        start = time.process_time()
+        fn()
+        return (time.process_time() - start) / games
+
+    lines = []
+    for n in sizes:
+        rng = np.random.default_rng(100 + n)
+        pairs = [(rng.normal(size=(n, n)), rng.normal(size=(n, n))) for _ in range(games)]
+        built = [gbt.Game.from_arrays(A, B) for A, B in pairs]
+        runs = {
+            "tradegame": lambda: [solve(from_bimatrix(A, B)) for A, B in pairs],
+            "gambit": lambda: [gbt.nash.enummixed_solve(gbt.Game.from_arrays(A, B), rational=False) for A, B in pairs],
+            "gambit, game pre-built": lambda: [gbt.nash.enummixed_solve(g, rational=False) for g in built],
+            "nashpy": lambda: [list(nashpy.Game(A, B).support_enumeration()) for A, B in pairs],
+        }
+        if qe_vertex is not None:
+            runs["quantecon"] = lambda: [qe_vertex(NormalFormGame((Player(A), Player(B.T)))) for A, B in pairs]
+        best = {name: float("inf") for name in runs}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for _ in range(passes):
+                for name, fn in runs.items():
+                    best[name] = min(best[name], per_game(fn))
+        ours = best.pop("tradegame")
+        others = ", ".join(f"{name} {t * 1e6:.0f} µs (×{ours / t:.2f})" for name, t in best.items())
+        lines.append(f"single {n}×{n} via solve(from_bimatrix) ({games} games): tradegame {ours * 1e6:.0f} µs/game; "
+                     f"tradegame/other: {others}  target ≤ 1 against gambit")
+    if qe_vertex is None:
+        lines.append("  (QuantEcon not installed: not timed)")
+    return lines
+
+
 NPLAYER_GAMBIT = """
 import json, sys, time
 import numpy as np
@@ -516,6 +569,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="larger samples (slower, steadier figures)")
     parser.add_argument("--nplayer", action="store_true", help="only the N-player sections")
+    parser.add_argument("--small", action="store_true", help="only single small games (2×2 to 5×5) through the public API")
     args = parser.parse_args()
     try:
         import pygambit  # noqa: F401
@@ -534,6 +588,7 @@ def main() -> None:
         lambda: bench_batched(3, 50_000 if full else 10_000, 1_000 if full else 200),
         lambda: bench_batched(4, 20_000 if full else 5_000, 500 if full else 100),
         lambda: bench_batched(5, 5_000 if full else 1_000, 200 if full else 50),
+        bench_small_public,
         lambda: bench_single(5, 21 if full else 5),
         lambda: bench_single(8, 11 if full else 5),
         lambda: bench_single(10, 5 if full else 3),
@@ -554,6 +609,8 @@ def main() -> None:
         lambda: bench_nplayer_one((20, 20, 20), 5 if full else 3, 300),
     ]
     sections = nplayer if args.nplayer else sections + nplayer
+    if args.small:
+        sections = [bench_small_public]
     for section in sections:
         for line in section():
             print(line, flush=True)
