@@ -182,10 +182,6 @@ class IndifferenceSystem:
         return out
 
 
-def _corners(n: int) -> np.ndarray:
-    return np.array(list(itertools.product((0.0, 1.0), repeat=n)))
-
-
 def refine(system: IndifferenceSystem, x: np.ndarray, iters: int = 30) -> np.ndarray:
     """Newton (least squares where singular) from x; returns the last iterate."""
     for _ in range(iters):
@@ -208,16 +204,6 @@ class _Outcome:
     continuum: bool = False  # the system is underdetermined and a point of its solutions was found
 
 
-def generic_rank(system: IndifferenceSystem, samples: int = 2, seed: int = 0) -> int:
-    """The Jacobian's rank at random points of the domain: its generic rank (with
-    probability one). Below the number of unknowns, every solution of the system lies on
-    a continuum (a polynomial map's fibres have dimension at least n − generic rank)."""
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(0.05, 0.3, size=(samples, system.n))
-    J = system.jacobian(X)
-    return int(np.max(np.linalg.matrix_rank(J, tol=1e-9 * max(1.0, float(np.max(np.abs(J)))))))
-
-
 def _underdetermined(game: NormalFormGame, system: IndifferenceSystem, starts: int = 8) -> list:
     """Equilibria on a continuum of solutions: Newton (least squares) from random starts."""
     rng = np.random.default_rng(1)
@@ -229,99 +215,244 @@ def _underdetermined(game: NormalFormGame, system: IndifferenceSystem, starts: i
     return []
 
 
-def solve_support(game: NormalFormGame, supports, tol: float = 1e-12, max_boxes: int | None = None) -> _Outcome:
-    """Every equilibrium with the given supports (as subsets), by branch and bound.
+def _bits(k: int) -> np.ndarray:
+    """The 2ᵏ corners of a k-dimensional box as 0/1 rows, first coordinate most significant."""
+    return np.array(list(itertools.product((0.0, 1.0), repeat=k))).reshape(2**k, k)
+
+
+def _corner_values(game: NormalFormGame, group: list, lo: float, hi: float) -> np.ndarray:
+    """Every equation and outside-strategy gap at the 2ⁿ corners of the box [lo, hi]ⁿ, for a
+    group of support profiles of one size profile: S × 2ⁿ × (n + g), payoff-scaled as in
+    `IndifferenceSystem`.
+
+    Plugging a corner's coordinates into each player's mixture (first probability
+    1 − Σ xⱼ) gives a vector over the player's strategies; a player's payoffs contracted
+    with the others' corner vectors are its strategies' values at every corner at once."""
+    N = game.n_players
+    S = len(group)
+    sizes = [len(s) for s in group[0]]
+    scales = player_scales(game)
+    E = []  # per player: S × 2^(kⱼ−1) × mⱼ, the mixture at each of its own corners
+    for j, (k, m) in enumerate(zip(sizes, game.shape)):
+        c = lo + (hi - lo) * _bits(k - 1)
+        Ej = np.zeros((S, len(c), m))
+        for b, sup in enumerate(group):
+            Ej[b, :, sup[j][0]] = 1.0 - c.sum(axis=1)
+            Ej[b, :, list(sup[j][1:])] = c.T
+        E.append(Ej)
+    F, G = [], []
+    for i in range(N):
+        u = np.asarray(game.payoffs[i], dtype=float)
+        shift = (float(u.max()) + float(u.min())) / 2
+        X = np.broadcast_to((u - shift) / (scales[i] if scales[i] > 0 else 1.0), (S,) + u.shape)
+        for j in range(N):
+            if j == i:
+                continue
+            X = np.moveaxis(X, j + 1, -1)
+            Et = E[j].transpose(0, 2, 1).reshape((S,) + (1,) * (N - 2) + E[j].shape[2:0:-1])
+            X = np.moveaxis(X @ Et, -1, j + 1)
+        X = np.moveaxis(X, i + 1, -1)  # S × (Cⱼ for j ≠ i) × mᵢ
+        k, m = sizes[i], game.shape[i]
+        first = np.array([sup[i][0] for sup in group], dtype=int)
+        inside = np.array([sup[i][1:] for sup in group], dtype=int).reshape(S, k - 1)
+        outside = np.array([[t for t in range(m) if t not in sup[i]] for sup in group], dtype=int).reshape(S, m - k)
+        pad = (1,) * (N - 1)
+        base = np.take_along_axis(X, first.reshape((S,) + pad + (1,)), axis=-1)
+        for rows, out in ((inside, F), (outside, G)):
+            v = np.take_along_axis(X, rows.reshape((S,) + pad + (rows.shape[1],)), axis=-1) - base
+            out.append(np.expand_dims(v, i + 1))  # own corners: a player's values do not depend on its own mixture
+    full = (S,) + tuple(2 ** (k - 1) for k in sizes)
+    V = np.concatenate([np.broadcast_to(a, full + a.shape[-1:]) for a in F + G], axis=-1)
+    return V.reshape(S, -1, V.shape[-1])
+
+
+def _derivatives(V: np.ndarray, width: np.ndarray, n: int) -> list[np.ndarray]:
+    """∂F/∂x_a at the corners of each box (B × 2ⁿ⁻¹ × n, one array per a): exact, since F is
+    linear in x_a, as the difference of the corner values across the box over its width."""
+    W = V[:, :, :n].reshape((len(V),) + (2,) * n + (n,))
+    out = []
+    for a in range(n):
+        d = (np.take(W, 1, axis=a + 1) - np.take(W, 0, axis=a + 1)) / width[:, a].reshape((-1,) + (1,) * n)
+        out.append(d.reshape(len(V), -1, n))
+    return out
+
+
+def _generic_ranks(V: np.ndarray, n: int, samples: int = 2, seed: int = 0) -> np.ndarray:
+    """The Jacobian's rank at random points of each start box: its generic rank (with
+    probability one). Below the number of unknowns, every solution of the system lies on
+    a continuum (a polynomial map's fibres have dimension at least n − generic rank)."""
+    rng = np.random.default_rng(seed)
+    S = len(V)
+    D = _derivatives(V, np.ones((S, n)), n)
+    bits = _bits(n - 1)
+    ranks = np.zeros(S, dtype=int)
+    for _ in range(samples):
+        t = rng.uniform(0.05, 0.3, size=(S, n))
+        J = np.empty((S, n, n))
+        for a in range(n):
+            ta = np.delete(t, a, axis=1)[:, None, :]
+            w = np.prod(np.where(bits[None] > 0, ta, 1.0 - ta), axis=2)  # S × 2ⁿ⁻¹
+            J[:, :, a] = np.einsum("sc,sck->sk", w, D[a])
+        s = np.linalg.svd(J, compute_uv=False)
+        tol = 1e-9 * np.maximum(1.0, np.abs(J).max(axis=(1, 2)))
+        ranks = np.maximum(ranks, (s > tol[:, None]).sum(axis=1))
+    return ranks
+
+
+def _bisect(V, lo, hi, sid, n):
+    """Halve each box along its widest side; a multilinear function's values at the new
+    corners are the averages of the old ones (it is linear along that side)."""
+    axis = np.argmax(hi - lo, axis=1)
+    parts = []
+    for a in range(n):
+        sel = np.flatnonzero(axis == a)
+        if not len(sel):
+            continue
+        W = V[sel].reshape((len(sel),) + (2,) * n + (V.shape[-1],))
+        v0, v1 = np.take(W, 0, axis=a + 1), np.take(W, 1, axis=a + 1)
+        mid = (v0 + v1) / 2
+        l, h = lo[sel], hi[sel]
+        m = (l[:, a] + h[:, a]) / 2
+        l2, h2 = l.copy(), h.copy()
+        h[:, a] = m
+        l2[:, a] = m
+        parts.append((np.stack([v0, mid], axis=a + 1).reshape(len(sel), -1, V.shape[-1]), l, h, sid[sel]))
+        parts.append((np.stack([mid, v1], axis=a + 1).reshape(len(sel), -1, V.shape[-1]), l2, h2, sid[sel]))
+    return tuple(np.concatenate(p) for p in zip(*parts))
+
+
+@dataclass
+class _Search:
+    """What the box search left for each support of a group: boxes proved to hold one
+    root (with Krawczyk's Newton point), small undecided boxes, and supports given up."""
+
+    proved: list  # (support index, starting point)
+    undecided: dict  # support index -> list of (lo, hi)
+    gave_up: set
+
+
+def _box_search(offsets, V, budgets, tol: float = 1e-12) -> _Search:
+    """Branch and bound over the start boxes of several support profiles at once (one size
+    profile, so one array shape): V is S × 2ⁿ × (n + g), the corner values."""
+    S, _, _ = V.shape
+    n = int(offsets[-1])
+    lo = np.full((S, n), -MARGIN)
+    hi = np.full((S, n), 1.0 + 3.7 * MARGIN)
+    sid = np.arange(S)
+    proved, undecided, gave_up = [], {}, set()
+    eye = np.eye(n)
+    players = [(int(a), int(b)) for a, b in zip(offsets[:-1], offsets[1:]) if b > a]
+    while len(V):
+        counts = np.bincount(sid, minlength=S)
+        over = np.flatnonzero(counts > budgets)
+        if len(over):
+            drop = np.isin(sid, over)
+            for s in over:
+                gave_up.add(int(s))
+                mine = drop & (sid == s)
+                undecided.setdefault(int(s), []).extend(zip(lo[mine], hi[mine]))
+            V, lo, hi, sid = V[~drop], lo[~drop], hi[~drop], sid[~drop]
+            budgets = budgets.copy()
+            budgets[over] = np.iinfo(np.int64).max
+            if not len(V):
+                break
+        # the implicit first probability of each player must be able to be ≥ 0; no equation
+        # may keep one sign, and no outside strategy may pay strictly more, over the box
+        alive = np.ones(len(V), dtype=bool)
+        for a, b in players:
+            alive &= lo[:, a:b].sum(axis=1) <= 1.0 + MARGIN
+        Vmin, Vmax = V.min(axis=1), V.max(axis=1)
+        alive &= ~(np.any(Vmin[:, :n] > tol, axis=1) | np.any(Vmax[:, :n] < -tol, axis=1))
+        alive &= ~np.any(Vmin[:, n:] > tol, axis=1)
+        V, lo, hi, sid = V[alive], lo[alive], hi[alive], sid[alive]
+        if not len(V):
+            break
+        # Krawczyk's test rarely decides a wide box: split those straight away
+        width = hi - lo
+        narrow = width.max(axis=1) <= KRAWCZYK_WIDTH
+        decided = np.zeros(len(V), dtype=bool)
+        k = np.flatnonzero(narrow)
+        if len(k):
+            D = _derivatives(V[k], width[k], n)
+            Jlo = np.stack([d.min(axis=1) for d in D], axis=2)
+            Jhi = np.stack([d.max(axis=1) for d in D], axis=2)
+            Jc = np.stack([d.mean(axis=1) for d in D], axis=2)
+            slack = 1e-11 * (1.0 + np.maximum(np.abs(Jlo), np.abs(Jhi)))  # rounding in the corner values
+            Jlo, Jhi = Jlo - slack, Jhi + slack
+            Fc = V[k, :, :n].mean(axis=1)  # a multilinear function's value at the centre
+            c = (lo[k] + hi[k]) / 2
+            r = width[k] / 2
+            with np.errstate(all="ignore"):
+                ok = np.abs(np.linalg.det(Jc)) > 1e-300
+                Y = np.zeros_like(Jc)
+                if ok.any():
+                    Y[ok] = np.linalg.inv(Jc[ok])
+                Kc = c - np.einsum("bij,bj->bi", Y, Fc)
+                M = np.abs(eye[None] - Y @ ((Jlo + Jhi) / 2)) + np.abs(Y) @ ((Jhi - Jlo) / 2)
+                Kr = np.einsum("bij,bj->bi", M, r)
+                good = ok & np.all(np.isfinite(Kc), axis=1) & np.all(np.isfinite(Kr), axis=1)
+                inside = good & np.all(np.abs(Kc - c) + Kr < r, axis=1)
+                # no root only when K(X) misses X by more than rounding (a root on a face stays)
+                empty = good & np.any(np.abs(Kc - c) - Kr > r * (1 + 1e-9) + 1e-12, axis=1)
+            for b in np.flatnonzero(inside):
+                proved.append((int(sid[k[b]]), Kc[b]))
+            decided[k] = inside | empty
+        V, lo, hi, sid = V[~decided], lo[~decided], hi[~decided], sid[~decided]
+        small = (hi - lo).max(axis=1) <= MIN_WIDTH * 1.0001
+        for b in np.flatnonzero(small):
+            undecided.setdefault(int(sid[b]), []).append((lo[b], hi[b]))
+        V, lo, hi, sid = V[~small], lo[~small], hi[~small], sid[~small]
+        if not len(V):
+            break
+        V, lo, hi, sid = _bisect(V, lo, hi, sid, n)
+    return _Search(proved, undecided, gave_up)
+
+
+def _solve_group(game: NormalFormGame, group: list, max_boxes: int | None = None) -> list[_Outcome]:
+    """Every equilibrium with each of the given support profiles (all of one size profile).
 
     An underdetermined system (generic Jacobian rank below the number of unknowns: ties
     make some indifference automatic) has no isolated solutions; a point found on it by
     Newton's method represents it. When Newton finds none, the box search runs with a
     small budget of boxes to show that no solution is there."""
-    system = IndifferenceSystem(game, supports)
-    n = system.n
-    if n == 0:
-        eq = verify(game, system.profile(np.zeros(0)))
+    V = _corner_values(game, group, -MARGIN, 1.0 + 3.7 * MARGIN)
+    offsets = np.cumsum([0] + [len(s) - 1 for s in group[0]])
+    n = int(offsets[-1])
+    outcomes = [_Outcome([], [], False) for _ in group]
+    budgets = np.full(len(group), MAX_BOXES if max_boxes is None else max_boxes, dtype=np.int64)
+    search = list(range(len(group)))
+    if max_boxes is None:
+        for s in np.flatnonzero(_generic_ranks(V, n) < n):
+            reps = _underdetermined(game, IndifferenceSystem(game, group[s]))
+            if reps:
+                outcomes[s] = _Outcome(reps, [], False, True)
+                search.remove(int(s))
+            else:
+                budgets[s] = UNDERDETERMINED_BOXES
+    if not search:
+        return outcomes
+    found = _box_search(offsets, V[search], budgets[search])
+    systems: dict[int, IndifferenceSystem] = {}
+    for b, start in found.proved:
+        s = search[b]
+        system = systems.setdefault(s, IndifferenceSystem(game, group[s]))
+        eq = verify(game, system.profile(refine(system, start)))
+        if eq is not None:
+            outcomes[s].roots.append(eq)
+    for b, boxes in found.undecided.items():
+        s = search[b]
+        outcomes[s].clusters = [boxes] if b in found.gave_up else _clusters(boxes)
+        outcomes[s].gave_up = b in found.gave_up
+    return outcomes
+
+
+def solve_support(game: NormalFormGame, supports, max_boxes: int | None = None) -> _Outcome:
+    """Every equilibrium with the given supports (as subsets), by branch and bound."""
+    supports = tuple(tuple(s) for s in supports)
+    if all(len(s) == 1 for s in supports):
+        eq = verify(game, IndifferenceSystem(game, supports).profile(np.zeros(0)))
         return _Outcome([eq] if eq is not None else [], [], False)
-    if max_boxes is None and generic_rank(system) < n:
-        reps = _underdetermined(game, system)
-        if reps:
-            return _Outcome(reps, [], False, True)
-        max_boxes = UNDERDETERMINED_BOXES
-    max_boxes = MAX_BOXES if max_boxes is None else max_boxes
-    C = _corners(n)
-    # slightly lopsided, so bisection planes miss simple fractions such as 1/2 (roots
-    # there would sit on the faces of two boxes)
-    lo = np.full((1, n), -MARGIN)
-    hi = np.full((1, n), 1.0 + 3.7 * MARGIN)
-    roots, undecided = [], []
-    eye = np.eye(n)
-    while len(lo):
-        if len(lo) > max_boxes:
-            return _Outcome(roots, [list(zip(lo, hi))], True)
-        # the implicit first probability of each player must be able to be ≥ 0
-        keep = np.ones(len(lo), dtype=bool)
-        for j in range(system.N):
-            a, b = system.offsets[j], system.offsets[j + 1]
-            if b > a:
-                keep &= lo[:, a:b].sum(axis=1) <= 1.0 + MARGIN
-        lo, hi = lo[keep], hi[keep]
-        if not len(lo):
-            break
-        B = len(lo)
-        pts = (lo[:, None, :] + C[None, :, :] * (hi - lo)[:, None, :]).reshape(-1, n)
-        F, G = system.values(pts)
-        F = F.reshape(B, len(C), n)
-        G = G.reshape(B, len(C), -1)
-        alive = ~(np.any(F.min(axis=1) > tol, axis=1) | np.any(F.max(axis=1) < -tol, axis=1))
-        if G.shape[2]:
-            alive &= ~np.any(G.min(axis=1) > tol, axis=1)
-        lo, hi = lo[alive], hi[alive]
-        if not len(lo):
-            break
-        # Krawczyk's test rarely decides a wide box: split those straight away
-        narrow = (hi - lo).max(axis=1) <= KRAWCZYK_WIDTH
-        wide_lo, wide_hi = lo[~narrow], hi[~narrow]
-        lo, hi = lo[narrow], hi[narrow]
-        B = len(lo)
-        pts = (lo[:, None, :] + C[None, :, :] * (hi - lo)[:, None, :]).reshape(-1, n)
-        Jv = system.jacobian(pts).reshape(B, len(C), n, n)
-        Jlo, Jhi = Jv.min(axis=1), Jv.max(axis=1)
-        c = (lo + hi) / 2
-        r = (hi - lo) / 2
-        Fc, _ = system.values(c)
-        Jc = system.jacobian(c)
-        split = np.ones(B, dtype=bool)
-        with np.errstate(all="ignore"):
-            ok = np.abs(np.linalg.det(Jc)) > 1e-300
-            Y = np.zeros_like(Jc)
-            Y[ok] = np.linalg.pinv(Jc[ok])
-            Kc = c - np.einsum("bij,bj->bi", Y, Fc)
-            M = np.abs(eye[None] - Y @ ((Jlo + Jhi) / 2)) + np.abs(Y) @ ((Jhi - Jlo) / 2)
-            Kr = np.einsum("bij,bj->bi", M, r)
-            good = ok & np.all(np.isfinite(Kc), axis=1) & np.all(np.isfinite(Kr), axis=1)
-            inside = good & np.all(np.abs(Kc - c) + Kr < r, axis=1)
-            # no root only when K(X) misses X by more than rounding (a root on a face stays)
-            empty = good & np.any(np.abs(Kc - c) - Kr > r * (1 + 1e-9) + 1e-12, axis=1)
-        for b in np.flatnonzero(inside):
-            x = refine(system, Kc[b])
-            eq = verify(game, system.profile(x))
-            if eq is not None:
-                roots.append(eq)
-        split &= ~inside & ~empty
-        lo, hi = np.concatenate([wide_lo, lo[split]]), np.concatenate([wide_hi, hi[split]])
-        width = hi - lo
-        small = width.max(axis=1) <= MIN_WIDTH * 1.0001 if len(lo) else np.zeros(0, dtype=bool)
-        undecided += list(zip(lo[small], hi[small]))
-        lo, hi = lo[~small], hi[~small]
-        if not len(lo):
-            break
-        # bisect along the widest side
-        axis = np.argmax(hi - lo, axis=1)
-        mid = (lo[np.arange(len(lo)), axis] + hi[np.arange(len(lo)), axis]) / 2
-        lo2, hi2 = lo.copy(), hi.copy()
-        hi[np.arange(len(lo)), axis] = mid
-        lo2[np.arange(len(lo)), axis] = mid
-        lo, hi = np.concatenate([lo, lo2]), np.concatenate([hi, hi2])
-    return _Outcome(roots, _clusters(undecided), False)
+    return _solve_group(game, [supports], max_boxes)[0]
 
 
 def _clusters(boxes) -> list:
@@ -390,19 +521,19 @@ def _nonempty_subsets(k: int):
         yield from itertools.combinations(range(k), size)
 
 
-def _dominated_inside(game: NormalFormGame, supports, i: int) -> bool:
-    """True if some strategy of Sᵢ is strictly dominated by another strategy of player i
-    when the others are confined to their supports (then no equilibrium has support S)."""
-    u = np.asarray(game.payoffs[i], dtype=float)
-    for j, s in enumerate(supports):
-        if j != i:
-            u = np.take(u, list(s), axis=j)
-    u = np.moveaxis(u, i, 0).reshape(u.shape[i], -1)
+def _dominated_given_others(game: NormalFormGame, i: int) -> dict:
+    """For each choice of the other players' supports: which of player i's strategies are
+    strictly dominated by another of its strategies when the others play only inside
+    their supports (no equilibrium with those supports uses such a strategy)."""
+    u = np.moveaxis(np.asarray(game.payoffs[i], dtype=float), i, 0)
     tol = 1e-12 * max(1.0, float(np.max(np.abs(u))))
-    for a in supports[i]:
-        if np.any(np.all(u > u[a] + tol, axis=1)):
-            return True
-    return False
+    others = [k for j, k in enumerate(game.shape) if j != i]
+    out = {}
+    for rest in itertools.product(*[list(_nonempty_subsets(k)) for k in others]):
+        v = u[np.ix_(range(u.shape[0]), *rest)].reshape(u.shape[0], -1)
+        better = np.all(v[None, :, :] > v[:, None, :] + tol, axis=2)  # [a, b]: b beats a everywhere
+        out[rest] = better.any(axis=1)
+    return out
 
 
 def _inside(eq: Equilibrium, supports) -> bool:
@@ -425,14 +556,21 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
     pending = []  # (supports, cluster) to represent once every support was searched
     underdetermined = 0
     gave_up = False
-    tried = 0
+    dominated = [_dominated_given_others(game, i) for i in range(game.n_players)]
+    order, groups = [], {}
     for supports in itertools.product(*[list(_nonempty_subsets(k)) for k in game.shape]):
         if all(len(s) == 1 for s in supports):
             continue  # pure profiles: done above
-        if any(_dominated_inside(game, supports, i) for i in range(game.n_players)):
+        if any(dominated[i][supports[:i] + supports[i + 1:]][list(supports[i])].any()
+               for i in range(game.n_players)):
             continue
-        tried += 1
-        out = solve_support(game, supports)
+        order.append(supports)
+        groups.setdefault(tuple(len(s) for s in supports), []).append(supports)
+    outcomes = {}
+    for group in groups.values():
+        outcomes.update(zip(group, _solve_group(game, group)))
+    for supports in order:  # in the order of the support profiles, smaller supports first
+        out = outcomes[supports]
         if out.continuum:
             underdetermined += 1
             if any(same_profile(e, out.roots[0], 1e-7) or _inside(e, supports) for e in found):
@@ -440,6 +578,7 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
         found += out.roots
         gave_up |= out.gave_up
         pending += [(supports, c) for c in out.clusters]
+    tried = len(order)
     complete = not gave_up
     continua = underdetermined
     for supports, cluster in pending:
