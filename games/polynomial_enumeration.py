@@ -204,12 +204,13 @@ class _Outcome:
     continuum: bool = False  # the system is underdetermined and a point of its solutions was found
 
 
-def _underdetermined(game: NormalFormGame, system: IndifferenceSystem, starts: int = 8) -> list:
-    """Equilibria on a continuum of solutions: Newton (least squares) from random starts."""
-    rng = np.random.default_rng(1)
-    for _ in range(starts):
-        x = refine(system, rng.uniform(0.0, 1.0, size=system.n) / max(1, max(system.sizes) - 1), iters=40)
-        eq = verify(game, system.profile(x))
+def _underdetermined(game: NormalFormGame, system: IndifferenceSystem, boxes, starts: int = 8) -> list:
+    """A point of a continuum of solutions that is an equilibrium: Newton's method (least
+    squares) from up to ``starts`` of the boxes the search could not rule out."""
+    picks = np.unique(np.linspace(0, len(boxes) - 1, min(starts, len(boxes))).astype(int))
+    for k in picks:
+        lo, hi = boxes[k]
+        eq = verify(game, system.profile(refine(system, (lo + hi) / 2, iters=40)))
         if eq is not None:
             return [eq]
     return []
@@ -236,9 +237,9 @@ def _corner_values(game: NormalFormGame, group: list, lo: float, hi: float) -> n
     for j, (k, m) in enumerate(zip(sizes, game.shape)):
         c = lo + (hi - lo) * _bits(k - 1)
         Ej = np.zeros((S, len(c), m))
-        for b, sup in enumerate(group):
-            Ej[b, :, sup[j][0]] = 1.0 - c.sum(axis=1)
-            Ej[b, :, list(sup[j][1:])] = c.T
+        own = np.array([sup[j] for sup in group], dtype=int).reshape(S, k)
+        Ej[np.arange(S), :, own[:, 0]] = 1.0 - c.sum(axis=1)
+        Ej[np.arange(S)[:, None], :, own[:, 1:]] = c.T
         E.append(Ej)
     F, G = [], []
     for i in range(N):
@@ -299,6 +300,34 @@ def _generic_ranks(V: np.ndarray, n: int, samples: int = 2, seed: int = 0) -> np
     return ranks
 
 
+def _weights(t: np.ndarray) -> np.ndarray:
+    """Multilinear interpolation weights of the 2ᵏ corners at points t (P × k, in box units)."""
+    bits = _bits(t.shape[1])
+    return np.prod(np.where(bits[None] > 0, t[:, None, :], 1.0 - t[:, None, :]), axis=2)
+
+
+def _newton_in_boxes(V, lo, hi, x, n: int, iters: int = 12) -> np.ndarray:
+    """Newton's method for each box's system from x, the system given by its corner values
+    (a multilinear function is its corners' interpolant, also outside the box)."""
+    width = hi - lo
+    D = _derivatives(V, width, n)
+    for _ in range(iters):
+        t = (x - lo) / width
+        F = np.einsum("pc,pck->pk", _weights(t), V[:, :, :n])
+        J = np.empty((len(x), n, n))
+        for a in range(n):
+            J[:, :, a] = np.einsum("pc,pck->pk", _weights(np.delete(t, a, axis=1)), D[a])
+        with np.errstate(all="ignore"):
+            ok = np.abs(np.linalg.det(J)) > 1e-300
+            step = np.zeros_like(x)
+            if ok.any():
+                step[ok] = np.linalg.solve(J[ok], -F[ok][:, :, None])[:, :, 0]
+        x = x + step
+        if np.max(np.abs(step)) < 1e-15:
+            break
+    return x
+
+
 def _bisect(V, lo, hi, sid, n):
     """Halve each box along its widest side; a multilinear function's values at the new
     corners are the averages of the old ones (it is linear along that side)."""
@@ -326,7 +355,7 @@ class _Search:
     """What the box search left for each support of a group: boxes proved to hold one
     root (with Krawczyk's Newton point), small undecided boxes, and supports given up."""
 
-    proved: list  # (support index, starting point)
+    proved: list  # (support index, corner values, lo, hi, Krawczyk's Newton point)
     undecided: dict  # support index -> list of (lo, hi)
     gave_up: set
 
@@ -387,6 +416,8 @@ def _box_search(offsets, V, budgets, tol: float = 1e-12) -> _Search:
                 Y = np.zeros_like(Jc)
                 if ok.any():
                     Y[ok] = np.linalg.inv(Jc[ok])
+                # a near-singular preconditioner would drown the test in rounding
+                ok &= np.abs(Y).max(axis=(1, 2)) * np.abs(Jc).max(axis=(1, 2)) < 1e10
                 Kc = c - np.einsum("bij,bj->bi", Y, Fc)
                 M = np.abs(eye[None] - Y @ ((Jlo + Jhi) / 2)) + np.abs(Y) @ ((Jhi - Jlo) / 2)
                 Kr = np.einsum("bij,bj->bi", M, r)
@@ -395,7 +426,7 @@ def _box_search(offsets, V, budgets, tol: float = 1e-12) -> _Search:
                 # no root only when K(X) misses X by more than rounding (a root on a face stays)
                 empty = good & np.any(np.abs(Kc - c) - Kr > r * (1 + 1e-9) + 1e-12, axis=1)
             for b in np.flatnonzero(inside):
-                proved.append((int(sid[k[b]]), Kc[b]))
+                proved.append((int(sid[k[b]]), V[k[b]], lo[k[b]], hi[k[b]], Kc[b]))
             decided[k] = inside | empty
         V, lo, hi, sid = V[~decided], lo[~decided], hi[~decided], sid[~decided]
         small = (hi - lo).max(axis=1) <= MIN_WIDTH * 1.0001
@@ -412,38 +443,47 @@ def _solve_group(game: NormalFormGame, group: list, max_boxes: int | None = None
     """Every equilibrium with each of the given support profiles (all of one size profile).
 
     An underdetermined system (generic Jacobian rank below the number of unknowns: ties
-    make some indifference automatic) has no isolated solutions; a point found on it by
-    Newton's method represents it. When Newton finds none, the box search runs with a
-    small budget of boxes to show that no solution is there."""
+    make some indifference automatic) has no isolated solutions, only continua. Its box
+    search gets a small budget: when it rules every box out there is no equilibrium with
+    that support; otherwise Newton's method (least squares) from the boxes left looks for
+    a point of a continuum to represent it."""
     V = _corner_values(game, group, -MARGIN, 1.0 + 3.7 * MARGIN)
     offsets = np.cumsum([0] + [len(s) - 1 for s in group[0]])
     n = int(offsets[-1])
     outcomes = [_Outcome([], [], False) for _ in group]
     budgets = np.full(len(group), MAX_BOXES if max_boxes is None else max_boxes, dtype=np.int64)
-    search = list(range(len(group)))
-    if max_boxes is None:
-        for s in np.flatnonzero(_generic_ranks(V, n) < n):
-            reps = _underdetermined(game, IndifferenceSystem(game, group[s]))
+    deficient = set(np.flatnonzero(_generic_ranks(V, n) < n).tolist()) if max_boxes is None else set()
+    budgets[list(deficient)] = UNDERDETERMINED_BOXES
+    found = _box_search(offsets, V, budgets)
+    if found.proved:
+        sid, Vp, lo, hi, start = (np.array(a) for a in zip(*found.proved))
+        roots = _newton_in_boxes(Vp, lo, hi, start, n)
+        for s, x in zip(sid, roots):
+            eq = verify(game, _profile(game, group[s], x))
+            if eq is not None:
+                outcomes[s].roots.append(eq)
+    for s, boxes in found.undecided.items():
+        if s in deficient:
+            reps = _underdetermined(game, IndifferenceSystem(game, group[s]), boxes)
             if reps:
-                outcomes[s] = _Outcome(reps, [], False, True)
-                search.remove(int(s))
-            else:
-                budgets[s] = UNDERDETERMINED_BOXES
-    if not search:
-        return outcomes
-    found = _box_search(offsets, V[search], budgets[search])
-    systems: dict[int, IndifferenceSystem] = {}
-    for b, start in found.proved:
-        s = search[b]
-        system = systems.setdefault(s, IndifferenceSystem(game, group[s]))
-        eq = verify(game, system.profile(refine(system, start)))
-        if eq is not None:
-            outcomes[s].roots.append(eq)
-    for b, boxes in found.undecided.items():
-        s = search[b]
-        outcomes[s].clusters = [boxes] if b in found.gave_up else _clusters(boxes)
-        outcomes[s].gave_up = b in found.gave_up
+                outcomes[s] = _Outcome(outcomes[s].roots + reps, [], False, True)
+                continue
+        outcomes[s].clusters = [boxes] if s in found.gave_up else _clusters(boxes)
+        outcomes[s].gave_up = s in found.gave_up
     return outcomes
+
+
+def _profile(game: NormalFormGame, supports, x: np.ndarray) -> list[np.ndarray]:
+    """The full mixed profile at the point x of a support profile's unknowns."""
+    out, at = [], 0
+    for sup, m in zip(supports, game.shape):
+        p = np.zeros(m)
+        rest = x[at : at + len(sup) - 1]
+        p[sup[0]] = 1.0 - rest.sum()
+        p[list(sup[1:])] = rest
+        out.append(p)
+        at += len(sup) - 1
+    return out
 
 
 def solve_support(game: NormalFormGame, supports, max_boxes: int | None = None) -> _Outcome:
