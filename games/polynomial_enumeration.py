@@ -360,17 +360,17 @@ class _Search:
     gave_up: set
 
 
-def _box_search(offsets, V, budgets, tol: float = 1e-12) -> _Search:
-    """Branch and bound over the start boxes of several support profiles at once (one size
-    profile, so one array shape): V is S × 2ⁿ × (n + g), the corner values."""
+def _box_search(members, V, budgets, tol: float = 1e-12) -> _Search:
+    """Branch and bound over the start boxes of several support profiles at once (with the
+    same number n of unknowns, so one array shape): V is S × 2ⁿ × (n + g), the corner
+    values; members (S × players × n) marks which unknowns are whose."""
     S, _, _ = V.shape
-    n = int(offsets[-1])
+    n = members.shape[2]
     lo = np.full((S, n), -MARGIN)
     hi = np.full((S, n), 1.0 + 3.7 * MARGIN)
     sid = np.arange(S)
     proved, undecided, gave_up = [], {}, set()
     eye = np.eye(n)
-    players = [(int(a), int(b)) for a, b in zip(offsets[:-1], offsets[1:]) if b > a]
     while len(V):
         counts = np.bincount(sid, minlength=S)
         over = np.flatnonzero(counts > budgets)
@@ -387,9 +387,7 @@ def _box_search(offsets, V, budgets, tol: float = 1e-12) -> _Search:
                 break
         # the implicit first probability of each player must be able to be ≥ 0; no equation
         # may keep one sign, and no outside strategy may pay strictly more, over the box
-        alive = np.ones(len(V), dtype=bool)
-        for a, b in players:
-            alive &= lo[:, a:b].sum(axis=1) <= 1.0 + MARGIN
+        alive = np.all(np.einsum("bj,bpj->bp", lo, members[sid]) <= 1.0 + MARGIN, axis=1)
         Vmin, Vmax = V.min(axis=1), V.max(axis=1)
         alive &= ~(np.any(Vmin[:, :n] > tol, axis=1) | np.any(Vmax[:, :n] < -tol, axis=1))
         alive &= ~np.any(Vmin[:, n:] > tol, axis=1)
@@ -440,21 +438,30 @@ def _box_search(offsets, V, budgets, tol: float = 1e-12) -> _Search:
 
 
 def _solve_group(game: NormalFormGame, group: list, max_boxes: int | None = None) -> list[_Outcome]:
-    """Every equilibrium with each of the given support profiles (all of one size profile).
+    """Every equilibrium with each of the given support profiles (all with the same number
+    of unknowns Σ(|Sᵢ| − 1), hence the same number of outside strategies).
 
     An underdetermined system (generic Jacobian rank below the number of unknowns: ties
     make some indifference automatic) has no isolated solutions, only continua. Its box
     search gets a small budget: when it rules every box out there is no equilibrium with
     that support; otherwise Newton's method (least squares) from the boxes left looks for
     a point of a continuum to represent it."""
-    V = _corner_values(game, group, -MARGIN, 1.0 + 3.7 * MARGIN)
-    offsets = np.cumsum([0] + [len(s) - 1 for s in group[0]])
-    n = int(offsets[-1])
+    by_size: dict = {}
+    for s, supports in enumerate(group):
+        by_size.setdefault(tuple(len(x) for x in supports), []).append(s)
+    n = sum(len(x) - 1 for x in group[0])
+    V = np.empty((len(group), 2**n, n + sum(game.shape) - n - game.n_players))
+    members = np.zeros((len(group), game.n_players, n), dtype=bool)
+    for sizes, rows in by_size.items():
+        V[rows] = _corner_values(game, [group[s] for s in rows], -MARGIN, 1.0 + 3.7 * MARGIN)
+        offsets = np.cumsum([0] + [k - 1 for k in sizes])
+        for j in range(game.n_players):
+            members[rows, j, offsets[j] : offsets[j + 1]] = True
     outcomes = [_Outcome([], [], False) for _ in group]
     budgets = np.full(len(group), MAX_BOXES if max_boxes is None else max_boxes, dtype=np.int64)
     deficient = set(np.flatnonzero(_generic_ranks(V, n) < n).tolist()) if max_boxes is None else set()
     budgets[list(deficient)] = UNDERDETERMINED_BOXES
-    found = _box_search(offsets, V, budgets)
+    found = _box_search(members, V, budgets)
     if found.proved:
         sid, Vp, lo, hi, start = (np.array(a) for a in zip(*found.proved))
         roots = _newton_in_boxes(Vp, lo, hi, start, n)
@@ -605,7 +612,7 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
                for i in range(game.n_players)):
             continue
         order.append(supports)
-        groups.setdefault(tuple(len(s) for s in supports), []).append(supports)
+        groups.setdefault(sum(len(s) - 1 for s in supports), []).append(supports)
     outcomes = {}
     for group in groups.values():
         outcomes.update(zip(group, _solve_group(game, group)))
