@@ -59,6 +59,8 @@ UNDERDETERMINED_BOXES = 2_000
 MAX_CLUSTERED = 1_500
 #: Krawczyk's test is tried on boxes no wider than this.
 KRAWCZYK_WIDTH = 0.26
+#: Box budget for searching again, with smaller boxes, a cluster no equilibrium was found in.
+FINER_BOXES = 4_000
 #: Largest number of live boxes for one support profile before it is given up as undecided.
 MAX_BOXES = 10_000
 
@@ -196,6 +198,54 @@ def refine(system: IndifferenceSystem, x: np.ndarray, iters: int = 30) -> np.nda
     return x
 
 
+def nearest_equilibrium(system: IndifferenceSystem, x: np.ndarray, iters: int = 40) -> np.ndarray:
+    """Gauss–Newton on the indifference equations together with the inequalities x
+    violates (an outside strategy paying more, a negative probability), from x.
+
+    In a degenerate game the solutions of the equations can form a curve that meets the
+    region where the inequalities hold in a single point (an outside strategy tied):
+    Newton's method lands somewhere on the curve, and this walks along it to the point."""
+    n = system.n
+    rows, bounds = [-np.eye(n)], [np.zeros(n)]  # every unknown ≥ 0
+    for j in range(system.N):
+        a, b = system.offsets[j], system.offsets[j + 1]
+        if b > a:  # and the player's first probability, 1 − Σ, too
+            row = np.zeros((1, n))
+            row[0, a:b] = 1.0
+            rows.append(row)
+            bounds.append(np.ones(1))
+    A, d = np.concatenate(rows), np.concatenate(bounds)
+    h = 1e-3
+    for _ in range(iters):
+        P = x[None, :] + np.concatenate([np.zeros((1, n)), h * np.eye(n)])
+        F, G = system.values(P)
+        lin = A @ x - d
+        hot, out = G[0] > 0, lin > 0
+        r = np.concatenate([F[0], G[0][hot], lin[out]])
+        if np.max(np.abs(r), initial=0.0) < 1e-15:
+            break
+        # G is linear along each coordinate, so a forward difference is its exact slope
+        JG = ((G[1:] - G[0]) / h).T
+        J = np.concatenate([system.jacobian(x[None, :])[0], JG[hot], A[out]])
+        step = np.linalg.lstsq(J, -r, rcond=None)[0]
+        x = x + step
+        if np.max(np.abs(step)) < 1e-16:
+            break
+    return x
+
+
+def _equilibrium_near(game: NormalFormGame, system: IndifferenceSystem, x: np.ndarray, lo, hi):
+    """A verified equilibrium from Newton's method started at x, or else from walking on to
+    the inequalities (`nearest_equilibrium`) when that stays within [lo, hi]; None if neither."""
+    x = refine(system, x, iters=60)
+    eq = verify(game, system.profile(x))
+    if eq is None:
+        x = nearest_equilibrium(system, x)
+        if np.all(x >= lo - 1e-9) and np.all(x <= hi + 1e-9):
+            eq = verify(game, system.profile(x))
+    return eq
+
+
 @dataclass
 class _Outcome:
     roots: list  # verified equilibria
@@ -210,7 +260,7 @@ def _underdetermined(game: NormalFormGame, system: IndifferenceSystem, boxes, st
     picks = np.unique(np.linspace(0, len(boxes) - 1, min(starts, len(boxes))).astype(int))
     for k in picks:
         lo, hi = boxes[k]
-        eq = verify(game, system.profile(refine(system, (lo + hi) / 2, iters=40)))
+        eq = _equilibrium_near(game, system, (lo + hi) / 2, lo - 4 * MIN_WIDTH, hi + 4 * MIN_WIDTH)
         if eq is not None:
             return [eq]
     return []
@@ -360,15 +410,20 @@ class _Search:
     gave_up: set
 
 
-def _box_search(members, V, budgets, tol: float = 1e-12) -> _Search:
+def _box_search(members, V, budgets, boxes=None, min_width: float = MIN_WIDTH, tol: float = 1e-12) -> _Search:
     """Branch and bound over the start boxes of several support profiles at once (with the
     same number n of unknowns, so one array shape): V is S × 2ⁿ × (n + g), the corner
-    values; members (S × players × n) marks which unknowns are whose."""
-    S, _, _ = V.shape
+    values; members (S × players × n) marks which unknowns are whose. The start boxes are
+    the unit box, slightly enlarged, or ``boxes`` = (lo, hi, support index) with V their
+    corner values."""
+    S = len(members)
     n = members.shape[2]
-    lo = np.full((S, n), -MARGIN)
-    hi = np.full((S, n), 1.0 + 3.7 * MARGIN)
-    sid = np.arange(S)
+    if boxes is None:
+        lo = np.full((S, n), -MARGIN)
+        hi = np.full((S, n), 1.0 + 3.7 * MARGIN)
+        sid = np.arange(S)
+    else:
+        lo, hi, sid = boxes
     proved, undecided, gave_up = [], {}, set()
     eye = np.eye(n)
     while len(V):
@@ -427,7 +482,7 @@ def _box_search(members, V, budgets, tol: float = 1e-12) -> _Search:
                 proved.append((int(sid[k[b]]), V[k[b]], lo[k[b]], hi[k[b]], Kc[b]))
             decided[k] = inside | empty
         V, lo, hi, sid = V[~decided], lo[~decided], hi[~decided], sid[~decided]
-        small = (hi - lo).max(axis=1) <= MIN_WIDTH * 1.0001
+        small = (hi - lo).max(axis=1) <= min_width * 1.0001
         for b in np.flatnonzero(small):
             undecided.setdefault(int(sid[b]), []).append((lo[b], hi[b]))
         V, lo, hi, sid = V[~small], lo[~small], hi[~small], sid[~small]
@@ -532,7 +587,8 @@ def _clusters(boxes) -> list:
 def _represent(game: NormalFormGame, supports, cluster, found: list[Equilibrium], tries: int = 12):
     """Equilibria inside (or at the edge of) the cluster: those already found that lie in
     it, if any (the cluster is then represented); else Newton's limits from up to
-    ``tries`` of its boxes until two distinct ones verify — the two ends along its longest
+    ``tries`` of its boxes (walking on to the inequalities where Newton's limit fails them)
+    until two distinct ones verify — the two ends along its longest
     side first, so a segment of equilibria is reported by points near both ends. Empty if
     none."""
     system = IndifferenceSystem(game, supports)
@@ -553,13 +609,47 @@ def _represent(game: NormalFormGame, supports, cluster, found: list[Equilibrium]
     picks = [order[0], order[-1]] + list(order[:: max(1, len(order) // tries)][:tries])
     out = []
     for k in dict.fromkeys(int(p) for p in picks):
-        x = refine(system, (L[k] + H[k]) / 2, iters=60)
-        eq = verify(game, system.profile(x))
+        eq = _equilibrium_near(game, system, (L[k] + H[k]) / 2, lo - 3 * MIN_WIDTH, hi + 3 * MIN_WIDTH)
         if eq is not None:
             out.append(eq)
             if len(deduplicate(out)) >= 2:
                 break
     return covered + deduplicate(out)
+
+
+def _represent_finer(game: NormalFormGame, supports, cluster, found: list[Equilibrium]) -> list[Equilibrium] | None:
+    """A cluster no equilibrium was found in, searched again with boxes 1/16 as wide: in a
+    degenerate game a curve of solutions of the equations can pass near the region where
+    the inequalities hold without entering it, and only smaller boxes rule it out. Returns
+    the new equilibria that represent what is left (the roots found, isolated or in
+    clusters; none when every box was ruled out), or None when some of it still holds no
+    equilibrium found."""
+    system = IndifferenceSystem(game, supports)
+    n = system.n
+    lo = np.array([b[0] for b in cluster])
+    hi = np.array([b[1] for b in cluster])
+    C = _bits(n)
+    F, G = system.values((lo[:, None, :] + C[None] * (hi - lo)[:, None, :]).reshape(-1, n))
+    V = np.concatenate([F, G], axis=1).reshape(len(lo), len(C), -1)
+    members = np.zeros((1, system.N, n), dtype=bool)
+    for j in range(system.N):
+        members[0, j, system.offsets[j] : system.offsets[j + 1]] = True
+    search = _box_search(members, V, np.array([FINER_BOXES]), (lo, hi, np.zeros(len(lo), dtype=int)), MIN_WIDTH / 16)
+    if search.gave_up:
+        return None
+    new = []
+    if search.proved:
+        _, Vp, plo, phi, start = (np.array(a) for a in zip(*search.proved))
+        for x in _newton_in_boxes(Vp, plo, phi, start, n):
+            eq = verify(game, system.profile(x))
+            if eq is not None:
+                new.append(eq)
+    for part in _clusters(search.undecided.get(0, [])):
+        reps = _represent(game, supports, part, found + new)
+        if not reps:
+            return None
+        new += [r for r in reps if not any(r is f for f in found + new)]
+    return new
 
 
 # ------------------------------------------------------------------ all support profiles
@@ -631,8 +721,12 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
     for supports, cluster in pending:
         reps = _represent(game, supports, cluster, found)
         if not reps:
-            complete = False
-            continue
+            reps = _represent_finer(game, supports, cluster, found)
+            if reps is None:
+                complete = False
+                continue
+            found += reps
+            continue  # the cluster was a near miss, ruled out or reduced to what reps stand for
         found += [r for r in reps if not any(r is f for f in found)]  # only new points
         L = np.array([b[0] for b in cluster])
         H = np.array([b[1] for b in cluster])
