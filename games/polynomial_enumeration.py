@@ -61,6 +61,8 @@ MAX_CLUSTERED = 1_500
 KRAWCZYK_WIDTH = 0.26
 #: Box budget for searching again, with smaller boxes, a cluster no equilibrium was found in.
 FINER_BOXES = 4_000
+#: Systems with at most this many unknowns start from a grid of boxes a quarter wide.
+PRESPLIT_UNKNOWNS = 3
 #: Largest number of live boxes for one support profile before it is given up as undecided.
 MAX_BOXES = 10_000
 
@@ -426,6 +428,11 @@ def _box_search(members, V, budgets, boxes=None, min_width: float = MIN_WIDTH, t
         lo, hi, sid = boxes
     proved, undecided, gave_up = [], {}, set()
     eye = np.eye(n)
+    if boxes is None and n <= PRESPLIT_UNKNOWNS:
+        # small systems: start from a grid of boxes narrow enough for Krawczyk's test
+        # (fewer rounds of the loop; the boxes wide ones would have ruled out are few)
+        for _ in range(2 * n):
+            V, lo, hi, sid = _bisect(V, lo, hi, sid, n)
     while len(V):
         counts = np.bincount(sid, minlength=S)
         over = np.flatnonzero(counts > budgets)
