@@ -320,13 +320,15 @@ def _corner_values(game: NormalFormGame, group: list, lo: float, hi: float) -> n
 
 
 def _derivatives(V: np.ndarray, width: np.ndarray, n: int) -> list[np.ndarray]:
-    """∂F/∂x_a at the corners of each box (B × 2ⁿ⁻¹ × n, one array per a): exact, since F is
-    linear in x_a, as the difference of the corner values across the box over its width."""
-    W = V[:, :, :n].reshape((len(V),) + (2,) * n + (n,))
+    """∂F/∂x_a at the corners of each box (2ⁿ⁻¹ × B × n, one array per a), from corner values
+    stored corners first (2ⁿ × B × (n + g)): exact, since F is linear in x_a, as the
+    difference of the corner values across the box over its width."""
+    B = V.shape[1]
+    W = V[:, :, :n].reshape((2,) * n + (B, n))
     out = []
     for a in range(n):
-        d = (np.take(W, 1, axis=a + 1) - np.take(W, 0, axis=a + 1)) / width[:, a].reshape((-1,) + (1,) * n)
-        out.append(d.reshape(len(V), -1, n))
+        d = (np.take(W, 1, axis=a) - np.take(W, 0, axis=a)) / width[:, a, None]
+        out.append(d.reshape(-1, B, n))
     return out
 
 
@@ -336,7 +338,7 @@ def _generic_ranks(V: np.ndarray, n: int, samples: int = 2, seed: int = 0) -> np
     a continuum (a polynomial map's fibres have dimension at least n − generic rank)."""
     rng = np.random.default_rng(seed)
     S = len(V)
-    D = _derivatives(V, np.ones((S, n)), n)
+    D = _derivatives(V.transpose(1, 0, 2), np.ones((S, n)), n)
     bits = _bits(n - 1)
     ranks = np.zeros(S, dtype=int)
     for _ in range(samples):
@@ -345,7 +347,7 @@ def _generic_ranks(V: np.ndarray, n: int, samples: int = 2, seed: int = 0) -> np
         for a in range(n):
             ta = np.delete(t, a, axis=1)[:, None, :]
             w = np.prod(np.where(bits[None] > 0, ta, 1.0 - ta), axis=2)  # S × 2ⁿ⁻¹
-            J[:, :, a] = np.einsum("sc,sck->sk", w, D[a])
+            J[:, :, a] = np.einsum("sc,csk->sk", w, D[a])
         s = np.linalg.svd(J, compute_uv=False)
         tol = 1e-9 * np.maximum(1.0, np.abs(J).max(axis=(1, 2)))
         ranks = np.maximum(ranks, (s > tol[:, None]).sum(axis=1))
@@ -362,13 +364,13 @@ def _newton_in_boxes(V, lo, hi, x, n: int, iters: int = 12) -> np.ndarray:
     """Newton's method for each box's system from x, the system given by its corner values
     (a multilinear function is its corners' interpolant, also outside the box)."""
     width = hi - lo
-    D = _derivatives(V, width, n)
+    D = _derivatives(V.transpose(1, 0, 2), width, n)
     for _ in range(iters):
         t = (x - lo) / width
         F = np.einsum("pc,pck->pk", _weights(t), V[:, :, :n])
         J = np.empty((len(x), n, n))
         for a in range(n):
-            J[:, :, a] = np.einsum("pc,pck->pk", _weights(np.delete(t, a, axis=1)), D[a])
+            J[:, :, a] = np.einsum("pc,cpk->pk", _weights(np.delete(t, a, axis=1)), D[a])
         with np.errstate(all="ignore"):
             ok = np.abs(np.linalg.det(J)) > 1e-300
             step = np.zeros_like(x)
@@ -382,24 +384,28 @@ def _newton_in_boxes(V, lo, hi, x, n: int, iters: int = 12) -> np.ndarray:
 
 def _bisect(V, lo, hi, sid, n):
     """Halve each box along its widest side; a multilinear function's values at the new
-    corners are the averages of the old ones (it is linear along that side)."""
+    corners are the averages of the old ones (it is linear along that side). V holds the
+    corner values corners first: 2ⁿ × B × (n + g)."""
     axis = np.argmax(hi - lo, axis=1)
-    parts = []
+    m = V.shape[-1]
+    Vs, los, his, sids = [], [], [], []
     for a in range(n):
         sel = np.flatnonzero(axis == a)
         if not len(sel):
             continue
-        W = V[sel].reshape((len(sel),) + (2,) * n + (V.shape[-1],))
-        v0, v1 = np.take(W, 0, axis=a + 1), np.take(W, 1, axis=a + 1)
+        W = V[:, sel].reshape((2,) * n + (len(sel), m))
+        v0, v1 = np.take(W, 0, axis=a), np.take(W, 1, axis=a)
         mid = (v0 + v1) / 2
         l, h = lo[sel], hi[sel]
-        m = (l[:, a] + h[:, a]) / 2
+        cut = (l[:, a] + h[:, a]) / 2
         l2, h2 = l.copy(), h.copy()
-        h[:, a] = m
-        l2[:, a] = m
-        parts.append((np.stack([v0, mid], axis=a + 1).reshape(len(sel), -1, V.shape[-1]), l, h, sid[sel]))
-        parts.append((np.stack([mid, v1], axis=a + 1).reshape(len(sel), -1, V.shape[-1]), l2, h2, sid[sel]))
-    return tuple(np.concatenate(p) for p in zip(*parts))
+        h[:, a] = cut
+        l2[:, a] = cut
+        Vs += [np.stack([v0, mid], axis=a).reshape(-1, len(sel), m), np.stack([mid, v1], axis=a).reshape(-1, len(sel), m)]
+        los += [l, l2]
+        his += [h, h2]
+        sids += [sid[sel], sid[sel]]
+    return np.concatenate(Vs, axis=1), np.concatenate(los), np.concatenate(his), np.concatenate(sids)
 
 
 @dataclass
@@ -420,6 +426,7 @@ def _box_search(members, V, budgets, boxes=None, min_width: float = MIN_WIDTH, t
     corner values."""
     S = len(members)
     n = members.shape[2]
+    V = np.ascontiguousarray(V.transpose(1, 0, 2))  # corners first: reductions over them are fast
     if boxes is None:
         lo = np.full((S, n), -MARGIN)
         hi = np.full((S, n), 1.0 + 3.7 * MARGIN)
@@ -433,7 +440,7 @@ def _box_search(members, V, budgets, boxes=None, min_width: float = MIN_WIDTH, t
         # (fewer rounds of the loop; the boxes wide ones would have ruled out are few)
         for _ in range(2 * n):
             V, lo, hi, sid = _bisect(V, lo, hi, sid, n)
-    while len(V):
+    while len(lo):
         counts = np.bincount(sid, minlength=S)
         over = np.flatnonzero(counts > budgets)
         if len(over):
@@ -442,33 +449,34 @@ def _box_search(members, V, budgets, boxes=None, min_width: float = MIN_WIDTH, t
                 gave_up.add(int(s))
                 mine = drop & (sid == s)
                 undecided.setdefault(int(s), []).extend(zip(lo[mine], hi[mine]))
-            V, lo, hi, sid = V[~drop], lo[~drop], hi[~drop], sid[~drop]
+            V, lo, hi, sid = V[:, ~drop], lo[~drop], hi[~drop], sid[~drop]
             budgets = budgets.copy()
             budgets[over] = np.iinfo(np.int64).max
-            if not len(V):
+            if not len(lo):
                 break
         # the implicit first probability of each player must be able to be ≥ 0; no equation
         # may keep one sign, and no outside strategy may pay strictly more, over the box
         alive = np.all(np.einsum("bj,bpj->bp", lo, members[sid]) <= 1.0 + MARGIN, axis=1)
-        Vmin, Vmax = V.min(axis=1), V.max(axis=1)
-        alive &= ~(np.any(Vmin[:, :n] > tol, axis=1) | np.any(Vmax[:, :n] < -tol, axis=1))
+        Vmin, Vmax = V.min(axis=0), V[:, :, :n].max(axis=0)
+        alive &= ~(np.any(Vmin[:, :n] > tol, axis=1) | np.any(Vmax < -tol, axis=1))
         alive &= ~np.any(Vmin[:, n:] > tol, axis=1)
-        V, lo, hi, sid = V[alive], lo[alive], hi[alive], sid[alive]
-        if not len(V):
+        V, lo, hi, sid = V[:, alive], lo[alive], hi[alive], sid[alive]
+        if not len(lo):
             break
         # Krawczyk's test rarely decides a wide box: split those straight away
         width = hi - lo
         narrow = width.max(axis=1) <= KRAWCZYK_WIDTH
-        decided = np.zeros(len(V), dtype=bool)
+        decided = np.zeros(len(lo), dtype=bool)
         k = np.flatnonzero(narrow)
         if len(k):
-            D = _derivatives(V[k], width[k], n)
-            Jlo = np.stack([d.min(axis=1) for d in D], axis=2)
-            Jhi = np.stack([d.max(axis=1) for d in D], axis=2)
-            Jc = np.stack([d.mean(axis=1) for d in D], axis=2)
+            Vk = V[:, k]
+            D = _derivatives(Vk, width[k], n)
+            Jlo = np.stack([d.min(axis=0) for d in D], axis=2)
+            Jhi = np.stack([d.max(axis=0) for d in D], axis=2)
+            Jc = np.stack([d.mean(axis=0) for d in D], axis=2)
             slack = 1e-11 * (1.0 + np.maximum(np.abs(Jlo), np.abs(Jhi)))  # rounding in the corner values
             Jlo, Jhi = Jlo - slack, Jhi + slack
-            Fc = V[k, :, :n].mean(axis=1)  # a multilinear function's value at the centre
+            Fc = Vk[:, :, :n].mean(axis=0)  # a multilinear function's value at the centre
             c = (lo[k] + hi[k]) / 2
             r = width[k] / 2
             with np.errstate(all="ignore"):
@@ -486,14 +494,14 @@ def _box_search(members, V, budgets, boxes=None, min_width: float = MIN_WIDTH, t
                 # no root only when K(X) misses X by more than rounding (a root on a face stays)
                 empty = good & np.any(np.abs(Kc - c) - Kr > r * (1 + 1e-9) + 1e-12, axis=1)
             for b in np.flatnonzero(inside):
-                proved.append((int(sid[k[b]]), V[k[b]], lo[k[b]], hi[k[b]], Kc[b]))
+                proved.append((int(sid[k[b]]), Vk[:, b], lo[k[b]], hi[k[b]], Kc[b]))
             decided[k] = inside | empty
-        V, lo, hi, sid = V[~decided], lo[~decided], hi[~decided], sid[~decided]
+        V, lo, hi, sid = V[:, ~decided], lo[~decided], hi[~decided], sid[~decided]
         small = (hi - lo).max(axis=1) <= min_width * 1.0001
         for b in np.flatnonzero(small):
             undecided.setdefault(int(sid[b]), []).append((lo[b], hi[b]))
-        V, lo, hi, sid = V[~small], lo[~small], hi[~small], sid[~small]
-        if not len(V):
+        V, lo, hi, sid = V[:, ~small], lo[~small], hi[~small], sid[~small]
+        if not len(lo):
             break
         V, lo, hi, sid = _bisect(V, lo, hi, sid, n)
     return _Search(proved, undecided, gave_up)
