@@ -275,48 +275,45 @@ def _bits(k: int) -> np.ndarray:
 
 def _corner_values(game: NormalFormGame, group: list, lo: float, hi: float) -> np.ndarray:
     """Every equation and outside-strategy gap at the 2ⁿ corners of the box [lo, hi]ⁿ, for a
-    group of support profiles of one size profile: S × 2ⁿ × (n + g), payoff-scaled as in
-    `IndifferenceSystem`.
+    group of support profiles with n unknowns each: S × 2ⁿ × (n + g), payoff-scaled as in
+    `IndifferenceSystem` (g, the number of outside strategies, is the same for all).
 
-    Plugging a corner's coordinates into each player's mixture (first probability
-    1 − Σ xⱼ) gives a vector over the player's strategies; a player's payoffs contracted
-    with the others' corner vectors are its strategies' values at every corner at once."""
-    N = game.n_players
+    At each corner every player's mixture is a vector over its strategies (first
+    probability 1 − Σ of its unknowns); each player's strategy values at all corners of all
+    supports at once are one matrix product with the outer product of the others'."""
+    N, shape = game.n_players, game.shape
     S = len(group)
-    sizes = [len(s) for s in group[0]]
+    n = sum(len(x) - 1 for x in group[0])
+    coords = lo + (hi - lo) * _bits(n)  # C × n
+    C = len(coords)
     scales = player_scales(game)
-    E = []  # per player: S × 2^(kⱼ−1) × mⱼ, the mixture at each of its own corners
-    for j, (k, m) in enumerate(zip(sizes, game.shape)):
-        c = lo + (hi - lo) * _bits(k - 1)
-        Ej = np.zeros((S, len(c), m))
-        own = np.array([sup[j] for sup in group], dtype=int).reshape(S, k)
-        Ej[np.arange(S), :, own[:, 0]] = 1.0 - c.sum(axis=1)
-        Ej[np.arange(S)[:, None], :, own[:, 1:]] = c.T
-        E.append(Ej)
-    F, G = [], []
+    mix = [np.zeros((S, C, m)) for m in shape]
+    eq_rows, gap_rows = [], []  # per support: (player, strategy, base strategy) of each column
+    for s, supports in enumerate(group):
+        at, eqs, gaps = 0, [], []
+        for j, sup in enumerate(supports):
+            k = len(sup)
+            mix[j][s, :, list(sup[1:])] = coords[:, at : at + k - 1].T
+            mix[j][s, :, sup[0]] = 1.0 - coords[:, at : at + k - 1].sum(axis=1)
+            eqs += [(j, t, sup[0]) for t in sup[1:]]
+            gaps += [(j, t, sup[0]) for t in range(shape[j]) if t not in sup]
+            at += k - 1
+        eq_rows.append(eqs)
+        gap_rows.append(gaps)
+    values = np.zeros((S, C, N, max(shape)))
     for i in range(N):
         u = np.asarray(game.payoffs[i], dtype=float)
         shift = (float(u.max()) + float(u.min())) / 2
-        X = np.broadcast_to((u - shift) / (scales[i] if scales[i] > 0 else 1.0), (S,) + u.shape)
+        u = (u - shift) / (scales[i] if scales[i] > 0 else 1.0)
+        W = np.ones((S, C, 1))
         for j in range(N):
-            if j == i:
-                continue
-            X = np.moveaxis(X, j + 1, -1)
-            Et = E[j].transpose(0, 2, 1).reshape((S,) + (1,) * (N - 2) + E[j].shape[2:0:-1])
-            X = np.moveaxis(X @ Et, -1, j + 1)
-        X = np.moveaxis(X, i + 1, -1)  # S × (Cⱼ for j ≠ i) × mᵢ
-        k, m = sizes[i], game.shape[i]
-        first = np.array([sup[i][0] for sup in group], dtype=int)
-        inside = np.array([sup[i][1:] for sup in group], dtype=int).reshape(S, k - 1)
-        outside = np.array([[t for t in range(m) if t not in sup[i]] for sup in group], dtype=int).reshape(S, m - k)
-        pad = (1,) * (N - 1)
-        base = np.take_along_axis(X, first.reshape((S,) + pad + (1,)), axis=-1)
-        for rows, out in ((inside, F), (outside, G)):
-            v = np.take_along_axis(X, rows.reshape((S,) + pad + (rows.shape[1],)), axis=-1) - base
-            out.append(np.expand_dims(v, i + 1))  # own corners: a player's values do not depend on its own mixture
-    full = (S,) + tuple(2 ** (k - 1) for k in sizes)
-    V = np.concatenate([np.broadcast_to(a, full + a.shape[-1:]) for a in F + G], axis=-1)
-    return V.reshape(S, -1, V.shape[-1])
+            if j != i:
+                W = (W[:, :, :, None] * mix[j][:, :, None, :]).reshape(S, C, -1)
+        values[:, :, i, : shape[i]] = W @ np.moveaxis(u, i, -1).reshape(-1, shape[i])
+    rows = np.array([e + g for e, g in zip(eq_rows, gap_rows)], dtype=int).reshape(S, -1, 3)
+    s_ix = np.arange(S)[:, None]
+    V = values[s_ix, :, rows[:, :, 0], rows[:, :, 1]] - values[s_ix, :, rows[:, :, 0], rows[:, :, 2]]
+    return V.transpose(0, 2, 1)  # S × n+g × C → S × C × n+g
 
 
 def _derivatives(V: np.ndarray, width: np.ndarray, n: int) -> list[np.ndarray]:
@@ -520,10 +517,9 @@ def _solve_group(game: NormalFormGame, group: list, max_boxes: int | None = None
     for s, supports in enumerate(group):
         by_size.setdefault(tuple(len(x) for x in supports), []).append(s)
     n = sum(len(x) - 1 for x in group[0])
-    V = np.empty((len(group), 2**n, n + sum(game.shape) - n - game.n_players))
     members = np.zeros((len(group), game.n_players, n), dtype=bool)
+    V = _corner_values(game, group, -MARGIN, 1.0 + 3.7 * MARGIN)
     for sizes, rows in by_size.items():
-        V[rows] = _corner_values(game, [group[s] for s in rows], -MARGIN, 1.0 + 3.7 * MARGIN)
         offsets = np.cumsum([0] + [k - 1 for k in sizes])
         for j in range(game.n_players):
             members[rows, j, offsets[j] : offsets[j + 1]] = True
@@ -679,13 +675,17 @@ def _dominated_given_others(game: NormalFormGame, i: int) -> dict:
     their supports (no equilibrium with those supports uses such a strategy)."""
     u = np.moveaxis(np.asarray(game.payoffs[i], dtype=float), i, 0)
     tol = 1e-12 * max(1.0, float(np.max(np.abs(u))))
-    others = [k for j, k in enumerate(game.shape) if j != i]
-    out = {}
-    for rest in itertools.product(*[list(_nonempty_subsets(k)) for k in others]):
-        v = u[np.ix_(range(u.shape[0]), *rest)].reshape(u.shape[0], -1)
-        better = np.all(v[None, :, :] > v[:, None, :] + tol, axis=2)  # [a, b]: b beats a everywhere
-        out[rest] = better.any(axis=1)
-    return out
+    subsets = [list(_nonempty_subsets(k)) for j, k in enumerate(game.shape) if j != i]
+    # masks[c, cell]: the cell (a profile of the others) lies inside the c-th choice of supports
+    masks = np.ones((1, 1), dtype=bool)
+    for sets, k in zip(subsets, u.shape[1:]):
+        inside = np.array([[t in s for t in range(k)] for s in sets])
+        masks = (masks[:, None, :, None] & inside[None, :, None, :]).reshape(len(masks) * len(sets), -1)
+    v = u.reshape(u.shape[0], -1)
+    gain = v[None, :, :] - v[:, None, :]  # [a, b, cell]: b's payoff minus a's
+    worst = np.where(masks[None, None], gain[:, :, None, :], np.inf).min(axis=3)  # [a, b, choice]
+    dominated = np.any(worst > tol, axis=1)  # [a, choice]
+    return {rest: dominated[:, c] for c, rest in enumerate(itertools.product(*subsets))}
 
 
 def _inside(eq: Equilibrium, supports) -> bool:
