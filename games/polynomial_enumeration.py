@@ -324,7 +324,8 @@ def _derivatives(V: np.ndarray, width: np.ndarray, n: int) -> list[np.ndarray]:
     W = V[:, :, :n].reshape((2,) * n + (B, n))
     out = []
     for a in range(n):
-        d = (np.take(W, 1, axis=a) - np.take(W, 0, axis=a)) / width[:, a, None]
+        before = (slice(None),) * a
+        d = (W[before + (1,)] - W[before + (0,)]) / width[:, a, None]
         out.append(d.reshape(-1, B, n))
     return out
 
@@ -391,14 +392,17 @@ def _bisect(V, lo, hi, sid, n):
         if not len(sel):
             continue
         W = V[:, sel].reshape((2,) * n + (len(sel), m))
-        v0, v1 = np.take(W, 0, axis=a), np.take(W, 1, axis=a)
-        mid = (v0 + v1) / 2
+        first, second = (slice(None),) * a + (0,), (slice(None),) * a + (1,)
+        mid = (W[first] + W[second]) / 2
+        low, high = W, W.copy()
+        low[second] = mid  # W is a fresh copy (fancy indexing), so it can take the lower half
+        high[first] = mid
         l, h = lo[sel], hi[sel]
         cut = (l[:, a] + h[:, a]) / 2
         l2, h2 = l.copy(), h.copy()
         h[:, a] = cut
         l2[:, a] = cut
-        Vs += [np.stack([v0, mid], axis=a).reshape(-1, len(sel), m), np.stack([mid, v1], axis=a).reshape(-1, len(sel), m)]
+        Vs += [low.reshape(-1, len(sel), m), high.reshape(-1, len(sel), m)]
         los += [l, l2]
         his += [h, h2]
         sids += [sid[sel], sid[sel]]
