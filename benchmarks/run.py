@@ -2,7 +2,8 @@
 
     python benchmarks/run.py          # quick (about half a minute)
     python benchmarks/run.py --full   # larger samples (several minutes)
-    python benchmarks/run.py --nplayer  # only the N-player sections (a few minutes)
+    python benchmarks/run.py --nplayer  # only the N-player sections (a quarter of an hour)
+    python benchmarks/run.py --nplayer-all  # only every-equilibrium N-player sections (minutes)
 
 Slow loops (Gambit, nashpy) are timed on a subset of the same games and extrapolated
 from their per-game rate; the output says so. Each figure is the best of a few runs, so
@@ -355,6 +356,8 @@ def _game(shape, seed, kind):
     rng = np.random.default_rng(seed)
     if kind == "int":
         return [rng.integers(-9, 10, size=shape).astype(float) for _ in shape]
+    if kind == "01":
+        return [rng.integers(0, 2, size=shape).astype(float) for _ in shape]
     return [rng.normal(size=shape) for _ in shape]
 """
 
@@ -390,7 +393,7 @@ def bench_nplayer_all(shape, games: int, kind: str, timeout: float) -> list[str]
     from games.normal_form import NormalFormGame
     from games.polynomial_enumeration import all_equilibria
 
-    ours, counts = [], []
+    ours, counts, incomplete = [], [], 0
     for seed in range(games):
         pays = _nplayer_game(shape, seed, kind)
         g = NormalFormGame("bench", tuple(f"P{i}" for i in range(len(shape))),
@@ -399,13 +402,18 @@ def bench_nplayer_all(shape, games: int, kind: str, timeout: float) -> list[str]
         found = all_equilibria(g)
         ours.append(time.perf_counter() - t)
         counts.append(len(found.equilibria))
+        incomplete += not found.complete
     theirs = _gambit_child(shape, range(games), kind, "enumpoly", timeout)
     done = sorted(theirs)
-    label = "×".join(map(str, shape)) + (" integer payoffs in ±9" if kind == "int" else " normal payoffs")
+    label = "×".join(map(str, shape)) + {"int": " integer payoffs in ±9", "01": " payoffs in {0, 1}"}.get(kind, " normal payoffs")
     line = f"all equilibria, {label} ({games} games): tradegame median {statistics.median(ours) * 1e3:.0f} ms"
+    if incomplete:
+        line += f" ({incomplete} reported incomplete)"
     if done:
         gt = statistics.median(theirs[s][0] for s in done)
-        line += f", Gambit enumpoly median {gt * 1e3:.0f} ms over the {len(done)} it finished within {timeout:.0f} s"
+        mine = statistics.median(ours[s] for s in done)
+        line += (f", Gambit enumpoly median {gt * 1e3:.0f} ms over the {len(done)} it finished within {timeout:.0f} s"
+                 f" (tradegame on the same: median {mine * 1e3:.0f} ms, {mine / gt:.2f}× Gambit's time)")
         fewer = sum(theirs[s][1] < counts[s] for s in done)
         line += f"; Gambit listed fewer equilibria than tradegame in {fewer} of those"
     else:
@@ -516,6 +524,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="larger samples (slower, steadier figures)")
     parser.add_argument("--nplayer", action="store_true", help="only the N-player sections")
+    parser.add_argument("--nplayer-all", action="store_true",
+                        help="only the every-equilibrium N-player sections (a few minutes)")
     args = parser.parse_args()
     try:
         import pygambit  # noqa: F401
@@ -550,10 +560,11 @@ def main() -> None:
         lambda: bench_nplayer_all((3, 3, 3), 10 if full else 5, "float", 120),
         lambda: bench_nplayer_all((2, 2, 2, 2), 10 if full else 5, "float", 120),
         lambda: bench_nplayer_all((3, 3, 3), 10 if full else 5, "int", 120),
+        lambda: bench_nplayer_all((3, 3, 3), 10 if full else 5, "01", 60),
         lambda: bench_nplayer_one((5, 5, 5, 5, 5), 5 if full else 3, 300),
         lambda: bench_nplayer_one((20, 20, 20), 5 if full else 3, 300),
     ]
-    sections = nplayer if args.nplayer else sections + nplayer
+    sections = nplayer[:5] if args.nplayer_all else nplayer if args.nplayer else sections + nplayer
     for section in sections:
         for line in section():
             print(line, flush=True)
