@@ -388,6 +388,11 @@ def _gambit_child(shape, seeds, kind, method, timeout: float) -> dict[int, tuple
     return out
 
 
+def _ms(seconds: float) -> str:
+    """Milliseconds, with one decimal below 10 ms."""
+    return f"{seconds * 1e3:.1f} ms" if seconds < 0.01 else f"{seconds * 1e3:.0f} ms"
+
+
 def bench_nplayer_all(shape, games: int, kind: str, timeout: float) -> list[str]:
     """Every equilibrium: tradegame's polynomial support enumeration against enumpoly_solve."""
     from games.normal_form import NormalFormGame
@@ -406,14 +411,14 @@ def bench_nplayer_all(shape, games: int, kind: str, timeout: float) -> list[str]
     theirs = _gambit_child(shape, range(games), kind, "enumpoly", timeout)
     done = sorted(theirs)
     label = "×".join(map(str, shape)) + {"int": " integer payoffs in ±9", "01": " payoffs in {0, 1}"}.get(kind, " normal payoffs")
-    line = f"all equilibria, {label} ({games} games): tradegame median {statistics.median(ours) * 1e3:.0f} ms"
+    line = f"all equilibria, {label} ({games} games): tradegame median {_ms(statistics.median(ours))}"
     if incomplete:
         line += f" ({incomplete} reported incomplete)"
     if done:
         gt = statistics.median(theirs[s][0] for s in done)
         mine = statistics.median(ours[s] for s in done)
-        line += (f", Gambit enumpoly median {gt * 1e3:.0f} ms over the {len(done)} it finished within {timeout:.0f} s"
-                 f" (tradegame on the same: median {mine * 1e3:.0f} ms, {mine / gt:.2f}× Gambit's time)")
+        line += (f", Gambit enumpoly median {_ms(gt)} over the {len(done)} it finished within {timeout:.0f} s"
+                 f" (tradegame on the same: median {_ms(mine)}, {mine / gt:.2f}× Gambit's time)")
         fewer = sum(theirs[s][1] < counts[s] for s in done)
         line += f"; Gambit listed fewer equilibria than tradegame in {fewer} of those"
     else:
