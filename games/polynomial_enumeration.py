@@ -358,9 +358,10 @@ def _weights(t: np.ndarray) -> np.ndarray:
     return np.prod(np.where(bits[None] > 0, t[:, None, :], 1.0 - t[:, None, :]), axis=2)
 
 
-def _newton_in_boxes(V, lo, hi, x, n: int, iters: int = 12) -> np.ndarray:
+def _newton_in_boxes(V, lo, hi, x, n: int, iters: int = 12, least_squares: bool = False) -> np.ndarray:
     """Newton's method for each box's system from x, the system given by its corner values
-    (a multilinear function is its corners' interpolant, also outside the box)."""
+    (a multilinear function is its corners' interpolant, also outside the box); with
+    ``least_squares``, Gauss–Newton steps (for singular systems)."""
     width = hi - lo
     D = _derivatives(V.transpose(1, 0, 2), width, n)
     for _ in range(iters):
@@ -370,10 +371,14 @@ def _newton_in_boxes(V, lo, hi, x, n: int, iters: int = 12) -> np.ndarray:
         for a in range(n):
             J[:, :, a] = np.einsum("pc,cpk->pk", _weights(np.delete(t, a, axis=1)), D[a])
         with np.errstate(all="ignore"):
-            ok = np.abs(np.linalg.det(J)) > 1e-300
             step = np.zeros_like(x)
-            if ok.any():
-                step[ok] = np.linalg.solve(J[ok], -F[ok][:, :, None])[:, :, 0]
+            if least_squares:
+                step = -np.einsum("pij,pj->pi", np.linalg.pinv(J), F)
+            else:
+                ok = np.abs(np.linalg.det(J)) > 1e-300
+                if ok.any():
+                    step[ok] = np.linalg.solve(J[ok], -F[ok][:, :, None])[:, :, 0]
+            step[~np.all(np.isfinite(step), axis=1)] = 0.0
         x = x + step
         if np.max(np.abs(step)) < 1e-15:
             break
@@ -531,7 +536,32 @@ def _solve_group(game: NormalFormGame, group: list, max_boxes: int | None = None
     budgets = np.full(len(group), MAX_BOXES if max_boxes is None else max_boxes, dtype=np.int64)
     deficient = set(np.flatnonzero(_generic_ranks(V, n) < n).tolist()) if max_boxes is None else set()
     budgets[list(deficient)] = UNDERDETERMINED_BOXES
-    found = _box_search(members, V, budgets)
+    search = np.ones(len(group), dtype=bool)
+    if deficient:
+        # Gauss–Newton from the uniform mixture and from a random point, on all of them at
+        # once: a verified point represents the support's continuum, and no search is needed
+        rows = np.array(sorted(deficient))
+        lo0, hi0 = np.full((len(rows), n), -MARGIN), np.full((len(rows), n), 1.0 + 3.7 * MARGIN)
+        uniform = np.einsum("spn,sp->sn", members[rows], 1.0 / (members[rows].sum(axis=2) + 1.0))
+        rng = np.random.default_rng(1)
+        for start in (uniform, rng.uniform(0.0, 1.0, size=(len(rows), n)) / 2):
+            open_ = search[rows]
+            if not open_.any():
+                break
+            r = rows[open_]
+            xs = _newton_in_boxes(V[r], lo0[open_], hi0[open_], start[open_], n, iters=30, least_squares=True)
+            for s, x in zip(r, xs):
+                eq = verify(game, _profile(game, group[s], x))
+                if eq is not None:
+                    outcomes[s] = _Outcome([eq], [], False, True)
+                    search[s] = False
+    rows = np.flatnonzero(search)
+    if not len(rows):
+        return outcomes
+    found = _box_search(members[rows], V[rows], budgets[rows])
+    found.proved = [(int(rows[b]),) + tuple(rest) for b, *rest in found.proved]
+    found.undecided = {int(rows[b]): boxes for b, boxes in found.undecided.items()}
+    found.gave_up = {int(rows[b]) for b in found.gave_up}
     if found.proved:
         sid, Vp, lo, hi, start = (np.array(a) for a in zip(*found.proved))
         roots = _newton_in_boxes(Vp, lo, hi, start, n)
