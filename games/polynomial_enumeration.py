@@ -316,18 +316,17 @@ def _corner_values(game: NormalFormGame, group: list, lo: float, hi: float) -> n
     return V.transpose(0, 2, 1)  # S × n+g × C → S × C × n+g
 
 
-def _derivatives(V: np.ndarray, width: np.ndarray, n: int) -> list[np.ndarray]:
-    """∂F/∂x_a at the corners of each box (2ⁿ⁻¹ × B × n, one array per a), from corner values
-    stored corners first (2ⁿ × B × (n + g)): exact, since F is linear in x_a, as the
+def _derivatives(V: np.ndarray, width: np.ndarray, n: int) -> np.ndarray:
+    """∂F/∂x_a at the corners of each box, n × 2ⁿ⁻¹ × B × n (first index a), from corner
+    values stored corners first (2ⁿ × B × (n + g)): exact, since F is linear in x_a, as the
     difference of the corner values across the box over its width."""
     B = V.shape[1]
     W = V[:, :, :n].reshape((2,) * n + (B, n))
-    out = []
+    D = np.empty((n, 2 ** (n - 1), B, n))
     for a in range(n):
         before = (slice(None),) * a
-        d = (W[before + (1,)] - W[before + (0,)]) / width[:, a, None]
-        out.append(d.reshape(-1, B, n))
-    return out
+        D[a] = (W[before + (1,)] - W[before + (0,)]).reshape(-1, B, n)
+    return D / width.T[:, None, :, None]
 
 
 def _generic_ranks(V: np.ndarray, n: int, samples: int = 2, seed: int = 0) -> np.ndarray:
@@ -476,10 +475,10 @@ def _box_search(members, V, budgets, boxes=None, min_width: float = MIN_WIDTH, t
         k = np.flatnonzero(narrow)
         if len(k):
             Vk = V[:, k]
-            D = _derivatives(Vk, width[k], n)
-            Jlo = np.stack([d.min(axis=0) for d in D], axis=2)
-            Jhi = np.stack([d.max(axis=0) for d in D], axis=2)
-            Jc = np.stack([d.mean(axis=0) for d in D], axis=2)
+            D = _derivatives(Vk, width[k], n)  # [a, corner, box, equation]
+            Jlo = D.min(axis=1).transpose(1, 2, 0)
+            Jhi = D.max(axis=1).transpose(1, 2, 0)
+            Jc = D.mean(axis=1).transpose(1, 2, 0)
             slack = 1e-11 * (1.0 + np.maximum(np.abs(Jlo), np.abs(Jhi)))  # rounding in the corner values
             Jlo, Jhi = Jlo - slack, Jhi + slack
             Fc = Vk[:, :, :n].mean(axis=0)  # a multilinear function's value at the centre
