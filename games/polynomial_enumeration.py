@@ -335,20 +335,17 @@ def _generic_ranks(V: np.ndarray, n: int, samples: int = 2, seed: int = 0) -> np
     a continuum (a polynomial map's fibres have dimension at least n − generic rank)."""
     rng = np.random.default_rng(seed)
     S = len(V)
-    D = _derivatives(V.transpose(1, 0, 2), np.ones((S, n)), n)
+    D = _derivatives(V.transpose(1, 0, 2), np.ones((S, n)), n)  # [a, corner, support, equation]
     bits = _bits(n - 1)
-    ranks = np.zeros(S, dtype=int)
-    for _ in range(samples):
-        t = rng.uniform(0.05, 0.3, size=(S, n))
-        J = np.empty((S, n, n))
-        for a in range(n):
-            ta = np.delete(t, a, axis=1)[:, None, :]
-            w = np.prod(np.where(bits[None] > 0, ta, 1.0 - ta), axis=2)  # S × 2ⁿ⁻¹
-            J[:, :, a] = np.einsum("sc,csk->sk", w, D[a])
-        s = np.linalg.svd(J, compute_uv=False)
-        tol = 1e-9 * np.maximum(1.0, np.abs(J).max(axis=(1, 2)))
-        ranks = np.maximum(ranks, (s > tol[:, None]).sum(axis=1))
-    return ranks
+    t = rng.uniform(0.05, 0.3, size=(samples, S, n))
+    # interpolation weights of ∂F/∂x_a's corners (all coordinates but a) at each point
+    others = np.array([[b for b in range(n) if b != a] for a in range(n)], dtype=int).reshape(n, n - 1)
+    ta = t[:, :, others]  # samples × S × a × (n − 1)
+    w = np.prod(np.where(bits[None, None, None] > 0, ta[:, :, :, None, :], 1.0 - ta[:, :, :, None, :]), axis=4)
+    J = np.einsum("psac,acsk->pska", w, D)  # samples × S × equation × a
+    s = np.linalg.svd(J, compute_uv=False)
+    tol = 1e-9 * np.maximum(1.0, np.abs(J).max(axis=(2, 3)))
+    return (s > tol[:, :, None]).sum(axis=2).max(axis=0)
 
 
 def _weights(t: np.ndarray) -> np.ndarray:
