@@ -22,7 +22,17 @@ comes from its values at the 2ⁿ corners, and the search is a clean branch and 
 4. undecided boxes that reach the minimum width are grouped into clusters; each cluster
    is a singular root, a root on the edge of a smaller support, or a piece of a continuum
    of equilibria (degenerate games); Gauss–Newton from the cluster's boxes looks for an
-   equilibrium in it to represent it.
+   equilibrium in it to represent it, walking on to the inequalities when Newton's limit
+   violates them (`nearest_equilibrium`), and a cluster still without one is searched
+   again with boxes 1/16 as wide (a curve of solutions passing near the region where the
+   inequalities hold, without entering it).
+
+The search never re-evaluates the system: each box carries its corner values. Halving a
+box averages them (every function is linear along each side), the Jacobian's range comes
+from differences across the box and the value at the centre from their mean. Support
+profiles with the same number of unknowns have arrays of one shape, so each such group is
+searched in one batch. Support profiles where a strategy of Sᵢ is strictly dominated by
+another strategy of player i, while the others stay in their supports, are skipped.
 
 Every candidate is checked by `games.equilibrium.verify` against the full game, so an
 outside strategy that pays more, or a negative probability, rules a root out. The
