@@ -54,7 +54,7 @@ import numpy as np
 
 from games.best_response import pure_equilibria
 from games.equilibrium import Equilibrium, deduplicate, player_scales, same_profile, sort_key, verify
-from games.errors import InputError, clip
+from games.errors import InputError
 from games.normal_form import NormalFormGame
 
 #: Largest Σ(mᵢ − 1) accepted (3×3×3 is 6, 2×2×2×2 is 4).
