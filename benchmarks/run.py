@@ -2,7 +2,8 @@
 
     python benchmarks/run.py          # quick (about half a minute)
     python benchmarks/run.py --full   # larger samples (several minutes)
-    python benchmarks/run.py --nplayer  # only the N-player sections (a few minutes)
+    python benchmarks/run.py --nplayer  # only the N-player sections (a quarter of an hour)
+    python benchmarks/run.py --nplayer-all  # only every-equilibrium N-player sections (minutes)
     python benchmarks/run.py --small    # only single 2×2 to 5×5 games via the public API
 
 Slow loops (Gambit, nashpy) are timed on a subset of the same games and extrapolated
@@ -408,6 +409,8 @@ def _game(shape, seed, kind):
     rng = np.random.default_rng(seed)
     if kind == "int":
         return [rng.integers(-9, 10, size=shape).astype(float) for _ in shape]
+    if kind == "01":
+        return [rng.integers(0, 2, size=shape).astype(float) for _ in shape]
     return [rng.normal(size=shape) for _ in shape]
 """
 
@@ -438,12 +441,17 @@ def _gambit_child(shape, seeds, kind, method, timeout: float) -> dict[int, tuple
     return out
 
 
+def _ms(seconds: float) -> str:
+    """Milliseconds, with one decimal below 10 ms."""
+    return f"{seconds * 1e3:.1f} ms" if seconds < 0.01 else f"{seconds * 1e3:.0f} ms"
+
+
 def bench_nplayer_all(shape, games: int, kind: str, timeout: float) -> list[str]:
     """Every equilibrium: tradegame's polynomial support enumeration against enumpoly_solve."""
     from games.normal_form import NormalFormGame
     from games.polynomial_enumeration import all_equilibria
 
-    ours, counts = [], []
+    ours, counts, incomplete = [], [], 0
     for seed in range(games):
         pays = _nplayer_game(shape, seed, kind)
         g = NormalFormGame("bench", tuple(f"P{i}" for i in range(len(shape))),
@@ -452,13 +460,18 @@ def bench_nplayer_all(shape, games: int, kind: str, timeout: float) -> list[str]
         found = all_equilibria(g)
         ours.append(time.perf_counter() - t)
         counts.append(len(found.equilibria))
+        incomplete += not found.complete
     theirs = _gambit_child(shape, range(games), kind, "enumpoly", timeout)
     done = sorted(theirs)
-    label = "×".join(map(str, shape)) + (" integer payoffs in ±9" if kind == "int" else " normal payoffs")
-    line = f"all equilibria, {label} ({games} games): tradegame median {statistics.median(ours) * 1e3:.0f} ms"
+    label = "×".join(map(str, shape)) + {"int": " integer payoffs in ±9", "01": " payoffs in {0, 1}"}.get(kind, " normal payoffs")
+    line = f"all equilibria, {label} ({games} games): tradegame median {_ms(statistics.median(ours))}"
+    if incomplete:
+        line += f" ({incomplete} reported incomplete)"
     if done:
         gt = statistics.median(theirs[s][0] for s in done)
-        line += f", Gambit enumpoly median {gt * 1e3:.0f} ms over the {len(done)} it finished within {timeout:.0f} s"
+        mine = statistics.median(ours[s] for s in done)
+        line += (f", Gambit enumpoly median {_ms(gt)} over the {len(done)} it finished within {timeout:.0f} s"
+                 f" (tradegame on the same: median {_ms(mine)}, {mine / gt:.2f}× Gambit's time)")
         fewer = sum(theirs[s][1] < counts[s] for s in done)
         line += f"; Gambit listed fewer equilibria than tradegame in {fewer} of those"
     else:
@@ -570,6 +583,8 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="larger samples (slower, steadier figures)")
     parser.add_argument("--nplayer", action="store_true", help="only the N-player sections")
     parser.add_argument("--small", action="store_true", help="only single small games (2×2 to 5×5) through the public API")
+    parser.add_argument("--nplayer-all", action="store_true",
+                        help="only the every-equilibrium N-player sections (a few minutes)")
     args = parser.parse_args()
     try:
         import pygambit  # noqa: F401
@@ -605,10 +620,11 @@ def main() -> None:
         lambda: bench_nplayer_all((3, 3, 3), 10 if full else 5, "float", 120),
         lambda: bench_nplayer_all((2, 2, 2, 2), 10 if full else 5, "float", 120),
         lambda: bench_nplayer_all((3, 3, 3), 10 if full else 5, "int", 120),
+        lambda: bench_nplayer_all((3, 3, 3), 10 if full else 5, "01", 60),
         lambda: bench_nplayer_one((5, 5, 5, 5, 5), 5 if full else 3, 300),
         lambda: bench_nplayer_one((20, 20, 20), 5 if full else 3, 300),
     ]
-    sections = nplayer if args.nplayer else sections + nplayer
+    sections = nplayer[:5] if args.nplayer_all else nplayer if args.nplayer else sections + nplayer
     if args.small:
         sections = [bench_small_public]
     for section in sections:

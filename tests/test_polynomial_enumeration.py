@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from games.equilibrium import same_profile, verify
 from games.errors import InputError
@@ -32,6 +34,8 @@ def _random(shape, seed, kind="float"):
         return _game([np.round(rng.normal(size=shape), 3) for _ in shape])
     if kind == "ties":  # payoffs in {0, 1, 2}: ties, continua, degenerate supports
         return _game([rng.integers(0, 3, size=shape) for _ in shape])
+    if kind == "01":  # payoffs in {0, 1}: heavily degenerate
+        return _game([rng.integers(0, 2, size=shape) for _ in shape])
     return _game([rng.integers(-9, 10, size=shape) for _ in shape])
 
 
@@ -198,4 +202,52 @@ def test_two_player_games_match_vertex_enumeration(seed):
     reference = solve(game, "vertex-enumeration")
     assert ours.complete and len(ours.equilibria) == len(reference.equilibria)
     for eq in reference.equilibria:
+        assert any(same_profile(eq, o, 1e-7) for o in ours.equilibria)
+
+
+@pytest.mark.parametrize("seed", [5, 8])
+def test_degenerate_3x3x3_against_gambit_enumpoly(seed):
+    # payoffs in {0, 1}: continua everywhere; these are two of the few such games on which
+    # Gambit's enumpoly finishes (on most it runs for minutes)
+    _check_against_gambit((3, 3, 3), seed, "01")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_degenerate_3x3x3_complete_and_verified(seed):
+    # {0, 1} payoffs. Curves of solutions of the indifference equations meet the region
+    # where no outside strategy pays more in single points (ties), or pass near it; the
+    # search used to stop there with an incomplete list. Every pure equilibrium (Gambit's
+    # enumpure) must be listed, and every listed profile must pass Gambit's regret check.
+    gambit = _gambit()
+    game = _random((3, 3, 3), seed, "01")
+    G = _gambit_game(gambit, game)
+    found = all_equilibria(game)
+    assert found.complete
+    ours = _profiles(found.equilibria)
+    for e in gambit.nash.enumpure_solve(G).equilibria:
+        assert _contains(ours, [np.array([float(e[p][s]) for s in p.strategies]) for p in G.players])
+    for o in ours:
+        assert _gambit_regret(gambit, G, o) <= 1e-9
+
+
+@settings(max_examples=6, deadline=None)
+@given(shape=st.sampled_from([(2, 2, 2), (3, 2, 2), (2, 2, 2, 2), (2, 3, 2)]), seed=st.integers(0, 2**32 - 1))
+def test_random_small_games_against_gambit_enumpoly(shape, seed):
+    # generic games (normal payoffs): everything Gambit's enumpoly lists is listed, and
+    # anything more passes Gambit's own regret check
+    _check_against_gambit(shape, seed, "float")
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_random_2x2x2_against_the_exact_solver(seed):
+    # the same list as the closed-form quadratics in fractions, whenever the game is not
+    # degenerate (integer payoffs in ±9 make ties, then the exact solver says so)
+    game = _random((2, 2, 2), seed, "int")
+    exact = solve_2x2x2(game)
+    if exact.note:
+        return
+    ours = all_equilibria(game)
+    assert ours.complete and len(ours.equilibria) == len(exact.equilibria)
+    for eq in exact.equilibria:
         assert any(same_profile(eq, o, 1e-7) for o in ours.equilibria)
