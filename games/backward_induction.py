@@ -48,6 +48,7 @@ from games.tree import (
     per_tree,
     pure_behaviour,
     reach_probabilities,
+    prefix_order,
     walk,
 )
 
@@ -195,7 +196,7 @@ def spe_table(tree: GameTree) -> tuple[dict[Path, _Table], tuple[Path, ...], boo
     tols = tie_tolerances(tree)
     tables: dict[Path, _Table] = {}
     ties: list[Path] = []
-    for path, node in reversed(list(walk(tree.root))):
+    for path, node in reversed(prefix_order(tree)):
         if isinstance(node, Terminal):
             tables[path] = _Table({tuple(num(v) for v in node.payoffs): 1}, 1)
             continue
@@ -412,7 +413,7 @@ def behaviour_one_shot_gains(tree: GameTree, behaviour: dict) -> dict[Path, floa
     """
     values: dict[Path, tuple] = {}
     gains: dict[Path, float] = {}
-    for path, node in reversed(list(walk(tree.root))):
+    for path, node in reversed(prefix_order(tree)):
         if isinstance(node, Terminal):
             values[path] = tuple(float(v) for v in node.payoffs)
             continue
@@ -437,7 +438,7 @@ def complete_plan(tree: GameTree, partial: Plan) -> Plan:
     """A full pure plan agreeing with ``partial``, with best actions (bottom-up) elsewhere."""
     values: dict[Path, tuple] = {}
     plan = dict(partial)
-    for path, node in reversed(list(walk(tree.root))):
+    for path, node in reversed(prefix_order(tree)):
         if isinstance(node, Terminal):
             values[path] = tuple(float(v) for v in node.payoffs)
             continue

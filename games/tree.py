@@ -125,7 +125,11 @@ def walk(root: Node) -> Iterator[tuple[Path, Node]]:
 
 
 def information_sets(tree: GameTree) -> tuple[InfoSet, ...]:
-    """All information sets, in order of their first node in prefix order."""
+    """All information sets, in order of their first node in prefix order (kept per tree)."""
+    return _information_sets(tree)
+
+
+def _find_information_sets(tree: GameTree) -> tuple[InfoSet, ...]:
     found: dict[tuple[int, str], list] = {}
     for path, node in walk(tree.root):
         if isinstance(node, Decision):
@@ -211,6 +215,16 @@ def per_tree(fn):
         return value
 
     return cached
+
+
+_information_sets = per_tree(_find_information_sets)
+
+
+@per_tree
+def prefix_order(tree: GameTree) -> tuple[tuple[Path, Node], ...]:
+    """`walk` of the whole tree, kept: the bottom-up passes (backward induction, deviation
+    gains, commitments) run once per candidate plan and would otherwise rebuild it each time."""
+    return tuple(walk(tree.root))
 
 
 @per_tree
@@ -315,7 +329,7 @@ def node_values(tree: GameTree, behaviour: dict) -> dict[Path, tuple]:
     ancestors (their value is undefined).
     """
     values: dict[Path, tuple] = {}
-    order = list(walk(tree.root))
+    order = prefix_order(tree)
     for path, node in reversed(order):
         if isinstance(node, Terminal):
             values[path] = tuple(node.payoffs)

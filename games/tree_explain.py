@@ -30,6 +30,7 @@ from games.tree import (
     history_labels,
     infoset_key,
     max_abs_payoff,
+    prefix_order,
     walk,
 )
 
@@ -89,7 +90,7 @@ class TreeExplanation:
 # ------------------------------------------------------------------ values under a plan
 def _values(tree: GameTree, plan: Mapping) -> dict[Path, tuple[float, ...]]:
     values: dict[Path, tuple[float, ...]] = {}
-    for path, node in reversed(list(walk(tree.root))):
+    for path, node in reversed(prefix_order(tree)):
         if isinstance(node, Terminal):
             values[path] = tuple(float(v) for v in node.payoffs)
         elif isinstance(node, Chance):
@@ -159,7 +160,8 @@ def _commitment_plan(tree: GameTree, player: int, fixed: Mapping) -> tuple[dict,
     """Backward induction with the player's moves fixed; others break ties against the player."""
     plan = dict(fixed)
     values: dict[Path, tuple[float, ...]] = {}
-    for path, node in reversed(list(walk(tree.root))):
+    tol = TOLERANCE * max(1.0, max_abs_payoff(tree))
+    for path, node in reversed(prefix_order(tree)):
         if isinstance(node, Terminal):
             values[path] = tuple(float(v) for v in node.payoffs)
             continue
@@ -173,7 +175,6 @@ def _commitment_plan(tree: GameTree, player: int, fixed: Mapping) -> tuple[dict,
         if ident not in plan:
             me = node.player
             best = max(v[me] for v in kids)
-            tol = TOLERANCE * max(1.0, max_abs_payoff(tree))
             ties = [k for k, v in enumerate(kids) if v[me] >= best - tol]
             plan[ident] = min(ties, key=lambda k: kids[k][player]) if me != player else ties[0]
         values[path] = kids[plan[ident]]
@@ -205,8 +206,15 @@ def _nodes_of(tree: GameTree, ident) -> list[Path]:
     ]
 
 
+def best_announcements(tree: GameTree, strategies_by_player) -> tuple[tuple[dict, float] | None, ...]:
+    """`best_announcement` for every player: it depends on the tree alone, not on which
+    subgame-perfect equilibrium is being explained, so it is found once per tree."""
+    return tuple(best_announcement(tree, i, strategies) for i, strategies in enumerate(strategies_by_player))
+
+
 def credibility(
-    tree: GameTree, eq: SubgamePerfectEquilibrium, strategies_by_player, drivers: Drivers | None
+    tree: GameTree, eq: SubgamePerfectEquilibrium, strategies_by_player, drivers: Drivers | None,
+    announcements: tuple[tuple[dict, float] | None, ...] | None = None,
 ) -> list[tuple[Path, str]]:
     """Threats and promises a player would like to make but would not carry out, by node.
 
@@ -215,11 +223,13 @@ def credibility(
     choose when the moment came (a profitable one-shot deviation, given the rest of the
     announced plan and the others' answers) is an incredible threat (it hurts the others
     compared with what the player would really do) or an incredible promise (it helps them).
+    ``announcements``: `best_announcements` of the tree, when already found.
     """
     tol = TOLERANCE * max(1.0, max_abs_payoff(tree))
     out: list[tuple[Path, str]] = []
-    for i, strategies in enumerate(strategies_by_player):
-        found = best_announcement(tree, i, strategies)
+    if announcements is None:
+        announcements = best_announcements(tree, strategies_by_player)
+    for i, found in enumerate(announcements):
         if found is None:
             continue
         announced, value = found
@@ -267,6 +277,33 @@ def explain_spe(
     equilibria to test for subgame perfection; ``focus``: nodes whose credibility
     deserves a named sentence (e.g. China's reciprocity), path → what to call the move.
     """
+    return explain_spes(tree, (eq,), strategies_by_player, nash, drivers, first_mover, focus)[0]
+
+
+def explain_spes(
+    tree: GameTree,
+    equilibria,
+    strategies_by_player=None,
+    nash: tuple = (),
+    drivers: Drivers | None = None,
+    first_mover: tuple[str, ...] = (),
+    focus: Mapping[Path, str] | None = None,
+) -> tuple[TreeExplanation, ...]:
+    """`explain_spe` for several subgame-perfect equilibria of one tree.
+
+    What does not depend on the equilibrium — each player's best announced plan, and which
+    Nash equilibria rest on incredible threats — is worked out once, not once per
+    equilibrium: on a tie-heavy tree with twenty listed equilibria and dozens of Nash
+    equilibria that repetition took tens of seconds.
+    """
+    announcements = best_announcements(tree, strategies_by_player) if strategies_by_player is not None else None
+    nsp = tuple(_not_subgame_perfect(tree, nash))
+    return tuple(
+        _explain(tree, eq, announcements, nsp, drivers, first_mover, focus) for eq in equilibria
+    )
+
+
+def _explain(tree, eq, announcements, nsp, drivers, first_mover, focus) -> TreeExplanation:
     plan = eq.plan
     values = _values(tree, plan)
     on_path = set(equilibrium_path(tree, plan))
@@ -290,7 +327,7 @@ def explain_spe(
         outcome = f"Play ends at {_outcome_name(tree, plan, ())}: {pays}."
     else:
         outcome = f"Expected payoffs: {pays}."
-    incredible = credibility(tree, eq, strategies_by_player, drivers) if strategies_by_player is not None else []
+    incredible = credibility(tree, eq, None, drivers, announcements) if announcements is not None else []
     covered = {path for path, _ in incredible}
     cred = [
         _focus_sentence(tree, plan, values, path, what, drivers, path in on_path)
@@ -304,14 +341,13 @@ def explain_spe(
             who = name(tree.players[tree.node(path).player])  # type: ignore[union-attr]
             text = f"{_capital(who)}'s {label} is not credible. {text}"
         cred.append(text)
-    if strategies_by_player is not None:
+    if announcements is not None:
         if not incredible:
             cred.append(
                 "No player would do better by committing in advance to a different plan, even if "
                 "the others believed it: nothing here rests on a threat or promise that could not be kept."
             )
-    nsp = _not_subgame_perfect(tree, nash)
-    return TreeExplanation(tuple(path_sentences), outcome, tuple(off), tuple(cred), tuple(nsp), tuple(first_mover))
+    return TreeExplanation(tuple(path_sentences), outcome, tuple(off), tuple(cred), nsp, tuple(first_mover))
 
 
 def _focus_sentence(tree, plan, values, path: Path, what: str, drivers, on_path: bool) -> str:
