@@ -30,6 +30,7 @@ from games.tree import (
     Terminal,
     has_perfect_recall,
     history_labels,
+    history_text,
     information_sets,
     infoset_key,
     per_tree,
@@ -127,8 +128,7 @@ def describe_infoset(tree: GameTree, h: InfoSet) -> str:
         return h.name
     texts = []
     for p in h.paths:
-        labels = history_labels(tree, p)
-        texts.append(" → ".join(labels))
+        texts.append(history_text(history_labels(tree, p)))
     if texts == [""]:
         return ""
     if len(texts) > 3:

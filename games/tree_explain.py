@@ -27,7 +27,7 @@ from games.tree import (
     GameTree,
     Path,
     Terminal,
-    history_labels,
+    node_history_text,
     infoset_key,
     max_abs_payoff,
     prefix_order,
@@ -117,12 +117,11 @@ def _outcome_name(tree: GameTree, plan: Mapping, path: Path) -> str:
     if found is None:
         return "a chance move"
     leaf_path, leaf = found
-    return leaf.name or leaf.outcome or " → ".join(history_labels(tree, leaf_path))
+    return leaf.name or leaf.outcome or node_history_text(tree, leaf_path)
 
 
 def _where(tree: GameTree, path: Path) -> str:
-    labels = history_labels(tree, path)
-    return "at the start" if not labels else "after " + " → ".join(labels)
+    return "after " + node_history_text(tree, path) if path else "at the start"
 
 
 def _choice_reason(tree: GameTree, plan: Mapping, values, path: Path, drivers: Drivers | None) -> str:
@@ -308,19 +307,21 @@ def _explain(tree, eq, announcements, nsp, drivers, first_mover, focus) -> TreeE
     values = _values(tree, plan)
     on_path = set(equilibrium_path(tree, plan))
     path_sentences, off = [], []
-    for path, node in walk(tree.root):
+    more_off = 0
+    for path, node in prefix_order(tree):
         if isinstance(node, Chance) and path in on_path:
             probs = ", ".join(f"{a} {num(p)}" for a, p in zip(node.actions, node.probabilities))
             path_sentences.append(f"{_capital(_where(tree, path))}, chance moves: {probs}.")
         if not isinstance(node, Decision) or len(node.actions) < 1:
             continue
-        reason = _choice_reason(tree, plan, values, path, drivers)
         if path in on_path:
-            path_sentences.append(f"{_capital(_where(tree, path))}: {reason}.")
+            path_sentences.append(f"{_capital(_where(tree, path))}: {_choice_reason(tree, plan, values, path, drivers)}.")
+        elif len(off) < MAX_OFF_PATH:
+            off.append(f"If play reached the node {_where(tree, path)}, {_choice_reason(tree, plan, values, path, drivers)}.")
         else:
-            off.append(f"If play reached the node {_where(tree, path)}, {reason}.")
-    if len(off) > MAX_OFF_PATH:
-        off = off[:MAX_OFF_PATH] + [f"(and {len(off) - MAX_OFF_PATH} more off-path nodes)"]
+            more_off += 1  # counted, not described
+    if more_off:
+        off.append(f"(and {more_off} more off-path nodes)")
     pays = ", ".join(f"{p} {num(v)}" for p, v in zip(tree.players, eq.payoffs))
     end = _leaf(tree, plan, ())
     if end is not None:
