@@ -206,16 +206,25 @@ def spe_table(tree: GameTree) -> tuple[dict[Path, _Table], tuple[Path, ...], boo
             continue
         me = node.player
         indexes = [_mover_index(t, me) for t in kids]
+        # plans of all children together that pay the mover at most b, by bound b: the
+        # product over every child is taken once per distinct bound, and the child's own
+        # factor divided out (it is at least c > 0), so a node of W tied actions costs
+        # O(W) per distinct payoff of the mover, not O(W²)
+        below: dict = {}
         counts: dict = {}
         for k, table in enumerate(kids):
             for v, c in table.counts.items():
-                ways = c
-                for j, index in enumerate(indexes):
-                    if j != k:
-                        ways *= _at_most(index, v[me] + tols[me])
-                        if not ways:
+                bound = v[me] + tols[me]
+                everyone = below.get(bound)
+                if everyone is None:
+                    everyone = 1
+                    for index in indexes:
+                        everyone *= _at_most(index, bound)
+                        if not everyone:
                             break
-                if ways:
+                    below[bound] = everyone
+                if everyone:
+                    ways = c * (everyone // _at_most(indexes[k], bound))
                     counts[v] = counts.get(v, 0) + ways
         total = sum(counts.values())
         product = 1
