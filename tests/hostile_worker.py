@@ -60,7 +60,10 @@ def run_case(case: dict, seconds: float) -> dict:
             sys.argv = saved_argv
             os.chdir(saved_cwd)
         elapsed = time.perf_counter() - started
-    return {"name": case["name"], "code": code, "stderr": err.getvalue()[-2000:], "seconds": round(elapsed, 3)}
+    result = {"name": case["name"], "code": code, "stderr": err.getvalue()[-2000:], "seconds": round(elapsed, 3)}
+    if case.get("keep_stdout"):
+        result["stdout"] = out.getvalue()
+    return result
 
 
 def main() -> None:
