@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from games.backward_induction import spe_table, subgame_perfect, subgame_perfect_equilibria
 from games.efg import parse_efg, to_efg
-from games.tree import Chance, Decision, GameTree, Terminal, information_sets
+from games.tree import Chance, Decision, GameTree, Terminal, information_sets, walk
 
 AWKWARD = [
     Fraction(1, 10), Fraction(2, 10), Fraction(0), Fraction(-36, 10), Fraction(5, 3), Fraction(1, 3),
@@ -264,7 +264,7 @@ def _thirds_tree(nodes: int, seed: int) -> GameTree:
     children: dict[tuple, int] = {}
     leaves, count = [()], 1
     while count < nodes:
-        width = 2 if nodes - count == 2 else rng.choice([2, 3]) if nodes - count != 4 else 2
+        width = 2 if nodes - count in (2, 4) else rng.choice([2, 3])  # never overshoot the size
         path = leaves.pop(rng.randrange(len(leaves)))
         children[path] = width
         leaves += [path + (k,) for k in range(width)]
@@ -308,7 +308,7 @@ def test_the_issues_three_player_thirds_trees_answer_with_an_exact_count(nodes, 
     from tests.test_bounded_work import MEMORY_MB, SECONDS
 
     tree, size = _thirds_tree(nodes, seed)
-    assert size == nodes and sum(1 for _ in __import__("games.tree").tree.walk(tree.root)) == nodes
+    assert size == nodes and sum(1 for _ in walk(tree.root)) == nodes
     expected = sum(_count_by_combinations(tree.root).values())
     case = {"name": f"thirds-{nodes}", "files": {"t.efg": to_efg(tree)},
             "args": ["solve", "--format", "json", "t.efg"], "keep_stdout": True}
