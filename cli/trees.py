@@ -119,7 +119,7 @@ def _perfect_information(tree, fmt, full, method, context, intro, exact: bool = 
     from games.errors import SolverError
     from games.reduced_form import nash_equilibria, pure_profile
     from games.tree import max_abs_payoff, pure_behaviour
-    from games.tree_explain import explain_spe
+    from games.tree_explain import explain_spes
 
     from games.errors import InputError
 
@@ -142,8 +142,12 @@ def _perfect_information(tree, fmt, full, method, context, intro, exact: bool = 
     equilibria_nf = solution.equilibria if solution is not None else ()
     nash = [(_profile_label(game, eq), b) for eq, b in zip(equilibria_nf, behaviours)]
     strategies = [[dict(pl) for pl in plans] for plans in rnf.plans] if solution is not None else None
+    explanations = explain_spes(
+        tree, spes, strategies, nash,
+        drivers=context.get("drivers"), first_mover=context.get("first_mover", ()), focus=context.get("focus"),
+    )
     records = []
-    for spe in spes:
+    for spe, expl in zip(spes, explanations):
         profile = pure_profile(rnf, spe.plan)
         verified = verify(game, [_one_hot(n, k) for n, k in zip(game.shape, profile)])
         if verified is None and solution is not None:
@@ -152,10 +156,6 @@ def _perfect_information(tree, fmt, full, method, context, intro, exact: bool = 
             from games.equilibrium import Equilibrium
 
             verified = Equilibrium(tuple(tuple(_one_hot(n, k)) for n, k in zip(game.shape, profile)), spe.payoffs, 0.0)
-        expl = explain_spe(
-            tree, spe, strategies, nash,
-            drivers=context.get("drivers"), first_mover=context.get("first_mover", ()), focus=context.get("focus"),
-        )
         behaviour = pure_behaviour(tree, spe.plan)
         records.append((spe, profile, verified, expl, behaviour, equilibrium_path(tree, spe.plan)))
     nash_data = []
@@ -605,16 +605,17 @@ def _profile_label(game, eq) -> str:
 
 
 def _behaviour_data(tree, behaviour: dict) -> list[dict[str, Any]]:
-    from games.reduced_form import describe_infoset
+    from games.reduced_form import infoset_places
     from games.tree import information_sets
 
+    places = infoset_places(tree)
     out = []
     for h in information_sets(tree):
         probs = behaviour.get(h.ident)
         out.append({
             "player": tree.players[h.player],
             "information_set": h.key,
-            "where": describe_infoset(tree, h) or "the start",
+            "where": places[h.ident] or "the start",
             "nodes": [list(p) for p in h.paths],
             "actions": list(h.actions),
             "probabilities": None if probs is None else [float(q) for q in probs],

@@ -48,6 +48,7 @@ from games.tree import (
     per_tree,
     pure_behaviour,
     reach_probabilities,
+    prefix_order,
     walk,
 )
 
@@ -195,7 +196,7 @@ def spe_table(tree: GameTree) -> tuple[dict[Path, _Table], tuple[Path, ...], boo
     tols = tie_tolerances(tree)
     tables: dict[Path, _Table] = {}
     ties: list[Path] = []
-    for path, node in reversed(list(walk(tree.root))):
+    for path, node in reversed(prefix_order(tree)):
         if isinstance(node, Terminal):
             tables[path] = _Table({tuple(num(v) for v in node.payoffs): 1}, 1)
             continue
@@ -205,16 +206,25 @@ def spe_table(tree: GameTree) -> tuple[dict[Path, _Table], tuple[Path, ...], boo
             continue
         me = node.player
         indexes = [_mover_index(t, me) for t in kids]
+        # plans of all children together that pay the mover at most b, by bound b: the
+        # product over every child is taken once per distinct bound, and the child's own
+        # factor divided out (it is at least c > 0), so a node of W tied actions costs
+        # O(W) per distinct payoff of the mover, not O(W²)
+        below: dict = {}
         counts: dict = {}
         for k, table in enumerate(kids):
             for v, c in table.counts.items():
-                ways = c
-                for j, index in enumerate(indexes):
-                    if j != k:
-                        ways *= _at_most(index, v[me] + tols[me])
-                        if not ways:
+                bound = v[me] + tols[me]
+                everyone = below.get(bound)
+                if everyone is None:
+                    everyone = 1
+                    for index in indexes:
+                        everyone *= _at_most(index, bound)
+                        if not everyone:
                             break
-                if ways:
+                    below[bound] = everyone
+                if everyone:
+                    ways = c * (everyone // _at_most(indexes[k], bound))
                     counts[v] = counts.get(v, 0) + ways
         total = sum(counts.values())
         product = 1
@@ -412,7 +422,7 @@ def behaviour_one_shot_gains(tree: GameTree, behaviour: dict) -> dict[Path, floa
     """
     values: dict[Path, tuple] = {}
     gains: dict[Path, float] = {}
-    for path, node in reversed(list(walk(tree.root))):
+    for path, node in reversed(prefix_order(tree)):
         if isinstance(node, Terminal):
             values[path] = tuple(float(v) for v in node.payoffs)
             continue
@@ -437,7 +447,7 @@ def complete_plan(tree: GameTree, partial: Plan) -> Plan:
     """A full pure plan agreeing with ``partial``, with best actions (bottom-up) elsewhere."""
     values: dict[Path, tuple] = {}
     plan = dict(partial)
-    for path, node in reversed(list(walk(tree.root))):
+    for path, node in reversed(prefix_order(tree)):
         if isinstance(node, Terminal):
             values[path] = tuple(float(v) for v in node.payoffs)
             continue

@@ -30,8 +30,11 @@ from games.tree import (
     Terminal,
     has_perfect_recall,
     history_labels,
+    history_text,
     information_sets,
     infoset_key,
+    per_tree,
+    prefix_order,
     walk,
 )
 
@@ -57,13 +60,19 @@ class ReducedNormalForm:
         Information sets that the player's own mixed strategy never reaches get None: any
         behaviour there is equivalent.
         """
+        # only the strategies played with positive probability count: a pure equilibrium
+        # of a form with thousands of strategies touches one plan per player, not all of them
+        used = [
+            [(float(profile[i][k]), dict(self.plans[i][k])) for k in np.flatnonzero(np.asarray(profile[i], dtype=float))]
+            for i in range(self.tree.n_players)
+        ]
         out: dict[tuple[int, str], tuple[float, ...] | None] = {}
         for h in information_sets(self.tree):
             weights = np.zeros(len(h.actions))
-            for prob, plan in zip(profile[h.player], self.plans[h.player]):
-                choice = dict(plan).get(h.ident)
+            for prob, plan in used[h.player]:
+                choice = plan.get(h.ident)
                 if choice is not None:
-                    weights[choice] += float(prob)
+                    weights[choice] += prob
             total = weights.sum()
             out[h.ident] = tuple(float(w / total) for w in weights) if total > 1e-12 else None
         return out
@@ -119,8 +128,7 @@ def describe_infoset(tree: GameTree, h: InfoSet) -> str:
         return h.name
     texts = []
     for p in h.paths:
-        labels = history_labels(tree, p)
-        texts.append(" → ".join(labels))
+        texts.append(history_text(history_labels(tree, p)))
     if texts == [""]:
         return ""
     if len(texts) > 3:
@@ -128,14 +136,21 @@ def describe_infoset(tree: GameTree, h: InfoSet) -> str:
     return " or ".join(t or "the start" for t in texts)
 
 
+@per_tree
+def infoset_places(tree: GameTree) -> dict[tuple[int, str], str]:
+    """`describe_infoset` of every information set, kept: labels name each set once per plan."""
+    return {h.ident: describe_infoset(tree, h) for h in information_sets(tree)}
+
+
 def strategy_label(tree: GameTree, plan: ReducedStrategy, sets: dict) -> str:
     """'Relax' or 'Supply if Relax, Restrict if Restrict' for a reduced strategy."""
     if not plan:
         return "(no move)"
     parts = []
+    places = infoset_places(tree)
     for ident, k in plan:
         h = sets[ident]
-        where = describe_infoset(tree, h)
+        where = places[ident]
         parts.append(h.actions[k] if not where else f"{h.actions[k]} if {where}")
     return ", ".join(parts)
 
@@ -159,7 +174,7 @@ def reduced_shape(tree: GameTree) -> tuple[int, ...]:
     if any(len(h.paths) > 1 for h in information_sets(tree)):
         return tuple(len(_player_plans(tree, i)) for i in range(tree.n_players))
     counts: dict = {}
-    for path, node in reversed(list(walk(tree.root))):
+    for path, node in reversed(prefix_order(tree)):
         if isinstance(node, Terminal):
             counts[path] = (1,) * tree.n_players
             continue

@@ -125,7 +125,11 @@ def walk(root: Node) -> Iterator[tuple[Path, Node]]:
 
 
 def information_sets(tree: GameTree) -> tuple[InfoSet, ...]:
-    """All information sets, in order of their first node in prefix order."""
+    """All information sets, in order of their first node in prefix order (kept per tree)."""
+    return _information_sets(tree)
+
+
+def _find_information_sets(tree: GameTree) -> tuple[InfoSet, ...]:
     found: dict[tuple[int, str], list] = {}
     for path, node in walk(tree.root):
         if isinstance(node, Decision):
@@ -213,6 +217,16 @@ def per_tree(fn):
     return cached
 
 
+_information_sets = per_tree(_find_information_sets)
+
+
+@per_tree
+def prefix_order(tree: GameTree) -> tuple[tuple[Path, Node], ...]:
+    """`walk` of the whole tree, kept: the bottom-up passes (backward induction, deviation
+    gains, commitments) run once per candidate plan and would otherwise rebuild it each time."""
+    return tuple(walk(tree.root))
+
+
 @per_tree
 def max_abs_payoff(tree: GameTree) -> float:
     return max(
@@ -289,10 +303,41 @@ def _path_text(path: Path) -> str:
     return "root" if not path else "/".join(str(k + 1) for k in path)
 
 
+#: Most moves of a history written out in full; a longer one keeps its first and last three.
+MAX_HISTORY_MOVES = 8
+
+
+def history_text(labels: tuple[str, ...]) -> str:
+    """Action labels joined by '→': 'Relax → Supply', or for a deep node
+    'go → go → go → … 354 moves … → go → go → go'.
+
+    Text about every node of a tree (plans, explanations) would otherwise grow with the
+    square of its depth: a chain of 365 moves made a 9 MB explanation. The count keeps the
+    nodes of a chain apart; the JSON output keeps every node's full path.
+    """
+    if len(labels) <= MAX_HISTORY_MOVES:
+        return " → ".join(labels)
+    return " → ".join((*labels[:3], f"… {len(labels) - 6} moves …", *labels[-3:]))
+
+
+@per_tree
+def _history_texts(tree: GameTree) -> dict:
+    return {}
+
+
+def node_history_text(tree: GameTree, path: Path) -> str:
+    """`history_text` of the moves leading to a node, kept per tree: explanations name the
+    same nodes again for every listed equilibrium, and a deep node's history is long to walk."""
+    texts = _history_texts(tree)
+    text = texts.get(path)
+    if text is None:
+        text = texts[path] = history_text(history_labels(tree, path))
+    return text
+
+
 def path_text(tree: GameTree, path: Path) -> str:
     """A readable address of a node: 'the root' or the actions leading to it joined by '→'."""
-    labels = history_labels(tree, path)
-    return "the root" if not labels else " → ".join(labels)
+    return node_history_text(tree, path) if path else "the root"
 
 
 #: A behaviour strategy profile: information set (player, key) → probability of each action.
@@ -315,7 +360,7 @@ def node_values(tree: GameTree, behaviour: dict) -> dict[Path, tuple]:
     ancestors (their value is undefined).
     """
     values: dict[Path, tuple] = {}
-    order = list(walk(tree.root))
+    order = prefix_order(tree)
     for path, node in reversed(order):
         if isinstance(node, Terminal):
             values[path] = tuple(node.payoffs)

@@ -27,9 +27,10 @@ from games.tree import (
     GameTree,
     Path,
     Terminal,
-    history_labels,
+    node_history_text,
     infoset_key,
     max_abs_payoff,
+    prefix_order,
     walk,
 )
 
@@ -89,7 +90,7 @@ class TreeExplanation:
 # ------------------------------------------------------------------ values under a plan
 def _values(tree: GameTree, plan: Mapping) -> dict[Path, tuple[float, ...]]:
     values: dict[Path, tuple[float, ...]] = {}
-    for path, node in reversed(list(walk(tree.root))):
+    for path, node in reversed(prefix_order(tree)):
         if isinstance(node, Terminal):
             values[path] = tuple(float(v) for v in node.payoffs)
         elif isinstance(node, Chance):
@@ -116,12 +117,11 @@ def _outcome_name(tree: GameTree, plan: Mapping, path: Path) -> str:
     if found is None:
         return "a chance move"
     leaf_path, leaf = found
-    return leaf.name or leaf.outcome or " → ".join(history_labels(tree, leaf_path))
+    return leaf.name or leaf.outcome or node_history_text(tree, leaf_path)
 
 
 def _where(tree: GameTree, path: Path) -> str:
-    labels = history_labels(tree, path)
-    return "at the start" if not labels else "after " + " → ".join(labels)
+    return "after " + node_history_text(tree, path) if path else "at the start"
 
 
 def _choice_reason(tree: GameTree, plan: Mapping, values, path: Path, drivers: Drivers | None) -> str:
@@ -159,7 +159,8 @@ def _commitment_plan(tree: GameTree, player: int, fixed: Mapping) -> tuple[dict,
     """Backward induction with the player's moves fixed; others break ties against the player."""
     plan = dict(fixed)
     values: dict[Path, tuple[float, ...]] = {}
-    for path, node in reversed(list(walk(tree.root))):
+    tol = TOLERANCE * max(1.0, max_abs_payoff(tree))
+    for path, node in reversed(prefix_order(tree)):
         if isinstance(node, Terminal):
             values[path] = tuple(float(v) for v in node.payoffs)
             continue
@@ -173,7 +174,6 @@ def _commitment_plan(tree: GameTree, player: int, fixed: Mapping) -> tuple[dict,
         if ident not in plan:
             me = node.player
             best = max(v[me] for v in kids)
-            tol = TOLERANCE * max(1.0, max_abs_payoff(tree))
             ties = [k for k, v in enumerate(kids) if v[me] >= best - tol]
             plan[ident] = min(ties, key=lambda k: kids[k][player]) if me != player else ties[0]
         values[path] = kids[plan[ident]]
@@ -205,8 +205,15 @@ def _nodes_of(tree: GameTree, ident) -> list[Path]:
     ]
 
 
+def best_announcements(tree: GameTree, strategies_by_player) -> tuple[tuple[dict, float] | None, ...]:
+    """`best_announcement` for every player: it depends on the tree alone, not on which
+    subgame-perfect equilibrium is being explained, so it is found once per tree."""
+    return tuple(best_announcement(tree, i, strategies) for i, strategies in enumerate(strategies_by_player))
+
+
 def credibility(
-    tree: GameTree, eq: SubgamePerfectEquilibrium, strategies_by_player, drivers: Drivers | None
+    tree: GameTree, eq: SubgamePerfectEquilibrium, strategies_by_player, drivers: Drivers | None,
+    announcements: tuple[tuple[dict, float] | None, ...] | None = None,
 ) -> list[tuple[Path, str]]:
     """Threats and promises a player would like to make but would not carry out, by node.
 
@@ -215,11 +222,13 @@ def credibility(
     choose when the moment came (a profitable one-shot deviation, given the rest of the
     announced plan and the others' answers) is an incredible threat (it hurts the others
     compared with what the player would really do) or an incredible promise (it helps them).
+    ``announcements``: `best_announcements` of the tree, when already found.
     """
     tol = TOLERANCE * max(1.0, max_abs_payoff(tree))
     out: list[tuple[Path, str]] = []
-    for i, strategies in enumerate(strategies_by_player):
-        found = best_announcement(tree, i, strategies)
+    if announcements is None:
+        announcements = best_announcements(tree, strategies_by_player)
+    for i, found in enumerate(announcements):
         if found is None:
             continue
         announced, value = found
@@ -267,30 +276,59 @@ def explain_spe(
     equilibria to test for subgame perfection; ``focus``: nodes whose credibility
     deserves a named sentence (e.g. China's reciprocity), path → what to call the move.
     """
+    return explain_spes(tree, (eq,), strategies_by_player, nash, drivers, first_mover, focus)[0]
+
+
+def explain_spes(
+    tree: GameTree,
+    equilibria,
+    strategies_by_player=None,
+    nash: tuple = (),
+    drivers: Drivers | None = None,
+    first_mover: tuple[str, ...] = (),
+    focus: Mapping[Path, str] | None = None,
+) -> tuple[TreeExplanation, ...]:
+    """`explain_spe` for several subgame-perfect equilibria of one tree.
+
+    What does not depend on the equilibrium — each player's best announced plan, and which
+    Nash equilibria rest on incredible threats — is worked out once, not once per
+    equilibrium: on a tie-heavy tree with twenty listed equilibria and dozens of Nash
+    equilibria that repetition took tens of seconds.
+    """
+    announcements = best_announcements(tree, strategies_by_player) if strategies_by_player is not None else None
+    nsp = tuple(_not_subgame_perfect(tree, nash))
+    return tuple(
+        _explain(tree, eq, announcements, nsp, drivers, first_mover, focus) for eq in equilibria
+    )
+
+
+def _explain(tree, eq, announcements, nsp, drivers, first_mover, focus) -> TreeExplanation:
     plan = eq.plan
     values = _values(tree, plan)
     on_path = set(equilibrium_path(tree, plan))
     path_sentences, off = [], []
-    for path, node in walk(tree.root):
+    more_off = 0
+    for path, node in prefix_order(tree):
         if isinstance(node, Chance) and path in on_path:
             probs = ", ".join(f"{a} {num(p)}" for a, p in zip(node.actions, node.probabilities))
             path_sentences.append(f"{_capital(_where(tree, path))}, chance moves: {probs}.")
         if not isinstance(node, Decision) or len(node.actions) < 1:
             continue
-        reason = _choice_reason(tree, plan, values, path, drivers)
         if path in on_path:
-            path_sentences.append(f"{_capital(_where(tree, path))}: {reason}.")
+            path_sentences.append(f"{_capital(_where(tree, path))}: {_choice_reason(tree, plan, values, path, drivers)}.")
+        elif len(off) < MAX_OFF_PATH:
+            off.append(f"If play reached the node {_where(tree, path)}, {_choice_reason(tree, plan, values, path, drivers)}.")
         else:
-            off.append(f"If play reached the node {_where(tree, path)}, {reason}.")
-    if len(off) > MAX_OFF_PATH:
-        off = off[:MAX_OFF_PATH] + [f"(and {len(off) - MAX_OFF_PATH} more off-path nodes)"]
+            more_off += 1  # counted, not described
+    if more_off:
+        off.append(f"(and {more_off} more off-path nodes)")
     pays = ", ".join(f"{p} {num(v)}" for p, v in zip(tree.players, eq.payoffs))
     end = _leaf(tree, plan, ())
     if end is not None:
         outcome = f"Play ends at {_outcome_name(tree, plan, ())}: {pays}."
     else:
         outcome = f"Expected payoffs: {pays}."
-    incredible = credibility(tree, eq, strategies_by_player, drivers) if strategies_by_player is not None else []
+    incredible = credibility(tree, eq, None, drivers, announcements) if announcements is not None else []
     covered = {path for path, _ in incredible}
     cred = [
         _focus_sentence(tree, plan, values, path, what, drivers, path in on_path)
@@ -304,14 +342,13 @@ def explain_spe(
             who = name(tree.players[tree.node(path).player])  # type: ignore[union-attr]
             text = f"{_capital(who)}'s {label} is not credible. {text}"
         cred.append(text)
-    if strategies_by_player is not None:
+    if announcements is not None:
         if not incredible:
             cred.append(
                 "No player would do better by committing in advance to a different plan, even if "
                 "the others believed it: nothing here rests on a threat or promise that could not be kept."
             )
-    nsp = _not_subgame_perfect(tree, nash)
-    return TreeExplanation(tuple(path_sentences), outcome, tuple(off), tuple(cred), tuple(nsp), tuple(first_mover))
+    return TreeExplanation(tuple(path_sentences), outcome, tuple(off), tuple(cred), nsp, tuple(first_mover))
 
 
 def _focus_sentence(tree, plan, values, path: Path, what: str, drivers, on_path: bool) -> str:

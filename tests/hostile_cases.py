@@ -182,6 +182,8 @@ def model_case(rng: random.Random, k: int) -> dict:
 
 
 GENERATORS = {"nfg": nfg_case, "efg": efg_case, "scenario": scenario_case, "model": model_case}
+#: How many cases of each kind the bounded-work suite generates (2,000 in all).
+SUITE_COUNTS = {"nfg": 700, "efg": 500, "scenario": 500, "model": 300}
 
 
 def cases(kind: str, count: int, seed: int = 0) -> list[dict]:

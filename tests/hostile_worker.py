@@ -1,9 +1,10 @@
 """Run a batch of hostile cases in this process, under a memory cap, each under a time limit.
 
-Used by tests/test_bounded_work.py, which starts it as a subprocess:
-``python -m tests.hostile_worker LIMIT_MB SECONDS < cases.json``. Before each case it prints
-``start NAME`` (flushed), after it one JSON line with the exit code, the stderr lines and the
-time taken; if the process is killed or runs out of memory, the parent knows which case did it.
+Used by tests/test_bounded_work.py and benchmarks/hostile_times.py through `run_cases`,
+which starts it as subprocesses: ``python -m tests.hostile_worker LIMIT_MB SECONDS <
+cases.json``. Before each case it prints ``start NAME`` (flushed), after it one JSON line
+with the exit code, the stderr lines and the time taken; if the process is killed or runs
+out of memory, the parent knows which case did it.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ import json
 import os
 import resource
 import signal
+import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 
 
 class CaseTimeout(BaseException):
@@ -55,7 +60,10 @@ def run_case(case: dict, seconds: float) -> dict:
             sys.argv = saved_argv
             os.chdir(saved_cwd)
         elapsed = time.perf_counter() - started
-    return {"name": case["name"], "code": code, "stderr": err.getvalue()[-2000:], "seconds": round(elapsed, 3)}
+    result = {"name": case["name"], "code": code, "stderr": err.getvalue()[-2000:], "seconds": round(elapsed, 3)}
+    if case.get("keep_stdout"):
+        result["stdout"] = out.getvalue()
+    return result
 
 
 def main() -> None:
@@ -68,6 +76,51 @@ def main() -> None:
     for case in cases:
         print("start " + case["name"], flush=True)
         print(json.dumps(run_case(case, seconds)), flush=True)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one worker process did: a result per finished case, and the case it died on (or '')."""
+
+    results: tuple[dict, ...]
+    died_on: str
+    returncode: int
+
+
+def run_batch(batch: list[dict], memory_mb: int, seconds: float) -> Batch:
+    """Run cases in one fresh worker process (its own memory cap); report each case."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", COLUMNS="80")
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "tests.hostile_worker", str(memory_mb), str(seconds)],
+            input=json.dumps(batch), capture_output=True, text=True, cwd=ROOT, env=env,
+            timeout=seconds * len(batch) + 120,
+        )
+        stdout, returncode = proc.stdout, proc.returncode
+    except subprocess.TimeoutExpired as exc:  # the alarm itself failed to fire: name the case
+        out = exc.stdout or ""
+        stdout, returncode = out.decode() if isinstance(out, bytes) else out, -9
+    results, last = [], ""
+    for line in stdout.splitlines():
+        if line.startswith("start "):
+            last = line[6:]
+        elif line.startswith("{"):
+            results.append(json.loads(line))
+    return Batch(tuple(results), last if len(results) < len(batch) else "", returncode)
+
+
+def run_cases(cases: list[dict], memory_mb: int, seconds: float, per_worker: int, workers: int) -> list[Batch]:
+    """Run cases in worker processes of ``per_worker`` cases each, ``workers`` at a time.
+
+    A fresh process every ``per_worker`` cases keeps what one case leaves in memory (caches,
+    fragmentation) from being charged to later ones; the imports are paid once per process.
+    """
+    batches = [cases[k:k + per_worker] for k in range(0, len(cases), per_worker)]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(lambda b: run_batch(b, memory_mb, seconds), batches))
 
 
 if __name__ == "__main__":

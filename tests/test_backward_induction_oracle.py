@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from games.backward_induction import spe_table, subgame_perfect, subgame_perfect_equilibria
 from games.efg import parse_efg, to_efg
-from games.tree import Chance, Decision, GameTree, Terminal, information_sets
+from games.tree import Chance, Decision, GameTree, Terminal, information_sets, walk
 
 AWKWARD = [
     Fraction(1, 10), Fraction(2, 10), Fraction(0), Fraction(-36, 10), Fraction(5, 3), Fraction(1, 3),
@@ -252,3 +252,70 @@ def test_a_chain_as_deep_as_allowed_is_listed():
     result = subgame_perfect(GameTree("chain", ("Solo",), node))
     assert result.count >= 1 and len(result.equilibria) == min(result.count, 20)
     assert all(eq.payoffs == (1.0,) for eq in result.equilibria)  # going on to the end pays 1, the most
+
+
+# ------------------------------------------------------------------ the issue's tie trees
+def _thirds_tree(nodes: int, seed: int) -> GameTree:
+    """A perfect-information tree of exactly ``nodes`` nodes, three players, payoffs in thirds:
+    leaves are split into two or three children at random until the size is reached."""
+    import random
+
+    rng = random.Random(seed)
+    children: dict[tuple, int] = {}
+    leaves, count = [()], 1
+    while count < nodes:
+        width = 2 if nodes - count in (2, 4) else rng.choice([2, 3])  # never overshoot the size
+        path = leaves.pop(rng.randrange(len(leaves)))
+        children[path] = width
+        leaves += [path + (k,) for k in range(width)]
+        count += width
+    thirds = [Fraction(k, 3) for k in range(4)]
+
+    def build(path):
+        if path not in children:
+            return Terminal(tuple(rng.choice(thirds) for _ in range(3)))
+        kids = tuple(build(path + (k,)) for k in range(children[path]))
+        return Decision(rng.randrange(3), tuple(f"a{k}" for k in range(len(kids))), kids)
+
+    return GameTree("thirds", ("A", "B", "C"), build(())), count
+
+
+def _count_by_combinations(node) -> dict:
+    """Payoff vector -> number of pure SPE plans, by every combination of the children's
+    distinct values (no sorting, no division: shares nothing with `spe_table`)."""
+    if isinstance(node, Terminal):
+        return {tuple(Fraction(v) for v in node.payoffs): 1}
+    tables = [_count_by_combinations(c) for c in node.children]
+    out: dict = {}
+    for combo in product(*(list(t.items()) for t in tables)):
+        ways = 1
+        for _, c in combo:
+            ways *= c
+        best = max(v[node.player] for v, _ in combo)
+        for v, _ in combo:
+            if v[node.player] == best:
+                out[v] = out.get(v, 0) + ways
+    return out
+
+
+@pytest.mark.parametrize("nodes, seed", [(65, 17), (202, 17)])
+def test_the_issues_three_player_thirds_trees_answer_with_an_exact_count(nodes, seed, tmp_path):
+    # issue 17: such trees ran out of time (65 nodes) or memory (202 nodes); they must answer
+    # at once under the suite's memory cap and time limit, with the exact count as an integer
+    import json
+
+    from tests.hostile_worker import run_batch
+    from tests.test_bounded_work import MEMORY_MB, SECONDS
+
+    tree, size = _thirds_tree(nodes, seed)
+    assert size == nodes and sum(1 for _ in walk(tree.root)) == nodes
+    expected = sum(_count_by_combinations(tree.root).values())
+    case = {"name": f"thirds-{nodes}", "files": {"t.efg": to_efg(tree)},
+            "args": ["solve", "--format", "json", "t.efg"], "keep_stdout": True}
+    batch = run_batch([case], MEMORY_MB, SECONDS)
+    assert not batch.died_on and len(batch.results) == 1
+    result = batch.results[0]
+    assert result["code"] == 0, result["stderr"]
+    data = json.loads(result["stdout"])
+    assert isinstance(data["count"], int) and data["count"] == expected > 20
+    assert len(data["equilibria"]) == 20 and data["complete"] is False
