@@ -212,7 +212,9 @@ def solve_and_render(
     refined = _refinements(solution) if full else None
     if refined:
         data["refinements"] = [
-            {"perfect": r.perfect, "proper": r.proper, "reason": r.reason} for r in refined
+            {"perfect": r.perfect, "proper": r.proper, "reason": r.reason, "method": r.method,
+             "numerical": r.method == "tremble search"}
+            for r in refined
         ]
         lines = [_heading("Trembles: perfect and proper equilibria", fmt, 2)]
         for k, (eq, r) in enumerate(zip(solution.equilibria, refined), 1):
@@ -224,12 +226,20 @@ def solve_and_render(
 
 #: Largest strategy count for which `explain` checks perfection (one small LP per player).
 MAX_REFINED = 12
+#: Three or more players: most pure profiles, and equilibria, for the numerical tremble search.
+MAX_REFINED_PROFILES = 256
+MAX_REFINED_EQUILIBRIA = 30
 
 
 def _refinements(solution):
-    """Perfect/proper verdicts for a two-player game's equilibria (None when not applicable)."""
+    """Perfect/proper verdicts for the equilibria (None when not applicable or too large)."""
+    from math import prod
+
     game = solution.game
-    if game.n_players != 2 or not solution.equilibria or max(game.shape) > MAX_REFINED:
+    if game.n_players < 2 or not solution.equilibria or max(game.shape) > MAX_REFINED:
+        return None
+    if game.n_players > 2 and (prod(game.shape) > MAX_REFINED_PROFILES
+                               or len(solution.equilibria) > MAX_REFINED_EQUILIBRIA):
         return None
     from games.refinements import refine
 

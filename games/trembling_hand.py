@@ -1,0 +1,243 @@
+"""Trembling-hand perfection of a profile in a game of several agents, judged numerically.
+
+Selten (1975): a profile σ is *perfect* when it is the limit of completely mixed profiles
+σᵏ against which every agent's σ is a best reply (van Damme, Stability and Perfection of
+Nash Equilibria, 1991, Theorem 2.2.5). For two players this is "no strategy weakly
+dominated" (`games.refinements`); with three or more agents it is not — the trembles of
+different agents must be *independent*, and an agent's comparison can hinge on the
+product of two trembles — so this module searches for the trembles themselves.
+
+The search works on any game whose agents' payoffs are multilinear in the others' mixtures
+(a normal form with N players, or the agent normal form of a tree, `games.agent_form`).
+For a tremble size ε it looks at profiles
+
+    σᵉ_j = (1 − ε)·σ_j + ε·τ_j,   τ_j a mixture with every probability ≥ ε^DEPTH,
+
+so every strategy is played with probability between ε^(DEPTH+1) and ε: trembles of
+several orders of magnitude, as Selten's and Myerson's examples need. The conditions are
+that each strategy σ uses does at least as well, against σᵉ, as every strategy tied with
+it at σ (a strategy strictly worse at σ stays worse for every small enough tremble, so
+it is left out: the verdict is about the limit). Each condition is linear in each other
+agent's τ, so the search is block-coordinate ascent: for one agent at a time, a linear
+program (SciPy's HiGHS) chooses its τ to maximize the worst condition's slack (divided by
+the magnitude of the terms compared), from the uniform τ and from a few seeded random
+starts of mixed orders.
+
+The verdict is ``True`` when, at each ε in `EPSILONS`, trembles are found under which
+every condition holds to within `SLACK_TOLERANCE` relative to the size of the terms it
+compares (so a comparison decided only by a product of tiny trembles is judged by its sign;
+each found profile is re-evaluated directly, not taken from the solver); ``False`` when at each ε the best
+trembles found still leave some condition broken by more than that; ``None`` when the two
+ε disagree. It is a numerical judgment of a limit: a failed search is not a proof that no
+trembles exist (it is exact on the textbook examples in the tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+#: Tremble sizes tried (each verdict must agree at both).
+EPSILONS = (1e-2, 1e-3)
+#: Trembles span ε^(DEPTH+1) .. ε (three orders of tremble for DEPTH = 2).
+DEPTH = 2
+#: Starts of the block-coordinate search (the uniform τ, then seeded random ones).
+STARTS = 5
+#: Sweeps over the agents per start.
+SWEEPS = 10
+#: A condition holds when its relative slack (see `Differences`) is at least −SLACK_TOLERANCE.
+SLACK_TOLERANCE = 1e-9
+
+#: Payoff of each of every agent's actions against a profile (one array per agent).
+ActionValues = Callable[[Sequence[np.ndarray]], list]
+#: For a profile and conditions (agent, kept, rival): the payoff differences kept − rival
+#: and, for each, a magnitude M > 0 of the terms they sum (so D/M is the difference relative
+#: to what is at stake: a comparison that only a product of several tiny trembles decides
+#: is judged by its sign, not swallowed by an absolute tolerance).
+Differences = Callable[[Sequence[np.ndarray], list], tuple]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why trembles break σ: agent's ``kept`` action (used by σ) does worse than ``better``.
+
+    ``tremble`` is (agent, action): one other agent's single mistake that alone makes
+    ``better`` pay more than ``kept``, by ``loss`` per unit of that mistake's probability;
+    None when no single mistake does it (only a combination of them).
+    """
+
+    agent: int
+    kept: int
+    better: int
+    tremble: tuple[int, int] | None
+    loss: float
+
+
+@dataclass(frozen=True)
+class TrembleTest:
+    """The verdict and what supports it.
+
+    ``trembles``: the completely mixed profile found at the smallest ε (a certificate when
+    perfect). ``worst_slack``: per ε, the worst condition's relative slack at the best
+    trembles found. ``failure``: when not perfect, the condition that breaks.
+    ``strict``: every agent's σ is its unique best reply (perfect with no search).
+    """
+
+    perfect: bool | None
+    trembles: tuple[tuple[float, ...], ...] | None
+    worst_slack: tuple[float, ...]
+    failure: Failure | None
+    strict: bool = False
+
+
+def tremble_test(
+    sigma: Sequence[Sequence[float]], action_values: ActionValues, differences: Differences, tie_tolerance: float
+) -> TrembleTest:
+    """Is the equilibrium σ trembling-hand perfect? (numerically; see the module docstring).
+
+    ``action_values(profile)`` gives each agent's payoff for each of its actions against the
+    others' mixtures in ``profile`` (independent of the agent's own mixture, multilinear in
+    the others'); ``differences`` gives each condition's difference and magnitude (see
+    `Differences`); ``tie_tolerance`` decides which strategies tie at σ. Raises ValueError when σ is not an
+    equilibrium (some strategy σ uses is worse than a best reply by more than the tolerance).
+    """
+    sig = [np.asarray(s, dtype=float) for s in sigma]
+    values = action_values(sig)
+    conditions = _conditions(sig, values, tie_tolerance)
+    if not conditions:
+        return TrembleTest(True, None, (), None, strict=True)
+    worst_by_eps, found_by_eps = [], []
+    for eps in EPSILONS:
+        tau, worst = _search(sig, differences, conditions, eps)
+        worst_by_eps.append(worst)
+        found_by_eps.append(tau)
+    ok = [w >= -SLACK_TOLERANCE for w in worst_by_eps]
+    eps, tau = EPSILONS[-1], found_by_eps[-1]
+    trembles = tuple(tuple(float(v) for v in (1 - eps) * s + eps * t) for s, t in zip(sig, tau))
+    if all(ok):
+        return TrembleTest(True, trembles, tuple(worst_by_eps), None)
+    failure = _failure(sig, action_values, differences, conditions, tau, eps, tie_tolerance)
+    return TrembleTest(False if not any(ok) else None, trembles, tuple(worst_by_eps), failure)
+
+
+def _conditions(sig, values, tie_tolerance) -> list[tuple[int, int, int]]:
+    """(agent, kept, rival): kept is used by σ, rival ties with it at σ."""
+    out = []
+    for a, (s, v) in enumerate(zip(sig, values)):
+        v = np.asarray(v, dtype=float)
+        best = float(v.max())
+        support = np.flatnonzero(s > 1e-9)
+        if any(v[k] < best - tie_tolerance for k in support):
+            raise ValueError(f"agent {a}: the profile is not an equilibrium (a strategy it uses is not a best reply)")
+        tied = np.flatnonzero(v >= best - tie_tolerance)
+        out += [(a, int(k), int(t)) for k in support for t in tied if t != k]
+    return out
+
+
+def _perturbed(sig, tau, eps):
+    return [(1 - eps) * s + eps * t for s, t in zip(sig, tau)]
+
+
+def _slacks(sig, differences, conditions, tau, eps) -> tuple[np.ndarray, np.ndarray]:
+    """Each condition's difference kept − rival at the trembling profile, and its magnitude."""
+    D, M = differences(_perturbed(sig, tau, eps), conditions)
+    return np.asarray(D, dtype=float), np.maximum(np.asarray(M, dtype=float), 1e-300)
+
+
+def _worst(sig, differences, conditions, tau, eps) -> float:
+    D, M = _slacks(sig, differences, conditions, tau, eps)
+    return float((D / M).min())
+
+
+def _starts(sizes, eps):
+    floor = eps**DEPTH
+    yield [np.full(n, 1.0 / n) for n in sizes]
+    rng = np.random.default_rng(20260)
+    for _ in range(STARTS - 1):
+        yield [_lift(eps ** (DEPTH * rng.uniform(size=n)), floor) for n in sizes]
+
+
+def _lift(w: np.ndarray, floor: float) -> np.ndarray:
+    """A mixture with every entry ≥ floor, proportional to w above the floor."""
+    w = np.asarray(w, dtype=float)
+    return floor + (1 - len(w) * floor) * w / w.sum()
+
+
+def _search(sig, differences, conditions, eps):
+    """Best trembles found (τ, worst slack) by block-coordinate ascent from several starts."""
+    sizes = [len(s) for s in sig]
+    floor = eps**DEPTH
+    movers = sorted({j for j in range(len(sig)) if any(a != j for a, _, _ in conditions)})
+    best_tau, best_worst = None, -np.inf
+    for tau in _starts(sizes, eps):
+        worst = _worst(sig, differences, conditions, tau, eps)
+        for _ in range(SWEEPS):
+            before = worst
+            for j in movers:
+                if worst >= -SLACK_TOLERANCE:
+                    break
+                new = _block_step(sig, differences, conditions, tau, eps, j, floor)
+                if new is None:
+                    continue
+                trial = list(tau)
+                trial[j] = new
+                w = _worst(sig, differences, conditions, trial, eps)
+                if w > worst:
+                    tau, worst = trial, w
+            if worst >= -SLACK_TOLERANCE or worst <= before + 1e-14:
+                break
+        if worst > best_worst:
+            best_tau, best_worst = tau, worst
+        if best_worst >= -SLACK_TOLERANCE:
+            break
+    return best_tau, best_worst
+
+
+def _block_step(sig, differences, conditions, tau, eps, j, floor):
+    """Agent j's τ maximizing the worst relative slack of the other agents' conditions (one
+    LP; each difference is linear in τ_j and divided by its magnitude at the current τ)."""
+    from scipy.optimize import linprog
+
+    rows = [c for c, (a, _, _) in enumerate(conditions) if a != j]
+    n = len(sig[j])
+    _, M_now = _slacks(sig, differences, conditions, tau, eps)
+    S = np.empty((len(rows), n))
+    for k in range(n):
+        trial = list(tau)
+        trial[j] = np.eye(n)[k]
+        S[:, k] = _slacks(sig, differences, conditions, trial, eps)[0][rows]
+    S = S / M_now[rows, None]
+    S = S / max(1e-300, float(np.abs(S).max()))
+    # maximize m  s.t.  S τ ≥ m,  Σ τ = 1,  τ ≥ floor
+    c = np.zeros(n + 1)
+    c[-1] = -1.0
+    A_ub = np.hstack([-S, np.ones((len(rows), 1))])
+    res = linprog(c, A_ub=A_ub, b_ub=np.zeros(len(rows)), A_eq=[[1.0] * n + [0.0]], b_eq=[1.0],
+                  bounds=[(floor, 1.0)] * n + [(None, None)], method="highs",
+                  options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10})
+    if res.status != 0 or res.x is None:
+        return None
+    return _lift(np.clip(res.x[:n] - floor, 0.0, None) + 1e-300, floor)
+
+
+def _failure(sig, action_values, differences, conditions, tau, eps, tie_tolerance) -> Failure:
+    """The worst condition at the best trembles found, and a single mistake that breaks it."""
+    D, M = _slacks(sig, differences, conditions, tau, eps)
+    worst = int(np.argmin(D / M))
+    a, kept, better = conditions[worst]
+    best_tremble, best_loss = None, tie_tolerance
+    for j, s in enumerate(sig):
+        if j == a:
+            continue
+        for k in range(len(s)):
+            if s[k] > 1 - 1e-9:
+                continue
+            profile = list(sig)
+            profile[j] = np.eye(len(s))[k]
+            v = action_values(profile)[a]
+            loss = float(v[better] - v[kept])
+            if loss > best_loss:
+                best_tremble, best_loss = (j, k), loss
+    return Failure(a, kept, better, best_tremble, best_loss if best_tremble else float(-D[worst]))
