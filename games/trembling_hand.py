@@ -47,8 +47,9 @@ DEPTH = 2
 STARTS = 5
 #: Sweeps over the agents per start.
 SWEEPS = 10
-#: A condition holds when its relative slack (see `Differences`) is at least −SLACK_TOLERANCE.
-SLACK_TOLERANCE = 1e-9
+#: A condition holds when its relative slack (see `Differences`) is at least −SLACK_TOLERANCE
+#: (rounding is ~1e-16 relative; the smallest tremble, ε³, is 1e-9 at ε = 0.001).
+SLACK_TOLERANCE = 1e-12
 
 #: Payoff of each of every agent's actions against a profile (one array per agent).
 ActionValues = Callable[[Sequence[np.ndarray]], list]
