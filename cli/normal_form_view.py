@@ -229,6 +229,8 @@ MAX_REFINED = 12
 #: Three or more players: most pure profiles, and equilibria, for the numerical tremble search.
 MAX_REFINED_PROFILES = 256
 MAX_REFINED_EQUILIBRIA = 30
+#: Search steps (block updates) allowed per command for all of a game's equilibria.
+REFINE_STEPS = 2_000
 
 
 def _refinements(solution):
@@ -241,9 +243,19 @@ def _refinements(solution):
     if game.n_players > 2 and (prod(game.shape) > MAX_REFINED_PROFILES
                                or len(solution.equilibria) > MAX_REFINED_EQUILIBRIA):
         return None
-    from games.refinements import refine
+    from games.refinements import Refinement, refine
+    from games.trembling_hand import BudgetExhausted, WorkBudget
 
-    return [refine(game, eq) for eq in solution.equilibria]
+    budget = WorkBudget(REFINE_STEPS)
+    out = []
+    for eq in solution.equilibria:
+        try:
+            out.append(refine(game, eq, budget))
+        except BudgetExhausted:
+            out.append(Refinement(None, None, (None,) * game.n_players,
+                                  f"Not determined: the tremble search's budget of {REFINE_STEPS:,} steps for this "
+                                  "command ran out.", "tremble search"))
+    return out
 
 
 #: Points of the logit path shown: JSON keeps more than the text.

@@ -353,6 +353,8 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
 
 #: Most equilibria whose agent-form perfection is checked (each is a numerical search).
 MAX_AGENT_FORM_EQUILIBRIA = 20
+#: Search steps (block updates, one small LP each) allowed per command for all of them.
+AGENT_FORM_STEPS = 2_000
 
 
 def _agent_form_verdicts(tree, behaviours) -> list | None:
@@ -360,6 +362,7 @@ def _agent_form_verdicts(tree, behaviours) -> list | None:
     one-line reason it was not checked (tree too large: `games.agent_form.check_size`)."""
     from games.agent_form import agent_form_perfect, check_size
     from games.errors import InputError
+    from games.trembling_hand import BudgetExhausted, WorkBudget
 
     if not behaviours:
         return None
@@ -368,14 +371,17 @@ def _agent_form_verdicts(tree, behaviours) -> list | None:
     except InputError as exc:
         return [str(exc)] * len(behaviours)
     out = []
+    budget = WorkBudget(AGENT_FORM_STEPS)
     for k, b in enumerate(behaviours):
         if k >= MAX_AGENT_FORM_EQUILIBRIA:
             out.append(f"not checked: only the first {MAX_AGENT_FORM_EQUILIBRIA} equilibria are")
             continue
         try:
-            out.append(agent_form_perfect(tree, b))
+            out.append(agent_form_perfect(tree, b, budget))
         except ValueError as exc:  # rounding left the profile short of an agent-form equilibrium
             out.append(f"not checked: {exc}")
+        except BudgetExhausted:
+            out.append(f"not checked: the search's budget of {AGENT_FORM_STEPS:,} steps for this command ran out")
     return out
 
 

@@ -69,97 +69,115 @@ def check_size(tree: GameTree) -> None:
         )
 
 
-@dataclass(frozen=True)
 class _Flat:
-    """The tree as arrays in prefix order, for fast repeated evaluation."""
+    """The tree as index arrays, evaluated level by level with NumPy (no per-node Python).
 
-    parent: tuple[int, ...]
-    action: tuple[int, ...]  # index of the action leading to the node (from its parent)
-    agent: tuple[int, ...]  # information set index of a decision node, -1 otherwise
-    chance: tuple[tuple[float, ...] | None, ...]
-    payoffs: tuple[tuple[float, ...] | None, ...]
-    children: tuple[tuple[int, ...], ...]
-    owner: tuple[int, ...]  # player of each agent
-    members: tuple[tuple[int, ...], ...]  # node indices of each agent
+    Every edge's probability is one entry of a vector P: chance probabilities first (fixed),
+    then each agent's mixture in turn. ``levels`` holds, for each depth from 1 down, the
+    nodes at that depth, their parents and the position in P of the edge leading to them.
+    """
+
+    def __init__(self, tree: GameTree, sets: tuple[InfoSet, ...]):
+        index = {h.ident: a for a, h in enumerate(sets)}
+        ids: dict = {}
+        nodes = list(walk(tree.root))
+        chance_probs: list[float] = []
+        chance_at: dict = {}
+        for path, node in nodes:
+            ids[path] = len(ids)
+            if isinstance(node, Chance):
+                chance_at[path] = len(chance_probs)
+                chance_probs += [float(p) for p in node.probabilities]
+        self.sizes = [len(h.actions) for h in sets]
+        self.offsets = np.cumsum([len(chance_probs)] + self.sizes[:-1]).astype(int)
+        self.fixed = np.array(chance_probs, dtype=float)
+        n, depth, parent, pos = len(nodes), np.zeros(len(nodes), int), np.full(len(nodes), -1), np.zeros(len(nodes), int)
+        self.payoffs = np.zeros((n, tree.n_players))
+        self.terminal = np.zeros(n, dtype=bool)
+        self.owner = [h.player for h in sets]
+        members: list[list[int]] = [[] for _ in sets]
+        children: dict[int, list[int]] = {}
+        for path, node in nodes:
+            i = ids[path]
+            depth[i] = len(path)
+            if path:
+                parent_path = path[:-1]
+                par = tree.node(parent_path)
+                parent[i] = ids[parent_path]
+                children.setdefault(parent[i], []).append(i)
+                if isinstance(par, Chance):
+                    pos[i] = chance_at[parent_path] + path[-1]
+                else:
+                    pos[i] = self.offsets[index[(par.player, infoset_key(par, parent_path))]] + path[-1]
+            if isinstance(node, Terminal):
+                self.terminal[i] = True
+                self.payoffs[i] = [float(v) for v in node.payoffs]
+            elif isinstance(node, Decision):
+                members[index[(node.player, infoset_key(node, path))]].append(i)
+        self.n = n
+        self.levels = [(np.flatnonzero(depth == d), parent[depth == d], pos[depth == d])
+                       for d in range(1, int(depth.max()) + 1)]
+        # contributions to agent action values: (agent's flat action slot, node x, child, owner)
+        slot, at, child, who = [], [], [], []
+        for a, xs in enumerate(members):
+            for x in xs:
+                for j, c in enumerate(children[x]):
+                    slot.append(int(self.offsets[a]) + j - len(chance_probs))
+                    at.append(x)
+                    child.append(c)
+                    who.append(self.owner[a])
+        self.slot, self.at, self.child, self.who = (np.array(v, dtype=int) for v in (slot, at, child, who))
+        self.members = [np.array(xs, dtype=int) for xs in members]
+        self.first_child = {x: children[x] for xs in members for x in xs}
+
+    def evaluate(self, profile) -> tuple[np.ndarray, np.ndarray]:
+        """Reach probability and expected payoff vector of every node under a behaviour profile."""
+        P = np.concatenate([self.fixed] + [np.asarray(p, dtype=float) for p in profile])
+        reach = np.zeros(self.n)
+        reach[0] = 1.0
+        for idx, par, pos in self.levels:
+            reach[idx] = reach[par] * P[pos]
+        value = np.where(self.terminal[:, None], self.payoffs, 0.0)
+        for idx, par, pos in reversed(self.levels):
+            np.add.at(value, par, P[pos][:, None] * value[idx])
+        return reach, value
+
+    def action_values(self, profile) -> list[np.ndarray]:
+        """Each agent's payoff for each of its actions: Σ over its nodes of reach × value after it."""
+        reach, value = self.evaluate(profile)
+        flat = np.zeros(sum(self.sizes))
+        np.add.at(flat, self.slot, reach[self.at] * value[self.child, self.who])
+        return np.split(flat, np.cumsum(self.sizes)[:-1])
 
 
-def _flatten(tree: GameTree, sets: tuple[InfoSet, ...]) -> _Flat:
-    index = {h.ident: a for a, h in enumerate(sets)}
-    ids: dict = {}
-    parent, action, agent, chance, payoffs, children = [], [], [], [], [], []
-    for path, node in walk(tree.root):
-        ids[path] = len(parent)
-        parent.append(ids[path[:-1]] if path else -1)
-        action.append(path[-1] if path else -1)
-        agent.append(index[(node.player, infoset_key(node, path))] if isinstance(node, Decision) else -1)
-        chance.append(tuple(float(p) for p in node.probabilities) if isinstance(node, Chance) else None)
-        payoffs.append(tuple(float(v) for v in node.payoffs) if isinstance(node, Terminal) else None)
-        children.append([])
-    for i, p in enumerate(parent):
-        if p >= 0:
-            children[p].append(i)
-    members = [[] for _ in sets]
-    for i, a in enumerate(agent):
-        if a >= 0:
-            members[a].append(i)
-    return _Flat(tuple(parent), tuple(action), tuple(agent), tuple(chance), tuple(payoffs),
-                 tuple(tuple(c) for c in children), tuple(h.player for h in sets), tuple(tuple(m) for m in members))
-
-
-def _evaluate(flat: _Flat, n_players: int, profile) -> tuple[np.ndarray, np.ndarray]:
-    """Reach probability and expected payoff vector of every node under a behaviour profile."""
-    n = len(flat.parent)
-    reach = np.zeros(n)
-    reach[0] = 1.0
-    for i in range(1, n):
-        p = flat.parent[i]
-        probs = flat.chance[p] if flat.agent[p] < 0 else profile[flat.agent[p]]
-        reach[i] = reach[p] * probs[flat.action[i]]
-    value = np.zeros((n, n_players))
-    for i in range(n - 1, -1, -1):
-        if flat.payoffs[i] is not None:
-            value[i] = flat.payoffs[i]
-            continue
-        probs = flat.chance[i] if flat.agent[i] < 0 else profile[flat.agent[i]]
-        value[i] = sum(q * value[c] for q, c in zip(probs, flat.children[i]))
-    return reach, value
-
-
-def _agent_form(flat: _Flat, n_players: int, scale: float):
+def _agent_form(flat: _Flat, scale: float):
     """The agent form's payoff functions for `games.trembling_hand`: each agent's action
     values, and each condition's difference with magnitude (reach of the information set ×
     payoff scale, so a comparison at a set reached only through several tiny mistakes is
     judged as the conditional comparison it is)."""
 
-    def values(profile):
-        reach, value = _evaluate(flat, n_players, profile)
-        out = []
-        for a, nodes in enumerate(flat.members):
-            me = flat.owner[a]
-            k = len(flat.children[nodes[0]])
-            out.append(np.array([sum(reach[x] * value[flat.children[x][j], me] for x in nodes) for j in range(k)]))
-        return out
-
     def differences(profile, conditions):
-        reach, value = _evaluate(flat, n_players, profile)
+        reach, value = flat.evaluate(profile)
         D, M = [], []
         for a, kept, rival in conditions:
-            me, nodes = flat.owner[a], flat.members[a]
-            D.append(sum(reach[x] * (value[flat.children[x][kept], me] - value[flat.children[x][rival], me])
-                         for x in nodes))
-            M.append(sum(reach[x] for x in nodes) * scale)
+            me, xs = flat.owner[a], flat.members[a]
+            ck = [flat.first_child[x][kept] for x in xs]
+            cr = [flat.first_child[x][rival] for x in xs]
+            D.append(float(reach[xs] @ (value[ck, me] - value[cr, me])))
+            M.append(float(reach[xs].sum()) * scale)
         return D, M
 
-    return values, differences
+    return flat.action_values, differences
 
 
-def agent_form_perfect(tree: GameTree, behaviour: dict) -> AgentFormVerdict:
+def agent_form_perfect(tree: GameTree, behaviour: dict, budget=None) -> AgentFormVerdict:
     """Is the equilibrium behaviour profile perfect in the agent form? (numerically)
 
     ``behaviour`` maps each information set's (player, key) to its action probabilities,
     or None where the player's own earlier moves rule the set out (then each pure move is
     tried there). Raises InputError when the tree is above the size limit (`check_size`)
-    and ValueError when the profile is not an equilibrium of the agent form.
+    and ValueError when the profile is not an equilibrium of the agent form; ``budget`` (a
+    `games.trembling_hand.WorkBudget`) bounds the search and raises `BudgetExhausted`.
     """
     from games.backward_induction import tie_tolerances
     from games.tree import max_abs_payoff
@@ -167,9 +185,8 @@ def agent_form_perfect(tree: GameTree, behaviour: dict) -> AgentFormVerdict:
 
     check_size(tree)
     sets = information_sets(tree)
-    flat = _flatten(tree, sets)
     scale = max(1.0, max_abs_payoff(tree))
-    values, differences = _agent_form(flat, tree.n_players, scale)
+    values, differences = _agent_form(_Flat(tree, sets), scale)
     tie = 10 * float(max(tie_tolerances(tree))) + 1e-9 * scale
     open_sets = [a for a, h in enumerate(sets) if behaviour.get(h.ident) is None]
     choices = [range(len(sets[a].actions)) for a in open_sets]
@@ -184,7 +201,7 @@ def agent_form_perfect(tree: GameTree, behaviour: dict) -> AgentFormVerdict:
             sigma.append(np.asarray(probs, dtype=float))
         completed = {h.ident: tuple(float(v) for v in s) for h, s in zip(sets, sigma)}
         try:
-            test = tremble_test(sigma, values, differences, tie)
+            test = tremble_test(sigma, values, differences, tie, budget)
         except ValueError:
             continue  # this completion is not an equilibrium of the agent form
         if test.perfect:

@@ -176,16 +176,17 @@ def is_proper(game: NormalFormGame, eq: Equilibrium) -> bool | None:
     return False
 
 
-def refine(game: NormalFormGame, eq: Equilibrium) -> Refinement:
+def refine(game: NormalFormGame, eq: Equilibrium, budget=None) -> Refinement:
     """Perfect and proper, with the reason in words.
 
     Two players: exact perfection by the dominance test, properness by the order search.
-    Three or more: `refine_n_player` (perfection numerically, properness not determined).
+    Three or more: `refine_n_player` (perfection numerically, properness not determined;
+    ``budget``, a `games.trembling_hand.WorkBudget`, bounds its search).
     """
     if game.n_players < 2:
         raise InputError(f"game '{clip(game.title, 40)}': perfect and proper equilibria need at least two players")
     if game.n_players > 2:
-        return refine_n_player(game, eq)
+        return refine_n_player(game, eq, budget)
     A, B = (np.asarray(u, dtype=float) for u in game.bimatrix())
     x, y = (np.asarray(p) for p in eq.profile)
     tols = player_tolerances(game)
@@ -263,7 +264,7 @@ def _contract(array: np.ndarray, mixtures: list[np.ndarray]) -> float:
     return float(array)
 
 
-def refine_n_player(game: NormalFormGame, eq: Equilibrium) -> Refinement:
+def refine_n_player(game: NormalFormGame, eq: Equilibrium, budget=None) -> Refinement:
     """Perfection of an equilibrium of a game with three or more players.
 
     First the exact half: a player whose equilibrium strategy is weakly dominated (by a pure
@@ -293,7 +294,7 @@ def refine_n_player(game: NormalFormGame, eq: Equilibrium) -> Refinement:
     def values(p):
         return [strategy_values(game, p, i) for i in range(game.n_players)]
 
-    test = tremble_test(profile, values, _differences(game), tie)
+    test = tremble_test(profile, values, _differences(game), tie, budget)
     eps = " and ".join(f"{e:g}" for e in EPSILONS)
     how = f"(numerical: trembles searched at ε = {eps}; properness is not determined for three or more players)"
     if test.strict:
