@@ -52,8 +52,9 @@ STARTS = 2
 #: Sweeps over the agents per start.
 SWEEPS = 10
 #: A condition holds when its relative slack (see `Differences`) is at least −SLACK_TOLERANCE
-#: (rounding is ~1e-16 relative; the smallest tremble, ε³, is 1e-9 at ε = 0.001).
-SLACK_TOLERANCE = 1e-12
+#: (rounding is ~1e-15 relative; at ε = 0.01 one smallest tremble, ε³, weighs 1e-6 and a
+#: product of two 1e-12, both above it; a product of three, 1e-18, is not resolved).
+SLACK_TOLERANCE = 1e-13
 
 #: Payoff of each of every agent's actions against a profile (one array per agent).
 ActionValues = Callable[[Sequence[np.ndarray]], list]
