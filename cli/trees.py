@@ -359,8 +359,8 @@ AGENT_FORM_STEPS = 2_000
 
 def _agent_form_verdicts(tree, behaviours) -> list | None:
     """Agent-form perfection of each equilibrium's behaviour profile: a verdict, or the
-    one-line reason it was not checked (tree too large: `games.agent_form.check_size`)."""
-    from games.agent_form import agent_form_perfect, check_size
+    one-line reason it was not checked (tree too large: `games.agent_form_perfection.check_size`)."""
+    from games.agent_form_perfection import agent_form_perfect, check_size
     from games.errors import InputError
     from games.trembling_hand import BudgetExhausted, WorkBudget
 

@@ -8,7 +8,7 @@ different agents must be *independent*, and an agent's comparison can hinge on t
 product of two trembles — so this module searches for the trembles themselves.
 
 The search works on any game whose agents' payoffs are multilinear in the others' mixtures
-(a normal form with N players, or the agent normal form of a tree, `games.agent_form`).
+(a normal form with N players, or the agent normal form of a tree, `games.agent_form_perfection`).
 For a tremble size ε it looks at profiles
 
     σᵉ_j = (1 − ε)·σ_j + ε·τ_j,   τ_j a mixture with every probability ≥ ε^DEPTH,

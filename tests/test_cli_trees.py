@@ -226,7 +226,7 @@ def test_agent_form_perfection_in_json_and_explain(tmp_path):
 
 
 def test_agent_form_is_not_searched_above_the_size_limit(tmp_path):
-    from games.agent_form import MAX_AGENT_FORM_INFOSETS
+    from games.agent_form_perfection import MAX_AGENT_FORM_INFOSETS
     from tests.tree_games import many_ties
 
     path = _write(tmp_path, many_ties(MAX_AGENT_FORM_INFOSETS + 1), "ties.efg")

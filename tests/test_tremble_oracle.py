@@ -18,7 +18,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from games.agent_form import agent_form_perfect
+from games.agent_form_perfection import agent_form_perfect
 from games.backward_induction import subgame_perfect
 from games.tree import Decision, GameTree, Terminal, infoset_key, pure_behaviour, walk
 

@@ -1,4 +1,4 @@
-"""Perfection in the agent normal form of small trees (games/agent_form.py).
+"""Perfection in the agent normal form of small trees (games/agent_form_perfection.py).
 
 Answers are Selten's (1975) and derived by hand in the comments; never the code's output.
 """
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from games.agent_form import MAX_AGENT_FORM_INFOSETS, agent_form_perfect, check_size
+from games.agent_form_perfection import MAX_AGENT_FORM_INFOSETS, agent_form_perfect, check_size
 from games.backward_induction import subgame_perfect
 from games.errors import InputError
 from games.tree import information_sets, pure_behaviour
