@@ -144,3 +144,25 @@ def test_gambit_catalogue_horse_agrees_when_installed():
     tree = read_efg(path)
     assert agent_form_perfect(tree, _behaviour(tree, "R", "R", "L")).perfect is True
     assert agent_form_perfect(tree, _behaviour(tree, "L", "R", "R")).perfect is False
+
+
+def test_entry_deterrence_and_hidden_pennies():
+    # Entry deterrence: Fight is weakly dominated for the incumbent (it loses whenever entry
+    # happens), so (Out, Fight) — and any equilibrium where Fight has weight — is not
+    # perfect; (Enter, Accommodate) is strict. Hidden pennies: the ½–½ equilibrium is
+    # completely mixed, every action a best reply, so it is perfect.
+    from tests.tree_games import entry_deterrence, hidden_pennies
+
+    tree = entry_deterrence()
+    out_fight = agent_form_perfect(tree, _behaviour(tree, "Out", "Fight"))
+    assert out_fight.perfect is False and "Fight after Enter" in out_fight.reason
+    assert agent_form_perfect(tree, _behaviour(tree, "Enter", "Accommodate")).perfect is True
+    sets = information_sets(hidden_pennies())
+    half = {h.ident: (0.5, 0.5) for h in sets}
+    assert agent_form_perfect(hidden_pennies(), half).perfect is True
+
+
+def test_a_profile_that_is_not_an_equilibrium_is_refused():
+    tree = selten_figure_2()
+    with pytest.raises(ValueError):
+        agent_form_perfect(tree, _behaviour(tree, "L", "R", "l"))  # 1 gets 0; R at the start pays 1
