@@ -299,7 +299,9 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
         "Imperfect information: these are the Nash equilibria of the reduced normal form "
         f"(method {solution.method}"
         + ("; all extreme equilibria" if solution.complete else f"; {solution.note}")
-        + "), mapped to behaviour strategies; they are not refined further (subgame perfection is not checked)."
+        + "), mapped to behaviour strategies; subgame perfection is not checked, but for a small tree "
+        "`explain` and JSON (agent_form_perfect) say which are perfect in the agent form, and those are "
+        "subgame perfect."
     )
     data: dict[str, Any] = {
         "game": _game_data(game),
