@@ -272,7 +272,8 @@ def refine_n_player(game: NormalFormGame, eq: Equilibrium, budget=None) -> Refin
     mixed trembles, so the equilibrium is not perfect. Without such a player, undominated is
     not enough with three or more players (trembles must be independent across players), so
     `games.trembling_hand` searches for the trembles themselves: a numerical judgment.
-    Properness is not determined (None) for three or more players.
+    Properness is not determined (None) for three or more players, except that a
+    non-perfect equilibrium is not proper (False).
     """
     from games.equilibrium import strategy_values
     from games.trembling_hand import EPSILONS, tremble_test
@@ -287,7 +288,8 @@ def refine_n_player(game: NormalFormGame, eq: Equilibrium, budget=None) -> Refin
             "never worse, and better if the others tremble"
             for i, d in enumerate(dom) if d is not None
         ]
-        return Refinement(False, None, as_tuples, "Not perfect: " + "; ".join(reasons) + ".", "dominance")
+        return Refinement(False, False, as_tuples, "Not perfect (so not proper): " + "; ".join(reasons) + ".",
+                          "dominance")
     scale = max(1.0, max(float(np.max(np.abs(a))) for a in game.payoffs))
     tie = 10 * max(tols) + 1e-12 * scale
 
@@ -314,4 +316,5 @@ def refine_n_player(game: NormalFormGame, eq: Equilibrium, budget=None) -> Refin
         lead = "Not perfect" if test.perfect is False else "Perfection undecided (the two tremble sizes disagree)"
         reason = (f"{lead}: no strategy is weakly dominated, but {game.players[i]}'s {kept} relies on the others "
                   f"never trembling — {punish} {how}.")
-    return Refinement(test.perfect, None, as_tuples, reason, "tremble search", test.trembles if test.perfect else None)
+    proper = False if test.perfect is False else None  # every proper equilibrium is perfect
+    return Refinement(test.perfect, proper, as_tuples, reason, "tremble search", test.trembles if test.perfect else None)

@@ -109,7 +109,7 @@ def test_three_players_myerson_with_a_bystander():
     mm = refine(game, e(1, 1))
     assert mm.perfect is True and mm.proper is None and "numerical" in mm.reason
     dr = refine(game, e(2, 2))
-    assert dr.perfect is False and "D is weakly dominated by M" in dr.reason
+    assert dr.perfect is False and dr.proper is False and "D is weakly dominated by M" in dr.reason
 
 
 def test_three_players_undominated_but_not_perfect():
@@ -123,7 +123,7 @@ def test_three_players_undominated_but_not_perfect():
 
     game = reduced_normal_form(seltens_horse_1975()).game
     bad = refine(game, verify(game, [[0, 1], [1, 0], [1, 0]]))
-    assert bad.perfect is False and bad.dominated_by == (None, None, None)
+    assert bad.perfect is False and bad.proper is False and bad.dominated_by == (None, None, None)
     assert "if 1 mistakenly plays D" not in bad.reason and "mistakenly plays C" in bad.reason
     good = refine(game, verify(game, [[1, 0], [1, 0], [0, 1]]))
     assert good.perfect is True and good.trembles is not None
