@@ -91,7 +91,8 @@ class _Flat:
         self.sizes = [len(h.actions) for h in sets]
         self.offsets = np.cumsum([len(chance_probs)] + self.sizes[:-1]).astype(int)
         self.fixed = np.array(chance_probs, dtype=float)
-        n, depth, parent, pos = len(nodes), np.zeros(len(nodes), int), np.full(len(nodes), -1), np.zeros(len(nodes), int)
+        n = len(nodes)
+        depth, parent, pos = np.zeros(n, int), np.full(n, -1), np.zeros(n, int)
         self.payoffs = np.zeros((n, tree.n_players))
         self.terminal = np.zeros(n, dtype=bool)
         self.owner = [h.player for h in sets]
@@ -215,7 +216,8 @@ def agent_form_perfect(tree: GameTree, behaviour: dict, budget=None) -> AgentFor
         raise ValueError(f"game '{tree.title}': the profile is not an equilibrium of the agent form")
     completed, test = undecided or first_failure
     failure, reason = _failure_words(tree, sets, test)
-    lead = "Not perfect in the agent form" if test.perfect is False else "Agent-form perfection undecided (the two tremble sizes disagree)"
+    lead = ("Not perfect in the agent form" if test.perfect is False
+            else "Agent-form perfection undecided (the two tremble sizes disagree)")
     return AgentFormVerdict(test.perfect, completed, None, failure, f"{lead}: {reason} {_HOW}")
 
 

@@ -317,4 +317,5 @@ def refine_n_player(game: NormalFormGame, eq: Equilibrium, budget=None) -> Refin
         reason = (f"{lead}: no strategy is weakly dominated, but {game.players[i]}'s {kept} relies on the others "
                   f"never trembling — {punish} {how}.")
     proper = False if test.perfect is False else None  # every proper equilibrium is perfect
-    return Refinement(test.perfect, proper, as_tuples, reason, "tremble search", test.trembles if test.perfect else None)
+    trembles = test.trembles if test.perfect else None
+    return Refinement(test.perfect, proper, as_tuples, reason, "tremble search", trembles)

@@ -13,14 +13,22 @@ from games.agent_form_perfection import MAX_AGENT_FORM_INFOSETS, agent_form_perf
 from games.backward_induction import subgame_perfect
 from games.errors import InputError
 from games.tree import information_sets, pure_behaviour
-from tests.tree_games import many_ties, selten_figure_2, selten_figure_3, seltens_horse, seltens_horse_1975, tied_follower
+from tests.tree_games import (
+    many_ties,
+    selten_figure_2,
+    selten_figure_3,
+    seltens_horse,
+    seltens_horse_1975,
+    tied_follower,
+)
 
 
 def _behaviour(tree, *labels):
     """Pure behaviour, one action label per information set in prefix order (None: unset)."""
     sets = information_sets(tree)
     assert len(labels) == len(sets)
-    return {h.ident: None if a is None else tuple(1.0 if b == a else 0.0 for b in h.actions) for h, a in zip(sets, labels)}
+    return {h.ident: None if a is None else tuple(1.0 if b == a else 0.0 for b in h.actions)
+            for h, a in zip(sets, labels)}
 
 
 def test_seltens_horse_the_textbook_answer():

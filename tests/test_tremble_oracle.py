@@ -16,7 +16,6 @@ import random
 from fractions import Fraction
 
 import numpy as np
-import pytest
 
 from games.agent_form_perfection import agent_form_perfect
 from games.backward_induction import subgame_perfect
