@@ -212,7 +212,9 @@ def solve_and_render(
     refined = _refinements(solution) if full else None
     if refined:
         data["refinements"] = [
-            {"perfect": r.perfect, "proper": r.proper, "reason": r.reason} for r in refined
+            {"perfect": r.perfect, "proper": r.proper, "reason": r.reason, "method": r.method,
+             "numerical": r.method == "tremble search"}
+            for r in refined
         ]
         lines = [_heading("Trembles: perfect and proper equilibria", fmt, 2)]
         for k, (eq, r) in enumerate(zip(solution.equilibria, refined), 1):
@@ -224,16 +226,36 @@ def solve_and_render(
 
 #: Largest strategy count for which `explain` checks perfection (one small LP per player).
 MAX_REFINED = 12
+#: Three or more players: most pure profiles, and equilibria, for the numerical tremble search.
+MAX_REFINED_PROFILES = 256
+MAX_REFINED_EQUILIBRIA = 30
+#: Search steps (block updates) allowed per command for all of a game's equilibria.
+REFINE_STEPS = 2_000
 
 
 def _refinements(solution):
-    """Perfect/proper verdicts for a two-player game's equilibria (None when not applicable)."""
-    game = solution.game
-    if game.n_players != 2 or not solution.equilibria or max(game.shape) > MAX_REFINED:
-        return None
-    from games.refinements import refine
+    """Perfect/proper verdicts for the equilibria (None when not applicable or too large)."""
+    from math import prod
 
-    return [refine(game, eq) for eq in solution.equilibria]
+    game = solution.game
+    if game.n_players < 2 or not solution.equilibria or max(game.shape) > MAX_REFINED:
+        return None
+    if game.n_players > 2 and (prod(game.shape) > MAX_REFINED_PROFILES
+                               or len(solution.equilibria) > MAX_REFINED_EQUILIBRIA):
+        return None
+    from games.refinements import Refinement, refine
+    from games.trembling_hand import BudgetExhausted, WorkBudget
+
+    budget = WorkBudget(REFINE_STEPS)
+    out = []
+    for eq in solution.equilibria:
+        try:
+            out.append(refine(game, eq, budget))
+        except BudgetExhausted:
+            out.append(Refinement(None, None, (None,) * game.n_players,
+                                  f"Not determined: the tremble search's budget of {REFINE_STEPS:,} steps for this "
+                                  "command ran out.", "tremble search"))
+    return out
 
 
 #: Points of the logit path shown: JSON keeps more than the text.

@@ -198,6 +198,10 @@ def _perfect_information(tree, fmt, full, method, context, intro, exact: bool = 
         "note": limitation,
         "tree": _tree_data(tree),
     }
+    verdicts = _agent_form_verdicts(tree, [r[4] for r in records]) if (full or fmt == "json") else None
+    if verdicts is not None:
+        for entry, v in zip(data["equilibria"], verdicts):
+            entry.update(_agent_form_entry(v))
     if exact_arrays is not None:
         # the subgame-perfect list is backward induction's (games.backward_induction, in its
         # own arithmetic); its payoffs are restated exactly from the exact normal form
@@ -211,6 +215,9 @@ def _perfect_information(tree, fmt, full, method, context, intro, exact: bool = 
     if fmt == "dot":
         return Output(to_dot(tree, records[0][4] if records else {}), data)
     text = _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol, spe_set)
+    if full and verdicts is not None:
+        text += "\n\n" + _agent_form_text(verdicts, [_profile_label(game, r[2]) for r in records], fmt,
+                                           "subgame-perfect equilibria")
     if exact_eqs is not None:
         lines = ["", _heading(f"Nash equilibria of the reduced normal form, exactly: {len(exact_eqs)}", fmt, 2)]
         for k, (eq, entry) in enumerate(zip(exact_eqs, nash_data), 1):
@@ -292,7 +299,9 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
         "Imperfect information: these are the Nash equilibria of the reduced normal form "
         f"(method {solution.method}"
         + ("; all extreme equilibria" if solution.complete else f"; {solution.note}")
-        + "), mapped to behaviour strategies; they are not refined further (subgame perfection is not checked)."
+        + "), mapped to behaviour strategies; subgame perfection is not checked, but for a small tree "
+        "`explain` and JSON (agent_form_perfect) say which are perfect in the agent form, and those are "
+        "subgame perfect."
     )
     data: dict[str, Any] = {
         "game": _game_data(game),
@@ -319,6 +328,10 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
     if records:
         data["path"] = data["equilibria"][0]["path"]
         data["behaviour"] = data["equilibria"][0]["behaviour"]
+    verdicts = _agent_form_verdicts(tree, [r[1] for r in records]) if (full or fmt == "json") else None
+    if verdicts is not None:
+        for entry, v in zip(data["equilibria"], verdicts):
+            entry.update(_agent_form_entry(v))
     if fmt == "dot":
         return Output(to_dot(tree, records[0][1] if records else {}), data)
     out = [_heading(tree.title, fmt)] + intro + [""]
@@ -335,7 +348,58 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
         out.append("   " + _ii_explanation(tree, game, eq, b, reach))
         if exact_eqs is not None:
             out.append(_exact_line(tree.players, exact_eqs[k - 1]))
+    if full and verdicts is not None:
+        out += ["", _agent_form_text(verdicts, [_profile_label(game, r[0]) for r in records], fmt, "equilibria")]
     return Output("\n".join(out), data)
+
+
+#: Most equilibria whose agent-form perfection is checked (each is a numerical search).
+MAX_AGENT_FORM_EQUILIBRIA = 20
+#: Search steps (block updates, one small LP each) allowed per command for all of them.
+AGENT_FORM_STEPS = 2_000
+
+
+def _agent_form_verdicts(tree, behaviours) -> list | None:
+    """Agent-form perfection of each equilibrium's behaviour profile: a verdict, or the
+    one-line reason it was not checked (tree too large: `games.agent_form_perfection.check_size`)."""
+    from games.agent_form_perfection import agent_form_perfect, check_size
+    from games.errors import InputError
+    from games.trembling_hand import BudgetExhausted, WorkBudget
+
+    if not behaviours:
+        return None
+    try:
+        check_size(tree)
+    except InputError as exc:
+        return [str(exc)] * len(behaviours)
+    out = []
+    budget = WorkBudget(AGENT_FORM_STEPS)
+    for k, b in enumerate(behaviours):
+        if k >= MAX_AGENT_FORM_EQUILIBRIA:
+            out.append(f"not checked: only the first {MAX_AGENT_FORM_EQUILIBRIA} equilibria are")
+            continue
+        try:
+            out.append(agent_form_perfect(tree, b, budget))
+        except ValueError as exc:  # rounding left the profile short of an agent-form equilibrium
+            out.append(f"not checked: {exc}")
+        except BudgetExhausted:
+            out.append(f"not checked: the search's budget of {AGENT_FORM_STEPS:,} steps for this command ran out")
+    return out
+
+
+def _agent_form_entry(verdict) -> dict[str, Any]:
+    """JSON fields for one equilibrium: agent_form_perfect (true, false or null) and its reason."""
+    if isinstance(verdict, str):
+        return {"agent_form_perfect": None, "agent_form_reason": verdict, "agent_form_numerical": True}
+    return {"agent_form_perfect": verdict.perfect, "agent_form_reason": verdict.reason, "agent_form_numerical": True}
+
+
+def _agent_form_text(verdicts, labels, fmt, what: str) -> str:
+    lines = [_heading(f"Trembles: which {what} are perfect in the agent form", fmt, 2)]
+    for k, (label, v) in enumerate(zip(labels, verdicts), 1):
+        reason = v if isinstance(v, str) else v.reason
+        lines.append(f"{_bullet(fmt, k)} {label}: {reason}")
+    return "\n".join(lines)
 
 
 def _ii_explanation(tree, game, eq, behaviour, reach) -> str:

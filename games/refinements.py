@@ -44,10 +44,14 @@ EPSILONS = (1e-4, 1e-6)
 class Refinement:
     """What the trembling-hand tests say about one equilibrium."""
 
-    perfect: bool
-    proper: bool | None  # None: not determined (game too large for the search)
+    perfect: bool | None  # None: the numerical search (3+ players) could not decide
+    proper: bool | None  # None: not determined (game too large for the search, or 3+ players)
     dominated_by: tuple[tuple[float, ...] | None, ...]  # per player: a dominating mixture, if any
     reason: str
+    #: "dominance" (two players: exact LP test) or "tremble search" (3+ players: numerical)
+    method: str = "dominance"
+    #: 3+ players, when perfect: a completely mixed profile against which σ is a best reply
+    trembles: tuple[tuple[float, ...], ...] | None = None
 
 
 def dominating_strategy(M: np.ndarray, x: np.ndarray, tol: float) -> np.ndarray | None:
@@ -172,10 +176,17 @@ def is_proper(game: NormalFormGame, eq: Equilibrium) -> bool | None:
     return False
 
 
-def refine(game: NormalFormGame, eq: Equilibrium) -> Refinement:
-    """Perfect and proper, with the reason in words (two-player games)."""
-    if game.n_players != 2:
-        raise InputError(f"game '{clip(game.title, 40)}': perfect and proper equilibria are computed for two-player games")
+def refine(game: NormalFormGame, eq: Equilibrium, budget=None) -> Refinement:
+    """Perfect and proper, with the reason in words.
+
+    Two players: exact perfection by the dominance test, properness by the order search.
+    Three or more: `refine_n_player` (perfection numerically, properness not determined;
+    ``budget``, a `games.trembling_hand.WorkBudget`, bounds its search).
+    """
+    if game.n_players < 2:
+        raise InputError(f"game '{clip(game.title, 40)}': perfect and proper equilibria need at least two players")
+    if game.n_players > 2:
+        return refine_n_player(game, eq, budget)
     A, B = (np.asarray(u, dtype=float) for u in game.bimatrix())
     x, y = (np.asarray(p) for p in eq.profile)
     tols = player_tolerances(game)
@@ -222,3 +233,89 @@ def _mix_words(game: NormalFormGame, i: int, p) -> str:
     if len(support) == 1:
         return support[0][0]
     return "the mix " + ", ".join(f"{s} {v:.3g}" for s, v in support)
+
+
+def _player_rows(game: NormalFormGame, i: int) -> np.ndarray:
+    """Player i's payoffs with its strategies as rows and the others' pure profiles as columns."""
+    return np.moveaxis(np.asarray(game.payoffs[i], dtype=float), i, 0).reshape(game.shape[i], -1)
+
+
+def _differences(game: NormalFormGame):
+    """Per condition (player, kept, rival): Σ prob × (u(kept) − u(rival)) over the others'
+    profiles, and Σ prob × |u(kept) − u(rival)| as its magnitude (`games.trembling_hand`)."""
+    arrays = [np.asarray(a, dtype=float) for a in game.payoffs]
+
+    def diffs(profile, conditions):
+        D, M = [], []
+        for i, kept, rival in conditions:
+            delta = np.take(arrays[i], kept, axis=i) - np.take(arrays[i], rival, axis=i)
+            others = [np.asarray(p, dtype=float) for j, p in enumerate(profile) if j != i]
+            D.append(_contract(delta, others))
+            M.append(_contract(np.abs(delta), others) + 1e-15 * (float(np.abs(delta).max()) + 1.0))
+        return D, M
+
+    return diffs
+
+
+def _contract(array: np.ndarray, mixtures: list[np.ndarray]) -> float:
+    """Expected value of an array over independent mixtures, one per axis."""
+    for p in reversed(mixtures):
+        array = array @ p
+    return float(array)
+
+
+def refine_n_player(game: NormalFormGame, eq: Equilibrium, budget=None) -> Refinement:
+    """Perfection of an equilibrium of a game with three or more players.
+
+    First the exact half: a player whose equilibrium strategy is weakly dominated (by a pure
+    or mixed strategy, against the others' pure profiles) can never best-reply to completely
+    mixed trembles, so the equilibrium is not perfect. Without such a player, undominated is
+    not enough with three or more players (trembles must be independent across players), so
+    `games.trembling_hand` searches for the trembles themselves: a numerical judgment.
+    Properness is not determined (None) for three or more players, except that a
+    non-perfect equilibrium is not proper (False).
+    """
+    from games.equilibrium import strategy_values
+    from games.trembling_hand import EPSILONS, tremble_test
+
+    tols = player_tolerances(game)
+    profile = [np.asarray(p, dtype=float) for p in eq.profile]
+    dom = tuple(dominating_strategy(_player_rows(game, i), profile[i], tols[i]) for i in range(game.n_players))
+    as_tuples = tuple(None if d is None else tuple(map(float, d)) for d in dom)
+    if any(d is not None for d in dom):
+        reasons = [
+            f"{game.players[i]}'s {_mix_words(game, i, profile[i])} is weakly dominated by {_mix_words(game, i, d)}: "
+            "never worse, and better if the others tremble"
+            for i, d in enumerate(dom) if d is not None
+        ]
+        return Refinement(False, False, as_tuples, "Not perfect (so not proper): " + "; ".join(reasons) + ".",
+                          "dominance")
+    scale = max(1.0, max(float(np.max(np.abs(a))) for a in game.payoffs))
+    tie = 10 * max(tols) + 1e-12 * scale
+
+    def values(p):
+        return [strategy_values(game, p, i) for i in range(game.n_players)]
+
+    test = tremble_test(profile, values, _differences(game), tie, budget)
+    eps = " and ".join(f"{e:g}" for e in EPSILONS)
+    how = f"(numerical: trembles searched at ε = {eps}; properness is not determined for three or more players)"
+    if test.strict:
+        reason = f"Strict: every player's strategy is its only best reply, so it survives every tremble {how}."
+    elif test.perfect:
+        reason = (f"Perfect: no strategy is weakly dominated, and against small independent trembles of the others "
+                  f"every player's equilibrium strategy stays a best reply {how}.")
+    else:
+        f = test.failure
+        i, kept, better = f.agent, game.strategies[f.agent][f.kept], game.strategies[f.agent][f.better]
+        if f.tremble is not None:
+            j, k = f.tremble
+            punish = (f"if {game.players[j]} mistakenly plays {game.strategies[j][k]}, {game.players[i]}'s "
+                      f"{better} pays {f.loss:.3g} more than {kept}")
+        else:
+            punish = f"against every small tremble found, {game.players[i]}'s {better} pays more than {kept}"
+        lead = "Not perfect" if test.perfect is False else "Perfection undecided (the two tremble sizes disagree)"
+        reason = (f"{lead}: no strategy is weakly dominated, but {game.players[i]}'s {kept} relies on the others "
+                  f"never trembling — {punish} {how}.")
+    proper = False if test.perfect is False else None  # every proper equilibrium is perfect
+    trembles = test.trembles if test.perfect else None
+    return Refinement(test.perfect, proper, as_tuples, reason, "tremble search", trembles)

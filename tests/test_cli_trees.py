@@ -205,3 +205,31 @@ def test_dot_is_valid_graphviz_even_with_quotes_and_backslashes_in_names(tmp_pat
         if shutil.which("dot"):  # Graphviz itself, where installed
             run = subprocess.run(["dot", "-Tsvg"], input=result.output, capture_output=True, text=True)
             assert run.returncode == 0 and not run.stderr, run.stderr
+
+
+def test_agent_form_perfection_in_json_and_explain(tmp_path):
+    # Selten's horse (1975): (C, c, R) perfect, (D, c, L) not (hand answers in test_agent_form)
+    from tests.tree_games import seltens_horse_1975, tied_follower
+
+    path = _write(tmp_path, seltens_horse_1975(), "horse.efg")
+    data = json.loads(_run("solve", path, "--format", "json").output)
+    verdicts = {tuple(tuple(p) for p in e["profile"]): e["agent_form_perfect"] for e in data["equilibria"]}
+    assert verdicts[((1.0, 0.0), (1.0, 0.0), (0.0, 1.0))] is True
+    assert verdicts[((0.0, 1.0), (1.0, 0.0), (1.0, 0.0))] is False
+    assert all("profile" in e and "payoffs" in e and "agent_form_reason" in e for e in data["equilibria"])
+    # a perfect-information tree: the subgame-perfect (B, C) relies on 2 never slipping to D
+    result = _run("explain", _write(tmp_path, tied_follower(), "tied.efg"))
+    assert result.exit_code == 0, result.output
+    assert "Trembles: which subgame-perfect equilibria are perfect in the agent form" in result.output
+    data = json.loads(_run("solve", _write(tmp_path, tied_follower(), "tied.efg"), "--format", "json").output)
+    assert sorted(e["agent_form_perfect"] for e in data["equilibria"]) == [False, True, True]
+
+
+def test_agent_form_is_not_searched_above_the_size_limit(tmp_path):
+    from games.agent_form_perfection import MAX_AGENT_FORM_INFOSETS
+    from tests.tree_games import many_ties
+
+    path = _write(tmp_path, many_ties(MAX_AGENT_FORM_INFOSETS + 1), "ties.efg")
+    data = json.loads(_run("solve", path, "--format", "json").output)
+    entry = data["equilibria"][0]
+    assert entry["agent_form_perfect"] is None and "at most 400 nodes" in entry["agent_form_reason"]

@@ -84,3 +84,70 @@ def test_explain_reports_trembles():
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert [x["perfect"] for x in data["refinements"]] == [True, True, True]
+
+
+# ------------------------------------------------------------------ three or more players
+def _with_bystander(A, B, rows, cols):
+    """A two-player game with a third player whose two strategies change nothing for anyone
+    (its payoff is 0): perfection of the first two players' strategies is unchanged."""
+    from games.normal_form import NormalFormGame
+
+    A, B = np.asarray(A, float), np.asarray(B, float)
+    arrays = (np.stack([A, A], axis=2), np.stack([B, B], axis=2), np.zeros(A.shape + (2,)))
+    return NormalFormGame("with bystander", ("Row", "Column", "Bystander"), (rows, cols, ("x", "y")), arrays)
+
+
+def test_three_players_myerson_with_a_bystander():
+    # Myerson's example with an idle third player: (U, L) and (M, M) perfect, (D, R) not
+    # (D weakly dominated by M) — as in the two-player game; properness is not determined.
+    from games.equilibrium import verify
+
+    A = [[1, 0, -9], [0, 0, -7], [-9, -7, -7]]
+    game = _with_bystander(A, np.array(A).T, ("U", "M", "D"), ("L", "M", "R"))
+    e = lambda r, c: verify(game, [np.eye(3)[r], np.eye(3)[c], [1, 0]])  # noqa: E731
+    assert refine(game, e(0, 0)).perfect is True
+    mm = refine(game, e(1, 1))
+    assert mm.perfect is True and mm.proper is None and "numerical" in mm.reason
+    dr = refine(game, e(2, 2))
+    assert dr.perfect is False and dr.proper is False and "D is weakly dominated by M" in dr.reason
+
+
+def test_three_players_undominated_but_not_perfect():
+    # Selten's horse as a normal form (1: C, D; 2: c, d; 3: L, R; Selten 1975, Figure 1):
+    # in (D, c, L) nothing is weakly dominated (c beats d against (C, ·, R)), yet 2's c is not
+    # a best reply to any small trembles: with 3 near L and 1 slipping to C, d pays 4 > 1.
+    # (C, c, R) is perfect: 3's R is a best reply once 2's slip is twice 1's.
+    from games.equilibrium import verify
+    from games.reduced_form import reduced_normal_form
+    from tests.tree_games import seltens_horse_1975
+
+    game = reduced_normal_form(seltens_horse_1975()).game
+    bad = refine(game, verify(game, [[0, 1], [1, 0], [1, 0]]))
+    assert bad.perfect is False and bad.proper is False and bad.dominated_by == (None, None, None)
+    assert "if 1 mistakenly plays D" not in bad.reason and "mistakenly plays C" in bad.reason
+    good = refine(game, verify(game, [[1, 0], [1, 0], [0, 1]]))
+    assert good.perfect is True and good.trembles is not None
+    assert all(min(p) > 0 for p in good.trembles)
+
+
+def test_three_players_completely_mixed_and_indifferent_bystander():
+    # pennies with a bystander: the matchers mix ½–½ (every strategy a best reply) and the
+    # bystander is indifferent whatever happens: every equilibrium is perfect.
+    from games.nfg import read_nfg
+
+    game = read_nfg(Path(__file__).parent / "data" / "pennies_bystander.nfg")
+    for eq in solve(game).equilibria:
+        assert refine(game, eq).perfect is True
+
+
+def test_explain_json_reports_three_player_refinements():
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    path = str(Path(__file__).parent / "data" / "pennies_bystander.nfg")
+    result = CliRunner().invoke(app, ["explain", path, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert len(data["refinements"]) == len(data["equilibria"])
+    assert all(r["perfect"] is True and r["numerical"] is True and r["proper"] is None for r in data["refinements"])

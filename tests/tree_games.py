@@ -58,3 +58,38 @@ def many_ties(n: int = 20) -> GameTree:
     """Chance picks one of n equal subgames, each with a tie: 2**n subgame-perfect equilibria."""
     sub = tuple(Decision(0, ("a", "b"), (T((1,)), T((1,)))) for _ in range(n))
     return GameTree("Ties", ("Solo",), Chance(tuple(f"s{k}" for k in range(n)), tuple(Fraction(1, n) for _ in range(n)), sub))
+
+
+def seltens_horse_1975() -> GameTree:
+    """Selten (1975), Figure 1, as in Gambit's catalogue (journals/ijgt/selten1975/fig1.efg):
+    1 plays C (to 2) or D; 2 plays c (1, 1, 1) or d; 3 cannot tell D from (C, d).
+    After D: L (3, 2, 2), R (0, 0, 0); after (C, d): L (4, 4, 0), R (0, 0, 1)."""
+    p3_after_d = Decision(2, ("L", "R"), (T((3, 2, 2)), T((0, 0, 0))), infoset="3")
+    p3_after_cd = Decision(2, ("L", "R"), (T((4, 4, 0)), T((0, 0, 1))), infoset="3")
+    p2 = Decision(1, ("c", "d"), (T((1, 1, 1)), p3_after_cd))
+    return GameTree("Selten's horse (1975)", ("1", "2", "3"), Decision(0, ("C", "D"), (p2, p3_after_d)))
+
+
+def selten_figure_2() -> GameTree:
+    """Selten (1975), Figure 2: 1 plays R (1, 1) or L; 2 then R (0, 2) or L; 1 then r (0, 3) or l (2, 0)."""
+    last = Decision(0, ("r", "l"), (T((0, 3)), T((2, 0))))
+    return GameTree("Selten figure 2", ("1", "2"),
+                    Decision(0, ("R", "L"), (T((1, 1)), Decision(1, ("R", "L"), (T((0, 2)), last)))))
+
+
+def selten_figure_3() -> GameTree:
+    """Selten (1975), Figure 3: 1 plays R (to 3's node x) or L (to 2); 2 plays R (to 1 again)
+    or L (1, 3, 0); 1 then R (to 3's node y) or L (2, 0, 0); 3 cannot tell x from y.
+    At x: R (3, 0, 3), L (0, 0, 0); at y: R (4, 4, 0), L (0, 0, 5)."""
+    x = Decision(2, ("R", "L"), (T((3, 0, 3)), T((0, 0, 0))), infoset="3")
+    y = Decision(2, ("R", "L"), (T((4, 4, 0)), T((0, 0, 5))), infoset="3")
+    second = Decision(0, ("R", "L"), (y, T((2, 0, 0))), infoset="1b")
+    p2 = Decision(1, ("R", "L"), (second, T((1, 3, 0))))
+    return GameTree("Selten figure 3", ("1", "2", "3"), Decision(0, ("R", "L"), (x, p2), infoset="1a"))
+
+
+def tied_follower() -> GameTree:
+    """1 takes A (1, 1) or passes B to 2, who is indifferent: C (1, 1) or D (0, 1).
+    Subgame-perfect: (A, C), (A, D) and (B, C); B ties with A only if 2 never errs."""
+    return GameTree("Tied follower", ("1", "2"),
+                    Decision(0, ("A", "B"), (T((1, 1)), Decision(1, ("C", "D"), (T((1, 1)), T((0, 1)))))))
