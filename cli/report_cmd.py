@@ -423,37 +423,15 @@ def _form_pictures(form: str, scenario, data: dict, drawer: Drawer) -> list:
     if kind is not None:
         pic = drawer.get(kind, form, f"{form}-{kind}")
         return [pic] if pic is not None else []
-    if form == "bayesian":
-        from games.bayesian import harsanyi_game, trade_bayesian_game
-        from games.solver import solve
+    from cli.bayes_ally import form_tables
 
-        from cli.render import matrix_block
-
-        g = harsanyi_game(trade_bayesian_game(dict(scenario.parameters)))
-        sol = solve(g)
-        lead = "The Harsanyi form: the US against China's plan (its move as each type)."
-        return [Part(f"<p>{e(lead)}</p>" + matrix_table(g, sol.equilibria),
-                     f"{lead}\n\n" + matrix_block(g, sol.equilibria, "markdown"))]
-    if form == "with-ally":
-        import numpy as np
-
-        from games.ally import ally_game, sub_game
-
-        g3 = ally_game(dict(scenario.parameters))
-        pure = [tuple(int(np.argmax(p)) for p in eq["profile"]) for eq in data.get("equilibria", [])
-                if all(max(p) > 1 - 1e-9 for p in eq["profile"])]
-        out = []
-        for k, move in enumerate(g3.strategies[2]):
-            sub = sub_game(g3, k)
-            cells = {(i, j) for i, j, a in pure if a == k}
-            lead = f"If the ally plays {move}: the US–China game (shaded: equilibria of the three-player game)."
-            out.append(Part(f"<p>{e(lead)}</p>" + matrix_table(sub, (), cells=cells),
-                            f"{lead}\n\n" + _plain_matrix_md(sub, cells)))
-        return out
-    return []
+    return [Part(f"<p>{e(t.caption)}</p>" + matrix_table(t.game, (), cells=set(t.cells)),
+                 f"{t.caption}\n\n" + _plain_matrix_md(t.game, t.cells))
+            for t in form_tables(form, scenario, data.get("equilibria", []))]
 
 
-def _plain_matrix_md(game, cells: set) -> str:
+def _plain_matrix_md(game, cells) -> str:
+    """A two-player matrix in Markdown with the given cells in bold brackets (no best-response marks)."""
     from cli.render import num
 
     A, B = game.bimatrix()

@@ -264,3 +264,24 @@ def test_a_three_player_model_report_lists_every_profile(tmp_path):
     assert "Skipped" not in text
     simultaneous = text.split('id="simultaneous"')[1].split("</section>")[0]
     assert simultaneous.count("<tr><td>(") == 8  # 2 × 2 × 2 pure profiles, one row each
+
+
+def test_a_model_files_bayesian_section_shows_its_own_harsanyi_form(tmp_path):
+    """The Harsanyi form is built from the model file's [types.Incumbent] (not the trade
+    model's parameters): the Entrant's 2 moves against the Incumbent's 4 plans. Its shaded
+    cells are exactly the mutual best responses, checked here on the payoffs themselves."""
+    from cli.app import _load_scenario
+    from cli.bayes_ally import form_tables
+
+    target = str(Path(__file__).parents[1] / "examples" / "models" / "entry-deterrence.toml")
+    (table,) = form_tables("bayesian", _load_scenario(target, []), [])
+    A, B = table.game.bimatrix()
+    assert A.shape == (2, 4) and table.game.players == ("Entrant", "Incumbent")
+    mutual = {(i, j) for i in range(2) for j in range(4)
+              if A[i, j] >= A[:, j].max() - 1e-9 and B[i, j] >= B[i, :].max() - 1e-9}
+    assert table.cells == mutual and mutual
+    out = tmp_path / "entry.html"
+    r = run(target, "--sections", "bayesian", "--no-pictures", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    text = out.read_text()
+    assert "Harsanyi form" in text and "Skipped" not in text
