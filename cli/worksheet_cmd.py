@@ -159,7 +159,7 @@ def _normal_form(scenario, form: str, levels: int):
 def _tree_svg(target: str, sets: list[str], form: str, answers: bool) -> bytes:
     from cli import plots
 
-    plots.pyplot()  # one clear line if matplotlib is missing
+    plots.require()  # one clear line if matplotlib is missing
     if answers:
         from cli.plot_cmd import make_picture
 
