@@ -13,8 +13,9 @@ table, not also a picture and a text block.
   `tradegame forms`, ``regime-map``; ``game`` for a game file);
 - ``--brief`` gives each form about a page: its picture, its equilibria with one-line
   reasons and the short explanation (`solve`'s), instead of the full one (`explain`'s);
-- HTML: one self-contained file (pictures embedded) with print styles — A4, a page break
-  before each section; Markdown: the pictures are written as files in a folder beside it
+- HTML: one self-contained file (pictures embedded) with print styles — A4, short
+  sections sharing pages, a heading kept with what follows; Markdown: the pictures are
+  written as files in a folder beside it
   (``report.md`` → ``report_files/``), linked, not embedded.
 
 Nothing is computed here that the other commands do not compute: each section calls the
