@@ -6,6 +6,7 @@ equilibrium and renders text, Markdown or JSON (see cli.request for the contract
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -306,3 +307,56 @@ def _ally_text(request, game, equilibria, expl, solution) -> str:
     out.append(expl.pivot)
     out.append(expl.two_player)
     return "\n".join(out)
+
+
+# ------------------------------------------------------------------ tables behind a form
+@dataclass(frozen=True)
+class FormTable:
+    """A two-player table shown with a form that has no matrix of its own.
+
+    ``cells`` are the (row, column) pairs to shade: the pure equilibria of the form."""
+
+    caption: str
+    game: Any  # a two-player NormalFormGame
+    cells: frozenset
+
+
+def bayesian_game_of(scenario):
+    """The scenario's Bayesian game: its model file's [types.PLAYER], or the trade model's."""
+    params = dict(scenario.parameters)
+    model = getattr(scenario, "model", None)
+    if model is not None:
+        from games.model import bayes
+
+        return bayes.bayesian_game(model, params)
+    from games.bayesian import trade_bayesian_game
+
+    return trade_bayesian_game(params)
+
+
+def form_tables(form: str, scenario, equilibria: list[dict]) -> list[FormTable]:
+    """The tables behind the Bayesian and the with-ally forms, for both the report and the
+    classroom page: the Harsanyi form (the first player against the other's plans, a move
+    for each type) with its pure equilibria shaded; for each move of the ally, the US–China
+    game with the pure equilibria of the three-player game (``equilibria``: the form's JSON
+    equilibria, each with its ``profile``) that have the ally make that move. Other forms: none."""
+    import numpy as np
+
+    if form == "bayesian":
+        from games.bayesian import harsanyi_game
+        from games.solver import solve
+
+        game = harsanyi_game(bayesian_game_of(scenario))
+        cells = frozenset(tuple(int(np.argmax(p)) for p in eq.profile) for eq in solve(game).equilibria if eq.is_pure)
+        who = game.players
+        return [FormTable(f"The Harsanyi form: {who[0]} against {who[1]}'s plan (its move as each type).", game, cells)]
+    if form == "with-ally":
+        from games.ally import ally_game, sub_game
+
+        g3 = ally_game(dict(scenario.parameters))
+        pure = [tuple(int(np.argmax(p)) for p in eq["profile"]) for eq in equilibria
+                if all(max(p) > 1 - 1e-9 for p in eq["profile"])]
+        return [FormTable(f"If the ally plays {move} (shaded: equilibria of the three-player game).",
+                          sub_game(g3, k), frozenset((i, j) for i, j, a in pure if a == k))
+                for k, move in enumerate(g3.strategies[2])]
+    return []

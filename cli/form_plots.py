@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from cli.plots import CN_COLOR, EQ_EDGE, US_COLOR, pyplot
+from cli.plots import CN_COLOR, EQ_EDGE, US_COLOR, subplots
 
 
 def folk_theorem_figure(data: dict[str, Any]):
     """Feasible and individually rational payoffs of the repeated game, with its stage equilibria."""
-    plt = pyplot()
     from matplotlib.patches import Polygon
 
     folk = data["folk_theorem"]
-    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    fig, ax = subplots(figsize=(6.4, 4.6))
     feasible = folk["feasible"]
     ax.add_patch(Polygon(feasible, closed=True, facecolor="#e8eef8", edgecolor="#7f93b8", lw=1,
                          label="feasible payoffs (any mix of outcomes)"))
@@ -53,8 +52,7 @@ def folk_theorem_figure(data: dict[str, Any]):
 
 def frontier_figure(data: dict[str, Any]):
     """The Pareto frontier of deals, the disagreement point and the bargaining solutions."""
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    fig, ax = subplots(figsize=(6.4, 4.6))
     columns = data["frontier"]["columns"]
     iu, iv = columns.index("U_US"), columns.index("U_CN")
     points = sorted(data["frontier"]["points"], key=lambda p: p[iu])

@@ -50,8 +50,8 @@ def load_game(target: str | None, sets: list[str] | None, game: str, levels: int
     return normal_form_view.build(scenario, game, levels), scenario
 
 
-def game_figure(kind: str, game, equilibria, rule: str = "replicator", steps: int = 200):
-    """The matplotlib figure of one normal-form picture kind."""
+def game_figure(kind: str, game, equilibria, rule: str = "replicator", steps: int = 200, resolution: int = 800):
+    """The matplotlib figure of one normal-form picture kind (``resolution``: see plots.dynamics_figure)."""
     from cli import plots
 
     if kind == "matrix":
@@ -59,7 +59,7 @@ def game_figure(kind: str, game, equilibria, rule: str = "replicator", steps: in
     if kind == "best-response":
         return plots.best_response_figure(game, equilibria)
     if kind == "dynamics":
-        return plots.dynamics_figure(game, equilibria, rule, steps)
+        return plots.dynamics_figure(game, equilibria, rule, steps, resolution)
     raise ValueError(kind)
 
 
@@ -117,7 +117,7 @@ def regime_map_figure(target: str | None, sets: list[str], game: str, levels: in
     from cli import plots, sweep_plot
     from cli.app import _load_scenario, _target_kind
 
-    plots.pyplot()
+    plots.require()
     if _target_kind(target) != "scenario":
         raise InputError(f"tradegame plot regime-map: {target} is a game file; regime maps vary scenario parameters")
     scenario = _load_scenario(target, sets)

@@ -25,6 +25,18 @@ EQ_FILL = "#cdebc5"
 EQ_EDGE = "#2e7d32"
 
 
+def require():
+    """matplotlib, or a one-line InputError if it is missing (pyplot is not imported: it
+    costs about half a second more, and the command line does not need it)."""
+    try:
+        import matplotlib
+    except ModuleNotFoundError:
+        raise InputError(
+            "tradegame plot: matplotlib is not installed; install the extra: pip install 'tradegame[plot]'"
+        ) from None
+    return matplotlib
+
+
 def pyplot():
     """matplotlib's pyplot, or a one-line InputError if matplotlib is missing.
 
@@ -33,17 +45,46 @@ def pyplot():
     """
     import sys
 
-    try:
-        import matplotlib
-    except ModuleNotFoundError:
-        raise InputError(
-            "tradegame plot: matplotlib is not installed; install the extra: pip install 'tradegame[plot]'"
-        ) from None
+    matplotlib = require()
     if "matplotlib.pyplot" not in sys.modules:
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def subplots(*args, **kwargs):
+    """(figure, axes) as ``pyplot.subplots`` makes them.
+
+    Where pyplot is already loaded (a notebook, a script) it makes them, so the figure shows
+    inline there; elsewhere (the command line) the figure is a plain `Figure` on an Agg
+    canvas, without importing pyplot or a GUI backend."""
+    import sys
+
+    require()
+    if "matplotlib.pyplot" in sys.modules:
+        return sys.modules["matplotlib.pyplot"].subplots(*args, **kwargs)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=kwargs.pop("figsize", None))
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(*args, **kwargs)
+
+
+def close(fig) -> None:
+    """Forget a figure pyplot manages (a plain Figure needs nothing: it is garbage collected)."""
+    import sys
+
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close(fig)
+
+
+def colormap(name: str):
+    import matplotlib
+
+    return matplotlib.colormaps[name]
 
 
 def _num(v: float) -> str:
@@ -71,14 +112,15 @@ def matrix_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]):
     m, n = A.shape
     if max(m, n) > MAX_DRAWN:
         raise InputError(f"tradegame plot matrix: a {m}×{n} matrix is too large to draw (at most {MAX_DRAWN} per side)")
-    plt = pyplot()
+    from matplotlib.patches import Rectangle
+
     br = [best_response_mask(game, 0), best_response_mask(game, 1)]
     cells = _pure_cells(equilibria)
     mixed = [eq for eq in equilibria if not eq.is_pure]
     cw, ch = 2.2, 1.0
     fig_w = 2.6 + cw * n
     fig_h = 1.6 + ch * m + 0.42 * len(mixed)
-    fig, ax = plt.subplots(figsize=(max(fig_w, 6.0), fig_h))
+    fig, ax = subplots(figsize=(max(fig_w, 6.0), fig_h))
     ax.set_xlim(-1.7, cw * n + 0.1)
     ax.set_ylim(-0.42 * (len(mixed) + 1) - 0.15, ch * m + 1.0)
     ax.axis("off")
@@ -93,7 +135,7 @@ def matrix_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]):
         ax.text(-0.1, y, label, ha="right", va="center", fontsize=size, color=US_COLOR)
         for j in range(n):
             eq = (i, j) in cells
-            ax.add_patch(plt.Rectangle(
+            ax.add_patch(Rectangle(
                 (cw * j, ch * (m - i - 1)), cw, ch,
                 facecolor=EQ_FILL if eq else "white", edgecolor=EQ_EDGE if eq else "#777777",
                 linewidth=2.5 if eq else 0.8, zorder=1 if not eq else 2,
@@ -200,8 +242,7 @@ def _draw_equilibria(ax, game: NormalFormGame, equilibria: Sequence[Equilibrium]
 def best_response_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]):
     """Both best-response correspondences in the (p, q) square; they cross at the equilibria."""
     _two_by_two(game, "best-response")
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 6.4))
+    fig, ax = subplots(figsize=(6.4, 6.4))
     _square_axes(ax, game)
     _draw_responses(ax, game)
     _draw_equilibria(ax, game, equilibria)
@@ -214,8 +255,12 @@ def best_response_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]
 RULES = ("replicator", "fictitious-play")
 
 
-def dynamics_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium], rule: str, steps: int):
-    """Paths of learning dynamics: in the (p, q) square for 2×2 games, over time otherwise."""
+def dynamics_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium], rule: str, steps: int,
+                    resolution: int = 800):
+    """Paths of learning dynamics: in the (p, q) square for 2×2 games, over time otherwise.
+
+    ``resolution``: replicator points computed per run time (fewer draw a small picture
+    as well, sooner: the report uses 200)."""
     from games.learning import check_steps
 
     if rule not in RULES:
@@ -223,8 +268,8 @@ def dynamics_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium], rul
     check_steps(steps)
     game.bimatrix()
     if game.shape == (2, 2):
-        return _dynamics_square(game, equilibria, rule, steps)
-    return _dynamics_series(game, rule, steps)
+        return _dynamics_square(game, equilibria, rule, steps, resolution)
+    return _dynamics_series(game, rule, steps, resolution)
 
 
 #: starting points (p, q) of the paths in the 2×2 square
@@ -235,7 +280,7 @@ EXTEND = 4
 ARRIVED = 0.01
 
 
-def _paths(game: NormalFormGame, rule: str, steps: int) -> list[np.ndarray]:
+def _paths(game: NormalFormGame, rule: str, steps: int, resolution: int = 800) -> list[np.ndarray]:
     """List of (k, 2) arrays of (p, q) points for a 2×2 game, from several starts."""
     from games import learning
 
@@ -244,7 +289,7 @@ def _paths(game: NormalFormGame, rule: str, steps: int) -> list[np.ndarray]:
         scaled = learning.scaled_payoffs(game)
         horizon = min(steps / 2, learning.MAX_HORIZON)
         total = min(EXTEND * horizon, learning.MAX_HORIZON)
-        points = 800
+        points = resolution
         _, xs, ys = learning.replicator_paths(
             scaled, [[1 - p0, p0] for p0, _ in STARTS], [[1 - q0, q0] for _, q0 in STARTS],
             horizon=total, points=int(points * total / horizon),
@@ -300,13 +345,12 @@ def _arrival(path: np.ndarray, points: int) -> int:
     return points + int(later[0]) + 1 if len(later) else len(path)
 
 
-def _dynamics_square(game, equilibria, rule: str, steps: int):
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 6.4))
+def _dynamics_square(game, equilibria, rule: str, steps: int, resolution: int = 800):
+    fig, ax = subplots(figsize=(6.4, 6.4))
     _square_axes(ax, game)
     _draw_responses(ax, game, alpha=0.35)
-    colors = plt.get_cmap("viridis")(np.linspace(0.05, 0.85, 9))
-    for k, path in enumerate(_paths(game, rule, steps)):
+    colors = colormap("viridis")(np.linspace(0.05, 0.85, 9))
+    for k, path in enumerate(_paths(game, rule, steps, resolution)):
         color = colors[k % len(colors)]
         # drawn over the equilibrium markers, so a path that passes a saddle is seen to go on
         ax.plot(path[:, 0], path[:, 1], color=color, linewidth=1.3, zorder=6)
@@ -324,10 +368,9 @@ def _dynamics_square(game, equilibria, rule: str, steps: int):
     return finish(fig)
 
 
-def _dynamics_series(game, rule: str, steps: int):
+def _dynamics_series(game, rule: str, steps: int, resolution: int = 800):
     from games import learning
 
-    plt = pyplot()
     m, n = game.shape
     if rule == "replicator":
         scaled = learning.scaled_payoffs(game)
@@ -337,16 +380,16 @@ def _dynamics_series(game, rule: str, steps: int):
         x0 = (x0 + np.linspace(0, 0.02, m)) / (1 + 0.01 * m)
         y0 = (y0 + np.linspace(0.02, 0, n)) / (1 + 0.01 * n)
         times, xs, ys = learning.replicator_path(scaled, x0 / x0.sum(), y0 / y0.sum(),
-                                                 horizon=min(steps / 2, learning.MAX_HORIZON), points=800)
+                                                 horizon=min(steps / 2, learning.MAX_HORIZON), points=resolution)
         xlabel = "time"
     else:
         xs, ys = learning.fictitious_play_path(game, [np.ones(m), np.ones(n)], steps)
         times = np.arange(len(xs))
         xlabel = "round"
-    fig, axes = plt.subplots(2, 1, figsize=(7.2, 6.4), sharex=True)
+    fig, axes = subplots(2, 1, figsize=(7.2, 6.4), sharex=True)
     for ax, series, player, labels in ((axes[0], xs, game.players[0], game.strategies[0]),
                                        (axes[1], ys, game.players[1], game.strategies[1])):
-        cmap = plt.get_cmap("viridis")(np.linspace(0, 0.9, series.shape[1]))
+        cmap = colormap("viridis")(np.linspace(0, 0.9, series.shape[1]))
         for k in range(series.shape[1]):
             ax.plot(times, series[:, k], color=cmap[k], label=labels[k])
         ax.set_ylabel(f"{player}: share of play")
@@ -375,12 +418,11 @@ def render_bytes(fig, fmt: str) -> bytes:
     """The figure as PNG or SVG bytes (no timestamps, so output is reproducible)."""
     import io
 
-    plt = pyplot()
     _show_control_characters(fig)
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     fig.savefig(buffer, format=fmt, dpi=130, metadata=metadata, bbox_inches="tight")
-    plt.close(fig)
+    close(fig)
     return buffer.getvalue()
 
 
@@ -448,7 +490,6 @@ def tree_figure(tree, behaviour: dict, reach: dict, caption: str = "", answers: 
     """
     from games.tree import Chance, Terminal, information_sets, infoset_key, walk
 
-    plt = pyplot()
     xs, depth = tree_layout(tree)
     leaves = sum(1 for _, n in walk(tree.root) if isinstance(n, Terminal))
     levels = max(depth.values()) + 1
@@ -456,7 +497,7 @@ def tree_figure(tree, behaviour: dict, reach: dict, caption: str = "", answers: 
         raise InputError(f"tradegame plot tree: a tree with {leaves} outcomes is too large to draw (at most 40)")
     below = 0.3 + 0.11 * len(tree.players)  # room under the leaves for the payoff boxes
     span = (levels - 1) + 0.6 + below
-    fig, ax = plt.subplots(figsize=(max(6.5, 1.75 * leaves + 1), 1.45 * span + 1.0))
+    fig, ax = subplots(figsize=(max(6.5, 1.75 * leaves + 1), 1.45 * span + 1.0))
     ax.axis("off")
     ys = {p: -d for p, d in depth.items()}
     palette = [US_COLOR, CN_COLOR, "#6a3d9a", "#b15928"]

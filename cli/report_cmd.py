@@ -13,8 +13,9 @@ table, not also a picture and a text block.
   `tradegame forms`, ``regime-map``; ``game`` for a game file);
 - ``--brief`` gives each form about a page: its picture, its equilibria with one-line
   reasons and the short explanation (`solve`'s), instead of the full one (`explain`'s);
-- HTML: one self-contained file (pictures embedded) with print styles — A4, a page break
-  before each section; Markdown: the pictures are written as files in a folder beside it
+- HTML: one self-contained file (pictures embedded) with print styles — A4, short
+  sections sharing pages, a heading kept with what follows; Markdown: the pictures are
+  written as files in a folder beside it
   (``report.md`` → ``report_files/``), linked, not embedded.
 
 Nothing is computed here that the other commands do not compute: each section calls the
@@ -120,6 +121,11 @@ PICTURE_KINDS = {
 }
 
 
+#: replicator points per run time in the report's dynamics pictures: a picture 6 cm wide shows
+#: no difference from `tradegame plot`'s 800, and it is drawn four times sooner
+DYNAMICS_RESOLUTION = 200
+
+
 def draw_picture(kind: str, form: str, target: str | None, sets: list[str], levels: int) -> bytes:
     """One picture of the report, computed from scratch (so it can run in a worker process)."""
     from cli.plots import render_bytes
@@ -131,7 +137,7 @@ def draw_picture(kind: str, form: str, target: str | None, sets: list[str], leve
         from cli.plot_cmd import game_figure, load_game
 
         game, _ = load_game(target, sets, form, levels)
-        return render_bytes(game_figure(kind, game, solve(game).equilibria), fmt)
+        return render_bytes(game_figure(kind, game, solve(game).equilibria, resolution=DYNAMICS_RESOLUTION), fmt)
     if kind in ("folk-theorem", "frontier"):
         from cli import form_plots
         from cli.app import _run
@@ -348,52 +354,64 @@ def with_pure_thresholds(expl, solution, params: dict, form: str, levels: int, m
     return replace(expl, thresholds=found, starts=starts, notes=notes)
 
 
-def _limit(t) -> tuple[str, str]:
-    """(where an equilibrium holds, what breaks it) for one threshold, in a few words."""
+def _limit(t) -> str:
+    """Where an equilibrium holds as one parameter moves, and who switches beyond: a table cell."""
     from cli.render import num
 
     lo, hi = t.valid_range
-    where = []
-    breaks = []
+    where, breaks = [], []
     if t.low > lo + 1e-12:
         where.append(f"above {num(t.low, 3)}")
         if t.below is not None:
-            breaks.append(f"below: {t.below.player} switches to {t.below.switch_to}")
+            breaks.append(f"below: {t.below.player} → {t.below.switch_to}")
     if t.high < hi - 1e-12:
         where.append(f"below {num(t.high, 3)}")
         if t.above is not None:
-            breaks.append(f"above: {t.above.player} switches to {t.above.switch_to}")
-    return " and ".join(where) or "whole range", "; ".join(breaks)
+            breaks.append(f"above: {t.above.player} → {t.above.switch_to}")
+    return "; ".join([" and ".join(where) or "whole range", *breaks])
 
 
 def threshold_tables(expl) -> list:
-    """The pure equilibria's thresholds as one table each: parameter, where it holds, now, what breaks."""
+    """The pure equilibria's thresholds as one table: a row per parameter that has a threshold
+    for any of them, its current value, and a column per equilibrium saying where it holds
+    and who switches beyond (each parameter and value written once)."""
     from cli.render import num
 
-    parts = []
     tables = [t for t in expl.thresholds if t.pure]
     if not tables:
-        return parts
-    lead = "### Thresholds: what would change the outcome\n\nEach parameter moved alone, the others held at their current values (exact: payoffs are affine in each parameter)."
-    parts.append(_md_part(lead))
+        return []
+    names: list[str] = []
+    current: dict[str, float] = {}
+    cells: list[dict[str, str]] = []
     for t in tables:
-        title = t.label[:1].upper() + t.label[1:]
-        head = f"{title} holds while the parameter stays"
-        html = [f"<h4>{e(head)}</h4><table class=\"wide\"><thead><tr><th>parameter</th><th>holds while</th>"
-                "<th>now</th><th>beyond the threshold</th></tr></thead><tbody>"]
-        md = [f"#### {head}", "", "| parameter | holds while | now | beyond the threshold |", "|---|---|---|---|"]
+        col = {}
         for th in t.thresholds:
-            where, breaks = _limit(th)
-            html.append(f"<tr><td><code>{e(th.parameter)}</code></td><td>{e(where)}</td><td>{e(num(th.current))}</td>"
-                        f"<td>{e(breaks)}</td></tr>")
-            md.append(f"| `{th.parameter}` | {where} | {num(th.current)} | {breaks} |")
-        html.append("</tbody></table>")
-        if t.whole_range:
-            rest = f"It holds over the whole range of {', '.join(t.whole_range)}."
-            html.append(f"<p class=\"note\">{e(rest)}</p>")
-            md += ["", rest]
-        parts.append(Part("".join(html), "\n".join(md)))
-    return parts
+            if th.parameter not in current:
+                names.append(th.parameter)
+                current[th.parameter] = th.current
+            col[th.parameter] = _limit(th)
+        cells.append(col)
+    heads = [t.label[:1].upper() + t.label[1:] for t in tables]
+    lead = ("### Thresholds: what would change the outcome\n\nWhere each pure equilibrium holds as one parameter "
+            "moves, the others held at their current values (exact: payoffs are affine in each parameter), "
+            "and who switches beyond the threshold.")
+    html = ["<table class=\"wide thresholds\"><thead><tr><th>parameter</th><th>now</th>"
+            + "".join(f"<th>{e(h)} holds while</th>" for h in heads) + "</tr></thead><tbody>"]
+    md = ["| parameter | now | " + " | ".join(f"{h} holds while" for h in heads) + " |",
+          "|---|---|" + "---|" * len(heads)]
+    for name in names:
+        row = [col.get(name, "whole range") for col in cells]
+        html.append(f"<tr><td><code>{e(name)}</code></td><td>{e(num(current[name]))}</td>"
+                    + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>")
+        md.append(f"| `{name}` | {num(current[name])} | " + " | ".join(row) + " |")
+    html.append("</tbody></table>")
+    everywhere = [n for n in tables[0].whole_range if all(n in t.whole_range for t in tables)]
+    if everywhere:
+        rest = (("It holds" if len(tables) == 1 else "Each holds") + " over the whole range of "
+                + ", ".join(everywhere) + ".")
+        html.append(f"<p class=\"note\">{e(rest)}</p>")
+        md += ["", rest]
+    return [_md_part(lead), Part("".join(html), "\n".join(md))]
 
 
 #: outcomes listed one by one in the report up to this many pure profiles
@@ -423,37 +441,15 @@ def _form_pictures(form: str, scenario, data: dict, drawer: Drawer) -> list:
     if kind is not None:
         pic = drawer.get(kind, form, f"{form}-{kind}")
         return [pic] if pic is not None else []
-    if form == "bayesian":
-        from games.bayesian import harsanyi_game, trade_bayesian_game
-        from games.solver import solve
+    from cli.bayes_ally import form_tables
 
-        from cli.render import matrix_block
-
-        g = harsanyi_game(trade_bayesian_game(dict(scenario.parameters)))
-        sol = solve(g)
-        lead = "The Harsanyi form: the US against China's plan (its move as each type)."
-        return [Part(f"<p>{e(lead)}</p>" + matrix_table(g, sol.equilibria),
-                     f"{lead}\n\n" + matrix_block(g, sol.equilibria, "markdown"))]
-    if form == "with-ally":
-        import numpy as np
-
-        from games.ally import ally_game, sub_game
-
-        g3 = ally_game(dict(scenario.parameters))
-        pure = [tuple(int(np.argmax(p)) for p in eq["profile"]) for eq in data.get("equilibria", [])
-                if all(max(p) > 1 - 1e-9 for p in eq["profile"])]
-        out = []
-        for k, move in enumerate(g3.strategies[2]):
-            sub = sub_game(g3, k)
-            cells = {(i, j) for i, j, a in pure if a == k}
-            lead = f"If the ally plays {move}: the US–China game (shaded: equilibria of the three-player game)."
-            out.append(Part(f"<p>{e(lead)}</p>" + matrix_table(sub, (), cells=cells),
-                            f"{lead}\n\n" + _plain_matrix_md(sub, cells)))
-        return out
-    return []
+    return [Part(f"<p>{e(t.caption)}</p>" + matrix_table(t.game, (), cells=set(t.cells)),
+                 f"{t.caption}\n\n" + _plain_matrix_md(t.game, t.cells))
+            for t in form_tables(form, scenario, data.get("equilibria", []))]
 
 
-def _plain_matrix_md(game, cells: set) -> str:
+def _plain_matrix_md(game, cells) -> str:
+    """A two-player matrix in Markdown with the given cells in bold brackets (no best-response marks)."""
     from cli.render import num
 
     A, B = game.bimatrix()
@@ -469,7 +465,12 @@ def _plain_matrix_md(game, cells: set) -> str:
 
 
 def other_form_section(form: str, title: str, target: str, scenario, sets: list[str], levels: int, brief: bool,
-                       drawer: Drawer) -> Section:
+                       drawer: Drawer, shown_matrix: str | None = None) -> Section:
+    """A tree, repeated, bargaining, Bayesian or with-ally form through its own handler.
+
+    ``shown_matrix``: the simultaneous game's matrix (Markdown) when the report shows it
+    already; a repeated game whose stage game is that matrix refers to it instead of
+    printing it and its equilibria again."""
     from cli.app import _run
 
     out = _run("solve" if brief else "explain", target, sets, form, levels, "auto", "markdown", False, {})
@@ -477,22 +478,49 @@ def other_form_section(form: str, title: str, target: str, scenario, sets: list[
     if brief:
         parts.append(brief_equilibria(out.data))
     else:
-        parts.append(_md_part(_strip_intro(out.text, scenario)))
+        text = _strip_intro(out.text, scenario)
+        if form == "repeated" and shown_matrix:
+            text = drop_stage_game(text, shown_matrix)
+        parts.append(_md_part(text))
     return Section(form, title, tuple(parts))
+
+
+STAGE_NOTE = "The stage game is the simultaneous game above: its matrix and equilibria are not repeated here."
+
+
+def drop_stage_game(markdown: str, matrix: str) -> str:
+    """The repeated game's text without its stage game's matrix and equilibria, when that
+    matrix is exactly the one the report has shown (the same game: the same facts)."""
+    if matrix not in markdown:
+        return markdown
+    text = markdown.replace(matrix, STAGE_NOTE, 1)
+    return re.sub(r"\n## Stage equilibria\n.*?(?=\n## |\Z)", "\n", text, count=1, flags=re.S)
 
 
 def brief_equilibria(data: dict) -> Part:
     """A form's equilibria in a few lines: who plays what, the payoffs, one reason each."""
     from cli.web import equilibrium_items
 
-    html, md = [], []
-    for item in equilibrium_items(data):
+    rows: list[list] = []  # [names, head, payoffs, why]; solutions that agree share one line
+    for raw, item in zip(data.get("equilibria", []), equilibrium_items(data)):
+        name = raw.get("name") if isinstance(raw.get("name"), str) else ""
         head = item["outcome"] or item["profile"]
+        if name and all(len(st) == 1 for st in data["game"]["strategies"]):
+            head = ""  # a bargaining solution: its terms are in its reason, not in a one-strategy profile
         why = f" {first_sentence(item['reason'])}" if item["reason"] else ""
-        html.append(f"<li><strong>{e(head)}</strong> — payoffs {e(item['payoffs'])}.{e(why)}</li>")
-        md.append(f"{item['index']}. **{head}** — payoffs {item['payoffs']}.{why}")
+        if name and rows and rows[-1][0] and rows[-1][1:] == [head, item["payoffs"], why]:
+            rows[-1][0].append(name)
+            continue
+        rows.append([[name] if name else [], head, item["payoffs"], why])
+    html, md = [], []
+    for k, (names, head, pays, why) in enumerate(rows, 1):
+        if names:
+            head = ", ".join(names) + (f": {head}" if head else "")
+        html.append(f"<li><strong>{e(head)}</strong> — payoffs {e(pays)}.{e(why)}</li>")
+        md.append(f"{k}. **{head}** — payoffs {pays}.{why}")
     summary = data.get("summary")
-    lead = summary if isinstance(summary, str) and summary else f"Equilibria: {len(md)}."
+    count = len(data.get("equilibria", []))
+    lead = summary if isinstance(summary, str) and summary else f"Equilibria: {count}."
     return Part(f"<p>{e(lead)}</p><ol>{''.join(html)}</ol>", f"{lead}\n\n" + "\n".join(md))
 
 
@@ -623,6 +651,7 @@ def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[
     scenario = _load_scenario(target, sets)
     source = target or scenario.name
     titles = dict(scenario_forms(target))
+    shown_matrix = None
     with Drawer(picture_jobs(wanted, kind, brief), source, sets, levels, pictures) as drawer:
         for key in wanted:
             try:
@@ -636,8 +665,11 @@ def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[
 
                     game = normal_form_view.build(scenario, key, levels)
                     out.append(normal_form_section(key, titles[key], game, scenario, key, levels, brief, drawer))
+                    if key == "simultaneous":
+                        shown_matrix = out[-1].parts[0].markdown
                 else:
-                    out.append(other_form_section(key, titles[key], source, scenario, sets, levels, brief, drawer))
+                    out.append(other_form_section(key, titles[key], source, scenario, sets, levels, brief, drawer,
+                                                  shown_matrix))
             except (InputError, SolverError) as exc:
                 out.append(Section(key, titles.get(key, key), skipped=str(exc)))
     return Report(f"tradegame report — {scenario.title}", scenario.name, tuple(out), brief)
@@ -670,38 +702,54 @@ def _game_file_section(target: str, kind: str, game, brief: bool, drawer: Drawer
 
 
 # ------------------------------------------------------------------ HTML
-#: sections printed together: a new page starts where the group changes
+#: sections printed together: a new page starts only where a long part begins (the trees,
+#: the information forms), so short sections share pages instead of each leaving one half empty
 PRINT_GROUPS = {
-    "scenario": "scenario", "simultaneous": "normal", "graded": "graded",
-    "us-first": "trees", "china-first": "trees", "snapback": "trees",
-    "repeated": "time", "bargaining": "time", "bayesian": "information", "with-ally": "information",
-    "regime-map": "normal", "game": "game",
+    "scenario": "normal", "simultaneous": "normal", "regime-map": "normal", "graded": "normal",
+    "us-first": "trees", "china-first": "trees", "snapback": "trees", "sequential": "trees",
+    "repeated": "time", "bargaining": "time", "bayesian": "time", "with-ally": "time", "game": "game",
 }
+#: groups that start on a new page in print (the others follow on the same page)
+NEW_PAGE_GROUPS = ()
 EXTRA_CSS = """
 table.wide { width: 100%; }
+section.report-section { display: flow-root; }
+@page { margin: 12mm 12mm; }
 @media print {
   section.new-page { break-before: page; }
-  section.report-section + section.report-section:not(.new-page) { margin-top: 1.2rem; border-top: 1px solid #ccc; }
+  section.report-section + section.report-section:not(.new-page) { margin-top: .8rem; border-top: 1px solid #ccc; }
   body.brief section.new-page { break-before: auto; }
   table { break-inside: auto; }
   table.matrix, tr { break-inside: avoid; }
-  figure img { max-height: 7cm; }
-  body.brief figure img { max-height: 5.5cm; }
+  .figures { gap: .5rem; }
+  .figures figure { flex: 0 1 40%; margin: .2rem 0; }
+  .figures.beside { float: right; width: 42%; margin: 0 0 .3rem .8rem; }
+  html body .figures.beside figure { flex: 0 1 100%; }
+  figure img { max-height: 6cm; }
+  section.picture-only { break-inside: avoid; }
+  .figures.wide figure { flex-basis: 70%; }
+  .figures.wide figure img { max-height: 8cm; }
+  body.brief figure img { max-height: 5cm; }
   body.brief .figures figure { flex: 0 1 31%; }
+  body.brief .figures.beside { width: 30%; }
   body.brief figcaption { display: none; }
-  body.brief { font-size: 9pt; }
-  body.brief h2 { font-size: 11.5pt; }
-  body { font-size: 9.5pt; }
-  h1 { font-size: 15pt; }
-  h2 { font-size: 12.5pt; margin-top: .6rem; }
-  h3 { font-size: 10.5pt; margin: .6rem 0 .2rem; }
-  h4, h5 { font-size: 9.5pt; margin: .5rem 0 .2rem; }
-  ul, ol { margin: .2rem 0; padding-left: 1.3rem; }
-  p { margin: .3rem 0; }
-  pre { font-size: 8pt; }
-  table { font-size: 8.5pt; }
-  th, td { padding: .1rem .35rem; }
-  table.matrix td.cell { min-width: 4.5rem; }
+  body.brief section.report-section { break-inside: avoid; }
+  body.brief { font-size: 8.5pt; }
+  body.brief h2 { font-size: 11pt; }
+  body { font-size: 9pt; line-height: 1.3; }
+  h1 { font-size: 14pt; margin-top: 0; }
+  h2 { font-size: 12pt; margin: .5rem 0 .3rem; }
+  h3 { font-size: 10pt; margin: .5rem 0 .15rem; }
+  h4, h5 { font-size: 9pt; margin: .4rem 0 .15rem; }
+  ul, ol { margin: .15rem 0; padding-left: 1.2rem; }
+  li { margin: .05rem 0; }
+  p { margin: .25rem 0; }
+  pre { font-size: 7.5pt; }
+  table { font-size: 8pt; margin: .3rem 0; }
+  th, td { padding: .05rem .3rem; }
+  table.matrix td.cell { min-width: 4rem; }
+  figcaption { font-size: 7.5pt; }
+  footer { margin-top: .4rem; font-size: 7pt; break-before: avoid; }
 }
 """
 
@@ -736,12 +784,24 @@ def to_html(report: Report, image_src=None) -> str:
     previous = None
     for sec in report.sections:
         group = PRINT_GROUPS.get(sec.key, sec.key)
-        cls = "report-section" + (" new-page" if previous is not None and group != previous else "")
+        new_page = previous is not None and group != previous and group in NEW_PAGE_GROUPS
+        cls = "report-section" + (" new-page" if new_page else "")
+        if sec.parts and all(isinstance(p, Picture) for p in sec.parts):
+            cls += " picture-only"
         previous = group
         body.append(f'<section class="{cls}" id="{e(sec.key)}"><h2>{e(sec.title)}</h2>')
         if sec.skipped:
             body.append(f'<p class="skipped">Skipped: {e(sec.skipped)}</p>')
         figs: list[str] = []
+
+        def flush(more_text: bool) -> None:
+            # one picture before more text floats beside that text; two share a row; a picture
+            # that ends its section (the regime map) gets the width
+            if figs:
+                kind = "beside" if len(figs) == 1 and more_text else ("wide" if not more_text else "row")
+                body.append(f'<div class="figures {kind}">' + "".join(figs) + "</div>")
+                figs.clear()
+
         for part in sec.parts:
             if isinstance(part, Picture):
                 if part.skipped:
@@ -750,12 +810,9 @@ def to_html(report: Report, image_src=None) -> str:
                     src = image_src(part) if image_src else None
                     figs.append(figure(part.data, part.caption, part.fmt, src))
                 continue
-            if figs:
-                body.append('<div class="figures">' + "".join(figs) + "</div>")
-                figs = []
+            flush(True)
             body.append(part.html)
-        if figs:
-            body.append('<div class="figures">' + "".join(figs) + "</div>")
+        flush(False)
         body.append("</section>")
     body.append("<footer>Written by tradegame. Every equilibrium shown was verified: no player gains by deviating "
                 "alone, within the stated tolerance.</footer>")
@@ -873,9 +930,9 @@ def register(app: typer.Typer) -> None:
             check_output(output, force)
             chosen = parse_sections(sections, target)
             if not no_pictures:
-                from cli.plots import pyplot
+                from cli.plots import require
 
-                pyplot()  # fail early, in one line, if matplotlib is missing
+                require()  # fail early, in one line, if matplotlib is missing
             rep = gather(target, set_ or [], levels, chosen, brief, pictures=not no_pictures)
             extra = write_report(rep, output, force)
             shown = sum(1 for s in rep.sections if not s.skipped and s.key not in ("scenario", "regime-map"))

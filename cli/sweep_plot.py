@@ -63,9 +63,8 @@ def _regimes(result):
 
 def figure(result):
     """A matplotlib Figure with the regime map of the sweep."""
-    from cli.plots import pyplot
+    from cli.plots import subplots  # Agg on the command line; a notebook keeps its inline backend
 
-    plt = pyplot()  # Agg on the command line; a notebook keeps its inline backend
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
@@ -75,7 +74,7 @@ def figure(result):
     cmap = ListedColormap(palette)
     lines: list = []
     two = len(spec.names) == 2
-    fig, ax = plt.subplots(figsize=(10.5 if two else 7.5, 5.6 if two else 2.8))
+    fig, ax = subplots(figsize=(10.5 if two else 7.5, 5.6 if two else 2.8))
     if spec.is_grid and len(spec.axes) == 2:
         a, b = spec.axes
         grid = idx.reshape(spec.shape)
@@ -160,6 +159,6 @@ def save(result, path: Path, force: bool) -> None:
         with open_output(Path(path), force, "--plot", binary=True) as fh:
             fig.savefig(fh, format=Path(path).suffix.lstrip(".").lower() or "png", dpi=130)
     finally:
-        import matplotlib.pyplot as plt
+        from cli.plots import close
 
-        plt.close(fig)
+        close(fig)

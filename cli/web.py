@@ -328,31 +328,16 @@ def _other_form_answer(state: PageState, scenario, catalogue: Catalogue) -> dict
 
 
 def _form_matrices(form: str, scenario, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Two-player tables behind a form that has no matrix of its own: the Harsanyi form of
-    the Bayesian game, the US–China game for each move of the ally."""
-    import numpy as np
+    """Two-player tables behind a form that has no matrix of its own (cli.bayes_ally.form_tables):
+    the Harsanyi form of the Bayesian game, the US–China game for each move of the ally."""
+    from cli.bayes_ally import form_tables
 
-    if form == "bayesian":
-        from games.bayesian import harsanyi_game, trade_bayesian_game
-        from games.solver import solve
-
-        game = harsanyi_game(trade_bayesian_game(dict(scenario.parameters)))
-        eqs = [{"profile": [list(p) for p in eq.profile]} for eq in solve(game).equilibria]
-        return [{"caption": "The Harsanyi form: the US against China's plan (its move as each type).",
-                 "matrix": _matrix(game, eqs)}]
-    if form == "with-ally":
-        from games.ally import ally_game, sub_game
-
-        g3 = ally_game(dict(scenario.parameters))
-        pure = [tuple(int(np.argmax(p)) for p in eq["profile"]) for eq in data.get("equilibria", [])
-                if all(max(p) > 1 - 1e-9 for p in eq["profile"])]
-        out = []
-        for k, move in enumerate(g3.strategies[2]):
-            m = _matrix(sub_game(g3, k), [])
-            m["equilibrium_cells"] = [[i, j] for i, j, a in pure if a == k]
-            out.append({"caption": f"If the ally plays {move} (shaded: equilibria of the three-player game).", "matrix": m})
-        return out
-    return []
+    out = []
+    for table in form_tables(form, scenario, data.get("equilibria", [])):
+        m = _matrix(table.game, [])
+        m["equilibrium_cells"] = [list(c) for c in sorted(table.cells)]
+        out.append({"caption": table.caption, "matrix": m})
+    return out
 
 
 def _drop_title(markdown: str) -> str:

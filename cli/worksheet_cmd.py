@@ -159,7 +159,7 @@ def _normal_form(scenario, form: str, levels: int):
 def _tree_svg(target: str, sets: list[str], form: str, answers: bool) -> bytes:
     from cli import plots
 
-    plots.pyplot()  # one clear line if matplotlib is missing
+    plots.require()  # one clear line if matplotlib is missing
     if answers:
         from cli.plot_cmd import make_picture
 
@@ -382,7 +382,7 @@ def register(app: typer.Typer) -> None:
             ..., help="A lesson (lesson-1 … lesson-8, or its .md file), or a scenario name or .toml.",
             show_default=False,
         ),
-        output: Path = typer.Option(..., "--output", "-o", help="The sheet to write (.html); the key goes beside it as NAME-key.html."),
+        output: Path = typer.Option(..., "--output", "-o", help="The sheet to write (.html, or .pdf printed by headless Chromium); the key goes beside it as NAME-key.html|.pdf."),
         set_: Optional[List[str]] = typer.Option(
             None, "--set", metavar="NAME=VALUE", help="Change a parameter (scenarios only; repeatable)."
         ),
@@ -396,6 +396,8 @@ def register(app: typer.Typer) -> None:
 
           tradegame worksheet lesson-1 -o lesson1.html
 
+          tradegame worksheet lesson-2 -o lesson2.pdf
+
           tradegame worksheet stockholm-2025 --game us-first -o tree.html
 
           tradegame worksheet escalation-2025 --set hawk_cost=1.5 -o what-if.html
@@ -408,8 +410,17 @@ def register(app: typer.Typer) -> None:
             from cli.outfiles import check_output, write_output
             from cli.safe_text import visible
 
-            if output.suffix.lower() not in (".html", ".htm"):
-                raise InputError(f"option --output: expected a file name ending in .html, got '{output}'")
+            suffix = output.suffix.lower()
+            if suffix not in (".html", ".htm", ".pdf"):
+                raise InputError(f"option --output: expected a file name ending in .html or .pdf, got '{output}'")
+            browser = None
+            if suffix == ".pdf":
+                from cli import pdf_print
+
+                browser = pdf_print.find_browser()
+                if browser is None:  # before any work, in one line
+                    raise InputError(f"option --output: a .pdf sheet needs headless Chromium, which was not found; "
+                                     f"{pdf_print.INSTALL_HINT}")
             key = key_path(output)
             for path in (output, key):
                 check_output(path, force)
@@ -422,8 +433,13 @@ def register(app: typer.Typer) -> None:
                 sheets = lesson_sheets(lesson)
             else:
                 sheets = scenario_sheets(target, set_ or [], game, levels)
-            write_output(output, visible(sheets.sheet), force)
-            write_output(key, visible(sheets.key), force)
+            sheet_doc, key_doc = visible(sheets.sheet), visible(sheets.key)
+            if browser is not None:  # both printed before either is written: nothing half-written
+                from cli import pdf_print
+
+                sheet_doc, key_doc = pdf_print.html_to_pdf(sheet_doc, browser), pdf_print.html_to_pdf(key_doc, browser)
+            write_output(output, sheet_doc, force)
+            write_output(key, key_doc, force)
             return f"wrote {output} (worksheet) and {key} (answer key)"
 
         from cli import layout

@@ -108,10 +108,11 @@ def test_html_has_the_scenario_every_equilibrium_and_thresholds(html_report):
     assert "<pre>" not in text.split('id="simultaneous"')[1].split("</section>")[0]
 
 
-def test_print_styles_break_pages_between_sections(html_report):
+def test_print_styles_keep_sections_whole_without_a_page_each(html_report):
+    """Short sections share pages (no forced break before each); headings stay with what follows."""
     text = html_report.read_text(encoding="utf-8")
-    assert "@media print" in text and "break-before: page" in text and "@page" in text
-    assert text.count('class="report-section new-page"') >= 5
+    assert "@media print" in text and "@page" in text and "break-after: avoid" in text
+    assert 'class="report-section new-page"' not in text
 
 
 def test_sections_and_brief(tmp_path):
@@ -253,7 +254,9 @@ def test_a_model_file_report_has_its_own_forms_and_exact_thresholds(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "Skipped: unknown parameter" not in text
     simultaneous = text.split('id="simultaneous"')[1].split("</section>")[0]
-    assert simultaneous.count("<code>war</code></td><td>above 4") == 2
+    # one row for war (written once), a column per pure equilibrium: both hold while war is above 4
+    (row,) = re.findall(r"<tr><td><code>war</code></td>.*?</tr>", simultaneous)
+    assert row.count("<td>above 4;") == 2 and "<td>10</td>" in row
 
 
 def test_a_three_player_model_report_lists_every_profile(tmp_path):
@@ -264,3 +267,44 @@ def test_a_three_player_model_report_lists_every_profile(tmp_path):
     assert "Skipped" not in text
     simultaneous = text.split('id="simultaneous"')[1].split("</section>")[0]
     assert simultaneous.count("<tr><td>(") == 8  # 2 × 2 × 2 pure profiles, one row each
+
+
+def test_a_model_files_bayesian_section_shows_its_own_harsanyi_form(tmp_path):
+    """The Harsanyi form is built from the model file's [types.Incumbent] (not the trade
+    model's parameters): the Entrant's 2 moves against the Incumbent's 4 plans. Its shaded
+    cells are exactly the mutual best responses, checked here on the payoffs themselves."""
+    from cli.app import _load_scenario
+    from cli.bayes_ally import form_tables
+
+    target = str(Path(__file__).parents[1] / "examples" / "models" / "entry-deterrence.toml")
+    (table,) = form_tables("bayesian", _load_scenario(target, []), [])
+    A, B = table.game.bimatrix()
+    assert A.shape == (2, 4) and table.game.players == ("Entrant", "Incumbent")
+    mutual = {(i, j) for i in range(2) for j in range(4)
+              if A[i, j] >= A[:, j].max() - 1e-9 and B[i, j] >= B[i, :].max() - 1e-9}
+    assert table.cells == mutual and mutual
+    out = tmp_path / "entry.html"
+    r = run(target, "--sections", "bayesian", "--no-pictures", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    text = out.read_text()
+    assert "Harsanyi form" in text and "Skipped" not in text
+
+
+def test_the_default_report_prints_on_at_most_12_a4_pages_and_the_brief_on_4(tmp_path):
+    """The handout's length on paper: printed by headless Chromium as a teacher's browser would."""
+    from cli import pdf_print
+
+    browser = pdf_print.find_browser()
+    if browser is None:
+        pytest.skip("chromium not installed")
+    pytest.importorskip("matplotlib")
+    counts = {}
+    for name, extra in (("full", []), ("brief", ["--brief"])):
+        out = tmp_path / f"{name}.html"
+        r = run(*extra, "-o", str(out))
+        assert r.exit_code == 0, r.output
+        pdf = pdf_print.html_to_pdf(out.read_text(encoding="utf-8"), browser)
+        assert b"/MediaBox [0 0 594.9" in pdf  # A4 (595 × 842 points)
+        counts[name] = pdf_print.page_count(pdf)
+    assert 3 <= counts["full"] <= 12, counts
+    assert 1 <= counts["brief"] <= 4 and counts["brief"] < counts["full"], counts

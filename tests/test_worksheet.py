@@ -111,6 +111,42 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, args, words):
     assert not out.exists() and not key_path(out).exists()
 
 
-def test_output_must_be_html(tmp_path):
-    r = runner.invoke(app, ["worksheet", "lesson-1", "-o", str(tmp_path / "x.pdf")])
-    assert r.exit_code == 2 and ".html" in r.output
+def test_output_must_be_html_or_pdf(tmp_path):
+    r = runner.invoke(app, ["worksheet", "lesson-1", "-o", str(tmp_path / "x.docx")])
+    assert r.exit_code == 2 and ".html or .pdf" in r.output and not (tmp_path / "x.docx").exists()
+
+
+def test_a_lesson_worksheet_prints_to_pdf_with_the_questions_and_no_answers(tmp_path):
+    """`-o sheet.pdf`: the sheet and its key printed by headless Chromium, two separate PDFs."""
+    import shutil
+    import subprocess
+
+    from cli import pdf_print
+
+    if pdf_print.find_browser() is None or shutil.which("pdftotext") is None:
+        pytest.skip("chromium or pdftotext (poppler-utils) not installed")
+    out = tmp_path / "lesson1.pdf"
+    r = runner.invoke(app, ["worksheet", "lesson-1", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    key = tmp_path / "lesson1-key.pdf"
+    for path in (out, key):
+        data = path.read_bytes()
+        assert data.startswith(b"%PDF") and pdf_print.page_count(data) >= 1
+
+    def text(path):
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+
+    sheet, answers = text(out), text(key)
+    assert "Questions" in sheet and "Name:" in sheet
+    assert "Answer key" not in sheet and "The game, solved" not in sheet
+    assert "Answer key: for the teacher." in answers and "The game, solved" in answers
+
+
+def test_a_pdf_worksheet_without_chromium_is_one_line_exit_2(tmp_path, monkeypatch):
+    from cli import pdf_print
+
+    monkeypatch.setattr(pdf_print, "find_browser", lambda: None)
+    out = tmp_path / "s.pdf"
+    r = runner.invoke(app, ["worksheet", "lesson-1", "-o", str(out)])
+    assert r.exit_code == 2 and "Chromium" in r.output and len(r.output.strip().splitlines()) == 1
+    assert not out.exists()
