@@ -198,7 +198,10 @@ def test_every_payoff_affine_in_every_parameter():
     assert all(affine_in(MODEL, name) for name in MODEL.parameters)
 
 
-def test_same_parameter_table():
+def test_parameter_table_is_read_from_the_file():
+    """games.parameters holds no data of its own: its table is the file's, with the file's
+    declared side labels, and whole-number bounds given as integers (as `tradegame
+    parameters --format json` has always printed them: "low": 0, "high": 20)."""
     from games.parameters import PARAMETERS
 
     assert list(MODEL.parameters) == list(PARAMETERS)
@@ -207,6 +210,15 @@ def test_same_parameter_table():
         assert (q.default, q.low, q.high, q.unit, q.meaning, q.rationale, q.source, q.derivation) == (
             p.default, p.low, p.high, p.unit, p.meaning, p.rationale, p.source, p.derivation
         )
+        assert p.side == MODEL.sides[name]
+    # three defaults, as the rationales in the file justify them
+    assert (PARAMETERS["chip_sales"].default, PARAMETERS["re_dependence"].default, PARAMETERS["leverage"].default) == (4, 6, 3.5)
+    assert [PARAMETERS[n].side for n in ("chip_sales", "chip_value", "tool_leak", "ally_tool_sales", "discount_cn")] == [
+        "US", "CN", "both", "ally", "CN"
+    ]
+    assert type(PARAMETERS["chip_sales"].high) is int and PARAMETERS["discount"].high == 0.999
+    # the side a parameter's payoff terms give is computed, not the declared label
+    assert MODEL.parameters["chip_value"].side == "China" and MODEL.parameters["ally_tool_sales"].side == "none"
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

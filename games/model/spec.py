@@ -36,7 +36,7 @@ MAX_DEGREE = 1000
 
 TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types")
 PLAYER_KEYS = ("strategies", "level", "levels")
-PARAMETER_KEYS = ("default", "range", "unit", "meaning", "source", "derivation", "rationale", "label")
+PARAMETER_KEYS = ("default", "range", "side", "unit", "meaning", "source", "derivation", "rationale", "label")
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,9 @@ class Model:
     outcomes: Mapping[tuple[int, ...], str] = field(default_factory=dict, repr=False)
     #: a player's hidden type ([types.PLAYER]), or None
     types: HiddenTypes | None = field(default=None, repr=False)
+    #: each parameter's declared ``side`` label (whose parameter it is: "US", "CN", "ally"),
+    #: where the file gives one; a parameter's ``side`` attribute is whose payoff it enters
+    sides: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def player_names(self) -> tuple[str, ...]:
@@ -233,6 +236,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
     if profiles > MAX_PROFILES:
         raise InputError(f"{source}: the players' strategies make {profiles:,} pure profiles, more than the {MAX_PROFILES:,} allowed")
     used = _parameter_users(ordered, payoffs, players, parameters)
+    sides = {pname: p.side for pname, p in parameters.items() if p.side}
     params = MappingProxyType({
         pname: ModelParameter(
             name=pname, side=used[pname], default=p.default, low=p.low, high=p.high, unit=p.unit, meaning=p.meaning,
@@ -244,6 +248,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
         name=name, title=title, description=description, players=tuple(players), parameters=params,
         defines=tuple(ordered), payoffs=tuple(payoffs), order=order, source_file=source,
         texts=MappingProxyType(texts), outcomes=MappingProxyType(outcomes), types=types,
+        sides=MappingProxyType(sides),
     )
     from games.model.evaluate import check_finite
 
@@ -337,12 +342,14 @@ def _parameters(data: Mapping, source: str) -> dict[str, ModelParameter]:
         if not low <= default <= high:
             raise InputError(f"{where}: default {default:g} is outside its range [{low:g}, {high:g}]")
         texts = {}
-        for key in ("unit", "meaning", "source", "derivation", "rationale", "label"):
+        for key in ("side", "unit", "meaning", "source", "derivation", "rationale", "label"):
             if key in spec:
                 multiline = key in ("meaning", "rationale", "derivation", "source")
-                texts[key] = _label_text(spec[key], f"{where}: {key}", 2000, multiline=multiline)
+                limit = 20 if key == "side" else 2000  # side: a short label such as US or ally
+                texts[key] = _label_text(spec[key], f"{where}: {key}", limit, multiline=multiline)
         out[pname] = ModelParameter(
-            name=pname, side="", default=float(default), low=low, high=high, unit=texts.get("unit", ""),
+            name=pname, side=texts.get("side", ""), default=float(default), low=low, high=high,
+            unit=texts.get("unit", ""),
             meaning=texts.get("meaning", ""), rationale=texts.get("rationale", ""), source=texts.get("source", ""),
             derivation=texts.get("derivation", ""), label=texts.get("label", ""),
         )
