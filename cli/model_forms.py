@@ -107,24 +107,10 @@ def _bargaining(request: Request) -> Output:
 
     scenario, model = request.scenario, request.scenario.model
     names = model.player_names
-    first, rounds = 0, None
-    for name, value in request.options.items():
-        if value is None:
-            continue
-        if name == "proposer":
-            key = str(value).strip().lower()
-            lower = [n.lower() for n in names]
-            if key not in lower:
-                raise InputError(f"option --proposer: expected one of {', '.join(names)}, got '{clip(value)}'")
-            first = lower.index(key)
-        elif name == "rounds":
-            from cli.bargaining import bargaining_rounds
+    from cli.bargaining import bargaining_options
 
-            rounds = bargaining_rounds(value)
-        else:
-            raise InputError(f"option --{name}: not used by --game bargaining")
-    if request.exact:
-        raise InputError("option --exact: not available for --game bargaining")
+    proposers = {n.lower(): k for k, n in reversed(list(enumerate(names)))}  # the first of names equal but for case
+    first, rounds = bargaining_options(request, proposers, f"one of {', '.join(names)}")
     if request.fmt == "dot":
         raise InputError("option --format: expected text, markdown or json for --game bargaining, got 'dot'")
     from games.model.bargain import lottery, over_levels
