@@ -351,6 +351,64 @@ def sequential_game(model: Model, params: Mapping[str, float], order: Sequence[s
     return GameTree(title or f"{model.title} ({names})", model.player_names, root), profiles
 
 
+def extra_form(model: Model, name: str):
+    """The model's own form called name (``[forms.NAME]``), or a one-line InputError."""
+    form = model.forms.get(name)
+    if form is None:
+        raise InputError(
+            f"option --game: model '{model.name}' has no form '{clip(name)}'; its own forms are {', '.join(model.forms) or '(none)'}"
+        )
+    return form
+
+
+def form_tree(model: Model, params: Mapping[str, float], name: str, title: str | None = None):
+    """(tree, profile of each outcome name) of a tree form (``[forms.NAME]`` with an order).
+
+    The players move in the form's order, each seeing the earlier moves; with a revision,
+    the reviser — having played ``after`` — then picks one of its moves, each putting one
+    of its strategies in effect. Every terminal pays the simultaneous game's payoffs at the
+    profile in effect (rounded to 12 places, so that sums tie exactly); it is named by the
+    strategies played, in the model's player order, followed by the revision move.
+    Unlike `sequential_game`, no stage is left out.
+    """
+    from games.tree import Decision, GameTree, Terminal
+
+    form = extra_form(model, name)
+    if form.order is None:
+        raise InputError(f"option --game: '{clip(name)}' of model '{model.name}' is not a tree form")
+    p = model.validated(dict(params))
+    ax = axes(model, "simultaneous")
+    arrays = payoff_arrays(model, p, ax)
+    seq = [model.player_index(n) for n in form.order]
+    rev = form.revision
+    reviser = None if rev is None else model.player_index(rev.player)
+    profiles: dict[str, tuple[int, ...]] = {}
+
+    def leaf(index: tuple[int, ...], label: str) -> Terminal:
+        profiles[label] = index
+        return Terminal(tuple(round(float(a[index]), 12) + 0.0 for a in arrays), name=label, outcome=label)
+
+    def node(depth: int, chosen: dict[int, int]):
+        if depth < len(seq):
+            i = seq[depth]
+            kids = tuple(node(depth + 1, {**chosen, i: k}) for k in range(len(model.players[i].strategies)))
+            return Decision(i, model.players[i].strategies, kids)
+        index = tuple(chosen[i] for i in range(len(model.players)))
+        played = ", ".join(model.players[i].strategies[k] for i, k in enumerate(index))
+        strategies = None if rev is None else model.players[reviser].strategies
+        if rev is None or strategies[index[reviser]] != rev.after:
+            return leaf(index, played)
+        kids = []
+        for move, holds in rev.moves:
+            effect = list(index)
+            effect[reviser] = strategies.index(holds)
+            kids.append(leaf(tuple(effect), f"{played}, {move}"))
+        return Decision(reviser, tuple(m for m, _ in rev.moves), tuple(kids))
+
+    root = node(0, {})
+    return GameTree(title or f"{model.title} ({form.title})", model.player_names, root), profiles
+
+
 def term_drivers(model: Model, params: Mapping[str, float], profiles: Mapping[str, tuple[int, ...]]):
     """``describe(player, a, b)``: the payoff terms behind a player's gap between two
     terminals of a sequential tree ('price war +2, shared market -4'), for tree explanations."""

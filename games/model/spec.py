@@ -34,7 +34,11 @@ MAX_PROFILES = 200_000
 #: Largest polynomial degree of a payoff (bounds the size of exact evaluation).
 MAX_DEGREE = 1000
 
-TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types")
+TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types", "wording", "forms")
+FORM_KEYS = ("description", "title", "order", "revision", "focus", "players", "parameters", "define", "payoffs")
+REVISION_KEYS = ("player", "after", "moves")
+WORDING_KEYS = ("graded", "outcomes", "partial", "regimes")
+MAX_FORMS = 20
 PLAYER_KEYS = ("strategies", "level", "levels")
 PARAMETER_KEYS = ("default", "range", "side", "unit", "meaning", "source", "derivation", "rationale", "label")
 
@@ -77,6 +81,51 @@ class HiddenTypes:
     types: tuple[tuple[str, tuple[tuple[str, fm.Expr], ...]], ...]  # (type, ((parameter, formula), ...))
 
 
+@dataclass(frozen=True)
+class Revision:
+    """A last stage of a tree form: ``player``, having played ``after``, may change its move.
+
+    ``moves``: (move name, the player's strategy that then holds), in order."""
+
+    player: str
+    after: str
+    moves: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ExtraForm:
+    """A model's own game form (``[forms.NAME]``), played with ``--game NAME``.
+
+    A *tree* form (``order``) has the players move one after another, each seeing the
+    earlier moves, optionally followed by a ``revision``; a form that adds players, defined
+    quantities or payoff terms is the model with those added (``model``: the full model of
+    the form, checked like any model file)."""
+
+    name: str
+    description: str
+    title: str
+    order: tuple[str, ...] | None = None
+    revision: Revision | None = None
+    #: moves whose credibility a tree's explanation names: (path of move indices, "move:what to call it")
+    focus: tuple[tuple[tuple[int, ...], str], ...] = ()
+    model: "Model | None" = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Words a model gives for its levels and outcomes (``[wording]``), used in labels,
+    sweeps and regime maps."""
+
+    #: one template per player for the graded game's strategy names; {level} = the level as a percentage
+    graded: tuple[str, ...] | None = None
+    #: short names of pure profiles for sweeps ("deal"), by strategy indices
+    outcomes: Mapping[tuple[int, ...], str] = field(default_factory=dict)
+    #: a sweep's name for an equilibrium at intermediate levels (graded)
+    partial: str = ""
+    #: names that replace a regime's composed name ("deal + conflict" → "both")
+    regimes: Mapping[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, eq=False)
 class Model:
     """A parameterized game read from a model file."""
@@ -98,6 +147,10 @@ class Model:
     #: each parameter's declared ``side`` label (whose parameter it is: "US", "CN", "ally"),
     #: where the file gives one; a parameter's ``side`` attribute is whose payoff it enters
     sides: Mapping[str, str] = field(default_factory=dict, repr=False)
+    #: the model's own game forms ([forms.NAME]), by name
+    forms: Mapping[str, ExtraForm] = field(default_factory=dict, repr=False)
+    #: its words for levels and outcomes ([wording])
+    wording: Wording = field(default_factory=Wording, repr=False)
 
     @property
     def player_names(self) -> tuple[str, ...]:
@@ -235,6 +288,8 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
     profiles = math.prod(len(p.strategies) for p in players)
     if profiles > MAX_PROFILES:
         raise InputError(f"{source}: the players' strategies make {profiles:,} pure profiles, more than the {MAX_PROFILES:,} allowed")
+    wording = _wording(data, source, players)
+    forms = _forms(data, source, players, name)
     used = _parameter_users(ordered, payoffs, players, parameters)
     sides = {pname: p.side for pname, p in parameters.items() if p.side}
     params = MappingProxyType({
@@ -248,7 +303,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
         name=name, title=title, description=description, players=tuple(players), parameters=params,
         defines=tuple(ordered), payoffs=tuple(payoffs), order=order, source_file=source,
         texts=MappingProxyType(texts), outcomes=MappingProxyType(outcomes), types=types,
-        sides=MappingProxyType(sides),
+        sides=MappingProxyType(sides), forms=MappingProxyType(forms), wording=wording,
     )
     from games.model.evaluate import check_finite
 
@@ -611,3 +666,188 @@ def _parameter_users(ordered, payoffs, players, parameters) -> dict[str, str]:
                 who.append(p.name)
         out[pname] = who[0] if len(who) == 1 else ("none" if not who else ("both" if len(players) == 2 and len(who) == 2 else "all" if len(who) == len(players) else "+".join(who)))
     return out
+
+
+def _profile_key(key: object, players, where: str) -> tuple[int, ...]:
+    """Strategy indices of "STRATEGY, STRATEGY" (one per player, in player order)."""
+    parts = [k.strip() for k in str(key).split(",")]
+    if len(parts) != len(players):
+        raise InputError(f"{where}: expected one strategy per player, separated by commas ({len(players)} players)")
+    index = []
+    for p, s in zip(players, parts):
+        if s not in p.strategies:
+            raise InputError(f"{where}: player {clip(p.name)} has no strategy '{clip(s)}'{_hint(s, p.strategies)}")
+        index.append(p.strategies.index(s))
+    return tuple(index)
+
+
+def _wording(data, source, players) -> Wording:
+    """``[wording]``: graded = ["open {level}", ...], partial = "...", [wording.outcomes], [wording.regimes]."""
+    table = data.get("wording")
+    if table is None:
+        return Wording()
+    where = f"{source}: [wording]"
+    if not isinstance(table, dict):
+        raise InputError(f"{where}: expected a table, got {_type(table)}")
+    for key in table:
+        if key not in WORDING_KEYS:
+            raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, WORDING_KEYS)}; expected one of {', '.join(WORDING_KEYS)}")
+    graded = None
+    if "graded" in table:
+        g = table["graded"]
+        if not isinstance(g, list) or len(g) != len(players):
+            raise InputError(f"{where}: graded must be an array of {len(players)} names, one per player, each with {{level}}")
+        graded = tuple(_label_text(t, f"{where}: graded[{k}]", 60) for k, t in enumerate(g))
+        for k, t in enumerate(graded):
+            try:
+                ok = t.format(level="50%") and t.count("{") == 1
+            except (KeyError, IndexError, ValueError):
+                ok = False
+            if not ok or "{level}" not in t:
+                raise InputError(f"{where}: graded[{k}] '{clip(t)}' must contain {{level}} once and no other braces")
+    outcomes = {}
+    raw = table.get("outcomes", {})
+    if not isinstance(raw, dict):
+        raise InputError(f"{where}: outcomes must be a table of \"STRATEGY, STRATEGY\" = \"name\", got {_type(raw)}")
+    for key, word in raw.items():
+        at = f"{source}: [wording.outcomes] '{clip(key)}'"
+        outcomes[_profile_key(key, players, at)] = _label_text(word, at, 60)
+    partial = _label_text(table["partial"], f"{where}: partial", 60) if "partial" in table else ""
+    regimes = {}
+    raw = table.get("regimes", {})
+    if not isinstance(raw, dict):
+        raise InputError(f"{where}: regimes must be a table of \"composed name\" = \"name\", got {_type(raw)}")
+    for key, word in raw.items():
+        at = f"{source}: [wording.regimes] '{clip(key)}'"
+        regimes[_label_text(key, at, 200)] = _label_text(word, at, 60)
+    return Wording(graded, MappingProxyType(outcomes), partial, MappingProxyType(regimes))
+
+
+def _forms(data, source, players, name) -> dict[str, ExtraForm]:
+    """``[forms.NAME]``: a model's own game forms (trees with an order and a revision; added players)."""
+    table = data.get("forms")
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        raise InputError(f"{source}: forms must be a table ([forms.NAME]), got {_type(table)}")
+    if len(table) > MAX_FORMS:
+        raise InputError(f"{source}: {len(table)} forms, more than the {MAX_FORMS} allowed")
+    from games.model.evaluate import FORMS as BUILT_IN
+
+    reserved = (*BUILT_IN, "sequential", "repeated", "bargaining", "bayesian")
+    out = {}
+    for fname, spec in table.items():
+        where = f"{source}: [forms.{clip(fname, 40)}]"
+        _label_text(fname, f"{source}: [forms] form name", 40)
+        if fname in reserved:
+            raise InputError(f"{where}: '{fname}' is a form every model has; choose another name")
+        if not isinstance(spec, dict):
+            raise InputError(f"{where}: expected a table, got {_type(spec)}")
+        for key in spec:
+            if key not in FORM_KEYS:
+                raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, FORM_KEYS)}; expected one of {', '.join(FORM_KEYS)}")
+        description = _label_text(spec.get("description", fname), f"{where}: description", 200)
+        title = _label_text(spec.get("title", fname), f"{where}: title", 80)
+        adds = {k: spec[k] for k in ("players", "parameters", "define", "payoffs") if k in spec}
+        if adds and ("order" in spec or "revision" in spec or "focus" in spec):
+            raise InputError(f"{where}: a form either adds players or terms, or is a tree (order, revision, focus); not both")
+        if adds:
+            out[fname] = ExtraForm(fname, description, title, model=_added(data, adds, f"{source} [forms.{clip(fname, 40)}]", name))
+            continue
+        if "order" not in spec:
+            raise InputError(f"{where}: expected order (a tree: who moves when) or players and payoffs to add")
+        order = _order({"order": spec["order"]}, f"{where}", players)
+        revision = _revision(spec.get("revision"), where, players, order)
+        focus = _focus(spec.get("focus", {}), where, players, order, revision)
+        out[fname] = ExtraForm(fname, description, title, order, revision, focus)
+    return out
+
+
+def _revision(spec, where, players, order) -> Revision | None:
+    if spec is None:
+        return None
+    where = f"{where} revision"
+    if not isinstance(spec, dict):
+        raise InputError(f"{where}: expected a table with player, after and moves")
+    for key in spec:
+        if key not in REVISION_KEYS:
+            raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, REVISION_KEYS)}; expected one of {', '.join(REVISION_KEYS)}")
+    for key in REVISION_KEYS:
+        if key not in spec:
+            raise InputError(f"{where}: missing {key}")
+    by_name = {p.name: p for p in players}
+    who = spec["player"]
+    if who not in by_name:
+        raise InputError(f"{where}: unknown player '{clip(who)}'{_hint(str(who), by_name)}; expected one of {', '.join(by_name)}")
+    if order[-1] == who:
+        raise InputError(f"{where}: {clip(who)} moves last already; only an earlier mover can revise its move")
+    strategies = by_name[who].strategies
+    after = spec["after"]
+    if after not in strategies:
+        raise InputError(f"{where}: after: player {clip(who)} has no strategy '{clip(after)}'{_hint(str(after), strategies)}")
+    moves = spec["moves"]
+    if not isinstance(moves, dict) or not 2 <= len(moves) <= MAX_STRATEGIES:
+        raise InputError(f"{where}: moves must be a table of at least two \"move\" = \"STRATEGY in effect\"")
+    pairs = []
+    for move, holds in moves.items():
+        _label_text(move, f"{where}: move name", 60)
+        if holds not in strategies:
+            raise InputError(f"{where}: move '{clip(move)}': player {clip(who)} has no strategy '{clip(holds)}'{_hint(str(holds), strategies)}")
+        pairs.append((move, holds))
+    return Revision(who, after, tuple(pairs))
+
+
+def _focus(spec, where, players, order, revision) -> tuple[tuple[tuple[int, ...], str], ...]:
+    """``[forms.NAME.focus]``: "MOVE, MOVE" = ["MOVE", "what to call it"]: after that path, that move's credibility."""
+    where = f"{where} focus"
+    if not isinstance(spec, dict):
+        raise InputError(f"{where}: expected a table of \"MOVE, MOVE\" = [\"MOVE\", \"what to call it\"]")
+    by_name = {p.name: p for p in players}
+    stages = [by_name[o].strategies for o in order] + ([tuple(m for m, _ in revision.moves)] if revision else [])
+    out = []
+    for key, value in spec.items():
+        at = f"{where} '{clip(key)}'"
+        path = [k.strip() for k in str(key).split(",")]
+        if len(path) >= len(stages):
+            raise InputError(f"{at}: a path of at most {len(stages) - 1} move(s) from the root")
+        index = []
+        for depth, move in enumerate(path):
+            if move not in stages[depth]:
+                raise InputError(f"{at}: '{clip(move)}' is not a move at stage {depth + 1}; expected one of {', '.join(stages[depth])}")
+            index.append(stages[depth].index(move))
+        if revision and len(path) == len(order) and path[order.index(revision.player)] != revision.after:
+            raise InputError(f"{at}: {revision.player} revises only after {revision.after}")
+        if not isinstance(value, list) or len(value) != 2:
+            raise InputError(f"{at}: expected [\"MOVE\", \"what to call it\"]")
+        move, what = (_label_text(v, at, 200) for v in value)
+        if move not in stages[len(path)]:
+            raise InputError(f"{at}: '{clip(move)}' is not a move at stage {len(path) + 1}; expected one of {', '.join(stages[len(path)])}")
+        out.append((tuple(index), f"{move}:{what}"))
+    return tuple(out)
+
+
+def _added(data, adds, source, name) -> Model:
+    """The model with a form's players, parameters, defined quantities and payoff terms added."""
+    merged = {k: v for k, v in data.items() if k not in ("forms", "outcomes", "types", "order", "wording")}
+    for key in ("players", "parameters", "define"):
+        extra = adds.get(key, {})
+        if not isinstance(extra, dict):
+            raise InputError(f"{source}: {key} must be a table, got {_type(extra)}")
+        base = dict(merged.get(key, {}))
+        for k in extra:
+            if k in base:
+                raise InputError(f"{source}: [{key}] '{clip(k)}' is defined twice: also in the model")
+        merged[key] = {**base, **extra}
+    payoffs = {k: dict(v) if isinstance(v, dict) else {"payoff": v} for k, v in merged.get("payoffs", {}).items()}
+    extra = adds.get("payoffs", {})
+    if not isinstance(extra, dict):
+        raise InputError(f"{source}: payoffs must be a table ([payoffs.PLAYER]), got {_type(extra)}")
+    for player, terms in extra.items():
+        terms = terms if isinstance(terms, dict) else {"payoff": terms}
+        row = payoffs.setdefault(player, {})
+        for t in terms:
+            if t in row:
+                raise InputError(f"{source}: [payoffs.{clip(player, 40)}] '{clip(t)}' is defined twice: also in the model")
+        row.update(terms)
+    merged["payoffs"] = payoffs
+    return model_from_data(merged, source, name)
