@@ -11,7 +11,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from games.ally import PLAYERS, Pivotality, payoff_terms, pivotality
+from games import ally
+from games.ally import Pivotality, payoff_terms, pivotality
 from games.equilibrium import Equilibrium, strategy_values
 from games.normal_form import NormalFormGame
 from games.wording import cap as _cap
@@ -47,7 +48,7 @@ def _term_changes(n: int, own: int, other: int, profile: Sequence[int], p: Mappi
     at = [float(v) for v in profile]
     dev = list(at)
     dev[n] = float(other)
-    name = PLAYERS[n]
+    name = ally.PLAYERS[n]
     keep = payoff_terms(*at, p)[name]
     alt = payoff_terms(*dev, p)[name]
     diffs = [(t, float(keep[t]) - float(alt[t])) for t in keep]
