@@ -54,6 +54,15 @@ def _g(v: Fraction) -> str:
     return f"{f:.4g}"
 
 
+def graded_label(model: Model, player: int, value) -> str:
+    """A graded strategy's name: the model's ``[wording] graded`` template with {level} as a
+    percentage ('open 25%'), else 'x=0.25'."""
+    graded = model.wording.graded
+    if graded:
+        return graded[player].format(level=f"{float(value):.0%}")
+    return f"{model.players[player].level}={_g(value)}"
+
+
 def axes(model: Model, form: str = "simultaneous", levels: int = 5) -> Axes:
     """The strategies of each player in this form, with their level values."""
     if form == "simultaneous":
@@ -72,7 +81,7 @@ def axes(model: Model, form: str = "simultaneous", levels: int = 5) -> Axes:
     if isinstance(levels, bool) or not isinstance(levels, int) or not 2 <= levels <= MAX_LEVELS:
         raise InputError(f"option --levels: expected an integer from 2 to {MAX_LEVELS}, got {levels}")
     labels, values, named, floats = [], [], [], []
-    for p in model.players:
+    for i, p in enumerate(model.players):
         if p.level is None:
             labels.append(p.strategies)
             values.append(None)
@@ -83,7 +92,7 @@ def axes(model: Model, form: str = "simultaneous", levels: int = 5) -> Axes:
         if lo == hi:
             raise InputError(f"option --game: graded needs player {p.name}'s levels to span a range, all are {_g(lo)}")
         grid = level_grid(lo, hi, levels)
-        labels.append(tuple(f"{p.level}={_g(v)}" for v in grid))
+        labels.append(tuple(graded_label(model, i, v) for v in grid))
         values.append(grid)
         named.append(False)
         floats.append(tuple(float(v) for v in np.linspace(float(lo), float(hi), levels)))
