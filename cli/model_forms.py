@@ -18,8 +18,6 @@ from dataclasses import replace
 from cli.request import Output, Request
 from games.errors import InputError, clip
 
-#: Forms built from the trade model's own structure (its tree shapes, types, the ally).
-TRADE_ONLY = ("us-first", "china-first", "snapback", "with-ally")
 
 
 def parse_order(text: str | None, players: tuple[str, ...], default: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -57,12 +55,57 @@ def run(request: Request) -> Output:
         from cli import bayes_ally
 
         return bayes_ally.run(request)
-    if request.game in TRADE_ONLY:
+    if request.game in scenario.model.forms:
+        return _own_form(request)
+    from cli.forms import FORM_MODULES
+
+    if request.game in FORM_MODULES:
+        own = ", ".join(scenario.model.forms)
         raise InputError(
-            f"option --game: '{request.game}' is a form of the trade model; a model file can be played as "
+            f"option --game: '{request.game}' is a form the trade model declares; a model file can be played as "
             "simultaneous, graded, sequential, repeated, bargaining or bayesian"
+            + (f", or as its own forms {own}" if own else " (or its own [forms.NAME])")
         )
     raise InputError(f"option --game: expected simultaneous, graded, sequential, repeated, bargaining or bayesian, got '{clip(request.game)}'")
+
+
+def _own_form(request: Request) -> Output:
+    """A form the model file declares ([forms.NAME]): a tree, or the model with players added."""
+    from cli import render, trees
+    from cli.normal_form_view import model_title
+    from games.model import evaluate as ev
+
+    scenario, model = request.scenario, request.scenario.model
+    form = model.forms[request.game]
+    intro = [f"{scenario.title}. {scenario.summary}".strip()]
+    if scenario.overrides:
+        intro.append("What-if: " + ", ".join(f"{k} = {render.num(v)}" for k, v in scenario.overrides))
+    if form.model is not None:  # players or terms added: the bigger model's simultaneous game
+        from dataclasses import replace as with_model
+
+        from cli import normal_form_view
+
+        if request.options and any(v is not None for v in request.options.values()):
+            name = next(k for k, v in request.options.items() if v is not None)
+            raise InputError(f"option --{name}: not used by --game {request.game}")
+        bigger = with_model(scenario, model=form.model)
+        game = ev.build_game(form.model, scenario.parameters, title=f"{model_title(scenario)} {form.title}")
+        output = normal_form_view.solve_and_render(
+            game, bigger, request.fmt, request.full, request.method, request.exact, form="simultaneous"
+        )
+        output.data["form"] = request.game
+        return output
+    for name, value in request.options.items():
+        if value is not None:
+            raise InputError(f"option --{name}: not used by --game {request.game}")
+    if request.exact:
+        raise InputError(f"option --exact: not available for --game {request.game}")
+    tree, profiles = ev.form_tree(model, scenario.parameters, request.game, title=f"{model_title(scenario)} ({form.title})")
+    context = {"drivers": ev.term_drivers(model, scenario.parameters, profiles), "focus": dict(form.focus)}
+    output = trees.solve_tree(tree, request.fmt, request.full, request.method, context, intro)
+    output.data["scenario"] = render.scenario_data(scenario)
+    output.data["form"] = request.game
+    return output
 
 
 def _sequential(request: Request) -> Output:
