@@ -7,8 +7,9 @@ simultaneous game. For the trade model the two orders are the trees ``us-first``
 the order its players are declared in.
 
 A model file's scenario reaches this module for every form other than simultaneous and
-graded: ``sequential`` and ``repeated`` work on any model (``bargaining`` and the
-trade-specific forms are refused with one line saying so).
+graded: ``sequential``, ``repeated``, ``bargaining`` and ``bayesian`` work on any model
+that fits them, and so do the forms a model file declares itself (``[forms.NAME]``: a
+tree, or the model with players added); another model's forms are refused in one line.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def run(request: Request) -> Output:
     if request.game in FORM_MODULES:
         own = ", ".join(scenario.model.forms)
         raise InputError(
-            f"option --game: '{request.game}' is a form the trade model declares; a model file can be played as "
+            f"option --game: '{request.game}' is a form of the trade model (its [forms.{request.game}]); a model file can be played as "
             "simultaneous, graded, sequential, repeated, bargaining or bayesian"
             + (f", or as its own forms {own}" if own else " (or its own [forms.NAME])")
         )
