@@ -1,0 +1,189 @@
+"""A model file's own forms ([forms.NAME]) and words ([wording]), against hand derivations.
+
+The brinkmanship file (US and China: Hold or Escalate; stake s = 4, war w = 10) gets a
+tree form in which a US that escalated may stand down after China's answer, a form that
+adds a third player (a mediator), and words for its graded game and its sweeps. The
+simultaneous payoffs (US, China) are: (Hold, Hold) 0, 0; (Hold, Escalate) −s, s;
+(Escalate, Hold) s, −s; (Escalate, Escalate) −w, −w.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from games.backward_induction import subgame_perfect_equilibria
+from games.errors import InputError
+from games.model import evaluate as ev
+from games.model.spec import parse_model
+from tests.test_hostile_cli import _invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+BRINK = (ROOT / "examples" / "models" / "brinkmanship.toml").read_text(encoding="utf-8")
+
+FORMS = '''
+[wording]
+graded = ["US at {level}", "China at {level}"]
+
+[wording.outcomes]
+"Hold, Hold" = "peace"
+"Escalate, Escalate" = "war"
+"Hold, Escalate" = "US backs down"
+"Escalate, Hold" = "China backs down"
+
+[wording.regimes]
+"US backs down + China backs down" = "chicken"
+
+[forms.recall]
+description = "tree: US first, China answers, then a US that escalated may stand down"
+title = "US first, may stand down"
+order = ["US", "China"]
+revision = { player = "US", after = "Escalate", moves = { "Stay" = "Escalate", "Stand down" = "Hold" } }
+
+[forms.recall.focus]
+"Escalate, Escalate" = ["Stand down", "promise to stand down if China escalates"]
+
+[forms.mediator]
+title = "with a mediator"
+
+[forms.mediator.players.UN]
+strategies = ["Idle", "Mediate"]
+
+[forms.mediator.parameters.fee]
+default = 1
+range = [0, 5]
+
+[forms.mediator.payoffs.UN]
+"fee" = "UN.Mediate * (fee - 2 * US.Escalate * China.Escalate)"
+
+[forms.mediator.payoffs.US]
+"calm" = "UN.Mediate * 2 * US.Hold"
+'''
+TEXT = BRINK.replace("[define]", FORMS + "\n[define]", 1)
+MODEL = parse_model(TEXT, "brink.toml", "brink")
+
+
+def test_revision_tree_by_hand():
+    """Escalate → Escalate → Stand down ends at (Hold, Escalate): −4 for the US, better
+    than −10 for staying; knowing that, China escalates after Escalate (4 > −4), so the
+    US gets −4 whatever it does first: every subgame-perfect equilibrium pays (−4, 4)."""
+    tree, profiles = ev.form_tree(MODEL, {}, "recall")
+    assert tree.title == "Brinkmanship (US first, may stand down)"
+    assert profiles == {
+        "Hold, Hold": (0, 0), "Hold, Escalate": (0, 1),
+        "Escalate, Hold, Stay": (1, 0), "Escalate, Hold, Stand down": (0, 0),
+        "Escalate, Escalate, Stay": (1, 1), "Escalate, Escalate, Stand down": (0, 1),
+    }
+    after_escalate = tree.root.children[1]
+    assert [c.payoffs for c in after_escalate.children[1].children] == [(-10, -10), (-4, 4)]
+    spe = subgame_perfect_equilibria(tree)
+    assert spe and {e.payoffs for e in spe} == {(-4.0, 4.0)}
+    # war 2, below the stake: the US stays in a war (−2 > −4), so China escalates too
+    # (−2 > −4), and the US escalates first (−2 > −4 after Hold): mutual escalation
+    spe = subgame_perfect_equilibria(ev.form_tree(MODEL, {"war": 2}, "recall")[0])
+    assert {e.payoffs for e in spe} == {(-2.0, -2.0)}
+
+
+def test_tree_form_through_the_command_line(tmp_path):
+    path = tmp_path / "brink.toml"
+    path.write_text(TEXT, encoding="utf-8")
+    out = _invoke(["explain", str(path), "--game", "recall"], codes=(0,)).stdout
+    assert "promise to stand down if China escalates is not credible" in " ".join(out.split())
+    data = json.loads(_invoke(["solve", str(path), "--game", "recall", "--format", "json"], codes=(0,)).stdout)
+    assert data["form"] == "recall" and {tuple(e["payoffs"]) for e in data["equilibria"]} == {(-4, 4)}
+
+
+def test_added_player_form_by_hand():
+    """The mediator earns fee 1 for mediating unless both escalate (1 − 2 = −1); the US gets
+    2 more for holding while it mediates. Pure equilibria by hand: the UN mediates except at
+    war; (Hold, Escalate, Mediate): US −4 + 2 = −2 ≥ −10, China 4 ≥ 0; (Escalate, Hold,
+    Mediate): US 4 ≥ 2, China −4 ≥ −10. At (Hold, Hold, ·) the US gains by escalating
+    (4 > 2), at (Escalate, Escalate, ·) both gain by holding."""
+    form = MODEL.forms["mediator"]
+    assert form.model.player_names == ("US", "China", "UN")
+    game = ev.build_game(form.model, {})
+    U, V, W = game.payoffs
+    assert (U[0, 0, 1], U[0, 1, 1], U[1, 1, 1], W[1, 1, 1], W[0, 1, 1], V[0, 1, 0]) == (2, -2, -10, -1, 1, 4)
+    from games.best_response import pure_equilibria
+
+    assert sorted(pure_equilibria(game)) == [(0, 1, 1), (1, 0, 1)]
+
+
+def test_added_player_form_through_the_command_line(tmp_path):
+    path = tmp_path / "brink.toml"
+    path.write_text(TEXT, encoding="utf-8")
+    data = json.loads(_invoke(["solve", str(path), "--game", "mediator", "--format", "json"], codes=(0,)).stdout)
+    assert data["game"]["players"] == ["US", "China", "UN"] and data["game"]["title"] == "Brinkmanship with a mediator"
+    pure = {tuple(tuple(p) for p in e["profile"]) for e in data["equilibria"] if all(max(p) == 1 for p in e["profile"])}
+    assert pure == {((1, 0), (0, 1), (0, 1)), ((0, 1), (1, 0), (0, 1))}
+
+
+def test_graded_names_and_sweep_words():
+    """war ≤ stake (4): mutual escalation is an equilibrium (−w ≥ −s); war ≥ 4: each
+    side backing down is one (−s ≥ −w); at 4 all three; peace never (escalating wins s)."""
+    g = ev.build_game(MODEL, {}, "graded", 3)
+    assert g.strategies == (("US at 0%", "US at 50%", "US at 100%"), ("China at 0%", "China at 50%", "China at 100%"))
+    from games.sweep import Axis, SweepSpec, regime_label, run
+
+    spec = SweepSpec(base=MODEL.defaults(), axes=(Axis("war", np.array([2.0, 4.0, 6.0])),), model=MODEL)
+    result = run(spec)
+
+    labels = [regime_label(int(c), spec.outcome_names) for c in result.codes]
+    assert labels[0] == "war only"
+    assert labels[1] == "US backs down + China backs down + war"  # in profile order
+    assert labels[2].startswith("chicken")
+
+
+def test_trade_snapback_terminal_pays_the_restrict_cell():
+    """The trade file's snapback: after (Relax, Supply) snapping back ends where the US
+    restricts and China supplies, so it pays the simultaneous game's (Restrict, Supply) cell."""
+    from games.model.catalog import builtin_model
+    from games.trade import simultaneous_game
+
+    trade = builtin_model("trade")
+    tree, profiles = ev.form_tree(trade, {}, "snapback")
+    assert profiles["Relax, Supply, Snap back"] == (0, 1) and profiles["Relax, Supply, Keep"] == (1, 1)
+    U, V = simultaneous_game({}).payoffs
+    snap = tree.root.children[1].children[1].children[1]
+    assert snap.outcome == "Relax, Supply, Snap back"
+    assert snap.payoffs == (round(float(U[0, 1]), 12), round(float(V[0, 1]), 12))
+
+
+BAD_FORMS = [
+    ('[forms.x]\norder = ["US", "China"]\nrevision = { player = "China", after = "Hold", moves = { a = "Hold", b = "Escalate" } }',
+     "moves last already"),
+    ('[forms.x]\norder = ["US", "China"]\nrevision = { player = "US", after = "Hlod", moves = { a = "Hold", b = "Escalate" } }',
+     "no strategy 'Hlod'"),
+    ('[forms.x]\norder = ["US", "China"]\nrevision = { player = "US", after = "Hold", moves = { a = "Hold" } }', "at least two"),
+    ('[forms.x]\norder = ["US", "China"]\nrevision = { player = "US", after = "Hold", moves = { a = "Hold", b = "Fold" } }',
+     "no strategy 'Fold'"),
+    ('[forms.x]\norder = ["US"]', "order must name every player exactly once"),
+    ('[forms.x]\ndescription = "nothing"', "expected order"),
+    ('[forms.x]\norder = ["US", "China"]\nfocus = { "Hold, Hold" = ["Hold", "x"] }', "a path of at most 1 move"),
+    ('[forms.x]\norder = ["US", "China"]\nfocus = { "Hlod" = ["Hold", "x"] }', "'Hlod' is not a move at stage 1"),
+    ('[forms.x]\norder = ["US", "China"]\nfocus = { "Hold" = "Hold" }', "expected [\"MOVE\""),
+    ('[forms.x]\norder = ["US", "China"]\nordr = 1', "unknown key 'ordr' (did you mean 'order'?)"),
+    ('[forms.graded]\norder = ["US", "China"]', "is a form every model has"),
+    ('[forms.x.players.US]\nstrategies = ["a"]', "[players] 'US' is defined twice"),
+    ('[forms.x.payoffs.US]\n"war" = "1"', "'war' is defined twice"),
+    ('[forms.x.payoffs.UN]\n"fee" = "1"', "unknown player"),
+    ('[forms.x.players.UN]\nstrategies = ["a"]\n[forms.x.payoffs.UN]\n"fee" = "fe"', "unknown name 'fe'"),
+    ('[forms.x]\norder = ["US", "China"]\n[forms.x.players.UN]\nstrategies = ["a"]', "not both"),
+    ('[wording]\ngraded = ["open", "supply {level}"]', "must contain {level}"),
+    ('[wording]\ngraded = ["open {level} {x}", "supply {level}"]', "must contain {level}"),
+    ('[wording]\ngraded = ["open {level}"]', "one per player"),
+    ('[wording.outcomes]\n"Hold, Hlod" = "peace"', "has no strategy 'Hlod'"),
+    ('[wording]\nparital = "x"', "unknown key 'parital' (did you mean 'partial'?)"),
+    ('[wording.regimes]\n"a + b" = 3', "expected a string"),
+]
+
+
+@pytest.mark.parametrize("extra, fragment", BAD_FORMS, ids=[f"bad{i}" for i in range(len(BAD_FORMS))])
+def test_bad_forms_and_wording_one_line(extra, fragment):
+    with pytest.raises(InputError) as info:
+        parse_model(BRINK.replace("[define]", extra + "\n\n[define]", 1), "m.toml", "m")
+    message = str(info.value)
+    assert "\n" not in message and message.startswith("m.toml") and fragment in message, message
