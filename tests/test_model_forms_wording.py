@@ -187,3 +187,11 @@ def test_bad_forms_and_wording_one_line(extra, fragment):
         parse_model(BRINK.replace("[define]", extra + "\n\n[define]", 1), "m.toml", "m")
     message = str(info.value)
     assert "\n" not in message and message.startswith("m.toml") and fragment in message, message
+
+
+def test_show_lists_the_models_own_forms(tmp_path):
+    path = tmp_path / "brink.toml"
+    path.write_text(TEXT, encoding="utf-8")
+    out = _invoke(["show", str(path)], codes=(0,)).stdout
+    assert "recall: tree: US first, China answers, then a US that escalated may stand down" in out
+    assert "mediator: mediator" in out  # no description: its name
