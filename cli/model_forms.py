@@ -81,6 +81,8 @@ def _own_form(request: Request) -> Output:
     intro = [f"{scenario.title}. {scenario.summary}".strip()]
     if scenario.overrides:
         intro.append("What-if: " + ", ".join(f"{k} = {render.num(v)}" for k, v in scenario.overrides))
+    if form.story:
+        intro.append(form.story)
     if form.model is not None:  # players or terms added: the bigger model's simultaneous game
         from dataclasses import replace as with_model
 

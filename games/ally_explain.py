@@ -110,12 +110,12 @@ def pivot_sentence(piv: Pivotality) -> str:
             f"({_pairs(piv.pure_if_align)}) whether the ally aligns or sells. " + numbers)
 
 
-WHO_MOVES = (
-    "All three move at once: the US sets chip export controls (Restrict or Relax), China sets "
-    "rare-earth supply (Restrict or Supply), and the ally (the Netherlands or Japan) decides "
-    "whether to align its chip-making tool exports with the US controls (Align) or keep selling "
-    "to China (Sell). Selling lets China regain a share tool_leak of the chip access the US denies."
-)
+def who_moves() -> str:
+    """Who moves and what each move means: the ally form's story in the model file."""
+    from games.model.evaluate import extra_form
+    from games.trade import model_file
+
+    return extra_form(model_file(), ally.FORM).story
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,6 @@ def explain(game: NormalFormGame, equilibria: Sequence[Equilibrium], params: Map
     two = (f"In the two-player game the ally is assumed to align, leaving pure equilibria "
            f"{_pairs(piv.pure_if_align)}; once it may sell, {three}.")
     return AllyExplanation(
-        summary, WHO_MOVES, tuple(equilibrium_explanation(game, e, params) for e in equilibria),
+        summary, who_moves(), tuple(equilibrium_explanation(game, e, params) for e in equilibria),
         piv.pivotal, pivot_sentence(piv), two,
     )

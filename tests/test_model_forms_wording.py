@@ -40,6 +40,7 @@ graded = ["US at {level}", "China at {level}"]
 [forms.recall]
 description = "tree: US first, China answers, then a US that escalated may stand down"
 title = "US first, may stand down"
+story = "The US moves, China answers, and a US that escalated may then stand down."
 order = ["US", "China"]
 revision = { player = "US", after = "Escalate", moves = { "Stay" = "Escalate", "Stand down" = "Hold" } }
 
@@ -92,6 +93,7 @@ def test_tree_form_through_the_command_line(tmp_path):
     path.write_text(TEXT, encoding="utf-8")
     out = _invoke(["explain", str(path), "--game", "recall"], codes=(0,)).stdout
     assert "promise to stand down if China escalates is not credible" in " ".join(out.split())
+    assert "a US that escalated may then stand down." in " ".join(out.split())
     data = json.loads(_invoke(["solve", str(path), "--game", "recall", "--format", "json"], codes=(0,)).stdout)
     assert data["form"] == "recall" and {tuple(e["payoffs"]) for e in data["equilibria"]} == {(-4, 4)}
 
@@ -178,6 +180,7 @@ BAD_FORMS = [
     ('[wording.outcomes]\n"Hold, Hlod" = "peace"', "has no strategy 'Hlod'"),
     ('[wording]\nparital = "x"', "unknown key 'parital' (did you mean 'partial'?)"),
     ('[wording.regimes]\n"a + b" = 3', "expected a string"),
+    ('[forms.x]\norder = ["US", "China"]\nstory = ["a"]', "story: expected a string"),
 ]
 
 

@@ -35,7 +35,7 @@ MAX_PROFILES = 200_000
 MAX_DEGREE = 1000
 
 TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types", "wording", "forms")
-FORM_KEYS = ("description", "title", "order", "revision", "focus", "players", "parameters", "define", "payoffs")
+FORM_KEYS = ("description", "title", "story", "order", "revision", "focus", "players", "parameters", "define", "payoffs")
 REVISION_KEYS = ("player", "after", "moves")
 WORDING_KEYS = ("graded", "outcomes", "partial", "regimes")
 MAX_FORMS = 20
@@ -106,6 +106,8 @@ class ExtraForm:
     title: str
     order: tuple[str, ...] | None = None
     revision: Revision | None = None
+    #: a paragraph saying who moves and what each move means, for explanations ("" if none)
+    story: str = ""
     #: moves whose credibility a tree's explanation names: (path of move indices, "move:what to call it")
     focus: tuple[tuple[tuple[int, ...], str], ...] = ()
     model: "Model | None" = field(default=None, repr=False)
@@ -748,18 +750,21 @@ def _forms(data, source, players, name) -> dict[str, ExtraForm]:
                 raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, FORM_KEYS)}; expected one of {', '.join(FORM_KEYS)}")
         description = _label_text(spec.get("description", fname), f"{where}: description", 200)
         title = _label_text(spec.get("title", fname), f"{where}: title", 80)
+        story = _label_text(spec["story"], f"{where}: story", 2000, multiline=True) if "story" in spec else ""
         adds = {k: spec[k] for k in ("players", "parameters", "define", "payoffs") if k in spec}
         if adds and ("order" in spec or "revision" in spec or "focus" in spec):
             raise InputError(f"{where}: a form either adds players or terms, or is a tree (order, revision, focus); not both")
         if adds:
-            out[fname] = ExtraForm(fname, description, title, model=_added(data, adds, f"{source} [forms.{clip(fname, 40)}]", name))
+            out[fname] = ExtraForm(
+                fname, description, title, story=story, model=_added(data, adds, f"{source} [forms.{clip(fname, 40)}]", name)
+            )
             continue
         if "order" not in spec:
             raise InputError(f"{where}: expected order (a tree: who moves when) or players and payoffs to add")
         order = _order({"order": spec["order"]}, f"{where}", players)
         revision = _revision(spec.get("revision"), where, players, order)
         focus = _focus(spec.get("focus", {}), where, players, order, revision)
-        out[fname] = ExtraForm(fname, description, title, order, revision, focus)
+        out[fname] = ExtraForm(fname, description, title, order, revision, story, focus)
     return out
 
 
