@@ -191,6 +191,13 @@ class Model:
         raise InputError(f"{prefix}unknown player '{clip(name)}'{_hint(name, names)}; expected one of {', '.join(names)}")
 
 
+def _known_keys(table: Mapping, allowed: tuple[str, ...], where: str) -> None:
+    """Refuse a key not in allowed, with a did-you-mean."""
+    for key in table:
+        if key not in allowed:
+            raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, allowed)}; expected one of {', '.join(allowed)}")
+
+
 def _hint(name: str, choices) -> str:
     close = get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -261,9 +268,7 @@ def parse_model(text: str, source: str, name: str) -> Model:
 def model_from_data(data: Mapping, source: str, name: str) -> Model:
     if not is_model_data(data):
         raise InputError(f"{source}: not a model file: expected [players.NAME] tables and [payoffs.NAME] tables")
-    for key in data:
-        if key not in TOP_KEYS:
-            raise InputError(f"{source}: unknown key '{clip(key)}'{_hint(key, TOP_KEYS)}; expected one of {', '.join(TOP_KEYS)}")
+    _known_keys(data, TOP_KEYS, source)
     title = _label_text(data["title"], f"{source}: title") if "title" in data else name
     description = _label_text(data["description"], f"{source}: description", 5000, multiline=True) if "description" in data else ""
     players = _players(data, source)
@@ -327,9 +332,7 @@ def _players(data: Mapping, source: str) -> list[PlayerSpec]:
         _label_text(pname, f"{source}: [players] player name", 40)
         if not isinstance(spec, dict):
             raise InputError(f"{where}: expected a table with strategies, got {_type(spec)}")
-        for key in spec:
-            if key not in PLAYER_KEYS:
-                raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, PLAYER_KEYS)}; expected one of {', '.join(PLAYER_KEYS)}")
+        _known_keys(spec, PLAYER_KEYS, where)
         strategies = spec.get("strategies")
         if strategies is None:
             raise InputError(f"{where}: missing strategies (a list of names, e.g. [\"Hold\", \"Escalate\"])")
@@ -378,9 +381,7 @@ def _parameters(data: Mapping, source: str) -> dict[str, ModelParameter]:
             raise InputError(f"{where}: expected a table with default and range (e.g. default = 4, range = [0, 20])")
         if not isinstance(spec, dict):
             raise InputError(f"{where}: expected a table with default and range, got {_type(spec)}")
-        for key in spec:
-            if key not in PARAMETER_KEYS:
-                raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, PARAMETER_KEYS)}; expected one of {', '.join(PARAMETER_KEYS)}")
+        _known_keys(spec, PARAMETER_KEYS, where)
         default = spec.get("default")
         if default is None:
             raise InputError(f"{where}: missing default (a number)")
@@ -585,15 +586,7 @@ def _outcomes(data, source, players) -> dict[tuple[int, ...], str]:
     out = {}
     for key, name in table.items():
         where = f"{source}: [outcomes] '{clip(key)}'"
-        parts = [k.strip() for k in str(key).split(",")]
-        if len(parts) != len(players):
-            raise InputError(f"{where}: expected one strategy per player, separated by commas ({len(players)} players)")
-        index = []
-        for p, s in zip(players, parts):
-            if s not in p.strategies:
-                raise InputError(f"{where}: player {clip(p.name)} has no strategy '{clip(s)}'{_hint(s, p.strategies)}")
-            index.append(p.strategies.index(s))
-        out[tuple(index)] = _label_text(name, where, 80)
+        out[_profile_key(key, players, where)] = _label_text(name, where, 80)
     return out
 
 
@@ -691,9 +684,7 @@ def _wording(data, source, players) -> Wording:
     where = f"{source}: [wording]"
     if not isinstance(table, dict):
         raise InputError(f"{where}: expected a table, got {_type(table)}")
-    for key in table:
-        if key not in WORDING_KEYS:
-            raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, WORDING_KEYS)}; expected one of {', '.join(WORDING_KEYS)}")
+    _known_keys(table, WORDING_KEYS, where)
     graded = None
     if "graded" in table:
         g = table["graded"]
@@ -707,22 +698,24 @@ def _wording(data, source, players) -> Wording:
                 ok = False
             if not ok or "{level}" not in t:
                 raise InputError(f"{where}: graded[{k}] '{clip(t)}' must contain {{level}} once and no other braces")
-    outcomes = {}
-    raw = table.get("outcomes", {})
-    if not isinstance(raw, dict):
-        raise InputError(f"{where}: outcomes must be a table of \"STRATEGY, STRATEGY\" = \"name\", got {_type(raw)}")
-    for key, word in raw.items():
-        at = f"{source}: [wording.outcomes] '{clip(key)}'"
-        outcomes[_profile_key(key, players, at)] = _label_text(word, at, 60)
+    outcomes = {
+        _profile_key(key, players, at): _label_text(word, at, 60)
+        for key, word, at in _word_table(table, "outcomes", "\"STRATEGY, STRATEGY\" = \"name\"", source)
+    }
     partial = _label_text(table["partial"], f"{where}: partial", 60) if "partial" in table else ""
-    regimes = {}
-    raw = table.get("regimes", {})
-    if not isinstance(raw, dict):
-        raise InputError(f"{where}: regimes must be a table of \"composed name\" = \"name\", got {_type(raw)}")
-    for key, word in raw.items():
-        at = f"{source}: [wording.regimes] '{clip(key)}'"
-        regimes[_label_text(key, at, 200)] = _label_text(word, at, 60)
+    regimes = {
+        _label_text(key, at, 200): _label_text(word, at, 60)
+        for key, word, at in _word_table(table, "regimes", "\"composed name\" = \"name\"", source)
+    }
     return Wording(graded, MappingProxyType(outcomes), partial, MappingProxyType(regimes))
+
+
+def _word_table(table: Mapping, key: str, shape: str, source: str) -> list[tuple[object, object, str]]:
+    """(key, word, where) of each entry of [wording.KEY], which must be a table."""
+    raw = table.get(key, {})
+    if not isinstance(raw, dict):
+        raise InputError(f"{source}: [wording]: {key} must be a table of {shape}, got {_type(raw)}")
+    return [(k, v, f"{source}: [wording.{key}] '{clip(k)}'") for k, v in raw.items()]
 
 
 def _forms(data, source, players, name) -> dict[str, ExtraForm]:
@@ -745,9 +738,7 @@ def _forms(data, source, players, name) -> dict[str, ExtraForm]:
             raise InputError(f"{where}: '{fname}' is a form every model has; choose another name")
         if not isinstance(spec, dict):
             raise InputError(f"{where}: expected a table, got {_type(spec)}")
-        for key in spec:
-            if key not in FORM_KEYS:
-                raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, FORM_KEYS)}; expected one of {', '.join(FORM_KEYS)}")
+        _known_keys(spec, FORM_KEYS, where)
         description = _label_text(spec.get("description", fname), f"{where}: description", 200)
         title = _label_text(spec.get("title", fname), f"{where}: title", 80)
         story = _label_text(spec["story"], f"{where}: story", 2000, multiline=True) if "story" in spec else ""
@@ -774,9 +765,7 @@ def _revision(spec, where, players, order) -> Revision | None:
     where = f"{where} revision"
     if not isinstance(spec, dict):
         raise InputError(f"{where}: expected a table with player, after and moves")
-    for key in spec:
-        if key not in REVISION_KEYS:
-            raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, REVISION_KEYS)}; expected one of {', '.join(REVISION_KEYS)}")
+    _known_keys(spec, REVISION_KEYS, where)
     for key in REVISION_KEYS:
         if key not in spec:
             raise InputError(f"{where}: missing {key}")
