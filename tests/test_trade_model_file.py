@@ -222,12 +222,20 @@ def test_parameter_table_is_read_from_the_file():
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_same_bayesian_game(name):
+def test_bayesian_game_types_as_the_file_declares(name):
+    """China pragmatist (the scenario's values) or self-reliant (self_reliance set to
+    self_reliance_hardliner), with prior prior_pragmatist: each type's matrices are the
+    hand-written reference game at that type's parameters."""
     from games.bayesian import trade_bayesian_game
-    from games.model.bayes import bayesian_game
 
-    p = builtin(name).parameters
-    a, b = trade_bayesian_game(p), bayesian_game(MODEL, p)
-    assert (a.players, a.row_moves, a.column_moves, a.types, a.prior) == (b.players, b.row_moves, b.column_moves, b.types, b.prior)
-    for x, y in zip(a.row_payoffs + a.column_payoffs, b.row_payoffs + b.column_payoffs):
-        assert np.array_equal(x, y)
+    p = dict(builtin(name).parameters)
+    g = trade_bayesian_game(p)
+    assert (g.players, g.row_moves, g.column_moves, g.types) == (
+        ("US", "China"), ("Restrict", "Relax"), ("Restrict", "Supply"), ("pragmatist", "self-reliant")
+    )
+    assert g.prior == (p["prior_pragmatist"], 1.0 - p["prior_pragmatist"])
+    hard = {**p, "self_reliance": p["self_reliance_hardliner"]}
+    for k, q in enumerate((p, hard)):
+        U, V = reference_game(q)
+        assert np.array_equal(g.row_payoffs[k], U) and np.array_equal(g.column_payoffs[k], V)
+    assert trade_bayesian_game(p, prior=0.25).prior == (0.25, 0.75)
