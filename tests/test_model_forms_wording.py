@@ -181,6 +181,9 @@ BAD_FORMS = [
     ('[wording]\nparital = "x"', "unknown key 'parital' (did you mean 'partial'?)"),
     ('[wording.regimes]\n"a + b" = 3', "expected a string"),
     ('[forms.x]\norder = ["US", "China"]\nstory = ["a"]', "story: expected a string"),
+    ('[types.China]\nprior = 0.5\ndifference = "w = {wr}"\n[types.China.a]\n[types.China.b]\nwar = "1"', "'wr' is not a parameter"),
+    ('[types.China]\nprior = 0.5\ndifference = "w = {war"\n[types.China.a]\n[types.China.b]\nwar = "1"', "unbalanced brace"),
+    ('[types.China]\nprior = 0.5\ndifference = "w = {war +}"\n[types.China.a]\n[types.China.b]\nwar = "1"', "field {war +}"),
 ]
 
 
@@ -198,3 +201,13 @@ def test_show_lists_the_models_own_forms(tmp_path):
     out = _invoke(["show", str(path)], codes=(0,)).stdout
     assert "recall: tree: US first, China answers, then a US that escalated may stand down" in out
     assert "mediator: mediator" in out  # no description: its name
+
+
+def test_type_difference_sentence_from_the_file():
+    """[types.PLAYER] difference: its {formula} fields computed at the scenario's values."""
+    from games.model.bayes import type_difference
+
+    text = BRINK.replace("[define]", '[types.China]\nprior = 0.5\ndifference = "War costs a hawk {war * 2 - stake} net."\n'
+                         '[types.China.hawk]\nwar = "war * 2"\n[types.China.dove]\n\n[define]', 1)
+    model = parse_model(text, "m.toml", "m")
+    assert type_difference(model, {"war": 3.5}) == "War costs a hawk 3 net."  # 3.5·2 − 4

@@ -79,6 +79,8 @@ class HiddenTypes:
     player: str
     prior: tuple[fm.Expr, ...]  # one formula per type but the last (which gets the rest)
     types: tuple[tuple[str, tuple[tuple[str, fm.Expr], ...]], ...]  # (type, ((parameter, formula), ...))
+    #: a sentence saying what separates the types: text and {formula} fields, in order
+    difference: tuple[str | fm.Expr, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -604,7 +606,7 @@ def _types(data, source, players, parameters, texts) -> HiddenTypes | None:
         raise InputError(f"{where}: unknown player{_hint(player, names)}; expected one of {', '.join(names)}")
     if not isinstance(spec, dict):
         raise InputError(f"{where}: expected a table with prior and one table per type")
-    kinds = [(k, v) for k, v in spec.items() if k != "prior"]
+    kinds = [(k, v) for k, v in spec.items() if k not in ("prior", "difference")]
     if len(kinds) < 2 or not all(isinstance(v, dict) for _, v in kinds):
         raise InputError(f"{where}: expected at least two types, each a table [types.{clip(player, 40)}.TYPE] of parameter = formula")
     if "prior" not in spec:
@@ -638,7 +640,29 @@ def _types(data, source, players, parameters, texts) -> HiddenTypes | None:
             texts[f"types.{tname}.{pname}"] = str(text)
         out.append((tname, tuple(pairs)))
     texts["types.prior"] = ", ".join(str(t) for t in raw)
-    return HiddenTypes(player, prior, tuple(out))
+    difference: tuple[str | fm.Expr, ...] = ()
+    if "difference" in spec:
+        at = f"{where} difference"
+        text = _label_text(spec["difference"], at, 2000)
+        difference = _template(text, at, lambda field, col: formula(field, f"{at}: field {{{clip(field)}}} at character {col}"))
+        texts["types.difference"] = text
+    return HiddenTypes(player, prior, tuple(out), difference)
+
+
+def _template(text: str, where: str, parse) -> tuple[str | fm.Expr, ...]:
+    """A sentence with {formula} fields: its literal pieces and parsed fields, in order."""
+    import re
+
+    parts: list[str | fm.Expr] = []
+    pos = 0
+    for m in re.finditer(r"\{([^{}]*)\}", text):
+        parts.append(text[pos:m.start()])
+        parts.append(parse(m.group(1), m.start() + 1))
+        pos = m.end()
+    parts.append(text[pos:])
+    if any(isinstance(q, str) and ("{" in q or "}" in q) for q in parts):
+        raise InputError(f"{where}: unbalanced brace; write each formula as {{formula}}")
+    return tuple(q for q in parts if not (isinstance(q, str) and not q))
 
 
 def _parameter_users(ordered, payoffs, players, parameters) -> dict[str, str]:
