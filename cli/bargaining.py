@@ -100,7 +100,7 @@ def build_data(analysis, p, sens, name: str, full: bool) -> dict[str, Any]:
     from games import bargaining as bg
     from games import bargaining_explain as bx
     from games.bargaining import surplus_share
-    from games.trade import payoffs
+    from games.trade import payoffs, scenario_title
 
     f, d = analysis.frontier, analysis.disagreement
     solutions = {}
@@ -122,7 +122,7 @@ def build_data(analysis, p, sens, name: str, full: bool) -> dict[str, Any]:
     k = np.unique(np.linspace(0, len(f.u) - 1, min(len(f.u), MAX_FRONTIER_POINTS)).round().astype(int))
     data: dict[str, Any] = {
         "game": {
-            "title": f"US–China trade — {name} (bargaining over terms)",
+            "title": f"{scenario_title(name)} (bargaining over terms)",
             "players": ["US", "China"],
             "strategies": [["chip openness x"], ["rare-earth supply y"]],
         },

@@ -439,7 +439,7 @@ def write_json(result, scenario, fh: TextIO, rows: TextIO) -> None:
         }
     else:
         data["game"] = {
-            "title": f"US–China trade — {scenario.name}",
+            "title": trade.scenario_title(scenario.name),
             "players": list(trade.PLAYERS),
             "strategies": [list(trade.US_MOVES), list(trade.CN_MOVES)]
             if result.spec.form == "simultaneous"

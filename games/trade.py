@@ -99,14 +99,19 @@ def payoffs(x, y, p: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-def simultaneous_game(params: Mapping[str, float] | None = None, title: str = "US–China trade") -> NormalFormGame:
+def scenario_title(scenario: str) -> str:
+    """A game's title for one of the trade model's scenarios: 'US–China trade — baseline'."""
+    return f"{model_file().title} — {scenario}"
+
+
+def simultaneous_game(params: Mapping[str, float] | None = None, title: str | None = None) -> NormalFormGame:
     """The 2×2 game: US Restrict/Relax (x = 0/1) against China Restrict/Supply (y = 0/1)."""
     p = validated(dict(params or {}))
     x = np.array([0.0, 1.0])[:, None]
     y = np.array([0.0, 1.0])[None, :]
     U, V = payoffs(x, y, p)
     model = model_file()
-    return NormalFormGame(title, model.player_names, tuple(pl.strategies for pl in model.players), (U, V))
+    return NormalFormGame(title or model.title, model.player_names, tuple(pl.strategies for pl in model.players), (U, V))
 
 
 def levels(n: int) -> np.ndarray:
@@ -117,13 +122,14 @@ def levels(n: int) -> np.ndarray:
 
 
 def graded_game(
-    params: Mapping[str, float] | None = None, n_levels: int = 5, title: str = "US–China trade (graded)"
+    params: Mapping[str, float] | None = None, n_levels: int = 5, title: str | None = None
 ) -> NormalFormGame:
     """The graded game: each side picks a level in [0, 1] on an n-point grid."""
     p = validated(dict(params or {}))
     grid = levels(n_levels)
     U, V = payoffs(grid[:, None], grid[None, :], p)
-    return NormalFormGame(title, model_file().player_names, graded_labels(grid), (U, V))
+    model = model_file()
+    return NormalFormGame(title or f"{model.title} (graded)", model.player_names, graded_labels(grid), (U, V))
 
 
 def incentives(p: Mapping[str, float]) -> dict[str, float]:

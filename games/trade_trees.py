@@ -52,7 +52,9 @@ def form_title(name: str) -> str:
 
 def tree_title(scenario: str, name: str) -> str:
     """A scenario's tree title: 'US–China trade — baseline (US moves first)'."""
-    return f"{_model().title} — {scenario} ({form_title(name)})"
+    from games.trade import scenario_title
+
+    return f"{scenario_title(scenario)} ({form_title(name)})"
 
 
 def _tree_forms() -> dict[str, object]:
