@@ -147,7 +147,7 @@ def _declares_form(target: str | None, sets: list[str] | None, game: str) -> boo
     from games.errors import InputError
 
     try:
-        model = _load_scenario(target, sets).model
+        model = _load_scenario(target, None).model  # --set is checked when the scenario is loaded
     except InputError:
         return False  # the --game error comes first, as for any unknown form
     return model is not None and game in model.forms

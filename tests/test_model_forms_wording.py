@@ -53,17 +53,14 @@ title = "with a mediator"
 [forms.mediator.players.UN]
 strategies = ["Idle", "Mediate"]
 
-[forms.mediator.parameters.fee]
-default = 1
-range = [0, 5]
-
 [forms.mediator.payoffs.UN]
 "fee" = "UN.Mediate * (fee - 2 * US.Escalate * China.Escalate)"
 
 [forms.mediator.payoffs.US]
 "calm" = "UN.Mediate * 2 * US.Hold"
 '''
-TEXT = BRINK.replace("[define]", FORMS + "\n[define]", 1)
+FEE = '[parameters.fee]\ndefault = 1\nrange = [0, 5]\nmeaning = "What the mediator earns for mediating."\n\n'
+TEXT = BRINK.replace("[define]", FEE + FORMS + "\n[define]", 1)
 MODEL = parse_model(TEXT, "brink.toml", "brink")
 
 
@@ -121,6 +118,11 @@ def test_added_player_form_through_the_command_line(tmp_path):
     assert data["game"]["players"] == ["US", "China", "UN"] and data["game"]["title"] == "Brinkmanship with a mediator"
     pure = {tuple(tuple(p) for p in e["profile"]) for e in data["equilibria"] if all(max(p) == 1 for p in e["profile"])}
     assert pure == {((1, 0), (0, 1), (0, 1)), ((0, 1), (1, 0), (0, 1))}
+    # the fee is the model's parameter, so --set reaches the form: at fee 0 mediating
+    # pays the UN nothing, and (Hold, Escalate) with the UN idle is an equilibrium too
+    data = json.loads(_invoke(["solve", str(path), "--game", "mediator", "--set", "fee=0", "--format", "json"], codes=(0,)).stdout)
+    pure = {tuple(tuple(p) for p in e["profile"]) for e in data["equilibria"] if all(max(p) == 1 for p in e["profile"])}
+    assert ((1, 0), (0, 1), (1, 0)) in pure
 
 
 def test_graded_names_and_sweep_words():
@@ -171,6 +173,7 @@ BAD_FORMS = [
     ('[forms.graded]\norder = ["US", "China"]', "is a form every model has"),
     ('[forms.x.players.US]\nstrategies = ["a"]', "[players] 'US' is defined twice"),
     ('[forms.x.payoffs.US]\n"war" = "1"', "'war' is defined twice"),
+    ('[forms.x.players.UN]\nstrategies = ["a"]\n[forms.x.parameters.fee]\ndefault = 1', "unknown key 'parameters'"),
     ('[forms.x.payoffs.UN]\n"fee" = "1"', "unknown player"),
     ('[forms.x.players.UN]\nstrategies = ["a"]\n[forms.x.payoffs.UN]\n"fee" = "fe"', "unknown name 'fe'"),
     ('[forms.x]\norder = ["US", "China"]\n[forms.x.players.UN]\nstrategies = ["a"]', "not both"),

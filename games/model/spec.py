@@ -35,7 +35,7 @@ MAX_PROFILES = 200_000
 MAX_DEGREE = 1000
 
 TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types", "wording", "forms")
-FORM_KEYS = ("description", "title", "story", "order", "revision", "focus", "players", "parameters", "define", "payoffs")
+FORM_KEYS = ("description", "title", "story", "order", "revision", "focus", "players", "define", "payoffs")
 REVISION_KEYS = ("player", "after", "moves")
 WORDING_KEYS = ("graded", "outcomes", "partial", "regimes")
 MAX_FORMS = 20
@@ -766,7 +766,7 @@ def _forms(data, source, players, name) -> dict[str, ExtraForm]:
         description = _label_text(spec.get("description", fname), f"{where}: description", 200)
         title = _label_text(spec.get("title", fname), f"{where}: title", 80)
         story = _label_text(spec["story"], f"{where}: story", 2000, multiline=True) if "story" in spec else ""
-        adds = {k: spec[k] for k in ("players", "parameters", "define", "payoffs") if k in spec}
+        adds = {k: spec[k] for k in ("players", "define", "payoffs") if k in spec}
         if adds and ("order" in spec or "revision" in spec or "focus" in spec):
             raise InputError(f"{where}: a form either adds players or terms, or is a tree (order, revision, focus); not both")
         if adds:
@@ -845,9 +845,10 @@ def _focus(spec, where, players, order, revision) -> tuple[tuple[tuple[int, ...]
 
 
 def _added(data, adds, source, name) -> Model:
-    """The model with a form's players, parameters, defined quantities and payoff terms added."""
+    """The model with a form's players, defined quantities and payoff terms added (its
+    parameters are the model's, so that scenarios and --set reach every form)."""
     merged = {k: v for k, v in data.items() if k not in ("forms", "outcomes", "types", "order", "wording")}
-    for key in ("players", "parameters", "define"):
+    for key in ("players", "define"):
         extra = adds.get(key, {})
         if not isinstance(extra, dict):
             raise InputError(f"{source}: {key} must be a table, got {_type(extra)}")
