@@ -214,3 +214,15 @@ def test_type_difference_sentence_from_the_file():
                          '[types.China.hawk]\nwar = "war * 2"\n[types.China.dove]\n\n[define]', 1)
     model = parse_model(text, "m.toml", "m")
     assert type_difference(model, {"war": 3.5}) == "War costs a hawk 3 net."  # 3.5·2 − 4
+
+
+def test_tree_form_size_is_bounded():
+    """200 × 200 profiles, 3 revision moves: up to 120,000 outcomes, over the 100,000 limit."""
+    a = str([f"a{i}" for i in range(200)]).replace("'", '"')
+    b = str([f"b{i}" for i in range(200)]).replace("'", '"')
+    text = (f'[players.A]\nstrategies = {a}\n[players.B]\nstrategies = {b}\n'
+            '[payoffs]\nA = "1"\nB = "A.a0"\n'
+            '[forms.big]\norder = ["A", "B"]\nrevision = { player = "A", after = "a0", moves = { x = "a0", y = "a1", z = "a2" } }\n')
+    model = parse_model(text, "big.toml", "big")
+    with pytest.raises(InputError, match="more than 100,000"):
+        ev.form_tree(model, {}, "big")

@@ -14,6 +14,8 @@ profile where one is not is named in the error.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
@@ -26,6 +28,8 @@ from games.model.spec import Model
 
 FORMS = ("simultaneous", "graded")
 MAX_LEVELS = 101
+#: Most outcomes of a tree form (``[forms.NAME]`` with an order), as for --game sequential.
+MAX_TREE_LEAVES = 100_000
 
 
 @dataclass(frozen=True)
@@ -391,6 +395,9 @@ def form_tree(model: Model, params: Mapping[str, float], name: str, title: str |
     seq = [model.player_index(n) for n in form.order]
     rev = form.revision
     reviser = None if rev is None else model.player_index(rev.player)
+    leaves = math.prod(len(p.strategies) for p in model.players) * (1 if rev is None else len(rev.moves))
+    if leaves > MAX_TREE_LEAVES:
+        raise InputError(f"option --game: the tree of '{clip(name)}' would have up to {leaves:,} outcomes, more than {MAX_TREE_LEAVES:,}")
     profiles: dict[str, tuple[int, ...]] = {}
 
     def leaf(index: tuple[int, ...], label: str) -> Terminal:
