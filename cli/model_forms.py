@@ -105,6 +105,10 @@ def _own_form(request: Request) -> Output:
         raise InputError(f"option --exact: not available for --game {request.game}")
     tree, profiles = ev.form_tree(model, scenario.parameters, request.game, title=f"{model_title(scenario)} ({form.title})")
     context = {"drivers": ev.term_drivers(model, scenario.parameters, profiles), "focus": dict(form.focus)}
+    if len(model.players) == 2:
+        from games.tree_explain import first_mover_value
+
+        context["first_mover"] = first_mover_value(scenario.parameters, request.game, model)
     output = trees.solve_tree(tree, request.fmt, request.full, request.method, context, intro)
     output.data["scenario"] = render.scenario_data(scenario)
     output.data["form"] = request.game

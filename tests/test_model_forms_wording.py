@@ -47,6 +47,9 @@ revision = { player = "US", after = "Escalate", moves = { "Stay" = "Escalate", "
 [forms.recall.focus]
 "Escalate, Escalate" = ["Stand down", "promise to stand down if China escalates"]
 
+[forms.us-first]
+order = ["US", "China"]
+
 [forms.mediator]
 title = "with a mediator"
 
@@ -91,6 +94,11 @@ def test_tree_form_through_the_command_line(tmp_path):
     out = _invoke(["explain", str(path), "--game", "recall"], codes=(0,)).stdout
     assert "promise to stand down if China escalates is not credible" in " ".join(out.split())
     assert "a US that escalated may then stand down." in " ".join(out.split())
+    # the counterpart without the revision (US first, China answers): after Escalate China
+    # holds (−4 > −10), so the US escalates and gets 4. With the option to stand down,
+    # China escalates after Escalate (the US then stands down: 4 > −4 for China), and the
+    # US gets −4: the option is worth −8 to it (a commitment problem)
+    assert "Without the recall stage (US first, China answers) the US would get 4: the option to stand down is worth -8" in " ".join(out.split())
     data = json.loads(_invoke(["solve", str(path), "--game", "recall", "--format", "json"], codes=(0,)).stdout)
     assert data["form"] == "recall" and {tuple(e["payoffs"]) for e in data["equilibria"]} == {(-4, 4)}
 
