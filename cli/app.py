@@ -142,6 +142,17 @@ def _json_default(obj: Any):
     raise TypeError(f"not JSON serializable: {type(obj).__name__}")
 
 
+def _declares_form(target: str | None, sets: list[str] | None, game: str) -> bool:
+    """Does the target's model file declare --game as one of its own forms ([forms.NAME])?"""
+    from games.errors import InputError
+
+    try:
+        model = _load_scenario(target, None).model  # --set is checked when the scenario is loaded
+    except InputError:
+        return False  # the --game error comes first, as for any unknown form
+    return model is not None and game in model.forms
+
+
 def _run(
     command: str,
     target: str | None,
@@ -160,7 +171,7 @@ def _run(
 
     kind = _target_kind(target)
     full = command == "explain" and not brief
-    if kind == "scenario" and game not in all_forms():
+    if kind == "scenario" and game not in all_forms() and not _declares_form(target, sets, game):
         from games.errors import clip
         from games.suggestions import did_you_mean
 

@@ -56,7 +56,16 @@ def run(request: Request) -> Output:
 
 
 def _check_options(request: Request) -> tuple[int, int | None]:
-    from games.errors import InputError
+    return bargaining_options(request, {"us": 0, "china": 1, "cn": 1}, "us or china")
+
+
+def bargaining_options(request: Request, proposers: dict[str, int], expected: str) -> tuple[int, int | None]:
+    """(index of the first proposer, --rounds or None) from the request's options.
+
+    ``proposers`` maps each accepted --proposer word (lower case) to a player index;
+    ``expected`` names them in the error. Any other option, or --exact, is bad input.
+    """
+    from games.errors import InputError, clip
 
     first, rounds = 0, None
     for name, value in request.options.items():
@@ -64,9 +73,9 @@ def _check_options(request: Request) -> tuple[int, int | None]:
             continue
         if name == "proposer":
             key = str(value).strip().lower()
-            if key not in ("us", "china", "cn"):
-                raise InputError(f"option --proposer: expected us or china, got '{value}'")
-            first = 0 if key == "us" else 1
+            if key not in proposers:
+                raise InputError(f"option --proposer: expected {expected}, got '{clip(value)}'")
+            first = proposers[key]
         elif name == "rounds":
             rounds = bargaining_rounds(value)
         else:
@@ -91,7 +100,7 @@ def build_data(analysis, p, sens, name: str, full: bool) -> dict[str, Any]:
     from games import bargaining as bg
     from games import bargaining_explain as bx
     from games.bargaining import surplus_share
-    from games.trade import payoffs
+    from games.trade import payoffs, scenario_title
 
     f, d = analysis.frontier, analysis.disagreement
     solutions = {}
@@ -113,7 +122,7 @@ def build_data(analysis, p, sens, name: str, full: bool) -> dict[str, Any]:
     k = np.unique(np.linspace(0, len(f.u) - 1, min(len(f.u), MAX_FRONTIER_POINTS)).round().astype(int))
     data: dict[str, Any] = {
         "game": {
-            "title": f"US–China trade — {name} (bargaining over terms)",
+            "title": f"{scenario_title(name)} (bargaining over terms)",
             "players": ["US", "China"],
             "strategies": [["chip openness x"], ["rare-earth supply y"]],
         },

@@ -65,7 +65,8 @@ def exact_text(value: Fraction) -> str | None:
 # ------------------------------------------------------------------ bayesian
 def run_bayesian(request: Request) -> Output:
     from games.bayesian import bayes_nash_equilibria, harsanyi_game, sequential_outcomes, trade_bayesian_game
-    from games.bayesian_explain import explain, type_best_replies, type_difference
+    from games.bayesian_explain import explain, type_best_replies
+    from games.model import bayes
     from games.equilibrium import tolerance
     from games.errors import InputError
 
@@ -77,13 +78,13 @@ def run_bayesian(request: Request) -> Output:
     params = dict(request.scenario.parameters)
     model = request.scenario.model
     if model is not None:  # a model file's [types.PLAYER]
-        from games.model import bayes
-
         game = bayes.bayesian_game(model, params)
         notes = [bayes.type_difference(model, params)]
-    else:
+    else:  # the trade model's [types.China], on its own scenarios
+        from games.trade import model_file
+
         game = trade_bayesian_game(params)
-        notes = [type_difference(params)]
+        notes = [bayes.type_difference(model_file(), params)]
     harsanyi = harsanyi_game(game)
     equilibria = bayes_nash_equilibria(game)
     expl = explain(game, equilibria, notes)

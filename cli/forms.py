@@ -18,19 +18,31 @@ FORM_MODULES: dict[str, str] = {
 }
 
 
-#: one line per form for `tradegame forms`
-FORM_DESCRIPTIONS: dict[str, str] = {
+#: one line per form for `tradegame forms` (the default model's own forms: from its file)
+_DESCRIPTIONS: dict[str, str] = {
     "simultaneous": "2×2: US Restrict/Relax against China Restrict/Supply, moving at once",
     "graded": "each side picks an openness level on a grid (--levels N)",
-    "us-first": "tree: the US moves first (an olive branch?), China answers",
-    "china-first": "tree: China moves first, the US answers",
-    "snapback": "tree: US first, China answers, then the US may re-impose controls",
     "sequential": "tree: players move in turn, each seeing earlier moves (--order China,US); any model",
     "bayesian": "China's type is hidden: pragmatist or self-reliant (--set prior_pragmatist=P)",
-    "with-ally": "three players: an ally that makes chip tools chooses to align or sell",
     "repeated": "the 2×2 game repeated: grim trigger, tit-for-tat, critical discount factors",
     "bargaining": "bargaining over the deal's terms: Nash, Kalai–Smorodinsky, Rubinstein",
 }
+
+
+def form_descriptions() -> dict[str, str]:
+    """One line per form: the forms every model has, and the default model's own forms
+    as its file describes them ([forms.NAME] description)."""
+    from games.trade import model_file
+
+    own = {name: f.description for name, f in model_file().forms.items()}
+    return {form: own.get(form) or _DESCRIPTIONS.get(form, "") for form in all_forms()}
+
+
+def __getattr__(name: str):
+    """``FORM_DESCRIPTIONS``: `form_descriptions()`, read when first asked."""
+    if name == "FORM_DESCRIPTIONS":
+        return form_descriptions()
+    raise AttributeError(f"module 'cli.forms' has no attribute {name!r}")
 
 
 def all_forms() -> tuple[str, ...]:

@@ -7,8 +7,9 @@ simultaneous game. For the trade model the two orders are the trees ``us-first``
 the order its players are declared in.
 
 A model file's scenario reaches this module for every form other than simultaneous and
-graded: ``sequential`` and ``repeated`` work on any model (``bargaining`` and the
-trade-specific forms are refused with one line saying so).
+graded: ``sequential``, ``repeated``, ``bargaining`` and ``bayesian`` work on any model
+that fits them, and so do the forms a model file declares itself (``[forms.NAME]``: a
+tree, or the model with players added); another model's forms are refused in one line.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from dataclasses import replace
 from cli.request import Output, Request
 from games.errors import InputError, clip
 
-#: Forms built from the trade model's own structure (its tree shapes, types, the ally).
-TRADE_ONLY = ("us-first", "china-first", "snapback", "with-ally")
 
 
 def parse_order(text: str | None, players: tuple[str, ...], default: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -57,12 +56,63 @@ def run(request: Request) -> Output:
         from cli import bayes_ally
 
         return bayes_ally.run(request)
-    if request.game in TRADE_ONLY:
+    if request.game in scenario.model.forms:
+        return _own_form(request)
+    from cli.forms import FORM_MODULES
+
+    if request.game in FORM_MODULES:
+        own = ", ".join(scenario.model.forms)
         raise InputError(
-            f"option --game: '{request.game}' is a form of the trade model; a model file can be played as "
+            f"option --game: '{request.game}' is a form of the trade model (its [forms.{request.game}]); a model file can be played as "
             "simultaneous, graded, sequential, repeated, bargaining or bayesian"
+            + (f", or as its own forms {own}" if own else " (or its own [forms.NAME])")
         )
     raise InputError(f"option --game: expected simultaneous, graded, sequential, repeated, bargaining or bayesian, got '{clip(request.game)}'")
+
+
+def _own_form(request: Request) -> Output:
+    """A form the model file declares ([forms.NAME]): a tree, or the model with players added."""
+    from cli import render, trees
+    from cli.normal_form_view import model_title
+    from games.model import evaluate as ev
+
+    scenario, model = request.scenario, request.scenario.model
+    form = model.forms[request.game]
+    intro = [f"{scenario.title}. {scenario.summary}".strip()]
+    if scenario.overrides:
+        intro.append("What-if: " + ", ".join(f"{k} = {render.num(v)}" for k, v in scenario.overrides))
+    if form.story:
+        intro.append(form.story)
+    if form.model is not None:  # players or terms added: the bigger model's simultaneous game
+        from dataclasses import replace as with_model
+
+        from cli import normal_form_view
+
+        if request.options and any(v is not None for v in request.options.values()):
+            name = next(k for k, v in request.options.items() if v is not None)
+            raise InputError(f"option --{name}: not used by --game {request.game}")
+        bigger = with_model(scenario, model=form.model)
+        game = ev.build_game(form.model, scenario.parameters, title=f"{model_title(scenario)} {form.title}")
+        output = normal_form_view.solve_and_render(
+            game, bigger, request.fmt, request.full, request.method, request.exact, form="simultaneous"
+        )
+        output.data["form"] = request.game
+        return output
+    for name, value in request.options.items():
+        if value is not None:
+            raise InputError(f"option --{name}: not used by --game {request.game}")
+    if request.exact:
+        raise InputError(f"option --exact: not available for --game {request.game}")
+    tree, profiles = ev.form_tree(model, scenario.parameters, request.game, title=f"{model_title(scenario)} ({form.title})")
+    context = {"drivers": ev.term_drivers(model, scenario.parameters, profiles), "focus": dict(form.focus)}
+    if len(model.players) == 2:
+        from games.tree_explain import first_mover_value
+
+        context["first_mover"] = first_mover_value(scenario.parameters, request.game, model)
+    output = trees.solve_tree(tree, request.fmt, request.full, request.method, context, intro)
+    output.data["scenario"] = render.scenario_data(scenario)
+    output.data["form"] = request.game
+    return output
 
 
 def _sequential(request: Request) -> Output:
@@ -107,24 +157,10 @@ def _bargaining(request: Request) -> Output:
 
     scenario, model = request.scenario, request.scenario.model
     names = model.player_names
-    first, rounds = 0, None
-    for name, value in request.options.items():
-        if value is None:
-            continue
-        if name == "proposer":
-            key = str(value).strip().lower()
-            lower = [n.lower() for n in names]
-            if key not in lower:
-                raise InputError(f"option --proposer: expected one of {', '.join(names)}, got '{clip(value)}'")
-            first = lower.index(key)
-        elif name == "rounds":
-            from cli.bargaining import bargaining_rounds
+    from cli.bargaining import bargaining_options
 
-            rounds = bargaining_rounds(value)
-        else:
-            raise InputError(f"option --{name}: not used by --game bargaining")
-    if request.exact:
-        raise InputError("option --exact: not available for --game bargaining")
+    proposers = {n.lower(): k for k, n in reversed(list(enumerate(names)))}  # the first of names equal but for case
+    first, rounds = bargaining_options(request, proposers, f"one of {', '.join(names)}")
     if request.fmt == "dot":
         raise InputError("option --format: expected text, markdown or json for --game bargaining, got 'dot'")
     from games.model.bargain import lottery, over_levels

@@ -44,6 +44,7 @@ def model_data(model) -> dict[str, Any]:
             "prior": model.texts.get("types.prior", ""),
             "types": {t: {n: model.texts.get(f"types.{t}.{n}", "") for n, _ in o} for t, o in model.types.types},
         },
+        "forms": {name: f.description for name, f in model.forms.items()},
         "parameters": [
             {"name": q.name, "default": q.default, "range": [q.low, q.high], "unit": q.unit,
              "meaning": q.meaning, "source": q.source, "rationale": q.rationale, "enters": q.side}
@@ -84,6 +85,9 @@ def model_text(model, fmt: str) -> str:
         for tname, overrides in model.types.types:
             values = ", ".join(f"{n} = {model.texts.get(f'types.{tname}.{n}', '')}" for n, _ in overrides)
             out.append(f"{bullet} {tname}: {code(values) if values else 'the scenario' + chr(39) + 's values'}")
+    if model.forms:
+        out += ["", _h("Its own forms (--game NAME)", fmt)]
+        out += [f"{bullet} {code(name)}: {f.description}" for name, f in model.forms.items()]
     return "\n".join(out)
 
 

@@ -18,7 +18,7 @@ def build(scenario: Scenario, form: str, levels: int) -> NormalFormGame:
 
     if scenario.model is not None:
         return model_game(scenario, form, levels)
-    title = f"US–China trade — {scenario.name}"
+    title = trade.scenario_title(scenario.name)
     if form == "simultaneous":
         return trade.simultaneous_game(scenario.parameters, title=title)
     if form == "graded":

@@ -175,11 +175,10 @@ def tree_picture(target: str | None, sets: list[str], game: str):
                 f"option --game: tree pictures are drawn for {', '.join(TREE_FORMS)}, "
                 f"got '{clip(game)}'{did_you_mean(game, TREE_FORMS)}"
             )
-        from games.trade_trees import FORMS
+        from games.trade_trees import FORMS, tree_title
 
         scenario = _load_scenario(target, sets)
-        names = {"us-first": "US moves first", "china-first": "China moves first", "snapback": "US first, with snapback"}
-        tree = FORMS[form](scenario.parameters, title=f"US–China trade — {scenario.name} ({names[form]})")
+        tree = FORMS[form](scenario.parameters, title=tree_title(scenario.name, form))
     if is_perfect_information(tree):
         from games.backward_induction import subgame_perfect_equilibria
 

@@ -19,7 +19,7 @@ def run(request: Request) -> Output:
     """Analyse the scenario's trade game repeated with the scenario's discount factor."""
     from games import repeated as rp
     from games.errors import InputError
-    from games.trade import simultaneous_game
+    from games.trade import scenario_title, simultaneous_game
 
     rounds = _check_options(request)
     if request.fmt == "dot":
@@ -32,7 +32,7 @@ def run(request: Request) -> Output:
         stage = model_game(scenario, "simultaneous", 2)
         stage = type(stage)(f"{stage.title} (repeated)", stage.players, stage.strategies, stage.payoffs)
     else:
-        stage = simultaneous_game(scenario.parameters, title=f"US–China trade — {scenario.name} (repeated)")
+        stage = simultaneous_game(scenario.parameters, title=f"{scenario_title(scenario.name)} (repeated)")
     try:
         analysis = rp.analyse(stage, delta)
     except InputError as exc:

@@ -439,11 +439,11 @@ def write_json(result, scenario, fh: TextIO, rows: TextIO) -> None:
         }
     else:
         data["game"] = {
-            "title": f"US–China trade — {scenario.name}",
+            "title": trade.scenario_title(scenario.name),
             "players": list(trade.PLAYERS),
             "strategies": [list(trade.US_MOVES), list(trade.CN_MOVES)]
             if result.spec.form == "simultaneous"
-            else [[f"open {v:.0%}" for v in result.spec.strategy_levels()], [f"supply {v:.0%}" for v in result.spec.strategy_levels()]],
+            else [list(labels) for labels in trade.graded_labels(result.spec.strategy_levels())],
         }
     head = json.dumps(data, ensure_ascii=False, indent=1)
     fh.write(head[:-2] + ',\n "points": [')

@@ -23,8 +23,6 @@ import numpy as np
 
 from games.batch_2x2 import FlatEquilibria
 
-#: Names of the pure outcomes of levels (US, China), as `games.sweep.describe` words them.
-_PURE_NAMES = {(1.0, 1.0): "deal", (0.0, 0.0): "conflict", (1.0, 0.0): "US opens alone", (0.0, 1.0): "China supplies alone"}
 _PURE = 1 - 1e-12
 _TINY = 1e-12
 
@@ -69,7 +67,10 @@ def _classify(flat: FlatEquilibria, grid: np.ndarray, n: int) -> _Block:
         short[mixed, 0] = flat.x[mixed] @ grid
         short[mixed, 1] = flat.y[mixed] @ grid
     short[:, 2:] = flat.payoffs
-    names = [_PURE_NAMES.get((float(a), float(b)), f"partial US {_short(a)} / China {_short(b)}") for a in grid for b in grid]
+    from games.sweep import pure_outcome_words
+
+    words = pure_outcome_words()  # the pure outcomes' names, as `games.sweep.describe` words them
+    names = [words.get((float(a), float(b)), f"partial US {_short(a)} / China {_short(b)}") for a in grid for b in grid]
     counts = np.bincount(flat.game, minlength=n)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
     return _Block(kind, pure, counts, starts, _snapped(short), names + ["mixed"])

@@ -22,15 +22,14 @@ MAX_DRAWN_EQUILIBRIA = 3
 def run(request: Request) -> Output:
     """Solve and explain one of the trade trees for the request's scenario."""
     from games.errors import InputError
-    from games.trade_trees import FOCUS, FORMS, drivers
+    from games.trade_trees import FOCUS, FORMS, drivers, tree_title
 
     if request.game not in FORMS:
         raise InputError(f"option --game: expected one of {', '.join(FORMS)}, got '{request.game}'")
     _check_options(request)
     scenario = request.scenario
     builder = FORMS[request.game]
-    names = {"us-first": "US moves first", "china-first": "China moves first", "snapback": "US first, with snapback"}
-    tree = builder(scenario.parameters, title=f"US–China trade — {scenario.name} ({names[request.game]})")
+    tree = builder(scenario.parameters, title=tree_title(scenario.name, request.game))
     from games.tree_explain import first_mover_value
 
     context = {

@@ -458,12 +458,11 @@ def picture(kind: str, state: PageState, catalogue: Catalogue) -> bytes:
 
 def plain_tree_svg(scenario, form: str) -> bytes:
     """The trade tree of a sequential form with nothing marked: the exercise's picture."""
-    from games.trade_trees import FORMS
+    from games.trade_trees import FORMS, tree_title
 
     from cli import plots
 
-    names = {"us-first": "US moves first", "china-first": "China moves first", "snapback": "US first, with snapback"}
-    tree = FORMS[form](scenario.parameters, title=f"US–China trade — {scenario.name} ({names.get(form, form)})")
+    tree = FORMS[form](scenario.parameters, title=tree_title(scenario.name, form))
     return plots.render_bytes(plots.tree_figure(tree, {}, {}, answers=False), "svg")
 
 

@@ -1,21 +1,12 @@
 """The trade game with a third player: an ally that makes chip-making tools (the Netherlands, Japan).
 
-The ally either *aligns* with US export controls (it sells China only what the US lets
-through) or *sells* its tools to China regardless. Selling undoes part of the US controls:
-a share ``tool_leak`` of the chip access the US denies comes back to China through the
-tools, which costs the US ``security_risk`` per unit and is worth ``chip_value`` per unit to
-China (tools serve self-reliance, so the self-reliance discount does not apply). With s = 1
-if the ally sells and 0 if it aligns, and ``chips`` as in the two-player model:
-
-    leak   = tool_leak · s · (1 − chips)
-    U_US   = U_US(two-player) − leak · security_risk
-    U_CN   = U_CN(two-player) + leak · chip_value
-    U_ally = ally_tool_sales · (s + (1 − s) · chips)          tools it actually sells
-             + (1 − s) · ally_alignment_value                  security ties, no US pressure
-             − (1 − s) · (1 − y) · ally_retaliation            China's rare-earth squeeze
-
-When the ally aligns, US and China get exactly the two-player payoffs. Each payoff is
-affine in every parameter, as in the two-player model.
+The form is data: ``[forms.with-ally]`` in examples/models/trade.toml adds the player
+``Ally`` (Align or Sell, level s), the defined quantity ``leak`` — the share ``tool_leak``
+of the chip access the US denies that China regains through the ally's tools — and the
+payoff terms it brings: a security cost to the US, a gain to China, and the ally's own
+tool sales, alignment value and exposure to Chinese retaliation. When the ally aligns, US
+and China get exactly the two-player payoffs. This module builds the 2×2×2 game from that
+file and says whether the ally's choice is pivotal.
 
 Why it matters: US controls work through chokepoints (Farrell & Newman's "weaponized
 interdependence", 2019), and the chokepoint in chip-making tools is shared with allies.
@@ -27,50 +18,53 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-import numpy as np
-
 from games.normal_form import NormalFormGame
-from games.parameters import validated
 
-PLAYERS = ("US", "China", "Ally")
-ALLY_MOVES = ("Align", "Sell")
+#: The trade model's form with the ally (``--game with-ally``).
+FORM = "with-ally"
+
+
+def ally_model():
+    """The trade model with the ally added: a three-player model, read from the model file."""
+    from games.model.evaluate import extra_form
+    from games.trade import model_file
+
+    return extra_form(model_file(), FORM).model
+
+
+def __getattr__(name: str):
+    """``PLAYERS`` (US, China, Ally) and ``ALLY_MOVES`` (Align, Sell), as the file names them."""
+    if name == "PLAYERS":
+        return ally_model().player_names
+    if name == "ALLY_MOVES":
+        return ally_model().players[2].strategies
+    raise AttributeError(f"module 'games.ally' has no attribute {name!r}")
 
 
 def payoff_terms(x, y, s, p: Mapping[str, float]) -> dict[str, dict[str, float]]:
     """Each player's payoff split into named terms at openness x, supply y, ally selling s."""
-    from games import trade
+    from games.model.evaluate import evaluate_point
 
-    base = trade.payoff_terms(x, y, p)
-    chips, _ = trade.flows(x, y, p)
-    leak = p["tool_leak"] * s * (1 - chips)
-    us = dict(base["US"])
-    us["tool leak (security)"] = -leak * p["security_risk"]
-    cn = dict(base["China"])
-    cn["tools from the ally"] = leak * p["chip_value"]
-    ally = {
-        "tool sales": p["ally_tool_sales"] * (s + (1 - s) * chips),
-        "alignment value": (1 - s) * p["ally_alignment_value"],
-        "Chinese retaliation": -(1 - s) * (1 - y) * p["ally_retaliation"],
-    }
-    return {"US": us, "China": cn, "Ally": ally}
+    model = ally_model()
+    levels = {pl.level: v for pl, v in zip(model.players, (x, y, s))}
+    _, terms = evaluate_point(model, p, levels)
+    return dict(zip(model.player_names, terms))
 
 
 def payoffs(x, y, s, p: Mapping[str, float]) -> tuple[float, float, float]:
     terms = payoff_terms(x, y, s, p)
-    return tuple(float(sum(terms[name].values())) for name in PLAYERS)  # type: ignore[return-value]
+    return tuple(float(sum(t.values())) for t in terms.values())  # type: ignore[return-value]
 
 
-def ally_game(params: Mapping[str, float] | None = None,
-              title: str = "US–China trade with a tool-making ally") -> NormalFormGame:
+def ally_game(params: Mapping[str, float] | None = None, title: str | None = None) -> NormalFormGame:
     """The 2×2×2 game: US Restrict/Relax × China Restrict/Supply × Ally Align/Sell."""
-    from games.trade import CN_MOVES, US_MOVES
+    from games.model.evaluate import build_game, extra_form
+    from games.trade import model_file
 
-    p = validated(dict(params or {}))
-    arrays = [np.zeros((2, 2, 2)) for _ in PLAYERS]
-    for i, j, k in np.ndindex(2, 2, 2):
-        for n, v in enumerate(payoffs(float(i), float(j), float(k), p)):
-            arrays[n][i, j, k] = v
-    return NormalFormGame(title, PLAYERS, (US_MOVES, CN_MOVES, ALLY_MOVES), tuple(arrays))
+    base = model_file()
+    model = ally_model()
+    title = title or f"{base.title} {extra_form(base, FORM).title}"
+    return build_game(model, model.validated(dict(params or {})), title=title)
 
 
 def solve_ally_game(game: NormalFormGame):

@@ -11,7 +11,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from games.ally import PLAYERS, Pivotality, payoff_terms, pivotality
+from games import ally
+from games.ally import Pivotality, payoff_terms, pivotality
 from games.equilibrium import Equilibrium, strategy_values
 from games.normal_form import NormalFormGame
 from games.wording import cap as _cap
@@ -47,7 +48,7 @@ def _term_changes(n: int, own: int, other: int, profile: Sequence[int], p: Mappi
     at = [float(v) for v in profile]
     dev = list(at)
     dev[n] = float(other)
-    name = PLAYERS[n]
+    name = ally.PLAYERS[n]
     keep = payoff_terms(*at, p)[name]
     alt = payoff_terms(*dev, p)[name]
     diffs = [(t, float(keep[t]) - float(alt[t])) for t in keep]
@@ -109,12 +110,12 @@ def pivot_sentence(piv: Pivotality) -> str:
             f"({_pairs(piv.pure_if_align)}) whether the ally aligns or sells. " + numbers)
 
 
-WHO_MOVES = (
-    "All three move at once: the US sets chip export controls (Restrict or Relax), China sets "
-    "rare-earth supply (Restrict or Supply), and the ally (the Netherlands or Japan) decides "
-    "whether to align its chip-making tool exports with the US controls (Align) or keep selling "
-    "to China (Sell). Selling lets China regain a share tool_leak of the chip access the US denies."
-)
+def who_moves() -> str:
+    """Who moves and what each move means: the ally form's story in the model file."""
+    from games.model.evaluate import extra_form
+    from games.trade import model_file
+
+    return extra_form(model_file(), ally.FORM).story
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,6 @@ def explain(game: NormalFormGame, equilibria: Sequence[Equilibrium], params: Map
     two = (f"In the two-player game the ally is assumed to align, leaving pure equilibria "
            f"{_pairs(piv.pure_if_align)}; once it may sell, {three}.")
     return AllyExplanation(
-        summary, WHO_MOVES, tuple(equilibrium_explanation(game, e, params) for e in equilibria),
+        summary, who_moves(), tuple(equilibrium_explanation(game, e, params) for e in equilibria),
         piv.pivotal, pivot_sentence(piv), two,
     )

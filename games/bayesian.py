@@ -300,32 +300,15 @@ def sequential_outcomes(game: BayesianGame, tol: float = 1e-9) -> list[Sequentia
 
 
 # ------------------------------------------------------------------ the trade model
-TYPES = ("pragmatist", "self-reliant")
-
-
-def type_parameters(params: Mapping[str, float]) -> tuple[dict[str, float], dict[str, float]]:
-    """Parameters of each type of China: they differ only in the self-reliance drive."""
-    pragmatist = dict(params)
-    hardliner = dict(params)
-    hardliner["self_reliance"] = params["self_reliance_hardliner"]
-    return pragmatist, hardliner
-
-
 def trade_bayesian_game(params: Mapping[str, float] | None = None, prior: float | None = None) -> BayesianGame:
-    """The 2×2 trade game with China pragmatist (prior ``prior_pragmatist``) or self-reliant."""
-    from games.parameters import validated
-    from games.trade import CN_MOVES, PLAYERS, US_MOVES, simultaneous_game
+    """The 2×2 trade game with China's type hidden, as the model file's ``[types.China]``
+    declares it: pragmatist (prior ``prior_pragmatist``) or self-reliant (its
+    self-reliance drive is ``self_reliance_hardliner``). ``prior`` overrides the prior."""
+    from dataclasses import replace
 
-    p = validated(dict(params or {}))
-    pi = p["prior_pragmatist"] if prior is None else float(prior)
-    games = [simultaneous_game(q) for q in type_parameters(p)]
-    return BayesianGame(
-        "US–China trade, China's type unknown",
-        PLAYERS,
-        US_MOVES,
-        CN_MOVES,
-        TYPES,
-        (pi, 1.0 - pi),
-        tuple(g.payoffs[0] for g in games),
-        tuple(g.payoffs[1] for g in games),
-    )
+    from games.model.bayes import bayesian_game
+    from games.trade import model_file
+
+    model = model_file()
+    game = bayesian_game(model, model.validated(dict(params or {})))
+    return game if prior is None else replace(game, prior=(float(prior), 1.0 - float(prior)))

@@ -1,7 +1,8 @@
 """Plain-words explanations of a Bayesian game: what each type does and why, belief thresholds.
 
 Works for any `games.bayesian.BayesianGame` with two types and two row moves; the trade
-model's wording (who the types are, what separates them) is added by `type_difference`.
+model's wording (who the types are, what separates them) is added by
+`games.model.bayes.type_difference`.
 Returns strings and plain dicts; rendering is the caller's business.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -177,14 +178,6 @@ def sequential_sentences(game: BayesianGame, outcomes: Sequence[SequentialOutcom
             text += "; no belief between 0 and 1 changes that"
         out.append(text + ".")
     return out
-
-
-def type_difference(params: Mapping[str, float]) -> str:
-    """What separates the trade model's two types of China."""
-    v, p, h = params["chip_value"], params["self_reliance"], params["self_reliance_hardliner"]
-    return (f"The two types differ only in how much chip access is worth to them: chip_value − "
-            f"self-reliance drive = {fmt(v)} − {fmt(p)} = {fmt(v - p)} for the pragmatist, "
-            f"{fmt(v)} − {fmt(h)} = {fmt(v - h)} for the self-reliant type ('core technology cannot be bought').")
 
 
 def type_best_replies(game: BayesianGame) -> dict[str, dict[str, list[str]]]:

@@ -288,17 +288,19 @@ def exact_parameters(values: Mapping[str, object]) -> dict[str, Fraction]:
 
 
 def exact_simultaneous_game(
-    params: Mapping[str, object] | None = None, title: str = "US–China trade"
+    params: Mapping[str, object] | None = None, title: str | None = None
 ) -> tuple[NormalFormGame, list[np.ndarray]]:
     """The 2×2 trade game with payoffs computed in Fractions from exact parameter values.
 
     Returns (game, [A, B]) like `games.nfg.parse_nfg`: the float game for display and the
     exact payoff arrays (dtype object) for `solve_exact`.
     """
-    from games.trade import CN_MOVES, PLAYERS, US_MOVES
+    from games.trade import model_file
 
+    model = model_file()
     A, B = _exact_payoff_arrays(params, [Fraction(0), Fraction(1)])
-    game = NormalFormGame(title, PLAYERS, (US_MOVES, CN_MOVES), (A.astype(float), B.astype(float)))
+    strategies = tuple(pl.strategies for pl in model.players)
+    game = NormalFormGame(title or model.title, model.player_names, strategies, (A.astype(float), B.astype(float)))
     return game, [A, B]
 
 

@@ -71,12 +71,11 @@ def parse_observation(raw: Mapping, where: str) -> Observation:
 
 def strategy_labels(form: str, levels: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Each player's strategy names in the form's game (the same as `games.trade` builds)."""
-    from games.trade import CN_MOVES, US_MOVES
+    from games import trade
 
     if form == "simultaneous":
-        return US_MOVES, CN_MOVES
-    grid = [k / (levels - 1) for k in range(levels)]
-    return tuple(f"open {v:.0%}" for v in grid), tuple(f"supply {v:.0%}" for v in grid)
+        return trade.US_MOVES, trade.CN_MOVES
+    return trade.graded_labels([k / (levels - 1) for k in range(levels)])
 
 
 def _index(move: str | float, labels: Sequence[str], levels: int, where: str) -> int:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -42,14 +43,42 @@ MAX_POINTS = 100_000_000
 MAX_SEED = 2**64 - 1
 #: Regime bits: which outcomes are among a point's equilibria.
 DEAL, CONFLICT, US_ALONE, CN_ALONE, PARTIAL, MIXED = 1, 2, 4, 8, 16, 32
-OUTCOME_NAMES = {
-    DEAL: "deal",
-    CONFLICT: "conflict",
-    US_ALONE: "US opens alone",
-    CN_ALONE: "China supplies alone",
-    PARTIAL: "partial opening",
-    MIXED: "mixed",
-}
+
+
+class OutcomeNames(dict):
+    """Regime bit → outcome name, with ``regimes``: names replacing composed regime names
+    ("deal + conflict" → "both"), from the model file's ``[wording]``."""
+
+    def __init__(self, names: Mapping[int, str], regimes: Mapping[str, str] | None = None):
+        super().__init__(names)
+        self.regimes = dict(regimes or {})
+
+
+@lru_cache(maxsize=1)
+def trade_outcome_names() -> OutcomeNames:
+    """The trade sweep's regime bits in the words of its model file's ``[wording]``: the
+    pure outcomes at the extreme levels, partial opening, mixed."""
+    w = trade.model_file().wording
+    words = {DEAL: w.outcomes[(1, 1)], CONFLICT: w.outcomes[(0, 0)], US_ALONE: w.outcomes[(1, 0)],
+             CN_ALONE: w.outcomes[(0, 1)], PARTIAL: w.partial, MIXED: "mixed"}
+    return OutcomeNames(words, w.regimes)
+
+
+@lru_cache(maxsize=1)
+def pure_outcome_words() -> dict[tuple[float, float], str]:
+    """(US level, China level) of each named pure outcome → its short name ('deal')."""
+    model = trade.model_file()
+    us, cn = model.players[0].levels, model.players[1].levels
+    return {(float(us[i]), float(cn[j])): name for (i, j), name in model.wording.outcomes.items()}
+
+
+def __getattr__(name: str):
+    """``OUTCOME_NAMES``: `trade_outcome_names()`, read from the model file on first use."""
+    if name == "OUTCOME_NAMES":
+        return trade_outcome_names()
+    raise AttributeError(f"module 'games.sweep' has no attribute {name!r}")
+
+
 INCENTIVE_NAMES = ("us_vs_restrict", "us_vs_supply", "cn_vs_restrict", "cn_vs_relax")
 #: The same four incentives in words (each is a gain from opening; a boundary is where one is 0).
 INCENTIVE_WORDS = {
@@ -99,14 +128,16 @@ class SweepSpec:
     def outcome_names(self) -> Mapping[int, str]:
         """Regime bit → outcome name: the trade model's words, or a model's own profiles."""
         if self.model is None:
-            return OUTCOME_NAMES
+            return trade_outcome_names()
         labels = self._model_strategies()
+        wording = self.model.wording
+        named = wording.outcomes if self.form == "simultaneous" else {}
         names = {}
         for k, profile in enumerate(np.ndindex(*self.game_shape)):
-            names[1 << k] = "(" + ", ".join(labels[i][s] for i, s in enumerate(profile)) + ")"
+            names[1 << k] = named.get(profile) or "(" + ", ".join(labels[i][s] for i, s in enumerate(profile)) + ")"
         if len(labels) == 2:
             names[self.mixed_bit] = "mixed"
-        return names
+        return OutcomeNames(names, wording.regimes)
 
     @property
     def game_shape(self) -> tuple[int, ...]:
@@ -503,8 +534,9 @@ def regime_label(code: int, names: Mapping[int, str] | None = None) -> str:
     outcome alongside mixed equilibria gets "+ mixed" (with two or more pure outcomes, mixed
     equilibria between them are the rule and are not named).
     """
-    trade_words = names is None or names is OUTCOME_NAMES
-    names = OUTCOME_NAMES if names is None else names
+    trade_words = names is None or names is trade_outcome_names()
+    names = trade_outcome_names() if names is None else names
+    renames = getattr(names, "regimes", {})
     code = int(code)
     if trade_words:
         pure_bits, mixed = (DEAL, CONFLICT, US_ALONE, CN_ALONE, PARTIAL), MIXED
@@ -516,11 +548,10 @@ def regime_label(code: int, names: Mapping[int, str] | None = None) -> str:
         return "mixed only" if code & mixed else "none"
     if not trade_words and len(pure) == len(pure_bits) > 2:
         return "every pure outcome" + (" + mixed" if code & mixed else "")
-    if trade_words and pure == ["deal", "conflict"]:
-        return "both"
     if len(pure) == 1:
         return f"{pure[0]} only" + (" + mixed" if code & mixed else "")
-    return " + ".join(pure)
+    composed = " + ".join(pure)
+    return renames.get(composed, composed)
 
 
 # ---------------------------------------------------------------- running
@@ -994,8 +1025,7 @@ def describe(x: np.ndarray, y: np.ndarray, payoffs: np.ndarray, grid: np.ndarray
     if not pure:
         return f"mixed US {_g(float(x @ grid))} / China {_g(float(y @ grid))} {pay}"
     xo, yo = grid[int(np.argmax(x))], grid[int(np.argmax(y))]
-    names = {(1.0, 1.0): "deal", (0.0, 0.0): "conflict", (1.0, 0.0): "US opens alone", (0.0, 1.0): "China supplies alone"}
-    name = names.get((float(xo), float(yo)), f"partial US {_g(xo)} / China {_g(yo)}")
+    name = pure_outcome_words().get((float(xo), float(yo)), f"partial US {_g(xo)} / China {_g(yo)}")
     return f"{name} {pay}"
 
 

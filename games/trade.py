@@ -22,10 +22,11 @@ concave in its own level, so intermediate levels can be best responses.
 Each payoff is affine in every single parameter (holding the others fixed), which is what
 lets the explanation compute exact thresholds.
 
-The formulas live in the model file examples/models/trade.toml (shipped as
-games/_models/trade.toml): `payoff_terms` and `flows` evaluate its named terms and defined
-quantities. What stays here is the trade model's presentation — move names, the graded
-game's labels — and its game forms.
+The model lives in the file examples/models/trade.toml (shipped as
+games/_models/trade.toml): players and moves, parameters, formulas, the graded game's
+labels (``[wording]``) and its own forms (``[forms.*]``). `payoff_terms` and `flows`
+evaluate its named terms and defined quantities; the functions below build its games
+on the fast path the sweeps and the record use.
 """
 
 from __future__ import annotations
@@ -38,9 +39,6 @@ from games.errors import InputError
 from games.normal_form import NormalFormGame
 from games.parameters import validated
 
-PLAYERS = ("US", "China")
-US_MOVES = ("Restrict", "Relax")
-CN_MOVES = ("Restrict", "Supply")
 MAX_LEVELS = 101
 
 
@@ -50,6 +48,26 @@ def model_file():
     from games.model.catalog import builtin_model
 
     return builtin_model("trade")
+
+
+def __getattr__(name: str):
+    """``PLAYERS`` (US, China), ``US_MOVES`` and ``CN_MOVES``: the file's players and strategies."""
+    if name == "PLAYERS":
+        return model_file().player_names
+    if name == "US_MOVES":
+        return model_file().players[0].strategies
+    if name == "CN_MOVES":
+        return model_file().players[1].strategies
+    raise AttributeError(f"module 'games.trade' has no attribute {name!r}")
+
+
+def graded_labels(grid) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each side's strategy names in the graded game ('open 25%', 'supply 25%'), from the
+    file's ``[wording] graded``."""
+    from games.model.evaluate import graded_label
+
+    model = model_file()
+    return tuple(tuple(graded_label(model, i, v) for v in grid) for i in range(2))  # type: ignore[return-value]
 
 
 def flows(x, y, p: Mapping[str, float]):
@@ -81,13 +99,19 @@ def payoffs(x, y, p: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-def simultaneous_game(params: Mapping[str, float] | None = None, title: str = "US–China trade") -> NormalFormGame:
+def scenario_title(scenario: str) -> str:
+    """A game's title for one of the trade model's scenarios: 'US–China trade — baseline'."""
+    return f"{model_file().title} — {scenario}"
+
+
+def simultaneous_game(params: Mapping[str, float] | None = None, title: str | None = None) -> NormalFormGame:
     """The 2×2 game: US Restrict/Relax (x = 0/1) against China Restrict/Supply (y = 0/1)."""
     p = validated(dict(params or {}))
     x = np.array([0.0, 1.0])[:, None]
     y = np.array([0.0, 1.0])[None, :]
     U, V = payoffs(x, y, p)
-    return NormalFormGame(title, PLAYERS, (US_MOVES, CN_MOVES), (U, V))
+    model = model_file()
+    return NormalFormGame(title or model.title, model.player_names, tuple(pl.strategies for pl in model.players), (U, V))
 
 
 def levels(n: int) -> np.ndarray:
@@ -98,19 +122,14 @@ def levels(n: int) -> np.ndarray:
 
 
 def graded_game(
-    params: Mapping[str, float] | None = None, n_levels: int = 5, title: str = "US–China trade (graded)"
+    params: Mapping[str, float] | None = None, n_levels: int = 5, title: str | None = None
 ) -> NormalFormGame:
     """The graded game: each side picks a level in [0, 1] on an n-point grid."""
     p = validated(dict(params or {}))
     grid = levels(n_levels)
     U, V = payoffs(grid[:, None], grid[None, :], p)
-    labels = tuple(f"{v:.0%}" for v in grid)
-    return NormalFormGame(
-        title,
-        PLAYERS,
-        (tuple(f"open {s}" for s in labels), tuple(f"supply {s}" for s in labels)),
-        (U, V),
-    )
+    model = model_file()
+    return NormalFormGame(title or f"{model.title} (graded)", model.player_names, graded_labels(grid), (U, V))
 
 
 def incentives(p: Mapping[str, float]) -> dict[str, float]:

@@ -412,25 +412,32 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def first_mover_value(p: Mapping[str, float], form: str) -> tuple[str, ...]:
-    """Sentences comparing a trade tree's outcome with the simultaneous game and the other order.
+def first_mover_value(p: Mapping[str, float], form: str, model=None) -> tuple[str, ...]:
+    """Sentences comparing a two-player tree form's outcome with the simultaneous game and
+    with its counterpart.
 
-    ``form`` is one of `games.trade_trees.FORMS`. The leader is the root's mover; its
-    subgame-perfect payoff is compared with its payoff in each equilibrium of
-    `games.trade.simultaneous_game` and with the tree in which the other side moves first
-    (for snapback: with the US-first tree without the snapback option).
+    ``form`` names a tree form of ``model`` (``[forms.NAME]`` with an order; default: the
+    trade model). The leader is the root's mover; its subgame-perfect payoff is compared
+    with its payoff in each equilibrium of the simultaneous game and with the counterpart
+    tree: for a form with a revision, the model's form of the same order without one (for
+    snapback: US first, China answers); otherwise its form of the other order. Without a
+    counterpart form the last comparison is left out.
     """
     from games.backward_induction import subgame_perfect_equilibria
+    from games.model.evaluate import build_game, form_tree
     from games.solver import solve
-    from games.trade import simultaneous_game
-    from games.trade_trees import FORMS
 
-    tree = FORMS[form](p)
+    if model is None:
+        from games.trade import model_file
+
+        model = model_file()
+    tree, _ = form_tree(model, p, form)
+    own = model.forms[form]
     leader = tree.root.player  # type: ignore[union-attr]
     lname = name(tree.players[leader])
     mine = sorted({round(e.payoffs[leader], 9) for e in subgame_perfect_equilibria(tree)})
     got = " or ".join(num(v) for v in mine)
-    sim = solve(simultaneous_game(p))
+    sim = solve(build_game(model, p))
     parts = []
     for eq in sim.equilibria:
         if eq.is_pure:
@@ -457,14 +464,20 @@ def first_mover_value(p: Mapping[str, float], form: str) -> tuple[str, ...]:
         )
     else:
         out.append(f"So moving first gives {lname} a payoff between its simultaneous-game payoffs ({num(lo)} to {num(hi)}).")
-    other_form = {"us-first": "china-first", "china-first": "us-first", "snapback": "us-first"}[form]
-    other = FORMS[other_form](p)
+    wanted = own.order if own.revision else tuple(reversed(own.order))
+    other_form = next((n for n, f in model.forms.items() if f.order == wanted and f.revision is None and n != form), None)
+    if other_form is None or len(own.order) != 2:
+        return tuple(out)
+    other, _ = form_tree(model, p, other_form)
     theirs = sorted({round(e.payoffs[leader], 9) for e in subgame_perfect_equilibria(other)})
     alt = " or ".join(num(x) for x in theirs)
-    if form == "snapback":
+    if own.revision:
+        rev = own.revision
+        option = " or ".join(m.lower() for m, holds in rev.moves if holds != rev.after)
         diff = v - theirs[0]
-        verdict = ("the option to snap back is worth " + num(diff) + " to the US") if abs(diff) > tol else "the option to snap back changes nothing for the US here"
-        out.append(f"Without the snapback stage (US first, China answers) the US would get {alt}: {verdict}.")
+        verdict = (f"the option to {option} is worth {num(diff)} to {lname}" if abs(diff) > tol
+                   else f"the option to {option} changes nothing for {lname} here")
+        out.append(f"Without the {form} stage ({own.order[0]} first, {own.order[1]} answers) {lname} would get {alt}: {verdict}.")
     else:
         follower = name(tree.players[1 - leader])
         diff = v - theirs[0]

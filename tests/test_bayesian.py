@@ -16,7 +16,7 @@ from games.bayesian import (
     threshold_for_plan,
     trade_bayesian_game,
 )
-from games.bayesian_explain import explain, type_difference
+from games.bayesian_explain import explain
 from games.equilibrium import verify
 from games.errors import InputError
 from games.parameters import defaults
@@ -159,7 +159,10 @@ def test_sequential_trade_threshold_one_fifteenth():
 def test_explanation_mentions_threshold_and_types():
     p = defaults()
     g = trade_bayesian_game(p)
-    e = explain(g, bayes_nash_equilibria(g), [type_difference(p)])
+    from games.model.bayes import type_difference
+    from games.trade import model_file
+
+    e = explain(g, bayes_nash_equilibria(g), [type_difference(model_file(), p)])
     assert "above 0.143" in e.thresholds[0] and "Today's prior 0.5 is above" in e.thresholds[0]
     assert "Relax" in e.thresholds[0]
     assert "5 − 7 = -2" in e.notes[0]

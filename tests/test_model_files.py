@@ -170,6 +170,8 @@ BAD = [
     (BRINK + '\n[types.China]\nprior = "x"\n[types.China.a]\n[types.China.b]\n', "'x' is not a parameter"),
     (BRINK + '\n[types.China]\nprior = 0.5\n[types.China.a]\nwr = "1"\n[types.China.b]\n', "unknown parameter (did you mean 'war'?)"),
     (BRINK + '\n[types.China]\nprior = 0.5\n[types.China.a]\nwar = "China.Hold"\n[types.China.b]\n', "depend on parameters only"),
+    (swap("default = 10", 'default = 10\nside = "' + "x" * 21 + '"'), "[parameters.war]: side: "),
+    (swap("default = 10", "default = 10\nside = 3"), "[parameters.war]: side: expected a string"),
 ]
 
 

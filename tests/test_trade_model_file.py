@@ -198,7 +198,10 @@ def test_every_payoff_affine_in_every_parameter():
     assert all(affine_in(MODEL, name) for name in MODEL.parameters)
 
 
-def test_same_parameter_table():
+def test_parameter_table_is_read_from_the_file():
+    """games.parameters holds no data of its own: its table is the file's, with the file's
+    declared side labels, and whole-number bounds given as integers (as `tradegame
+    parameters --format json` has always printed them: "low": 0, "high": 20)."""
     from games.parameters import PARAMETERS
 
     assert list(MODEL.parameters) == list(PARAMETERS)
@@ -207,15 +210,32 @@ def test_same_parameter_table():
         assert (q.default, q.low, q.high, q.unit, q.meaning, q.rationale, q.source, q.derivation) == (
             p.default, p.low, p.high, p.unit, p.meaning, p.rationale, p.source, p.derivation
         )
+        assert p.side == MODEL.sides[name]
+    # three defaults, as the rationales in the file justify them
+    assert (PARAMETERS["chip_sales"].default, PARAMETERS["re_dependence"].default, PARAMETERS["leverage"].default) == (4, 6, 3.5)
+    assert [PARAMETERS[n].side for n in ("chip_sales", "chip_value", "tool_leak", "ally_tool_sales", "discount_cn")] == [
+        "US", "CN", "both", "ally", "CN"
+    ]
+    assert type(PARAMETERS["chip_sales"].high) is int and PARAMETERS["discount"].high == 0.999
+    # the side a parameter's payoff terms give is computed, not the declared label
+    assert MODEL.parameters["chip_value"].side == "China" and MODEL.parameters["ally_tool_sales"].side == "none"
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_same_bayesian_game(name):
+def test_bayesian_game_types_as_the_file_declares(name):
+    """China pragmatist (the scenario's values) or self-reliant (self_reliance set to
+    self_reliance_hardliner), with prior prior_pragmatist: each type's matrices are the
+    hand-written reference game at that type's parameters."""
     from games.bayesian import trade_bayesian_game
-    from games.model.bayes import bayesian_game
 
-    p = builtin(name).parameters
-    a, b = trade_bayesian_game(p), bayesian_game(MODEL, p)
-    assert (a.players, a.row_moves, a.column_moves, a.types, a.prior) == (b.players, b.row_moves, b.column_moves, b.types, b.prior)
-    for x, y in zip(a.row_payoffs + a.column_payoffs, b.row_payoffs + b.column_payoffs):
-        assert np.array_equal(x, y)
+    p = dict(builtin(name).parameters)
+    g = trade_bayesian_game(p)
+    assert (g.players, g.row_moves, g.column_moves, g.types) == (
+        ("US", "China"), ("Restrict", "Relax"), ("Restrict", "Supply"), ("pragmatist", "self-reliant")
+    )
+    assert g.prior == (p["prior_pragmatist"], 1.0 - p["prior_pragmatist"])
+    hard = {**p, "self_reliance": p["self_reliance_hardliner"]}
+    for k, q in enumerate((p, hard)):
+        U, V = reference_game(q)
+        assert np.array_equal(g.row_payoffs[k], U) and np.array_equal(g.column_payoffs[k], V)
+    assert trade_bayesian_game(p, prior=0.25).prior == (0.25, 0.75)

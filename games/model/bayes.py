@@ -87,9 +87,15 @@ def bayesian_game(model: Model, params: Mapping[str, float]):
 
 
 def type_difference(model: Model, params: Mapping[str, float]) -> str:
-    """'The types differ in: self_reliance = 2 (pragmatist), 7 (self-reliant).'"""
+    """What separates the types: the model's own sentence (``difference`` in
+    ``[types.PLAYER]``, its {formula} fields computed at params), else
+    'The types differ in: self_reliance = 2 (pragmatist), 7 (self-reliant).'"""
     from games.bayesian_explain import fmt
 
+    if model.types.difference:
+        base = model.validated(dict(params))
+        where = f"{model.source_file}: [types.{clip(model.types.player, 40)}] difference"
+        return "".join(q if isinstance(q, str) else fmt(_value(q, base, where)) for q in model.types.difference)
     kinds = type_parameters(model, params)
     names = sorted({p for _, overrides in model.types.types for p, _ in overrides})
     if not names:

@@ -1,8 +1,9 @@
 """Built-in models: the model files shipped with tradegame, found by name.
 
 They live in ``examples/models/*.toml`` (``games/_models`` inside an installed wheel).
-``trade`` names the US–China trade model, which is still written in Python
-(`games.trade`); its scenarios are the built-in scenarios.
+``trade`` names the US–China trade model (trade.toml, read by `games.trade`,
+`games.parameters`, `games.trade_trees` and `games.ally`); its scenarios are the built-in
+scenarios, which take a fast path of their own.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from games.errors import InputError, clip
 from games.model.spec import Model, load_model_file
 
-#: The Python trade model's name in listings and in a scenario's ``model = "..."``.
+#: The trade model's name in listings and in a scenario's ``model = "..."``.
 TRADE = "trade"
 ORDER = ("brinkmanship", "cournot", "entry-deterrence", "public-goods")
 

@@ -14,6 +14,8 @@ profile where one is not is named in the error.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
@@ -26,6 +28,8 @@ from games.model.spec import Model
 
 FORMS = ("simultaneous", "graded")
 MAX_LEVELS = 101
+#: Most outcomes of a tree form (``[forms.NAME]`` with an order), as for --game sequential.
+MAX_TREE_LEAVES = 100_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,15 @@ def _g(v: Fraction) -> str:
     return f"{f:.4g}"
 
 
+def graded_label(model: Model, player: int, value) -> str:
+    """A graded strategy's name: the model's ``[wording] graded`` template with {level} as a
+    percentage ('open 25%'), else 'x=0.25'."""
+    graded = model.wording.graded
+    if graded:
+        return graded[player].format(level=f"{float(value):.0%}")
+    return f"{model.players[player].level}={_g(value)}"
+
+
 def axes(model: Model, form: str = "simultaneous", levels: int = 5) -> Axes:
     """The strategies of each player in this form, with their level values."""
     if form == "simultaneous":
@@ -72,7 +85,7 @@ def axes(model: Model, form: str = "simultaneous", levels: int = 5) -> Axes:
     if isinstance(levels, bool) or not isinstance(levels, int) or not 2 <= levels <= MAX_LEVELS:
         raise InputError(f"option --levels: expected an integer from 2 to {MAX_LEVELS}, got {levels}")
     labels, values, named, floats = [], [], [], []
-    for p in model.players:
+    for i, p in enumerate(model.players):
         if p.level is None:
             labels.append(p.strategies)
             values.append(None)
@@ -83,7 +96,7 @@ def axes(model: Model, form: str = "simultaneous", levels: int = 5) -> Axes:
         if lo == hi:
             raise InputError(f"option --game: graded needs player {p.name}'s levels to span a range, all are {_g(lo)}")
         grid = level_grid(lo, hi, levels)
-        labels.append(tuple(f"{p.level}={_g(v)}" for v in grid))
+        labels.append(tuple(graded_label(model, i, v) for v in grid))
         values.append(grid)
         named.append(False)
         floats.append(tuple(float(v) for v in np.linspace(float(lo), float(hi), levels)))
@@ -349,6 +362,67 @@ def sequential_game(model: Model, params: Mapping[str, float], order: Sequence[s
     names = ", then ".join(model.player_names[i] for i in seq)
     root = node(0, {})
     return GameTree(title or f"{model.title} ({names})", model.player_names, root), profiles
+
+
+def extra_form(model: Model, name: str):
+    """The model's own form called name (``[forms.NAME]``), or a one-line InputError."""
+    form = model.forms.get(name)
+    if form is None:
+        raise InputError(
+            f"option --game: model '{model.name}' has no form '{clip(name)}'; its own forms are {', '.join(model.forms) or '(none)'}"
+        )
+    return form
+
+
+def form_tree(model: Model, params: Mapping[str, float], name: str, title: str | None = None):
+    """(tree, profile of each outcome name) of a tree form (``[forms.NAME]`` with an order).
+
+    The players move in the form's order, each seeing the earlier moves; with a revision,
+    the reviser — having played ``after`` — then picks one of its moves, each putting one
+    of its strategies in effect. Every terminal pays the simultaneous game's payoffs at the
+    profile in effect (rounded to 12 places, so that sums tie exactly); it is named by the
+    strategies played, in the model's player order, followed by the revision move.
+    Unlike `sequential_game`, no stage is left out.
+    """
+    from games.tree import Decision, GameTree, Terminal
+
+    form = extra_form(model, name)
+    if form.order is None:
+        raise InputError(f"option --game: '{clip(name)}' of model '{model.name}' is not a tree form")
+    p = model.validated(dict(params))
+    ax = axes(model, "simultaneous")
+    arrays = payoff_arrays(model, p, ax)
+    seq = [model.player_index(n) for n in form.order]
+    rev = form.revision
+    reviser = None if rev is None else model.player_index(rev.player)
+    leaves = math.prod(len(p.strategies) for p in model.players) * (1 if rev is None else len(rev.moves))
+    if leaves > MAX_TREE_LEAVES:
+        raise InputError(f"option --game: the tree of '{clip(name)}' would have up to {leaves:,} outcomes, more than {MAX_TREE_LEAVES:,}")
+    profiles: dict[str, tuple[int, ...]] = {}
+
+    def leaf(index: tuple[int, ...], label: str) -> Terminal:
+        profiles[label] = index
+        return Terminal(tuple(round(float(a[index]), 12) + 0.0 for a in arrays), name=label, outcome=label)
+
+    def node(depth: int, chosen: dict[int, int]):
+        if depth < len(seq):
+            i = seq[depth]
+            kids = tuple(node(depth + 1, {**chosen, i: k}) for k in range(len(model.players[i].strategies)))
+            return Decision(i, model.players[i].strategies, kids)
+        index = tuple(chosen[i] for i in range(len(model.players)))
+        played = ", ".join(model.players[i].strategies[k] for i, k in enumerate(index))
+        strategies = None if rev is None else model.players[reviser].strategies
+        if rev is None or strategies[index[reviser]] != rev.after:
+            return leaf(index, played)
+        kids = []
+        for move, holds in rev.moves:
+            effect = list(index)
+            effect[reviser] = strategies.index(holds)
+            kids.append(leaf(tuple(effect), f"{played}, {move}"))
+        return Decision(reviser, tuple(m for m, _ in rev.moves), tuple(kids))
+
+    root = node(0, {})
+    return GameTree(title or f"{model.title} ({form.title})", model.player_names, root), profiles
 
 
 def term_drivers(model: Model, params: Mapping[str, float], profiles: Mapping[str, tuple[int, ...]]):

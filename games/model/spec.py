@@ -34,9 +34,13 @@ MAX_PROFILES = 200_000
 #: Largest polynomial degree of a payoff (bounds the size of exact evaluation).
 MAX_DEGREE = 1000
 
-TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types")
+TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types", "wording", "forms")
+FORM_KEYS = ("description", "title", "story", "order", "revision", "focus", "players", "define", "payoffs")
+REVISION_KEYS = ("player", "after", "moves")
+WORDING_KEYS = ("graded", "outcomes", "partial", "regimes")
+MAX_FORMS = 20
 PLAYER_KEYS = ("strategies", "level", "levels")
-PARAMETER_KEYS = ("default", "range", "unit", "meaning", "source", "derivation", "rationale", "label")
+PARAMETER_KEYS = ("default", "range", "side", "unit", "meaning", "source", "derivation", "rationale", "label")
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,55 @@ class HiddenTypes:
     player: str
     prior: tuple[fm.Expr, ...]  # one formula per type but the last (which gets the rest)
     types: tuple[tuple[str, tuple[tuple[str, fm.Expr], ...]], ...]  # (type, ((parameter, formula), ...))
+    #: a sentence saying what separates the types: text and {formula} fields, in order
+    difference: tuple[str | fm.Expr, ...] = ()
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A last stage of a tree form: ``player``, having played ``after``, may change its move.
+
+    ``moves``: (move name, the player's strategy that then holds), in order."""
+
+    player: str
+    after: str
+    moves: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ExtraForm:
+    """A model's own game form (``[forms.NAME]``), played with ``--game NAME``.
+
+    A *tree* form (``order``) has the players move one after another, each seeing the
+    earlier moves, optionally followed by a ``revision``; a form that adds players, defined
+    quantities or payoff terms is the model with those added (``model``: the full model of
+    the form, checked like any model file)."""
+
+    name: str
+    description: str
+    title: str
+    order: tuple[str, ...] | None = None
+    revision: Revision | None = None
+    #: a paragraph saying who moves and what each move means, for explanations ("" if none)
+    story: str = ""
+    #: moves whose credibility a tree's explanation names: (path of move indices, "move:what to call it")
+    focus: tuple[tuple[tuple[int, ...], str], ...] = ()
+    model: "Model | None" = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Words a model gives for its levels and outcomes (``[wording]``), used in labels,
+    sweeps and regime maps."""
+
+    #: one template per player for the graded game's strategy names; {level} = the level as a percentage
+    graded: tuple[str, ...] | None = None
+    #: short names of pure profiles for sweeps ("deal"), by strategy indices
+    outcomes: Mapping[tuple[int, ...], str] = field(default_factory=dict)
+    #: a sweep's name for an equilibrium at intermediate levels (graded)
+    partial: str = ""
+    #: names that replace a regime's composed name ("deal + conflict" → "both")
+    regimes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +148,13 @@ class Model:
     outcomes: Mapping[tuple[int, ...], str] = field(default_factory=dict, repr=False)
     #: a player's hidden type ([types.PLAYER]), or None
     types: HiddenTypes | None = field(default=None, repr=False)
+    #: each parameter's declared ``side`` label (whose parameter it is: "US", "CN", "ally"),
+    #: where the file gives one; a parameter's ``side`` attribute is whose payoff it enters
+    sides: Mapping[str, str] = field(default_factory=dict, repr=False)
+    #: the model's own game forms ([forms.NAME]), by name
+    forms: Mapping[str, ExtraForm] = field(default_factory=dict, repr=False)
+    #: its words for levels and outcomes ([wording])
+    wording: Wording = field(default_factory=Wording, repr=False)
 
     @property
     def player_names(self) -> tuple[str, ...]:
@@ -131,6 +191,13 @@ class Model:
             return names.index(name)
         prefix = f"{where}: " if where else ""
         raise InputError(f"{prefix}unknown player '{clip(name)}'{_hint(name, names)}; expected one of {', '.join(names)}")
+
+
+def _known_keys(table: Mapping, allowed: tuple[str, ...], where: str) -> None:
+    """Refuse a key not in allowed, with a did-you-mean."""
+    for key in table:
+        if key not in allowed:
+            raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, allowed)}; expected one of {', '.join(allowed)}")
 
 
 def _hint(name: str, choices) -> str:
@@ -203,9 +270,7 @@ def parse_model(text: str, source: str, name: str) -> Model:
 def model_from_data(data: Mapping, source: str, name: str) -> Model:
     if not is_model_data(data):
         raise InputError(f"{source}: not a model file: expected [players.NAME] tables and [payoffs.NAME] tables")
-    for key in data:
-        if key not in TOP_KEYS:
-            raise InputError(f"{source}: unknown key '{clip(key)}'{_hint(key, TOP_KEYS)}; expected one of {', '.join(TOP_KEYS)}")
+    _known_keys(data, TOP_KEYS, source)
     title = _label_text(data["title"], f"{source}: title") if "title" in data else name
     description = _label_text(data["description"], f"{source}: description", 5000, multiline=True) if "description" in data else ""
     players = _players(data, source)
@@ -232,7 +297,10 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
     profiles = math.prod(len(p.strategies) for p in players)
     if profiles > MAX_PROFILES:
         raise InputError(f"{source}: the players' strategies make {profiles:,} pure profiles, more than the {MAX_PROFILES:,} allowed")
+    wording = _wording(data, source, players)
+    forms = _forms(data, source, players, name)
     used = _parameter_users(ordered, payoffs, players, parameters)
+    sides = {pname: p.side for pname, p in parameters.items() if p.side}
     params = MappingProxyType({
         pname: ModelParameter(
             name=pname, side=used[pname], default=p.default, low=p.low, high=p.high, unit=p.unit, meaning=p.meaning,
@@ -244,6 +312,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
         name=name, title=title, description=description, players=tuple(players), parameters=params,
         defines=tuple(ordered), payoffs=tuple(payoffs), order=order, source_file=source,
         texts=MappingProxyType(texts), outcomes=MappingProxyType(outcomes), types=types,
+        sides=MappingProxyType(sides), forms=MappingProxyType(forms), wording=wording,
     )
     from games.model.evaluate import check_finite
 
@@ -265,9 +334,7 @@ def _players(data: Mapping, source: str) -> list[PlayerSpec]:
         _label_text(pname, f"{source}: [players] player name", 40)
         if not isinstance(spec, dict):
             raise InputError(f"{where}: expected a table with strategies, got {_type(spec)}")
-        for key in spec:
-            if key not in PLAYER_KEYS:
-                raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, PLAYER_KEYS)}; expected one of {', '.join(PLAYER_KEYS)}")
+        _known_keys(spec, PLAYER_KEYS, where)
         strategies = spec.get("strategies")
         if strategies is None:
             raise InputError(f"{where}: missing strategies (a list of names, e.g. [\"Hold\", \"Escalate\"])")
@@ -316,9 +383,7 @@ def _parameters(data: Mapping, source: str) -> dict[str, ModelParameter]:
             raise InputError(f"{where}: expected a table with default and range (e.g. default = 4, range = [0, 20])")
         if not isinstance(spec, dict):
             raise InputError(f"{where}: expected a table with default and range, got {_type(spec)}")
-        for key in spec:
-            if key not in PARAMETER_KEYS:
-                raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, PARAMETER_KEYS)}; expected one of {', '.join(PARAMETER_KEYS)}")
+        _known_keys(spec, PARAMETER_KEYS, where)
         default = spec.get("default")
         if default is None:
             raise InputError(f"{where}: missing default (a number)")
@@ -337,12 +402,14 @@ def _parameters(data: Mapping, source: str) -> dict[str, ModelParameter]:
         if not low <= default <= high:
             raise InputError(f"{where}: default {default:g} is outside its range [{low:g}, {high:g}]")
         texts = {}
-        for key in ("unit", "meaning", "source", "derivation", "rationale", "label"):
+        for key in ("side", "unit", "meaning", "source", "derivation", "rationale", "label"):
             if key in spec:
                 multiline = key in ("meaning", "rationale", "derivation", "source")
-                texts[key] = _label_text(spec[key], f"{where}: {key}", 2000, multiline=multiline)
+                limit = 20 if key == "side" else 2000  # side: a short label such as US or ally
+                texts[key] = _label_text(spec[key], f"{where}: {key}", limit, multiline=multiline)
         out[pname] = ModelParameter(
-            name=pname, side="", default=float(default), low=low, high=high, unit=texts.get("unit", ""),
+            name=pname, side=texts.get("side", ""), default=float(default), low=low, high=high,
+            unit=texts.get("unit", ""),
             meaning=texts.get("meaning", ""), rationale=texts.get("rationale", ""), source=texts.get("source", ""),
             derivation=texts.get("derivation", ""), label=texts.get("label", ""),
         )
@@ -521,15 +588,7 @@ def _outcomes(data, source, players) -> dict[tuple[int, ...], str]:
     out = {}
     for key, name in table.items():
         where = f"{source}: [outcomes] '{clip(key)}'"
-        parts = [k.strip() for k in str(key).split(",")]
-        if len(parts) != len(players):
-            raise InputError(f"{where}: expected one strategy per player, separated by commas ({len(players)} players)")
-        index = []
-        for p, s in zip(players, parts):
-            if s not in p.strategies:
-                raise InputError(f"{where}: player {clip(p.name)} has no strategy '{clip(s)}'{_hint(s, p.strategies)}")
-            index.append(p.strategies.index(s))
-        out[tuple(index)] = _label_text(name, where, 80)
+        out[_profile_key(key, players, where)] = _label_text(name, where, 80)
     return out
 
 
@@ -547,7 +606,7 @@ def _types(data, source, players, parameters, texts) -> HiddenTypes | None:
         raise InputError(f"{where}: unknown player{_hint(player, names)}; expected one of {', '.join(names)}")
     if not isinstance(spec, dict):
         raise InputError(f"{where}: expected a table with prior and one table per type")
-    kinds = [(k, v) for k, v in spec.items() if k != "prior"]
+    kinds = [(k, v) for k, v in spec.items() if k not in ("prior", "difference")]
     if len(kinds) < 2 or not all(isinstance(v, dict) for _, v in kinds):
         raise InputError(f"{where}: expected at least two types, each a table [types.{clip(player, 40)}.TYPE] of parameter = formula")
     if "prior" not in spec:
@@ -581,7 +640,29 @@ def _types(data, source, players, parameters, texts) -> HiddenTypes | None:
             texts[f"types.{tname}.{pname}"] = str(text)
         out.append((tname, tuple(pairs)))
     texts["types.prior"] = ", ".join(str(t) for t in raw)
-    return HiddenTypes(player, prior, tuple(out))
+    difference: tuple[str | fm.Expr, ...] = ()
+    if "difference" in spec:
+        at = f"{where} difference"
+        text = _label_text(spec["difference"], at, 2000)
+        difference = _template(text, at, lambda field, col: formula(field, f"{at}: field {{{clip(field)}}} at character {col}"))
+        texts["types.difference"] = text
+    return HiddenTypes(player, prior, tuple(out), difference)
+
+
+def _template(text: str, where: str, parse) -> tuple[str | fm.Expr, ...]:
+    """A sentence with {formula} fields: its literal pieces and parsed fields, in order."""
+    import re
+
+    parts: list[str | fm.Expr] = []
+    pos = 0
+    for m in re.finditer(r"\{([^{}]*)\}", text):
+        parts.append(text[pos:m.start()])
+        parts.append(parse(m.group(1), m.start() + 1))
+        pos = m.end()
+    parts.append(text[pos:])
+    if any(isinstance(q, str) and ("{" in q or "}" in q) for q in parts):
+        raise InputError(f"{where}: unbalanced brace; write each formula as {{formula}}")
+    return tuple(q for q in parts if not (isinstance(q, str) and not q))
 
 
 def _parameter_users(ordered, payoffs, players, parameters) -> dict[str, str]:
@@ -604,3 +685,188 @@ def _parameter_users(ordered, payoffs, players, parameters) -> dict[str, str]:
                 who.append(p.name)
         out[pname] = who[0] if len(who) == 1 else ("none" if not who else ("both" if len(players) == 2 and len(who) == 2 else "all" if len(who) == len(players) else "+".join(who)))
     return out
+
+
+def _profile_key(key: object, players, where: str) -> tuple[int, ...]:
+    """Strategy indices of "STRATEGY, STRATEGY" (one per player, in player order)."""
+    parts = [k.strip() for k in str(key).split(",")]
+    if len(parts) != len(players):
+        raise InputError(f"{where}: expected one strategy per player, separated by commas ({len(players)} players)")
+    index = []
+    for p, s in zip(players, parts):
+        if s not in p.strategies:
+            raise InputError(f"{where}: player {clip(p.name)} has no strategy '{clip(s)}'{_hint(s, p.strategies)}")
+        index.append(p.strategies.index(s))
+    return tuple(index)
+
+
+def _wording(data, source, players) -> Wording:
+    """``[wording]``: graded = ["open {level}", ...], partial = "...", [wording.outcomes], [wording.regimes]."""
+    table = data.get("wording")
+    if table is None:
+        return Wording()
+    where = f"{source}: [wording]"
+    if not isinstance(table, dict):
+        raise InputError(f"{where}: expected a table, got {_type(table)}")
+    _known_keys(table, WORDING_KEYS, where)
+    graded = None
+    if "graded" in table:
+        g = table["graded"]
+        if not isinstance(g, list) or len(g) != len(players):
+            raise InputError(f"{where}: graded must be an array of {len(players)} names, one per player, each with {{level}}")
+        graded = tuple(_label_text(t, f"{where}: graded[{k}]", 60) for k, t in enumerate(g))
+        for k, t in enumerate(graded):
+            try:
+                ok = t.format(level="50%") and t.count("{") == 1
+            except (KeyError, IndexError, ValueError):
+                ok = False
+            if not ok or "{level}" not in t:
+                raise InputError(f"{where}: graded[{k}] '{clip(t)}' must contain {{level}} once and no other braces")
+    outcomes = {
+        _profile_key(key, players, at): _label_text(word, at, 60)
+        for key, word, at in _word_table(table, "outcomes", "\"STRATEGY, STRATEGY\" = \"name\"", source)
+    }
+    partial = _label_text(table["partial"], f"{where}: partial", 60) if "partial" in table else ""
+    regimes = {
+        _label_text(key, at, 200): _label_text(word, at, 60)
+        for key, word, at in _word_table(table, "regimes", "\"composed name\" = \"name\"", source)
+    }
+    return Wording(graded, MappingProxyType(outcomes), partial, MappingProxyType(regimes))
+
+
+def _word_table(table: Mapping, key: str, shape: str, source: str) -> list[tuple[object, object, str]]:
+    """(key, word, where) of each entry of [wording.KEY], which must be a table."""
+    raw = table.get(key, {})
+    if not isinstance(raw, dict):
+        raise InputError(f"{source}: [wording]: {key} must be a table of {shape}, got {_type(raw)}")
+    return [(k, v, f"{source}: [wording.{key}] '{clip(k)}'") for k, v in raw.items()]
+
+
+def _forms(data, source, players, name) -> dict[str, ExtraForm]:
+    """``[forms.NAME]``: a model's own game forms (trees with an order and a revision; added players)."""
+    table = data.get("forms")
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        raise InputError(f"{source}: forms must be a table ([forms.NAME]), got {_type(table)}")
+    if len(table) > MAX_FORMS:
+        raise InputError(f"{source}: {len(table)} forms, more than the {MAX_FORMS} allowed")
+    from games.model.evaluate import FORMS as BUILT_IN
+
+    reserved = (*BUILT_IN, "sequential", "repeated", "bargaining", "bayesian")
+    out = {}
+    for fname, spec in table.items():
+        where = f"{source}: [forms.{clip(fname, 40)}]"
+        _label_text(fname, f"{source}: [forms] form name", 40)
+        if fname in reserved:
+            raise InputError(f"{where}: '{fname}' is a form every model has; choose another name")
+        if not isinstance(spec, dict):
+            raise InputError(f"{where}: expected a table, got {_type(spec)}")
+        _known_keys(spec, FORM_KEYS, where)
+        description = _label_text(spec.get("description", fname), f"{where}: description", 200)
+        title = _label_text(spec.get("title", fname), f"{where}: title", 80)
+        story = _label_text(spec["story"], f"{where}: story", 2000, multiline=True) if "story" in spec else ""
+        adds = {k: spec[k] for k in ("players", "define", "payoffs") if k in spec}
+        if adds and ("order" in spec or "revision" in spec or "focus" in spec):
+            raise InputError(f"{where}: a form either adds players or terms, or is a tree (order, revision, focus); not both")
+        if adds:
+            out[fname] = ExtraForm(
+                fname, description, title, story=story, model=_added(data, adds, f"{source} [forms.{clip(fname, 40)}]", name)
+            )
+            continue
+        if "order" not in spec:
+            raise InputError(f"{where}: expected order (a tree: who moves when) or players and payoffs to add")
+        order = _order({"order": spec["order"]}, f"{where}", players)
+        revision = _revision(spec.get("revision"), where, players, order)
+        focus = _focus(spec.get("focus", {}), where, players, order, revision)
+        out[fname] = ExtraForm(fname, description, title, order, revision, story, focus)
+    return out
+
+
+def _revision(spec, where, players, order) -> Revision | None:
+    if spec is None:
+        return None
+    where = f"{where} revision"
+    if not isinstance(spec, dict):
+        raise InputError(f"{where}: expected a table with player, after and moves")
+    _known_keys(spec, REVISION_KEYS, where)
+    for key in REVISION_KEYS:
+        if key not in spec:
+            raise InputError(f"{where}: missing {key}")
+    by_name = {p.name: p for p in players}
+    who = spec["player"]
+    if who not in by_name:
+        raise InputError(f"{where}: unknown player '{clip(who)}'{_hint(str(who), by_name)}; expected one of {', '.join(by_name)}")
+    if order[-1] == who:
+        raise InputError(f"{where}: {clip(who)} moves last already; only an earlier mover can revise its move")
+    strategies = by_name[who].strategies
+    after = spec["after"]
+    if after not in strategies:
+        raise InputError(f"{where}: after: player {clip(who)} has no strategy '{clip(after)}'{_hint(str(after), strategies)}")
+    moves = spec["moves"]
+    if not isinstance(moves, dict) or not 2 <= len(moves) <= MAX_STRATEGIES:
+        raise InputError(f"{where}: moves must be a table of at least two \"move\" = \"STRATEGY in effect\"")
+    pairs = []
+    for move, holds in moves.items():
+        _label_text(move, f"{where}: move name", 60)
+        if holds not in strategies:
+            raise InputError(f"{where}: move '{clip(move)}': player {clip(who)} has no strategy '{clip(holds)}'{_hint(str(holds), strategies)}")
+        pairs.append((move, holds))
+    return Revision(who, after, tuple(pairs))
+
+
+def _focus(spec, where, players, order, revision) -> tuple[tuple[tuple[int, ...], str], ...]:
+    """``[forms.NAME.focus]``: "MOVE, MOVE" = ["MOVE", "what to call it"]: after that path, that move's credibility."""
+    where = f"{where} focus"
+    if not isinstance(spec, dict):
+        raise InputError(f"{where}: expected a table of \"MOVE, MOVE\" = [\"MOVE\", \"what to call it\"]")
+    by_name = {p.name: p for p in players}
+    stages = [by_name[o].strategies for o in order] + ([tuple(m for m, _ in revision.moves)] if revision else [])
+    out = []
+    for key, value in spec.items():
+        at = f"{where} '{clip(key)}'"
+        path = [k.strip() for k in str(key).split(",")]
+        if len(path) >= len(stages):
+            raise InputError(f"{at}: a path of at most {len(stages) - 1} move(s) from the root")
+        index = []
+        for depth, move in enumerate(path):
+            if move not in stages[depth]:
+                raise InputError(f"{at}: '{clip(move)}' is not a move at stage {depth + 1}; expected one of {', '.join(stages[depth])}")
+            index.append(stages[depth].index(move))
+        if revision and len(path) == len(order) and path[order.index(revision.player)] != revision.after:
+            raise InputError(f"{at}: {revision.player} revises only after {revision.after}")
+        if not isinstance(value, list) or len(value) != 2:
+            raise InputError(f"{at}: expected [\"MOVE\", \"what to call it\"]")
+        move, what = (_label_text(v, at, 200) for v in value)
+        if move not in stages[len(path)]:
+            raise InputError(f"{at}: '{clip(move)}' is not a move at stage {len(path) + 1}; expected one of {', '.join(stages[len(path)])}")
+        out.append((tuple(index), f"{move}:{what}"))
+    return tuple(out)
+
+
+def _added(data, adds, source, name) -> Model:
+    """The model with a form's players, defined quantities and payoff terms added (its
+    parameters are the model's, so that scenarios and --set reach every form)."""
+    merged = {k: v for k, v in data.items() if k not in ("forms", "outcomes", "types", "order", "wording")}
+    for key in ("players", "define"):
+        extra = adds.get(key, {})
+        if not isinstance(extra, dict):
+            raise InputError(f"{source}: {key} must be a table, got {_type(extra)}")
+        base = dict(merged.get(key, {}))
+        for k in extra:
+            if k in base:
+                raise InputError(f"{source}: [{key}] '{clip(k)}' is defined twice: also in the model")
+        merged[key] = {**base, **extra}
+    payoffs = {k: dict(v) if isinstance(v, dict) else {"payoff": v} for k, v in merged.get("payoffs", {}).items()}
+    extra = adds.get("payoffs", {})
+    if not isinstance(extra, dict):
+        raise InputError(f"{source}: payoffs must be a table ([payoffs.PLAYER]), got {_type(extra)}")
+    for player, terms in extra.items():
+        terms = terms if isinstance(terms, dict) else {"payoff": terms}
+        row = payoffs.setdefault(player, {})
+        for t in terms:
+            if t in row:
+                raise InputError(f"{source}: [payoffs.{clip(player, 40)}] '{clip(t)}' is defined twice: also in the model")
+        row.update(terms)
+    merged["payoffs"] = payoffs
+    return model_from_data(merged, source, name)
