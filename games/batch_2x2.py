@@ -121,17 +121,23 @@ def verify_candidates(A: np.ndarray, B: np.ndarray, c: Candidates2x2, tol: np.nd
     a00, a01, a10, a11 = A[:, 0, 0], A[:, 0, 1], A[:, 1, 0], A[:, 1, 1]
     b00, b01, b10, b11 = B[:, 0, 0], B[:, 0, 1], B[:, 1, 0], B[:, 1, 1]
     mask = c.mask
-    # d at each pure profile [i][j] (p_i = 0, the second strategy, regrets the first's gain)
-    row_d = ((a01 - a11, a00 - a10), (a11 - a01, a10 - a00))
-    col_d = ((b10 - b11, b11 - b10), (b00 - b01, b01 - b00))
+    # d at each pure profile: p = 0 (the second strategy) regrets the first's gain d, p = 1
+    # the second's, −d (exactly: x − y = −(y − x) in floating point); likewise for q
+    row_gain = (a01 - a11, a00 - a10)  # the row player's first minus second against q = 0, 1
+    col_gain = (b10 - b11, b00 - b01)  # the column player's first minus second against p = 0, 1
+    row_over = [(d > TOLERANCE, d < -TOLERANCE) for d in row_gain]  # [j][i]
+    col_over = [(d > TOLERANCE, d < -TOLERANCE) for d in col_gain]  # [i][j]
     over = np.zeros(len(A), dtype=bool)
     for i in range(2):
         for j in range(2):
-            over |= mask[:, i, j] & ((row_d[i][j] > TOLERANCE) | (col_d[i][j] > TOLERANCE))
-    interior = mask[:, 2, 0] | mask[:, 2, 1] | mask[:, 2, 2] | mask[:, 0, 2] | mask[:, 1, 2]
-    if interior.any():
-        g = np.nonzero(interior)[0]
-        over[g] |= _interior_regrets(A[g], B[g], c.p[g, 2], c.q[g, 2], mask[g]) > TOLERANCE
+            over |= mask[:, i, j] & (row_over[j][i] | col_over[i][j])
+    ps, qs = c.p[:, 2], c.q[:, 2]
+    for i, j in ((2, 2), (2, 0), (2, 1), (0, 2), (1, 2)):
+        reported = mask[:, i, j]
+        g = np.flatnonzero(reported)
+        if len(g):  # the regrets at this candidate, on the games that report it
+            cols = [a.take(g) for a in (a00, a01, a10, a11, b00, b01, b10, b11, ps, qs)]
+            over[g] |= _over_at(i, j, *cols, TOLERANCE)
     ok = np.ones(len(A), dtype=bool)
     suspect = np.nonzero(over)[0]
     if len(suspect):
@@ -140,6 +146,18 @@ def verify_candidates(A: np.ndarray, B: np.ndarray, c: Candidates2x2, tol: np.nd
         As, Bs = A[suspect], B[suspect]
         ok[suspect] = _worst_regret(As, Bs, Candidates2x2(mask[suspect], c.p[suspect], c.q[suspect])) <= tolerances(As, Bs)
     return ok
+
+
+def _over_at(i, j, a00, a01, a10, a11, b00, b01, b10, b11, ps, qs, limit: float) -> np.ndarray:
+    """Is either player's regret at candidate (p_i, q_j) above limit? (games as columns)"""
+    with np.errstate(invalid="ignore"):
+        # each player's two payoffs against the other's choice (q = 0, 1, q*; p likewise)
+        r0, r1 = ((a01, a11), (a00, a10), (None, None))[j] if j < 2 else (qs * a00 + (1 - qs) * a01, qs * a10 + (1 - qs) * a11)
+        k0, k1 = ((b10, b11), (b00, b01))[i] if i < 2 else (ps * b00 + (1 - ps) * b10, ps * b01 + (1 - ps) * b11)
+        own_row = r1 if i == 0 else (r0 if i == 1 else ps * r0 + (1 - ps) * r1)
+        own_col = k1 if j == 0 else (k0 if j == 1 else qs * k0 + (1 - qs) * k1)
+        # max(a, b) − own > limit exactly when a − own > limit or b − own > limit
+        return (r0 - own_row > limit) | (r1 - own_row > limit) | (k0 - own_col > limit) | (k1 - own_col > limit)
 
 
 def _worst_regret(A: np.ndarray, B: np.ndarray, c: Candidates2x2) -> np.ndarray:

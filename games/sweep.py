@@ -177,6 +177,18 @@ class SweepSpec:
             return {k: v[start:stop] for k, v in self.samples.items()}
         if len(self.axes) == 1:
             return {self.axes[0].name: self.axes[0].values[start:stop]}
+        if len(self.axes) == 2 and stop > start:  # C order: runs of the first axis, the second repeated
+            (a, b), n = self.axes, len(self.axes[1].values)
+            first, last = divmod(start, n), divmod(stop - 1, n)
+            rows = np.arange(first[0], last[0] + 1)
+            lengths = np.full(len(rows), n)
+            lengths[0] -= first[1]
+            lengths[-1] -= n - 1 - last[1]
+            if len(rows) == 1:
+                inner = b.values[first[1] : last[1] + 1]
+            else:
+                inner = np.concatenate([b.values[first[1] :]] + [b.values] * (len(rows) - 2) + [b.values[: last[1] + 1]])
+            return {a.name: np.repeat(a.values[rows], lengths), b.name: inner}
         idx = np.unravel_index(np.arange(start, stop), self.shape)
         return {a.name: a.values[i] for a, i in zip(self.axes, idx)}
 
