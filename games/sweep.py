@@ -735,8 +735,11 @@ def run(
     stops = {task[1]: task[2] for task in tasks}
     next_start = 0
     done = 0
+    tally = np.zeros(256, dtype=np.int64) if codes.dtype == np.uint8 else None
     for start, block_codes, flat, text in results:
         codes[start : start + len(block_codes)] = block_codes
+        if tally is not None:  # counted while the block is in cache
+            tally += np.bincount(block_codes, minlength=256)
         if flat is not None:
             kept.append((start, flat))
         if sink is not None and text is not None:
@@ -752,14 +755,16 @@ def run(
     eqs = batch.concatenate([f for _, f in kept], [s for s, _ in kept], *spec.game_shape) if keep_equilibria else None
     curves = boundary_curves(spec)
     return SweepResult(
-        spec, codes, summarize(codes, spec.outcome_names), find_boundaries(spec, codes), eqs, method_name(spec), curves
+        spec, codes, summarize(codes, spec.outcome_names, tally), find_boundaries(spec, codes), eqs, method_name(spec), curves
     )
 
 
-def summarize(codes: np.ndarray, names: Mapping[int, str] | None = None) -> tuple[RegimeShare, ...]:
-    """Each regime's count and share, largest first, with a 95% (Wilson) interval."""
+def summarize(codes: np.ndarray, names: Mapping[int, str] | None = None, tally: np.ndarray | None = None) -> tuple[RegimeShare, ...]:
+    """Each regime's count and share, largest first, with a 95% (Wilson) interval.
+
+    tally: the number of points with each code, when the caller counted them already (uint8 codes)."""
     if codes.dtype == np.uint8:  # the trade model's codes: one count per byte value, no sort
-        counts = np.bincount(codes, minlength=256)
+        counts = np.bincount(codes, minlength=256) if tally is None else tally
         values = np.nonzero(counts)[0]
         counts = counts[values]
     else:
