@@ -245,3 +245,38 @@ def json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquili
             parts += [_outcome_numbers(b, e, t, k), flat.x[e], flat.y[e], flat.payoffs[e]]
         lines[points] = _fill(template, np.hstack(parts))
     return ",\n  ".join(lines.tolist())
+
+
+def model_csv_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria | None, grid: np.ndarray, spec) -> str:
+    """CSV lines of a block of a model file's sweep (its own strategy labels, N players),
+    through `games.sweep.point_rows` on the block alone, so worker processes can write them."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    names = list(values)
+    for vals, regime, eqs in _model_points(values, codes, flat, spec):
+        w.writerow([repr(vals[n]) for n in names] + [regime, len(eqs), "; ".join(e["outcome"] for e in eqs)])
+    return buf.getvalue()
+
+
+def model_json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria | None, grid: np.ndarray, spec) -> str:
+    """JSON objects of a block of a model file's sweep, joined by ',\\n  '."""
+    return ",\n  ".join(
+        json.dumps({"values": vals, "regime": regime, "equilibria": eqs}, ensure_ascii=False)
+        for vals, regime, eqs in _model_points(values, codes, flat, spec)
+    )
+
+
+def _model_points(values, codes, flat, spec):
+    """point_rows of the block: a sweep result holding only the block's points."""
+    from games import sweep as sw
+
+    light = sw.SweepSpec(spec.base, spec.form, spec.levels, samples=values, model=spec.model)
+    yield from sw.point_rows(sw.SweepResult(light, codes, (), (), flat), 0, len(codes))
+
+
+#: Formatters that take the (block's) sweep spec as a fifth argument.
+model_csv_rows.needs_spec = True
+model_json_rows.needs_spec = True

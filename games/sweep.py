@@ -648,7 +648,8 @@ def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool, offset: int =
 
 
 #: Formats a block's rows for output: (parameter values, regime codes, equilibria, strategy
-#: levels) → text. A top-level function, so that worker processes can run it.
+#: levels) → text; one with a true ``needs_spec`` attribute also gets the block's spec (a
+#: model file's labels and outcome names). A top-level function, so worker processes can run it.
 RowFormatter = Callable[[dict, np.ndarray, FlatEquilibria, np.ndarray], str]
 
 
@@ -671,7 +672,10 @@ def _block_task(
     else:
         flat = solve_block(spec, start, stop)
         codes = regime_codes(flat, stop - start, spec.strategy_levels())
-    text = rows(spec.values(start, stop), codes, flat, spec.strategy_levels()) if rows is not None else None
+    text = None
+    if rows is not None:
+        extra = (spec,) if getattr(rows, "needs_spec", False) else ()
+        text = rows(spec.values(start, stop), codes, flat, spec.strategy_levels(), *extra)
     return start + offset, codes, (flat if keep else None), text
 
 
