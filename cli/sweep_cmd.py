@@ -233,7 +233,7 @@ def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield lambda fn, tasks: pool.map(fn, tasks)
+            yield lambda fn, tasks: _in_order(pool, fn, tasks, 2 * workers)
         return
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -260,6 +260,21 @@ def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _in_order(pool, fn, tasks, ahead: int):
+    """fn over tasks in the pool, results in task order, at most `ahead` tasks submitted and
+    not yet collected (Executor.map submits every task at once: each holds its points'
+    values, so memory would grow with the sweep)."""
+    from collections import deque
+
+    queue: deque = deque()
+    for task in tasks:
+        queue.append(pool.submit(fn, task))
+        if len(queue) >= ahead:
+            yield queue.popleft().result()
+    while queue:
+        yield queue.popleft().result()
 
 
 @contextmanager

@@ -280,3 +280,6 @@ def _model_points(values, codes, flat, spec):
 #: Formatters that take the (block's) sweep spec as a fifth argument.
 model_csv_rows.needs_spec = True
 model_json_rows.needs_spec = True
+#: What joins two blocks' rows (CSV lines end with a newline; JSON objects are separated).
+csv_rows.joiner = model_csv_rows.joiner = ""
+json_rows.joiner = model_json_rows.joiner = ",\n  "

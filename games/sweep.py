@@ -687,6 +687,37 @@ def _light_task(spec: SweepSpec, start: int, stop: int, keep: bool, rows: RowFor
     return (light, 0, stop - start, keep, rows, start)
 
 
+def _span_task(args: tuple) -> tuple[int, np.ndarray, FlatEquilibria | None, str | None]:
+    """Several consecutive blocks in one task (what a worker process gets): each solved as
+    `_block_task` solves it, the codes, equilibria and rows joined in point order. Fewer,
+    larger tasks keep the cost of sending work between processes small beside the work."""
+    from games import batch
+
+    spec, start, stop, keep, rows, offset, size = args
+    parts = [_block_task((spec, a, min(a + size, stop), keep, rows, offset)) for a in range(start, stop, size)]
+    codes = np.concatenate([p[1] for p in parts])
+    flat = None
+    if keep and parts[0][2] is not None:
+        flat = batch.concatenate([p[2] for p in parts], [p[0] - parts[0][0] for p in parts], *spec.game_shape)
+    text = None
+    if rows is not None:
+        text = getattr(rows, "joiner", "").join(p[3] for p in parts if p[3])
+    return start + offset, codes, flat, text
+
+
+#: Blocks per task when blocks go to worker processes: at most this many, and at least
+#: MIN_TASKS tasks in all (so the workers share the work evenly).
+BLOCKS_PER_TASK, MIN_TASKS = 40, 32
+
+
+def _spans(spec: SweepSpec, block_size: int | None) -> tuple[list[tuple[int, int]], int]:
+    """Consecutive runs of blocks for worker processes, and the block size."""
+    edges = list(blocks(spec, block_size))
+    size = edges[0][1] - edges[0][0] if edges else 1
+    group = max(1, min(BLOCKS_PER_TASK, len(edges) // MIN_TASKS))
+    return [(edges[i][0], edges[min(i + group, len(edges)) - 1][1]) for i in range(0, len(edges), group)], size
+
+
 def blocks(spec: SweepSpec, size: int | None = None) -> Iterator[tuple[int, int]]:
     from games import batch
 
@@ -728,11 +759,13 @@ def run(
     """
     from games import batch
 
-    tasks = [(spec, a, b, keep_equilibria, rows) for a, b in blocks(spec, block_size)]
     if mapper is None:
+        tasks = [(spec, a, b, keep_equilibria, rows) for a, b in blocks(spec, block_size)]
         results = map(_block_task, tasks)
-    else:  # tasks are built as the mapper asks for them, each with its own values only
-        results = mapper(_block_task, (_light_task(spec, a, b, keep_equilibria, rows) for _, a, b, _, _ in tasks))
+    else:  # runs of blocks, built as the mapper asks for them, each with its own values only
+        spans, size = _spans(spec, block_size)
+        tasks = [(spec, a, b) for a, b in spans]
+        results = mapper(_span_task, (_light_task(spec, a, b, keep_equilibria, rows) + (size,) for a, b in spans))
     codes = np.zeros(spec.n_points, dtype=spec.code_dtype)
     kept: list[tuple[int, FlatEquilibria]] = []
     pending: dict[int, str] = {}
