@@ -705,16 +705,17 @@ def _span_task(args: tuple) -> tuple[int, np.ndarray, FlatEquilibria | None, str
     return start + offset, codes, flat, text
 
 
-#: Blocks per task when blocks go to worker processes: at most this many, and at least
-#: MIN_TASKS tasks in all (so the workers share the work evenly).
-BLOCKS_PER_TASK, MIN_TASKS = 40, 32
+#: Blocks per task when blocks go to worker processes: at most this many (ROW_BLOCKS_PER_TASK
+#: when the task also formats rows, whose text is sent back), and at least MIN_TASKS tasks
+#: in all (so the workers share the work evenly).
+BLOCKS_PER_TASK, ROW_BLOCKS_PER_TASK, MIN_TASKS = 40, 4, 32
 
 
-def _spans(spec: SweepSpec, block_size: int | None) -> tuple[list[tuple[int, int]], int]:
+def _spans(spec: SweepSpec, block_size: int | None, rows: bool = False) -> tuple[list[tuple[int, int]], int]:
     """Consecutive runs of blocks for worker processes, and the block size."""
     edges = list(blocks(spec, block_size))
     size = edges[0][1] - edges[0][0] if edges else 1
-    group = max(1, min(BLOCKS_PER_TASK, len(edges) // MIN_TASKS))
+    group = max(1, min(ROW_BLOCKS_PER_TASK if rows else BLOCKS_PER_TASK, len(edges) // MIN_TASKS))
     return [(edges[i][0], edges[min(i + group, len(edges)) - 1][1]) for i in range(0, len(edges), group)], size
 
 
@@ -763,7 +764,7 @@ def run(
         tasks = [(spec, a, b, keep_equilibria, rows) for a, b in blocks(spec, block_size)]
         results = map(_block_task, tasks)
     else:  # runs of blocks, built as the mapper asks for them, each with its own values only
-        spans, size = _spans(spec, block_size)
+        spans, size = _spans(spec, block_size, rows is not None)
         tasks = [(spec, a, b) for a, b in spans]
         results = mapper(_span_task, (_light_task(spec, a, b, keep_equilibria, rows) + (size,) for a, b in spans))
     codes = np.zeros(spec.n_points, dtype=spec.code_dtype)
