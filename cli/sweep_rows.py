@@ -97,8 +97,9 @@ def _groups(codes: np.ndarray, b: _Block):
 _FIELD = re.compile(r"%%|%r|%\.6g")
 
 
-def _fill(template: str, numbers: np.ndarray) -> list[str]:
-    """template (one line, no newline) filled with each row of numbers: one C-level format.
+def _fill(template: str, numbers: np.ndarray, end: str = "\n") -> str:
+    """template (one line, no newline) filled with each row of numbers, each followed by end:
+    one C-level format.
 
     A column equal in every row (a payoff the varied parameters do not touch, say) is
     written into the template once; a column with many repeats (a grid's axis, a payoff
@@ -135,11 +136,21 @@ def _fill(template: str, numbers: np.ndarray) -> list[str]:
             keep[c] = True
             out.append(field + piece)
         c += 1
-    template = "".join(out)
+    template = "".join(out) + _literal(end)
     if not keep.any():
-        return [template % ()] * R
-    text = ((template + "\n") * R) % tuple(args[:, keep].ravel().tolist())
-    return text.split("\n")[:-1]
+        return (template % ()) * R
+    return (template * R) % tuple(args[:, keep].ravel().tolist())
+
+
+def _in_point_order(n: int, groups: list[tuple[np.ndarray, str]], end: str) -> str:
+    """The groups' texts (rows each ending with end) as one text in point order; a block
+    whose points all share one row shape is already in order and is not split."""
+    if len(groups) == 1:
+        return groups[0][1]
+    lines = np.empty(n, dtype=object)
+    for points, text in groups:
+        lines[points] = text.split(end)[:-1]
+    return end.join(lines.tolist()) + end
 
 
 def _same_six_digits(v: np.ndarray) -> np.ndarray | None:
@@ -211,14 +222,15 @@ def csv_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilib
 
     if len(codes) == 0:
         return ""
-    k, b, value_cols, lines = _block_setup(values, codes, flat, grid)
+    k, b, value_cols, _ = _block_setup(values, codes, flat, grid)
     head = ",".join(["%r"] * value_cols.shape[1])
+    groups = []
     for points, eqs, code, kinds in _groups(codes, b):
         words = "; ".join(_outcome_template(t, k, b.names, _in_csv_quotes) for t in kinds)
         template = f"{head},{_literal(_csv_field(regime_label(code)))},{len(kinds)}," + (f'"{words}"' if kinds else "")
         parts = [value_cols[points]] + [_outcome_numbers(b, eqs[:, i], t, k) for i, t in enumerate(kinds)]
-        lines[points] = _fill(template, np.hstack(parts))
-    return "\n".join(lines.tolist()) + "\n"
+        groups.append((points, _fill(template, np.hstack(parts))))
+    return _in_point_order(len(codes), groups, "\n")
 
 
 def json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria, grid: np.ndarray) -> str:
@@ -227,7 +239,8 @@ def json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquili
 
     if len(codes) == 0:
         return ""
-    k, b, value_cols, lines = _block_setup(values, codes, flat, grid)
+    k, b, value_cols, _ = _block_setup(values, codes, flat, grid)
+    groups = []
     head = "{\"values\": {" + ", ".join(_literal(json.dumps(name, ensure_ascii=False)) + ": %r" for name in values) + "}"
     m_, n_ = flat.x.shape[1], flat.y.shape[1]
     profile = "[[" + ", ".join(["%r"] * m_) + "], [" + ", ".join(["%r"] * n_) + "]]"
@@ -243,8 +256,8 @@ def json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquili
         for i, t in enumerate(kinds):
             e = eqs[:, i]
             parts += [_outcome_numbers(b, e, t, k), flat.x[e], flat.y[e], flat.payoffs[e]]
-        lines[points] = _fill(template, np.hstack(parts))
-    return ",\n  ".join(lines.tolist())
+        groups.append((points, _fill(template, np.hstack(parts), ",\n  ")))  # never inside a JSON object's text
+    return _in_point_order(len(codes), groups, ",\n  ")[:-4]
 
 
 def model_csv_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria | None, grid: np.ndarray, spec) -> str:
