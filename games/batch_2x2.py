@@ -152,7 +152,7 @@ def _over_at(i, j, a00, a01, a10, a11, b00, b01, b10, b11, ps, qs, limit: float)
     """Is either player's regret at candidate (p_i, q_j) above limit? (games as columns)"""
     with np.errstate(invalid="ignore"):
         # each player's two payoffs against the other's choice (q = 0, 1, q*; p likewise)
-        r0, r1 = ((a01, a11), (a00, a10), (None, None))[j] if j < 2 else (qs * a00 + (1 - qs) * a01, qs * a10 + (1 - qs) * a11)
+        r0, r1 = ((a01, a11), (a00, a10))[j] if j < 2 else (qs * a00 + (1 - qs) * a01, qs * a10 + (1 - qs) * a11)
         k0, k1 = ((b10, b11), (b00, b01))[i] if i < 2 else (ps * b00 + (1 - ps) * b10, ps * b01 + (1 - ps) * b11)
         own_row = r1 if i == 0 else (r0 if i == 1 else ps * r0 + (1 - ps) * r1)
         own_col = k1 if j == 0 else (k0 if j == 1 else qs * k0 + (1 - qs) * k1)
@@ -162,12 +162,7 @@ def _over_at(i, j, a00, a01, a10, a11, b00, b01, b10, b11, ps, qs, limit: float)
 
 def _worst_regret(A: np.ndarray, B: np.ndarray, c: Candidates2x2) -> np.ndarray:
     """Each game's largest regret over its reported candidates (0 if it reports none)."""
-    return _interior_regrets(A, B, c.p[:, 2], c.q[:, 2], c.mask, pure=True)
-
-
-def _interior_regrets(A: np.ndarray, B: np.ndarray, ps: np.ndarray, qs: np.ndarray, mask: np.ndarray, pure: bool = False) -> np.ndarray:
-    """Worst regret of each game over its reported candidates that have p* or q* (and the
-    pure ones too when pure)."""
+    ps, qs, mask = c.p[:, 2], c.q[:, 2], c.mask
     a00, a01, a10, a11 = A[:, 0, 0], A[:, 0, 1], A[:, 1, 0], A[:, 1, 1]
     b00, b01, b10, b11 = B[:, 0, 0], B[:, 0, 1], B[:, 1, 0], B[:, 1, 1]
     with np.errstate(invalid="ignore"):
@@ -177,8 +172,6 @@ def _interior_regrets(A: np.ndarray, B: np.ndarray, ps: np.ndarray, qs: np.ndarr
         worst = np.zeros(len(A))
         for i in range(3):
             for j in range(3):
-                if i < 2 and j < 2 and not pure:
-                    continue
                 reported = mask[:, i, j]
                 if not reported.any():
                     continue

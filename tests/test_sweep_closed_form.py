@@ -102,3 +102,18 @@ def test_verification_agrees_with_exact_regrets_at_every_candidate(seed):
             assert ok.tolist() == want, (i, j)
             # every candidate the closed form reports passes
             assert ok[c.mask[has, i, j]].all()
+
+
+def test_verification_rejects_a_perturbed_mixed_equilibrium():
+    """Matching pennies scaled: the only equilibrium is p = q = 1/2; reported at 1/2 + 1e-3
+    the regret is 2e-3 × 2 × scale, far above the tolerance, and must be refused."""
+    scale = np.array([1.0, 10.0, 1000.0])
+    A = np.array([[[1, -1], [-1, 1]]], float) * scale[:, None, None]
+    B = -A
+    c = batch_2x2.candidates(A, B)
+    assert c.mask[:, 2, 2].all() and c.mask.sum() == 3
+    np.testing.assert_allclose(c.p[:, 2], 0.5)
+    assert batch_2x2.verify_candidates(A, B, c).all()
+    off = batch_2x2.Candidates2x2(c.mask, c.p + [0, 0, 1e-3], c.q)
+    assert not batch_2x2.verify_candidates(A, B, off).any()
+    assert [_exact_regret(A[g], B[g], off.p[g, 2], off.q[g, 2]) > TOLERANCE * scale[g] for g in range(3)] == [True] * 3
