@@ -59,9 +59,14 @@ class _Block:
 def _classify(flat: FlatEquilibria, grid: np.ndarray, n: int) -> _Block:
     k = len(grid)
     E = len(flat)
-    pure = (flat.x.max(axis=1) > _PURE) & (flat.y.max(axis=1) > _PURE) if E else np.zeros(0, bool)
-    ix = np.argmax(flat.x, axis=1) if E else np.zeros(0, np.intp)
-    iy = np.argmax(flat.y, axis=1) if E else np.zeros(0, np.intp)
+    if k == 2 and flat.x.shape[1] == 2:  # the 2×2 game on columns: max > c is either > c; argmax the first of ties
+        x0, x1, y0, y1 = flat.x[:, 0], flat.x[:, 1], flat.y[:, 0], flat.y[:, 1]
+        pure = ((x0 > _PURE) | (x1 > _PURE)) & ((y0 > _PURE) | (y1 > _PURE))
+        ix, iy = (x1 > x0).astype(np.intp), (y1 > y0).astype(np.intp)
+    else:
+        pure = (flat.x.max(axis=1) > _PURE) & (flat.y.max(axis=1) > _PURE) if E else np.zeros(0, bool)
+        ix = np.argmax(flat.x, axis=1) if E else np.zeros(0, np.intp)
+        iy = np.argmax(flat.y, axis=1) if E else np.zeros(0, np.intp)
     kind = np.where(pure, ix * k + iy, k * k)
     short = np.zeros((E, 4))
     mixed = ~pure

@@ -193,9 +193,18 @@ def expand(A: np.ndarray, B: np.ndarray, c: Candidates2x2) -> FlatEquilibria:
     q = c.q[g, j]
     x = np.stack([p, 1 - p], axis=1)
     y = np.stack([q, 1 - q], axis=1)
-    u = np.einsum("ei,eij,ej->e", x, A[g], y)
-    v = np.einsum("ei,eij,ej->e", x, B[g], y)
-    return FlatEquilibria(g, x, y, np.stack([u, v], axis=1))
+    return FlatEquilibria(g, x, y, np.stack([_expected(A, g, x, y), _expected(B, g, x, y)], axis=1))
+
+
+def _expected(M: np.ndarray, g: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x[e] · M[g[e]] · y[e] for each e: 0 + x0·m00·y0 + x0·m01·y1 + x1·m10·y0 + x1·m11·y1,
+    the order in which ``einsum("ei,eij,ej->e")`` sums them (bit for bit, signed zeros
+    included), on whole columns."""
+    total = 0.0
+    for i in range(2):
+        for j in range(2):
+            total = total + x[:, i] * M[:, i, j].take(g) * y[:, j]
+    return total
 
 
 def equilibria(A: np.ndarray, B: np.ndarray) -> FlatEquilibria:
