@@ -5,6 +5,7 @@
     python benchmarks/run.py --nplayer  # only the N-player sections (a quarter of an hour)
     python benchmarks/run.py --nplayer-all  # only every-equilibrium N-player sections (minutes)
     python benchmarks/run.py --small    # only single 2×2 to 5×5 games via the public API
+    python benchmarks/run.py --workers  # only --workers 1 against 2 (a few minutes; needs a quiet machine)
 
 Slow loops (Gambit, nashpy) are timed on a subset of the same games and extrapolated
 from their per-game rate; the output says so. Each figure is the best of a few runs, so
@@ -250,6 +251,54 @@ def bench_sweep_output(points: int) -> list[str]:
             f"text summary {best['text']:.2f} s: ratio {best[fmt] / best['text']:.2f}  target ≤ 3; "
             f"peak memory {peak[fmt]:.0f} MB (text {peak['text']:.0f} MB)"
         )
+    return lines
+
+
+WORKERS_SCRIPT = PEAK_SNIPPET + """
+import sys, time
+sys.path.insert(0, {root!r})
+from cli.app import main
+sys.argv = ["tradegame", "sweep", *{args!r}, "--workers", {workers!r}, "--format", {fmt!r}, "-o", {out!r}, "--force"]
+t = time.perf_counter()
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print(time.perf_counter() - t, _peak_mb())
+"""
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "unknown"
+
+
+def bench_workers(points: int, formats: tuple[str, ...]) -> list[str]:
+    """`tradegame sweep` of a 2-D 2×2 grid with --workers 1 and 2, each in a fresh process,
+    taking turns, best of 2; the load average before and after. The gain needs a second
+    core that is free: under load it is small or negative."""
+    import tempfile
+
+    side = int(round(points ** 0.5))
+    args = ["--vary", f"re_dependence=0:20:{side}", "--vary", f"hawk_cost=0:20:{side}"]
+    lines = [f"--workers 1 against 2, {side * side:,}-point 2-D grid; load average before: {_load()}"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in formats:
+            best: dict[str, float] = {}
+            peak: dict[str, float] = {}
+            for _ in range(2):
+                for workers in ("1", "2"):
+                    script = WORKERS_SCRIPT.format(root=str(ROOT), args=args, workers=workers, fmt=fmt, out=f"{tmp}/out{workers}.{fmt}")
+                    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+                    seconds, mb = (float(v) for v in out.stdout.split()[-2:])
+                    best[workers] = min(best.get(workers, float("inf")), seconds)
+                    peak[workers] = max(peak.get(workers, 0.0), mb)
+            same = Path(f"{tmp}/out1.{fmt}").read_bytes() == Path(f"{tmp}/out2.{fmt}").read_bytes()
+            lines.append(
+                f"  --format {fmt}: 1 worker {best['1']:.2f} s, 2 workers {best['2']:.2f} s: speed-up {best['1'] / best['2']:.2f}×  "
+                f"target ≥ 1.6 on a quiet machine; peak memory of the main process {peak['1']:.0f} / {peak['2']:.0f} MB; "
+                f"outputs {'identical' if same else 'DIFFER'}"
+            )
+    lines.append(f"  load average after: {_load()}")
     return lines
 
 
@@ -585,6 +634,7 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="only single small games (2×2 to 5×5) through the public API")
     parser.add_argument("--nplayer-all", action="store_true",
                         help="only the every-equilibrium N-player sections (a few minutes)")
+    parser.add_argument("--workers", action="store_true", help="only the --workers 1 against 2 sections")
     args = parser.parse_args()
     try:
         import pygambit  # noqa: F401
@@ -611,6 +661,8 @@ def main() -> None:
         bench_memory,
         lambda: bench_2x2_kernel(10_000_000 if full else 1_000_000),
         lambda: bench_sweep_output(1_000_000),
+        lambda: bench_workers(10_000_000, ("text", "csv", "json") if full else ("text",)),
+        lambda: bench_workers(1_000_000, ("csv", "json")),
         bench_graded_sweep,
         lambda: bench_large_single(12, 3 if full else 1, gambit=True),
         lambda: bench_large_single(14, 3, gambit=False),
@@ -624,9 +676,15 @@ def main() -> None:
         lambda: bench_nplayer_one((5, 5, 5, 5, 5), 5 if full else 3, 300),
         lambda: bench_nplayer_one((20, 20, 20), 5 if full else 3, 300),
     ]
+    workers = [
+        lambda: bench_workers(10_000_000, ("text", "csv", "json") if full else ("text",)),
+        lambda: bench_workers(1_000_000, ("csv", "json")),
+    ]
     sections = nplayer[:5] if args.nplayer_all else nplayer if args.nplayer else sections + nplayer
     if args.small:
         sections = [bench_small_public]
+    elif args.workers:
+        sections = workers
     for section in sections:
         for line in section():
             print(line, flush=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, TextIO
 
@@ -144,19 +144,17 @@ def run_sweep(
     clash = set(values) & set(spec.names)
     if clash:
         raise InputError(f"option --set: '{sorted(clash)[0]}' is also varied; drop one of --set and --vary/--dist")
-    # the trade model's rows are formatted block by block as they are solved; a model file's
-    # rows (its own strategy labels, N players) from the kept equilibria after the sweep
-    by_model = spec.model is not None and fmt in ("csv", "json")
-    with _row_spool("text" if by_model else fmt) as (formatter, sink, rows):
+    # rows are formatted block by block where each block is solved (in the worker processes
+    # with --workers), and written in point order as they come
+    with _row_spool(fmt, model=spec.model is not None) as (formatter, sink, rows):
         with _mapper(workers, dask) as mapper, _progress(spec) as progress:
-            result = sw.run(spec, keep_equilibria=by_model, progress=progress, mapper=mapper, rows=formatter, sink=sink)
+            result = sw.run(spec, progress=progress, mapper=mapper, rows=formatter, sink=sink)
         writer = {"text": write_text, "csv": write_csv, "json": write_json}[fmt]
-        with (_model_rows(result, fmt) if by_model else nullcontext(rows)) as rows:
-            if output is None:
-                writer(result, scenario, sys.stdout, rows)
-            else:
-                with atomic_file(output, force) as fh:
-                    writer(result, scenario, fh, rows)
+        if output is None:
+            writer(result, scenario, sys.stdout, rows)
+        else:
+            with atomic_file(output, force) as fh:
+                writer(result, scenario, fh, rows)
     if plot is not None:
         from cli import sweep_plot
 
@@ -192,7 +190,7 @@ def _require_matplotlib() -> None:
 
 
 @contextmanager
-def _row_spool(fmt: str) -> Iterator[tuple[Callable | None, Callable[[str], None] | None, TextIO | None]]:
+def _row_spool(fmt: str, model: bool = False) -> Iterator[tuple[Callable | None, Callable[[str], None] | None, TextIO | None]]:
     """For csv / json: the block formatter, the sink for its text, and the temporary file
     the rows stream into (JSON blocks separated by ',\\n  ').
 
@@ -206,7 +204,10 @@ def _row_spool(fmt: str) -> Iterator[tuple[Callable | None, Callable[[str], None
 
     from cli import sweep_rows
 
-    formatter = sweep_rows.csv_rows if fmt == "csv" else sweep_rows.json_rows
+    if model:  # a model file's own labels and players
+        formatter = sweep_rows.model_csv_rows if fmt == "csv" else sweep_rows.model_json_rows
+    else:
+        formatter = sweep_rows.csv_rows if fmt == "csv" else sweep_rows.json_rows
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
         separator = ",\n  " if fmt == "json" else ""
         blocks = 0
@@ -217,40 +218,6 @@ def _row_spool(fmt: str) -> Iterator[tuple[Callable | None, Callable[[str], None
             blocks += 1 if text else 0
 
         yield formatter, sink, spool
-
-
-#: points formatted at a time for a model file's csv / json rows
-MODEL_ROW_BLOCK = 50_000
-
-
-@contextmanager
-def _model_rows(result, fmt: str) -> Iterator[TextIO]:
-    """A model file sweep's rows (csv lines, or json objects joined by ',\\n  ') in a temporary
-    file, from the kept equilibria (`games.sweep.point_rows`), a block at a time."""
-    import csv
-    import io
-    import json
-    import tempfile
-
-    from games import sweep as sw
-
-    names = list(result.spec.names)
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
-        first = True
-        for start in range(0, result.spec.n_points, MODEL_ROW_BLOCK):
-            stop = min(start + MODEL_ROW_BLOCK, result.spec.n_points)
-            buf = io.StringIO()
-            if fmt == "csv":
-                w = csv.writer(buf, lineterminator="\n")
-                for values, regime, eqs in sw.point_rows(result, start, stop):
-                    w.writerow([repr(values[n]) for n in names] + [regime, len(eqs), "; ".join(e["outcome"] for e in eqs)])
-            else:
-                for values, regime, eqs in sw.point_rows(result, start, stop):
-                    buf.write(("" if first else ",\n  ") + json.dumps(
-                        {"values": values, "regime": regime, "equilibria": eqs}, ensure_ascii=False))
-                    first = False
-            spool.write(buf.getvalue())
-        yield spool
 
 
 # ---------------------------------------------------------------- parallel runs and progress
@@ -266,7 +233,7 @@ def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield lambda fn, tasks: pool.map(fn, tasks)
+            yield lambda fn, tasks: _in_order(pool, fn, tasks, 2 * workers)
         return
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -293,6 +260,21 @@ def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _in_order(pool, fn, tasks, ahead: int):
+    """fn over tasks in the pool, results in task order, at most `ahead` tasks submitted and
+    not yet collected (Executor.map submits every task at once: each holds its points'
+    values, so memory would grow with the sweep)."""
+    from collections import deque
+
+    queue: deque = deque()
+    for task in tasks:
+        queue.append(pool.submit(fn, task))
+        if len(queue) >= ahead:
+            yield queue.popleft().result()
+    while queue:
+        yield queue.popleft().result()
 
 
 @contextmanager

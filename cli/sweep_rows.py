@@ -57,9 +57,14 @@ class _Block:
 def _classify(flat: FlatEquilibria, grid: np.ndarray, n: int) -> _Block:
     k = len(grid)
     E = len(flat)
-    pure = (flat.x.max(axis=1) > _PURE) & (flat.y.max(axis=1) > _PURE) if E else np.zeros(0, bool)
-    ix = np.argmax(flat.x, axis=1) if E else np.zeros(0, np.intp)
-    iy = np.argmax(flat.y, axis=1) if E else np.zeros(0, np.intp)
+    if k == 2 and flat.x.shape[1] == 2:  # the 2×2 game on columns: max > c is either > c; argmax the first of ties
+        x0, x1, y0, y1 = flat.x[:, 0], flat.x[:, 1], flat.y[:, 0], flat.y[:, 1]
+        pure = ((x0 > _PURE) | (x1 > _PURE)) & ((y0 > _PURE) | (y1 > _PURE))
+        ix, iy = (x1 > x0).astype(np.intp), (y1 > y0).astype(np.intp)
+    else:
+        pure = (flat.x.max(axis=1) > _PURE) & (flat.y.max(axis=1) > _PURE) if E else np.zeros(0, bool)
+        ix = np.argmax(flat.x, axis=1) if E else np.zeros(0, np.intp)
+        iy = np.argmax(flat.y, axis=1) if E else np.zeros(0, np.intp)
     kind = np.where(pure, ix * k + iy, k * k)
     short = np.zeros((E, 4))
     mixed = ~pure
@@ -98,8 +103,9 @@ def _groups(codes: np.ndarray, b: _Block):
 _FIELD = re.compile(r"%%|%r|%\.6g")
 
 
-def _fill(template: str, numbers: np.ndarray) -> list[str]:
-    """template (one line, no newline) filled with each row of numbers: one C-level format.
+def _fill(template: str, numbers: np.ndarray, end: str = "\n") -> str:
+    """template (one line, no newline) filled with each row of numbers, each followed by end:
+    one C-level format.
 
     A column equal in every row (a payoff the varied parameters do not touch, say) is
     written into the template once; a column with many repeats (a grid's axis, a payoff
@@ -136,11 +142,21 @@ def _fill(template: str, numbers: np.ndarray) -> list[str]:
             keep[c] = True
             out.append(field + piece)
         c += 1
-    template = "".join(out)
+    template = "".join(out) + _literal(end)
     if not keep.any():
-        return [template % ()] * R
-    text = ((template + "\n") * R) % tuple(args[:, keep].ravel().tolist())
-    return text.split("\n")[:-1]
+        return (template % ()) * R
+    return (template * R) % tuple(args[:, keep].ravel().tolist())
+
+
+def _in_point_order(n: int, groups: list[tuple[np.ndarray, str]], end: str) -> str:
+    """The groups' texts (rows each ending with end) as one text in point order; a block
+    whose points all share one row shape is already in order and is not split."""
+    if len(groups) == 1:
+        return groups[0][1]
+    lines = np.empty(n, dtype=object)
+    for points, text in groups:
+        lines[points] = text.split(end)[:-1]
+    return end.join(lines.tolist()) + end
 
 
 def _same_six_digits(v: np.ndarray) -> np.ndarray | None:
@@ -212,14 +228,15 @@ def csv_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilib
 
     if len(codes) == 0:
         return ""
-    k, b, value_cols, lines = _block_setup(values, codes, flat, grid)
+    k, b, value_cols, _ = _block_setup(values, codes, flat, grid)
     head = ",".join(["%r"] * value_cols.shape[1])
+    groups = []
     for points, eqs, code, kinds in _groups(codes, b):
         words = "; ".join(_outcome_template(t, k, b.names, _in_csv_quotes) for t in kinds)
         template = f"{head},{_literal(_csv_field(regime_label(code)))},{len(kinds)}," + (f'"{words}"' if kinds else "")
         parts = [value_cols[points]] + [_outcome_numbers(b, eqs[:, i], t, k) for i, t in enumerate(kinds)]
-        lines[points] = _fill(template, np.hstack(parts))
-    return "\n".join(lines.tolist()) + "\n"
+        groups.append((points, _fill(template, np.hstack(parts))))
+    return _in_point_order(len(codes), groups, "\n")
 
 
 def json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria, grid: np.ndarray) -> str:
@@ -228,7 +245,8 @@ def json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquili
 
     if len(codes) == 0:
         return ""
-    k, b, value_cols, lines = _block_setup(values, codes, flat, grid)
+    k, b, value_cols, _ = _block_setup(values, codes, flat, grid)
+    groups = []
     head = "{\"values\": {" + ", ".join(_literal(json.dumps(name, ensure_ascii=False)) + ": %r" for name in values) + "}"
     m_, n_ = flat.x.shape[1], flat.y.shape[1]
     profile = "[[" + ", ".join(["%r"] * m_) + "], [" + ", ".join(["%r"] * n_) + "]]"
@@ -244,5 +262,43 @@ def json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquili
         for i, t in enumerate(kinds):
             e = eqs[:, i]
             parts += [_outcome_numbers(b, e, t, k), flat.x[e], flat.y[e], flat.payoffs[e]]
-        lines[points] = _fill(template, np.hstack(parts))
-    return ",\n  ".join(lines.tolist())
+        groups.append((points, _fill(template, np.hstack(parts), ",\n  ")))  # never inside a JSON object's text
+    return _in_point_order(len(codes), groups, ",\n  ")[:-4]
+
+
+def model_csv_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria | None, grid: np.ndarray, spec) -> str:
+    """CSV lines of a block of a model file's sweep (its own strategy labels, N players),
+    through `games.sweep.point_rows` on the block alone, so worker processes can write them."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    names = list(values)
+    for vals, regime, eqs in _model_points(values, codes, flat, spec):
+        w.writerow([repr(vals[n]) for n in names] + [regime, len(eqs), "; ".join(e["outcome"] for e in eqs)])
+    return buf.getvalue()
+
+
+def model_json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria | None, grid: np.ndarray, spec) -> str:
+    """JSON objects of a block of a model file's sweep, joined by ',\\n  '."""
+    return ",\n  ".join(
+        json.dumps({"values": vals, "regime": regime, "equilibria": eqs}, ensure_ascii=False)
+        for vals, regime, eqs in _model_points(values, codes, flat, spec)
+    )
+
+
+def _model_points(values, codes, flat, spec):
+    """point_rows of the block: a sweep result holding only the block's points."""
+    from games import sweep as sw
+
+    light = sw.SweepSpec(spec.base, spec.form, spec.levels, samples=values, model=spec.model)
+    yield from sw.point_rows(sw.SweepResult(light, codes, (), (), flat), 0, len(codes))
+
+
+#: Formatters that take the (block's) sweep spec as a fifth argument.
+model_csv_rows.needs_spec = True
+model_json_rows.needs_spec = True
+#: What joins two blocks' rows (CSV lines end with a newline; JSON objects are separated).
+csv_rows.joiner = model_csv_rows.joiner = ""
+json_rows.joiner = model_json_rows.joiner = ",\n  "

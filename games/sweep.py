@@ -206,6 +206,20 @@ class SweepSpec:
         """The varied parameters' values at points start..stop-1 (grid in C order)."""
         if self.samples is not None:
             return {k: v[start:stop] for k, v in self.samples.items()}
+        if len(self.axes) == 1:
+            return {self.axes[0].name: self.axes[0].values[start:stop]}
+        if len(self.axes) == 2 and stop > start:  # C order: runs of the first axis, the second repeated
+            (a, b), n = self.axes, len(self.axes[1].values)
+            first, last = divmod(start, n), divmod(stop - 1, n)
+            rows = np.arange(first[0], last[0] + 1)
+            lengths = np.full(len(rows), n)
+            lengths[0] -= first[1]
+            lengths[-1] -= n - 1 - last[1]
+            if len(rows) == 1:
+                inner = b.values[first[1] : last[1] + 1]
+            else:
+                inner = np.concatenate([b.values[first[1] :]] + [b.values] * (len(rows) - 2) + [b.values[: last[1] + 1]])
+            return {a.name: np.repeat(a.values[rows], lengths), b.name: inner}
         idx = np.unravel_index(np.arange(start, stop), self.shape)
         return {a.name: a.values[i] for a, i in zip(self.axes, idx)}
 
@@ -432,15 +446,16 @@ def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.nd
         return _model_bimatrices(spec, values, count)
     params: dict[str, object] = dict(spec.base)
     if spec.form == "simultaneous":
-        # cell by cell on (count,) arrays: the same operations in the same order for each
-        # game as one broadcast expression, a third of the time (contiguous, no 3-D temporaries)
+        # the four cells as rows of one (4, count) evaluation: each game gets the same
+        # operations in the same order as the single-game payoffs (bit for bit), the
+        # formulas are walked once per block, and A[:, i, j] is a contiguous row
         for name, v in values.items():
             params[name] = np.asarray(v, dtype=float)
-        A = np.empty((count, 2, 2))
-        B = np.empty((count, 2, 2))
-        for i, x in enumerate((0.0, 1.0)):
-            for j, y in enumerate((0.0, 1.0)):
-                A[:, i, j], B[:, i, j] = trade.payoffs(np.float64(x), np.float64(y), params)
+        x = np.array([[0.0], [0.0], [1.0], [1.0]])
+        y = np.array([[0.0], [1.0], [0.0], [1.0]])
+        U, V = (np.broadcast_to(W, (4, count)) for W in trade.payoffs(x, y, params))
+        # a player whose payoffs the varied parameters do not touch keeps a stride-0 view
+        A, B = (W.reshape(2, 2, count).transpose(2, 0, 1) for W in (U, V))
         return A, B
     for name, v in values.items():
         params[name] = np.asarray(v, dtype=float)[:, None, None]
@@ -664,7 +679,8 @@ def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool, offset: int =
 
 
 #: Formats a block's rows for output: (parameter values, regime codes, equilibria, strategy
-#: levels) → text. A top-level function, so that worker processes can run it.
+#: levels) → text; one with a true ``needs_spec`` attribute also gets the block's spec (a
+#: model file's labels and outcome names). A top-level function, so worker processes can run it.
 RowFormatter = Callable[[dict, np.ndarray, FlatEquilibria, np.ndarray], str]
 
 
@@ -687,7 +703,10 @@ def _block_task(
     else:
         flat = solve_block(spec, start, stop)
         codes = regime_codes(flat, stop - start, spec.strategy_levels())
-    text = rows(spec.values(start, stop), codes, flat, spec.strategy_levels()) if rows is not None else None
+    text = None
+    if rows is not None:
+        extra = (spec,) if getattr(rows, "needs_spec", False) else ()
+        text = rows(spec.values(start, stop), codes, flat, spec.strategy_levels(), *extra)
     return start + offset, codes, (flat if keep else None), text
 
 
@@ -697,6 +716,38 @@ def _light_task(spec: SweepSpec, start: int, stop: int, keep: bool, rows: RowFor
     pickled whole for every block)."""
     light = SweepSpec(spec.base, spec.form, spec.levels, samples=spec.values(start, stop), model=spec.model)
     return (light, 0, stop - start, keep, rows, start)
+
+
+def _span_task(args: tuple) -> tuple[int, np.ndarray, FlatEquilibria | None, str | None]:
+    """Several consecutive blocks in one task (what a worker process gets): each solved as
+    `_block_task` solves it, the codes, equilibria and rows joined in point order. Fewer,
+    larger tasks keep the cost of sending work between processes small beside the work."""
+    from games import batch
+
+    spec, start, stop, keep, rows, offset, size = args
+    parts = [_block_task((spec, a, min(a + size, stop), keep, rows, offset)) for a in range(start, stop, size)]
+    codes = np.concatenate([p[1] for p in parts])
+    flat = None
+    if keep and parts[0][2] is not None:
+        flat = batch.concatenate([p[2] for p in parts], [p[0] - parts[0][0] for p in parts], *spec.game_shape)
+    text = None
+    if rows is not None:
+        text = getattr(rows, "joiner", "").join(p[3] for p in parts if p[3])
+    return start + offset, codes, flat, text
+
+
+#: Blocks per task when blocks go to worker processes: at most this many (ROW_BLOCKS_PER_TASK
+#: when the task also formats rows, whose text is sent back), and at least MIN_TASKS tasks
+#: in all (so the workers share the work evenly).
+BLOCKS_PER_TASK, ROW_BLOCKS_PER_TASK, MIN_TASKS = 40, 4, 32
+
+
+def _spans(spec: SweepSpec, block_size: int | None, rows: bool = False) -> tuple[list[tuple[int, int]], int]:
+    """Consecutive runs of blocks for worker processes, and the block size."""
+    edges = list(blocks(spec, block_size))
+    size = edges[0][1] - edges[0][0] if edges else 1
+    group = max(1, min(ROW_BLOCKS_PER_TASK if rows else BLOCKS_PER_TASK, len(edges) // MIN_TASKS))
+    return [(edges[i][0], edges[min(i + group, len(edges)) - 1][1]) for i in range(0, len(edges), group)], size
 
 
 def blocks(spec: SweepSpec, size: int | None = None) -> Iterator[tuple[int, int]]:
@@ -740,19 +791,24 @@ def run(
     """
     from games import batch
 
-    tasks = [(spec, a, b, keep_equilibria, rows) for a, b in blocks(spec, block_size)]
     if mapper is None:
+        tasks = [(spec, a, b, keep_equilibria, rows) for a, b in blocks(spec, block_size)]
         results = map(_block_task, tasks)
-    else:  # tasks are built as the mapper asks for them, each with its own values only
-        results = mapper(_block_task, (_light_task(spec, a, b, keep_equilibria, rows) for _, a, b, _, _ in tasks))
+    else:  # runs of blocks, built as the mapper asks for them, each with its own values only
+        spans, size = _spans(spec, block_size, rows is not None)
+        tasks = [(spec, a, b) for a, b in spans]
+        results = mapper(_span_task, (_light_task(spec, a, b, keep_equilibria, rows) + (size,) for a, b in spans))
     codes = np.zeros(spec.n_points, dtype=spec.code_dtype)
     kept: list[tuple[int, FlatEquilibria]] = []
     pending: dict[int, str] = {}
     stops = {task[1]: task[2] for task in tasks}
     next_start = 0
     done = 0
+    tally = np.zeros(256, dtype=np.int64) if codes.dtype == np.uint8 else None
     for start, block_codes, flat, text in results:
         codes[start : start + len(block_codes)] = block_codes
+        if tally is not None:  # counted while the block is in cache
+            tally += np.bincount(block_codes, minlength=256)
         if flat is not None:
             kept.append((start, flat))
         if sink is not None and text is not None:
@@ -768,13 +824,20 @@ def run(
     eqs = batch.concatenate([f for _, f in kept], [s for s, _ in kept], *spec.game_shape) if keep_equilibria else None
     curves = boundary_curves(spec)
     return SweepResult(
-        spec, codes, summarize(codes, spec.outcome_names), find_boundaries(spec, codes), eqs, method_name(spec), curves
+        spec, codes, summarize(codes, spec.outcome_names, tally), find_boundaries(spec, codes), eqs, method_name(spec), curves
     )
 
 
-def summarize(codes: np.ndarray, names: Mapping[int, str] | None = None) -> tuple[RegimeShare, ...]:
-    """Each regime's count and share, largest first, with a 95% (Wilson) interval."""
-    values, counts = np.unique(codes, return_counts=True)
+def summarize(codes: np.ndarray, names: Mapping[int, str] | None = None, tally: np.ndarray | None = None) -> tuple[RegimeShare, ...]:
+    """Each regime's count and share, largest first, with a 95% (Wilson) interval.
+
+    tally: the number of points with each code, when the caller counted them already (uint8 codes)."""
+    if codes.dtype == np.uint8:  # the trade model's codes: one count per byte value, no sort
+        counts = np.bincount(codes, minlength=256) if tally is None else tally
+        values = np.nonzero(counts)[0]
+        counts = counts[values]
+    else:
+        values, counts = np.unique(codes, return_counts=True)
     total = int(codes.size)
     merged: dict[str, int] = {}
     for v, c in zip(values, counts):

@@ -93,10 +93,23 @@ def payoff_terms(x, y, p: Mapping[str, float]) -> dict[str, dict[str, object]]:
 def payoffs(x, y, p: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """(U_US, U_CN) at openness x and supply y (scalars or broadcastable arrays)."""
     terms = payoff_terms(x, y, p)
-    return (
-        np.asarray(sum(terms["US"].values()), dtype=float),
-        np.asarray(sum(terms["China"].values()), dtype=float),
-    )
+    return np.asarray(_total(terms["US"].values()), dtype=float), np.asarray(_total(terms["China"].values()), dtype=float)
+
+
+def _total(terms):
+    """sum(terms): the same additions in the same order (0 + t1 + t2 + ...), done in place
+    once the running total is a float array of its final shape (a sweep's large blocks)."""
+    total = 0
+    for t in terms:
+        if (
+            isinstance(total, np.ndarray) and total.dtype == np.float64
+            and (isinstance(t, float) or getattr(t, "dtype", None) == np.float64)
+            and np.broadcast_shapes(total.shape, np.shape(t)) == total.shape
+        ):
+            np.add(total, t, out=total)
+        else:
+            total = total + t
+    return total
 
 
 def scenario_title(scenario: str) -> str:

@@ -153,3 +153,18 @@ def test_compact_2x2_verification_flags_a_wrong_candidate():
     bad = batch_2x2.Candidates2x2(wrong, c.p, c.q)
     assert batch_2x2.verify_candidates(A, B, bad).tolist() == [False, True]
     assert batch_2x2.verify_candidates(A, B, bad, batch_verify.tolerances(A, B)).tolist() == [False, True]
+
+
+def test_2x2_expected_payoffs_equal_einsum_bit_for_bit():
+    """expand sums x·M·y column by column; it must give einsum's bits (sweep output is
+    byte-stable), signed zeros and mixed probabilities included."""
+    rng = np.random.default_rng(21)
+    E = 20_000
+    M = np.concatenate([rng.normal(size=(E, 2, 2)) * 10.0 ** rng.integers(-5, 6, (E, 1, 1)),
+                        rng.choice([0.0, -0.0, 1.0, -3.0, 1e-300], (E, 2, 2))])
+    p = np.concatenate([rng.random(E), rng.choice([0.0, 1.0, 0.5], E)])
+    q = np.concatenate([rng.random(E), rng.choice([0.0, 1.0, 1 / 7], E)])
+    x, y = np.stack([p, 1 - p], 1), np.stack([q, 1 - q], 1)
+    g = np.arange(2 * E)
+    want = np.einsum("ei,eij,ej->e", x, M, y)
+    assert np.array_equal(batch_2x2._expected(M, g, x, y).view(np.int64), want.view(np.int64))

@@ -71,6 +71,11 @@ DISCOUNT = ModelParameter(
 )
 
 
+def _unpickled_model(values: dict) -> "Model":
+    """A pickled Model again, its mappings read-only as parse_model makes them."""
+    return Model(**{k: MappingProxyType(v) if isinstance(v, dict) else v for k, v in values.items()})
+
+
 @dataclass(frozen=True)
 class HiddenTypes:
     """One player's private type: each type is a set of parameter values that differ, drawn
@@ -155,6 +160,13 @@ class Model:
     forms: Mapping[str, ExtraForm] = field(default_factory=dict, repr=False)
     #: its words for levels and outcomes ([wording])
     wording: Wording = field(default_factory=Wording, repr=False)
+
+    def __reduce__(self):
+        """Pickled (for a sweep's worker processes) with its read-only mappings as plain dicts."""
+        from dataclasses import fields
+
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return _unpickled_model, ({k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in values.items()},)
 
     @property
     def player_names(self) -> tuple[str, ...]:
