@@ -101,11 +101,11 @@ def _refuse_tree_file(command: str, target: str | None) -> None:
         )
 
 
-def _load_scenario(target: str | None, sets: list[str] | None):
+def _load_scenario(target: str | None, sets: list[str] | None, game: str = "simultaneous"):
     from games.scenarios import load, parse_assignments
 
     scenario = load(target)
-    values = parse_assignments(sets or [], model=scenario.model)
+    values = parse_assignments(sets or [], model=scenario.model, package=game == "package")
     return scenario.with_values(values) if values else scenario
 
 
@@ -187,7 +187,7 @@ def _run(
         return normal_form_view.solve_and_render(
             game_nfg, None, fmt, full, method, exact, exact_payoffs=exact_payoffs, gist=brief
         )
-    scenario = _load_scenario(target, sets)
+    scenario = _load_scenario(target, sets, game)
     if game in ("simultaneous", "graded"):
         _check_format(fmt, ("text", "markdown", "json"))
         from cli import normal_form_view
@@ -201,7 +201,7 @@ def _run(
         target=target or scenario.name, scenario=scenario, game=game, fmt=fmt, full=full,
         levels=levels, method=method, exact=exact, options={k: v for k, v in options.items() if v is not None},
     )
-    module = FORM_MODULES[game] if scenario.model is None else "cli.model_forms"  # a model file's forms
+    module = FORM_MODULES[game] if scenario.model is None or game == "package" else "cli.model_forms"  # a model file's forms
     return importlib.import_module(module).run(request)
 
 

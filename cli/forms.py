@@ -15,6 +15,7 @@ FORM_MODULES: dict[str, str] = {
     "sequential": "cli.model_forms",
     "repeated": "cli.repeated",
     "bargaining": "cli.bargaining",
+    "package": "cli.package_view",
 }
 
 
@@ -30,6 +31,7 @@ FORM_DESCRIPTIONS: dict[str, str] = {
     "with-ally": "three players: an ally that makes chip tools chooses to align or sell",
     "repeated": "the 2×2 game repeated: grim trigger, tit-for-tat, critical discount factors",
     "bargaining": "bargaining over the deal's terms: Nash, Kalai–Smorodinsky, Rubinstein",
+    "package": "each side plays a package of instruments: chip controls and tariffs against rare-earth licensing and tariffs",
 }
 
 

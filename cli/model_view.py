@@ -144,3 +144,45 @@ def term_lines(model, params, solution, form: str, levels: int, fmt: str) -> tup
     if not data:
         return "", []
     return "\n".join(lines), data
+
+
+def instrument_lines(model, params, solution, form: str, levels: int, fmt: str) -> tuple[str, list[dict]]:
+    """'Each equilibrium by instrument': for every pure equilibrium, each player's every
+    deviation and how much of its gain or loss each instrument carries (text, JSON-ready data)."""
+    import numpy as np
+
+    from games.model.instruments import deviation_attribution
+    from games.wording import who
+
+    from cli import render
+
+    head = "Each equilibrium by instrument"
+    lines = [f"## {head}" if fmt == "markdown" else f"{head}\n" + "-" * len(head)]
+    lines.append(
+        "Each player's loss (or gain) from every switch, split by the instrument that carries "
+        "each payoff term; the parts add up to the whole."
+    )
+    data = []
+
+    def part(p) -> str:
+        name = p.instrument if p.instrument is not None else "no instrument (" + ", ".join(t for t, _ in p.terms) + ")"
+        return f"{name} {'+' if p.amount > 0 else '−'}{render.num(abs(p.amount))}"
+
+    for k, eq in enumerate(solution.equilibria, 1):
+        if not eq.is_pure:
+            continue
+        profile = tuple(int(np.argmax(p)) for p in eq.profile)
+        label = "(" + ", ".join(solution.game.strategies[i][s] for i, s in enumerate(profile)) + ")"
+        lines.append("")
+        lines.append(f"{'###' if fmt == 'markdown' else ''}{' ' if fmt == 'markdown' else ''}{label}".strip())
+        entry = {"equilibrium": k - 1, "profile": list(profile), "deviations": []}
+        for d in deviation_attribution(model, params, profile, form, levels):
+            verb = "lose" if d.gain < 0 else "gain"
+            amount = render.num(abs(d.gain))
+            parts = "; ".join(part(p) for p in d.parts) or "no term changes"
+            lines.append(f"- {who(d.player)} would {verb} {amount} by switching to {d.switch_to}: {parts}.")
+            entry["deviations"].append(d.to_dict())
+        data.append(entry)
+    if not data:
+        return "", []
+    return "\n".join(lines), data

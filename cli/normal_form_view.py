@@ -202,13 +202,18 @@ def solve_and_render(
         from cli import explain_view
 
         text += "\n\n" + explain_view.render_explanation(expl, fmt)
-    if full and scenario is not None and scenario.model is not None and form in ("simultaneous", "graded"):
+    if full and scenario is not None and scenario.model is not None and form in ("simultaneous", "graded", "package"):
         from cli import model_view
 
         block, terms = model_view.term_lines(scenario.model, scenario.parameters, solution, form, levels, fmt)
         if block:
             text += "\n\n" + block
             data["payoff_terms"] = terms
+        if scenario.model.instruments:
+            block, parts = model_view.instrument_lines(scenario.model, scenario.parameters, solution, form, levels, fmt)
+            if block:
+                text += "\n\n" + block
+                data["instruments"] = parts
     refined = _refinements(solution) if full else None
     if refined:
         data["refinements"] = [

@@ -22,9 +22,9 @@ from cli.forms import all_forms
 #: tree forms built from a scenario
 TREE_FORMS = ("us-first", "china-first", "snapback")
 #: forms whose equilibria a --method chooses how to find
-METHOD_FORMS = ("simultaneous", "graded", *TREE_FORMS, "sequential", "bayesian", "with-ally", "nfg", "efg")
+METHOD_FORMS = ("simultaneous", "graded", *TREE_FORMS, "sequential", "bayesian", "with-ally", "nfg", "efg", "package")
 #: forms solved in exact arithmetic by --exact
-EXACT_FORMS = ("simultaneous", "graded", "nfg", "efg")
+EXACT_FORMS = ("simultaneous", "graded", "nfg", "efg", "package")
 
 _SOLVE_RULES: dict[str, tuple[str, ...]] = {
     "--set": ("scenario",),
