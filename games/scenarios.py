@@ -252,6 +252,12 @@ def trade_lookup(name: str, where: str = ""):
     return lookup(name, where)
 
 
+def _is_instrument_parameter(name: str) -> bool:
+    from games.model.catalog import builtin_model
+
+    return name in builtin_model("trade").parameters
+
+
 def scenario_of_model(data: Mapping, source: str, name: str) -> Scenario | None:
     """A scenario that names a model: ``model = "brinkmanship"`` (a built-in model) or
     ``model = "my-model.toml"`` (a path, relative to the scenario file), with the usual
@@ -315,6 +321,10 @@ def parse_assignments(items: Iterable[str], option: str = "--set", model=None, p
         name, text = name.strip(), text.strip()
         if not sep or not name or not text:
             raise InputError(f"option {option}: expected name=value (for example re_dependence=8), got '{clip(item)}'")
+        if model is None and not package and name not in PARAMETERS and _is_instrument_parameter(name):
+            raise InputError(
+                f"option {option}: parameter '{clip(name)}' enters only the package form of the trade model; add --game package"
+            )
         param = find(name, f"option {option}")
         try:
             value = float(text)
