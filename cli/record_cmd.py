@@ -166,9 +166,14 @@ def _fitted_timeline(rows: list[list[str]]) -> str:
     if max(len(line) for line in table.split("\n")) <= layout.width():
         return table
     lines = _left_table([["date", "episode", "observed", "equil.?"]] + [r[:4] for r in rows[1:]]).split("\n")
+    narrow = max(len(line) for line in lines) > layout.width()
+    if narrow:  # long move names (the package form): the observed moves go under each row too
+        lines = _left_table([["date", "episode", "equil.?"]] + [[r[0], r[1], r[3]] for r in rows[1:]]).split("\n")
     out = lines[:2]
     for r, line in zip(rows[1:], lines[2:]):
         out.append(line)
+        if narrow:
+            out += ["    " + part for part in layout.wrap_cell(f"observed {r[2]}", layout.width() - 4)]
         if r[4] != "—" or r[5] != "—":
             note = f"falls short by {r[4]}; the model predicts {r[5]}"
             out += ["    " + part for part in layout.wrap_cell(note, layout.width() - 4)]

@@ -203,6 +203,16 @@ def assess(sc: Scenario, previous: Scenario | None = None, package: bool = False
     )
 
 
+def _pure_first(game, equilibria) -> tuple[str, ...]:
+    """The pure equilibria described, and how many mixed ones there are besides (a package
+    game has many mixed equilibria; the pure ones are the packages one can name)."""
+    pure = [describe(game, eq) for eq in equilibria if eq.is_pure]
+    mixed = sum(1 for eq in equilibria if not eq.is_pure)
+    if mixed:
+        pure.append(f"{mixed} mixed equilibri{'um' if mixed == 1 else 'a'}")
+    return tuple(pure)
+
+
 def _assess_package(sc: Scenario, previous: Scenario | None) -> Assessment:
     from games.model.evaluate import build_game
     from games.solver import solve
@@ -214,12 +224,12 @@ def _assess_package(sc: Scenario, previous: Scenario | None) -> Assessment:
 
         model = model_file()
         game = build_game(model, {**dict(sc.parameters), **dict(sc.model_values)}, "package", title=sc.name)
-        predicted = tuple(describe(game, eq) for eq in solve(game, "auto").equilibria)
+        predicted = _pure_first(game, solve(game, "auto").equilibria)
         return Assessment(sc.name, sc.date, sc.title, "package", None, None, (), predicted, diff,
                           "no package moves recorded")
     model, params, form, levels, (i, j), labels = package_setting(sc)
     game = build_game(model, params, form, levels, title=sc.name)
-    predicted = tuple(describe(game, eq) for eq in solve(game, "auto").equilibria)
+    predicted = _pure_first(game, solve(game, "auto").equilibria)
     falls = [s for s in shortfalls(sc, package=True) if s.gain > 0]
     return Assessment(
         sc.name, sc.date, sc.title, form, (labels[0][i], labels[1][j]), not falls, tuple(falls),

@@ -180,9 +180,16 @@ def term_arrays(
         if key not in cache:
             i = model.player_names.index(player)
             if not ax.named[i]:
-                what = "the package form replaces by instrument settings" if ax.package else "the graded game replaces by levels"
+                if ax.package:
+                    level = model.players[i].level
+                    hint = (f"use {level} instead" if level else
+                            f"give {player} a level set by one of its instruments and use it instead")
+                    raise InputError(
+                        f"{model.source_file}: {player}.{strategy} refers to a strategy that the package form "
+                        f"replaces by instrument settings; {hint}"
+                    )
                 raise InputError(
-                    f"{model.source_file}: {player}.{strategy} refers to a strategy that {what}; "
+                    f"{model.source_file}: {player}.{strategy} refers to a strategy that the graded game replaces by levels; "
                     f"use {model.players[i].level} instead"
                 )
             dims = [1] * n
