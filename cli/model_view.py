@@ -44,12 +44,29 @@ def model_data(model) -> dict[str, Any]:
             "prior": model.texts.get("types.prior", ""),
             "types": {t: {n: model.texts.get(f"types.{t}.{n}", "") for n, _ in o} for t, o in model.types.types},
         },
+        "instruments": [
+            {"name": ins.name, "player": model.player_names[ins.player], "meaning": ins.meaning,
+             "settings": list(ins.settings) if ins.settings else None, "level": ins.level,
+             "levels": [_num(v) for v in ins.levels] if ins.levels else None,
+             "carries": sorted({t for (i, t), n in model.term_instruments.items() if n == ins.name}),
+             "payoffs": _instrument_payoffs(model, ins)}
+            for ins in model.instruments
+        ],
         "parameters": [
             {"name": q.name, "default": q.default, "range": [q.low, q.high], "unit": q.unit,
              "meaning": q.meaning, "source": q.source, "rationale": q.rationale, "enters": q.side}
             for q in model.parameters.values()
         ],
     }
+
+
+def _instrument_payoffs(model, ins) -> dict[str, dict[str, str]]:
+    """An instrument's own terms as written, by player."""
+    out: dict[str, dict[str, str]] = {}
+    for i, term, _ in ins.terms:
+        name = model.player_names[i]
+        out.setdefault(name, {})[term] = model.texts.get(f"instruments.{ins.name}.{name}.{term}", "")
+    return out
 
 
 def model_text(model, fmt: str) -> str:
@@ -78,6 +95,19 @@ def model_text(model, fmt: str) -> str:
         for profile, name in model.outcomes.items():
             label = ", ".join(pl.strategies[k] for pl, k in zip(model.players, profile))
             out.append(f"{bullet} ({label}): {name}")
+    if model.instruments:
+        out += ["", _h("Instruments (--game package)", fmt)]
+        for ins in model.instruments:
+            line = f"{bullet} {ins.name} ({model.player_names[ins.player]})"
+            if ins.is_move:
+                line += f": {', '.join(ins.settings)} (level {code(ins.level)} = {', '.join(_num(v) for v in ins.levels)})"
+            out.append(line)
+            carried = sorted({t for (i, t), name in model.term_instruments.items() if name == ins.name})
+            if carried:
+                out.append(f"    {bullet} carries: {', '.join(carried)}")
+            for i, term, _ in ins.terms:
+                pname = model.player_names[i]
+                out.append(f"    {bullet} {pname}, {term}: {code(model.texts.get(f'instruments.{ins.name}.{pname}.{term}', ''))}")
     if model.types is not None:
         out += ["", _h(f"Hidden types of {model.types.player} (--game bayesian)", fmt)]
         out.append(f"{bullet} prior of the first type(s): {code(model.texts.get('types.prior', ''))}")
