@@ -181,7 +181,7 @@ def instrument_lines(model, params, solution, form: str, levels: int, fmt: str) 
     deviation and how much of its gain or loss each instrument carries (text, JSON-ready data)."""
     import numpy as np
 
-    from games.model.instruments import deviation_attribution
+    from games.model.instruments import deviation_attribution, payoff_by_instrument
     from games.wording import who
 
     from cli import render
@@ -189,8 +189,8 @@ def instrument_lines(model, params, solution, form: str, levels: int, fmt: str) 
     head = "Each equilibrium by instrument"
     lines = [f"## {head}" if fmt == "markdown" else f"{head}\n" + "-" * len(head)]
     lines.append(
-        "Each player's loss (or gain) from every switch, split by the instrument that carries "
-        "each payoff term; the parts add up to the whole."
+        "Each player's payoff, and its loss (or gain) from every switch, split by the instrument "
+        "that carries each payoff term; the parts add up to the whole."
     )
     data = []
 
@@ -205,7 +205,11 @@ def instrument_lines(model, params, solution, form: str, levels: int, fmt: str) 
         label = "(" + ", ".join(solution.game.strategies[i][s] for i, s in enumerate(profile)) + ")"
         lines.append("")
         lines.append(f"{'###' if fmt == 'markdown' else ''}{' ' if fmt == 'markdown' else ''}{label}".strip())
-        entry = {"equilibrium": k - 1, "profile": list(profile), "deviations": []}
+        entry = {"equilibrium": k - 1, "profile": list(profile), "payoffs": [], "deviations": []}
+        for player, total, parts in payoff_by_instrument(model, params, profile, form, levels):
+            split = "; ".join(part(p) for p in parts) or "no term"
+            lines.append(f"- {who(player)}'s payoff {render.num(total)}: {split}.")
+            entry["payoffs"].append({"player": player, "payoff": total, "by_instrument": [p.to_dict() for p in parts]})
         for d in deviation_attribution(model, params, profile, form, levels):
             verb = "lose" if d.gain < 0 else "gain"
             amount = render.num(abs(d.gain))

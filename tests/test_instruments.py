@@ -325,3 +325,32 @@ def test_package_timeline_scores_the_recorded_packages():
     assert scored["record-2025-04-escalation"].equilibrium
     geneva = scored["record-2025-05-geneva"]
     assert not geneva.equilibrium and [(s.player, s.gain) for s in geneva.shortfalls] == [("China", Fraction(1, 25))]
+
+
+def test_payoff_by_instrument_adds_up_to_the_payoff():
+    """At (Relax + tariff low, Supply + tariff low) the US's payoff 2.2 is 0 from the 2×2 terms
+    at the deal (chip controls 4 − 3 − 2 = −1, deal value +1, no shortfall) plus its tariff
+    (0.30·(2 − 1) + truce 2 = 2.3) minus China's low tariff on its exports (0.10·1)."""
+    from games.model.instruments import payoff_by_instrument
+
+    game = build_game(TRADE, {}, "package")
+    for profile in product(range(4), range(4)):
+        for k, (player, total, parts) in enumerate(payoff_by_instrument(TRADE, {}, profile, "package")):
+            assert total == pytest.approx(float(game.payoffs[k][profile]), abs=1e-12)
+            assert sum(p.amount for p in parts) == pytest.approx(total, abs=1e-12)
+    (_, total, parts), _ = payoff_by_instrument(TRADE, {}, (3, 3), "package")
+    assert total == pytest.approx(2.2)
+    assert {p.instrument: p.amount for p in parts} == pytest.approx(
+        {"US tariff": 2.3, "chip controls": -1.0, None: 1.0, "China tariff": -0.1})
+
+
+def test_mangled_instrument_files_exit_0_or_2_with_one_line(tmp_path):
+    """Every file made by dropping one line of a package model, or doubling it, is either
+    still a model (exit 0) or refused with one line (exit 2) — never a traceback."""
+    lines = PACKAGE.strip().split("\n")
+    variants = [lines[:k] + lines[k + 1:] for k in range(len(lines))]
+    variants += [lines[:k] + [lines[k]] + lines[k:] for k in range(0, len(lines), 3)]
+    for k, v in enumerate(variants):
+        path = tmp_path / f"v{k}.toml"
+        path.write_text("\n".join(v) + "\n", encoding="utf-8")
+        _invoke(["solve", str(path), "--game", "package"], codes=(0, 2))

@@ -87,6 +87,22 @@ def deviation_attribution(
     return tuple(out)
 
 
+def payoff_by_instrument(
+    model: Model, params: Mapping[str, float], profile: Sequence[int], form: str = "simultaneous", levels: int = 5
+) -> tuple[tuple[str, float, tuple[InstrumentPart, ...]], ...]:
+    """Each player's payoff at a pure profile and its split by instrument: (player, payoff, parts)."""
+    from games.model.evaluate import axes, term_arrays
+
+    ax = axes(model, form, levels)
+    rows = term_arrays(model, model.validated(dict(params)), ax)
+    idx = tuple(int(k) for k in profile)
+    out = []
+    for i, row in enumerate(rows):
+        values = {t: float(np.broadcast_to(v, ax.shape)[idx]) for t, v in row.items()}
+        out.append((model.player_names[i], float(sum(values.values())), group_by_instrument(model, i, values)))
+    return tuple(out)
+
+
 def exact_deviation_parts(
     model: Model, params: Mapping[str, float], profile: Sequence[int], player: int, switch_to: int,
     form: str = "simultaneous", levels: int = 5,
