@@ -373,18 +373,24 @@ def export(
             raise InputError(f"option --to: expected nfg, got '{to}'")
         check_command("export", target, game)
         _refuse_tree_file("export", target)
-        if game not in ("simultaneous", "graded"):
+        if game not in ("simultaneous", "graded", "package"):
             from games.errors import clip
             from games.suggestions import did_you_mean
 
             raise InputError(
-                f"option --game: export writes normal forms: expected simultaneous or graded, "
-                f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded'))}"
+                f"option --game: export writes normal forms: expected simultaneous, graded or package, "
+                f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded', 'package'))}"
             )
         if _target_kind(target) == "nfg":
             from games.nfg import read_nfg_exact
 
             g, exact = read_nfg_exact(target)
+        elif game == "package":  # instrument packages: the model file's package form
+            from cli.package_view import package_scenario
+
+            scenario = package_scenario(_load_scenario(target, set_, game))
+            g = normal_form_view.model_game(scenario, "package", levels)
+            exact = normal_form_view.scenario_exact_payoffs(scenario, "package", levels)
         else:
             scenario = _load_scenario(target, set_)
             g = normal_form_view.build(scenario, game, levels)

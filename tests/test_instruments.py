@@ -354,3 +354,21 @@ def test_mangled_instrument_files_exit_0_or_2_with_one_line(tmp_path):
         path = tmp_path / f"v{k}.toml"
         path.write_text("\n".join(v) + "\n", encoding="utf-8")
         _invoke(["solve", str(path), "--game", "package"], codes=(0, 2))
+
+
+def test_package_game_exported_to_gambit_has_the_hand_derived_pure_equilibria():
+    """Gambit's enumpure on the exported .nfg of the package game (defaults) finds the four
+    pure equilibria derived by hand above."""
+    gbt = pytest.importorskip("pygambit")
+    import io
+
+    result = _invoke(["export", "--game", "package", "--to", "nfg"], codes=(0,))
+    g = gbt.read_nfg(io.StringIO(result.stdout))
+    found = set()
+    for prof in gbt.nash.enumpure_solve(g).equilibria:
+        picks = []
+        for player in g.players:
+            probs = [float(prof[s]) for s in player.strategies]
+            picks.append(probs.index(1.0))
+        found.add((US[picks[0]], CN[picks[1]]))
+    assert found == {(US[k], CN[k]) for k in range(4)}
