@@ -372,3 +372,22 @@ def test_package_game_exported_to_gambit_has_the_hand_derived_pure_equilibria():
             picks.append(probs.index(1.0))
         found.add((US[picks[0]], CN[picks[1]]))
     assert found == {(US[k], CN[k]) for k in range(4)}
+
+
+def test_package_thresholds_are_the_hand_derived_roots():
+    """(Relax + tariff high, Supply + tariff high) holds while China's Supply minus Restrict,
+    2 − 1.45·r, stays ≥ 0: r ≤ 2/1.45 = 40/29; (Relax + tariff low, Supply + tariff low)
+    while 2 + 0.69 − 0.30·r ≥ 0: r ≤ 8.9667 (= 269/30)."""
+    from games import thresholds as th
+
+    game = build_game(TRADE, {}, "package")
+    solution = solve(game)
+    found = th.equilibrium_thresholds(TRADE.defaults(), "package", 5, solution, model=TRADE)
+    highs = {}
+    for t in found:
+        for x in t.thresholds:
+            if x.parameter == "licensing_retaliation":
+                highs[t.label if hasattr(t, "label") else str(t)] = x.high
+    values = sorted(v for v in highs.values() if v is not None)
+    assert any(v == pytest.approx(40 / 29, abs=1e-12) for v in values)
+    assert any(v == pytest.approx(269 / 30, abs=1e-12) for v in values)
