@@ -391,3 +391,14 @@ def test_package_thresholds_are_the_hand_derived_roots():
     values = sorted(v for v in highs.values() if v is not None)
     assert any(v == pytest.approx(40 / 29, abs=1e-12) for v in values)
     assert any(v == pytest.approx(269 / 30, abs=1e-12) for v in values)
+
+
+def test_sweep_of_the_package_form_finds_the_hand_derived_boundaries():
+    """Varying licensing_retaliation r from 0 to 4: (Restrict + tariff low, Restrict + tariff
+    low) appears at −0.5 + 0.69 − 0.30·r = 0, r = 0.19/0.30 ≈ 0.6333, and (Relax + tariff
+    high, Supply + tariff high) goes at 2 − 1.45·r = 0, r = 40/29 ≈ 1.3793."""
+    from games import sweep as sw
+
+    spec = sw.make_spec(TRADE.defaults(), "package", 5, ["licensing_retaliation=0:4:9"], model=TRADE)
+    found = sorted(b.value for b in sw.run(spec).boundaries)
+    assert found == pytest.approx([0.19 / 0.30, 40 / 29], abs=1e-6)
