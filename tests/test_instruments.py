@@ -402,3 +402,14 @@ def test_sweep_of_the_package_form_finds_the_hand_derived_boundaries():
     spec = sw.make_spec(TRADE.defaults(), "package", 5, ["licensing_retaliation=0:4:9"], model=TRADE)
     found = sorted(b.value for b in sw.run(spec).boundaries)
     assert found == pytest.approx([0.19 / 0.30, 40 / 29], abs=1e-6)
+
+
+def test_how_much_of_the_geneva_cut_must_be_tied_to_rare_earths():
+    """At the judgement lever (4.5 at Geneva) China's coefficient of withholding (1 − y) in the
+    package form is 4.5 − 1 + 0.30 − 3·1.15·k = 3.8 − 3.45k; supply 25% is a best reply
+    when it lies in [2.45, 2.95] (the graded game's derivation), i.e. k in
+    [0.85/3.45, 1.35/3.45] = [17/69, 9/23]."""
+    from games import identified_set as ids
+
+    rc = ids.record_conditions([builtin("record-2025-05-geneva")], ["tariff_linkage"], package=True)
+    assert ids.exact_interval(rc) == (Fraction(17, 69), Fraction(9, 23))
