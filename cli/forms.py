@@ -16,6 +16,7 @@ FORM_MODULES: dict[str, str] = {
     "repeated": "cli.repeated",
     "bargaining": "cli.bargaining",
     "package": "cli.package_view",
+    "package-graded": "cli.package_view",
 }
 
 
@@ -32,6 +33,7 @@ FORM_DESCRIPTIONS: dict[str, str] = {
     "repeated": "the 2×2 game repeated: grim trigger, tit-for-tat, critical discount factors",
     "bargaining": "bargaining over the deal's terms: Nash, Kalai–Smorodinsky, Rubinstein",
     "package": "each side plays a package of instruments: chip controls and tariffs against rare-earth licensing and tariffs",
+    "package-graded": "the package form with chip openness and rare-earth supply on a grid (--levels N)",
 }
 
 

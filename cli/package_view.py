@@ -30,15 +30,16 @@ def run(request: Request) -> Output:
     """Solve (or explain) the package form of the request's scenario."""
     from cli import normal_form_view
 
+    form = request.game  # package, or package-graded (levels on a grid)
     if request.fmt == "dot":
-        raise InputError("option --format: expected text, markdown or json for --game package, got 'dot'")
+        raise InputError(f"option --format: expected text, markdown or json for --game {form}, got 'dot'")
     for name, value in request.options.items():
         if value is not None:
-            raise InputError(f"option --{name}: not used by --game package")
+            raise InputError(f"option --{name}: not used by --game {form}")
     scenario = package_scenario(request.scenario)
-    game = normal_form_view.model_game(scenario, "package", request.levels)
+    game = normal_form_view.model_game(scenario, form, request.levels)
     output = normal_form_view.solve_and_render(
-        game, scenario, request.fmt, request.full, request.method, request.exact, form="package", levels=request.levels,
+        game, scenario, request.fmt, request.full, request.method, request.exact, form=form, levels=request.levels,
     )
-    output.data["form"] = "package"
+    output.data["form"] = form
     return output

@@ -137,10 +137,10 @@ def run_sweep(
     if plot is not None:
         _require_matplotlib()
     scenario = load(target)
-    values = parse_assignments(sets, model=scenario.model, package=game == "package")
+    values = parse_assignments(sets, model=scenario.model, package=game.startswith("package"))
     if values:
         scenario = scenario.with_values(values)
-    if game == "package":  # the package form is a model file's: the trade model's with its tariffs
+    if game.startswith("package"):  # the package form is a model file's: the trade model's with its tariffs
         from cli.package_view import package_scenario
 
         scenario = package_scenario(scenario)

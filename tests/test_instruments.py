@@ -413,3 +413,20 @@ def test_how_much_of_the_geneva_cut_must_be_tied_to_rare_earths():
 
     rc = ids.record_conditions([builtin("record-2025-05-geneva")], ["tariff_linkage"], package=True)
     assert ids.exact_interval(rc) == (Fraction(17, 69), Fraction(9, 23))
+
+
+def test_package_graded_on_the_command_line_is_the_timelines_game():
+    """Geneva's package-graded game (5 levels): the timeline's prediction, from the CLI."""
+    import json
+
+    from games.record import timeline
+
+    result = _invoke(["solve", "record-2025-05-geneva", "--game", "package-graded", "--levels", "5", "--format", "json"],
+                     codes=(0,))
+    data = json.loads(result.stdout)
+    strategies = data["game"]["strategies"]
+    pure = {f"({strategies[0][p[0].index(1.0)]}, {strategies[1][p[1].index(1.0)]})"
+            for p in (e["profile"] for e in data["equilibria"]) if 1.0 in p[0] and 1.0 in p[1]}
+    geneva = [a for a in timeline([builtin("record-2025-05-geneva")], package=True)][0]
+    assert pure == {d for d in geneva.predicted if d.startswith("(")}
+    assert _invoke(["solve", "--game", "package", "--levels", "3"], codes=(2,)).stderr.count("\n") == 1
