@@ -319,6 +319,7 @@ def test_package_timeline_scores_the_recorded_packages():
     assert set(scored) == {
         "record-2018-07-tariffs", "record-2024-12-chip-rule", "record-2025-04-escalation", "record-2025-05-geneva",
         "record-2025-06-london", "record-2025-07-stockholm", "record-2025-10-30-busan",
+        "record-2025-12-h200", "record-2026-05-beijing-summit",
     }
     # April 2025, both tariffs high and both goods restricted: strict by the hand derivation
     # above (the episode's rates: US low 0.20)
