@@ -101,11 +101,11 @@ def _refuse_tree_file(command: str, target: str | None) -> None:
         )
 
 
-def _load_scenario(target: str | None, sets: list[str] | None):
+def _load_scenario(target: str | None, sets: list[str] | None, game: str = "simultaneous"):
     from games.scenarios import load, parse_assignments
 
     scenario = load(target)
-    values = parse_assignments(sets or [], model=scenario.model)
+    values = parse_assignments(sets or [], model=scenario.model, package=game in ("package", "package-graded"))
     return scenario.with_values(values) if values else scenario
 
 
@@ -198,7 +198,7 @@ def _run(
         return normal_form_view.solve_and_render(
             game_nfg, None, fmt, full, method, exact, exact_payoffs=exact_payoffs, gist=brief
         )
-    scenario = _load_scenario(target, sets)
+    scenario = _load_scenario(target, sets, game)
     if game in ("simultaneous", "graded"):
         _check_format(fmt, ("text", "markdown", "json"))
         from cli import normal_form_view
@@ -212,7 +212,7 @@ def _run(
         target=target or scenario.name, scenario=scenario, game=game, fmt=fmt, full=full,
         levels=levels, method=method, exact=exact, options={k: v for k, v in options.items() if v is not None},
     )
-    module = FORM_MODULES[game] if scenario.model is None else "cli.model_forms"  # a model file's forms
+    module = FORM_MODULES[game] if scenario.model is None or game.startswith("package") else "cli.model_forms"  # a model file's forms
     return importlib.import_module(module).run(request)
 
 
@@ -384,18 +384,24 @@ def export(
             raise InputError(f"option --to: expected nfg, got '{to}'")
         check_command("export", target, game)
         _refuse_tree_file("export", target)
-        if game not in ("simultaneous", "graded"):
+        if game not in ("simultaneous", "graded", "package", "package-graded"):
             from games.errors import clip
             from games.suggestions import did_you_mean
 
             raise InputError(
-                f"option --game: export writes normal forms: expected simultaneous or graded, "
-                f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded'))}"
+                f"option --game: export writes normal forms: expected simultaneous, graded, package or package-graded, "
+                f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded', 'package', 'package-graded'))}"
             )
         if _target_kind(target) == "nfg":
             from games.nfg import read_nfg_exact
 
             g, exact = read_nfg_exact(target)
+        elif game.startswith("package"):  # instrument packages: the model file's package form
+            from cli.package_view import package_scenario
+
+            scenario = package_scenario(_load_scenario(target, set_, game))
+            g = normal_form_view.model_game(scenario, game, levels)
+            exact = normal_form_view.scenario_exact_payoffs(scenario, game, levels)
         else:
             scenario = _load_scenario(target, set_)
             g = normal_form_view.build(scenario, game, levels)
@@ -532,7 +538,12 @@ def forms_command() -> None:
     limit = layout.width()
     for name in all_forms():
         parts = layout.wrap_cell(FORM_DESCRIPTIONS.get(name, ""), limit - 14)
+        if len(name) > 12:  # a long name gets its own line, the description below it
+            typer.echo(name)
+            parts = [""] + parts
         for k, part in enumerate(parts):
+            if k == 0 and not part:
+                continue
             typer.echo(f"{name.ljust(14) if k == 0 else ' ' * 14}{part}".rstrip())
 
 

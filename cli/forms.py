@@ -15,6 +15,8 @@ FORM_MODULES: dict[str, str] = {
     "sequential": "cli.model_forms",
     "repeated": "cli.repeated",
     "bargaining": "cli.bargaining",
+    "package": "cli.package_view",
+    "package-graded": "cli.package_view",
 }
 
 
@@ -26,6 +28,8 @@ _DESCRIPTIONS: dict[str, str] = {
     "bayesian": "China's type is hidden: pragmatist or self-reliant (--set prior_pragmatist=P)",
     "repeated": "the 2×2 game repeated: grim trigger, tit-for-tat, critical discount factors",
     "bargaining": "bargaining over the deal's terms: Nash, Kalai–Smorodinsky, Rubinstein",
+    "package": "each side plays a package of instruments: chip controls and tariffs against rare-earth licensing and tariffs",
+    "package-graded": "the package form with chip openness and rare-earth supply on a grid (--levels N)",
 }
 
 

@@ -45,12 +45,29 @@ def model_data(model) -> dict[str, Any]:
             "types": {t: {n: model.texts.get(f"types.{t}.{n}", "") for n, _ in o} for t, o in model.types.types},
         },
         "forms": {name: f.description for name, f in model.forms.items()},
+        "instruments": [
+            {"name": ins.name, "player": model.player_names[ins.player], "meaning": ins.meaning,
+             "settings": list(ins.settings) if ins.settings else None, "level": ins.level,
+             "levels": [_num(v) for v in ins.levels] if ins.levels else None,
+             "carries": sorted({t for (i, t), n in model.term_instruments.items() if n == ins.name}),
+             "payoffs": _instrument_payoffs(model, ins)}
+            for ins in model.instruments
+        ],
         "parameters": [
             {"name": q.name, "default": q.default, "range": [q.low, q.high], "unit": q.unit,
              "meaning": q.meaning, "source": q.source, "rationale": q.rationale, "enters": q.side}
             for q in model.parameters.values()
         ],
     }
+
+
+def _instrument_payoffs(model, ins) -> dict[str, dict[str, str]]:
+    """An instrument's own terms as written, by player."""
+    out: dict[str, dict[str, str]] = {}
+    for i, term, _ in ins.terms:
+        name = model.player_names[i]
+        out.setdefault(name, {})[term] = model.texts.get(f"instruments.{ins.name}.{name}.{term}", "")
+    return out
 
 
 def model_text(model, fmt: str) -> str:
@@ -79,6 +96,19 @@ def model_text(model, fmt: str) -> str:
         for profile, name in model.outcomes.items():
             label = ", ".join(pl.strategies[k] for pl, k in zip(model.players, profile))
             out.append(f"{bullet} ({label}): {name}")
+    if model.instruments:
+        out += ["", _h("Instruments (--game package)", fmt)]
+        for ins in model.instruments:
+            line = f"{bullet} {ins.name} ({model.player_names[ins.player]})"
+            if ins.is_move:
+                line += f": {', '.join(ins.settings)} (level {code(ins.level)} = {', '.join(_num(v) for v in ins.levels)})"
+            out.append(line)
+            carried = sorted({t for (i, t), name in model.term_instruments.items() if name == ins.name})
+            if carried:
+                out.append(f"    {bullet} carries: {', '.join(carried)}")
+            for i, term, _ in ins.terms:
+                pname = model.player_names[i]
+                out.append(f"    {bullet} {pname}, {term}: {code(model.texts.get(f'instruments.{ins.name}.{pname}.{term}', ''))}")
     if model.types is not None:
         out += ["", _h(f"Hidden types of {model.types.player} (--game bayesian)", fmt)]
         out.append(f"{bullet} prior of the first type(s): {code(model.texts.get('types.prior', ''))}")
@@ -144,6 +174,52 @@ def term_lines(model, params, solution, form: str, levels: int, fmt: str) -> tup
             entry["players"].append({"player": m.player, "stays": m.stays, "switch_to": m.switch_to,
                                      "margin": m.margin, "terms": dict(m.terms)})
         lines.append(f"{bullet} {label}: " + "; ".join(parts) + ".")
+        data.append(entry)
+    if not data:
+        return "", []
+    return "\n".join(lines), data
+
+
+def instrument_lines(model, params, solution, form: str, levels: int, fmt: str) -> tuple[str, list[dict]]:
+    """'Each equilibrium by instrument': for every pure equilibrium, each player's every
+    deviation and how much of its gain or loss each instrument carries (text, JSON-ready data)."""
+    import numpy as np
+
+    from games.model.instruments import deviation_attribution, payoff_by_instrument
+    from games.wording import who
+
+    from cli import render
+
+    head = "Each equilibrium by instrument"
+    lines = [f"## {head}" if fmt == "markdown" else f"{head}\n" + "-" * len(head)]
+    lines.append(
+        "Each player's payoff, and its loss (or gain) from every switch, split by the instrument "
+        "that carries each payoff term; the parts add up to the whole."
+    )
+    data = []
+
+    def part(p) -> str:
+        name = p.instrument if p.instrument is not None else "no instrument (" + ", ".join(t for t, _ in p.terms) + ")"
+        return f"{name} {'+' if p.amount > 0 else '−'}{render.num(abs(p.amount))}"
+
+    for k, eq in enumerate(solution.equilibria, 1):
+        if not eq.is_pure:
+            continue
+        profile = tuple(int(np.argmax(p)) for p in eq.profile)
+        label = "(" + ", ".join(solution.game.strategies[i][s] for i, s in enumerate(profile)) + ")"
+        lines.append("")
+        lines.append(f"{'###' if fmt == 'markdown' else ''}{' ' if fmt == 'markdown' else ''}{label}".strip())
+        entry = {"equilibrium": k - 1, "profile": list(profile), "payoffs": [], "deviations": []}
+        for player, total, parts in payoff_by_instrument(model, params, profile, form, levels):
+            split = "; ".join(part(p) for p in parts) or "no term"
+            lines.append(f"- {who(player)}'s payoff {render.num(total)}: {split}.")
+            entry["payoffs"].append({"player": player, "payoff": total, "by_instrument": [p.to_dict() for p in parts]})
+        for d in deviation_attribution(model, params, profile, form, levels):
+            verb = "lose" if d.gain < 0 else "gain"
+            amount = render.num(abs(d.gain))
+            parts = "; ".join(part(p) for p in d.parts) or "no term changes"
+            lines.append(f"- {who(d.player)} would {verb} {amount} by switching to {d.switch_to}: {parts}.")
+            entry["deviations"].append(d.to_dict())
         data.append(entry)
     if not data:
         return "", []

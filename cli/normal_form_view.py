@@ -39,6 +39,10 @@ def model_game(scenario: Scenario, form: str, levels: int) -> NormalFormGame:
     title = model_title(scenario)
     if form == "graded":
         title += f" (graded, {levels} levels)"
+    elif form == "package":
+        title += " (package)"
+    elif form == "package-graded":
+        title += f" (package, {levels} levels)"
     return build_game(scenario.model, scenario.parameters, form, levels, title=title)
 
 
@@ -202,13 +206,18 @@ def solve_and_render(
         from cli import explain_view
 
         text += "\n\n" + explain_view.render_explanation(expl, fmt)
-    if full and scenario is not None and scenario.model is not None and form in ("simultaneous", "graded"):
+    if full and scenario is not None and scenario.model is not None and form in ("simultaneous", "graded", "package", "package-graded"):
         from cli import model_view
 
         block, terms = model_view.term_lines(scenario.model, scenario.parameters, solution, form, levels, fmt)
         if block:
             text += "\n\n" + block
             data["payoff_terms"] = terms
+        if scenario.model.instruments:
+            block, parts = model_view.instrument_lines(scenario.model, scenario.parameters, solution, form, levels, fmt)
+            if block:
+                text += "\n\n" + block
+                data["instruments"] = parts
     refined = _refinements(solution) if full else None
     if refined:
         data["refinements"] = [

@@ -22,14 +22,14 @@ from cli.forms import all_forms
 #: tree forms built from a scenario
 TREE_FORMS = ("us-first", "china-first", "snapback")
 #: forms whose equilibria a --method chooses how to find
-METHOD_FORMS = ("simultaneous", "graded", *TREE_FORMS, "sequential", "bayesian", "with-ally", "nfg", "efg")
+METHOD_FORMS = ("simultaneous", "graded", *TREE_FORMS, "sequential", "bayesian", "with-ally", "nfg", "efg", "package", "package-graded")
 #: forms solved in exact arithmetic by --exact
-EXACT_FORMS = ("simultaneous", "graded", "nfg", "efg")
+EXACT_FORMS = ("simultaneous", "graded", "nfg", "efg", "package", "package-graded")
 
 _SOLVE_RULES: dict[str, tuple[str, ...]] = {
     "--set": ("scenario",),
     "--game": ("scenario",),
-    "--levels": ("graded",),
+    "--levels": ("graded", "package-graded"),
     "--method": METHOD_FORMS,
     "--exact": EXACT_FORMS,
     "--rounds": ("repeated", "bargaining"),
@@ -42,9 +42,9 @@ RULES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "solve": _SOLVE_RULES,
     "explain": _SOLVE_RULES,
     "show": {"--set": ("scenario",), "--game": ("scenario",), "--levels": ("graded",)},
-    "export": {"--set": ("scenario",), "--game": ("scenario",), "--levels": ("graded",)},
+    "export": {"--set": ("scenario",), "--game": ("scenario",), "--levels": ("graded", "package-graded")},
     "compare": {"--levels": ("graded",)},
-    "sweep": {"--levels": ("graded",)},
+    "sweep": {"--levels": ("graded", "package-graded")},
     "plot": {
         "--set": ("scenario",),
         "--game": ("scenario",),

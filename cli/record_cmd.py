@@ -22,6 +22,9 @@ def register(app: typer.Typer) -> None:
         show_changes: bool = typer.Option(
             True, "--changes/--no-changes", help="List the parameters changed since each previous episode, and why."
         ),
+        package: bool = typer.Option(
+            False, "--package", help="Assess the moves recorded in the package form (tariffs as instruments, --game package)."
+        ),
     ) -> None:
         """The dated record, 2018–2026: is each episode's observed move an equilibrium of the model?
 
@@ -40,10 +43,12 @@ def register(app: typer.Typer) -> None:
           tradegame timeline record-2025-04-escalation my-episode.toml
 
           tradegame timeline --format json
+
+          tradegame timeline --package
         """
         from cli.app import _emit, guarded
 
-        _emit(guarded(lambda: run_timeline(fmt, show_changes, episodes or [])), fmt)
+        _emit(guarded(lambda: run_timeline(fmt, show_changes, episodes or [], package)), fmt)
 
     @app.command("infer")
     def infer_command(
@@ -67,6 +72,10 @@ def register(app: typer.Typer) -> None:
         game: str = typer.Option("simultaneous", "--game", metavar="FORM", help="Form of the --then games: simultaneous or graded."),
         levels: int = typer.Option(5, "--levels", help="Levels per side of graded --then games (2–101)."),
         fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json."),
+        package: bool = typer.Option(
+            False, "--package", help="Read the moves recorded in the package form (tariffs as instruments); "
+            "'record' then means every episode with package moves.",
+        ),
     ) -> None:
         """What must one believe? The parameter values that make observed moves equilibria.
 
@@ -84,10 +93,12 @@ def register(app: typer.Typer) -> None:
           tradegame infer record-2025-04-escalation record-2025-07-stockholm --plot hawk_cost,security_risk -o set.png
 
           tradegame infer record-2025-12-h200 record-2026-05-beijing-summit --free leverage,hawk_cost --then after-truce-renewal
+
+          tradegame infer record-2024-12-chip-rule record-2025-05-geneva --free leverage --package
         """
         from cli.app import _emit, guarded
 
-        _emit(guarded(lambda: run_infer(episodes or [], free or [], plot, output, force, then or [], game, levels, fmt)), fmt)
+        _emit(guarded(lambda: run_infer(episodes or [], free or [], plot, output, force, then or [], game, levels, fmt, package)), fmt)
 
 
 def _check_fmt(fmt: str) -> None:
@@ -98,7 +109,7 @@ def _check_fmt(fmt: str) -> None:
 
 
 # ------------------------------------------------------------------ timeline
-def run_timeline(fmt: str, show_changes: bool = True, names: list[str] | None = None):
+def run_timeline(fmt: str, show_changes: bool = True, names: list[str] | None = None, package: bool = False):
     from cli.request import Output
     from games.errors import InputError
     from games.record import timeline
@@ -113,13 +124,20 @@ def run_timeline(fmt: str, show_changes: bool = True, names: list[str] | None = 
             if not sc.date:
                 raise InputError(f"{sc.source_file or sc.name}: no 'date'; the timeline lists dated episodes")
             chosen.append(sc)
-    items = timeline(chosen)
+    items = timeline(chosen, package=package)
     data = {"episodes": [a.to_dict() for a in items],
             "equilibria_observed": sum(1 for a in items if a.equilibrium),
             "episodes_with_moves": sum(1 for a in items if a.equilibrium is not None)}
+    if package:
+        data["form"] = "package"
     if fmt == "json":
         return Output("", data)
-    return Output(render_timeline(items, fmt, show_changes), data)
+    text = render_timeline(items, fmt, show_changes)
+    if package:
+        head, _, rest = text.partition("\n")
+        text = (f"{head} (package form: tariffs as instruments)\n{rest}"
+                .replace("no observed moves recorded", "no package moves recorded"))
+    return Output(text, data)
 
 
 def _gain(v: float) -> str:
@@ -148,9 +166,14 @@ def _fitted_timeline(rows: list[list[str]]) -> str:
     if max(len(line) for line in table.split("\n")) <= layout.width():
         return table
     lines = _left_table([["date", "episode", "observed", "equil.?"]] + [r[:4] for r in rows[1:]]).split("\n")
+    narrow = max(len(line) for line in lines) > layout.width()
+    if narrow:  # long move names (the package form): the observed moves go under each row too
+        lines = _left_table([["date", "episode", "equil.?"]] + [[r[0], r[1], r[3]] for r in rows[1:]]).split("\n")
     out = lines[:2]
     for r, line in zip(rows[1:], lines[2:]):
         out.append(line)
+        if narrow:
+            out += ["    " + part for part in layout.wrap_cell(f"observed {r[2]}", layout.width() - 4)]
         if r[4] != "—" or r[5] != "—":
             note = f"falls short by {r[4]}; the model predicts {r[5]}"
             out += ["    " + part for part in layout.wrap_cell(note, layout.width() - 4)]
@@ -188,7 +211,7 @@ def render_timeline(items, fmt: str, show_changes: bool = True) -> str:
 
 
 # ------------------------------------------------------------------ infer
-def _load_episodes(names: list[str]):
+def _load_episodes(names: list[str], package: bool = False):
     from games.errors import InputError
     from games.record import episodes
     from games.scenarios import load
@@ -198,7 +221,7 @@ def _load_episodes(names: list[str]):
     out = []
     for name in names:
         if name == "record":
-            out += [e for e in episodes() if e.observed is not None]
+            out += [e for e in episodes() if e.observed is not None and (not package or e.observed.package is not None)]
         else:
             sc = load(name)
             if sc.observed is None:
@@ -207,14 +230,14 @@ def _load_episodes(names: list[str]):
     return out
 
 
-def _free_names(free: list[str], eps) -> list[str]:
+def _free_names(free: list[str], eps, package: bool = False) -> list[str]:
     from games.identified_set import default_free
 
     names = [n.strip() for item in free for n in item.split(",") if n.strip()]
-    return names or default_free(eps)
+    return names or default_free(eps, package)
 
 
-def run_infer(names, free, plot, output, force, then, game, levels, fmt):
+def run_infer(names, free, plot, output, force, then, game, levels, fmt, package: bool = False):
     from cli.request import Output
     from games import identified_set as ids
     from games.errors import InputError
@@ -231,9 +254,11 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt):
         raise InputError("option --plot: give a picture file with --output (.png or .svg)")
     if output is not None and plot is None:
         raise InputError("option --output: only --plot writes a file; add --plot A,B")
-    eps = _load_episodes(list(names))
-    free_names = _free_names(list(free), eps)
-    rc = ids.record_conditions(eps, free_names)
+    if package and then:
+        raise InputError("option --then: not available with --package (the outlook is computed in the 2×2 and graded games)")
+    eps = _load_episodes(list(names), package)
+    free_names = _free_names(list(free), eps, package)
+    rc = ids.record_conditions(eps, free_names, package)
     plot_pair = None
     if plot is not None:
         plot_pair = [p.strip() for p in plot.split(",")]
@@ -252,6 +277,8 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt):
         "box": {n: [str(lo), str(hi)] for n, (lo, hi) in zip(rc.free, rc.box())},
         "consistent": consistent,
     }
+    if package:
+        result["form"] = "package"
     bounds = change = None
     conflict: list[str] = []
     rows = []

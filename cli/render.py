@@ -184,6 +184,11 @@ def scenario_data(s: Scenario) -> dict[str, Any]:
     }
     if getattr(s, "model", None) is not None:  # a model file's scenario: which model
         data["model"] = {"name": s.model.name, "title": s.model.title, "source_file": s.model.source_file}
+    elif getattr(s, "model_values", None):  # the tariff values of --game package, with provenance
+        data["package_values"] = {
+            name: {"value": v, "provenance": (prov.to_dict() if (prov := s.value_provenance(name)) is not None else None)}
+            for name, v in s.model_values.items()
+        }
     return data
 
 
@@ -207,4 +212,10 @@ def parameters_block(s: Scenario, fmt: str) -> str:
     bullet = "- " if fmt == "markdown" else "  "
     head = "**Where each value comes from**" if fmt == "markdown" else "Where each value comes from:"
     lines = [f"{bullet}{name}: {provenance_text(s, name)}" for name in params]
+    extra = dict(getattr(s, "model_values", {}) or {})
+    if extra and getattr(s, "model", None) is None:  # tariff values of --game package
+        sub = ("**Values of the package form (--game package: tariffs)**" if fmt == "markdown"
+               else "Values of the package form (--game package: tariffs):")
+        lines += ["", sub, *([""] if fmt == "markdown" else [])]
+        lines += [f"{bullet}{name} = {num(v)}: {provenance_text(s, name)}" for name, v in extra.items()]
     return "\n".join([table, "", head, *([""] if fmt == "markdown" else []), *lines])

@@ -137,9 +137,13 @@ def run_sweep(
     if plot is not None:
         _require_matplotlib()
     scenario = load(target)
-    values = parse_assignments(sets, model=scenario.model)
+    values = parse_assignments(sets, model=scenario.model, package=game.startswith("package"))
     if values:
         scenario = scenario.with_values(values)
+    if game.startswith("package"):  # the package form is a model file's: the trade model's with its tariffs
+        from cli.package_view import package_scenario
+
+        scenario = package_scenario(scenario)
     spec = sw.make_spec(scenario.parameters, game, levels, vary, sample, dists, seed, model=scenario.model)
     clash = set(values) & set(spec.names)
     if clash:

@@ -31,6 +31,16 @@ from games.exact import to_fraction
 from games.parameters import PARAMETERS
 
 
+def parameter(name: str):
+    """A trade-model parameter: the Python table's, or an instrument parameter of the trade
+    model file (the package form's tariffs)."""
+    if name in PARAMETERS:
+        return PARAMETERS[name]
+    from games.scenarios import trade_lookup
+
+    return trade_lookup(name)
+
+
 @dataclass(frozen=True)
 class Condition:
     """constant + Σ coefficients[k]·θ_k ≥ 0: a player does not gain by one deviation."""
@@ -66,13 +76,13 @@ def shifted(episode: Mapping[str, Fraction], free: Sequence[str], theta: Sequenc
     """The episode's parameters with each free one at θ_k plus the episode's own change."""
     out = dict(episode)
     for name, t in zip(free, theta):
-        out[name] = t + (episode[name] - to_fraction(PARAMETERS[name].default))
+        out[name] = t + (episode[name] - to_fraction(parameter(name).default))
     return out
 
 
 def offsets(episode: Mapping[str, Fraction], free: Sequence[str]) -> tuple[Fraction, ...]:
     """What the episode changed in each free parameter, relative to the model's value."""
-    return tuple(episode[n] - to_fraction(PARAMETERS[n].default) for n in free)
+    return tuple(episode[n] - to_fraction(parameter(n).default) for n in free)
 
 
 #: payoff(player, cell, params) for the episode's game: exact
@@ -86,6 +96,18 @@ def trade_payoff(grid: Sequence[Fraction]) -> PayoffFn:
     def payoff(player: int, cell: tuple[int, int], p: Mapping[str, Fraction]) -> Fraction:
         terms = payoff_terms(grid[cell[0]], grid[cell[1]], p)
         return sum(terms["US" if player == 0 else "China"].values(), Fraction(0))
+
+    return payoff
+
+
+def package_payoff(model, form: str, levels: int) -> PayoffFn:
+    """Exact payoffs of a model's package form (parameters given as Fractions, every one)."""
+    from games.model.evaluate import axes, exact_terms
+
+    ax = axes(model, form, levels)
+
+    def payoff(player: int, cell: tuple[int, int], p: Mapping[str, Fraction]) -> Fraction:
+        return sum(exact_terms(model, p, ax, cell)[player].values(), Fraction(0))
 
     return payoff
 
@@ -116,7 +138,7 @@ def affine_conditions(
     Raises InputError naming the parameters whose products enter a payoff (the
     conditions are then not affine in the free set)."""
     k = len(free)
-    base = [to_fraction(PARAMETERS[n].default) for n in free]
+    base = [to_fraction(parameter(n).default) for n in free]
     rng = random.Random(seed)
     point = [b + Fraction(rng.randint(-97, 97), rng.randint(1, 13)) for b in base]
 

@@ -662,7 +662,7 @@ def explain(
         notes.append(
             f"The game has {int(np.prod(game.shape)):,} pure profiles; only the equilibria are explained one by one."
         )
-    if params is not None and form in ("simultaneous", "graded"):
+    if params is not None and (form in ("simultaneous", "graded") or (form in ("package", "package-graded") and model is not None)):
         from games import thresholds as th
 
         thresholds = th.equilibrium_thresholds(params, form, levels, solution, model=model)

@@ -36,6 +36,8 @@ from games.equilibrium_conditions import (
     affine_conditions,
     exact_values,
     offsets,
+    package_payoff,
+    parameter,
     trade_payoff,
 )
 from games.errors import InputError, SolverError
@@ -65,7 +67,7 @@ class RecordConditions:
         (base plus the episode's change) must lie in range."""
         out = []
         for k, name in enumerate(self.free):
-            p = PARAMETERS[name]
+            p = parameter(name)
             lo, hi = to_fraction(p.low), to_fraction(p.high)
             shifts = [off[k] for ep, off in zip(self.episodes, self.offsets) if subset is None or ep in subset]
             # the base value is itself a value of the parameter, and so is each episode's
@@ -102,23 +104,46 @@ class Bound:
         }
 
 
-def default_free(episodes: Sequence[Scenario]) -> list[str]:
+def default_free(episodes: Sequence[Scenario], package: bool = False) -> list[str]:
     """Judgement parameters the episodes' games depend on, linkage shares excluded.
 
     A linkage share multiplies the values it ties (chip_linkage · chip_sales), so freeing it
     together with them would make the conditions non-affine; the default frees the values
     and holds each episode's linkage as written (free it with --free to ask about it)."""
     names = []
-    for name, p in PARAMETERS.items():
+    table = PARAMETERS
+    if package:
+        from games.trade import model_file
+
+        table = model_file().parameters
+    for name, p in table.items():
         if not p.provenance.is_judgement or name.endswith("_linkage"):
             continue
-        if _enters(name, episodes):
+        if _enters(name, episodes, package):
             names.append(name)
     return names
 
 
-def _enters(name: str, episodes: Sequence[Scenario]) -> bool:
+def _package_game(sc: Scenario):
+    """(exact parameters, payoff function, profile, labels, shape) of an episode's package observation."""
+    from games.record import package_setting
+
+    model, params, form, levels, profile, labels = package_setting(sc)
+    return exact_values(params), package_payoff(model, form, levels), profile, labels
+
+
+def _enters(name: str, episodes: Sequence[Scenario], package: bool = False) -> bool:
     """Does the parameter change any payoff of any episode's game?"""
+    if package:
+        for sc in episodes:
+            p, pay, _, labels = _package_game(sc)
+            q = dict(p)
+            q[name] = p[name] + 1
+            for cell in ((i, j) for i in range(len(labels[0])) for j in range(len(labels[1]))):
+                for player in (0, 1):
+                    if pay(player, cell, p) != pay(player, cell, q):
+                        return True
+        return False
     for sc in episodes:
         obs = sc.observed
         pay = trade_payoff(grid(obs))
@@ -132,13 +157,19 @@ def _enters(name: str, episodes: Sequence[Scenario]) -> bool:
     return False
 
 
-def record_conditions(episodes: Sequence[Scenario], free: Sequence[str]) -> RecordConditions:
-    """Every observed profile's equilibrium conditions, affine in the free parameters."""
+def record_conditions(episodes: Sequence[Scenario], free: Sequence[str], package: bool = False) -> RecordConditions:
+    """Every observed profile's equilibrium conditions, affine in the free parameters (with
+    ``package``, of each episode's package-form observation: tariffs as instruments)."""
     if not episodes:
         raise InputError("infer: name at least one episode (a scenario with [observed] moves)")
     seen = set()
     for name in free:
-        lookup(name, "option --free")
+        if package:
+            from games.scenarios import trade_lookup
+
+            trade_lookup(name, "option --free")
+        else:
+            lookup(name, "option --free")
         if name in seen:
             raise InputError(f"option --free: '{name}' is named twice")
         seen.add(name)
@@ -153,13 +184,20 @@ def record_conditions(episodes: Sequence[Scenario], free: Sequence[str]) -> Reco
         if sc.name in names:
             raise InputError(f"infer: episode '{sc.name}' is named twice")
         names.append(sc.name)
+        if package:
+            if sc.observed.package is None:
+                raise InputError(f"{sc.source_file or sc.name}: no [observed.package] moves; --package reads episodes with package moves")
+            params, pay, profile, labels = _package_game(sc)
+            conditions += affine_conditions(sc.name, params, free, pay, profile, labels)
+            offs.append(offsets(params, free))
+            continue
         params = exact_values(sc.parameters)
         obs = sc.observed
         conditions += affine_conditions(
             sc.name, params, free, trade_payoff(grid(obs)), observed_profile(obs), strategy_labels(obs.form, obs.levels)
         )
         offs.append(offsets(params, free))
-    judgement = tuple(to_fraction(PARAMETERS[n].default) for n in free)
+    judgement = tuple(to_fraction(parameter(n).default) for n in free)
     return RecordConditions(tuple(names), tuple(free), tuple(conditions), tuple(offs), judgement)
 
 
@@ -335,12 +373,12 @@ def smallest_change(rc: RecordConditions) -> SmallestChange | None:
         lo, hi = interval
         j = rc.judgement[0]
         t = min(max(j, lo), hi)
-        width = to_fraction(PARAMETERS[rc.free[0]].high - PARAMETERS[rc.free[0]].low) or Fraction(1)
+        width = to_fraction(parameter(rc.free[0]).high - parameter(rc.free[0]).low) or Fraction(1)
         changes = ((rc.free[0], float(j), float(t)),) if t != j else ()
         return SmallestChange((float(t),), changes, float(abs(t - j) / width))
     linprog = _linprog()
     k = len(rc.free)
-    widths = [float(PARAMETERS[n].high - PARAMETERS[n].low) or 1.0 for n in rc.free]
+    widths = [float(parameter(n).high - parameter(n).low) or 1.0 for n in rc.free]
     c = [0.0] * k + [1.0 / w for w in widths]
     A, b = [], []
     for cond in rc.conditions:

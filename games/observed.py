@@ -17,7 +17,28 @@ from games.errors import InputError, clip
 
 FORMS = ("simultaneous", "graded")
 PLAYER_KEYS = ("US", "China")
-_KEYS = ("game", "levels") + PLAYER_KEYS + ("note",)
+_KEYS = ("game", "levels") + PLAYER_KEYS + ("note", "package")
+PACKAGE_FORMS = ("package", "package-graded")
+_PACKAGE_KEYS = ("game", "levels") + PLAYER_KEYS + ("note",)
+
+
+@dataclass(frozen=True)
+class PackageObservation:
+    """Observed moves in the trade model's package form: for each player, one setting (or,
+    in ``package-graded``, a level on the grid) of each of its instruments."""
+
+    form: str
+    levels: int
+    moves: tuple[tuple[tuple[str, str | float], ...], ...]  # per player: (instrument, setting or level)
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "game": self.form,
+            "levels": self.levels,
+            "moves": {p: dict(m) for p, m in zip(PLAYER_KEYS, self.moves)},
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -28,6 +49,8 @@ class Observation:
     levels: int
     moves: tuple[str | float, ...]  # in player order (US, China)
     note: str = ""
+    #: the same episode's moves in the package form (tariffs as instruments), if recorded
+    package: PackageObservation | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -62,11 +85,101 @@ def parse_observation(raw: Mapping, where: str) -> Observation:
     note = raw.get("note", "")
     if not isinstance(note, str):
         raise InputError(f"{where}: 'note' must be a string")
-    obs = Observation(form, levels, tuple(moves), note.strip())
+    package = None
+    if "package" in raw:
+        package = parse_package_observation(raw["package"], f"{where.rstrip(']')}.package]")
+    obs = Observation(form, levels, tuple(moves), note.strip(), package)
     strategies = strategy_labels(form, levels)
     for k, player in enumerate(PLAYER_KEYS):
         _index(obs.moves[k], strategies[k], levels, f"{where}: '{player}'")  # validate now
     return obs
+
+
+def parse_package_observation(raw: object, where: str) -> PackageObservation:
+    """Validate an [observed.package] table: game (package or package-graded), levels, and
+    for US and China a table of instrument = setting (or level)."""
+    if not isinstance(raw, Mapping):
+        raise InputError(f"{where}: expected a table with US and China, each a table of instrument = setting")
+    for key in raw:
+        if key not in _PACKAGE_KEYS:
+            raise InputError(f"{where}: unknown key '{clip(key)}'; expected one of {', '.join(_PACKAGE_KEYS)}")
+    form = raw.get("game", "package")
+    if form not in PACKAGE_FORMS:
+        raise InputError(f"{where}: 'game' must be one of {', '.join(PACKAGE_FORMS)}, got '{clip(form)}'")
+    levels = raw.get("levels", 5 if form == "package-graded" else 2)
+    if isinstance(levels, bool) or not isinstance(levels, int) or not 2 <= levels <= 101:
+        raise InputError(f"{where}: 'levels' must be an integer from 2 to 101, got {clip(repr(levels))}")
+    if form == "package" and "levels" in raw:
+        raise InputError(f"{where}: 'levels' applies to game = \"package-graded\" only")
+    moves = []
+    for player in PLAYER_KEYS:
+        if player not in raw:
+            raise InputError(f"{where}: missing '{player}' (a table of instrument = setting, the moves {player} was seen to make)")
+        table = raw[player]
+        if not isinstance(table, Mapping):
+            raise InputError(f"{where}: '{player}' must be a table of instrument = setting, got {type(table).__name__}")
+        for v in table.values():
+            if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+                raise InputError(f"{where}: '{player}': each instrument's move must be a setting name or a level")
+        moves.append(tuple(table.items()))
+    note = raw.get("note", "")
+    if not isinstance(note, str):
+        raise InputError(f"{where}: 'note' must be a string")
+    obs = PackageObservation(form, levels, tuple(moves), note.strip())
+    package_profile(obs, where)  # validate now
+    return obs
+
+
+def package_axes(obs: PackageObservation):
+    """The trade model file's package-form axes the observation is stated in."""
+    from games.model.evaluate import axes
+    from games.trade import model_file
+
+    return axes(model_file(), obs.form, obs.levels)
+
+
+def package_profile(obs: PackageObservation, where: str = "[observed.package]") -> tuple[int, int]:
+    """The observed package moves as strategy indices of the package game (US, China)."""
+    from games.model.evaluate import _g, level_grid
+    from games.trade import model_file
+
+    model = model_file()
+    ax = package_axes(obs)
+    out = []
+    for i, (player, given) in enumerate(zip(PLAYER_KEYS, obs.moves)):
+        moves = [ins for ins in model.instruments if ins.player == i and ins.is_move]
+        names = [ins.name for ins in moves]
+        given = dict(given)
+        for key in given:
+            if key not in names:
+                raise InputError(f"{where}: '{player}': unknown instrument '{clip(key)}'; expected {', '.join(names)}")
+        parts = []
+        for ins in moves:
+            if ins.name not in given:
+                raise InputError(f"{where}: '{player}': missing '{ins.name}' (one of {', '.join(ins.settings)})")
+            value = given[ins.name]
+            graded = obs.form == "package-graded" and ins.level == model.players[i].level
+            if graded:
+                lo, hi = min(ins.levels), max(ins.levels)
+                grid = level_grid(lo, hi, obs.levels)
+                if isinstance(value, str):
+                    match = [v for s_, v in zip(ins.settings, ins.levels) if s_.lower() == value.strip().lower()]
+                    if not match:
+                        raise InputError(f"{where}: '{player}': '{ins.name}': unknown setting '{clip(value)}'; expected one of {', '.join(ins.settings)} or a level")
+                    value = match[0]
+                v = Fraction(str(value))
+                if v not in grid:
+                    raise InputError(f"{where}: '{player}': '{ins.name}': level {value} is not on the {obs.levels}-level grid from {_g(lo)} to {_g(hi)}")
+                parts.append(f"{ins.level}={_g(v)}")
+            else:
+                if not isinstance(value, str):
+                    raise InputError(f"{where}: '{player}': '{ins.name}': expected one of {', '.join(ins.settings)}, got {value}")
+                match = [s_ for s_ in ins.settings if s_.lower() == value.strip().lower()]
+                if not match:
+                    raise InputError(f"{where}: '{player}': '{ins.name}': unknown setting '{clip(value)}'; expected one of {', '.join(ins.settings)}")
+                parts.append(match[0])
+        out.append(ax.labels[i].index(" + ".join(parts)))
+    return tuple(out)  # type: ignore[return-value]
 
 
 def strategy_labels(form: str, levels: int) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -76,7 +76,9 @@ def _bound(v: float) -> float | int:
 
 @lru_cache(maxsize=1)
 def parameter_table() -> MappingProxyType[str, Parameter]:
-    """Every parameter of the default model, in the file's order, read from its model file."""
+    """Every parameter of the default model's game, in the file's order, read from its model
+    file (the parameters only its instruments use, which change the package form alone, are
+    left out: `games.scenarios` keeps their values apart)."""
     from games.model.catalog import builtin_model
 
     model = builtin_model(DEFAULT_MODEL)
@@ -85,7 +87,7 @@ def parameter_table() -> MappingProxyType[str, Parameter]:
             name, model.sides.get(name, q.side), q.default, _bound(q.low), _bound(q.high), q.unit, q.meaning,
             q.rationale, q.source, q.derivation,
         )
-        for name, q in model.parameters.items()
+        for name, q in model.parameters.items() if name not in model.package_only
     })
 
 

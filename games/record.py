@@ -108,12 +108,31 @@ def _exact_payoffs(sc: Scenario, form: str, levels: int):
     return exact.exact_simultaneous_game(dict(sc.parameters))[1]
 
 
-def shortfalls(sc: Scenario) -> list[Shortfall]:
+def package_setting(sc: Scenario):
+    """(model, parameters, form, levels, observed profile) of an episode's package-form
+    observation: the trade model file with the episode's values, tariffs included."""
+    from games.model.evaluate import axes
+    from games.observed import package_profile
+    from games.trade import model_file
+
+    model = model_file()
+    params = model.validated({**dict(sc.parameters), **dict(sc.model_values)})
+    obs = sc.observed.package
+    return model, params, obs.form, obs.levels, package_profile(obs), axes(model, obs.form, obs.levels).labels
+
+
+def shortfalls(sc: Scenario, package: bool = False) -> list[Shortfall]:
     """Each player's best deviation gain at the observed profile, exactly (≤ 0: none)."""
     obs = sc.observed
-    A, B = _exact_payoffs(sc, obs.form, obs.levels)
-    labels = strategy_labels(obs.form, obs.levels)
-    i, j = observed_profile(obs)
+    if package:
+        from games.model.evaluate import exact_payoffs
+
+        model, params, form, levels, (i, j), labels = package_setting(sc)
+        A, B = exact_payoffs(model, params, form, levels)
+    else:
+        A, B = _exact_payoffs(sc, obs.form, obs.levels)
+        labels = strategy_labels(obs.form, obs.levels)
+        i, j = observed_profile(obs)
     out = []
     for player, (own, line) in enumerate((
         (i, [A[k, j] for k in range(A.shape[0])]),
@@ -137,13 +156,21 @@ def describe(game, eq) -> str:
     return "mixed (" + "; ".join(parts) + ")"
 
 
-def changes(before: Scenario | None, after: Scenario) -> list[Change]:
-    """Parameters whose value differs from the previous episode's, with the new value's why."""
+def changes(before: Scenario | None, after: Scenario, package: bool = False) -> list[Change]:
+    """Parameters whose value differs from the previous episode's, with the new value's why
+    (with ``package``, the tariff instruments' parameters too)."""
     if before is None:
         return []
     out = []
-    for name, value in after.parameters.items():
-        old = before.parameters[name]
+    values, old_values = dict(after.parameters), dict(before.parameters)
+    if package:
+        from games.trade import model_file
+
+        model = model_file()
+        values = model.validated({**values, **dict(after.model_values)})
+        old_values = model.validated({**old_values, **dict(before.model_values)})
+    for name, value in values.items():
+        old = old_values[name]
         if old != value:
             prov = after.value_provenance(name)
             why = prov.line() if prov is not None else "no provenance given"
@@ -151,10 +178,13 @@ def changes(before: Scenario | None, after: Scenario) -> list[Change]:
     return out
 
 
-def assess(sc: Scenario, previous: Scenario | None = None) -> Assessment:
-    """The model's verdict on one episode (see the module docstring)."""
+def assess(sc: Scenario, previous: Scenario | None = None, package: bool = False) -> Assessment:
+    """The model's verdict on one episode (see the module docstring); with ``package``, on
+    its moves in the package form (tariffs as instruments), when recorded."""
     from games.solver import solve
 
+    if package:
+        return _assess_package(sc, previous)
     obs = sc.observed
     form = obs.form if obs is not None else "simultaneous"
     levels = obs.levels if obs is not None else 2
@@ -173,13 +203,48 @@ def assess(sc: Scenario, previous: Scenario | None = None) -> Assessment:
     )
 
 
-def timeline(items: Sequence[Scenario] | None = None) -> list[Assessment]:
-    """Assess every episode in date order, each against the one before it."""
+def _pure_first(game, equilibria) -> tuple[str, ...]:
+    """The pure equilibria described, and how many mixed ones there are besides (a package
+    game has many mixed equilibria; the pure ones are the packages one can name)."""
+    pure = [describe(game, eq) for eq in equilibria if eq.is_pure]
+    mixed = sum(1 for eq in equilibria if not eq.is_pure)
+    if mixed:
+        pure.append(f"{mixed} mixed equilibri{'um' if mixed == 1 else 'a'}")
+    return tuple(pure)
+
+
+def _assess_package(sc: Scenario, previous: Scenario | None) -> Assessment:
+    from games.model.evaluate import build_game
+    from games.solver import solve
+
+    diff = tuple(changes(previous, sc, package=True))
+    pkg = sc.observed.package if sc.observed is not None else None
+    if pkg is None:
+        from games.trade import model_file
+
+        model = model_file()
+        game = build_game(model, {**dict(sc.parameters), **dict(sc.model_values)}, "package", title=sc.name)
+        predicted = _pure_first(game, solve(game, "auto").equilibria)
+        return Assessment(sc.name, sc.date, sc.title, "package", None, None, (), predicted, diff,
+                          "no package moves recorded")
+    model, params, form, levels, (i, j), labels = package_setting(sc)
+    game = build_game(model, params, form, levels, title=sc.name)
+    predicted = _pure_first(game, solve(game, "auto").equilibria)
+    falls = [s for s in shortfalls(sc, package=True) if s.gain > 0]
+    return Assessment(
+        sc.name, sc.date, sc.title, form, (labels[0][i], labels[1][j]), not falls, tuple(falls),
+        predicted, diff, pkg.note,
+    )
+
+
+def timeline(items: Sequence[Scenario] | None = None, package: bool = False) -> list[Assessment]:
+    """Assess every episode in date order, each against the one before it (with
+    ``package``, in the package form: tariffs as instruments)."""
     items = list(items) if items is not None else episodes()
     out = []
     previous = None
     for sc in sorted(items, key=lambda s: (s.date, s.name)):
-        out.append(assess(sc, previous))
+        out.append(assess(sc, previous, package))
         previous = sc
     return out
 

@@ -72,6 +72,9 @@ class Scenario:
     date: str = ""
     #: the moves each side was seen to make (historical episodes only)
     observed: Observation | None = None
+    #: a trade-model scenario's values of the trade model file's parameters that the 2×2
+    #: game does not use (the tariff instruments of --game package), set by the file or --set
+    model_values: Mapping[str, float] = field(default_factory=dict, repr=False)
 
     def value_provenance(self, name: str) -> Provenance | None:
         """Where this scenario's value of a parameter comes from (None: nobody said).
@@ -86,18 +89,26 @@ class Scenario:
             return self.provenance.get(name)
         if self.model is not None:  # a model file's scenario: the model's provenance
             return self.model.parameters[name].provenance
+        if name not in PARAMETERS:  # an instrument parameter of the trade model file
+            return trade_lookup(name).provenance
         return PARAMETERS[name].provenance
 
     def with_values(self, values: Mapping[str, float], where: str = "option --set") -> "Scenario":
         """A copy with some parameters changed (each checked against its range)."""
         params = dict(self.parameters)
-        find = self.model.lookup if self.model is not None else lookup
+        extra = dict(self.model_values)
+        find = self.model.lookup if self.model is not None else trade_lookup
         for name, value in values.items():
-            params[name] = find(name, where).check(value, where)
+            checked = find(name, where).check(value, where)
+            if self.model is None and name not in PARAMETERS:
+                extra[name] = checked
+            else:
+                params[name] = checked
         return replace(
             self,
             parameters=MappingProxyType(params),
             overrides=self.overrides + tuple(values.items()),
+            model_values=MappingProxyType(extra),
         )
 
     #: the `games.model.spec.Model` a model file's scenario belongs to; None for the trade
@@ -192,10 +203,14 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         if not isinstance(s, str):
             raise InputError(f"{source}: sources[{i}] must be a string, got {type(s).__name__}")
     raw = data.get("parameters", {})
-    params = validated(raw, where=f"{source}: [parameters]")
+    if not isinstance(raw, dict):
+        raise InputError(f"{source}: key 'parameters' must be a table")
+    extra = {k: trade_lookup(k, f"{source}: [parameters]").check(v, f"{source}: [parameters]")
+             for k, v in raw.items() if k not in PARAMETERS}
+    params = validated({k: v for k, v in raw.items() if k in PARAMETERS}, where=f"{source}: [parameters]")
     provenance = {}
     for pname, entry in data.get("provenance", {}).items():
-        lookup(pname, f"{source}: [provenance]")
+        trade_lookup(pname, f"{source}: [provenance]")
         provenance[pname] = parse_provenance(entry, f"{source}: [provenance.{clip(pname)}]")
     date = data.get("date", "")
     if isinstance(date, datetime.datetime):
@@ -220,7 +235,27 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         set_names=tuple(raw),
         date=date,
         observed=observed,
+        model_values=MappingProxyType(extra),
     )
+
+
+def trade_lookup(name: str, where: str = ""):
+    """A trade-model parameter: from the Python table, else one of the trade model file's
+    instrument parameters (the tariffs of --game package); else the usual one-line error."""
+    if name in PARAMETERS:
+        return PARAMETERS[name]
+    from games.model.catalog import builtin_model
+
+    model = builtin_model("trade")
+    if isinstance(name, str) and name in model.parameters:
+        return model.parameters[name]
+    return lookup(name, where)
+
+
+def _is_instrument_parameter(name: str) -> bool:
+    from games.model.catalog import builtin_model
+
+    return name in builtin_model("trade").parameters
 
 
 def scenario_of_model(data: Mapping, source: str, name: str) -> Scenario | None:
@@ -275,16 +310,21 @@ def load(target: str | None) -> Scenario:
     return builtin(target)
 
 
-def parse_assignments(items: Iterable[str], option: str = "--set", model=None) -> dict[str, float]:
+def parse_assignments(items: Iterable[str], option: str = "--set", model=None, package: bool = False) -> dict[str, float]:
     """Parse ``name=value`` strings from the command line into checked parameter values
-    (the trade model's parameters, or `model`'s when one is given)."""
-    find = model.lookup if model is not None else lookup
+    (the trade model's parameters — with ``package``, its instruments' too — or `model`'s
+    when one is given)."""
+    find = model.lookup if model is not None else (trade_lookup if package else lookup)
     out: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
         name, text = name.strip(), text.strip()
         if not sep or not name or not text:
             raise InputError(f"option {option}: expected name=value (for example re_dependence=8), got '{clip(item)}'")
+        if model is None and not package and name not in PARAMETERS and _is_instrument_parameter(name):
+            raise InputError(
+                f"option {option}: parameter '{clip(name)}' enters only the package form of the trade model; add --game package"
+            )
         param = find(name, f"option {option}")
         try:
             value = float(text)

@@ -351,8 +351,8 @@ def make_spec(
     """Build a sweep from command-line style strings, checking everything up front.
 
     ``model``: a model file (`games.model.spec.Model`) to sweep instead of the trade model."""
-    if form not in FORMS:
-        raise InputError(f"option --game: sweeps support {', '.join(FORMS)}, got '{clip(form)}'")
+    if form not in FORMS and not (form in ("package", "package-graded") and model is not None):
+        raise InputError(f"option --game: sweeps support {', '.join(FORMS)}, package, package-graded, got '{clip(form)}'")
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise InputError(f"option --seed: expected a whole number from 0 to {MAX_SEED} (2**64 - 1), got {clip(seed)}")
     if form == "graded":

@@ -204,7 +204,15 @@ def test_parameter_table_is_read_from_the_file():
     parameters --format json` has always printed them: "low": 0, "high": 20)."""
     from games.parameters import PARAMETERS
 
-    assert list(MODEL.parameters) == list(PARAMETERS)
+    # the Python table's parameters first, then the instruments' (tariffs), which enter only
+    # the package form's terms
+    assert list(MODEL.parameters)[: len(PARAMETERS)] == list(PARAMETERS)
+    from games.model import formula as fm
+
+    base = {n.id for terms in MODEL.payoffs for _, e in terms for n in fm.names(e)}
+    base |= {n.id for _, e in MODEL.defines for n in fm.names(e)}
+    extra = list(MODEL.parameters)[len(PARAMETERS):]
+    assert extra and not base & set(extra)
     for name, p in PARAMETERS.items():
         q = MODEL.parameters[name]
         assert (q.default, q.low, q.high, q.unit, q.meaning, q.rationale, q.source, q.derivation) == (

@@ -7,6 +7,7 @@
   parameter values;
 - `symbolic`: what the formulas say about a parameter (is every payoff affine in it?);
 - `bargain`, `bayes`: a model's bargaining problem and its hidden types;
+- `instruments`: deviation gains and payoffs split by the instrument carrying each term;
 - `catalog`: the built-in model files.
 
 docs/models.md is the reference for the file format.

@@ -26,7 +26,8 @@ from games.errors import InputError, clip
 from games.model import formula as fm
 from games.model.spec import Model
 
-FORMS = ("simultaneous", "graded")
+FORMS = ("simultaneous", "graded", "package", "package-graded")
+PACKAGE_FORMS = ("package", "package-graded")
 MAX_LEVELS = 101
 #: Most outcomes of a tree form (``[forms.NAME]`` with an order), as for --game sequential.
 MAX_TREE_LEAVES = 100_000
@@ -42,6 +43,20 @@ class Axes:
     #: the levels in floating point: np.linspace's values on a graded grid, as NumPy (and
     #: the Python trade model) compute them, so both give bit-identical payoffs
     floats: tuple[tuple[float, ...] | None, ...] = ()
+    #: the package forms: per player, (variable, its exact value per strategy, its float value
+    #: per strategy) for each instrument the player sets (several variables per player)
+    variables: tuple[tuple[tuple[str, tuple[Fraction, ...], tuple[float, ...]], ...], ...] = ()
+    package: bool = False
+
+    def level_variables(self, model: Model) -> list[tuple[int, str, tuple[Fraction, ...], tuple[float, ...]]]:
+        """(player, variable, exact values, float values) of every level variable in this form."""
+        if self.package:
+            return [(i, v, ex, fl) for i, row in enumerate(self.variables) for v, ex, fl in row]
+        out = []
+        for i, p in enumerate(model.players):
+            if p.level is not None and self.values[i] is not None:
+                out.append((i, p.level, self.values[i], self.floats[i]))
+        return out
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -76,6 +91,8 @@ def axes(model: Model, form: str = "simultaneous", levels: int = 5) -> Axes:
             tuple(True for _ in model.players),
             tuple(None if p.levels is None else tuple(float(v) for v in p.levels) for p in model.players),
         )
+    if form in PACKAGE_FORMS:
+        return package_axes(model, form == "package-graded", levels)
     if form != "graded":
         raise InputError(f"option --game: expected simultaneous or graded, got '{clip(form)}'")
     if not model.has_levels:
@@ -103,6 +120,53 @@ def axes(model: Model, form: str = "simultaneous", levels: int = 5) -> Axes:
     return Axes(tuple(labels), tuple(values), tuple(named), tuple(floats))
 
 
+def package_axes(model: Model, graded: bool = False, levels: int = 5) -> Axes:
+    """The package form: a player with instruments chooses one setting of each (its strategy
+    is the combination, named "setting + setting"); the others keep their strategies. With
+    ``graded``, an instrument that sets the player's own level takes ``levels`` evenly
+    spaced values (named "x=0.25"), as in the graded form."""
+    import itertools
+
+    if not model.has_package:
+        raise InputError(
+            f"option --game: package needs instruments with settings ([instruments.NAME] with settings, level, levels); "
+            f"model '{model.name}' has none"
+        )
+    if graded and (isinstance(levels, bool) or not isinstance(levels, int) or not 2 <= levels <= MAX_LEVELS):
+        raise InputError(f"option --levels: expected an integer from 2 to {MAX_LEVELS}, got {levels}")
+    labels, values, named, floats, variables = [], [], [], [], []
+    for i, p in enumerate(model.players):
+        moves = [ins for ins in model.instruments if ins.player == i and ins.is_move]
+        if not moves:
+            labels.append(p.strategies)
+            values.append(p.levels)
+            named.append(True)
+            fl = None if p.levels is None else tuple(float(v) for v in p.levels)
+            floats.append(fl)
+            variables.append(() if p.level is None else ((p.level, p.levels, fl),))
+            continue
+        options = []  # per instrument: [(label, exact, float)]
+        for ins in moves:
+            if graded and ins.level == p.level:
+                lo, hi = min(ins.levels), max(ins.levels)
+                if lo == hi:
+                    raise InputError(f"option --game: package-graded needs {ins.name}'s levels to span a range, all are {_g(lo)}")
+                grid = level_grid(lo, hi, levels)
+                fgrid = np.linspace(float(lo), float(hi), levels)
+                options.append([(f"{ins.level}={_g(v)}", v, float(f)) for v, f in zip(grid, fgrid)])
+            else:
+                options.append([(s, v, float(v)) for s, v in zip(ins.settings, ins.levels)])
+        combos = list(itertools.product(*options))
+        labels.append(tuple(" + ".join(o[0] for o in c) for c in combos))
+        named.append(False)
+        row = tuple((ins.level, tuple(c[k][1] for c in combos), tuple(c[k][2] for c in combos)) for k, ins in enumerate(moves))
+        variables.append(row)
+        own = next((r for r in row if r[0] == p.level), None)
+        values.append(own[1] if own else None)
+        floats.append(own[2] if own else None)
+    return Axes(tuple(labels), tuple(values), tuple(named), tuple(floats), tuple(variables), True)
+
+
 def _profile_text(model: Model, ax: Axes, index: Sequence[int]) -> str:
     return "(" + ", ".join(ax.labels[i][k] for i, k in enumerate(index)) + ")"
 
@@ -118,12 +182,10 @@ def term_arrays(
     n = len(model.players)
     shape = tuple(lead) + ax.shape
     env: dict[str, object] = dict(params)
-    for i, p in enumerate(model.players):
-        vals = ax.floats[i]
-        if p.level is not None and vals is not None:
-            dims = [1] * n
-            dims[i] = len(vals)
-            env[p.level] = np.array(vals).reshape(dims)
+    for i, var, _, vals in ax.level_variables(model):
+        dims = [1] * n
+        dims[i] = len(vals)
+        env[var] = np.array(vals).reshape(dims)
     cache: dict[tuple[str, str], np.ndarray] = {}
 
     def indicator(player: str, strategy: str):
@@ -131,6 +193,14 @@ def term_arrays(
         if key not in cache:
             i = model.player_names.index(player)
             if not ax.named[i]:
+                if ax.package:
+                    level = model.players[i].level
+                    hint = (f"use {level} instead" if level else
+                            f"give {player} a level set by one of its instruments and use it instead")
+                    raise InputError(
+                        f"{model.source_file}: {player}.{strategy} refers to a strategy that the package form "
+                        f"replaces by instrument settings; {hint}"
+                    )
                 raise InputError(
                     f"{model.source_file}: {player}.{strategy} refers to a strategy that the graded game replaces by levels; "
                     f"use {model.players[i].level} instead"
@@ -156,6 +226,12 @@ def term_arrays(
                 _finite(value, shape, model, ax, lead, f"{prefix}[payoffs.{clip(p.name, 40)}] '{clip(term)}'")
                 row[term] = value
             out.append(row)
+        if ax.package:  # each instrument's own terms
+            for ins in model.instruments:
+                for i, term, e in ins.terms:
+                    value = np.asarray(fm.calculate(e, env, indicator), dtype=float)
+                    _finite(value, shape, model, ax, lead, f"{prefix}[instruments.{clip(ins.name, 40)}] '{clip(term)}'")
+                    out[i][term] = value
     return out
 
 
@@ -184,8 +260,11 @@ def payoff_arrays(model: Model, params: Mapping[str, object], ax: Axes, where: s
 
 
 def check_finite(model: Model, params: Mapping[str, float], where: str = "") -> None:
-    """Refuse a model whose formulas are not finite at some profile of the simultaneous game."""
+    """Refuse a model whose formulas are not finite at some profile of the simultaneous game
+    (and of the package form, when the model has one)."""
     term_arrays(model, params, axes(model, "simultaneous"), where)
+    if model.has_package:
+        term_arrays(model, params, axes(model, "package"), where)
 
 
 def build_game(model: Model, params: Mapping[str, float] | None = None, form: str = "simultaneous", levels: int = 5, title: str | None = None):
@@ -197,6 +276,8 @@ def build_game(model: Model, params: Mapping[str, float] | None = None, form: st
     arrays = payoff_arrays(model, p, ax)
     if title is None:
         title = model.title if form == "simultaneous" else f"{model.title} (graded, {levels} levels)"
+        if form in PACKAGE_FORMS:
+            title = f"{model.title} (package)" if form == "package" else f"{model.title} (package, {levels} levels)"
     return NormalFormGame(title, model.player_names, ax.labels, tuple(np.array(a) for a in arrays))
 
 
@@ -287,27 +368,39 @@ def exact_payoffs(model: Model, params: Mapping[str, float], form: str = "simult
     out = [np.empty(ax.shape, dtype=object) for _ in model.players]
     prefix = f"{where}: " if where else f"{model.source_file}: "
     for index in np.ndindex(*ax.shape):
-        env = dict(env0)
-        for i, p in enumerate(model.players):
-            if p.level is not None and ax.values[i] is not None:
-                env[p.level] = ax.values[i][index[i]]
-
-        def indicator(player: str, strategy: str, index=index):
-            i = model.player_names.index(player)
-            if not ax.named[i]:
-                raise InputError(f"{model.source_file}: {player}.{strategy} has no meaning in the graded game")
-            return Fraction(int(model.players[i].strategies[index[i]] == strategy))
-
         try:
-            for dname, e in model.defines:
-                env[dname] = fm.calculate(e, env, indicator, exact=True)
-            for i, terms in enumerate(model.payoffs):
-                out[i][index] = sum((fm.calculate(e, env, indicator, exact=True) for _, e in terms), Fraction(0))
+            rows = exact_terms(model, env0, ax, index)
         except fm.NotExact:
             return None
         except ZeroDivisionError:
             raise InputError(f"{prefix}division by zero at {_profile_text(model, ax, index)}") from None
+        for i, row in enumerate(rows):
+            out[i][index] = sum(row.values(), Fraction(0))
     return out
+
+
+def exact_terms(model: Model, env0: Mapping[str, Fraction], ax: Axes, index: Sequence[int]) -> list[dict[str, Fraction]]:
+    """Each player's named terms at one profile of the form, in exact fractions (the
+    instruments' own terms included in the package forms). Parameters must already be
+    Fractions; raises fm.NotExact when a formula has no exact value."""
+    env = dict(env0)
+    for i, var, exact_values, _ in ax.level_variables(model):
+        env[var] = exact_values[index[i]]
+
+    def indicator(player: str, strategy: str):
+        i = model.player_names.index(player)
+        if not ax.named[i]:
+            raise InputError(f"{model.source_file}: {player}.{strategy} has no meaning in this game form")
+        return Fraction(int(model.players[i].strategies[index[i]] == strategy))
+
+    for dname, e in model.defines:
+        env[dname] = fm.calculate(e, env, indicator, exact=True)
+    rows = [{t: fm.calculate(e, env, indicator, exact=True) for t, e in terms} for terms in model.payoffs]
+    if ax.package:
+        for ins in model.instruments:
+            for i, term, e in ins.terms:
+                rows[i][term] = fm.calculate(e, env, indicator, exact=True)
+    return rows
 
 
 # ---------------------------------------------------------------- sequential play

@@ -34,13 +34,15 @@ MAX_PROFILES = 200_000
 #: Largest polynomial degree of a payoff (bounds the size of exact evaluation).
 MAX_DEGREE = 1000
 
-TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types", "wording", "forms")
+TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types", "wording", "forms", "instruments")
 FORM_KEYS = ("description", "title", "story", "order", "revision", "focus", "players", "define", "payoffs")
 REVISION_KEYS = ("player", "after", "moves")
 WORDING_KEYS = ("graded", "outcomes", "partial", "regimes")
 MAX_FORMS = 20
 PLAYER_KEYS = ("strategies", "level", "levels")
 PARAMETER_KEYS = ("default", "range", "side", "unit", "meaning", "source", "derivation", "rationale", "label")
+INSTRUMENT_KEYS = ("player", "meaning", "settings", "level", "levels", "terms", "payoffs")
+TERM_KEYS = ("formula", "instrument")
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,37 @@ class Wording:
     #: names that replace a regime's composed name ("deal + conflict" → "both")
     regimes: Mapping[str, str] = field(default_factory=dict)
 
+    def __reduce__(self):
+        """Pickled (inside a Model, for a sweep's workers) with its read-only mappings as dicts."""
+        return _unpickled_wording, (self.graded, dict(self.outcomes), self.partial, dict(self.regimes))
+
+
+def _unpickled_wording(graded, outcomes, partial, regimes) -> Wording:
+    return Wording(graded, MappingProxyType(outcomes), partial, MappingProxyType(regimes))
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A policy instrument of one player (``[instruments.NAME]``): a tariff, export controls,
+    purchases. With ``settings`` (and the ``level`` variable each setting gives a value) it is
+    a move of the *package* form, where a player's strategy is one setting of each of its
+    instruments. Its own payoff terms (``[instruments.NAME.payoffs.PLAYER]``) count only in
+    the package form; every term it carries — its own, and the model's terms that name it —
+    is attributed to it in explanations."""
+
+    name: str
+    player: int
+    meaning: str = ""
+    settings: tuple[str, ...] | None = None
+    level: str | None = None
+    levels: tuple[Fraction, ...] | None = None
+    #: its own payoff terms: (player index, term name, formula), in file order
+    terms: tuple[tuple[int, str, fm.Expr], ...] = ()
+
+    @property
+    def is_move(self) -> bool:
+        return self.settings is not None
+
 
 @dataclass(frozen=True, eq=False)
 class Model:
@@ -160,6 +193,13 @@ class Model:
     forms: Mapping[str, ExtraForm] = field(default_factory=dict, repr=False)
     #: its words for levels and outcomes ([wording])
     wording: Wording = field(default_factory=Wording, repr=False)
+    #: the policy instruments ([instruments.NAME]), in file order
+    instruments: tuple[Instrument, ...] = field(default=(), repr=False)
+    #: (player index, term name) -> the instrument that carries the term (model terms only;
+    #: an instrument's own terms are carried by it)
+    term_instruments: Mapping[tuple[int, str], str] = field(default_factory=dict, repr=False)
+    #: parameters that only instruments' own terms use: they change the package form alone
+    package_only: frozenset[str] = field(default=frozenset(), repr=False)
 
     def __reduce__(self):
         """Pickled (for a sweep's worker processes) with its read-only mappings as plain dicts."""
@@ -167,6 +207,21 @@ class Model:
 
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         return _unpickled_model, ({k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in values.items()},)
+
+    @property
+    def has_package(self) -> bool:
+        """Does the model have a package form (some instrument with settings)?"""
+        return any(ins.is_move for ins in self.instruments)
+
+    def instrument_of(self, player: int, term: str) -> str | None:
+        """The instrument that carries a player's payoff term (None: no instrument named)."""
+        found = self.term_instruments.get((player, term))
+        if found is not None:
+            return found
+        for ins in self.instruments:
+            if any(i == player and t == term for i, t, _ in ins.terms):
+                return ins.name
+        return None
 
     @property
     def player_names(self) -> tuple[str, ...]:
@@ -292,7 +347,8 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
     if DISCOUNT.name not in registry and DISCOUNT.name not in data.get("define", {}):
         parameters[DISCOUNT.name] = DISCOUNT  # so every model can be repeated (--game repeated)
     defines = _defines(data, source, texts)
-    payoffs = _payoffs(data, source, players, texts)
+    tags: dict[tuple[int, str], str] = {}
+    payoffs = _payoffs(data, source, players, texts, tags)
     for dname, _ in defines:
         if dname in registry:
             raise InputError(f"{source}: [define] '{dname}' is defined twice: also as {registry[dname]}")
@@ -303,7 +359,10 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
     order = _order(data, source, players)
     outcomes = _outcomes(data, source, players)
     types = _types(data, source, players, parameters, texts)
-    n_formulas = len(defines) + sum(len(t) for t in payoffs)
+    instruments = _instruments(data, source, players, payoffs, registry, texts, tags)
+    _check_degree(ordered, [[(t, e) for ins in instruments for k, t, e in ins.terms if k == i] for i in range(len(players))],
+                  players, parameters, source, "instrument")
+    n_formulas = len(defines) + sum(len(t) for t in payoffs) + sum(len(ins.terms) for ins in instruments)
     if n_formulas > MAX_FORMULAS:
         raise InputError(f"{source}: {n_formulas} formulas, more than the {MAX_FORMULAS} allowed")
     profiles = math.prod(len(p.strategies) for p in players)
@@ -311,7 +370,20 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
         raise InputError(f"{source}: the players' strategies make {profiles:,} pure profiles, more than the {MAX_PROFILES:,} allowed")
     wording = _wording(data, source, players)
     forms = _forms(data, source, players, name)
-    used = _parameter_users(ordered, payoffs, players, parameters)
+    if any(ins.is_move for ins in instruments):
+        package = math.prod(
+            math.prod(len(ins.settings) for ins in instruments if ins.is_move and ins.player == i)
+            if any(ins.is_move and ins.player == i for ins in instruments) else len(p.strategies)
+            for i, p in enumerate(players)
+        )
+        if package > MAX_PROFILES:
+            raise InputError(f"{source}: [instruments]: the package form would have {package:,} pure profiles, more than the {MAX_PROFILES:,} allowed")
+    extended = [list(t) for t in payoffs]
+    for ins in instruments:
+        for i, t, e in ins.terms:
+            extended[i].append((t, e))
+    used = _parameter_users(ordered, extended, players, parameters)
+    package_only = _package_only(ordered, payoffs, players, parameters, used, forms)
     sides = {pname: p.side for pname, p in parameters.items() if p.side}
     params = MappingProxyType({
         pname: ModelParameter(
@@ -325,6 +397,8 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
         defines=tuple(ordered), payoffs=tuple(payoffs), order=order, source_file=source,
         texts=MappingProxyType(texts), outcomes=MappingProxyType(outcomes), types=types,
         sides=MappingProxyType(sides), forms=MappingProxyType(forms), wording=wording,
+        instruments=tuple(instruments), term_instruments=MappingProxyType(tags),
+        package_only=package_only,
     )
     from games.model.evaluate import check_finite
 
@@ -463,7 +537,7 @@ def _defines(data, source, texts) -> list[tuple[str, fm.Expr]]:
     return out
 
 
-def _payoffs(data, source, players, texts) -> list[tuple[tuple[str, fm.Expr], ...]]:
+def _payoffs(data, source, players, texts, tags=None) -> list[tuple[tuple[str, fm.Expr], ...]]:
     table = data.get("payoffs")
     names = [p.name for p in players]
     if table is None:
@@ -488,12 +562,161 @@ def _payoffs(data, source, players, texts) -> list[tuple[tuple[str, fm.Expr], ..
         parsed = []
         for term, text in terms.items():
             _label_text(term, f"{where} term name", 80)
-            if isinstance(text, dict):
-                raise InputError(f"{where} '{clip(term)}': expected a formula string, got a table")
+            if isinstance(text, dict):  # "term" = { formula = "...", instrument = "NAME" }
+                text = _tagged_term(text, f"{where} '{clip(term)}'", (names.index(pname), term), tags)
             parsed.append((term, _formula(text, f"{where} '{clip(term)}'")))
             texts[f"payoffs.{pname}.{term}"] = str(text)
         out.append(tuple(parsed))
     return out
+
+
+def _tagged_term(table: Mapping, where: str, key: tuple[int, str], tags: dict | None) -> object:
+    """A term written as a table: its formula, and the instrument that carries it (checked
+    against [instruments] once those are read)."""
+    if not any(k in TERM_KEYS for k in table):
+        raise InputError(f"{where}: expected a formula string, got a table (a tagged term is {{ formula = \"...\", instrument = \"NAME\" }})")
+    for k in table:
+        if k not in TERM_KEYS:
+            raise InputError(f"{where}: unknown key '{clip(k)}'{_hint(k, TERM_KEYS)}; expected formula and instrument")
+    if "formula" not in table:
+        raise InputError(f"{where}: missing formula (a term written as a table is {{ formula = \"...\", instrument = \"NAME\" }})")
+    if "instrument" in table:
+        name = _label_text(table["instrument"], f"{where}: instrument", 60)
+        if tags is not None:
+            tags[key] = name
+    return table["formula"]
+
+
+def _instruments(data, source, players, payoffs, registry, texts, tags) -> list[Instrument]:
+    """``[instruments.NAME]``: player, meaning, settings/level/levels (a move of the package
+    form), terms (model terms it carries) and payoffs (its own terms, package form only).
+    Every instrument a term names must be declared here."""
+    table = data.get("instruments", {})
+    if not isinstance(table, dict):
+        raise InputError(f"{source}: instruments must be a table ([instruments.NAME]), got {_type(table)}")
+    names = [p.name for p in players]
+    term_names = [{t for t, _ in terms} for terms in payoffs]
+    specs = []
+    levels_seen: dict[str, str] = {}
+    for iname, spec in table.items():
+        where = f"{source}: [instruments.{clip(iname, 40)}]"
+        _label_text(iname, f"{source}: [instruments] instrument name", 60)
+        if not isinstance(spec, dict):
+            raise InputError(f"{where}: expected a table with player (and settings, level, levels), got {_type(spec)}")
+        for key in spec:
+            if key not in INSTRUMENT_KEYS:
+                raise InputError(f"{where}: unknown key '{clip(key)}'{_hint(key, INSTRUMENT_KEYS)}; expected one of {', '.join(INSTRUMENT_KEYS)}")
+        player = spec.get("player")
+        if not isinstance(player, str):
+            raise InputError(f"{where}: missing player (the name of the player who sets this instrument, one of {', '.join(names)})")
+        if player not in names:
+            raise InputError(f"{where}: player: unknown player '{clip(player)}'{_hint(player, names)}; expected one of {', '.join(names)}")
+        i = names.index(player)
+        meaning = _label_text(spec["meaning"], f"{where}: meaning", 2000, multiline=True) if "meaning" in spec else ""
+        settings, level, values = None, None, None
+        given = [k for k in ("settings", "level", "levels") if k in spec]
+        if given and len(given) != 3:
+            missing = ", ".join(k for k in ("settings", "level", "levels") if k not in spec)
+            raise InputError(f"{where}: settings, level and levels go together; missing {missing}")
+        if given:
+            raw = spec["settings"]
+            if not isinstance(raw, list) or not raw:
+                raise InputError(f"{where}: settings must be a non-empty array of names, e.g. [\"high\", \"low\"]")
+            for k, s_ in enumerate(raw):
+                _label_text(s_, f"{where}: settings[{k}]", 40)
+                if "+" in s_:
+                    raise InputError(f"{where}: settings[{k}] '{clip(s_)}' must not contain '+' (it joins settings in the package form's strategy names)")
+            if len(set(raw)) != len(raw):
+                raise InputError(f"{where}: setting '{clip(next(x for x in raw if raw.count(x) > 1))}' is listed twice")
+            level = spec["level"]
+            _identifier(level, "level", where)
+            lv = spec["levels"]
+            if not isinstance(lv, list) or not all(_is_number(v) and math.isfinite(v) for v in lv):
+                raise InputError(f"{where}: levels must be an array of finite numbers, one per setting")
+            if len(lv) != len(raw):
+                raise InputError(f"{where}: levels has {len(lv)} value(s) but there are {len(raw)} settings; give one per setting")
+            if any(abs(v) > fm.MAX_LITERAL for v in lv):
+                raise InputError(f"{where}: levels must be at most {fm.MAX_LITERAL:g} in size")
+            own = players[i].level
+            if level != own:
+                if level in registry:
+                    raise InputError(f"{where}: level '{level}' is defined twice: also as {registry[level]}")
+                if level in levels_seen:
+                    raise InputError(f"{where}: level '{level}' is defined twice: also as {levels_seen[level]}")
+            elif level in levels_seen:
+                raise InputError(f"{where}: level '{level}' is set by two instruments ({levels_seen[level]} too)")
+            levels_seen[level] = f"instrument {iname}'s level"
+            settings = tuple(raw)
+            values = tuple(Fraction(repr(v)) if isinstance(v, float) else Fraction(v) for v in lv)
+        carried = spec.get("terms", [])
+        if not isinstance(carried, list) or not all(isinstance(t, str) for t in carried):
+            raise InputError(f"{where}: terms must be an array of payoff term names")
+        for t in carried:
+            hits = [k for k, ts in enumerate(term_names) if t in ts]
+            if not hits:
+                every = sorted({x for ts in term_names for x in ts})
+                raise InputError(f"{where}: terms: no player has a payoff term '{clip(t)}'{_hint(t, every)}")
+            for k in hits:
+                if (k, t) in tags and tags[(k, t)] != iname:
+                    raise InputError(f"{where}: terms: '{clip(t)}' of {names[k]} is carried by two instruments ({tags[(k, t)]} too)")
+                tags[(k, t)] = iname
+        specs.append((iname, i, meaning, settings, level, values, spec.get("payoffs", {}), where))
+    declared = [s_[0] for s_ in specs]
+    for (k, t), iname in tags.items():
+        if iname not in declared:
+            hint = _hint(iname, declared)
+            expected = f"one of {', '.join(declared)}" if declared else "an instrument declared in [instruments.NAME]"
+            raise InputError(
+                f"{source}: [payoffs.{clip(names[k], 40)}] '{clip(t)}': unknown instrument '{clip(iname)}'{hint}; expected {expected}"
+            )
+    # the package form replaces a player's strategies: its level must be set by an instrument
+    for i, p in enumerate(players):
+        moves = [s_ for s_ in specs if s_[1] == i and s_[3] is not None]
+        if moves and p.level and not any(s_[4] == p.level for s_ in moves):
+            raise InputError(
+                f"{source}: [instruments]: player {clip(p.name, 40)}'s level '{p.level}' is set by none of its instruments; "
+                f"give one of them level = \"{p.level}\""
+            )
+    known = dict(registry)
+    for lv, what in levels_seen.items():
+        known.setdefault(lv, what)
+    out = []
+    for iname, i, meaning, settings, level, values, own, where in specs:
+        if not isinstance(own, dict):
+            raise InputError(f"{where}: payoffs must be a table ([instruments.{clip(iname, 40)}.payoffs.PLAYER])")
+        terms = []
+        for pname, rows in own.items():
+            at = f"{source}: [instruments.{clip(iname, 40)}.payoffs.{clip(pname, 40)}]"
+            if pname not in names:
+                raise InputError(f"{at}: unknown player{_hint(pname, names)}; expected one of {', '.join(names)}")
+            k = names.index(pname)
+            if not isinstance(rows, dict) or not rows:
+                raise InputError(f"{at}: expected a table of \"term\" = \"formula\"")
+            for term, text in rows.items():
+                _label_text(term, f"{at} term name", 80)
+                if term in term_names[k]:
+                    raise InputError(f"{at} '{clip(term)}': {pname} already has a payoff term of that name")
+                term_names[k].add(term)
+                if isinstance(text, dict):
+                    raise InputError(f"{at} '{clip(term)}': expected a formula string, got a table (the term is carried by {iname})")
+                e = _formula(text, f"{at} '{clip(term)}'")
+                _check_names(e, known, players, f"{at} '{clip(term)}'")
+                terms.append((k, term, e))
+                texts[f"instruments.{iname}.{pname}.{term}"] = str(text)
+        out.append(Instrument(iname, i, meaning, settings, level, values, tuple(terms)))
+    return out
+
+
+def _check_names(e: fm.Expr, known: Mapping[str, str], players, where: str) -> None:
+    for n in fm.names(e):
+        if n.id not in known:
+            raise InputError(f"{where}: column {n.col}: unknown name '{clip(n.id)}'{_hint(n.id, list(known))}")
+    if fm.indicators(e):
+        ind = fm.indicators(e)[0]
+        raise InputError(
+            f"{where}: column {ind.col}: an instrument's terms use level variables, not strategy indicators "
+            f"({clip(ind.player)}.{clip(ind.strategy)})"
+        )
 
 
 def _check_references(defines, payoffs, players, registry, source) -> None:
@@ -560,7 +783,7 @@ def _define_order(defines, source) -> list[tuple[str, fm.Expr]]:
     return out
 
 
-def _check_degree(ordered, payoffs, players, parameters, source) -> None:
+def _check_degree(ordered, payoffs, players, parameters, source, what: str = "payoffs") -> None:
     """Refuse formula bombs built across defines, e.g. a = x**100, b = a**100, c = b**100."""
     deg: dict[str, float] = {}
     of = lambda n: deg.get(n, 1)
@@ -572,8 +795,9 @@ def _check_degree(ordered, payoffs, players, parameters, source) -> None:
         for term, e in terms:
             d = fm.degree(e, of)
             if d != math.inf and d > MAX_DEGREE:
+                table = f"payoffs.{clip(p.name, 40)}" if what == "payoffs" else "instruments"
                 raise InputError(
-                    f"{source}: [payoffs.{clip(p.name, 40)}] '{clip(term)}' has polynomial degree {d:g}, more than the {MAX_DEGREE} allowed"
+                    f"{source}: [{table}] '{clip(term)}' has polynomial degree {d:g}, more than the {MAX_DEGREE} allowed"
                 )
 
 
@@ -675,6 +899,20 @@ def _template(text: str, where: str, parse) -> tuple[str | fm.Expr, ...]:
     if any(isinstance(q, str) and ("{" in q or "}" in q) for q in parts):
         raise InputError(f"{where}: unbalanced brace; write each formula as {{formula}}")
     return tuple(q for q in parts if not (isinstance(q, str) and not q))
+
+
+def _package_only(ordered, payoffs, players, parameters, used, forms) -> frozenset[str]:
+    """Parameters that enter some payoff only through instruments' own terms (so only the
+    package form): used with the instruments, unused by the payoffs and by every form's model."""
+    base = _parameter_users(ordered, payoffs, players, parameters)
+    in_forms = {
+        pname for f in forms.values() if f.model is not None
+        for pname, q in f.model.parameters.items() if q.side != "none" and pname not in f.model.package_only
+    }
+    return frozenset(
+        pname for pname in parameters
+        if used[pname] != "none" and base[pname] == "none" and pname not in in_forms
+    )
 
 
 def _parameter_users(ordered, payoffs, players, parameters) -> dict[str, str]:

@@ -34,14 +34,25 @@ def affine_in(model: Model, name: str) -> bool:
 def _affine(model: Model, name: str) -> bool:
     deg = degrees_in(model, name)
     of = lambda n: deg.get(n, 0)
-    return all(fm.degree(e, of) <= 1 for terms in model.payoffs for _, e in terms)
+    return all(fm.degree(e, of) <= 1 for e in _formulas(model))
+
+
+def _formulas(model: Model):
+    """Every payoff formula: the model's terms and its instruments' own terms (those count
+    in the package form only; including them here is conservative for the other forms)."""
+    for terms in model.payoffs:
+        for _, e in terms:
+            yield e
+    for ins in model.instruments:
+        for _, _, e in ins.terms:
+            yield e
 
 
 def payoff_degree(model: Model, name: str) -> float:
     """Highest degree in `name` of any payoff term (math.inf if some term is not polynomial)."""
     deg = degrees_in(model, name)
     of = lambda n: deg.get(n, 0)
-    return max((fm.degree(e, of) for terms in model.payoffs for _, e in terms), default=0) or 0
+    return max((fm.degree(e, of) for e in _formulas(model)), default=0) or 0
 
 
 __all__ = ["affine_in", "degrees_in", "payoff_degree"]
