@@ -84,8 +84,8 @@ def _line(label: str, ours: float, theirs: float, what: str, target: str) -> str
 
 
 def bench_2x2_sweep(points: int, subset: int, nashpy_subset: int) -> list[str]:
-    from games import sweep
-    from games.scenarios import load
+    from games.sweeps import sweep
+    from games.model.scenarios import load
 
     side = int(round(points ** 0.5))
     params = dict(load("baseline").parameters)
@@ -108,7 +108,7 @@ def bench_2x2_sweep(points: int, subset: int, nashpy_subset: int) -> list[str]:
 
 
 def _hard_wired_terms(x, y, p):
-    """The trade model's payoff terms written directly in NumPy (as games/trade.py had them
+    """The trade model's payoff terms written directly in NumPy (as games/trade/__init__.py had them
     before its formulas moved to examples/models/trade.toml): the baseline of the model-file sweep."""
     chips = x * (1 - p["chip_linkage"] * (1 - y))
     rare = y * (1 - p["re_linkage"] * (1 - x))
@@ -132,9 +132,10 @@ def bench_model_file_sweep(points: int) -> list[str]:
     """The same 2×2 sweep three ways, interleaved: the trade model's payoffs hard-wired in
     NumPy; the trade model as shipped (games.trade evaluating examples/models/trade.toml);
     and the generic model-file sweep of that file (`sweep.make_spec(..., model=...)`)."""
-    from games import sweep, trade
+    from games import trade
+    from games.sweeps import sweep
     from games.model.catalog import builtin_model
-    from games.scenarios import load
+    from games.model.scenarios import load
 
     side = int(round(points ** 0.5))
     params = dict(load("baseline").parameters)
@@ -190,8 +191,8 @@ def minimal_kernel_2x2(A: np.ndarray, B: np.ndarray) -> np.ndarray:
 def bench_2x2_kernel(points: int) -> list[str]:
     """The sweep (games built from parameters, all candidates, every one verified, regimes)
     against `minimal_kernel_2x2` on the same games, already built, in the same run."""
-    from games import sweep
-    from games.scenarios import load
+    from games.sweeps import sweep
+    from games.model.scenarios import load
 
     side = int(round(points ** 0.5))
     spec = sweep.make_spec(dict(load("baseline").parameters), vary=[f"re_dependence=0:20:{side}", f"hawk_cost=0:20:{side}"])
@@ -331,7 +332,7 @@ def bench_large_single(n: int, games: int, gambit: bool) -> list[str]:
     Gambit takes seconds to minutes from 12×12)."""
     import pygambit as gbt
 
-    from games.polytope_vertices import vertex_enumeration
+    from games.solvers.polytope_vertices import vertex_enumeration
 
     rng = np.random.default_rng(200 + n)
     ours, theirs = [], []
@@ -351,7 +352,7 @@ def bench_large_single(n: int, games: int, gambit: bool) -> list[str]:
 
 
 def bench_batched(m: int, G: int, subset: int) -> list[str]:
-    from games import batch
+    from games.sweeps import batch
 
     rng = np.random.default_rng(m)
     A = rng.normal(size=(G, m, m))
@@ -366,7 +367,7 @@ def bench_batched(m: int, G: int, subset: int) -> list[str]:
 def bench_single(n: int, games: int) -> list[str]:
     import pygambit as gbt
 
-    from games.polytope_vertices import vertex_enumeration
+    from games.solvers.polytope_vertices import vertex_enumeration
 
     rng = np.random.default_rng(100 + n)
     ours, theirs = [], []
@@ -497,8 +498,8 @@ def _ms(seconds: float) -> str:
 
 def bench_nplayer_all(shape, games: int, kind: str, timeout: float) -> list[str]:
     """Every equilibrium: tradegame's polynomial support enumeration against enumpoly_solve."""
-    from games.normal_form import NormalFormGame
-    from games.polynomial_enumeration import all_equilibria
+    from games.forms.normal_form import NormalFormGame
+    from games.solvers.polynomial_enumeration import all_equilibria
 
     ours, counts, incomplete = [], [], 0
     for seed in range(games):
@@ -530,8 +531,8 @@ def bench_nplayer_all(shape, games: int, kind: str, timeout: float) -> list[str]
 
 def bench_nplayer_one(shape, games: int, timeout: float) -> list[str]:
     """One equilibrium: tradegame's N-player logit path against Gambit's logit and gnm."""
-    from games.logit_tracing import trace_logit
-    from games.normal_form import NormalFormGame
+    from games.solvers.logit_tracing import trace_logit
+    from games.forms.normal_form import NormalFormGame
 
     ours = []
     for seed in range(games):
@@ -606,8 +607,8 @@ def bench_startup(runs: int) -> list[str]:
 MEMORY_SCRIPT = PEAK_SNIPPET + """
 import sys, time
 sys.path.insert(0, {root!r})
-from games import sweep
-from games.scenarios import load
+from games.sweeps import sweep
+from games.model.scenarios import load
 spec = sweep.make_spec(dict(load("baseline").parameters), vary=["re_dependence=0:20:3163", "hawk_cost=0:20:3163"])
 t = time.perf_counter()
 result = sweep.run(spec)

@@ -102,7 +102,7 @@ def _refuse_tree_file(command: str, target: str | None) -> None:
 
 
 def _load_scenario(target: str | None, sets: list[str] | None, game: str = "simultaneous"):
-    from games.scenarios import load, parse_assignments
+    from games.model.scenarios import load, parse_assignments
 
     scenario = load(target)
     values = parse_assignments(sets or [], model=scenario.model, package=game in ("package", "package-graded"))
@@ -190,7 +190,7 @@ def _run(
             module = importlib.import_module("cli.trees")
             return module.solve_efg_file(target, fmt, full, method, exact)
         _check_format(fmt, ("text", "markdown", "json"))
-        from games.nfg import read_nfg_exact
+        from games.formats.nfg import read_nfg_exact
 
         from cli import normal_form_view
 
@@ -328,7 +328,7 @@ def show(
         check_command("show", target, game)
         _refuse_tree_file("show", target)
         if _target_kind(target) == "nfg":
-            from games.nfg import read_nfg
+            from games.formats.nfg import read_nfg
 
             return normal_form_view.show_game(read_nfg(target), None, fmt)
         if game not in ("simultaneous", "graded"):
@@ -376,7 +376,7 @@ def export(
 
     def work() -> str:
         from games.errors import InputError
-        from games.nfg import to_nfg
+        from games.formats.nfg import to_nfg
 
         from cli.option_rules import check_command
 
@@ -393,7 +393,7 @@ def export(
                 f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded', 'package', 'package-graded'))}"
             )
         if _target_kind(target) == "nfg":
-            from games.nfg import read_nfg_exact
+            from games.formats.nfg import read_nfg_exact
 
             g, exact = read_nfg_exact(target)
         elif game.startswith("package"):  # instrument packages: the model file's package form
@@ -429,7 +429,7 @@ def scenarios_command(
 
       tradegame scenarios
     """
-    from games.scenarios import builtin, builtin_names
+    from games.model.scenarios import builtin, builtin_names
 
     def work() -> Output:
         _check_format(fmt, ("text", "markdown", "json"))
@@ -493,12 +493,12 @@ def parameters_command(
     """
 
     def work() -> Output:
-        from games.parameters import PARAMETERS
+        from games.trade.parameters import PARAMETERS
 
         _check_format(fmt, ("text", "markdown", "json"))
         table = PARAMETERS
         if target is not None:
-            from games.scenarios import load
+            from games.model.scenarios import load
 
             model = load(target).model
             if model is not None:

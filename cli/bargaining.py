@@ -34,7 +34,7 @@ SENSITIVITY = (
 
 def run(request: Request) -> Output:
     """Solve the scenario's bargaining problem with every solution concept."""
-    from games import bargaining as bg
+    from games.forms import bargaining as bg
     from games.errors import InputError
 
     first, rounds = _check_options(request)
@@ -97,9 +97,9 @@ def bargaining_rounds(value) -> int:
 def build_data(analysis, p, sens, name: str, full: bool) -> dict[str, Any]:
     import numpy as np
 
-    from games import bargaining as bg
-    from games import bargaining_explain as bx
-    from games.bargaining import surplus_share
+    from games.forms import bargaining as bg
+    from games.explanations import bargaining_explain as bx
+    from games.forms.bargaining import surplus_share
     from games.trade import payoffs, scenario_title
 
     f, d = analysis.frontier, analysis.disagreement
@@ -162,7 +162,7 @@ def build_data(analysis, p, sens, name: str, full: bool) -> dict[str, Any]:
 
 
 def render_text(analysis, data, sens, fmt: str, full: bool, intro: list[str]) -> str:
-    from games import bargaining_explain as bx
+    from games.explanations import bargaining_explain as bx
 
     from cli import render
 

@@ -64,10 +64,10 @@ def exact_text(value: Fraction) -> str | None:
 
 # ------------------------------------------------------------------ bayesian
 def run_bayesian(request: Request) -> Output:
-    from games.bayesian import bayes_nash_equilibria, harsanyi_game, sequential_outcomes, trade_bayesian_game
-    from games.bayesian_explain import explain, type_best_replies
+    from games.forms.bayesian import bayes_nash_equilibria, harsanyi_game, sequential_outcomes, trade_bayesian_game
+    from games.explanations.bayesian_explain import explain, type_best_replies
     from games.model import bayes
-    from games.equilibrium import tolerance
+    from games.solvers.equilibrium import tolerance
     from games.errors import InputError
 
     if request.method not in ("auto", "vertex-enumeration"):
@@ -108,8 +108,8 @@ def _threshold_data(game, th, sentence: str, prior_key: str = "prior_pragmatist"
 
 def _bayesian_data(request, game, harsanyi, equilibria, expl, seq, replies) -> dict[str, Any]:
     from cli import render
-    from games.bayesian import relevant_thresholds
-    from games.bayesian_explain import outcome_label
+    from games.forms.bayesian import relevant_thresholds
+    from games.explanations.bayesian_explain import outcome_label
 
     model = request.scenario.model
     prior_key = "prior_pragmatist" if model is None else "prior"
@@ -184,7 +184,7 @@ def _type_matrices(game, fmt: str) -> str:
 
 def _bayesian_text(request, game, equilibria, expl, tol: float) -> str:
     from cli import render
-    from games.bayesian_explain import outcome_label
+    from games.explanations.bayesian_explain import outcome_label
 
     fmt = request.fmt
     out = [_heading(f"{game.title} (Bayesian game)", fmt)]
@@ -194,7 +194,7 @@ def _bayesian_text(request, game, equilibria, expl, tol: float) -> str:
     if model is None:
         out.append(f"China is one of two types; the US does not know which. Prior: {prior} (prior_pragmatist).")
     else:
-        from games.bayesian_explain import name
+        from games.explanations.bayesian_explain import name
 
         count = {2: "two", 3: "three"}.get(len(game.types), str(len(game.types)))
         out.append(
@@ -222,7 +222,7 @@ def _bayesian_text(request, game, equilibria, expl, tol: float) -> str:
     out.append(_heading("Belief thresholds", fmt, 2))
     out += [f"{'- ' if fmt == 'markdown' else ''}{s}" for s in expl.thresholds]
     out.append("")
-    from games.bayesian_explain import name
+    from games.explanations.bayesian_explain import name
 
     out.append(_heading(f"If {name(game.players[0])} moves first", fmt, 2))
     out += [f"{'- ' if fmt == 'markdown' else ''}{s}" for s in expl.sequential]
@@ -232,8 +232,8 @@ def _bayesian_text(request, game, equilibria, expl, tol: float) -> str:
 # ------------------------------------------------------------------ with-ally
 def run_ally(request: Request) -> Output:
     from cli import render
-    from games.ally import ally_game, pivotality, solve_ally_game
-    from games.ally_explain import explain, outcome_label
+    from games.trade.ally import ally_game, pivotality, solve_ally_game
+    from games.trade.ally_explain import explain, outcome_label
     from games.errors import InputError
 
     if request.method not in ("auto", "pure"):
@@ -276,7 +276,7 @@ def run_ally(request: Request) -> Output:
 
 def _ally_text(request, game, equilibria, expl, solution) -> str:
     from cli import render
-    from games.ally_explain import outcome_label
+    from games.trade.ally_explain import outcome_label
 
     fmt = request.fmt
     out = [_heading(game.title, fmt)]
@@ -330,7 +330,7 @@ def bayesian_game_of(scenario):
         from games.model import bayes
 
         return bayes.bayesian_game(model, params)
-    from games.bayesian import trade_bayesian_game
+    from games.forms.bayesian import trade_bayesian_game
 
     return trade_bayesian_game(params)
 
@@ -344,15 +344,15 @@ def form_tables(form: str, scenario, equilibria: list[dict]) -> list[FormTable]:
     import numpy as np
 
     if form == "bayesian":
-        from games.bayesian import harsanyi_game
-        from games.solver import solve
+        from games.forms.bayesian import harsanyi_game
+        from games.solvers.solver import solve
 
         game = harsanyi_game(bayesian_game_of(scenario))
         cells = frozenset(tuple(int(np.argmax(p)) for p in eq.profile) for eq in solve(game).equilibria if eq.is_pure)
         who = game.players
         return [FormTable(f"The Harsanyi form: {who[0]} against {who[1]}'s plan (its move as each type).", game, cells)]
     if form == "with-ally":
-        from games.ally import ally_game, sub_game
+        from games.trade.ally import ally_game, sub_game
 
         g3 = ally_game(dict(scenario.parameters))
         pure = [tuple(int(np.argmax(p)) for p in eq["profile"]) for eq in equilibria

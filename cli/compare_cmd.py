@@ -50,8 +50,8 @@ def run(a: str, b: str, game: str, levels: int, fmt: str):
 
     check_command("compare", a, game)
     from games import trade
-    from games.comparison import compare
-    from games.scenarios import load
+    from games.explanations.comparison import compare
+    from games.model.scenarios import load
 
     trade.levels(levels)  # validates --levels
     comparison = compare(load(a), load(b), form=game, levels=levels)

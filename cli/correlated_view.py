@@ -7,8 +7,8 @@ from typing import Any
 
 from cli import render
 from cli.request import Output
-from games.normal_form import NormalFormGame
-from games.scenarios import Scenario
+from games.forms.normal_form import NormalFormGame
+from games.model.scenarios import Scenario
 
 #: Vertices of the polytope printed in text (JSON keeps them all).
 TEXT_VERTICES = 12
@@ -34,7 +34,7 @@ def distribution_data(game: NormalFormGame, eq) -> dict[str, Any]:
 
 
 def _line(game: NormalFormGame, eq) -> str:
-    from games.correlated_explain import lottery_words
+    from games.explanations.correlated_explain import lottery_words
 
     pays = ", ".join(f"{p} {render.num(v)}" for p, v in zip(game.players, eq.payoffs))
     return f"{lottery_words(game, eq)} — payoffs: {pays} (total {render.num(eq.welfare)})"
@@ -42,9 +42,9 @@ def _line(game: NormalFormGame, eq) -> str:
 
 def render_correlated(game: NormalFormGame, scenario: Scenario | None, fmt: str, full: bool) -> Output:
     """Solve for correlated equilibria, compare with Nash, explain, and render."""
-    from games.correlated import correlated_equilibria
-    from games.correlated_explain import explain_correlated
-    from games.solver import solve
+    from games.solvers.correlated import correlated_equilibria
+    from games.explanations.correlated_explain import explain_correlated
+    from games.solvers.solver import solve
 
     from games.errors import InputError
 
@@ -100,11 +100,11 @@ def render_correlated(game: NormalFormGame, scenario: Scenario | None, fmt: str,
     if sol.vertices is not None:
         out.append(f"The set of correlated equilibria is a polytope with {len(sol.vertices)} vertices"
                    + (" (see --format json):" if len(sol.vertices) > TEXT_VERTICES else ":"))
-        from games.correlated import CorrelatedEquilibrium
+        from games.solvers.correlated import CorrelatedEquilibrium
 
         for v in sol.vertices[:TEXT_VERTICES]:
             shown = CorrelatedEquilibrium(tuple(v), game.shape, (0.0,) * game.n_players, False, "", ())
-            from games.correlated_explain import lottery_words
+            from games.explanations.correlated_explain import lottery_words
 
             out.append(f"{bullet}   {lottery_words(game, shown)}")
     else:

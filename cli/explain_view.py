@@ -1,4 +1,4 @@
-"""Render explanations (games.explanation) and comparisons (games.comparison) as text or Markdown.
+"""Render explanations (games.explanations.explanation) and comparisons (games.explanations.comparison) as text or Markdown.
 
 Text is meant to be read aloud: short sections, one idea per line, wrapped for a terminal.
 """

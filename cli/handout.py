@@ -83,10 +83,10 @@ def matrix_table(game, equilibria: Sequence = (), answers: bool = True, cells: s
 
     With ``answers`` each player's best responses are bold and starred and pure equilibrium
     cells shaded (those of ``equilibria``, or the (row, column) pairs in ``cells``);
-    without, the bare payoffs for students to mark. The table is games.rich_display's, the
+    without, the bare payoffs for students to mark. The table is games.explanations.rich_display's, the
     one notebooks show.
     """
-    from games.rich_display import matrix_html, payoff_lists
+    from games.explanations.rich_display import matrix_html, payoff_lists
 
     if game.n_players != 2:  # three or more players: each pure profile's payoffs, a row each
         return payoff_lists(game) + f"<p class=\"note\">Payoffs ({e(', '.join(game.players))}).</p>"

@@ -106,7 +106,7 @@ def _own_form(request: Request) -> Output:
     tree, profiles = ev.form_tree(model, scenario.parameters, request.game, title=f"{model_title(scenario)} ({form.title})")
     context = {"drivers": ev.term_drivers(model, scenario.parameters, profiles), "focus": dict(form.focus)}
     if len(model.players) == 2:
-        from games.tree_explain import first_mover_value
+        from games.explanations.tree_explain import first_mover_value
 
         context["first_mover"] = first_mover_value(scenario.parameters, request.game, model)
     output = trees.solve_tree(tree, request.fmt, request.full, request.method, context, intro)
@@ -151,9 +151,9 @@ def _sequential(request: Request) -> Output:
 def _bargaining(request: Request) -> Output:
     """Bargaining over a two-player model's levels: every solution concept, one table."""
     from cli import render
-    from games.bargaining import surplus_share
+    from games.forms.bargaining import surplus_share
     from games.model.bargain import analyse_model, payoffs_at
-    from games.wording import who
+    from games.explanations.wording import who
 
     scenario, model = request.scenario, request.scenario.model
     names = model.player_names

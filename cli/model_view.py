@@ -151,7 +151,7 @@ def term_lines(model, params, solution, form: str, levels: int, fmt: str) -> tup
     import numpy as np
 
     from games.model.evaluate import term_margins
-    from games.wording import cap, who
+    from games.explanations.wording import cap, who
 
     from cli import render
 
@@ -186,7 +186,7 @@ def instrument_lines(model, params, solution, form: str, levels: int, fmt: str) 
     import numpy as np
 
     from games.model.instruments import deviation_attribution, payoff_by_instrument
-    from games.wording import who
+    from games.explanations.wording import who
 
     from cli import render
 

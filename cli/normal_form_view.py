@@ -8,8 +8,8 @@ from typing import Any, Callable, Iterator
 from cli import render
 from cli.request import Output
 from games.errors import InputError, clip
-from games.normal_form import NormalFormGame
-from games.scenarios import Scenario
+from games.forms.normal_form import NormalFormGame
+from games.model.scenarios import Scenario
 
 
 def build(scenario: Scenario, form: str, levels: int) -> NormalFormGame:
@@ -50,7 +50,7 @@ def short_reason(game: NormalFormGame, eq) -> str:
     """One sentence on why the equilibrium holds (margins for pure, indifference for mixed)."""
     import numpy as np
 
-    from games.best_response import deviation_gains
+    from games.solvers.best_response import deviation_gains
 
     if eq.is_pure:
         profile = tuple(int(np.argmax(p)) for p in eq.profile)
@@ -81,9 +81,9 @@ def _explanations(solution, params, form, levels, full: bool, model=None):
     import importlib
 
     try:
-        explain_mod = importlib.import_module("games.explanation")
+        explain_mod = importlib.import_module("games.explanations.explanation")
     except ModuleNotFoundError as exc:
-        if exc.name != "games.explanation":
+        if exc.name != "games.explanations.explanation":
             raise
         explain_mod = None
     if explain_mod is None:
@@ -145,7 +145,7 @@ def solve_and_render(
     exact_payoffs=None,
     gist: bool = False,
 ) -> Output:
-    from games.solver import solve
+    from games.solvers.solver import solve
 
     if method == "correlated":
         if exact:
@@ -252,8 +252,8 @@ def _refinements(solution):
     if game.n_players > 2 and (prod(game.shape) > MAX_REFINED_PROFILES
                                or len(solution.equilibria) > MAX_REFINED_EQUILIBRIA):
         return None
-    from games.refinements import Refinement, refine
-    from games.trembling_hand import BudgetExhausted, WorkBudget
+    from games.solvers.refinements import Refinement, refine
+    from games.solvers.trembling_hand import BudgetExhausted, WorkBudget
 
     budget = WorkBudget(REFINE_STEPS)
     out = []
@@ -317,7 +317,7 @@ def _components(solution):
     """Components of the equilibrium set, when the list is complete for a two-player game."""
     if not solution.complete or solution.game.n_players != 2 or not solution.equilibria:
         return None
-    from games.equilibrium_components import components
+    from games.solvers.equilibrium_components import components
 
     return components(solution)
 
@@ -365,7 +365,7 @@ def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None, reasons
 def scenario_exact_payoffs(scenario: Scenario, form: str, levels: int) -> list | None:
     """The scenario game's payoffs in Fractions from the parameters as written (None for
     forms without an exact builder)."""
-    from games import exact
+    from games.solvers import exact
 
     if scenario.model is not None:
         from games.model.evaluate import exact_payoffs
@@ -386,8 +386,8 @@ def _exact_solution(
     The scenario's games are rebuilt in Fractions from the parameters as written; a .nfg
     file's payoffs are the file's exact numbers.
     """
-    from games import exact
-    from games.solver import Solution
+    from games.solvers import exact
+    from games.solvers.solver import Solution
 
     if game.n_players != 2:
         raise InputError(f"option --exact: needs a two-player game, '{clip(game.title, 40)}' has {game.n_players} players")
@@ -408,7 +408,7 @@ def _exact_solution(
 
 def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Output:
     """Story, parameters and payoff matrix (no solving beyond marking best responses)."""
-    from games.solver import solve
+    from games.solvers.solver import solve
 
     solution = solve(game, "pure") if game.n_players else None
     out = [_heading(game.title, fmt)]

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
-from games.bounded_read import kind_of
+from games.formats.bounded_read import kind_of
 from games.errors import InputError, clip
 
 #: link() failures that mean "this file system has no hard links", not "the name exists".

@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 from cli.request import Output, Request
 from games.errors import InputError
-from games.scenarios import Scenario
+from games.model.scenarios import Scenario
 
 
 def package_scenario(scenario: Scenario) -> Scenario:

@@ -3,7 +3,7 @@
 Kinds: ``matrix`` (payoff matrix with best responses and equilibrium cells),
 ``best-response`` (2×2 best-response correspondences and mixed equilibria), ``dynamics``
 (replicator or fictitious-play paths), ``regime-map`` (a sweep's regimes over one or two
-parameters, via games.sweep) and ``tree`` (a trade tree or .efg file with its equilibrium).
+parameters, via games.sweeps.sweep) and ``tree`` (a trade tree or .efg file with its equilibrium).
 The drawing lives in `cli.plots` (and `cli.sweep_plot` for regime maps).
 """
 
@@ -36,7 +36,7 @@ def load_game(target: str | None, sets: list[str] | None, game: str, levels: int
     if kind == "nfg":
         if sets:
             raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
-        from games.nfg import read_nfg
+        from games.formats.nfg import read_nfg
 
         return read_nfg(target), None
     if kind == "efg":
@@ -91,7 +91,7 @@ def make_figure(
     game = game or "simultaneous"
     if kind == "regime-map":
         return regime_map_figure(target, sets or [], game, levels, vary or [])
-    from games.solver import solve
+    from games.solvers.solver import solve
 
     g, _ = load_game(target, sets, game, levels)
     return game_figure(kind, g, solve(g).equilibria, rule, steps), f"{kind} of {g.title}"
@@ -109,10 +109,10 @@ def make_picture(kind: str, target: str | None, fmt: str = "png", **options) -> 
 
 
 def regime_map_figure(target: str | None, sets: list[str], game: str, levels: int, vary: list[str]):
-    """The sweep's regime map (games.sweep, drawn by cli.sweep_plot) over one or two parameters."""
-    from games import sweep as sw
+    """The sweep's regime map (games.sweeps.sweep, drawn by cli.sweep_plot) over one or two parameters."""
+    from games.sweeps import sweep as sw
     from games.errors import InputError
-    from games.scenarios import parse_assignments
+    from games.model.scenarios import parse_assignments
 
     from cli import plots, sweep_plot
     from cli.app import _load_scenario, _target_kind
@@ -143,7 +143,7 @@ def model_default_vary(model) -> list[str]:
 def tree_picture(target: str | None, sets: list[str], game: str):
     """A trade tree of a scenario (--game us-first|china-first|snapback) or a Gambit .efg file."""
     from games.errors import InputError
-    from games.tree import is_perfect_information, pure_behaviour, reach_probabilities
+    from games.forms.tree import is_perfect_information, pure_behaviour, reach_probabilities
 
     from cli import plots
     from cli.app import _load_scenario, _target_kind
@@ -152,7 +152,7 @@ def tree_picture(target: str | None, sets: list[str], game: str):
     if kind == "efg":
         if sets:
             raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
-        from games.efg import read_efg
+        from games.formats.efg import read_efg
 
         tree = read_efg(target)
     elif kind == "nfg":
@@ -175,19 +175,19 @@ def tree_picture(target: str | None, sets: list[str], game: str):
                 f"option --game: tree pictures are drawn for {', '.join(TREE_FORMS)}, "
                 f"got '{clip(game)}'{did_you_mean(game, TREE_FORMS)}"
             )
-        from games.trade_trees import FORMS, tree_title
+        from games.trade.trees import FORMS, tree_title
 
         scenario = _load_scenario(target, sets)
         tree = FORMS[form](scenario.parameters, title=tree_title(scenario.name, form))
     if is_perfect_information(tree):
-        from games.backward_induction import subgame_perfect_equilibria
+        from games.solvers.backward_induction import subgame_perfect_equilibria
 
         spes = subgame_perfect_equilibria(tree)
         behaviour = pure_behaviour(tree, spes[0].plan) if spes else {}
         note = "Subgame-perfect equilibrium by backward induction" + (
             f" (the first of {len(spes)})" if len(spes) > 1 else "") + "."
     else:
-        from games.reduced_form import nash_equilibria
+        from games.forms.reduced_form import nash_equilibria
 
         _, solution, behaviours = nash_equilibria(tree, "auto")
         behaviour = behaviours[0] if behaviours else {}

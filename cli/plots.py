@@ -12,9 +12,9 @@ from typing import Sequence
 
 import numpy as np
 
-from games.equilibrium import Equilibrium
+from games.solvers.equilibrium import Equilibrium
 from games.errors import InputError
-from games.normal_form import NormalFormGame
+from games.forms.normal_form import NormalFormGame
 
 #: Largest matrix drawn cell by cell.
 MAX_DRAWN = 12
@@ -106,7 +106,7 @@ def _describe(game: NormalFormGame, eq: Equilibrium) -> str:
 # ------------------------------------------------------------------ payoff matrix
 def matrix_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium]):
     """The payoff matrix: best responses in bold with *, pure equilibria shaded green."""
-    from games.best_response import best_response_mask
+    from games.solvers.best_response import best_response_mask
 
     A, B = game.bimatrix()
     m, n = A.shape
@@ -261,7 +261,7 @@ def dynamics_figure(game: NormalFormGame, equilibria: Sequence[Equilibrium], rul
 
     ``resolution``: replicator points computed per run time (fewer draw a small picture
     as well, sooner: the report uses 200)."""
-    from games.learning import check_steps
+    from games.solvers.learning import check_steps
 
     if rule not in RULES:
         raise InputError(f"option --rule: expected one of {', '.join(RULES)}, got '{rule}'")
@@ -282,7 +282,7 @@ ARRIVED = 0.01
 
 def _paths(game: NormalFormGame, rule: str, steps: int, resolution: int = 800) -> list[np.ndarray]:
     """List of (k, 2) arrays of (p, q) points for a 2×2 game, from several starts."""
-    from games import learning
+    from games.solvers import learning
 
     paths = []
     if rule == "replicator":
@@ -369,7 +369,7 @@ def _dynamics_square(game, equilibria, rule: str, steps: int, resolution: int = 
 
 
 def _dynamics_series(game, rule: str, steps: int, resolution: int = 800):
-    from games import learning
+    from games.solvers import learning
 
     m, n = game.shape
     if rule == "replicator":
@@ -461,7 +461,7 @@ def write_atomic(path: Path, data: bytes, force: bool) -> None:
 # ------------------------------------------------------------------ game trees
 def tree_layout(tree) -> tuple[dict, dict]:
     """(x, depth) of every node by path: leaves evenly spaced, parents over their children."""
-    from games.tree import Terminal
+    from games.forms.tree import Terminal
 
     xs: dict = {}
     depth: dict = {}
@@ -484,11 +484,11 @@ def tree_layout(tree) -> tuple[dict, dict]:
 def tree_figure(tree, behaviour: dict, reach: dict, caption: str = "", answers: bool = True):
     """The game tree: each mover's equilibrium choice in green, the path of play thick.
 
-    ``behaviour`` maps information sets to action probabilities (as in `games.tree`),
+    ``behaviour`` maps information sets to action probabilities (as in `games.forms.tree`),
     ``reach`` maps node paths to the probability that play reaches them. With
     ``answers=False`` (exercises) every move is drawn alike and nothing is marked.
     """
-    from games.tree import Chance, Terminal, information_sets, infoset_key, walk
+    from games.forms.tree import Chance, Terminal, information_sets, infoset_key, walk
 
     xs, depth = tree_layout(tree)
     leaves = sum(1 for _, n in walk(tree.root) if isinstance(n, Terminal))

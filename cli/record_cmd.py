@@ -112,8 +112,8 @@ def _check_fmt(fmt: str) -> None:
 def run_timeline(fmt: str, show_changes: bool = True, names: list[str] | None = None, package: bool = False):
     from cli.request import Output
     from games.errors import InputError
-    from games.record import timeline
-    from games.scenarios import load
+    from games.history.record import timeline
+    from games.model.scenarios import load
 
     _check_fmt(fmt)
     chosen = None
@@ -213,8 +213,8 @@ def render_timeline(items, fmt: str, show_changes: bool = True) -> str:
 # ------------------------------------------------------------------ infer
 def _load_episodes(names: list[str], package: bool = False):
     from games.errors import InputError
-    from games.record import episodes
-    from games.scenarios import load
+    from games.history.record import episodes
+    from games.model.scenarios import load
 
     if not names:
         raise InputError("infer: name at least one episode, or 'record' for every episode with observed moves")
@@ -231,7 +231,7 @@ def _load_episodes(names: list[str], package: bool = False):
 
 
 def _free_names(free: list[str], eps, package: bool = False) -> list[str]:
-    from games.identified_set import default_free
+    from games.history.identified_set import default_free
 
     names = [n.strip() for item in free for n in item.split(",") if n.strip()]
     return names or default_free(eps, package)
@@ -239,9 +239,9 @@ def _free_names(free: list[str], eps, package: bool = False) -> list[str]:
 
 def run_infer(names, free, plot, output, force, then, game, levels, fmt, package: bool = False):
     from cli.request import Output
-    from games import identified_set as ids
+    from games.history import identified_set as ids
     from games.errors import InputError
-    from games.scenarios import load
+    from games.model.scenarios import load
 
     _check_fmt(fmt)
     if game not in ("simultaneous", "graded"):

@@ -6,9 +6,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from games.equilibrium import Equilibrium
-from games.normal_form import NormalFormGame
-from games.scenarios import Scenario
+from games.solvers.equilibrium import Equilibrium
+from games.forms.normal_form import NormalFormGame
+from games.model.scenarios import Scenario
 
 #: Largest matrix printed cell by cell; bigger games list equilibria only.
 MAX_MATRIX = 12
@@ -45,7 +45,7 @@ def _pure_cells(game: NormalFormGame, equilibria: Sequence[Equilibrium]) -> set[
 
 
 def _best_response_marks(game: NormalFormGame) -> list[np.ndarray]:
-    from games.best_response import best_response_mask
+    from games.solvers.best_response import best_response_mask
 
     return [best_response_mask(game, i) for i in range(game.n_players)]
 
@@ -136,7 +136,7 @@ def matrix_block(game: NormalFormGame, equilibria: Sequence[Equilibrium], fmt: s
 
 
 def _pure_profile_list(game: NormalFormGame, equilibria, fmt: str) -> str:
-    from games.best_response import all_profiles
+    from games.solvers.best_response import all_profiles
 
     eq_cells = _pure_cells(game, equilibria)
     rows = [["profile"] + list(game.players)]
@@ -200,7 +200,7 @@ def provenance_text(s: Scenario, name: str) -> str:
 
 def parameters_block(s: Scenario, fmt: str) -> str:
     """Table of every parameter: value (marked if changed), default, range, unit, meaning."""
-    from games.parameters import PARAMETERS
+    from games.trade.parameters import PARAMETERS
 
     params = PARAMETERS if getattr(s, "model", None) is None else s.model.parameters
     rows = [["parameter", "side", "value", "default", "range", "meaning"]]

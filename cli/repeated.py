@@ -17,7 +17,7 @@ from cli.request import Output, Request
 
 def run(request: Request) -> Output:
     """Analyse the scenario's trade game repeated with the scenario's discount factor."""
-    from games import repeated as rp
+    from games.forms import repeated as rp
     from games.errors import InputError
     from games.trade import scenario_title, simultaneous_game
 
@@ -70,8 +70,8 @@ def _check_options(request: Request) -> int | None:
 # ------------------------------------------------------------------ data
 def build_data(analysis, fh, full: bool) -> dict[str, Any]:
     """The JSON-ready result: contract keys plus the repeated game's own."""
-    from games import repeated as rp
-    from games import repeated_explain as rx
+    from games.forms import repeated as rp
+    from games.explanations import repeated_explain as rx
     from games.errors import SolverError
 
     from cli import render
@@ -171,7 +171,7 @@ def _one_hot(game, profile) -> list[list[float]]:
 
 # ------------------------------------------------------------------ text
 def render_text(analysis, fh, fmt: str, full: bool, intro: list[str]) -> str:
-    from games import repeated_explain as rx
+    from games.explanations import repeated_explain as rx
 
     from cli import render
 

@@ -132,7 +132,7 @@ def draw_picture(kind: str, form: str, target: str | None, sets: list[str], leve
 
     fmt = PICTURE_KINDS[kind][1]
     if kind in ("best-response", "dynamics"):
-        from games.solver import solve
+        from games.solvers.solver import solve
 
         from cli.plot_cmd import game_figure, load_game
 
@@ -301,8 +301,8 @@ def _equilibria_part(game, solution, reasons: list[str] | None, listed: bool = T
 def normal_form_section(key: str, title: str, game, scenario, form: str | None, levels: int, brief: bool,
                         drawer: Drawer) -> Section:
     """The matrix (a table with the answers marked), pictures, equilibria and explanation."""
-    from games.explanation import explain
-    from games.solver import solve
+    from games.explanations.explanation import explain
+    from games.solvers.solver import solve
 
     from cli import explain_view
     from cli.handout import matrix_table
@@ -343,7 +343,7 @@ def with_pure_thresholds(expl, solution, params: dict, form: str, levels: int, m
     which the report does not print, are not computed."""
     from dataclasses import replace
 
-    from games import thresholds as th
+    from games.explanations import thresholds as th
 
     pure = replace(solution, equilibria=tuple(eq for eq in solution.equilibria if eq.is_pure))
     found = th.equilibrium_thresholds(params, form, levels, pure, model)
@@ -525,7 +525,7 @@ def brief_equilibria(data: dict) -> Part:
 
 
 def scenario_section(scenario, brief: bool) -> Section:
-    from games.parameters import PARAMETERS
+    from games.trade.parameters import PARAMETERS
 
     from cli.render import num
 
@@ -678,10 +678,10 @@ def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[
 def _read_game_file(target: str, kind: str):
     """Read a .nfg or .efg file once, so that a bad file stops the report with one line (exit 2)."""
     if kind == "nfg":
-        from games.nfg import read_nfg
+        from games.formats.nfg import read_nfg
 
         return read_nfg(target)
-    from games.efg import read_efg
+    from games.formats.efg import read_efg
 
     return read_efg(target)
 

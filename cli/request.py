@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from games.scenarios import Scenario
+from games.model.scenarios import Scenario
 
 
 @dataclass(frozen=True)

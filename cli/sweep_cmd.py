@@ -1,6 +1,6 @@
 """`tradegame sweep`: solve a scenario over a grid or a Monte Carlo sample of parameters.
 
-The app registers the command with ``register(app)``. Work is done by `games.sweep`;
+The app registers the command with ``register(app)``. Work is done by `games.sweeps.sweep`;
 this module parses options, shows a progress bar on a terminal, renders the summary
 (text), the per-point table (CSV) or both (JSON), and writes files atomically.
 """
@@ -16,7 +16,7 @@ from typing import Callable, Iterator, List, Optional, TextIO
 import typer
 
 FORMATS = ("text", "csv", "json")
-#: Work (points × candidate bases per game, `games.sweep.work`) from which a progress bar is
+#: Work (points × candidate bases per game, `games.sweeps.sweep.work`) from which a progress bar is
 #: shown when stderr is a terminal: 500,000 points of the 2×2 game, 12,000 of the 5-level
 #: graded game, 16 of the 10-level one — runs of a few seconds or more.
 PROGRESS_MIN_WORK = 3_000_000
@@ -116,9 +116,9 @@ def run_sweep(
     dask: str | None,
 ) -> None:
     """Check every option, run the sweep, then write the output and the plot."""
-    from games import sweep as sw
+    from games.sweeps import sweep as sw
     from games.errors import InputError
-    from games.scenarios import load, parse_assignments
+    from games.model.scenarios import load, parse_assignments
 
     from cli.option_rules import check_command
 
@@ -284,7 +284,7 @@ def _in_order(pool, fn, tasks, ahead: int):
 @contextmanager
 def _progress(spec) -> Iterator[Callable[[int, int], None] | None]:
     """A rich progress bar on stderr for long runs, only when stderr is a terminal."""
-    from games.sweep import work
+    from games.sweeps.sweep import work
 
     if not sys.stderr.isatty() or work(spec) < PROGRESS_MIN_WORK:
         yield None

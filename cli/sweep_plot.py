@@ -50,7 +50,7 @@ def regime_words(label: str) -> str:
 
 
 def _regimes(result):
-    from games.sweep import regime_label
+    from games.sweeps.sweep import regime_label
 
     codes = np.unique(result.codes)
     names = result.spec.outcome_names
@@ -112,7 +112,7 @@ def figure(result):
 
 def _axis_label(name: str) -> str:
     """A parameter's name with its plain words, e.g. 'hawk_cost (the domestic cost of ...)'."""
-    from games.thresholds import LABELS
+    from games.explanations.thresholds import LABELS
 
     return f"{name}\n({LABELS[name]})" if name in LABELS else name
 
@@ -124,8 +124,8 @@ def _threshold_lines(ax, result) -> list:
     """
     from matplotlib.lines import Line2D
 
-    from games import batch_2x2
-    from games.sweep import INCENTIVE_NAMES, bimatrices
+    from games.sweeps import batch_2x2
+    from games.sweeps.sweep import INCENTIVE_NAMES, bimatrices
 
     spec = result.spec
     a, b = spec.axes

@@ -1,12 +1,12 @@
 """Per-point rows of a sweep — CSV lines and JSON objects — formatted a block at a time.
 
-The sweep's block task (`games.sweep.run` with ``rows=``) calls `csv_rows` or `json_rows`
+The sweep's block task (`games.sweeps.sweep.run` with ``rows=``) calls `csv_rows` or `json_rows`
 with the block's arrays straight from the solver: parameter values, regime codes and the
 flat equilibria. Points whose rows have the same shape — same regime, same outcomes in
 the same order — share one ``%``-format template, and each group is formatted by a single
 ``template * count % numbers`` (as ``numpy.savetxt`` does), so the per-number work is
 Python's own C formatting and nothing loops over points or equilibria in Python. The
-text is byte for byte what formatting each point on its own gives (`games.sweep.describe`,
+text is byte for byte what formatting each point on its own gives (`games.sweeps.sweep.describe`,
 `csv.writer`, `json.dumps`: ``%r`` is ``repr``, ``%.6g`` is ``format(v, '.6g')``); tests
 compare the two.
 
@@ -21,14 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from games.batch_2x2 import FlatEquilibria
+from games.sweeps.batch_2x2 import FlatEquilibria
 
 _PURE = 1 - 1e-12
 _TINY = 1e-12
 
 
 def _short(v: float) -> str:
-    """A number in six significant digits, 0 for anything within 1e-12 of it (as `games.sweep._g`)."""
+    """A number in six significant digits, 0 for anything within 1e-12 of it (as `games.sweeps.sweep._g`)."""
     return "0" if abs(v) < _TINY else f"{v:.6g}"
 
 
@@ -72,9 +72,9 @@ def _classify(flat: FlatEquilibria, grid: np.ndarray, n: int) -> _Block:
         short[mixed, 0] = flat.x[mixed] @ grid
         short[mixed, 1] = flat.y[mixed] @ grid
     short[:, 2:] = flat.payoffs
-    from games.sweep import pure_outcome_words
+    from games.sweeps.sweep import pure_outcome_words
 
-    words = pure_outcome_words()  # the pure outcomes' names, as `games.sweep.describe` words them
+    words = pure_outcome_words()  # the pure outcomes' names, as `games.sweeps.sweep.describe` words them
     names = [words.get((float(a), float(b)), f"partial US {_short(a)} / China {_short(b)}") for a in grid for b in grid]
     counts = np.bincount(flat.game, minlength=n)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
@@ -224,7 +224,7 @@ def _block_setup(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEqu
 
 def csv_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria, grid: np.ndarray) -> str:
     """CSV lines of a block: parameter values, regime, number of equilibria, equilibria in words."""
-    from games.sweep import regime_label
+    from games.sweeps.sweep import regime_label
 
     if len(codes) == 0:
         return ""
@@ -241,7 +241,7 @@ def csv_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilib
 
 def json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria, grid: np.ndarray) -> str:
     """JSON objects of a block, one per point, joined by ',\\n  ' (as the sweep's JSON lists them)."""
-    from games.sweep import regime_label
+    from games.sweeps.sweep import regime_label
 
     if len(codes) == 0:
         return ""
@@ -268,7 +268,7 @@ def json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquili
 
 def model_csv_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: FlatEquilibria | None, grid: np.ndarray, spec) -> str:
     """CSV lines of a block of a model file's sweep (its own strategy labels, N players),
-    through `games.sweep.point_rows` on the block alone, so worker processes can write them."""
+    through `games.sweeps.sweep.point_rows` on the block alone, so worker processes can write them."""
     import csv
     import io
 
@@ -290,7 +290,7 @@ def model_json_rows(values: dict[str, np.ndarray], codes: np.ndarray, flat: Flat
 
 def _model_points(values, codes, flat, spec):
     """point_rows of the block: a sweep result holding only the block's points."""
-    from games import sweep as sw
+    from games.sweeps import sweep as sw
 
     light = sw.SweepSpec(spec.base, spec.form, spec.levels, samples=values, model=spec.model)
     yield from sw.point_rows(sw.SweepResult(light, codes, (), (), flat), 0, len(codes))

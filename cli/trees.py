@@ -22,7 +22,7 @@ MAX_DRAWN_EQUILIBRIA = 3
 def run(request: Request) -> Output:
     """Solve and explain one of the trade trees for the request's scenario."""
     from games.errors import InputError
-    from games.trade_trees import FOCUS, FORMS, drivers, tree_title
+    from games.trade.trees import FOCUS, FORMS, drivers, tree_title
 
     if request.game not in FORMS:
         raise InputError(f"option --game: expected one of {', '.join(FORMS)}, got '{request.game}'")
@@ -30,7 +30,7 @@ def run(request: Request) -> Output:
     scenario = request.scenario
     builder = FORMS[request.game]
     tree = builder(scenario.parameters, title=tree_title(scenario.name, request.game))
-    from games.tree_explain import first_mover_value
+    from games.explanations.tree_explain import first_mover_value
 
     context = {
         "drivers": drivers(scenario.parameters),
@@ -54,8 +54,8 @@ def solve_efg_file(path: str, fmt: str, full: bool, method: str = "auto", exact:
     With ``exact`` the reduced normal form is built and solved in fractions (exact vertex
     enumeration, two players) and every equilibrium carries its exact profile and payoffs.
     """
-    from games.efg import read_efg
-    from games.solver import METHODS
+    from games.formats.efg import read_efg
+    from games.solvers.solver import METHODS
 
     if method not in METHODS:
         from games.errors import InputError, clip
@@ -83,7 +83,7 @@ def solve_tree(
     tree, fmt: str, full: bool, method: str, context: dict, intro: list[str], exact: bool = False
 ) -> Output:
     """Solve a tree (backward induction if perfect information, else the reduced normal form)."""
-    from games.tree import is_perfect_information
+    from games.forms.tree import is_perfect_information
 
     if is_perfect_information(tree):
         return _perfect_information(tree, fmt, full, method, context, intro, exact)
@@ -92,7 +92,7 @@ def solve_tree(
 
 def _nash(tree, method: str, exact: bool):
     """(reduced normal form, solution, behaviours, exact equilibria or None, exact payoff arrays or None)."""
-    from games.reduced_form import exact_nash_equilibria, exact_payoff_arrays, nash_equilibria
+    from games.forms.reduced_form import exact_nash_equilibria, exact_payoff_arrays, nash_equilibria
 
     if not exact:
         return (*nash_equilibria(tree, method), None, None)
@@ -113,12 +113,12 @@ def _exact_line(players, eq) -> str:
 
 
 def _perfect_information(tree, fmt, full, method, context, intro, exact: bool = False) -> Output:
-    from games.backward_induction import behaviour_one_shot_gains, equilibrium_path, subgame_perfect
-    from games.equilibrium import TOLERANCE, verify
+    from games.solvers.backward_induction import behaviour_one_shot_gains, equilibrium_path, subgame_perfect
+    from games.solvers.equilibrium import TOLERANCE, verify
     from games.errors import SolverError
-    from games.reduced_form import nash_equilibria, pure_profile
-    from games.tree import max_abs_payoff, pure_behaviour
-    from games.tree_explain import explain_spes
+    from games.forms.reduced_form import nash_equilibria, pure_profile
+    from games.forms.tree import max_abs_payoff, pure_behaviour
+    from games.explanations.tree_explain import explain_spes
 
     from games.errors import InputError
 
@@ -152,7 +152,7 @@ def _perfect_information(tree, fmt, full, method, context, intro, exact: bool = 
         if verified is None and solution is not None:
             raise SolverError(f"game '{tree.title}': a subgame-perfect equilibrium failed the normal-form check")
         if verified is None:  # restricted strategy sets: the one-shot deviation check stands
-            from games.equilibrium import Equilibrium
+            from games.solvers.equilibrium import Equilibrium
 
             verified = Equilibrium(tuple(tuple(_one_hot(n, k)) for n, k in zip(game.shape, profile)), spe.payoffs, 0.0)
         behaviour = pure_behaviour(tree, spe.plan)
@@ -202,7 +202,7 @@ def _perfect_information(tree, fmt, full, method, context, intro, exact: bool = 
         for entry, v in zip(data["equilibria"], verdicts):
             entry.update(_agent_form_entry(v))
     if exact_arrays is not None:
-        # the subgame-perfect list is backward induction's (games.backward_induction, in its
+        # the subgame-perfect list is backward induction's (games.solvers.backward_induction, in its
         # own arithmetic); its payoffs are restated exactly from the exact normal form
         for entry, (spe, profile, *_rest) in zip(data["equilibria"], records):
             entry["profile_exact"] = [["1" if k == s else "0" for k in range(n)] for n, s in zip(game.shape, profile)]
@@ -237,7 +237,7 @@ def _check_nash_list_size(tree) -> None:
     from math import prod
 
     from games.errors import InputError
-    from games.reduced_form import reduced_shape
+    from games.forms.reduced_form import reduced_shape
 
     shape = reduced_shape(tree)
     if max(shape) > MAX_AUTO_NASH_STRATEGIES:
@@ -256,9 +256,9 @@ def _spe_only_form(tree, spes):
     """A normal form restricted to the plans used in the subgame-perfect equilibria."""
     import numpy as np
 
-    from games.normal_form import NormalFormGame
-    from games.reduced_form import ReducedNormalForm, _play, strategy_label
-    from games.tree import information_sets
+    from games.forms.normal_form import NormalFormGame
+    from games.forms.reduced_form import ReducedNormalForm, _play, strategy_label
+    from games.forms.tree import information_sets
 
     sets = {h.ident: h for h in information_sets(tree)}
     plans = []
@@ -286,7 +286,7 @@ def _spe_only_form(tree, spes):
 
 
 def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) -> Output:
-    from games.tree import reach_probabilities
+    from games.forms.tree import reach_probabilities
 
     rnf, solution, behaviours, exact_eqs, _ = _nash(tree, method, exact)
     game = rnf.game
@@ -360,10 +360,10 @@ AGENT_FORM_STEPS = 2_000
 
 def _agent_form_verdicts(tree, behaviours) -> list | None:
     """Agent-form perfection of each equilibrium's behaviour profile: a verdict, or the
-    one-line reason it was not checked (tree too large: `games.agent_form_perfection.check_size`)."""
-    from games.agent_form_perfection import agent_form_perfect, check_size
+    one-line reason it was not checked (tree too large: `games.solvers.agent_form_perfection.check_size`)."""
+    from games.solvers.agent_form_perfection import agent_form_perfect, check_size
     from games.errors import InputError
-    from games.trembling_hand import BudgetExhausted, WorkBudget
+    from games.solvers.trembling_hand import BudgetExhausted, WorkBudget
 
     if not behaviours:
         return None
@@ -402,8 +402,8 @@ def _agent_form_text(verdicts, labels, fmt, what: str) -> str:
 
 
 def _ii_explanation(tree, game, eq, behaviour, reach) -> str:
-    from games.tree import information_sets
-    from games.reduced_form import describe_infoset
+    from games.forms.tree import information_sets
+    from games.forms.reduced_form import describe_infoset
 
     parts = []
     for h in information_sets(tree):
@@ -424,14 +424,14 @@ def _after(where: str) -> str:
 
 # ------------------------------------------------------------------ text
 def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol, spe_set) -> str:
-    from games.tree import walk
+    from games.forms.tree import walk
 
     out = [_heading(tree.title, fmt)] + intro + [""]
     n_nodes = sum(1 for _ in walk(tree.root))
     for k, (spe, profile, verified, expl, behaviour, path) in enumerate(records, 1):
         if k > MAX_DRAWN_EQUILIBRIA or n_nodes > MAX_DRAWN_NODES:
             break
-        from games.tree import reach_probabilities
+        from games.forms.tree import reach_probabilities
 
         which = f" (equilibrium {k})" if len(records) > 1 else ""
         out.append(f"Game tree{which}: * marks each mover's subgame-perfect choice, ◀ the outcome reached.")
@@ -501,7 +501,7 @@ def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol, sp
 
 def _tie_note(tree, spe_set) -> list[str]:
     """Say where ties allow mixing, so a reader knows the pure list is not the whole set."""
-    from games.tree import path_text
+    from games.forms.tree import path_text
 
     lines = []
     if not spe_set.all_pure_listed:
@@ -527,7 +527,7 @@ def _tie_note(tree, spe_set) -> list[str]:
 
 def draw(tree, behaviour: dict, reach: dict) -> str:
     """The tree as indented lines with box-drawing branches, actions marked by the profile."""
-    from games.tree import Chance, Decision, Terminal, information_sets, infoset_key
+    from games.forms.tree import Chance, Decision, Terminal, information_sets, infoset_key
 
     multi = {h.ident: n for n, h in enumerate((h for h in information_sets(tree) if len(h.paths) > 1), 1)}
     lines: list[str] = []
@@ -590,7 +590,7 @@ def to_dot(tree, behaviour: dict) -> str:
 
     Nodes of one information set are joined by dotted lines.
     """
-    from games.tree import Chance, Decision, Terminal, information_sets, infoset_key, reach_probabilities, walk
+    from games.forms.tree import Chance, Decision, Terminal, information_sets, infoset_key, reach_probabilities, walk
 
     reach = reach_probabilities(tree, {k: v for k, v in behaviour.items() if v is not None})
     ids = {path: f"n{i}" for i, (path, _) in enumerate(walk(tree.root))}
@@ -668,8 +668,8 @@ def _profile_label(game, eq) -> str:
 
 
 def _behaviour_data(tree, behaviour: dict) -> list[dict[str, Any]]:
-    from games.reduced_form import infoset_places
-    from games.tree import information_sets
+    from games.forms.reduced_form import infoset_places
+    from games.forms.tree import information_sets
 
     places = infoset_places(tree)
     out = []
@@ -687,7 +687,7 @@ def _behaviour_data(tree, behaviour: dict) -> list[dict[str, Any]]:
 
 
 def _path_data(tree, plan: dict, path_nodes) -> list[dict[str, Any]]:
-    from games.tree import Chance, infoset_key
+    from games.forms.tree import Chance, infoset_key
 
     out = []
     for path in path_nodes:
@@ -703,14 +703,14 @@ def _path_data(tree, plan: dict, path_nodes) -> list[dict[str, Any]]:
 
 def _tie_data(tree, paths) -> list[dict[str, Any]]:
     """The decision nodes where a mover can be indifferent: node, mover, and the moves leading there."""
-    from games.tree import history_labels
+    from games.forms.tree import history_labels
 
     return [{"node": list(p), "player": tree.players[tree.node(p).player], "history": list(history_labels(tree, p))}
             for p in paths]
 
 
 def _reached_data(tree, reach: dict) -> list[dict[str, Any]]:
-    from games.tree import Terminal, walk
+    from games.forms.tree import Terminal, walk
 
     return [
         {"node": list(p), "probability": float(reach.get(p, 0)),
@@ -720,7 +720,7 @@ def _reached_data(tree, reach: dict) -> list[dict[str, Any]]:
 
 
 def _tree_data(tree) -> dict[str, Any]:
-    from games.tree import Chance, Terminal
+    from games.forms.tree import Chance, Terminal
 
     def node_data(node) -> dict[str, Any]:
         if isinstance(node, Terminal):

@@ -11,7 +11,7 @@ command line uses, so the page and `tradegame solve/explain/plot` never disagree
   responses and equilibrium cells for two-player normal forms;
 - ``GET /api/thresholds?...`` — the thresholds (asked separately: they re-solve the game
   many times, and the matrix should follow a slider at once);
-- ``GET /api/regimes?...&x=NAME&y=NAME`` — the regime map over two parameters (games.sweep);
+- ``GET /api/regimes?...&x=NAME&y=NAME`` — the regime map over two parameters (games.sweeps.sweep);
 - ``GET /api/picture/KIND.svg?...`` — the dynamics, best-response or tree picture (cli.plots).
 
 The query string of every call is the page's own shareable URL: ``scenario``, ``form``,
@@ -81,7 +81,7 @@ class Catalogue:
     """
 
     def __init__(self, target: str | None = None) -> None:
-        from games.scenarios import DEFAULT_SCENARIO, builtin_names, load
+        from games.model.scenarios import DEFAULT_SCENARIO, builtin_names, load
 
         self.sources: dict[str, str] = {n: n for n in builtin_names()}
         self.default = DEFAULT_SCENARIO
@@ -121,7 +121,7 @@ def parse_state(args: Mapping[str, list[str]], catalogue: Catalogue, extra_keys:
     Every key that is not a control key must be a model parameter with a number in its
     range; errors name the URL parameter and what was expected.
     """
-    from games.scenarios import load
+    from games.model.scenarios import load
 
     from cli.forms import all_forms
 
@@ -174,14 +174,14 @@ def parameter_finder(scenario):
     model = getattr(scenario, "model", None)
     if model is not None:
         return model.lookup
-    from games.parameters import lookup
+    from games.trade.parameters import lookup
 
     return lookup
 
 
 def model_data(name: str, catalogue: Catalogue) -> dict[str, Any]:
     """The scenario's story and every parameter the page shows as a slider."""
-    from games.scenarios import load
+    from games.model.scenarios import load
 
     scenario = load(catalogue.target(name))
     find = parameter_finder(scenario)
@@ -206,7 +206,7 @@ def _matrix(game, equilibria_data: list[dict]) -> dict[str, Any] | None:
     """A two-player normal form's payoffs, best-response marks and pure-equilibrium cells."""
     import numpy as np
 
-    from games.best_response import best_response_mask
+    from games.solvers.best_response import best_response_mask
 
     if game.n_players != 2:
         return None
@@ -260,8 +260,8 @@ def equilibrium_items(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _normal_form_answer(state: PageState, scenario) -> dict[str, Any]:
     """The 2×2 or graded game: built, solved, verified, explained with thresholds."""
-    from games.explanation import explain
-    from games.solver import solve
+    from games.explanations.explanation import explain
+    from games.solvers.solver import solve
 
     from cli import explain_view, markup, normal_form_view, render
 
@@ -301,7 +301,7 @@ def _other_form_answer(state: PageState, scenario, catalogue: Catalogue) -> dict
     data = out.data
     matrix = None
     if data.get("payoff_matrices") and len(data["payoff_matrices"]) == 2:
-        from games.normal_form import NormalFormGame
+        from games.forms.normal_form import NormalFormGame
 
         import numpy as np
 
@@ -366,9 +366,9 @@ def answer(state: PageState, catalogue: Catalogue) -> dict[str, Any]:
 
 def threshold_data(state: PageState, catalogue: Catalogue) -> dict[str, Any]:
     """Where each equilibrium of the 2×2 or graded game starts or stops, one parameter at
-    a time, and what would make the other outcomes equilibria (games.thresholds)."""
-    from games.explanation import explain
-    from games.solver import solve
+    a time, and what would make the other outcomes equilibria (games.explanations.thresholds)."""
+    from games.explanations.explanation import explain
+    from games.solvers.solver import solve
 
     from cli import explain_view, markup, normal_form_view
 
@@ -410,7 +410,7 @@ def regimes(state: PageState, x: str, y: str, catalogue: Catalogue) -> dict[str,
     """
     import numpy as np
 
-    from games import sweep as sw
+    from games.sweeps import sweep as sw
 
     from cli.sweep_plot import regime_colour
 
@@ -458,7 +458,7 @@ def picture(kind: str, state: PageState, catalogue: Catalogue) -> bytes:
 
 def plain_tree_svg(scenario, form: str) -> bytes:
     """The trade tree of a sequential form with nothing marked: the exercise's picture."""
-    from games.trade_trees import FORMS, tree_title
+    from games.trade.trees import FORMS, tree_title
 
     from cli import plots
 
@@ -519,7 +519,7 @@ def create_app(target: str | None = None):
 
     @app.get("/api/catalogue")
     def catalogue_api():
-        from games.scenarios import load
+        from games.model.scenarios import load
 
         from cli.forms import FORM_DESCRIPTIONS, all_forms
 

@@ -26,7 +26,7 @@ def panel_html(scenario: str = "baseline", values: Mapping[str, float] | None = 
                levels: int = 5, thresholds: bool = False) -> str:
     """The game of a scenario with some parameters changed, solved and explained, as HTML."""
     from games.errors import InputError, clip
-    from games.scenarios import load
+    from games.model.scenarios import load
 
     from cli.forms import all_forms
 
@@ -35,9 +35,9 @@ def panel_html(scenario: str = "baseline", values: Mapping[str, float] | None = 
     base = load(scenario)
     chosen = base.with_values(dict(values or {}), where="interact") if values else base
     if form in ("simultaneous", "graded"):
-        from games.explanation import explain
-        from games.rich_display import explanation_html, solution_html
-        from games.solver import solve
+        from games.explanations.explanation import explain
+        from games.explanations.rich_display import explanation_html, solution_html
+        from games.solvers.solver import solve
 
         from cli import normal_form_view
 
@@ -66,7 +66,7 @@ def interact(scenario: str = "baseline", names: Sequence[str] | None = None, for
     Returns an ipywidgets VBox (display it, or end a cell with it); its ``sliders`` dict
     maps parameter names to sliders and ``page`` is the HTML widget being redrawn.
     """
-    from games.scenarios import load
+    from games.model.scenarios import load
 
     from cli.web import parameter_finder
 

@@ -148,7 +148,7 @@ def _scenario(target: str, sets: list[str]):
 
 
 def _normal_form(scenario, form: str, levels: int):
-    from games.solver import solve
+    from games.solvers.solver import solve
 
     from cli import normal_form_view
 
@@ -253,7 +253,7 @@ def scenario_questions(form: str, scenario, levels: int) -> list[str]:
 
 def _threshold_parameter(scenario, form: str, levels: int) -> tuple[str, str] | None:
     """A parameter with a threshold inside its range for the first equilibrium (for a question)."""
-    from games.explanation import explain
+    from games.explanations.explanation import explain
 
     from cli.render import num
 

@@ -1,4 +1,4 @@
-"""Perfection in the agent normal form of small trees (games/agent_form_perfection.py).
+"""Perfection in the agent normal form of small trees (games/solvers/agent_form_perfection.py).
 
 Answers are Selten's (1975) and derived by hand in the comments; never the code's output.
 """
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from games.agent_form_perfection import MAX_AGENT_FORM_INFOSETS, agent_form_perfect, check_size
-from games.backward_induction import subgame_perfect
+from games.solvers.agent_form_perfection import MAX_AGENT_FORM_INFOSETS, agent_form_perfect, check_size
+from games.solvers.backward_induction import subgame_perfect
 from games.errors import InputError
-from games.tree import information_sets, pure_behaviour
+from games.forms.tree import information_sets, pure_behaviour
 from tests.tree_games import (
     many_ties,
     selten_figure_2,
@@ -79,9 +79,9 @@ def test_selten_figure_3_normal_form_perfect_equilibrium():
     # ... while in the reduced normal form (1: R, (L, R), (L, L)) the profile (R, L, R) is
     # perfect (Selten 1975): 2's L beats R once 1's slip to (L, L) is at least a third as
     # likely as to (L, R): 3 (P(LR) + P(LL)) ≥ 4 P(LR).
-    from games.equilibrium import verify
-    from games.reduced_form import reduced_normal_form
-    from games.refinements import refine
+    from games.solvers.equilibrium import verify
+    from games.forms.reduced_form import reduced_normal_form
+    from games.solvers.refinements import refine
 
     game = reduced_normal_form(selten_figure_3()).game
     eq = verify(game, [[1, 0, 0], [0, 1], [1, 0]])
@@ -122,8 +122,8 @@ def test_trade_us_first_tree():
     # The trade model's us-first tree at the defaults has no ties (checked: one SPE), so each
     # move is the mover's unique best reply in its subgame: under small trembles the values
     # move by O(ε) and every strict preference survives, so the SPE is perfect.
-    from games.parameters import PARAMETERS
-    from games.trade_trees import us_first
+    from games.trade.parameters import PARAMETERS
+    from games.trade.trees import us_first
 
     tree = us_first({k: v.default for k, v in PARAMETERS.items()})
     found = subgame_perfect(tree)
@@ -147,7 +147,7 @@ def test_gambit_catalogue_horse_agrees_when_installed():
     path = Path(pygambit.__file__).parent / "catalog_data" / "journals" / "ijgt" / "selten1975" / "fig1.efg"
     if not path.exists():
         pytest.skip("Gambit's catalogue is not installed")
-    from games.efg import read_efg
+    from games.formats.efg import read_efg
 
     tree = read_efg(path)
     assert agent_form_perfect(tree, _behaviour(tree, "R", "R", "L")).perfect is True

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from games.ally import ally_game, pivotality, solve_ally_game, sub_game
-from games.ally_explain import explain
-from games.best_response import pure_equilibria
-from games.equilibrium import verify
-from games.parameters import defaults
-from games.scenarios import load
+from games.trade.ally import ally_game, pivotality, solve_ally_game, sub_game
+from games.trade.ally_explain import explain
+from games.solvers.best_response import pure_equilibria
+from games.solvers.equilibrium import verify
+from games.trade.parameters import defaults
+from games.model.scenarios import load
 
 
 def test_aligned_ally_leaves_the_two_player_game():
@@ -93,7 +93,7 @@ def test_explanation():
 
 
 def test_mixed_profiles_name_each_player_and_one_pure_equilibrium_is_singular():
-    from games.ally_explain import outcome_label
+    from games.trade.ally_explain import outcome_label
 
     p = dict(load("stockholm-2025").parameters)
     g = ally_game(p)

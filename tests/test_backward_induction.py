@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from games.backward_induction import (
+from games.solvers.backward_induction import (
     behaviour_one_shot_gains,
     equilibrium_path,
     is_subgame_perfect,
     subgame_perfect_equilibria,
 )
-from games.equilibrium import verify
+from games.solvers.equilibrium import verify
 from games.errors import InputError
-from games.reduced_form import nash_equilibria, pure_profile, reduced_normal_form
-from games.tree import information_sets
-from games.tree_explain import explain_spe
+from games.forms.reduced_form import nash_equilibria, pure_profile, reduced_normal_form
+from games.forms.tree import information_sets
+from games.explanations.tree_explain import explain_spe
 from tests.tree_games import centipede, entry_deterrence, hidden_pennies, many_ties, seltens_horse, ultimatum
 
 
@@ -127,7 +127,7 @@ def test_behaviour_is_none_where_the_player_never_arrives():
     # a two-stage game for one player: an unreached second move has no behaviour
     behaviour = rnf.behaviour([[1.0, 0.0], [0.0, 1.0]])
     assert behaviour[(0, "@")] == (1.0, 0.0) and behaviour[(1, "@1")] == (0.0, 1.0)
-    from games.trade_trees import snapback
+    from games.trade.trees import snapback
 
     rnf = reduced_normal_form(snapback())
     assert len(rnf.game.strategies[0]) == 5  # Restrict, or Relax with 4 plans: not 8

@@ -1,6 +1,6 @@
 """Backward induction against an independent brute force, on awkward numbers.
 
-The oracle below shares no code with `games.backward_induction`: it lists every pure plan
+The oracle below shares no code with `games.solvers.backward_induction`: it lists every pure plan
 (one action at every decision node), computes each node's value by recursion in exact
 Fractions, and keeps the plans with no profitable one-shot deviation at any node (the
 one-shot deviation principle makes that subgame perfection). Payoffs are decimals that are
@@ -17,9 +17,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from games.backward_induction import spe_table, subgame_perfect, subgame_perfect_equilibria
-from games.efg import parse_efg, to_efg
-from games.tree import Chance, Decision, GameTree, Terminal, information_sets, walk
+from games.solvers.backward_induction import spe_table, subgame_perfect, subgame_perfect_equilibria
+from games.formats.efg import parse_efg, to_efg
+from games.forms.tree import Chance, Decision, GameTree, Terminal, information_sets, walk
 
 AWKWARD = [
     Fraction(1, 10), Fraction(2, 10), Fraction(0), Fraction(-36, 10), Fraction(5, 3), Fraction(1, 3),
@@ -192,8 +192,8 @@ def test_tie_heavy_tree_is_counted_fast():
 @pytest.mark.parametrize("scenario", ["baseline", "controls-2023", "escalation-2025", "stockholm-2025"])
 @pytest.mark.parametrize("build", ["us_first", "china_first", "snapback"])
 def test_built_in_trees_written_to_efg_and_read_back_keep_their_equilibria(scenario, build):
-    from games import trade_trees
-    from games.scenarios import builtin
+    from games.trade import trees as trade_trees
+    from games.model.scenarios import builtin
 
     tree = getattr(trade_trees, build)(builtin(scenario).parameters)
     back = parse_efg(to_efg(tree))
@@ -210,7 +210,7 @@ def test_built_in_trees_written_to_efg_and_read_back_keep_their_equilibria(scena
 @settings(max_examples=60, deadline=None)
 @given(trees())
 def test_reduced_strategies_are_counted_as_they_are_listed(tree):
-    from games.reduced_form import _player_plans, reduced_shape
+    from games.forms.reduced_form import _player_plans, reduced_shape
 
     assert reduced_shape(tree) == tuple(len(_player_plans(tree, i)) for i in range(tree.n_players))
 

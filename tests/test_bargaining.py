@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from games import bargaining as bg
+from games.forms import bargaining as bg
 from games.errors import InputError
-from games.scenarios import load
+from games.model.scenarios import load
 from games.trade import payoffs
 
 LINE_U = np.linspace(0.0, 1.0, 11)

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from games import bargaining as bg
-from games.parameters import PARAMETERS
-from games.scenarios import load
+from games.forms import bargaining as bg
+from games.trade.parameters import PARAMETERS
+from games.model.scenarios import load
 
 LINE_U = np.linspace(0.0, 1.0, 11)
 LINE_V = 1.0 - LINE_U

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from games import batch_2x2, batch_verify
-from games.closed_form import equilibria_2x2
+from games.sweeps import batch_2x2, batch_verify
+from games.solvers.closed_form import equilibria_2x2
 
 
 def _per_game(flat, g):
@@ -85,9 +85,9 @@ def test_batch_verification_rejects_non_equilibria():
 
 
 # ---------------------------------------------------------------- m×n vertex enumeration
-from games import batch  # noqa: E402
-from games.normal_form import from_bimatrix  # noqa: E402
-from games.solver import solve  # noqa: E402
+from games.sweeps import batch  # noqa: E402
+from games.forms.normal_form import from_bimatrix  # noqa: E402
+from games.solvers.solver import solve  # noqa: E402
 
 from conftest import CLASSICS, as_set  # noqa: E402
 

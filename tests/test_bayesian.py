@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from games import trade
-from games.bayesian import (
+from games.forms.bayesian import (
     BayesianGame,
     agent_form,
     bayes_nash_equilibria,
@@ -16,11 +16,11 @@ from games.bayesian import (
     threshold_for_plan,
     trade_bayesian_game,
 )
-from games.bayesian_explain import explain
-from games.equilibrium import verify
+from games.explanations.bayesian_explain import explain
+from games.solvers.equilibrium import verify
 from games.errors import InputError
-from games.parameters import defaults
-from games.scenarios import load
+from games.trade.parameters import defaults
+from games.model.scenarios import load
 
 
 def entry_game(p_weak: float) -> BayesianGame:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from games.best_response import best_responses, deviation_gains, pure_equilibria
-from games.dominance import dominant_strategies, iterated_elimination
-from games.normal_form import from_bimatrix
+from games.solvers.best_response import best_responses, deviation_gains, pure_equilibria
+from games.solvers.dominance import dominant_strategies, iterated_elimination
+from games.forms.normal_form import from_bimatrix
 
 PD = from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], row_strategies=["C", "D"], col_strategies=["C", "D"])
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from games.bounded_read import read_limited, read_limited_text
+from games.formats.bounded_read import read_limited, read_limited_text
 from games.errors import InputError
-from games.nfg import MAX_FILE_BYTES
-from games.scenarios import MAX_SCENARIO_BYTES
+from games.formats.nfg import MAX_FILE_BYTES
+from games.model.scenarios import MAX_SCENARIO_BYTES
 from tests.test_hostile_cli import _run_main
 
 #: Seconds a run may take before it counts as hanging (far above the time it needs).

@@ -11,7 +11,7 @@ from cli.app import app
 from cli.bayes_ally import run
 from cli.request import Request
 from games.errors import InputError
-from games.scenarios import load
+from games.model.scenarios import load
 
 runner = CliRunner()
 

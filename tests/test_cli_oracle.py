@@ -17,8 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from games.nfg import to_nfg
-from games.normal_form import from_bimatrix
+from games.formats.nfg import to_nfg
+from games.forms.normal_form import from_bimatrix
 
 gbt = pytest.importorskip("pygambit")
 runner = CliRunner()

@@ -9,7 +9,7 @@ import pytest
 from cli.forms import FORM_MODULES
 from cli.request import Request
 from games.errors import InputError
-from games.scenarios import load
+from games.model.scenarios import load
 
 
 def request(form: str, scenario: str = "escalation-2025", fmt: str = "json", full: bool = False,

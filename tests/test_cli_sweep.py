@@ -43,7 +43,7 @@ def test_text_summary_with_exact_boundaries(app):
     assert "deal only" in result.output and "conflict only" in result.output
     # thresholds 0.9 and 6.6 (independently: zero crossings of the US incentives)
     from games import trade
-    from games.scenarios import load
+    from games.model.scenarios import load
 
     p = dict(load("stockholm-2025").parameters)
     lines = [l for l in result.output.splitlines() if l.strip().startswith("hawk_cost =")]
@@ -70,8 +70,8 @@ def test_two_parameter_summary_names_the_boundary_lines(app):
 
 def test_progress_bar_only_for_long_runs_on_a_terminal(monkeypatch):
     from cli import sweep_cmd
-    from games import sweep as sw
-    from games.scenarios import load
+    from games.sweeps import sweep as sw
+    from games.model.scenarios import load
 
     base = dict(load("baseline").parameters)
     long_run = sw.make_spec(base, vary=["leverage=0:10:1000", "hawk_cost=0:5:1000"])

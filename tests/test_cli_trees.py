@@ -63,7 +63,7 @@ def test_unused_option_is_exit_2():
 
 
 def _write(tmp_path, tree, name):
-    from games.efg import to_efg
+    from games.formats.efg import to_efg
 
     path = tmp_path / name
     path.write_text(to_efg(tree))
@@ -182,7 +182,7 @@ def test_dot_is_valid_graphviz_even_with_quotes_and_backslashes_in_names(tmp_pat
     import subprocess
     from fractions import Fraction
 
-    from games.tree import Chance, Decision, GameTree, Terminal
+    from games.forms.tree import Chance, Decision, GameTree, Terminal
 
     tree = GameTree(
         'A "quoted" title \\ with {braces}',
@@ -226,7 +226,7 @@ def test_agent_form_perfection_in_json_and_explain(tmp_path):
 
 
 def test_agent_form_is_not_searched_above_the_size_limit(tmp_path):
-    from games.agent_form_perfection import MAX_AGENT_FORM_INFOSETS
+    from games.solvers.agent_form_perfection import MAX_AGENT_FORM_INFOSETS
     from tests.tree_games import many_ties
 
     path = _write(tmp_path, many_ties(MAX_AGENT_FORM_INFOSETS + 1), "ties.efg")

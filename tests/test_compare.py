@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from games import trade
-from games.comparison import compare
-from games.scenarios import load
-from games.solver import solve
+from games.explanations.comparison import compare
+from games.model.scenarios import load
+from games.solvers.solver import solve
 
 ESC, STO = "escalation-2025", "stockholm-2025"
 
@@ -118,7 +118,7 @@ def test_each_margin_gets_its_own_sides_reason():
     # controls-2023 -> escalation-2025: China's margin moves by +0.4 from re_linkage; the
     # reason given under it must be China's (rare-earth revenue), not the US's (its
     # dependence and chip policy), and no reason is printed twice.
-    from games.comparison import WHY
+    from games.explanations.comparison import WHY
 
     c = compare(load("controls-2023"), load("escalation-2025"))
     conditions = [cond for f in c.flips for cond in f.conditions]

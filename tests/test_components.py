@@ -7,12 +7,12 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 
-from games.equilibrium_components import components, maximal_bicliques
-from games.equilibrium import verify
+from games.solvers.equilibrium_components import components, maximal_bicliques
+from games.solvers.equilibrium import verify
 from games.errors import InputError
-from games.exact import solve_exact
-from games.normal_form import NormalFormGame, from_bimatrix
-from games.solver import solve
+from games.solvers.exact import solve_exact
+from games.forms.normal_form import NormalFormGame, from_bimatrix
+from games.solvers.solver import solve
 
 
 def _by_profile(solution, comp):

@@ -1,4 +1,4 @@
-"""Correlated and coarse correlated equilibria (games/correlated.py, games/correlated_explain.py).
+"""Correlated and coarse correlated equilibria (games/solvers/correlated.py, games/explanations/correlated_explain.py).
 
 Checked against hand answers (Aumann's Chicken, a traffic light) and against an
 independent LP written here profile by profile, with dense constraints and HiGHS's
@@ -12,17 +12,17 @@ import itertools
 import numpy as np
 import pytest
 
-from games.correlated import (
+from games.solvers.correlated import (
     correlated_equilibria,
     optimize,
     correlated_vertices,
     verify_correlated,
     violations,
 )
-from games.correlated_explain import explain_correlated
+from games.explanations.correlated_explain import explain_correlated
 from games.errors import InputError
-from games.normal_form import NormalFormGame, from_bimatrix
-from games.solver import solve
+from games.forms.normal_form import NormalFormGame, from_bimatrix
+from games.solvers.solver import solve
 
 pytest.importorskip("scipy")
 

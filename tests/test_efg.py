@@ -7,10 +7,10 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from games.efg import parse_efg, read_efg, to_efg
+from games.formats.efg import parse_efg, read_efg, to_efg
 from games.errors import InputError
-from games.reduced_form import nash_equilibria
-from games.tree import Chance, Decision, GameTree, Terminal, information_sets, walk
+from games.forms.reduced_form import nash_equilibria
+from games.forms.tree import Chance, Decision, GameTree, Terminal, information_sets, walk
 from tests.tree_games import centipede, entry_deterrence, hidden_pennies, seltens_horse, ultimatum
 
 TEXTBOOK = [entry_deterrence, ultimatum, centipede, seltens_horse, hidden_pennies]

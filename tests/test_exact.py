@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from games.errors import InputError
-from games.exact import (
+from games.solvers.exact import (
     EXACT_MAX_BASES,
     exact_parameters,
     exact_simultaneous_game,
@@ -19,8 +19,8 @@ from games.exact import (
     to_fraction,
     verify_exact,
 )
-from games.normal_form import from_bimatrix
-from games.scenarios import load
+from games.forms.normal_form import from_bimatrix
+from games.model.scenarios import load
 from games.trade import simultaneous_game
 
 
@@ -128,7 +128,7 @@ def test_bad_shapes_and_sizes_are_input_errors():
 
 
 def test_solve_exact_game_needs_two_players():
-    from games.normal_form import NormalFormGame
+    from games.forms.normal_form import NormalFormGame
 
     u = np.zeros((2, 2, 2))
     with pytest.raises(InputError):
@@ -217,7 +217,7 @@ def test_games_beyond_the_old_exact_limit_are_solved():
 
 
 def test_graded_game_exactly_matches_the_float_model_without_its_rounding_noise():
-    from games.exact import exact_graded_payoffs
+    from games.solvers.exact import exact_graded_payoffs
     from games.trade import graded_game
 
     params = dict(load("stockholm-2025").parameters)

@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from games.best_response import pure_equilibria
-from games.explanation import explain
-from games.normal_form import NormalFormGame, from_bimatrix
-from games.solver import solve
+from games.solvers.best_response import pure_equilibria
+from games.explanations.explanation import explain
+from games.forms.normal_form import NormalFormGame, from_bimatrix
+from games.solvers.solver import solve
 
 PD = from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], players=("US", "China"),
                    row_strategies=("Cooperate", "Defect"), col_strategies=("Cooperate", "Defect"))
@@ -116,7 +116,7 @@ def test_three_player_pure_part():
 
 def test_trade_scenarios_and_json():
     from games import trade
-    from games.scenarios import load
+    from games.model.scenarios import load
 
     s = load("stockholm-2025")
     sol = solve(trade.simultaneous_game(s.parameters))
@@ -154,8 +154,8 @@ def test_renderers_read_as_text_and_markdown():
 
 
 def test_fast_dominance_for_large_games_agrees_with_the_core(rng):
-    from games.dominance import dominant_strategies, iterated_elimination
-    from games.explanation import _fast_dominance
+    from games.solvers.dominance import dominant_strategies, iterated_elimination
+    from games.explanations.explanation import _fast_dominance
 
     for _ in range(20):
         m, n = rng.integers(2, 7, size=2)
@@ -173,7 +173,7 @@ def test_fast_dominance_for_large_games_agrees_with_the_core(rng):
 
 
 def test_a_tie_makes_a_segment_and_the_explanation_says_so():
-    from games.equilibrium import verify
+    from games.solvers.equilibrium import verify
 
     # Column's Left is strictly dominant; against Left the row player is indifferent
     g = from_bimatrix([[2, 1], [2, 0]], [[1, 0], [1, 0]], row_strategies=("Up", "Down"),

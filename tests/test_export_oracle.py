@@ -3,7 +3,7 @@
 `tradegame export` once wrote the title "US–China trade — …" raw, and pygambit's
 `Game.title` raised UnicodeDecodeError: pygambit holds titles and labels as ASCII, and
 Gambit mangles backslashes. tradegame writes such characters as ``&#NNNN;`` references
-(`games.nfg.encode_label`) and reads them back, so a game exported, read and rewritten by
+(`games.formats.nfg.encode_label`) and reads them back, so a game exported, read and rewritten by
 Gambit, and read again by tradegame has the same title, players and labels.
 """
 
@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 gbt = pytest.importorskip("pygambit")
 
 from cli.app import app  # noqa: E402
-from games.efg import parse_efg, to_efg  # noqa: E402
-from games.nfg import decode_label, parse_nfg, to_nfg  # noqa: E402
-from games.normal_form import NormalFormGame  # noqa: E402
-from games.tree import Chance, Decision, GameTree, Terminal  # noqa: E402
+from games.formats.efg import parse_efg, to_efg  # noqa: E402
+from games.formats.nfg import decode_label, parse_nfg, to_nfg  # noqa: E402
+from games.forms.normal_form import NormalFormGame  # noqa: E402
+from games.forms.tree import Chance, Decision, GameTree, Terminal  # noqa: E402
 
 NAMES = ["US–China", "Zhōngguó 中国", 'say "no"', "back\\slash", "R&D", "x&#38;y", "tab\there", "Ü"]
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from games import polytope_vertices as ve
-from games import sweep, trade
-from games.scenarios import load
+from games.solvers import polytope_vertices as ve
+from games import trade
+from games.sweeps import sweep
+from games.model.scenarios import load
 
 
 def _canon(pairs) -> list[tuple[float, ...]]:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from cli.app import main
 from games.errors import InputError
-from games.nfg import parse_nfg
+from games.formats.nfg import parse_nfg
 from tests.test_hostile_library import (
     ASSIGNMENT,
     NUMBERS,

@@ -2,8 +2,8 @@
 
 Property-based (hypothesis): random text, binary junk, deep nesting, huge counts, NaN and
 infinity, wrong types, unknown keys, out-of-range values and very long strings, for
-`games.nfg.parse_nfg`, `games.efg.parse_efg`, `games.scenarios.parse_scenario`,
-`games.scenarios.parse_assignments` and `games.exact.to_fraction`. Any other exception (a traceback for the user) fails.
+`games.formats.nfg.parse_nfg`, `games.formats.efg.parse_efg`, `games.model.scenarios.parse_scenario`,
+`games.model.scenarios.parse_assignments` and `games.solvers.exact.to_fraction`. Any other exception (a traceback for the user) fails.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from games.errors import InputError
-from games.exact import to_fraction
-from games.nfg import parse_nfg, to_nfg
-from games.parameters import PARAMETERS
-from games.scenarios import parse_assignments, parse_scenario
+from games.solvers.exact import to_fraction
+from games.formats.nfg import parse_nfg, to_nfg
+from games.trade.parameters import PARAMETERS
+from games.model.scenarios import parse_assignments, parse_scenario
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -106,7 +106,7 @@ def test_nfg_huge_counts_are_refused_quickly():
 @given(st.integers(1, 3), st.integers(1, 3), st.data())
 def test_nfg_round_trip_of_valid_games(m, n, data):
     """Sanity: valid files parse to the payoffs they hold (so the fuzzers above can pass)."""
-    from games.normal_form import from_bimatrix
+    from games.forms.normal_form import from_bimatrix
 
     vals = st.integers(-1000, 1000)
     A = np.array(data.draw(st.lists(vals, min_size=m * n, max_size=m * n))).reshape(m, n)
@@ -170,7 +170,7 @@ def efg_tree(draw) -> str:
 
 
 def _check_efg(text: str) -> None:
-    from games.efg import parse_efg
+    from games.formats.efg import parse_efg
 
     tree = _either_valid_or_input_error(parse_efg, text, "fuzz.efg")
     if tree is not None:
@@ -311,7 +311,7 @@ def test_to_fraction(value):
 
 
 def test_scenario_names_with_nul_bytes_and_control_characters():
-    from games.scenarios import load
+    from games.model.scenarios import load
 
     for target in ["abc\x00", "x\x00.toml", "dir/\x00", "line\nbreak", "a" * 5000]:
         assert _either_valid_or_input_error(load, target) is None

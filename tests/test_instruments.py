@@ -18,8 +18,8 @@ from games.model.catalog import builtin_model
 from games.model.evaluate import axes, build_game, exact_payoffs
 from games.model.instruments import deviation_attribution, exact_deviation_parts
 from games.model.spec import parse_model
-from games.scenarios import builtin, builtin_names
-from games.solver import solve
+from games.model.scenarios import builtin, builtin_names
+from games.solvers.solver import solve
 from tests.test_hostile_cli import _invoke
 
 TRADE = builtin_model("trade")
@@ -275,7 +275,7 @@ def test_tariff_parameters_need_the_package_form_on_the_command_line():
 
 # ------------------------------------------------------------------ provenance
 def test_every_instrument_parameter_has_provenance():
-    python = set(__import__("games.parameters", fromlist=["PARAMETERS"]).PARAMETERS)
+    python = set(__import__("games.trade.parameters", fromlist=["PARAMETERS"]).PARAMETERS)
     new = [p for name, p in TRADE.parameters.items() if name not in python]
     assert len(new) >= 10
     for p in new:
@@ -302,7 +302,7 @@ def test_geneva_and_december_2024_fit_together_once_tariffs_are_instruments():
     L − 1 − 0.69 + 0.30 = L − 1.39. So Geneva's interval moves up by 0.39 to [2.84, 3.34];
     December 2024 (no tariff bargain, no new tariffs) keeps [3.25, 3.75]; together
     [13/4, 167/50]."""
-    from games import identified_set as ids
+    from games.history import identified_set as ids
 
     eps = [builtin("record-2024-12-chip-rule"), builtin("record-2025-05-geneva")]
     assert not ids.is_consistent(ids.record_conditions(eps, ["leverage"]))
@@ -313,7 +313,7 @@ def test_geneva_and_december_2024_fit_together_once_tariffs_are_instruments():
 
 
 def test_package_timeline_scores_the_recorded_packages():
-    from games.record import timeline
+    from games.history.record import timeline
 
     scored = {a.name: a for a in timeline(package=True) if a.equilibrium is not None}
     assert set(scored) == {
@@ -379,7 +379,7 @@ def test_package_thresholds_are_the_hand_derived_roots():
     """(Relax + tariff high, Supply + tariff high) holds while China's Supply minus Restrict,
     2 − 1.45·r, stays ≥ 0: r ≤ 2/1.45 = 40/29; (Relax + tariff low, Supply + tariff low)
     while 2 + 0.69 − 0.30·r ≥ 0: r ≤ 8.9667 (= 269/30)."""
-    from games import thresholds as th
+    from games.explanations import thresholds as th
 
     game = build_game(TRADE, {}, "package")
     solution = solve(game)
@@ -398,7 +398,7 @@ def test_sweep_of_the_package_form_finds_the_hand_derived_boundaries():
     """Varying licensing_retaliation r from 0 to 4: (Restrict + tariff low, Restrict + tariff
     low) appears at −0.5 + 0.69 − 0.30·r = 0, r = 0.19/0.30 ≈ 0.6333, and (Relax + tariff
     high, Supply + tariff high) goes at 2 − 1.45·r = 0, r = 40/29 ≈ 1.3793."""
-    from games import sweep as sw
+    from games.sweeps import sweep as sw
 
     spec = sw.make_spec(TRADE.defaults(), "package", 5, ["licensing_retaliation=0:4:9"], model=TRADE)
     found = sorted(b.value for b in sw.run(spec).boundaries)
@@ -410,7 +410,7 @@ def test_how_much_of_the_geneva_cut_must_be_tied_to_rare_earths():
     package form is 4.5 − 1 + 0.30 − 3·1.15·k = 3.8 − 3.45k; supply 25% is a best reply
     when it lies in [2.45, 2.95] (the graded game's derivation), i.e. k in
     [0.85/3.45, 1.35/3.45] = [17/69, 9/23]."""
-    from games import identified_set as ids
+    from games.history import identified_set as ids
 
     rc = ids.record_conditions([builtin("record-2025-05-geneva")], ["tariff_linkage"], package=True)
     assert ids.exact_interval(rc) == (Fraction(17, 69), Fraction(9, 23))
@@ -420,7 +420,7 @@ def test_package_graded_on_the_command_line_is_the_timelines_game():
     """Geneva's package-graded game (5 levels): the timeline's prediction, from the CLI."""
     import json
 
-    from games.record import timeline
+    from games.history.record import timeline
 
     result = _invoke(["solve", "record-2025-05-geneva", "--game", "package-graded", "--levels", "5", "--format", "json"],
                      codes=(0,))

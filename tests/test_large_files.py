@@ -11,11 +11,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from games.efg import node_markers, parse_efg, to_efg
+from games.formats.efg import node_markers, parse_efg, to_efg
 from games.errors import InputError
-from games.nfg import parse_nfg
-from games.trade_trees import FORMS
-from games.tree import MAX_NODES, walk
+from games.formats.nfg import parse_nfg
+from games.trade.trees import FORMS
+from games.forms.tree import MAX_NODES, walk
 from tests.test_hostile_library import efg_tree
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from games.errors import InputError
-from games.learning import fictitious_play_path, replicator_path, replicator_paths, scaled_payoffs
-from games.normal_form import from_bimatrix
+from games.solvers.learning import fictitious_play_path, replicator_path, replicator_paths, scaled_payoffs
+from games.forms.normal_form import from_bimatrix
 
 PD = from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
 PENNIES = from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])

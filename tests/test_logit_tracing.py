@@ -1,4 +1,4 @@
-"""The N-player logit path (games/logit_tracing.py): one verified equilibrium of any game.
+"""The N-player logit path (games/solvers/logit_tracing.py): one verified equilibrium of any game.
 
 Checked against hand answers and Gambit's `logit_solve` (same branch, so the same
 selected equilibrium) when pygambit is installed.
@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from games.equilibrium import verify
-from games.logit_tracing import trace_logit
-from games.normal_form import NormalFormGame
-from games.solver import solve
+from games.solvers.equilibrium import verify
+from games.solvers.logit_tracing import trace_logit
+from games.forms.normal_form import NormalFormGame
+from games.solvers.solver import solve
 
 
 def _random(shape, seed):

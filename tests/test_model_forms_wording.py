@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from games.backward_induction import subgame_perfect_equilibria
+from games.solvers.backward_induction import subgame_perfect_equilibria
 from games.errors import InputError
 from games.model import evaluate as ev
 from games.model.spec import parse_model
@@ -114,7 +114,7 @@ def test_added_player_form_by_hand():
     game = ev.build_game(form.model, {})
     U, V, W = game.payoffs
     assert (U[0, 0, 1], U[0, 1, 1], U[1, 1, 1], W[1, 1, 1], W[0, 1, 1], V[0, 1, 0]) == (2, -2, -10, -1, 1, 4)
-    from games.best_response import pure_equilibria
+    from games.solvers.best_response import pure_equilibria
 
     assert sorted(pure_equilibria(game)) == [(0, 1, 1), (1, 0, 1)]
 
@@ -138,7 +138,7 @@ def test_graded_names_and_sweep_words():
     side backing down is one (−s ≥ −w); at 4 all three; peace never (escalating wins s)."""
     g = ev.build_game(MODEL, {}, "graded", 3)
     assert g.strategies == (("US at 0%", "US at 50%", "US at 100%"), ("China at 0%", "China at 50%", "China at 100%"))
-    from games.sweep import Axis, SweepSpec, regime_label, run
+    from games.sweeps.sweep import Axis, SweepSpec, regime_label, run
 
     spec = SweepSpec(base=MODEL.defaults(), axes=(Axis("war", np.array([2.0, 4.0, 6.0])),), model=MODEL)
     result = run(spec)

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from games.errors import InputError
-from games.nfg import parse_nfg, read_nfg, to_nfg
-from games.normal_form import NormalFormGame, from_bimatrix
-from games.solver import solve
+from games.formats.nfg import parse_nfg, read_nfg, to_nfg
+from games.forms.normal_form import NormalFormGame, from_bimatrix
+from games.solvers.solver import solve
 from tests.conftest import profile_set
 
 DATA = Path(__file__).parent / "data"

@@ -8,7 +8,7 @@ extensive form (compared on their strategic form).
 
 Gambit's enummixed lists every extreme equilibrium; tradegame must list the same set: in
 float mode within 1e-6, one for one (nothing missing, nothing extra, nothing twice); in
-exact mode (`games.exact.solve_exact`) as identical fractions.
+exact mode (`games.solvers.exact.solve_exact`) as identical fractions.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from games.normal_form import from_bimatrix
-from games.solver import solve
+from games.forms.normal_form import from_bimatrix
+from games.solvers.solver import solve
 
 gbt = pytest.importorskip("pygambit")
 
@@ -130,7 +130,7 @@ def _check_float(A, B, theirs) -> None:
 
 def _check_exact(A, B, theirs) -> None:
     """Exact mode lists exactly Gambit's fractions, each once, each exactly verified."""
-    from games.exact import solve_exact, verify_exact
+    from games.solvers.exact import solve_exact, verify_exact
 
     ours = [eq.profile for eq in solve_exact(A, B)]
     assert len(ours) == len(set(ours)), "exact mode lists an equilibrium twice"
@@ -141,7 +141,7 @@ def _check_exact(A, B, theirs) -> None:
         assert verify_exact(A, B, x, y) is not None
 
 
-# --- float mode: games.solver.solve(game) with the default method -------------------------
+# --- float mode: games.solvers.solver.solve(game) with the default method -------------------------
 
 
 @pytest.mark.parametrize("kind,m,n,seed", CASES, ids=[f"{k}-{m}x{n}-{s}" for k, m, n, s in CASES])
@@ -150,7 +150,7 @@ def test_float_solver_matches_gambit_on_random_games(kind, m, n, seed):
     _check_float(A, B, _gambit_equilibria(_gambit_game(A, B)))
 
 
-# --- exact mode: games.exact.solve_exact ------------------------------------------------
+# --- exact mode: games.solvers.exact.solve_exact ------------------------------------------------
 
 
 @pytest.mark.parametrize("kind,m,n,seed", CASES, ids=[f"{k}-{m}x{n}-{s}" for k, m, n, s in CASES])
@@ -177,7 +177,7 @@ TWO_BY_TWO = [c for c in CASES if c[1:3] == (2, 2)]
 
 @pytest.mark.parametrize("kind,m,n,seed", TWO_BY_TWO, ids=[f"{k}-{s}" for k, m, n, s in TWO_BY_TWO])
 def test_closed_form_matches_gambit_exactly_on_2x2(kind, m, n, seed):
-    from games.closed_form import equilibria_2x2
+    from games.solvers.closed_form import equilibria_2x2
 
     A, B = _random_game(kind, m, n, seed)
     ours = [tuple(map(tuple, eq)) for eq in equilibria_2x2(A, B)]
@@ -246,7 +246,7 @@ def test_both_modes_match_gambit_on_its_catalogue(path):
 
 def test_nfg_reader_agrees_with_gambit_on_its_catalogue():
     """tradegame's own .nfg parser reads Gambit's two-player files to the same payoffs."""
-    from games.nfg import parse_nfg
+    from games.formats.nfg import parse_nfg
 
     checked = 0
     for path in _catalogue_files():

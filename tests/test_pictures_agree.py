@@ -18,8 +18,8 @@ import pytest
 pytest.importorskip("matplotlib")
 
 from cli import plots, sweep_plot  # noqa: E402
-from games import sweep as sw  # noqa: E402
-from games.scenarios import load, load_file  # noqa: E402
+from games.sweeps import sweep as sw  # noqa: E402
+from games.model.scenarios import load, load_file  # noqa: E402
 
 
 def _legend(fig) -> dict[str, tuple]:
@@ -58,7 +58,7 @@ def test_legends_use_words_not_internal_names():
 
 
 def test_chicken_dynamics_shows_the_path_veering_away_from_the_mixed_equilibrium():
-    from games.solver import solve
+    from games.solvers.solver import solve
     from games.trade import simultaneous_game
 
     game = simultaneous_game(load_file("examples/classroom/brinkmanship.toml").parameters)

@@ -109,7 +109,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
 
 
 def test_tree_layout_puts_parents_over_their_children():
-    from games.trade_trees import us_first
+    from games.trade.trees import us_first
 
     xs, depth = plots.tree_layout(us_first())
     assert [xs[(0, 0)], xs[(0, 1)], xs[(1, 0)], xs[(1, 1)]] == [0, 1, 2, 3]
@@ -179,7 +179,7 @@ def test_best_response_square_marks_the_stag_hunts_three_equilibria():
 
 
 def _nfg_game(name: str):
-    from games.nfg import read_nfg
+    from games.formats.nfg import read_nfg
 
     return read_nfg(str(GAMES / name))
 
@@ -206,7 +206,7 @@ def test_replicator_paths_near_a_saddle_are_drawn_until_they_arrive():
 def test_dynamics_cycle_in_matching_pennies_and_fictitious_play_converges():
     """Matching pennies: replicator orbits keep their distance from (1/2, 1/2); fictitious play's
     averages converge to it (Robinson 1951)."""
-    from games.normal_form import from_bimatrix
+    from games.forms.normal_form import from_bimatrix
 
     pennies = from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
     for start, path in zip(plots.STARTS, plots._paths(pennies, "replicator", 100)):

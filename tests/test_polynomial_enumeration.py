@@ -1,7 +1,7 @@
-"""Every equilibrium of small N-player games (games/polynomial_enumeration.py).
+"""Every equilibrium of small N-player games (games/solvers/polynomial_enumeration.py).
 
 Checked against hand derivations, against tradegame's independent exact 2×2×2 solver
-(games/three_player.py, closed-form quadratics in fractions), and against Gambit's
+(games/solvers/three_player.py, closed-form quadratics in fractions), and against Gambit's
 `enumpoly_solve` when pygambit is installed: every equilibrium Gambit lists must be
 ours, and every one we list beyond Gambit's must pass Gambit's own regret check.
 """
@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from games.equilibrium import same_profile, verify
+from games.solvers.equilibrium import same_profile, verify
 from games.errors import InputError
-from games.normal_form import NormalFormGame
-from games.polynomial_enumeration import MAX_UNKNOWNS, all_equilibria, check_size
-from games.solver import solve
-from games.three_player import solve_2x2x2
+from games.forms.normal_form import NormalFormGame
+from games.solvers.polynomial_enumeration import MAX_UNKNOWNS, all_equilibria, check_size
+from games.solvers.solver import solve
+from games.solvers.three_player import solve_2x2x2
 
 
 def _game(payoffs, names=None):
@@ -194,7 +194,7 @@ def test_gambit_misses_a_totally_mixed_equilibrium_we_find():
 def test_two_player_games_match_vertex_enumeration(seed):
     # the same algorithm on two players, against tradegame's vertex enumeration (itself
     # checked against Gambit's enummixed): identical lists on generic 3×4 games
-    from games.normal_form import from_bimatrix
+    from games.forms.normal_form import from_bimatrix
 
     rng = np.random.default_rng(seed)
     game = from_bimatrix(rng.normal(size=(3, 4)), rng.normal(size=(3, 4)))

@@ -23,22 +23,41 @@ PACKAGES = ("games", "cli")
 
 
 def _module_names() -> set[str]:
+    """Every module and package name under games/ and cli/, subpackages included."""
     names = set(PACKAGES)
     for pkg in PACKAGES:
-        names |= {m.name for m in pkgutil.iter_modules([str(ROOT / pkg)])}
+        for path in (ROOT / pkg).rglob("*.py"):
+            names.add(path.parent.name if path.name == "__init__.py" else path.stem)
     return names
 
 
 def _public_definitions() -> list[tuple[str, str]]:
     out = []
     for pkg in PACKAGES:
-        for path in sorted((ROOT / pkg).glob("*.py")):
+        for path in sorted((ROOT / pkg).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in tree.body:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     if not node.name.startswith("_"):
-                        out.append((f"{pkg}/{path.name}", node.name))
+                        out.append((str(path.relative_to(ROOT)), node.name))
     return out
+
+
+def test_module_names_include_subpackages():
+    names = _module_names()
+    assert {"solver", "sweep", "nfg", "spec", "solvers", "model"} <= names
+
+
+def test_games_top_level_is_subpackages_by_layer():
+    """A newcomer finds where a change goes from the folder names: games/ holds packages,
+    each with a docstring saying what it is for, and only the shared errors and hints."""
+    top = {p.name for p in (ROOT / "games").iterdir() if not p.name.startswith(("_", "."))}
+    modules = {n for n in top if n.endswith(".py")}
+    assert modules == {"errors.py", "suggestions.py"}, modules
+    for pkg in sorted(top - modules):
+        init = ROOT / "games" / pkg / "__init__.py"
+        assert init.is_file(), pkg
+        assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), pkg
 
 
 def test_no_public_function_or_class_shares_its_name_with_a_module():
@@ -51,8 +70,8 @@ def test_exports_are_not_shadowed_by_submodules_whatever_the_import_order():
     # Import every submodule first, as a long session would, then every export.
     code = (
         "import importlib, pkgutil, types, games\n"
-        "for m in pkgutil.iter_modules(games.__path__):\n"
-        "    importlib.import_module('games.' + m.name)\n"
+        "for m in pkgutil.walk_packages(games.__path__, 'games.'):\n"
+        "    importlib.import_module(m.name)\n"
         "bad = [n for n in games.__all__ if isinstance(getattr(games, n), types.ModuleType)]\n"
         "from games import *\n"
         "print(bad)\n"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from games.errors import InputError
-from games.qre import logit_at, logit_path
+from games.solvers.qre import logit_at, logit_path
 
 PENNIES = ([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
 # Each player's second strategy beats its first by exactly 1 whatever the other does, so
@@ -111,8 +111,8 @@ def test_solve_method_logit_through_the_command_line(tmp_path):
     from typer.testing import CliRunner
 
     from cli.app import app
-    from games.nfg import to_nfg
-    from games.normal_form import from_bimatrix
+    from games.formats.nfg import to_nfg
+    from games.forms.normal_form import from_bimatrix
 
     A = np.array([[3, 0, 1], [1, 2, 0]])
     B = np.array([[1, 0, 2], [0, 3, 1]])
@@ -143,8 +143,8 @@ def test_solve_method_logit_through_the_command_line(tmp_path):
 def test_logit_limit_inside_a_continuum_is_still_reported():
     """Row's r1 is dominant and column is indifferent between c1 and c2: the branch tends
     to (r1, uniform on c1, c2), one point of a continuum. It is reported, verified."""
-    from games.normal_form import from_bimatrix
-    from games.solver import solve
+    from games.forms.normal_form import from_bimatrix
+    from games.solvers.solver import solve
 
     sol = solve(from_bimatrix([[2, 2, 1], [0, 0, 0]], [[1, 1, 0], [1, 1, 0]]), "logit")
     (eq,) = sol.equilibria

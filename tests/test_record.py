@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from games.parameters import PARAMETERS
-from games.scenarios import builtin, builtin_names, parse_scenario
+from games.trade.parameters import PARAMETERS
+from games.model.scenarios import builtin, builtin_names, parse_scenario
 
 runner = CliRunner()
 
@@ -302,7 +302,7 @@ def test_infer_bounds_agree_with_an_independent_lp_on_the_exported_conditions():
 
 
 def test_one_free_parameter_is_exact_and_needs_no_linear_programming(monkeypatch):
-    from games import identified_set as ids
+    from games.history import identified_set as ids
 
     def no_lp():
         raise AssertionError("one free parameter must not need an LP")

@@ -1,4 +1,4 @@
-"""Perfect and proper equilibria of two-player games (games/refinements.py), on textbook
+"""Perfect and proper equilibria of two-player games (games/solvers/refinements.py), on textbook
 examples with the answers derived by hand."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from games.normal_form import from_bimatrix
-from games.refinements import dominating_strategy, refine
-from games.solver import solve
+from games.forms.normal_form import from_bimatrix
+from games.solvers.refinements import dominating_strategy, refine
+from games.solvers.solver import solve
 
 
 def _verdicts(game):
@@ -90,7 +90,7 @@ def test_explain_reports_trembles():
 def _with_bystander(A, B, rows, cols):
     """A two-player game with a third player whose two strategies change nothing for anyone
     (its payoff is 0): perfection of the first two players' strategies is unchanged."""
-    from games.normal_form import NormalFormGame
+    from games.forms.normal_form import NormalFormGame
 
     A, B = np.asarray(A, float), np.asarray(B, float)
     arrays = (np.stack([A, A], axis=2), np.stack([B, B], axis=2), np.zeros(A.shape + (2,)))
@@ -100,7 +100,7 @@ def _with_bystander(A, B, rows, cols):
 def test_three_players_myerson_with_a_bystander():
     # Myerson's example with an idle third player: (U, L) and (M, M) perfect, (D, R) not
     # (D weakly dominated by M) — as in the two-player game; properness is not determined.
-    from games.equilibrium import verify
+    from games.solvers.equilibrium import verify
 
     A = [[1, 0, -9], [0, 0, -7], [-9, -7, -7]]
     game = _with_bystander(A, np.array(A).T, ("U", "M", "D"), ("L", "M", "R"))
@@ -117,8 +117,8 @@ def test_three_players_undominated_but_not_perfect():
     # in (D, c, L) nothing is weakly dominated (c beats d against (C, ·, R)), yet 2's c is not
     # a best reply to any small trembles: with 3 near L and 1 slipping to C, d pays 4 > 1.
     # (C, c, R) is perfect: 3's R is a best reply once 2's slip is twice 1's.
-    from games.equilibrium import verify
-    from games.reduced_form import reduced_normal_form
+    from games.solvers.equilibrium import verify
+    from games.forms.reduced_form import reduced_normal_form
     from tests.tree_games import seltens_horse_1975
 
     game = reduced_normal_form(seltens_horse_1975()).game
@@ -133,7 +133,7 @@ def test_three_players_undominated_but_not_perfect():
 def test_three_players_completely_mixed_and_indifferent_bystander():
     # pennies with a bystander: the matchers mix ½–½ (every strategy a best reply) and the
     # bystander is indifferent whatever happens: every equilibrium is perfect.
-    from games.nfg import read_nfg
+    from games.formats.nfg import read_nfg
 
     game = read_nfg(Path(__file__).parent / "data" / "pennies_bystander.nfg")
     for eq in solve(game).equilibria:

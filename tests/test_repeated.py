@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from games import repeated as rp
+from games.forms import repeated as rp
 from games.errors import InputError
-from games.normal_form import NormalFormGame, from_bimatrix
-from games.scenarios import load
+from games.forms.normal_form import NormalFormGame, from_bimatrix
+from games.model.scenarios import load
 from games.trade import simultaneous_game
 
 

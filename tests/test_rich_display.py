@@ -14,9 +14,9 @@ import sys
 import numpy as np
 import pytest
 
-from games.explanation import explain
-from games.normal_form import NormalFormGame, from_bimatrix
-from games.solver import solve
+from games.explanations.explanation import explain
+from games.forms.normal_form import NormalFormGame, from_bimatrix
+from games.solvers.solver import solve
 
 PD = from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], title="Prisoner's Dilemma",
                    row_strategies=("Cooperate", "Defect"), col_strategies=("Cooperate", "Defect"))

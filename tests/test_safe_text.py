@@ -156,7 +156,7 @@ def test_json_output_escapes_del_and_c1(files):
 
 def test_export_to_a_file_keeps_the_names_exactly(files, tmp_path):
     """An -o file is data, not terminal output: it round-trips the names byte for byte."""
-    from games.nfg import read_nfg
+    from games.formats.nfg import read_nfg
 
     nfg, _ = files
     out = tmp_path / "copy.nfg"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from games.errors import InputError
-from games.scenarios import builtin_names, load, parse_assignments, parse_scenario
+from games.model.scenarios import builtin_names, load, parse_assignments, parse_scenario
 
 
 def test_builtins_include_the_2023_2025_story():

@@ -1,6 +1,6 @@
 """`tradegame serve`: the page's JSON API (Flask's test client) and the command itself.
 
-Known answers are derived by hand from the payoff formulas in games/trade.py at the
+Known answers are derived by hand from the payoff formulas in games/trade/__init__.py at the
 baseline parameters (chip_sales 4, security_risk 3, hawk_cost h, re_dependence R,
 deal/escalation values 1, linkages 0.5, chip_value 5, self_reliance 2, re_revenue 2,
 leverage 3.5, diversification 1):
@@ -249,7 +249,7 @@ def test_a_class_of_browsers_at_once():
 def test_bayesian_and_ally_forms_show_their_matrices(client):
     """The Harsanyi form is the US's 2 moves against China's 4 plans (2 types × 2 moves).
 
-    The ally at the baseline, by hand from games/ally.py: at (Relax, Supply) aligning pays it
+    The ally at the baseline, by hand from games/trade/ally.py: at (Relax, Supply) aligning pays it
     3·1 + 3.5 = 6.5 against 3 for selling; at (Restrict, Restrict) aligning pays 3.5 − 1 =
     2.5 against 3, so it sells, and then the US gains by relaxing (−8.4 against −8.8: the
     leak of 0.6 × 3 shrinks to 0.3 × 3). When the ally aligns the US–China game is the 2×2

@@ -15,10 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from games import batch_vertex, from_bimatrix, solve
-from games import polytope_vertices as pv
-from games.closed_form import equilibria_2x2_float
-from games.equilibrium import TOLERANCE, verify, verify_all
+from games import from_bimatrix, solve
+from games.sweeps import batch_vertex
+from games.solvers import polytope_vertices as pv
+from games.solvers.closed_form import equilibria_2x2_float
+from games.solvers.equilibrium import TOLERANCE, verify, verify_all
 
 
 # ------------------------------------------------------------------ 2×2 closed form, floats

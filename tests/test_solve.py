@@ -7,10 +7,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from games.equilibrium import verify
+from games.solvers.equilibrium import verify
 from games.errors import InputError
-from games.normal_form import from_bimatrix, NormalFormGame
-from games.solver import solve
+from games.forms.normal_form import from_bimatrix, NormalFormGame
+from games.solvers.solver import solve
 from tests.conftest import CLASSICS, as_set, profile_set, same_profiles
 
 COMPLETE = ["auto", "vertex-enumeration"]
@@ -138,7 +138,7 @@ def test_verify_rejects_a_non_equilibrium():
 def test_near_tie_found_by_enumeration_still_verifies():
     """A payoff difference of ~7e-9 is a tie to the enumeration; verification must accept
     what it finds rather than fail (found by a sweep of the graded trade game)."""
-    from games.scenarios import load
+    from games.model.scenarios import load
     from games.trade import graded_game
 
     p = dict(load("baseline").parameters)
@@ -173,7 +173,7 @@ def test_verification_ignores_a_common_shift_of_one_players_payoffs():
 def test_lemke_howson_finishes_on_large_degenerate_trade_games():
     """The graded trade game is full of ties (nashpy's Lemke–Howson cycled on it for
     hours); lexicographic pivoting ends every path, and each result is verified."""
-    from games.scenarios import load
+    from games.model.scenarios import load
     from games.trade import graded_game
 
     for name in ("baseline", "escalation-2025", "stockholm-2025"):

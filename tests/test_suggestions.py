@@ -39,7 +39,7 @@ def test_the_one_line_error_names_the_closest_valid_name(args, expected):
 
 def test_an_unknown_scenario_lists_each_model_once():
     from games.errors import InputError
-    from games.scenarios import load
+    from games.model.scenarios import load
 
     with pytest.raises(InputError) as err:
         load("stockholm2025")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from games import sweep, trade
+from games import trade
+from games.sweeps import sweep
 from games.errors import InputError
-from games.scenarios import load
-from games.solver import solve
+from games.model.scenarios import load
+from games.solvers.solver import solve
 
 
 def _pure_outcomes(params) -> frozenset:
@@ -177,8 +178,8 @@ def test_process_pool_gives_the_same_result():
 
 # ---------------------------------------------------------------- boundaries = the explanation's thresholds
 def _pure_intervals(params, form, levels, name):
-    """games.thresholds' exact interval of each pure profile that is an equilibrium somewhere."""
-    from games import thresholds as th
+    """games.explanations.thresholds' exact interval of each pure profile that is an equilibrium somewhere."""
+    from games.explanations import thresholds as th
 
     ln = th.line(params, form, levels, name)
     game = th.build(params, form, levels)
@@ -250,7 +251,7 @@ def test_graded_boundaries_equal_games_thresholds(scenario, name, lo, hi, levels
 
 
 def test_graded_grid_through_a_degenerate_point_equals_single_solver():
-    # baseline, 3 levels: games.thresholds puts a threshold of re_dependence at exactly 3,
+    # baseline, 3 levels: games.explanations.thresholds puts a threshold of re_dependence at exactly 3,
     # where two pure equilibria meet; the grid below has 3 as a point
     params = dict(load("baseline").parameters)
     ends = {v for a, b in _pure_intervals(params, "graded", 3, "re_dependence").values() for v in (a, b)}
@@ -306,7 +307,7 @@ def test_blocks_finishing_out_of_order_keep_every_equilibrium_with_its_point():
 def test_sweep_games_are_bit_for_bit_the_single_games():
     """The sweep builds 2×2 games cell by cell; each must equal `trade.simultaneous_game`'s
     payoffs exactly (regimes on a boundary depend on exact ties), for any varied pair."""
-    from games.parameters import lookup
+    from games.trade.parameters import lookup
 
     rng = np.random.default_rng(5)
     base = dict(load("stockholm-2025").parameters)

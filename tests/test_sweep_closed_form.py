@@ -24,9 +24,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from games import batch_2x2, sweep
-from games.equilibrium import TOLERANCE
-from games.scenarios import load
+from games.sweeps import batch_2x2, sweep
+from games.solvers.equilibrium import TOLERANCE
+from games.model.scenarios import load
 
 
 def _expected(L: float) -> list[tuple[list[float], list[float], list[float]]]:

@@ -1,6 +1,6 @@
 """Sweep rows formatted a block at a time equal rows formatted point by point.
 
-The reference here is the per-point way the CLI used to write them: `games.sweep.point_rows`
+The reference here is the per-point way the CLI used to write them: `games.sweeps.sweep.point_rows`
 (`describe` for each equilibrium) through `csv.writer` and `json.dumps`. The block
 formatter (`cli.sweep_rows`) must give the same bytes, on grids, samples, points exactly
 on a regime boundary (ties, mixed equilibria, continua) and graded games.
@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from cli import sweep_rows
-from games import sweep
-from games.scenarios import load
+from games.sweeps import sweep
+from games.model.scenarios import load
 
 
 def _reference_csv(result) -> str:

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from cli import sweep_cmd, sweep_rows
-from games import sweep
+from games.sweeps import sweep
 from games.model.catalog import builtin_model
-from games.scenarios import load
+from games.model.scenarios import load
 
 MODELS = Path(__file__).resolve().parent.parent / "examples" / "models"
 

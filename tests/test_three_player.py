@@ -7,10 +7,10 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from games.equilibrium import verify
+from games.solvers.equilibrium import verify
 from games.errors import InputError
-from games.normal_form import NormalFormGame
-from games.three_player import real_roots, solve_2x2x2
+from games.forms.normal_form import NormalFormGame
+from games.solvers.three_player import real_roots, solve_2x2x2
 
 
 def game(payoff_fn, title="g") -> NormalFormGame:

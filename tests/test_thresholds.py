@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from games import trade
-from games.parameters import PARAMETERS
-from games.scenarios import load
-from games.solver import solve
-from games.thresholds import equilibrium_thresholds, start_thresholds, support_equilibrium
+from games.trade.parameters import PARAMETERS
+from games.model.scenarios import load
+from games.solvers.solver import solve
+from games.explanations.thresholds import equilibrium_thresholds, start_thresholds, support_equilibrium
 
 CASES = [(s, f) for s in ("baseline", "controls-2023", "escalation-2025", "stockholm-2025") for f in ("simultaneous", "graded")]
 
@@ -147,7 +147,7 @@ def test_support_equilibrium_matches_closed_form():
 
 
 def test_threshold_numbers_are_exact_when_short():
-    from games.thresholds import n
+    from games.explanations.thresholds import n
 
     # escalation-2025: (Relax, Restrict) starts at chip_sales = 5.7 / 0.8 = 7.125 exactly;
     # "above 7.12" would send a user to 7.121, where it is not yet an equilibrium

@@ -7,8 +7,8 @@ import itertools
 import numpy as np
 import pytest
 
-from games.normal_form import from_bimatrix
-from games.topology import as_bimatrix, classify, classify_game, strict_games
+from games.forms.normal_form import from_bimatrix
+from games.explanations.topology import as_bimatrix, classify, classify_game, strict_games
 
 # ---------------------------------------------------------------- published examples
 # (name, A, B, expected class name): textbook payoffs (Rapoport & Guyer 1966; Rapoport 1967;
@@ -37,7 +37,7 @@ def test_published_examples(label, A, B, expected):
 
 def test_escalation_is_a_prisoners_dilemma_and_stockholm_a_stag_hunt():
     from games import trade
-    from games.scenarios import load
+    from games.model.scenarios import load
 
     assert classify_game(trade.simultaneous_game(load("escalation-2025").parameters)).name == "Prisoner's Dilemma"
     assert classify_game(trade.simultaneous_game(load("stockholm-2025").parameters)).name == "Stag Hunt"

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from games.errors import InputError
-from games.parameters import PARAMETERS, defaults
-from games.scenarios import load
-from games.solver import solve
+from games.trade.parameters import PARAMETERS, defaults
+from games.model.scenarios import load
+from games.solvers.solver import solve
 from games.trade import graded_game, payoffs, simultaneous_game
 from tests.conftest import profile_set
 

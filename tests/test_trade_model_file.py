@@ -1,7 +1,7 @@
 """The trade model as a model file (examples/models/trade.toml) against its Python formulas.
 
 `games.trade` reads its payoffs from the file. `reference_terms` below is the trade
-model's payoff code as it was written in Python before (games/trade.py up to the switch);
+model's payoff code as it was written in Python before (games/trade/__init__.py up to the switch);
 the file must give the same games in every built-in scenario and every form: simultaneous,
 graded at several grid sizes, exact fractions, trees, sweeps, thresholds, payoff terms,
 the Bayesian game — bit for bit where floating point is compared.
@@ -14,10 +14,12 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from games import exact, trade, trade_trees
+from games import trade
+from games.solvers import exact
+from games.trade import trees as trade_trees
 from games.model import evaluate as ev
 from games.model.catalog import builtin_model
-from games.scenarios import builtin, builtin_names
+from games.model.scenarios import builtin, builtin_names
 
 MODEL = builtin_model("trade")
 SCENARIOS = builtin_names()
@@ -141,7 +143,7 @@ def test_same_trees(name):
 
 @pytest.mark.parametrize("form", ["simultaneous", "graded"])
 def test_same_sweep_games(form):
-    from games import sweep as sw
+    from games.sweeps import sweep as sw
 
     base = builtin("stockholm-2025").parameters
     vary = ["re_dependence=0:12:13", "hawk_cost=0:6:7"]
@@ -158,8 +160,8 @@ def test_same_sweep_games(form):
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_same_thresholds(name):
-    from games import thresholds as th
-    from games.solver import solve
+    from games.explanations import thresholds as th
+    from games.solvers.solver import solve
 
     p = builtin(name).parameters
     sol_py = solve(trade.simultaneous_game(p))
@@ -181,8 +183,8 @@ def test_file_model_thresholds_are_exact_roots():
     (1 − chip_linkage)(chip_sales − security_risk) − hawk_cost + escalation_cost_us with
     chip_linkage = 0.2, security_risk = 4, hawk_cost = 3, escalation_cost_us = 0.5, i.e.
     0.8·chip_sales − 5.7, zero at chip_sales = 7.125 exactly."""
-    from games import thresholds as th
-    from games.solver import solve
+    from games.explanations import thresholds as th
+    from games.solvers.solver import solve
 
     p = builtin("escalation-2025").parameters
     assert (p["chip_linkage"], p["security_risk"], p["hawk_cost"], p["escalation_cost_us"]) == (0.2, 4, 3, 0.5)
@@ -199,10 +201,10 @@ def test_every_payoff_affine_in_every_parameter():
 
 
 def test_parameter_table_is_read_from_the_file():
-    """games.parameters holds no data of its own: its table is the file's, with the file's
+    """games.trade.parameters holds no data of its own: its table is the file's, with the file's
     declared side labels, and whole-number bounds given as integers (as `tradegame
     parameters --format json` has always printed them: "low": 0, "high": 20)."""
-    from games.parameters import PARAMETERS
+    from games.trade.parameters import PARAMETERS
 
     # the Python table's parameters first, then the instruments' (tariffs), which enter only
     # the package form's terms
@@ -234,7 +236,7 @@ def test_bayesian_game_types_as_the_file_declares(name):
     """China pragmatist (the scenario's values) or self-reliant (self_reliance set to
     self_reliance_hardliner), with prior prior_pragmatist: each type's matrices are the
     hand-written reference game at that type's parameters."""
-    from games.bayesian import trade_bayesian_game
+    from games.forms.bayesian import trade_bayesian_game
 
     p = dict(builtin(name).parameters)
     g = trade_bayesian_game(p)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from games.backward_induction import subgame_perfect_equilibria
-from games.parameters import PARAMETERS
-from games.scenarios import load
+from games.solvers.backward_induction import subgame_perfect_equilibria
+from games.trade.parameters import PARAMETERS
+from games.model.scenarios import load
 from games.trade import payoffs, simultaneous_game
-from games.trade_trees import china_first, snapback, us_first
-from games.tree import Terminal, walk
-from games.tree_explain import explain_spe, first_mover_value
+from games.trade.trees import china_first, snapback, us_first
+from games.forms.tree import Terminal, walk
+from games.explanations.tree_explain import explain_spe, first_mover_value
 
 
 def _leaves(tree):
@@ -73,7 +73,7 @@ def test_stockholm_us_first_reaches_the_deal_and_reciprocity_is_credible():
     tree = us_first(p)
     (eq,) = subgame_perfect_equilibria(tree)
     assert eq.action(tree, ()) == 1 and eq.action(tree, (1,)) == 1  # Relax, then Supply
-    from games.trade_trees import FOCUS, drivers
+    from games.trade.trees import FOCUS, drivers
 
     expl = explain_spe(tree, eq, focus=FOCUS["us-first"], drivers=drivers(p))
     assert "Relax, Supply" in expl.outcome
@@ -86,8 +86,8 @@ def test_escalation_us_first_reciprocity_is_not_credible():
     tree = us_first(p)
     (eq,) = subgame_perfect_equilibria(tree)
     assert eq.action(tree, ()) == 0  # Restrict: the US foresees China restricting anyway
-    from games.reduced_form import reduced_normal_form
-    from games.trade_trees import FOCUS
+    from games.forms.reduced_form import reduced_normal_form
+    from games.trade.trees import FOCUS
 
     rnf = reduced_normal_form(tree)
     expl = explain_spe(tree, eq, [[dict(x) for x in plans] for plans in rnf.plans], focus=FOCUS["us-first"])
@@ -116,8 +116,8 @@ def test_snapback_credible_threat_under_stockholm():
 
 def test_snapback_explanation_reads_aloud():
     """'the US', short credibility bullets with the numbers, at most four non-SPE named."""
-    from games.reduced_form import nash_equilibria
-    from games.trade_trees import FOCUS, drivers
+    from games.forms.reduced_form import nash_equilibria
+    from games.trade.trees import FOCUS, drivers
 
     p = load("stockholm-2025").parameters
     tree = snapback(p)
@@ -134,7 +134,7 @@ def test_snapback_explanation_reads_aloud():
     assert f"pays it {U[0, 0]:g} against {U[1, 0]:g} for Keep" in threat
     assert "ending at" not in threat  # the long path sentence is not repeated here
     not_spe = expl.not_subgame_perfect
-    from games.backward_induction import behaviour_one_shot_gains
+    from games.solvers.backward_induction import behaviour_one_shot_gains
 
     failing = sum(1 for _, b in nash if max(behaviour_one_shot_gains(tree, b).values()) > 1e-9)
     assert failing > 4 and len(not_spe) == 5 and not_spe[-1].startswith(f"… and {failing - 4} more")

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from games.errors import InputError
-from games.tree import (
+from games.forms.tree import (
     Chance,
     Decision,
     GameTree,

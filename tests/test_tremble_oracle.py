@@ -1,4 +1,4 @@
-"""The numerical tremble search (games/trembling_hand.py) against an independent exact oracle.
+"""The numerical tremble search (games/solvers/trembling_hand.py) against an independent exact oracle.
 
 The oracle tries *lexicographic* trembles: each action off the equilibrium is played with
 probability ε^r for an integer order r (1 to 4), every combination of orders, evaluated in
@@ -17,9 +17,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from games.agent_form_perfection import agent_form_perfect
-from games.backward_induction import subgame_perfect
-from games.tree import Decision, GameTree, Terminal, infoset_key, pure_behaviour, walk
+from games.solvers.agent_form_perfection import agent_form_perfect
+from games.solvers.backward_induction import subgame_perfect
+from games.forms.tree import Decision, GameTree, Terminal, infoset_key, pure_behaviour, walk
 
 EPS = Fraction(1, 10**6)
 ORDERS = (1, 2, 3, 4)
@@ -102,9 +102,9 @@ def _game_oracle(payoffs: list[np.ndarray], pure: tuple[int, ...]) -> bool:
 
 
 def test_three_player_search_agrees_with_the_exact_oracle_on_random_games():
-    from games.equilibrium import verify
-    from games.normal_form import NormalFormGame
-    from games.refinements import refine
+    from games.solvers.equilibrium import verify
+    from games.forms.normal_form import NormalFormGame
+    from games.solvers.refinements import refine
 
     rng = np.random.default_rng(7)
     checked = 0

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from games import batch
-from games.polytope_vertices import vertex_enumeration
+from games.sweeps import batch
+from games.solvers.polytope_vertices import vertex_enumeration
 
 gbt = pytest.importorskip("pygambit")
 

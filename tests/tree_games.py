@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from games.tree import Chance, Decision, GameTree, Terminal
+from games.forms.tree import Chance, Decision, GameTree, Terminal
 
 T = Terminal
 

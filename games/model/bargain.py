@@ -6,7 +6,7 @@ of the game's pure outcomes (a jointly randomized agreement): the feasible set i
 hull of the outcomes' payoff pairs and its Pareto frontier is a polyline through some of
 them. Either way the disagreement point (the one-shot game's equilibrium worst for the sum
 of payoffs) and every solution concept (Nash, Kalai–Smorodinsky, Rubinstein, a finite
-deadline) are `games.bargaining`'s, on the model's payoffs.
+deadline) are `games.forms.bargaining`'s, on the model's payoffs.
 
 Patience: parameters ``discount_<player>`` (lower case) if the model has them, else the
 common ``discount``. Outside options: ``outside_option_<player>`` above the disagreement
@@ -73,8 +73,8 @@ def _player_param(model: Model, params, prefix: str, i: int, default):
 
 
 def analyse_model(model: Model, params: Mapping[str, float], first: int = 0, rounds: int | None = None, n: int = 201):
-    """The bargaining analysis of the model at these parameters (games.bargaining.BargainingAnalysis)."""
-    from games import bargaining as bg
+    """The bargaining analysis of the model at these parameters (games.forms.bargaining.BargainingAnalysis)."""
+    from games.forms import bargaining as bg
     from games.model.evaluate import build_game
 
     check_bargainable(model)
@@ -122,7 +122,7 @@ SEGMENT_POINTS = 400
 def lottery_frontier(game):
     """The frontier of lotteries of outcomes as a dense polyline (``x``: position along the
     corners, k + t; ``y``: unused, 0)."""
-    from games.bargaining import Frontier
+    from games.forms.bargaining import Frontier
 
     u, v, _ = hull_vertices(game)
     if len(u) == 1:

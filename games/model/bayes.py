@@ -3,10 +3,10 @@
 ``[types.PLAYER]`` in a model file says that PLAYER is one of several types, each a set
 of parameter values that differ from the scenario's (formulas of its parameters), drawn
 with a common prior (a formula of the parameters). The other player — the uninformed
-one — is the row player of `games.bayesian.BayesianGame`; the game is built from the
+one — is the row player of `games.forms.bayesian.BayesianGame`; the game is built from the
 model's simultaneous game at each type's parameter values, and the Harsanyi
 transformation, Bayesian Nash equilibria, belief thresholds and the move-first analysis
-are `games.bayesian`'s.
+are `games.forms.bayesian`'s.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ def prior(model: Model, params: Mapping[str, float]) -> tuple[float, ...]:
 
 
 def bayesian_game(model: Model, params: Mapping[str, float]):
-    """The `games.bayesian.BayesianGame`: the uninformed player (rows) against the typed one."""
-    from games.bayesian import BayesianGame
+    """The `games.forms.bayesian.BayesianGame`: the uninformed player (rows) against the typed one."""
+    from games.forms.bayesian import BayesianGame
     from games.model.evaluate import build_game
 
     if model.types is None:
@@ -90,7 +90,7 @@ def type_difference(model: Model, params: Mapping[str, float]) -> str:
     """What separates the types: the model's own sentence (``difference`` in
     ``[types.PLAYER]``, its {formula} fields computed at params), else
     'The types differ in: self_reliance = 2 (pragmatist), 7 (self-reliant).'"""
-    from games.bayesian_explain import fmt
+    from games.explanations.bayesian_explain import fmt
 
     if model.types.difference:
         base = model.validated(dict(params))

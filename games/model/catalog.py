@@ -2,7 +2,7 @@
 
 They live in ``examples/models/*.toml`` (``games/_models`` inside an installed wheel).
 ``trade`` names the US–China trade model (trade.toml, read by `games.trade`,
-`games.parameters`, `games.trade_trees` and `games.ally`); its scenarios are the built-in
+`games.trade.parameters`, `games.trade.trees` and `games.trade.ally`); its scenarios are the built-in
 scenarios, which take a fast path of their own.
 """
 

@@ -269,7 +269,7 @@ def check_finite(model: Model, params: Mapping[str, float], where: str = "") -> 
 
 def build_game(model: Model, params: Mapping[str, float] | None = None, form: str = "simultaneous", levels: int = 5, title: str | None = None):
     """The model's game in normal form at these parameter values (defaults for the rest)."""
-    from games.normal_form import NormalFormGame
+    from games.forms.normal_form import NormalFormGame
 
     p = model.validated(dict(params or {}))
     ax = axes(model, form, levels)
@@ -417,7 +417,7 @@ def sequential_game(model: Model, params: Mapping[str, float], order: Sequence[s
     players keep the model's order in payoff vectors. A last move that changes no one's
     payoff (the incumbent's after the entrant stays out) is left out: play ends there.
     """
-    from games.tree import Decision, GameTree, Terminal
+    from games.forms.tree import Decision, GameTree, Terminal
 
     p = model.validated(dict(params))
     ax = axes(model, "simultaneous")
@@ -477,7 +477,7 @@ def form_tree(model: Model, params: Mapping[str, float], name: str, title: str |
     strategies played, in the model's player order, followed by the revision move.
     Unlike `sequential_game`, no stage is left out.
     """
-    from games.tree import Decision, GameTree, Terminal
+    from games.forms.tree import Decision, GameTree, Terminal
 
     form = extra_form(model, name)
     if form.order is None:

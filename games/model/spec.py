@@ -22,7 +22,7 @@ from typing import Mapping
 
 from games.errors import InputError, clip
 from games.model import formula as fm
-from games.parameters import Parameter
+from games.trade.parameters import Parameter
 
 MAX_MODEL_BYTES = 1_000_000
 MAX_PLAYERS = 8
@@ -304,8 +304,8 @@ def _label_text(v: object, where: str, limit: int = 200, multiline: bool = False
 # ---------------------------------------------------------------- reading
 def read_text(path: str | Path, what: str = "model") -> str:
     """A model file's text (a regular UTF-8 file of at most 1 MB), or a one-line InputError.
-    Devices, FIFOs and files that grow while read are refused (`games.bounded_read`)."""
-    from games.bounded_read import read_limited_text
+    Devices, FIFOs and files that grow while read are refused (`games.formats.bounded_read`)."""
+    from games.formats.bounded_read import read_limited_text
 
     return read_limited_text(path, MAX_MODEL_BYTES, f"a {what} .toml file")
 

@@ -2,7 +2,7 @@
 
 `affine_in` decides whether every payoff is *affine* in one parameter (holding the others
 and the profile fixed): then each deviation gain is affine too and equilibrium thresholds
-are solved exactly (`games.thresholds`). The test is the polynomial degree of the
+are solved exactly (`games.explanations.thresholds`). The test is the polynomial degree of the
 formulas in that parameter, following defined quantities: degree ≤ 1 everywhere means
 affine. It is conservative — a formula such as ``war * war / war`` is called non-affine —
 which only sends that parameter to the numerical search, never gives a wrong exact answer.

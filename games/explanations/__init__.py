@@ -1,0 +1,3 @@
+"""Explanations: equilibria, thresholds and comparisons in plain words, and their
+HTML display.
+"""

@@ -1,0 +1,314 @@
+"""Bayesian games with one informed player: the Harsanyi transformation and belief thresholds.
+
+An uninformed *row* player (the US) faces a *column* player (China) of one of several
+types, drawn from a common prior. Harsanyi's transformation turns this into an ordinary
+game: the column player's strategies are type-contingent plans (one move per type) and
+payoffs are expectations under the prior. Its Nash equilibria are the Bayesian Nash
+equilibria (BNE) when every type has positive prior probability; each one is re-checked in
+the *agent form* (the row player against one player per type), which also covers priors
+of 0 or 1.
+
+Every payoff is affine in the prior, so the prior at which the row player's best move
+changes is found exactly: for a fixed plan of the types, the row player's gain from its
+second move is ``π·gain_1 + (1 − π)·gain_2``, zero at ``π* = gain_2 / (gain_2 − gain_1)``.
+Thresholds are computed for two types and a row player with two moves (the trade model).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from games.solvers.equilibrium import deduplicate, verify
+from games.errors import InputError
+from games.forms.normal_form import NormalFormGame
+from games.solvers.solver import solve
+
+
+@dataclass(frozen=True, eq=False)
+class BayesianGame:
+    """Row player against a column player of several types with a common prior.
+
+    ``row_payoffs[t]`` and ``column_payoffs[t]`` are m×n matrices: payoffs when the column
+    player is of type t. ``prior[t]`` is the probability of type t.
+    """
+
+    title: str
+    players: tuple[str, str]
+    row_moves: tuple[str, ...]
+    column_moves: tuple[str, ...]
+    types: tuple[str, ...]
+    prior: tuple[float, ...]
+    row_payoffs: tuple[np.ndarray, ...]
+    column_payoffs: tuple[np.ndarray, ...]
+
+    def __post_init__(self) -> None:
+        k, m, n = len(self.types), len(self.row_moves), len(self.column_moves)
+        if k < 1 or len(self.prior) != k or len(self.row_payoffs) != k or len(self.column_payoffs) != k:
+            raise InputError(f"game '{self.title}': expected a prior and payoffs for each of {k} types")
+        if any(not 0.0 <= q <= 1.0 for q in self.prior) or abs(sum(self.prior) - 1.0) > 1e-9:
+            raise InputError(f"game '{self.title}': the prior must be probabilities summing to 1, got {list(self.prior)}")
+        for arrays in (self.row_payoffs, self.column_payoffs):
+            for a in arrays:
+                if np.shape(a) != (m, n):
+                    raise InputError(f"game '{self.title}': type payoffs must be {m}×{n}, got {np.shape(a)}")
+
+    def with_prior(self, prior: Sequence[float]) -> "BayesianGame":
+        return BayesianGame(self.title, self.players, self.row_moves, self.column_moves, self.types,
+                            tuple(float(q) for q in prior), self.row_payoffs, self.column_payoffs)
+
+
+@dataclass(frozen=True)
+class BayesNash:
+    """A verified Bayesian Nash equilibrium in behaviour form.
+
+    ``row``: the row player's mixture; ``types[t]``: type t's mixture over column moves;
+    ``row_payoff``: the row player's expected payoff; ``type_payoffs[t]``: type t's
+    interim payoff; ``ex_ante``: the same profile in the Harsanyi game (product of the
+    types' mixtures over plans); ``max_regret``: largest gain from deviating in the agent form.
+    """
+
+    row: tuple[float, ...]
+    types: tuple[tuple[float, ...], ...]
+    row_payoff: float
+    type_payoffs: tuple[float, ...]
+    ex_ante: tuple[tuple[float, ...], tuple[float, ...]]
+    ex_ante_payoffs: tuple[float, float]
+    max_regret: float
+
+    @property
+    def is_pure(self) -> bool:
+        return all(max(p) > 1 - 1e-12 for p in (self.row, *self.types))
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A prior of the first type at which the row player's best move changes.
+
+    Given the types' plan ``plan`` (one column move index per type), the row player
+    prefers move ``above`` when the prior of the first type exceeds ``prior`` and move
+    ``below`` when it is lower. ``exact`` is the same prior as a fraction of the
+    (binary-exact) payoffs.
+    """
+
+    prior: float
+    exact: Fraction
+    plan: tuple[int, ...]
+    above: int
+    below: int
+
+
+def plans(game: BayesianGame) -> list[tuple[int, ...]]:
+    """Every type-contingent plan: one column move index per type, in lexicographic order."""
+    return list(itertools.product(range(len(game.column_moves)), repeat=len(game.types)))
+
+
+def plan_label(game: BayesianGame, plan: Sequence[int]) -> str:
+    """E.g. 'Supply if pragmatist, Restrict if self-reliant'."""
+    return ", ".join(f"{game.column_moves[a]} if {t}" for a, t in zip(plan, game.types))
+
+
+def harsanyi_game(game: BayesianGame) -> NormalFormGame:
+    """The ex-ante normal form: row moves against type-contingent plans, expected payoffs."""
+    ps = plans(game)
+    m = len(game.row_moves)
+    A = np.zeros((m, len(ps)))
+    B = np.zeros((m, len(ps)))
+    for j, plan in enumerate(ps):
+        for t, a in enumerate(plan):
+            A[:, j] += game.prior[t] * np.asarray(game.row_payoffs[t], dtype=float)[:, a]
+            B[:, j] += game.prior[t] * np.asarray(game.column_payoffs[t], dtype=float)[:, a]
+    return NormalFormGame(
+        f"{game.title} (Harsanyi form)",
+        game.players,
+        (game.row_moves, tuple(plan_label(game, p) for p in ps)),
+        (A, B),
+    )
+
+
+def agent_form(game: BayesianGame) -> NormalFormGame:
+    """The row player against one player per type; a type's payoff is its interim payoff."""
+    k = len(game.types)
+    m, n = len(game.row_moves), len(game.column_moves)
+    shape = (m,) + (n,) * k
+    row = np.zeros(shape)
+    agents = [np.zeros(shape) for _ in range(k)]
+    for idx in itertools.product(*(range(s) for s in shape)):
+        i, plan = idx[0], idx[1:]
+        row[idx] = sum(game.prior[t] * game.row_payoffs[t][i, a] for t, a in enumerate(plan))
+        for t, a in enumerate(plan):
+            agents[t][idx] = game.column_payoffs[t][i, a]
+    names = (game.players[0],) + tuple(f"{game.players[1]} ({t})" for t in game.types)
+    return NormalFormGame(
+        f"{game.title} (agent form)", names, (game.row_moves,) + (game.column_moves,) * k, (row, *agents)
+    )
+
+
+def _type_marginals(game: BayesianGame, mix: Sequence[float]) -> list[np.ndarray]:
+    ps = plans(game)
+    out = [np.zeros(len(game.column_moves)) for _ in game.types]
+    for q, plan in zip(mix, ps):
+        for t, a in enumerate(plan):
+            out[t][a] += q
+    return out
+
+
+def _product_plan_mix(game: BayesianGame, marginals: Sequence[np.ndarray]) -> np.ndarray:
+    return np.array([np.prod([marginals[t][a] for t, a in enumerate(plan)]) for plan in plans(game)])
+
+
+def bayes_nash_equilibria(game: BayesianGame, method: str = "auto") -> list[BayesNash]:
+    """Every extreme BNE found by solving the Harsanyi game, each verified in the agent form.
+
+    The Harsanyi game is solved by `games.solvers.solver.solve` (``auto``: vertex enumeration,
+    complete; other two-player methods may miss equilibria).
+    Equilibria that give the same behaviour to every type are merged.
+    """
+    harsanyi = harsanyi_game(game)
+    agents = agent_form(game)
+    solution = solve(harsanyi, method)
+    found = []
+    for eq in solution.equilibria:
+        marginals = _type_marginals(game, eq.profile[1])
+        checked = verify(agents, [np.asarray(eq.profile[0]), *marginals])
+        if checked is None:  # a type of prior 0 not best-responding: not an interim equilibrium
+            continue
+        found.append(checked)
+    out = []
+    for eq in deduplicate(found):
+        row = np.asarray(eq.profile[0])
+        marginals = [np.asarray(p) for p in eq.profile[1:]]
+        plan_mix = _product_plan_mix(game, marginals)
+        ex = verify(harsanyi, [row, plan_mix])
+        if ex is None:
+            continue
+        out.append(BayesNash(
+            row=eq.profile[0], types=tuple(eq.profile[1:]), row_payoff=eq.payoffs[0],
+            type_payoffs=tuple(eq.payoffs[1:]), ex_ante=ex.profile, ex_ante_payoffs=ex.payoffs,
+            max_regret=max(eq.max_regret, ex.max_regret),
+        ))
+    return sorted(out, key=lambda e: (not e.is_pure, tuple(-v for v in e.row), tuple(-v for p in e.types for v in p)))
+
+
+def row_gain(game: BayesianGame, plan: Sequence[int], prior: Sequence[float] | None = None) -> float:
+    """Row player's expected payoff of its second move minus its first against a plan."""
+    prior = game.prior if prior is None else prior
+    return float(sum(q * (game.row_payoffs[t][1, a] - game.row_payoffs[t][0, a])
+                     for t, (q, a) in enumerate(zip(prior, plan))))
+
+
+def _check_two_by_two_types(game: BayesianGame) -> None:
+    if len(game.types) != 2 or len(game.row_moves) != 2:
+        raise InputError(
+            f"game '{game.title}': belief thresholds need two types and two row moves, got "
+            f"{len(game.types)} types and {len(game.row_moves)} moves"
+        )
+
+
+def threshold_for_plan(game: BayesianGame, plan: Sequence[int]) -> Threshold | None:
+    """The prior of the first type at which the row player switches moves against plan.
+
+    None when the row player's best move is the same for every prior strictly between 0
+    and 1 (the switch, if any, would lie outside the open interval).
+    """
+    _check_two_by_two_types(game)
+    g = [Fraction(float(game.row_payoffs[t][1, a])) - Fraction(float(game.row_payoffs[t][0, a]))
+         for t, a in enumerate(plan)]
+    if g[0] == g[1]:
+        return None
+    pi = g[1] / (g[1] - g[0])  # π·g0 + (1 − π)·g1 = 0
+    if not 0 < pi < 1:
+        return None
+    above, below = (1, 0) if g[0] > g[1] else (0, 1)
+    return Threshold(float(pi), pi, tuple(plan), above, below)
+
+
+def column_best_replies(game: BayesianGame, type_index: int, row_move: int, tol: float = 1e-9) -> tuple[int, ...]:
+    """Moves of the given type that are best replies to a pure row move."""
+    v = np.asarray(game.column_payoffs[type_index], dtype=float)[row_move]
+    scale = tol * max(1.0, float(np.max(np.abs(v))))
+    return tuple(int(a) for a in np.flatnonzero(v >= v.max() - scale))
+
+
+def relevant_thresholds(game: BayesianGame) -> list[Threshold]:
+    """Thresholds for plans that are the types' best replies to some pure row move.
+
+    Only those can separate pure BNE of the simultaneous game: at such a plan the types
+    are content, and the prior decides whether the row player is.
+    """
+    _check_two_by_two_types(game)
+    out: dict[tuple, Threshold] = {}
+    for i in range(len(game.row_moves)):
+        replies = [column_best_replies(game, t, i) for t in range(len(game.types))]
+        for plan in itertools.product(*replies):
+            th = threshold_for_plan(game, plan)
+            if th is not None:
+                out.setdefault(th.plan, th)
+    return sorted(out.values(), key=lambda th: (th.exact, th.plan))
+
+
+@dataclass(frozen=True)
+class SequentialOutcome:
+    """The row player moves first and each type replies, knowing the row move.
+
+    ``replies[i][t]``: type t's reply to row move i; ``values[i]``: the row player's
+    expected payoff of move i given the replies; ``best``: the row moves that maximize it;
+    ``threshold``: the prior of the first type at which the row player's choice flips.
+    """
+
+    replies: tuple[tuple[int, ...], ...]
+    values: tuple[float, ...]
+    best: tuple[int, ...]
+    threshold: Threshold | None
+
+
+def sequential_outcomes(game: BayesianGame, tol: float = 1e-9) -> list[SequentialOutcome]:
+    """Perfect Bayesian equilibria when the row player moves first (one per tie-break of the types).
+
+    The row player learns nothing before moving, so its belief is the prior; each type
+    replies optimally to the row move it sees; the row player picks the move with the
+    higher expected payoff given those replies.
+    """
+    _check_two_by_two_types(game)
+    m, k = len(game.row_moves), len(game.types)
+    options = [[column_best_replies(game, t, i) for t in range(k)] for i in range(m)]
+    per_move = [list(itertools.product(*options[i])) for i in range(m)]
+    out = []
+    for choice in itertools.product(*per_move):
+        values = tuple(
+            float(sum(game.prior[t] * game.row_payoffs[t][i, a] for t, a in enumerate(choice[i])))
+            for i in range(m)
+        )
+        top = max(values)
+        scale = tol * max(1.0, max(abs(v) for v in values))
+        best = tuple(i for i, v in enumerate(values) if v >= top - scale)
+        # the switch point: expected value of move 1 minus move 0, affine in the prior
+        g = [Fraction(float(game.row_payoffs[t][1, choice[1][t]])) - Fraction(float(game.row_payoffs[t][0, choice[0][t]]))
+             for t in range(k)]
+        threshold = None
+        if g[0] != g[1]:
+            pi = g[1] / (g[1] - g[0])
+            if 0 < pi < 1:
+                above, below = (1, 0) if g[0] > g[1] else (0, 1)
+                threshold = Threshold(float(pi), pi, (), above, below)
+        out.append(SequentialOutcome(tuple(tuple(c) for c in choice), values, best, threshold))
+    return out
+
+
+# ------------------------------------------------------------------ the trade model
+def trade_bayesian_game(params: Mapping[str, float] | None = None, prior: float | None = None) -> BayesianGame:
+    """The 2×2 trade game with China's type hidden, as the model file's ``[types.China]``
+    declares it: pragmatist (prior ``prior_pragmatist``) or self-reliant (its
+    self-reliance drive is ``self_reliance_hardliner``). ``prior`` overrides the prior."""
+    from dataclasses import replace
+
+    from games.model.bayes import bayesian_game
+    from games.trade import model_file
+
+    model = model_file()
+    game = bayesian_game(model, model.validated(dict(params or {})))
+    return game if prior is None else replace(game, prior=(float(prior), 1.0 - float(prior)))

@@ -1,0 +1,212 @@
+"""All extreme equilibria of many 2×2 bimatrix games at once: the closed form, vectorized.
+
+The same nine candidates as `games.solvers.closed_form.equilibria_2x2` — the row player's
+probability p on its first strategy in {0, 1, p*}, the column player's q in {0, 1, q*} —
+are checked for all games together. Whether a candidate is an equilibrium depends only on
+the signs of the four incentive differences, and the sign of a floating-point difference
+``a − b`` is exact (it is zero only when a == b), so the decisions equal the exact rational
+ones: the same equilibria, ties and continua included. Only the interior values p*, q*
+are rounded (to within a few ulps of the exact fraction).
+
+Plain arrays in, plain arrays out. Memory is linear in the batch size; callers chunk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Candidate order: p over (0, 1, p*), q over (0, 1, q*) — the closed form's loop order.
+N_CANDIDATES = 9
+
+
+@dataclass(frozen=True)
+class Candidates2x2:
+    """Which of the nine candidates are equilibria, per game.
+
+    ``mask[g, i, j]`` is True when (p_i, q_j) is an equilibrium of game g, where
+    ``p[g] = (0, 1, p*)`` and ``q[g] = (0, 1, q*)`` (NaN where p* or q* does not exist).
+    p and q are the probabilities of each player's *first* strategy.
+    """
+
+    mask: np.ndarray  # (G, 3, 3) bool
+    p: np.ndarray  # (G, 3) float
+    q: np.ndarray  # (G, 3) float
+
+
+@dataclass(frozen=True)
+class FlatEquilibria:
+    """Equilibria of a batch of games as flat arrays, one row per equilibrium.
+
+    ``game[k]`` is the index of the game (in the batch) that equilibrium k belongs to;
+    rows of one game are contiguous and in increasing game order.
+    """
+
+    game: np.ndarray  # (E,) int
+    x: np.ndarray  # (E, m) row player's mixed strategy
+    y: np.ndarray  # (E, n) column player's mixed strategy
+    payoffs: np.ndarray  # (E, 2) expected payoffs (row, column)
+
+    def __len__(self) -> int:
+        return len(self.game)
+
+
+def incentives(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(r0, r1, c0, c1): each player's gain from its first strategy over its second.
+
+    r0 / r1: row player's gain when the column player plays its first / second strategy;
+    c0 / c1: column player's gain when the row player plays its first / second strategy.
+    """
+    r0 = A[:, 0, 0] - A[:, 1, 0]
+    r1 = A[:, 0, 1] - A[:, 1, 1]
+    c0 = B[:, 0, 0] - B[:, 0, 1]
+    c1 = B[:, 1, 0] - B[:, 1, 1]
+    return r0, r1, c0, c1
+
+
+def _interior_point(d0: np.ndarray, d1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where t ↦ d0 + t (d1 − d0) crosses zero strictly inside (0, 1): (exists, t)."""
+    exists = ((d0 > 0) & (d1 < 0)) | ((d0 < 0) & (d1 > 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(exists, d0 / (d0 - d1), np.nan)
+    return exists, t
+
+
+def candidates(A: np.ndarray, B: np.ndarray) -> Candidates2x2:
+    """Check the nine closed-form candidates of each 2×2 game (A, B of shape (G, 2, 2)).
+
+    Candidate (p_i, q_j) is an equilibrium when each player's choice is a best response:
+    the row player may put probability 0 / 1 / interior on its first strategy when its gain
+    from it (r1 at q = 0, r0 at q = 1, 0 at q*) is ≤ 0 / ≥ 0 / = 0; likewise the column
+    player with c1 (p = 0), c0 (p = 1), 0 (p*). Each sign test is done once, on whole
+    columns of games, and each candidate is one AND of two of them: no (G, 3, 3) temporaries.
+    """
+    A = np.asarray(A, dtype=float)
+    B = np.asarray(B, dtype=float)
+    r0, r1, c0, c1 = incentives(A, B)
+    q_exists, q_star = _interior_point(r1, r0)
+    p_exists, p_star = _interior_point(c1, c0)
+    G = len(A)
+    pq = np.empty((2, 3, G))  # stored candidate-major (contiguous rows), viewed as (G, 3)
+    pq[:, 0], pq[:, 1], pq[0, 2], pq[1, 2] = 0.0, 1.0, p_star, q_star
+    p, q = pq[0].T, pq[1].T
+    # row[j][i]: may the row player choose p_i against the column player's q_j (j < 2)?
+    row = tuple((g <= 0, g >= 0, g == 0) for g in (r1, r0))
+    col = tuple((h <= 0, h >= 0, h == 0) for h in (c1, c0))  # col[i][j]: q_j against p_i (i < 2)
+    mask = np.empty((3, 3, G), dtype=bool)  # filled candidate by candidate, viewed as (G, 3, 3)
+    for i in range(3):
+        for j in range(3):
+            np.logical_and(row[j][i] if j < 2 else q_exists, col[i][j] if i < 2 else p_exists, out=mask[i, j])
+    return Candidates2x2(mask.transpose(2, 0, 1), p, q)
+
+
+def verify_candidates(A: np.ndarray, B: np.ndarray, c: Candidates2x2, tol: np.ndarray | None = None) -> np.ndarray:
+    """(G,) bool: does every candidate reported for game g have all regrets within tol[g]?
+
+    The compact twin of `games.sweeps.batch_verify.verified`: each player's regret at each
+    reported candidate — best pure payoff minus the payoff of the reported choice — is
+    computed from the payoff entries for the reported (p, q) alone, and only the reported
+    ones count. At a pure profile a regret is max(0, d) for d the other strategy's payoff
+    minus the chosen one's, so a game passes the first, whole-column test when no reported
+    pure profile has a d above TOLERANCE (the smallest tolerance there is) and, if it
+    reports p* or q*, its regrets there (computed for those games only) do not either.
+    Games that fail it are few; for them tol (default `games.sweeps.batch_verify.tolerances`,
+    never below TOLERANCE) decides, from their worst regret computed again in full.
+    """
+    from games.solvers.equilibrium import TOLERANCE
+
+    if tol is not None:
+        return _worst_regret(A, B, c) <= tol
+    a00, a01, a10, a11 = A[:, 0, 0], A[:, 0, 1], A[:, 1, 0], A[:, 1, 1]
+    b00, b01, b10, b11 = B[:, 0, 0], B[:, 0, 1], B[:, 1, 0], B[:, 1, 1]
+    mask = c.mask
+    # d at each pure profile: p = 0 (the second strategy) regrets the first's gain d, p = 1
+    # the second's, −d (exactly: x − y = −(y − x) in floating point); likewise for q
+    row_gain = (a01 - a11, a00 - a10)  # the row player's first minus second against q = 0, 1
+    col_gain = (b10 - b11, b00 - b01)  # the column player's first minus second against p = 0, 1
+    row_over = [(d > TOLERANCE, d < -TOLERANCE) for d in row_gain]  # [j][i]
+    col_over = [(d > TOLERANCE, d < -TOLERANCE) for d in col_gain]  # [i][j]
+    over = np.zeros(len(A), dtype=bool)
+    for i in range(2):
+        for j in range(2):
+            over |= mask[:, i, j] & (row_over[j][i] | col_over[i][j])
+    ps, qs = c.p[:, 2], c.q[:, 2]
+    for i, j in ((2, 2), (2, 0), (2, 1), (0, 2), (1, 2)):
+        reported = mask[:, i, j]
+        g = np.flatnonzero(reported)
+        if len(g):  # the regrets at this candidate, on the games that report it
+            cols = [a.take(g) for a in (a00, a01, a10, a11, b00, b01, b10, b11, ps, qs)]
+            over[g] |= _over_at(i, j, *cols, TOLERANCE)
+    ok = np.ones(len(A), dtype=bool)
+    suspect = np.nonzero(over)[0]
+    if len(suspect):
+        from games.sweeps.batch_verify import tolerances
+
+        As, Bs = A[suspect], B[suspect]
+        ok[suspect] = _worst_regret(As, Bs, Candidates2x2(mask[suspect], c.p[suspect], c.q[suspect])) <= tolerances(As, Bs)
+    return ok
+
+
+def _over_at(i, j, a00, a01, a10, a11, b00, b01, b10, b11, ps, qs, limit: float) -> np.ndarray:
+    """Is either player's regret at candidate (p_i, q_j) above limit? (games as columns)"""
+    with np.errstate(invalid="ignore"):
+        # each player's two payoffs against the other's choice (q = 0, 1, q*; p likewise)
+        r0, r1 = ((a01, a11), (a00, a10))[j] if j < 2 else (qs * a00 + (1 - qs) * a01, qs * a10 + (1 - qs) * a11)
+        k0, k1 = ((b10, b11), (b00, b01))[i] if i < 2 else (ps * b00 + (1 - ps) * b10, ps * b01 + (1 - ps) * b11)
+        own_row = r1 if i == 0 else (r0 if i == 1 else ps * r0 + (1 - ps) * r1)
+        own_col = k1 if j == 0 else (k0 if j == 1 else qs * k0 + (1 - qs) * k1)
+        # max(a, b) − own > limit exactly when a − own > limit or b − own > limit
+        return (r0 - own_row > limit) | (r1 - own_row > limit) | (k0 - own_col > limit) | (k1 - own_col > limit)
+
+
+def _worst_regret(A: np.ndarray, B: np.ndarray, c: Candidates2x2) -> np.ndarray:
+    """Each game's largest regret over its reported candidates (0 if it reports none)."""
+    ps, qs, mask = c.p[:, 2], c.q[:, 2], c.mask
+    a00, a01, a10, a11 = A[:, 0, 0], A[:, 0, 1], A[:, 1, 0], A[:, 1, 1]
+    b00, b01, b10, b11 = B[:, 0, 0], B[:, 0, 1], B[:, 1, 0], B[:, 1, 1]
+    with np.errstate(invalid="ignore"):
+        # payoff of each player's two strategies against the other's candidate (q = 0, 1, q*)
+        rows = ((a01, a11), (a00, a10), (qs * a00 + (1 - qs) * a01, qs * a10 + (1 - qs) * a11))
+        cols = ((b10, b11), (b00, b01), (ps * b00 + (1 - ps) * b10, ps * b01 + (1 - ps) * b11))
+        worst = np.zeros(len(A))
+        for i in range(3):
+            for j in range(3):
+                reported = mask[:, i, j]
+                if not reported.any():
+                    continue
+                r0, r1 = rows[j]
+                k0, k1 = cols[i]
+                own_row = r1 if i == 0 else (r0 if i == 1 else ps * r0 + (1 - ps) * r1)
+                own_col = k1 if j == 0 else (k0 if j == 1 else qs * k0 + (1 - qs) * k1)
+                regret = np.maximum(np.maximum(r0, r1) - own_row, np.maximum(k0, k1) - own_col)
+                np.maximum(worst, regret, out=worst, where=reported)
+    return worst
+
+
+def expand(A: np.ndarray, B: np.ndarray, c: Candidates2x2) -> FlatEquilibria:
+    """The equilibria of the batch as flat arrays, in the closed form's order within each game."""
+    A = np.asarray(A, dtype=float)
+    B = np.asarray(B, dtype=float)
+    g, i, j = np.nonzero(c.mask)
+    p = c.p[g, i]
+    q = c.q[g, j]
+    x = np.stack([p, 1 - p], axis=1)
+    y = np.stack([q, 1 - q], axis=1)
+    return FlatEquilibria(g, x, y, np.stack([_expected(A, g, x, y), _expected(B, g, x, y)], axis=1))
+
+
+def _expected(M: np.ndarray, g: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x[e] · M[g[e]] · y[e] for each e: 0 + x0·m00·y0 + x0·m01·y1 + x1·m10·y0 + x1·m11·y1,
+    the order in which ``einsum("ei,eij,ej->e")`` sums them (bit for bit, signed zeros
+    included), on whole columns."""
+    total = 0.0
+    for i in range(2):
+        for j in range(2):
+            total = total + x[:, i] * M[:, i, j].take(g) * y[:, j]
+    return total
+
+
+def equilibria(A: np.ndarray, B: np.ndarray) -> FlatEquilibria:
+    """All extreme equilibria of each 2×2 game in the batch (A, B of shape (G, 2, 2))."""
+    return expand(A, B, candidates(A, B))
