@@ -354,8 +354,9 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
 
 #: Most equilibria whose agent-form perfection is checked (each is a numerical search).
 MAX_AGENT_FORM_EQUILIBRIA = 20
-#: Search steps (block updates, one small LP each) allowed per command for all of them.
-AGENT_FORM_STEPS = 2_000
+#: Work allowed per command for all of them: one unit per block update (one small LP) and
+#: one per 32 nodes evaluated on the tree (about 1 µs each: the whole budget about a second).
+AGENT_FORM_WORK = 1_000_000
 
 
 def _agent_form_verdicts(tree, behaviours) -> list | None:
@@ -372,7 +373,7 @@ def _agent_form_verdicts(tree, behaviours) -> list | None:
     except InputError as exc:
         return [str(exc)] * len(behaviours)
     out = []
-    budget = WorkBudget(AGENT_FORM_STEPS)
+    budget = WorkBudget(AGENT_FORM_WORK)
     for k, b in enumerate(behaviours):
         if k >= MAX_AGENT_FORM_EQUILIBRIA:
             out.append(f"not checked: only the first {MAX_AGENT_FORM_EQUILIBRIA} equilibria are")
@@ -382,7 +383,7 @@ def _agent_form_verdicts(tree, behaviours) -> list | None:
         except ValueError as exc:  # rounding left the profile short of an agent-form equilibrium
             out.append(f"not checked: {exc}")
         except BudgetExhausted:
-            out.append(f"not checked: the search's budget of {AGENT_FORM_STEPS:,} steps for this command ran out")
+            out.append(f"not checked: the search's budget of {AGENT_FORM_WORK:,} units of work for this command ran out")
     return out
 
 

@@ -151,21 +151,38 @@ class _Flat:
         return np.split(flat, np.cumsum(self.sizes)[:-1])
 
 
-def _agent_form(flat: _Flat, scale: float):
+def _agent_form(flat: _Flat, scale: float, budget=None):
     """The agent form's payoff functions for `games.solvers.trembling_hand`: each agent's action
     values, and each condition's difference with magnitude (reach of the information set ×
     payoff scale, so a comparison at a set reached only through several tiny mistakes is
-    judged as the conditional comparison it is)."""
+    judged as the conditional comparison it is). Each evaluation charges ``budget`` by its
+    size (nodes plus the conditions' member nodes, 32 to a unit): with many ties it is the
+    search's main cost."""
+
+    cache: dict = {}
+
+    def index(conditions):
+        """Per condition's member nodes, flattened: (condition, node, kept child, rival child, owner)."""
+        key = tuple(conditions)
+        found = cache.get(key)
+        if found is None:
+            rows = [
+                (c, x, flat.first_child[x][kept], flat.first_child[x][rival], flat.owner[a])
+                for c, (a, kept, rival) in enumerate(conditions) for x in flat.members[a]
+            ]
+            found = tuple(np.array(col, dtype=int) for col in zip(*rows)) if rows else (np.zeros(0, int),) * 5
+            if len(cache) < 64:
+                cache[key] = found
+        return found
 
     def differences(profile, conditions):
+        cond, xs, ck, cr, me = index(conditions)
+        if budget is not None:
+            budget.spend(1 + (flat.n + len(xs)) // 32)
         reach, value = flat.evaluate(profile)
-        D, M = [], []
-        for a, kept, rival in conditions:
-            me, xs = flat.owner[a], flat.members[a]
-            ck = [flat.first_child[x][kept] for x in xs]
-            cr = [flat.first_child[x][rival] for x in xs]
-            D.append(float(reach[xs] @ (value[ck, me] - value[cr, me])))
-            M.append(float(reach[xs].sum()) * scale)
+        n = len(conditions)
+        D = np.bincount(cond, weights=reach[xs] * (value[ck, me] - value[cr, me]), minlength=n)
+        M = np.bincount(cond, weights=reach[xs], minlength=n) * scale
         return D, M
 
     return flat.action_values, differences
@@ -187,7 +204,7 @@ def agent_form_perfect(tree: GameTree, behaviour: dict, budget=None) -> AgentFor
     check_size(tree)
     sets = information_sets(tree)
     scale = max(1.0, max_abs_payoff(tree))
-    values, differences = _agent_form(_Flat(tree, sets), scale)
+    values, differences = _agent_form(_Flat(tree, sets), scale, budget)
     tie = 10 * float(max(tie_tolerances(tree))) + 1e-9 * scale
     open_sets = [a for a, h in enumerate(sets) if behaviour.get(h.ident) is None]
     choices = [range(len(sets[a].actions)) for a in open_sets]

@@ -66,18 +66,19 @@ Differences = Callable[[Sequence[np.ndarray], list], tuple]
 
 
 class WorkBudget:
-    """A shared allowance of search steps (one per block update), so a command that judges
-    many equilibria does bounded work: when it runs out, `BudgetExhausted` is raised and
-    the caller reports the remaining verdicts as not determined. Deterministic (counts
-    steps, not seconds)."""
+    """A shared allowance of search work, so a command that judges many equilibria does
+    bounded work: when it runs out, `BudgetExhausted` is raised and the caller reports the
+    remaining verdicts as not determined. Deterministic (counts units of work, not
+    seconds): one unit per block update, and callers whose payoff evaluations cost more
+    (the agent form of a tree: one unit per condition evaluated) charge them too."""
 
     def __init__(self, steps: int):
         self.steps = steps
 
-    def spend(self) -> None:
+    def spend(self, units: int = 1) -> None:
         if self.steps <= 0:
             raise BudgetExhausted("the tremble search's work budget ran out")
-        self.steps -= 1
+        self.steps -= units
 
 
 class BudgetExhausted(Exception):
