@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import os
 import sys
 from pathlib import Path
@@ -115,7 +116,10 @@ def _emit(output: Output, fmt: str) -> None:
 
         from cli.safe_text import json_visible
 
-        typer.echo(json_visible(json.dumps(output.data, indent=2, ensure_ascii=False, default=_json_default)))
+        for chunk in _json_chunks(output.data):
+            sys.stdout.write(chunk)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
     elif fmt == "text":
         from cli import layout
         from cli.safe_text import visible
@@ -125,6 +129,54 @@ def _emit(output: Output, fmt: str) -> None:
         from cli.safe_text import visible
 
         typer.echo(visible(output.text.rstrip("\n")))
+
+
+#: Arrays with more entries than this are written compactly, a row at a time (see `_json_chunks`).
+LARGE_ARRAY = 10_000
+_ARRAY_MARK = re.compile(r'"@@tradegame-array-(\d+)@@"')
+
+
+def _json_chunks(data: Any):
+    """The JSON text of ``data`` in pieces, so a large game's payoff arrays are streamed.
+
+    Indented JSON of a 2,560,000-profile four-player game's payoffs took 1.4 GB as one
+    string of Python floats; here each large array is written one innermost row per line
+    (same values, still valid JSON) while the rest keeps the indented layout."""
+    import json
+
+    from cli.safe_text import json_visible
+
+    arrays: list[Any] = []
+
+    def default(obj: Any):
+        import numpy as np
+
+        if isinstance(obj, np.ndarray) and obj.size > LARGE_ARRAY:
+            arrays.append(obj)
+            return f"@@tradegame-array-{len(arrays) - 1}@@"
+        return _json_default(obj)
+
+    text = json_visible(json.dumps(data, indent=2, ensure_ascii=False, default=default))
+    start = 0
+    for m in _ARRAY_MARK.finditer(text):
+        yield text[start:m.start()]
+        yield from _array_json(arrays[int(m.group(1))])
+        start = m.end()
+    yield text[start:]
+
+
+def _array_json(a):
+    """A NumPy array as nested JSON lists, innermost rows written by `json.dumps`."""
+    import json
+
+    if a.ndim <= 1:
+        yield json.dumps(a.tolist(), default=_json_default)
+        return
+    yield "["
+    for k in range(a.shape[0]):
+        yield "\n" if k == 0 else ",\n"
+        yield from _array_json(a[k])
+    yield "]"
 
 
 def _json_default(obj: Any):

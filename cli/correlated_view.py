@@ -75,7 +75,7 @@ def render_correlated(game: NormalFormGame, scenario: Scenario | None, fmt: str,
             "tolerance": list(sol.tolerance),
             "explanation": expl.to_dict(),
         },
-        "payoff_matrices": [a.tolist() for a in game.payoffs],
+        "payoff_matrices": list(game.payoffs),
     }
     if scenario is not None:
         data["scenario"] = render.scenario_data(scenario)

@@ -170,7 +170,7 @@ def solve_and_render(
         "equilibria": [
             render.equilibrium_data(game, eq, summaries[k]) for k, eq in enumerate(solution.equilibria)
         ],
-        "payoff_matrices": [a.tolist() for a in game.payoffs],
+        "payoff_matrices": list(game.payoffs),
     }
     comps = _components(solution)
     if comps is not None:
@@ -412,7 +412,7 @@ def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Outp
 
     solution = solve(game, "pure") if game.n_players else None
     out = [_heading(game.title, fmt)]
-    data: dict[str, Any] = {"game": render.game_data(game), "payoff_matrices": [a.tolist() for a in game.payoffs]}
+    data: dict[str, Any] = {"game": render.game_data(game), "payoff_matrices": list(game.payoffs)}
     if scenario is not None:
         story = "\n\n".join(" ".join(par.split()) for par in scenario.story.split("\n\n") if par.strip())
         out += ([scenario.title, ""] if scenario.title != game.title else []) + [story, ""]

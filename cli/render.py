@@ -138,6 +138,9 @@ def matrix_block(game: NormalFormGame, equilibria: Sequence[Equilibrium], fmt: s
 def _pure_profile_list(game: NormalFormGame, equilibria, fmt: str) -> str:
     from games.solvers.best_response import all_profiles
 
+    profiles = int(np.prod(game.shape))
+    if profiles > 64:  # counted before any row is built: a large game costs nothing here
+        return f"({profiles} pure profiles; too many to print)"
     eq_cells = _pure_cells(game, equilibria)
     rows = [["profile"] + list(game.players)]
     for prof in all_profiles(game):
@@ -145,8 +148,6 @@ def _pure_profile_list(game: NormalFormGame, equilibria, fmt: str) -> str:
         if prof in eq_cells:
             label = f"[{label}]"
         rows.append([label] + [num(game.payoff(i, prof), 2) for i in range(game.n_players)])
-    if len(rows) > 65:
-        return f"({len(rows) - 1} pure profiles; too many to print)"
     return markdown_table(rows) if fmt == "markdown" else text_table(rows)
 
 

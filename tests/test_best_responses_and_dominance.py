@@ -6,7 +6,7 @@ import numpy as np
 
 from games.solvers.best_response import best_responses, deviation_gains, pure_equilibria
 from games.solvers.dominance import dominant_strategies, iterated_elimination
-from games.forms.normal_form import from_bimatrix
+from games.forms.normal_form import NormalFormGame, from_bimatrix
 
 PD = from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], row_strategies=["C", "D"], col_strategies=["C", "D"])
 
@@ -48,3 +48,19 @@ def test_weak_dominance_is_reported_as_weak():
     g = from_bimatrix([[1, 1], [1, 0]], [[0, 0], [0, 0]])
     result = iterated_elimination(g, strict=False)
     assert result.steps[0].dominated == 1 and not result.steps[0].strict
+
+
+def test_first_pure_equilibria_counts_all_and_builds_only_the_first():
+    """An all-zero 3×4×5 game: all 60 profiles are equilibria; the first 7 in profile order
+    (last player's strategy varying fastest) are built, and the count is still 60."""
+    from games.solvers.best_response import first_pure_equilibria
+
+    zero = NormalFormGame("zero", ("A", "B", "C"), (("a1", "a2", "a3"), tuple("b" + str(k) for k in range(4)),
+                          tuple("c" + str(k) for k in range(5))), tuple(np.zeros((3, 4, 5)) for _ in range(3)))
+    first, total = first_pure_equilibria(zero, 7)
+    assert total == 60
+    assert first == [(0, 0, 0), (0, 0, 1), (0, 0, 2), (0, 0, 3), (0, 0, 4), (0, 1, 0), (0, 1, 1)]
+    # the prisoner's dilemma: one pure equilibrium, mutual defection
+    pd = from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    assert first_pure_equilibria(pd, 100) == ([(1, 1)], 1)
+    assert first_pure_equilibria(pd, None) == ([(1, 1)], 1)

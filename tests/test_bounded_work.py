@@ -58,3 +58,31 @@ def test_hostile_inputs_end_in_an_answer_or_one_line(kind):
     assert len(results) == len(every)
     problems = [p for p in (_problem(r) for r in results) if p]
     assert not problems, "\n".join(problems[:10])
+
+
+def test_a_large_all_tied_four_player_game_is_answered_within_the_budget():
+    """4 players × 32 strategies, every payoff 0: 1,048,576 profiles, all of them equilibria.
+
+    The file is read in one pass (plain decimals), the equilibria are counted on the mask
+    and only the first hundred built, and JSON streams the payoff arrays — each command
+    answers under the same memory cap as the hostile cases. The answers are checked too:
+    the count of pure equilibria is every profile, and JSON gives back the file's payoffs."""
+    import json
+
+    from tests.hostile_cases import _nfg
+
+    shape = [32, 32, 32, 32]
+    text = _nfg(shape, lambda *_: "0", title="all tied")
+    runs = [["solve", "--method", "pure"], ["explain"], ["solve", "--method", "pure", "--format", "json"]]
+    every = [{"name": f"large-{k}", "files": {"game.nfg": text}, "args": args + ["game.nfg"], "keep_stdout": True}
+             for k, args in enumerate(runs)]
+    (batch,) = run_cases(every, MEMORY_MB, 4 * SECONDS, len(every), 1)
+    assert not batch.died_on, f"the worker died (exit {batch.returncode}) on case {batch.died_on}"
+    for result in batch.results:
+        assert result["code"] == 0, _problem(result) or result["stderr"][:300]
+    assert "1,048,576 pure equilibria in all" in " ".join(batch.results[0]["stdout"].split())
+    data = json.loads(batch.results[2]["stdout"])
+    assert len(data["equilibria"]) == 100
+    payoffs = data["payoff_matrices"]
+    assert len(payoffs) == 4 and len(payoffs[3]) == 32 and len(payoffs[3][31][31][31]) == 32
+    assert all(v == 0 for row in payoffs[2][5][7] for v in row)

@@ -140,3 +140,41 @@ def test_exported_scenario_is_the_game_gambit_solves_exactly(tmp_path):
         for eq in gbt.nash.enummixed_solve(game, rational=True).equilibria
     }
     assert ("15/37", "22/37", "17/19", "2/19") in found
+
+
+def _plain_nfg(shape: tuple[int, ...], values: np.ndarray) -> str:
+    """A payoff-form .nfg of the given shape whose payoff list is ``values`` in plain decimals."""
+    players = " ".join(f'"P{i}"' for i in range(len(shape)))
+    counts = " ".join(str(s) for s in shape)
+    return f'NFG 1 R "plain" {{ {players} }} {{ {counts} }}\n' + " ".join(repr(float(v)) for v in values) + "\n"
+
+
+def test_large_plain_decimal_payoffs_read_as_the_exact_path_reads_them(monkeypatch):
+    """Large files in plain decimals take a one-pass float reader; it must give the same game
+    as the exact reader (checked by lowering the threshold so both paths read one file)."""
+    from games.formats import nfg as nfg_module
+
+    rng = np.random.default_rng(5)
+    shape = (3, 4, 2)
+    values = np.round(rng.normal(size=2 * 3 * 4 * 3), 3) * 10.0 ** rng.integers(-3, 4, size=72)
+    text = _plain_nfg(shape, values)
+    exact_game, exact = nfg_module.parse_nfg(text)
+    assert exact is not None
+    monkeypatch.setattr(nfg_module, "PLAIN_PAYOFFS_FROM", 10)
+    fast_game, fast_exact = nfg_module.parse_nfg(text)
+    assert fast_exact is None  # read as floats: no exact fractions
+    for a, b in zip(exact_game.payoffs, fast_game.payoffs):
+        assert np.array_equal(a, b)
+    # payoff k of profile (i, j, l) in Gambit's order: the first player's strategy varies fastest
+    assert fast_game.payoffs[1][1, 0, 0] == values[3 + 1]
+
+
+def test_large_plain_file_with_a_fraction_or_too_few_payoffs(monkeypatch):
+    from games.formats import nfg as nfg_module
+
+    monkeypatch.setattr(nfg_module, "PLAIN_PAYOFFS_FROM", 4)
+    with_fraction = 'NFG 1 R "f" { "A" "B" } { 2 2 }\n1 2 3 4 5 6 7 3/4\n'
+    game, exact = nfg_module.parse_nfg(with_fraction)
+    assert exact is not None and exact[1][1, 1] == Fraction(3, 4)  # the exact path, unchanged
+    with pytest.raises(InputError, match="expected 8 payoffs"):
+        nfg_module.parse_nfg('NFG 1 R "s" { "A" "B" } { 2 2 }\n1 2 3 4 5 6 7\n')

@@ -360,9 +360,13 @@ def _nplayer_indifferences(game: NormalFormGame, profile: Sequence[Sequence[floa
 # ----------------------------------------------------------------- structure
 def _domination_matrix(u: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
     """(strict, weak) boolean matrices: [s, t] is True when t dominates s (rows of u = own strategies)."""
-    diff = u[None, :, :] - u[:, None, :]  # diff[s, t] = u[t] − u[s]
-    strict = np.all(diff > tol, axis=2)
-    weak = np.all(diff >= -tol, axis=2) & np.any(diff > tol, axis=2) & ~strict
+    n = u.shape[0]
+    strict = np.zeros((n, n), dtype=bool)
+    weak = np.zeros((n, n), dtype=bool)
+    for s in range(n):  # one row of differences at a time: memory grows with u, not n × u
+        diff = u - u[s]  # diff[t] = u[t] − u[s]
+        strict[s] = np.all(diff > tol, axis=1)
+        weak[s] = np.all(diff >= -tol, axis=1) & np.any(diff > tol, axis=1) & ~strict[s]
     return strict, weak
 
 
@@ -482,11 +486,11 @@ def _other(game: NormalFormGame, player: str) -> str:
 
 def pareto_improvements(game: NormalFormGame, payoffs: Sequence[float], tol: Sequence[float]) -> list[tuple[int, ...]]:
     """Pure profiles every player likes at least as much as `payoffs`, one strictly more."""
-    pay = np.stack([np.asarray(a, dtype=float) for a in game.payoffs], axis=-1)
-    target = np.asarray(payoffs, dtype=float)
-    tol = np.asarray(tol, dtype=float)
-    weakly = np.all(pay >= target - tol, axis=-1)
-    strictly = np.any(pay > target + tol, axis=-1)
+    weakly = np.ones(game.shape, dtype=bool)
+    strictly = np.zeros(game.shape, dtype=bool)
+    for a, target, t in zip(game.payoffs, payoffs, tol):  # player by player: no stacked copy
+        weakly &= a >= float(target) - float(t)
+        strictly |= a > float(target) + float(t)
     return [tuple(int(v) for v in idx) for idx in np.argwhere(weakly & strictly)]
 
 

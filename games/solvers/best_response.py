@@ -42,12 +42,42 @@ def best_responses(game: NormalFormGame, player: int, others: Sequence[int]) -> 
     return tuple(int(i) for i in np.flatnonzero(column >= column.max() - _tie_tol(game, player)))
 
 
-def pure_equilibria(game: NormalFormGame) -> list[tuple[int, ...]]:
-    """All pure profiles (as strategy indices) where every player best-responds."""
+def pure_equilibrium_mask(game: NormalFormGame) -> np.ndarray:
+    """A boolean array over pure profiles: True where every player best-responds."""
     mask = np.ones(game.shape, dtype=bool)
     for i in range(game.n_players):
         mask &= best_response_mask(game, i)
-    return [tuple(int(v) for v in idx) for idx in np.argwhere(mask)]
+    return mask
+
+
+def pure_equilibria(game: NormalFormGame) -> list[tuple[int, ...]]:
+    """All pure profiles (as strategy indices) where every player best-responds."""
+    return first_pure_equilibria(game, None)[0]
+
+
+def first_pure_equilibria(game: NormalFormGame, limit: int | None) -> tuple[list[tuple[int, ...]], int]:
+    """The first ``limit`` pure equilibria (all when None), in profile order, and how many
+    there are in all — counted on the mask, so a game with millions of tied profiles
+    costs one pass rather than a tuple per profile."""
+    mask = pure_equilibrium_mask(game)
+    total = int(np.count_nonzero(mask))
+    flat = np.flatnonzero(mask.ravel(order="C")) if limit is None else _first_true(mask.ravel(order="C"), limit)
+    rows = np.unravel_index(flat, game.shape) if flat.size else [np.empty(0, dtype=int)] * game.n_players
+    return [tuple(int(r[k]) for r in rows) for k in range(flat.size)], total
+
+
+def _first_true(flat: np.ndarray, limit: int) -> np.ndarray:
+    """Indices of the first ``limit`` True entries, scanning in blocks so a long run of
+    True costs only the block it ends in."""
+    found: list[np.ndarray] = []
+    count, block = 0, 1 << 16
+    for start in range(0, flat.size, block):
+        hits = np.flatnonzero(flat[start:start + block]) + start
+        found.append(hits[: limit - count])
+        count += found[-1].size
+        if count >= limit:
+            break
+    return np.concatenate(found) if found else np.empty(0, dtype=np.intp)
 
 
 def deviation_gains(game: NormalFormGame, profile: Sequence[int]) -> list[tuple[int, float]]:

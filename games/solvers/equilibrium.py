@@ -72,6 +72,11 @@ def strategy_values(
     ``shift`` is subtracted from every payoff before averaging (the result is the values
     minus ``shift``, with less rounding when payoffs are large next to their spread).
     """
+    pure = _pure_indices(profile)
+    if pure is not None:  # the others play pure strategies: the values are one slice
+        index = list(pure)
+        index[player] = slice(None)
+        return np.asarray(game.payoffs[player][tuple(index)], dtype=float) - shift
     values = np.asarray(game.payoffs[player], dtype=float) - shift
     # contract the other players' axes, highest axis first so indices stay valid
     for other in reversed(range(game.n_players)):
@@ -79,6 +84,21 @@ def strategy_values(
             continue
         values = np.tensordot(values, np.asarray(profile[other], dtype=float), axes=([other], [0]))
     return values
+
+
+def _pure_indices(profile: Sequence[np.ndarray]) -> tuple[int, ...] | None:
+    """The strategy indices when every mixture puts all its weight on one strategy, else None.
+
+    Only the other players' mixtures matter to `strategy_values`, but a profile is pure or
+    not as a whole in every caller, so it is tested as a whole."""
+    out = []
+    for p in profile:
+        p = np.asarray(p)
+        k = int(np.argmax(p))
+        if p[k] != 1.0 or np.count_nonzero(p) != 1:
+            return None
+        out.append(k)
+    return tuple(out)
 
 
 def expected_payoffs(game: NormalFormGame, profile: Sequence[np.ndarray]) -> tuple[float, ...]:

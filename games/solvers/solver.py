@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from games.solvers import polytope_vertices as ve
-from games.solvers.best_response import pure_equilibria
+from games.solvers.best_response import first_pure_equilibria
 from games.solvers.closed_form import equilibria_2x2_float
 from games.solvers.equilibrium import Equilibrium, deduplicate, sort_key, tolerance, verify, verify_all
 from games.errors import InputError, SolverError, clip
@@ -87,8 +87,8 @@ def _pure_profiles(game: NormalFormGame, limit: int = MAX_PURE_LISTED) -> tuple[
     Ties can make every profile an equilibrium (an all-zero game), so they are counted from
     the best-response mask and only the first few are built and verified one by one.
     """
-    found = pure_equilibria(game)
-    return [[np.eye(n)[s] for n, s in zip(game.shape, prof)] for prof in found[:limit]], len(found)
+    found, total = first_pure_equilibria(game, limit)
+    return [[np.eye(n)[s] for n, s in zip(game.shape, prof)] for prof in found], total
 
 
 def _trimmed(profile, floor: float = 1e-6) -> list[np.ndarray]:
