@@ -43,11 +43,20 @@ def package_scenario(scenario: Scenario, with_: tuple[str, ...] = ()) -> Scenari
     trade-model scenario the trade model file with the scenario's values (its tariff values
     included); ``with_``: the optional instruments put in play (``--with``)."""
     if scenario.model is not None:
-        return replace(scenario, model=scenario.model.with_instruments(with_)) if with_ else scenario
-    from games.trade import model_file
+        model = scenario.model.with_instruments(with_)
+        given = dict(scenario.parameters)
+    else:
+        from games.trade import model_file
 
-    model = model_file().with_instruments(with_)
-    params = model.validated({**dict(scenario.parameters), **dict(scenario.model_values)})
+        model = model_file().with_instruments(with_)
+        given = {**dict(scenario.parameters), **dict(scenario.model_values)}
+    idle = model.idle_parameters()
+    for name, _ in scenario.overrides:
+        if name in idle:
+            needs = ", ".join(sorted(model.optional_uses[name]))
+            raise InputError(f"option --set: parameter '{name}' enters the package form only with --with {needs}")
+    # values of optional instruments not in play enter no payoff: left out (unless the file sets them)
+    params = {k: v for k, v in model.validated(given).items() if k not in idle or k in scenario.set_names}
     return replace(scenario, model=model, parameters=MappingProxyType(params))
 
 

@@ -158,6 +158,12 @@ def run_sweep(
 
         scenario = package_scenario(scenario, instruments)
     spec = sw.make_spec(scenario.parameters, game, levels, vary, sample, dists, seed, model=scenario.model)
+    if game.startswith("package"):
+        idle = sorted(set(spec.names) & scenario.model.idle_parameters())
+        if idle:
+            needs = ", ".join(sorted(scenario.model.optional_uses[idle[0]]))
+            option = "--dist" if sample is not None else "--vary"
+            raise InputError(f"option {option}: parameter '{idle[0]}' enters the package form only with --with {needs}")
     clash = set(values) & set(spec.names)
     if clash:
         raise InputError(f"option --set: '{sorted(clash)[0]}' is also varied; drop one of --set and --vary/--dist")

@@ -247,6 +247,22 @@ def test_an_unknown_with_name_exits_2_with_one_line(args):
 
 
 @pytest.mark.parametrize("args", [
+    ["solve", "--game", "package", "--set", "purchase_cost_cn=1"],
+    ["sweep", "--game", "package", "--vary", "purchase_cost_cn=0:1:3"],
+])
+def test_purchase_parameters_need_the_purchases_in_play(args):
+    result = _invoke(args, codes=(2,))
+    assert "parameter 'purchase_cost_cn' enters the package form only with --with purchases" in result.stderr
+
+
+def test_the_default_package_game_leaves_the_purchase_values_out():
+    data = json.loads(_invoke(["solve", "--game", "package", "--format", "json"], codes=(0,)).stdout)
+    assert "purchase_cost_cn" not in data["scenario"]["parameters"]
+    data = json.loads(_invoke(["solve", "--game", "package", "--with", "purchases", "--format", "json"], codes=(0,)).stdout)
+    assert data["scenario"]["parameters"]["purchase_cost_cn"] == 0.5
+
+
+@pytest.mark.parametrize("args", [
     ["solve", "--with", "purchases"],
     ["show", "--game", "graded", "--with", "purchases"],
     ["compare", "baseline", "stockholm-2025", "--with", "purchases"],

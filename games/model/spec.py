@@ -208,6 +208,14 @@ class Model:
     optional_instruments: tuple[Instrument, ...] = field(default=(), repr=False)
     #: every instrument's name in file order (optional ones included)
     instrument_names: tuple[str, ...] = field(default=(), repr=False)
+    #: parameters that only optional instruments' own terms use -> those instruments' names
+    optional_uses: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def idle_parameters(self) -> frozenset[str]:
+        """Parameters that enter only optional instruments not in play (so no payoff of
+        any form of this model as it stands): the package form leaves them out."""
+        playing = {ins.name for ins in self.instruments}
+        return frozenset(p for p, users in self.optional_uses.items() if not (users & playing))
 
     def __reduce__(self):
         """Pickled (for a sweep's worker processes) with its read-only mappings as plain dicts."""
@@ -421,6 +429,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
             extended[i].append((t, e))
     used = _parameter_users(ordered, extended, players, parameters)
     package_only = _package_only(ordered, payoffs, players, parameters, used, forms)
+    optional_uses = _optional_uses(ordered, payoffs, instruments, players, parameters, used)
     sides = {pname: p.side for pname, p in parameters.items() if p.side}
     params = MappingProxyType({
         pname: ModelParameter(
@@ -437,6 +446,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
         instruments=tuple(ins for ins in instruments if not ins.optional), term_instruments=MappingProxyType(tags),
         package_only=package_only, optional_instruments=tuple(ins for ins in instruments if ins.optional),
         instrument_names=tuple(ins.name for ins in instruments),
+        optional_uses=MappingProxyType(optional_uses),
     )
     from games.model.evaluate import check_finite
 
@@ -975,6 +985,30 @@ def _package_only(ordered, payoffs, players, parameters, used, forms) -> frozens
         pname for pname in parameters
         if used[pname] != "none" and base[pname] == "none" and pname not in in_forms
     )
+
+
+def _optional_uses(ordered, payoffs, instruments, players, parameters, used) -> dict[str, frozenset[str]]:
+    """For each parameter that only optional instruments' own terms use, those instruments."""
+    active = [list(t) for t in payoffs]
+    for ins in instruments:
+        if not ins.optional:
+            for i, t, e in ins.terms:
+                active[i].append((t, e))
+    base = _parameter_users(ordered, active, players, parameters)
+    out: dict[str, frozenset[str]] = {}
+    for pname in parameters:
+        if used[pname] == "none" or base[pname] != "none":
+            continue
+        users = set()
+        for ins in instruments:
+            if ins.optional:
+                rows = [[] for _ in players]
+                for i, t, e in ins.terms:
+                    rows[i].append((t, e))
+                if _parameter_users(ordered, rows, players, {pname: parameters[pname]})[pname] != "none":
+                    users.add(ins.name)
+        out[pname] = frozenset(users)
+    return out
 
 
 def _parameter_users(ordered, payoffs, players, parameters) -> dict[str, str]:
