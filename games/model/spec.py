@@ -995,20 +995,17 @@ def _optional_uses(ordered, payoffs, instruments, players, parameters, used) -> 
             for i, t, e in ins.terms:
                 active[i].append((t, e))
     base = _parameter_users(ordered, active, players, parameters)
-    out: dict[str, frozenset[str]] = {}
-    for pname in parameters:
-        if used[pname] == "none" or base[pname] != "none":
-            continue
-        users = set()
-        for ins in instruments:
-            if ins.optional:
-                rows = [[] for _ in players]
-                for i, t, e in ins.terms:
-                    rows[i].append((t, e))
-                if _parameter_users(ordered, rows, players, {pname: parameters[pname]})[pname] != "none":
-                    users.add(ins.name)
-        out[pname] = frozenset(users)
-    return out
+    by_instrument = {}  # each optional instrument's own terms: whose payoff each parameter enters
+    for ins in instruments:
+        if ins.optional:
+            rows: list[list] = [[] for _ in players]
+            for i, t, e in ins.terms:
+                rows[i].append((t, e))
+            by_instrument[ins.name] = _parameter_users(ordered, rows, players, parameters)
+    return {
+        pname: frozenset(name for name, users in by_instrument.items() if users[pname] != "none")
+        for pname in parameters if used[pname] != "none" and base[pname] == "none"
+    }
 
 
 def _parameter_users(ordered, payoffs, players, parameters) -> dict[str, str]:
