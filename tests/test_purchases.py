@@ -311,3 +311,25 @@ def test_a_default_report_has_no_package_section():
     assert section_names("stockholm-2025")[-1] == "package"
     report = gather("stockholm-2025", [], sections=None, brief=True, pictures=False)
     assert "package" not in [s.key for s in report.sections]
+
+
+def test_gambit_finds_the_hand_derived_pure_equilibria_with_purchases():
+    """Gambit's enumpure on the exported 4×8 package game (defaults, --with purchases) finds
+    the four pure equilibria of the package game with China buying exactly where the US
+    tariff is low (purchase_cost_cn 0.5 < 0.69, docstrings above)."""
+    gbt = pytest.importorskip("pygambit")
+    import io
+
+    result = _invoke(["export", "--game", "package", "--with", "purchases", "--to", "nfg"], codes=(0,))
+    g = gbt.read_nfg(io.StringIO(result.stdout))
+    labels = axes(TRADE.with_instruments(PURCHASES), "package").labels
+    found = set()
+    for prof in gbt.nash.enumpure_solve(g).equilibria:
+        picks = [[float(prof[s]) for s in player.strategies].index(1.0) for player in g.players]
+        found.add((labels[0][picks[0]], labels[1][picks[1]]))
+    assert found == {
+        ("Restrict + tariff high", "Restrict + tariff high + no purchases"),
+        ("Restrict + tariff low", "Restrict + tariff low + buy"),
+        ("Relax + tariff high", "Supply + tariff high + no purchases"),
+        ("Relax + tariff low", "Supply + tariff low + buy"),
+    }
