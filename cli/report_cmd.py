@@ -569,11 +569,10 @@ def scenario_section(scenario, brief: bool) -> Section:
     return Section("scenario", f"{SCENARIO_TITLE}: {scenario.name}", (Part("".join(html), "\n".join(md).strip()),))
 
 
-def package_section(scenario, sets: list[str], levels: int, instruments: tuple[str, ...] = ()) -> Section:
+def package_section(scenario, levels: int, instruments: tuple[str, ...] = ()) -> Section:
     """The package form (`solve --game package`): its matrix with the answers marked, its
     equilibria with one-line reasons, and each pure equilibrium's payoffs and deviations
     split by the instrument carrying each payoff term (`games.model.instruments`)."""
-    from games.model.scenarios import parse_assignments
     from games.solvers.solver import solve
 
     from cli import model_view, normal_form_view
@@ -581,9 +580,7 @@ def package_section(scenario, sets: list[str], levels: int, instruments: tuple[s
     from cli.package_view import package_scenario
     from cli.render import matrix_block
 
-    values = parse_assignments(sets, model=scenario.model, package=True)
-    base = scenario if not values else scenario.with_values(values)
-    played = package_scenario(base, instruments)
+    played = package_scenario(scenario, instruments)
     game = normal_form_view.model_game(played, "package", levels)
     solution = solve(game)
     reasons = [normal_form_view.short_reason(game, eq) for eq in solution.equilibria]
@@ -694,7 +691,8 @@ def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[
             out.append(_game_file_section(target, kind, game, brief, drawer))
         name = Path(str(target)).name
         return Report(f"tradegame report — {name}", name, tuple(out), brief)
-    scenario = _load_scenario(target, sets)
+    # with the package section, --set may name the package form's values (tariffs) too
+    scenario = _load_scenario(target, sets, "package" if "package" in wanted else "simultaneous")
     source = target or scenario.name
     titles = dict(scenario_forms(target))
     shown_matrix = None
@@ -707,7 +705,7 @@ def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[
                     if pictures:
                         out.append(regime_section(drawer))
                 elif key == "package":
-                    out.append(package_section(scenario, sets, levels, instruments))
+                    out.append(package_section(scenario, levels, instruments))
                 elif key in ("simultaneous", "graded"):
                     from cli import normal_form_view
 

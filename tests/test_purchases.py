@@ -333,3 +333,14 @@ def test_gambit_finds_the_hand_derived_pure_equilibria_with_purchases():
         ("Relax + tariff high", "Supply + tariff high + no purchases"),
         ("Relax + tariff low", "Supply + tariff low + buy"),
     }
+
+
+def test_the_report_package_section_takes_package_values_from_set(tmp_path):
+    """Busan with purchase_cost_cn = 0.8 > 0.66 (the snap-back China avoids by buying, above):
+    China stops buying against the low tariff, and (Relax + tariff low, Supply + tariff low
+    + no purchases) holds, China losing 0.8 − 0.66 = 0.14 by buying, all of it purchases."""
+    out = tmp_path / "busan.md"
+    _invoke(["report", "record-2025-10-30-busan", "--sections", "package", "--with", "purchases",
+             "--set", "purchase_cost_cn=0.8", "--no-pictures", "-o", str(out)], codes=(0,))
+    text = out.read_text(encoding="utf-8")
+    assert "China would lose 0.14 by switching to Supply + tariff low + buy: purchases −0.14." in text
