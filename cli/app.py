@@ -368,7 +368,7 @@ def show(
             )
         if game in PACKAGE_FORMS:  # the model file's package form, as solve --game package plays it
             scenario = package_scenario(_load_scenario(target, set_, game), instruments)
-            return normal_form_view.show_game(normal_form_view.model_game(scenario, game, levels), scenario, fmt)
+            return normal_form_view.show_game(normal_form_view.model_game(scenario, game, levels), scenario, fmt, package=True)
         scenario = _load_scenario(target, set_)
         output = normal_form_view.show_game(normal_form_view.build(scenario, game, levels), scenario, fmt)
         if target == "trade":  # the trade model by name: print its model file too

@@ -280,6 +280,8 @@ def test_show_compare_and_export_play_the_package_form():
     assert shown["game"]["strategies"][1][-1] == "Supply + tariff low + buy"
     assert shown["scenario"]["parameters"]["purchase_linkage"] == 0.25
     assert "purchase_linkage" in shown["scenario"]["provenance"]
+    text = _invoke(["show", "record-2025-10-30-busan", "--game", "package", "--with", "purchases"], codes=(0,)).stdout
+    assert "China rare-earth licensing 0.75, China tariff tariff low, purchases buy" in " ".join(text.split())
     plain = json.loads(_invoke(["show", "--game", "package", "--format", "json"], codes=(0,)).stdout)
     assert len(plain["game"]["strategies"][1]) == 4
     compared = json.loads(_invoke(["compare", "baseline", "record-2025-10-30-busan", "--game", "package",
