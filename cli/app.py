@@ -62,6 +62,10 @@ ExactOpt = typer.Option(False, "--exact", help="Solve in exact rational arithmet
 RoundsOpt = typer.Option(None, "--rounds", help="Finite horizon for --game repeated or bargaining (number of rounds).")
 ProposerOpt = typer.Option(None, "--proposer", help="Who proposes first in --game bargaining: us or china (a model file: a player's name).")
 OrderOpt = typer.Option(None, "--order", help="Who moves when in --game sequential: player names separated by commas, e.g. China,US.")
+WithOpt = typer.Option(
+    None, "--with", metavar="INSTRUMENT",
+    help="Put an optional instrument in the package form (repeatable or comma-separated), e.g. --game package --with purchases.",
+)
 
 
 def _fail(message: str, code: int) -> None:
@@ -216,10 +220,12 @@ def _run(
     exact: bool,
     options: dict[str, Any],
     brief: bool = False,
+    instruments: tuple[str, ...] = (),
 ) -> Output:
     from games.errors import InputError
 
     from cli.option_rules import check_command, check_exact_method
+    from cli.package_view import check_with
 
     kind = _target_kind(target)
     full = command == "explain" and not brief
@@ -232,6 +238,7 @@ def _run(
         )
     check_command(command, target, game)
     check_exact_method(exact, method)
+    check_with(instruments, game)
     if kind in ("nfg", "efg"):
         if sets:
             raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
@@ -263,6 +270,7 @@ def _run(
     request = Request(
         target=target or scenario.name, scenario=scenario, game=game, fmt=fmt, full=full,
         levels=levels, method=method, exact=exact, options={k: v for k, v in options.items() if v is not None},
+        instruments=instruments,
     )
     module = FORM_MODULES[game] if scenario.model is None or game.startswith("package") else "cli.model_forms"  # a model file's forms
     return importlib.import_module(module).run(request)
@@ -293,6 +301,7 @@ def solve_command(
     rounds: Optional[int] = RoundsOpt,
     proposer: Optional[str] = ProposerOpt,
     order: Optional[str] = OrderOpt,
+    with_: Optional[List[str]] = WithOpt,
 ) -> None:
     """Solve a scenario or game file: every equilibrium, verified, with a short reason.
 
@@ -306,10 +315,15 @@ def solve_command(
 
       tradegame solve baseline --game graded --levels 7
 
+      tradegame solve record-2025-10-30-busan --game package --with purchases
+
       tradegame solve mygame.nfg --format json
     """
+    from cli.package_view import parse_with
+
     opts = {"rounds": rounds, "proposer": proposer, "order": order}
-    _emit(guarded(lambda: _run("solve", target, set_, game, levels, method, fmt, exact, opts)), fmt)
+    _emit(guarded(lambda: _run("solve", target, set_, game, levels, method, fmt, exact, opts,
+                               instruments=parse_with(with_))), fmt)
 
 
 @app.command("explain")
@@ -325,6 +339,7 @@ def explain_command(
     proposer: Optional[str] = ProposerOpt,
     order: Optional[str] = OrderOpt,
     brief: bool = typer.Option(False, "--brief", help="One screen (about 30 lines at 80 columns): the equilibria, a reason each, and the gist."),
+    with_: Optional[List[str]] = WithOpt,
 ) -> None:
     """Explain every outcome: why each equilibrium holds, what would break it, and where.
 
@@ -337,7 +352,11 @@ def explain_command(
       tradegame explain escalation-2025 --format markdown
 
       tradegame explain --set re_dependence=2
+
+      tradegame explain record-2025-10-30-busan --game package --with purchases
     """
+    from cli.package_view import parse_with
+
     opts = {"rounds": rounds, "proposer": proposer, "order": order}
 
     def work() -> Output:
@@ -345,7 +364,8 @@ def explain_command(
             from games.errors import InputError, clip
 
             raise InputError(f"option --brief: applies to --format text or markdown, not to --format {clip(fmt)}")
-        return _run("explain", target, set_, game, levels, method, fmt, exact, opts, brief=brief)
+        return _run("explain", target, set_, game, levels, method, fmt, exact, opts, brief=brief,
+                    instruments=parse_with(with_))
 
     output = guarded(work)
     if brief and fmt in ("text", "markdown"):
@@ -359,9 +379,10 @@ def explain_command(
 def show(
     target: Optional[str] = TargetArg,
     set_: Optional[List[str]] = SetOpt,
-    game: str = typer.Option("simultaneous", "--game", help="simultaneous or graded."),
+    game: str = typer.Option("simultaneous", "--game", help="simultaneous, graded, package or package-graded."),
     levels: int = LevelsOpt,
     fmt: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
+    with_: Optional[List[str]] = WithOpt,
 ) -> None:
     """Print a scenario's story, its parameters and its payoff matrix.
 
@@ -370,27 +391,36 @@ def show(
       tradegame show stockholm-2025
 
       tradegame show baseline --set leverage=6 --format markdown
+
+      tradegame show record-2025-10-30-busan --game package --with purchases
     """
     from cli import normal_form_view
 
     def work() -> Output:
         from cli.option_rules import check_command
+        from cli.package_view import PACKAGE_FORMS, check_with, package_scenario, parse_with
 
         _check_format(fmt, ("text", "markdown", "json"))
         check_command("show", target, game)
         _refuse_tree_file("show", target)
+        instruments = parse_with(with_)
+        check_with(instruments, game)
         if _target_kind(target) == "nfg":
             from games.formats.nfg import read_nfg
 
             return normal_form_view.show_game(read_nfg(target), None, fmt)
-        if game not in ("simultaneous", "graded"):
+        forms = ("simultaneous", "graded", *PACKAGE_FORMS)
+        if game not in forms:
             from games.errors import InputError, clip
             from games.suggestions import did_you_mean
 
             raise InputError(
-                f"option --game: show prints normal forms: expected simultaneous or graded, "
-                f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded'))}"
+                f"option --game: show prints normal forms: expected simultaneous, graded, package or package-graded, "
+                f"got '{clip(game)}'{did_you_mean(game, forms)}"
             )
+        if game in PACKAGE_FORMS:  # the model file's package form, as solve --game package plays it
+            scenario = package_scenario(_load_scenario(target, set_, game), instruments)
+            return normal_form_view.show_game(normal_form_view.model_game(scenario, game, levels), scenario, fmt, package=True)
         scenario = _load_scenario(target, set_)
         output = normal_form_view.show_game(normal_form_view.build(scenario, game, levels), scenario, fmt)
         if target == "trade":  # the trade model by name: print its model file too
@@ -415,6 +445,7 @@ def export(
     outcome_form: bool = typer.Option(False, "--outcome-form", help="Write the .nfg outcome form instead of the payoff form."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
+    with_: Optional[List[str]] = WithOpt,
 ) -> None:
     """Write a scenario's game as a Gambit .nfg file, to open it in Gambit.
 
@@ -423,6 +454,8 @@ def export(
       tradegame export stockholm-2025 --to nfg -o stockholm.nfg
 
       tradegame export baseline --game graded --levels 4 --to nfg
+
+      tradegame export record-2025-10-30-busan --game package --with purchases --to nfg
     """
     from cli import normal_form_view
 
@@ -434,8 +467,12 @@ def export(
 
         if to != "nfg":
             raise InputError(f"option --to: expected nfg, got '{to}'")
+        from cli.package_view import check_with, parse_with
+
         check_command("export", target, game)
         _refuse_tree_file("export", target)
+        instruments = parse_with(with_)
+        check_with(instruments, game)
         if game not in ("simultaneous", "graded", "package", "package-graded"):
             from games.errors import clip
             from games.suggestions import did_you_mean
@@ -451,7 +488,7 @@ def export(
         elif game.startswith("package"):  # instrument packages: the model file's package form
             from cli.package_view import package_scenario
 
-            scenario = package_scenario(_load_scenario(target, set_, game))
+            scenario = package_scenario(_load_scenario(target, set_, game), instruments)
             g = normal_form_view.model_game(scenario, game, levels)
             exact = normal_form_view.scenario_exact_payoffs(scenario, game, levels)
         else:

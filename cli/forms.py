@@ -28,7 +28,7 @@ _DESCRIPTIONS: dict[str, str] = {
     "bayesian": "China's type is hidden: pragmatist or self-reliant (--set prior_pragmatist=P)",
     "repeated": "the 2×2 game repeated: grim trigger, tit-for-tat, critical discount factors",
     "bargaining": "bargaining over the deal's terms: Nash, Kalai–Smorodinsky, Rubinstein",
-    "package": "each side plays a package of instruments: chip controls and tariffs against rare-earth licensing and tariffs",
+    "package": "each side plays a package of instruments: chip controls and tariffs against rare-earth licensing and tariffs (--with purchases adds China's purchases)",
     "package-graded": "the package form with chip openness and rare-earth supply on a grid (--levels N)",
 }
 

@@ -50,8 +50,8 @@ def model_data(model) -> dict[str, Any]:
              "settings": list(ins.settings) if ins.settings else None, "level": ins.level,
              "levels": [_num(v) for v in ins.levels] if ins.levels else None,
              "carries": sorted({t for (i, t), n in model.term_instruments.items() if n == ins.name}),
-             "payoffs": _instrument_payoffs(model, ins)}
-            for ins in model.instruments
+             "payoffs": _instrument_payoffs(model, ins), "optional": ins.optional}
+            for ins in (*model.instruments, *model.optional_instruments)
         ],
         "parameters": [
             {"name": q.name, "default": q.default, "range": [q.low, q.high], "unit": q.unit,
@@ -96,10 +96,12 @@ def model_text(model, fmt: str) -> str:
         for profile, name in model.outcomes.items():
             label = ", ".join(pl.strategies[k] for pl, k in zip(model.players, profile))
             out.append(f"{bullet} ({label}): {name}")
-    if model.instruments:
+    if model.instruments or model.optional_instruments:
         out += ["", _h("Instruments (--game package)", fmt)]
-        for ins in model.instruments:
+        for ins in (*model.instruments, *model.optional_instruments):
             line = f"{bullet} {ins.name} ({model.player_names[ins.player]})"
+            if ins.optional and ins in model.optional_instruments:
+                line += f" [optional: --with {ins.name}]"
             if ins.is_move:
                 line += f": {', '.join(ins.settings)} (level {code(ins.level)} = {', '.join(_num(v) for v in ins.levels)})"
             out.append(line)

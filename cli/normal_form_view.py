@@ -406,8 +406,9 @@ def _exact_solution(
     return solution, eqs
 
 
-def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Output:
-    """Story, parameters and payoff matrix (no solving beyond marking best responses)."""
+def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str, package: bool = False) -> Output:
+    """Story, parameters and payoff matrix (no solving beyond marking best responses; with
+    ``package``, the episode's moves in the package form too, when recorded)."""
     from games.solvers.solver import solve
 
     solution = solve(game, "pure") if game.n_players else None
@@ -423,6 +424,11 @@ def show_game(game: NormalFormGame, scenario: Scenario | None, fmt: str) -> Outp
             moves = ", ".join(f"{k} {v}" for k, v in zip(("US", "China"), obs.moves))
             form = f"{obs.form} game" + (f", {obs.levels} levels" if obs.form == "graded" else "")
             out.append(f"Observed ({form}): {moves}" + (f" — {obs.note}" if obs.note else ""))
+            if package and obs.package is not None:
+                pkg = obs.package
+                moves = "; ".join(f"{p} " + ", ".join(f"{k} {v}" for k, v in m) for p, m in zip(("US", "China"), pkg.moves))
+                form = pkg.form + (f", {pkg.levels} levels" if pkg.form == "package-graded" else "")
+                out.append(f"Observed ({form}): {moves}" + (f" — {pkg.note}" if pkg.note else ""))
         if scenario.date or scenario.observed is not None:
             out.append("")
         if scenario.sources:

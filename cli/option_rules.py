@@ -35,20 +35,24 @@ _SOLVE_RULES: dict[str, tuple[str, ...]] = {
     "--rounds": ("repeated", "bargaining"),
     "--proposer": ("bargaining",),
     "--order": ("sequential",),
+    "--with": ("package", "package-graded"),
 }
 
 #: command -> option -> the tags it applies to
 RULES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "solve": _SOLVE_RULES,
     "explain": _SOLVE_RULES,
-    "show": {"--set": ("scenario",), "--game": ("scenario",), "--levels": ("graded",)},
-    "export": {"--set": ("scenario",), "--game": ("scenario",), "--levels": ("graded", "package-graded")},
-    "compare": {"--levels": ("graded",)},
-    "sweep": {"--levels": ("graded", "package-graded")},
+    "show": {"--set": ("scenario",), "--game": ("scenario",), "--levels": ("graded", "package-graded"),
+             "--with": ("package", "package-graded")},
+    "export": {"--set": ("scenario",), "--game": ("scenario",), "--levels": ("graded", "package-graded"),
+               "--with": ("package", "package-graded")},
+    "compare": {"--levels": ("graded", "package-graded"), "--with": ("package", "package-graded")},
+    "sweep": {"--levels": ("graded", "package-graded"), "--with": ("package", "package-graded")},
     "plot": {
         "--set": ("scenario",),
         "--game": ("scenario",),
-        "--levels": ("graded",),
+        "--levels": ("graded", "package-graded"),
+        "--with": ("package", "package-graded"),
         "--rule": ("dynamics",),
         "--steps": ("dynamics",),
         "--vary": ("regime-map",),

@@ -24,8 +24,13 @@ TREE_FORMS = ("us-first", "china-first", "snapback")
 DEFAULT_VARY = ("re_dependence=0:12:61", "hawk_cost=0:6:61", "leverage=0:8:61", "self_reliance=0:8:61")
 
 
-def load_game(target: str | None, sets: list[str] | None, game: str, levels: int):
-    """(normal-form game, scenario or None) for a scenario name/.toml or a .nfg file."""
+#: normal forms a picture is drawn from
+NORMAL_FORMS = ("simultaneous", "graded", "package", "package-graded")
+
+
+def load_game(target: str | None, sets: list[str] | None, game: str, levels: int, instruments: tuple[str, ...] = ()):
+    """(normal-form game, scenario or None) for a scenario name/.toml or a .nfg file (the
+    package forms: the model file's, with the optional ``instruments`` of --with)."""
     from games.errors import InputError, clip
     from games.suggestions import did_you_mean
 
@@ -41,11 +46,16 @@ def load_game(target: str | None, sets: list[str] | None, game: str, levels: int
         return read_nfg(target), None
     if kind == "efg":
         raise InputError(f"tradegame plot: {target}: only 'tree' pictures are drawn from .efg files")
-    if game not in ("simultaneous", "graded"):
+    if game not in NORMAL_FORMS:
         raise InputError(
-            f"option --game: this picture is drawn from a normal form: expected simultaneous or graded, "
-            f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded'))}"
+            f"option --game: this picture is drawn from a normal form: expected simultaneous, graded, package or "
+            f"package-graded, got '{clip(game)}'{did_you_mean(game, NORMAL_FORMS)}"
         )
+    if game.startswith("package"):
+        from cli.package_view import package_scenario
+
+        scenario = package_scenario(_load_scenario(target, sets, game), instruments)
+        return normal_form_view.model_game(scenario, game, levels), scenario
     scenario = _load_scenario(target, sets)
     return normal_form_view.build(scenario, game, levels), scenario
 
@@ -72,8 +82,10 @@ def make_figure(
     rule: str = "replicator",
     steps: int = 200,
     vary: list[str] | None = None,
+    instruments: tuple[str, ...] = (),
 ):
-    """(matplotlib figure, one-line caption) for a kind and target."""
+    """(matplotlib figure, one-line caption) for a kind and target (``instruments``: the
+    optional instruments --with puts in the package form)."""
     from games.errors import InputError
 
     if kind not in KINDS:
@@ -93,7 +105,9 @@ def make_figure(
         return regime_map_figure(target, sets or [], game, levels, vary or [])
     from games.solvers.solver import solve
 
-    g, _ = load_game(target, sets, game, levels)
+    if instruments and kind not in GAME_KINDS:
+        raise InputError(f"option --with: applies to the {', '.join(GAME_KINDS)} pictures of --game package")
+    g, _ = load_game(target, sets, game, levels, instruments)
     return game_figure(kind, g, solve(g).equilibria, rule, steps), f"{kind} of {g.title}"
 
 
@@ -213,7 +227,7 @@ def register(app: typer.Typer) -> None:
         ),
         game: Optional[str] = typer.Option(
             None, "--game", metavar="FORM",
-            help="simultaneous (default) or graded; for tree: us-first (default), china-first or snapback.",
+            help="simultaneous (default), graded, package or package-graded; for tree: us-first (default), china-first or snapback.",
             show_default=False,
         ),
         vary: Optional[List[str]] = typer.Option(
@@ -225,6 +239,10 @@ def register(app: typer.Typer) -> None:
         steps: int = typer.Option(200, "--steps", help="dynamics: rounds of fictitious play (replicator: run time steps / 2, at most 10000; "
             "longer for paths still on their way to a corner)."),
         force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+        with_: Optional[List[str]] = typer.Option(
+            None, "--with", metavar="INSTRUMENT",
+            help="Put an optional instrument in the package form (repeatable or comma-separated), e.g. --with purchases.",
+        ),
     ) -> None:
         """Draw a picture of a game: payoff matrix, best responses, dynamics, regime map, tree.
 
@@ -239,18 +257,23 @@ def register(app: typer.Typer) -> None:
           tradegame plot tree stockholm-2025 --game snapback -o snapback.png
 
           tradegame plot regime-map stockholm-2025 --vary self_reliance=0:8:81 --vary leverage=0:8:81 -o map.png
+
+          tradegame plot matrix record-2025-10-30-busan --game package --with purchases -o busan.png
         """
         from cli.app import guarded
 
         def work() -> str:
             from cli import plots
             from cli.option_rules import check_command
+            from cli.package_view import check_with, parse_with
 
+            instruments = parse_with(with_)
             if kind in KINDS:
                 check_command("plot", target, game or ("us-first" if kind == "tree" else "simultaneous"), kind)
+                check_with(instruments, game or "simultaneous")
             fmt = plots.check_output(output, force)
             data, caption = make_picture(kind, target, fmt, sets=set_, game=game, levels=levels,
-                                         rule=rule, steps=steps, vary=vary)
+                                         rule=rule, steps=steps, vary=vary, instruments=instruments)
             plots.write_atomic(output, data, force)
             return f"wrote {output} ({caption})"
 

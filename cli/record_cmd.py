@@ -25,6 +25,11 @@ def register(app: typer.Typer) -> None:
         package: bool = typer.Option(
             False, "--package", help="Assess the moves recorded in the package form (tariffs as instruments, --game package)."
         ),
+        with_: Optional[List[str]] = typer.Option(
+            None, "--with", metavar="INSTRUMENT",
+            help="With --package: put an optional instrument in the package form (repeatable or comma-separated), "
+            "e.g. --with purchases; episodes that do not record its moves are left unassessed.",
+        ),
     ) -> None:
         """The dated record, 2018–2026: is each episode's observed move an equilibrium of the model?
 
@@ -45,10 +50,12 @@ def register(app: typer.Typer) -> None:
           tradegame timeline --format json
 
           tradegame timeline --package
+
+          tradegame timeline --package --with purchases
         """
         from cli.app import _emit, guarded
 
-        _emit(guarded(lambda: run_timeline(fmt, show_changes, episodes or [], package)), fmt)
+        _emit(guarded(lambda: run_timeline(fmt, show_changes, episodes or [], _package(package, with_))), fmt)
 
     @app.command("infer")
     def infer_command(
@@ -76,6 +83,11 @@ def register(app: typer.Typer) -> None:
             False, "--package", help="Read the moves recorded in the package form (tariffs as instruments); "
             "'record' then means every episode with package moves.",
         ),
+        with_: Optional[List[str]] = typer.Option(
+            None, "--with", metavar="INSTRUMENT",
+            help="With --package: put an optional instrument in the package form (repeatable or comma-separated), "
+            "e.g. --with purchases; episodes that do not record its moves are left out of 'record'.",
+        ),
     ) -> None:
         """What must one believe? The parameter values that make observed moves equilibria.
 
@@ -95,10 +107,29 @@ def register(app: typer.Typer) -> None:
           tradegame infer record-2025-12-h200 record-2026-05-beijing-summit --free leverage,hawk_cost --then after-truce-renewal
 
           tradegame infer record-2024-12-chip-rule record-2025-05-geneva --free leverage --package
+
+          tradegame infer record-2025-10-30-busan --package --with purchases --free purchase_linkage
         """
         from cli.app import _emit, guarded
 
-        _emit(guarded(lambda: run_infer(episodes or [], free or [], plot, output, force, then or [], game, levels, fmt, package)), fmt)
+        _emit(guarded(lambda: run_infer(episodes or [], free or [], plot, output, force, then or [], game, levels, fmt,
+                                        _package(package, with_))), fmt)
+
+
+def _package(package: bool, with_: list[str] | None) -> bool | tuple[str, ...]:
+    """--package, or with --with the optional instruments named (which need --package)."""
+    from cli.package_view import parse_with
+    from games.errors import InputError
+
+    names = parse_with(with_)
+    if names and not package:
+        raise InputError("option --with: adds optional instruments to the package form; add --package")
+    if names:
+        from games.trade import model_file
+
+        model_file().with_instruments(names)  # unknown names: one line, with a did-you-mean
+        return names
+    return package
 
 
 def _check_fmt(fmt: str) -> None:
@@ -109,7 +140,7 @@ def _check_fmt(fmt: str) -> None:
 
 
 # ------------------------------------------------------------------ timeline
-def run_timeline(fmt: str, show_changes: bool = True, names: list[str] | None = None, package: bool = False):
+def run_timeline(fmt: str, show_changes: bool = True, names: list[str] | None = None, package: bool | tuple[str, ...] = False):
     from cli.request import Output
     from games.errors import InputError
     from games.history.record import timeline
@@ -130,12 +161,15 @@ def run_timeline(fmt: str, show_changes: bool = True, names: list[str] | None = 
             "episodes_with_moves": sum(1 for a in items if a.equilibrium is not None)}
     if package:
         data["form"] = "package"
+    if isinstance(package, tuple):
+        data["with"] = list(package)
     if fmt == "json":
         return Output("", data)
     text = render_timeline(items, fmt, show_changes)
     if package:
         head, _, rest = text.partition("\n")
-        text = (f"{head} (package form: tariffs as instruments)\n{rest}"
+        extra = f", with {', '.join(package)}" if isinstance(package, tuple) else ""
+        text = (f"{head} (package form: tariffs as instruments{extra})\n{rest}"
                 .replace("no observed moves recorded", "no package moves recorded"))
     return Output(text, data)
 
@@ -211,9 +245,9 @@ def render_timeline(items, fmt: str, show_changes: bool = True) -> str:
 
 
 # ------------------------------------------------------------------ infer
-def _load_episodes(names: list[str], package: bool = False):
+def _load_episodes(names: list[str], package: bool | tuple[str, ...] = False):
     from games.errors import InputError
-    from games.history.record import episodes
+    from games.history.record import episodes, records_package
     from games.model.scenarios import load
 
     if not names:
@@ -221,7 +255,7 @@ def _load_episodes(names: list[str], package: bool = False):
     out = []
     for name in names:
         if name == "record":
-            out += [e for e in episodes() if e.observed is not None and (not package or e.observed.package is not None)]
+            out += [e for e in episodes() if e.observed is not None and (not package or records_package(e, package))]
         else:
             sc = load(name)
             if sc.observed is None:
@@ -230,14 +264,14 @@ def _load_episodes(names: list[str], package: bool = False):
     return out
 
 
-def _free_names(free: list[str], eps, package: bool = False) -> list[str]:
+def _free_names(free: list[str], eps, package: bool | tuple[str, ...] = False) -> list[str]:
     from games.history.identified_set import default_free
 
     names = [n.strip() for item in free for n in item.split(",") if n.strip()]
     return names or default_free(eps, package)
 
 
-def run_infer(names, free, plot, output, force, then, game, levels, fmt, package: bool = False):
+def run_infer(names, free, plot, output, force, then, game, levels, fmt, package: bool | tuple[str, ...] = False):
     from cli.request import Output
     from games.history import identified_set as ids
     from games.errors import InputError
@@ -279,6 +313,8 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt, package
     }
     if package:
         result["form"] = "package"
+    if isinstance(package, tuple):
+        result["with"] = list(package)
     bounds = change = None
     conflict: list[str] = []
     rows = []

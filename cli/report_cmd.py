@@ -569,6 +569,31 @@ def scenario_section(scenario, brief: bool) -> Section:
     return Section("scenario", f"{SCENARIO_TITLE}: {scenario.name}", (Part("".join(html), "\n".join(md).strip()),))
 
 
+def package_section(scenario, levels: int, instruments: tuple[str, ...] = ()) -> Section:
+    """The package form (`solve --game package`): its matrix with the answers marked, its
+    equilibria with one-line reasons, and each pure equilibrium's payoffs and deviations
+    split by the instrument carrying each payoff term (`games.model.instruments`)."""
+    from games.solvers.solver import solve
+
+    from cli import model_view, normal_form_view
+    from cli.handout import matrix_table
+    from cli.package_view import package_scenario
+    from cli.render import matrix_block
+
+    played = package_scenario(scenario, instruments)
+    game = normal_form_view.model_game(played, "package", levels)
+    solution = solve(game)
+    reasons = [normal_form_view.short_reason(game, eq) for eq in solution.equilibria]
+    parts: list = [Part(matrix_table(game, solution.equilibria), matrix_block(game, solution.equilibria, "markdown"))]
+    parts.append(_equilibria_part(game, solution, reasons))
+    block, _ = model_view.instrument_lines(played.model, played.parameters, solution, "package", levels, "markdown")
+    if block:
+        parts.append(_md_part(block))
+    with_words = f" with {', '.join(instruments)}" if instruments else ""
+    title = PACKAGE_TITLE + with_words
+    return Section("package", title, tuple(parts))
+
+
 def regime_section(drawer: Drawer) -> Section:
     pic = drawer.get("regime-map", "simultaneous", "regime-map")
     return Section("regime-map", MAP_TITLE, (pic,) if pic is not None else ())
@@ -601,15 +626,29 @@ def scenario_forms(target: str | None) -> tuple[tuple[str, str], ...]:
     return tuple((f, t) for f, t in SCENARIO_FORMS if f in all_forms())
 
 
+PACKAGE_TITLE = "The package form: each equilibrium by instrument"
+#: sections a report shows only when --sections names them
+ON_REQUEST = ("package",)
+
+
+def _has_package(target: str | None) -> bool:
+    """Does the target's model have a package form (the trade model's scenarios do)?"""
+    from cli.app import _load_scenario
+
+    model = _load_scenario(target, []).model
+    return model is None or model.has_package
+
+
 def section_names(target: str | None) -> list[str]:
-    """The sections a report of this target can have, in order."""
+    """The sections a report of this target can have, in order (``package`` last: shown
+    only when --sections names it)."""
     from cli.app import _target_kind
 
     if _target_kind(target) != "scenario":
         return ["game"]
     forms = [f for f, _ in scenario_forms(target)]
     # the regime map follows the simultaneous game: it maps that game's equilibria
-    return ["scenario"] + forms[:1] + ["regime-map"] + forms[1:]
+    return ["scenario"] + forms[:1] + ["regime-map"] + forms[1:] + (["package"] if _has_package(target) else [])
 
 
 def parse_sections(text: str | None, target: str | None) -> list[str] | None:
@@ -629,14 +668,18 @@ def parse_sections(text: str | None, target: str | None) -> list[str] | None:
 
 
 def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[str] | None = None,
-           brief: bool = False, pictures: bool = True) -> Report:
-    """Every chosen section for the target; a form that fails to solve becomes a skipped note."""
+           brief: bool = False, pictures: bool = True, instruments: tuple[str, ...] = ()) -> Report:
+    """Every chosen section for the target; a form that fails to solve becomes a skipped note
+    (``instruments``: the optional instruments --with puts in the package section's game)."""
     from games.errors import InputError, SolverError
 
     from cli.app import _load_scenario, _target_kind
 
     kind = _target_kind(target)
-    wanted = sections or [n for n in section_names(target) if not (brief and n == "regime-map")]
+    wanted = sections or [n for n in section_names(target)
+                          if not (brief and n == "regime-map") and n not in ON_REQUEST]
+    if instruments and "package" not in wanted:
+        raise InputError("option --with: adds optional instruments to the package section; add --sections package")
     out: list[Section] = []
     if kind != "scenario":
         if sets:
@@ -648,7 +691,8 @@ def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[
             out.append(_game_file_section(target, kind, game, brief, drawer))
         name = Path(str(target)).name
         return Report(f"tradegame report — {name}", name, tuple(out), brief)
-    scenario = _load_scenario(target, sets)
+    # with the package section, --set may name the package form's values (tariffs) too
+    scenario = _load_scenario(target, sets, "package" if "package" in wanted else "simultaneous")
     source = target or scenario.name
     titles = dict(scenario_forms(target))
     shown_matrix = None
@@ -660,6 +704,8 @@ def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[
                 elif key == "regime-map":
                     if pictures:
                         out.append(regime_section(drawer))
+                elif key == "package":
+                    out.append(package_section(scenario, levels, instruments))
                 elif key in ("simultaneous", "graded"):
                     from cli import normal_form_view
 
@@ -900,14 +946,20 @@ def register(app: typer.Typer) -> None:
         levels: int = typer.Option(5, "--levels", help="Openness levels per side in the graded game."),
         sections: Optional[str] = typer.Option(
             None, "--sections", metavar="A,B,...",
-            help="Only these sections: scenario, the game forms (tradegame forms), regime-map; 'game' for a game file.",
+            help="Only these sections: scenario, the game forms (tradegame forms), regime-map, package (on request only); "
+            "'game' for a game file.",
         ),
         brief: bool = typer.Option(False, "--brief", help="About one page per form: picture, equilibria, short reasons."),
         no_pictures: bool = typer.Option(False, "--no-pictures", help="Leave the pictures out (no matplotlib needed)."),
         force: bool = typer.Option(False, "--force", help="Overwrite the output file (and its pictures) if they exist."),
+        with_: Optional[List[str]] = typer.Option(
+            None, "--with", metavar="INSTRUMENT",
+            help="Put an optional instrument in the package section's game (repeatable or comma-separated), e.g. --with purchases.",
+        ),
     ) -> None:
         """Write a handout to print: the scenario, every game form with a picture, its equilibria
-        and explanation as formatted tables and prose, thresholds and a regime map.
+        and explanation as formatted tables and prose, thresholds and a regime map. The package
+        form (each equilibrium's payoffs by instrument) is a section on request: --sections package.
 
         Examples:
 
@@ -916,6 +968,8 @@ def register(app: typer.Typer) -> None:
           tradegame report stockholm-2025 --brief --sections simultaneous,us-first -o brief.html
 
           tradegame report escalation-2025 --set hawk_cost=1.5 -o what-if.md
+
+          tradegame report record-2025-10-30-busan --sections scenario,package --with purchases -o busan.html
         """
         from cli.app import guarded
 
@@ -933,7 +987,9 @@ def register(app: typer.Typer) -> None:
                 from cli.plots import require
 
                 require()  # fail early, in one line, if matplotlib is missing
-            rep = gather(target, set_ or [], levels, chosen, brief, pictures=not no_pictures)
+            from cli.package_view import parse_with
+
+            rep = gather(target, set_ or [], levels, chosen, brief, pictures=not no_pictures, instruments=parse_with(with_))
             extra = write_report(rep, output, force)
             shown = sum(1 for s in rep.sections if not s.skipped and s.key not in ("scenario", "regime-map"))
             drawn = sum(1 for p in rep.pictures if not p.skipped)

@@ -27,6 +27,8 @@ class Request:
     method: str = "auto"
     exact: bool = False
     options: dict[str, Any] = field(default_factory=dict)
+    #: optional instruments put in the package form (--with)
+    instruments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ Examples:
   tradegame sweep --sample 100000 --dist re_dependence=uniform:3:8 --seed 1
 
   tradegame sweep --game graded --levels 5 --vary leverage=0:10:41 --format csv -o sweep.csv
+
+  tradegame sweep --game package --with purchases --vary purchase_cost_cn=0:2:41
 """
 
 
@@ -88,11 +90,18 @@ def register(app: typer.Typer) -> None:
         dask: Optional[str] = typer.Option(
             None, "--dask", metavar="ADDRESS", help="Run blocks on a Dask cluster (scheduler address, or 'local')."
         ),
+        with_: Optional[List[str]] = typer.Option(
+            None, "--with", metavar="INSTRUMENT",
+            help="Put an optional instrument in the package form (repeatable or comma-separated), e.g. --with purchases.",
+        ),
     ) -> None:
         from games.errors import InputError, SolverError
 
+        from cli.package_view import parse_with
+
         try:
-            run_sweep(target, vary or [], sample, dist or [], seed, set_ or [], game, levels, fmt, output, force, plot, workers, dask)
+            run_sweep(target, vary or [], sample, dist or [], seed, set_ or [], game, levels, fmt, output, force, plot, workers, dask,
+                      parse_with(with_))
         except InputError as exc:
             _fail(str(exc), 2)
         except SolverError as exc:
@@ -114,6 +123,7 @@ def run_sweep(
     plot: Path | None,
     workers: int,
     dask: str | None,
+    instruments: tuple[str, ...] = (),
 ) -> None:
     """Check every option, run the sweep, then write the output and the plot."""
     from games.sweeps import sweep as sw
@@ -122,7 +132,10 @@ def run_sweep(
 
     from cli.option_rules import check_command
 
+    from cli.package_view import check_with
+
     check_command("sweep", target, game)
+    check_with(instruments, game)
     if fmt not in FORMATS:
         raise InputError(f"option --format: expected one of {', '.join(FORMATS)}, got '{fmt}'")
     if not 1 <= workers <= max_workers():
@@ -143,8 +156,14 @@ def run_sweep(
     if game.startswith("package"):  # the package form is a model file's: the trade model's with its tariffs
         from cli.package_view import package_scenario
 
-        scenario = package_scenario(scenario)
+        scenario = package_scenario(scenario, instruments)
     spec = sw.make_spec(scenario.parameters, game, levels, vary, sample, dists, seed, model=scenario.model)
+    if game.startswith("package"):
+        idle = sorted(set(spec.names) & scenario.model.idle_parameters())
+        if idle:
+            needs = ", ".join(sorted(scenario.model.optional_uses[idle[0]]))
+            option = "--dist" if sample is not None else "--vary"
+            raise InputError(f"option {option}: parameter '{idle[0]}' enters the package form only with --with {needs}")
     clash = set(values) & set(spec.names)
     if clash:
         raise InputError(f"option --set: '{sorted(clash)[0]}' is also varied; drop one of --set and --vary/--dist")

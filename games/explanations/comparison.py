@@ -229,11 +229,11 @@ def _same_file(x: str, y: str) -> bool:
 
 def compare(a, b, form: str = "simultaneous", levels: int = 5) -> Comparison:
     """Compare scenarios a and b (games.model.scenarios.Scenario) in the given game form."""
-    if form not in ("simultaneous", "graded"):
-        raise InputError(f"option --game: compare supports simultaneous or graded, got '{form}'")
+    model = _common_model(a, b)
+    if form not in ("simultaneous", "graded") and not (form in ("package", "package-graded") and model is not None):
+        raise InputError(f"option --game: compare supports simultaneous or graded (package forms: for a model with instruments), got '{form}'")
     from games.solvers.solver import solve
 
-    model = _common_model(a, b)
     table = PARAMETERS if model is None else model.parameters
     pa, pb = dict(a.parameters), dict(b.parameters)
     changes = tuple(

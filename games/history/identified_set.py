@@ -104,7 +104,7 @@ class Bound:
         }
 
 
-def default_free(episodes: Sequence[Scenario], package: bool = False) -> list[str]:
+def default_free(episodes: Sequence[Scenario], package: bool | tuple[str, ...] = False) -> list[str]:
     """Judgement parameters the episodes' games depend on, linkage shares excluded.
 
     A linkage share multiplies the values it ties (chip_linkage · chip_sales), so freeing it
@@ -124,19 +124,20 @@ def default_free(episodes: Sequence[Scenario], package: bool = False) -> list[st
     return names
 
 
-def _package_game(sc: Scenario):
-    """(exact parameters, payoff function, profile, labels, shape) of an episode's package observation."""
+def _package_game(sc: Scenario, package: bool | tuple[str, ...] = True):
+    """(exact parameters, payoff function, profile, labels, shape) of an episode's package
+    observation (``package``: True, or the optional instruments put in the form)."""
     from games.history.record import package_setting
 
-    model, params, form, levels, profile, labels = package_setting(sc)
+    model, params, form, levels, profile, labels = package_setting(sc, package)
     return exact_values(params), package_payoff(model, form, levels), profile, labels
 
 
-def _enters(name: str, episodes: Sequence[Scenario], package: bool = False) -> bool:
+def _enters(name: str, episodes: Sequence[Scenario], package: bool | tuple[str, ...] = False) -> bool:
     """Does the parameter change any payoff of any episode's game?"""
     if package:
         for sc in episodes:
-            p, pay, _, labels = _package_game(sc)
+            p, pay, _, labels = _package_game(sc, package)
             q = dict(p)
             q[name] = p[name] + 1
             for cell in ((i, j) for i in range(len(labels[0])) for j in range(len(labels[1]))):
@@ -157,7 +158,7 @@ def _enters(name: str, episodes: Sequence[Scenario], package: bool = False) -> b
     return False
 
 
-def record_conditions(episodes: Sequence[Scenario], free: Sequence[str], package: bool = False) -> RecordConditions:
+def record_conditions(episodes: Sequence[Scenario], free: Sequence[str], package: bool | tuple[str, ...] = False) -> RecordConditions:
     """Every observed profile's equilibrium conditions, affine in the free parameters (with
     ``package``, of each episode's package-form observation: tariffs as instruments)."""
     if not episodes:
@@ -187,7 +188,7 @@ def record_conditions(episodes: Sequence[Scenario], free: Sequence[str], package
         if package:
             if sc.observed.package is None:
                 raise InputError(f"{sc.source_file or sc.name}: no [observed.package] moves; --package reads episodes with package moves")
-            params, pay, profile, labels = _package_game(sc)
+            params, pay, profile, labels = _package_game(sc, package)
             conditions += affine_conditions(sc.name, params, free, pay, profile, labels)
             offs.append(offsets(params, free))
             continue

@@ -130,29 +130,52 @@ def parse_package_observation(raw: object, where: str) -> PackageObservation:
     return obs
 
 
-def package_axes(obs: PackageObservation):
-    """The trade model file's package-form axes the observation is stated in."""
+def package_axes(obs: PackageObservation, with_: tuple[str, ...] = ()):
+    """The trade model file's package-form axes the observation is stated in (``with_``: the
+    optional instruments in play)."""
     from games.model.evaluate import axes
     from games.trade import model_file
 
-    return axes(model_file(), obs.form, obs.levels)
+    return axes(model_file().with_instruments(with_), obs.form, obs.levels)
 
 
-def package_profile(obs: PackageObservation, where: str = "[observed.package]") -> tuple[int, int]:
-    """The observed package moves as strategy indices of the package game (US, China)."""
-    from games.model.evaluate import _g, level_grid
+def recorded_instruments(obs: PackageObservation) -> tuple[str, ...]:
+    """The optional instruments (purchases) whose moves the observation records."""
     from games.trade import model_file
 
-    model = model_file()
-    ax = package_axes(obs)
+    optional = [ins.name for ins in model_file().optional_instruments]
+    return tuple(name for name in optional if any(name in dict(given) for given in obs.moves))
+
+
+def package_profile(obs: PackageObservation, where: str = "[observed.package]", with_: tuple[str, ...] = ()) -> tuple[int, int]:
+    """The observed package moves as strategy indices of the package game (US, China), with
+    the optional instruments ``with_`` in play (moves of other optional instruments the
+    observation records are checked, then left out)."""
+    from games.trade import model_file
+
+    full = model_file()
+    recorded = recorded_instruments(obs)
+    if recorded:  # check the optional moves recorded (the full model knows their settings)
+        _profile(full.with_instruments(recorded), package_axes(obs, recorded), obs, where)
+    model = full.with_instruments(with_)
+    return _profile(model, package_axes(obs, with_), obs, where, ignore=set(recorded) - set(with_))
+
+
+def _profile(model, ax, obs: PackageObservation, where: str, ignore=frozenset()) -> tuple[int, int]:
+    """The observed moves as strategy indices of ``model``'s package game (axes ``ax``),
+    leaving out the instruments in ``ignore``."""
+    from games.model.evaluate import _g, level_grid
+
     out = []
     for i, (player, given) in enumerate(zip(PLAYER_KEYS, obs.moves)):
         moves = [ins for ins in model.instruments if ins.player == i and ins.is_move]
         names = [ins.name for ins in moves]
-        given = dict(given)
+        given = {k: v for k, v in dict(given).items() if k not in ignore}
         for key in given:
             if key not in names:
-                raise InputError(f"{where}: '{player}': unknown instrument '{clip(key)}'; expected {', '.join(names)}")
+                optional = [ins.name for ins in model.optional_instruments if ins.player == i]
+                extra = f" (or the optional {', '.join(optional)})" if optional else ""
+                raise InputError(f"{where}: '{player}': unknown instrument '{clip(key)}'; expected {', '.join(names)}{extra}")
         parts = []
         for ins in moves:
             if ins.name not in given:

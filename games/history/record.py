@@ -108,26 +108,43 @@ def _exact_payoffs(sc: Scenario, form: str, levels: int):
     return exact.exact_simultaneous_game(dict(sc.parameters))[1]
 
 
-def package_setting(sc: Scenario):
+def package_with(package: bool | tuple[str, ...]) -> tuple[str, ...]:
+    """The optional instruments in play: ``package`` is True (the package form) or the
+    names of the optional instruments put in it (``--with``)."""
+    return tuple(package) if isinstance(package, tuple) else ()
+
+
+def records_package(sc: Scenario, package: bool | tuple[str, ...] = True) -> bool:
+    """Does the episode record package moves, for every optional instrument in play?"""
+    from games.history.observed import recorded_instruments
+
+    pkg = sc.observed.package if sc.observed is not None else None
+    return pkg is not None and set(package_with(package)) <= set(recorded_instruments(pkg))
+
+
+def package_setting(sc: Scenario, package: bool | tuple[str, ...] = True):
     """(model, parameters, form, levels, observed profile) of an episode's package-form
-    observation: the trade model file with the episode's values, tariffs included."""
+    observation: the trade model file with the episode's values, tariffs included (and the
+    optional instruments of ``package``, when it names some)."""
     from games.model.evaluate import axes
     from games.history.observed import package_profile
     from games.trade import model_file
 
-    model = model_file()
+    with_ = package_with(package)
+    model = model_file().with_instruments(with_)
     params = model.validated({**dict(sc.parameters), **dict(sc.model_values)})
     obs = sc.observed.package
-    return model, params, obs.form, obs.levels, package_profile(obs), axes(model, obs.form, obs.levels).labels
+    where = f"{sc.source_file or sc.name}: [observed.package]"
+    return model, params, obs.form, obs.levels, package_profile(obs, where, with_), axes(model, obs.form, obs.levels).labels
 
 
-def shortfalls(sc: Scenario, package: bool = False) -> list[Shortfall]:
+def shortfalls(sc: Scenario, package: bool | tuple[str, ...] = False) -> list[Shortfall]:
     """Each player's best deviation gain at the observed profile, exactly (≤ 0: none)."""
     obs = sc.observed
     if package:
         from games.model.evaluate import exact_payoffs
 
-        model, params, form, levels, (i, j), labels = package_setting(sc)
+        model, params, form, levels, (i, j), labels = package_setting(sc, package)
         A, B = exact_payoffs(model, params, form, levels)
     else:
         A, B = _exact_payoffs(sc, obs.form, obs.levels)
@@ -178,13 +195,14 @@ def changes(before: Scenario | None, after: Scenario, package: bool = False) -> 
     return out
 
 
-def assess(sc: Scenario, previous: Scenario | None = None, package: bool = False) -> Assessment:
+def assess(sc: Scenario, previous: Scenario | None = None, package: bool | tuple[str, ...] = False) -> Assessment:
     """The model's verdict on one episode (see the module docstring); with ``package``, on
-    its moves in the package form (tariffs as instruments), when recorded."""
+    its moves in the package form (tariffs as instruments), when recorded (``package`` may
+    name optional instruments to put in the form, such as purchases)."""
     from games.solvers.solver import solve
 
     if package:
-        return _assess_package(sc, previous)
+        return _assess_package(sc, previous, package)
     obs = sc.observed
     form = obs.form if obs is not None else "simultaneous"
     levels = obs.levels if obs is not None else 2
@@ -213,33 +231,35 @@ def _pure_first(game, equilibria) -> tuple[str, ...]:
     return tuple(pure)
 
 
-def _assess_package(sc: Scenario, previous: Scenario | None) -> Assessment:
+def _assess_package(sc: Scenario, previous: Scenario | None, package: bool | tuple[str, ...] = True) -> Assessment:
     from games.model.evaluate import build_game
     from games.solvers.solver import solve
 
     diff = tuple(changes(previous, sc, package=True))
     pkg = sc.observed.package if sc.observed is not None else None
-    if pkg is None:
+    if not records_package(sc, package):
         from games.trade import model_file
 
-        model = model_file()
+        model = model_file().with_instruments(package_with(package))
         game = build_game(model, {**dict(sc.parameters), **dict(sc.model_values)}, "package", title=sc.name)
         predicted = _pure_first(game, solve(game, "auto").equilibria)
+        what = " and ".join(("package", *package_with(package)))
         return Assessment(sc.name, sc.date, sc.title, "package", None, None, (), predicted, diff,
-                          "no package moves recorded")
-    model, params, form, levels, (i, j), labels = package_setting(sc)
+                          f"no {what} moves recorded")
+    model, params, form, levels, (i, j), labels = package_setting(sc, package)
     game = build_game(model, params, form, levels, title=sc.name)
     predicted = _pure_first(game, solve(game, "auto").equilibria)
-    falls = [s for s in shortfalls(sc, package=True) if s.gain > 0]
+    falls = [s for s in shortfalls(sc, package) if s.gain > 0]
     return Assessment(
         sc.name, sc.date, sc.title, form, (labels[0][i], labels[1][j]), not falls, tuple(falls),
         predicted, diff, pkg.note,
     )
 
 
-def timeline(items: Sequence[Scenario] | None = None, package: bool = False) -> list[Assessment]:
+def timeline(items: Sequence[Scenario] | None = None, package: bool | tuple[str, ...] = False) -> list[Assessment]:
     """Assess every episode in date order, each against the one before it (with
-    ``package``, in the package form: tariffs as instruments)."""
+    ``package``, in the package form: tariffs as instruments; a tuple of names puts those
+    optional instruments in it too)."""
     items = list(items) if items is not None else episodes()
     out = []
     previous = None

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from games.errors import InputError, clip
 from games.model import formula as fm
@@ -41,7 +41,7 @@ WORDING_KEYS = ("graded", "outcomes", "partial", "regimes")
 MAX_FORMS = 20
 PLAYER_KEYS = ("strategies", "level", "levels")
 PARAMETER_KEYS = ("default", "range", "side", "unit", "meaning", "source", "derivation", "rationale", "label")
-INSTRUMENT_KEYS = ("player", "meaning", "settings", "level", "levels", "terms", "payoffs")
+INSTRUMENT_KEYS = ("player", "meaning", "settings", "level", "levels", "terms", "payoffs", "optional")
 TERM_KEYS = ("formula", "instrument")
 
 
@@ -162,6 +162,9 @@ class Instrument:
     levels: tuple[Fraction, ...] | None = None
     #: its own payoff terms: (player index, term name, formula), in file order
     terms: tuple[tuple[int, str, fm.Expr], ...] = ()
+    #: ``optional = true``: part of the package form only when asked for (``--with NAME``),
+    #: so the default package form keeps its size
+    optional: bool = False
 
     @property
     def is_move(self) -> bool:
@@ -200,6 +203,19 @@ class Model:
     term_instruments: Mapping[tuple[int, str], str] = field(default_factory=dict, repr=False)
     #: parameters that only instruments' own terms use: they change the package form alone
     package_only: frozenset[str] = field(default=frozenset(), repr=False)
+    #: optional instruments (``optional = true``) not in play: `with_instruments` adds them
+    #: to `instruments`, and so to the package form
+    optional_instruments: tuple[Instrument, ...] = field(default=(), repr=False)
+    #: every instrument's name in file order (optional ones included)
+    instrument_names: tuple[str, ...] = field(default=(), repr=False)
+    #: parameters that only optional instruments' own terms use -> those instruments' names
+    optional_uses: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def idle_parameters(self) -> frozenset[str]:
+        """Parameters that enter only optional instruments not in play (so no payoff of
+        any form of this model as it stands): the package form leaves them out."""
+        playing = {ins.name for ins in self.instruments}
+        return frozenset(p for p, users in self.optional_uses.items() if not (users & playing))
 
     def __reduce__(self):
         """Pickled (for a sweep's worker processes) with its read-only mappings as plain dicts."""
@@ -212,6 +228,35 @@ class Model:
     def has_package(self) -> bool:
         """Does the model have a package form (some instrument with settings)?"""
         return any(ins.is_move for ins in self.instruments)
+
+    def with_instruments(self, names: Sequence[str], where: str = "option --with") -> "Model":
+        """The model with the optional instruments called names in play (in file order among
+        the instruments), or an InputError with a did-you-mean for an unknown name. No
+        names: the model itself."""
+        if not names:
+            return self
+        available = [ins.name for ins in self.optional_instruments]
+        active = [ins.name for ins in self.instruments]
+        for name in names:
+            if name in active:
+                raise InputError(f"{where}: instrument '{clip(name)}' is always in the package form; --with adds optional ones"
+                                 + (f" ({', '.join(available)})" if available else ""))
+            if name not in available:
+                if not available:
+                    raise InputError(f"{where}: unknown instrument '{clip(name)}': model '{self.name}' has no optional instruments")
+                raise InputError(
+                    f"{where}: unknown instrument '{clip(name)}'{_hint(str(name), available)}; expected one of {', '.join(available)}"
+                )
+        chosen = [ins for ins in self.optional_instruments if ins.name in names]
+        rest = tuple(ins for ins in self.optional_instruments if ins.name not in names)
+        order = {name: k for k, name in enumerate(self.instrument_order)}
+        merged = sorted([*self.instruments, *chosen], key=lambda ins: order.get(ins.name, len(order)))
+        return replace(self, instruments=tuple(merged), optional_instruments=rest)
+
+    @property
+    def instrument_order(self) -> tuple[str, ...]:
+        """Every instrument's name, optional ones included, in file order."""
+        return self.instrument_names or tuple(ins.name for ins in (*self.instruments, *self.optional_instruments))
 
     def instrument_of(self, player: int, term: str) -> str | None:
         """The instrument that carries a player's payoff term (None: no instrument named)."""
@@ -370,7 +415,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
         raise InputError(f"{source}: the players' strategies make {profiles:,} pure profiles, more than the {MAX_PROFILES:,} allowed")
     wording = _wording(data, source, players)
     forms = _forms(data, source, players, name)
-    if any(ins.is_move for ins in instruments):
+    if any(ins.is_move for ins in instruments):  # the largest package form: every optional instrument in play
         package = math.prod(
             math.prod(len(ins.settings) for ins in instruments if ins.is_move and ins.player == i)
             if any(ins.is_move and ins.player == i for ins in instruments) else len(p.strategies)
@@ -384,6 +429,7 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
             extended[i].append((t, e))
     used = _parameter_users(ordered, extended, players, parameters)
     package_only = _package_only(ordered, payoffs, players, parameters, used, forms)
+    optional_uses = _optional_uses(ordered, payoffs, instruments, players, parameters, used)
     sides = {pname: p.side for pname, p in parameters.items() if p.side}
     params = MappingProxyType({
         pname: ModelParameter(
@@ -397,12 +443,16 @@ def model_from_data(data: Mapping, source: str, name: str) -> Model:
         defines=tuple(ordered), payoffs=tuple(payoffs), order=order, source_file=source,
         texts=MappingProxyType(texts), outcomes=MappingProxyType(outcomes), types=types,
         sides=MappingProxyType(sides), forms=MappingProxyType(forms), wording=wording,
-        instruments=tuple(instruments), term_instruments=MappingProxyType(tags),
-        package_only=package_only,
+        instruments=tuple(ins for ins in instruments if not ins.optional), term_instruments=MappingProxyType(tags),
+        package_only=package_only, optional_instruments=tuple(ins for ins in instruments if ins.optional),
+        instrument_names=tuple(ins.name for ins in instruments),
+        optional_uses=MappingProxyType(optional_uses),
     )
     from games.model.evaluate import check_finite
 
     check_finite(model, model.defaults(), f"{source}")
+    if model.optional_instruments:  # and the package form with every optional instrument
+        check_finite(model.with_instruments([ins.name for ins in model.optional_instruments]), model.defaults(), f"{source}")
     return model
 
 
@@ -648,6 +698,16 @@ def _instruments(data, source, players, payoffs, registry, texts, tags) -> list[
             levels_seen[level] = f"instrument {iname}'s level"
             settings = tuple(raw)
             values = tuple(Fraction(repr(v)) if isinstance(v, float) else Fraction(v) for v in lv)
+        optional = spec.get("optional", False)
+        if not isinstance(optional, bool):
+            raise InputError(f"{where}: optional must be true or false, got {_type(optional)}")
+        if optional:
+            if settings is None:
+                raise InputError(f"{where}: an optional instrument is a move of the package form; give it settings, level and levels")
+            if level == players[i].level:
+                raise InputError(f"{where}: an optional instrument cannot set {player}'s level '{level}' (the package form needs it always); give it a level of its own")
+            if "terms" in spec:
+                raise InputError(f"{where}: an optional instrument carries only its own payoffs, not the model's terms (drop terms)")
         carried = spec.get("terms", [])
         if not isinstance(carried, list) or not all(isinstance(t, str) for t in carried):
             raise InputError(f"{where}: terms must be an array of payoff term names")
@@ -660,7 +720,7 @@ def _instruments(data, source, players, payoffs, registry, texts, tags) -> list[
                 if (k, t) in tags and tags[(k, t)] != iname:
                     raise InputError(f"{where}: terms: '{clip(t)}' of {names[k]} is carried by two instruments ({tags[(k, t)]} too)")
                 tags[(k, t)] = iname
-        specs.append((iname, i, meaning, settings, level, values, spec.get("payoffs", {}), where))
+        specs.append((iname, i, meaning, settings, level, values, spec.get("payoffs", {}), where, optional))
     declared = [s_[0] for s_ in specs]
     for (k, t), iname in tags.items():
         if iname not in declared:
@@ -678,10 +738,15 @@ def _instruments(data, source, players, payoffs, registry, texts, tags) -> list[
                 f"give one of them level = \"{p.level}\""
             )
     known = dict(registry)
+    optional_levels = {s_[4] for s_ in specs if s_[8]}
     for lv, what in levels_seen.items():
-        known.setdefault(lv, what)
+        if lv not in optional_levels:
+            known.setdefault(lv, what)
+    known_all = dict(known)
+    for lv in optional_levels:
+        known_all.setdefault(lv, levels_seen[lv])
     out = []
-    for iname, i, meaning, settings, level, values, own, where in specs:
+    for iname, i, meaning, settings, level, values, own, where, optional in specs:
         if not isinstance(own, dict):
             raise InputError(f"{where}: payoffs must be a table ([instruments.{clip(iname, 40)}.payoffs.PLAYER])")
         terms = []
@@ -700,10 +765,17 @@ def _instruments(data, source, players, payoffs, registry, texts, tags) -> list[
                 if isinstance(text, dict):
                     raise InputError(f"{at} '{clip(term)}': expected a formula string, got a table (the term is carried by {iname})")
                 e = _formula(text, f"{at} '{clip(term)}'")
-                _check_names(e, known, players, f"{at} '{clip(term)}'")
+                if not optional:  # an optional instrument's level exists only when it is in play
+                    for n in fm.names(e):
+                        if n.id in optional_levels:
+                            raise InputError(
+                                f"{at} '{clip(term)}': column {n.col}: '{n.id}' is the level of an optional instrument; "
+                                f"only that instrument's own terms may use it"
+                            )
+                _check_names(e, known_all if optional else known, players, f"{at} '{clip(term)}'")
                 terms.append((k, term, e))
                 texts[f"instruments.{iname}.{pname}.{term}"] = str(text)
-        out.append(Instrument(iname, i, meaning, settings, level, values, tuple(terms)))
+        out.append(Instrument(iname, i, meaning, settings, level, values, tuple(terms), optional))
     return out
 
 
@@ -913,6 +985,27 @@ def _package_only(ordered, payoffs, players, parameters, used, forms) -> frozens
         pname for pname in parameters
         if used[pname] != "none" and base[pname] == "none" and pname not in in_forms
     )
+
+
+def _optional_uses(ordered, payoffs, instruments, players, parameters, used) -> dict[str, frozenset[str]]:
+    """For each parameter that only optional instruments' own terms use, those instruments."""
+    active = [list(t) for t in payoffs]
+    for ins in instruments:
+        if not ins.optional:
+            for i, t, e in ins.terms:
+                active[i].append((t, e))
+    base = _parameter_users(ordered, active, players, parameters)
+    by_instrument = {}  # each optional instrument's own terms: whose payoff each parameter enters
+    for ins in instruments:
+        if ins.optional:
+            rows: list[list] = [[] for _ in players]
+            for i, t, e in ins.terms:
+                rows[i].append((t, e))
+            by_instrument[ins.name] = _parameter_users(ordered, rows, players, parameters)
+    return {
+        pname: frozenset(name for name, users in by_instrument.items() if users[pname] != "none")
+        for pname in parameters if used[pname] != "none" and base[pname] == "none"
+    }
 
 
 def _parameter_users(ordered, payoffs, players, parameters) -> dict[str, str]:
