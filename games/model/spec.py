@@ -22,7 +22,7 @@ from typing import Mapping
 
 from games.errors import InputError, clip
 from games.model import formula as fm
-from games.trade.parameters import Parameter
+from games.model.parameters import Parameter
 
 MAX_MODEL_BYTES = 1_000_000
 MAX_PLAYERS = 8
