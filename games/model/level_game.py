@@ -120,3 +120,20 @@ def graded_level_game(model, params: Mapping[str, float], n_levels: int = 5, tit
     """The graded game: each player picks a level on an n-point grid over its declared range."""
     grids = graded_grids(model, n_levels)
     return grid_game(model, params, grids, graded_labels(model, grids), title or f"{model.title} (graded)")
+
+
+#: The four incentives of a two-player 2×2 game, in this order: the first player's gain from
+#: its second strategy over its first when the other plays its first, then its second; the
+#: second player's likewise (the trade model's names: the US's gain from relaxing when China
+#: restricts, ...).
+INCENTIVE_NAMES = ("us_vs_restrict", "us_vs_supply", "cn_vs_restrict", "cn_vs_relax")
+
+
+def incentives(model, params: Mapping[str, float]) -> dict[str, float]:
+    """The four numbers that decide the simultaneous 2×2 game: gains from each player's
+    second strategy (``us_vs_restrict``: the first player's gain when the other plays its
+    first strategy, and so on; `INCENTIVE_NAMES`)."""
+    U, V = simultaneous_level_game(model, params).payoffs
+    return dict(zip(INCENTIVE_NAMES, (
+        float(U[1, 0] - U[0, 0]), float(U[1, 1] - U[0, 1]), float(V[0, 1] - V[0, 0]), float(V[1, 1] - V[1, 0]),
+    )))

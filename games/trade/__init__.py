@@ -117,11 +117,4 @@ def incentives(p: Mapping[str, float]) -> dict[str, float]:
 
     ``us_vs_restrict``: US payoff of Relax minus Restrict when China restricts, and so on.
     """
-    g = simultaneous_game(p)
-    U, V = g.payoffs
-    return {
-        "us_vs_restrict": float(U[1, 0] - U[0, 0]),
-        "us_vs_supply": float(U[1, 1] - U[0, 1]),
-        "cn_vs_restrict": float(V[0, 1] - V[0, 0]),
-        "cn_vs_relax": float(V[1, 1] - V[1, 0]),
-    }
+    return level_game.incentives(model_file(), validated(dict(p)))
