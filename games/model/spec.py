@@ -39,7 +39,7 @@ FORM_KEYS = ("description", "title", "story", "order", "revision", "focus", "pla
 REVISION_KEYS = ("player", "after", "moves")
 WORDING_KEYS = ("graded", "outcomes", "partial", "regimes", "incentives", "why")
 MAX_FORMS = 20
-PLAYER_KEYS = ("strategies", "level", "levels")
+PLAYER_KEYS = ("strategies", "level", "levels", "key")
 PARAMETER_KEYS = ("default", "range", "side", "unit", "meaning", "source", "derivation", "rationale", "label")
 INSTRUMENT_KEYS = ("player", "meaning", "settings", "level", "levels", "terms", "payoffs")
 TERM_KEYS = ("formula", "instrument")
@@ -53,6 +53,13 @@ class PlayerSpec:
     strategies: tuple[str, ...]
     level: str | None = None
     levels: tuple[Fraction, ...] | None = None
+    #: the player's short name in parameter names (``discount_<key>``); "" = the name in lower case
+    key: str = ""
+
+    @property
+    def parameter_key(self) -> str:
+        """The suffix of this player's own parameters: ``discount_us``, ``outside_option_cn``."""
+        return self.key or self.name.lower()
 
 
 @dataclass(frozen=True)
@@ -461,7 +468,10 @@ def _players(data: Mapping, source: str) -> list[PlayerSpec]:
             if any(abs(v) > fm.MAX_LITERAL for v in levels):
                 raise InputError(f"{where}: levels must be at most {fm.MAX_LITERAL:g} in size")
             values = tuple(Fraction(repr(v)) if isinstance(v, float) else Fraction(v) for v in levels)
-        out.append(PlayerSpec(pname, tuple(strategies), level, values))
+        key = spec.get("key", "")
+        if "key" in spec:
+            _identifier(key, "key", where)
+        out.append(PlayerSpec(pname, tuple(strategies), level, values, key))
     return out
 
 
