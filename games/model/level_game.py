@@ -137,3 +137,32 @@ def incentives(model, params: Mapping[str, float]) -> dict[str, float]:
     return dict(zip(INCENTIVE_NAMES, (
         float(U[1, 0] - U[0, 0]), float(U[1, 1] - U[0, 1]), float(V[0, 1] - V[0, 0]), float(V[1, 1] - V[1, 0]),
     )))
+
+
+def _model_or_default(model):
+    if model is not None:
+        return model
+    from games.model.catalog import default_model
+
+    return default_model()
+
+
+def simultaneous_game(params: Mapping[str, float] | None = None, title: str | None = None, model=None) -> NormalFormGame:
+    """A model's simultaneous game at these parameter values, each checked against its range
+    (the default, trade model's 2×2 game unless model is given; the public
+    ``games.simultaneous_game``)."""
+    from games.model.parameters import validated
+
+    m = _model_or_default(model)
+    return simultaneous_level_game(m, validated(dict(params or {}), model=m), title)
+
+
+def graded_game(
+    params: Mapping[str, float] | None = None, n_levels: int = 5, title: str | None = None, model=None
+) -> NormalFormGame:
+    """A model's graded game at these parameter values: each player picks a level on an
+    n-point grid (the default model's unless model is given; the public ``games.graded_game``)."""
+    from games.model.parameters import validated
+
+    m = _model_or_default(model)
+    return graded_level_game(m, validated(dict(params or {}), model=m), n_levels, title)

@@ -97,7 +97,7 @@ def scenario_title(scenario: str) -> str:
 
 def simultaneous_game(params: Mapping[str, float] | None = None, title: str | None = None) -> NormalFormGame:
     """The 2×2 game: US Restrict/Relax (x = 0/1) against China Restrict/Supply (y = 0/1)."""
-    return level_game.simultaneous_level_game(model_file(), validated(dict(params or {})), title)
+    return level_game.simultaneous_game(params, title, model_file())
 
 
 def levels(n: int) -> np.ndarray:
@@ -109,7 +109,7 @@ def graded_game(
     params: Mapping[str, float] | None = None, n_levels: int = 5, title: str | None = None
 ) -> NormalFormGame:
     """The graded game: each side picks a level in [0, 1] on an n-point grid."""
-    return level_game.graded_level_game(model_file(), validated(dict(params or {})), n_levels, title)
+    return level_game.graded_game(params, n_levels, title, model_file())
 
 
 def incentives(p: Mapping[str, float]) -> dict[str, float]:
