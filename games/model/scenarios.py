@@ -89,13 +89,13 @@ class Scenario:
             return self.provenance.get(name)
         if self.model is not None:  # a model file's scenario: the model's provenance
             return self.model.parameters[name].provenance
-        return trade_lookup(name).provenance  # a game or an instrument parameter of the default model
+        return any_lookup(name).provenance  # a game or an instrument parameter of the default model
 
     def with_values(self, values: Mapping[str, float], where: str = "option --set") -> "Scenario":
         """A copy with some parameters changed (each checked against its range)."""
         params = dict(self.parameters)
         extra = dict(self.model_values)
-        find = self.model.lookup if self.model is not None else trade_lookup
+        find = self.model.lookup if self.model is not None else any_lookup
         for name, value in values.items():
             checked = find(name, where).check(value, where)
             if self.model is None and name not in game_parameters():
@@ -205,12 +205,12 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
     if not isinstance(raw, dict):
         raise InputError(f"{source}: key 'parameters' must be a table")
     table = game_parameters()
-    extra = {k: trade_lookup(k, f"{source}: [parameters]").check(v, f"{source}: [parameters]")
+    extra = {k: any_lookup(k, f"{source}: [parameters]").check(v, f"{source}: [parameters]")
              for k, v in raw.items() if k not in table}
     params = validated({k: v for k, v in raw.items() if k in table}, where=f"{source}: [parameters]")
     provenance = {}
     for pname, entry in data.get("provenance", {}).items():
-        trade_lookup(pname, f"{source}: [provenance]")
+        any_lookup(pname, f"{source}: [provenance]")
         provenance[pname] = parse_provenance(entry, f"{source}: [provenance.{clip(pname)}]")
     date = data.get("date", "")
     if isinstance(date, datetime.datetime):
@@ -237,13 +237,6 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         observed=observed,
         model_values=MappingProxyType(extra),
     )
-
-
-def trade_lookup(name: str, where: str = ""):
-    """A default-model (trade) parameter: from its game's table, else one of the model
-    file's instrument parameters (the tariffs of --game package); else the usual one-line
-    error."""
-    return any_lookup(name, where)
 
 
 def scenario_model(scenario: Scenario):
@@ -309,9 +302,9 @@ def load(target: str | None) -> Scenario:
 
 def parse_assignments(items: Iterable[str], option: str = "--set", model=None, package: bool = False) -> dict[str, float]:
     """Parse ``name=value`` strings from the command line into checked parameter values
-    (the trade model's parameters — with ``package``, its instruments' too — or `model`'s
-    when one is given)."""
-    find = model.lookup if model is not None else (trade_lookup if package else lookup)
+    (the default, trade model's game parameters — with ``package``, its instruments' too —
+    or `model`'s when one is given)."""
+    find = model.lookup if model is not None else (any_lookup if package else lookup)
     out: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
