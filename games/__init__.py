@@ -1,6 +1,8 @@
 """tradegame: US–China trade moves (chips against rare earths) as games, solved and explained.
 
-The public API is re-exported here lazily, so importing `games` stays cheap.
+The public API is re-exported here lazily, so importing `games` stays cheap. The trade
+model is the default model (a model file, examples/models/trade.toml): `simultaneous_game`,
+`graded_game` and `PARAMETERS` are its games and parameters unless given another model.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ _EXPORTS = {
     "iterated_elimination": "games.solvers.dominance",
     "read_nfg": "games.formats.nfg",
     "to_nfg": "games.formats.nfg",
-    "PARAMETERS": "games.trade.parameters",
-    "simultaneous_game": "games.trade",
-    "graded_game": "games.trade",
+    "PARAMETERS": "games.model.parameters",  # the default (trade) model's parameter table
+    "simultaneous_game": "games.model.level_game",  # a model's games; the default model's unless model= is given
+    "graded_game": "games.model.level_game",
     "load_scenario": ("games.model.scenarios", "load"),
     "load_model": ("games.model.catalog", "load_model"),
     "model_game": ("games.model.evaluate", "build_game"),

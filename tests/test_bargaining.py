@@ -118,7 +118,7 @@ def test_pareto_mask():
 
 def test_trade_frontier_is_undominated_by_random_terms():
     p = dict(load("escalation-2025").parameters)
-    f = bg.trade_frontier(p)
+    f = bg.level_frontier(p)
     assert np.all(np.diff(f.u) > 0) and np.all(np.diff(f.v) < 0)
     U, V = payoffs(f.x, f.y, p)
     assert np.allclose(U, f.u) and np.allclose(V, f.v)  # the terms deliver the utilities

@@ -8,7 +8,7 @@
   - the condition of each player that had to change (its payoff from staying minus its
     payoff from its best switch), at a and at b, split into one-at-a-time parameter
     contributions (a's value → b's value, all else at a) and into the model's named payoff
-    terms (`games.trade.payoff_terms`), with the interaction left over;
+    terms (the model file's ``[payoffs.PLAYER]``), with the interaction left over;
   - which changes were *decisive*: single changes that flip it on their own, the minimal
     sets of changes that flip it (applied to a), changes that alone fix one player's
     condition, and changes that cannot be undone alone in b without flipping it back.
@@ -25,24 +25,29 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from games.errors import InputError
-from games.trade.parameters import PARAMETERS
-from games.explanations.thresholds import LABELS, OUTCOME_NAMES, build
+from games.model.parameters import game_parameters
+from games.explanations.thresholds import build, labels, outcome_names
 from games.explanations.wording import cap as _cap, who as _who
 
-#: Why a linkage parameter moves a margin (said once when it is among the main forces).
-WHY = {
-    ("re_linkage", "US"): "with more of China's rare-earth licences tied to US openness, "
-    "relaxing is what brings the US its rare earths, so its rare-earth dependence "
-    "(re_dependence) now weighs on its chip policy",
-    ("re_linkage", "China"): "with more of China's rare-earth licences tied to US openness, "
-    "supplying a US that restricts earns China less rare-earth revenue (only the untied "
-    "licences are sold), so withholding costs it less",
-    ("chip_linkage", "China"): "with more US chip licences tied to China's supply, supplying is "
-    "what brings China its chips",
-    ("chip_linkage", "US"): "with more US chip licences tied to China's supply, relaxing towards "
-    "a China that restricts releases fewer chips, which moves both the US's chip sales and its "
-    "security risk",
-}
+
+def _default_model():
+    from games.model.catalog import default_model
+
+    return default_model()
+
+
+def why_words(model=None) -> dict[tuple[str, str], str]:
+    """Why a parameter moves a player's margin, by (parameter, player): the model file's
+    ``[wording.why]`` (the default model's when model is None)."""
+    return dict((_default_model() if model is None else model).wording.why)
+
+
+def __getattr__(name: str):
+    """``WHY``: the default model's `why_words`, read from its file on first use."""
+    if name == "WHY":
+        return why_words()
+    raise AttributeError(f"module 'games.explanations.comparison' has no attribute {name!r}")
+
 
 #: Above this many differing parameters, minimal sets are searched up to size 3 only.
 MAX_FULL_SEARCH = 12
@@ -129,7 +134,7 @@ def _val(v: float) -> str:
 def _plabel(name: str, model=None) -> str:
     """A parameter's words for sentences: the trade model's label, or a model file's `label`."""
     if model is None:
-        return LABELS.get(name, name)
+        return labels().get(name, name)
     p = model.parameters.get(name)
     text = (p.label or p.meaning.rstrip(".")) if p is not None else ""
     return text[:1].lower() + text[1:] if text else name
@@ -140,8 +145,9 @@ def _label(game, form: str, profile: Sequence[int], model=None) -> str:
     if model is not None:
         name = model.outcomes.get(tuple(profile)) if form == "simultaneous" else None
         return f"{name} {label}" if name else label
-    if model is None and form == "simultaneous" and tuple(profile) in OUTCOME_NAMES:
-        return f"{OUTCOME_NAMES[tuple(profile)]} {label}"
+    names = outcome_names()
+    if model is None and form == "simultaneous" and tuple(profile) in names:
+        return f"{names[tuple(profile)]} {label}"
     return label
 
 
@@ -173,15 +179,17 @@ def _margin(game, profile, i: int, k: int) -> float:
     return float(game.payoffs[i][tuple(profile)] - game.payoffs[i][tuple(dev)])
 
 
-def _coordinates(form: str, levels: int, profile: Sequence[int]) -> tuple[float, float]:
-    from games import trade
+def _coordinates(form: str, levels: int, profile: Sequence[int]) -> tuple[float, ...]:
+    """The default model's level values at a profile of its simultaneous or graded game."""
+    from games.model import level_game
 
-    grid = np.array([0.0, 1.0]) if form == "simultaneous" else trade.levels(levels)
-    return float(grid[profile[0]]), float(grid[profile[1]])
+    model = _default_model()
+    grids = level_game.declared_levels(model) if form == "simultaneous" else level_game.graded_grids(model, levels)
+    return tuple(float(grid[s]) for grid, s in zip(grids, profile))
 
 
 def _term_margins(params, form, levels, profile, i, k, model=None) -> dict[str, float]:
-    from games import trade
+    from games.model import level_game
 
     if model is not None:
         from games.model.evaluate import terms_at
@@ -192,21 +200,24 @@ def _term_margins(params, form, levels, profile, i, k, model=None) -> dict[str, 
         move_t = terms_at(model, params, dev, form, levels)[i]
         return {name: stay_t[name] - move_t[name] for name in stay_t}
 
-    player = trade.PLAYERS[i]
+    default = _default_model()
+    player = default.player_names[i]
     stay = _coordinates(form, levels, profile)
     dev = list(profile)
     dev[i] = k
     move = _coordinates(form, levels, dev)
-    t_stay = trade.payoff_terms(*stay, params)[player]
-    t_move = trade.payoff_terms(*move, params)[player]
+    t_stay = level_game.level_terms(default, stay, params)[player]
+    t_move = level_game.level_terms(default, move, params)[player]
     return {name: float(t_stay[name] - t_move[name]) for name in t_stay}
 
 
 # ----------------------------------------------------------------- core
 def _common_model(a, b):
-    """The model both scenarios belong to (None: the trade model), or an InputError."""
+    """The model both scenarios belong to (None: the default model), or an InputError."""
+    from games.model.catalog import DEFAULT_MODEL
+
     ma, mb = getattr(a, "model", None), getattr(b, "model", None)
-    name = lambda m: "the trade model" if m is None else f"model '{m.name}'"
+    name = lambda m: f"the {DEFAULT_MODEL} model" if m is None else f"model '{m.name}'"
     same = (ma is None and mb is None) or (
         ma is not None and mb is not None and (ma is mb or _same_file(ma.source_file, mb.source_file))
     )
@@ -234,7 +245,7 @@ def compare(a, b, form: str = "simultaneous", levels: int = 5) -> Comparison:
         raise InputError(f"option --game: compare supports simultaneous or graded (package forms: for a model with instruments), got '{form}'")
     from games.solvers.solver import solve
 
-    table = PARAMETERS if model is None else model.parameters
+    table = game_parameters() if model is None else model.parameters
     pa, pb = dict(a.parameters), dict(b.parameters)
     changes = tuple(
         ParameterChange(n, _plabel(n, model), table[n].side, float(pa[n]), float(pb[n]))
@@ -280,7 +291,7 @@ def compare(a, b, form: str = "simultaneous", levels: int = 5) -> Comparison:
 
 def _why(name: str, player: str) -> str:
     """The sentence giving why a parameter moves a player's margin ('' if none is kept)."""
-    reason = WHY.get((name, player))
+    reason = why_words().get((name, player))
     return f" Why {name} matters to {_who(player)}: {reason}." if reason else ""
 
 
@@ -407,14 +418,17 @@ def _minimal_sets(names: Sequence[str], works) -> list[tuple[str, ...]]:
 
 def _incentives(pa, pb, changes) -> dict[str, dict[str, Any]]:
     """The four numbers that decide the 2×2 game, at a and b, with one-at-a-time contributions."""
-    from games import trade
+    from games.model import level_game
+    from games.model.parameters import validated
 
-    ia, ib = trade.incentives(pa), trade.incentives(pb)
+    model = _default_model()
+    incentives = lambda p: level_game.incentives(model, validated(p, model=model))
+    ia, ib = incentives(pa), incentives(pb)
     out = {}
     for key in ia:
         contrib = {}
         for c in changes:
-            v = trade.incentives(_with(pa, {c.name: c.b}))[key] - ia[key]
+            v = incentives(_with(pa, {c.name: c.b}))[key] - ia[key]
             if abs(v) > 1e-12:
                 contrib[c.name] = v
         out[key] = {

@@ -1,15 +1,17 @@
-"""Parameter thresholds: where each equilibrium of a trade-model game starts or stops.
+"""Parameter thresholds: where each equilibrium of a model's game starts or stops.
 
 For an equilibrium of the simultaneous or graded game and one parameter, holding every
 other parameter fixed: the interval of values (within the parameter's valid range) over
 which it stays an equilibrium, the value at each end, and which condition breaks there —
 which player would switch, to what, against what.
 
-*Pure equilibria — exact.* Every payoff in `games.trade` is affine in each single
-parameter, so each deviation gain ``d(θ) = u_i(switch) − u_i(stay)`` is affine: it is
-computed at the two ends of the range and its zero solved for. (This is checked at the
-midpoint; if a payoff ever stopped being affine the same interval is found by the
-numerical search below instead, and the result says so.) The profile is an equilibrium
+*Pure equilibria — exact.* Where a payoff is affine in the parameter (every payoff of the
+default, trade model is affine in each single parameter), each deviation gain
+``d(θ) = u_i(switch) − u_i(stay)`` is affine: it is computed at the two ends of the range
+and its zero solved for. (For a scenario of the default model this is checked at the
+midpoint, for another model file read off its formulas (`games.model.symbolic`); if a
+payoff is not affine the same interval is found by the numerical search below instead,
+and the result says so.) The profile is an equilibrium
 where every ``d(θ) ≤ 0``, an intersection of half-lines: one interval.
 
 *Mixed equilibria — numerical.* A mixed equilibrium moves as the parameter moves; what
@@ -27,35 +29,35 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from games.trade.parameters import PARAMETERS, validated
+from games.model.parameters import game_parameters, validated
 from games.explanations.wording import who as _who
 
-#: Short names for sentences ("stays above 3.2 (now 6)").
-LABELS: dict[str, str] = {
-    "chip_sales": "US chip sales to China",
-    "security_risk": "the security risk the US sees in chip sales",
-    "hawk_cost": "the domestic political cost to the US of relaxing",
-    "re_dependence": "the US's rare-earth dependence",
-    "deal_value_us": "the value of a deal to the US",
-    "escalation_cost_us": "the cost of escalation to the US",
-    "chip_linkage": "the share of US chip licences tied to China's supply",
-    "chip_value": "the value of US chips to China",
-    "self_reliance": "China's drive to self-reliance",
-    "re_revenue": "China's rare-earth revenue",
-    "leverage": "the leverage China gains by withholding",
-    "diversification": "the diversification cost to China of withholding",
-    "deal_value_cn": "the value of a deal to China",
-    "escalation_cost_cn": "the cost of escalation to China",
-    "re_linkage": "the share of China's rare-earth licences tied to US openness",
-}
 
-#: Plain names of the four outcomes of the simultaneous game.
-OUTCOME_NAMES = {
-    (1, 1): "the deal",
-    (0, 0): "mutual restriction",
-    (1, 0): "US openness without rare earths",
-    (0, 1): "rare earths without US openness",
-}
+def _default_model():
+    from games.model.catalog import default_model
+
+    return default_model()
+
+
+def labels(model=None) -> dict[str, str]:
+    """Short names of a model's game parameters for sentences ("stays above 3.2 (now 6)"),
+    from the file's ``label`` keys (the default model's when model is None)."""
+    model = _default_model() if model is None else model
+    return {name: model.parameters[name].label for name in game_parameters(model) if model.parameters[name].label}
+
+
+def outcome_names(model=None) -> dict[tuple[int, ...], str]:
+    """Plain names of the simultaneous game's pure outcomes, from the file's ``[outcomes]``."""
+    return dict((_default_model() if model is None else model).outcomes)
+
+
+def __getattr__(name: str):
+    """``LABELS`` and ``OUTCOME_NAMES``: the default model's (`labels`, `outcome_names`)."""
+    if name == "LABELS":
+        return labels()
+    if name == "OUTCOME_NAMES":
+        return outcome_names()
+    raise AttributeError(f"module 'games.explanations.thresholds' has no attribute {name!r}")
 
 SCAN_STEPS = 64
 BISECTIONS = 45
@@ -131,18 +133,19 @@ class ProfileThresholds:
 
 # ----------------------------------------------------------------- games as functions of θ
 def build(params: Mapping[str, float], form: str, levels: int = 5, model=None):
-    """The game of the given form at these parameter values: the trade model's, or the
-    model file's when `model` (a `games.model.spec.Model`) is given."""
-    from games import trade
+    """The game of the given form at these parameter values: the model file's when `model`
+    (a `games.model.spec.Model`) is given, else the default model's on its level path
+    (`games.model.level_game`, the path its scenarios take)."""
+    from games.model import level_game
 
     if model is not None:
         from games.model.evaluate import build_game
 
         return build_game(model, params, form, levels)
     if form == "simultaneous":
-        return trade.simultaneous_game(params)
+        return level_game.simultaneous_level_game(_default_model(), validated(dict(params)))
     if form == "graded":
-        return trade.graded_game(params, levels)
+        return level_game.graded_level_game(_default_model(), validated(dict(params)), levels)
     from games.errors import InputError
 
     raise InputError(f"option --game: thresholds need simultaneous or graded, got '{form}'")
@@ -160,7 +163,7 @@ class _Line:
     affine: bool
     rebuild: Callable[[float], tuple[np.ndarray, ...]]
     current: float
-    model: object = None  # the model file, None for the trade model
+    model: object = None  # the model file, None for the default model's scenarios
     #: for a model file whose payoffs are affine in θ: base and slope in Fractions, so the
     #: thresholds are the exact roots (correctly rounded), not roots of rounded numbers
     exact_base: tuple | None = None
@@ -228,8 +231,8 @@ def _exact_line(model, params, form, levels, name, lo, hi):
 
 
 def _parameters(model=None):
-    """The parameter table: the trade model's, or a model file's."""
-    return PARAMETERS if model is None else model.parameters
+    """The parameter table: the default model's game parameters, or a model file's."""
+    return game_parameters() if model is None else model.parameters
 
 
 def _validated(params: Mapping[str, float], model=None) -> dict[str, float]:
@@ -239,7 +242,7 @@ def _validated(params: Mapping[str, float], model=None) -> dict[str, float]:
 def _what(name: str, model=None) -> str:
     """A parameter's short name for sentences, or '' when it has none beyond its own name."""
     if model is None:
-        return LABELS.get(name, name)
+        return labels().get(name, name)
     return model.parameters[name].label if name in model.parameters else ""
 
 
@@ -372,8 +375,9 @@ def outcome_label(game, form: str, profile: Sequence[int], model=None) -> str:
     if model is not None:  # a model file names its outcomes in [outcomes]
         name = model.outcomes.get(tuple(profile)) if form == "simultaneous" else None
         return f"{name} {label}" if name else label
-    if form == "simultaneous" and tuple(profile) in OUTCOME_NAMES:
-        return f"{OUTCOME_NAMES[tuple(profile)]} {label}"
+    names = outcome_names()
+    if form == "simultaneous" and tuple(profile) in names:
+        return f"{names[tuple(profile)]} {label}"
     return label
 
 

@@ -428,9 +428,9 @@ def first_mover_value(p: Mapping[str, float], form: str, model=None) -> tuple[st
     from games.solvers.solver import solve
 
     if model is None:
-        from games.trade import model_file
+        from games.model.catalog import default_model
 
-        model = model_file()
+        model = default_model()
     tree, _ = form_tree(model, p, form)
     own = model.forms[form]
     leader = tree.root.player  # type: ignore[union-attr]

@@ -1,11 +1,14 @@
 """Bargaining over the deal's terms: Pareto frontier, Nash, Kalai–Smorodinsky, Rubinstein.
 
-The terms are x (US chip openness) and y (China's rare-earth supply), continuous in
-[0, 1]²; payoffs come from `games.trade.payoffs`. The *disagreement point* d is the
+The terms are the two players' levels — in the default (trade) model x (US chip openness)
+and y (China's rare-earth supply) — continuous between each one's smallest and largest
+declared level ([0, 1]²); payoffs come from the model file, on its level path
+(`games.model.level_game`). The *disagreement point* d is the
 payoff pair of the stage game's conflict equilibrium (the stage equilibrium worst for the
 sum of payoffs, mutual restriction in every built-in scenario): what each side gets while
 there is no deal. *Outside options* o_i ≥ d_i are what a side gets by walking away for
-good (d_i plus the parameters ``outside_option_us`` / ``outside_option_cn``).
+good (d_i plus each player's parameter ``outside_option_<key>``: ``outside_option_us`` /
+``outside_option_cn``; patience is ``discount_<key>``, see `games.model.bargain`).
 
 How each piece is computed (the kernels take plain arrays: a frontier is a polyline of
 utility pairs (u, v), u increasing and v decreasing):
@@ -303,12 +306,24 @@ def finite_solution(
     return agreements[::-1], (binds[0], binds[1])
 
 
-# ------------------------------------------------------------------ the trade frontier
-def trade_frontier(p: Mapping[str, float], n: int = GRID, refine: bool = True) -> Frontier:
-    """The Pareto frontier of (U_US, U_CN) over terms (x, y) ∈ [0, 1]²: grid, then refinement."""
-    from games.trade import payoffs
+# ------------------------------------------------------------------ a level model's frontier
+def _level_model(model=None):
+    """The model whose levels are bargained over: the given one, else the default model."""
+    if model is not None:
+        return model
+    from games.model.catalog import default_model
 
-    return frontier_of(lambda X, Y: payoffs(X, Y, p), ((0.0, 1.0), (0.0, 1.0)), n, refine)
+    return default_model()
+
+
+def level_frontier(p: Mapping[str, float], n: int = GRID, refine: bool = True, model=None) -> Frontier:
+    """The Pareto frontier of the two players' payoffs over terms (levels) in the box their
+    declared levels span ([0, 1]² for the default, trade model): grid, then refinement."""
+    from games.model.level_game import level_payoffs
+
+    m = _level_model(model)
+    box = tuple((float(min(pl.levels)), float(max(pl.levels))) for pl in m.players)
+    return frontier_of(lambda X, Y: level_payoffs(m, (X, Y), p), box, n, refine)
 
 
 def frontier_of(payoff_fn, box, n: int = GRID, refine: bool = True) -> Frontier:
@@ -332,11 +347,30 @@ def frontier_of(payoff_fn, box, n: int = GRID, refine: bool = True) -> Frontier:
     return Frontier(u, v, x, y)
 
 
-def disagreement_point(p: Mapping[str, float]) -> tuple[tuple[float, float], tuple[int, int]]:
-    """Payoffs of the stage game's conflict equilibrium: the pure one worst for the sum."""
-    from games.trade import simultaneous_game
+def disagreement_point(p: Mapping[str, float], model=None) -> tuple[tuple[float, float], tuple[int, int]]:
+    """Payoffs of the stage game's conflict equilibrium: the pure one worst for the sum
+    (the default model's stage game unless model is given)."""
+    from games.model.level_game import simultaneous_level_game
+    from games.model.parameters import validated
 
-    return stage_disagreement(simultaneous_game(p))
+    m = _level_model(model)
+    return stage_disagreement(simultaneous_level_game(m, validated(dict(p), model=m)))
+
+
+def _own(model, prefix: str, i: int) -> str:
+    from games.model.bargain import player_parameter
+
+    return player_parameter(model, prefix, i)
+
+
+def _outside(p: Mapping[str, float], d: Sequence[float], model) -> tuple[float, float]:
+    """Each side's outside option: its disagreement payoff plus ``outside_option_<key>``."""
+    return (d[0] + p.get(_own(model, "outside_option", 0), 0.0), d[1] + p.get(_own(model, "outside_option", 1), 0.0))
+
+
+def _deltas(p: Mapping[str, float], model) -> tuple[float, float]:
+    """Each side's discount factor, ``discount_<key>``."""
+    return (float(p[_own(model, "discount", 0)]), float(p[_own(model, "discount", 1)]))
 
 
 def stage_disagreement(game) -> tuple[tuple[float, float], tuple[int, int]]:
@@ -398,17 +432,19 @@ class BargainingAnalysis:
 
 def analyse(
     p: Mapping[str, float], first: int = 0, rounds: int | None = None,
-    outside: Sequence[float] | None = None, n: int = GRID,
+    outside: Sequence[float] | None = None, n: int = GRID, model=None,
 ) -> BargainingAnalysis:
-    """Every solution concept on the scenario's frontier (players: 0 = US, 1 = China)."""
+    """Every solution concept on the scenario's frontier (players: 0 = US, 1 = China in
+    the default model; model: another model whose players both have levels)."""
     if first not in (0, 1):
         raise InputError(f"option --proposer: expected us or china, got {first!r}")
-    d, cell = disagreement_point(p)
+    m = _level_model(model)
+    d, cell = disagreement_point(p, m)
     if outside is None:
-        outside = (d[0] + p.get("outside_option_us", 0.0), d[1] + p.get("outside_option_cn", 0.0))
+        outside = _outside(p, d, m)
     o = (max(outside[0], d[0]), max(outside[1], d[1]))
-    deltas = (float(p["discount_us"]), float(p["discount_cn"]))
-    f = trade_frontier(p, n)
+    deltas = _deltas(p, m)
+    f = level_frontier(p, n, model=m)
     return analyse_frontier(f, d, cell, o, deltas, first, rounds)
 
 
@@ -494,28 +530,30 @@ def surplus_share(point: tuple[float, float], d: Sequence[float], player: int) -
 
 
 def sensitivity(
-    p: Mapping[str, float], names: Sequence[str], first: int = 0, n: int = 101, player: int = 1
+    p: Mapping[str, float], names: Sequence[str], first: int = 0, n: int = 101, player: int = 1, model=None,
 ) -> dict[str, float]:
     """d(player's Rubinstein surplus share)/d(parameter), by central differences.
 
     Step: 1% of the parameter's range, kept inside the range. A coarser frontier (n = 101)
     keeps this fast; signs are what the explanation reports.
     """
-    from games.trade.parameters import PARAMETERS
+    from games.model.parameters import game_parameters
 
+    m = _level_model(model)
+    table = game_parameters(m)
     out = {}
     for name in names:
-        par = PARAMETERS[name]
+        par = table[name]
         h = 0.01 * (par.high - par.low)
         lo_v, hi_v = max(par.low, p[name] - h), min(par.high, p[name] + h)
         shares = []
         for val in (lo_v, hi_v):
             q = {**p, name: val}
             try:
-                d, _ = disagreement_point(q)
-                f = trade_frontier(q, n)
-                o = (d[0] + q.get("outside_option_us", 0.0), d[1] + q.get("outside_option_cn", 0.0))
-                pt = rubinstein_on_polyline(f.u, f.v, d, (q["discount_us"], q["discount_cn"]), o, first)
+                d, _ = disagreement_point(q, m)
+                f = level_frontier(q, n, model=m)
+                o = _outside(q, d, m)
+                pt = rubinstein_on_polyline(f.u, f.v, d, _deltas(q, m), o, first)
                 shares.append(surplus_share(pt, d, player))
             except InputError:
                 shares.append(float("nan"))

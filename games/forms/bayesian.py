@@ -299,16 +299,27 @@ def sequential_outcomes(game: BayesianGame, tol: float = 1e-9) -> list[Sequentia
     return out
 
 
-# ------------------------------------------------------------------ the trade model
-def trade_bayesian_game(params: Mapping[str, float] | None = None, prior: float | None = None) -> BayesianGame:
-    """The 2×2 trade game with China's type hidden, as the model file's ``[types.China]``
-    declares it: pragmatist (prior ``prior_pragmatist``) or self-reliant (its
-    self-reliance drive is ``self_reliance_hardliner``). ``prior`` overrides the prior."""
+# ------------------------------------------------------------------ a model's hidden types
+def hidden_type_game(
+    params: Mapping[str, float] | None = None, prior: float | None = None, model=None
+) -> BayesianGame:
+    """A model's game with a player's type hidden, as its file's ``[types.PLAYER]`` declares
+    it (the default, trade model's unless model is given: China is a pragmatist, prior
+    ``prior_pragmatist``, or self-reliant, its self-reliance drive ``self_reliance_hardliner``).
+    ``prior`` overrides the prior of the first type."""
     from dataclasses import replace
 
     from games.model.bayes import bayesian_game
-    from games.trade import model_file
 
-    model = model_file()
+    if model is None:
+        from games.model.catalog import default_model
+
+        model = default_model()
     game = bayesian_game(model, model.validated(dict(params or {})))
     return game if prior is None else replace(game, prior=(float(prior), 1.0 - float(prior)))
+
+
+def trade_bayesian_game(params: Mapping[str, float] | None = None, prior: float | None = None) -> BayesianGame:
+    """The 2×2 trade game with China's type hidden: `hidden_type_game` of the default model
+    (the name `tradegame solve --game bayesian` has always called)."""
+    return hidden_type_game(params, prior)

@@ -2,7 +2,8 @@
 inequalities in chosen parameters.
 
 At a pure profile s* a player cannot gain by switching: for player i and every other
-strategy s_i, u_i(s*) − u_i(s_i, s*_−i) ≥ 0. In the trade model each payoff is a polynomial
+strategy s_i, u_i(s*) − u_i(s_i, s*_−i) ≥ 0. In the trade model (the default model, whose
+scenarios the record's episodes are) each payoff is a polynomial
 in the parameters; in some sets of parameters (not all: ``chip_linkage · chip_sales`` is a
 product) it is affine, and then every condition is a linear inequality a·θ + b ≥ 0 and the
 set of θ satisfying them is a polyhedron — the identified set of Ciliberto and Tamer
@@ -28,17 +29,13 @@ from typing import Callable, Mapping, Sequence
 
 from games.errors import InputError
 from games.solvers.exact import to_fraction
-from games.trade.parameters import PARAMETERS
+from games.model.parameters import any_lookup
 
 
 def parameter(name: str):
-    """A trade-model parameter: the Python table's, or an instrument parameter of the trade
-    model file (the package form's tariffs)."""
-    if name in PARAMETERS:
-        return PARAMETERS[name]
-    from games.model.scenarios import trade_lookup
-
-    return trade_lookup(name)
+    """A default-model parameter: its game's, or an instrument parameter of its model file
+    (the package form's tariffs)."""
+    return any_lookup(name)
 
 
 @dataclass(frozen=True)
@@ -89,13 +86,20 @@ def offsets(episode: Mapping[str, Fraction], free: Sequence[str]) -> tuple[Fract
 PayoffFn = Callable[[int, tuple[int, int], Mapping[str, Fraction]], Fraction]
 
 
-def trade_payoff(grid: Sequence[Fraction]) -> PayoffFn:
-    """Exact trade-model payoffs on a grid of levels (x for the US, y for China)."""
-    from games.trade import payoff_terms
+def level_payoff(grid: Sequence[Fraction], model=None) -> PayoffFn:
+    """Exact payoffs of a model whose two players have levels, on one grid of levels for
+    both (the default model's unless model is given: x for the US, y for China)."""
+    from games.model.level_game import level_terms
+
+    if model is None:
+        from games.model.catalog import default_model
+
+        model = default_model()
+    names = model.player_names
 
     def payoff(player: int, cell: tuple[int, int], p: Mapping[str, Fraction]) -> Fraction:
-        terms = payoff_terms(grid[cell[0]], grid[cell[1]], p)
-        return sum(terms["US" if player == 0 else "China"].values(), Fraction(0))
+        terms = level_terms(model, (grid[cell[0]], grid[cell[1]]), p)
+        return sum(terms[names[player]].values(), Fraction(0))
 
     return payoff
 

@@ -38,12 +38,12 @@ from games.history.equilibrium_conditions import (
     offsets,
     package_payoff,
     parameter,
-    trade_payoff,
+    level_payoff,
 )
 from games.errors import InputError, SolverError
 from games.solvers.exact import to_fraction
 from games.history.observed import grid, observed_profile, strategy_labels
-from games.trade.parameters import PARAMETERS, lookup
+from games.model.parameters import any_lookup, game_parameters, lookup
 from games.model.scenarios import Scenario
 
 #: Slack below which an LP constraint counts as active when recovering the exact vertex.
@@ -111,11 +111,11 @@ def default_free(episodes: Sequence[Scenario], package: bool | tuple[str, ...] =
     together with them would make the conditions non-affine; the default frees the values
     and holds each episode's linkage as written (free it with --free to ask about it)."""
     names = []
-    table = PARAMETERS
+    table = game_parameters()
     if package:
-        from games.trade import model_file
+        from games.model.catalog import default_model
 
-        table = model_file().parameters
+        table = default_model().parameters
     for name, p in table.items():
         if not p.provenance.is_judgement or name.endswith("_linkage"):
             continue
@@ -147,7 +147,7 @@ def _enters(name: str, episodes: Sequence[Scenario], package: bool | tuple[str, 
         return False
     for sc in episodes:
         obs = sc.observed
-        pay = trade_payoff(grid(obs))
+        pay = level_payoff(grid(obs))
         p = exact_values(sc.parameters)
         q = dict(p)
         q[name] = p[name] + 1
@@ -166,9 +166,7 @@ def record_conditions(episodes: Sequence[Scenario], free: Sequence[str], package
     seen = set()
     for name in free:
         if package:
-            from games.model.scenarios import trade_lookup
-
-            trade_lookup(name, "option --free")
+            any_lookup(name, "option --free")
         else:
             lookup(name, "option --free")
         if name in seen:
@@ -195,7 +193,7 @@ def record_conditions(episodes: Sequence[Scenario], free: Sequence[str], package
         params = exact_values(sc.parameters)
         obs = sc.observed
         conditions += affine_conditions(
-            sc.name, params, free, trade_payoff(grid(obs)), observed_profile(obs), strategy_labels(obs.form, obs.levels)
+            sc.name, params, free, level_payoff(grid(obs)), observed_profile(obs), strategy_labels(obs.form, obs.levels)
         )
         offs.append(offsets(params, free))
     judgement = tuple(to_fraction(parameter(n).default) for n in free)
@@ -467,7 +465,7 @@ def outlook(rc: RecordConditions, scenario: Scenario, form: str = "simultaneous"
     n = levels if form == "graded" else 2
     labels = strategy_labels(form, n)
     params = exact_values(scenario.parameters)
-    pay = trade_payoff([Fraction(k, n - 1) for k in range(n)])
+    pay = level_payoff([Fraction(k, n - 1) for k in range(n)])
     scen_off = offsets(params, rc.free)
     rows = []
     base = RecordConditions(

@@ -5,6 +5,9 @@ An episode's ``[observed]`` table names the game form in which its moves are sta
 levels on an n-point grid) and one move per player: a strategy name, or a level in [0, 1]
 that must lie on the grid (0.25 with 5 levels, not 0.3). Moves are pure: what a government
 did, not a probability.
+
+Episodes are scenarios of the default (trade) model (`games.model.catalog.default_model`):
+the players, their strategies and the graded labels are read from its model file.
 """
 
 from __future__ import annotations
@@ -16,10 +19,26 @@ from typing import Mapping, Sequence
 from games.errors import InputError, clip
 
 FORMS = ("simultaneous", "graded")
-PLAYER_KEYS = ("US", "China")
-_KEYS = ("game", "levels") + PLAYER_KEYS + ("note", "package")
 PACKAGE_FORMS = ("package", "package-graded")
-_PACKAGE_KEYS = ("game", "levels") + PLAYER_KEYS + ("note",)
+
+
+def _model():
+    """The model episodes are scenarios of: the catalog's default model."""
+    from games.model.catalog import default_model
+
+    return default_model()
+
+
+def player_keys() -> tuple[str, ...]:
+    """The keys naming each player's move in ``[observed]``: the default model's players."""
+    return _model().player_names
+
+
+def __getattr__(name: str):
+    """``PLAYER_KEYS``: `player_keys()` (US, China), read from the model file on first use."""
+    if name == "PLAYER_KEYS":
+        return player_keys()
+    raise AttributeError(f"module 'games.history.observed' has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -36,7 +55,7 @@ class PackageObservation:
         return {
             "game": self.form,
             "levels": self.levels,
-            "moves": {p: dict(m) for p, m in zip(PLAYER_KEYS, self.moves)},
+            "moves": {p: dict(m) for p, m in zip(player_keys(), self.moves)},
             "note": self.note,
         }
 
@@ -56,13 +75,15 @@ class Observation:
         return {
             "game": self.form,
             "levels": self.levels,
-            "moves": dict(zip(PLAYER_KEYS, self.moves)),
+            "moves": dict(zip(player_keys(), self.moves)),
             "note": self.note,
         }
 
 
 def parse_observation(raw: Mapping, where: str) -> Observation:
     """Validate an [observed] table; errors name the key and what was expected."""
+    PLAYER_KEYS = player_keys()
+    _KEYS = ("game", "levels") + PLAYER_KEYS + ("note", "package")
     for key in raw:
         if key not in _KEYS:
             raise InputError(f"{where}: unknown key '{clip(key)}'; expected one of {', '.join(_KEYS)}")
@@ -100,6 +121,8 @@ def parse_package_observation(raw: object, where: str) -> PackageObservation:
     for US and China a table of instrument = setting (or level)."""
     if not isinstance(raw, Mapping):
         raise InputError(f"{where}: expected a table with US and China, each a table of instrument = setting")
+    PLAYER_KEYS = player_keys()
+    _PACKAGE_KEYS = ("game", "levels") + PLAYER_KEYS + ("note",)
     for key in raw:
         if key not in _PACKAGE_KEYS:
             raise InputError(f"{where}: unknown key '{clip(key)}'; expected one of {', '.join(_PACKAGE_KEYS)}")
@@ -131,19 +154,16 @@ def parse_package_observation(raw: object, where: str) -> PackageObservation:
 
 
 def package_axes(obs: PackageObservation, with_: tuple[str, ...] = ()):
-    """The trade model file's package-form axes the observation is stated in (``with_``: the
+    """The default model file's package-form axes the observation is stated in (``with_``: the
     optional instruments in play)."""
     from games.model.evaluate import axes
-    from games.trade import model_file
 
-    return axes(model_file().with_instruments(with_), obs.form, obs.levels)
+    return axes(_model().with_instruments(with_), obs.form, obs.levels)
 
 
 def recorded_instruments(obs: PackageObservation) -> tuple[str, ...]:
     """The optional instruments (purchases) whose moves the observation records."""
-    from games.trade import model_file
-
-    optional = [ins.name for ins in model_file().optional_instruments]
+    optional = [ins.name for ins in _model().optional_instruments]
     return tuple(name for name in optional if any(name in dict(given) for given in obs.moves))
 
 
@@ -151,9 +171,7 @@ def package_profile(obs: PackageObservation, where: str = "[observed.package]", 
     """The observed package moves as strategy indices of the package game (US, China), with
     the optional instruments ``with_`` in play (moves of other optional instruments the
     observation records are checked, then left out)."""
-    from games.trade import model_file
-
-    full = model_file()
+    full = _model()
     recorded = recorded_instruments(obs)
     if recorded:  # check the optional moves recorded (the full model knows their settings)
         _profile(full.with_instruments(recorded), package_axes(obs, recorded), obs, where)
@@ -167,7 +185,7 @@ def _profile(model, ax, obs: PackageObservation, where: str, ignore=frozenset())
     from games.model.evaluate import _g, level_grid
 
     out = []
-    for i, (player, given) in enumerate(zip(PLAYER_KEYS, obs.moves)):
+    for i, (player, given) in enumerate(zip(player_keys(), obs.moves)):
         moves = [ins for ins in model.instruments if ins.player == i and ins.is_move]
         names = [ins.name for ins in moves]
         given = {k: v for k, v in dict(given).items() if k not in ignore}
@@ -206,12 +224,15 @@ def _profile(model, ax, obs: PackageObservation, where: str, ignore=frozenset())
 
 
 def strategy_labels(form: str, levels: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Each player's strategy names in the form's game (the same as `games.trade` builds)."""
-    from games import trade
+    """Each player's strategy names in the form's game (the default model's, as its level
+    path `games.model.level_game` names them)."""
+    from games.model.level_game import graded_labels
 
+    model = _model()
     if form == "simultaneous":
-        return trade.US_MOVES, trade.CN_MOVES
-    return trade.graded_labels([k / (levels - 1) for k in range(levels)])
+        return tuple(pl.strategies for pl in model.players)  # type: ignore[return-value]
+    grid = [k / (levels - 1) for k in range(levels)]
+    return graded_labels(model, [grid, grid])  # type: ignore[return-value]
 
 
 def _index(move: str | float, labels: Sequence[str], levels: int, where: str) -> int:
@@ -233,7 +254,8 @@ def _index(move: str | float, labels: Sequence[str], levels: int, where: str) ->
 def observed_profile(obs: Observation) -> tuple[int, int]:
     """The observed moves as strategy indices of the episode's game (US, China)."""
     labels = strategy_labels(obs.form, obs.levels)
-    return tuple(_index(m, labels[k], obs.levels, PLAYER_KEYS[k]) for k, m in enumerate(obs.moves))  # type: ignore[return-value]
+    keys = player_keys()
+    return tuple(_index(m, labels[k], obs.levels, keys[k]) for k, m in enumerate(obs.moves))  # type: ignore[return-value]
 
 
 def grid(obs: Observation) -> list[Fraction]:

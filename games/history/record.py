@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
-from games.history.observed import PLAYER_KEYS, strategy_labels, grid, observed_profile
+from games.history.observed import player_keys, strategy_labels, grid, observed_profile
 from games.model.scenarios import Scenario, builtin, builtin_names
 
 
@@ -76,7 +76,7 @@ class Assessment:
             "date": self.date,
             "title": self.title,
             "game": self.form,
-            "observed": None if self.observed is None else dict(zip(PLAYER_KEYS, self.observed)),
+            "observed": None if self.observed is None else dict(zip(player_keys(), self.observed)),
             "equilibrium": self.equilibrium,
             "shortfalls": [s.to_dict() for s in self.shortfalls],
             "deviation_gain": self.largest_gain,
@@ -92,12 +92,21 @@ def episodes() -> list[Scenario]:
     return sorted((s for s in found if s.date), key=lambda s: (s.date, s.name))
 
 
-def _game(sc: Scenario, form: str, levels: int):
-    from games import trade
+def _model():
+    """The model episodes are scenarios of: the catalog's default model."""
+    from games.model.catalog import default_model
 
+    return default_model()
+
+
+def _game(sc: Scenario, form: str, levels: int):
+    from games.model import level_game
+    from games.model.parameters import validated
+
+    params = validated(dict(sc.parameters))
     if form == "graded":
-        return trade.graded_game(sc.parameters, levels, title=f"{sc.name} (graded, {levels} levels)")
-    return trade.simultaneous_game(sc.parameters, title=sc.name)
+        return level_game.graded_level_game(_model(), params, levels, title=f"{sc.name} (graded, {levels} levels)")
+    return level_game.simultaneous_level_game(_model(), params, title=sc.name)
 
 
 def _exact_payoffs(sc: Scenario, form: str, levels: int):
@@ -124,14 +133,13 @@ def records_package(sc: Scenario, package: bool | tuple[str, ...] = True) -> boo
 
 def package_setting(sc: Scenario, package: bool | tuple[str, ...] = True):
     """(model, parameters, form, levels, observed profile) of an episode's package-form
-    observation: the trade model file with the episode's values, tariffs included (and the
+    observation: the default model file with the episode's values, tariffs included (and the
     optional instruments of ``package``, when it names some)."""
     from games.model.evaluate import axes
     from games.history.observed import package_profile
-    from games.trade import model_file
 
     with_ = package_with(package)
-    model = model_file().with_instruments(with_)
+    model = _model().with_instruments(with_)
     params = model.validated({**dict(sc.parameters), **dict(sc.model_values)})
     obs = sc.observed.package
     where = f"{sc.source_file or sc.name}: [observed.package]"
@@ -157,7 +165,7 @@ def shortfalls(sc: Scenario, package: bool | tuple[str, ...] = False) -> list[Sh
     )):
         alts = [k for k in range(len(line)) if k != own]
         best = max(alts, key=lambda k: line[k])
-        out.append(Shortfall(PLAYER_KEYS[player], labels[player][own], labels[player][best], line[best] - line[own]))
+        out.append(Shortfall(player_keys()[player], labels[player][own], labels[player][best], line[best] - line[own]))
     return out
 
 
@@ -181,9 +189,7 @@ def changes(before: Scenario | None, after: Scenario, package: bool = False) -> 
     out = []
     values, old_values = dict(after.parameters), dict(before.parameters)
     if package:
-        from games.trade import model_file
-
-        model = model_file()
+        model = _model()
         values = model.validated({**values, **dict(after.model_values)})
         old_values = model.validated({**old_values, **dict(before.model_values)})
     for name, value in values.items():
@@ -238,9 +244,7 @@ def _assess_package(sc: Scenario, previous: Scenario | None, package: bool | tup
     diff = tuple(changes(previous, sc, package=True))
     pkg = sc.observed.package if sc.observed is not None else None
     if not records_package(sc, package):
-        from games.trade import model_file
-
-        model = model_file().with_instruments(package_with(package))
+        model = _model().with_instruments(package_with(package))
         game = build_game(model, {**dict(sc.parameters), **dict(sc.model_values)}, "package", title=sc.name)
         predicted = _pure_first(game, solve(game, "auto").equilibria)
         what = " and ".join(("package", *package_with(package)))

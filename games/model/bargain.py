@@ -8,9 +8,10 @@ them. Either way the disagreement point (the one-shot game's equilibrium worst f
 of payoffs) and every solution concept (Nash, Kalai–Smorodinsky, Rubinstein, a finite
 deadline) are `games.forms.bargaining`'s, on the model's payoffs.
 
-Patience: parameters ``discount_<player>`` (lower case) if the model has them, else the
-common ``discount``. Outside options: ``outside_option_<player>`` above the disagreement
-payoff, if the model has such parameters, else none.
+Patience: parameters ``discount_<player>`` (the player's ``key``, else its name in lower
+case) if the model has them, else the common ``discount``. Outside options:
+``outside_option_<player>`` above the disagreement payoff, if the model has such
+parameters, else none.
 """
 
 from __future__ import annotations
@@ -67,8 +68,14 @@ def no_indicator(player: str, strategy: str):
     raise InputError(f"bargaining: {player}.{strategy} has no value between the declared levels")
 
 
+def player_parameter(model: Model, prefix: str, i: int) -> str:
+    """The name of player i's own parameter: ``discount_us`` (prefix, then the player's
+    ``key``, else its name in lower case)."""
+    return f"{prefix}_{model.players[i].parameter_key}"
+
+
 def _player_param(model: Model, params, prefix: str, i: int, default):
-    name = f"{prefix}_{model.players[i].name.lower()}"
+    name = player_parameter(model, prefix, i)
     return float(params[name]) if name in model.parameters else default
 
 

@@ -1,9 +1,11 @@
 """Built-in models: the model files shipped with tradegame, found by name.
 
 They live in ``examples/models/*.toml`` (``games/_models`` inside an installed wheel).
-``trade`` names the US–China trade model (trade.toml, read by `games.trade`,
-`games.trade.parameters`, `games.trade.trees` and `games.trade.ally`); its scenarios are the built-in
-scenarios, which take a fast path of their own.
+``trade`` names the US–China trade model (trade.toml), the *default model*
+(`default_model`): a scenario that names no model is a scenario of it, and the built-in
+scenarios are its scenarios, which take a fast path of their own (`games.trade` builds its
+forms from the file; the generic layers read the file through this catalog, never through
+`games.trade`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from games.model.spec import Model, load_model_file
 
 #: The trade model's name in listings and in a scenario's ``model = "..."``.
 TRADE = "trade"
+#: The model a scenario that names no model belongs to.
+DEFAULT_MODEL = TRADE
 ORDER = ("brinkmanship", "cournot", "entry-deterrence", "public-goods")
 
 
@@ -51,6 +55,11 @@ def builtin_model(name: str) -> Model:
             "or a path to a model .toml file"
         )
     return load_model_file(path, name=name)
+
+
+def default_model() -> Model:
+    """The default model's file (the trade model, examples/models/trade.toml), read once."""
+    return builtin_model(DEFAULT_MODEL)
 
 
 def resolve_model(ref: str, base: Path | None, where: str) -> Model | None:

@@ -334,8 +334,9 @@ def evaluate_point(model: Model, params: Mapping[str, object], levels: Mapping[s
     """(defined quantities, each player's terms) at given level values, without indicators.
 
     Values may be floats, NumPy arrays (broadcasting) or Fractions: when any level or
-    parameter is a Fraction the evaluation is exact. This is how the Python trade model
-    (`games.trade`) reads its payoffs from its model file.
+    parameter is a Fraction the evaluation is exact. This is how the level path
+    (`games.model.level_game`: the default, trade model's scenarios) reads payoffs from a
+    model file.
     """
     env: dict[str, object] = dict(params)
     env.update(levels)

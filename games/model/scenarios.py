@@ -40,7 +40,7 @@ from typing import Iterable, Mapping
 from games.formats.bounded_read import read_limited_text
 from games.errors import InputError, clip
 from games.history.observed import Observation, parse_observation
-from games.trade.parameters import PARAMETERS, lookup, validated
+from games.model.parameters import any_lookup, game_parameters, is_package_only, lookup, validated
 from games.suggestions import did_you_mean
 from games.model.provenance import WHAT_IF_SOURCE, Provenance, parse_provenance
 
@@ -72,7 +72,7 @@ class Scenario:
     date: str = ""
     #: the moves each side was seen to make (historical episodes only)
     observed: Observation | None = None
-    #: a trade-model scenario's values of the trade model file's parameters that the 2×2
+    #: a default-model (trade) scenario's values of the model file's parameters that its
     #: game does not use (the tariff instruments of --game package), set by the file or --set
     model_values: Mapping[str, float] = field(default_factory=dict, repr=False)
 
@@ -89,18 +89,16 @@ class Scenario:
             return self.provenance.get(name)
         if self.model is not None:  # a model file's scenario: the model's provenance
             return self.model.parameters[name].provenance
-        if name not in PARAMETERS:  # an instrument parameter of the trade model file
-            return trade_lookup(name).provenance
-        return PARAMETERS[name].provenance
+        return any_lookup(name).provenance  # a game or an instrument parameter of the default model
 
     def with_values(self, values: Mapping[str, float], where: str = "option --set") -> "Scenario":
         """A copy with some parameters changed (each checked against its range)."""
         params = dict(self.parameters)
         extra = dict(self.model_values)
-        find = self.model.lookup if self.model is not None else trade_lookup
+        find = self.model.lookup if self.model is not None else any_lookup
         for name, value in values.items():
             checked = find(name, where).check(value, where)
-            if self.model is None and name not in PARAMETERS:
+            if self.model is None and name not in game_parameters():
                 extra[name] = checked
             else:
                 params[name] = checked
@@ -111,8 +109,9 @@ class Scenario:
             model_values=MappingProxyType(extra),
         )
 
-    #: the `games.model.spec.Model` a model file's scenario belongs to; None for the trade
-    #: model's own scenarios (see `model_scenario` and `parse_scenario`)
+    #: the `games.model.spec.Model` a model file's scenario belongs to; None for the default
+    #: (trade) model's own scenarios, whose model is `games.model.catalog.default_model()`
+    #: (see `model_scenario`, `parse_scenario` and `scenario_model`)
     model: object = field(default=None, repr=False, compare=False)
 
 
@@ -205,12 +204,13 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
     raw = data.get("parameters", {})
     if not isinstance(raw, dict):
         raise InputError(f"{source}: key 'parameters' must be a table")
-    extra = {k: trade_lookup(k, f"{source}: [parameters]").check(v, f"{source}: [parameters]")
-             for k, v in raw.items() if k not in PARAMETERS}
-    params = validated({k: v for k, v in raw.items() if k in PARAMETERS}, where=f"{source}: [parameters]")
+    table = game_parameters()
+    extra = {k: any_lookup(k, f"{source}: [parameters]").check(v, f"{source}: [parameters]")
+             for k, v in raw.items() if k not in table}
+    params = validated({k: v for k, v in raw.items() if k in table}, where=f"{source}: [parameters]")
     provenance = {}
     for pname, entry in data.get("provenance", {}).items():
-        trade_lookup(pname, f"{source}: [provenance]")
+        any_lookup(pname, f"{source}: [provenance]")
         provenance[pname] = parse_provenance(entry, f"{source}: [provenance.{clip(pname)}]")
     date = data.get("date", "")
     if isinstance(date, datetime.datetime):
@@ -239,23 +239,13 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
     )
 
 
-def trade_lookup(name: str, where: str = ""):
-    """A trade-model parameter: from the Python table, else one of the trade model file's
-    instrument parameters (the tariffs of --game package); else the usual one-line error."""
-    if name in PARAMETERS:
-        return PARAMETERS[name]
-    from games.model.catalog import builtin_model
+def scenario_model(scenario: Scenario):
+    """The model a scenario is a scenario of: its own, or the default model's file."""
+    if scenario.model is not None:
+        return scenario.model
+    from games.model.catalog import default_model
 
-    model = builtin_model("trade")
-    if isinstance(name, str) and name in model.parameters:
-        return model.parameters[name]
-    return lookup(name, where)
-
-
-def _is_instrument_parameter(name: str) -> bool:
-    from games.model.catalog import builtin_model
-
-    return name in builtin_model("trade").parameters
+    return default_model()
 
 
 def scenario_of_model(data: Mapping, source: str, name: str) -> Scenario | None:
@@ -312,16 +302,16 @@ def load(target: str | None) -> Scenario:
 
 def parse_assignments(items: Iterable[str], option: str = "--set", model=None, package: bool = False) -> dict[str, float]:
     """Parse ``name=value`` strings from the command line into checked parameter values
-    (the trade model's parameters — with ``package``, its instruments' too — or `model`'s
-    when one is given)."""
-    find = model.lookup if model is not None else (trade_lookup if package else lookup)
+    (the default, trade model's game parameters — with ``package``, its instruments' too —
+    or `model`'s when one is given)."""
+    find = model.lookup if model is not None else (any_lookup if package else lookup)
     out: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
         name, text = name.strip(), text.strip()
         if not sep or not name or not text:
             raise InputError(f"option {option}: expected name=value (for example re_dependence=8), got '{clip(item)}'")
-        if model is None and not package and name not in PARAMETERS and _is_instrument_parameter(name):
+        if model is None and not package and is_package_only(name):
             raise InputError(
                 f"option {option}: parameter '{clip(name)}' enters only the package form of the trade model; add --game package"
             )
@@ -332,6 +322,13 @@ def parse_assignments(items: Iterable[str], option: str = "--set", model=None, p
             raise InputError(f"option {option}: value of '{clip(name)}' must be a number, got '{clip(text)}'") from None
         out[name] = param.check(value, f"option {option}")
     return out
+
+
+def __getattr__(name: str):
+    """``PARAMETERS``: the default model's parameter table (`games.model.parameters`)."""
+    if name == "PARAMETERS":
+        return game_parameters()
+    raise AttributeError(f"module 'games.model.scenarios' has no attribute {name!r}")
 
 
 __all__ = ["Scenario", "load", "load_file", "builtin", "builtin_names", "parse_assignments", "PARAMETERS"]

@@ -22,7 +22,7 @@ from typing import Mapping, Sequence
 
 from games.errors import InputError, clip
 from games.model import formula as fm
-from games.trade.parameters import Parameter
+from games.model.parameters import Parameter
 
 MAX_MODEL_BYTES = 1_000_000
 MAX_PLAYERS = 8
@@ -37,9 +37,9 @@ MAX_DEGREE = 1000
 TOP_KEYS = ("title", "description", "players", "parameters", "define", "payoffs", "order", "outcomes", "types", "wording", "forms", "instruments")
 FORM_KEYS = ("description", "title", "story", "order", "revision", "focus", "players", "define", "payoffs")
 REVISION_KEYS = ("player", "after", "moves")
-WORDING_KEYS = ("graded", "outcomes", "partial", "regimes")
+WORDING_KEYS = ("graded", "outcomes", "partial", "regimes", "incentives", "why")
 MAX_FORMS = 20
-PLAYER_KEYS = ("strategies", "level", "levels")
+PLAYER_KEYS = ("strategies", "level", "levels", "key")
 PARAMETER_KEYS = ("default", "range", "side", "unit", "meaning", "source", "derivation", "rationale", "label")
 INSTRUMENT_KEYS = ("player", "meaning", "settings", "level", "levels", "terms", "payoffs", "optional")
 TERM_KEYS = ("formula", "instrument")
@@ -53,6 +53,13 @@ class PlayerSpec:
     strategies: tuple[str, ...]
     level: str | None = None
     levels: tuple[Fraction, ...] | None = None
+    #: the player's short name in parameter names (``discount_<key>``); "" = the name in lower case
+    key: str = ""
+
+    @property
+    def parameter_key(self) -> str:
+        """The suffix of this player's own parameters: ``discount_us``, ``outside_option_cn``."""
+        return self.key or self.name.lower()
 
 
 @dataclass(frozen=True)
@@ -135,14 +142,24 @@ class Wording:
     partial: str = ""
     #: names that replace a regime's composed name ("deal + conflict" → "both")
     regimes: Mapping[str, str] = field(default_factory=dict)
+    #: a two-player 2×2 game's four incentives in words, by (player index, the other
+    #: player's strategy index): the player's gain from its second strategy over its first
+    incentives: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    #: why a parameter moves a player's margin, by (parameter, player name): said by compare
+    why: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def __reduce__(self):
         """Pickled (inside a Model, for a sweep's workers) with its read-only mappings as dicts."""
-        return _unpickled_wording, (self.graded, dict(self.outcomes), self.partial, dict(self.regimes))
+        return _unpickled_wording, (
+            self.graded, dict(self.outcomes), self.partial, dict(self.regimes), dict(self.incentives), dict(self.why),
+        )
 
 
-def _unpickled_wording(graded, outcomes, partial, regimes) -> Wording:
-    return Wording(graded, MappingProxyType(outcomes), partial, MappingProxyType(regimes))
+def _unpickled_wording(graded, outcomes, partial, regimes, incentives=None, why=None) -> Wording:
+    return Wording(
+        graded, MappingProxyType(outcomes), partial, MappingProxyType(regimes),
+        MappingProxyType(incentives or {}), MappingProxyType(why or {}),
+    )
 
 
 @dataclass(frozen=True)
@@ -501,7 +518,10 @@ def _players(data: Mapping, source: str) -> list[PlayerSpec]:
             if any(abs(v) > fm.MAX_LITERAL for v in levels):
                 raise InputError(f"{where}: levels must be at most {fm.MAX_LITERAL:g} in size")
             values = tuple(Fraction(repr(v)) if isinstance(v, float) else Fraction(v) for v in levels)
-        out.append(PlayerSpec(pname, tuple(strategies), level, values))
+        key = spec.get("key", "")
+        if "key" in spec:
+            _identifier(key, "key", where)
+        out.append(PlayerSpec(pname, tuple(strategies), level, values, key))
     return out
 
 
@@ -1074,7 +1094,47 @@ def _wording(data, source, players) -> Wording:
         _label_text(key, at, 200): _label_text(word, at, 60)
         for key, word, at in _word_table(table, "regimes", "\"composed name\" = \"name\"", source)
     }
-    return Wording(graded, MappingProxyType(outcomes), partial, MappingProxyType(regimes))
+    incentives = {
+        _incentive_key(key, players, at): _label_text(word, at, 200)
+        for key, word, at in _word_table(table, "incentives", "\"PLAYER, OTHER'S STRATEGY\" = \"words\"", source)
+    }
+    why = {
+        _why_key(key, players, data, at): _label_text(word, at, 600)
+        for key, word, at in _word_table(table, "why", "\"PARAMETER, PLAYER\" = \"reason\"", source)
+    }
+    return Wording(
+        graded, MappingProxyType(outcomes), partial, MappingProxyType(regimes),
+        MappingProxyType(incentives), MappingProxyType(why),
+    )
+
+
+def _incentive_key(key: object, players, where: str) -> tuple[int, int]:
+    """(player index, the other player's strategy index) of "PLAYER, OTHER'S STRATEGY"."""
+    parts = [k.strip() for k in str(key).split(",")]
+    names = [p.name for p in players]
+    if len(players) != 2 or len(parts) != 2:
+        raise InputError(f"{where}: expected \"PLAYER, OTHER'S STRATEGY\" in a two-player model")
+    if parts[0] not in names:
+        raise InputError(f"{where}: no player '{clip(parts[0])}'{_hint(parts[0], names)}; expected one of {', '.join(names)}")
+    i = names.index(parts[0])
+    other = players[1 - i]
+    if parts[1] not in other.strategies:
+        raise InputError(f"{where}: player {clip(other.name)} has no strategy '{clip(parts[1])}'{_hint(parts[1], other.strategies)}")
+    return i, other.strategies.index(parts[1])
+
+
+def _why_key(key: object, players, data: Mapping, where: str) -> tuple[str, str]:
+    """(parameter, player name) of "PARAMETER, PLAYER"."""
+    parts = [k.strip() for k in str(key).split(",")]
+    names = [p.name for p in players]
+    known = data.get("parameters", {}) if isinstance(data.get("parameters"), dict) else {}
+    if len(parts) != 2:
+        raise InputError(f"{where}: expected \"PARAMETER, PLAYER\"")
+    if parts[0] not in known:
+        raise InputError(f"{where}: no parameter '{clip(parts[0])}'{_hint(parts[0], list(known))}")
+    if parts[1] not in names:
+        raise InputError(f"{where}: no player '{clip(parts[1])}'{_hint(parts[1], names)}; expected one of {', '.join(names)}")
+    return parts[0], parts[1]
 
 
 def _word_table(table: Mapping, key: str, shape: str, source: str) -> list[tuple[object, object, str]]:

@@ -271,16 +271,23 @@ def solve_exact_game(game: NormalFormGame, exact_payoffs: Sequence[object] | Non
     return solve_exact(A, B)
 
 
-# --- the trade model, exactly -----------------------------------------------------------
+# --- the default (trade) model, exactly -------------------------------------------------
 
 
-def exact_parameters(values: Mapping[str, object]) -> dict[str, Fraction]:
-    """All model parameters as Fractions: defaults filled in, each value range-checked."""
-    from games.trade.parameters import PARAMETERS, lookup
+def _default_model():
+    from games.model.catalog import default_model
 
-    out = {name: to_fraction(p.default, f"parameter '{name}'") for name, p in PARAMETERS.items()}
+    return default_model()
+
+
+def exact_parameters(values: Mapping[str, object], model=None) -> dict[str, Fraction]:
+    """All of a model's game parameters as Fractions (the default model's unless model is
+    given): defaults filled in, each value range-checked."""
+    from games.model.parameters import game_parameters, lookup
+
+    out = {name: to_fraction(p.default, f"parameter '{name}'") for name, p in game_parameters(model).items()}
     for name, value in values.items():
-        param = lookup(name, "exact mode")
+        param = lookup(name, "exact mode", model)
         exact = to_fraction(value, f"parameter '{name}'")
         param.check(float(exact), "exact mode")
         out[name] = exact
@@ -288,46 +295,50 @@ def exact_parameters(values: Mapping[str, object]) -> dict[str, Fraction]:
 
 
 def exact_simultaneous_game(
-    params: Mapping[str, object] | None = None, title: str | None = None
+    params: Mapping[str, object] | None = None, title: str | None = None, model=None
 ) -> tuple[NormalFormGame, list[np.ndarray]]:
-    """The 2×2 trade game with payoffs computed in Fractions from exact parameter values.
+    """The simultaneous game of a model whose players have levels (the default, trade
+    model's 2×2 game unless model is given) with payoffs computed in Fractions from exact
+    parameter values.
 
     Returns (game, [A, B]) like `games.formats.nfg.parse_nfg`: the float game for display and the
     exact payoff arrays (dtype object) for `solve_exact`.
     """
-    from games.trade import model_file
-
-    model = model_file()
-    A, B = _exact_payoff_arrays(params, [Fraction(0), Fraction(1)])
+    model = _default_model() if model is None else model
+    grids = [list(pl.levels) for pl in model.players]
+    A, B = _exact_payoff_arrays(params, grids, model)
     strategies = tuple(pl.strategies for pl in model.players)
     game = NormalFormGame(title or model.title, model.player_names, strategies, (A.astype(float), B.astype(float)))
     return game, [A, B]
 
 
-def exact_graded_payoffs(params: Mapping[str, object] | None, n_levels: int) -> list[np.ndarray]:
-    """The graded game's payoffs in Fractions: levels k/(n−1), parameters as written.
+def exact_graded_payoffs(params: Mapping[str, object] | None, n_levels: int, model=None) -> list[np.ndarray]:
+    """The graded game's payoffs in Fractions: levels k/(n−1) of each player's declared range,
+    parameters as written (the default model's unless model is given).
 
-    Same strategies, in the same order, as `games.trade.graded_game`; its float payoffs
-    carry rounding noise (0.1 + 0.2 ≠ 0.3), these do not.
+    Same strategies, in the same order, as `games.model.level_game.graded_level_game`; its
+    float payoffs carry rounding noise (0.1 + 0.2 ≠ 0.3), these do not.
     """
-    from games.trade import levels
+    from games.model.level_game import graded_levels
 
-    levels(n_levels)  # the same range check and message as the float game
-    grid = [Fraction(k, n_levels - 1) for k in range(n_levels)]
-    return list(_exact_payoff_arrays(params, grid))
+    model = _default_model() if model is None else model
+    graded_levels(n_levels)  # the same range check and message as the float game
+    grids = []
+    for pl in model.players:
+        lo, hi = min(pl.levels), max(pl.levels)
+        grids.append([lo + (hi - lo) * Fraction(k, n_levels - 1) for k in range(n_levels)])
+    return list(_exact_payoff_arrays(params, grids, model))
 
 
-def _exact_payoff_arrays(params: Mapping[str, object] | None, grid: list[Fraction]) -> tuple[np.ndarray, np.ndarray]:
-    from games.trade import payoff_terms
+def _exact_payoff_arrays(params: Mapping[str, object] | None, grids: list[list[Fraction]], model) -> tuple[np.ndarray, np.ndarray]:
+    from games.model.level_game import exact_level_payoffs
 
-    p = exact_parameters(dict(params or {}))
-    A = np.empty((len(grid), len(grid)), dtype=object)
-    B = np.empty((len(grid), len(grid)), dtype=object)
-    for i, x in enumerate(grid):
-        for j, y in enumerate(grid):
-            terms = payoff_terms(x, y, p)
-            A[i, j] = sum(terms["US"].values(), Fraction(0))
-            B[i, j] = sum(terms["China"].values(), Fraction(0))
+    p = exact_parameters(dict(params or {}), model)
+    A = np.empty((len(grids[0]), len(grids[1])), dtype=object)
+    B = np.empty((len(grids[0]), len(grids[1])), dtype=object)
+    for i, x in enumerate(grids[0]):
+        for j, y in enumerate(grids[1]):
+            A[i, j], B[i, j] = exact_level_payoffs(model, (x, y), p)
     return A, B
 
 

@@ -11,7 +11,10 @@ affine in each parameter, so the four incentives (gains from opening) are affine
 the regime can change only where one of them crosses zero. Those crossings are computed
 in closed form, not read off the grid.
 
-A two-player model file (`games.model`) is swept the same way: its games are evaluated
+A scenario that names no model is a scenario of the default (trade) model
+(`games.model.catalog.default_model`), swept on its level path (`games.model.level_game`)
+with one code bit per named outcome; its words come from its model file's ``[wording]``.
+Any other two-player model file (`games.model`) is swept the same way: its games are evaluated
 for all points at once from the formulas, its regimes are named by its own outcomes, and
 exact boundaries are used only for parameters its payoffs are affine in (detected from the
 formulas); other boundaries are bisected.
@@ -29,10 +32,18 @@ from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from games import trade
+from games.model import level_game
+from games.model.level_game import INCENTIVE_NAMES
+from games.model.parameters import lookup
 from games.sweeps.batch_2x2 import FlatEquilibria
 from games.errors import InputError, clip
-from games.trade.parameters import lookup
+
+
+def _default_model():
+    """The model of a scenario that names none (the trade model), from the catalog."""
+    from games.model.catalog import default_model
+
+    return default_model()
 
 FORMS = ("simultaneous", "graded")
 #: Most pure profiles of a model game a sweep will classify (one code bit each, plus mixed).
@@ -56,9 +67,9 @@ class OutcomeNames(dict):
 
 @lru_cache(maxsize=1)
 def trade_outcome_names() -> OutcomeNames:
-    """The trade sweep's regime bits in the words of its model file's ``[wording]``: the
-    pure outcomes at the extreme levels, partial opening, mixed."""
-    w = trade.model_file().wording
+    """The default model's sweep regime bits in the words of its model file's ``[wording]``:
+    the pure outcomes at the extreme levels, partial opening, mixed."""
+    w = _default_model().wording
     words = {DEAL: w.outcomes[(1, 1)], CONFLICT: w.outcomes[(0, 0)], US_ALONE: w.outcomes[(1, 0)],
              CN_ALONE: w.outcomes[(0, 1)], PARTIAL: w.partial, MIXED: "mixed"}
     return OutcomeNames(words, w.regimes)
@@ -67,26 +78,30 @@ def trade_outcome_names() -> OutcomeNames:
 @lru_cache(maxsize=1)
 def pure_outcome_words() -> dict[tuple[float, float], str]:
     """(US level, China level) of each named pure outcome → its short name ('deal')."""
-    model = trade.model_file()
+    model = _default_model()
     us, cn = model.players[0].levels, model.players[1].levels
     return {(float(us[i]), float(cn[j])): name for (i, j), name in model.wording.outcomes.items()}
 
 
+def incentive_words(model) -> dict[str, str]:
+    """The four 2×2 incentives (`INCENTIVE_NAMES`) in a model file's own words
+    (``[wording.incentives]``), or {} when it gives none for some of them."""
+    words = model.wording.incentives
+    keys = ((0, 0), (0, 1), (1, 0), (1, 1))
+    if not all(k in words for k in keys):
+        return {}
+    return {name: words[k] for name, k in zip(INCENTIVE_NAMES, keys)}
+
+
 def __getattr__(name: str):
-    """``OUTCOME_NAMES``: `trade_outcome_names()`, read from the model file on first use."""
+    """``OUTCOME_NAMES`` (`trade_outcome_names()`) and ``INCENTIVE_WORDS`` (the four
+    incentives in words: each a gain from opening; a boundary is where one is 0): the
+    default model's, read from its model file on first use."""
     if name == "OUTCOME_NAMES":
         return trade_outcome_names()
+    if name == "INCENTIVE_WORDS":
+        return incentive_words(_default_model())
     raise AttributeError(f"module 'games.sweeps.sweep' has no attribute {name!r}")
-
-
-INCENTIVE_NAMES = ("us_vs_restrict", "us_vs_supply", "cn_vs_restrict", "cn_vs_relax")
-#: The same four incentives in words (each is a gain from opening; a boundary is where one is 0).
-INCENTIVE_WORDS = {
-    "us_vs_restrict": "the US's gain from relaxing when China restricts",
-    "us_vs_supply": "the US's gain from relaxing when China supplies",
-    "cn_vs_restrict": "China's gain from supplying when the US restricts",
-    "cn_vs_relax": "China's gain from supplying when the US relaxes",
-}
 
 
 # ---------------------------------------------------------------- designs
@@ -121,7 +136,7 @@ class SweepSpec:
     samples: Mapping[str, np.ndarray] | None = field(default=None, repr=False)
     distributions: tuple[Distribution, ...] = ()
     seed: int | None = None
-    #: a two-player `games.model.spec.Model`; None for the trade model
+    #: a two-player `games.model.spec.Model`; None for the default (trade) model's scenarios
     model: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -159,8 +174,9 @@ class SweepSpec:
     @property
     def incentive_words(self) -> Mapping[str, str]:
         """The four 2×2 incentives in words (gains from each player's second strategy)."""
-        if self.model is None:
-            return INCENTIVE_WORDS
+        own = incentive_words(_default_model() if self.model is None else self.model)
+        if own or self.model is None:
+            return own
         from games.explanations.wording import who
 
         if len(self.model.players) != 2:
@@ -229,7 +245,9 @@ class SweepSpec:
         For a model file: evenly spaced values from 0 to 1 for the first player's strategies."""
         if self.model is not None:
             return np.linspace(0.0, 1.0, self.game_shape[0])
-        return np.array([0.0, 1.0]) if self.form == "simultaneous" else trade.levels(self.levels)
+        if self.form == "simultaneous":
+            return level_game.declared_levels(_default_model())[0]
+        return level_game.graded_levels(self.levels)
 
     @property
     def closed_form(self) -> bool:
@@ -251,7 +269,7 @@ def _number(text: str, option: str, what: str) -> float:
 
 
 def _find(model):
-    """The parameter lookup: the trade model's, or a model file's."""
+    """The parameter lookup: the default model's game parameters, or a model file's."""
     return lookup if model is None else model.lookup
 
 
@@ -356,7 +374,7 @@ def make_spec(
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise InputError(f"option --seed: expected a whole number from 0 to {MAX_SEED} (2**64 - 1), got {clip(seed)}")
     if form == "graded":
-        trade.levels(levels)  # validates --levels
+        level_game.graded_levels(levels)  # validates --levels
     if model is not None:
         _check_model(model, form, levels)
     elif form == "graded":
@@ -438,8 +456,9 @@ def work(spec: SweepSpec) -> int:
 def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """(A, B) of shape (C, k, k): the spec's game at each of C points, built in one step.
 
-    Uses `games.trade.payoff_terms` with the varied parameters as arrays, so each matrix is
-    elementwise identical to `trade.simultaneous_game` / `trade.graded_game` at that point.
+    For the default model, uses its level path (`games.model.level_game`) with the varied
+    parameters as arrays, so each matrix is elementwise identical to its simultaneous or
+    graded game at that point.
     """
     count = len(next(iter(values.values())))
     if spec.model is not None:
@@ -453,7 +472,7 @@ def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.nd
             params[name] = np.asarray(v, dtype=float)
         x = np.array([[0.0], [0.0], [1.0], [1.0]])
         y = np.array([[0.0], [1.0], [0.0], [1.0]])
-        U, V = (np.broadcast_to(W, (4, count)) for W in trade.payoffs(x, y, params))
+        U, V = (np.broadcast_to(W, (4, count)) for W in level_game.level_payoffs(_default_model(), (x, y), params))
         # a player whose payoffs the varied parameters do not touch keeps a stride-0 view
         A, B = (W.reshape(2, 2, count).transpose(2, 0, 1) for W in (U, V))
         return A, B
@@ -462,7 +481,7 @@ def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.nd
     grid = spec.strategy_levels()
     x = grid[None, :, None]
     y = grid[None, None, :]
-    U, V = trade.payoffs(x, y, params)
+    U, V = level_game.level_payoffs(_default_model(), (x, y), params)
     k = len(grid)
     return np.broadcast_to(U, (count, k, k)), np.broadcast_to(V, (count, k, k))
 
@@ -936,13 +955,11 @@ def _deviation_roots(spec: SweepSpec, name: str, lo: float, hi: float) -> list[t
 
 
 def _is_affine(spec: SweepSpec, name: str) -> bool:
-    """Are the payoffs affine in this parameter? Always for the trade model; read off a
-    model file's formulas (`games.model.symbolic`)."""
-    if spec.model is None:
-        return True
+    """Are the payoffs affine in this parameter? Read off the model file's formulas
+    (`games.model.symbolic`; the default model's for its scenarios)."""
     from games.model.symbolic import affine_in
 
-    return affine_in(spec.model, name)
+    return affine_in(_default_model() if spec.model is None else spec.model, name)
 
 
 def _bisect(spec: SweepSpec, name: str, a: float, b: float, code_a: int) -> float:

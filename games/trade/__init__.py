@@ -26,7 +26,8 @@ The model lives in the file examples/models/trade.toml (shipped as
 games/_models/trade.toml): players and moves, parameters, formulas, the graded game's
 labels (``[wording]``) and its own forms (``[forms.*]``). `payoff_terms` and `flows`
 evaluate its named terms and defined quantities; the functions below build its games
-on the fast path the sweeps and the record use.
+on the generic level path (`games.model.level_game`) the sweeps and the record use. They
+are the trade model's names for generic code: nothing outside this package imports it.
 """
 
 from __future__ import annotations
@@ -35,19 +36,21 @@ from typing import Mapping
 
 import numpy as np
 
-from games.errors import InputError
 from games.forms.normal_form import NormalFormGame
+from games.model import level_game
+from games.model.level_game import MAX_LEVELS
 from games.trade.parameters import validated
 
-MAX_LEVELS = 101
+__all__ = ["MAX_LEVELS", "model_file", "graded_labels", "flows", "payoff_terms", "payoffs", "scenario_title",
+           "simultaneous_game", "levels", "graded_game", "incentives"]
 
 
 def model_file():
     """The trade model's file (examples/models/trade.toml), read once: its formulas are the
-    payoffs below."""
-    from games.model.catalog import builtin_model
+    payoffs below. It is the catalog's default model."""
+    from games.model.catalog import default_model
 
-    return builtin_model("trade")
+    return default_model()
 
 
 def __getattr__(name: str):
@@ -64,17 +67,12 @@ def __getattr__(name: str):
 def graded_labels(grid) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Each side's strategy names in the graded game ('open 25%', 'supply 25%'), from the
     file's ``[wording] graded``."""
-    from games.model.evaluate import graded_label
-
-    model = model_file()
-    return tuple(tuple(graded_label(model, i, v) for v in grid) for i in range(2))  # type: ignore[return-value]
+    return level_game.graded_labels(model_file(), [grid, grid])  # type: ignore[return-value]
 
 
 def flows(x, y, p: Mapping[str, float]):
     """(chips China receives, rare earths the US receives) at openness x and supply y."""
-    from games.model.evaluate import evaluate_point
-
-    defined, _ = evaluate_point(model_file(), p, {"x": x, "y": y})
+    defined = level_game.level_defined(model_file(), (x, y), p)
     return defined["chips"], defined["rare_earths"]
 
 
@@ -84,32 +82,12 @@ def payoff_terms(x, y, p: Mapping[str, float]) -> dict[str, dict[str, object]]:
     The terms are the model file's ``[payoffs.US]`` and ``[payoffs.China]``, evaluated at
     (x, y): floats, NumPy arrays (sweeps) or, when given Fractions, exact fractions.
     """
-    from games.model.evaluate import evaluate_point
-
-    _, terms = evaluate_point(model_file(), p, {"x": x, "y": y})
-    return {"US": terms[0], "China": terms[1]}
+    return level_game.level_terms(model_file(), (x, y), p)
 
 
 def payoffs(x, y, p: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """(U_US, U_CN) at openness x and supply y (scalars or broadcastable arrays)."""
-    terms = payoff_terms(x, y, p)
-    return np.asarray(_total(terms["US"].values()), dtype=float), np.asarray(_total(terms["China"].values()), dtype=float)
-
-
-def _total(terms):
-    """sum(terms): the same additions in the same order (0 + t1 + t2 + ...), done in place
-    once the running total is a float array of its final shape (a sweep's large blocks)."""
-    total = 0
-    for t in terms:
-        if (
-            isinstance(total, np.ndarray) and total.dtype == np.float64
-            and (isinstance(t, float) or getattr(t, "dtype", None) == np.float64)
-            and np.broadcast_shapes(total.shape, np.shape(t)) == total.shape
-        ):
-            np.add(total, t, out=total)
-        else:
-            total = total + t
-    return total
+    return level_game.level_payoffs(model_file(), (x, y), p)  # type: ignore[return-value]
 
 
 def scenario_title(scenario: str) -> str:
@@ -119,30 +97,19 @@ def scenario_title(scenario: str) -> str:
 
 def simultaneous_game(params: Mapping[str, float] | None = None, title: str | None = None) -> NormalFormGame:
     """The 2×2 game: US Restrict/Relax (x = 0/1) against China Restrict/Supply (y = 0/1)."""
-    p = validated(dict(params or {}))
-    x = np.array([0.0, 1.0])[:, None]
-    y = np.array([0.0, 1.0])[None, :]
-    U, V = payoffs(x, y, p)
-    model = model_file()
-    return NormalFormGame(title or model.title, model.player_names, tuple(pl.strategies for pl in model.players), (U, V))
+    return level_game.simultaneous_game(params, title, model_file())
 
 
 def levels(n: int) -> np.ndarray:
     """n evenly spaced openness levels from 0 to 1."""
-    if not isinstance(n, int) or isinstance(n, bool) or not 2 <= n <= MAX_LEVELS:
-        raise InputError(f"option --levels: expected an integer from 2 to {MAX_LEVELS}, got {n}")
-    return np.linspace(0.0, 1.0, n)
+    return level_game.graded_levels(n)
 
 
 def graded_game(
     params: Mapping[str, float] | None = None, n_levels: int = 5, title: str | None = None
 ) -> NormalFormGame:
     """The graded game: each side picks a level in [0, 1] on an n-point grid."""
-    p = validated(dict(params or {}))
-    grid = levels(n_levels)
-    U, V = payoffs(grid[:, None], grid[None, :], p)
-    model = model_file()
-    return NormalFormGame(title or f"{model.title} (graded)", model.player_names, graded_labels(grid), (U, V))
+    return level_game.graded_game(params, n_levels, title, model_file())
 
 
 def incentives(p: Mapping[str, float]) -> dict[str, float]:
@@ -150,11 +117,4 @@ def incentives(p: Mapping[str, float]) -> dict[str, float]:
 
     ``us_vs_restrict``: US payoff of Relax minus Restrict when China restricts, and so on.
     """
-    g = simultaneous_game(p)
-    U, V = g.payoffs
-    return {
-        "us_vs_restrict": float(U[1, 0] - U[0, 0]),
-        "us_vs_supply": float(U[1, 1] - U[0, 1]),
-        "cn_vs_restrict": float(V[0, 1] - V[0, 0]),
-        "cn_vs_relax": float(V[1, 1] - V[1, 0]),
-    }
+    return level_game.incentives(model_file(), validated(dict(p)))
