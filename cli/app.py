@@ -582,30 +582,32 @@ def parameters_command(
     """
 
     def work() -> Output:
-        from games.trade.parameters import PARAMETERS
+        from games.model.catalog import default_model
 
         _check_format(fmt, ("text", "markdown", "json"))
-        table = PARAMETERS
+        model = default_model()
         if target is not None:
             from games.model.scenarios import load
 
-            model = load(target).model
-            if model is not None:
-                table = model.parameters
-        data = {"parameters": [p.__dict__ for p in table.values()]}
+            model = load(target).model or model
+        # the game's parameters first, then those only the package form uses (tariffs, purchases)
+        table = sorted(model.parameters.values(), key=lambda p: p.name in model.package_only)
+        package = model.package_only
+        data = {"parameters": [{**p.__dict__, "package_only": p.name in package} for p in table]}
         if fmt == "markdown":
             rows = ["| parameter | side | default | range | unit | meaning | rationale | source | derivation |",
                     "|---|---|---|---|---|---|---|---|---|"]
             rows += [
-                f"| `{p.name}` | {p.side} | {p.default:g} | {p.low:g}–{p.high:g} | {p.unit} | {p.meaning} | {p.rationale} "
-                f"| {p.source} | {p.derivation} |"
-                for p in table.values()
+                f"| `{p.name}` | {p.side}{' (package form)' if p.name in package else ''} | {p.default:g} "
+                f"| {p.low:g}–{p.high:g} | {p.unit} | {p.meaning} | {p.rationale} | {p.source} | {p.derivation} |"
+                for p in table
             ]
             return Output("\n".join(rows), data)
         blocks = [
-            f"{p.name} ({p.side}; default {p.default:g}; range {p.low:g}–{p.high:g} {p.unit})\n"
+            f"{p.name} ({p.side}; {'package form only, --game package; ' if p.name in package else ''}default {p.default:g}; "
+            f"range {p.low:g}–{p.high:g} {p.unit})\n"
             f"    {p.meaning}\n    Why: {p.rationale}\n    From: {p.provenance.line()}"
-            for p in table.values()
+            for p in table
         ]
         return Output("\n".join(blocks), data)
 

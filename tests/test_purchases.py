@@ -346,3 +346,16 @@ def test_the_report_package_section_takes_package_values_from_set(tmp_path):
              "--set", "purchase_cost_cn=0.8", "--no-pictures", "-o", str(out)], codes=(0,))
     text = out.read_text(encoding="utf-8")
     assert "China would lose 0.14 by switching to Supply + tariff low + buy: purchases −0.14." in text
+
+
+def test_parameters_lists_the_package_only_values_after_the_game_s_own():
+    """`tradegame parameters` lists the 26 parameters of the trade game first, then every
+    instrument parameter (the tariffs' and the purchases'), each marked package-only."""
+    rows = json.loads(_invoke(["parameters", "--format", "json"]).stdout)["parameters"]
+    names = [r["name"] for r in rows]
+    flagged = {r["name"] for r in rows if r["package_only"]}
+    assert not any(r["package_only"] for r in rows[:26]) and all(r["package_only"] for r in rows[26:])
+    assert {"purchase_value_us", "purchase_cost_cn", "purchase_linkage", "us_tariff_high", "cn_tariff_low"} <= flagged
+    assert names[:3] == ["chip_sales", "security_risk", "hawk_cost"]
+    text = " ".join(_invoke(["parameters"]).stdout.split())
+    assert "purchase_cost_cn (China; package form only" in text
