@@ -692,7 +692,10 @@ def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[
         name = Path(str(target)).name
         return Report(f"tradegame report — {name}", name, tuple(out), brief)
     # with the package section, --set may name the package form's values (tariffs) too
-    scenario = _load_scenario(target, sets, "package" if "package" in wanted else "simultaneous")
+    try:
+        scenario = _load_scenario(target, sets, "package" if "package" in wanted else "simultaneous")
+    except InputError as exc:  # the report's package form is a section, not a --game
+        raise InputError(str(exc).replace("add --game package", "add --sections package")) from None
     source = target or scenario.name
     titles = dict(scenario_forms(target))
     shown_matrix = None

@@ -359,3 +359,10 @@ def test_parameters_lists_the_package_only_values_after_the_game_s_own():
     assert names[:3] == ["chip_sales", "security_risk", "hawk_cost"]
     text = " ".join(_invoke(["parameters"]).stdout.split())
     assert "purchase_cost_cn (China; package form only" in text
+
+
+def test_a_report_names_the_package_section_for_a_tariff_value(tmp_path):
+    """A tariff value enters only the package form; in a report that is a section to add."""
+    result = _invoke(["report", "stockholm-2025", "--set", "us_tariff_high=1", "-o", str(tmp_path / "r.html")], codes=(2,))
+    assert "us_tariff_high" in result.stderr and "add --sections package" in result.stderr
+    assert not (tmp_path / "r.html").exists()
