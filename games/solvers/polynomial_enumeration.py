@@ -56,6 +56,7 @@ from games.solvers.best_response import pure_equilibria
 from games.solvers.equilibrium import Equilibrium, deduplicate, player_scales, same_profile, sort_key, verify
 from games.errors import InputError
 from games.forms.normal_form import NormalFormGame
+from games.solvers.support_elimination import coefficients, scaled_payoffs, solve_profiles, subset_tables
 
 #: Largest Σ(mᵢ − 1) accepted (3×3×3 is 6, 2×2×2×2 is 4).
 MAX_UNKNOWNS = 6
@@ -733,11 +734,97 @@ def _inside(eq: Equilibrium, supports) -> bool:
     return all(sum(p[s] for s in sup) > 1 - 1e-9 for p, sup in zip(eq.profile, supports))
 
 
+def _polish(system: IndifferenceSystem, x: np.ndarray, iters: int = 4) -> np.ndarray:
+    """A few Newton steps from a point already close to a root (from a resultant's root)."""
+    for _ in range(iters):
+        F, _ = system.values(x[None, :])
+        J = system.jacobian(x[None, :])[0]
+        with np.errstate(all="ignore"):
+            step = np.linalg.lstsq(J, -F[0], rcond=None)[0]
+        if not np.all(np.isfinite(step)):
+            break
+        x = x + step
+        if np.max(np.abs(step)) < 1e-14:
+            break
+    return x
+
+
+def _dominated_table(game: NormalFormGame, i: int) -> np.ndarray:
+    """`_dominated_given_others` as an array: [strategy of i, choice of the others'
+    supports], the choices numbered as `itertools.product` of their subset lists."""
+    table = _dominated_given_others(game, i)
+    return np.array(list(table.values())).T
+
+
+def _support_profiles(game: NormalFormGame) -> np.ndarray:
+    """Every support profile not ruled out by conditional dominance, pure ones excluded:
+    rows of each player's subset index (subsets numbered as `subset_tables`), in the
+    order of `itertools.product`."""
+    tables = [subset_tables(k) for k in game.shape]
+    P = np.array(list(itertools.product(*[range(len(t[0])) for t in tables])), dtype=np.intp)
+    sizes = np.stack([t[4][P[:, j]] for j, t in enumerate(tables)], axis=1)
+    keep = (sizes > 1).any(axis=1)
+    counts = [len(t[0]) for t in tables]
+    for i in range(game.n_players):
+        others = [j for j in range(game.n_players) if j != i]
+        choice = np.ravel_multi_index(tuple(P[:, j] for j in others), tuple(counts[j] for j in others)) if others \
+            else np.zeros(len(P), dtype=np.intp)
+        dom = _dominated_table(game, i)[:, choice].T  # profile × strategy of i
+        keep &= ~(dom & tables[i][3][P[:, i]]).any(axis=1)
+    return P[keep]
+
+
+def _closed_form_roots(game: NormalFormGame, P: np.ndarray, U: list) -> tuple[dict, set]:
+    """Equilibria of the support profiles (rows of P) by elimination
+    (`games.solvers.support_elimination`): verified equilibria per row, and the rows handed
+    back to the box search."""
+    tables = [subset_tables(k) for k in game.shape]
+    m = np.stack([t[4][P[:, j]] for j, t in enumerate(tables)], axis=1) - 1
+    C = coefficients(U, P)
+    solved = solve_profiles(C, m, np.arange(len(P)))
+    roots: dict[int, list] = {}
+    if not solved.points:
+        return roots, solved.fallback
+    # each candidate's full mixtures, then a loose regret screen before `verify`
+    T = len(solved.points)
+    mixes = [np.zeros((T, k)) for k in game.shape]
+    ok = np.ones(T, dtype=bool)
+    for t, (s, xs, polish) in enumerate(solved.points):
+        if polish:  # from a resultant: Newton's method on the whole system
+            supports = tuple(tables[j][0][P[s, j]] for j in range(game.n_players))
+            system = IndifferenceSystem(game, supports)
+            x = np.concatenate([xs.get(j, np.zeros(0)) for j in range(game.n_players)])
+            if x.min(initial=0.0) < -0.01 or x.max(initial=0.0) > 1.01:
+                ok[t] = False  # outside the simplex: no equilibrium
+                continue
+            xs = {j: v for j, v in enumerate(np.split(_polish(system, x), system.offsets[1:-1]))}
+        for j in range(game.n_players):
+            B = tables[j][1][P[s, j]]
+            mixes[j][t] = B[:, 0] + (B[:, 1 : 1 + len(xs[j])] @ xs[j] if j in xs else 0.0)
+    for X in mixes:
+        ok &= (X >= -1e-7).all(axis=1) & (X <= 1 + 1e-7).all(axis=1)
+    for i in range(game.n_players):
+        W = np.ones((T, 1))
+        for j in range(game.n_players):
+            if j != i:
+                W = (W[:, :, None] * mixes[j][:, None, :]).reshape(T, -1)
+        V = W @ np.moveaxis(U[i], i, -1).reshape(-1, game.shape[i])  # T × strategies of i
+        ok &= V.max(axis=1) - (V * mixes[i]).sum(axis=1) <= 1e-6
+    for t in np.flatnonzero(ok):
+        eq = verify(game, [X[t] for X in mixes])
+        if eq is not None:
+            roots.setdefault(solved.points[t][0], []).append(eq)
+    return roots, solved.fallback
+
+
 def all_equilibria(game: NormalFormGame) -> Enumeration:
     """Every equilibrium of a game with Σ(mᵢ − 1) ≤ MAX_UNKNOWNS, each verified.
 
     Isolated equilibria are all found; each continuum is represented by at least one of
-    its points (see the module docstring for what ``complete`` guarantees).
+    its points (see the module docstring for what ``complete`` guarantees). Support
+    profiles where at most three players mix are solved by elimination
+    (`games.solvers.support_elimination`); the others, and any the elimination cannot
+    decide reliably, by the box search.
     """
     check_size(game)
     found: list[Equilibrium] = []
@@ -748,17 +835,15 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
     pending = []  # (supports, cluster) to represent once every support was searched
     underdetermined = 0
     gave_up = False
-    dominated = [_dominated_given_others(game, i) for i in range(game.n_players)]
-    order, groups = [], {}
-    for supports in itertools.product(*[list(_nonempty_subsets(k)) for k in game.shape]):
-        if all(len(s) == 1 for s in supports):
-            continue  # pure profiles: done above
-        if any(dominated[i][supports[:i] + supports[i + 1:]][list(supports[i])].any()
-               for i in range(game.n_players)):
-            continue
-        order.append(supports)
-        groups.setdefault(sum(len(s) - 1 for s in supports), []).append(supports)
-    outcomes = {}
+    P = _support_profiles(game)
+    subsets = [subset_tables(k)[0] for k in game.shape]
+    order = [tuple(subsets[j][l] for j, l in enumerate(row)) for row in P.tolist()]
+    roots, fallback = _closed_form_roots(game, P, scaled_payoffs(game)) if len(P) else ({}, set())
+    groups: dict = {}
+    for s in sorted(fallback):
+        supports = order[s]
+        groups.setdefault(sum(len(x) - 1 for x in supports), []).append(supports)
+    outcomes = {supports: _Outcome(roots.get(s, []), [], False) for s, supports in enumerate(order)}
     for group in groups.values():
         outcomes.update(zip(group, _solve_group(game, group)))
     for supports in order:  # in the order of the support profiles, smaller supports first

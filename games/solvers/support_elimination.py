@@ -1,0 +1,646 @@
+"""Closed forms for the indifference systems of support profiles where at most three
+players mix: elimination down to one polynomial in one unknown.
+
+In a support profile, player i's indifference equations do not depend on its own
+mixture and are affine in each other player's (the payoffs are multilinear). So:
+
+* **one player mixes**: its equations are constants. Nonzero: no equilibrium with that
+  support. Zero: a continuum (left to the box search, which represents it).
+* **two players mix** (i and j): i's equations are linear in j's unknowns and j's in i's
+  — the two-player case. Square (|Sᵢ| = |Sⱼ|): one linear solve each. Not square: the
+  side with more equations than unknowns is inconsistent unless its augmented matrix
+  loses rank (then it is left to the box search).
+* **three players mix**, one of them (c) with two strategies, r its unknown:
+  - the other two (a, b) with as many strategies as each other: a's equations are linear
+    in b's unknowns with coefficients affine in r, so xᵦ = −adj(Aₐ(r)) bₐ(r) / det Aₐ(r),
+    and likewise xₐ; substituted into c's single equation (bilinear in xₐ, xᵦ) and
+    multiplied by both determinants, it is one polynomial P(r) of degree 2(|Sₐ| − 1)
+    (2 for 2×2×2 supports, 4 for 3×3×2).
+  - a with three strategies, b and c with two (q, r): a's two equations are each
+    α(r) + β(r) q = 0, so they agree only where α₁β₂ − α₂β₁ = 0 (a quadratic in r); then
+    q, and xₐ from b's and c's equations (linear in xₐ).
+
+Every real solution of the system is a root of P: where a denominator vanishes at a
+solution, consistency forces its numerator to vanish too (adj(A)·b = adj(A)·A·y =
+det(A)·y), so P vanishes there as well. The elimination is therefore complete whenever
+P is not identically zero. The roots are the eigenvalues of P's companion matrix
+(balanced), polished by Newton's method on P; back-substitution gives the other
+unknowns. A profile is handed back to the verified box search
+(`games.solvers.polynomial_enumeration`) whenever this could be unreliable: P (nearly)
+identically zero, two roots within 1e-5 of each other (a multiple root, or a real pair
+that rounding could turn complex), a denominator or a pivot (nearly) zero at a root, a
+linear system (nearly) singular, a constant equation (nearly) zero. Degenerate games land
+there; generic ones almost never do.
+
+All coefficients are in each player's payoffs shifted to their midpoint and divided by
+half their spread (as in the box search), so the thresholds are relative.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+#: A constant equation, P's coefficients or a determinant below this (payoff-scaled) is
+#: treated as zero: the profile goes to the box search.
+ZERO = 1e-9
+#: Roots closer than this to each other (in the complex plane) are treated as multiple.
+CLUSTER = 1e-5
+#: Roots with imaginary part below this are real.
+REAL = 1e-7
+#: Roots this far outside [0, 1] are still kept (verification decides).
+SLACK = 1e-6
+
+
+@functools.lru_cache(maxsize=16)
+def subset_tables(k: int):
+    """For a player with k strategies: its nonempty subsets (smaller first, as
+    `itertools.combinations`), and for each the change of basis of its mixtures.
+
+    basis[l, t, c]: column 0 is the first strategy of subset l, column c ≥ 1 the c-th
+    strategy minus the first (a mixture is column 0 plus Σ x_c column c). rows[l, a, t]:
+    the a-th strategy after the first minus the first (player's a-th indifference)."""
+    subsets = [s for size in range(1, k + 1) for s in itertools.combinations(range(k), size)]
+    L = len(subsets)
+    basis = np.zeros((L, k, k))
+    rows = np.zeros((L, k, k))
+    inside = np.zeros((L, k), dtype=bool)
+    for l, s in enumerate(subsets):
+        basis[l, s[0], 0] = 1.0
+        for a, t in enumerate(s[1:]):
+            basis[l, t, a + 1] = 1.0
+            basis[l, s[0], a + 1] = -1.0
+            rows[l, a, t] = 1.0
+            rows[l, a, s[0]] = -1.0
+        inside[l, list(s)] = True
+    sizes = np.array([len(s) for s in subsets])
+    return tuple(subsets), basis, rows, inside, sizes
+
+
+def scaled_payoffs(game) -> list[np.ndarray]:
+    """Each player's payoffs shifted to their midpoint and divided by half their spread."""
+    out = []
+    for u in game.payoffs:
+        u = np.asarray(u, dtype=float)
+        lo, hi = float(u.min()), float(u.max())
+        scale = (hi - lo) / 2
+        out.append((u - (hi + lo) / 2) / (scale if scale > 0 else 1.0))
+    return out
+
+
+def coefficients(U: list[np.ndarray], P: np.ndarray) -> list[np.ndarray]:
+    """The multilinear coefficients of every player's indifference equations, for each
+    support profile (rows of P: each player's subset index).
+
+    C[i][s, ...] has one axis per player: on axis i the equation (a-th strategy after the
+    first minus the first; rows past |Sᵢ| − 1 are zero), on axis j ≠ i the monomial in
+    player j's unknowns (0: constant; c ≥ 1: coefficient of x_{j,c}; past |Sⱼ| − 1 zero).
+    A player playing one strategy contributes only index 0."""
+    N = len(U)
+    shape = U[0].shape
+    S = len(P)
+    tables = [subset_tables(k) for k in shape]
+    out = []
+    for i in range(N):
+        T = U[i]
+        for j in range(N):
+            M = tables[j][2][P[:, j]] if j == i else np.swapaxes(tables[j][1][P[:, j]], 1, 2)  # S × out × k_j
+            if j == 0:
+                T = (M @ T.reshape(shape[0], -1)).reshape((S,) + shape)  # contract axis 0
+                continue
+            T = np.moveaxis(T, j + 1, -1)  # S × ... × k_j
+            lead = T.shape
+            T = np.matmul(T.reshape(S, -1, shape[j]), np.swapaxes(M, 1, 2)).reshape(lead)
+            T = np.moveaxis(T, -1, j + 1)
+        out.append(T)
+    return out
+
+
+def _block(C: np.ndarray, own: int, eqs: int, axes: list[tuple[int, int]]) -> np.ndarray:
+    """The part of C (one player's coefficients, S × players) with ``eqs`` equations on axis
+    ``own`` and the given (player, number of monomials) axes, in that order, every other
+    axis at its constant term: S × eqs × monomials..."""
+    index = [slice(None)] + [0] * (C.ndim - 1)
+    index[own + 1] = slice(0, eqs)
+    for j, k in axes:
+        index[j + 1] = slice(0, k)
+    B = C[tuple(index)]  # the kept axes in player order
+    kept = sorted([own] + [j for j, _ in axes])
+    want = [own] + [j for j, _ in axes]
+    return np.transpose(B, [0] + [1 + kept.index(p) for p in want])
+
+
+# ------------------------------------------------------------------ polynomials (ascending)
+def _pmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Products of polynomials stored with ascending coefficients on the last axis."""
+    out = np.zeros(np.broadcast_shapes(a.shape[:-1], b.shape[:-1]) + (a.shape[-1] + b.shape[-1] - 1,))
+    for k in range(b.shape[-1]):
+        out[..., k : k + a.shape[-1]] += a * b[..., k : k + 1]
+    return out
+
+
+def _padd(*polys: np.ndarray) -> np.ndarray:
+    size = max(p.shape[-1] for p in polys)
+    shape = np.broadcast_shapes(*(p.shape[:-1] for p in polys)) + (size,)
+    out = np.zeros(shape)
+    for p in polys:
+        out[..., : p.shape[-1]] += p
+    return out
+
+
+def _peval(p: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Horner on the last axis of p at x (p's leading dims broadcast with x)."""
+    out = np.zeros(np.broadcast_shapes(p.shape[:-1], np.shape(x)))
+    for k in range(p.shape[-1] - 1, -1, -1):
+        out = out * x + p[..., k]
+    return out
+
+
+def _det_adj(A: np.ndarray):
+    """Determinant and adjugate of m × m matrices of polynomials (m ≤ 2): A is S × m × m × d."""
+    m = A.shape[1]
+    if m == 1:
+        one = np.zeros(A.shape[:1] + (1, 1, 1))
+        one[..., 0] = 1.0
+        return A[:, 0, 0], one
+    if m != 2:
+        raise ValueError("only 1×1 and 2×2 blocks")
+    det = _padd(_pmul(A[:, 0, 0], A[:, 1, 1]), -_pmul(A[:, 0, 1], A[:, 1, 0]))
+    adj = np.stack([np.stack([A[:, 1, 1], -A[:, 0, 1]], axis=1), np.stack([-A[:, 1, 0], A[:, 0, 0]], axis=1)], axis=1)
+    return det, adj
+
+
+def real_roots(P: np.ndarray):
+    """Real roots near [0, 1] of each polynomial (rows of P, ascending coefficients): a
+    list of (row, root), and the rows where this is unreliable (P nearly zero, a multiple
+    or nearly multiple root near the interval)."""
+    P = np.asarray(P, dtype=float)
+    scale = np.abs(P).max(axis=1)
+    unsure = set(np.flatnonzero(scale <= ZERO).tolist())
+    big = np.abs(P) > 1e-13 * scale[:, None]
+    degree = np.where(big.any(axis=1), P.shape[1] - 1 - np.argmax(big[:, ::-1], axis=1), 0)
+    found = []
+    for d in range(1, P.shape[1]):
+        rows = np.flatnonzero((degree == d) & (scale > ZERO))
+        if not len(rows):
+            continue
+        c = P[rows, : d + 1] / P[rows, d : d + 1]  # monic
+        if d == 1:
+            z = -c[:, :1].astype(complex)
+        else:
+            comp = np.zeros((len(rows), d, d))
+            comp[:, 0, :] = -c[:, d - 1 :: -1][:, :d]
+            comp[:, np.arange(1, d), np.arange(d - 1)] = 1.0
+            z = np.linalg.eigvals(comp)
+        near = (z.real > -0.01) & (z.real < 1.01)
+        if d > 1:
+            gap = np.abs(z[:, :, None] - z[:, None, :]) + np.eye(d) * 1e9
+            close = (gap < CLUSTER).any(axis=2) & near
+            for r in np.flatnonzero(close.any(axis=1)):
+                unsure.add(int(rows[r]))
+        real = near & (np.abs(z.imag) <= REAL * (1 + np.abs(z.real)))
+        k, col = np.nonzero(real)
+        x = z.real[k, col]
+        p = P[rows[k]]
+        dp = (p[:, 1:] * np.arange(1, P.shape[1])).copy()
+        for _ in range(3):  # Newton on P: the eigenvalues are accurate to rounding already
+            f, g = _peval(p, x), _peval(dp, x)
+            with np.errstate(all="ignore"):
+                step = np.where(g != 0, f / g, 0.0)
+            x = x - np.where(np.abs(step) < 1e-6, step, 0.0)
+        keep = (x >= -SLACK) & (x <= 1 + SLACK)
+        found += [(int(rows[a]), float(b)) for a, b in zip(k[keep], x[keep]) if int(rows[a]) not in unsure]
+    return found, unsure
+
+
+@dataclass
+class Solved:
+    """Candidate points (support profile, each mixing player's unknowns) and the profiles
+    handed back to the box search."""
+
+    points: list  # (profile row, {player: unknowns as a 1-d array}, whether to polish by Newton)
+    fallback: set
+
+
+def solve_profiles(C: list[np.ndarray], m: np.ndarray, rows: np.ndarray) -> Solved:
+    """Every solution of the indifference systems of the given support profiles (rows of
+    m, each player's number of unknowns |Sᵢ| − 1), or a hand-back to the box search.
+    Profiles with four or more mixing players, or a pattern not covered, are handed back."""
+    points, fallback = [], set()
+    mixing = m[rows] > 0
+    count = mixing.sum(axis=1)
+    for n_mix, handler in ((1, _one), (2, _two), (3, _three), (4, _four)):
+        sel = rows[count == n_mix]
+        if len(sel):
+            p, f = handler(C, m, sel)
+            points += p
+            fallback |= f
+    fallback |= set(rows[count > 4].tolist())
+    return Solved(points, fallback)
+
+
+def _groups(m: np.ndarray, sel: np.ndarray):
+    """The profiles of sel grouped by who mixes and how much: (players, unknowns) → rows."""
+    out: dict = {}
+    for s in sel.tolist():
+        who = tuple(int(j) for j in np.flatnonzero(m[s]))
+        out.setdefault((who, tuple(int(m[s, j]) for j in who)), []).append(s)
+    return {k: np.array(v) for k, v in out.items()}
+
+
+def _one(C, m, sel):
+    """One player mixes: its equations are constants."""
+    fallback = set()
+    for (who, ms), rows in _groups(m, sel).items():
+        i, k = who[0], ms[0]
+        const = _block(C[i][rows], i, k, [])  # S × k
+        zero = np.abs(const).max(axis=1) <= ZERO
+        fallback |= set(rows[zero].tolist())
+    return [], fallback
+
+
+def _two(C, m, sel):
+    """Two players mix: each one's equations are linear in the other's unknowns. Profiles
+    of the same sizes are solved together whoever the two players are."""
+    points, fallback = [], set()
+    square: dict = {}  # unknowns each → (rows, i, j, Aᵢ, Aⱼ) of every group
+    for (who, ms), rows in _groups(m, sel).items():
+        (i, j), (mi, mj) = who, ms
+        Ai = _block(C[i][rows], i, mi, [(j, mj + 1)])  # S × mᵢ × (1 + mⱼ): [constant | x_j]
+        Aj = _block(C[j][rows], j, mj, [(i, mi + 1)])
+        if mi != mj:
+            # the side with more equations than unknowns: inconsistent unless [A | b] loses rank
+            A = Ai if mi > mj else Aj
+            s = np.linalg.svd(A, compute_uv=False)
+            lost = s[:, -1] <= ZERO * np.maximum(1.0, s[:, 0])
+            fallback |= set(rows[lost].tolist())
+            continue
+        square.setdefault(mi, []).append((rows, i, j, Ai, Aj))
+    for k, parts in square.items():
+        rows = np.concatenate([p[0] for p in parts])
+        who = [(i, j) for r, i, j, _, _ in parts for _ in r]
+        xs = []
+        ok = np.ones(len(rows), dtype=bool)
+        for A in (np.concatenate([p[3] for p in parts]), np.concatenate([p[4] for p in parts])):
+            M, b = A[:, :, 1:], A[:, :, 0]
+            det = np.linalg.det(M)
+            norm = np.abs(M).max(axis=(1, 2))
+            good = np.abs(det) > ZERO * np.maximum(norm, 1e-300) ** k
+            x = np.zeros_like(b)
+            if good.any():
+                x[good] = np.linalg.solve(M[good], -b[good][:, :, None])[:, :, 0]
+            ok &= good
+            xs.append(x)
+        fallback |= set(rows[~ok].tolist())
+        for r in np.flatnonzero(ok):
+            i, j = who[r]
+            points.append((int(rows[r]), {j: xs[0][r], i: xs[1][r]}, False))
+    return points, fallback
+
+
+def _three(C, m, sel):
+    """Three players mix: one polynomial in the unknown of a two-strategy player."""
+    points, fallback = [], set()
+    pairs: dict = {}  # k → [(rows, a, b, c)]: solved together
+    for (who, ms), rows in _groups(m, sel).items():
+        if sorted(ms) in ([1, 1, 1], [1, 2, 2]):
+            c = who[ms.index(1)] if ms.count(1) == 1 else who[2]
+            a, b = [p for p in who if p != c]
+            pairs.setdefault(int(m[rows[0], a]), []).append((rows, a, b, c))
+            continue
+        if ms == (2, 2, 2):
+            p, f = _full_three(C, rows, *who)
+        elif sorted(ms) == [1, 1, 2]:
+            a = who[ms.index(2)]
+            b, c = [p for p in who if p != a]
+            p, f = _one_two_two(C, rows, a, b, c)
+        else:
+            p, f = [], set(rows.tolist())
+        points += p
+        fallback |= f
+    for k, groups in pairs.items():
+        p, f = _square_pair(C, groups, k)
+        points += p
+        fallback |= f
+    return points, fallback
+
+
+def _pair_polynomials(Ea: np.ndarray, Eb: np.ndarray, closers: np.ndarray):
+    """Players a and b with k unknowns each, their equations' coefficients polynomials in
+    one hidden unknown (Ea: B × k equations × (1 + k) monomials of b × degree, Eb likewise
+    in a's): a's equations are Aₐ xᵦ + bₐ = 0, so xᵦ = Nᵦ / Dᵦ with Nᵦ = −adj(Aₐ) bₐ and
+    Dᵦ = det Aₐ, and likewise xₐ = Nₐ / Dₐ. Each closing equation (closers: B × e ×
+    (1 + k) × (1 + k) × degree, bilinear in xₐ and xᵦ) times Dₐ Dᵦ is a polynomial in the
+    hidden unknown: returns those (B × e × degree) and (Nₐ, Dₐ, Nᵦ, Dᵦ)."""
+    Db, adj_a = _det_adj(Ea[:, :, 1:, :])
+    Nb = -_pmul(adj_a, Ea[:, None, :, 0, :]).sum(axis=2)  # B × k × degree
+    Da, adj_b = _det_adj(Eb[:, :, 1:, :])
+    Na = -_pmul(adj_b, Eb[:, None, :, 0, :]).sum(axis=2)
+    # Ña = (Dₐ, Nₐ): the closing equation's monomials in xₐ times Dₐ; likewise Ñᵦ
+    ta = np.concatenate([Da[:, None, :], Na], axis=1)  # B × (1 + k) × degree
+    tb = np.concatenate([Db[:, None, :], Nb], axis=1)
+    left = _pmul(closers, ta[:, None, :, None, :]).sum(axis=2)  # B × e × (1 + k) (v) × degree
+    P = _pmul(left, tb[:, None, :, :]).sum(axis=2)  # B × e × degree
+    return P, (Na, Da, Nb, Db)
+
+
+def _back_substitute(parts, idx: np.ndarray, r: np.ndarray, size_a: np.ndarray, size_b: np.ndarray):
+    """xₐ and xᵦ at the hidden unknown's values r (one per row idx of the parts), and
+    where that fails: masks of the rows where (Nₐ, Dₐ), resp. (Nᵦ, Dᵦ), vanish (a's,
+    resp. b's, equations singular and consistent there: xᵦ, resp. xₐ, is not determined
+    by them). A nearly zero denominator with a numerator that is not gives a point far
+    outside the simplex, dropped later by the range check."""
+    Na, Da, Nb, Db = parts
+    da, db = _peval(Da[idx], r), _peval(Db[idx], r)
+    na, nb = _peval(Na[idx], r[:, None]), _peval(Nb[idx], r[:, None])
+    lost_a = (np.abs(da) <= 1e-6 * size_a) & (np.abs(na).max(axis=1) <= 1e-6 * size_a)
+    lost_b = (np.abs(db) <= 1e-6 * size_b) & (np.abs(nb).max(axis=1) <= 1e-6 * size_b)
+    with np.errstate(all="ignore"):
+        xa, xb = na / da[:, None], nb / db[:, None]
+    bad = ~(np.isfinite(xa).all(axis=1) & np.isfinite(xb).all(axis=1))
+    xa[bad], xb[bad] = 1e9, 1e9
+    return xa, xb, lost_a, lost_b
+
+
+def _square_pair(C, groups, k):
+    """Players a and b with k unknowns each, c with one (r): P(r) of degree 2k. groups:
+    (rows, a, b, c) for each choice of the three players, solved together."""
+    Ea = np.concatenate([_block(C[a][rows], a, k, [(b, k + 1), (c, 2)]) for rows, a, b, c in groups])
+    Eb = np.concatenate([_block(C[b][rows], b, k, [(a, k + 1), (c, 2)]) for rows, a, b, c in groups])
+    Ec = np.concatenate([_block(C[c][rows], c, 1, [(a, k + 1), (b, k + 1)]) for rows, a, b, c in groups])
+    rows = np.concatenate([g[0] for g in groups])
+    who = [g[1:] for g in groups for _ in g[0]]
+    # Ea: S × k × (1 + k) × 2 (ascending in r); Ec: S × 1 × (1 + k) × (1 + k)
+    P, parts = _pair_polynomials(Ea, Eb, Ec[..., None])
+    found, fallback = real_roots(P[:, 0])
+    fallback = {int(rows[s]) for s in fallback}
+    if not found:
+        return [], fallback
+    idx = np.array([s for s, _ in found])
+    r = np.array([x for _, x in found])
+    size_a = np.abs(Eb[idx]).max(axis=(1, 2, 3)) ** k
+    size_b = np.abs(Ea[idx]).max(axis=(1, 2, 3)) ** k
+    xa, xb, lost_a, lost_b = _back_substitute(parts, idx, r, size_a, size_b)
+    fallback |= {int(rows[s]) for s in idx[lost_a | lost_b]}
+    points = []
+    for t in range(len(idx)):
+        a, b, c = who[idx[t]]
+        points.append((int(rows[idx[t]]), {a: xa[t], b: xb[t], c: np.array([r[t]])}, False))
+    return [p for p in points if p[0] not in fallback], fallback
+
+
+def _one_two_two(C, rows, a, b, c):
+    """Player a with two unknowns, b and c with one each (q, r): a's two equations
+    α_t(r) + β_t(r) q = 0 agree where α₁β₂ − α₂β₁ = 0."""
+    Ea = _block(C[a][rows], a, 2, [(b, 2), (c, 2)])  # S × 2 × 2 (q monomial) × 2 (r)
+    alpha, beta = Ea[:, :, 0, :], Ea[:, :, 1, :]  # S × 2 × 2 (ascending in r)
+    P = _padd(_pmul(alpha[:, 0], beta[:, 1]), -_pmul(alpha[:, 1], beta[:, 0]))
+    found, fallback = real_roots(P)
+    fallback = {int(rows[s]) for s in fallback}
+    if not found:
+        return [], fallback
+    idx = np.array([s for s, _ in found])
+    r = np.array([x for _, x in found])
+    al, be = _peval(alpha[idx], r[:, None]), _peval(beta[idx], r[:, None])  # T × 2
+    pick = np.argmax(np.abs(be), axis=1)
+    t = np.arange(len(idx))
+    size = np.abs(Ea[idx]).max(axis=(1, 2, 3))
+    good = np.abs(be[t, pick]) > 1e-6 * size
+    with np.errstate(all="ignore"):
+        q = np.where(good, -al[t, pick] / np.where(good, be[t, pick], 1.0), 0.0)
+    # b's equation (in x_a and r) and c's (in x_a and q): linear in x_a
+    Eb = _block(C[b][rows[idx]], b, 1, [(a, 3), (c, 2)])[:, 0]  # T × 3 × 2
+    Ec = _block(C[c][rows[idx]], c, 1, [(a, 3), (b, 2)])[:, 0]  # T × 3 × 2
+    lb = Eb[:, :, 0] + Eb[:, :, 1] * r[:, None]  # T × 3: [constant, x_a1, x_a2]
+    lc = Ec[:, :, 0] + Ec[:, :, 1] * q[:, None]
+    M = np.stack([lb[:, 1:], lc[:, 1:]], axis=1)
+    rhs = -np.stack([lb[:, 0], lc[:, 0]], axis=1)
+    with np.errstate(all="ignore"):
+        det = np.linalg.det(M)
+    good &= np.isfinite(det) & (np.abs(det) > 1e-6 * np.maximum(np.abs(M).max(axis=(1, 2)), 1e-300) ** 2)
+    xa = np.zeros((len(idx), 2))
+    if good.any():
+        xa[good] = np.linalg.solve(M[good], rhs[good][:, :, None])[:, :, 0]
+    points = []
+    for u in range(len(idx)):
+        s = int(rows[idx[u]])
+        if not good[u]:
+            fallback.add(s)
+        else:
+            points.append((s, {a: xa[u], b: np.array([q[u]]), c: np.array([r[u]])}, False))
+    return [p for p in points if p[0] not in fallback], fallback
+
+
+# ------------------------------------------------------------------ hidden-variable resultants
+#: The hidden unknown's polynomial is interpolated on this interval (a little wider than [0, 1]).
+HIDDEN = (-0.05, 1.05)
+
+
+@functools.lru_cache(maxsize=8)
+def _chebyshev(K: int):
+    """K Chebyshev points on HIDDEN and the matrix taking values there to the interpolant's
+    Chebyshev coefficients."""
+    y = np.cos(np.pi * (np.arange(K) + 0.5) / K)
+    T = np.cos(np.outer(np.arange(K), np.pi * (np.arange(K) + 0.5) / K)) * (2.0 / K)
+    T[0] /= 2
+    lo, hi = HIDDEN
+    return lo + (hi - lo) * (y + 1) / 2, T
+
+
+def _sylvester(F: np.ndarray, G: np.ndarray, dF: int, dG: int) -> np.ndarray:
+    """Determinants of the Sylvester matrices of F (formal degree dF) and G (dG), ascending
+    coefficients on the last axis: zero exactly where the two share a root (or both
+    leading coefficients vanish)."""
+    n = dF + dG
+    M = np.zeros(F.shape[:-1] + (n, n))
+    for row in range(dG):
+        M[..., row, row : row + dF + 1] = F[..., dF::-1]
+    for row in range(dF):
+        M[..., dG + row, row : row + dG + 1] = G[..., dG::-1]
+    return np.linalg.det(M)
+
+
+def _hidden_roots(poly_at, S: int, dF: int, dG: int, bound: int):
+    """Common real roots of two polynomials F(s, t), G(s, t) with s in [0, 1]: ``poly_at``
+    gives their coefficients in t (ascending) at given values of s (S × K each). The
+    resultant in t, a polynomial of degree ≤ bound in s, is interpolated at bound + 1
+    Chebyshev points; its real roots in [0, 1] (Chebyshev companion matrix) are the
+    candidates. Returns (rows, s values) and the rows where this is unreliable (resultant
+    nearly zero, roots within CLUSTER of each other)."""
+    nodes, T = _chebyshev(bound + 1)
+    F, G = poly_at(np.broadcast_to(nodes, (S, len(nodes))))
+    R = _sylvester(F, G, dF, dG)  # S × K
+    coef = R @ T.T
+    scale = np.abs(coef).max(axis=1)
+    size = np.maximum(np.abs(F).max(axis=(1, 2)), np.abs(G).max(axis=(1, 2))) ** (dF + dG)
+    lo, hi = HIDDEN
+    out, unsure = [], set()
+    for s in range(S):
+        if not scale[s] > 1e-12 * max(size[s], 1e-300):
+            unsure.add(s)
+            continue
+        c = coef[s].copy()
+        c[np.abs(c) < 1e-14 * scale[s]] = 0.0
+        last = np.flatnonzero(c)[-1]
+        if last == 0:
+            continue
+        y = np.polynomial.chebyshev.chebroots(c[: last + 1])
+        z = lo + (hi - lo) * (y + 1) / 2
+        near = (z.real > -0.01) & (z.real < 1.01)
+        gap = np.abs(z[:, None] - z[None, :]) + np.eye(len(z)) * 1e9
+        if ((gap < CLUSTER).any(axis=1) & near).any():
+            unsure.add(s)
+            continue
+        real = near & (np.abs(z.imag) <= 1e-6)
+        out += [(s, float(v)) for v in z.real[real] if -SLACK <= v <= 1 + SLACK]
+    return out, unsure
+
+
+def _inner_roots(F: np.ndarray, G: np.ndarray) -> list[list[float]]:
+    """For each row, the real roots near [0, 1] of F in t (or of G where F vanishes) where
+    the other polynomial nearly vanishes too (relative to its coefficients: at a root of
+    the resultant the two share a root, up to the rounding of that root)."""
+    out = []
+    for f, g in zip(F, G):
+        if np.abs(f).max() <= 1e-9 * max(np.abs(g).max(), 1e-300):
+            f, g = g, f
+        z = np.roots(f[::-1]) if np.abs(f).max() > 0 else np.zeros(0)
+        ts = np.array([v.real for v in z if abs(v.imag) <= 1e-6 and -0.01 <= v.real <= 1.01])
+        if len(ts) and np.abs(g).max() > 0:
+            size = np.abs(g).max() * (1 + np.abs(ts)) ** (len(g) - 1)
+            ts = ts[np.abs(_peval(g, ts)) <= 1e-6 * size]
+        out.append(ts.tolist())
+    return out
+
+
+def _full_three(C, rows, a, b, c):
+    """Three players with three strategies each mixing over all of them: c's unknowns
+    (s, t) hidden; a's and b's equations are linear in each other's unknowns, c's two
+    equations become F(s, t), G(s, t) of degree 4 in t, and their resultant in t a
+    polynomial of degree ≤ 16 in s."""
+    Ea0 = _block(C[a][rows], a, 2, [(b, 3), (c, 3)])  # S × 2 × 3 × 3 (c's monomials 1, s, t)
+    Eb0 = _block(C[b][rows], b, 2, [(a, 3), (c, 3)])
+    Ec0 = _block(C[c][rows], c, 2, [(a, 3), (b, 3)])  # S × 2 × 3 × 3
+
+    def at(s_values: np.ndarray, rows_: np.ndarray):
+        S, K = s_values.shape
+        def in_t(E):  # coefficients in t at each s: constant + s·(s's) and t's
+            E = E[rows_][:, None]
+            poly = np.stack([E[..., 0] + s_values[:, :, None, None] * E[..., 1], np.broadcast_to(E[..., 2], E[..., 0].shape[:1] + (K,) + E[..., 0].shape[2:])], axis=-1)
+            return poly.reshape((S * K,) + poly.shape[2:])
+        closers = np.broadcast_to(Ec0[rows_][:, None], (S, K) + Ec0.shape[1:]).reshape((S * K,) + Ec0.shape[1:])
+        Ea, Eb, closers = in_t(Ea0), in_t(Eb0), closers[..., None]
+        P, parts = _pair_polynomials(Ea, Eb, closers)
+        return P, parts, (Ea, Eb, closers)
+
+    every = np.arange(len(rows))
+    def poly_at(s_values):
+        P, _, _ = at(s_values, every)
+        K = s_values.shape[1]
+        return P[:, 0].reshape(len(rows), K, -1), P[:, 1].reshape(len(rows), K, -1)
+
+    found, unsure = _hidden_roots(poly_at, len(rows), 4, 4, 16)
+    return _finish(found, unsure, rows, at, lambda xa, xb, s, t: {a: xa, b: xb, c: np.array([s, t])},
+                   np.abs(Eb0).max(axis=(1, 2, 3)) ** 2, np.abs(Ea0).max(axis=(1, 2, 3)) ** 2)
+
+
+def _finish(found, unsure, rows, at, assemble, size_a, size_b):
+    """Candidates from the hidden unknown's roots s: at each, the inner roots t, then the
+    other players' unknowns by back-substitution (to be polished by Newton's method).
+
+    Where a's equations are singular and consistent at (s, t) — (Nᵦ, Dᵦ) = 0, which two
+    hidden unknowns meet at isolated points even in generic games, making F and G vanish
+    together there — xₐ still comes from b's equations, and xᵦ from a's equations and the
+    closing ones together (linear in xᵦ once xₐ is known), by least squares; a point whose
+    residual is not negligible is no solution. Likewise with a and b swapped; both at once
+    hands the profile back to the box search."""
+    fallback = {int(rows[s]) for s in unsure}
+    points = []
+    if not found:
+        return points, fallback
+    idx = np.array([s for s, _ in found])
+    sv = np.array([v for _, v in found])
+    P, parts, inputs = at(sv[:, None], idx)
+    for u, ts in enumerate(_inner_roots(P[:, 0], P[:, 1])):
+        if not ts:
+            continue
+        t = np.array(ts)
+        k = np.full(len(t), u)
+        xa, xb, lost_a, lost_b = _back_substitute(parts, k, t, size_a[idx[k]], size_b[idx[k]])
+        if (lost_a & lost_b).any():
+            fallback.add(int(rows[idx[u]]))
+            continue
+        for v in range(len(t)):
+            if lost_a[v] or lost_b[v]:
+                fixed = _least_squares_side(inputs, u, t[v], xa[v], xb[v], lost_b[v])
+                if fixed is None:
+                    continue
+                xa_v, xb_v = fixed
+            else:
+                xa_v, xb_v = xa[v], xb[v]
+            points.append((int(rows[idx[u]]), assemble(xa_v, xb_v, sv[u], t[v]), True))
+    return [p for p in points if p[0] not in fallback], fallback
+
+
+def _least_squares_side(inputs, u: int, t: float, xa: np.ndarray, xb: np.ndarray, b_lost: bool):
+    """`_finish`'s repair where one side's equations are singular at (s, t): the free
+    side's unknowns from its own equations and the closing ones, by least squares; None
+    when they are inconsistent."""
+    Ea, Eb, closers = (_peval(E[u], np.float64(t)) for E in inputs)  # k × (1 + k); e × (1 + k) × (1 + k)
+    if b_lost:  # xₐ known; a's equations and the closers are linear in xᵦ
+        g = np.einsum("euv,u->ev", closers, np.concatenate([[1.0], xa]))
+        A = np.concatenate([Ea, g])
+    else:
+        g = np.einsum("euv,v->eu", closers, np.concatenate([[1.0], xb]))
+        A = np.concatenate([Eb, g])
+    sol = np.linalg.lstsq(A[:, 1:], -A[:, 0], rcond=None)[0]
+    residual = np.abs(A[:, 1:] @ sol + A[:, 0]).max()
+    if not residual <= 1e-8 * max(1.0, np.abs(A).max()):
+        return None
+    return (xa, sol) if b_lost else (sol, xb)
+
+
+def _four(C, m, sel):
+    """Four players with two strategies each mixing: d's unknown s hidden, c's t; a's and
+    b's equations are linear in each other's unknowns, c's becomes Q(s, t) of degree 2 in t
+    and d's R(s, t) of degree 3; their resultant in t has degree ≤ 13 in s."""
+    points, fallback = [], set()
+    for (who, ms), rows in _groups(m, sel).items():
+        if ms != (1, 1, 1, 1):
+            fallback |= set(rows.tolist())
+            continue
+        a, b, c, d = who
+        Ea0 = _block(C[a][rows], a, 1, [(b, 2), (c, 2), (d, 2)])  # S × 1 × 2 × 2 (t) × 2 (s)
+        Eb0 = _block(C[b][rows], b, 1, [(a, 2), (c, 2), (d, 2)])
+        Ec0 = _block(C[c][rows], c, 1, [(a, 2), (b, 2), (d, 2)])  # S × 1 × 2 × 2 × 2 (s)
+        Ed0 = _block(C[d][rows], d, 1, [(a, 2), (b, 2), (c, 2)])  # S × 1 × 2 × 2 × 2 (t)
+
+        def at(s_values, rows_, Ea0=Ea0, Eb0=Eb0, Ec0=Ec0, Ed0=Ed0):
+            S, K = s_values.shape
+            sv = s_values.reshape(S, K, 1, 1, 1)
+            def flat(E):
+                return E.reshape((S * K,) + E.shape[2:])
+            Ea = flat(Ea0[rows_][:, None, ..., 0] + sv * Ea0[rows_][:, None, ..., 1])  # B × 1 × 2 × 2 (t)
+            Eb = flat(Eb0[rows_][:, None, ..., 0] + sv * Eb0[rows_][:, None, ..., 1])
+            Qc = flat(Ec0[rows_][:, None, ..., 0] + sv * Ec0[rows_][:, None, ..., 1])  # B × 1 × 2 × 2
+            Rd = flat(np.broadcast_to(Ed0[rows_][:, None], (S, K) + Ed0.shape[1:]))  # B × 1 × 2 × 2 × 2 (t)
+            closers = np.concatenate([np.concatenate([Qc[..., None], np.zeros_like(Qc[..., None])], axis=-1), Rd], axis=1)
+            P, parts = _pair_polynomials(Ea, Eb, closers)
+            return P, parts, (Ea, Eb, closers)
+
+        every = np.arange(len(rows))
+        def poly_at(s_values, at=at, every=every, S=len(rows)):
+            P, _, _ = at(s_values, every)
+            K = s_values.shape[1]
+            return P[:, 0, :3].reshape(S, K, -1), P[:, 1, :4].reshape(S, K, -1)
+
+        found, unsure = _hidden_roots(poly_at, len(rows), 2, 3, 13)
+        p, f = _finish(found, unsure, rows, at,
+                       lambda xa, xb, s, t, a=a, b=b, c=c, d=d: {a: xa, b: xb, c: np.array([t]), d: np.array([s])},
+                       np.abs(Eb0).max(axis=(1, 2, 3, 4)), np.abs(Ea0).max(axis=(1, 2, 3, 4)))
+        points += p
+        fallback |= f
+    return points, fallback
