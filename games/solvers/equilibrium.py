@@ -21,6 +21,7 @@ than a rounding error does not.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -77,8 +78,22 @@ def strategy_values(
     for other in reversed(range(game.n_players)):
         if other == player:
             continue
-        values = np.tensordot(values, np.asarray(profile[other], dtype=float), axes=([other], [0]))
+        values = _contract_axis(values, np.asarray(profile[other], dtype=float), other)
     return values
+
+
+def _contract_axis(values: np.ndarray, p: np.ndarray, axis: int) -> np.ndarray:
+    """``np.tensordot(values, p, axes=([axis], [0]))`` for a vector p, by the very same
+    operations (the axis moved last, one `np.dot` with p as a column), so the result is
+    bit for bit the same, without tensordot's argument handling (most of its cost on the
+    small arrays of a verification)."""
+    shape = values.shape
+    if p.ndim != 1 or p.shape[0] != shape[axis]:
+        return np.tensordot(values, p, axes=([axis], [0]))
+    order = [k for k in range(values.ndim) if k != axis] + [axis]
+    kept = [shape[k] for k in order[:-1]]
+    flat = values.transpose(order).reshape(math.prod(kept), shape[axis])
+    return np.dot(flat, p.reshape(shape[axis], 1)).reshape(kept)
 
 
 def expected_payoffs(game: NormalFormGame, profile: Sequence[np.ndarray]) -> tuple[float, ...]:

@@ -47,6 +47,7 @@ Size limit: Σ(|strategies| − 1) ≤ `MAX_UNKNOWNS` (covers 3 players × 3 str
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -710,25 +711,6 @@ def _nonempty_subsets(k: int):
         yield from itertools.combinations(range(k), size)
 
 
-def _dominated_given_others(game: NormalFormGame, i: int) -> dict:
-    """For each choice of the other players' supports: which of player i's strategies are
-    strictly dominated by another of its strategies when the others play only inside
-    their supports (no equilibrium with those supports uses such a strategy)."""
-    u = np.moveaxis(np.asarray(game.payoffs[i], dtype=float), i, 0)
-    tol = 1e-12 * max(1.0, float(np.max(np.abs(u))))
-    subsets = [list(_nonempty_subsets(k)) for j, k in enumerate(game.shape) if j != i]
-    # masks[c, cell]: the cell (a profile of the others) lies inside the c-th choice of supports
-    masks = np.ones((1, 1), dtype=bool)
-    for sets, k in zip(subsets, u.shape[1:]):
-        inside = np.array([[t in s for t in range(k)] for s in sets])
-        masks = (masks[:, None, :, None] & inside[None, :, None, :]).reshape(len(masks) * len(sets), -1)
-    v = u.reshape(u.shape[0], -1)
-    gain = v[None, :, :] - v[:, None, :]  # [a, b, cell]: b's payoff minus a's
-    worst = np.where(masks[None, None], gain[:, :, None, :], np.inf).min(axis=3)  # [a, b, choice]
-    dominated = np.any(worst > tol, axis=1)  # [a, choice]
-    return {rest: dominated[:, c] for c, rest in enumerate(itertools.product(*subsets))}
-
-
 def _inside(eq: Equilibrium, supports) -> bool:
     """True if the equilibrium plays only strategies of the given supports."""
     return all(sum(p[s] for s in sup) > 1 - 1e-9 for p, sup in zip(eq.profile, supports))
@@ -749,28 +731,54 @@ def _polish(system: IndifferenceSystem, x: np.ndarray, iters: int = 4) -> np.nda
     return x
 
 
-def _dominated_table(game: NormalFormGame, i: int) -> np.ndarray:
-    """`_dominated_given_others` as an array: [strategy of i, choice of the others'
-    supports], the choices numbered as `itertools.product` of their subset lists."""
-    table = _dominated_given_others(game, i)
-    return np.array(list(table.values())).T
+@functools.lru_cache(maxsize=16)
+def _profile_table(shape: tuple[int, ...]):
+    """Every support profile of a game of this shape with at least one player mixing, as
+    rows of each player's subset index (`subset_tables` numbering, `itertools.product`
+    order); for each player, which choice of the others' supports each row makes (the
+    column of `_dominated_table`) and, per choice, which cells of the others' strategies
+    it allows."""
+    tables = [subset_tables(k) for k in shape]
+    P = np.array(list(itertools.product(*[range(len(t[0])) for t in tables])), dtype=np.intp)
+    sizes = np.stack([t[4][P[:, j]] for j, t in enumerate(tables)], axis=1)
+    P = P[(sizes > 1).any(axis=1)]
+    counts = [len(t[0]) for t in tables]
+    choices, masks = [], []
+    for i in range(len(shape)):
+        others = [j for j in range(len(shape)) if j != i]
+        choices.append(np.ravel_multi_index(tuple(P[:, j] for j in others), tuple(counts[j] for j in others))
+                       if others else np.zeros(len(P), dtype=np.intp))
+        mask = np.ones((1, 1), dtype=bool)
+        for j in others:
+            inside = tables[j][3]
+            mask = (mask[:, None, :, None] & inside[None, :, None, :]).reshape(len(mask) * len(inside), -1)
+        masks.append(mask)
+    return P, choices, masks
+
+
+def _dominated_table(game: NormalFormGame, i: int, mask: np.ndarray) -> np.ndarray:
+    """For each choice of the other players' supports (mask: the cells of their strategies
+    each allows, from `_profile_table`): which of player i's strategies are strictly
+    dominated by another of its strategies when the others play only inside their
+    supports (no equilibrium with those supports uses such a strategy). Returns
+    [strategy of i, choice]."""
+    u = np.moveaxis(np.asarray(game.payoffs[i], dtype=float), i, 0)
+    tol = 1e-12 * max(1.0, float(np.max(np.abs(u))))
+    v = u.reshape(u.shape[0], -1)
+    gain = v[None, :, :] - v[:, None, :]  # [a, b, cell]: b's payoff minus a's
+    worst = np.where(mask[None, None], gain[:, :, None, :], np.inf).min(axis=3)  # [a, b, choice]
+    return np.any(worst > tol, axis=1)
 
 
 def _support_profiles(game: NormalFormGame) -> np.ndarray:
     """Every support profile not ruled out by conditional dominance, pure ones excluded:
     rows of each player's subset index (subsets numbered as `subset_tables`), in the
     order of `itertools.product`."""
-    tables = [subset_tables(k) for k in game.shape]
-    P = np.array(list(itertools.product(*[range(len(t[0])) for t in tables])), dtype=np.intp)
-    sizes = np.stack([t[4][P[:, j]] for j, t in enumerate(tables)], axis=1)
-    keep = (sizes > 1).any(axis=1)
-    counts = [len(t[0]) for t in tables]
-    for i in range(game.n_players):
-        others = [j for j in range(game.n_players) if j != i]
-        choice = np.ravel_multi_index(tuple(P[:, j] for j in others), tuple(counts[j] for j in others)) if others \
-            else np.zeros(len(P), dtype=np.intp)
-        dom = _dominated_table(game, i)[:, choice].T  # profile × strategy of i
-        keep &= ~(dom & tables[i][3][P[:, i]]).any(axis=1)
+    P, choices, masks = _profile_table(tuple(game.shape))
+    keep = np.ones(len(P), dtype=bool)
+    for i, k in enumerate(game.shape):
+        dom = _dominated_table(game, i, masks[i])[:, choices[i]].T  # profile × strategy of i
+        keep &= ~(dom & subset_tables(k)[3][P[:, i]]).any(axis=1)
     return P[keep]
 
 
