@@ -716,8 +716,9 @@ def _inside(eq: Equilibrium, supports) -> bool:
     return all(sum(p[s] for s in sup) > 1 - 1e-9 for p, sup in zip(eq.profile, supports))
 
 
-def _polish(system: IndifferenceSystem, x: np.ndarray, iters: int = 4) -> np.ndarray:
-    """A few Newton steps from a point already close to a root (from a resultant's root)."""
+def _polish(system: IndifferenceSystem, x: np.ndarray, iters: int = 2) -> np.ndarray:
+    """Newton steps from a point already close to a root (from a resultant's root, to
+    about 1e-10: one step takes it to rounding, a second one only if the first was large)."""
     for _ in range(iters):
         F, _ = system.values(x[None, :])
         J = system.jacobian(x[None, :])[0]

@@ -101,20 +101,21 @@ def coefficients(U: list[np.ndarray], P: np.ndarray) -> list[np.ndarray]:
     A player playing one strategy contributes only index 0."""
     N = len(U)
     shape = U[0].shape
-    S = len(P)
     tables = [subset_tables(k) for k in shape]
+    strategy, term = "abcdefghij"[:N], "ABCDEFGHIJ"[:N]
     out = []
     for i in range(N):
-        T = U[i]
+        # one axis at a time (two-operand contractions: NumPy's fast path): the payoffs
+        # with i's rows on axis i and every other player's basis on its axis
+        T = U[i][None]
+        now = strategy
         for j in range(N):
-            M = tables[j][2][P[:, j]] if j == i else np.swapaxes(tables[j][1][P[:, j]], 1, 2)  # S × out × k_j
-            if j == 0:
-                T = (M @ T.reshape(shape[0], -1)).reshape((S,) + shape)  # contract axis 0
-                continue
-            T = np.moveaxis(T, j + 1, -1)  # S × ... × k_j
-            lead = T.shape
-            T = np.matmul(T.reshape(S, -1, shape[j]), np.swapaxes(M, 1, 2)).reshape(lead)
-            T = np.moveaxis(T, -1, j + 1)
+            new = now[:j] + term[j] + now[j + 1 :]
+            if j == i:
+                T = np.einsum(f"s{now},s{term[j]}{strategy[j]}->s{new}", T, tables[j][2][P[:, j]])
+            else:
+                T = np.einsum(f"s{now},s{strategy[j]}{term[j]}->s{new}", T, tables[j][1][P[:, j]])
+            now = new
         out.append(T)
     return out
 
@@ -190,6 +191,13 @@ def real_roots(P: np.ndarray):
         c = P[rows, : d + 1] / P[rows, d : d + 1]  # monic
         if d == 1:
             z = -c[:, :1].astype(complex)
+        elif d == 2:  # the quadratic formula, in its stable form
+            half = c[:, 1] / 2
+            disc = (half * half - c[:, 0]).astype(complex)
+            q = -(half + np.where(half >= 0, 1.0, -1.0) * np.sqrt(disc))
+            with np.errstate(all="ignore"):
+                other = np.where(q != 0, c[:, 0] / np.where(q != 0, q, 1.0), 0.0)
+            z = np.stack([q, other], axis=1)
         else:
             comp = np.zeros((len(rows), d, d))
             comp[:, 0, :] = -c[:, d - 1 :: -1][:, :d]
@@ -206,7 +214,7 @@ def real_roots(P: np.ndarray):
         x = z.real[k, col]
         p = P[rows[k]]
         dp = (p[:, 1:] * np.arange(1, P.shape[1])).copy()
-        for _ in range(3):  # Newton on P: the eigenvalues are accurate to rounding already
+        for _ in range(3 if d > 2 else 0):  # Newton on P (eigenvalues: accurate to rounding already)
             f, g = _peval(p, x), _peval(dp, x)
             with np.errstate(all="ignore"):
                 step = np.where(g != 0, f / g, 0.0)
@@ -285,13 +293,7 @@ def _two(C, m, sel):
         xs = []
         ok = np.ones(len(rows), dtype=bool)
         for A in (np.concatenate([p[3] for p in parts]), np.concatenate([p[4] for p in parts])):
-            M, b = A[:, :, 1:], A[:, :, 0]
-            det = np.linalg.det(M)
-            norm = np.abs(M).max(axis=(1, 2))
-            good = np.abs(det) > ZERO * np.maximum(norm, 1e-300) ** k
-            x = np.zeros_like(b)
-            if good.any():
-                x[good] = np.linalg.solve(M[good], -b[good][:, :, None])[:, :, 0]
+            x, good = _solve_small(A[:, :, 1:], -A[:, :, 0])
             ok &= good
             xs.append(x)
         fallback |= set(rows[~ok].tolist())
@@ -301,10 +303,38 @@ def _two(C, m, sel):
     return points, fallback
 
 
+def _solve_small(M: np.ndarray, rhs: np.ndarray):
+    """x with M x = rhs for a batch of square systems, and which are well posed
+    (determinant above ZERO relative to the entries); 1×1 and 2×2 by Cramer's rule."""
+    k = M.shape[1]
+    norm = np.maximum(np.abs(M).max(axis=(1, 2)), 1e-300)
+    if k == 1:
+        det = M[:, 0, 0]
+    elif k == 2:
+        det = M[:, 0, 0] * M[:, 1, 1] - M[:, 0, 1] * M[:, 1, 0]
+    else:
+        with np.errstate(all="ignore"):
+            det = np.linalg.det(M)
+    good = np.isfinite(det) & (np.abs(det) > ZERO * norm**k)
+    safe = np.where(good, det, 1.0)
+    if k == 1:
+        x = rhs / safe[:, None]
+    elif k == 2:
+        x = np.stack([rhs[:, 0] * M[:, 1, 1] - rhs[:, 1] * M[:, 0, 1],
+                      M[:, 0, 0] * rhs[:, 1] - M[:, 1, 0] * rhs[:, 0]], axis=1) / safe[:, None]
+    else:
+        x = np.zeros_like(rhs)
+        if good.any():
+            x[good] = np.linalg.solve(M[good], rhs[good][:, :, None])[:, :, 0]
+    x[~good] = 0.0
+    return x, good
+
+
 def _three(C, m, sel):
     """Three players mix: one polynomial in the unknown of a two-strategy player."""
     points, fallback = [], set()
     pairs: dict = {}  # k → [(rows, a, b, c)]: solved together
+    ones = []  # (rows, a, b, c) with a's two unknowns, b's and c's one: solved together
     for (who, ms), rows in _groups(m, sel).items():
         if sorted(ms) in ([1, 1, 1], [1, 2, 2]):
             c = who[ms.index(1)] if ms.count(1) == 1 else who[2]
@@ -316,13 +346,18 @@ def _three(C, m, sel):
         elif sorted(ms) == [1, 1, 2]:
             a = who[ms.index(2)]
             b, c = [p for p in who if p != a]
-            p, f = _one_two_two(C, rows, a, b, c)
+            ones.append((rows, a, b, c))
+            continue
         else:
             p, f = [], set(rows.tolist())
         points += p
         fallback |= f
     for k, groups in pairs.items():
         p, f = _square_pair(C, groups, k)
+        points += p
+        fallback |= f
+    if ones:
+        p, f = _one_two_two(C, ones)
         points += p
         fallback |= f
     return points, fallback
@@ -392,10 +427,16 @@ def _square_pair(C, groups, k):
     return [p for p in points if p[0] not in fallback], fallback
 
 
-def _one_two_two(C, rows, a, b, c):
+def _one_two_two(C, groups):
     """Player a with two unknowns, b and c with one each (q, r): a's two equations
-    α_t(r) + β_t(r) q = 0 agree where α₁β₂ − α₂β₁ = 0."""
-    Ea = _block(C[a][rows], a, 2, [(b, 2), (c, 2)])  # S × 2 × 2 (q monomial) × 2 (r)
+    α_t(r) + β_t(r) q = 0 agree where α₁β₂ − α₂β₁ = 0. groups: (rows, a, b, c) for each
+    choice of the players, solved together."""
+    Ea = np.concatenate([_block(C[a][rows], a, 2, [(b, 2), (c, 2)]) for rows, a, b, c in groups])  # S × 2 × 2 (q) × 2 (r)
+    # b's equation (in x_a and r) and c's (in x_a and q): linear in x_a
+    Eb = np.concatenate([_block(C[b][rows], b, 1, [(a, 3), (c, 2)])[:, 0] for rows, a, b, c in groups])  # S × 3 × 2
+    Ec = np.concatenate([_block(C[c][rows], c, 1, [(a, 3), (b, 2)])[:, 0] for rows, a, b, c in groups])
+    rows = np.concatenate([g[0] for g in groups])
+    who = [g[1:] for g in groups for _ in g[0]]
     alpha, beta = Ea[:, :, 0, :], Ea[:, :, 1, :]  # S × 2 × 2 (ascending in r)
     P = _padd(_pmul(alpha[:, 0], beta[:, 1]), -_pmul(alpha[:, 1], beta[:, 0]))
     found, fallback = real_roots(P)
@@ -411,22 +452,17 @@ def _one_two_two(C, rows, a, b, c):
     good = np.abs(be[t, pick]) > 1e-6 * size
     with np.errstate(all="ignore"):
         q = np.where(good, -al[t, pick] / np.where(good, be[t, pick], 1.0), 0.0)
-    # b's equation (in x_a and r) and c's (in x_a and q): linear in x_a
-    Eb = _block(C[b][rows[idx]], b, 1, [(a, 3), (c, 2)])[:, 0]  # T × 3 × 2
-    Ec = _block(C[c][rows[idx]], c, 1, [(a, 3), (b, 2)])[:, 0]  # T × 3 × 2
-    lb = Eb[:, :, 0] + Eb[:, :, 1] * r[:, None]  # T × 3: [constant, x_a1, x_a2]
-    lc = Ec[:, :, 0] + Ec[:, :, 1] * q[:, None]
+    lb = Eb[idx, :, 0] + Eb[idx, :, 1] * r[:, None]  # T × 3: [constant, x_a1, x_a2]
+    lc = Ec[idx, :, 0] + Ec[idx, :, 1] * q[:, None]
     M = np.stack([lb[:, 1:], lc[:, 1:]], axis=1)
     rhs = -np.stack([lb[:, 0], lc[:, 0]], axis=1)
-    with np.errstate(all="ignore"):
-        det = np.linalg.det(M)
+    det = M[:, 0, 0] * M[:, 1, 1] - M[:, 0, 1] * M[:, 1, 0]
     good &= np.isfinite(det) & (np.abs(det) > 1e-6 * np.maximum(np.abs(M).max(axis=(1, 2)), 1e-300) ** 2)
-    xa = np.zeros((len(idx), 2))
-    if good.any():
-        xa[good] = np.linalg.solve(M[good], rhs[good][:, :, None])[:, :, 0]
+    xa, _ = _solve_small(M, rhs)
     points = []
     for u in range(len(idx)):
         s = int(rows[idx[u]])
+        a, b, c = who[idx[u]]
         if not good[u]:
             fallback.add(s)
         else:
