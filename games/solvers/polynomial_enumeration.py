@@ -796,20 +796,26 @@ def _closed_form_roots(game: NormalFormGame, P: np.ndarray, U: list) -> tuple[di
         return roots, solved.fallback
     # each candidate's full mixtures, then a loose regret screen before `verify`
     T = len(solved.points)
-    mixes = [np.zeros((T, k)) for k in game.shape]
     ok = np.ones(T, dtype=bool)
+    # each candidate's monomials (1, unknowns…, zero padding) per player
+    terms = [np.zeros((T, k)) for k in game.shape]
+    for X in terms:
+        X[:, 0] = 1.0
+    systems: dict = {}
     for t, (s, xs, polish) in enumerate(solved.points):
         if polish:  # from a resultant: Newton's method on the whole system
-            supports = tuple(tables[j][0][P[s, j]] for j in range(game.n_players))
-            system = IndifferenceSystem(game, supports)
+            if s not in systems:
+                systems[s] = IndifferenceSystem(game, tuple(tables[j][0][P[s, j]] for j in range(game.n_players)))
+            system = systems[s]
             x = np.concatenate([xs.get(j, np.zeros(0)) for j in range(game.n_players)])
             if x.min(initial=0.0) < -0.01 or x.max(initial=0.0) > 1.01:
                 ok[t] = False  # outside the simplex: no equilibrium
                 continue
-            xs = {j: v for j, v in enumerate(np.split(_polish(system, x), system.offsets[1:-1]))}
-        for j in range(game.n_players):
-            B = tables[j][1][P[s, j]]
-            mixes[j][t] = B[:, 0] + (B[:, 1 : 1 + len(xs[j])] @ xs[j] if j in xs else 0.0)
+            xs = {j: v for j, v in enumerate(np.split(_polish(system, x), system.offsets[1:-1])) if len(v)}
+        for j, v in xs.items():
+            terms[j][t, 1 : 1 + len(v)] = v
+    rows = np.array([p[0] for p in solved.points], dtype=np.intp)
+    mixes = [np.einsum("tkc,tc->tk", tables[j][1][P[rows, j]], terms[j]) for j in range(game.n_players)]
     for X in mixes:
         ok &= (X >= -1e-7).all(axis=1) & (X <= 1 + 1e-7).all(axis=1)
     for i in range(game.n_players):

@@ -137,9 +137,11 @@ def _block(C: np.ndarray, own: int, eqs: int, axes: list[tuple[int, int]]) -> np
 # ------------------------------------------------------------------ polynomials (ascending)
 def _pmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Products of polynomials stored with ascending coefficients on the last axis."""
-    out = np.zeros(np.broadcast_shapes(a.shape[:-1], b.shape[:-1]) + (a.shape[-1] + b.shape[-1] - 1,))
-    for k in range(b.shape[-1]):
-        out[..., k : k + a.shape[-1]] += a * b[..., k : k + 1]
+    prod = a[..., :, None] * b[..., None, :]  # every coefficient times every other
+    la, lb = a.shape[-1], b.shape[-1]
+    out = np.zeros(prod.shape[:-2] + (la + lb - 1,))
+    for i in range(la):
+        out[..., i : i + lb] += prod[..., i, :]
     return out
 
 
@@ -154,8 +156,8 @@ def _padd(*polys: np.ndarray) -> np.ndarray:
 
 def _peval(p: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Horner on the last axis of p at x (p's leading dims broadcast with x)."""
-    out = np.zeros(np.broadcast_shapes(p.shape[:-1], np.shape(x)))
-    for k in range(p.shape[-1] - 1, -1, -1):
+    out = p[..., -1] + np.zeros_like(x)
+    for k in range(p.shape[-1] - 2, -1, -1):
         out = out * x + p[..., k]
     return out
 
@@ -539,16 +541,29 @@ def _inner_roots(F: np.ndarray, G: np.ndarray) -> list[list[float]]:
     """For each row, the real roots near [0, 1] of F in t (or of G where F vanishes) where
     the other polynomial nearly vanishes too (relative to its coefficients: at a root of
     the resultant the two share a root, up to the rounding of that root)."""
-    out = []
-    for f, g in zip(F, G):
-        if np.abs(f).max() <= 1e-9 * max(np.abs(g).max(), 1e-300):
-            f, g = g, f
+    swap = np.abs(F).max(axis=1) <= 1e-9 * np.maximum(np.abs(G).max(axis=1), 1e-300)
+    d = F.shape[1] - 1
+    lead = ~swap & (np.abs(F[:, d]) > 1e-12 * np.abs(F).max(axis=1))
+    out: list = [[] for _ in F]
+    if lead.any():  # full degree: one batch of companion matrices
+        rows = np.flatnonzero(lead)
+        c = F[rows] / F[rows, d : d + 1]
+        comp = np.zeros((len(rows), d, d))
+        comp[:, 0, :] = -c[:, d - 1 :: -1]
+        comp[:, np.arange(1, d), np.arange(d - 1)] = 1.0
+        z = np.linalg.eigvals(comp) if d > 1 else -c[:, :1].astype(complex)
+        for r, zs in zip(rows, z):
+            out[r] = [v.real for v in zs if abs(v.imag) <= 1e-6 and -0.01 <= v.real <= 1.01]
+    for r in np.flatnonzero(~lead):  # lower degree, or F vanishing (rare): one at a time
+        f = G[r] if swap[r] else F[r]
         z = np.roots(f[::-1]) if np.abs(f).max() > 0 else np.zeros(0)
-        ts = np.array([v.real for v in z if abs(v.imag) <= 1e-6 and -0.01 <= v.real <= 1.01])
-        if len(ts) and np.abs(g).max() > 0:
+        out[r] = [v.real for v in z if abs(v.imag) <= 1e-6 and -0.01 <= v.real <= 1.01]
+    for r, ts in enumerate(out):
+        g = F[r] if swap[r] else G[r]
+        if ts and np.abs(g).max() > 0:
+            ts = np.array(ts)
             size = np.abs(g).max() * (1 + np.abs(ts)) ** (len(g) - 1)
-            ts = ts[np.abs(_peval(g, ts)) <= 1e-6 * size]
-        out.append(ts.tolist())
+            out[r] = ts[np.abs(_peval(g, ts)) <= 1e-6 * size].tolist()
     return out
 
 
@@ -583,7 +598,7 @@ def _full_three(C, rows, a, b, c):
                    np.abs(Eb0).max(axis=(1, 2, 3)) ** 2, np.abs(Ea0).max(axis=(1, 2, 3)) ** 2)
 
 
-def _finish(found, unsure, rows, at, assemble, size_a, size_b):
+def _finish(found, unsure, rows, at, assemble, size_a, size_b, degrees=None):
     """Candidates from the hidden unknown's roots s: at each, the inner roots t, then the
     other players' unknowns by back-substitution (to be polished by Newton's method).
 
@@ -600,24 +615,25 @@ def _finish(found, unsure, rows, at, assemble, size_a, size_b):
     idx = np.array([s for s, _ in found])
     sv = np.array([v for _, v in found])
     P, parts, inputs = at(sv[:, None], idx)
-    for u, ts in enumerate(_inner_roots(P[:, 0], P[:, 1])):
-        if not ts:
+    dF, dG = degrees or (P.shape[2] - 1, P.shape[2] - 1)
+    inner = _inner_roots(P[:, 0, : dF + 1], P[:, 1, : dG + 1])
+    k = np.array([u for u, ts in enumerate(inner) for _ in ts], dtype=np.intp)
+    if not len(k):
+        return points, fallback
+    t = np.array([v for ts in inner for v in ts])
+    xa, xb, lost_a, lost_b = _back_substitute(parts, k, t, size_a[idx[k]], size_b[idx[k]])
+    fallback |= {int(rows[idx[u]]) for u in k[lost_a & lost_b]}
+    for v, u in enumerate(k.tolist()):
+        if lost_a[v] and lost_b[v]:
             continue
-        t = np.array(ts)
-        k = np.full(len(t), u)
-        xa, xb, lost_a, lost_b = _back_substitute(parts, k, t, size_a[idx[k]], size_b[idx[k]])
-        if (lost_a & lost_b).any():
-            fallback.add(int(rows[idx[u]]))
-            continue
-        for v in range(len(t)):
-            if lost_a[v] or lost_b[v]:
-                fixed = _least_squares_side(inputs, u, t[v], xa[v], xb[v], lost_b[v])
-                if fixed is None:
-                    continue
-                xa_v, xb_v = fixed
-            else:
-                xa_v, xb_v = xa[v], xb[v]
-            points.append((int(rows[idx[u]]), assemble(xa_v, xb_v, sv[u], t[v]), True))
+        if lost_a[v] or lost_b[v]:
+            fixed = _least_squares_side(inputs, u, t[v], xa[v], xb[v], lost_b[v])
+            if fixed is None:
+                continue
+            xa_v, xb_v = fixed
+        else:
+            xa_v, xb_v = xa[v], xb[v]
+        points.append((int(rows[idx[u]]), assemble(xa_v, xb_v, sv[u], t[v]), True))
     return [p for p in points if p[0] not in fallback], fallback
 
 
@@ -676,7 +692,7 @@ def _four(C, m, sel):
         found, unsure = _hidden_roots(poly_at, len(rows), 2, 3, 13)
         p, f = _finish(found, unsure, rows, at,
                        lambda xa, xb, s, t, a=a, b=b, c=c, d=d: {a: xa, b: xb, c: np.array([t]), d: np.array([s])},
-                       np.abs(Eb0).max(axis=(1, 2, 3, 4)), np.abs(Ea0).max(axis=(1, 2, 3, 4)))
+                       np.abs(Eb0).max(axis=(1, 2, 3, 4)), np.abs(Ea0).max(axis=(1, 2, 3, 4)), (2, 3))
         points += p
         fallback |= f
     return points, fallback
