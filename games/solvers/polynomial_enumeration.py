@@ -57,7 +57,7 @@ from games.solvers.best_response import pure_equilibria
 from games.solvers.equilibrium import Equilibrium, deduplicate, player_scales, same_profile, sort_key, verify
 from games.errors import InputError
 from games.forms.normal_form import NormalFormGame
-from games.solvers.support_elimination import coefficients, scaled_payoffs, solve_profiles, subset_tables
+from games.solvers.support_elimination import coefficients, polish, scaled_payoffs, solve_profiles, subset_tables
 
 #: Largest Σ(mᵢ − 1) accepted (3×3×3 is 6, 2×2×2×2 is 4).
 MAX_UNKNOWNS = 6
@@ -716,22 +716,6 @@ def _inside(eq: Equilibrium, supports) -> bool:
     return all(sum(p[s] for s in sup) > 1 - 1e-9 for p, sup in zip(eq.profile, supports))
 
 
-def _polish(system: IndifferenceSystem, x: np.ndarray, iters: int = 2) -> np.ndarray:
-    """Newton steps from a point already close to a root (from a resultant's root, to
-    about 1e-10: one step takes it to rounding, a second one only if the first was large)."""
-    for _ in range(iters):
-        F, _ = system.values(x[None, :])
-        J = system.jacobian(x[None, :])[0]
-        with np.errstate(all="ignore"):
-            step = np.linalg.lstsq(J, -F[0], rcond=None)[0]
-        if not np.all(np.isfinite(step)):
-            break
-        x = x + step
-        if np.max(np.abs(step)) < 1e-14:
-            break
-    return x
-
-
 @functools.lru_cache(maxsize=16)
 def _profile_table(shape: tuple[int, ...]):
     """Every support profile of a game of this shape with at least one player mixing, as
@@ -801,20 +785,17 @@ def _closed_form_roots(game: NormalFormGame, P: np.ndarray, U: list) -> tuple[di
     terms = [np.zeros((T, k)) for k in game.shape]
     for X in terms:
         X[:, 0] = 1.0
-    systems: dict = {}
-    for t, (s, xs, polish) in enumerate(solved.points):
-        if polish:  # from a resultant: Newton's method on the whole system
-            if s not in systems:
-                systems[s] = IndifferenceSystem(game, tuple(tables[j][0][P[s, j]] for j in range(game.n_players)))
-            system = systems[s]
-            x = np.concatenate([xs.get(j, np.zeros(0)) for j in range(game.n_players)])
-            if x.min(initial=0.0) < -0.01 or x.max(initial=0.0) > 1.01:
-                ok[t] = False  # outside the simplex: no equilibrium
-                continue
-            xs = {j: v for j, v in enumerate(np.split(_polish(system, x), system.offsets[1:-1])) if len(v)}
+    for t, (s, xs, _) in enumerate(solved.points):
         for j, v in xs.items():
             terms[j][t, 1 : 1 + len(v)] = v
+            ok[t] &= bool(np.all(v > -0.01) and np.all(v < 1.01))  # far outside the simplex: none
     rows = np.array([p[0] for p in solved.points], dtype=np.intp)
+    rough = np.array([p[2] for p in solved.points]) & ok  # from a resultant: Newton's method first
+    if rough.any():
+        sub = [X[rough] for X in terms]
+        polish(C, m, rows[rough], sub)
+        for X, Y in zip(terms, sub):
+            X[rough] = Y
     mixes = [np.einsum("tkc,tc->tk", tables[j][1][P[rows, j]], terms[j]) for j in range(game.n_players)]
     for X in mixes:
         ok &= (X >= -1e-7).all(axis=1) & (X <= 1 + 1e-7).all(axis=1)
