@@ -747,12 +747,13 @@ def _dominated_table(game: NormalFormGame, i: int, mask: np.ndarray) -> np.ndarr
     dominated by another of its strategies when the others play only inside their
     supports (no equilibrium with those supports uses such a strategy). Returns
     [strategy of i, choice]."""
-    u = np.moveaxis(np.asarray(game.payoffs[i], dtype=float), i, 0)
-    tol = 1e-12 * max(1.0, float(np.max(np.abs(u))))
-    v = u.reshape(u.shape[0], -1)
+    u = np.asarray(game.payoffs[i], dtype=float)
+    lo, hi = game.payoff_bounds[i]
+    tol = 1e-12 * max(1.0, -lo, hi)  # 1e-12 × the largest |payoff|
+    v = u.transpose([i] + [j for j in range(u.ndim) if j != i]).reshape(u.shape[i], -1)
     gain = v[None, :, :] - v[:, None, :]  # [a, b, cell]: b's payoff minus a's
     worst = np.where(mask[None, None], gain[:, :, None, :], np.inf).min(axis=3)  # [a, b, choice]
-    return np.any(worst > tol, axis=1)
+    return (worst > tol).any(axis=1)
 
 
 def _support_profiles(game: NormalFormGame) -> np.ndarray:
