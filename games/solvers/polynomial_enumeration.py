@@ -1,5 +1,8 @@
 """Every Nash equilibrium of a small N-player game: support enumeration with the
-multilinear indifference systems solved by verified box subdivision.
+multilinear indifference systems solved by elimination where at most four players mix
+(`games.solvers.support_elimination`: one polynomial in one unknown, its real roots, the
+other unknowns by back-substitution) and otherwise, or wherever elimination cannot decide
+reliably (degenerate profiles), by verified box subdivision.
 
 For each *support profile* (a nonempty set Sᵢ of strategies for every player), an
 equilibrium with those supports solves the *indifference system*: each player's
@@ -33,6 +36,14 @@ from differences across the box and the value at the centre from their mean. Sup
 profiles with the same number of unknowns have arrays of one shape, so each such group is
 searched in one batch. Support profiles where a strategy of Sᵢ is strictly dominated by
 another strategy of player i, while the others stay in their supports, are skipped.
+
+Elimination comes first: support profiles where one, two, three (with a two-strategy
+player among them, or three strategies each) or four two-strategy players mix are
+solved in batches by pattern; the box search below gets only the profiles elimination
+hands back (a polynomial identically zero, a multiple root, a singular linear system: in
+generic games almost never, in games with ties often) and those it does not cover (five
+or more players mixing, four mixing with more than two strategies in a support, three
+mixing with a support of four strategies).
 
 Every candidate is checked by `games.solvers.equilibrium.verify` against the full game, so an
 outside strategy that pays more, or a negative probability, rules a root out. The
@@ -880,5 +891,6 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
     elif pending:
         note = "every equilibrium; some are singular roots, confirmed by Newton's method from nearby"
     else:
-        note = "every equilibrium; each is the unique root in a box, proved by Krawczyk's test"
+        note = ("every equilibrium; each is a simple root of an eliminated polynomial or the unique root in "
+                "a box, proved by Krawczyk's test")
     return Enumeration(equilibria, complete, len(pending), continua, tried, note)

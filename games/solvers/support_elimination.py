@@ -1,5 +1,6 @@
 """Closed forms for the indifference systems of support profiles where at most three
-players mix: elimination down to one polynomial in one unknown.
+players mix, or four with two strategies each: elimination down to one polynomial in one
+unknown.
 
 In a support profile, player i's indifference equations do not depend on its own
 mixture and are affine in each other player's (the payoffs are multilinear). So:
@@ -19,6 +20,20 @@ mixture and are affine in each other player's (the payoffs are multilinear). So:
   - a with three strategies, b and c with two (q, r): a's two equations are each
     α(r) + β(r) q = 0, so they agree only where α₁β₂ − α₂β₁ = 0 (a quadratic in r); then
     q, and xₐ from b's and c's equations (linear in xₐ).
+
+* **three players mix over three strategies each** (3×3×3 full support), or **four
+  two-strategy players mix**: two unknowns (s, t) are hidden — c's two, or d's and c's.
+  The pair a, b is eliminated as above, for each value of s, leaving two polynomials
+  F(s, t), G(s, t) in t (c's two equations; or c's and d's). They share a root t exactly
+  where their Sylvester resultant R(s) vanishes, a polynomial of degree ≤ 16 (resp. 13)
+  in s, interpolated at Chebyshev points and solved by its colleague matrix; at each real
+  root s the common roots t follow, then the rest by back-substitution. Two hidden
+  unknowns meet isolated points where a's (or b's) equations are singular and consistent
+  ((N, D) = 0: F and G vanish together there although no solution need exist); there the
+  free side's unknowns are solved by least squares from its own and the closing
+  equations, and dropped unless the residual is negligible. These candidates are
+  polished by one Newton step on the whole system (`polish`: resultant roots are good to
+  about 1e-10) before verification.
 
 Every real solution of the system is a root of P: where a denominator vanishes at a
 solution, consistency forces its numerator to vanish too (adj(A)·b = adj(A)·A·y =
