@@ -800,7 +800,8 @@ def _closed_form_roots(game: NormalFormGame, P: np.ndarray, U: list) -> tuple[di
     for t, (s, xs, _) in enumerate(solved.points):
         for j, v in xs.items():
             terms[j][t, 1 : 1 + len(v)] = v
-            ok[t] &= bool(np.all(v > -0.01) and np.all(v < 1.01))  # far outside the simplex: none
+    for X in terms:  # far outside the simplex: no equilibrium (and no Newton step)
+        ok &= (X[:, 1:] > -0.01).all(axis=1) & (X[:, 1:] < 1.01).all(axis=1)
     rows = np.array([p[0] for p in solved.points], dtype=np.intp)
     rough = np.array([p[2] for p in solved.points]) & ok  # from a resultant: Newton's method first
     if rough.any():
@@ -816,7 +817,7 @@ def _closed_form_roots(game: NormalFormGame, P: np.ndarray, U: list) -> tuple[di
         for j in range(game.n_players):
             if j != i:
                 W = (W[:, :, None] * mixes[j][:, None, :]).reshape(T, -1)
-        V = W @ np.moveaxis(U[i], i, -1).reshape(-1, game.shape[i])  # T × strategies of i
+        V = W @ U[i].transpose([j for j in range(game.n_players) if j != i] + [i]).reshape(-1, game.shape[i])
         ok &= V.max(axis=1) - (V * mixes[i]).sum(axis=1) <= 1e-6
     for t in np.flatnonzero(ok):
         eq = verify(game, [X[t] for X in mixes])

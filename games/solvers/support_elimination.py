@@ -269,11 +269,12 @@ def solve_profiles(C: list[np.ndarray], m: np.ndarray, rows: np.ndarray) -> Solv
 
 def _groups(m: np.ndarray, sel: np.ndarray):
     """The profiles of sel grouped by who mixes and how much: (players, unknowns) → rows."""
-    out: dict = {}
-    for s in sel.tolist():
-        who = tuple(int(j) for j in np.flatnonzero(m[s]))
-        out.setdefault((who, tuple(int(m[s, j]) for j in who)), []).append(s)
-    return {k: np.array(v) for k, v in out.items()}
+    kinds, which = np.unique(m[sel], axis=0, return_inverse=True)
+    out = {}
+    for k, kind in enumerate(kinds.tolist()):
+        who = tuple(j for j, v in enumerate(kind) if v)
+        out[(who, tuple(kind[j] for j in who))] = sel[which.ravel() == k]
+    return out
 
 
 def _one(C, m, sel):
