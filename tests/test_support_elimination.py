@@ -187,3 +187,28 @@ def test_contract_axis_is_tensordot_bit_for_bit():
         axis = int(rng.integers(0, nd))
         p = rng.dirichlet(np.ones(shape[axis]))
         assert np.array_equal(np.tensordot(v, p, axes=([axis], [0])), _contract_axis(v, p, axis))
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 2, 2), (3, 3, 3)])
+def test_resultant_degree_bounds_hold(monkeypatch, shape):
+    # The hidden unknown's resultant is interpolated at bound + 1 points, exact only if
+    # its degree is at most the bound (13 for four two-strategy players, 16 for 3×3×3):
+    # at 40 points, every Chebyshev coefficient past the bound must be rounding.
+    seen = []
+    real = se._hidden_roots
+
+    def spy(poly_at, S, dF, dG, bound):
+        seen.append((poly_at, S, dF, dG, bound))
+        return real(poly_at, S, dF, dG, bound)
+
+    monkeypatch.setattr(se, "_hidden_roots", spy)
+    for seed in range(3):
+        all_equilibria(_random(shape, 200 + seed))
+    assert seen
+    for poly_at, S, dF, dG, bound in seen:
+        nodes, T = se._chebyshev(40)
+        F, G = poly_at(np.broadcast_to(nodes, (S, 40)))
+        c = se._sylvester(F, G, dF, dG) @ T.T
+        top = np.abs(c).max(axis=1, keepdims=True)
+        assert np.all(np.abs(c[:, bound + 1 :]) <= 1e-12 * top)
+        assert np.any(np.abs(c[:, bound - 3 : bound + 1]) > 1e-12 * top)  # and it is not lower by much

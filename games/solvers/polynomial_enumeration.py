@@ -847,7 +847,10 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
     P = _support_profiles(game)
     subsets = [subset_tables(k)[0] for k in game.shape]
     order = [tuple(subsets[j][l] for j, l in enumerate(row)) for row in P.tolist()]
-    roots, fallback = _closed_form_roots(game, P, scaled_payoffs(game)) if len(P) else ({}, set())
+    if len(P) and game.n_players <= 10:  # (the contractions name one index letter a player)
+        roots, fallback = _closed_form_roots(game, P, scaled_payoffs(game))
+    else:
+        roots, fallback = {}, set(range(len(P)))
     groups: dict = {}
     for s in sorted(fallback):
         supports = order[s]
