@@ -717,11 +717,6 @@ def _represent_finer(game: NormalFormGame, supports, cluster, found: list[Equili
 
 
 # ------------------------------------------------------------------ all support profiles
-def _nonempty_subsets(k: int):
-    for size in range(1, k + 1):
-        yield from itertools.combinations(range(k), size)
-
-
 def _inside(eq: Equilibrium, supports) -> bool:
     """True if the equilibrium plays only strategies of the given supports."""
     return all(sum(p[s] for s in sup) > 1 - 1e-9 for p, sup in zip(eq.profile, supports))

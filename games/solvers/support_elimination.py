@@ -253,7 +253,8 @@ class Solved:
 def solve_profiles(C: list[np.ndarray], m: np.ndarray, rows: np.ndarray) -> Solved:
     """Every solution of the indifference systems of the given support profiles (rows of
     m, each player's number of unknowns |Sᵢ| − 1), or a hand-back to the box search.
-    Profiles with four or more mixing players, or a pattern not covered, are handed back."""
+    Profiles with five or more mixing players, or a pattern not covered (four mixing with
+    a support of three strategies, three with one of four), are handed back."""
     points, fallback = [], set()
     mixing = m[rows] > 0
     count = mixing.sum(axis=1)
@@ -449,7 +450,8 @@ def _one_two_two(C, groups):
     """Player a with two unknowns, b and c with one each (q, r): a's two equations
     α_t(r) + β_t(r) q = 0 agree where α₁β₂ − α₂β₁ = 0. groups: (rows, a, b, c) for each
     choice of the players, solved together."""
-    Ea = np.concatenate([_block(C[a][rows], a, 2, [(b, 2), (c, 2)]) for rows, a, b, c in groups])  # S × 2 × 2 (q) × 2 (r)
+    # a's equations: S × 2 × 2 (q's monomials) × 2 (r's)
+    Ea = np.concatenate([_block(C[a][rows], a, 2, [(b, 2), (c, 2)]) for rows, a, b, c in groups])
     # b's equation (in x_a and r) and c's (in x_a and q): linear in x_a
     Eb = np.concatenate([_block(C[b][rows], b, 1, [(a, 3), (c, 2)])[:, 0] for rows, a, b, c in groups])  # S × 3 × 2
     Ec = np.concatenate([_block(C[c][rows], c, 1, [(a, 3), (b, 2)])[:, 0] for rows, a, b, c in groups])
@@ -596,7 +598,8 @@ def _full_three(C, rows, a, b, c):
         S, K = s_values.shape
         def in_t(E):  # coefficients in t at each s: constant + s·(s's) and t's
             E = E[rows_][:, None]
-            poly = np.stack([E[..., 0] + s_values[:, :, None, None] * E[..., 1], np.broadcast_to(E[..., 2], E[..., 0].shape[:1] + (K,) + E[..., 0].shape[2:])], axis=-1)
+            constant = E[..., 0] + s_values[:, :, None, None] * E[..., 1]
+            poly = np.stack([constant, np.broadcast_to(E[..., 2], constant.shape)], axis=-1)
             return poly.reshape((S * K,) + poly.shape[2:])
         closers = np.broadcast_to(Ec0[rows_][:, None], (S, K) + Ec0.shape[1:]).reshape((S * K,) + Ec0.shape[1:])
         Ea, Eb, closers = in_t(Ea0), in_t(Eb0), closers[..., None]
@@ -695,7 +698,8 @@ def _four(C, m, sel):
             Eb = flat(Eb0[rows_][:, None, ..., 0] + sv * Eb0[rows_][:, None, ..., 1])
             Qc = flat(Ec0[rows_][:, None, ..., 0] + sv * Ec0[rows_][:, None, ..., 1])  # B × 1 × 2 × 2
             Rd = flat(np.broadcast_to(Ed0[rows_][:, None], (S, K) + Ed0.shape[1:]))  # B × 1 × 2 × 2 × 2 (t)
-            closers = np.concatenate([np.concatenate([Qc[..., None], np.zeros_like(Qc[..., None])], axis=-1), Rd], axis=1)
+            Qc = np.concatenate([Qc[..., None], np.zeros_like(Qc[..., None])], axis=-1)  # degree 0 in t
+            closers = np.concatenate([Qc, Rd], axis=1)
             P, parts = _pair_polynomials(Ea, Eb, closers)
             return P, parts, (Ea, Eb, closers)
 
