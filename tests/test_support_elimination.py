@@ -212,3 +212,22 @@ def test_resultant_degree_bounds_hold(monkeypatch, shape):
         top = np.abs(c).max(axis=1, keepdims=True)
         assert np.all(np.abs(c[:, bound + 1 :]) <= 1e-12 * top)
         assert np.any(np.abs(c[:, bound - 3 : bound + 1]) > 1e-12 * top)  # and it is not lower by much
+
+
+def test_quadratic_fast_path_matches_the_general_one():
+    # real_roots takes a shortcut for quadratics; the general path (reached by padding the
+    # same polynomials with a zero cubic coefficient) must find the same roots and flag
+    # the same rows, including double roots, complex pairs and roots at the interval's ends
+    rng = np.random.default_rng(3)
+    roots = rng.uniform(-0.3, 1.3, size=(400, 2))
+    roots[:40, 1] = roots[:40, 0] + rng.uniform(-1e-6, 1e-6, size=40)  # (nearly) double
+    roots[40:60] = [[0.0, 1.0]] * 20  # the ends of [0, 1]
+    P = np.stack([roots[:, 0] * roots[:, 1], -(roots[:, 0] + roots[:, 1]), np.ones(400)], axis=1)
+    P[60:100, 0] += rng.uniform(0.5, 2.0, size=40)  # some complex pairs
+    P *= rng.uniform(0.1, 10.0, size=(400, 1))
+    fast, fast_unsure = se.real_roots(P)
+    slow, slow_unsure = se.real_roots(np.concatenate([P, np.zeros((400, 1))], axis=1))
+    assert fast_unsure == slow_unsure
+    assert len(fast_unsure) >= 20  # the (nearly) double roots near [0, 1]
+    assert sorted(r for r, _ in fast) == sorted(r for r, _ in slow)
+    assert np.allclose(sorted(fast), sorted(slow), atol=1e-14)

@@ -196,12 +196,19 @@ def real_roots(P: np.ndarray):
     list of (row, root), and the rows where this is unreliable (P nearly zero, a multiple
     or nearly multiple root near the interval)."""
     P = np.asarray(P, dtype=float)
-    scale = np.abs(P).max(axis=1)
+    L = P.shape[1]
+    absP = np.abs(P)
+    scale = absP.max(axis=1)
+    if L == 3 and (absP[:, 2] > 1e-13 * scale).all() and (scale > ZERO).all():
+        return _quadratic_roots(P)
     unsure = set(np.flatnonzero(scale <= ZERO).tolist())
-    big = np.abs(P) > 1e-13 * scale[:, None]
-    degree = np.where(big.any(axis=1), P.shape[1] - 1 - np.argmax(big[:, ::-1], axis=1), 0)
+    big = absP > 1e-13 * scale[:, None]
+    if big[:, -1].all():
+        degree = np.full(len(P), L - 1)
+    else:
+        degree = np.where(big.any(axis=1), L - 1 - np.argmax(big[:, ::-1], axis=1), 0)
     found = []
-    for d in range(1, P.shape[1]):
+    for d in sorted(set(degree.tolist()) - {0}):
         rows = np.flatnonzero((degree == d) & (scale > ZERO))
         if not len(rows):
             continue
@@ -224,20 +231,48 @@ def real_roots(P: np.ndarray):
         if d > 1:
             gap = np.abs(z[:, :, None] - z[:, None, :]) + np.eye(d) * 1e9
             close = (gap < CLUSTER).any(axis=2) & near
-            for r in np.flatnonzero(close.any(axis=1)):
-                unsure.add(int(rows[r]))
+            if close.any():
+                unsure.update(rows[close.any(axis=1)].tolist())
         real = near & (np.abs(z.imag) <= REAL * (1 + np.abs(z.real)))
+        if not real.any():
+            continue
         k, col = np.nonzero(real)
         x = z.real[k, col]
-        p = P[rows[k]]
-        dp = (p[:, 1:] * np.arange(1, P.shape[1])).copy()
-        for _ in range(3 if d > 2 else 0):  # Newton on P (eigenvalues: accurate to rounding already)
-            f, g = _peval(p, x), _peval(dp, x)
-            with np.errstate(all="ignore"):
-                step = np.where(g != 0, f / g, 0.0)
-            x = x - np.where(np.abs(step) < 1e-6, step, 0.0)
+        if d > 2:  # Newton on P (the eigenvalues are accurate to rounding already)
+            p = P[rows[k]]
+            dp = p[:, 1:] * np.arange(1, L)
+            for _ in range(3):
+                f, g = _peval(p, x), _peval(dp, x)
+                with np.errstate(all="ignore"):
+                    step = np.where(g != 0, f / g, 0.0)
+                x = x - np.where(np.abs(step) < 1e-6, step, 0.0)
         keep = (x >= -SLACK) & (x <= 1 + SLACK)
-        found += [(int(rows[a]), float(b)) for a, b in zip(k[keep], x[keep]) if int(rows[a]) not in unsure]
+        found += [(a, b) for a, b in zip(rows[k[keep]].tolist(), x[keep].tolist()) if a not in unsure]
+    return found, unsure
+
+
+def _quadratic_roots(P: np.ndarray):
+    """`real_roots` for quadratics with a leading coefficient that does not vanish: the
+    same decisions (roots within CLUSTER of each other near [0, 1] make the row unsure;
+    an imaginary part up to REAL·(1 + |real part|) is rounding) in real arithmetic."""
+    b = P[:, 1] / P[:, 2] / 2  # x² + 2b·x + c: roots −b ± √(b² − c)
+    c = P[:, 0] / P[:, 2]
+    disc = b * b - c
+    root = np.sqrt(np.abs(disc))
+    # the larger root in magnitude first, the other from the product of the roots (stable)
+    big = -(b + np.where(b >= 0, root, -root))
+    with np.errstate(all="ignore"):
+        small = np.where(big != 0, c / np.where(big != 0, big, 1.0), 0.0)
+    centre = -b
+    near_pair = (centre > -0.01 - root) & (centre < 1.01 + root)
+    # distance between the two roots: 2·√|disc| (complex pair or real pair alike)
+    unsure_rows = np.flatnonzero((2 * root < CLUSTER) & near_pair)
+    unsure = set(unsure_rows.tolist())
+    real = (disc >= 0) | (root <= REAL * (1 + np.abs(centre)))
+    x = np.stack([np.where(disc >= 0, big, centre), np.where(disc >= 0, small, centre)], axis=1)
+    keep = real[:, None] & (x >= -SLACK) & (x <= 1 + SLACK)
+    k, col = np.nonzero(keep)
+    found = [(a, v) for a, v in zip(k.tolist(), x[k, col].tolist()) if a not in unsure]
     return found, unsure
 
 
@@ -269,13 +304,13 @@ def solve_profiles(C: list[np.ndarray], m: np.ndarray, rows: np.ndarray) -> Solv
 
 
 def _groups(m: np.ndarray, sel: np.ndarray):
-    """The profiles of sel grouped by who mixes and how much: (players, unknowns) → rows."""
-    kinds, which = np.unique(m[sel], axis=0, return_inverse=True)
-    out = {}
-    for k, kind in enumerate(kinds.tolist()):
+    """The profiles of sel grouped by who mixes and how much: (players, unknowns) → rows.
+    (A dictionary over the rows: a few dozen at most, where np.unique's sort costs more.)"""
+    out: dict = {}
+    for s, kind in zip(sel.tolist(), m[sel].tolist()):
         who = tuple(j for j, v in enumerate(kind) if v)
-        out[(who, tuple(kind[j] for j in who))] = sel[which.ravel() == k]
-    return out
+        out.setdefault((who, tuple(kind[j] for j in who)), []).append(s)
+    return {k: np.array(v, dtype=np.intp) for k, v in out.items()}
 
 
 def _one(C, m, sel):
