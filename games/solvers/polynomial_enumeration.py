@@ -890,6 +890,6 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
     elif pending:
         note = "every equilibrium; some are singular roots, confirmed by Newton's method from nearby"
     else:
-        note = ("every equilibrium; each is a simple root of an eliminated polynomial or the unique root in "
-                "a box, proved by Krawczyk's test")
+        note = ("every equilibrium; each a simple root of a polynomial (elimination) or proved unique in its "
+                "box (Krawczyk's test)")
     return Enumeration(equilibria, complete, len(pending), continua, tried, note)
