@@ -4,6 +4,7 @@
     python benchmarks/run.py --full   # larger samples (several minutes)
     python benchmarks/run.py --nplayer  # only the N-player sections (a quarter of an hour)
     python benchmarks/run.py --nplayer-all  # only every-equilibrium N-player sections (minutes)
+    python benchmarks/run.py --nplayer-one  # only one-equilibrium N-player sections (Gambit's gnm: minutes)
     python benchmarks/run.py --small    # only single 2×2 to 5×5 games via the public API
     python benchmarks/run.py --workers  # only --workers 1 against 2 (a few minutes; needs a quiet machine)
 
@@ -529,6 +530,40 @@ def bench_nplayer_all(shape, games: int, kind: str, timeout: float) -> list[str]
     return [line]
 
 
+def bench_nplayer_cpu(shape, games: int, reps: int) -> list[str]:
+    """Every equilibrium, processor time, Gambit in this process: for each game tradegame's
+    `all_equilibria` and Gambit's `enumpoly_solve` take turns, best of ``reps`` each (so
+    load drifts hit both alike); medians over the games. Normal payoffs only (Gambit can
+    run for minutes on games with ties, and this has no time limit)."""
+    import pygambit as gbt
+
+    from games.forms.normal_form import NormalFormGame
+    from games.solvers.polynomial_enumeration import all_equilibria
+
+    ours, theirs = [], []
+    for seed in range(games):
+        pays = _nplayer_game(shape, seed, "float")
+        g = NormalFormGame("bench", tuple(f"P{i}" for i in range(len(shape))),
+                           tuple(tuple(f"s{j}" for j in range(k)) for k in shape), tuple(pays))
+        G = gbt.Game.from_arrays(*pays)
+        a, b = [], []
+        for _ in range(reps):
+            t = time.process_time()
+            all_equilibria(g)
+            a.append(time.process_time() - t)
+            t = time.process_time()
+            gbt.nash.enumpoly_solve(G, use_strategic=True)
+            b.append(time.process_time() - t)
+        ours.append(min(a))
+        theirs.append(min(b))
+    mine, gt = statistics.median(ours), statistics.median(theirs)
+    per_game = ", ".join(f"{x / y:.2f}" for x, y in zip(ours, theirs))
+    label = "×".join(map(str, shape))
+    return [f"all equilibria, {label} normal payoffs ({games} games), processor time, best of {reps}: tradegame median "
+            f"{_ms(mine)}, Gambit enumpoly median {_ms(gt)}, {mine / gt:.2f}× Gambit's time "
+            f"(game by game: {per_game}); target ≤ 1"]
+
+
 def bench_nplayer_one(shape, games: int, timeout: float) -> list[str]:
     """One equilibrium: tradegame's N-player logit path against Gambit's logit and gnm."""
     from games.solvers.logit_tracing import trace_logit
@@ -635,6 +670,8 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="only single small games (2×2 to 5×5) through the public API")
     parser.add_argument("--nplayer-all", action="store_true",
                         help="only the every-equilibrium N-player sections (a few minutes)")
+    parser.add_argument("--nplayer-one", action="store_true",
+                        help="only the one-equilibrium N-player sections (logit against Gambit's logit and gnm)")
     parser.add_argument("--workers", action="store_true", help="only the --workers 1 against 2 sections")
     args = parser.parse_args()
     try:
@@ -668,20 +705,27 @@ def main() -> None:
         lambda: bench_large_single(12, 3 if full else 1, gambit=True),
         lambda: bench_large_single(14, 3, gambit=False),
     ]
-    nplayer = [
+    nplayer_all = [
         lambda: bench_nplayer_all((2, 2, 2), 20 if full else 10, "float", 60),
         lambda: bench_nplayer_all((3, 3, 3), 10 if full else 5, "float", 120),
         lambda: bench_nplayer_all((2, 2, 2, 2), 10 if full else 5, "float", 120),
         lambda: bench_nplayer_all((3, 3, 3), 10 if full else 5, "int", 120),
         lambda: bench_nplayer_all((3, 3, 3), 10 if full else 5, "01", 60),
+        lambda: bench_nplayer_cpu((2, 2, 2), 20 if full else 10, 7),
+        lambda: bench_nplayer_cpu((3, 3, 3), 10 if full else 5, 5),
+        lambda: bench_nplayer_cpu((2, 2, 2, 2), 20 if full else 10, 7),
+    ]
+    nplayer_one = [
         lambda: bench_nplayer_one((5, 5, 5, 5, 5), 5 if full else 3, 300),
         lambda: bench_nplayer_one((20, 20, 20), 5 if full else 3, 300),
     ]
+    nplayer = nplayer_all + nplayer_one
     workers = [
         lambda: bench_workers(10_000_000, ("text", "csv", "json") if full else ("text",)),
         lambda: bench_workers(1_000_000, ("csv", "json")),
     ]
-    sections = nplayer[:5] if args.nplayer_all else nplayer if args.nplayer else sections + nplayer
+    sections = (nplayer_all if args.nplayer_all else nplayer_one if args.nplayer_one
+                else nplayer if args.nplayer else sections + nplayer)
     if args.small:
         sections = [bench_small_public]
     elif args.workers:

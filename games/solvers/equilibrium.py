@@ -21,6 +21,7 @@ than a rounding error does not.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -64,6 +65,12 @@ def player_tolerances(game: NormalFormGame) -> tuple[float, ...]:
     return tuple(TOLERANCE * s for s in player_scales(game))
 
 
+#: From this many payoffs on, `strategy_values` at a pure profile slices instead of
+#: contracting (the same numbers: a one-hot average adds only zeros); below it the
+#: contraction is cheaper than the test.
+PURE_SLICE_FROM = 4096
+
+
 def strategy_values(
     game: NormalFormGame, profile: Sequence[np.ndarray], player: int, shift: float = 0.0
 ) -> np.ndarray:
@@ -72,8 +79,8 @@ def strategy_values(
     ``shift`` is subtracted from every payoff before averaging (the result is the values
     minus ``shift``, with less rounding when payoffs are large next to their spread).
     """
-    pure = _pure_indices(profile)
-    if pure is not None:  # the others play pure strategies: the values are one slice
+    pure = _pure_indices(profile) if game.payoffs[player].size > PURE_SLICE_FROM else None
+    if pure is not None:  # a large game at a pure profile: the values are one slice
         index = list(pure)
         index[player] = slice(None)
         return np.asarray(game.payoffs[player][tuple(index)], dtype=float) - shift
@@ -82,7 +89,7 @@ def strategy_values(
     for other in reversed(range(game.n_players)):
         if other == player:
             continue
-        values = np.tensordot(values, np.asarray(profile[other], dtype=float), axes=([other], [0]))
+        values = _contract_axis(values, np.asarray(profile[other], dtype=float), other)
     return values
 
 
@@ -99,6 +106,20 @@ def _pure_indices(profile: Sequence[np.ndarray]) -> tuple[int, ...] | None:
             return None
         out.append(k)
     return tuple(out)
+
+
+def _contract_axis(values: np.ndarray, p: np.ndarray, axis: int) -> np.ndarray:
+    """``np.tensordot(values, p, axes=([axis], [0]))`` for a vector p, by the very same
+    operations (the axis moved last, one `np.dot` with p as a column), so the result is
+    bit for bit the same, without tensordot's argument handling (most of its cost on the
+    small arrays of a verification)."""
+    shape = values.shape
+    if p.ndim != 1 or p.shape[0] != shape[axis]:
+        return np.tensordot(values, p, axes=([axis], [0]))
+    order = [k for k in range(values.ndim) if k != axis] + [axis]
+    kept = [shape[k] for k in order[:-1]]
+    flat = values.transpose(order).reshape(math.prod(kept), shape[axis])
+    return np.dot(flat, p.reshape(shape[axis], 1)).reshape(kept)
 
 
 def expected_payoffs(game: NormalFormGame, profile: Sequence[np.ndarray]) -> tuple[float, ...]:
@@ -122,6 +143,9 @@ def regrets(game: NormalFormGame, profile: Sequence[np.ndarray]) -> tuple[float,
 
 
 def is_probability_vector(p: np.ndarray, tol: float = 1e-9) -> bool:
+    if isinstance(p, np.ndarray) and p.ndim == 1 and p.dtype == np.float64 and len(p):
+        # the same test by cheaper calls (min is NaN, and fails, exactly when a NaN would)
+        return bool(p.min() >= -tol) and abs(float(p.sum()) - 1.0) <= tol * max(1, len(p))
     return bool(np.all(p >= -tol) and abs(float(np.sum(p)) - 1.0) <= tol * max(1, len(p)))
 
 
@@ -155,9 +179,11 @@ def _cleaned(profile: Sequence[Sequence[float]], shape: tuple[int, ...]) -> list
         p = np.asarray(p, dtype=float)
         if p.shape != (n,) or not is_probability_vector(p):
             return None
-        p = np.clip(p, 0.0, None)
+        # = np.clip(p, 0.0, None), normalized, |entries| below 1e-13 zeroed: the same
+        # numbers (p has no NaN here), by cheaper calls
+        p = np.maximum(p, 0.0)
         p = p / p.sum()
-        p[np.abs(p) < 1e-13] = 0.0
+        p[p < 1e-13] = 0.0
         clean.append(p)
     return clean
 

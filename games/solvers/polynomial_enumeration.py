@@ -1,5 +1,8 @@
 """Every Nash equilibrium of a small N-player game: support enumeration with the
-multilinear indifference systems solved by verified box subdivision.
+multilinear indifference systems solved by elimination where at most four players mix
+(`games.solvers.support_elimination`: one polynomial in one unknown, its real roots, the
+other unknowns by back-substitution) and otherwise, or wherever elimination cannot decide
+reliably (degenerate profiles), by verified box subdivision.
 
 For each *support profile* (a nonempty set Sᵢ of strategies for every player), an
 equilibrium with those supports solves the *indifference system*: each player's
@@ -34,6 +37,14 @@ profiles with the same number of unknowns have arrays of one shape, so each such
 searched in one batch. Support profiles where a strategy of Sᵢ is strictly dominated by
 another strategy of player i, while the others stay in their supports, are skipped.
 
+Elimination comes first: support profiles where one, two, three (with a two-strategy
+player among them, or three strategies each) or four two-strategy players mix are
+solved in batches by pattern; the box search below gets only the profiles elimination
+hands back (a polynomial identically zero, a multiple root, a singular linear system: in
+generic games almost never, in games with ties often) and those it does not cover (five
+or more players mixing, four mixing with more than two strategies in a support, three
+mixing with a support of four strategies).
+
 Every candidate is checked by `games.solvers.equilibrium.verify` against the full game, so an
 outside strategy that pays more, or a negative probability, rules a root out. The
 result is ``complete`` when every box was decided or belongs to a cluster that holds a
@@ -47,6 +58,7 @@ Size limit: Σ(|strategies| − 1) ≤ `MAX_UNKNOWNS` (covers 3 players × 3 str
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -56,6 +68,7 @@ from games.solvers.best_response import pure_equilibria
 from games.solvers.equilibrium import Equilibrium, deduplicate, player_scales, same_profile, sort_key, verify
 from games.errors import InputError
 from games.forms.normal_form import NormalFormGame
+from games.solvers.support_elimination import coefficients, polish, scaled_payoffs, solve_profiles, subset_tables
 
 #: Largest Σ(mᵢ − 1) accepted (3×3×3 is 6, 2×2×2×2 is 4).
 MAX_UNKNOWNS = 6
@@ -704,40 +717,118 @@ def _represent_finer(game: NormalFormGame, supports, cluster, found: list[Equili
 
 
 # ------------------------------------------------------------------ all support profiles
-def _nonempty_subsets(k: int):
-    for size in range(1, k + 1):
-        yield from itertools.combinations(range(k), size)
-
-
-def _dominated_given_others(game: NormalFormGame, i: int) -> dict:
-    """For each choice of the other players' supports: which of player i's strategies are
-    strictly dominated by another of its strategies when the others play only inside
-    their supports (no equilibrium with those supports uses such a strategy)."""
-    u = np.moveaxis(np.asarray(game.payoffs[i], dtype=float), i, 0)
-    tol = 1e-12 * max(1.0, float(np.max(np.abs(u))))
-    subsets = [list(_nonempty_subsets(k)) for j, k in enumerate(game.shape) if j != i]
-    # masks[c, cell]: the cell (a profile of the others) lies inside the c-th choice of supports
-    masks = np.ones((1, 1), dtype=bool)
-    for sets, k in zip(subsets, u.shape[1:]):
-        inside = np.array([[t in s for t in range(k)] for s in sets])
-        masks = (masks[:, None, :, None] & inside[None, :, None, :]).reshape(len(masks) * len(sets), -1)
-    v = u.reshape(u.shape[0], -1)
-    gain = v[None, :, :] - v[:, None, :]  # [a, b, cell]: b's payoff minus a's
-    worst = np.where(masks[None, None], gain[:, :, None, :], np.inf).min(axis=3)  # [a, b, choice]
-    dominated = np.any(worst > tol, axis=1)  # [a, choice]
-    return {rest: dominated[:, c] for c, rest in enumerate(itertools.product(*subsets))}
-
-
 def _inside(eq: Equilibrium, supports) -> bool:
     """True if the equilibrium plays only strategies of the given supports."""
     return all(sum(p[s] for s in sup) > 1 - 1e-9 for p, sup in zip(eq.profile, supports))
+
+
+@functools.lru_cache(maxsize=16)
+def _profile_table(shape: tuple[int, ...]):
+    """Every support profile of a game of this shape with at least one player mixing, as
+    rows of each player's subset index (`subset_tables` numbering, `itertools.product`
+    order); for each player, which choice of the others' supports each row makes (the
+    column of `_dominated_table`) and, per choice, which cells of the others' strategies
+    it allows."""
+    tables = [subset_tables(k) for k in shape]
+    P = np.array(list(itertools.product(*[range(len(t[0])) for t in tables])), dtype=np.intp)
+    sizes = np.stack([t[4][P[:, j]] for j, t in enumerate(tables)], axis=1)
+    P = P[(sizes > 1).any(axis=1)]
+    counts = [len(t[0]) for t in tables]
+    choices, masks = [], []
+    for i in range(len(shape)):
+        others = [j for j in range(len(shape)) if j != i]
+        choices.append(np.ravel_multi_index(tuple(P[:, j] for j in others), tuple(counts[j] for j in others))
+                       if others else np.zeros(len(P), dtype=np.intp))
+        mask = np.ones((1, 1), dtype=bool)
+        for j in others:
+            inside = tables[j][3]
+            mask = (mask[:, None, :, None] & inside[None, :, None, :]).reshape(len(mask) * len(inside), -1)
+        masks.append(mask)
+    return P, choices, masks
+
+
+def _dominated_table(game: NormalFormGame, i: int, mask: np.ndarray) -> np.ndarray:
+    """For each choice of the other players' supports (mask: the cells of their strategies
+    each allows, from `_profile_table`): which of player i's strategies are strictly
+    dominated by another of its strategies when the others play only inside their
+    supports (no equilibrium with those supports uses such a strategy). Returns
+    [strategy of i, choice]."""
+    u = np.asarray(game.payoffs[i], dtype=float)
+    lo, hi = game.payoff_bounds[i]
+    tol = 1e-12 * max(1.0, -lo, hi)  # 1e-12 × the largest |payoff|
+    v = u.transpose([i] + [j for j in range(u.ndim) if j != i]).reshape(u.shape[i], -1)
+    gain = v[None, :, :] - v[:, None, :]  # [a, b, cell]: b's payoff minus a's
+    worst = np.where(mask[None, None], gain[:, :, None, :], np.inf).min(axis=3)  # [a, b, choice]
+    return (worst > tol).any(axis=1)
+
+
+def _support_profiles(game: NormalFormGame) -> np.ndarray:
+    """Every support profile not ruled out by conditional dominance, pure ones excluded:
+    rows of each player's subset index (subsets numbered as `subset_tables`), in the
+    order of `itertools.product`."""
+    P, choices, masks = _profile_table(tuple(game.shape))
+    keep = np.ones(len(P), dtype=bool)
+    for i, k in enumerate(game.shape):
+        dom = _dominated_table(game, i, masks[i])[:, choices[i]].T  # profile × strategy of i
+        keep &= ~(dom & subset_tables(k)[3][P[:, i]]).any(axis=1)
+    return P[keep]
+
+
+def _closed_form_roots(game: NormalFormGame, P: np.ndarray, U: list) -> tuple[dict, set]:
+    """Equilibria of the support profiles (rows of P) by elimination
+    (`games.solvers.support_elimination`): verified equilibria per row, and the rows handed
+    back to the box search."""
+    tables = [subset_tables(k) for k in game.shape]
+    m = np.stack([t[4][P[:, j]] for j, t in enumerate(tables)], axis=1) - 1
+    C = coefficients(U, P)
+    solved = solve_profiles(C, m, np.arange(len(P)))
+    roots: dict[int, list] = {}
+    if not solved.points:
+        return roots, solved.fallback
+    # each candidate's full mixtures, then a loose regret screen before `verify`
+    T = len(solved.points)
+    ok = np.ones(T, dtype=bool)
+    # each candidate's monomials (1, unknowns…, zero padding) per player
+    terms = [np.zeros((T, k)) for k in game.shape]
+    for X in terms:
+        X[:, 0] = 1.0
+    for t, (s, xs, _) in enumerate(solved.points):
+        for j, v in xs.items():
+            terms[j][t, 1 : 1 + len(v)] = v
+    for X in terms:  # far outside the simplex: no equilibrium (and no Newton step)
+        ok &= (X[:, 1:] > -0.01).all(axis=1) & (X[:, 1:] < 1.01).all(axis=1)
+    rows = np.array([p[0] for p in solved.points], dtype=np.intp)
+    rough = np.array([p[2] for p in solved.points]) & ok  # from a resultant: Newton's method first
+    if rough.any():
+        sub = [X[rough] for X in terms]
+        polish(C, m, rows[rough], sub)
+        for X, Y in zip(terms, sub):
+            X[rough] = Y
+    mixes = [np.einsum("tkc,tc->tk", tables[j][1][P[rows, j]], terms[j]) for j in range(game.n_players)]
+    for X in mixes:
+        ok &= (X >= -1e-7).all(axis=1) & (X <= 1 + 1e-7).all(axis=1)
+    for i in range(game.n_players):
+        W = np.ones((T, 1))
+        for j in range(game.n_players):
+            if j != i:
+                W = (W[:, :, None] * mixes[j][:, None, :]).reshape(T, -1)
+        V = W @ U[i].transpose([j for j in range(game.n_players) if j != i] + [i]).reshape(-1, game.shape[i])
+        ok &= V.max(axis=1) - (V * mixes[i]).sum(axis=1) <= 1e-6
+    for t in np.flatnonzero(ok):
+        eq = verify(game, [X[t] for X in mixes])
+        if eq is not None:
+            roots.setdefault(solved.points[t][0], []).append(eq)
+    return roots, solved.fallback
 
 
 def all_equilibria(game: NormalFormGame) -> Enumeration:
     """Every equilibrium of a game with Σ(mᵢ − 1) ≤ MAX_UNKNOWNS, each verified.
 
     Isolated equilibria are all found; each continuum is represented by at least one of
-    its points (see the module docstring for what ``complete`` guarantees).
+    its points (see the module docstring for what ``complete`` guarantees). Support
+    profiles where at most three players mix are solved by elimination
+    (`games.solvers.support_elimination`); the others, and any the elimination cannot
+    decide reliably, by the box search.
     """
     check_size(game)
     found: list[Equilibrium] = []
@@ -748,17 +839,18 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
     pending = []  # (supports, cluster) to represent once every support was searched
     underdetermined = 0
     gave_up = False
-    dominated = [_dominated_given_others(game, i) for i in range(game.n_players)]
-    order, groups = [], {}
-    for supports in itertools.product(*[list(_nonempty_subsets(k)) for k in game.shape]):
-        if all(len(s) == 1 for s in supports):
-            continue  # pure profiles: done above
-        if any(dominated[i][supports[:i] + supports[i + 1:]][list(supports[i])].any()
-               for i in range(game.n_players)):
-            continue
-        order.append(supports)
-        groups.setdefault(sum(len(s) - 1 for s in supports), []).append(supports)
-    outcomes = {}
+    P = _support_profiles(game)
+    subsets = [subset_tables(k)[0] for k in game.shape]
+    order = [tuple(subsets[j][l] for j, l in enumerate(row)) for row in P.tolist()]
+    if len(P) and game.n_players <= 10:  # (the contractions name one index letter a player)
+        roots, fallback = _closed_form_roots(game, P, scaled_payoffs(game))
+    else:
+        roots, fallback = {}, set(range(len(P)))
+    groups: dict = {}
+    for s in sorted(fallback):
+        supports = order[s]
+        groups.setdefault(sum(len(x) - 1 for x in supports), []).append(supports)
+    outcomes = {supports: _Outcome(roots.get(s, []), [], False) for s, supports in enumerate(order)}
     for group in groups.values():
         outcomes.update(zip(group, _solve_group(game, group)))
     for supports in order:  # in the order of the support profiles, smaller supports first
@@ -798,5 +890,6 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
     elif pending:
         note = "every equilibrium; some are singular roots, confirmed by Newton's method from nearby"
     else:
-        note = "every equilibrium; each is the unique root in a box, proved by Krawczyk's test"
+        note = ("every equilibrium; each a simple root of a polynomial (elimination) or proved unique in its "
+                "box (Krawczyk's test)")
     return Enumeration(equilibria, complete, len(pending), continua, tried, note)
