@@ -688,4 +688,36 @@ class _Planner:
                 if total[0] == "c":
                     total = ("c", np.asarray(total[1], dtype=float))
                 results.append(total)
-        return LevelPlan(tuple(tuple(s) for s in self.steps), tuple(self.slot_shapes), tuple(results))
+        return self._packed(results)
+
+    def _packed(self, results) -> LevelPlan:
+        """The plan with buffers shared: a buffer whose value is no longer needed takes a
+        later operation's output of the same shape (fewer buffers, more of them in cache)."""
+        end = len(self.steps)
+        last = {}
+        for k, (_, operands, _) in enumerate(self.steps):
+            for kind, what in operands:
+                if kind == "v":
+                    last[what] = k
+        for kind, what in results:
+            if kind == "v":
+                last[what] = end
+        physical: dict[int, int] = {}
+        shapes: list[tuple[int, ...]] = []
+        free: dict[tuple[int, ...], list[int]] = {}
+        steps = []
+        for k, (func, operands, slot) in enumerate(self.steps):
+            mapped = tuple((kind, physical[what]) if kind == "v" else (kind, what) for kind, what in operands)
+            for kind, what in operands:  # inputs read for the last time here may be overwritten by it
+                if kind == "v" and last.get(what) == k and what != slot:
+                    free.setdefault(self.slot_shapes[what], []).append(physical[what])
+            if slot not in physical:
+                shape = self.slot_shapes[slot]
+                if free.get(shape):
+                    physical[slot] = free[shape].pop()
+                else:
+                    shapes.append(shape)
+                    physical[slot] = len(shapes) - 1
+            steps.append((func, mapped, physical[slot]))
+        out = tuple((kind, physical[what]) if kind == "v" else (kind, what) for kind, what in results)
+        return LevelPlan(tuple(steps), tuple(shapes), out)

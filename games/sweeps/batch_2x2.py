@@ -253,13 +253,18 @@ def candidates_verified(A: np.ndarray, B: np.ndarray, keep_p: bool = True) -> tu
     p = pq[0].T if keep_p else None
     q = pq[1].T if keep_p else None
     ps, qs = stars[0], stars[1]
+    # a player constant over the block: its entries, and the other's interior point (which
+    # its incentives decide), as one column instead of taken game by game
+    a_one, b_one = a.shape[-1] == 1 and G > 1, b.shape[-1] == 1 and G > 1
     for i, j in ((2, 2), (2, 0), (2, 1), (0, 2), (1, 2)):
         reported = mask[i, j]
         if not reported.any():
             continue
         g = np.flatnonzero(reported)
-        cols = [A[:, k, l].take(g) for k in range(2) for l in range(2)] + [B[:, k, l].take(g) for k in range(2) for l in range(2)]
-        over[g] |= _over_at(i, j, *cols, ps.take(g), qs.take(g), TOLERANCE)
+        cols = [m[k, l] if one else m[k, l].take(g) for m, one in ((a, a_one), (b, b_one)) for k in range(2) for l in range(2)]
+        ps_g = ps[:1] if b_one else ps.take(g)
+        qs_g = qs[:1] if a_one else qs.take(g)
+        over[g] |= _over_at(i, j, *cols, ps_g, qs_g, TOLERANCE)
     ok = np.ones(G, dtype=bool)
     suspect = np.nonzero(over)[0]
     if len(suspect):

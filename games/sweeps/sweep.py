@@ -508,6 +508,9 @@ def _simultaneous_plan(spec: SweepSpec, varied: tuple[str, ...]):
     these parameters varied (cached), or None when its formulas need the general path."""
     from games.model.evaluate import level_plan
 
+    last = getattr(_WORK, "last", None)
+    if last is not None and last[0] is spec and last[1] == varied:  # the same sweep's next block
+        return last[2]
     model = _default_model()
     try:
         key = (id(model), tuple(sorted(spec.base.items())), varied)
@@ -515,6 +518,7 @@ def _simultaneous_plan(spec: SweepSpec, varied: tuple[str, ...]):
     except TypeError:
         key = None
     if key is not None and key in _PLANS:
+        _WORK.last = (spec, varied, _PLANS[key][1])
         return _PLANS[key][1]
     x = np.array([[0.0], [0.0], [1.0], [1.0]])
     y = np.array([[0.0], [1.0], [0.0], [1.0]])
@@ -524,6 +528,7 @@ def _simultaneous_plan(spec: SweepSpec, varied: tuple[str, ...]):
         if len(_PLANS) >= 8:
             _PLANS.pop(next(iter(_PLANS)))
         _PLANS[key] = (model, plan)  # the model is kept so that its id is not reused
+    _WORK.last = (spec, varied, plan)
     return plan
 
 
