@@ -573,8 +573,8 @@ def _model_block(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np
     A, B = (np.asarray(a) for a in arrays)
     mixed = np.uint64(spec.mixed_bit)
     if shape == (2, 2):
-        c = batch_2x2.candidates(A, B)
-        if not batch_2x2.verify_candidates(A, B, c).all():
+        c, ok = batch_2x2.candidates_verified(A, B, keep_p=keep)
+        if not ok.all():
             raise SolverError("sweep: an equilibrium failed verification")
         m = c.mask  # index 0 is p = 0 (the second strategy), 1 is p = 1, 2 interior
         codes = (m[:, 1, 1] * weights[0, 0]) | (m[:, 1, 0] * weights[0, 1]) | (m[:, 0, 1] * weights[1, 0]) | (m[:, 0, 0] * weights[1, 1])
