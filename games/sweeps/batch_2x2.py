@@ -216,8 +216,9 @@ def candidates_verified(A: np.ndarray, B: np.ndarray, keep_p: bool = True) -> tu
         ok = verify_candidates(A, B, c)
         return (c if keep_p else Candidates2x2(c.mask, c.p[:, 2:], c.q[:, 2:])), ok
     (gtR, ltR, eqR, leR, geR), (gtC, ltC, eqC, leC, geC) = sR, sC
-    q_exists = _or(_and(gtR[1], ltR[0], np.empty(G, bool)), _and(ltR[1], gtR[0], np.empty(G, bool)))  # r1, r0 of opposite signs
-    p_exists = _or(_and(gtC[1], ltC[0], np.empty(G, bool)), _and(ltC[1], gtC[0], np.empty(G, bool)))
+    both = lambda x, y: (x and y) if isinstance(x, bool) and isinstance(y, bool) else _and(x, y, np.empty(G, bool))
+    q_exists = _or(both(gtR[1], ltR[0]), both(ltR[1], gtR[0]))  # r1, r0 of opposite signs
+    p_exists = _or(both(gtC[1], ltC[0]), both(ltC[1], gtC[0]))
     pq = np.empty((2, 3, G)) if keep_p else np.empty((2, 1, G))
     if keep_p:
         pq[:, 0], pq[:, 1] = 0.0, 1.0
