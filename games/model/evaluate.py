@@ -588,7 +588,9 @@ class LevelPlan:
 def level_plan(model: Model, params: Mapping[str, object], varied: Sequence[str], levels: Mapping[str, object]) -> LevelPlan | None:
     """The `LevelPlan` of each player's payoff at these level values (fixed arrays or floats)
     when the parameters named in varied take 1-D float arrays, or None when a formula needs
-    `evaluate_point` itself (an indicator, an unknown name)."""
+    `evaluate_point` itself (an indicator, an unknown name, exact values)."""
+    if any(isinstance(v, Fraction) for v in (*params.values(), *levels.values())):
+        return None  # evaluate_point computes in fractions then
     try:
         return _Planner(model, params, varied, levels).plan()
     except _NoPlan:
