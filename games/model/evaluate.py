@@ -541,3 +541,185 @@ def term_drivers(model: Model, params: Mapping[str, float], profiles: Mapping[st
         return "difference by term: " + ", ".join(f"{t} {d:+.4g}".replace("+-", "−") for t, d in diffs)
 
     return describe
+
+
+# ---------------------------------------------------------------- compiled level plans (sweeps)
+class _NoPlan(Exception):
+    """A formula the level plan does not handle (indicators, unknown names): use `evaluate_point`."""
+
+
+@dataclass(frozen=True)
+class LevelPlan:
+    """Each player's payoff at fixed level values for many values of some parameters, as a
+    list of NumPy operations written into reusable buffers (a sweep's blocks).
+
+    Built once per model, base parameters and varied names by `level_plan`: every subformula
+    that does not involve a varied parameter is evaluated once, by `formula.calculate`, and
+    kept; the rest is one ufunc call per operation, in the order `evaluate_point` and
+    `level_game.total` perform them, on the same operands, so each payoff is bit for bit the
+    one `level_game.level_payoffs` computes. Varied values are 1-D arrays of the block's
+    length; a buffer's last axis is that length.
+    """
+
+    steps: tuple[tuple, ...]  # (ufunc, operands, buffer): operand ('c', value) | ('v', buffer) | ('p', name)
+    shapes: tuple[tuple[int, ...], ...]  # each buffer's shape without its last (block) axis
+    results: tuple[tuple, ...]  # each player's payoff as an operand
+
+    def buffers(self, count: int) -> list[np.ndarray]:
+        """Fresh buffers for blocks of up to count points."""
+        return [np.empty(s + (count,)) for s in self.shapes]
+
+    def run(self, values: Mapping[str, np.ndarray], count: int, buffers: Sequence[np.ndarray] | None = None) -> list:
+        """Each player's payoff for these varied values (1-D float arrays of length count):
+        views of the buffers (or a constant when the player's payoff involves none of them)."""
+        bufs = self.buffers(count) if buffers is None else buffers
+        if len(bufs) and bufs[0].shape[-1] != count:
+            bufs = [b[..., :count] for b in bufs]
+
+        def get(ref):
+            kind, what = ref
+            return what if kind == "c" else (bufs[what] if kind == "v" else values[what])
+
+        for func, operands, out in self.steps:
+            func(*(get(r) for r in operands), out=bufs[out])
+        return [get(r) for r in self.results]
+
+
+def level_plan(model: Model, params: Mapping[str, object], varied: Sequence[str], levels: Mapping[str, object]) -> LevelPlan | None:
+    """The `LevelPlan` of each player's payoff at these level values (fixed arrays or floats)
+    when the parameters named in varied take 1-D float arrays, or None when a formula needs
+    `evaluate_point` itself (an indicator, an unknown name, exact values)."""
+    if any(isinstance(v, Fraction) for v in (*params.values(), *levels.values())):
+        return None  # evaluate_point computes in fractions then
+    try:
+        return _Planner(model, params, varied, levels).plan()
+    except _NoPlan:
+        return None
+
+
+class _Planner:
+    """Compiles the level path's formulas into a `LevelPlan` (see `level_plan`)."""
+
+    def __init__(self, model: Model, params, varied, levels):
+        self.model = model
+        self.env: dict[str, object] = {k: v for k, v in params.items() if k not in set(varied)}
+        self.env.update(levels)
+        self.var: dict[str, tuple] = {name: ("p", name) for name in varied}
+        for name in varied:
+            self.env.pop(name, None)
+        self.steps: list[list] = []  # [func, operands, slot]
+        self.slot_shapes: list[tuple[int, ...]] = []
+
+    @staticmethod
+    def _indicator(player: str, strategy: str):
+        raise _NoPlan
+
+    def _shape(self, ref) -> tuple[int, ...]:
+        kind, what = ref
+        if kind == "c":
+            return np.shape(what)
+        return (0,) if kind == "p" else self.slot_shapes[what] + (0,)  # 0 stands for the block's length
+
+    def _emit(self, func, operands, into: int | None = None):
+        shape = np.broadcast_shapes(*(self._shape(r) for r in operands))
+        if not shape or shape[-1] != 0:
+            raise _NoPlan
+        dtypes = [np.float64 if r[0] != "c" else r[1] for r in operands]
+        if np.result_type(*dtypes) != np.float64:
+            raise _NoPlan
+        if into is None or self.slot_shapes[into] != shape[:-1]:
+            self.slot_shapes.append(shape[:-1])
+            into = len(self.slot_shapes) - 1
+        self.steps.append([func, tuple(operands), into])
+        return ("v", into)
+
+    def _node(self, e):
+        if all(n.id not in self.var for n in fm.names(e)):
+            if fm.indicators(e) or any(n.id not in self.env for n in fm.names(e)):
+                raise _NoPlan
+            return ("c", fm.calculate(e, self.env, self._indicator))
+        if isinstance(e, fm.Name):
+            return self.var[e.id]
+        if isinstance(e, fm.Unary):
+            v = self._node(e.operand)
+            return self._emit(np.negative, [v]) if e.op == "-" else v
+        if isinstance(e, fm.Binary):
+            a = self._node(e.left)
+            if e.op == "**":
+                p = fm.constant_value(e.right)
+                if p is None:
+                    raise _NoPlan
+                return self._emit(np.power, [a, ("c", float(p))])
+            b = self._node(e.right)
+            func = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}[e.op]
+            return self._emit(func, [a, b])
+        if isinstance(e, fm.Call):
+            args = [self._node(x) for x in e.args]
+            if e.func in ("min", "max"):
+                fn = np.minimum if e.func == "min" else np.maximum
+                out = args[0]
+                for a in args[1:]:
+                    out = ("c", fn(out[1], a[1])) if out[0] == a[0] == "c" else self._emit(fn, [out, a])
+                return out
+            return self._emit({"abs": np.abs, "exp": np.exp, "log": np.log, "sqrt": np.sqrt}[e.func], args)
+        raise _NoPlan
+
+    def _total(self, refs) -> tuple:
+        """`level_game.total`: 0 + t1 + t2 + ..., in place once the sum is a buffer of its own."""
+        out: tuple = ("c", 0)
+        owned = False
+        for t in refs:
+            if out[0] == "c" and t[0] == "c":
+                out = ("c", out[1] + t[1])
+                continue
+            out = self._emit(np.add, [out, t], out[1] if owned else None)
+            owned = True
+        return out
+
+    def plan(self) -> LevelPlan:
+        with np.errstate(all="ignore"):
+            for dname, e in self.model.defines:
+                ref = self._node(e)
+                if ref[0] == "c":
+                    self.env[dname] = ref[1]
+                else:
+                    self.var[dname] = ref
+            results = []
+            for terms in self.model.payoffs:
+                total = self._total([self._node(e) for _, e in terms])
+                if total[0] == "c":
+                    total = ("c", np.asarray(total[1], dtype=float))
+                results.append(total)
+        return self._packed(results)
+
+    def _packed(self, results) -> LevelPlan:
+        """The plan with buffers shared: a buffer whose value is no longer needed takes a
+        later operation's output of the same shape (fewer buffers, more of them in cache)."""
+        end = len(self.steps)
+        last = {}
+        for k, (_, operands, _) in enumerate(self.steps):
+            for kind, what in operands:
+                if kind == "v":
+                    last[what] = k
+        for kind, what in results:
+            if kind == "v":
+                last[what] = end
+        physical: dict[int, int] = {}
+        shapes: list[tuple[int, ...]] = []
+        free: dict[tuple[int, ...], list[int]] = {}
+        steps = []
+        for k, (func, operands, slot) in enumerate(self.steps):
+            mapped = tuple((kind, physical[what]) if kind == "v" else (kind, what) for kind, what in operands)
+            for kind, what in operands:  # inputs read for the last time here may be overwritten by it
+                if kind == "v" and last.get(what) == k and what != slot:
+                    free.setdefault(self.slot_shapes[what], []).append(physical[what])
+            if slot not in physical:
+                shape = self.slot_shapes[slot]
+                if free.get(shape):
+                    physical[slot] = free[shape].pop()
+                else:
+                    shapes.append(shape)
+                    physical[slot] = len(shapes) - 1
+            steps.append((func, mapped, physical[slot]))
+        out = tuple((kind, physical[what]) if kind == "v" else (kind, what) for kind, what in results)
+        return LevelPlan(tuple(steps), tuple(shapes), out)

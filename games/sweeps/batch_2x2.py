@@ -148,6 +148,146 @@ def verify_candidates(A: np.ndarray, B: np.ndarray, c: Candidates2x2, tol: np.nd
     return ok
 
 
+def _rows(M: np.ndarray) -> np.ndarray:
+    """M (G, 2, 2) as (2, 2, G) rows; a game whose entries do not vary along G (stride 0:
+    a player the swept parameters do not touch) is kept as one column, (2, 2, 1)."""
+    m = M.transpose(1, 2, 0)
+    return m[..., :1] if M.strides[0] == 0 and len(M) > 1 else m
+
+
+def _and(x, y, out: np.ndarray) -> np.ndarray:
+    """x & y into out, where x or y may be a Python bool (the same for every game)."""
+    if isinstance(x, bool):
+        x, y = y, x
+    if isinstance(y, bool):
+        if isinstance(x, bool):
+            out.fill(x and y)
+        elif y:
+            np.copyto(out, x)
+        else:
+            out.fill(False)
+        return out
+    return np.logical_and(x, y, out=out)
+
+
+def _or(x, y):
+    """x | y, where x or y may be a Python bool."""
+    if isinstance(x, bool):
+        x, y = y, x
+    if isinstance(y, bool):
+        return y if y else x
+    return x | y
+
+
+def _signs(D: np.ndarray, G: int):
+    """(>0, <0, ==0, ≤0, ≥0) of each row of D (2, G or 1), or None if some entry is NaN; a
+    one-column D's tests are Python bools."""
+    gt, lt, eq = D > 0, D < 0, D == 0
+    if int(np.count_nonzero(gt)) + int(np.count_nonzero(lt)) + int(np.count_nonzero(eq)) != D.size:
+        return None
+    le, ge = ~gt, ~lt
+    if D.shape[-1] == 1 and G > 1:
+        return tuple(tuple(bool(v[k, 0]) for k in range(2)) for v in (gt, lt, eq, le, ge))
+    return gt, lt, eq, le, ge
+
+
+def candidates_verified(A: np.ndarray, B: np.ndarray, keep_p: bool = True) -> tuple[Candidates2x2, np.ndarray]:
+    """`candidates` and `verify_candidates` of a block in one pass: the same mask, p, q and
+    verdicts, with fewer passes over the games (what a sweep runs for every block).
+
+    The sign tests are done once per incentive (> 0, < 0, == 0; ≤ and ≥ are their
+    complements, there being no NaN: checked, else the two functions are called as they
+    are). At a reported pure profile each player's regret is max(0, d) with d an incentive
+    (the same subtraction of the same payoff entries, so the same number): the profile's
+    verdict is d against ±TOLERANCE, as in `verify_candidates`; the interior candidates'
+    regrets are computed from the payoff entries, by `_over_at`, for the games reporting
+    them. A player whose payoffs do not vary along the batch (a stride-0 view) is computed
+    once. With keep_p False, p and q hold only their interior column (index 2)."""
+    from games.solvers.equilibrium import TOLERANCE
+
+    a, b = _rows(A), _rows(B)
+    G = len(A)
+    with np.errstate(invalid="ignore"):
+        R = a[0] - a[1]  # (r0, r1): the row player's gain from its first strategy, q = 1 then q = 0
+        C = b[:, 0] - b[:, 1]  # (c0, c1): the column player's, p = 1 then p = 0
+    sR, sC = _signs(R, G), _signs(C, G)
+    if sR is None or sC is None:  # a NaN incentive: the general functions decide
+        c = candidates(A, B)
+        ok = verify_candidates(A, B, c)
+        return (c if keep_p else Candidates2x2(c.mask, c.p[:, 2:], c.q[:, 2:])), ok
+    (gtR, ltR, eqR, leR, geR), (gtC, ltC, eqC, leC, geC) = sR, sC
+    both = lambda x, y: (x and y) if isinstance(x, bool) and isinstance(y, bool) else _and(x, y, np.empty(G, bool))
+    q_exists = _or(both(gtR[1], ltR[0]), both(ltR[1], gtR[0]))  # r1, r0 of opposite signs
+    p_exists = _or(both(gtC[1], ltC[0]), both(ltC[1], gtC[0]))
+    pq = np.empty((2, 3, G)) if keep_p else np.empty((2, 1, G))
+    if keep_p:
+        pq[:, 0], pq[:, 1] = 0.0, 1.0
+    stars = pq[:, -1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for k, (D, exists) in enumerate(((C, p_exists), (R, q_exists))):  # p* = c1 / (c1 − c0), q* = r1 / (r1 − r0)
+            if isinstance(exists, bool):
+                stars[k].fill(np.divide(D[1], D[1] - D[0])[0] if exists else np.nan)
+            else:
+                stars[k].fill(np.nan)
+                np.divide(D[1], D[1] - D[0], out=stars[k], where=exists)
+    # row[j][i]: may the row player choose p_i against q_j (its gain g_j: r1 at q = 0, r0 at q = 1)
+    row = ((leR[1], geR[1], eqR[1]), (leR[0], geR[0], eqR[0]))
+    col = ((leC[1], geC[1], eqC[1]), (leC[0], geC[0], eqC[0]))
+    mask = np.empty((3, 3, G), dtype=bool)
+    for i in range(3):
+        for j in range(3):
+            _and(row[j][i] if j < 2 else q_exists, col[i][j] if i < 2 else p_exists, mask[i, j])
+    # verification at the pure profiles: regret max(0, d), d = the other strategy's gain
+    hiR, loR, hiC, loC = (_pair(v, G) for v in (R > TOLERANCE, R < -TOLERANCE, C > TOLERANCE, C < -TOLERANCE))
+    row_over = ((hiR[1], loR[1]), (hiR[0], loR[0]))  # [j][i]: p = 0 regrets g_j > 0, p = 1 regrets −g_j
+    col_over = ((hiC[1], loC[1]), (hiC[0], loC[0]))  # [i][j]
+    over = np.zeros(G, dtype=bool)
+    tmp = np.empty(G, dtype=bool)
+    for i in range(2):
+        for j in range(2):
+            flag = _or(row_over[j][i], col_over[i][j])
+            if isinstance(flag, bool):
+                if flag:
+                    over |= mask[i, j]
+            else:
+                over |= np.logical_and(mask[i, j], flag, out=tmp)
+    p = pq[0].T if keep_p else None
+    q = pq[1].T if keep_p else None
+    ps, qs = stars[0], stars[1]
+    # a player constant over the block: its entries, and the other's interior point (which
+    # its incentives decide), as one column instead of taken game by game
+    a_one, b_one = a.shape[-1] == 1 and G > 1, b.shape[-1] == 1 and G > 1
+    for i, j in ((2, 2), (2, 0), (2, 1), (0, 2), (1, 2)):
+        reported = mask[i, j]
+        if not reported.any():
+            continue
+        g = np.flatnonzero(reported)
+        cols = [m[k, l] if one else m[k, l].take(g) for m, one in ((a, a_one), (b, b_one)) for k in range(2) for l in range(2)]
+        ps_g = ps[:1] if b_one else ps.take(g)
+        qs_g = qs[:1] if a_one else qs.take(g)
+        over[g] |= _over_at(i, j, *cols, ps_g, qs_g, TOLERANCE)
+    ok = np.ones(G, dtype=bool)
+    suspect = np.nonzero(over)[0]
+    if len(suspect):
+        from games.sweeps.batch_verify import tolerances
+
+        As, Bs = np.asarray(A)[suspect], np.asarray(B)[suspect]
+        full = np.empty((2, 3, len(suspect)))
+        full[:, 0], full[:, 1], full[:, 2] = 0.0, 1.0, stars[:, suspect]
+        sub = Candidates2x2(mask[:, :, suspect].transpose(2, 0, 1), full[0].T, full[1].T)
+        ok[suspect] = _worst_regret(As, Bs, sub) <= tolerances(As, Bs)
+    if not keep_p:
+        p, q = stars[0][:, None], stars[1][:, None]
+    return Candidates2x2(mask.transpose(2, 0, 1), p, q), ok
+
+
+def _pair(v, G: int):
+    """A (2, G) or (2, 1) test as its two rows, one-column rows as Python bools."""
+    if v.shape[-1] == 1 and G > 1:
+        return (bool(v[0, 0]), bool(v[1, 0]))
+    return (v[0], v[1])
+
+
 def _over_at(i, j, a00, a01, a10, a11, b00, b01, b10, b11, ps, qs, limit: float) -> np.ndarray:
     """Is either player's regret at candidate (p_i, q_j) above limit? (games as columns)"""
     with np.errstate(invalid="ignore"):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterator, Mapping, Sequence
@@ -453,8 +454,15 @@ def work(spec: SweepSpec) -> int:
 
 
 # ---------------------------------------------------------------- games for a block of points
-def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def bimatrices(
+    spec: SweepSpec, values: Mapping[str, np.ndarray], workspace: list[np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(A, B) of shape (C, k, k): the spec's game at each of C points, built in one step.
+
+    The default model's simultaneous game is built by its compiled `LevelPlan` (formulas
+    walked once per sweep, terms that no varied parameter touches evaluated once); with
+    ``workspace`` (that plan's buffers, from `_workspace`) the games are written into it and
+    are valid only until the next block uses it.
 
     For the default model, uses its level path (`games.model.level_game`) with the varied
     parameters as arrays, so each matrix is elementwise identical to its simultaneous or
@@ -465,6 +473,11 @@ def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.nd
         return _model_bimatrices(spec, values, count)
     params: dict[str, object] = dict(spec.base)
     if spec.form == "simultaneous":
+        plan = _simultaneous_plan(spec, tuple(values))
+        if plan is not None:
+            floats = {name: np.asarray(v, dtype=float) for name, v in values.items()}
+            U, V = (np.broadcast_to(W, (4, count)) for W in plan.run(floats, count, workspace))
+            return tuple(W.reshape(2, 2, count).transpose(2, 0, 1) for W in (U, V))
         # the four cells as rows of one (4, count) evaluation: each game gets the same
         # operations in the same order as the single-game payoffs (bit for bit), the
         # formulas are walked once per block, and A[:, i, j] is a contiguous row
@@ -484,6 +497,55 @@ def bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray]) -> tuple[np.nd
     U, V = level_game.level_payoffs(_default_model(), (x, y), params)
     k = len(grid)
     return np.broadcast_to(U, (count, k, k)), np.broadcast_to(V, (count, k, k))
+
+
+#: Compiled level plans by (model, base parameters, varied names); a few sweeps' worth.
+_PLANS: dict[tuple, tuple] = {}
+
+
+def _simultaneous_plan(spec: SweepSpec, varied: tuple[str, ...]):
+    """The default model's `games.model.evaluate.LevelPlan` for the simultaneous game with
+    these parameters varied (cached), or None when its formulas need the general path."""
+    from games.model.evaluate import level_plan
+
+    last = getattr(_WORK, "last", None)
+    if last is not None and last[0] is spec and last[1] == varied:  # the same sweep's next block
+        return last[2]
+    model = _default_model()
+    try:
+        key = (id(model), tuple(sorted(spec.base.items())), varied)
+        hash(key)
+    except TypeError:
+        key = None
+    if key is not None and key in _PLANS:
+        _WORK.last = (spec, varied, _PLANS[key][1])
+        return _PLANS[key][1]
+    x = np.array([[0.0], [0.0], [1.0], [1.0]])
+    y = np.array([[0.0], [1.0], [0.0], [1.0]])
+    params = {k: v for k, v in spec.base.items() if k not in varied}
+    plan = level_plan(model, params, varied, dict(zip(level_game.level_names(model), (x, y))))
+    if key is not None:
+        if len(_PLANS) >= 8:
+            _PLANS.pop(next(iter(_PLANS)))
+        _PLANS[key] = (model, plan)  # the model is kept so that its id is not reused
+    _WORK.last = (spec, varied, plan)
+    return plan
+
+
+_WORK = threading.local()
+
+
+def _workspace(spec: SweepSpec, varied: tuple[str, ...], count: int) -> list[np.ndarray] | None:
+    """This thread's buffers for the plan of a block of up to count points (kept between
+    blocks: no large temporaries, so no fresh pages to fault in for every block)."""
+    plan = _simultaneous_plan(spec, varied) if spec.model is None and spec.form == "simultaneous" else None
+    if plan is None:
+        return None
+    held = getattr(_WORK, "held", None)
+    if held is None or held[0] is not plan or held[1] < count:
+        held = (plan, count, plan.buffers(count))
+        _WORK.held = held
+    return held[2]
 
 
 def _model_bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray], count: int):
@@ -511,8 +573,8 @@ def _model_block(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np
     A, B = (np.asarray(a) for a in arrays)
     mixed = np.uint64(spec.mixed_bit)
     if shape == (2, 2):
-        c = batch_2x2.candidates(A, B)
-        if not batch_2x2.verify_candidates(A, B, c).all():
+        c, ok = batch_2x2.candidates_verified(A, B, keep_p=keep)
+        if not ok.all():
             raise SolverError("sweep: an equilibrium failed verification")
         m = c.mask  # index 0 is p = 0 (the second strategy), 1 is p = 1, 2 interior
         codes = (m[:, 1, 1] * weights[0, 0]) | (m[:, 1, 0] * weights[0, 1]) | (m[:, 0, 1] * weights[1, 0]) | (m[:, 0, 0] * weights[1, 1])
@@ -675,12 +737,17 @@ def codes_2x2(mask: np.ndarray) -> np.ndarray:
 
     Candidate p is the US's probability of Restrict (index 0: p = 0, i.e. Relax) and q
     China's probability of Restrict (index 0: q = 0, i.e. Supply); index 2 is interior.
+    Read candidate by candidate (contiguous rows when the mask is stored candidate-major,
+    as `batch_2x2` stores it).
     """
-    codes = mask[:, 0, 0] * np.uint8(DEAL)
-    codes |= mask[:, 1, 1] * np.uint8(CONFLICT)
-    codes |= mask[:, 0, 1] * np.uint8(US_ALONE)
-    codes |= mask[:, 1, 0] * np.uint8(CN_ALONE)
-    codes |= (mask[:, 2, :].any(axis=1) | mask[:, :, 2].any(axis=1)) * np.uint8(MIXED)
+    m = mask.transpose(1, 2, 0)
+    codes = m[0, 0].astype(np.uint8)  # DEAL = 1
+    for (i, j), bit in (((1, 1), CONFLICT), ((0, 1), US_ALONE), ((1, 0), CN_ALONE)):
+        codes |= m[i, j].view(np.uint8) * np.uint8(bit)
+    mixed = m[2, 0] | m[2, 1]
+    for i, j in ((2, 2), (0, 2), (1, 2)):
+        mixed |= m[i, j]
+    codes |= mixed.view(np.uint8) * np.uint8(MIXED)
     return codes
 
 
@@ -688,9 +755,9 @@ def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool, offset: int =
     from games.sweeps import batch_2x2
     from games.errors import SolverError
 
-    A, B = bimatrices(spec, spec.values(start, stop))
-    c = batch_2x2.candidates(A, B)
-    ok = batch_2x2.verify_candidates(A, B, c)
+    values = spec.values(start, stop)
+    A, B = bimatrices(spec, values, _workspace(spec, tuple(values), stop - start))
+    c, ok = batch_2x2.candidates_verified(A, B, keep_p=keep)
     if not ok.all():
         g = int(np.nonzero(~ok)[0][0]) + start + offset
         raise SolverError(f"sweep: an equilibrium at point {g} failed verification")
