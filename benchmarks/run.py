@@ -133,7 +133,6 @@ def bench_model_file_sweep(points: int) -> list[str]:
     """The same 2×2 sweep three ways, interleaved: the trade model's payoffs hard-wired in
     NumPy; the trade model as shipped (games.trade evaluating examples/models/trade.toml);
     and the generic model-file sweep of that file (`sweep.make_spec(..., model=...)`)."""
-    from games import trade
     from games.sweeps import sweep
     from games.model.catalog import builtin_model
     from games.model.scenarios import load
@@ -143,14 +142,23 @@ def bench_model_file_sweep(points: int) -> list[str]:
     vary = [f"re_dependence=0:20:{side}", f"hawk_cost=0:20:{side}"]
     shipped = sweep.make_spec(params, vary=vary)
     model = sweep.make_spec(params, vary=vary, model=builtin_model("trade"))
-    file_terms = trade.payoff_terms
+    from games.model import level_game
+
+    plan, payoffs = sweep._simultaneous_plan, level_game.level_payoffs
+
+    def hard_wired_payoffs(_model, levels, p):
+        x, y = levels
+        terms = _hard_wired_terms(x, y, p)
+        return tuple(sum(terms[who].values()) for who in ("US", "China"))
 
     def hard_wired():
-        trade.payoff_terms = _hard_wired_terms
+        # the sweep's own path for the default model (its compiled plan, else the level
+        # payoffs) replaced by the hand-written NumPy terms
+        sweep._simultaneous_plan, level_game.level_payoffs = (lambda *_: None), hard_wired_payoffs
         try:
             return sweep.run(shipped)
         finally:
-            trade.payoff_terms = file_terms
+            sweep._simultaneous_plan, level_game.level_payoffs = plan, payoffs
 
     hard_wired(), sweep.run(shipped), sweep.run(model)  # warm up
     th = ts = tm = float("inf")

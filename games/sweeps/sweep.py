@@ -28,7 +28,7 @@ import math
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -145,6 +145,10 @@ class SweepSpec:
         """Regime bit → outcome name: the trade model's words, or a model's own profiles."""
         if self.model is None:
             return trade_outcome_names()
+        return self._model_outcome_names
+
+    @cached_property
+    def _model_outcome_names(self) -> Mapping[int, str]:
         labels = self._model_strategies()
         wording = self.model.wording
         named = wording.outcomes if self.form == "simultaneous" else {}
@@ -170,7 +174,9 @@ class SweepSpec:
 
     @property
     def code_dtype(self):
-        return np.uint8 if self.model is None else np.uint64
+        # one byte while every pure profile and the mixed bit fit in it (2×2, 2×3: the
+        # regimes are then counted by value, no sort), else 64 bits
+        return np.uint8 if self.model is None or int(np.prod(self.game_shape)) < 8 else np.uint64
 
     @property
     def incentive_words(self) -> Mapping[str, str]:
@@ -195,6 +201,12 @@ class SweepSpec:
         return None if self.model is None else self._model_strategies()
 
     def _model_strategies(self):
+        return self._strategy_labels
+
+    @cached_property
+    def _strategy_labels(self):
+        """The model's strategy labels in the swept form (worked out once per spec: the
+        regime names of every block ask for them)."""
         from games.model.evaluate import axes
 
         return axes(self.model, self.form, self.levels).labels
@@ -470,7 +482,7 @@ def bimatrices(
     """
     count = len(next(iter(values.values())))
     if spec.model is not None:
-        return _model_bimatrices(spec, values, count)
+        return _model_bimatrices(spec, values, count, workspace)
     params: dict[str, object] = dict(spec.base)
     if spec.form == "simultaneous":
         plan = _simultaneous_plan(spec, tuple(values))
@@ -504,14 +516,15 @@ _PLANS: dict[tuple, tuple] = {}
 
 
 def _simultaneous_plan(spec: SweepSpec, varied: tuple[str, ...]):
-    """The default model's `games.model.evaluate.LevelPlan` for the simultaneous game with
-    these parameters varied (cached), or None when its formulas need the general path."""
+    """The `games.model.evaluate.LevelPlan` of the spec's model (the default model's when the
+    spec has none) for the simultaneous game with these parameters varied (cached), or None
+    when its formulas need the general path."""
     from games.model.evaluate import level_plan
 
     last = getattr(_WORK, "last", None)
     if last is not None and last[0] is spec and last[1] == varied:  # the same sweep's next block
         return last[2]
-    model = _default_model()
+    model = spec.model if spec.model is not None else _default_model()
     try:
         key = (id(model), tuple(sorted(spec.base.items())), varied)
         hash(key)
@@ -520,9 +533,11 @@ def _simultaneous_plan(spec: SweepSpec, varied: tuple[str, ...]):
     if key is not None and key in _PLANS:
         _WORK.last = (spec, varied, _PLANS[key][1])
         return _PLANS[key][1]
-    x = np.array([[0.0], [0.0], [1.0], [1.0]])
-    y = np.array([[0.0], [1.0], [0.0], [1.0]])
-    params = {k: v for k, v in spec.base.items() if k not in varied}
+    # every profile of the two players' levels, the first player's slowest: (0, 0), (0, 1), ...
+    lx, ly = (np.asarray(p.levels, dtype=float) for p in model.players)
+    x, y = np.repeat(lx, len(ly))[:, None], np.tile(ly, len(lx))[:, None]
+    base = spec.base if spec.model is None else spec.model.validated(dict(spec.base))
+    params = {k: v for k, v in base.items() if k not in varied}
     plan = level_plan(model, params, varied, dict(zip(level_game.level_names(model), (x, y))))
     if key is not None:
         if len(_PLANS) >= 8:
@@ -538,7 +553,8 @@ _WORK = threading.local()
 def _workspace(spec: SweepSpec, varied: tuple[str, ...], count: int) -> list[np.ndarray] | None:
     """This thread's buffers for the plan of a block of up to count points (kept between
     blocks: no large temporaries, so no fresh pages to fault in for every block)."""
-    plan = _simultaneous_plan(spec, varied) if spec.model is None and spec.form == "simultaneous" else None
+    plannable = spec.form == "simultaneous" and (spec.model is None or _plannable(spec))
+    plan = _simultaneous_plan(spec, varied) if plannable else None
     if plan is None:
         return None
     held = getattr(_WORK, "held", None)
@@ -548,15 +564,44 @@ def _workspace(spec: SweepSpec, varied: tuple[str, ...], count: int) -> list[np.
     return held[2]
 
 
-def _model_bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray], count: int):
+def _model_bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray], count: int, workspace=None):
     """A model file's payoff arrays (one per player, shape (count, *game)) from its formulas in one pass."""
     from games.model.evaluate import axes, payoff_arrays
 
+    planned = _planned_model_bimatrices(spec, values, count, workspace)
+    if planned is not None:
+        return planned
     params: dict[str, object] = dict(spec.model.validated(dict(spec.base)))
     n = len(spec.model.players)
     for name, v in values.items():
         params[name] = np.asarray(v, dtype=float).reshape((count,) + (1,) * n)
     return tuple(payoff_arrays(spec.model, params, axes(spec.model, spec.form, spec.levels), "sweep", lead=(count,)))
+
+
+def _plannable(spec: SweepSpec) -> bool:
+    """Is the spec a two-player level model's simultaneous game (what a `LevelPlan` builds)?"""
+    model = spec.model
+    return spec.form == "simultaneous" and len(model.players) == 2 and all(p.level is not None for p in model.players)
+
+
+def _planned_model_bimatrices(spec: SweepSpec, values: Mapping[str, np.ndarray], count: int, workspace=None):
+    """A two-player level model's simultaneous games by its compiled `LevelPlan`, as the
+    default model's are (the same numbers as `payoff_arrays`: 0 + t1 + t2 + ... in the terms'
+    order), or None where the plan does not apply or a payoff is not finite (the term-by-term
+    path then names the term and profile)."""
+    model = spec.model
+    if not _plannable(spec):
+        return None
+    plan = _simultaneous_plan(spec, tuple(values))
+    if plan is None:
+        return None
+    k = tuple(len(p.levels) for p in model.players)
+    floats = {name: np.asarray(v, dtype=float) for name, v in values.items()}
+    with np.errstate(all="ignore"):  # a non-finite payoff is caught below, then named
+        U, V = (np.broadcast_to(W, (k[0] * k[1], count)) for W in plan.run(floats, count, workspace))
+    if not (np.isfinite(U).all() and np.isfinite(V).all()):
+        return None
+    return tuple(W.reshape(k[0], k[1], count).transpose(2, 0, 1) for W in (U, V))
 
 
 def _model_block(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np.ndarray, FlatEquilibria | None]:
@@ -565,7 +610,8 @@ def _model_block(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np
     from games.sweeps import batch, batch_2x2
     from games.errors import SolverError
 
-    arrays = bimatrices(spec, spec.values(start, stop))
+    values = spec.values(start, stop)
+    arrays = bimatrices(spec, values, _workspace(spec, tuple(values), stop - start))
     count, shape = stop - start, spec.game_shape
     weights = (np.uint64(1) << np.arange(int(np.prod(shape)), dtype=np.uint64)).reshape(shape)
     if len(shape) > 2:
@@ -576,9 +622,17 @@ def _model_block(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np
         c, ok = batch_2x2.candidates_verified(A, B, keep_p=keep)
         if not ok.all():
             raise SolverError("sweep: an equilibrium failed verification")
-        m = c.mask  # index 0 is p = 0 (the second strategy), 1 is p = 1, 2 interior
-        codes = (m[:, 1, 1] * weights[0, 0]) | (m[:, 1, 0] * weights[0, 1]) | (m[:, 0, 1] * weights[1, 0]) | (m[:, 0, 0] * weights[1, 1])
-        codes = codes.astype(np.uint64) | ((m[:, 2, :].any(axis=1) | m[:, :, 2].any(axis=1)) * mixed)
+        # candidate by candidate, as `codes_2x2` reads the trade model's: index 0 is p = 0
+        # (the second strategy), 1 is p = 1, 2 interior; bits 1, 2, 4, 8 the profiles
+        # (0, 0), (0, 1), (1, 0), (1, 1) and 16 a mixed equilibrium, in one byte
+        m = c.mask.transpose(1, 2, 0)
+        codes = m[1, 1].astype(np.uint8)
+        for (i, j), bit in (((1, 0), 2), ((0, 1), 4), ((0, 0), 8)):
+            codes |= m[i, j].view(np.uint8) * np.uint8(bit)
+        interior = m[2, 0] | m[2, 1]
+        for i, j in ((2, 2), (0, 2), (1, 2)):
+            interior |= m[i, j]
+        codes |= interior.view(np.uint8) * np.uint8(spec.mixed_bit)
         return codes, (batch_2x2.expand(A, B, c) if keep else None)
     flat = batch.equilibria(A, B)
     pure = (flat.x.max(axis=1) > 1 - 1e-12) & (flat.y.max(axis=1) > 1 - 1e-12)
