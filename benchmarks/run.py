@@ -352,21 +352,48 @@ def bench_large_single(n: int, games: int, gambit: bool) -> list[str]:
 
     from games.solvers.polytope_vertices import vertex_enumeration
 
+    qe = _quantecon_vertex()
     rng = np.random.default_rng(200 + n)
-    ours, theirs = [], []
+    ours, theirs, quant, counts = [], [], [], []
     for _ in range(games):
         A, B = rng.normal(size=(n, n)), rng.normal(size=(n, n))
         ours.append(_timed(lambda: vertex_enumeration(A, B)))
         if gambit:
             theirs.append(_timed(lambda: gbt.nash.enummixed_solve(gbt.Game.from_arrays(A, B), rational=False)))
+        if qe is not None:
+            quant.append(_timed(lambda: qe(A, B)))
+            counts.append((len(vertex_enumeration(A, B)), len(qe(A, B))))
     o = statistics.median(ours)
+    extra = ""
+    if qe is not None:
+        q = statistics.median(quant)
+        same = sum(a == b for a, b in counts)
+        extra = (f"; QuantEcon vertex_enumeration (Qhull) {q:.3f} s, tradegame/QuantEcon = {o / q:.2f} "
+                 f"(same number of equilibria in {same} of {len(counts)} games)")
+    elif n >= 12:
+        extra = " (QuantEcon not installed: not timed)"
     if not gambit:
-        return [f"single {n}×{n} (median of {games} random games): tradegame {o:.3f} s  target < 1 s at 14×14"]
+        return [f"single {n}×{n} (median of {games} random games): tradegame {o:.3f} s{extra}  target < 1 s at 14×14"]
     t = statistics.median(theirs)
     return [
         f"single {n}×{n} (median of {games} random games): tradegame {o:.3f} s, Gambit enummixed {t:.2f} s, "
-        f"Gambit/tradegame = {t / o:.0f}×  target ≥ 20× at 12×12"
+        f"Gambit/tradegame = {t / o:.0f}×{extra}  target ≥ 20× at 12×12"
     ]
+
+
+def _quantecon_vertex():
+    """QuantEcon's vertex enumeration (Qhull, output-sensitive) as f(A, B) -> equilibria, its
+    JIT compilation paid beforehand; None when QuantEcon is not installed."""
+    try:
+        from quantecon.game_theory import NormalFormGame, Player, vertex_enumeration
+    except ImportError:
+        return None
+
+    def run(A, B):
+        return vertex_enumeration(NormalFormGame((Player(A), Player(B.T))))
+
+    run(np.eye(3), np.eye(3))  # compile
+    return run
 
 
 def bench_batched(m: int, G: int, subset: int) -> list[str]:
