@@ -69,6 +69,7 @@ from games.solvers.equilibrium import Equilibrium, deduplicate, player_scales, s
 from games.errors import InputError
 from games.forms.normal_form import NormalFormGame
 from games.solvers.support_elimination import coefficients, polish, scaled_payoffs, solve_profiles, subset_tables
+from games.solvers.two_strategy_trio import PROFILES as TRIO_PROFILES, all_equilibria_trio
 
 #: Largest Σ(mᵢ − 1) accepted (3×3×3 is 6, 2×2×2×2 is 4).
 MAX_UNKNOWNS = 6
@@ -88,6 +89,13 @@ FINER_BOXES = 4_000
 PRESPLIT_UNKNOWNS = 3
 #: Largest number of live boxes for one support profile before it is given up as undecided.
 MAX_BOXES = 10_000
+#: 2×2×2 games go first to the closed forms of `games.solvers.two_strategy_trio` (plain
+#: Python floats), which hand degenerate games back; False sends every game the general way.
+TRIO_CLOSED_FORMS = True
+
+#: The note of a list where every equilibrium is a simple root or proved unique in its box.
+SIMPLE_ROOTS_NOTE = ("every equilibrium; each a simple root of a polynomial (elimination) or proved unique "
+                     "in its box (Krawczyk's test)")
 
 
 @dataclass(frozen=True)
@@ -831,6 +839,11 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
     decide reliably, by the box search.
     """
     check_size(game)
+    if TRIO_CLOSED_FORMS and game.shape == (2, 2, 2):
+        trio = all_equilibria_trio(game)
+        if trio is not None:  # every support profile solved in closed form (none degenerate)
+            return Enumeration(tuple(sorted(deduplicate(trio), key=sort_key)), True, 0, 0, TRIO_PROFILES,
+                               SIMPLE_ROOTS_NOTE)
     found: list[Equilibrium] = []
     for prof in pure_equilibria(game):
         eq = verify(game, [np.eye(k)[s] for k, s in zip(game.shape, prof)])
@@ -890,6 +903,5 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
     elif pending:
         note = "every equilibrium; some are singular roots, confirmed by Newton's method from nearby"
     else:
-        note = ("every equilibrium; each a simple root of a polynomial (elimination) or proved unique in its "
-                "box (Krawczyk's test)")
+        note = SIMPLE_ROOTS_NOTE
     return Enumeration(equilibria, complete, len(pending), continua, tried, note)
