@@ -91,18 +91,19 @@ def _inside(x: float) -> bool | None:
 
 
 def _quadratic(a: float, b: float, c: float, size: float) -> list[float] | None:
-    """Real roots of a·t² + b·t + c (two, one or none); None when unreliable: (nearly)
-    degree below 2, or a (nearly) double root."""
-    if abs(a) <= 1e-9 * size:
-        return None
+    """Real roots of a·t² + b·t + c (the degree may be lower); None when unreliable: the
+    polynomial (nearly) zero, or a (nearly) double root near [0, 1]."""
+    if max(abs(a), abs(b), abs(c)) <= 1e-9 * size:
+        return None  # zero to rounding: a continuum, or worse
     disc = b * b - 4 * a * c
-    if abs(disc) <= 1e-9 * max(b * b, abs(4 * a * c)):
-        return None
+    if a != 0 and abs(disc) <= 1e-9 * max(b * b, abs(4 * a * c)) and -0.1 <= -b / (2 * a) <= 1.1:
+        return None  # two roots too close to tell apart (or none), near the simplex
     if disc < 0:
         return []
-    s = math.sqrt(disc)
-    h = -(b + s) / 2 if b >= 0 else -(b - s) / 2
-    return [h / a, c / h]
+    h = -(b + math.copysign(math.sqrt(disc), b)) / 2  # no cancellation: |h| ≥ |b|/2
+    if h == 0:  # b = 0 = disc, so a·c = 0; a ≠ 0 is a double root at 0 (refused above): a constant
+        return []
+    return [c / h] + ([h / a] if a != 0 else [])
 
 
 def _newton(G, x: list[float]) -> list[float]:
