@@ -33,7 +33,7 @@ import math
 import numpy as np
 
 from games.forms.normal_form import NormalFormGame
-from games.solvers.equilibrium import TOLERANCE, Equilibrium, verify
+from games.solvers.equilibrium import Equilibrium, verify
 
 #: Gains within this fraction of a player's payoff spread count as (near) ties: hand the
 #: game to the general path.
@@ -46,24 +46,19 @@ SCREEN = 1e-6
 PROFILES = 19
 
 
-def _flat(game: NormalFormGame) -> tuple[list[list[float]], list[float], list[float], list[float]]:
-    """Each player's 8 payoffs as floats (index 4a + 2b + c), the midpoints, half-spreads
-    and tolerances `verify` uses."""
-    flat, mids, scales, tols = [], [], [], []
-    for u, (lo, hi) in zip(game.payoffs, game.payoff_bounds):
-        flat.append([float(v) for v in u.ravel().tolist()])
-        mids.append((hi + lo) / 2)
-        scales.append((hi - lo) / 2)
-        tols.append(TOLERANCE * ((hi - lo) / 2))
-    return flat, mids, scales, tols
+def _flat(game: NormalFormGame) -> tuple[list[list[float]], list[float]]:
+    """Each player's 8 payoffs as floats (index 4a + 2b + c) and half the spread of them
+    (the scale `verify`'s tolerance and the tie test here are relative to)."""
+    flat = [u.ravel().tolist() for u in game.payoffs]
+    return flat, [(hi - lo) / 2 for lo, hi in game.payoff_bounds]
 
 
-def _gains(flat: list[list[float]]) -> list[tuple[float, float, float, float]]:
-    """Player i's gain from its second strategy, (a, b, c, e) of a + b·x + c·y + e·x·y in
-    the others' probabilities (x the lower-numbered other player)."""
-    out = []
+def _gains(flat: list[list[float]]) -> tuple[list, list]:
+    """Player i's gain from its second strategy: its values d[x][y] at the others' pure
+    strategies (x the lower-numbered other player's), and (a, b, c, e) of
+    a + b·x + c·y + e·x·y in the others' probabilities."""
+    corners, coefs = [], []
     for i, u in enumerate(flat):
-        # d[x][y]: gain at the others' pure strategies x, y
         if i == 0:
             d = [[u[4 + 2 * x + y] - u[2 * x + y] for y in (0, 1)] for x in (0, 1)]
         elif i == 1:
@@ -71,8 +66,9 @@ def _gains(flat: list[list[float]]) -> list[tuple[float, float, float, float]]:
         else:
             d = [[u[4 * x + 2 * y + 1] - u[4 * x + 2 * y] for y in (0, 1)] for x in (0, 1)]
         a = d[0][0]
-        out.append((a, d[1][0] - a, d[0][1] - a, d[1][1] - d[1][0] - d[0][1] + a))
-    return out
+        corners.append(d)
+        coefs.append((a, d[1][0] - a, d[0][1] - a, d[1][1] - d[1][0] - d[0][1] + a))
+    return corners, coefs
 
 
 def _gain(g, x: float, y: float) -> float:
@@ -106,47 +102,59 @@ def _quadratic(a: float, b: float, c: float, size: float) -> list[float] | None:
     return [c / h] + ([h / a] if a != 0 else [])
 
 
+def _residual(G, x: list[float]) -> list[float]:
+    """The three gains at a totally mixed point (all zero at an equilibrium)."""
+    return [_gain(G[0], x[1], x[2]), _gain(G[1], x[0], x[2]), _gain(G[2], x[0], x[1])]
+
+
+def _det3(M: list[list[float]]) -> float:
+    return (M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1]) - M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0])
+            + M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0]))
+
+
 def _newton(G, x: list[float]) -> list[float]:
-    """Two Newton steps on the three gains (all zero at a totally mixed equilibrium)."""
+    """Up to two Newton steps on the three gains from the eliminated root, each kept only
+    if it shrinks the largest gain (the root is simple, so this only polishes rounding)."""
+    F = _residual(G, x)
     for _ in range(2):
-        F = [_gain(G[0], x[1], x[2]), _gain(G[1], x[0], x[2]), _gain(G[2], x[0], x[1])]
         J = [[0.0, G[0][1] + G[0][3] * x[2], G[0][2] + G[0][3] * x[1]],
              [G[1][1] + G[1][3] * x[2], 0.0, G[1][2] + G[1][3] * x[0]],
              [G[2][1] + G[2][3] * x[1], G[2][2] + G[2][3] * x[0], 0.0]]
-        det = (J[0][0] * (J[1][1] * J[2][2] - J[1][2] * J[2][1]) - J[0][1] * (J[1][0] * J[2][2] - J[1][2] * J[2][0])
-               + J[0][2] * (J[1][0] * J[2][1] - J[1][1] * J[2][0]))
+        det = _det3(J)
         if det == 0:
-            return x
+            break
         step = []
         for k in range(3):  # Cramer's rule
             M = [row[:] for row in J]
             for r in range(3):
                 M[r][k] = -F[r]
-            step.append((M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1])
-                         - M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0])
-                         + M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0])) / det)
-        x = [v + s for v, s in zip(x, step)]
+            step.append(_det3(M) / det)
+        y = [v + d for v, d in zip(x, step)]
+        Fy = _residual(G, y)
+        if max(map(abs, Fy)) >= max(map(abs, F)):
+            break
+        x, F = y, Fy
     return x
 
 
-def candidates(game: NormalFormGame, data=None) -> list[list[float]] | None:
+def candidates(game: NormalFormGame) -> list[list[float]] | None:
     """Each player's probability of its second strategy at every profile that may be an
     equilibrium (pure, two players mixing, three), from the closed forms; None when the
     game (or a root) is too close to degenerate to decide here."""
-    flat, _, scales, _ = data if data is not None else _flat(game)
-    G = _gains(flat)
-    for g, s in zip(G, scales):
-        tie = TIE * s
-        if s == 0 or any(abs(v) <= tie for v in (g[0], g[0] + g[1], g[0] + g[2], g[0] + g[1] + g[2] + g[3])):
+    flat, scales = _flat(game)
+    D, G = _gains(flat)
+    for d, s in zip(D, scales):
+        if s == 0 or min(abs(d[0][0]), abs(d[0][1]), abs(d[1][0]), abs(d[1][1])) <= TIE * s:
             return None  # a tie at a pure profile: a player may mix alone (a continuum)
     found: list[list[float]] = []
-    # pure profiles: a player's gain must favour its strategy (loosely; verify decides)
+    # pure profiles: each player's gain must favour its strategy (loosely; verify decides)
+    m0, m1, m2 = (-SCREEN * s for s in scales)
+    D0, D1, D2 = D
     for a in (0, 1):
         for b in (0, 1):
             for c in (0, 1):
-                x = (a, b, c)
-                if all((1 if x[i] else -1) * _gain(G[i], *[x[j] for j in range(3) if j != i]) >= -SCREEN * scales[i]
-                       for i in range(3)):
+                if ((D0[b][c] if a else -D0[b][c]) >= m0 and (D1[a][c] if b else -D1[a][c]) >= m1
+                        and (D2[a][b] if c else -D2[a][b]) >= m2):
                     found.append([float(a), float(b), float(c)])
     # two players i < j mixing, the third k pure at s
     for k in (2, 1, 0):
@@ -178,7 +186,7 @@ def candidates(game: NormalFormGame, data=None) -> list[list[float]] | None:
         a2 * (b0 * e1 + e0 * b1) - b2 * (a1 * e0 + c1 * b0) - c2 * (a0 * e1 + c0 * b1) + e2 * (a0 * c1 + c0 * a1),
         a2 * b0 * b1 - b2 * a1 * b0 - c2 * a0 * b1 + e2 * a0 * a1,
     ]
-    size = max(abs(v) for g in G for v in g) ** 3
+    size = math.prod(max(abs(v) for v in g) for g in G)  # each coefficient: a product of three gains
     roots = _quadratic(*quad, size)
     if roots is None:
         return None
