@@ -14,7 +14,7 @@ import pytest
 
 import games.solvers.polynomial_enumeration as pe
 from games.forms.normal_form import NormalFormGame
-from games.solvers.equilibrium import same_profile, verify
+from games.solvers.equilibrium import _verify_one, same_profile, verify, verify_all
 from games.solvers.polynomial_enumeration import all_equilibria
 from games.solvers.two_strategy_trio import all_equilibria_trio
 
@@ -156,3 +156,31 @@ def test_against_gambit(seed):
     for e in trio:
         assert verify(game, e.profile) is not None
         assert any(same_profile(e, f, 1e-9) for f in general.equilibria)
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 2), (3, 3, 3), (2, 2, 2, 2), (3, 2, 4)])
+def test_verify_all_is_verify_one_bit_for_bit(shape):
+    # `verify_all` on games of three or more players takes `_verify_small` (the same NumPy
+    # calls with the per-game work done once); its answers must be `_verify_one`'s, every
+    # number the same float: on equilibria (found by the enumeration) nudged by up to
+    # 1e-9, which mostly pass, and on random profiles, which mostly fail
+    rng = np.random.default_rng(sum(shape))
+    accepted = 0
+    for _ in range(8 if shape == (3, 3, 3) else 25):
+        pays = [rng.normal(size=shape) * 10.0 ** rng.integers(-3, 4) + rng.normal() * 10.0 ** rng.integers(-2, 6)
+                for _ in shape]
+        game = NormalFormGame("t", tuple(f"P{i}" for i in range(len(shape))),
+                              tuple(tuple(f"s{j}" for j in range(k)) for k in shape), tuple(pays))
+        profiles = [[np.array(p) + (rng.normal(size=len(p)) * 10.0 ** -rng.integers(9, 16) if t else 0.0)
+                     for p in e.profile] for e in all_equilibria(game).equilibria for t in range(6)]
+        profiles += [[rng.dirichlet(np.ones(k)) for k in shape] for _ in range(10)]
+        profiles += [[np.eye(k)[rng.integers(0, k)] for k in shape] for _ in range(10)]
+        for profile, new in zip(profiles, verify_all(game, profiles)):
+            old = _verify_one(game, profile)
+            assert (old is None) == (new is None)
+            if old is not None:
+                accepted += 1
+                assert old.max_regret == new.max_regret
+                assert np.array_equal(np.array(old.payoffs), np.array(new.payoffs))
+                assert all(np.array_equal(np.array(a), np.array(b)) for a, b in zip(old.profile, new.profile))
+    assert accepted >= 50

@@ -65,7 +65,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from games.solvers.best_response import pure_equilibria
-from games.solvers.equilibrium import Equilibrium, deduplicate, player_scales, same_profile, sort_key, verify
+from games.solvers.equilibrium import Equilibrium, deduplicate, player_scales, same_profile, sort_key, verify, verify_all
 from games.errors import InputError
 from games.forms.normal_form import NormalFormGame
 from games.solvers.support_elimination import coefficients, polish, scaled_payoffs, solve_profiles, subset_tables
@@ -822,8 +822,8 @@ def _closed_form_roots(game: NormalFormGame, P: np.ndarray, U: list) -> tuple[di
                 W = (W[:, :, None] * mixes[j][:, None, :]).reshape(T, -1)
         V = W @ U[i].transpose([j for j in range(game.n_players) if j != i] + [i]).reshape(-1, game.shape[i])
         ok &= V.max(axis=1) - (V * mixes[i]).sum(axis=1) <= 1e-6
-    for t in np.flatnonzero(ok):
-        eq = verify(game, [X[t] for X in mixes])
+    picked = np.flatnonzero(ok).tolist()
+    for t, eq in zip(picked, verify_all(game, [[X[t] for X in mixes] for t in picked])):
         if eq is not None:
             roots.setdefault(solved.points[t][0], []).append(eq)
     return roots, solved.fallback

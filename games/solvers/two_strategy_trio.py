@@ -33,7 +33,7 @@ import math
 import numpy as np
 
 from games.forms.normal_form import NormalFormGame
-from games.solvers.equilibrium import Equilibrium, verify
+from games.solvers.equilibrium import Equilibrium, verify_all
 
 #: Gains within this fraction of a player's payoff spread count as (near) ties: hand the
 #: game to the general path.
@@ -207,15 +207,12 @@ def candidates(game: NormalFormGame) -> list[list[float]] | None:
 
 
 def all_equilibria_trio(game: NormalFormGame) -> list[Equilibrium] | None:
-    """Every equilibrium of a 2×2×2 game, each checked by `verify`, in the order found;
+    """Every equilibrium of a 2×2×2 game, each checked by `verify` (`verify_all`: the same
+    test, the per-game work shared), in the order found;
     None when the game is too close to degenerate for the closed forms (the caller then
     uses the general path)."""
     found = candidates(game)
     if found is None:
         return None
-    out = []
-    for x in found:
-        eq = verify(game, [np.array([1.0 - v, v]) for v in x])
-        if eq is not None:
-            out.append(eq)
-    return out
+    checked = verify_all(game, [[np.array([1.0 - v, v]) for v in x] for x in found])
+    return [eq for eq in checked if eq is not None]
