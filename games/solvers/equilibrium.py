@@ -166,7 +166,7 @@ def verify_all(game: NormalFormGame, profiles: Sequence[Sequence[Sequence[float]
     """
     if game.n_players == 2:
         return _verify_bimatrix(game, profiles)
-    if game.payoffs and game.payoffs[0].size <= PURE_SLICE_FROM:
+    if game.n_players >= 3 and game.payoffs[0].size <= PURE_SLICE_FROM:
         return _verify_small(game, profiles)
     return [_verify_one(game, profile) for profile in profiles]
 
