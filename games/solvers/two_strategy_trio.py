@@ -14,9 +14,12 @@ Dᵢ = a + b·x + c·y + e·x·y (x, y the others' probabilities in player order
 - all three mixing: D₀ = 0 gives x₁ = −(a₀ + c₀x₂)/(b₀ + e₀x₂), D₁ = 0 gives x₀ likewise,
   and D₂ = 0 multiplied by both denominators is a quadratic in x₂.
 
-Every candidate that passes a loose screen (each player's gain has the right sign, to
-1e-6 of its payoff spread) is checked by `games.solvers.equilibrium.verify`, as in the
-general path. (A plain-Python copy of `verify` cannot give its numbers bit for bit: NumPy's
+These are the 19 support profiles where someone mixes, so the list is complete: with no
+tie at a pure profile no equilibrium has one player mixing alone, and the others are
+roots of a division or of the quadratic, each simple (refused otherwise, see below), all
+kept when inside the simplex. Every candidate that passes a loose screen (each player's
+gain has the right sign, to 1e-6 of its payoff spread) is checked by
+`games.solvers.equilibrium.verify_all`, `verify`'s test, as in the general path. (A plain-Python copy of `verify` cannot give its numbers bit for bit: NumPy's
 `dot` hands these products to OpenBLAS, whose kernels fuse multiply and add, in an order
 that depends on the kernel and the processor; Python 3.11 has no fused multiply-add.)
 
