@@ -493,7 +493,9 @@ def _gambit_child(shape, seeds, kind, method, timeout: float) -> dict[int, tuple
 
 
 def _ms(seconds: float) -> str:
-    """Milliseconds, with one decimal below 10 ms."""
+    """Milliseconds, with two decimals below 1 ms, one below 10 ms."""
+    if seconds < 0.001:
+        return f"{seconds * 1e3:.2f} ms"
     return f"{seconds * 1e3:.1f} ms" if seconds < 0.01 else f"{seconds * 1e3:.0f} ms"
 
 
