@@ -45,6 +45,11 @@ generic games almost never, in games with ties often) and those it does not cove
 or more players mixing, four mixing with more than two strategies in a support, three
 mixing with a support of four strategies).
 
+2×2×2 games go first to `games.solvers.two_strategy_trio`: the same supports solved by
+closed forms in plain Python floats (NumPy's per-call cost dominates on such small
+arrays); it hands a near-degenerate game back to everything above
+(`TRIO_CLOSED_FORMS = False` sends every game this way).
+
 Every candidate is checked by `games.solvers.equilibrium.verify` against the full game, so an
 outside strategy that pays more, or a negative probability, rules a root out. The
 result is ``complete`` when every box was decided or belongs to a cluster that holds a

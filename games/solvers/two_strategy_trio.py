@@ -19,9 +19,10 @@ tie at a pure profile no equilibrium has one player mixing alone, and the others
 roots of a division or of the quadratic, each simple (refused otherwise, see below), all
 kept when inside the simplex. Every candidate that passes a loose screen (each player's
 gain has the right sign, to 1e-6 of its payoff spread) is checked by
-`games.solvers.equilibrium.verify_all`, `verify`'s test, as in the general path. (A plain-Python copy of `verify` cannot give its numbers bit for bit: NumPy's
-`dot` hands these products to OpenBLAS, whose kernels fuse multiply and add, in an order
-that depends on the kernel and the processor; Python 3.11 has no fused multiply-add.)
+`games.solvers.equilibrium.verify_all`, `verify`'s test, as in the general path. (A
+plain-Python copy of `verify` cannot give its numbers bit for bit: NumPy's `dot` hands
+these products to OpenBLAS, whose kernels fuse multiply and add, in an order that depends
+on the kernel and the processor; Python 3.11 has no fused multiply-add.)
 
 Nothing here decides a degenerate case: when a gain is (nearly) tied at a pure profile,
 a denominator or the quadratic (nearly) vanishes, a double root or a root at the edge of
