@@ -97,6 +97,27 @@ def test_a_continuum_is_handed_back():
     assert "continua" in found.note
 
 
+def test_a_continuum_without_ties_at_pure_profiles_is_handed_back():
+    # Players 1 and 2 play matching pennies whatever player 3 does; player 3 gains p − 1/2
+    # from its second strategy (−1/2 or 1/2 at pure profiles: no tie there). At p = q = 1/2
+    # player 3 is indifferent, so every r gives an equilibrium: a segment. The quadratic
+    # of the totally mixed profiles is identically zero; the closed forms refuse and the
+    # general path represents the segment.
+    u1, u2, u3 = (np.zeros((2, 2, 2)) for _ in range(3))
+    for a in range(2):
+        for b in range(2):
+            u1[a, b, :] = 1.0 if a == b else -1.0
+            u2[a, b, :] = -1.0 if a == b else 1.0
+            u3[a, b, 1] = a - 0.5
+    game = _game([u1, u2, u3])
+    assert all_equilibria_trio(game) is None
+    found = all_equilibria(game)
+    assert found.complete and found.continua >= 1
+    assert found.equilibria
+    for e in found.equilibria:
+        assert abs(e.profile[0][1] - 0.5) < 1e-9 and abs(e.profile[1][1] - 0.5) < 1e-9
+
+
 def test_a_double_root_is_handed_back():
     # D(x, y) = 4·x·y − 4·y + 1: the quadratic (q − 1/2)² has a double root at 1/2;
     # the closed forms refuse and the general path finds the equilibrium.
