@@ -537,7 +537,9 @@ def _gambit_child(shape, seeds, kind, method, timeout: float) -> dict[int, tuple
 
 
 def _ms(seconds: float) -> str:
-    """Milliseconds, with one decimal below 10 ms."""
+    """Milliseconds, with two decimals below 1 ms, one below 10 ms."""
+    if seconds < 0.001:
+        return f"{seconds * 1e3:.2f} ms"
     return f"{seconds * 1e3:.1f} ms" if seconds < 0.01 else f"{seconds * 1e3:.0f} ms"
 
 
@@ -716,6 +718,8 @@ def main() -> None:
                         help="only the every-equilibrium N-player sections (a few minutes)")
     parser.add_argument("--nplayer-one", action="store_true",
                         help="only the one-equilibrium N-player sections (logit against Gambit's logit and gnm)")
+    parser.add_argument("--nplayer-2x2x2", action="store_true",
+                        help="only the every-equilibrium rows of 2×2×2 games (wall and processor time)")
     parser.add_argument("--workers", action="store_true", help="only the --workers 1 against 2 sections")
     args = parser.parse_args()
     try:
@@ -770,7 +774,9 @@ def main() -> None:
     ]
     sections = (nplayer_all if args.nplayer_all else nplayer_one if args.nplayer_one
                 else nplayer if args.nplayer else sections + nplayer)
-    if args.small:
+    if args.nplayer_2x2x2:
+        sections = [nplayer_all[0], nplayer_all[5]]
+    elif args.small:
         sections = [bench_small_public]
     elif args.workers:
         sections = workers

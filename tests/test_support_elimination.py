@@ -48,7 +48,8 @@ def _mixed(found, p, tol=1e-9):
             if all(abs(e.profile[i][1] - p) <= tol for i in range(len(e.profile)))]
 
 
-def test_two_totally_mixed_equilibria_by_hand():
+def test_two_totally_mixed_equilibria_by_hand(monkeypatch):
+    monkeypatch.setattr(pe, "TRIO_CLOSED_FORMS", False)  # the elimination, not two_strategy_trio
     # Each player's gain from its second strategy is D(x, y) = 18·x·y − 18·y + 4, zero
     # where y = f(x) = (2/9)/(1 − x): r = f(q) (player 1), p = f(r) (player 2), p = f(q)
     # (player 3). So f(r) = f(q), r = q, and q = f(q): x² − x + 2/9 = 0, x = 1/3 or 2/3,
@@ -133,7 +134,9 @@ def _random(shape, seed, kind="float"):
 def test_same_equilibria_as_the_box_search(monkeypatch, shape, seed, kind):
     # the elimination against the verified box search (each isolated root proved by
     # Krawczyk's test), on games covering every pattern: one, two, three and four players
-    # mixing, 2 and 3 unknowns per player, and hand-backs (five mixing players)
+    # mixing, 2 and 3 unknowns per player, and hand-backs (five mixing players); 2×2×2
+    # games without the closed forms of two_strategy_trio (tested in test_two_strategy_trio.py)
+    monkeypatch.setattr(pe, "TRIO_CLOSED_FORMS", False)
     game = _random(shape, seed, kind)
     fast = all_equilibria(game)
     restore = _box_search_only(monkeypatch)

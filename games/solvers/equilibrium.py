@@ -166,6 +166,8 @@ def verify_all(game: NormalFormGame, profiles: Sequence[Sequence[Sequence[float]
     """
     if game.n_players == 2:
         return _verify_bimatrix(game, profiles)
+    if game.n_players >= 3 and game.payoffs[0].size <= PURE_SLICE_FROM:
+        return _verify_small(game, profiles)
     return [_verify_one(game, profile) for profile in profiles]
 
 
@@ -200,6 +202,69 @@ def _verify_one(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> Equ
         payoffs=expected_payoffs(game, clean),
         max_regret=max(0.0, max(regret)),
     )
+
+
+def _contraction_plan(game: NormalFormGame, player: int) -> list[tuple]:
+    """The steps of `strategy_values` for one player (the other players' axes contracted,
+    highest first, as `_contract_axis` does): per step the other player, the axis order,
+    the kept shape, its product and the contracted length."""
+    shape = list(game.shape)
+    steps = []
+    for other in reversed(range(game.n_players)):
+        if other == player:
+            continue
+        axis = other
+        order = [k for k in range(len(shape)) if k != axis] + [axis]
+        kept = [shape[k] for k in order[:-1]]
+        steps.append((other, order, kept, math.prod(kept), shape[axis]))
+        shape = kept
+    return steps
+
+
+def _verify_small(game: NormalFormGame, profiles) -> list[Equilibrium | None]:
+    """`_verify_one` for each profile of a game with three or more players and at most
+    `PURE_SLICE_FROM` payoffs per player, by the very same NumPy calls on the same arrays
+    (so the same numbers bit for bit: the BLAS kernels `np.dot` picks depend only on the
+    operands' shapes and layouts, which are unchanged), with what does not depend on the
+    profile done once: the shifted payoffs and their first contraction's matrix."""
+    n = game.n_players
+    tols = player_tolerances(game)
+    plans = []
+    for i, (lo, hi) in enumerate(game.payoff_bounds):
+        steps = _contraction_plan(game, i)
+        u = np.asarray(game.payoffs[i], dtype=float)
+        _, order, _, rows, k = steps[0]
+        first = [(u - shift).transpose(order).reshape(rows, k) for shift in ((hi + lo) / 2, 0.0)]
+        plans.append((steps, first))
+
+    def values(i: int, which: int, clean: list[np.ndarray]) -> np.ndarray:
+        steps, first = plans[i]
+        flat = first[which]
+        for step, (other, order, kept, rows, k) in enumerate(steps):
+            if step:
+                flat = v.transpose(order).reshape(rows, k)
+            v = np.dot(flat, clean[other].reshape(k, 1)).reshape(kept)
+        return v
+
+    out: list[Equilibrium | None] = []
+    for profile in profiles:
+        clean = _cleaned(profile, game.shape)
+        if clean is None:
+            out.append(None)
+            continue
+        regret = []
+        for i in range(n):
+            v = values(i, 0, clean)
+            regret.append(float(np.max(v) - np.dot(v, clean[i])))
+        if any(r > tol for r, tol in zip(regret, tols)):
+            out.append(None)
+            continue
+        out.append(Equilibrium(
+            profile=tuple(tuple(float(v) for v in p) for p in clean),
+            payoffs=tuple(float(np.dot(values(i, 1, clean), clean[i])) for i in range(n)),
+            max_regret=max(0.0, max(regret)),
+        ))
+    return out
 
 
 def _verify_bimatrix(game: NormalFormGame, profiles) -> list[Equilibrium | None]:

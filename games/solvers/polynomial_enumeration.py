@@ -45,6 +45,11 @@ generic games almost never, in games with ties often) and those it does not cove
 or more players mixing, four mixing with more than two strategies in a support, three
 mixing with a support of four strategies).
 
+2×2×2 games go first to `games.solvers.two_strategy_trio`: the same supports solved by
+closed forms in plain Python floats (NumPy's per-call cost dominates on such small
+arrays); it hands a near-degenerate game back to everything above
+(`TRIO_CLOSED_FORMS = False` sends every game this way).
+
 Every candidate is checked by `games.solvers.equilibrium.verify` against the full game, so an
 outside strategy that pays more, or a negative probability, rules a root out. The
 result is ``complete`` when every box was decided or belongs to a cluster that holds a
@@ -65,10 +70,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from games.solvers.best_response import pure_equilibria
-from games.solvers.equilibrium import Equilibrium, deduplicate, player_scales, same_profile, sort_key, verify
+from games.solvers.equilibrium import Equilibrium, deduplicate, player_scales, same_profile, sort_key, verify, verify_all
 from games.errors import InputError
 from games.forms.normal_form import NormalFormGame
 from games.solvers.support_elimination import coefficients, polish, scaled_payoffs, solve_profiles, subset_tables
+from games.solvers.two_strategy_trio import PROFILES as TRIO_PROFILES, all_equilibria_trio
 
 #: Largest Σ(mᵢ − 1) accepted (3×3×3 is 6, 2×2×2×2 is 4).
 MAX_UNKNOWNS = 6
@@ -88,6 +94,13 @@ FINER_BOXES = 4_000
 PRESPLIT_UNKNOWNS = 3
 #: Largest number of live boxes for one support profile before it is given up as undecided.
 MAX_BOXES = 10_000
+#: 2×2×2 games go first to the closed forms of `games.solvers.two_strategy_trio` (plain
+#: Python floats), which hand degenerate games back; False sends every game the general way.
+TRIO_CLOSED_FORMS = True
+
+#: The note of a list where every equilibrium is a simple root or proved unique in its box.
+SIMPLE_ROOTS_NOTE = ("every equilibrium; each a simple root of a polynomial (elimination) or proved unique "
+                     "in its box (Krawczyk's test)")
 
 
 @dataclass(frozen=True)
@@ -814,8 +827,8 @@ def _closed_form_roots(game: NormalFormGame, P: np.ndarray, U: list) -> tuple[di
                 W = (W[:, :, None] * mixes[j][:, None, :]).reshape(T, -1)
         V = W @ U[i].transpose([j for j in range(game.n_players) if j != i] + [i]).reshape(-1, game.shape[i])
         ok &= V.max(axis=1) - (V * mixes[i]).sum(axis=1) <= 1e-6
-    for t in np.flatnonzero(ok):
-        eq = verify(game, [X[t] for X in mixes])
+    picked = np.flatnonzero(ok).tolist()
+    for t, eq in zip(picked, verify_all(game, [[X[t] for X in mixes] for t in picked])):
         if eq is not None:
             roots.setdefault(solved.points[t][0], []).append(eq)
     return roots, solved.fallback
@@ -831,6 +844,11 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
     decide reliably, by the box search.
     """
     check_size(game)
+    if TRIO_CLOSED_FORMS and game.shape == (2, 2, 2):
+        trio = all_equilibria_trio(game)
+        if trio is not None:  # every support profile solved in closed form (none degenerate)
+            return Enumeration(tuple(sorted(deduplicate(trio), key=sort_key)), True, 0, 0, TRIO_PROFILES,
+                               SIMPLE_ROOTS_NOTE)
     found: list[Equilibrium] = []
     for prof in pure_equilibria(game):
         eq = verify(game, [np.eye(k)[s] for k, s in zip(game.shape, prof)])
@@ -890,6 +908,5 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
     elif pending:
         note = "every equilibrium; some are singular roots, confirmed by Newton's method from nearby"
     else:
-        note = ("every equilibrium; each a simple root of a polynomial (elimination) or proved unique in its "
-                "box (Krawczyk's test)")
+        note = SIMPLE_ROOTS_NOTE
     return Enumeration(equilibria, complete, len(pending), continua, tried, note)
