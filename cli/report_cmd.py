@@ -195,6 +195,10 @@ class Drawer:
         if workers:
             import multiprocessing
 
+            from cli.plots import pyplot
+
+            pyplot()  # imported once here, inherited by every forked worker (0.5 s each otherwise)
+
             self.pool = multiprocessing.get_context("fork").Pool(workers)
             for kind, form in self.jobs:
                 self.pending[(kind, form)] = self.pool.apply_async(draw_picture, (kind, form, *self.args))
