@@ -154,3 +154,17 @@ def test_constant_power_bombs_refused_before_evaluation():
         with pytest.raises(fm.FormulaError):
             fm.parse(text)
     assert ev("(2 ** 3) ** 2", exact=True) == 64
+
+
+def test_a_number_run_into_a_keyword_is_a_syntax_error_without_a_warning():
+    """'1or 2' is accepted by Python's parser with a SyntaxWarning; here it is one clean error
+    (a warning would be a second line on stderr)."""
+    import warnings
+
+    from games.model.formula import FormulaError, parse
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for text in ("1or 2", "3if x else 1"):
+            with pytest.raises(FormulaError, match="syntax error at column 1"):
+                parse(text)

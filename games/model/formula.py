@@ -22,6 +22,7 @@ beyond `MAX_LITERAL`, and powers whose exponent is not a literal number of size 
 from __future__ import annotations
 
 import ast
+import warnings
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -110,7 +111,10 @@ def parse(text: object) -> Expr:
     stripped = text.lstrip()
     shift = len(text) - len(stripped)
     try:
-        tree = ast.parse(stripped, mode="eval")
+        with warnings.catch_warnings():
+            # "1or 2" parses with a SyntaxWarning ("invalid decimal literal"): an error here
+            warnings.simplefilter("error", SyntaxWarning)
+            tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
         col = (exc.offset or 1) + shift
         msg = (exc.msg or "invalid syntax").split(" (")[0]
