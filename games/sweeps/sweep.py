@@ -149,7 +149,7 @@ class SweepSpec:
 
     @cached_property
     def _model_outcome_names(self) -> Mapping[int, str]:
-        labels = self._model_strategies()
+        labels = self._strategy_labels
         wording = self.model.wording
         named = wording.outcomes if self.form == "simultaneous" else {}
         names = {}
@@ -165,7 +165,7 @@ class SweepSpec:
         if self.model is None:
             k = len(self.strategy_levels())
             return (k, k)
-        return tuple(len(s) for s in self._model_strategies())
+        return tuple(len(s) for s in self._strategy_labels)
 
     @property
     def mixed_bit(self) -> int:
@@ -188,7 +188,7 @@ class SweepSpec:
 
         if len(self.model.players) != 2:
             return {}
-        (p1, p2), (s1, s2) = (who(p) for p in self.model.player_names), self._model_strategies()
+        (p1, p2), (s1, s2) = (who(p) for p in self.model.player_names), self._strategy_labels
         return {
             "us_vs_restrict": f"{p1}'s gain from {s1[-1]} over {s1[0]} when {p2} plays {s2[0]}",
             "us_vs_supply": f"{p1}'s gain from {s1[-1]} over {s1[0]} when {p2} plays {s2[-1]}",
@@ -198,10 +198,7 @@ class SweepSpec:
 
     def labels(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         """Each player's strategy labels in this form (None for the trade model)."""
-        return None if self.model is None else self._model_strategies()
-
-    def _model_strategies(self):
-        return self._strategy_labels
+        return None if self.model is None else self._strategy_labels
 
     @cached_property
     def _strategy_labels(self):
@@ -622,18 +619,10 @@ def _model_block(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np
         c, ok = batch_2x2.candidates_verified(A, B, keep_p=keep)
         if not ok.all():
             raise SolverError("sweep: an equilibrium failed verification")
-        # candidate by candidate, as `codes_2x2` reads the trade model's: index 0 is p = 0
-        # (the second strategy), 1 is p = 1, 2 interior; bits 1, 2, 4, 8 the profiles
-        # (0, 0), (0, 1), (1, 0), (1, 1) and 16 a mixed equilibrium, in one byte
-        m = c.mask.transpose(1, 2, 0)
-        codes = m[1, 1].astype(np.uint8)
-        for (i, j), bit in (((1, 0), 2), ((0, 1), 4), ((0, 0), 8)):
-            codes |= m[i, j].view(np.uint8) * np.uint8(bit)
-        interior = m[2, 0] | m[2, 1]
-        for i, j in ((2, 2), (0, 2), (1, 2)):
-            interior |= m[i, j]
-        codes |= interior.view(np.uint8) * np.uint8(spec.mixed_bit)
-        return codes, (batch_2x2.expand(A, B, c) if keep else None)
+        # candidate index 0 is p = 0 (the second strategy), 1 is p = 1: profile (0, 0) is
+        # candidate (1, 1); bits 1, 2, 4, 8 the profiles (0, 0), (0, 1), (1, 0), (1, 1)
+        cells = {(1, 1): 1, (1, 0): 2, (0, 1): 4, (0, 0): 8}
+        return _mask_codes(c.mask, cells, spec.mixed_bit), (batch_2x2.expand(A, B, c) if keep else None)
     flat = batch.equilibria(A, B)
     pure = (flat.x.max(axis=1) > 1 - 1e-12) & (flat.y.max(axis=1) > 1 - 1e-12)
     bits = np.where(pure, weights[np.argmax(flat.x, axis=1), np.argmax(flat.y, axis=1)], mixed).astype(np.uint64)
@@ -794,14 +783,20 @@ def codes_2x2(mask: np.ndarray) -> np.ndarray:
     Read candidate by candidate (contiguous rows when the mask is stored candidate-major,
     as `batch_2x2` stores it).
     """
+    return _mask_codes(mask, {(0, 0): DEAL, (1, 1): CONFLICT, (0, 1): US_ALONE, (1, 0): CN_ALONE}, MIXED)
+
+
+def _mask_codes(mask: np.ndarray, cells: Mapping[tuple[int, int], int], mixed: int) -> np.ndarray:
+    """One byte per game from a (G, 3, 3) candidate mask: ``cells`` gives the bit of each
+    pure candidate, ``mixed`` the bit of any candidate with an interior (index 2) part."""
     m = mask.transpose(1, 2, 0)
-    codes = m[0, 0].astype(np.uint8)  # DEAL = 1
-    for (i, j), bit in (((1, 1), CONFLICT), ((0, 1), US_ALONE), ((1, 0), CN_ALONE)):
+    codes = np.zeros(mask.shape[0], dtype=np.uint8)
+    for (i, j), bit in cells.items():
         codes |= m[i, j].view(np.uint8) * np.uint8(bit)
-    mixed = m[2, 0] | m[2, 1]
+    interior = m[2, 0] | m[2, 1]
     for i, j in ((2, 2), (0, 2), (1, 2)):
-        mixed |= m[i, j]
-    codes |= mixed.view(np.uint8) * np.uint8(MIXED)
+        interior |= m[i, j]
+    codes |= interior.view(np.uint8) * np.uint8(mixed)
     return codes
 
 
