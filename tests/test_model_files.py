@@ -306,3 +306,28 @@ u = "B.R * (2 - b)"
     data = json.loads(_invoke(["explain", str(path), "--format", "json"], codes=(0,)).stdout)
     (th,) = [t for e in data["explanation"]["thresholds"] for t in e["thresholds"]]
     assert th["parameter"] == "b" and th["exact"] is False and th["high"] == pytest.approx(2, abs=1e-6)  # within the verification tolerance
+
+
+# ---------------------------------------------------------------- control characters in texts
+@pytest.mark.parametrize("char", ["\\u0007", "\\u001b", "\\r", "\\u0000"])
+def test_control_characters_in_a_title_are_refused(tmp_path, char):
+    """A one-line text may hold no character below code point 32 (a bell, an escape, a carriage return)."""
+    text = BRINK.replace('title = "Brinkmanship"', f'title = "Brink{char}manship"')
+    assert "contains control characters" in refuse(tmp_path, text, "title")
+
+
+@pytest.mark.parametrize("char, allowed", [("\\n", True), ("\\t", True), ("\\r", False), ("\\u0007", False)])
+def test_a_description_may_hold_newlines_and_tabs_only(tmp_path, char, allowed):
+    """Multi-line texts (description, meaning, story) allow newline and tab, no other control character."""
+    text = BRINK.replace('two sides in a stand-off;'.capitalize(), f"Two sides{char}in a stand-off;")
+    assert char in text
+    if allowed:
+        assert solve_json(_written(tmp_path, text))["equilibria"]
+    else:
+        assert "contains control characters" in refuse(tmp_path, text, "description")
+
+
+def _written(tmp_path, text: str):
+    path = tmp_path / "m.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -12,6 +12,7 @@ expected. docs/models.md is the reference for the format.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
@@ -351,6 +352,11 @@ def _identifier(name: str, what: str, where: str) -> None:
         raise InputError(f"{where}: {what} '{name}' is the name of a function; choose another name")
 
 
+#: Control characters (code points below 32); in multi-line texts newline and tab are allowed.
+_CONTROL = re.compile(r"[\x00-\x1f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
 def _label_text(v: object, where: str, limit: int = 200, multiline: bool = False) -> str:
     if not isinstance(v, str):
         raise InputError(f"{where}: expected a string, got {_type(v)}")
@@ -358,7 +364,7 @@ def _label_text(v: object, where: str, limit: int = 200, multiline: bool = False
         raise InputError(f"{where}: expected a non-empty string")
     if len(v) > limit:
         raise InputError(f"{where}: '{clip(v)}' is longer than {limit} characters")
-    if any(ord(c) < 32 and not (multiline and c in "\n\t") for c in v):
+    if (_CONTROL_IN_TEXT if multiline else _CONTROL).search(v):
         raise InputError(f"{where}: '{clip(v)}' contains control characters")
     return v
 
@@ -1036,16 +1042,16 @@ def _parameter_users(ordered, payoffs, players, parameters) -> dict[str, str]:
         for n in fm.names(e):
             s |= uses.get(n.id, {n.id})
         uses[dname] = s
+    reach = []  # every name each player's payoff depends on, through the definitions
+    for terms in payoffs:
+        found: set[str] = set()
+        for _, e in terms:
+            for n in fm.names(e):
+                found |= uses.get(n.id, {n.id})
+        reach.append(found)
     out = {}
     for pname in parameters:
-        who = []
-        for p, terms in zip(players, payoffs):
-            found = set()
-            for _, e in terms:
-                for n in fm.names(e):
-                    found |= uses.get(n.id, {n.id})
-            if pname in found:
-                who.append(p.name)
+        who = [p.name for p, found in zip(players, reach) if pname in found]
         out[pname] = who[0] if len(who) == 1 else ("none" if not who else ("both" if len(players) == 2 and len(who) == 2 else "all" if len(who) == len(players) else "+".join(who)))
     return out
 
