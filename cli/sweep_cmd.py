@@ -11,7 +11,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional, TextIO
+from typing import BinaryIO, Callable, Iterator, List, Optional, TextIO
 
 import typer
 
@@ -169,15 +169,22 @@ def run_sweep(
         raise InputError(f"option --set: '{sorted(clash)[0]}' is also varied; drop one of --set and --vary/--dist")
     # rows are formatted block by block where each block is solved (in the worker processes
     # with --workers), and written in point order as they come
-    with _row_spool(fmt, model=spec.model is not None) as (formatter, sink, rows):
-        with _mapper(workers, dask) as mapper, _progress(spec) as progress:
-            result = sw.run(spec, progress=progress, mapper=mapper, rows=formatter, sink=sink)
-        writer = {"text": write_text, "csv": write_csv, "json": write_json}[fmt]
-        if output is None:
-            writer(result, scenario, sys.stdout, rows)
-        else:
-            with atomic_file(output, force) as fh:
-                writer(result, scenario, fh, rows)
+    if fmt == "csv" and output is not None:  # the header needs no results: rows go straight into the file
+        with atomic_file(output, force) as fh:
+            fh.write(csv_header(spec))
+            fh.flush()
+            with _mapper(workers, dask) as mapper, _progress(spec) as progress:
+                result = sw.run(spec, progress=progress, mapper=mapper, rows=_formatter(fmt, spec), sink=_byte_sink(fh.buffer))
+    else:
+        with _row_spool(fmt, spec) as (formatter, sink, rows):
+            with _mapper(workers, dask) as mapper, _progress(spec) as progress:
+                result = sw.run(spec, progress=progress, mapper=mapper, rows=formatter, sink=sink)
+            writer = {"text": write_text, "csv": write_csv, "json": write_json}[fmt]
+            if output is None:
+                writer(result, scenario, sys.stdout, rows)
+            else:
+                with atomic_file(output, force) as fh:
+                    writer(result, scenario, fh, rows)
     if plot is not None:
         from cli import sweep_plot
 
@@ -212,35 +219,47 @@ def _require_matplotlib() -> None:
         ) from None
 
 
+def _formatter(fmt: str, spec) -> Callable:
+    """The block formatter of csv / json rows: the trade model's, or a model file's (its own
+    labels and players)."""
+    from cli import sweep_rows
+
+    if spec.model is not None:
+        return sweep_rows.model_csv_rows if fmt == "csv" else sweep_rows.model_json_rows
+    return sweep_rows.csv_rows if fmt == "csv" else sweep_rows.json_rows
+
+
+def _byte_sink(out: BinaryIO, separator: str = "") -> Callable[[str], None]:
+    """Writes each block's text to out as UTF-8, blocks after the first preceded by separator."""
+    blocks = 0
+    sep = separator.encode()
+
+    def sink(text: str) -> None:
+        nonlocal blocks
+        if text:
+            out.write(sep + text.encode("utf-8") if blocks and sep else text.encode("utf-8"))
+            blocks += 1
+
+    return sink
+
+
 @contextmanager
-def _row_spool(fmt: str, model: bool = False) -> Iterator[tuple[Callable | None, Callable[[str], None] | None, TextIO | None]]:
+def _row_spool(fmt: str, spec) -> Iterator[tuple[Callable | None, Callable[[str], None] | None, BinaryIO | None]]:
     """For csv / json: the block formatter, the sink for its text, and the temporary file
-    the rows stream into (JSON blocks separated by ',\\n  ').
+    the rows stream into as UTF-8 (JSON blocks separated by ',\\n  ').
 
     Rows are formatted where each block is solved and spooled to disk as they arrive, so
-    memory stays flat whatever the sweep's size; the writer copies them after the summary.
+    memory stays flat whatever the sweep's size; the writer copies them after the summary
+    (JSON's summary comes first; on stdout nothing is written before the sweep succeeds).
+    CSV written to a file skips the spool (`run_sweep`).
     """
     if fmt not in ("csv", "json"):
         yield None, None, None
         return
     import tempfile
 
-    from cli import sweep_rows
-
-    if model:  # a model file's own labels and players
-        formatter = sweep_rows.model_csv_rows if fmt == "csv" else sweep_rows.model_json_rows
-    else:
-        formatter = sweep_rows.csv_rows if fmt == "csv" else sweep_rows.json_rows
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
-        separator = ",\n  " if fmt == "json" else ""
-        blocks = 0
-
-        def sink(text: str) -> None:
-            nonlocal blocks
-            spool.write(separator + text if blocks and text else text)
-            blocks += 1 if text else 0
-
-        yield formatter, sink, spool
+    with tempfile.TemporaryFile("w+b") as spool:
+        yield _formatter(fmt, spec), _byte_sink(spool, ",\n  " if fmt == "json" else ""), spool
 
 
 # ---------------------------------------------------------------- parallel runs and progress
@@ -406,26 +425,46 @@ def write_text(result, scenario, fh: TextIO, rows: TextIO | None = None) -> None
     fh.write(summary_text(result, scenario) + "\n")
 
 
-def _copy_rows(rows: TextIO, fh: TextIO) -> None:
+def _copy_rows(rows: BinaryIO, fh: TextIO) -> None:
+    """The spooled rows (UTF-8 bytes) appended to fh, as bytes where fh has a byte buffer."""
     import shutil
 
     rows.flush()
     rows.seek(0)
-    shutil.copyfileobj(rows, fh, 1 << 20)
+    out = getattr(fh, "buffer", None)
+    if out is None:  # a text-only stream: decoded as it goes (a chunk may end inside a character)
+        import codecs
+
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        while chunk := rows.read(1 << 20):
+            fh.write(decoder.decode(chunk))
+        fh.write(decoder.decode(b"", final=True))
+        return
+    fh.flush()
+    shutil.copyfileobj(rows, out, 1 << 20)
+    out.flush()
 
 
-def write_csv(result, scenario, fh: TextIO, rows: TextIO) -> None:
+def csv_header(spec) -> str:
+    """The CSV header line: the varied parameters, then regime, n_equilibria, equilibria."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(list(spec.names) + ["regime", "n_equilibria", "equilibria"])
+    return buf.getvalue()
+
+
+def write_csv(result, scenario, fh: TextIO, rows: BinaryIO) -> None:
     """One row per point: parameter values, regime, how many equilibria, and each in words.
 
     rows holds the points' lines as `cli.sweep_rows.csv_rows` formatted them during the sweep.
     """
-    import csv
-
-    csv.writer(fh, lineterminator="\n").writerow(list(result.spec.names) + ["regime", "n_equilibria", "equilibria"])
+    fh.write(csv_header(result.spec))
     _copy_rows(rows, fh)
 
 
-def write_json(result, scenario, fh: TextIO, rows: TextIO) -> None:
+def write_json(result, scenario, fh: TextIO, rows: BinaryIO) -> None:
     """The summary plus every point with its equilibria (profile, payoffs, outcome).
 
     rows holds the points' objects as `cli.sweep_rows.json_rows` formatted them during the

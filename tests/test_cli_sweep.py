@@ -197,3 +197,69 @@ def test_dask_local_cluster_gives_the_same_output(app):
     on_dask = run(app, *args, "--dask", "local", "--workers", "2")
     assert local.exit_code == on_dask.exit_code == 0, on_dask.output
     assert local.output == on_dask.output
+
+
+# ---------------------------------------------------------------- rows streamed to a file
+@pytest.mark.parametrize("fmt, workers", [("csv", "1"), ("csv", "2"), ("json", "1"), ("json", "2")])
+def test_a_file_holds_what_stdout_shows(app, tmp_path, fmt, workers):
+    """CSV to a file is streamed straight into it (no spool), JSON through a byte spool:
+    either way the file is byte for byte what stdout shows."""
+    args = ["--vary", "leverage=0:10:21", "--vary", "hawk_cost=0:5:7", "-f", fmt, "--workers", workers]
+    shown = run(app, *args)
+    out = tmp_path / f"s.{fmt}"
+    written = run(app, *args, "-o", str(out))
+    assert shown.exit_code == written.exit_code == 0, shown.output + written.output
+    assert out.read_text(encoding="utf-8") == shown.output
+    assert len(shown.output.splitlines()) > 147 if fmt == "json" else len(shown.output.splitlines()) == 148
+
+
+def test_a_model_file_sweep_to_a_file(app, tmp_path):
+    """A model file's rows (its own strategy names, N players) take the same direct path."""
+    from pathlib import Path
+
+    model = Path(__file__).resolve().parent.parent / "examples" / "models" / "brinkmanship.toml"
+    out = tmp_path / "m.csv"
+    args = [str(model), "--vary", "stake=0:8:9", "-f", "csv"]
+    shown = run(app, *args)
+    assert shown.exit_code == 0, shown.output
+    assert run(app, *args, "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8") == shown.output
+    assert len(shown.output.splitlines()) == 10
+
+
+def test_a_sweep_that_fails_midway_leaves_no_file(app, tmp_path, monkeypatch):
+    """Rows already streamed into the temporary file are discarded when a later block fails:
+    exit 1, one line, no output file and no temporary file left."""
+    from games.sweeps import batch_2x2
+
+    real = batch_2x2.candidates_verified
+    calls = {"n": 0}
+
+    def failing_later(A, B, keep_p=False):
+        calls["n"] += 1
+        c, ok = real(A, B, keep_p=keep_p)
+        if calls["n"] > 1:
+            ok = ok.copy()
+            ok[0] = False
+        return c, ok
+
+    monkeypatch.setattr(batch_2x2, "candidates_verified", failing_later)
+    out = tmp_path / "s.csv"
+    result = run(app, "--vary", "leverage=0:10:2000", "--vary", "hawk_cost=0:5:1000", "-f", "csv", "-o", str(out))
+    assert calls["n"] > 1
+    assert result.exit_code == 1 and "failed verification" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_spooled_rows_copied_to_a_text_only_stream_keep_split_characters():
+    """A character whose UTF-8 bytes straddle two copied chunks arrives whole."""
+    import tempfile
+
+    from cli.sweep_cmd import _copy_rows
+
+    text = "x" * ((1 << 20) - 1) + "–after"  # the dash's three bytes start one byte before the chunk's end
+    with tempfile.TemporaryFile("w+b") as spool:
+        spool.write(text.encode("utf-8"))
+        fh = io.StringIO()
+        _copy_rows(spool, fh)
+    assert fh.getvalue() == text
