@@ -25,6 +25,11 @@ ROW_BLOCK = 10_000
 #: --workers may be at most this many times the machine's cores (os.cpu_count()): more
 #: processes than that only add start-up time and memory.
 WORKERS_PER_CORE = 4
+#: Free heap (bytes) glibc keeps, rather than returning it to the system, while a sweep runs:
+#: each block's temporaries then reuse the previous block's pages instead of faulting in
+#: fresh ones (a 10 M-point 2×2 sweep: about 100,000 page faults and 0.2 s of system time
+#: without, 1,300 with; benchmarks/README.md). Pages are only kept once a block has used them.
+HEAP_TOP_PAD = 64 << 20
 
 HELP = """Solve a scenario over a grid or a random sample of parameters and map the regimes.
 
@@ -45,6 +50,22 @@ Examples:
 
   tradegame sweep --game package --with purchases --vary purchase_cost_cn=0:2:41
 """
+
+
+def keep_heap_between_blocks() -> None:
+    """Ask glibc's allocator to keep HEAP_TOP_PAD of freed heap (mallopt M_TOP_PAD); worker
+    processes forked afterwards inherit it. Nothing elsewhere (another C library), or when
+    the user set MALLOC_TOP_PAD_ themselves."""
+    if "MALLOC_TOP_PAD_" in os.environ:
+        return
+    try:
+        if not os.confstr("CS_GNU_LIBC_VERSION"):
+            return
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-2, HEAP_TOP_PAD)  # -2: M_TOP_PAD in glibc's malloc.h
+    except (ValueError, OSError, AttributeError):  # no such name, no glibc, no mallopt
+        return
 
 
 def max_workers() -> int:
@@ -169,6 +190,7 @@ def run_sweep(
         raise InputError(f"option --set: '{sorted(clash)[0]}' is also varied; drop one of --set and --vary/--dist")
     # rows are formatted block by block where each block is solved (in the worker processes
     # with --workers), and written in point order as they come
+    keep_heap_between_blocks()
     if fmt == "csv" and output is not None:  # the header needs no results: rows go straight into the file
         with atomic_file(output, force) as fh:
             fh.write(csv_header(spec))
