@@ -106,7 +106,7 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
         force: bool = typer.Option(False, "--force", help="Overwrite --output or --plot files that exist."),
         plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE.png", help="Draw the regime map (needs matplotlib)."),
-        workers: int = typer.Option(1, "--workers", help="Solve blocks in N local processes (or N Dask workers with --dask local); "
+        workers: int = typer.Option(1, "--workers", help="Solve blocks in N local processes, this one and N-1 started (or N Dask workers with --dask local); "
             "at most 4 per CPU core."),
         dask: Optional[str] = typer.Option(
             None, "--dask", metavar="ADDRESS", help="Run blocks on a Dask cluster (scheduler address, or 'local')."
@@ -296,8 +296,8 @@ def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
             return
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield lambda fn, tasks: _in_order(pool, fn, tasks, 2 * workers)
+        with ProcessPoolExecutor(max_workers=workers - 1) as pool:  # this process is the N-th worker
+            yield lambda fn, tasks: _shared(pool, fn, tasks, 2 * (workers - 1))
         return
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -326,17 +326,24 @@ def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
             cluster.close()
 
 
-def _in_order(pool, fn, tasks, ahead: int):
-    """fn over tasks in the pool, results in task order, at most `ahead` tasks submitted and
-    not yet collected (Executor.map submits every task at once: each holds its points'
-    values, so memory would grow with the sweep)."""
+def _shared(pool, fn, tasks, ahead: int):
+    """fn over tasks, shared between the pool's processes and this one: a task goes to the
+    pool while fewer than `ahead` wait there, otherwise this process solves it itself, so N
+    workers are N - 1 started processes and this one (none started for nothing, and no
+    results of this process's share sent between processes). Results come as they are
+    ready, not in task order (`games.sweeps.sweep.run` puts each in its place); at most
+    `ahead` tasks are submitted and not yet collected (each holds its points' values, so
+    memory does not grow with the sweep)."""
     from collections import deque
 
     queue: deque = deque()
     for task in tasks:
-        queue.append(pool.submit(fn, task))
-        if len(queue) >= ahead:
+        while queue and queue[0].done():
             yield queue.popleft().result()
+        if len(queue) < ahead:
+            queue.append(pool.submit(fn, task))
+        else:
+            yield fn(task)
     while queue:
         yield queue.popleft().result()
 

@@ -96,3 +96,23 @@ def test_a_model_pickles_for_worker_processes():
     assert again.name == model.name and dict(again.parameters) == dict(model.parameters)
     with pytest.raises(TypeError):
         again.parameters["x"] = 1  # still read-only
+
+
+def _pid_after_a_while(task: int) -> tuple[int, int]:
+    import os
+    import time
+
+    time.sleep(0.02)
+    return task, os.getpid()
+
+
+def test_two_workers_are_this_process_and_one_started():
+    """--workers 2 starts one process and solves the rest here: every task's result comes
+    back once, some from each of the two processes."""
+    import os
+
+    with sweep_cmd._mapper(2, None) as mapper:
+        results = list(mapper(_pid_after_a_while, iter(range(12))))
+    assert sorted(t for t, _ in results) == list(range(12))
+    pids = {pid for _, pid in results}
+    assert os.getpid() in pids and len(pids) == 2
