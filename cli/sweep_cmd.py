@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, List, Optional, TextIO
@@ -241,25 +242,47 @@ def _require_matplotlib() -> None:
         ) from None
 
 
-def _formatter(fmt: str, spec) -> Callable:
-    """The block formatter of csv / json rows: the trade model's, or a model file's (its own
-    labels and players)."""
+def _formatter(fmt: str, spec) -> "Utf8Rows":
+    """The block formatter of csv / json rows (the trade model's, or a model file's with its
+    own labels and players), giving UTF-8 bytes."""
     from cli import sweep_rows
 
     if spec.model is not None:
-        return sweep_rows.model_csv_rows if fmt == "csv" else sweep_rows.model_json_rows
-    return sweep_rows.csv_rows if fmt == "csv" else sweep_rows.json_rows
+        return Utf8Rows(sweep_rows.model_csv_rows if fmt == "csv" else sweep_rows.model_json_rows)
+    return Utf8Rows(sweep_rows.csv_rows if fmt == "csv" else sweep_rows.json_rows)
 
 
-def _byte_sink(out: BinaryIO, separator: str = "") -> Callable[[str], None]:
-    """Writes each block's text to out as UTF-8, blocks after the first preceded by separator."""
+@dataclass(frozen=True)
+class Utf8Rows:
+    """A row formatter whose text comes back as UTF-8 bytes, encoded where the block is
+    formatted (in the worker process with --workers): bytes cross between processes as they
+    are and go to the file as they are, with no decoding and encoding again in this one."""
+
+    formatter: Callable
+
+    def __call__(self, *args) -> bytes:
+        return self.formatter(*args).encode("utf-8")
+
+    @property
+    def joiner(self) -> bytes:
+        return getattr(self.formatter, "joiner", "").encode("utf-8")
+
+    @property
+    def needs_spec(self) -> bool:
+        return getattr(self.formatter, "needs_spec", False)
+
+
+def _byte_sink(out: BinaryIO, separator: str = "") -> Callable[[bytes], None]:
+    """Writes each block's rows (UTF-8 bytes) to out, blocks after the first preceded by separator."""
     blocks = 0
-    sep = separator.encode()
+    sep = separator.encode("utf-8")
 
-    def sink(text: str) -> None:
+    def sink(data: bytes) -> None:
         nonlocal blocks
-        if text:
-            out.write(sep + text.encode("utf-8") if blocks and sep else text.encode("utf-8"))
+        if data:
+            if blocks and sep:
+                out.write(sep)
+            out.write(data)
             blocks += 1
 
     return sink
@@ -470,8 +493,37 @@ def _copy_rows(rows: BinaryIO, fh: TextIO) -> None:
         fh.write(decoder.decode(b"", final=True))
         return
     fh.flush()
-    shutil.copyfileobj(rows, out, 1 << 20)
     out.flush()
+    if not _sent_in_kernel(rows, out):
+        shutil.copyfileobj(rows, out, 1 << 20)
+        out.flush()
+
+
+def _sent_in_kernel(src: BinaryIO, dst: BinaryIO) -> bool:
+    """Append all of src (a file, from its start) to dst with os.sendfile, the bytes never
+    passing through this process (a JSON sweep's rows are hundreds of megabytes); False,
+    having sent nothing, where that is not possible (no sendfile, no file descriptor,
+    a destination it refuses)."""
+    import io
+
+    if not hasattr(os, "sendfile"):
+        return False
+    try:
+        src_fd, dst_fd = src.fileno(), dst.fileno()
+    except (OSError, io.UnsupportedOperation, AttributeError):
+        return False
+    size, offset = os.fstat(src_fd).st_size, 0
+    try:
+        while offset < size:
+            sent = os.sendfile(dst_fd, src_fd, offset, size - offset)
+            if sent == 0:
+                raise OSError(f"the row spool ended after {offset} of {size} bytes")
+            offset += sent
+    except OSError:
+        if offset:  # part of the rows already out: a real write error
+            raise
+        return False
+    return True
 
 
 def csv_header(spec) -> str:

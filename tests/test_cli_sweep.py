@@ -263,3 +263,22 @@ def test_spooled_rows_copied_to_a_text_only_stream_keep_split_characters():
         fh = io.StringIO()
         _copy_rows(spool, fh)
     assert fh.getvalue() == text
+
+
+def test_spooled_rows_are_appended_after_what_the_file_already_holds(tmp_path):
+    """The spool goes to the end of a real file in the kernel (after the text already
+    written through the file's buffers); a stream without a descriptor is not touched."""
+    import tempfile
+
+    from cli.sweep_cmd import _copy_rows, _sent_in_kernel
+
+    body = ("{\"values\": {\"x\": 0.5}, \"regime\": \"deal – only\"}" * 50_000).encode("utf-8")
+    with tempfile.TemporaryFile("w+b") as spool:
+        spool.write(body)
+        path = tmp_path / "out.json"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write("head:")
+            _copy_rows(spool, fh)
+            fh.write(":tail")
+        assert path.read_bytes() == b"head:" + body + b":tail"
+        assert _sent_in_kernel(spool, io.BytesIO()) is False
