@@ -291,15 +291,18 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "unknown"
 
 
-def bench_workers(points: int, formats: tuple[str, ...]) -> list[str]:
-    """`tradegame sweep` of a 2-D 2×2 grid with --workers 1 and 2, each in a fresh process,
-    taking turns, best of 2; the load average before and after. The gain needs a second
-    core that is free: under load it is small or negative."""
+def bench_workers(points: int, formats: tuple[str, ...], args: list[str] | None = None, what: str = "") -> list[str]:
+    """`tradegame sweep` (by default of a 2-D 2×2 grid of about `points` points) with
+    --workers 1 and 2, each in a fresh process, taking turns, best of 2; the load average
+    before and after. The gain needs a second core that is free: under load it is small or
+    negative."""
     import tempfile
 
-    side = int(round(points ** 0.5))
-    args = ["--vary", f"re_dependence=0:20:{side}", "--vary", f"hawk_cost=0:20:{side}"]
-    lines = [f"--workers 1 against 2, {side * side:,}-point 2-D grid; load average before: {_load()}"]
+    if args is None:
+        side = int(round(points ** 0.5))
+        args = ["--vary", f"re_dependence=0:20:{side}", "--vary", f"hawk_cost=0:20:{side}"]
+        what = f"{side * side:,}-point 2-D grid"
+    lines = [f"--workers 1 against 2, {what}; load average before: {_load()}"]
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in formats:
             best: dict[str, float] = {}
@@ -318,6 +321,25 @@ def bench_workers(points: int, formats: tuple[str, ...]) -> list[str]:
                 f"outputs {'identical' if same else 'DIFFER'}"
             )
     lines.append(f"  load average after: {_load()}")
+    return lines
+
+
+#: The other sweep kinds, each a few seconds with one worker: (what, arguments of `tradegame sweep`).
+OTHER_SWEEP_KINDS = (
+    ("graded game, 5 levels, 2-D grid of 40,000 points", ["--game", "graded", "--levels", "5", "--vary", "leverage=0:10:200",
+                                                          "--vary", "hawk_cost=0:5:200"]),
+    ("Monte Carlo sample of 10,000,000 draws (2×2)", ["--sample", "10000000", "--dist", "re_dependence=uniform:3:8",
+                                                      "--dist", "hawk_cost=uniform:0:5", "--seed", "1"]),
+    ("model file (brinkmanship.toml), 2-D grid of 9,998,244 points", [str(ROOT / "examples" / "models" / "brinkmanship.toml"),
+                                                                      "--vary", "stake=0:20:3162", "--vary", "war=1:30:3162"]),
+)
+
+
+def bench_workers_kinds() -> list[str]:
+    """--workers 1 against 2 for the graded game, a Monte Carlo sample and a model file (text)."""
+    lines = []
+    for what, args in OTHER_SWEEP_KINDS:
+        lines += bench_workers(0, ("text",), args, what)
     return lines
 
 
@@ -720,7 +742,8 @@ def main() -> None:
                         help="only the one-equilibrium N-player sections (logit against Gambit's logit and gnm)")
     parser.add_argument("--nplayer-2x2x2", action="store_true",
                         help="only the every-equilibrium rows of 2×2×2 games (wall and processor time)")
-    parser.add_argument("--workers", action="store_true", help="only the --workers 1 against 2 sections")
+    parser.add_argument("--workers", action="store_true",
+                        help="only the --workers 1 against 2 sections (2×2 grids, then graded, sample and model file)")
     args = parser.parse_args()
     try:
         import pygambit  # noqa: F401
@@ -771,6 +794,7 @@ def main() -> None:
     workers = [
         lambda: bench_workers(10_000_000, ("text", "csv", "json") if full else ("text",)),
         lambda: bench_workers(1_000_000, ("csv", "json")),
+        bench_workers_kinds,
     ]
     sections = (nplayer_all if args.nplayer_all else nplayer_one if args.nplayer_one
                 else nplayer if args.nplayer else sections + nplayer)
