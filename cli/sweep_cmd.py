@@ -317,10 +317,7 @@ def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
         if workers == 1:
             yield None
             return
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers - 1) as pool:  # this process is the N-th worker
-            yield lambda fn, tasks: _shared(pool, fn, tasks, 2 * (workers - 1))
+        yield _local_processes(workers)
         return
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -347,6 +344,28 @@ def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _local_processes(workers: int) -> Callable:
+    """A map over `workers` local processes: this one and workers - 1 started for each call.
+
+    Where processes can be forked, they are forked when the map is called, so they inherit
+    what the sweep registered just before (`games.sweeps.sweep._INHERITED`: its design and
+    samples are not sent with every task); elsewhere the platform's default start method
+    is used and tasks carry their own values."""
+    import multiprocessing
+
+    forking = "fork" in multiprocessing.get_all_start_methods()
+
+    def local_map(fn, tasks):
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork") if forking else None
+        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+            yield from _shared(pool, fn, tasks, 2 * (workers - 1))
+
+    local_map.forks_after_call = forking
+    return local_map
 
 
 def _shared(pool, fn, tasks, ahead: int):

@@ -116,3 +116,34 @@ def test_two_workers_are_this_process_and_one_started():
     assert sorted(t for t, _ in results) == list(range(12))
     pids = {pid for _, pid in results}
     assert os.getpid() in pids and len(pids) == 2
+
+
+def test_forked_workers_get_the_spec_by_key_not_its_values():
+    """A mapper whose processes fork when it is called gets tasks that name the spec (its
+    samples, 10 M values perhaps, stay where they are); the results are the same, and
+    the registry is empty again afterwards, also when a block fails."""
+    spec = SPECS["sample"]()
+    seen = []
+
+    def recording_map(fn, tasks):
+        for task in tasks:
+            seen.append(task)
+            yield fn(task)  # in this process, which holds the registry as a forked child would
+
+    recording_map.forks_after_call = True
+    plain = sweep.run(spec, block_size=100)
+    named = sweep.run(spec, block_size=100, mapper=recording_map)
+    assert seen and all(isinstance(task[0], int) for task in seen)
+    assert all(not isinstance(item, np.ndarray) for task in seen for item in task)
+    assert np.array_equal(plain.codes, named.codes) and plain.regimes == named.regimes
+    assert sweep._INHERITED == {}
+
+    def failing_map(fn, tasks):
+        for task in tasks:
+            raise RuntimeError("a worker died")
+            yield task
+
+    failing_map.forks_after_call = True
+    with pytest.raises(RuntimeError):
+        sweep.run(spec, block_size=100, mapper=failing_map)
+    assert sweep._INHERITED == {}

@@ -24,6 +24,7 @@ Library code: nothing here prints. Progress is reported through an optional call
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
@@ -861,13 +862,24 @@ def _light_task(spec: SweepSpec, start: int, stop: int, keep: bool, rows: RowFor
     return (light, 0, stop - start, keep, rows, start)
 
 
+#: Sweeps solved by worker processes forked after `run` put them here (a mapper with a true
+#: ``forks_after_call``): such a worker finds the spec — design, samples, model — in the
+#: memory it inherited, so a task carries only its key, not the points' values (160 MB
+#: pickled and unpickled for a 10 M-draw sample of two parameters).
+_INHERITED: dict[int, "SweepSpec"] = {}
+_KEYS = itertools.count()
+
+
 def _span_task(args: tuple) -> tuple[int, np.ndarray, FlatEquilibria | None, str | None]:
     """Several consecutive blocks in one task (what a worker process gets): each solved as
     `_block_task` solves it, the codes, equilibria and rows joined in point order. Fewer,
-    larger tasks keep the cost of sending work between processes small beside the work."""
+    larger tasks keep the cost of sending work between processes small beside the work.
+    The spec may be given by its key in `_INHERITED`."""
     from games.sweeps import batch
 
     spec, start, stop, keep, rows, offset, size = args
+    if isinstance(spec, int):
+        spec = _INHERITED[spec]
     parts = [_block_task((spec, a, min(a + size, stop), keep, rows, offset)) for a in range(start, stop, size)]
     codes = np.concatenate([p[1] for p in parts])
     flat = None
@@ -930,17 +942,39 @@ def run(
     block. With ``rows`` and ``sink``, each block's rows are formatted where the block is
     solved (in the worker, from the solver's arrays) and ``sink(text)`` receives them in
     point order as soon as they are ready, so per-point output streams instead of being
-    kept or solved twice.
+    kept or solved twice. A mapper with a true ``forks_after_call`` attribute promises that
+    its worker processes are forked when it is called (so they inherit `_INHERITED`): its
+    tasks then name the spec instead of carrying the points' values.
     """
-    from games.sweeps import batch
-
+    key = None
     if mapper is None:
         tasks = [(spec, a, b, keep_equilibria, rows) for a, b in blocks(spec, block_size)]
         results = map(_block_task, tasks)
+    elif getattr(mapper, "forks_after_call", False):  # workers inherit the spec: tasks name it
+        spans, size = _spans(spec, block_size, rows is not None)
+        tasks = [(spec, a, b) for a, b in spans]
+        key = next(_KEYS)
+        _INHERITED[key] = spec
+        results = mapper(_span_task, ((key, a, b, keep_equilibria, rows, 0, size) for a, b in spans))
     else:  # runs of blocks, built as the mapper asks for them, each with its own values only
         spans, size = _spans(spec, block_size, rows is not None)
         tasks = [(spec, a, b) for a, b in spans]
         results = mapper(_span_task, (_light_task(spec, a, b, keep_equilibria, rows) + (size,) for a, b in spans))
+    try:
+        return _collect(spec, tasks, results, keep_equilibria, progress, sink)
+    finally:
+        if key is not None:
+            del _INHERITED[key]
+        close = getattr(results, "close", None)
+        if close is not None:  # a mapper's generator stopped early (an error): its processes end now
+            close()
+
+
+def _collect(spec: SweepSpec, tasks, results, keep_equilibria: bool, progress, sink) -> SweepResult:
+    """run's second half: the blocks' results put in place (in any order), rows sent to the
+    sink in point order, regimes summarized."""
+    from games.sweeps import batch
+
     codes = np.zeros(spec.n_points, dtype=spec.code_dtype)
     kept: list[tuple[int, FlatEquilibria]] = []
     pending: dict[int, str] = {}
