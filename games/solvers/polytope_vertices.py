@@ -182,6 +182,11 @@ def vertex_enumeration(
     m, n = A.shape
     Ap, Bp = normalized(A), normalized(B)
     if n_bases(m, n) > EXHAUSTIVE_BASES:
+        if m + n > MAX_STRATEGIES:
+            raise ValueError(f"vertex enumeration: at most {MAX_STRATEGIES} strategies in all, got {m + n}")
+        fast = _by_qhull(Ap, Bp, tol, max_work, progress)
+        if fast is not None:
+            return fast
         return _by_pivoting(Ap, Bp, tol, max_work, progress)
     Xv, Xl = _vertices(Bp.T, tol)  # P: x ≥ 0 labels 0..m-1, Bᵀx ≤ 1 labels m..m+n-1
     Yv, Yl = _vertices(Ap, tol)  # Q: y ≥ 0 labels (m+j), Ay ≤ 1 labels i
@@ -290,14 +295,75 @@ def _complete_pairs(Lx: np.ndarray, Ly: np.ndarray, m: int, n: int) -> np.ndarra
     return np.unique(np.vstack(pairs).astype(np.intp), axis=0)
 
 
+def _by_qhull(
+    Ap: np.ndarray, Bp: np.ndarray, tol: float, max_work: int, progress: Callable[[int], None] | None
+) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """The equilibria from P's vertices listed by Qhull, or None (pivot instead) unless that
+    list is proven complete and P simple (`games.solvers.qhull_vertices`).
+
+    Tried only where the upper bound theorem caps P's vertices at both max_work and
+    qhull_vertices.MAX_VERTICES, so Qhull's work (which cannot be interrupted) stays within
+    the caller's limit; progress is told the vertex count once, when Qhull returns. Each
+    vertex's partner in Q is solved for directly (`_simple_partners`), in the order the
+    pivoting path lists equilibria, so the answer is the one pivoting gives.
+    """
+    from games.solvers import qhull_vertices
+
+    m, n = Ap.shape
+    if qhull_vertices.max_vertices(m, m + n) > min(max_work, qhull_vertices.MAX_VERTICES):
+        return None
+    found = qhull_vertices.simple_vertices(Bp.T)
+    if found is None:
+        return None
+    X, tight = found
+    if progress is not None:
+        progress(len(X))
+    return _simple_partners(X, tight, Ap, tol)
+
+
+def _simple_partners(
+    X: np.ndarray, tight: np.ndarray, Ap: np.ndarray, tol: float
+) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """`_partners` for the vertices of a simple P given by their tight constraints (V, m)
+    in ascending order (i < m: x_i = 0; m + j: column j a best response).
+
+    The vertex with k best-response columns T (its last k constraints) and support S
+    has at most one partner: y zero off T with (A y)_S = 1, one k×k solve, batched by k.
+    Only the pairs found are then put in `_labelled`'s order — by k, then T, then S — so
+    the answer lists the equilibria as the pivoting path does. None (pivot instead) if a
+    system is singular (|det| ≤ 1e-12, as in `_partners`).
+    """
+    m = X.shape[1]
+    k_of = (tight >= m).sum(axis=1)
+    xs, ys = [], []
+    for k in np.unique(k_of):
+        if k == 0:
+            continue  # the origin
+        group = np.nonzero(k_of == k)[0]
+        zero = np.zeros((len(group), m), dtype=bool)
+        np.put_along_axis(zero, tight[group, : m - k], True, axis=1)
+        S = np.nonzero(~zero)[1].reshape(len(group), k)
+        T = tight[group, m - k :] - m
+        sub = Ap[S[:, :, None], T[:, None, :]]
+        if np.any(np.abs(np.linalg.det(sub)) <= 1e-12):
+            return None
+        y = np.zeros((len(group), Ap.shape[1]))
+        np.put_along_axis(y, T, np.linalg.solve(sub, np.ones((len(group), k, 1)))[..., 0], axis=1)
+        ok = np.all(y >= -tol, axis=1) & np.all(y @ Ap.T <= 1 + tol, axis=1)
+        if not ok.any():
+            continue
+        order = np.lexsort(tuple(np.hstack([T[ok], S[ok]]).T[::-1]))
+        xs.append(X[group[ok]][order])
+        ys.append(np.clip(y[ok], 0.0, None)[order])
+    return _normalized_pairs(xs, ys)
+
+
 def _by_pivoting(
     Ap: np.ndarray, Bp: np.ndarray, tol: float, max_work: int, progress: Callable[[int], None] | None
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     from games.solvers.lex_search import lex_vertices
 
     m, n = Ap.shape
-    if m + n > MAX_STRATEGIES:
-        raise ValueError(f"vertex enumeration: at most {MAX_STRATEGIES} strategies in all, got {m + n}")
     Xv, Xl = _labelled(Bp.T, lex_vertices(Bp.T, max_work, progress), tol)
     fast = _partners(Xv, Xl, Ap, tol)
     if fast is not None:
