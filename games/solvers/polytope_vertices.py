@@ -304,58 +304,40 @@ def _by_qhull(
     Tried only where the upper bound theorem caps P's vertices at both max_work and
     qhull_vertices.MAX_VERTICES, so Qhull's work (which cannot be interrupted) stays within
     the caller's limit; progress is told the vertex count once, when Qhull returns. Each
-    vertex's partner in Q is solved for directly (`_simple_partners`), in the order the
-    pivoting path lists equilibria, so the answer is the one pivoting gives.
+    vertex's partner in Q is solved for directly in the same batch (as `_partners` does),
+    and the equilibria are listed in the pivoting path's order, so the answer is the one
+    pivoting gives.
     """
     from games.solvers import qhull_vertices
 
     m, n = Ap.shape
     if qhull_vertices.max_vertices(m, m + n) > min(max_work, qhull_vertices.MAX_VERTICES):
         return None
-    found = qhull_vertices.simple_vertices(Bp.T)
+    found = qhull_vertices.simple_vertices(Bp.T, Ap)
     if found is None:
         return None
-    X, tight = found
+    X, tight, Y = found
     if progress is not None:
         progress(len(X))
-    return _simple_partners(X, tight, Ap, tol)
-
-
-def _simple_partners(
-    X: np.ndarray, tight: np.ndarray, Ap: np.ndarray, tol: float
-) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    """`_partners` for the vertices of a simple P given by their tight constraints (V, m)
-    in ascending order (i < m: x_i = 0; m + j: column j a best response).
-
-    The vertex with k best-response columns T (its last k constraints) and support S
-    has at most one partner: y zero off T with (A y)_S = 1, one k×k solve, batched by k.
-    Only the pairs found are then put in `_labelled`'s order — by k, then T, then S — so
-    the answer lists the equilibria as the pivoting path does. None (pivot instead) if a
-    system is singular (|det| ≤ 1e-12, as in `_partners`).
-    """
-    m = X.shape[1]
-    k_of = (tight >= m).sum(axis=1)
-    xs, ys = [], []
-    for k in np.unique(k_of):
-        if k == 0:
-            continue  # the origin
-        group = np.nonzero(k_of == k)[0]
-        zero = np.zeros((len(group), m), dtype=bool)
-        np.put_along_axis(zero, tight[group, : m - k], True, axis=1)
-        S = np.nonzero(~zero)[1].reshape(len(group), k)
-        T = tight[group, m - k :] - m
-        sub = Ap[S[:, :, None], T[:, None, :]]
-        if np.any(np.abs(np.linalg.det(sub)) <= 1e-12):
-            return None
-        y = np.zeros((len(group), Ap.shape[1]))
-        np.put_along_axis(y, T, np.linalg.solve(sub, np.ones((len(group), k, 1)))[..., 0], axis=1)
-        ok = np.all(y >= -tol, axis=1) & np.all(y @ Ap.T <= 1 + tol, axis=1)
-        if not ok.any():
-            continue
-        order = np.lexsort(tuple(np.hstack([T[ok], S[ok]]).T[::-1]))
-        xs.append(X[group[ok]][order])
-        ys.append(np.clip(y[ok], 0.0, None)[order])
-    return _normalized_pairs(xs, ys)
+    # a pair is an equilibrium when the partner lies in Q; the origin's partner is zero
+    ok = (X.sum(axis=1) > tol) & np.all(Y >= -tol, axis=1) & np.all(Y @ Ap.T <= 1 + tol, axis=1)
+    # `_labelled`'s order: by the number of best-response columns k, then those columns,
+    # then the support (for a simple vertex, the last k and the complement of the first
+    # m - k of its tight constraints)
+    idx = np.nonzero(ok)[0]
+    if len(idx) == 0:
+        return []
+    labels = tight[idx]
+    k = (labels >= m).sum(axis=1)
+    big = m + Ap.shape[1]
+    columns = np.where(labels >= m, labels - m, big)
+    columns.sort(axis=1)
+    zero = np.zeros((len(idx), m + 1), dtype=bool)  # column m: a sink for column labels
+    np.put_along_axis(zero, np.minimum(labels, m), True, axis=1)
+    rows = np.where(zero[:, :m], big, np.arange(m))
+    rows.sort(axis=1)
+    order = np.lexsort(tuple(reversed([k] + list(columns.T) + list(rows.T))))
+    return _normalized_pairs([X[idx[order]]], [np.clip(Y[idx[order]], 0.0, None)])
 
 
 def _by_pivoting(

@@ -39,6 +39,8 @@ MARGIN = 1e-7
 #: Largest number of vertices the polytope may have (by the upper bound theorem) for Qhull
 #: to be tried: bounds Qhull's time and memory (15×15 games: at most about 225,000).
 MAX_VERTICES = 250_000
+#: Largest condition number of a partner's system (`simple_vertices`) counted as regular.
+PARTNER_CONDITION = 1e12
 #: Largest number of constraints together with dimensions (labels kept as int64 bits).
 MAX_LABELS = 62
 
@@ -51,13 +53,20 @@ def max_vertices(d: int, facets: int) -> int:
     return comb(facets - (d + 1) // 2, d // 2) + comb(facets - d // 2 - 1, (d + 1) // 2 - 1)
 
 
-def simple_vertices(M: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+def simple_vertices(
+    M: np.ndarray, N: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
     """Every vertex of {z ≥ 0 : M z ≤ 1} (M (rows, d), entries positive), origin included,
     when the polytope is proven simple and the list complete; None otherwise.
 
-    Returns (Z, tight): Z (V, d) the vertices, in Qhull's facet order, and tight (V, d)
-    each vertex's tight constraints in ascending order — i < d for z_i = 0, d + j for
-    row j — every other constraint having slack above MARGIN.
+    Returns (Z, tight, W): Z (V, d) the vertices, in Qhull's facet order; tight (V, d) each
+    vertex's tight constraints in ascending order — i < d for z_i = 0, d + j for row j —
+    every other constraint having slack above MARGIN; and, when N (d, rows) is given, W
+    (V, rows) each vertex's partner: zero off the vertex's tight rows T, with
+    (N w)_i = 1 on its support S (the one point of the other best-response polytope that
+    could complete the vertex's labels), solved in the same batch. None as well if a
+    partner's system is singular (condition number above PARTNER_CONDITION). W is None
+    without N.
     """
     M = np.asarray(M, dtype=float)
     rows, d = M.shape
@@ -70,10 +79,10 @@ def simple_vertices(M: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     if len(simplices) <= d or not _closed_under_edges(simplices, neighbors):
         return None
     tight = np.sort(simplices, axis=1)
-    Z = _solve_vertices(M, tight)
-    if Z is None:
+    solved = _solve_vertices(M, tight, N)
+    if solved is None:
         return None
-    return Z, tight
+    return solved[0], tight, solved[1]
 
 
 def _tied_pure_vertex(M: np.ndarray) -> bool:
@@ -120,43 +129,60 @@ def _closed_under_edges(simplices: np.ndarray, neighbors: np.ndarray) -> bool:
     return bool(np.all(((other & ridge) == ridge) & (other != masks[:, None])))
 
 
-def _solve_vertices(M: np.ndarray, tight: np.ndarray) -> np.ndarray | None:
-    """Each candidate solved from its tight constraints, or None unless every one is a
-    vertex of P with all other slacks clearly positive.
+def _solve_vertices(
+    M: np.ndarray, tight: np.ndarray, N: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """Each candidate solved from its tight constraints (and its partner, given N), or None
+    unless every one is a vertex of P with all other slacks clearly positive.
 
     A candidate with k tight rows T (the last k of its sorted constraints) is zero off a
-    support S of k coordinates and has z_S = M[T, S]⁻¹ · 1 (the inverse's row sums);
-    batched by k. The rounding error of z is taken as κ·k·ε·max|z| (κ the ∞-norm
-    condition number) and of a slack as the constraint's 1-norm times that; tight slacks
-    must be within, and every other slack above, the larger of MARGIN and ten such bounds.
+    support S of k coordinates and has z_S = M[T, S]⁻¹ · 1: the column sums of the inverse
+    of M[T, S]ᵀ, which is gathered, with N[S, T], in one batch per k and inverted in one
+    call. The rounding error of z is taken as κ·k·ε·max|z| (κ the ∞-norm condition
+    number, bounded above using M's largest row sum) and of a slack as the constraint's 1-norm times that; tight slacks must be
+    within, and every other slack above, the larger of MARGIN and ten such bounds.
     """
     rows, d = M.shape
     F = len(tight)
     k_of = (tight >= d).sum(axis=1)
+    layers = M.T[None] if N is None else np.stack([M.T, np.asarray(N, dtype=float)])  # (layers, d, rows)
     Z = np.zeros((F, d))
+    W = None if N is None else np.zeros((F, rows))
     error = np.zeros(F)
+    # ∞-norms bounded by the whole matrices' largest row sums (entries are positive)
+    m_norm = M.sum(axis=1).max()
+    n_norm = 0.0 if N is None else np.abs(N).sum(axis=1).max()
     for k in np.unique(k_of):
         if k == 0:
-            continue  # the origin
+            continue  # the origin (and its partner, zero)
         group = np.nonzero(k_of == k)[0]
         G = len(group)
         zero = np.zeros((G, d), dtype=bool)
         np.put_along_axis(zero, tight[group, : d - k], True, axis=1)
         S = np.nonzero(~zero)[1].reshape(G, k)
         T = tight[group, d - k :] - d
-        sub = M[T[:, :, None], S[:, None, :]]
+        sub = layers[:, S[:, :, None], T[:, None, :]]  # (layers, G, k, k)
         try:
             inverse = np.linalg.inv(sub)
         except np.linalg.LinAlgError:
             return None
-        values = inverse.sum(axis=2)
-        if not np.all(np.isfinite(values)):
+        # ‖·‖∞ and ‖·‖₁ of the inverses bounded by √k times the Frobenius norm (one pass)
+        inv_norm = np.sqrt(k * np.einsum("lgij,lgij->lg", inverse, inverse))
+        norm = m_norm * inv_norm[0]
+        values = inverse[0].sum(axis=1)
+        if not (np.all(np.isfinite(values)) and np.all(np.isfinite(norm))):
             return None
         Zg = np.zeros((G, d))
         np.put_along_axis(Zg, S, values, axis=1)
         Z[group] = Zg
-        kappa = np.abs(sub).sum(axis=2).max(axis=1) * np.abs(inverse).sum(axis=2).max(axis=1)
-        error[group] = kappa * k * np.finfo(float).eps * np.abs(values).max(axis=1)
+        error[group] = norm * k * np.finfo(float).eps * np.abs(values).max(axis=1)
+        if W is not None:
+            cond = n_norm * inv_norm[1]
+            if not np.all(cond <= PARTNER_CONDITION):
+                return None
+            Wg = np.zeros((G, rows))
+            np.put_along_axis(Wg, T, inverse[1].sum(axis=2), axis=1)
+            W[group] = Wg
     slack = np.hstack([Z, 1.0 - Z @ M.T])
     is_tight = np.zeros(slack.shape, dtype=bool)
     np.put_along_axis(is_tight, tight, True, axis=1)
@@ -164,4 +190,4 @@ def _solve_vertices(M: np.ndarray, tight: np.ndarray) -> np.ndarray | None:
     bound = np.maximum(MARGIN, 10.0 * error[:, None] * row_norm[None, :])
     if np.any(np.where(is_tight, np.abs(slack) > bound, slack <= bound)):
         return None
-    return Z
+    return Z, W
