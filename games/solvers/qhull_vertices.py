@@ -59,7 +59,8 @@ def simple_vertices(
     """Every vertex of {z ≥ 0 : M z ≤ 1} (M (rows, d), entries positive), origin included,
     when the polytope is proven simple and the list complete; None otherwise.
 
-    Returns (Z, tight, W): Z (V, d) the vertices, in Qhull's facet order; tight (V, d) each
+    Returns (Z, tight, W): Z (V, d) the vertices, by support size, then in Qhull's facet
+    order; tight (V, d) each
     vertex's tight constraints in ascending order — i < d for z_i = 0, d + j for row j —
     every other constraint having slack above MARGIN; and, when N (d, rows) is given, W
     (V, rows) each vertex's partner: zero off the vertex's tight rows T, with
@@ -79,6 +80,7 @@ def simple_vertices(
     if len(simplices) <= d or not _closed_under_edges(simplices, neighbors):
         return None
     tight = np.sort(simplices, axis=1)
+    tight = tight[np.argsort((tight >= d).sum(axis=1), kind="stable")]
     solved = _solve_vertices(M, tight, N)
     if solved is None:
         return None
@@ -135,59 +137,60 @@ def _solve_vertices(
     """Each candidate solved from its tight constraints (and its partner, given N), or None
     unless every one is a vertex of P with all other slacks clearly positive.
 
-    A candidate with k tight rows T (the last k of its sorted constraints) is zero off a
+    ``tight`` must come sorted by its number k of tight rows (then each k is one slice). A
+    candidate with k tight rows T (the last k of its ascending constraints) is zero off a
     support S of k coordinates and has z_S = M[T, S]⁻¹ · 1: the column sums of the inverse
     of M[T, S]ᵀ, which is gathered, with N[S, T], in one batch per k and inverted in one
     call. The rounding error of z is taken as κ·k·ε·max|z| (κ the ∞-norm condition
-    number, bounded above using M's largest row sum) and of a slack as the constraint's 1-norm times that; tight slacks must be
+    number, bounded above by M's largest row sum times √k times the inverse's Frobenius
+    norm) and of a slack as the constraint's 1-norm times that; tight slacks must be
     within, and every other slack above, the larger of MARGIN and ten such bounds.
     """
     rows, d = M.shape
     F = len(tight)
     k_of = (tight >= d).sum(axis=1)
+    if np.any(np.diff(k_of) < 0):
+        raise ValueError("_solve_vertices: candidates must come sorted by their number of tight rows")
     layers = M.T[None] if N is None else np.stack([M.T, np.asarray(N, dtype=float)])  # (layers, d, rows)
     Z = np.zeros((F, d))
     W = None if N is None else np.zeros((F, rows))
-    error = np.zeros(F)
-    # ∞-norms bounded by the whole matrices' largest row sums (entries are positive)
-    m_norm = M.sum(axis=1).max()
+    m_norm = M.sum(axis=1).max()  # ‖M[T, S]‖∞ ≤ ‖M‖∞ (entries positive)
     n_norm = 0.0 if N is None else np.abs(N).sum(axis=1).max()
-    for k in np.unique(k_of):
-        if k == 0:
-            continue  # the origin (and its partner, zero)
-        group = np.nonzero(k_of == k)[0]
-        G = len(group)
+    row_norm = np.abs(M).sum(axis=1)
+    bounds = np.searchsorted(k_of, np.arange(d + 2))
+    for k in range(1, d + 1):  # k = 0: the origin (and its partner, zero)
+        lo, hi = bounds[k], bounds[k + 1]
+        if lo == hi:
+            continue
+        G = hi - lo
+        labels = tight[lo:hi]
         zero = np.zeros((G, d), dtype=bool)
-        np.put_along_axis(zero, tight[group, : d - k], True, axis=1)
+        np.put_along_axis(zero, labels[:, : d - k], True, axis=1)
         S = np.nonzero(~zero)[1].reshape(G, k)
-        T = tight[group, d - k :] - d
+        T = labels[:, d - k :] - d
         sub = layers[:, S[:, :, None], T[:, None, :]]  # (layers, G, k, k)
         try:
             inverse = np.linalg.inv(sub)
         except np.linalg.LinAlgError:
             return None
-        # ‖·‖∞ and ‖·‖₁ of the inverses bounded by √k times the Frobenius norm (one pass)
         inv_norm = np.sqrt(k * np.einsum("lgij,lgij->lg", inverse, inverse))
-        norm = m_norm * inv_norm[0]
         values = inverse[0].sum(axis=1)
-        if not (np.all(np.isfinite(values)) and np.all(np.isfinite(norm))):
+        error = m_norm * inv_norm[0] * k * np.finfo(float).eps * np.abs(values).max(axis=1)
+        if not np.all(np.isfinite(error)):
             return None
-        Zg = np.zeros((G, d))
-        np.put_along_axis(Zg, S, values, axis=1)
-        Z[group] = Zg
-        error[group] = norm * k * np.finfo(float).eps * np.abs(values).max(axis=1)
+        floor = np.maximum(MARGIN, 10.0 * error)[:, None]
+        if not np.all(values > floor):  # the support's coordinates: clearly positive
+            return None
+        z = Z[lo:hi]
+        np.put_along_axis(z, S, values, axis=1)
+        slack = 1.0 - z @ M.T  # (G, rows)
+        is_tight = np.zeros((G, rows), dtype=bool)
+        np.put_along_axis(is_tight, T, True, axis=1)
+        bound = np.maximum(MARGIN, 10.0 * error[:, None] * row_norm[None, :])
+        if np.any(np.where(is_tight, np.abs(slack) > bound, slack <= bound)):
+            return None
         if W is not None:
-            cond = n_norm * inv_norm[1]
-            if not np.all(cond <= PARTNER_CONDITION):
+            if not np.all(n_norm * inv_norm[1] <= PARTNER_CONDITION):
                 return None
-            Wg = np.zeros((G, rows))
-            np.put_along_axis(Wg, T, inverse[1].sum(axis=2), axis=1)
-            W[group] = Wg
-    slack = np.hstack([Z, 1.0 - Z @ M.T])
-    is_tight = np.zeros(slack.shape, dtype=bool)
-    np.put_along_axis(is_tight, tight, True, axis=1)
-    row_norm = np.concatenate([np.ones(d), np.abs(M).sum(axis=1)])
-    bound = np.maximum(MARGIN, 10.0 * error[:, None] * row_norm[None, :])
-    if np.any(np.where(is_tight, np.abs(slack) > bound, slack <= bound)):
-        return None
+            np.put_along_axis(W[lo:hi], T, inverse[1].sum(axis=2), axis=1)
     return Z, W
