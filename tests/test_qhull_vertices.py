@@ -8,11 +8,18 @@ take the exact pivoting instead.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
+import scipy.spatial  # noqa: F401  loaded: the fast path is tried at every size (`_qhull_worth_loading`)
 
 from games.solvers import polytope_vertices as ve
 from games.solvers import qhull_vertices as qv
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _rows(Z: np.ndarray) -> list[tuple[float, ...]]:
@@ -276,3 +283,33 @@ def test_degenerate_games_contain_every_gambit_equilibrium(name, A, B):
         half = np.r_[0.5, 0.5, np.zeros(6)]
         for j in range(3):
             assert _contains(theirs, half, np.eye(8)[j])
+
+
+# ------------------------------------------------------------------ when SciPy is not loaded
+def test_a_fresh_process_pivots_mid_size_games_until_loading_pays(monkeypatch):
+    """Without scipy.spatial loaded, a 9×9 game pivots (loading would cost more than it
+    saves); from 14×14, or after QHULL_AFTER_BASES pivoted bases, Qhull is tried."""
+    monkeypatch.delitem(sys.modules, "scipy.spatial")
+    monkeypatch.setattr(ve, "_pivoted_bases", 0)
+    assert not ve._qhull_worth_loading(18)
+    assert ve._qhull_worth_loading(ve.QHULL_COLD_STRATEGIES)
+    calls = _count_fallbacks(monkeypatch)
+    rng = np.random.default_rng(9)
+    ve.vertex_enumeration(rng.normal(size=(9, 9)), rng.normal(size=(9, 9)))
+    assert calls == [1] and 0 < ve._pivoted_bases < ve.QHULL_AFTER_BASES
+    monkeypatch.setattr(ve, "_pivoted_bases", ve.QHULL_AFTER_BASES)
+    assert ve._qhull_worth_loading(18)
+
+
+def test_solving_one_mid_size_game_does_not_load_scipy():
+    script = (
+        "import sys, numpy as np\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from games import from_bimatrix, solve\n"
+        "rng = np.random.default_rng(4)\n"
+        "sol = solve(from_bimatrix(rng.normal(size=(9, 9)), rng.normal(size=(9, 9))), 'vertex-enumeration')\n"
+        "print(len(sol.equilibria), 'scipy.spatial' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    count, loaded = out.stdout.split()
+    assert int(count) % 2 == 1 and loaded == "False"
