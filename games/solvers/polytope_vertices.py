@@ -40,9 +40,10 @@ MAX_WORK = 3_000_000
 #: game takes about as long as the import. Once loaded, Qhull is tried at every size
 #: beyond EXHAUSTIVE_BASES.
 QHULL_COLD_STRATEGIES = 28
-#: Bases pivoted in one process (about 0.2 s of work) after which loading SciPy's spatial
-#: package for the Qhull fast path pays for itself whatever the size.
-QHULL_AFTER_BASES = 10_000
+#: Bases pivoted in one process (about a second of work, several times the import) after
+#: which SciPy's spatial package is loaded for the Qhull fast path whatever the size. A
+#: graded 12-level sweep of 101 points pivots about 28,000 and so never loads it.
+QHULL_AFTER_BASES = 50_000
 #: Largest m + n solved (20×20). The number of vertices grows about 3× per added strategy
 #: pair on random games (14×14: about 20,000 bases; 18×18: about a million, a minute), so
 #: larger games are refused up front rather than stopped by MAX_WORK after minutes.
@@ -368,10 +369,10 @@ def _qhull_worth_loading(strategies: int) -> bool:
     """Whether the Qhull path may be tried: SciPy's spatial package is already loaded (by
     an earlier game, or by anything else — pygambit, nashpy and QuantEcon load it), or the
     game has QHULL_COLD_STRATEGIES strategies or more, or this process has already pivoted
-    QHULL_AFTER_BASES bases, about as long as loading takes. So a single mid-size game
-    (7×7 to 13×13) in a fresh process does not pay 0.1–0.25 s of import to save less,
-    while a script solving many of them pays it once, after the first few. Either path
-    gives the same equilibria in the same order."""
+    QHULL_AFTER_BASES bases. So a single mid-size game (7×7 to 13×13) or a sweep of small
+    graded games in a fresh process does not pay 0.1–0.25 s and 35 MB of import to save
+    less, while a script solving many large games pays it once, after the first few.
+    Either path gives the same equilibria in the same order."""
     return (
         "scipy.spatial" in sys.modules
         or strategies >= QHULL_COLD_STRATEGIES
