@@ -37,7 +37,9 @@ import numpy as np
 #: Smallest slack a constraint that is not tight may have in an accepted answer.
 MARGIN = 1e-7
 #: Largest number of vertices the polytope may have (by the upper bound theorem) for Qhull
-#: to be tried: bounds Qhull's time and memory (15×15 games: at most about 225,000).
+#: to be tried: bounds Qhull's time and memory, which cannot be interrupted. 14×14 games
+#: have at most 155,040 (random ones about 20,000: 0.2 s, about 100 MB at peak); 15×15
+#: up to 341,088, so they pivot.
 MAX_VERTICES = 250_000
 #: Largest condition number of a partner's system (`simple_vertices`) counted as regular.
 PARTNER_CONDITION = 1e12
