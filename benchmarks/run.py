@@ -368,8 +368,9 @@ def bench_graded_sweep() -> list[str]:
 
 
 def bench_large_single(n: int, games: int, gambit: bool) -> list[str]:
-    """Single n×n random games: lexicographic pivoting against Gambit's enummixed (when asked:
-    Gambit takes seconds to minutes from 12×12)."""
+    """Single n×n random games: vertex enumeration (Qhull with a certificate, else lexicographic
+    pivoting) against Gambit's enummixed (when asked: Gambit takes seconds to minutes from
+    12×12) and QuantEcon's vertex enumeration."""
     import pygambit as gbt
 
     from games.solvers.polytope_vertices import vertex_enumeration

@@ -5,12 +5,17 @@ positive, the polytopes P = {x ≥ 0 : Bᵀx ≤ 1} and Q = {y ≥ 0 : Ay ≤ 1}
 equilibria as their completely labelled vertex pairs (x, y) ≠ (0, 0), normalized.
 
 Small games (at most EXHAUSTIVE_BASES candidate bases) find the vertices by solving every
-nonsingular square system of tight constraints (batched in NumPy). Larger ones walk each
-polytope's graph by lexicographic pivoting (`games.solvers.lex_search`), whose cost grows with the
+nonsingular square system of tight constraints (batched in NumPy). Larger ones first try
+SciPy's Qhull (`games.solvers.qhull_vertices`), whose list of P's vertices is accepted only
+with a certificate that P is simple and the list complete — so in practice on random
+(non-degenerate) games — and each vertex's partner in Q is solved for directly. Otherwise
+(ties, integer payoffs, a near-degenerate vertex, a Qhull error) they walk each polytope's
+graph by lexicographic pivoting (`games.solvers.lex_search`), whose cost grows with the
 number of vertices, not of candidate bases; when P is non-degenerate each vertex's partner
-in Q is solved for directly, otherwise Q is walked too and labels are matched. Both ways
+in Q is solved for directly, otherwise Q is walked too and labels are matched. Every way,
 degenerate games — ties, weakly dominated strategies, continua — lose nothing: each
-extreme point of every equilibrium component is returned once.
+extreme point of every equilibrium component is returned once, and Qhull and pivoting list
+the same equilibria in the same order.
 
 Plain arrays in, plain arrays out.
 """
@@ -18,16 +23,27 @@ Plain arrays in, plain arrays out.
 from __future__ import annotations
 
 import itertools
+import sys
 from functools import lru_cache
 from math import comb
 from typing import Callable
 
 import numpy as np
 
-#: Largest number of candidate bases (C(m+n, m)) solved exhaustively; larger games pivot.
+#: Largest number of candidate bases (C(m+n, m)) solved exhaustively; larger games use
+#: Qhull with a certificate, or pivot.
 EXHAUSTIVE_BASES = 500
 #: Most bases the lexicographic search may visit in one polytope (the limit on work done).
 MAX_WORK = 3_000_000
+#: Fewest strategies (m + n) for which the Qhull fast path loads SciPy's spatial package
+#: (about 0.1–0.25 s, once per process) rather than pivot: from 14×14, pivoting a random
+#: game takes about as long as the import. Once loaded, Qhull is tried at every size
+#: beyond EXHAUSTIVE_BASES.
+QHULL_COLD_STRATEGIES = 28
+#: Bases pivoted in one process (about a second of work, several times the import) after
+#: which SciPy's spatial package is loaded for the Qhull fast path whatever the size. A
+#: graded 12-level sweep of 101 points pivots about 28,000 and so never loads it.
+QHULL_AFTER_BASES = 50_000
 #: Largest m + n solved (20×20). The number of vertices grows about 3× per added strategy
 #: pair on random games (14×14: about 20,000 bases; 18×18: about a million, a minute), so
 #: larger games are refused up front rather than stopped by MAX_WORK after minutes.
@@ -175,13 +191,20 @@ def vertex_enumeration(
     """All extreme Nash equilibria (x, y) of the bimatrix game (A, B).
 
     Raises `games.solvers.lex_search.TooMuchWork` if a polytope has more than max_work bases;
-    progress(bases visited) is called as the search goes (games above EXHAUSTIVE_BASES).
+    progress(bases visited) is called as the search goes (games above EXHAUSTIVE_BASES;
+    the Qhull path, tried only where max_work bounds its vertices in advance, reports its
+    vertex count once).
     """
     A = np.asarray(A, dtype=float)
     B = np.asarray(B, dtype=float)
     m, n = A.shape
     Ap, Bp = normalized(A), normalized(B)
     if n_bases(m, n) > EXHAUSTIVE_BASES:
+        if m + n > MAX_STRATEGIES:
+            raise ValueError(f"vertex enumeration: at most {MAX_STRATEGIES} strategies in all, got {m + n}")
+        fast = _by_qhull(Ap, Bp, tol, max_work, progress)
+        if fast is not None:
+            return fast
         return _by_pivoting(Ap, Bp, tol, max_work, progress)
     Xv, Xl = _vertices(Bp.T, tol)  # P: x ≥ 0 labels 0..m-1, Bᵀx ≤ 1 labels m..m+n-1
     Yv, Yl = _vertices(Ap, tol)  # Q: y ≥ 0 labels (m+j), Ay ≤ 1 labels i
@@ -290,19 +313,89 @@ def _complete_pairs(Lx: np.ndarray, Ly: np.ndarray, m: int, n: int) -> np.ndarra
     return np.unique(np.vstack(pairs).astype(np.intp), axis=0)
 
 
+def _by_qhull(
+    Ap: np.ndarray, Bp: np.ndarray, tol: float, max_work: int, progress: Callable[[int], None] | None
+) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """The equilibria from P's vertices listed by Qhull, or None (pivot instead) unless that
+    list is proven complete and P simple (`games.solvers.qhull_vertices`).
+
+    Tried once loading SciPy's spatial package is worth it (`_qhull_worth_loading`), and
+    only where the upper bound theorem caps P's vertices at both max_work and
+    qhull_vertices.MAX_VERTICES, so Qhull's work (which cannot be interrupted) stays within
+    the caller's limit; progress is told the vertex count once, when Qhull returns. Each
+    vertex's partner in Q is solved for directly in the same batch (as `_partners` does),
+    and the equilibria are listed in the pivoting path's order, so the answer is the one
+    pivoting gives.
+    """
+    m, n = Ap.shape
+    if not _qhull_worth_loading(m + n):
+        return None
+    from games.solvers import qhull_vertices
+
+    if qhull_vertices.max_vertices(m, m + n) > min(max_work, qhull_vertices.MAX_VERTICES):
+        return None
+    found = qhull_vertices.simple_vertices(Bp.T, Ap)
+    if found is None:
+        return None
+    X, tight, Y = found
+    if progress is not None:
+        progress(len(X))
+    # a pair is an equilibrium when the partner lies in Q; the origin's partner is zero
+    ok = (X.sum(axis=1) > tol) & np.all(Y >= -tol, axis=1) & np.all(Y @ Ap.T <= 1 + tol, axis=1)
+    # `_labelled`'s order: by the number of best-response columns k, then those columns,
+    # then the support (for a simple vertex, the last k and the complement of the first
+    # m - k of its tight constraints)
+    idx = np.nonzero(ok)[0]
+    if len(idx) == 0:
+        return []
+    labels = tight[idx]
+    k = (labels >= m).sum(axis=1)
+    big = m + Ap.shape[1]
+    columns = np.where(labels >= m, labels - m, big)
+    columns.sort(axis=1)
+    zero = np.zeros((len(idx), m + 1), dtype=bool)  # column m: a sink for column labels
+    np.put_along_axis(zero, np.minimum(labels, m), True, axis=1)
+    rows = np.where(zero[:, :m], big, np.arange(m))
+    rows.sort(axis=1)
+    order = np.lexsort(tuple(reversed([k] + list(columns.T) + list(rows.T))))
+    return _normalized_pairs([X[idx[order]]], [np.clip(Y[idx[order]], 0.0, None)])
+
+
+#: Bases pivoted in this process by games beyond EXHAUSTIVE_BASES (see `_qhull_worth_loading`).
+_pivoted_bases = 0
+
+
+def _qhull_worth_loading(strategies: int) -> bool:
+    """Whether the Qhull path may be tried: SciPy's spatial package is already loaded (by
+    an earlier game, or by anything else — pygambit, nashpy and QuantEcon load it), or the
+    game has QHULL_COLD_STRATEGIES strategies or more, or this process has already pivoted
+    QHULL_AFTER_BASES bases. So a single mid-size game (7×7 to 13×13) or a sweep of small
+    graded games in a fresh process does not pay 0.1–0.25 s and 35 MB of import to save
+    less, while a script solving many large games pays it once, after the first few.
+    Either path gives the same equilibria in the same order."""
+    return (
+        "scipy.spatial" in sys.modules
+        or strategies >= QHULL_COLD_STRATEGIES
+        or _pivoted_bases >= QHULL_AFTER_BASES
+    )
+
+
 def _by_pivoting(
     Ap: np.ndarray, Bp: np.ndarray, tol: float, max_work: int, progress: Callable[[int], None] | None
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     from games.solvers.lex_search import lex_vertices
 
     m, n = Ap.shape
-    if m + n > MAX_STRATEGIES:
-        raise ValueError(f"vertex enumeration: at most {MAX_STRATEGIES} strategies in all, got {m + n}")
-    Xv, Xl = _labelled(Bp.T, lex_vertices(Bp.T, max_work, progress), tol)
+    global _pivoted_bases
+    bases = lex_vertices(Bp.T, max_work, progress)
+    _pivoted_bases += len(bases)
+    Xv, Xl = _labelled(Bp.T, bases, tol)
     fast = _partners(Xv, Xl, Ap, tol)
     if fast is not None:
         return fast
-    Yv, Yl = _labelled(Ap, lex_vertices(Ap, max_work, progress), tol)
+    bases = lex_vertices(Ap, max_work, progress)
+    _pivoted_bases += len(bases)
+    Yv, Yl = _labelled(Ap, bases, tol)
     Yl = np.hstack([Yl[:, n:], Yl[:, :n]])  # common numbering: rows (Ay = 1), then columns (y = 0)
     pairs = _complete_pairs(_bits(Xl), _bits(Yl), m, n)
     keep = (Xv[pairs[:, 0]].sum(axis=1) > tol) & (Yv[pairs[:, 1]].sum(axis=1) > tol)
