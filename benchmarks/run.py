@@ -291,11 +291,14 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "unknown"
 
 
-def bench_workers(points: int, formats: tuple[str, ...], args: list[str] | None = None, what: str = "") -> list[str]:
+def bench_workers(
+    points: int, formats: tuple[str, ...], args: list[str] | None = None, what: str = "", runs: int = 2
+) -> list[str]:
     """`tradegame sweep` (by default of a 2-D 2×2 grid of about `points` points) with
-    --workers 1 and 2, each in a fresh process, taking turns, best of 2; the load average
-    before and after. The gain needs a second core that is free: under load it is small or
-    negative."""
+    --workers 1 and 2, each in a fresh process, taking turns, `runs` times each; the median
+    of each, and the load average before and after. The gain needs a second core that is
+    free: under load it is small or negative."""
+    import statistics
     import tempfile
 
     if args is None:
@@ -305,18 +308,19 @@ def bench_workers(points: int, formats: tuple[str, ...], args: list[str] | None 
     lines = [f"--workers 1 against 2, {what}; load average before: {_load()}"]
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in formats:
-            best: dict[str, float] = {}
+            times: dict[str, list[float]] = {"1": [], "2": []}
             peak: dict[str, float] = {}
-            for _ in range(2):
+            for _ in range(runs):
                 for workers in ("1", "2"):
                     script = WORKERS_SCRIPT.format(root=str(ROOT), args=args, workers=workers, fmt=fmt, out=f"{tmp}/out{workers}.{fmt}")
                     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
                     seconds, mb = (float(v) for v in out.stdout.split()[-2:])
-                    best[workers] = min(best.get(workers, float("inf")), seconds)
+                    times[workers].append(seconds)
                     peak[workers] = max(peak.get(workers, 0.0), mb)
+            best = {w: statistics.median(t) for w, t in times.items()}
             same = Path(f"{tmp}/out1.{fmt}").read_bytes() == Path(f"{tmp}/out2.{fmt}").read_bytes()
             lines.append(
-                f"  --format {fmt}: 1 worker {best['1']:.2f} s, 2 workers {best['2']:.2f} s: speed-up {best['1'] / best['2']:.2f}×  "
+                f"  --format {fmt}: 1 worker {best['1']:.2f} s, 2 workers {best['2']:.2f} s (medians of {runs}): speed-up {best['1'] / best['2']:.2f}×  "
                 f"target ≥ 1.6 on a quiet machine; peak memory of the main process {peak['1']:.0f} / {peak['2']:.0f} MB; "
                 f"outputs {'identical' if same else 'DIFFER'}"
             )
@@ -335,11 +339,11 @@ OTHER_SWEEP_KINDS = (
 )
 
 
-def bench_workers_kinds() -> list[str]:
+def bench_workers_kinds(runs: int = 2) -> list[str]:
     """--workers 1 against 2 for the graded game, a Monte Carlo sample and a model file (text)."""
     lines = []
     for what, args in OTHER_SWEEP_KINDS:
-        lines += bench_workers(0, ("text",), args, what)
+        lines += bench_workers(0, ("text",), args, what, runs)
     return lines
 
 
@@ -745,6 +749,8 @@ def main() -> None:
                         help="only the every-equilibrium rows of 2×2×2 games (wall and processor time)")
     parser.add_argument("--workers", action="store_true",
                         help="only the --workers 1 against 2 sections (2×2 grids, then graded, sample and model file)")
+    parser.add_argument("--runs", type=int, default=2, metavar="N",
+                        help="with --workers: runs of each case, taking turns (the median is reported; default 2)")
     args = parser.parse_args()
     try:
         import pygambit  # noqa: F401
@@ -793,9 +799,9 @@ def main() -> None:
     ]
     nplayer = nplayer_all + nplayer_one
     workers = [
-        lambda: bench_workers(10_000_000, ("text", "csv", "json") if full else ("text",)),
-        lambda: bench_workers(1_000_000, ("csv", "json")),
-        bench_workers_kinds,
+        lambda: bench_workers(10_000_000, ("text", "csv", "json") if full else ("text",), runs=args.runs),
+        lambda: bench_workers(1_000_000, ("csv", "json"), runs=args.runs),
+        lambda: bench_workers_kinds(args.runs),
     ]
     sections = (nplayer_all if args.nplayer_all else nplayer_one if args.nplayer_one
                 else nplayer if args.nplayer else sections + nplayer)
