@@ -218,7 +218,8 @@ class SweepSpec:
     @property
     def shape(self) -> tuple[int, ...]:
         if self.samples is not None:
-            return (len(next(iter(self.samples.values()))),)
+            size = getattr(self.samples, "size", None)  # a sample drawn block by block (games.sweeps.draws)
+            return (size if isinstance(size, int) else len(next(iter(self.samples.values()))),)
         return tuple(len(a.values) for a in self.axes)
 
     @property
@@ -232,6 +233,9 @@ class SweepSpec:
     def values(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """The varied parameters' values at points start..stop-1 (grid in C order)."""
         if self.samples is not None:
+            block = getattr(self.samples, "block", None)
+            if block is not None:  # drawn here, as the block is solved
+                return block(start, stop)
             return {k: v[start:stop] for k, v in self.samples.items()}
         if len(self.axes) == 1:
             return {self.axes[0].name: self.axes[0].values[start:stop]}
@@ -367,6 +371,15 @@ def draw(dists: Sequence[Distribution], n: int, seed: int | None = None, model=N
     return out
 
 
+def sample_of(dists: Sequence[Distribution], n: int, seed: int | None = None, model=None) -> Mapping[str, np.ndarray]:
+    """The values `draw` gives, drawn a block at a time where each block is solved when
+    every distribution allows it (`games.sweeps.draws`), else drawn whole now."""
+    from games.sweeps.draws import seeded_draws
+
+    lazy = seeded_draws(dists, n, seed)
+    return lazy if lazy is not None else draw(dists, n, seed, model)
+
+
 def make_spec(
     base: Mapping[str, float],
     form: str = "simultaneous",
@@ -414,7 +427,7 @@ def make_spec(
     if len({d.name for d in parsed}) != len(parsed):
         raise InputError("option --dist: each parameter may have only one distribution")
     return SweepSpec(
-        dict(base), form, levels, samples=draw(parsed, sample, seed, model), distributions=parsed, seed=seed, model=model
+        dict(base), form, levels, samples=sample_of(parsed, sample, seed, model), distributions=parsed, seed=seed, model=model
     )
 
 
@@ -855,8 +868,11 @@ def _light_task(spec: SweepSpec, start: int, stop: int, keep: bool, rows: RowFor
     what is sent to worker processes (a 1-D grid of 10 M points would otherwise be
     pickled whole for every block). A grid of short axes (a 2-D grid of 10 M points has two
     axes of about 3,000 values) is sent as it is, with the task's span: the worker works out
-    its points' values itself rather than receiving them (16 bytes a point otherwise)."""
+    its points' values itself rather than receiving them (16 bytes a point otherwise); so
+    is a sample drawn block by block (`games.sweeps.draws`: the worker draws its points)."""
     if spec.samples is None and len(spec.axes) > 1 and sum(len(a.values) for a in spec.axes) <= SMALL_AXES:
+        return (spec, start, stop, keep, rows, 0)
+    if hasattr(spec.samples, "block"):
         return (spec, start, stop, keep, rows, 0)
     light = SweepSpec(spec.base, spec.form, spec.levels, samples=spec.values(start, stop), model=spec.model)
     return (light, 0, stop - start, keep, rows, start)
