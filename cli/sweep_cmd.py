@@ -12,9 +12,12 @@ import sys
 from dataclasses import dataclass
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator, List, Optional, TextIO
+from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, TextIO
 
 import typer
+
+if TYPE_CHECKING:
+    from cli.sweep_spool import RowStore
 
 FORMATS = ("text", "csv", "json")
 #: Work (points × candidate bases per game, `games.sweeps.sweep.work`) from which a progress bar is
@@ -199,22 +202,26 @@ def run_sweep(
     # rows are formatted block by block where each block is solved (in the worker processes
     # with --workers), and written in point order as they come
     keep_heap_between_blocks()
-    if fmt == "csv" and output is not None:  # the header needs no results: rows go straight into the file
-        with atomic_file(output, force) as fh:
-            fh.write(csv_header(spec))
-            fh.flush()
-            with _mapper(workers, dask) as mapper, _progress(spec) as progress:
-                result = sw.run(spec, progress=progress, mapper=mapper, rows=_formatter(fmt, spec), sink=_byte_sink(fh.buffer))
-    else:
-        with _row_spool(fmt, spec) as (formatter, sink, rows):
-            with _mapper(workers, dask) as mapper, _progress(spec) as progress:
-                result = sw.run(spec, progress=progress, mapper=mapper, rows=formatter, sink=sink)
-            writer = {"text": write_text, "csv": write_csv, "json": write_json}[fmt]
-            if output is None:
-                writer(result, scenario, sys.stdout, rows)
-            else:
-                with atomic_file(output, force) as fh:
-                    writer(result, scenario, fh, rows)
+    from cli.sweep_spool import RowStore
+
+    with _worker_spools(fmt, workers, dask) as spools:
+        formatter = _formatter(fmt, spec, spools) if fmt in ("csv", "json") else None
+        if fmt == "csv" and output is not None:  # the header needs no results: rows go straight into the file
+            with atomic_file(output, force) as fh:
+                fh.write(csv_header(spec))
+                fh.flush()
+                with RowStore(out=fh.buffer) as store, _mapper(workers, dask) as mapper, _progress(spec) as progress:
+                    result = sw.run(spec, progress=progress, mapper=mapper, rows=formatter, sink=store)
+        else:
+            with RowStore(b",\n  " if fmt == "json" else b"") as store:
+                with _mapper(workers, dask) as mapper, _progress(spec) as progress:
+                    result = sw.run(spec, progress=progress, mapper=mapper, rows=formatter, sink=store if formatter else None)
+                writer = {"text": write_text, "csv": write_csv, "json": write_json}[fmt]
+                if output is None:
+                    writer(result, scenario, sys.stdout, store)
+                else:
+                    with atomic_file(output, force) as fh:
+                        writer(result, scenario, fh, store)
     if plot is not None:
         from cli import sweep_plot
 
@@ -249,14 +256,18 @@ def _require_matplotlib() -> None:
         ) from None
 
 
-def _formatter(fmt: str, spec) -> "Utf8Rows":
+def _formatter(fmt: str, spec, spools: str | None = None) -> Callable[..., bytes]:
     """The block formatter of csv / json rows (the trade model's, or a model file's with its
-    own labels and players), giving UTF-8 bytes."""
+    own labels and players), giving UTF-8 bytes; with ``spools`` (a directory: local worker
+    processes), each task's rows stay in the spool file of the process that formatted them."""
     from cli import sweep_rows
+    from cli.sweep_spool import SpooledRows
 
     if spec.model is not None:
-        return Utf8Rows(sweep_rows.model_csv_rows if fmt == "csv" else sweep_rows.model_json_rows)
-    return Utf8Rows(sweep_rows.csv_rows if fmt == "csv" else sweep_rows.json_rows)
+        rows = Utf8Rows(sweep_rows.model_csv_rows if fmt == "csv" else sweep_rows.model_json_rows)
+    else:
+        rows = Utf8Rows(sweep_rows.csv_rows if fmt == "csv" else sweep_rows.json_rows)
+    return rows if spools is None else SpooledRows(rows, spools)
 
 
 @dataclass(frozen=True)
@@ -279,39 +290,25 @@ class Utf8Rows:
         return getattr(self.formatter, "needs_spec", False)
 
 
-def _byte_sink(out: BinaryIO, separator: str = "") -> Callable[[bytes], None]:
-    """Writes each block's rows (UTF-8 bytes) to out, blocks after the first preceded by separator."""
-    blocks = 0
-    sep = separator.encode("utf-8")
-
-    def sink(data: bytes) -> None:
-        nonlocal blocks
-        if data:
-            if blocks and sep:
-                out.write(sep)
-            out.write(data)
-            blocks += 1
-
-    return sink
-
-
 @contextmanager
-def _row_spool(fmt: str, spec) -> Iterator[tuple[Callable | None, Callable[[str], None] | None, BinaryIO | None]]:
-    """For csv / json: the block formatter, the sink for its text, and the temporary file
-    the rows stream into as UTF-8 (JSON blocks separated by ',\\n  ').
-
-    Rows are formatted where each block is solved and spooled to disk as they arrive, so
-    memory stays flat whatever the sweep's size; the writer copies them after the summary
-    (JSON's summary comes first; on stdout nothing is written before the sweep succeeds).
-    CSV written to a file skips the spool (`run_sweep`).
-    """
-    if fmt not in ("csv", "json"):
-        yield None, None, None
+def _worker_spools(fmt: str, workers: int, dask: str | None) -> Iterator[str | None]:
+    """A temporary directory for the spool files of csv / json rows formatted by local worker
+    processes (`cli.sweep_spool`), removed afterwards; None with one process or Dask (whose
+    workers may not share this machine's files)."""
+    if fmt not in ("csv", "json") or workers == 1 or dask is not None:
+        yield None
         return
+    import shutil
     import tempfile
 
-    with tempfile.TemporaryFile("w+b") as spool:
-        yield _formatter(fmt, spec), _byte_sink(spool, ",\n  " if fmt == "json" else ""), spool
+    from cli.sweep_spool import close_spools
+
+    directory = tempfile.mkdtemp(prefix="tradegame-rows-")
+    try:
+        yield directory
+    finally:
+        close_spools(directory)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- parallel runs and progress
@@ -499,57 +496,8 @@ def summary_text(result, scenario) -> str:
     return "\n".join(lines)
 
 
-def write_text(result, scenario, fh: TextIO, rows: TextIO | None = None) -> None:
+def write_text(result, scenario, fh: TextIO, rows=None) -> None:
     fh.write(summary_text(result, scenario) + "\n")
-
-
-def _copy_rows(rows: BinaryIO, fh: TextIO) -> None:
-    """The spooled rows (UTF-8 bytes) appended to fh, as bytes where fh has a byte buffer."""
-    import shutil
-
-    rows.flush()
-    rows.seek(0)
-    out = getattr(fh, "buffer", None)
-    if out is None:  # a text-only stream: decoded as it goes (a chunk may end inside a character)
-        import codecs
-
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        while chunk := rows.read(1 << 20):
-            fh.write(decoder.decode(chunk))
-        fh.write(decoder.decode(b"", final=True))
-        return
-    fh.flush()
-    out.flush()
-    if not _sent_in_kernel(rows, out):
-        shutil.copyfileobj(rows, out, 1 << 20)
-        out.flush()
-
-
-def _sent_in_kernel(src: BinaryIO, dst: BinaryIO) -> bool:
-    """Append all of src (a file, from its start) to dst with os.sendfile, the bytes never
-    passing through this process (a JSON sweep's rows are hundreds of megabytes); False,
-    having sent nothing, where that is not possible (no sendfile, no file descriptor,
-    a destination it refuses)."""
-    import io
-
-    if not hasattr(os, "sendfile"):
-        return False
-    try:
-        src_fd, dst_fd = src.fileno(), dst.fileno()
-    except (OSError, io.UnsupportedOperation, AttributeError):
-        return False
-    size, offset = os.fstat(src_fd).st_size, 0
-    try:
-        while offset < size:
-            sent = os.sendfile(dst_fd, src_fd, offset, size - offset)
-            if sent == 0:
-                raise OSError(f"the row spool ended after {offset} of {size} bytes")
-            offset += sent
-    except OSError:
-        if offset:  # part of the rows already out: a real write error
-            raise
-        return False
-    return True
 
 
 def csv_header(spec) -> str:
@@ -562,16 +510,16 @@ def csv_header(spec) -> str:
     return buf.getvalue()
 
 
-def write_csv(result, scenario, fh: TextIO, rows: BinaryIO) -> None:
+def write_csv(result, scenario, fh: TextIO, rows: RowStore) -> None:
     """One row per point: parameter values, regime, how many equilibria, and each in words.
 
     rows holds the points' lines as `cli.sweep_rows.csv_rows` formatted them during the sweep.
     """
     fh.write(csv_header(result.spec))
-    _copy_rows(rows, fh)
+    rows.copy_to(fh)
 
 
-def write_json(result, scenario, fh: TextIO, rows: BinaryIO) -> None:
+def write_json(result, scenario, fh: TextIO, rows: RowStore) -> None:
     """The summary plus every point with its equilibria (profile, payoffs, outcome).
 
     rows holds the points' objects as `cli.sweep_rows.json_rows` formatted them during the
@@ -600,5 +548,5 @@ def write_json(result, scenario, fh: TextIO, rows: BinaryIO) -> None:
     fh.write(head[:-2] + ',\n "points": [')
     if result.spec.n_points:
         fh.write("\n  ")
-        _copy_rows(rows, fh)
+        rows.copy_to(fh)
     fh.write("\n ]\n}\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import json
 
 import pytest
@@ -253,32 +254,68 @@ def test_a_sweep_that_fails_midway_leaves_no_file(app, tmp_path, monkeypatch):
 
 def test_spooled_rows_copied_to_a_text_only_stream_keep_split_characters():
     """A character whose UTF-8 bytes straddle two copied chunks arrives whole."""
-    import tempfile
+    from cli.sweep_spool import CHUNK, RowStore
 
-    from cli.sweep_cmd import _copy_rows
-
-    text = "x" * ((1 << 20) - 1) + "–after"  # the dash's three bytes start one byte before the chunk's end
-    with tempfile.TemporaryFile("w+b") as spool:
-        spool.write(text.encode("utf-8"))
+    text = "x" * (CHUNK - 1) + "–after"  # the dash's three bytes start one byte before the chunk's end
+    with RowStore() as store:
+        store(text.encode("utf-8"))
         fh = io.StringIO()
-        _copy_rows(spool, fh)
+        store.copy_to(fh)
     assert fh.getvalue() == text
 
 
 def test_spooled_rows_are_appended_after_what_the_file_already_holds(tmp_path):
     """The spool goes to the end of a real file in the kernel (after the text already
     written through the file's buffers); a stream without a descriptor is not touched."""
-    import tempfile
-
-    from cli.sweep_cmd import _copy_rows, _sent_in_kernel
+    from cli.sweep_spool import RowStore, sent_in_kernel
 
     body = ("{\"values\": {\"x\": 0.5}, \"regime\": \"deal – only\"}" * 50_000).encode("utf-8")
-    with tempfile.TemporaryFile("w+b") as spool:
-        spool.write(body)
+    with RowStore(b",") as store:
+        store(body)
+        store(body)
         path = tmp_path / "out.json"
         with open(path, "w", encoding="utf-8", newline="") as fh:
             fh.write("head:")
-            _copy_rows(spool, fh)
+            store.copy_to(fh)
             fh.write(":tail")
-        assert path.read_bytes() == b"head:" + body + b":tail"
-        assert _sent_in_kernel(spool, io.BytesIO()) is False
+        assert path.read_bytes() == b"head:" + body + b"," + body + b":tail"
+        spool = tmp_path / "spool"
+        spool.write_bytes(body)
+        fd = os.open(spool, os.O_RDONLY)
+        try:
+            assert sent_in_kernel(fd, 0, len(body), io.BytesIO()) is False
+        finally:
+            os.close(fd)
+
+
+def test_pieces_from_other_processes_spools_are_copied_in_order(tmp_path):
+    """Rows a worker left in its spool file (a Piece: file, offset, length) are copied from
+    there, in the order the sink got them, between rows given as bytes; into a file as they
+    come (CSV's stream) or at the end, to a file, a binary stream or a text stream."""
+    from cli.sweep_spool import Piece, RowStore, append_to_spool, close_spools
+
+    directory = str(tmp_path)
+    first = append_to_spool(directory, "a – 1\n".encode("utf-8"))
+    second = append_to_spool(directory, b"b 2\n")
+    close_spools(directory)
+    assert first.path == second.path and second.offset == first.length
+    expected = "head\nb 2\n;c 3\n;a – 1\n"
+    for mode in ("stream", "file", "binary", "text"):
+        out = tmp_path / f"out-{mode}"
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write("head\n")
+            fh.flush()
+            with RowStore(b";", out=fh.buffer if mode == "stream" else None) as store:
+                for item in (second, b"", Piece(first.path, 0, 0), "c 3\n".encode(), first):
+                    store(item)
+                if mode == "file":
+                    store.copy_to(fh)
+                elif mode == "binary":
+                    buf = io.BytesIO()
+                    store.copy_to(buf)
+                    fh.write(buf.getvalue().decode("utf-8"))
+                elif mode == "text":
+                    buf = io.StringIO()
+                    store.copy_to(buf)
+                    fh.write(buf.getvalue())
+        assert out.read_text(encoding="utf-8") == expected, mode

@@ -147,3 +147,37 @@ def test_forked_workers_get_the_spec_by_key_not_its_values():
     with pytest.raises(RuntimeError):
         sweep.run(spec, block_size=100, mapper=failing_map)
     assert sweep._INHERITED == {}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_worker_rows_stay_in_their_spool_files_and_are_cleaned_up(tmp_path, monkeypatch, fmt):
+    """With --workers 2 each process keeps the rows it formatted in a spool file of its own
+    and sends back where they are (cli.sweep_spool.Piece): the sink gets pieces of two
+    processes' files, the output is byte for byte the one-process output, and no spool
+    file is left behind."""
+    import tempfile
+
+    from cli import sweep_spool
+    from games.sweeps import batch
+
+    monkeypatch.setattr(batch, "CHUNK_2X2", 400)  # several blocks, so both processes format some
+    spools = tmp_path / "tmp"
+    spools.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spools))
+    seen: list[object] = []
+    original = sweep_spool.RowStore.__call__
+
+    def recording(self, data):
+        seen.append(data)
+        return original(self, data)
+
+    monkeypatch.setattr(sweep_spool.RowStore, "__call__", recording)
+    outputs = []
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}.{fmt}"
+        sweep_cmd.run_sweep(None, ["leverage=0:10:3001"], None, [], None, [], "simultaneous", 5, fmt, out, False, None, workers, None)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 3000
+    pieces = [d for d in seen if isinstance(d, sweep_spool.Piece)]
+    assert len({p.path for p in pieces}) == 2 and sum(p.length for p in pieces) > 0
+    assert list(spools.iterdir()) == []

@@ -829,7 +829,9 @@ def _block_2x2(spec: SweepSpec, start: int, stop: int, keep: bool, offset: int =
 
 #: Formats a block's rows for output: (parameter values, regime codes, equilibria, strategy
 #: levels) → text; one with a true ``needs_spec`` attribute also gets the block's spec (a
-#: model file's labels and outcome names). A top-level function, so worker processes can run it.
+#: model file's labels and outcome names), and one with a ``deliver`` method has a task's
+#: joined text (with a mapper) turned into what is sent back and given to the sink (say, where
+#: the process spooled it). A top-level function, so worker processes can run it.
 RowFormatter = Callable[[dict, np.ndarray, FlatEquilibria, np.ndarray], str]
 
 
@@ -904,6 +906,9 @@ def _span_task(args: tuple) -> tuple[int, np.ndarray, FlatEquilibria | None, str
     text = None
     if rows is not None:
         text = getattr(rows, "joiner", "").join(p[3] for p in parts if p[3])
+        deliver = getattr(rows, "deliver", None)
+        if deliver is not None and text:  # e.g. kept where this process spooled it; a reference sent back
+            text = deliver(text)
     return start + offset, codes, flat, text
 
 
