@@ -252,6 +252,36 @@ def test_a_sweep_that_fails_midway_leaves_no_file(app, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_sweep_with_workers_that_fails_leaves_no_file_and_no_spool(app, tmp_path, monkeypatch, fmt):
+    """With --workers 2 a failing block (here in the started process, which inherits the
+    patch) ends the sweep the same way: exit 1, one line, no output, no worker spool left."""
+    import tempfile
+
+    from games.sweeps import batch, batch_2x2
+
+    real = batch_2x2.candidates_verified
+
+    def failing_past_a_point(A, B, keep_p=False):
+        c, ok = real(A, B, keep_p=keep_p)
+        if os.getpid() != parent:
+            ok = ok.copy()
+            ok[0] = False
+        return c, ok
+
+    parent = os.getpid()
+    monkeypatch.setattr(batch, "CHUNK_2X2", 300)
+    monkeypatch.setattr(batch_2x2, "candidates_verified", failing_past_a_point)
+    spools = tmp_path / "tmp"
+    spools.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spools))
+    out = tmp_path / f"s.{fmt}"
+    result = run(app, "--vary", "leverage=0:10:3000", "-f", fmt, "-o", str(out), "--workers", "2")
+    assert result.exit_code == 1 and "failed verification" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"] and list(spools.iterdir()) == []
+
+
 def test_spooled_rows_copied_to_a_text_only_stream_keep_split_characters():
     """A character whose UTF-8 bytes straddle two copied chunks arrives whole."""
     from cli.sweep_spool import CHUNK, RowStore
