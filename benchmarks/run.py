@@ -328,6 +328,82 @@ def bench_workers(
     return lines
 
 
+BLOCKS_SCRIPT = """
+import os, statistics, sys, time
+sys.path.insert(0, {root!r})
+from cli import sweep_cmd
+from games.model.scenarios import load
+from games.sweeps import sweep as sw
+sweep_cmd.keep_heap_between_blocks()
+spec = sw.make_spec(load("stockholm-2025").parameters, vary={vary!r})
+sw.run(spec)  # compiled plans and first-touch pages, not timed
+spans, size = sw._spans(spec, None)
+sw._INHERITED[0] = spec
+
+def share(which, parts):
+    for i, (a, b) in enumerate(spans):
+        if i % parts == which:
+            sw._span_task((0, a, b, False, None, 0, size))
+
+def timed(fn):
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+mode = {mode!r}
+times = []
+for _ in range({runs}):
+    if mode == "executor":
+        times.append(timed(lambda: sw.run(spec, mapper=sweep_cmd._local_processes(2))))
+    elif mode == "halves":
+        def both():
+            pid = os.fork()
+            if pid == 0:
+                share(1, 2)
+                os._exit(0)
+            share(0, 2)
+            os.waitpid(pid, 0)
+        times.append(timed(both))
+    else:
+        times.append(timed(lambda: share(0, 1)))
+print(statistics.median(times))
+"""
+
+
+def bench_two_cores(points: int = 10_000_000, runs: int = 7) -> list[str]:
+    """Where the second core's gain goes on the 2×2 sweep's blocks (no start-up, no summary):
+    one process solving every block; two unrelated processes each doing so at once (do
+    they slow each other down: memory bandwidth, shared cache?); the blocks split in two
+    halves fixed in advance between this process and a forked one (no messages); and
+    `--workers 2`'s map (`cli.forked_map`). Medians of `runs`, each a fresh process."""
+    side = int(round(points ** 0.5))
+    vary = [f"re_dependence=0:20:{side}", f"hawk_cost=0:20:{side}"]
+
+    def one(mode: str) -> float:
+        script = BLOCKS_SCRIPT.format(root=str(ROOT), vary=vary, mode=mode, runs=runs)
+        out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+        return float(out.stdout.split()[-1])
+
+    def pair() -> list[float]:
+        script = BLOCKS_SCRIPT.format(root=str(ROOT), vary=vary, mode="alone", runs=runs)
+        procs = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        return [float(p.communicate()[0].split()[-1]) for p in procs]
+
+    before = _load()
+    alone = one("alone")
+    together = pair()
+    halves = one("halves")
+    executor = one("executor")
+    return [
+        f"the blocks of a {side * side:,}-point 2×2 sweep on two cores (medians of {runs}; load before {before}, after {_load()}):",
+        f"  one process alone {alone:.3f} s; two unrelated processes at once {together[0]:.3f} s and {together[1]:.3f} s "
+        f"({max(together) / alone:.2f}× alone)",
+        f"  halves fixed in advance, this process and a forked one: {halves:.3f} s ({alone / halves:.2f}× faster than alone)",
+        f"  --workers 2's map (this process and one forked, each taking the next task from a shared counter): {executor:.3f} s "
+        f"({alone / executor:.2f}×)",
+    ]
+
+
 #: The other sweep kinds, each a few seconds with one worker: (what, arguments of `tradegame sweep`).
 OTHER_SWEEP_KINDS = (
     ("graded game, 5 levels, 2-D grid of 40,000 points", ["--game", "graded", "--levels", "5", "--vary", "leverage=0:10:200",
@@ -802,6 +878,7 @@ def main() -> None:
         lambda: bench_workers(10_000_000, ("text", "csv", "json") if full else ("text",), runs=args.runs),
         lambda: bench_workers(1_000_000, ("csv", "json"), runs=args.runs),
         lambda: bench_workers_kinds(args.runs),
+        lambda: bench_two_cores(runs=args.runs),
     ]
     sections = (nplayer_all if args.nplayer_all else nplayer_one if args.nplayer_one
                 else nplayer if args.nplayer else sections + nplayer)

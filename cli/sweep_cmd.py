@@ -362,10 +362,14 @@ def _local_processes(workers: int) -> Callable:
     forking = "fork" in multiprocessing.get_all_start_methods()
 
     def local_map(fn, tasks):
+        if forking:  # one shared counter, no queues (cli.forked_map)
+            from cli.forked_map import forked_map
+
+            yield from forked_map(fn, tasks, workers)
+            return
         from concurrent.futures import ProcessPoolExecutor
 
-        context = multiprocessing.get_context("fork") if forking else None
-        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers - 1) as pool:
             yield from _shared(pool, fn, tasks, 2 * (workers - 1))
 
     local_map.forks_after_call = forking

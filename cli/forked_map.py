@@ -1,0 +1,103 @@
+"""A map over this process and forked copies of it, for `tradegame sweep --workers N`.
+
+The tasks are listed before the processes fork, and every process — this one and the
+N − 1 forked — takes the next task from one shared counter as soon as it is free: no task
+is sent anywhere, none waits in a queue for a process that is busy, and no thread in this
+process competes with its own share of the work. Each started process sends back its
+results through a pipe of its own (widened to 1 MB where Linux allows, so a process
+rarely waits for this one to read), and this process reads them between its own tasks.
+
+On the 2×2 sweep's blocks this gets about what halves fixed in advance get (see
+`benchmarks/run.py --workers`), where an executor's queues and management thread lost
+most of the second core; and unlike fixed halves, uneven tasks (graded games) stay
+balanced. Where processes cannot be forked, `cli.sweep_cmd` uses an executor.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from multiprocessing.connection import Connection, wait
+from typing import Callable, Iterable, Iterator
+
+#: Bytes a result pipe may hold before its writer waits (Linux F_SETPIPE_SZ; a 2×2 sweep
+#: task's regime codes are about 300 KB).
+PIPE_BYTES = 1 << 20
+
+
+def forked_map(fn: Callable, tasks: Iterable, processes: int) -> Iterator:
+    """fn over tasks in this process and processes - 1 forked ones; results as they are
+    ready, not in task order. A task's exception is raised here (the others are stopped).
+    Closing the generator early stops the forked processes."""
+    tasks = list(tasks)
+    context = multiprocessing.get_context("fork")
+    counter = context.RawValue("q", 0)
+    lock = context.Lock()
+
+    def take() -> int:
+        with lock:
+            index = counter.value
+            counter.value = index + 1
+        return index
+
+    children: dict[Connection, multiprocessing.process.BaseProcess] = {}
+    try:
+        for _ in range(processes - 1):
+            reader, writer = context.Pipe(duplex=False)
+            _widen(writer)
+            child = context.Process(target=_work, args=(fn, tasks, take, writer), daemon=True)
+            child.start()
+            writer.close()
+            children[reader] = child
+        while True:
+            yield from _received(children, block=False)
+            index = take()
+            if index >= len(tasks):
+                break
+            yield fn(tasks[index])
+        while children:
+            yield from _received(children, block=True)
+    finally:
+        for reader, child in children.items():  # stopped early (an error, or the consumer closed us)
+            child.terminate()
+            reader.close()
+        for child in children.values():
+            child.join()
+
+
+def _work(fn: Callable, tasks: list, take: Callable[[], int], out: Connection) -> None:
+    """A forked process's loop: the next task until none is left, each result sent back."""
+    try:
+        while (index := take()) < len(tasks):
+            out.send((True, fn(tasks[index])))
+    except BaseException as exc:  # sent back to be raised where the map was called
+        try:
+            out.send((False, exc))
+        except Exception:  # an exception that does not pickle: its words
+            out.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        out.close()
+
+
+def _received(children: dict, block: bool) -> Iterator:
+    """Results the started processes have sent (waiting for one if block); a process that
+    has finished is joined and forgotten."""
+    for reader in wait(list(children), timeout=None if block else 0):
+        try:
+            ok, value = reader.recv()
+        except EOFError:  # no task left for it: it closed its end
+            children.pop(reader).join()
+            reader.close()
+            continue
+        if not ok:
+            raise value
+        yield value
+
+
+def _widen(conn: Connection) -> None:
+    """Let the pipe hold PIPE_BYTES where the platform allows; otherwise leave it."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass

@@ -1,0 +1,90 @@
+"""cli.forked_map: every task once, in this process and forked ones; errors and early stops."""
+
+import multiprocessing
+import os
+import time
+
+import pytest
+
+pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+
+from cli.forked_map import PIPE_BYTES, forked_map  # noqa: E402
+
+PARENT = os.getpid()
+
+
+def _square_slowly(task: int) -> tuple[int, int, int]:
+    time.sleep(0.005)
+    return task, task * task, os.getpid()
+
+
+def test_every_task_once_in_both_processes():
+    results = list(forked_map(_square_slowly, range(60), 2))
+    assert sorted(t for t, _, _ in results) == list(range(60))
+    assert all(sq == t * t for t, sq, _ in results)
+    pids = {pid for _, _, pid in results}
+    assert PARENT in pids and len(pids) == 2
+    assert multiprocessing.active_children() == []
+
+
+def test_three_processes_and_one():
+    assert len({pid for _, _, pid in forked_map(_square_slowly, range(90), 3)}) == 3
+    assert {pid for _, _, pid in forked_map(_square_slowly, range(5), 1)} == {PARENT}
+    assert list(forked_map(_square_slowly, [], 2)) == []
+
+
+def test_results_larger_than_the_pipe_arrive_whole():
+    def big(task: int) -> bytes:
+        return bytes([task % 256]) * (3 * PIPE_BYTES + task)
+
+    results = list(forked_map(big, range(8), 2))
+    assert sorted((len(r), r[0]) for r in results) == [(3 * PIPE_BYTES + t, t) for t in range(8)]
+
+
+def _fails_elsewhere(task: int) -> int:
+    time.sleep(0.002)
+    if os.getpid() != PARENT and task >= 3:
+        raise ValueError(f"task {task} failed in a started process")
+    return task
+
+
+def test_an_error_in_a_started_process_is_raised_here_and_the_others_stop():
+    with pytest.raises(ValueError, match="failed in a started process"):
+        list(forked_map(_fails_elsewhere, range(200), 2))
+    assert multiprocessing.active_children() == []
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("no pickling")
+
+
+def _fails_unpicklably(task: int) -> int:
+    if os.getpid() != PARENT:
+        raise _Unpicklable("the words survive")
+    time.sleep(0.01)
+    return task
+
+
+def test_an_exception_that_does_not_pickle_comes_back_as_its_words():
+    with pytest.raises(RuntimeError, match="_Unpicklable: the words survive"):
+        list(forked_map(_fails_unpicklably, range(50), 2))
+
+
+def test_closing_early_stops_the_started_processes():
+    results = forked_map(_square_slowly, range(10_000), 2)
+    next(results)
+    results.close()
+    assert multiprocessing.active_children() == []
+
+
+def test_the_executor_path_shares_tasks_too():
+    """Where processes cannot be forked an executor takes tasks while few wait, this process
+    the rest (cli.sweep_cmd._shared; a thread pool stands in for the process pool)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cli.sweep_cmd import _shared
+
+    with ThreadPoolExecutor(1) as pool:
+        results = list(_shared(pool, _square_slowly, range(30), 2))
+    assert sorted(t for t, _, _ in results) == list(range(30))
