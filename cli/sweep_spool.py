@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, TextIO
 
 #: Bytes read at a time where the kernel cannot copy (no sendfile, a stream without a file).
@@ -59,10 +59,12 @@ def close_spools(directory: str) -> None:
 class SpooledRows:
     """A block formatter (giving UTF-8 bytes) whose tasks' rows stay in the spool file of the
     process that formatted them: `games.sweeps.sweep` calls ``deliver`` on a task's joined
-    rows and sends back the `Piece` it returns."""
+    rows and sends back the `Piece` it returns. In the process that made it (``home``, the
+    one writing the output) rows stay bytes: they go to the output with no detour."""
 
     formatter: Callable[..., bytes]
     directory: str
+    home: int = field(default_factory=os.getpid)
 
     def __call__(self, *args) -> bytes:
         return self.formatter(*args)
@@ -75,8 +77,8 @@ class SpooledRows:
     def needs_spec(self) -> bool:
         return self.formatter.needs_spec
 
-    def deliver(self, data: bytes) -> Piece:
-        return append_to_spool(self.directory, data)
+    def deliver(self, data: bytes) -> Piece | bytes:
+        return data if os.getpid() == self.home else append_to_spool(self.directory, data)
 
 
 class RowStore:

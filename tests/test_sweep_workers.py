@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -174,10 +175,13 @@ def test_worker_rows_stay_in_their_spool_files_and_are_cleaned_up(tmp_path, monk
     monkeypatch.setattr(sweep_spool.RowStore, "__call__", recording)
     outputs = []
     for workers in (1, 2):
+        seen.clear()  # what the sink got in the last run: the two-worker one
         out = tmp_path / f"out{workers}.{fmt}"
         sweep_cmd.run_sweep(None, ["leverage=0:10:3001"], None, [], None, [], "simultaneous", 5, fmt, out, False, None, workers, None)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 3000
     pieces = [d for d in seen if isinstance(d, sweep_spool.Piece)]
-    assert len({p.path for p in pieces}) == 2 and sum(p.length for p in pieces) > 0
+    assert len({p.path for p in pieces}) == 1 and sum(p.length for p in pieces) > 0  # the started process's
+    assert str(os.getpid()) not in pieces[0].path  # this process's own rows came as bytes
+    assert sum(isinstance(d, bytes) and len(d) > 10 for d in seen) > 1
     assert list(spools.iterdir()) == []
