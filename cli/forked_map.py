@@ -80,13 +80,21 @@ def _work(fn: Callable, tasks: list, take: Callable[[], int], out: Connection) -
 
 def _received(children: dict, block: bool) -> Iterator:
     """Results the started processes have sent (waiting for one if block); a process that
-    has finished is joined and forgotten."""
+    has finished is joined and forgotten, one that died is an error (its task is lost)."""
     for reader in wait(list(children), timeout=None if block else 0):
         try:
             ok, value = reader.recv()
-        except EOFError:  # no task left for it: it closed its end
-            children.pop(reader).join()
+        except EOFError:  # it closed its end: no task left for it, or it died
+            child = children.pop(reader)
+            child.join()
             reader.close()
+            if child.exitcode != 0:  # killed (out of memory, a signal): a task it took is lost
+                from games.errors import SolverError
+
+                raise SolverError(
+                    f"sweep: a worker process stopped unexpectedly (exit code {child.exitcode}); "
+                    "its points were not solved"
+                ) from None
             continue
         if not ok:
             raise value

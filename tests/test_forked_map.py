@@ -88,3 +88,18 @@ def test_the_executor_path_shares_tasks_too():
     with ThreadPoolExecutor(1) as pool:
         results = list(_shared(pool, _square_slowly, range(30), 2))
     assert sorted(t for t, _, _ in results) == list(range(30))
+
+
+def _dies_elsewhere(task: int) -> int:
+    time.sleep(0.002)
+    if os.getpid() != PARENT and task >= 2:
+        os._exit(3)  # as the out-of-memory killer would end it: nothing sent back
+    return task
+
+
+def test_a_started_process_that_dies_is_an_error_not_missing_results():
+    from games.errors import SolverError
+
+    with pytest.raises(SolverError, match="worker process stopped unexpectedly .exit code 3."):
+        list(forked_map(_dies_elsewhere, range(100), 2))
+    assert multiprocessing.active_children() == []
