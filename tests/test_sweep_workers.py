@@ -185,3 +185,23 @@ def test_worker_rows_stay_in_their_spool_files_and_are_cleaned_up(tmp_path, monk
     assert str(os.getpid()) not in pieces[0].path  # this process's own rows came as bytes
     assert sum(isinstance(d, bytes) and len(d) > 10 for d in seen) > 1
     assert list(spools.iterdir()) == []
+
+
+def test_a_mapper_that_loses_a_block_gives_an_error_not_a_partial_sweep():
+    """sweep.run counts the points that came back: a mapper that drops (or repeats) a
+    block's result is an error, whatever the mapper."""
+    from games.errors import SolverError
+
+    spec = SPECS["1-D grid"]()
+
+    def losing_map(fn, tasks):
+        results = [fn(task) for task in tasks]
+        return results[:-1]
+
+    def repeating_map(fn, tasks):
+        results = [fn(task) for task in tasks]
+        return results + results[:1]
+
+    for mapper in (losing_map, repeating_map):
+        with pytest.raises(SolverError, match="points came back"):
+            sweep.run(spec, mapper=mapper, block_size=300)

@@ -38,7 +38,7 @@ from games.model import level_game
 from games.model.level_game import INCENTIVE_NAMES
 from games.model.parameters import lookup
 from games.sweeps.batch_2x2 import FlatEquilibria
-from games.errors import InputError, clip
+from games.errors import InputError, SolverError, clip
 
 
 def _default_model():
@@ -1017,6 +1017,8 @@ def _collect(spec: SweepSpec, tasks, results, keep_equilibria: bool, progress, s
         done += len(block_codes)
         if progress:
             progress(done, spec.n_points)
+    if done != spec.n_points or pending:  # a mapper that lost or repeated a block: never a partial answer
+        raise SolverError(f"sweep: {done:,} of {spec.n_points:,} points came back from the blocks; the sweep is incomplete")
     kept.sort(key=lambda item: item[0])  # point order: readers search the game index
     keep_equilibria = keep_equilibria and len(spec.game_shape) == 2
     eqs = batch.concatenate([f for _, f in kept], [s for s, _ in kept], *spec.game_shape) if keep_equilibria else None
