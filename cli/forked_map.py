@@ -26,8 +26,10 @@ PIPE_BYTES = 1 << 20
 
 def forked_map(fn: Callable, tasks: Iterable, processes: int) -> Iterator:
     """fn over tasks in this process and processes - 1 forked ones; results as they are
-    ready, not in task order. A task's exception is raised here (the others are stopped).
-    Closing the generator early stops the forked processes."""
+    ready, not in task order. A task's exception is raised here (the others are stopped),
+    and so is a `games.errors.SolverError` when a forked process ends without the results
+    of the tasks it took (killed, say, by the out-of-memory killer): never fewer results
+    than tasks. Closing the generator early stops the forked processes."""
     tasks = list(tasks)
     context = multiprocessing.get_context("fork")
     counter = context.RawValue("q", 0)
@@ -40,6 +42,7 @@ def forked_map(fn: Callable, tasks: Iterable, processes: int) -> Iterator:
         return index
 
     children: dict[Connection, multiprocessing.process.BaseProcess] = {}
+    received = 0
     try:
         for _ in range(processes - 1):
             reader, writer = context.Pipe(duplex=False)
@@ -49,13 +52,20 @@ def forked_map(fn: Callable, tasks: Iterable, processes: int) -> Iterator:
             writer.close()
             children[reader] = child
         while True:
-            yield from _received(children, block=False)
+            for value in _received(children, block=False):
+                received += 1
+                yield value
             index = take()
             if index >= len(tasks):
                 break
+            received += 1
             yield fn(tasks[index])
         while children:
-            yield from _received(children, block=True)
+            for value in _received(children, block=True):
+                received += 1
+                yield value
+        if received != len(tasks):  # a process ended cleanly without the result of a task it took
+            raise _lost(f"{len(tasks) - received} of {len(tasks)} tasks' results never came back")
     finally:
         for reader, child in children.items():  # stopped early (an error, or the consumer closed us)
             child.terminate()
@@ -84,13 +94,36 @@ def _received(children: dict, block: bool) -> Iterator:
     for reader in wait(list(children), timeout=None if block else 0):
         try:
             ok, value = reader.recv()
-        except EOFError:  # no task left for it: it closed its end
-            children.pop(reader).join()
+        except EOFError:  # no task left for it (it closed its end), or it died
+            child = children.pop(reader)
+            child.join()
             reader.close()
+            if child.exitcode:  # killed (the out-of-memory killer, a signal) or crashed mid-task
+                raise _lost(_ending(child.exitcode))
             continue
         if not ok:
             raise value
         yield value
+
+
+def _lost(why: str) -> Exception:
+    """The error of a started process that ended without sending the results of the tasks it
+    took: their points would otherwise be silently missing."""
+    from games.errors import SolverError
+
+    return SolverError(f"--workers: a worker process ended before sending its results ({why}); "
+                       "out of memory? try fewer workers")
+
+
+def _ending(exitcode: int) -> str:
+    if exitcode < 0:
+        import signal
+
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit status {exitcode}"
 
 
 def _widen(conn: Connection) -> None:

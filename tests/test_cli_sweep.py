@@ -282,6 +282,36 @@ def test_a_sweep_with_workers_that_fails_leaves_no_file_and_no_spool(app, tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"] and list(spools.iterdir()) == []
 
 
+@pytest.mark.parametrize("fmt", ["csv", "json", "text"])
+def test_a_sweep_whose_worker_is_killed_fails_rather_than_losing_its_points(app, tmp_path, monkeypatch, fmt):
+    """A started process killed mid-sweep (say by the out-of-memory killer) loses the block it
+    was solving: the sweep must say so (exit 1, one line) and write nothing, not exit 0 with
+    its rows missing and its points counted as having no equilibrium."""
+    import signal
+    import tempfile
+
+    from games.sweeps import batch, batch_2x2
+
+    real = batch_2x2.candidates_verified
+
+    def killed_in_a_started_process(A, B, keep_p=False):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(A, B, keep_p=keep_p)
+
+    parent = os.getpid()
+    monkeypatch.setattr(batch, "CHUNK_2X2", 300)
+    monkeypatch.setattr(batch_2x2, "candidates_verified", killed_in_a_started_process)
+    spools = tmp_path / "tmp"
+    spools.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spools))
+    out = tmp_path / f"s.{fmt}"
+    result = run(app, "--vary", "leverage=0:10:3000", "-f", fmt, "-o", str(out), "--workers", "2")
+    assert result.exit_code == 1 and "worker process" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"] and list(spools.iterdir()) == []
+
+
 def test_spooled_rows_copied_to_a_text_only_stream_keep_split_characters():
     """A character whose UTF-8 bytes straddle two copied chunks arrives whole."""
     from cli.sweep_spool import CHUNK, RowStore

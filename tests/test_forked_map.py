@@ -71,6 +71,31 @@ def test_an_exception_that_does_not_pickle_comes_back_as_its_words():
         list(forked_map(_fails_unpicklably, range(50), 2))
 
 
+def _dies_elsewhere(task: int) -> int:
+    time.sleep(0.005)
+    if os.getpid() != PARENT and task >= 3:
+        os.kill(os.getpid(), 9)  # as the kernel's out-of-memory killer would
+    return task
+
+
+def _exits_quietly_elsewhere(task: int) -> int:
+    time.sleep(0.005)
+    if os.getpid() != PARENT and task >= 3:
+        os._exit(0)  # ends with a zero status but without its task's result
+    return task
+
+
+@pytest.mark.parametrize("fn", [_dies_elsewhere, _exits_quietly_elsewhere])
+def test_a_started_process_that_ends_without_its_results_is_an_error(fn):
+    """A process killed mid-task (or ending early) must not silently lose the task it took:
+    the map raises instead of giving fewer results than tasks."""
+    from games.errors import SolverError
+
+    with pytest.raises(SolverError, match="worker process"):
+        list(forked_map(fn, range(100), 2))
+    assert multiprocessing.active_children() == []
+
+
 def test_closing_early_stops_the_started_processes():
     results = forked_map(_square_slowly, range(10_000), 2)
     next(results)
