@@ -16,6 +16,7 @@ balanced. Where processes cannot be forked, `cli.sweep_cmd` uses an executor.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator
 
@@ -47,7 +48,7 @@ def forked_map(fn: Callable, tasks: Iterable, processes: int) -> Iterator:
         for _ in range(processes - 1):
             reader, writer = context.Pipe(duplex=False)
             _widen(writer)
-            child = context.Process(target=_work, args=(fn, tasks, take, writer), daemon=True)
+            child = context.Process(target=_work, args=(fn, tasks, take, writer, os.getpid()), daemon=True)
             child.start()
             writer.close()
             children[reader] = child
@@ -74,18 +75,40 @@ def forked_map(fn: Callable, tasks: Iterable, processes: int) -> Iterator:
             child.join()
 
 
-def _work(fn: Callable, tasks: list, take: Callable[[], int], out: Connection) -> None:
-    """A forked process's loop: the next task until none is left, each result sent back."""
+def _work(fn: Callable, tasks: list, take: Callable[[], int], out: Connection, parent: int) -> None:
+    """A forked process's loop: the next task until none is left, each result sent back.
+
+    SIGTERM (the map stopping it) ends it at once, whatever handler the parent had; it
+    stops taking tasks once the parent has gone (reparented), and a parent that no longer
+    reads (gone, or stopped the map) ends it quietly rather than with a traceback."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        while (index := take()) < len(tasks):
-            out.send((True, fn(tasks[index])))
+        while os.getppid() == parent and (index := take()) < len(tasks):
+            if not _send(out, (True, fn(tasks[index]))):
+                return
     except BaseException as exc:  # sent back to be raised where the map was called
-        try:
-            out.send((False, exc))
-        except Exception:  # an exception that does not pickle: its words
-            out.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        _send(out, (False, exc))
     finally:
         out.close()
+
+
+def _send(out: Connection, message: tuple) -> bool:
+    """message sent to the map's process; False if it was not (a pipe nobody reads any
+    more, or a value that does not pickle: then its words are sent as the error)."""
+    try:
+        out.send(message)
+        return True
+    except OSError:  # a broken pipe: the map's process has ended or stopped reading
+        return False
+    except Exception as exc:  # a result or an exception that does not pickle: its words
+        bad = exc if message[0] else message[1]
+        try:
+            out.send((False, RuntimeError(f"{type(bad).__name__}: {bad}")))
+        except OSError:
+            pass
+        return False
 
 
 def _received(children: dict, block: bool) -> Iterator:

@@ -96,6 +96,32 @@ def test_a_started_process_that_ends_without_its_results_is_an_error(fn):
     assert multiprocessing.active_children() == []
 
 
+def test_a_started_process_stops_quietly_when_nobody_reads_or_its_parent_is_gone():
+    """A started process whose parent has ended (it was reparented) takes no more tasks, and
+    one whose results can no longer be sent (the reading end closed) ends without raising,
+    so no traceback is printed from an orphaned worker after the command has ended."""
+    from multiprocessing import Pipe
+
+    from cli.forked_map import _work
+
+    calls = []
+
+    def record(task):
+        calls.append(task)
+        return task
+
+    tasks, taken = list(range(5)), iter(range(10))
+    reader, writer = Pipe(duplex=False)
+    _work(record, tasks, lambda: next(taken), writer, parent=os.getppid() + 1)
+    assert calls == []  # not its parent: it never started a task
+    reader.close()
+
+    reader, writer = Pipe(duplex=False)
+    reader.close()
+    _work(record, tasks, lambda: next(taken), writer, parent=os.getppid())  # raised BrokenPipeError before
+    assert calls == [0]
+
+
 def test_closing_early_stops_the_started_processes():
     results = forked_map(_square_slowly, range(10_000), 2)
     next(results)
