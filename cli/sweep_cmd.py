@@ -329,9 +329,12 @@ def _worker_spools(fmt: str, workers: int, dask: str | None) -> Iterator[str | N
     import shutil
     import tempfile
 
-    from cli.sweep_spool import close_spools
+    from cli.sweep_spool import close_spools, spool_error
 
-    directory = tempfile.mkdtemp(prefix="tradegame-rows-")
+    try:
+        directory = tempfile.mkdtemp(prefix="tradegame-rows-")
+    except OSError as exc:
+        raise spool_error(tempfile.gettempdir(), exc) from None
     try:
         yield directory
     finally:
