@@ -238,5 +238,19 @@ def test_a_sweep_stopped_by_sigterm_leaves_no_spool_files_and_no_processes(tmp_p
     assert list(spools.iterdir()) == [], "spool directory left behind"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"], "output or temporary file left behind"
     assert b"Traceback" not in err, err.decode()
-    left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
-    assert left == [], "worker processes still running"
+    assert _group_members(proc.pid) == [], "worker processes still running"
+
+
+def _group_members(group: int) -> list[int]:
+    """Processes (not zombies) still in process group `group`."""
+    members = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                members.append(int(entry))
+    return members
