@@ -16,6 +16,7 @@ balanced. Where processes cannot be forked, `cli.sweep_cmd` uses an executor.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator
 
@@ -26,8 +27,10 @@ PIPE_BYTES = 1 << 20
 
 def forked_map(fn: Callable, tasks: Iterable, processes: int) -> Iterator:
     """fn over tasks in this process and processes - 1 forked ones; results as they are
-    ready, not in task order. A task's exception is raised here (the others are stopped).
-    Closing the generator early stops the forked processes."""
+    ready, not in task order. A task's exception is raised here (the others are stopped),
+    and so is a `games.errors.SolverError` when a forked process ends without the results
+    of the tasks it took (killed, say, by the out-of-memory killer): never fewer results
+    than tasks. Closing the generator early stops the forked processes."""
     tasks = list(tasks)
     context = multiprocessing.get_context("fork")
     counter = context.RawValue("q", 0)
@@ -40,22 +43,30 @@ def forked_map(fn: Callable, tasks: Iterable, processes: int) -> Iterator:
         return index
 
     children: dict[Connection, multiprocessing.process.BaseProcess] = {}
+    received = 0
     try:
         for _ in range(processes - 1):
             reader, writer = context.Pipe(duplex=False)
             _widen(writer)
-            child = context.Process(target=_work, args=(fn, tasks, take, writer), daemon=True)
+            child = context.Process(target=_work, args=(fn, tasks, take, writer, os.getpid()), daemon=True)
             child.start()
             writer.close()
             children[reader] = child
         while True:
-            yield from _received(children, block=False)
+            for value in _received(children, block=False):
+                received += 1
+                yield value
             index = take()
             if index >= len(tasks):
                 break
+            received += 1
             yield fn(tasks[index])
         while children:
-            yield from _received(children, block=True)
+            for value in _received(children, block=True):
+                received += 1
+                yield value
+        if received != len(tasks):  # a process ended cleanly without the result of a task it took
+            raise _lost(f"{len(tasks) - received} of {len(tasks)} tasks' results never came back")
     finally:
         for reader, child in children.items():  # stopped early (an error, or the consumer closed us)
             child.terminate()
@@ -64,41 +75,78 @@ def forked_map(fn: Callable, tasks: Iterable, processes: int) -> Iterator:
             child.join()
 
 
-def _work(fn: Callable, tasks: list, take: Callable[[], int], out: Connection) -> None:
-    """A forked process's loop: the next task until none is left, each result sent back."""
+def _work(fn: Callable, tasks: list, take: Callable[[], int], out: Connection, parent: int) -> None:
+    """A forked process's loop: the next task until none is left, each result sent back.
+
+    SIGTERM (the map stopping it) ends it at once, whatever handler the parent had; it
+    stops taking tasks once the parent has gone (reparented), and a parent that no longer
+    reads (gone, or stopped the map) ends it quietly rather than with a traceback."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        while (index := take()) < len(tasks):
-            out.send((True, fn(tasks[index])))
+        while os.getppid() == parent and (index := take()) < len(tasks):
+            if not _send(out, (True, fn(tasks[index]))):
+                return
     except BaseException as exc:  # sent back to be raised where the map was called
-        try:
-            out.send((False, exc))
-        except Exception:  # an exception that does not pickle: its words
-            out.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        _send(out, (False, exc))
     finally:
         out.close()
 
 
+def _send(out: Connection, message: tuple) -> bool:
+    """message sent to the map's process; False if it was not (a pipe nobody reads any
+    more, or a value that does not pickle: then its words are sent as the error)."""
+    try:
+        out.send(message)
+        return True
+    except OSError:  # a broken pipe: the map's process has ended or stopped reading
+        return False
+    except Exception as exc:  # a result or an exception that does not pickle: its words
+        bad = exc if message[0] else message[1]
+        try:
+            out.send((False, RuntimeError(f"{type(bad).__name__}: {bad}")))
+        except OSError:
+            pass
+        return False
+
+
 def _received(children: dict, block: bool) -> Iterator:
     """Results the started processes have sent (waiting for one if block); a process that
-    has finished is joined and forgotten, one that died is an error (its task is lost)."""
+    has finished is joined and forgotten."""
     for reader in wait(list(children), timeout=None if block else 0):
         try:
             ok, value = reader.recv()
-        except EOFError:  # it closed its end: no task left for it, or it died
+        except EOFError:  # no task left for it (it closed its end), or it died
             child = children.pop(reader)
             child.join()
             reader.close()
-            if child.exitcode != 0:  # killed (out of memory, a signal): a task it took is lost
-                from games.errors import SolverError
-
-                raise SolverError(
-                    f"sweep: a worker process stopped unexpectedly (exit code {child.exitcode}); "
-                    "its points were not solved"
-                ) from None
+            if child.exitcode:  # killed (the out-of-memory killer, a signal) or crashed mid-task
+                raise _lost(_ending(child.exitcode))
             continue
         if not ok:
             raise value
         yield value
+
+
+def _lost(why: str) -> Exception:
+    """The error of a started process that ended without sending the results of the tasks it
+    took: their points would otherwise be silently missing."""
+    from games.errors import SolverError
+
+    return SolverError(f"--workers: a worker process ended before sending its results ({why}); "
+                       "out of memory? try fewer workers")
+
+
+def _ending(exitcode: int) -> str:
+    if exitcode < 0:
+        import signal
+
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit status {exitcode}"
 
 
 def _widen(conn: Connection) -> None:

@@ -204,28 +204,56 @@ def run_sweep(
     keep_heap_between_blocks()
     from cli.sweep_spool import RowStore
 
-    with _worker_spools(fmt, workers, dask) as spools:
-        formatter = _formatter(fmt, spec, spools) if fmt in ("csv", "json") else None
-        if fmt == "csv" and output is not None:  # the header needs no results: rows go straight into the file
-            with atomic_file(output, force) as fh:
-                fh.write(csv_header(spec))
-                fh.flush()
-                with RowStore(out=fh.buffer) as store, _mapper(workers, dask) as mapper, _progress(spec) as progress:
-                    result = sw.run(spec, progress=progress, mapper=mapper, rows=formatter, sink=store)
-        else:
-            with RowStore(b",\n  " if fmt == "json" else b"") as store:
-                with _mapper(workers, dask) as mapper, _progress(spec) as progress:
-                    result = sw.run(spec, progress=progress, mapper=mapper, rows=formatter, sink=store if formatter else None)
-                writer = {"text": write_text, "csv": write_csv, "json": write_json}[fmt]
-                if output is None:
-                    writer(result, scenario, sys.stdout, store)
-                else:
-                    with atomic_file(output, force) as fh:
-                        writer(result, scenario, fh, store)
-    if plot is not None:
-        from cli import sweep_plot
+    with _sigterm_as_exit():
+        with _worker_spools(fmt, workers, dask) as spools:
+            formatter = _formatter(fmt, spec, spools) if fmt in ("csv", "json") else None
+            if fmt == "csv" and output is not None:  # the header needs no results: rows go straight into the file
+                with atomic_file(output, force) as fh:
+                    fh.write(csv_header(spec))
+                    fh.flush()
+                    with RowStore(out=fh.buffer) as store, _mapper(workers, dask) as mapper, _progress(spec) as progress:
+                        result = sw.run(spec, progress=progress, mapper=mapper, rows=formatter, sink=store)
+            else:
+                with RowStore(b",\n  " if fmt == "json" else b"") as store:
+                    with _mapper(workers, dask) as mapper, _progress(spec) as progress:
+                        result = sw.run(spec, progress=progress, mapper=mapper, rows=formatter, sink=store if formatter else None)
+                    writer = {"text": write_text, "csv": write_csv, "json": write_json}[fmt]
+                    if output is None:
+                        writer(result, scenario, sys.stdout, store)
+                    else:
+                        with atomic_file(output, force) as fh:
+                            writer(result, scenario, fh, store)
+        if plot is not None:
+            from cli import sweep_plot
 
-        sweep_plot.save(result, plot, force)
+            sweep_plot.save(result, plot, force)
+
+
+@contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """While the sweep runs and its files are written, SIGTERM (`kill`, `timeout`, a job
+    scheduler) ends the command as an error would (SystemExit, status 143), so the worker
+    processes are stopped and the worker spool directory and the temporary output file are
+    removed instead of left behind. Only where SIGTERM still has its default action, in the
+    main thread."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "SIGTERM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 # ---------------------------------------------------------------- files
@@ -301,9 +329,12 @@ def _worker_spools(fmt: str, workers: int, dask: str | None) -> Iterator[str | N
     import shutil
     import tempfile
 
-    from cli.sweep_spool import close_spools
+    from cli.sweep_spool import close_spools, spool_error
 
-    directory = tempfile.mkdtemp(prefix="tradegame-rows-")
+    try:
+        directory = tempfile.mkdtemp(prefix="tradegame-rows-")
+    except OSError as exc:
+        raise spool_error(tempfile.gettempdir(), exc) from None
     try:
         yield directory
     finally:

@@ -39,13 +39,28 @@ _APPENDING: dict[tuple[str, int], BinaryIO] = {}
 def append_to_spool(directory: str, data: bytes) -> Piece:
     """Append data to this process's spool file in directory; where it now is."""
     key = (directory, os.getpid())
-    fh = _APPENDING.get(key)
-    if fh is None:
-        fh = _APPENDING[key] = open(os.path.join(directory, f"rows-{os.getpid()}"), "ab")
-    offset = fh.tell()
-    fh.write(data)
-    fh.flush()  # readable by the process that copies it out as soon as the piece is sent
+    try:
+        fh = _APPENDING.get(key)
+        if fh is None:
+            fh = _APPENDING[key] = open(os.path.join(directory, f"rows-{os.getpid()}"), "ab")
+        offset = fh.tell()
+        fh.write(data)
+        fh.flush()  # readable by the process that copies it out as soon as the piece is sent
+    except OSError as exc:
+        raise spool_error(os.path.dirname(directory) or directory, exc) from None
     return Piece(fh.name, offset, len(data))
+
+
+def spool_error(directory: str, exc: OSError) -> Exception:
+    """The error of a spool that cannot be written (a full disk, say): it names the temporary
+    folder and how to choose another, rather than the output (whose folder may have room)."""
+    from games.errors import SolverError, clip
+
+    why = exc.strerror or type(exc).__name__
+    return SolverError(
+        f"sweep: cannot keep the rows in the temporary folder {clip(directory, 200)} ({why}); "
+        "set TMPDIR to a folder with room"
+    )
 
 
 def close_spools(directory: str) -> None:
@@ -133,10 +148,13 @@ class RowStore:
         if self.out is not None:
             self.out.write(data)
             return
-        if self._spool is None:
-            self._spool = tempfile.TemporaryFile("w+b")
-        offset = self._spool.tell()
-        self._spool.write(data)
+        try:
+            if self._spool is None:
+                self._spool = tempfile.TemporaryFile("w+b")
+            offset = self._spool.tell()
+            self._spool.write(data)
+        except OSError as exc:
+            raise spool_error(tempfile.gettempdir(), exc) from None
         self._add_range(self._spool.fileno(), offset, len(data))
 
     def _add_range(self, fd: int, offset: int, length: int) -> None:
@@ -154,7 +172,10 @@ class RowStore:
         """Append the kept rows to fh: as bytes where fh is binary or has a byte buffer,
         else decoded as they go (a chunk may end inside a character)."""
         if self._spool is not None:
-            self._spool.flush()
+            try:
+                self._spool.flush()
+            except OSError as exc:
+                raise spool_error(tempfile.gettempdir(), exc) from None
         out = fh if isinstance(fh, (io.RawIOBase, io.BufferedIOBase)) else getattr(fh, "buffer", None)
         if out is None:
             import codecs

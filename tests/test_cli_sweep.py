@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import time
 import json
 
 import pytest
@@ -267,6 +268,8 @@ def test_a_sweep_with_workers_that_fails_leaves_no_file_and_no_spool(app, tmp_pa
         if os.getpid() != parent:
             ok = ok.copy()
             ok[0] = False
+        else:
+            time.sleep(0.05)  # this process slowly, so the started one surely takes a block
         return c, ok
 
     parent = os.getpid()
@@ -280,6 +283,89 @@ def test_a_sweep_with_workers_that_fails_leaves_no_file_and_no_spool(app, tmp_pa
     assert result.exit_code == 1 and "failed verification" in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"] and list(spools.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "text"])
+def test_a_sweep_whose_worker_is_killed_fails_rather_than_losing_its_points(app, tmp_path, monkeypatch, fmt):
+    """A started process killed mid-sweep (say by the out-of-memory killer) loses the block it
+    was solving: the sweep must say so (exit 1, one line) and write nothing, not exit 0 with
+    its rows missing and its points counted as having no equilibrium."""
+    import signal
+    import tempfile
+
+    from games.sweeps import batch, batch_2x2
+
+    real = batch_2x2.candidates_verified
+
+    def killed_in_a_started_process(A, B, keep_p=False):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(0.05)  # this process slowly, so the started one surely takes a block
+        return real(A, B, keep_p=keep_p)
+
+    parent = os.getpid()
+    monkeypatch.setattr(batch, "CHUNK_2X2", 300)
+    monkeypatch.setattr(batch_2x2, "candidates_verified", killed_in_a_started_process)
+    spools = tmp_path / "tmp"
+    spools.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spools))
+    out = tmp_path / f"s.{fmt}"
+    result = run(app, "--vary", "leverage=0:10:3000", "-f", fmt, "-o", str(out), "--workers", "2")
+    assert result.exit_code == 1 and "worker process" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"] and list(spools.iterdir()) == []
+
+
+class _FullDisk:
+    """A file whose writes fail as on a full disk."""
+
+    def __init__(self, path, mode="r", *args, **kw):
+        self.name = str(path)
+
+    def tell(self):
+        return 0
+
+    def write(self, data):
+        import errno
+
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), self.name)
+
+    def flush(self):
+        pass
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_full_temporary_folder_is_named_not_blamed_on_the_output(app, tmp_path, monkeypatch, fmt, workers):
+    """Rows wait in the temporary folder (TMPDIR): when it is full the message says so
+    (exit 1, one line, how to choose another folder), not 'cannot write --output' (exit 2,
+    the output's folder may have room) nor an internal error to report."""
+    import tempfile
+
+    from cli import sweep_spool
+    from games.sweeps import batch
+
+    monkeypatch.setattr(batch, "CHUNK_2X2", 300)
+    spools = tmp_path / "tmp"
+    spools.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spools))
+    monkeypatch.setattr(sweep_spool, "open", _FullDisk, raising=False)  # worker spool files
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda *a, **k: _FullDisk(spools / "spool"))  # this process's spool
+    out = tmp_path / f"s.{fmt}"
+    args = ["--vary", "leverage=0:10:3000", "-f", fmt, "--workers", workers]
+    for where in (["-o", str(out)], []):
+        result = run(app, *args, *where)
+        if fmt == "csv" and workers == "1" and where:
+            assert result.exit_code == 0  # streamed straight into the output: no spool at all
+            out.unlink()
+            continue
+        assert result.exit_code == 1, result.output
+        assert "temporary folder" in result.output and "TMPDIR" in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"] and list(spools.iterdir()) == []
 
 
 def test_spooled_rows_copied_to_a_text_only_stream_keep_split_characters():

@@ -71,6 +71,57 @@ def test_an_exception_that_does_not_pickle_comes_back_as_its_words():
         list(forked_map(_fails_unpicklably, range(50), 2))
 
 
+def _dies_elsewhere(task: int) -> int:
+    time.sleep(0.005)
+    if os.getpid() != PARENT and task >= 3:
+        os.kill(os.getpid(), 9)  # as the kernel's out-of-memory killer would
+    return task
+
+
+def _exits_quietly_elsewhere(task: int) -> int:
+    time.sleep(0.005)
+    if os.getpid() != PARENT and task >= 3:
+        os._exit(0)  # ends with a zero status but without its task's result
+    return task
+
+
+@pytest.mark.parametrize("fn", [_dies_elsewhere, _exits_quietly_elsewhere])
+def test_a_started_process_that_ends_without_its_results_is_an_error(fn):
+    """A process killed mid-task (or ending early) must not silently lose the task it took:
+    the map raises instead of giving fewer results than tasks."""
+    from games.errors import SolverError
+
+    with pytest.raises(SolverError, match="worker process"):
+        list(forked_map(fn, range(100), 2))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_started_process_stops_quietly_when_nobody_reads_or_its_parent_is_gone():
+    """A started process whose parent has ended (it was reparented) takes no more tasks, and
+    one whose results can no longer be sent (the reading end closed) ends without raising,
+    so no traceback is printed from an orphaned worker after the command has ended."""
+    from multiprocessing import Pipe
+
+    from cli.forked_map import _work
+
+    calls = []
+
+    def record(task):
+        calls.append(task)
+        return task
+
+    tasks, taken = list(range(5)), iter(range(10))
+    reader, writer = Pipe(duplex=False)
+    _work(record, tasks, lambda: next(taken), writer, parent=os.getppid() + 1)
+    assert calls == []  # not its parent: it never started a task
+    reader.close()
+
+    reader, writer = Pipe(duplex=False)
+    reader.close()
+    _work(record, tasks, lambda: next(taken), writer, parent=os.getppid())  # raised BrokenPipeError before
+    assert calls == [0]
+
+
 def test_closing_early_stops_the_started_processes():
     results = forked_map(_square_slowly, range(10_000), 2)
     next(results)
@@ -89,17 +140,3 @@ def test_the_executor_path_shares_tasks_too():
         results = list(_shared(pool, _square_slowly, range(30), 2))
     assert sorted(t for t, _, _ in results) == list(range(30))
 
-
-def _dies_elsewhere(task: int) -> int:
-    time.sleep(0.002)
-    if os.getpid() != PARENT and task >= 2:
-        os._exit(3)  # as the out-of-memory killer would end it: nothing sent back
-    return task
-
-
-def test_a_started_process_that_dies_is_an_error_not_missing_results():
-    from games.errors import SolverError
-
-    with pytest.raises(SolverError, match="worker process stopped unexpectedly .exit code 3."):
-        list(forked_map(_dies_elsewhere, range(100), 2))
-    assert multiprocessing.active_children() == []
