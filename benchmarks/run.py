@@ -375,7 +375,7 @@ def bench_two_cores(points: int = 10_000_000, runs: int = 7) -> list[str]:
     one process solving every block; two unrelated processes each doing so at once (do
     they slow each other down: memory bandwidth, shared cache?); the blocks split in two
     halves fixed in advance between this process and a forked one (no messages); and
-    `--workers 2`'s map (`cli.forked_map`). Medians of `runs`, each a fresh process."""
+    `--workers 2`'s map (`cli.forks.forked_map`). Medians of `runs`, each a fresh process."""
     side = int(round(points ** 0.5))
     vary = [f"re_dependence=0:20:{side}", f"hawk_cost=0:20:{side}"]
 

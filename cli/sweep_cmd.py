@@ -393,8 +393,8 @@ def _local_processes(workers: int) -> Callable:
     forking = "fork" in multiprocessing.get_all_start_methods()
 
     def local_map(fn, tasks):
-        if forking:  # one shared counter, no queues (cli.forked_map)
-            from cli.forked_map import forked_map
+        if forking:  # one shared counter, no queues (cli.forks.forked_map)
+            from cli.forks import forked_map
 
             yield from forked_map(fn, tasks, workers)
             return

@@ -1,4 +1,4 @@
-"""cli.forked_map: every task once, in this process and forked ones; errors and early stops."""
+"""cli.forks.forked_map: every task once, in this process and forked ones; errors and early stops."""
 
 import multiprocessing
 import os
@@ -8,7 +8,7 @@ import pytest
 
 pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
 
-from cli.forked_map import PIPE_BYTES, forked_map  # noqa: E402
+from cli.forks import PIPE_BYTES, forked_map  # noqa: E402
 
 PARENT = os.getpid()
 
@@ -102,7 +102,7 @@ def test_a_started_process_stops_quietly_when_nobody_reads_or_its_parent_is_gone
     so no traceback is printed from an orphaned worker after the command has ended."""
     from multiprocessing import Pipe
 
-    from cli.forked_map import _work
+    from cli.forks import _work
 
     calls = []
 
