@@ -253,43 +253,14 @@ def test_a_sweep_that_fails_midway_leaves_no_file(app, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json"])
-def test_a_sweep_with_workers_that_fails_leaves_no_file_and_no_spool(app, tmp_path, monkeypatch, fmt):
-    """With --workers 2 a failing block (here in the started process, which inherits the
-    patch) ends the sweep the same way: exit 1, one line, no output, no worker spool left."""
-    import tempfile
-
-    from games.sweeps import batch, batch_2x2
-
-    real = batch_2x2.candidates_verified
-
-    def failing_past_a_point(A, B, keep_p=False):
-        c, ok = real(A, B, keep_p=keep_p)
-        if os.getpid() != parent:
-            ok = ok.copy()
-            ok[0] = False
-        else:
-            time.sleep(0.05)  # this process slowly, so the started one surely takes a block
-        return c, ok
-
-    parent = os.getpid()
-    monkeypatch.setattr(batch, "CHUNK_2X2", 300)
-    monkeypatch.setattr(batch_2x2, "candidates_verified", failing_past_a_point)
-    spools = tmp_path / "tmp"
-    spools.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(spools))
-    out = tmp_path / f"s.{fmt}"
-    result = run(app, "--vary", "leverage=0:10:3000", "-f", fmt, "-o", str(out), "--workers", "2")
-    assert result.exit_code == 1 and "failed verification" in result.output, result.output
-    assert len(result.output.strip().splitlines()) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"] and list(spools.iterdir()) == []
-
-
 @pytest.mark.parametrize("fmt", ["csv", "json", "text"])
-def test_a_sweep_whose_worker_is_killed_fails_rather_than_losing_its_points(app, tmp_path, monkeypatch, fmt):
-    """A started process killed mid-sweep (say by the out-of-memory killer) loses the block it
-    was solving: the sweep must say so (exit 1, one line) and write nothing, not exit 0 with
-    its rows missing and its points counted as having no equilibrium."""
+@pytest.mark.parametrize("failure, words", [("verification", "failed verification"), ("killed", "worker process")])
+def test_a_sweep_whose_started_process_fails_leaves_no_file_and_no_spool(app, tmp_path, monkeypatch, fmt, failure, words):
+    """With --workers 2, a block that fails verification in the started process (which
+    inherits the patch), or that process killed mid-sweep (say by the out-of-memory killer,
+    losing the block it was solving), ends the sweep: exit 1, one line, no output, no worker
+    spool left; never exit 0 with rows missing and their points counted as having no
+    equilibrium."""
     import signal
     import tempfile
 
@@ -297,21 +268,26 @@ def test_a_sweep_whose_worker_is_killed_fails_rather_than_losing_its_points(app,
 
     real = batch_2x2.candidates_verified
 
-    def killed_in_a_started_process(A, B, keep_p=False):
-        if os.getpid() != parent:
+    def failing_in_the_started_process(A, B, keep_p=False):
+        if os.getpid() == parent:
+            time.sleep(0.05)  # this process slowly, so the started one surely takes a block
+        elif failure == "killed":
             os.kill(os.getpid(), signal.SIGKILL)
-        time.sleep(0.05)  # this process slowly, so the started one surely takes a block
-        return real(A, B, keep_p=keep_p)
+        c, ok = real(A, B, keep_p=keep_p)
+        if os.getpid() != parent:
+            ok = ok.copy()
+            ok[0] = False
+        return c, ok
 
     parent = os.getpid()
     monkeypatch.setattr(batch, "CHUNK_2X2", 300)
-    monkeypatch.setattr(batch_2x2, "candidates_verified", killed_in_a_started_process)
+    monkeypatch.setattr(batch_2x2, "candidates_verified", failing_in_the_started_process)
     spools = tmp_path / "tmp"
     spools.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spools))
     out = tmp_path / f"s.{fmt}"
     result = run(app, "--vary", "leverage=0:10:3000", "-f", fmt, "-o", str(out), "--workers", "2")
-    assert result.exit_code == 1 and "worker process" in result.output, result.output
+    assert result.exit_code == 1 and words in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"] and list(spools.iterdir()) == []
 
