@@ -23,6 +23,9 @@ from typing import Callable, Iterable, Iterator
 #: Bytes a result pipe may hold before its writer waits (Linux F_SETPIPE_SZ; a 2×2 sweep
 #: task's regime codes are about 300 KB).
 PIPE_BYTES = 1 << 20
+#: Seconds a process waits for the shared task counter before it checks that the process
+#: which may hold it is still alive (one killed while holding it would never free it).
+LOCK_PATIENCE = 1.0
 
 
 def forked_map(fn: Callable, tasks: Iterable, processes: int) -> Iterator:
@@ -36,19 +39,27 @@ def forked_map(fn: Callable, tasks: Iterable, processes: int) -> Iterator:
     counter = context.RawValue("q", 0)
     lock = context.Lock()
 
-    def take() -> int:
-        with lock:
-            index = counter.value
-            counter.value = index + 1
-        return index
-
     children: dict[Connection, multiprocessing.process.BaseProcess] = {}
+    parent = os.getpid()
+
+    def take() -> int:
+        """The next task's index: in this process, an error if a started process died
+        holding the counter (it would never be free again); in a started one, past the last
+        task once this process has gone."""
+        if os.getpid() == parent:
+            index = _next_index(counter, lock, lambda: all(c.exitcode in (None, 0) for c in children.values()))
+            if index is None:
+                raise _lost("it died holding the shared task counter")
+            return index
+        index = _next_index(counter, lock, lambda: os.getppid() == parent)
+        return len(tasks) if index is None else index
+
     received = 0
     try:
         for _ in range(processes - 1):
             reader, writer = context.Pipe(duplex=False)
             _widen(writer)
-            child = context.Process(target=_work, args=(fn, tasks, take, writer, os.getpid()), daemon=True)
+            child = context.Process(target=_work, args=(fn, tasks, take, writer, parent), daemon=True)
             child.start()
             writer.close()
             children[reader] = child
@@ -92,6 +103,20 @@ def _work(fn: Callable, tasks: list, take: Callable[[], int], out: Connection, p
         _send(out, (False, exc))
     finally:
         out.close()
+
+
+def _next_index(counter, lock, others_alive: Callable[[], bool]) -> int | None:
+    """Take the next index from the shared counter; None if the lock stays held and
+    others_alive() says the process that may hold it is gone (checked every LOCK_PATIENCE s)."""
+    while not lock.acquire(timeout=LOCK_PATIENCE):
+        if not others_alive():
+            return None
+    try:
+        index = counter.value
+        counter.value = index + 1
+    finally:
+        lock.release()
+    return index
 
 
 def _send(out: Connection, message: tuple) -> bool:

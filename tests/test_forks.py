@@ -140,3 +140,42 @@ def test_the_executor_path_shares_tasks_too():
         results = list(_shared(pool, _square_slowly, range(30), 2))
     assert sorted(t for t, _, _ in results) == list(range(30))
 
+
+
+def test_a_counter_left_held_by_a_dead_process_is_noticed(monkeypatch):
+    """The shared task counter's lock, held by a process that died (killed between taking
+    the lock and freeing it), would never be free again: a waiting process checks, every
+    LOCK_PATIENCE seconds, that the one that may hold it is alive."""
+    from cli import forks
+
+    monkeypatch.setattr(forks, "LOCK_PATIENCE", 0.02)
+    context = multiprocessing.get_context("fork")
+    counter, lock = context.RawValue("q", 5), context.Lock()
+    assert forks._next_index(counter, lock, lambda: True) == 5 and counter.value == 6
+    pid = os.fork()
+    if pid == 0:  # takes the lock and dies holding it
+        lock.acquire()
+        os._exit(0)
+    os.waitpid(pid, 0)
+    checks: list[int] = []
+    assert forks._next_index(counter, lock, lambda: checks.append(1) or len(checks) < 3) is None
+    assert len(checks) == 3 and counter.value == 6
+
+
+def test_the_map_does_not_hang_when_a_started_process_dies_holding_the_counter(monkeypatch):
+    from cli import forks
+    from games.errors import SolverError
+
+    monkeypatch.setattr(forks, "LOCK_PATIENCE", 0.05)
+    real = forks._next_index
+
+    def dying_with_the_lock(counter, lock, others_alive):
+        if os.getpid() != PARENT:
+            lock.acquire()
+            os.kill(os.getpid(), 9)
+        return real(counter, lock, others_alive)
+
+    monkeypatch.setattr(forks, "_next_index", dying_with_the_lock)
+    with pytest.raises(SolverError, match="worker process"):
+        list(forked_map(_square_slowly, range(50), 2))
+    assert multiprocessing.active_children() == []
