@@ -69,8 +69,13 @@ class SeededDraws(Mapping):
         for k, d in enumerate(self.distributions):
             if k:  # past the rest of the previous column and the start of this one
                 bits.advance(self.size - count)
-            out[d.name] = rng.uniform(*d.args, count) if d.kind == "uniform" else rng.triangular(*d.args, count)
+            out[d.name] = one_output_each(rng, d, count)
         return out
+
+
+def one_output_each(rng: np.random.Generator, d, count: int) -> np.ndarray:
+    """count draws of a uniform or triangular distribution d, one generator output each."""
+    return rng.uniform(*d.args, count) if d.kind == "uniform" else rng.triangular(*d.args, count)
 
 
 def seeded_draws(distributions: Sequence, size: int, seed: int | None) -> SeededDraws | None:

@@ -357,17 +357,16 @@ def parse_distribution(text: str, option: str = "--dist", model=None) -> Distrib
 
 def draw(dists: Sequence[Distribution], n: int, seed: int | None = None, model=None) -> dict[str, np.ndarray]:
     """n points drawn independently per parameter; normal draws are clipped to the valid range."""
+    from games.sweeps.draws import one_output_each
+
     rng = np.random.default_rng(seed)
     out: dict[str, np.ndarray] = {}
     for d in dists:
-        if d.kind == "uniform":
-            v = rng.uniform(d.args[0], d.args[1], n)
-        elif d.kind == "normal":
+        if d.kind == "normal":
             p = _find(model)(d.name)
-            v = np.clip(rng.normal(d.args[0], d.args[1], n), p.low, p.high)
+            out[d.name] = np.clip(rng.normal(d.args[0], d.args[1], n), p.low, p.high)
         else:
-            v = rng.triangular(d.args[0], d.args[1], d.args[2], n)
-        out[d.name] = v
+            out[d.name] = one_output_each(rng, d, n)
     return out
 
 
@@ -872,9 +871,8 @@ def _light_task(spec: SweepSpec, start: int, stop: int, keep: bool, rows: RowFor
     axes of about 3,000 values) is sent as it is, with the task's span: the worker works out
     its points' values itself rather than receiving them (16 bytes a point otherwise); so
     is a sample drawn block by block (`games.sweeps.draws`: the worker draws its points)."""
-    if spec.samples is None and len(spec.axes) > 1 and sum(len(a.values) for a in spec.axes) <= SMALL_AXES:
-        return (spec, start, stop, keep, rows, 0)
-    if hasattr(spec.samples, "block"):
+    short_axes = spec.samples is None and len(spec.axes) > 1 and sum(len(a.values) for a in spec.axes) <= SMALL_AXES
+    if short_axes or hasattr(spec.samples, "block"):
         return (spec, start, stop, keep, rows, 0)
     light = SweepSpec(spec.base, spec.form, spec.levels, samples=spec.values(start, stop), model=spec.model)
     return (light, 0, stop - start, keep, rows, start)
