@@ -319,10 +319,15 @@ def bench_workers(
                     peak[workers] = max(peak.get(workers, 0.0), mb)
             best = {w: statistics.median(t) for w, t in times.items()}
             same = Path(f"{tmp}/out1.{fmt}").read_bytes() == Path(f"{tmp}/out2.{fmt}").read_bytes()
+            rest = _rest_of_command(_tiny(args), fmt, f"{tmp}/tiny.{fmt}", runs)
             lines.append(
                 f"  --format {fmt}: 1 worker {best['1']:.2f} s, 2 workers {best['2']:.2f} s (medians of {runs}): speed-up {best['1'] / best['2']:.2f}×  "
                 f"target ≥ 1.6 on a quiet machine; peak memory of the main process {peak['1']:.0f} / {peak['2']:.0f} MB; "
                 f"outputs {'identical' if same else 'DIFFER'}"
+            )
+            lines.append(
+                f"    the same command on 4 points takes {rest:.2f} s (start-up inside the process, options, scenario, summary: "
+                f"work no second process can share), so 2 workers gain at most {_ceiling(best['1'], rest):.2f}× here"
             )
     lines.append(f"  load average after: {_load()}")
     return lines
@@ -413,6 +418,38 @@ OTHER_SWEEP_KINDS = (
     ("model file (brinkmanship.toml), 2-D grid of 9,998,244 points", [str(ROOT / "examples" / "models" / "brinkmanship.toml"),
                                                                       "--vary", "stake=0:20:3162", "--vary", "war=1:30:3162"]),
 )
+
+
+def _tiny(args: list[str]) -> list[str]:
+    """The same sweep's arguments with every grid axis cut to 2 values and a sample to 4 draws."""
+    out = []
+    for i, arg in enumerate(args):
+        if i and args[i - 1] == "--vary" and arg.count(":") == 2:
+            arg = arg.rsplit(":", 1)[0] + ":2"
+        elif i and args[i - 1] == "--sample":
+            arg = "4"
+        out.append(arg)
+    return out
+
+
+def _rest_of_command(args: list[str], fmt: str, out: str, runs: int) -> float:
+    """Median wall time (inside the process, as bench_workers times it) of the command on a
+    few points: the part of a sweep that does not grow with its points."""
+    import statistics
+
+    times = []
+    for _ in range(runs):
+        script = WORKERS_SCRIPT.format(root=str(ROOT), args=args, workers="1", fmt=fmt, out=out)
+        done = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+        times.append(float(done.stdout.split()[-2]))
+    return statistics.median(times)
+
+
+def _ceiling(one_worker: float, rest: float) -> float:
+    """Amdahl's bound on two cores: the rest runs once, the remainder is halved at best."""
+    if rest >= one_worker:  # nothing left to share (or noise): no gain
+        return 1.0
+    return one_worker / (rest + (one_worker - rest) / 2)
 
 
 def bench_workers_kinds(runs: int = 2) -> list[str]:

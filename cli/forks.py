@@ -56,7 +56,7 @@ def forked_map(fn: Callable, tasks: Iterable, processes: int) -> Iterator:
 
     received = 0
     try:
-        for _ in range(processes - 1):
+        for _ in range(min(processes, len(tasks)) - 1):  # none started for a task this process would take anyway
             reader, writer = context.Pipe(duplex=False)
             _widen(writer)
             child = context.Process(target=_work, args=(fn, tasks, take, writer, parent), daemon=True)

@@ -33,6 +33,23 @@ def test_three_processes_and_one():
     assert list(forked_map(_square_slowly, [], 2)) == []
 
 
+def _where(task: int) -> tuple[int, int]:
+    return os.getpid(), len(multiprocessing.active_children())
+
+
+def test_no_process_is_started_for_a_single_task():
+    """A sweep of one block with --workers 2 runs it here, without forking for nothing."""
+    assert list(forked_map(_where, [0], 2)) == [(PARENT, 0)]
+    assert list(forked_map(_where, [0], 4)) == [(PARENT, 0)]
+    assert multiprocessing.active_children() == []
+
+
+def test_no_more_processes_than_tasks():
+    results = list(forked_map(_square_slowly, range(2), 4))
+    assert sorted(t for t, _, _ in results) == [0, 1]
+    assert len({pid for _, _, pid in results}) <= 2
+
+
 def test_results_larger_than_the_pipe_arrive_whole():
     def big(task: int) -> bytes:
         return bytes([task % 256]) * (3 * PIPE_BYTES + task)
