@@ -69,6 +69,9 @@ def test_show_says_when_a_file_gives_no_provenance(tmp_path: Path):
     ("[provenance.leverage]\nsource = 'x'\n", "derivation"),
     ("[provenance]\nleverage = 3\n", "expected a table"),
     ("[provenance.nonsense]\nsource = 'x'\nderivation = 'y'\n", "unknown parameter"),
+    # provenance of a value the file does not set would be silently unused
+    ("[parameters]\nleverage = 4\n[provenance.hawk_cost]\nsource = 'x'\nderivation = 'y'\n",
+     "[provenance.hawk_cost]: the file does not set 'hawk_cost' in [parameters]"),
     ("date = 'yesterday'\n", "date"),
     ("[observed]\nUS = 'Relax'\n", "missing 'China'"),
     ("[observed]\ngame = 'graded'\nUS = 0.3\nChina = 1\n", "not on the 5-level grid"),

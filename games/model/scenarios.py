@@ -211,7 +211,13 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
     provenance = {}
     for pname, entry in data.get("provenance", {}).items():
         any_lookup(pname, f"{source}: [provenance]")
-        provenance[pname] = parse_provenance(entry, f"{source}: [provenance.{clip(pname)}]")
+        entry = parse_provenance(entry, f"{source}: [provenance.{clip(pname)}]")
+        if pname not in raw:  # it would be silently unused: show prints the model's instead
+            raise InputError(
+                f"{source}: [provenance.{clip(pname)}]: the file does not set '{clip(pname)}' in "
+                f"[parameters]; provenance says where a value the file sets comes from"
+            )
+        provenance[pname] = entry
     date = data.get("date", "")
     if isinstance(date, datetime.datetime):
         date = date.date()
