@@ -249,3 +249,17 @@ def test_game_option_on_a_model_file_names_its_own_forms_and_its_errors(tmp_path
     broken.write_text(TEXT.replace('after = "Escalate"', 'after = "Escalat"'), encoding="utf-8")
     err = _invoke(["solve", str(broken), "--game", "recall"], codes=(2,)).stderr.strip()
     assert "\n" not in err and "[forms.recall] revision: after" in err and "no strategy 'Escalat'" in err, err
+
+
+def test_regime_words_match_in_any_order():
+    # war 6 > stake 4: each side backing down is an equilibrium; the regime prints in
+    # profile order ("US backs down + China backs down"), but a file may name it in
+    # another order, as a set of outcomes
+    reversed_words = TEXT.replace('"US backs down + China backs down" = "chicken"',
+                                  '"China backs down + US backs down" = "chicken"')
+    model = parse_model(reversed_words, "brink.toml", "brink")
+    from games.sweeps.sweep import Axis, SweepSpec, regime_label, run
+
+    spec = SweepSpec(base=model.defaults(), axes=(Axis("war", np.array([2.0, 6.0])),), model=model)
+    labels = [regime_label(int(c), spec.outcome_names) for c in run(spec).codes]
+    assert labels == ["war only", "chicken"]

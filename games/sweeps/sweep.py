@@ -703,7 +703,20 @@ def regime_label(code: int, names: Mapping[int, str] | None = None) -> str:
     if len(pure) == 1:
         return f"{pure[0]} only" + (" + mixed" if code & mixed else "")
     composed = " + ".join(pure)
-    return renames.get(composed, composed)
+    return renames.get(composed) or _renamed_in_any_order(pure, renames) or composed
+
+
+def _renamed_in_any_order(pure: list[str], renames: Mapping[str, str]) -> str | None:
+    """A ``[wording.regimes]`` name whose key lists these outcomes in another order
+    ("pact + hoarding" for the printed "hoarding + pact"): the key is a set of outcomes,
+    and a reader writing it cannot be expected to know the order they print in."""
+    if not renames or len(pure) > 5:  # 120 orders at most
+        return None
+    for order in itertools.permutations(pure):
+        name = renames.get(" + ".join(order))
+        if name is not None:
+            return name
+    return None
 
 
 # ---------------------------------------------------------------- running
