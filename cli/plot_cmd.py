@@ -134,8 +134,8 @@ def regime_map_figure(target: str | None, sets: list[str], game: str, levels: in
     plots.require()
     if _target_kind(target) != "scenario":
         raise InputError(f"tradegame plot regime-map: {target} is a game file; regime maps vary scenario parameters")
-    scenario = _load_scenario(target, sets)
-    fixed = set(parse_assignments(sets, model=scenario.model))
+    scenario = _load_scenario(target, sets, game)
+    fixed = set(parse_assignments(sets, model=scenario.model, package=game.startswith("package")))
     defaults = DEFAULT_VARY if scenario.model is None else model_default_vary(scenario.model)
     axes = list(vary) or [a for a in defaults if a.partition("=")[0] not in fixed][:2]
     clash = fixed & {a.partition("=")[0].strip() for a in axes}

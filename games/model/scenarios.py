@@ -317,9 +317,10 @@ def parse_assignments(items: Iterable[str], option: str = "--set", model=None, p
         name, text = name.strip(), text.strip()
         if not sep or not name or not text:
             raise InputError(f"option {option}: expected name=value (for example re_dependence=8), got '{clip(item)}'")
-        if model is None and not package and is_package_only(name):
+        if not package and is_package_only(name, model):  # a what-if that would change nothing
+            whose = "the trade model" if model is None else f"model '{clip(model.name)}'"
             raise InputError(
-                f"option {option}: parameter '{clip(name)}' enters only the package form of the trade model; add --game package"
+                f"option {option}: parameter '{clip(name)}' enters only the package form of {whose}; add --game package"
             )
         param = find(name, f"option {option}")
         try:

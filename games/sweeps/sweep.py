@@ -408,6 +408,7 @@ def make_spec(
         if not vary:
             raise InputError("option --vary: give one or two parameters, e.g. --vary re_dependence=0:10:101")
         axes = tuple(parse_axis(v, model=model) for v in vary)
+        _check_in_form(model, form, [a.name for a in axes], "--vary")
         if len(axes) > 2:
             raise InputError(f"option --vary: at most two parameters on a grid, got {len(axes)}")
         if len({a.name for a in axes}) != len(axes):
@@ -423,11 +424,25 @@ def make_spec(
     if not dists:
         raise InputError("option --dist: --sample needs at least one distribution, e.g. --dist re_dependence=uniform:3:8")
     parsed = tuple(parse_distribution(d, model=model) for d in dists)
+    _check_in_form(model, form, [d.name for d in parsed], "--dist")
     if len({d.name for d in parsed}) != len(parsed):
         raise InputError("option --dist: each parameter may have only one distribution")
     return SweepSpec(
         dict(base), form, levels, samples=sample_of(parsed, sample, seed, model), distributions=parsed, seed=seed, model=model
     )
+
+
+def _check_in_form(model, form: str, names: Sequence[str], option: str) -> None:
+    """Refuse to vary a model file's parameter that enters only its package form in a sweep
+    of another form: every point would be the same game (as --set refuses it)."""
+    if model is None or form.startswith("package"):
+        return
+    for name in names:
+        if name in model.package_only:
+            raise InputError(
+                f"option {option}: parameter '{clip(name)}' enters only the package form of model "
+                f"'{clip(model.name)}'; add --game package"
+            )
 
 
 def _check_model(model, form: str, levels: int) -> None:
