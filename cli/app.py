@@ -623,7 +623,7 @@ def parameters_command(
         blocks = [
             f"{p.name} ({p.side}; {'package form only, --game package; ' if p.name in package else ''}default {p.default:g}; "
             f"range {p.low:g}–{p.high:g} {p.unit})\n"
-            f"    {p.meaning}\n    Why: {p.rationale}\n    From: {p.provenance.line()}"
+            f"    {p.meaning}\n" + (f"    Why: {p.rationale}\n" if p.rationale else "") + f"    From: {p.provenance.line()}"
             for p in table
         ]
         return Output("\n".join(blocks), data)
