@@ -325,3 +325,20 @@ def test_sweep_games_are_bit_for_bit_the_single_games():
             U, V = trade.simultaneous_game(params).payoffs
             assert np.array_equal(A[i].view(np.int64), np.asarray(U, dtype=float).view(np.int64))
             assert np.array_equal(B[i].view(np.int64), np.asarray(V, dtype=float).view(np.int64))
+
+
+def test_a_tie_exactly_at_a_grid_point_is_one_boundary_there():
+    # brinkmanship, graded with 3 levels (0, 1/2, 1), stake 4: against China at y = 1 the
+    # US's payoff is −(1 − x)·stake − x·war, so below war = 4 full escalation (1, 1) is the
+    # only equilibrium, above it each side backing down; at war = 4 exactly every US level
+    # ties and five profiles are equilibria. The grid 0..8 has that tie on a grid point:
+    # one boundary at 4, its regime named as the one exactly at it, not two bisected a
+    # hair either side.
+    from games.model.catalog import builtin_model
+
+    model = builtin_model("brinkmanship")
+    spec = sweep.make_spec(model.defaults(), form="graded", levels=3, vary=["war=0:8:9"], model=model)
+    first = sweep.run(spec).boundaries[0]
+    assert first.value == 4
+    assert first.below == "(x=1, y=1) only" and first.above == "(x=0, y=1) + (x=1, y=0)"
+    assert first.at == "(x=0, y=1) + (x=0.5, y=1) + (x=1, y=0) + (x=1, y=0.5) + (x=1, y=1)"
