@@ -1139,6 +1139,33 @@ def find_boundaries(spec: SweepSpec, codes: np.ndarray) -> tuple[Boundary, ...]:
         ca, cb = int(codes[i]), int(codes[i + 1])
         value = _bisect(spec, axis.name, a, b, ca)
         out.append(Boundary(axis.name, value, regime_label(ca, names), regime_label(cb, names), "", False, (), (a, b)))
+    return _merge_point_regimes(out, axis)
+
+
+def _merge_point_regimes(found: list[Boundary], axis: Axis) -> tuple[Boundary, ...]:
+    """One boundary at a grid point whose regime holds there alone (a tie exactly at the
+    point), instead of two bisected within a hair of it on either side.
+
+    Bisection stops at a relative width of 1e-7; two boundaries that close to the same grid
+    point, the first's regime above being the second's below, are that point's own regime:
+    the boundary is the grid point, with that regime exactly at it."""
+    out: list[Boundary] = []
+    k = 0
+    while k < len(found):
+        first = found[k]
+        if k + 1 < len(found):
+            second = found[k + 1]
+            point = first.bracket[1] if first.bracket else None
+            width = 2e-7 * max(1.0, abs(point or 0.0))
+            if (point is not None and second.bracket and second.bracket[0] == point
+                    and first.above == second.below and abs(first.value - point) <= width
+                    and abs(second.value - point) <= width):
+                out.append(Boundary(axis.name, point, first.below, second.above, first.above, False, (),
+                                    (first.bracket[0], second.bracket[1])))
+                k += 2
+                continue
+        out.append(first)
+        k += 1
     return tuple(out)
 
 
