@@ -342,3 +342,35 @@ def test_a_tie_exactly_at_a_grid_point_is_one_boundary_there():
     assert first.value == 4
     assert first.below == "(x=1, y=1) only" and first.above == "(x=0, y=1) + (x=1, y=0)"
     assert first.at == "(x=0, y=1) + (x=0.5, y=1) + (x=1, y=0) + (x=1, y=0.5) + (x=1, y=1)"
+
+
+def test_a_regime_between_grid_points_is_found_by_bisection():
+    # A stag hunt where Atlantis's cost of sharing is doses² (Lemuria's: doses): Atlantis
+    # shares against a sharer while 2 − d² ≥ 0 (d ≤ √2) and hoards against a hoarder while
+    # 1 − d² ≤ 0 (d ≥ 1); Lemuria's margins 2 − d and 1 − d. So: the pact alone for d < 1,
+    # both for 1 ≤ d ≤ √2, hoarding alone above. On the grid 0, 0.5, …, 5 the middle regime
+    # holds at the grid point 1 only (where the mixed equilibrium degenerates) and between
+    # 1 and 1.5: the boundaries are 1 and √2, not one just above 1.
+    from games.model.spec import parse_model
+
+    text = """
+[players.A]
+strategies = ["Hoard", "Share"]
+[players.L]
+strategies = ["Hoard", "Share"]
+[parameters.d]
+default = 1.5
+range = [0, 5]
+[payoffs.A]
+u = "A.Share * L.Share * 2 - A.Share * d ** 2 - A.Hoard * L.Hoard"
+[payoffs.L]
+u = "A.Share * L.Share * 2 - L.Share * d - A.Hoard * L.Hoard"
+"""
+    model = parse_model(text, "m.toml", "m")
+    spec = sweep.make_spec(model.defaults(), vary=["d=0:5:11"], model=model)
+    bounds = sweep.run(spec).boundaries
+    assert [b.value for b in bounds] == [pytest.approx(1, abs=1e-6), pytest.approx(2 ** 0.5, abs=1e-6)]
+    assert [(b.below, b.above) for b in bounds] == [
+        ("(Share, Share) only", "(Hoard, Hoard) + (Share, Share)"),
+        ("(Hoard, Hoard) + (Share, Share)", "(Hoard, Hoard) only"),
+    ]

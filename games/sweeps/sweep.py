@@ -1136,10 +1136,45 @@ def find_boundaries(spec: SweepSpec, codes: np.ndarray) -> tuple[Boundary, ...]:
     change = np.nonzero(codes[1:] != codes[:-1])[0]
     for i in change:
         a, b = float(axis.values[i]), float(axis.values[i + 1])
-        ca, cb = int(codes[i]), int(codes[i + 1])
-        value = _bisect(spec, axis.name, a, b, ca)
-        out.append(Boundary(axis.name, value, regime_label(ca, names), regime_label(cb, names), "", False, (), (a, b)))
-    return _merge_point_regimes(out, axis)
+        for value, ca, cb in _changes_between(spec, axis.name, a, b, int(codes[i]), int(codes[i + 1])):
+            out.append(Boundary(axis.name, value, regime_label(ca, names), regime_label(cb, names), "", False, (), (a, b)))
+    merged = _merge_point_regimes(out, axis)
+    # a change of the mixed equilibria alone, inside a regime named by its pure ones, is no boundary
+    return tuple(b for b in merged if b.below != b.above or (b.at and b.at != b.below))
+
+
+def _changes_between(spec: SweepSpec, name: str, a: float, b: float, ca: int, cb: int, depth: int = 0):
+    """[(value, regime below, regime above)]: where the regime changes between grid points a
+    and b (regimes ca at a, cb at b), bisected.
+
+    The regime at a grid point may hold there alone (a tie exactly at it), and another may
+    lie between the points, unseen by the grid: the change away from ca and the change into
+    cb are bisected separately, and what lies between them is searched in turn."""
+    leave = _bisect(spec, name, a, b, ca)
+    enter = _bisect_into(spec, name, a, b, cb)
+    width = 1e-6 * max(1.0, abs(a), abs(b))
+    if enter - leave <= width or depth >= 3:
+        return [(leave, ca, cb)]
+    middle = _regime_at(spec, name, (leave + enter) / 2)
+    inner = _changes_between(spec, name, leave, enter, middle, middle, depth + 1) if middle not in (ca, cb) else []
+    inner = [c for c in inner if c[1] != c[2]]
+    return [(leave, ca, middle), *inner, (enter, middle, cb)] if middle not in (ca, cb) else (
+        [(enter, ca, cb)] if middle == ca else [(leave, ca, cb)])
+
+
+def _bisect_into(spec: SweepSpec, name: str, a: float, b: float, code_b: int) -> float:
+    """Where the regime code_b (the one at b) begins, coming from b towards a."""
+    from games.errors import SolverError
+
+    width = 1e-7 * max(1.0, abs(a), abs(b))
+    while b - a > width:
+        mid = (a + b) / 2
+        try:
+            same = _regime_at(spec, name, mid) == code_b
+        except SolverError:
+            break
+        a, b = (a, mid) if same else (mid, b)
+    return (a + b) / 2
 
 
 def _merge_point_regimes(found: list[Boundary], axis: Axis) -> tuple[Boundary, ...]:
