@@ -80,12 +80,13 @@ class Scenario:
         """Where this scenario's value of a parameter comes from (None: nobody said).
 
         A --set value is a what-if; a value the file sets carries the file's provenance; a
-        value left at the model's default carries the model's provenance.
+        value left at the model's default carries the file's provenance if it gives one (why
+        the default holds in this episode), else the model's.
         """
         for key, value in reversed(self.overrides):
             if key == name:
                 return Provenance(WHAT_IF_SOURCE, f"set to {value:g} for this run")
-        if name in self.set_names:
+        if name in self.set_names or name in self.provenance:
             return self.provenance.get(name)
         if self.model is not None:  # a model file's scenario: the model's provenance
             return self.model.parameters[name].provenance
@@ -211,13 +212,7 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
     provenance = {}
     for pname, entry in data.get("provenance", {}).items():
         any_lookup(pname, f"{source}: [provenance]")
-        entry = parse_provenance(entry, f"{source}: [provenance.{clip(pname)}]")
-        if pname not in raw:  # it would be silently unused: show prints the model's instead
-            raise InputError(
-                f"{source}: [provenance.{clip(pname)}]: the file does not set '{clip(pname)}' in "
-                f"[parameters]; provenance says where a value the file sets comes from"
-            )
-        provenance[pname] = entry
+        provenance[pname] = parse_provenance(entry, f"{source}: [provenance.{clip(pname)}]")
     date = data.get("date", "")
     if isinstance(date, datetime.datetime):
         date = date.date()
