@@ -198,15 +198,37 @@ def _json_default(obj: Any):
     raise TypeError(f"not JSON serializable: {type(obj).__name__}")
 
 
-def _declares_form(target: str | None, sets: list[str] | None, game: str) -> bool:
-    """Does the target's model file declare --game as one of its own forms ([forms.NAME])?"""
-    from games.errors import InputError
+#: forms every model file can be played in, besides its own [forms.NAME]
+MODEL_FORMS = ("simultaneous", "graded", "sequential", "repeated", "bargaining", "bayesian",
+               "package", "package-graded")
+
+
+def _check_form(target: str | None, game: str) -> None:
+    """Refuse a --game that is neither a form tradegame knows nor one the target's model
+    file declares ([forms.NAME]), naming the forms that target can be played in.
+
+    A .toml target that cannot be read is the first error: the form may be one the broken
+    file declares, so calling --game unknown would point the user at the wrong thing."""
+    from games.errors import InputError, clip
+    from games.suggestions import did_you_mean
 
     try:
         model = _load_scenario(target, None).model  # --set is checked when the scenario is loaded
     except InputError:
-        return False  # the --game error comes first, as for any unknown form
-    return model is not None and game in model.forms
+        if target is not None and target.lower().endswith(".toml"):
+            raise
+        model = None  # an unknown built-in name: the --game error comes first
+    if model is not None and game in model.forms:
+        return
+    if model is not None:  # a model file: its forms, not the trade model's
+        forms = MODEL_FORMS + tuple(model.forms)
+        raise InputError(
+            f"option --game: model '{clip(model.name)}' has no form '{clip(game)}'"
+            f"{did_you_mean(game, forms)}; expected one of {', '.join(forms)}"
+        )
+    raise InputError(
+        f"option --game: expected one of {', '.join(all_forms())}, got '{clip(game)}'{did_you_mean(game, all_forms())}"
+    )
 
 
 def _run(
@@ -229,13 +251,8 @@ def _run(
 
     kind = _target_kind(target)
     full = command == "explain" and not brief
-    if kind == "scenario" and game not in all_forms() and not _declares_form(target, sets, game):
-        from games.errors import clip
-        from games.suggestions import did_you_mean
-
-        raise InputError(
-            f"option --game: expected one of {', '.join(all_forms())}, got '{clip(game)}'{did_you_mean(game, all_forms())}"
-        )
+    if kind == "scenario" and game not in all_forms():
+        _check_form(target, game)
     check_command(command, target, game)
     check_exact_method(exact, method)
     check_with(instruments, game)
@@ -606,7 +623,7 @@ def parameters_command(
         blocks = [
             f"{p.name} ({p.side}; {'package form only, --game package; ' if p.name in package else ''}default {p.default:g}; "
             f"range {p.low:g}–{p.high:g} {p.unit})\n"
-            f"    {p.meaning}\n    Why: {p.rationale}\n    From: {p.provenance.line()}"
+            f"    {p.meaning}\n" + (f"    Why: {p.rationale}\n" if p.rationale else "") + f"    From: {p.provenance.line()}"
             for p in table
         ]
         return Output("\n".join(blocks), data)

@@ -99,7 +99,7 @@ def make_figure(
     if vary and kind != "regime-map":
         raise InputError("option --vary: only the regime-map picture varies parameters")
     if kind == "tree":
-        return tree_picture(target, sets or [], game or "us-first")
+        return tree_picture(target, sets or [], game)
     game = game or "simultaneous"
     if kind == "regime-map":
         return regime_map_figure(target, sets or [], game, levels, vary or [])
@@ -134,8 +134,8 @@ def regime_map_figure(target: str | None, sets: list[str], game: str, levels: in
     plots.require()
     if _target_kind(target) != "scenario":
         raise InputError(f"tradegame plot regime-map: {target} is a game file; regime maps vary scenario parameters")
-    scenario = _load_scenario(target, sets)
-    fixed = set(parse_assignments(sets, model=scenario.model))
+    scenario = _load_scenario(target, sets, game)
+    fixed = set(parse_assignments(sets, model=scenario.model, package=game.startswith("package")))
     defaults = DEFAULT_VARY if scenario.model is None else model_default_vary(scenario.model)
     axes = list(vary) or [a for a in defaults if a.partition("=")[0] not in fixed][:2]
     clash = fixed & {a.partition("=")[0].strip() for a in axes}
@@ -154,7 +154,7 @@ def model_default_vary(model) -> list[str]:
     return [f"{q.name}={q.low:g}:{q.high:g}:41" for q in names]
 
 
-def tree_picture(target: str | None, sets: list[str], game: str):
+def tree_picture(target: str | None, sets: list[str], game: str | None):
     """A trade tree of a scenario (--game us-first|china-first|snapback) or a Gambit .efg file."""
     from games.errors import InputError
     from games.forms.tree import is_perfect_information, pure_behaviour, reach_probabilities
@@ -171,16 +171,10 @@ def tree_picture(target: str | None, sets: list[str], game: str):
         tree = read_efg(target)
     elif kind == "nfg":
         raise InputError(f"tradegame plot tree: {target} is a normal-form game; trees come from scenarios or .efg files")
-    elif _load_scenario(target, sets).model is not None:  # a model file: its sequential tree
-        from games.model.evaluate import sequential_tree
-
-        scenario = _load_scenario(target, sets)
-        if game not in ("simultaneous", "sequential"):
-            raise InputError(f"option --game: tree pictures of a model file are drawn for sequential, got '{game}'")
-        model = scenario.model
-        tree = sequential_tree(model, scenario.parameters, model.order or model.player_names)
+    elif _load_scenario(target, sets).model is not None:  # a model file: its sequential tree or its own
+        tree = _model_tree(_load_scenario(target, sets), game)
     else:
-        form = game
+        form = game or "us-first"
         if form not in TREE_FORMS:
             from games.errors import clip
             from games.suggestions import did_you_mean
@@ -211,6 +205,26 @@ def tree_picture(target: str | None, sets: list[str], game: str):
     return plots.tree_figure(tree, behaviour, reach, note), f"tree of {tree.title}"
 
 
+def _model_tree(scenario, game: str | None):
+    """A model file's tree: sequential (the default, in the model's order), or one of its
+    own tree forms ([forms.NAME] with an order)."""
+    from games.errors import InputError, clip
+    from games.model.evaluate import form_tree, sequential_tree
+    from games.suggestions import did_you_mean
+
+    model = scenario.model
+    if game in (None, "simultaneous", "sequential"):
+        return sequential_tree(model, scenario.parameters, model.order or model.player_names)
+    own = tuple(name for name, form in model.forms.items() if form.model is None)  # tree forms
+    if game in own:
+        return form_tree(model, scenario.parameters, game)[0]
+    forms = ("sequential", *own)
+    raise InputError(
+        f"option --game: tree pictures of model '{clip(model.name)}' are drawn for {', '.join(forms)}, "
+        f"got '{clip(game)}'{did_you_mean(game, forms)}"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the `plot` command to the tradegame app."""
 
@@ -227,7 +241,7 @@ def register(app: typer.Typer) -> None:
         ),
         game: Optional[str] = typer.Option(
             None, "--game", metavar="FORM",
-            help="simultaneous (default), graded, package or package-graded; for tree: us-first (default), china-first or snapback.",
+            help="simultaneous (default), graded, package or package-graded; for tree: us-first (default), china-first or snapback (a model file: sequential, the default, or its own tree forms).",
             show_default=False,
         ),
         vary: Optional[List[str]] = typer.Option(

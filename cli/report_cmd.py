@@ -616,6 +616,9 @@ def model_report_forms(model) -> tuple[tuple[str, str], ...]:
         forms.append(("bargaining", "Bargaining over the terms"))
         if model.types is not None:
             forms.append(("bayesian", f"{model.types.player}'s type unknown"))
+    for name, form in model.forms.items():  # its own [forms.NAME], played with --game NAME
+        title = form.title or name
+        forms.append((name, f"{title[:1].upper()}{title[1:]} (--game {name})"))
     return tuple(forms)
 
 

@@ -491,6 +491,22 @@ def summary_data(result, scenario) -> dict:
     }
 
 
+def _end_regimes(result) -> str:
+    """Where a one-parameter grid's regimes differ with no boundary inside the range: at
+    single points (its ends, or a value where a player is exactly indifferent and both
+    sides agree), e.g. '(A) + (B) holds only at x = 0'."""
+    from games.sweeps.sweep import regime_label
+
+    axis, codes, names = result.spec.axes[0], [int(c) for c in result.codes], result.spec.outcome_names
+    points: dict[str, list[str]] = {}
+    for i, code in enumerate(codes):
+        neighbours = [codes[j] for j in (i - 1, i + 1) if 0 <= j < len(codes)]
+        if all(code != c for c in neighbours):
+            points.setdefault(regime_label(code, names), []).append(f"{float(axis.values[i]):.10g}")
+    said = [f"{label} holds only at {axis.name} = {', '.join(values)}" for label, values in points.items()]
+    return "; ".join(said) or "the regimes differ only at single grid points"
+
+
 def summary_text(result, scenario) -> str:
     spec = result.spec
     INCENTIVE_WORDS = spec.incentive_words
@@ -509,7 +525,9 @@ def summary_text(result, scenario) -> str:
         lines.append(f"  {r.label.ljust(width)}  {r.share:7.2%}  {r.count:>12,} points{ci}")
     if spec.is_grid and len(spec.axes) == 1:
         lines.append("")
-        if not result.boundaries:
+        if not result.boundaries and len(result.regimes) > 1:
+            lines.append("Boundaries: none inside the range; " + _end_regimes(result) + ".")
+        elif not result.boundaries:
             lines.append("Boundaries: none; the regime is the same across the range.")
         else:
             exact = all(b.exact for b in result.boundaries)

@@ -180,3 +180,87 @@ def test_threshold_sentence_gives_the_fraction_and_keeps_the_prior_apart():
         text = explain(g, bayes_nash_equilibria(g)).thresholds[0]
         assert "above 0.105 (2/19)" in text
         assert f"Today's prior {prior:g} is {side} it" in text  # not "0.105 is below 0.105"
+
+
+# A model file whose uninformed player has three moves (and, in the second file, three
+# types): the Harsanyi game is solved and explained; belief thresholds, defined for two
+# types and two moves, are said not to apply instead of refusing the whole command.
+BORDER = """
+title = "Border talks"
+[players.North]
+strategies = ["Wait", "Build"]
+[players.South]
+strategies = ["Wait", "Build", "Bluff"]
+[parameters.clash]
+default = 4
+range = [0, 10]
+[parameters.clash_hawk]
+default = 1
+range = [0, 10]
+[parameters.p_hawk]
+default = 0.4
+range = [0, 1]
+[define]
+both = "North.Build * South.Build"
+[payoffs.North]
+gain = "North.Build * (1 - South.Build) * 3"
+clash = "-both * clash"
+scare = "-North.Wait * South.Bluff"
+[payoffs.South]
+gain = "South.Build * (1 - North.Build) * 3"
+clash = "-both * clash"
+bluff = "South.Bluff * (North.Wait * 2 - 0.5)"
+[types.North]
+prior = PRIOR
+[types.North.hawk]
+clash = "clash_hawk"
+TYPES
+"""
+
+
+def _border_bne(tmp_path, prior: str, types: str):
+    import json
+
+    from tests.test_hostile_cli import _invoke
+
+    path = tmp_path / "border.toml"
+    path.write_text(BORDER.replace("PRIOR", prior).replace("TYPES", types), encoding="utf-8")
+    out = _invoke(["solve", str(path), "--game", "bayesian", "--format", "json"], codes=(0,))
+    data = json.loads(out.stdout)
+    assert data["belief_thresholds"] == []
+    text = _invoke(["explain", str(path), "--game", "bayesian"], codes=(0,)).stdout
+    assert "Belief thresholds are computed for two types and South with two moves" in text
+    return data["equilibria"]
+
+
+def test_model_bayesian_with_three_uninformed_moves(tmp_path):
+    # South (uninformed): Wait 0 whatever; Build 3 against Wait, −clash against Build;
+    # Bluff 1.5 against Wait, −0.5 against Build. A hawk North (clash 1, prior 0.4) and a
+    # dove (clash 4). Pure BNE: (Wait; both Build) and (Build; both Wait). Mixed: South
+    # mixes Build/Bluff so that the dove is indifferent: Build −4b + 3(1−b) = −(1−b), i.e.
+    # b = 1/2; the hawk then builds (−1/2 + 3/2 = 1 > −1/2); South indifferent between
+    # Build and Bluff when the dove waits with probability w:
+    # 0.4·(−1) + 0.6·(3w − 4(1−w)) = 0.4·(−0.5) + 0.6·(1.5w − 0.5(1−w)), w = 23/30.
+    eqs = _border_bne(tmp_path, '"p_hawk"', "[types.North.dove]")
+    pure = sorted((tuple(e["South"].values()), tuple(tuple(v.values()) for v in e["types"].values()))
+                  for e in eqs if e["pure"])
+    assert pure == [((0, 1, 0), ((1, 0), (1, 0))), ((1, 0, 0), ((0, 1), (0, 1)))]
+    (mixed,) = [e for e in eqs if not e["pure"]]
+    assert list(mixed["South"].values()) == pytest.approx([0, 0.5, 0.5])
+    assert list(mixed["types"]["dove"].values()) == pytest.approx([23 / 30, 7 / 30])
+    assert mixed["payoffs"][0] == pytest.approx(0.4 * -1 + 0.6 * (3 * 23 / 30 - 4 * 7 / 30))
+
+
+def test_model_bayesian_with_three_types(tmp_path):
+    # Types hawk (clash 1, 0.4), owl (clash 3, 0.25), dove (clash 4, the rest). The mixed BNE:
+    # South mixes Build/Bluff to make the owl indifferent: −3b + 3(1−b) = −(1−b), b = 4/7;
+    # the hawk builds, the dove waits; South indifferent when the owl waits with w:
+    # −0.4 + 0.25(6w − 3) + 1.05 = −0.2 + 0.25(2w − 0.5) + 0.525, w = 3/10.
+    eqs = _border_bne(tmp_path, '["p_hawk", "0.25"]',
+                      '[types.North.owl]\nclash = "clash_hawk + 2"\n[types.North.dove]')
+    assert len(eqs) == 3
+    (mixed,) = [e for e in eqs if not e["pure"]]
+    assert list(mixed["South"].values()) == pytest.approx([0, 4 / 7, 3 / 7])
+    assert list(mixed["types"]["owl"].values()) == pytest.approx([0.3, 0.7])
+    assert list(mixed["types"]["hawk"].values()) == pytest.approx([0, 1])
+    assert list(mixed["types"]["dove"].values()) == pytest.approx([1, 0])

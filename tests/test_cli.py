@@ -77,6 +77,15 @@ def test_scenarios_show_parameters_forms():
     assert "simultaneous" in run("forms").stdout
 
 
+def test_parameters_of_a_model_without_rationales_prints_no_empty_why_line():
+    # cournot's parameters give a source but no rationale: no "Why:" line with nothing after it
+    r = run("parameters", "cournot")
+    assert r.exit_code == 0 and "From: textbook linear demand" in r.stdout
+    demand = r.stdout.split("\nc (")[0]  # a and b; discount, added by tradegame, has a rationale
+    assert "Why:" not in demand and demand.endswith("\n    From: textbook linear demand")
+    assert "Why: China was about 13%" in run("parameters").stdout
+
+
 def test_export_round_trips_through_solve(tmp_path):
     out = tmp_path / "s.nfg"
     assert run("export", "stockholm-2025", "--to", "nfg", "-o", str(out)).exit_code == 0

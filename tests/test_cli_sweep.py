@@ -56,6 +56,20 @@ def test_text_summary_with_exact_boundaries(app):
         assert min(abs(v) for v in trade.incentives(p).values()) < 1e-9
 
 
+def test_a_regime_at_the_end_of_the_range_is_not_called_the_same_regime(app):
+    # brinkmanship (stake 4): mutual escalation is the only pure equilibrium while war < 4;
+    # at war = 4 each side is indifferent and backing down is an equilibrium too. On
+    # war = 0..4 that regime holds only at the grid's last point: no boundary inside the
+    # range, but not "the same regime across the range" either.
+    result = run(app, "brinkmanship", "--vary", "war=0:4:5")
+    assert result.exit_code == 0, result.output
+    assert "the regime is the same across the range" not in result.output
+    assert ("Boundaries: none inside the range; (Hold, Escalate) + (Escalate, Hold) + "
+            "(Escalate, Escalate) holds only at war = 4.") in result.output
+    result = run(app, "brinkmanship", "--vary", "war=0:3:4")
+    assert "Boundaries: none; the regime is the same across the range." in result.output
+
+
 def test_two_parameter_summary_names_the_boundary_lines(app):
     # stockholm-2025: the US's incentives to relax are 0.9 − hawk_cost (China restricts) and
     # 3 + 0.6·re_dependence − hawk_cost (China supplies), read off the payoff formulas

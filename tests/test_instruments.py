@@ -273,6 +273,29 @@ def test_tariff_parameters_need_the_package_form_on_the_command_line():
     _invoke(["solve", "--game", "package", "--set", "tariff_linkage=0.5"], codes=(0,))
 
 
+def test_a_model_files_package_only_parameters_need_the_package_form(tmp_path):
+    # fleet_value enters only an instrument's own terms: in any other form a what-if or a
+    # sweep of it would change nothing, so it is refused as the trade model's tariffs are.
+    # In the package form, at (Push, hold + many + yes) B gets 2·fleet_value − 1 (fleet,
+    # and talks with two ships: 1·(1 − 2)): 3 with fleet_value = 2.
+    text = PACKAGE.replace('"fleet" = "n * 0.5"', '"fleet" = "n * fleet_value"').replace(
+        "[payoffs.A]", "[parameters.fleet_value]\ndefault = 0.5\nrange = [0, 5]\n[payoffs.A]")
+    path = tmp_path / "p.toml"
+    path.write_text(text, encoding="utf-8")
+    for args in (["solve", str(path), "--set", "fleet_value=2"],
+                 ["sweep", str(path), "--vary", "fleet_value=0:5:6"],
+                 ["sweep", str(path), "--sample", "5", "--dist", "fleet_value=uniform:0:5"]):
+        err = _invoke(args, codes=(2,)).stderr.strip()
+        assert "\n" not in err and "'fleet_value' enters only the package form of model 'p'; add --game package" in err, err
+    import json
+
+    data = json.loads(_invoke(["solve", str(path), "--game", "package", "--set", "fleet_value=2",
+                               "--format", "json"], codes=(0,)).stdout)
+    k = data["game"]["strategies"][1].index("hold + many + yes")
+    assert data["payoff_matrices"][1][1][k] == 3
+    _invoke(["sweep", str(path), "--game", "package", "--vary", "fleet_value=0:5:6"], codes=(0,))
+
+
 # ------------------------------------------------------------------ provenance
 def test_every_instrument_parameter_has_provenance():
     python = set(__import__("games.trade.parameters", fromlist=["PARAMETERS"]).PARAMETERS)

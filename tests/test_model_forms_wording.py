@@ -234,3 +234,32 @@ def test_tree_form_size_is_bounded():
     model = parse_model(text, "big.toml", "big")
     with pytest.raises(InputError, match="more than 100,000"):
         ev.form_tree(model, {}, "big")
+
+
+def test_game_option_on_a_model_file_names_its_own_forms_and_its_errors(tmp_path):
+    # a typo in --game: the forms this model can be played in (its own recall and
+    # mediator among them, with a did-you-mean), not the trade model's snapback or with-ally
+    path = tmp_path / "brink.toml"
+    path.write_text(TEXT, encoding="utf-8")
+    err = _invoke(["solve", str(path), "--game", "recal"], codes=(2,)).stderr.strip()
+    assert "\n" not in err and "has no form 'recal' (did you mean recall?)" in err, err
+    assert "mediator" in err and "snapback" not in err and "with-ally" not in err
+    # a broken file asked for one of its own forms: the file's error, not an unknown --game
+    broken = tmp_path / "broken.toml"
+    broken.write_text(TEXT.replace('after = "Escalate"', 'after = "Escalat"'), encoding="utf-8")
+    err = _invoke(["solve", str(broken), "--game", "recall"], codes=(2,)).stderr.strip()
+    assert "\n" not in err and "[forms.recall] revision: after" in err and "no strategy 'Escalat'" in err, err
+
+
+def test_regime_words_match_in_any_order():
+    # war 6 > stake 4: each side backing down is an equilibrium; the regime prints in
+    # profile order ("US backs down + China backs down"), but a file may name it in
+    # another order, as a set of outcomes
+    reversed_words = TEXT.replace('"US backs down + China backs down" = "chicken"',
+                                  '"China backs down + US backs down" = "chicken"')
+    model = parse_model(reversed_words, "brink.toml", "brink")
+    from games.sweeps.sweep import Axis, SweepSpec, regime_label, run
+
+    spec = SweepSpec(base=model.defaults(), axes=(Axis("war", np.array([2.0, 6.0])),), model=model)
+    labels = [regime_label(int(c), spec.outcome_names) for c in run(spec).codes]
+    assert labels == ["war only", "chicken"]

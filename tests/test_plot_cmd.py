@@ -229,6 +229,34 @@ def test_tree_shades_the_outcome_reached_by_backward_induction():
     _close(fig)
 
 
+def test_tree_of_a_model_file_defaults_to_sequential_and_draws_its_own_tree_forms(tmp_path):
+    """The entry-deterrence model (entrant first: monopoly 10, duopoly 4, entry cost 1,
+    war: entrant −2, incumbent 1): the incumbent accommodates (4 > 1), so the entrant
+    enters (4 − 1 = 3 > 0). With no --game the picture is that sequential tree (not the
+    trade model's us-first, which a model file has not); a file's own tree form is drawn
+    too, and a form that is not a tree is refused in one line."""
+    fig = _figure("tree", "entry-deterrence")
+    fill = plots.pyplot().matplotlib.colors.to_rgb(plots.EQ_FILL)
+    boxes = [t for t in fig.axes[0].texts if t.get_bbox_patch() is not None and t.get_text().startswith("Entrant ")]
+    reached = [t.get_text() for t in boxes if t.get_bbox_patch().get_facecolor()[:3] == fill]
+    assert reached == ["Entrant 3\nIncumbent 4"]
+    _close(fig)
+    model = (Path(__file__).resolve().parent.parent / "examples" / "models" / "entry-deterrence.toml").read_text(encoding="utf-8")
+    model += ('\n[forms.incumbent-first]\norder = ["Incumbent", "Entrant"]\n'
+              '\n[forms.crowd.players.Press]\nstrategies = ["Quiet"]\n[forms.crowd.payoffs.Press]\nquiet = "0"\n')
+    path = tmp_path / "entry.toml"
+    path.write_text(model, encoding="utf-8")
+    # the incumbent commits first: Fight keeps the entrant out (10 against 4 if it enters)
+    fig = _figure("tree", str(path), game="incumbent-first")
+    boxes = [t for t in fig.axes[0].texts if t.get_bbox_patch() is not None and t.get_text().startswith("Entrant ")]
+    reached = [t.get_text() for t in boxes if t.get_bbox_patch().get_facecolor()[:3] == fill]
+    assert reached == ["Entrant 0\nIncumbent 10"]
+    _close(fig)
+    result = run("tree", str(path), "--game", "crowd", "-o", str(tmp_path / "t.png"))
+    assert result.exit_code == 2
+    assert "tree pictures of model 'entry' are drawn for sequential, incumbent-first, got 'crowd'" in result.output
+
+
 def test_regime_strip_marks_the_self_reliance_threshold():
     """stockholm-2025: China stops reciprocating at self_reliance = 5 (Lesson 7, question 5, by hand)."""
     fig = _figure("regime-map", "stockholm-2025", vary=["self_reliance=0:8:81"])

@@ -65,6 +65,22 @@ def test_show_says_when_a_file_gives_no_provenance(tmp_path: Path):
     assert "leverage: no provenance given" in r.stdout
 
 
+def test_provenance_of_a_value_left_at_the_default_is_the_files(tmp_path: Path):
+    # the file says why hawk_cost keeps the model's value in this episode: show prints that,
+    # not the model's own provenance (which it printed before, dropping the file's silently)
+    f = tmp_path / "mine.toml"
+    f.write_text("[parameters]\nleverage = 4\n[provenance.leverage]\nsource = 'a'\nderivation = 'b'\n"
+                 "[provenance.hawk_cost]\nsource = 'Hearing of 3 March'\nderivation = 'unchanged: no new rule'\n",
+                 encoding="utf-8")
+    from games.model.scenarios import load
+
+    sc = load(str(f))
+    assert sc.parameters["hawk_cost"] == PARAMETERS["hawk_cost"].default
+    assert sc.value_provenance("hawk_cost").source == "Hearing of 3 March"
+    r = run("show", str(f))
+    assert r.exit_code == 0 and "hawk_cost: Hearing of 3 March — unchanged: no new rule" in r.stdout, r.stdout
+
+
 @pytest.mark.parametrize("text, expected", [
     ("[provenance.leverage]\nsource = 'x'\n", "derivation"),
     ("[provenance]\nleverage = 3\n", "expected a table"),

@@ -259,6 +259,25 @@ def test_a_model_file_report_has_its_own_forms_and_exact_thresholds(tmp_path):
     assert row.count("<td>above 4;") == 2 and "<td>10</td>" in row
 
 
+def test_a_model_files_declared_forms_are_report_sections(tmp_path):
+    # tests/data/models/forms.toml declares a tree (South first, may revise a bluff) and a
+    # form adding a mediator. In the tree, by hand: after Bluff North builds (3 against 0
+    # if it waits and South then builds), so Bluff yields South 0; Build yields 3 (North
+    # waits: 0 against −4); South builds.
+    out = tmp_path / "forms.html"
+    target = str(Path(__file__).parent / "data" / "models" / "forms.toml")
+    r = run(target, "--no-pictures", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    ids = [s.get("id") for s in _parse(out).iter("section")]
+    assert ids[-2:] == ["south-first", "mediated"]
+    text = out.read_text(encoding="utf-8")
+    assert "Skipped" not in text
+    tree = text.split('id="south-first"')[1].split("</section>")[0]
+    assert "South first (--game south-first)" in tree and "South: Build — payoffs: North 0, South 3" in tree
+    assert "With a mediator (--game mediated)" in text.split('id="mediated"')[1]
+    assert run(target, "--sections", "mediated", "--no-pictures", "-o", str(tmp_path / "m.md")).exit_code == 0
+
+
 def test_a_three_player_model_report_lists_every_profile(tmp_path):
     out = tmp_path / "pg.html"
     r = run("public-goods", "--no-pictures", "-o", str(out))

@@ -54,6 +54,17 @@ def test_unknown_builtin_and_missing_file():
         load("nowhere/else.toml")
 
 
+def test_a_missing_model_file_is_named_with_the_scenario_key(tmp_path):
+    # the scenario's own file and key are named, and where the path was looked for
+    path = tmp_path / "mine.toml"
+    path.write_text('title = "Mine"\nmodel = "models/absent.toml"\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load(str(path))
+    message = str(info.value)
+    assert message == (f"{path}: model: no model file {tmp_path / 'models' / 'absent.toml'} "
+                       "(a path is read relative to the scenario file)")
+
+
 def test_assignments():
     assert parse_assignments(["re_dependence=8", " hawk_cost = 1.5 "]) == {"re_dependence": 8.0, "hawk_cost": 1.5}
     for bad, fragment in [("re_dependence", "name=value"), ("x=1", "unknown parameter"),

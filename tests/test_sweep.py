@@ -325,3 +325,52 @@ def test_sweep_games_are_bit_for_bit_the_single_games():
             U, V = trade.simultaneous_game(params).payoffs
             assert np.array_equal(A[i].view(np.int64), np.asarray(U, dtype=float).view(np.int64))
             assert np.array_equal(B[i].view(np.int64), np.asarray(V, dtype=float).view(np.int64))
+
+
+def test_a_tie_exactly_at_a_grid_point_is_one_boundary_there():
+    # brinkmanship, graded with 3 levels (0, 1/2, 1), stake 4: against China at y = 1 the
+    # US's payoff is −(1 − x)·stake − x·war, so below war = 4 full escalation (1, 1) is the
+    # only equilibrium, above it each side backing down; at war = 4 exactly every US level
+    # ties and five profiles are equilibria. The grid 0..8 has that tie on a grid point:
+    # one boundary at 4, its regime named as the one exactly at it, not two bisected a
+    # hair either side.
+    from games.model.catalog import builtin_model
+
+    model = builtin_model("brinkmanship")
+    spec = sweep.make_spec(model.defaults(), form="graded", levels=3, vary=["war=0:8:9"], model=model)
+    first = sweep.run(spec).boundaries[0]
+    assert first.value == 4
+    assert first.below == "(x=1, y=1) only" and first.above == "(x=0, y=1) + (x=1, y=0)"
+    assert first.at == "(x=0, y=1) + (x=0.5, y=1) + (x=1, y=0) + (x=1, y=0.5) + (x=1, y=1)"
+
+
+def test_a_regime_between_grid_points_is_found_by_bisection():
+    # A stag hunt where Atlantis's cost of sharing is doses² (Lemuria's: doses): Atlantis
+    # shares against a sharer while 2 − d² ≥ 0 (d ≤ √2) and hoards against a hoarder while
+    # 1 − d² ≤ 0 (d ≥ 1); Lemuria's margins 2 − d and 1 − d. So: the pact alone for d < 1,
+    # both for 1 ≤ d ≤ √2, hoarding alone above. On the grid 0, 0.5, …, 5 the middle regime
+    # holds at the grid point 1 only (where the mixed equilibrium degenerates) and between
+    # 1 and 1.5: the boundaries are 1 and √2, not one just above 1.
+    from games.model.spec import parse_model
+
+    text = """
+[players.A]
+strategies = ["Hoard", "Share"]
+[players.L]
+strategies = ["Hoard", "Share"]
+[parameters.d]
+default = 1.5
+range = [0, 5]
+[payoffs.A]
+u = "A.Share * L.Share * 2 - A.Share * d ** 2 - A.Hoard * L.Hoard"
+[payoffs.L]
+u = "A.Share * L.Share * 2 - L.Share * d - A.Hoard * L.Hoard"
+"""
+    model = parse_model(text, "m.toml", "m")
+    spec = sweep.make_spec(model.defaults(), vary=["d=0:5:11"], model=model)
+    bounds = sweep.run(spec).boundaries
+    assert [b.value for b in bounds] == [pytest.approx(1, abs=1e-6), pytest.approx(2 ** 0.5, abs=1e-6)]
+    assert [(b.below, b.above) for b in bounds] == [
+        ("(Share, Share) only", "(Hoard, Hoard) + (Share, Share)"),
+        ("(Hoard, Hoard) + (Share, Share)", "(Hoard, Hoard) only"),
+    ]

@@ -1,6 +1,7 @@
 """Plain-words explanations of a Bayesian game: what each type does and why, belief thresholds.
 
-Works for any `games.forms.bayesian.BayesianGame` with two types and two row moves; the trade
+Works for any `games.forms.bayesian.BayesianGame`; belief thresholds need two types and two
+row moves (elsewhere the explanation says they are not computed); the trade
 model's wording (who the types are, what separates them) is added by
 `games.model.bayes.type_difference`.
 Returns strings and plain dicts; rendering is the caller's business.
@@ -20,6 +21,7 @@ from games.forms.bayesian import (
     SequentialOutcome,
     Threshold,
     column_best_replies,
+    has_belief_thresholds,
     plan_label,
     relevant_thresholds,
     sequential_outcomes,
@@ -51,6 +53,11 @@ def _pure(mix: Sequence[float]) -> int | None:
     return k if mix[k] > 1 - 1e-12 else None
 
 
+def _in_mix(mix: Sequence[float]) -> str:
+    """'' when every move is in the mixture, ' in the mix' when some are not."""
+    return "" if all(p > 1e-12 for p in mix) else " in the mix"
+
+
 def outcome_label(game: BayesianGame, eq: BayesNash) -> str:
     """'(Relax; pragmatist Supply, self-reliant Restrict)' or the mixtures."""
     parts = [f"{t} {_mix_words(game.column_moves, m)}" for t, m in zip(game.types, eq.types)]
@@ -71,8 +78,9 @@ def type_reason(game: BayesianGame, eq: BayesNash, t: int) -> str:
                     f"{name(game.players[0])} playing {row_words} (both give {fmt(values[k])}); {labels[k]} keeps the others content")
         return (f"the {tname} type plays {labels[k]}: against {name(game.players[0])} playing {row_words} it gets "
                 f"{fmt(values[k])}, against {fmt(values[j])} for {labels[j]}")
+    used = int(np.argmax(eq.types[t]))  # a move in the mix: every such move gives the same
     return (f"the {tname} type mixes {_mix_words(labels, eq.types[t])}: {name(game.players[0])}'s mixture "
-            f"{row_words} leaves it indifferent (each move gives {fmt(values[0])})")
+            f"{row_words} leaves it indifferent (each move{_in_mix(eq.types[t])} gives {fmt(values[used])})")
 
 
 def row_reason(game: BayesianGame, eq: BayesNash) -> str:
@@ -89,8 +97,9 @@ def row_reason(game: BayesianGame, eq: BayesNash) -> str:
     prior = ", ".join(f"{t} {fmt(q)}" for t, q in zip(game.types, pa))
     k = _pure(eq.row)
     if k is None:
+        used = int(np.argmax(eq.row))  # a move in the mix: every such move gives the same
         return (f"{_cap(who)} mixes {_mix_words(game.row_moves, eq.row)}: with beliefs ({prior}) and "
-                f"{behaviour}, every move gives it {fmt(values[0])} in expectation")
+                f"{behaviour}, every move{_in_mix(eq.row)} gives it {fmt(values[used])} in expectation")
     j = max((i for i in range(len(values)) if i != k), key=lambda i: values[i])
     return (f"{_cap(who)} plays {game.row_moves[k]}: with beliefs ({prior}) and {behaviour}, it expects "
             f"{fmt(values[k])} against {fmt(values[j])} from {game.row_moves[j]}")
@@ -174,7 +183,7 @@ def sequential_sentences(game: BayesianGame, outcomes: Sequence[SequentialOutcom
             th = o.threshold
             text += (f". It plays {game.row_moves[th.above]} when the prior of the {game.types[0]} type is "
                      f"above {belief(th)} and {game.row_moves[th.below]} below")
-        else:
+        elif has_belief_thresholds(game):
             text += "; no belief between 0 and 1 changes that"
         out.append(text + ".")
     return out
@@ -218,7 +227,11 @@ def explain(game: BayesianGame, equilibria: Sequence[BayesNash], notes: Sequence
     summary = (f"With prior {fmt(now)} on the {game.types[0]} type, {len(equilibria)} Bayesian Nash "
                f"equilibri{'um' if len(equilibria) == 1 else 'a'}"
                + (f", pure: {'; '.join(labels)}" if labels else ", none pure") + ".")
-    if not ths:
+    if not has_belief_thresholds(game):
+        thresholds = (f"Belief thresholds are computed for two types and {name(game.players[0])} with two "
+                      f"moves; this game has {len(game.types)} types and {len(game.row_moves)} moves, so "
+                      f"each belief is solved as given.",)
+    elif not ths:
         thresholds = (f"No belief changes {name(game.players[0])}'s best move against the types' best replies: "
                       f"its choice is the same for every prior between 0 and 1.",)
     else:

@@ -201,8 +201,14 @@ def row_gain(game: BayesianGame, plan: Sequence[int], prior: Sequence[float] | N
                      for t, (q, a) in enumerate(zip(prior, plan))))
 
 
+def has_belief_thresholds(game: BayesianGame) -> bool:
+    """Whether belief thresholds are defined: two types and an uninformed player with two
+    moves (one prior, one switch). Larger games are solved and explained without them."""
+    return len(game.types) == 2 and len(game.row_moves) == 2
+
+
 def _check_two_by_two_types(game: BayesianGame) -> None:
-    if len(game.types) != 2 or len(game.row_moves) != 2:
+    if not has_belief_thresholds(game):
         raise InputError(
             f"game '{game.title}': belief thresholds need two types and two row moves, got "
             f"{len(game.types)} types and {len(game.row_moves)} moves"
@@ -238,9 +244,11 @@ def relevant_thresholds(game: BayesianGame) -> list[Threshold]:
     """Thresholds for plans that are the types' best replies to some pure row move.
 
     Only those can separate pure BNE of the simultaneous game: at such a plan the types
-    are content, and the prior decides whether the row player is.
+    are content, and the prior decides whether the row player is. Empty when the game has
+    no belief thresholds (`has_belief_thresholds`).
     """
-    _check_two_by_two_types(game)
+    if not has_belief_thresholds(game):
+        return []
     out: dict[tuple, Threshold] = {}
     for i in range(len(game.row_moves)):
         replies = [column_best_replies(game, t, i) for t in range(len(game.types))]
@@ -271,9 +279,9 @@ def sequential_outcomes(game: BayesianGame, tol: float = 1e-9) -> list[Sequentia
 
     The row player learns nothing before moving, so its belief is the prior; each type
     replies optimally to the row move it sees; the row player picks the move with the
-    higher expected payoff given those replies.
+    higher expected payoff given those replies. ``threshold`` is computed only where the
+    game has belief thresholds (`has_belief_thresholds`), None elsewhere.
     """
-    _check_two_by_two_types(game)
     m, k = len(game.row_moves), len(game.types)
     options = [[column_best_replies(game, t, i) for t in range(k)] for i in range(m)]
     per_move = [list(itertools.product(*options[i])) for i in range(m)]
@@ -286,17 +294,24 @@ def sequential_outcomes(game: BayesianGame, tol: float = 1e-9) -> list[Sequentia
         top = max(values)
         scale = tol * max(1.0, max(abs(v) for v in values))
         best = tuple(i for i, v in enumerate(values) if v >= top - scale)
-        # the switch point: expected value of move 1 minus move 0, affine in the prior
-        g = [Fraction(float(game.row_payoffs[t][1, choice[1][t]])) - Fraction(float(game.row_payoffs[t][0, choice[0][t]]))
-             for t in range(k)]
-        threshold = None
-        if g[0] != g[1]:
-            pi = g[1] / (g[1] - g[0])
-            if 0 < pi < 1:
-                above, below = (1, 0) if g[0] > g[1] else (0, 1)
-                threshold = Threshold(float(pi), pi, (), above, below)
+        threshold = _switch_prior(game, choice) if has_belief_thresholds(game) else None
         out.append(SequentialOutcome(tuple(tuple(c) for c in choice), values, best, threshold))
     return out
+
+
+def _switch_prior(game: BayesianGame, choice) -> Threshold | None:
+    """The prior of the first type at which the row player's first move flips, given the
+    types' replies to each row move (two types, two row moves); None outside (0, 1)."""
+    # expected value of move 1 minus move 0, affine in the prior
+    g = [Fraction(float(game.row_payoffs[t][1, choice[1][t]])) - Fraction(float(game.row_payoffs[t][0, choice[0][t]]))
+         for t in range(2)]
+    if g[0] == g[1]:
+        return None
+    pi = g[1] / (g[1] - g[0])
+    if not 0 < pi < 1:
+        return None
+    above, below = (1, 0) if g[0] > g[1] else (0, 1)
+    return Threshold(float(pi), pi, (), above, below)
 
 
 # ------------------------------------------------------------------ a model's hidden types

@@ -75,6 +75,8 @@ def resolve_model(ref: str, base: Path | None, where: str) -> Model | None:
         path = Path(ref)
         if not path.is_absolute() and base is not None:
             path = base / path
+        if not path.is_file():  # name the scenario's key too: the missing file is not the user's file
+            raise InputError(f"{where}: no model file {clip(str(path), 300)} (a path is read relative to the scenario file)")
         return load_model_file(path)
     try:
         return builtin_model(ref)

@@ -216,26 +216,26 @@ def term_arrays(
     with np.errstate(all="ignore"):
         for dname, e in model.defines:
             value = fm.calculate(e, env, indicator)
-            _finite(value, shape, model, ax, lead, f"{prefix}[define] '{dname}'")
+            _finite(value, shape, model, ax, lead, f"{prefix}[define] '{dname}'", params)
             env[dname] = value
         out = []
         for p, terms in zip(model.players, model.payoffs):
             row = {}
             for term, e in terms:
                 value = np.asarray(fm.calculate(e, env, indicator), dtype=float)
-                _finite(value, shape, model, ax, lead, f"{prefix}[payoffs.{clip(p.name, 40)}] '{clip(term)}'")
+                _finite(value, shape, model, ax, lead, f"{prefix}[payoffs.{clip(p.name, 40)}] '{clip(term)}'", params)
                 row[term] = value
             out.append(row)
         if ax.package:  # each instrument's own terms
             for ins in model.instruments:
                 for i, term, e in ins.terms:
                     value = np.asarray(fm.calculate(e, env, indicator), dtype=float)
-                    _finite(value, shape, model, ax, lead, f"{prefix}[instruments.{clip(ins.name, 40)}] '{clip(term)}'")
+                    _finite(value, shape, model, ax, lead, f"{prefix}[instruments.{clip(ins.name, 40)}] '{clip(term)}'", params)
                     out[i][term] = value
     return out
 
 
-def _finite(value, shape, model, ax, lead, what) -> None:
+def _finite(value, shape, model, ax, lead, what, params: Mapping[str, object] | None = None) -> None:
     arr = np.asarray(value, dtype=float)
     if np.all(np.isfinite(arr)):
         return
@@ -243,8 +243,18 @@ def _finite(value, shape, model, ax, lead, what) -> None:
     bad = np.argwhere(~np.isfinite(full))[0]
     index = tuple(int(k) for k in bad[len(full.shape) - len(ax.shape):])
     at = _profile_text(model, ax, index)
-    extra = " for some of the swept parameter values" if lead else ""
+    extra = " for some of the swept parameter values" if lead else _away_from_defaults(model, params or {})
     raise InputError(f"{what} is not finite at {at}{extra} (division by zero, log of a non-positive number or overflow)")
+
+
+def _away_from_defaults(model: Model, params: Mapping[str, object]) -> str:
+    """' with doses = 0': the values, other than the model's defaults, at which a formula
+    failed, so that a file fine at its defaults is not blamed for a what-if's value."""
+    changed = [
+        f"{name} = {float(v):g}" for name, v in params.items()
+        if name in model.parameters and np.ndim(v) == 0 and float(v) != model.parameters[name].default
+    ]
+    return f" with {', '.join(changed[:4])}{', ...' if len(changed) > 4 else ''}" if changed else ""
 
 
 def payoff_arrays(model: Model, params: Mapping[str, object], ax: Axes, where: str = "", lead: tuple[int, ...] = ()) -> list[np.ndarray]:

@@ -80,12 +80,13 @@ class Scenario:
         """Where this scenario's value of a parameter comes from (None: nobody said).
 
         A --set value is a what-if; a value the file sets carries the file's provenance; a
-        value left at the model's default carries the model's provenance.
+        value left at the model's default carries the file's provenance if it gives one (why
+        the default holds in this episode), else the model's.
         """
         for key, value in reversed(self.overrides):
             if key == name:
                 return Provenance(WHAT_IF_SOURCE, f"set to {value:g} for this run")
-        if name in self.set_names:
+        if name in self.set_names or name in self.provenance:
             return self.provenance.get(name)
         if self.model is not None:  # a model file's scenario: the model's provenance
             return self.model.parameters[name].provenance
@@ -311,9 +312,10 @@ def parse_assignments(items: Iterable[str], option: str = "--set", model=None, p
         name, text = name.strip(), text.strip()
         if not sep or not name or not text:
             raise InputError(f"option {option}: expected name=value (for example re_dependence=8), got '{clip(item)}'")
-        if model is None and not package and is_package_only(name):
+        if not package and is_package_only(name, model):  # a what-if that would change nothing
+            whose = "the trade model" if model is None else f"model '{clip(model.name)}'"
             raise InputError(
-                f"option {option}: parameter '{clip(name)}' enters only the package form of the trade model; add --game package"
+                f"option {option}: parameter '{clip(name)}' enters only the package form of {whose}; add --game package"
             )
         param = find(name, f"option {option}")
         try:

@@ -408,6 +408,7 @@ def make_spec(
         if not vary:
             raise InputError("option --vary: give one or two parameters, e.g. --vary re_dependence=0:10:101")
         axes = tuple(parse_axis(v, model=model) for v in vary)
+        _check_in_form(model, form, [a.name for a in axes], "--vary")
         if len(axes) > 2:
             raise InputError(f"option --vary: at most two parameters on a grid, got {len(axes)}")
         if len({a.name for a in axes}) != len(axes):
@@ -423,11 +424,25 @@ def make_spec(
     if not dists:
         raise InputError("option --dist: --sample needs at least one distribution, e.g. --dist re_dependence=uniform:3:8")
     parsed = tuple(parse_distribution(d, model=model) for d in dists)
+    _check_in_form(model, form, [d.name for d in parsed], "--dist")
     if len({d.name for d in parsed}) != len(parsed):
         raise InputError("option --dist: each parameter may have only one distribution")
     return SweepSpec(
         dict(base), form, levels, samples=sample_of(parsed, sample, seed, model), distributions=parsed, seed=seed, model=model
     )
+
+
+def _check_in_form(model, form: str, names: Sequence[str], option: str) -> None:
+    """Refuse to vary a model file's parameter that enters only its package form in a sweep
+    of another form: every point would be the same game (as --set refuses it)."""
+    if model is None or form.startswith("package"):
+        return
+    for name in names:
+        if name in model.package_only:
+            raise InputError(
+                f"option {option}: parameter '{clip(name)}' enters only the package form of model "
+                f"'{clip(model.name)}'; add --game package"
+            )
 
 
 def _check_model(model, form: str, levels: int) -> None:
@@ -703,7 +718,20 @@ def regime_label(code: int, names: Mapping[int, str] | None = None) -> str:
     if len(pure) == 1:
         return f"{pure[0]} only" + (" + mixed" if code & mixed else "")
     composed = " + ".join(pure)
-    return renames.get(composed, composed)
+    return renames.get(composed) or _renamed_in_any_order(pure, renames) or composed
+
+
+def _renamed_in_any_order(pure: list[str], renames: Mapping[str, str]) -> str | None:
+    """A ``[wording.regimes]`` name whose key lists these outcomes in another order
+    ("pact + hoarding" for the printed "hoarding + pact"): the key is a set of outcomes,
+    and a reader writing it cannot be expected to know the order they print in."""
+    if not renames or len(pure) > 5:  # 120 orders at most
+        return None
+    for order in itertools.permutations(pure):
+        name = renames.get(" + ".join(order))
+        if name is not None:
+            return name
+    return None
 
 
 # ---------------------------------------------------------------- running
@@ -1108,9 +1136,71 @@ def find_boundaries(spec: SweepSpec, codes: np.ndarray) -> tuple[Boundary, ...]:
     change = np.nonzero(codes[1:] != codes[:-1])[0]
     for i in change:
         a, b = float(axis.values[i]), float(axis.values[i + 1])
-        ca, cb = int(codes[i]), int(codes[i + 1])
-        value = _bisect(spec, axis.name, a, b, ca)
-        out.append(Boundary(axis.name, value, regime_label(ca, names), regime_label(cb, names), "", False, (), (a, b)))
+        for value, ca, cb in _changes_between(spec, axis.name, a, b, int(codes[i]), int(codes[i + 1])):
+            out.append(Boundary(axis.name, value, regime_label(ca, names), regime_label(cb, names), "", False, (), (a, b)))
+    merged = _merge_point_regimes(out, axis)
+    # a change of the mixed equilibria alone, inside a regime named by its pure ones, is no boundary
+    return tuple(b for b in merged if b.below != b.above or (b.at and b.at != b.below))
+
+
+def _changes_between(spec: SweepSpec, name: str, a: float, b: float, ca: int, cb: int, depth: int = 0):
+    """[(value, regime below, regime above)]: where the regime changes between grid points a
+    and b (regimes ca at a, cb at b), bisected.
+
+    The regime at a grid point may hold there alone (a tie exactly at it), and another may
+    lie between the points, unseen by the grid: the change away from ca and the change into
+    cb are bisected separately, and what lies between them is searched in turn."""
+    leave = _bisect(spec, name, a, b, ca)
+    enter = _bisect_into(spec, name, a, b, cb)
+    width = 1e-6 * max(1.0, abs(a), abs(b))
+    if enter - leave <= width or depth >= 3:
+        return [(leave, ca, cb)]
+    middle = _regime_at(spec, name, (leave + enter) / 2)
+    inner = _changes_between(spec, name, leave, enter, middle, middle, depth + 1) if middle not in (ca, cb) else []
+    inner = [c for c in inner if c[1] != c[2]]
+    return [(leave, ca, middle), *inner, (enter, middle, cb)] if middle not in (ca, cb) else (
+        [(enter, ca, cb)] if middle == ca else [(leave, ca, cb)])
+
+
+def _bisect_into(spec: SweepSpec, name: str, a: float, b: float, code_b: int) -> float:
+    """Where the regime code_b (the one at b) begins, coming from b towards a."""
+    from games.errors import SolverError
+
+    width = 1e-7 * max(1.0, abs(a), abs(b))
+    while b - a > width:
+        mid = (a + b) / 2
+        try:
+            same = _regime_at(spec, name, mid) == code_b
+        except SolverError:
+            break
+        a, b = (a, mid) if same else (mid, b)
+    return (a + b) / 2
+
+
+def _merge_point_regimes(found: list[Boundary], axis: Axis) -> tuple[Boundary, ...]:
+    """One boundary at a grid point whose regime holds there alone (a tie exactly at the
+    point), instead of two bisected within a hair of it on either side.
+
+    Bisection stops at a relative width of 1e-7; two boundaries that close to the same grid
+    point, the first's regime above being the second's below, are that point's own regime:
+    the boundary is the grid point, with that regime exactly at it."""
+    out: list[Boundary] = []
+    k = 0
+    while k < len(found):
+        first = found[k]
+        if k + 1 < len(found):
+            second = found[k + 1]
+            point = first.bracket[1] if first.bracket else None
+            width = 2e-7 * max(1.0, abs(point or 0.0))
+            if (point is not None and second.bracket and second.bracket[0] == point
+                    and first.above == second.below and abs(first.value - point) <= width
+                    and abs(second.value - point) <= width):
+                out.append(Boundary(axis.name, point, first.below, second.above, first.above, False, (),
+                                    (first.bracket[0], second.bracket[1])))
+                k += 2
+                continue
+        out.append(first)
+        k += 1
     return tuple(out)
 
 
