@@ -82,6 +82,21 @@ t "" 0
     assert _leaves(tree) == [(Fraction(5, 2), 3), (Fraction(-1, 2), 0)]
 
 
+def test_an_outcome_or_chance_set_given_again_with_the_same_numbers_is_accepted():
+    # Repeating a definition word for word (as some Gambit files do) is not a conflict.
+    text = '''EFG 2 R "again" { "A" } ""
+c "" 1 "" { "h" 1/2 "t" 1/2 } 0
+c "" 2 "" { "x" 1/2 "y" 0.5 } 0
+t "" 1 "one" { 1 }
+t "" 2 "" { 0 }
+c "" 2 "" { "x" 1/2 "y" 1/2 } 0
+t "" 1 "one" { 1.0 }
+t "" 1 "" { 1 }
+'''
+    tree = parse_efg(text)
+    assert _leaves(tree) == [(1,), (0,), (1,), (1,)]
+
+
 @pytest.mark.parametrize(
     "text, message",
     [
@@ -101,6 +116,15 @@ t "" 0
         # a file cut short inside a quoted name: where, and why, not a character offset
         ('EFG 2 R "x" { "A" }\n"a comment cut sh', r"line 2, column 1: a quoted string is never closed"),
         ('EFG 2 R "x" { "A" } p "" 1 1 "" { "a" "a" } 0 t "" 0 t "" 0', "repeated action labels"),
+        # one outcome number is one outcome, one chance set one lottery: a second, different
+        # definition is refused (as Gambit refuses it), not silently used for its own node
+        ('EFG 2 R "x" { "A" } p "" 1 1 "" { "a" "b" } 0 t "" 1 "" { 1 } t "" 1 "" { 5 }',
+         r"outcome 1 has payoffs \{ 1 \} earlier but \{ 5 \} at node 3"),
+        ('EFG 2 R "x" { "A" } p "" 1 1 "" { "a" "b" } 1 "" { 1 } t "" 1 "" { 2 } t "" 0',
+         r"outcome 1 has payoffs \{ 1 \} earlier but \{ 2 \} at node 2"),
+        ('EFG 2 R "x" { "A" } c "" 1 "" { "h" 1/2 "t" 1/2 } 0 c "" 2 "" { "a" 1/3 "b" 2/3 } 0 t "" 0 t "" 0 '
+         'c "" 2 "" { "a" 1/2 "b" 1/2 } 0 t "" 0 t "" 0',
+         r'chance information set 2 has moves \{ "a" 1/3 "b" 2/3 \} earlier but \{ "a" 1/2 "b" 1/2 \}'),
     ],
 )
 def test_malformed_files_give_one_line_naming_the_file(text, message):
