@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from typer.testing import CliRunner
 
 from cli.app import app
@@ -89,6 +91,26 @@ def test_efg_file_with_imperfect_information_json(tmp_path):
     (eq,) = data["equilibria"]
     assert eq["profile"] == [[0.5, 0.5], [0.5, 0.5]]
     assert [b["probabilities"] for b in eq["behaviour"]] == [[0.5, 0.5], [0.5, 0.5]]
+
+
+def test_tree_too_large_to_enumerate_and_without_pure_equilibrium_still_gets_one(tmp_path):
+    from tests.tree_games import pennies_in_states
+
+    # Row's 64 reduced strategies and Column's 2 are beyond vertex enumeration (40 in all)
+    # and no profile is a pure equilibrium: the fallback must still report an equilibrium
+    # (it used to report none), here by Lemke–Howson, checked against the known answer.
+    result = _run("solve", _write(tmp_path, pennies_in_states(6), "states.efg"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [len(s) for s in data["game"]["strategies"]] == [64, 2]
+    assert data["complete"] is False and "too large to list every equilibrium" in data["note"]
+    assert data["equilibria"]
+    for eq in data["equilibria"]:
+        assert eq["payoffs"] == pytest.approx([0.0, 0.0], abs=1e-9)
+        (column,) = [b["probabilities"] for b in eq["behaviour"] if b["player"] == "Column"]
+        assert column == pytest.approx([0.5, 0.5])
+        row_h = [b["probabilities"][0] for b in eq["behaviour"] if b["player"] == "Row"]
+        assert len(row_h) == 6 and sum(row_h) / 6 == pytest.approx(0.5)
 
 
 def test_malformed_efg_is_exit_2_with_the_file_named(tmp_path):

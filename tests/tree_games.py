@@ -93,3 +93,17 @@ def tied_follower() -> GameTree:
     Subgame-perfect: (A, C), (A, D) and (B, C); B ties with A only if 2 never errs."""
     return GameTree("Tied follower", ("1", "2"),
                     Decision(0, ("A", "B"), (T((1, 1)), Decision(1, ("C", "D"), (T((1, 1)), T((0, 1)))))))
+
+
+def pennies_in_states(states: int = 6) -> GameTree:
+    """Chance picks one of `states` equally likely states; Row sees it and shows H or T; Column
+    sees neither and guesses. Row wins 1 on a match, Column on a mismatch. Row has
+    2**states reduced strategies; no pure equilibrium. In every equilibrium Column mixes
+    ½–½, Row shows H with probability ½ averaged over the states, and both expect 0."""
+    col = lambda a, b: Decision(1, ("H", "T"), (T(a), T(b)), infoset="guess")  # noqa: E731
+    row = tuple(
+        Decision(0, ("H", "T"), (col((1, -1), (-1, 1)), col((-1, 1), (1, -1))), infoset=f"state {k}")
+        for k in range(states)
+    )
+    chance = Chance(tuple(f"s{k}" for k in range(states)), tuple(Fraction(1, states) for _ in range(states)), row)
+    return GameTree("Pennies in states", ("Row", "Column"), chance)
