@@ -113,6 +113,20 @@ def test_tree_too_large_to_enumerate_and_without_pure_equilibrium_still_gets_one
         assert len(row_h) == 6 and sum(row_h) / 6 == pytest.approx(0.5)
 
 
+def test_three_player_tree_beyond_polynomial_enumeration_lists_its_pure_equilibria(tmp_path):
+    from tests.tree_games import three_way_meeting
+
+    # 4×4×4 reduced normal form: Σ(strategies − 1) = 9, beyond polynomial support
+    # enumeration; like a two-player tree beyond vertex enumeration it gets every pure
+    # equilibrium (it used to get the logit path's one): 4 meetings and 4·3·2 scatterings.
+    result = _run("solve", _write(tmp_path, three_way_meeting(4), "meeting.efg"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["method"] == "pure" and data["complete"] is False
+    payoffs = sorted(tuple(eq["payoffs"]) for eq in data["equilibria"])
+    assert payoffs == [(0.0, 0.0, 0.0)] * 24 + [(1.0, 1.0, 1.0)] * 4
+
+
 def test_malformed_efg_is_exit_2_with_the_file_named(tmp_path):
     path = tmp_path / "broken.efg"
     path.write_text('EFG 2 R "x" { "A" } p "" 1 1 "" { "a" "b" } 0 t "" 0')

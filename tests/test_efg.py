@@ -311,6 +311,24 @@ def test_every_efg_in_gambits_catalogue_loads_and_round_trips(tmp_path):
         assert _gambit_leaves(gbt.read_efg(str(ours))) == _leaves(tree), path
 
 
+def test_three_player_tree_beyond_polynomial_enumeration_agrees_with_gambit_enumpure(tmp_path):
+    gbt = pytest.importorskip("pygambit")
+    from tests.tree_games import three_way_meeting
+
+    path = tmp_path / "meeting.efg"
+    path.write_text(to_efg(three_way_meeting(4)))
+    _, solution, behaviours = nash_equilibria(read_efg(path))
+    game = gbt.read_efg(str(path))
+    theirs = gbt.nash.enumpure_solve(game).equilibria
+    # the same pure profiles: the action each player takes at its one information set
+    ours = sorted(tuple(b[key].index(1.0) for key in sorted(b)) for b in behaviours)
+    gambit = sorted(
+        tuple(next(k for k, a in enumerate(list(p.infosets)[0].actions) if float(eq[a]) == 1.0) for p in game.players)
+        for eq in (e.as_behavior() for e in theirs)
+    )
+    assert len(ours) == 28 and ours == gambit
+
+
 def test_catalogue_equilibria_agree_with_gambit():
     """Two players: every extreme equilibrium (gambit enummixed); more: the pure ones (enumpure)."""
     gbt = pytest.importorskip("pygambit")
