@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from typer.testing import CliRunner
 
 from cli.app import app
@@ -89,6 +91,40 @@ def test_efg_file_with_imperfect_information_json(tmp_path):
     (eq,) = data["equilibria"]
     assert eq["profile"] == [[0.5, 0.5], [0.5, 0.5]]
     assert [b["probabilities"] for b in eq["behaviour"]] == [[0.5, 0.5], [0.5, 0.5]]
+
+
+def test_tree_too_large_to_enumerate_and_without_pure_equilibrium_still_gets_one(tmp_path):
+    from tests.tree_games import pennies_in_states
+
+    # Row's 64 reduced strategies and Column's 2 are beyond vertex enumeration (40 in all)
+    # and no profile is a pure equilibrium: the fallback must still report an equilibrium
+    # (it used to report none), here by Lemke–Howson, checked against the known answer.
+    result = _run("solve", _write(tmp_path, pennies_in_states(6), "states.efg"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [len(s) for s in data["game"]["strategies"]] == [64, 2]
+    assert data["complete"] is False and "too large to list every equilibrium" in data["note"]
+    assert data["equilibria"]
+    for eq in data["equilibria"]:
+        assert eq["payoffs"] == pytest.approx([0.0, 0.0], abs=1e-9)
+        (column,) = [b["probabilities"] for b in eq["behaviour"] if b["player"] == "Column"]
+        assert column == pytest.approx([0.5, 0.5])
+        row_h = [b["probabilities"][0] for b in eq["behaviour"] if b["player"] == "Row"]
+        assert len(row_h) == 6 and sum(row_h) / 6 == pytest.approx(0.5)
+
+
+def test_three_player_tree_beyond_polynomial_enumeration_lists_its_pure_equilibria(tmp_path):
+    from tests.tree_games import three_way_meeting
+
+    # 4×4×4 reduced normal form: Σ(strategies − 1) = 9, beyond polynomial support
+    # enumeration; like a two-player tree beyond vertex enumeration it gets every pure
+    # equilibrium (it used to get the logit path's one): 4 meetings and 4·3·2 scatterings.
+    result = _run("solve", _write(tmp_path, three_way_meeting(4), "meeting.efg"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["method"] == "pure" and data["complete"] is False
+    payoffs = sorted(tuple(eq["payoffs"]) for eq in data["equilibria"])
+    assert payoffs == [(0.0, 0.0, 0.0)] * 24 + [(1.0, 1.0, 1.0)] * 4
 
 
 def test_malformed_efg_is_exit_2_with_the_file_named(tmp_path):

@@ -82,6 +82,21 @@ t "" 0
     assert _leaves(tree) == [(Fraction(5, 2), 3), (Fraction(-1, 2), 0)]
 
 
+def test_an_outcome_or_chance_set_given_again_with_the_same_numbers_is_accepted():
+    # Repeating a definition word for word (as some Gambit files do) is not a conflict.
+    text = '''EFG 2 R "again" { "A" } ""
+c "" 1 "" { "h" 1/2 "t" 1/2 } 0
+c "" 2 "" { "x" 1/2 "y" 0.5 } 0
+t "" 1 "one" { 1 }
+t "" 2 "" { 0 }
+c "" 2 "" { "x" 1/2 "y" 1/2 } 0
+t "" 1 "one" { 1.0 }
+t "" 1 "" { 1 }
+'''
+    tree = parse_efg(text)
+    assert _leaves(tree) == [(1,), (0,), (1,), (1,)]
+
+
 @pytest.mark.parametrize(
     "text, message",
     [
@@ -101,6 +116,15 @@ t "" 0
         # a file cut short inside a quoted name: where, and why, not a character offset
         ('EFG 2 R "x" { "A" }\n"a comment cut sh', r"line 2, column 1: a quoted string is never closed"),
         ('EFG 2 R "x" { "A" } p "" 1 1 "" { "a" "a" } 0 t "" 0 t "" 0', "repeated action labels"),
+        # one outcome number is one outcome, one chance set one lottery: a second, different
+        # definition is refused (as Gambit refuses it), not silently used for its own node
+        ('EFG 2 R "x" { "A" } p "" 1 1 "" { "a" "b" } 0 t "" 1 "" { 1 } t "" 1 "" { 5 }',
+         r"outcome 1 has payoffs \{ 1 \} earlier but \{ 5 \} at node 3"),
+        ('EFG 2 R "x" { "A" } p "" 1 1 "" { "a" "b" } 1 "" { 1 } t "" 1 "" { 2 } t "" 0',
+         r"outcome 1 has payoffs \{ 1 \} earlier but \{ 2 \} at node 2"),
+        ('EFG 2 R "x" { "A" } c "" 1 "" { "h" 1/2 "t" 1/2 } 0 c "" 2 "" { "a" 1/3 "b" 2/3 } 0 t "" 0 t "" 0 '
+         'c "" 2 "" { "a" 1/2 "b" 1/2 } 0 t "" 0 t "" 0',
+         r'chance information set 2 has moves \{ "a" 1/3 "b" 2/3 \} earlier but \{ "a" 1/2 "b" 1/2 \}'),
     ],
 )
 def test_malformed_files_give_one_line_naming_the_file(text, message):
@@ -285,6 +309,24 @@ def test_every_efg_in_gambits_catalogue_loads_and_round_trips(tmp_path):
         ours = tmp_path / "ours.efg"
         ours.write_text(to_efg(tree))
         assert _gambit_leaves(gbt.read_efg(str(ours))) == _leaves(tree), path
+
+
+def test_three_player_tree_beyond_polynomial_enumeration_agrees_with_gambit_enumpure(tmp_path):
+    gbt = pytest.importorskip("pygambit")
+    from tests.tree_games import three_way_meeting
+
+    path = tmp_path / "meeting.efg"
+    path.write_text(to_efg(three_way_meeting(4)))
+    _, solution, behaviours = nash_equilibria(read_efg(path))
+    game = gbt.read_efg(str(path))
+    theirs = gbt.nash.enumpure_solve(game).equilibria
+    # the same pure profiles: the action each player takes at its one information set
+    ours = sorted(tuple(b[key].index(1.0) for key in sorted(b)) for b in behaviours)
+    gambit = sorted(
+        tuple(next(k for k, a in enumerate(list(p.infosets)[0].actions) if float(eq[a]) == 1.0) for p in game.players)
+        for eq in (e.as_behavior() for e in theirs)
+    )
+    assert len(ours) == 28 and ours == gambit
 
 
 def test_catalogue_equilibria_agree_with_gambit():

@@ -93,3 +93,30 @@ def tied_follower() -> GameTree:
     Subgame-perfect: (A, C), (A, D) and (B, C); B ties with A only if 2 never errs."""
     return GameTree("Tied follower", ("1", "2"),
                     Decision(0, ("A", "B"), (T((1, 1)), Decision(1, ("C", "D"), (T((1, 1)), T((0, 1)))))))
+
+
+def pennies_in_states(states: int = 6) -> GameTree:
+    """Chance picks one of `states` equally likely states; Row sees it and shows H or T; Column
+    sees neither and guesses. Row wins 1 on a match, Column on a mismatch. Row has
+    2**states reduced strategies; no pure equilibrium. In every equilibrium Column mixes
+    ½–½, Row shows H with probability ½ averaged over the states, and both expect 0."""
+    col = lambda a, b: Decision(1, ("H", "T"), (T(a), T(b)), infoset="guess")  # noqa: E731
+    row = tuple(
+        Decision(0, ("H", "T"), (col((1, -1), (-1, 1)), col((-1, 1), (1, -1))), infoset=f"state {k}")
+        for k in range(states)
+    )
+    chance = Chance(tuple(f"s{k}" for k in range(states)), tuple(Fraction(1, states) for _ in range(states)), row)
+    return GameTree("Pennies in states", ("Row", "Column"), chance)
+
+
+def three_way_meeting(places: int = 4) -> GameTree:
+    """Three players each pick one of `places` without seeing the others' picks; all get 1
+    if they meet, else 0. Pure equilibria (hand count): the `places` meetings, where no one
+    gains, and the profiles with three different picks, where no one alone can make a
+    meeting — places·(places−1)·(places−2) of them; every other profile has two who agree
+    and a third who would join them."""
+    names = tuple(f"place {k}" for k in range(places))
+    meet = lambda a, b, c: T((1, 1, 1) if a == b == c else (0, 0, 0))  # noqa: E731
+    third = lambda a, b: Decision(2, names, tuple(meet(a, b, c) for c in range(places)), infoset="3")  # noqa: E731
+    second = lambda a: Decision(1, names, tuple(third(a, b) for b in range(places)), infoset="2")  # noqa: E731
+    return GameTree("Three-way meeting", ("Ann", "Bo", "Cy"), Decision(0, names, tuple(second(a) for a in range(places))))

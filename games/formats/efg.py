@@ -8,7 +8,8 @@ Format (Gambit documentation, "Game representation formats"): a header
 - ``t "name" outcome "outcome name" { payoffs }``
 
 Outcome 0 means no outcome. An outcome number used again may omit its name and payoffs,
-and an information set seen before may omit its name and action list. Payoffs at a
+and an information set seen before may omit its name and action list; given again, they
+must repeat the same payoffs, actions or chance probabilities (Gambit's rule too). Payoffs at a
 non-terminal node are added to every play through it (Gambit's meaning); reading pushes
 them down to the terminals. Numbers may be integers, decimals or rationals such as
 ``1/3``; they are kept exact (Fractions). Reading is a tokenizer and a recursive-descent
@@ -73,7 +74,13 @@ class _Parser:
                 raise InputError(f"{self.source}: outcome {number} has {len(pays)} payoffs, expected {n}")
             if number == 0:
                 raise InputError(f"{self.source}: outcome 0 means 'no outcome' and cannot have payoffs")
-            self.outcomes[number] = (name or "", tuple(pays))
+            if number in self.outcomes and self.outcomes[number][1] != tuple(pays):
+                # one outcome number is one outcome (Gambit refuses such a file too)
+                raise InputError(
+                    f"{self.source}: outcome {number} has payoffs {_listed(self.outcomes[number][1])} earlier "
+                    f"but {_listed(pays)} at node {self.count}"
+                )
+            self.outcomes[number] = (name or (self.outcomes[number][0] if number in self.outcomes else ""), tuple(pays))
         if number == 0:
             return ("", (Fraction(0),) * n)
         if number not in self.outcomes:
@@ -111,6 +118,13 @@ class _Parser:
             self.optional_string()
             if self.t.peek() is not None and self.t.peek()[0] == "{":
                 labels, probs = self.actions(chance=True)
+                if number in self.chance_sets and self.chance_sets[number] != (labels, probs):
+                    # a chance information set has one list of moves and probabilities
+                    old_labels, old_probs = self.chance_sets[number]
+                    raise InputError(
+                        f"{self.source}: chance information set {number} has moves "
+                        f"{_moves(old_labels, old_probs)} earlier but {_moves(labels, probs)} at node {self.count}"
+                    )
                 self.chance_sets[number] = (labels, probs)
             elif number in self.chance_sets:
                 labels, probs = self.chance_sets[number]
@@ -145,6 +159,16 @@ class _Parser:
                 infoset_name=self.infosets[key][0],
             )
         raise InputError(f"{self.source}: expected a node type 'p', 'c' or 't', got {kind!r} (node {self.count})")
+
+
+def _listed(values) -> str:
+    """Numbers as the file writes them, for an error message: '{ 1, -1/2 }'."""
+    return "{ " + ", ".join(str(v) for v in values) + " }"
+
+
+def _moves(labels, probs) -> str:
+    """A chance move list as the file writes it, for an error message."""
+    return "{ " + " ".join(f"{_quote(a)} {p}" for a, p in zip(labels, probs)) + " }"
 
 
 def _simplest(values: tuple[Fraction, ...]) -> tuple:

@@ -42,6 +42,8 @@ from games.forms.tree import (
 MAX_STRATEGIES = 5_000
 #: Largest normal form solved for pure equilibria when complete enumeration is too costly.
 MAX_PURE_FALLBACK = 2_000
+#: Most strategies in all (two players) for the Lemke–Howson fallback, one path per strategy.
+MAX_LEMKE_HOWSON_FALLBACK = 600
 
 ReducedStrategy = tuple[tuple[tuple[int, str], int], ...]  # ((player, key), action) in tree order
 
@@ -266,21 +268,61 @@ def nash_equilibria(tree: GameTree, method: str = "auto"):
     Solves the reduced normal form with `games.solvers.solver.solve` (every equilibrium verified
     there) and maps each equilibrium back to behaviour strategies. With ``method="auto"``
     a normal form too large for complete enumeration is solved for pure equilibria only
-    (``solution.complete`` is then False and ``solution.note`` says so).
+    (``solution.complete`` is then False and ``solution.note`` says so); a two-player one with
+    no pure equilibrium, or too large to list them, by Lemke–Howson (some equilibria, at
+    least one), so a finite game is never reported without an equilibrium.
     """
     from games.solvers.solver import solve
 
     from games.errors import InputError as _InputError
 
+    from games.solvers.solver import resolve_method
+
     rnf = reduced_normal_form(tree)
+    if method == "auto" and rnf.game.n_players > 2 and resolve_method(rnf.game, "auto") == "logit":
+        # beyond polynomial support enumeration: the pure equilibria, as for two players
+        return _with_behaviour(rnf, _fallback(rnf.game, None))
     try:
         solution = solve(rnf.game, method)
-    except _InputError:
-        if method != "auto" or int(np.prod(rnf.game.shape, dtype=object)) > MAX_PURE_FALLBACK:
+    except _InputError as too_large:
+        if method != "auto":
             raise
-        # too large for complete enumeration: fall back to pure equilibria (said in the note)
-        solution = solve(rnf.game, "pure")
+        solution = _fallback(rnf.game, too_large)
+    return _with_behaviour(rnf, solution)
+
+
+def _with_behaviour(rnf: ReducedNormalForm, solution):
+    """(reduced normal form, solution, each equilibrium's behaviour strategies)."""
     return rnf, solution, tuple(rnf.behaviour(eq.profile) for eq in solution.equilibria)
+
+
+def _fallback(game, too_large: Exception | None):
+    """The solution `auto` gives a normal form too large for complete enumeration.
+
+    Pure equilibria when there are few profiles and some is pure; otherwise, for two
+    players, the equilibria Lemke–Howson reaches from each strategy (mixed ones included),
+    for more, the one the logit path selects. Raises ``too_large`` (the size error) when
+    no fallback fits a two-player game.
+    """
+    from dataclasses import replace
+
+    from games.solvers.solver import solve
+
+    def said(solution):
+        size = "×".join(str(n) for n in game.shape)
+        return replace(solution, note=f"the {size} normal form is too large to list every equilibrium: {solution.note}")
+
+    pure_fits = int(np.prod(game.shape, dtype=object)) <= MAX_PURE_FALLBACK
+    if pure_fits:
+        pure = solve(game, "pure")
+        if pure.equilibria:
+            return said(pure)
+    if game.n_players != 2:
+        return said(solve(game, "logit"))
+    if sum(game.shape) <= MAX_LEMKE_HOWSON_FALLBACK:
+        found = solve(game, "lemke-howson")
+        return said(found if found.equilibria or not pure_fits else pure)
+    raise too_large
 
 
 def _play_exact(tree: GameTree, choice: dict) -> list:
