@@ -1151,7 +1151,7 @@ def _changes_between(spec: SweepSpec, name: str, a: float, b: float, ca: int, cb
     lie between the points, unseen by the grid: the change away from ca and the change into
     cb are bisected separately, and what lies between them is searched in turn."""
     leave = _bisect(spec, name, a, b, ca)
-    enter = _bisect_into(spec, name, a, b, cb)
+    enter = _bisect(spec, name, a, b, cb, from_b=True)
     width = 1e-6 * max(1.0, abs(a), abs(b))
     if enter - leave <= width or depth >= 3:
         return [(leave, ca, cb)]
@@ -1160,21 +1160,6 @@ def _changes_between(spec: SweepSpec, name: str, a: float, b: float, ca: int, cb
     inner = [c for c in inner if c[1] != c[2]]
     return [(leave, ca, middle), *inner, (enter, middle, cb)] if middle not in (ca, cb) else (
         [(enter, ca, cb)] if middle == ca else [(leave, ca, cb)])
-
-
-def _bisect_into(spec: SweepSpec, name: str, a: float, b: float, code_b: int) -> float:
-    """Where the regime code_b (the one at b) begins, coming from b towards a."""
-    from games.errors import SolverError
-
-    width = 1e-7 * max(1.0, abs(a), abs(b))
-    while b - a > width:
-        mid = (a + b) / 2
-        try:
-            same = _regime_at(spec, name, mid) == code_b
-        except SolverError:
-            break
-        a, b = (a, mid) if same else (mid, b)
-    return (a + b) / 2
 
 
 def _merge_point_regimes(found: list[Boundary], axis: Axis) -> tuple[Boundary, ...]:
@@ -1231,8 +1216,9 @@ def _is_affine(spec: SweepSpec, name: str) -> bool:
     return affine_in(_default_model() if spec.model is None else spec.model, name)
 
 
-def _bisect(spec: SweepSpec, name: str, a: float, b: float, code_a: int) -> float:
-    """Where the regime first differs from code_a between a and b.
+def _bisect(spec: SweepSpec, name: str, a: float, b: float, code: int, from_b: bool = False) -> float:
+    """Where the regime first differs from code between a and b, coming from a (code is the
+    regime at a); with from_b, coming from b (code is the regime at b: where it begins).
 
     Stops at a relative width of 1e-7: closer to a boundary the game is so nearly
     degenerate that floating-point ties, not the model, would decide the regime.
@@ -1243,10 +1229,13 @@ def _bisect(spec: SweepSpec, name: str, a: float, b: float, code_a: int) -> floa
     while b - a > width:
         mid = (a + b) / 2
         try:
-            same = _regime_at(spec, name, mid) == code_a
+            same = _regime_at(spec, name, mid) == code
         except SolverError:
             break
-        a, b = (mid, b) if same else (a, mid)
+        if same != from_b:
+            a = mid
+        else:
+            b = mid
     return (a + b) / 2
 
 
