@@ -100,9 +100,10 @@ def _refuse_tree_file(command: str, target: str | None) -> None:
     from games.errors import InputError, clip
 
     if _target_kind(target) == "efg":
+        also = "; export --to efg writes a tree" if command == "export" else ""
         raise InputError(
             f"argument TARGET: {clip(target)} is a game tree (.efg); {command} takes a scenario or an "
-            f".nfg file (tradegame solve {clip(target)} solves and draws the tree)"
+            f".nfg file (tradegame solve {clip(target)} solves and draws the tree{also})"
         )
 
 
@@ -455,20 +456,25 @@ def show(
 @app.command()
 def export(
     target: Optional[str] = TargetArg,
-    to: str = typer.Option("nfg", "--to", help="File format: nfg (Gambit strategic form)."),
+    to: str = typer.Option("nfg", "--to", help="File format: nfg (Gambit strategic form) or efg (Gambit extensive form: a game tree)."),
     set_: Optional[List[str]] = SetOpt,
-    game: str = typer.Option("simultaneous", "--game", help="simultaneous or graded."),
+    game: Optional[str] = typer.Option(
+        None, "--game", show_default=False,
+        help="The form to write. --to nfg: simultaneous (the default), graded, package or package-graded. "
+             "--to efg: us-first (the default), china-first or snapback; for a model file sequential (the default) or one of its own tree forms."),
     levels: int = LevelsOpt,
     outcome_form: bool = typer.Option(False, "--outcome-form", help="Write the .nfg outcome form instead of the payoff form."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
     with_: Optional[List[str]] = WithOpt,
 ) -> None:
-    """Write a scenario's game as a Gambit .nfg file, to open it in Gambit.
+    """Write a scenario's game as a Gambit .nfg or .efg file, to open it in Gambit.
 
     Examples:
 
       tradegame export stockholm-2025 --to nfg -o stockholm.nfg
+
+      tradegame export stockholm-2025 --to efg --game us-first -o us-first.efg
 
       tradegame export baseline --game graded --levels 4 --to nfg
 
@@ -482,47 +488,73 @@ def export(
 
         from cli.option_rules import check_command
 
-        if to != "nfg":
-            raise InputError(f"option --to: expected nfg, got '{to}'")
+        if to not in ("nfg", "efg"):
+            from games.errors import clip
+            from games.suggestions import did_you_mean
+
+            raise InputError(f"option --to: expected nfg or efg, got '{clip(to)}'{did_you_mean(to, ('nfg', 'efg'))}")
+        if to == "efg":
+            return _export_tree(target, set_, game, levels, outcome_form, with_)
+        form = game or "simultaneous"
         from cli.package_view import check_with, parse_with
 
-        check_command("export", target, game)
+        check_command("export", target, form)
         _refuse_tree_file("export", target)
         instruments = parse_with(with_)
-        check_with(instruments, game)
-        if game not in ("simultaneous", "graded", "package", "package-graded"):
+        check_with(instruments, form)
+        if form not in ("simultaneous", "graded", "package", "package-graded"):
             from games.errors import clip
             from games.suggestions import did_you_mean
 
             raise InputError(
-                f"option --game: export writes normal forms: expected simultaneous, graded, package or package-graded, "
-                f"got '{clip(game)}'{did_you_mean(game, ('simultaneous', 'graded', 'package', 'package-graded'))}"
+                f"option --game: export --to nfg writes normal forms: expected simultaneous, graded, package or package-graded "
+                f"(trees: --to efg), got '{clip(form)}'{did_you_mean(form, ('simultaneous', 'graded', 'package', 'package-graded'))}"
             )
         if _target_kind(target) == "nfg":
             from games.formats.nfg import read_nfg_exact
 
             g, exact = read_nfg_exact(target)
-        elif game.startswith("package"):  # instrument packages: the model file's package form
+        elif form.startswith("package"):  # instrument packages: the model file's package form
             from cli.package_view import package_scenario
 
-            scenario = package_scenario(_load_scenario(target, set_, game), instruments)
-            g = normal_form_view.model_game(scenario, game, levels)
-            exact = normal_form_view.scenario_exact_payoffs(scenario, game, levels)
+            scenario = package_scenario(_load_scenario(target, set_, form), instruments)
+            g = normal_form_view.model_game(scenario, form, levels)
+            exact = normal_form_view.scenario_exact_payoffs(scenario, form, levels)
         else:
             scenario = _load_scenario(target, set_)
-            g = normal_form_view.build(scenario, game, levels)
-            exact = normal_form_view.scenario_exact_payoffs(scenario, game, levels)
-        text = to_nfg(g, outcome_form=outcome_form, comment="written by tradegame", exact_payoffs=exact)
+            g = normal_form_view.build(scenario, form, levels)
+            exact = normal_form_view.scenario_exact_payoffs(scenario, form, levels)
+        return to_nfg(g, outcome_form=outcome_form, comment="written by tradegame", exact_payoffs=exact)
+
+    def written() -> str:
+        text = work()
         if output is not None:
             write_atomic(output, text, force)
             return ""
         return text
 
-    text = guarded(work)
+    text = guarded(written)
     if text:
         from cli.safe_text import visible
 
         typer.echo(visible(text.rstrip("\n")))
+
+
+def _export_tree(target: str | None, sets: list[str] | None, game: str | None, levels: int, outcome_form: bool,
+                 with_: list[str] | None) -> str:
+    """`export --to efg`: the tree of a scenario's tree form, of a model file, or of an .efg file, as Gambit .efg text."""
+    from games.errors import InputError
+    from games.formats.efg import to_efg
+
+    from cli.option_rules import check_command
+    from cli.plot_cmd import tree_of
+
+    if outcome_form:
+        raise InputError("option --outcome-form: applies to --to nfg (the .nfg outcome form), not to --to efg")
+    if with_:
+        raise InputError("option --with: applies to the package forms of --to nfg, not to --to efg (a tree)")
+    check_command("export", target, game or "us-first")
+    return to_efg(tree_of(target, sets or [], game, ("trees", "are exported")), comment="written by tradegame")
 
 
 @app.command("scenarios")

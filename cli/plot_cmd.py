@@ -156,37 +156,11 @@ def model_default_vary(model) -> list[str]:
 
 def tree_picture(target: str | None, sets: list[str], game: str | None):
     """A trade tree of a scenario (--game us-first|china-first|snapback) or a Gambit .efg file."""
-    from games.errors import InputError
     from games.forms.tree import is_perfect_information, pure_behaviour, reach_probabilities
 
     from cli import plots
-    from cli.app import _load_scenario, _target_kind
 
-    kind = _target_kind(target)
-    if kind == "efg":
-        if sets:
-            raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
-        from games.formats.efg import read_efg
-
-        tree = read_efg(target)
-    elif kind == "nfg":
-        raise InputError(f"tradegame plot tree: {target} is a normal-form game; trees come from scenarios or .efg files")
-    elif _load_scenario(target, sets).model is not None:  # a model file: its sequential tree or its own
-        tree = _model_tree(_load_scenario(target, sets), game)
-    else:
-        form = game or "us-first"
-        if form not in TREE_FORMS:
-            from games.errors import clip
-            from games.suggestions import did_you_mean
-
-            raise InputError(
-                f"option --game: tree pictures are drawn for {', '.join(TREE_FORMS)}, "
-                f"got '{clip(game)}'{did_you_mean(game, TREE_FORMS)}"
-            )
-        from games.trade.trees import FORMS, tree_title
-
-        scenario = _load_scenario(target, sets)
-        tree = FORMS[form](scenario.parameters, title=tree_title(scenario.name, form))
+    tree = tree_of(target, sets, game, ("tree pictures", "are drawn"))
     if is_perfect_information(tree):
         from games.solvers.backward_induction import subgame_perfect_equilibria
 
@@ -205,7 +179,42 @@ def tree_picture(target: str | None, sets: list[str], game: str | None):
     return plots.tree_figure(tree, behaviour, reach, note), f"tree of {tree.title}"
 
 
-def _model_tree(scenario, game: str | None):
+def tree_of(target: str | None, sets: list[str], game: str | None, done: tuple[str, str]):
+    """The game tree a command draws or writes: a Gambit .efg file as read; a model file's
+    sequential tree (the default) or one of its own tree forms; a scenario's trade tree
+    (--game us-first, the default, china-first or snapback). done: what the command does
+    with trees, for errors: ("tree pictures", "are drawn"), ("trees", "are exported")."""
+    from games.errors import InputError
+
+    from cli.app import _load_scenario, _target_kind
+
+    kind = _target_kind(target)
+    if kind == "efg":
+        if sets:
+            raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
+        from games.formats.efg import read_efg
+
+        return read_efg(target)
+    if kind == "nfg":
+        raise InputError(f"argument TARGET: {target} is a normal-form game; trees come from scenarios, model files or .efg files")
+    scenario = _load_scenario(target, sets)
+    if scenario.model is not None:  # a model file: its sequential tree or its own
+        return _model_tree(scenario, game, done)
+    form = game or "us-first"
+    if form not in TREE_FORMS:
+        from games.errors import clip
+        from games.suggestions import did_you_mean
+
+        raise InputError(
+            f"option --game: {' '.join(done)} for {', '.join(TREE_FORMS)}, "
+            f"got '{clip(game)}'{did_you_mean(game, TREE_FORMS)}"
+        )
+    from games.trade.trees import FORMS, tree_title
+
+    return FORMS[form](scenario.parameters, title=tree_title(scenario.name, form))
+
+
+def _model_tree(scenario, game: str | None, done: tuple[str, str]):
     """A model file's tree: sequential (the default, in the model's order), or one of its
     own tree forms ([forms.NAME] with an order)."""
     from games.errors import InputError, clip
@@ -219,8 +228,9 @@ def _model_tree(scenario, game: str | None):
     if game in own:
         return form_tree(model, scenario.parameters, game)[0]
     forms = ("sequential", *own)
+    noun, verb = done
     raise InputError(
-        f"option --game: tree pictures of model '{clip(model.name)}' are drawn for {', '.join(forms)}, "
+        f"option --game: {noun} of model '{clip(model.name)}' {verb} for {', '.join(forms)}, "
         f"got '{clip(game)}'{did_you_mean(game, forms)}"
     )
 

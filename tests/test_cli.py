@@ -115,7 +115,11 @@ def test_export_round_trips_through_solve(tmp_path):
         (["solve", "--levels", "500", "--game", "graded"], "option --levels"),
         (["solve", "--method", "magic"], "option --method"),
         (["solve", "--game", "graded", "--levels", "25", "--method", "vertex-enumeration"], "too large"),
-        (["export", "--to", "efg"], "option --to"),
+        (["export", "--to", "gbt"], "option --to"),
+        (["export", "--to", "efg", "--game", "graded"], "option --game"),
+        (["export", "--to", "efg", "--outcome-form"], "option --outcome-form"),
+        (["export", "--to", "efg", "--levels", "3"], "option --levels"),
+        (["export", "--game", "us-first"], "--to efg"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args, fragment):

@@ -9,6 +9,7 @@ Gambit, and read again by tradegame has the same title, players and labels.
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 
 import numpy as np
@@ -87,3 +88,49 @@ def test_non_ascii_names_round_trip_through_gambit_efg():
     assert back.title == tree.title and back.players == tree.players
     assert back.root.actions == tree.root.actions
     assert [c.actions for c in back.root.children] == [c.actions for c in tree.root.children]
+
+
+def _gambit_backward_induction(node) -> tuple[float, ...]:
+    """Payoffs of the subgame-perfect play below node of a Gambit perfect-information tree
+    with no ties (the test's own backward induction over Gambit's reading of the file)."""
+    if node.is_terminal:
+        return tuple(float(node.outcome[p]) for p in node.game.players)
+    values = [_gambit_backward_induction(child) for child in node.children]
+    if node.player.is_chance:
+        probs = [float(a.prob) for a in node.infoset.actions]
+        return tuple(sum(q * v[i] for q, v in zip(probs, values)) for i in range(len(values[0])))
+    mover = list(node.game.players).index(node.player)
+    return max(values, key=lambda v: v[mover])
+
+
+@pytest.mark.parametrize("form", ["us-first", "china-first", "snapback"])
+def test_an_exported_trade_tree_is_the_tree_gambit_solves_to_the_same_subgame_perfect_play(tmp_path, form):
+    out = tmp_path / f"{form}.efg"
+    r = CliRunner().invoke(app, ["export", "stockholm-2025", "--to", "efg", "--game", form, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert out.read_bytes().isascii()
+    g = gbt.read_efg(str(out))
+    assert [p.label for p in g.players] == ["US", "China"]
+    spe = _gambit_backward_induction(g.root)
+    solved = CliRunner().invoke(app, ["solve", "stockholm-2025", "--game", form, "--format", "json"])
+    assert solved.exit_code == 0, solved.output
+    reported = [e["payoffs"] for e in json.loads(solved.stdout)["equilibria"] if e["subgame_perfect"]]
+    assert reported and all(p == pytest.approx(spe) for p in reported)
+    again = CliRunner().invoke(app, ["solve", str(out), "--format", "json"])  # and tradegame reads its own file back
+    assert again.exit_code == 0, again.output
+    back = [e["payoffs"] for e in json.loads(again.stdout)["equilibria"] if e["subgame_perfect"]]
+    assert len(back) == len(reported) and all(p == pytest.approx(spe) for p in back)
+
+
+def test_a_model_files_tree_exports_with_its_hand_derived_subgame_perfect_play(tmp_path):
+    """Entry deterrence: the entrant stays Out for 0 (incumbent 10) or goes In; the incumbent
+    then Accommodates (3, 4) rather than Fights (-3, 1), so the entrant goes In: (3, 4)."""
+    from pathlib import Path
+
+    model = Path(__file__).resolve().parents[1] / "examples" / "models" / "entry-deterrence.toml"
+    out = tmp_path / "entry.efg"
+    r = CliRunner().invoke(app, ["export", str(model), "--to", "efg", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    g = gbt.read_efg(str(out))
+    assert [p.label for p in g.players] == ["Entrant", "Incumbent"]
+    assert _gambit_backward_induction(g.root) == pytest.approx((3, 4))
