@@ -123,6 +123,102 @@ def test_auto_above_the_limit_gives_one_verified_equilibrium():
     assert sol.method == "logit" and not sol.complete and len(sol.equilibria) == 1
 
 
+
+def _meeting(players: int, places: int):
+    """Each player picks a place; all at place s earn s + 1 each, any other outcome 0.
+
+    By hand: a profile is an equilibrium when everyone meets (``places`` profiles), or when
+    no player could complete a meeting by moving, i.e. no ``players − 1`` of them share a
+    place. For 4 players and 3 places: 81 profiles, 3 where all four meet, 3 × 4 × 2 = 24
+    where exactly three meet (the fourth gains by joining them), 81 − 3 − 24 = 54 where at
+    most two share a place: 3 + 54 = 57 pure equilibria.
+    """
+    shape = (places,) * players
+    u = np.zeros(shape)
+    for s in range(places):
+        u[(s,) * players] = s + 1
+    return _game([u] * players)
+
+
+def _pure_of(solution):
+    return {tuple(int(np.argmax(p)) for p in eq.profile) for eq in solution.equilibria if eq.is_pure}
+
+
+def test_auto_above_the_limit_lists_every_pure_equilibrium():
+    game = _meeting(4, 3)  # Σ(strategies − 1) = 8 > 6
+    with pytest.raises(InputError):
+        check_size(game)
+    sol = solve(game)
+    assert sol.method == "pure" and not sol.complete
+    assert len(sol.equilibria) == 57 and all(eq.is_pure for eq in sol.equilibria)
+    assert {(s,) * 4 for s in range(3)} <= _pure_of(sol)
+    assert all(max(p.count(s) for s in p) <= 2 for p in _pure_of(sol) if len(set(p)) > 1)  # no three meet
+    assert "beyond polynomial support enumeration" in sol.note and "81" in sol.note
+    assert "mixed equilibria were not computed" in sol.note
+    # three players, four places: 4 where all meet + 4 × 3 × 2 where all are apart
+    assert len(solve(_meeting(3, 4)).equilibria) == 28
+
+
+def test_pure_equilibria_above_the_limit_match_gambit_enumpure():
+    gambit = pytest.importorskip("pygambit")
+    for game in (_meeting(4, 3), _meeting(3, 4), _random((3, 3, 4), 2, "ties")):
+        theirs = {tuple(int(np.argmax([float(e[p][s]) for s in p.strategies])) for p in e.game.players)
+                  for e in gambit.nash.enumpure_solve(_gambit_game(gambit, game)).equilibria}
+        sol = solve(game)
+        if theirs:
+            assert sol.method == "pure" and _pure_of(sol) == theirs
+        else:
+            assert sol.method == "logit"
+
+
+def _rps_with_a_bystander():
+    """Rock–paper–scissors between two players; a third picks one of four numbers and is
+    paid the number, whatever the others do. No pure equilibrium (the first two never
+    are); the only equilibrium: both mix 1/3 each, the third picks 4."""
+    rps = np.array([[0, -1, 1], [1, 0, -1], [-1, 1, 0]], dtype=float)
+    u1 = np.repeat(rps[:, :, None], 4, axis=2)
+    u3 = np.broadcast_to(np.arange(1.0, 5.0), (3, 3, 4)).copy()
+    return _game([u1, -u1, u3])
+
+
+def test_auto_above_the_limit_without_pure_equilibria_gives_the_logit_one():
+    game = _rps_with_a_bystander()  # Σ(strategies − 1) = 7 > 6
+    sol = solve(game)
+    assert sol.method == "logit" and not sol.complete and len(sol.equilibria) == 1
+    x, y, z = sol.equilibria[0].profile
+    assert np.allclose(x, 1 / 3, atol=1e-7) and np.allclose(y, 1 / 3, atol=1e-7)
+    assert np.allclose(z, [0, 0, 0, 1], atol=1e-7)
+    assert "none of its 36 pure profiles is an equilibrium" in sol.note
+
+
+def test_auto_above_the_pure_search_cap_gives_the_logit_one(monkeypatch):
+    from games.solvers import solver
+
+    monkeypatch.setattr(solver, "MAX_PURE_SEARCH", 80)
+    sol = solve(_meeting(4, 3))  # 81 profiles: not searched, so the logit path's one
+    assert sol.method == "logit" and len(sol.equilibria) == 1
+    assert "more than the 80 checked" in sol.note
+
+
+def test_cli_solves_a_large_nfg_for_its_pure_equilibria(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.app import app
+    from games.formats.nfg import to_nfg
+
+    for game, method, count in ((_meeting(4, 3), "pure", 57), (_rps_with_a_bystander(), "logit", 1)):
+        path = tmp_path / "big.nfg"
+        path.write_text(to_nfg(game))
+        result = CliRunner().invoke(app, ["solve", str(path), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["method"] == method and data["complete"] is False
+        assert len(data["equilibria"]) == count
+        assert "beyond polynomial support enumeration" in data["note"]
+
+
 # ------------------------------------------------------------------ Gambit
 def _gambit():
     try:

@@ -4,7 +4,8 @@ Methods (``method=``):
 
 - ``auto``: exact closed form for 2×2, vertex enumeration for other two-player games;
   for three or more players polynomial support enumeration when the game is small enough
-  (Σ(strategies − 1) ≤ 6), else the logit path's equilibrium.
+  (Σ(strategies − 1) ≤ 6), else every pure equilibrium (up to `MAX_PURE_SEARCH` pure
+  profiles checked), or the logit path's equilibrium when none is pure.
 - ``closed-form``: 2×2 only; decided exactly (payoff comparisons), each mixed probability
   the float nearest its exact rational value (`games.solvers.closed_form`).
 - ``vertex-enumeration``: tradegame's own, complete for every bimatrix game.
@@ -27,7 +28,7 @@ extreme equilibrium.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -52,6 +53,11 @@ METHODS = (
 
 #: Most pure equilibria listed (and verified one by one); the count above it stays exact.
 MAX_PURE_LISTED = 100
+
+#: Most pure profiles `auto` checks for pure equilibria in a game with three or more
+#: players beyond polynomial support enumeration (one vectorized best-response pass over
+#: payoff arrays already in memory); above it `auto` gives the logit path's equilibrium alone.
+MAX_PURE_SEARCH = 10_000_000
 
 #: Methods the command line offers besides these, computed outside `solve` (they are not
 #: Nash equilibria): ``correlated`` is `games.solvers.correlated.correlated_equilibria`.
@@ -183,12 +189,41 @@ def _solve_nplayer(game: NormalFormGame, method: str) -> Solution:
     return Solution(game, (eq,), method, False, tolerance(game), note, path)
 
 
+def _beyond_enumeration(game: NormalFormGame) -> Solution:
+    """What `auto` gives a game with three or more players beyond polynomial support enumeration.
+
+    Every pure equilibrium when the game has at most `MAX_PURE_SEARCH` pure profiles and
+    some is an equilibrium (mixed ones are not searched: one vectorized pass finds every
+    pure one for sure, as Gambit's enumpure does, and a tree whose reduced normal form this
+    is gets the same list); otherwise the one equilibrium the logit path selects. Each is
+    verified by the method that finds it; ``complete`` is False and the note says what was
+    searched.
+    """
+    from games.solvers.polynomial_enumeration import MAX_UNKNOWNS, unknowns
+
+    size = "×".join(str(n) for n in game.shape)
+    beyond = f"the {size} game is beyond polynomial support enumeration (Σ(strategies − 1) = {unknowns(game.shape)} > {MAX_UNKNOWNS})"
+    profiles = int(np.prod(game.shape, dtype=object))
+    if profiles <= MAX_PURE_SEARCH:
+        pure = solve(game, "pure")
+        if pure.equilibria:
+            return replace(pure, note=f"{beyond}: all {profiles:,} pure profiles checked; {pure.note} "
+                                      "(--method logit gives the equilibrium the logit path selects)")
+        searched = f"none of its {profiles:,} pure profiles is an equilibrium"
+    else:
+        searched = f"its {profiles:,} pure profiles are more than the {MAX_PURE_SEARCH:,} checked for pure equilibria"
+    logit = _solve_nplayer(game, "logit")
+    return replace(logit, note=f"{beyond}; {searched}; {logit.note}")
+
+
 def solve(game: NormalFormGame, method: str = "auto", progress=None) -> Solution:
     """All (extreme) Nash equilibria of the game that the method can find, each verified.
 
     progress(bases visited), if given, is called as vertex enumeration searches a large game.
     """
-    method = resolve_method(game, method)
+    requested, method = method, resolve_method(game, method)
+    if requested == "auto" and game.n_players > 2 and method == "logit":
+        return _beyond_enumeration(game)
     _check_size(game, method) if game.n_players == 2 else None
     if (game.n_players > 2 and method != "pure") or method == "polynomial-support-enumeration":
         return _solve_nplayer(game, method)
