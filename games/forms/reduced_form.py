@@ -276,33 +276,23 @@ def nash_equilibria(tree: GameTree, method: str = "auto"):
 
     from games.errors import InputError as _InputError
 
-    from games.solvers.solver import resolve_method
-
     rnf = reduced_normal_form(tree)
-    if method == "auto" and rnf.game.n_players > 2 and resolve_method(rnf.game, "auto") == "logit":
-        # beyond polynomial support enumeration: the pure equilibria, as for two players
-        return _with_behaviour(rnf, _fallback(rnf.game, None))
-    try:
+    try:  # three or more players beyond enumeration: solve's auto lists the pure equilibria itself
         solution = solve(rnf.game, method)
     except _InputError as too_large:
         if method != "auto":
             raise
         solution = _fallback(rnf.game, too_large)
-    return _with_behaviour(rnf, solution)
-
-
-def _with_behaviour(rnf: ReducedNormalForm, solution):
-    """(reduced normal form, solution, each equilibrium's behaviour strategies)."""
     return rnf, solution, tuple(rnf.behaviour(eq.profile) for eq in solution.equilibria)
 
 
-def _fallback(game, too_large: Exception | None):
+def _fallback(game, too_large: Exception):
     """The solution `auto` gives a normal form too large for complete enumeration.
 
     Pure equilibria when there are few profiles and some is pure; otherwise, for two
-    players, the equilibria Lemke–Howson reaches from each strategy (mixed ones included),
-    for more, the one the logit path selects. Raises ``too_large`` (the size error) when
-    no fallback fits a two-player game.
+    players, the equilibria Lemke–Howson reaches from each strategy (mixed ones included).
+    Raises ``too_large`` (the size error) when neither fits. (Three or more players never
+    get here: `games.solvers.solver.solve`'s auto lists their pure equilibria.)
     """
     from dataclasses import replace
 
@@ -317,9 +307,7 @@ def _fallback(game, too_large: Exception | None):
         pure = solve(game, "pure")
         if pure.equilibria:
             return said(pure)
-    if game.n_players != 2:
-        return said(solve(game, "logit"))
-    if sum(game.shape) <= MAX_LEMKE_HOWSON_FALLBACK:
+    if game.n_players == 2 and sum(game.shape) <= MAX_LEMKE_HOWSON_FALLBACK:
         found = solve(game, "lemke-howson")
         return said(found if found.equilibria or not pure_fits else pure)
     raise too_large
