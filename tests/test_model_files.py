@@ -7,6 +7,7 @@ brinkmanship file by mutations, each of which makes the file invalid.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
@@ -332,3 +333,27 @@ def _written(tmp_path, text: str):
     path = tmp_path / "m.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_three_player_model_beyond_enumeration_lists_its_hand_counted_pure_equilibria(tmp_path):
+    """Three friends each pick one of four cafés; all at café s earn s + 1 each, anything
+    else 0. Σ(strategies − 1) = 9 is beyond polynomial support enumeration, so `auto` lists
+    the pure equilibria. By hand: all three meet (4 profiles), or all are apart (4 × 3 × 2 =
+    24: nobody can complete a meeting alone); two together and one apart is not one (the
+    third joins them). 28 in all, and `complete` is false (mixed ones not searched)."""
+    cafes = ["C1", "C2", "C3", "C4"]
+    meet = " + ".join(f"{k + 1} * A.{c} * B.{c} * C.{c}" for k, c in enumerate(cafes))
+    text = "\n".join(
+        [f'[players.{p}]\nstrategies = {json.dumps(cafes)}' for p in "ABC"]
+        + [f'[payoffs.{p}]\nu = "{meet}"' for p in "ABC"]
+    )
+    path = tmp_path / "cafes.toml"
+    path.write_text(text, encoding="utf-8")
+    data = json.loads(_invoke(["solve", str(path), "--format", "json"], codes=(0,)).stdout)
+    profiles = {tuple(p.index(1.0) for p in eq["profile"]) for eq in data["equilibria"]}
+    assert len(data["equilibria"]) == len(profiles) == 28
+    assert profiles == {(s, s, s) for s in range(4)} | set(itertools.permutations(range(4), 3))
+    assert data["complete"] is False
+    for eq in data["equilibria"]:
+        a, b, c = (p.index(1.0) for p in eq["profile"])
+        assert eq["payoffs"] == [a + 1.0] * 3 if a == b == c else eq["payoffs"] == [0.0] * 3
