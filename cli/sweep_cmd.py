@@ -535,7 +535,8 @@ def summary_text(result, scenario) -> str:
             for b in result.boundaries:
                 why = f"; there {' and '.join(INCENTIVE_WORDS[i] for i in b.incentives)} crosses 0" if b.incentives else ""
                 at = f" (exactly at it: {b.at})" if b.at and b.at not in (b.below, b.above) else ""
-                lines.append(f"  {b.parameter} = {b.value:.10g}: {b.below} below, {b.above} above{at}{why}")
+                value = f"{b.value:.10g}" if b.exact else f"{b.value:.7g}"  # bisection stops at 1e-7 relative
+                lines.append(f"  {b.parameter} = {value}: {b.below} below, {b.above} above{at}{why}")
     elif spec.is_grid and spec.closed_form:
         lines.append("")
         if not result.curves:

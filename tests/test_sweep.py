@@ -374,3 +374,32 @@ u = "A.Share * L.Share * 2 - L.Share * d - A.Hoard * L.Hoard"
         ("(Share, Share) only", "(Hoard, Hoard) + (Share, Share)"),
         ("(Hoard, Hoard) + (Share, Share)", "(Hoard, Hoard) only"),
     ]
+
+
+def test_a_bisected_boundary_prints_only_the_digits_the_bisection_knows(tmp_path):
+    """The stag hunt above through the command line: √2 = 1.41421356…, found by bisection
+    to 1e-7 of the value, prints as 1.414214 (it printed 1.414213598, wrong in its eighth
+    digit); the JSON keeps the float and says it is not exact."""
+    import json
+
+    from tests.test_hostile_cli import _invoke
+
+    path = tmp_path / "stag.toml"
+    path.write_text("""
+[players.A]
+strategies = ["Hoard", "Share"]
+[players.L]
+strategies = ["Hoard", "Share"]
+[parameters.d]
+default = 1.5
+range = [0, 5]
+[payoffs.A]
+u = "A.Share * L.Share * 2 - A.Share * d ** 2 - A.Hoard * L.Hoard"
+[payoffs.L]
+u = "A.Share * L.Share * 2 - L.Share * d - A.Hoard * L.Hoard"
+""", encoding="utf-8")
+    text = _invoke(["sweep", str(path), "--vary", "d=0:5:11"], codes=(0,)).stdout
+    assert "  d = 1.414214: (Hoard, Hoard) + (Share, Share) below" in text
+    data = json.loads(_invoke(["sweep", str(path), "--vary", "d=0:5:11", "--format", "json"], codes=(0,)).stdout)
+    last = data["sweep"]["boundaries"][-1]
+    assert last["exact"] is False and abs(last["value"] - 2 ** 0.5) < 1e-6
