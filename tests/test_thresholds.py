@@ -153,6 +153,9 @@ def test_threshold_numbers_are_exact_when_short():
     # "above 7.12" would send a user to 7.121, where it is not yet an equilibrium
     assert n(5.7 / 0.8) == "7.125" and n(0.875) == "0.875" and n(5.499999999999999) == "5.5"
     assert n(2.5 / 6) == "0.417" and n(0.0) == "0"
+    # not exact in six digits, and three would read as a whole number or an exponent
+    assert n(26.985041) == "26.99" and n(-26.985041) == "-26.99" and n(1234.56789) == "1234.57"
+    assert n(12.3456789) == "12.3" and n(0.123456789) == "0.123"
     params = dict(load("escalation-2025").parameters)
     starts = start_thresholds(params, "simultaneous", 5, _solved(params, "simultaneous"))
     relax_restrict = next(s for s in starts if s.indices == (1, 0))

@@ -360,14 +360,18 @@ def _others_phrase(game, i: int) -> str:
 
 def n(v: float) -> str:
     """Threshold values for sentences: exact when up to 6 significant digits say it (7.125),
-    else 3 significant digits (0.417), so a value that is short stays exact."""
+    else 3 significant digits (0.417), so a value that is short stays exact; from 1 up, at
+    least to the hundredth (26.98, not 27, which would read as exact; 1234.57, not 1.23e+03)."""
     if abs(v) < 5e-13:
         return "0"
     for digits in range(3, 7):
         text = f"{v:.{digits}g}"
         if abs(float(text) - v) <= 1e-9 * max(1.0, abs(v)):
             return text
-    return f"{v:.3g}"
+    text = f"{v:.3g}"
+    if abs(v) >= 1 and ("e" in text or "." not in text):
+        text = f"{v:.2f}".rstrip("0").rstrip(".")
+    return text
 
 
 def outcome_label(game, form: str, profile: Sequence[int], model=None) -> str:
