@@ -344,16 +344,8 @@ def test_a_tie_exactly_at_a_grid_point_is_one_boundary_there():
     assert first.at == "(x=0, y=1) + (x=0.5, y=1) + (x=1, y=0) + (x=1, y=0.5) + (x=1, y=1)"
 
 
-def test_a_regime_between_grid_points_is_found_by_bisection():
-    # A stag hunt where Atlantis's cost of sharing is doses² (Lemuria's: doses): Atlantis
-    # shares against a sharer while 2 − d² ≥ 0 (d ≤ √2) and hoards against a hoarder while
-    # 1 − d² ≤ 0 (d ≥ 1); Lemuria's margins 2 − d and 1 − d. So: the pact alone for d < 1,
-    # both for 1 ≤ d ≤ √2, hoarding alone above. On the grid 0, 0.5, …, 5 the middle regime
-    # holds at the grid point 1 only (where the mixed equilibrium degenerates) and between
-    # 1 and 1.5: the boundaries are 1 and √2, not one just above 1.
-    from games.model.spec import parse_model
-
-    text = """
+#: A stag hunt where Atlantis's cost of sharing is d² (Lemuria's: d); see the test below.
+STAG_HUNT_SQUARED = """
 [players.A]
 strategies = ["Hoard", "Share"]
 [players.L]
@@ -366,7 +358,18 @@ u = "A.Share * L.Share * 2 - A.Share * d ** 2 - A.Hoard * L.Hoard"
 [payoffs.L]
 u = "A.Share * L.Share * 2 - L.Share * d - A.Hoard * L.Hoard"
 """
-    model = parse_model(text, "m.toml", "m")
+
+
+def test_a_regime_between_grid_points_is_found_by_bisection():
+    # A stag hunt where Atlantis's cost of sharing is doses² (Lemuria's: doses): Atlantis
+    # shares against a sharer while 2 − d² ≥ 0 (d ≤ √2) and hoards against a hoarder while
+    # 1 − d² ≤ 0 (d ≥ 1); Lemuria's margins 2 − d and 1 − d. So: the pact alone for d < 1,
+    # both for 1 ≤ d ≤ √2, hoarding alone above. On the grid 0, 0.5, …, 5 the middle regime
+    # holds at the grid point 1 only (where the mixed equilibrium degenerates) and between
+    # 1 and 1.5: the boundaries are 1 and √2, not one just above 1.
+    from games.model.spec import parse_model
+
+    model = parse_model(STAG_HUNT_SQUARED, "m.toml", "m")
     spec = sweep.make_spec(model.defaults(), vary=["d=0:5:11"], model=model)
     bounds = sweep.run(spec).boundaries
     assert [b.value for b in bounds] == [pytest.approx(1, abs=1e-6), pytest.approx(2 ** 0.5, abs=1e-6)]
@@ -385,19 +388,7 @@ def test_a_bisected_boundary_prints_only_the_digits_the_bisection_knows(tmp_path
     from tests.test_hostile_cli import _invoke
 
     path = tmp_path / "stag.toml"
-    path.write_text("""
-[players.A]
-strategies = ["Hoard", "Share"]
-[players.L]
-strategies = ["Hoard", "Share"]
-[parameters.d]
-default = 1.5
-range = [0, 5]
-[payoffs.A]
-u = "A.Share * L.Share * 2 - A.Share * d ** 2 - A.Hoard * L.Hoard"
-[payoffs.L]
-u = "A.Share * L.Share * 2 - L.Share * d - A.Hoard * L.Hoard"
-""", encoding="utf-8")
+    path.write_text(STAG_HUNT_SQUARED, encoding="utf-8")
     text = _invoke(["sweep", str(path), "--vary", "d=0:5:11"], codes=(0,)).stdout
     assert "  d = 1.414214: (Hoard, Hoard) + (Share, Share) below" in text
     data = json.loads(_invoke(["sweep", str(path), "--vary", "d=0:5:11", "--format", "json"], codes=(0,)).stdout)
