@@ -497,12 +497,14 @@ def _end_regimes(result) -> str:
     sides agree), e.g. '(A) + (B) holds only at x = 0'."""
     from games.sweeps.sweep import regime_label
 
-    axis, codes, names = result.spec.axes[0], [int(c) for c in result.codes], result.spec.outcome_names
+    import numpy as np
+
+    axis, codes, names = result.spec.axes[0], np.asarray(result.codes), result.spec.outcome_names
+    changed = codes[1:] != codes[:-1]  # alone: differs from each neighbour it has
+    alone = np.concatenate([[True], changed]) & np.concatenate([changed, [True]])
     points: dict[str, list[str]] = {}
-    for i, code in enumerate(codes):
-        neighbours = [codes[j] for j in (i - 1, i + 1) if 0 <= j < len(codes)]
-        if all(code != c for c in neighbours):
-            points.setdefault(regime_label(code, names), []).append(f"{float(axis.values[i]):.10g}")
+    for i in np.nonzero(alone)[0]:
+        points.setdefault(regime_label(int(codes[i]), names), []).append(f"{float(axis.values[i]):.10g}")
     said = [f"{label} holds only at {axis.name} = {', '.join(values)}" for label, values in points.items()]
     return "; ".join(said) or "the regimes differ only at single grid points"
 

@@ -60,11 +60,13 @@ DEAL, CONFLICT, US_ALONE, CN_ALONE, PARTIAL, MIXED = 1, 2, 4, 8, 16, 32
 
 class OutcomeNames(dict):
     """Regime bit → outcome name, with ``regimes``: names replacing composed regime names
-    ("deal + conflict" → "both"), from the model file's ``[wording]``."""
+    ("deal + conflict" → "both"), from the model file's ``[wording]``, keyed by the set of
+    outcomes they compose (a reader writing the key cannot be expected to know the order
+    the outcomes print in)."""
 
     def __init__(self, names: Mapping[int, str], regimes: Mapping[str, str] | None = None):
         super().__init__(names)
-        self.regimes = dict(regimes or {})
+        self.regimes = {frozenset(key.split(" + ")): name for key, name in (regimes or {}).items()}
 
 
 @lru_cache(maxsize=1)
@@ -717,21 +719,7 @@ def regime_label(code: int, names: Mapping[int, str] | None = None) -> str:
         return "every pure outcome" + (" + mixed" if code & mixed else "")
     if len(pure) == 1:
         return f"{pure[0]} only" + (" + mixed" if code & mixed else "")
-    composed = " + ".join(pure)
-    return renames.get(composed) or _renamed_in_any_order(pure, renames) or composed
-
-
-def _renamed_in_any_order(pure: list[str], renames: Mapping[str, str]) -> str | None:
-    """A ``[wording.regimes]`` name whose key lists these outcomes in another order
-    ("pact + hoarding" for the printed "hoarding + pact"): the key is a set of outcomes,
-    and a reader writing it cannot be expected to know the order they print in."""
-    if not renames or len(pure) > 5:  # 120 orders at most
-        return None
-    for order in itertools.permutations(pure):
-        name = renames.get(" + ".join(order))
-        if name is not None:
-            return name
-    return None
+    return renames.get(frozenset(pure)) or " + ".join(pure)
 
 
 # ---------------------------------------------------------------- running
@@ -1156,10 +1144,12 @@ def _changes_between(spec: SweepSpec, name: str, a: float, b: float, ca: int, cb
     if enter - leave <= width or depth >= 3:
         return [(leave, ca, cb)]
     middle = _regime_at(spec, name, (leave + enter) / 2)
-    inner = _changes_between(spec, name, leave, enter, middle, middle, depth + 1) if middle not in (ca, cb) else []
-    inner = [c for c in inner if c[1] != c[2]]
-    return [(leave, ca, middle), *inner, (enter, middle, cb)] if middle not in (ca, cb) else (
-        [(enter, ca, cb)] if middle == ca else [(leave, ca, cb)])
+    if middle == ca:
+        return [(enter, ca, cb)]
+    if middle == cb:
+        return [(leave, ca, cb)]
+    inner = [c for c in _changes_between(spec, name, leave, enter, middle, middle, depth + 1) if c[1] != c[2]]
+    return [(leave, ca, middle), *inner, (enter, middle, cb)]
 
 
 def _merge_point_regimes(found: list[Boundary], axis: Axis) -> tuple[Boundary, ...]:
