@@ -547,7 +547,7 @@ def _export_tree(target: str | None, sets: list[str] | None, game: str | None, l
     from games.formats.efg import to_efg
 
     from cli.option_rules import check_command
-    from cli.plot_cmd import tree_of
+    from cli.trees import tree_of
 
     if outcome_form:
         raise InputError("option --outcome-form: applies to --to nfg (the .nfg outcome form), not to --to efg")

@@ -78,6 +78,64 @@ def _check_options(request: Request) -> None:
         raise InputError(f"option --exact: not available for --game {request.game}")
 
 
+def tree_of(target: str | None, sets: list[str], game: str | None, done: tuple[str, str]):
+    """The game tree a command draws or writes: a Gambit .efg file as read; a model file's
+    sequential tree (the default) or one of its own tree forms; a scenario's trade tree
+    (--game us-first, the default, china-first or snapback). done: what the command does
+    with trees, for errors: ("tree pictures", "are drawn"), ("trees", "are exported")."""
+    from games.errors import InputError
+
+    from cli.app import _load_scenario, _target_kind
+
+    kind = _target_kind(target)
+    if kind == "efg":
+        if sets:
+            raise InputError(f"option --set: parameters apply to scenarios, not to the game file {target}")
+        from games.formats.efg import read_efg
+
+        return read_efg(target)
+    if kind == "nfg":
+        raise InputError(f"argument TARGET: {target} is a normal-form game; trees come from scenarios, model files or .efg files")
+    scenario = _load_scenario(target, sets)
+    if scenario.model is not None:  # a model file: its sequential tree or its own
+        return _model_tree(scenario, game, done)
+    form = game or "us-first"
+    from cli.option_rules import TREE_FORMS
+
+    if form not in TREE_FORMS:
+        from games.errors import clip
+        from games.suggestions import did_you_mean
+
+        raise InputError(
+            f"option --game: {' '.join(done)} for {', '.join(TREE_FORMS)}, "
+            f"got '{clip(game)}'{did_you_mean(game, TREE_FORMS)}"
+        )
+    from games.trade.trees import FORMS, tree_title
+
+    return FORMS[form](scenario.parameters, title=tree_title(scenario.name, form))
+
+
+def _model_tree(scenario, game: str | None, done: tuple[str, str]):
+    """A model file's tree: sequential (the default, in the model's order), or one of its
+    own tree forms ([forms.NAME] with an order)."""
+    from games.errors import InputError, clip
+    from games.model.evaluate import form_tree, sequential_tree
+    from games.suggestions import did_you_mean
+
+    model = scenario.model
+    if game in (None, "simultaneous", "sequential"):
+        return sequential_tree(model, scenario.parameters, model.order or model.player_names)
+    own = tuple(name for name, form in model.forms.items() if form.model is None)  # tree forms
+    if game in own:
+        return form_tree(model, scenario.parameters, game)[0]
+    forms = ("sequential", *own)
+    noun, verb = done
+    raise InputError(
+        f"option --game: {noun} of model '{clip(model.name)}' {verb} for {', '.join(forms)}, "
+        f"got '{clip(game)}'{did_you_mean(game, forms)}"
+    )
+
+
 # ------------------------------------------------------------------ solving
 def solve_tree(
     tree, fmt: str, full: bool, method: str, context: dict, intro: list[str], exact: bool = False
