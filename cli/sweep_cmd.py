@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, TextIO
 
@@ -354,31 +354,33 @@ def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
             return
         yield _local_processes(workers)
         return
+    import tempfile
+
     try:
+        import dask as dask_config
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise InputError("option --dask: needs dask.distributed, which is not installed (pip install 'dask[distributed]')") from None
-    cluster = None
-    try:
-        if dask == "local":
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
-            client = Client(cluster)
-        else:
-            client = Client(dask, timeout=10)
-    except OSError as exc:
-        raise InputError(f"option --dask: cannot reach the Dask scheduler at {dask} ({exc})") from None
+    with ExitStack() as stack:
+        try:
+            if dask == "local":
+                # the cluster's spill folders go to a temporary folder removed afterwards,
+                # not to a dask-scratch-space folder left behind among the temporary files
+                scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="tradegame-dask-", ignore_cleanup_errors=True))
+                stack.enter_context(dask_config.config.set({"temporary-directory": scratch}))
+                cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True))
+                client = stack.enter_context(Client(cluster))
+            else:
+                client = stack.enter_context(Client(dask, timeout=10))
+        except OSError as exc:
+            raise InputError(f"option --dask: cannot reach the Dask scheduler at {dask} ({exc})") from None
 
-    def dask_map(fn, tasks):
-        futures = client.map(fn, list(tasks), pure=False)
-        for future in as_completed(futures):
-            yield future.result()
+        def dask_map(fn, tasks):
+            futures = client.map(fn, list(tasks), pure=False)
+            for future in as_completed(futures):
+                yield future.result()
 
-    try:
         yield dask_map
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def _local_processes(workers: int) -> Callable:

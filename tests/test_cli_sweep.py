@@ -206,13 +206,20 @@ def test_registered_in_the_real_app():
     assert result.output.startswith("leverage,regime,n_equilibria,equilibria")
 
 
-def test_dask_local_cluster_gives_the_same_output(app):
+def test_dask_local_cluster_gives_the_same_output(app, tmp_path, monkeypatch):
     pytest.importorskip("distributed")
+    import tempfile
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     args = ["--vary", "leverage=0:10:21", "--vary", "hawk_cost=0:5:21", "-f", "csv"]
     local = run(app, *args)
     on_dask = run(app, *args, "--dask", "local", "--workers", "2")
     assert local.exit_code == on_dask.exit_code == 0, on_dask.output
     assert local.output == on_dask.output
+    # the local cluster's spill folder is left neither in the working folder nor among
+    # the temporary files
+    assert list(tmp_path.iterdir()) == []
 
 
 # ---------------------------------------------------------------- rows streamed to a file
