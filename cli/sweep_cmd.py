@@ -510,6 +510,8 @@ def _end_regimes(result) -> str:
 
 
 def summary_text(result, scenario) -> str:
+    from games.sweeps.sweep import curves_solvable
+
     spec = result.spec
     INCENTIVE_WORDS = spec.incentive_words
     form = "simultaneous 2×2 game" if spec.form == "simultaneous" else f"graded game, {spec.levels} levels"
@@ -541,8 +543,15 @@ def summary_text(result, scenario) -> str:
                 lines.append(f"  {b.parameter} = {value}: {b.below} below, {b.above} above{at}{why}")
     elif spec.is_grid and spec.closed_form:
         lines.append("")
-        if not result.curves:
+        if not result.curves and len(result.regimes) == 1:
             lines.append("Boundaries: none inside the grid; the regime is the same everywhere.")
+        elif not result.curves and not curves_solvable(spec):
+            names = " and ".join(a.name for a in spec.axes)
+            lines.append(f"Boundaries: not computed (exact lines need payoffs affine in each of {names}, "
+                         "and these are not); each grid point's regime is counted above.")
+        elif not result.curves:
+            lines.append("Boundaries: none inside the grid; the regimes other than the main one hold only "
+                         "where a player is exactly indifferent.")
         else:
             gain = "gain from opening" if spec.model is None else "gain from switching"
             lines.append(f"Boundaries (exact; each is where one {gain} is 0):")

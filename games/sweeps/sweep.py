@@ -1317,6 +1317,13 @@ def boundary_curves(spec: SweepSpec) -> tuple[BoundaryCurve, ...]:
     return tuple(out)
 
 
+def curves_solvable(spec: SweepSpec) -> bool:
+    """Can `boundary_curves` solve this two-parameter grid's boundaries? Only when the
+    payoffs are affine in each varied parameter (so every 2×2 incentive is bilinear);
+    otherwise its empty answer says nothing about where the regime changes."""
+    return len(spec.axes) == 2 and all(_is_affine(spec, a.name) for a in spec.axes)
+
+
 def _equation(c: np.ndarray, a: str, b: str) -> str:
     """The zero set of c₀ + c₁a + c₂b + c₃ab written for reading, e.g. 're_dependence = 0.5·hawk_cost − 2'."""
     c0, c1, c2, c3 = (float(v) for v in c)
