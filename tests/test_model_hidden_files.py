@@ -17,6 +17,7 @@ import itertools
 import json
 import math
 import tomllib
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -47,12 +48,19 @@ def _expected_payoffs(tables, profile) -> list[float]:
 
 
 # ------------------------------------------------------------------ an independent oracle for N players
+def _rational(table: np.ndarray) -> np.ndarray:
+    """The table in fractions (denominators up to 10⁹): payoffs that tie on paper but not in
+    floating point (1.6 − 1 − 0.4 against 0.8 − 0.5 − 0.1) tie again, as the model means."""
+    return np.vectorize(lambda v: Fraction(float(v)).limit_denominator(10**9), otypes=[object])(table)
+
+
 def _two_player_equilibria(A, B) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Every extreme equilibrium of a bimatrix game by Gambit's enummixed."""
+    """Every extreme equilibrium of a bimatrix game by Gambit's enummixed, in exact
+    rational arithmetic on the table in fractions."""
     gbt = pytest.importorskip("pygambit")
-    game = gbt.Game.from_arrays(A, B)
+    game = gbt.Game.from_arrays(_rational(A), _rational(B))
     out = []
-    for eq in gbt.nash.enummixed_solve(game).equilibria:
+    for eq in gbt.nash.enummixed_solve(game, rational=True).equilibria:
         out.append(tuple(np.array([float(eq[s]) for s in pl.strategies]) for pl in game.players))
     return out
 
@@ -223,3 +231,166 @@ def test_two_parameter_sweep_of_non_affine_payoffs_does_not_claim_one_regime():
     assert regimes["mixed only"] == counts["mixed"]
     for name in ("(Low, Left)", "(High, Left)", "(High, Right)"):
         assert regimes[f"{name} only"] == counts[name]
+
+
+# ------------------------------------------------------------------ a three-player tree form with a revision, and its .efg
+def _spe(order, strategies, pay, revision=None):
+    """Every pure subgame-perfect equilibrium of the tree in which the players of ``order``
+    move in turn, each seeing the earlier moves, and (with ``revision`` = (mover, after,
+    {move: strategy})) the mover may finally change a move of ``after``. ``pay(chosen)``
+    gives the payoffs at a dict player -> strategy. Returns [(plan, payoffs)], where plan
+    maps each decision node (the tuple of moves leading to it) to the move chosen there."""
+    def solve(history: tuple, chosen: dict):
+        depth = len(history)
+        if depth == len(order):
+            if revision and chosen[revision[0]] == revision[1]:
+                return node(history, chosen, revision[0], list(revision[2]),
+                            lambda move: {**chosen, revision[0]: revision[2][move]}, lambda h, c: [({}, pay(c))])
+            return [({}, pay(chosen))]
+        player = order[depth]
+        return node(history, chosen, player, strategies[player], lambda move: {**chosen, player: move}, solve)
+
+    def node(history, chosen, player, moves, after, below):
+        i = list(strategies).index(player)
+        children = [below(history + (m,), after(m)) for m in moves]
+        out = []
+        for combo in itertools.product(*children):
+            values = [c[1][i] for c in combo]
+            best = max(values)
+            for m, (plan, payoffs), v in zip(moves, combo, values):
+                if v >= best - 1e-12:
+                    merged = {history: m}
+                    for p, _ in combo:
+                        merged.update(p)
+                    out.append((merged, payoffs))
+        return out
+
+    return solve((), {})
+
+
+def _relay_pay(params=None):
+    players, strategies, tables = payoff_table(DATA / "h-relay.toml", params)
+    index = {p: {s: k for k, s in enumerate(ss)} for p, ss in zip(players, strategies)}
+    pay = lambda c: tuple(float(t[tuple(index[p][c[p]] for p in players)]) for t in tables)  # noqa: E731
+    return players, dict(zip(players, strategies)), pay
+
+
+def _path(plan, order, revision=None):
+    moves, history = [], ()
+    for _ in range(len(order) + (1 if revision else 0)):
+        if history not in plan:
+            break
+        moves.append(plan[history])
+        history = history + (plan[history],)
+    return moves
+
+
+def test_own_tree_form_with_three_players_and_a_revision():
+    """[forms.chain]: Foreign, then Trade, then Finance; after Walk, Foreign may Return
+    (play as if it had talked). Walking and returning pays what talking pays, so Foreign
+    is indifferent at the root: two subgame-perfect equilibria, one path each."""
+    players, strategies, pay = _relay_pay()
+    revision = ("Foreign", "Walk", {"Stay out": "Walk", "Return": "Talk"})
+    mine = _spe(["Foreign", "Trade", "Finance"], strategies, pay, revision)
+    data = _json(["solve", str(DATA / "h-relay.toml"), "--game", "chain", "--format", "json"])
+    got = sorted((tuple(p["action"] for p in e["path"]), tuple(e["payoffs"])) for e in data["equilibria"])
+    want = sorted((tuple(_path(plan, players, revision)), payoffs) for plan, payoffs in mine)
+    assert [(g[0], pytest.approx(g[1])) for g in got] == [(w[0], w[1]) for w in want]
+    assert got[0][0] == ("Talk", "Open", "Loose") and got[1][0] == ("Walk", "Open", "Loose", "Return")
+    # every information set's move in tradegame's plan is the one in the hand-solved plan
+    for e in data["equilibria"]:
+        plan = {_history(b): b["actions"][int(np.argmax(b["probabilities"]))]
+                for b in e["behaviour"]}
+        assert any(all(plan.get(h) == m for h, m in p.items()) for p, _ in mine)
+
+
+def _history(behaviour) -> tuple:
+    """The moves leading to an information set from its 'where' ('the start', 'Talk → Open')."""
+    where = behaviour["where"]
+    return () if where == "the start" else tuple(where.split(" → "))
+
+
+@pytest.mark.parametrize("order", [["Trade", "Finance", "Foreign"], ["Finance", "Foreign", "Trade"],
+                                   ["Foreign", "Finance", "Trade"]])
+def test_sequential_play_of_three_players_in_any_order(order):
+    players, strategies, pay = _relay_pay()
+    mine = _spe(order, strategies, pay)
+    args = ["solve", str(DATA / "h-relay.toml"), "--game", "sequential", "--format", "json"]
+    data = _json(args + ["--order", ",".join(order)])
+    got = sorted((tuple(p["action"] for p in e["path"]), tuple(round(v, 9) for v in e["payoffs"])) for e in data["equilibria"])
+    want = sorted({(tuple(_path(plan, order)), tuple(round(v, 9) for v in payoffs)) for plan, payoffs in mine})
+    assert sorted(set(got)) == want
+    assert data["count"] == len(mine)
+
+
+def test_tree_form_exported_to_gambit_has_the_same_subgame_perfect_play():
+    """export --to efg of [forms.chain]: Gambit reads it; backward induction on Gambit's own
+    tree (this test's, over pygambit's nodes) gives the same subgame-perfect payoffs."""
+    gbt = pytest.importorskip("pygambit")
+    text = _invoke(["export", str(DATA / "h-relay.toml"), "--game", "chain", "--to", "efg"], codes=(0,)).stdout
+    game = gbt.read_efg(__import__("io").StringIO(text))
+    players = [p.label for p in game.players]
+
+    def values(node) -> set[tuple]:
+        if node.is_terminal:
+            return {tuple(float(node.outcome[p]) for p in game.players)}
+        i = players.index(node.player.label)
+        out = set()
+        for combo in itertools.product(*(values(c) for c in node.children)):
+            best = max(v[i] for v in combo)
+            out |= {v for v in combo if v[i] >= best - 1e-12}
+        return out
+
+    _, _, pay = _relay_pay()
+    assert values(game.root) == {(1.7, 2.0, 1.0)}
+    assert pay({"Finance": "Loose", "Trade": "Open", "Foreign": "Talk"}) == pytest.approx((1.7, 2.0, 1.0))
+    assert len(game.terminal_nodes if hasattr(game, "terminal_nodes") else [n for n in game.nodes if n.is_terminal]) == 2 * 3 + 2 * 3 * 2  # Talk: Trade × Finance; Walk: × the revision
+
+
+# ------------------------------------------------------------------ the package form: two instruments for one player, an optional one
+@pytest.mark.parametrize("args, how", [
+    ([], {}),
+    (["--game", "package"], {"package": True}),
+    (["--game", "package", "--with", "duty"], {"package": True, "with_": ("duty",)}),
+    (["--game", "package", "--with", "duty", "--set", "duty_rate=1.8", "--set", "aid_boost=0.5"],
+     {"package": True, "with_": ("duty",), "params": {"duty_rate": 1.8, "aid_boost": 0.5}}),
+])
+def test_package_form_extreme_equilibria_match_gambit(args, how):
+    """Seoul's strategies are its export setting × its subsidy setting (2 × 3, first
+    instrument first); the subsidy's half and full settings tie once Seoul ships (0.6·0.5 −
+    0.1 = 1.6 − 1 − 0.4), so the game is degenerate and its equilibria form segments: the
+    extreme points are compared with Gambit's enummixed."""
+    how = dict(how)
+    params = how.pop("params", None)
+    data = _check_solve("h-package.toml", args, params, **how)
+    _, strategies, tables = payoff_table(DATA / "h-package.toml", params, **how)
+    if how:
+        assert strategies[0] == [f"{e} + {a}" for e in ("Hold", "Ship") for a in ("no aid", "half aid", "full aid")]
+    want = {_key([x, y]) for x, y in _two_player_equilibria(*tables)}
+    assert {_key(e["profile"]) for e in data["equilibria"]} == want
+
+
+def test_package_explanation_splits_by_instrument_and_adds_up():
+    data = _json(["explain", str(DATA / "h-package.toml"), "--game", "package", "--format", "json"])
+    _, strategies, (A, B) = payoff_table(DATA / "h-package.toml", package=True)
+    tables = (A, B)
+    for entry in data["instruments"]:
+        profile = tuple(entry["profile"])
+        for i, part in enumerate(entry["payoffs"]):
+            assert sum(b["amount"] for b in part["by_instrument"]) == pytest.approx(tables[i][profile])
+        for dev in entry["deviations"]:
+            i = ["Seoul", "Tokyo"].index(dev["player"])
+            to = list(profile)
+            to[i] = strategies[i].index(dev["switch_to"])
+            assert dev["gain"] == pytest.approx(tables[i][tuple(to)] - tables[i][profile])
+            assert sum(b["amount"] for b in dev["by_instrument"]) == pytest.approx(dev["gain"])
+            if dev["player"] == "Seoul" and dev["stays"] == "Hold + no aid" and dev["switch_to"] == "Hold + half aid":
+                # the subsidy alone: −0.5·aid_cost − 0.4·0.25, nothing shipped to boost
+                assert [(b["instrument"], b["amount"]) for b in dev["by_instrument"]] == [("subsidy", pytest.approx(-0.6))]
+
+
+def test_package_only_parameters_are_refused_outside_the_package_form():
+    for args, words in [(["--set", "aid_cost=2"], "add --game package"),
+                        (["--game", "package", "--set", "duty_rate=1"], "--with duty")]:
+        run = _invoke(["solve", str(DATA / "h-package.toml"), *args], codes=(2,))
+        assert words in run.stderr
