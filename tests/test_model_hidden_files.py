@@ -394,3 +394,61 @@ def test_package_only_parameters_are_refused_outside_the_package_form():
                         (["--game", "package", "--set", "duty_rate=1"], "--with duty")]:
         run = _invoke(["solve", str(DATA / "h-package.toml"), *args], codes=(2,))
         assert words in run.stderr
+
+
+# ------------------------------------------------------------------ hidden types: three of them, a list of priors
+TYPES = {"honest": {"gain": 0.0}, "opportunist": {}, "smuggler": {"gain": 2 * 2 + 1, "fine": 3 / 3}}
+
+
+def _harsanyi(prior=(0.3, 0.5, 0.2)):
+    """The Harsanyi game of h-types.toml, built here: the Exporter's strategies are its
+    move for each type (honest first, Comply before Cheat), payoffs ex ante."""
+    tables = [payoff_table(DATA / "h-types.toml", over)[2] for over in TYPES.values()]
+    plans = list(itertools.product(range(2), repeat=3))
+    A = np.array([[sum(q * t[0][i, plan[k]] for k, (q, t) in enumerate(zip(prior, tables))) for plan in plans] for i in range(2)])
+    B = np.array([[sum(q * t[1][i, plan[k]] for k, (q, t) in enumerate(zip(prior, tables))) for plan in plans] for i in range(2)])
+    return A, B
+
+
+def test_three_hidden_types_against_the_harsanyi_game_and_by_hand():
+    """By hand: with the Inspector waving with probability w, cheating pays the honest type
+    −3(1 − w), the opportunist 5w − 3, the smuggler 6w − 1; checking beats waving iff the
+    chance of cheating exceeds 1/5. So only the smuggler (prior 0.2) cheats, and every w in
+    [1/6, 3/5] is an equilibrium: a segment whose ends are the extreme equilibria."""
+    data = _json(["solve", str(DATA / "h-types.toml"), "--game", "bayesian", "--format", "json"])
+    assert data["types"]["names"] == list(TYPES)
+    assert data["types"]["parameters"] == {"fine": {"honest": 3.0, "opportunist": 3.0, "smuggler": 1.0},
+                                           "gain": {"honest": 0.0, "opportunist": 2.0, "smuggler": 5.0}}
+    A, B = _harsanyi()
+    assert {_key(e["profile"]) for e in data["equilibria"]} == {_key([x, y]) for x, y in _two_player_equilibria(A, B)}
+    waves = sorted(e["Inspector"]["Wave"] for e in data["equilibria"])
+    assert waves == [pytest.approx(1 / 6), pytest.approx(3 / 5)]
+    for e in data["equilibria"]:
+        assert {t: max(m, key=m.get) for t, m in e["types"].items()} == {"honest": "Comply", "opportunist": "Comply", "smuggler": "Cheat"}
+        w = e["Inspector"]["Wave"]
+        assert e["type_payoffs"]["smuggler"] == pytest.approx(6 * w - 1)
+        assert e["payoffs"][0] == pytest.approx(-0.8)
+
+
+def test_three_types_payoff_table_prints_every_row():
+    """At 80 columns the table by type is too wide twice over; every row (Wave, Check) and
+    every cell must still be printed (the Check row was lost and cells printed unlabelled)."""
+    text = _invoke(["solve", str(DATA / "h-types.toml"), "--game", "bayesian"], codes=(0,)).stdout
+    table = text[text.index("by Exporter's type:"): text.index("Bayesian Nash equilibria")]
+    assert "\nWave " in table and "\nCheck " in table
+    for typ, over in TYPES.items():
+        A, B = payoff_table(DATA / "h-types.toml", over)[2]
+        for j, move in enumerate(["Comply", "Cheat"]):
+            cells = [f"{A[i, j]:g}, {B[i, j]:g}" for i in range(2)]
+            header = f"{move} ({typ})"
+            if f"{header}:" in table:  # stacked under each row, labelled
+                assert [line.split(": ")[1] for line in table.split("\n") if line.strip().startswith(f"{header}:")] == cells
+            else:
+                assert header in table.split("\n")[2]
+    entry = _invoke(["solve", "entry-deterrence", "--game", "bayesian"], codes=(0,)).stdout
+    assert "\nIn " in entry[: entry.index("Bayesian Nash equilibria")]
+
+
+def test_three_type_priors_that_do_not_add_up_are_refused():
+    run = _invoke(["solve", str(DATA / "h-types.toml"), "--game", "bayesian", "--set", "p_honest=0.6", "--set", "p_opp=0.6"], codes=(2,))
+    assert "h-types.toml" in run.stderr and "[types.Exporter] prior" in run.stderr
