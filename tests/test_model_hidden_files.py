@@ -452,3 +452,108 @@ def test_three_types_payoff_table_prints_every_row():
 def test_three_type_priors_that_do_not_add_up_are_refused():
     run = _invoke(["solve", str(DATA / "h-types.toml"), "--game", "bayesian", "--set", "p_honest=0.6", "--set", "p_opp=0.6"], codes=(2,))
     assert "h-types.toml" in run.stderr and "[types.Exporter] prior" in run.stderr
+
+
+# ------------------------------------------------------------------ a scenario of a model file, in another folder
+def test_scenario_in_another_folder_names_its_model_by_a_relative_path():
+    """h-episodes/pressure.toml sets t = 1.2 and s = 1.7 in ../h-golden.toml. There Row's
+    gain from High against Left is 1.44 + 1.2 − 1 = 1.64 and Col's from Right against High
+    is 1.7 − 1.8 = −0.1: (High, Left) alone."""
+    scenario = DATA / "h-episodes" / "pressure.toml"
+    data = _json(["solve", str(scenario), "--format", "json"])
+    _, _, tables = payoff_table(DATA / "h-golden.toml", {"t": 1.2, "s": 1.7})
+    assert [e["profile"] for e in data["equilibria"]] == [[[0.0, 1.0], [1.0, 0.0]]]
+    assert data["equilibria"][0]["payoffs"] == pytest.approx([tables[0][1, 0], tables[1][1, 0]])
+    assert tables[0][1, 0] == pytest.approx(1.64)
+
+
+def test_compare_a_model_with_its_scenario_by_hand():
+    """From the defaults (t = 0.3, s = 2: (Low, Left)) to the scenario ((High, Left)):
+    t alone breaks (Low, Left) (Row's margin 0.61 → −1.64); (High, Left) needs both t
+    (Row: −0.61 → 1.64) and s (Col's Left over Right against High: 1.5t − s, −1.55 → 0.1;
+    t alone leaves 1.8 − 2 = −0.2, s alone 0.45 − 1.7 < 0 on Row's side)."""
+    data = _json(["compare", str(DATA / "h-golden.toml"), str(DATA / "h-episodes" / "pressure.toml"), "--format", "json"])
+    assert [(c["name"], c["a"], c["b"]) for c in data["changes"]] == [("t", 0.3, 1.2), ("s", 2.0, 1.7)]
+    assert data["equilibria_a"] == ["(Low, Left)"] and data["equilibria_b"] == ["(High, Left)"]
+    flips = {f["label"]: f for f in data["flips"]}
+    (row,) = flips["(Low, Left)"]["conditions"]
+    assert (row["margin_a"], row["margin_b"]) == (pytest.approx(1 - 0.09 - 0.3), pytest.approx(1 - 1.44 - 1.2))
+    assert row["fixed_by"] == ["t"]
+    margins = {c["player"]: (c["margin_a"], c["margin_b"]) for c in flips["(High, Left)"]["conditions"]}
+    assert margins["Col"] == (pytest.approx(0.45 - 2), pytest.approx(1.8 - 1.7))
+    assert margins["Row"] == (pytest.approx(0.09 + 0.3 - 1), pytest.approx(1.44 + 1.2 - 1))
+
+
+# ------------------------------------------------------------------ the graded game of a model with levels
+def _graded_copy(name: str, levels: int, tmp_path: Path) -> Path:
+    """The model with each player's strategies replaced by `levels` evenly spaced values of
+    its level between its smallest and largest (what docs/models.md says graded does),
+    written as a new file for this test's evaluator."""
+    import re
+
+    text = (DATA / name).read_text(encoding="utf-8")
+    model = tomllib.loads(text)
+    for player, spec in model["players"].items():
+        if "level" not in spec:
+            continue  # a player without a level keeps its strategies
+        values = np.linspace(min(spec["levels"]), max(spec["levels"]), levels)
+        names = ", ".join(f'"{spec["level"]}={v:g}"' for v in values)
+        start = text.index(f"[players.{player}]")
+        end = text.index("\n[", start + 1)
+        block = text[start:end]
+        block = re.sub(r"strategies = \[.*\]", f"strategies = [{names}]", block)
+        block = re.sub(r"levels = \[.*\]", f"levels = [{', '.join(repr(float(v)) for v in values)}]", block)
+        text = text[:start] + block + text[end:]
+    out = tmp_path / name
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def test_graded_game_with_linear_payoffs_has_the_extreme_equilibria_gambit_finds(tmp_path):
+    """Each payoff of h-package's simultaneous game is linear in the player's own level, so
+    every intermediate level is a mixture of the two ends: the 5×5 graded game is
+    degenerate, with segments of equilibria; their extreme points against Gambit."""
+    data = _json(["solve", str(DATA / "h-package.toml"), "--game", "graded", "--levels", "5", "--format", "json"])
+    copy = _graded_copy("h-package.toml", 5, tmp_path)
+    _, strategies, tables = payoff_table(copy)
+    assert data["game"]["strategies"] == strategies
+    for eq in data["equilibria"]:
+        assert _regret(tables, eq["profile"]) <= 1e-7
+    assert {_key(e["profile"]) for e in data["equilibria"]} == {_key([x, y]) for x, y in _two_player_equilibria(*tables)}
+
+
+def test_graded_game_of_four_players_lists_its_pure_equilibria(tmp_path):
+    """3×3×2×3 (Gamma has no level and keeps its strategies) is beyond polynomial support
+    enumeration, so every pure equilibrium is listed: checked by brute force here."""
+    data = _json(["solve", str(DATA / "h-four.toml"), "--game", "graded", "--levels", "3", "--format", "json"])
+    copy = _graded_copy("h-four.toml", 3, tmp_path)
+    _, strategies, tables = payoff_table(copy)
+    assert data["game"]["strategies"] == strategies
+    pure = set()
+    for profile in itertools.product(*(range(n) for n in tables[0].shape)):
+        mixed = [np.eye(n)[k] for n, k in zip(tables[0].shape, profile)]
+        if _regret(tables, mixed) <= 1e-12:
+            pure.add(_key(mixed))
+    assert {_key(e["profile"]) for e in data["equilibria"]} == pure and pure
+    assert data["complete"] is False
+
+
+# ------------------------------------------------------------------ repeated play of an asymmetric prisoner's dilemma
+def test_repeated_critical_discount_factors_by_hand():
+    """Stage payoffs: A gets R = 3, T = 5.5, S = 0, P = 1; B gets R = 2, T = 5, S = −1, P =
+    0.5. Grim trigger: δ ≥ (T − R)/(T − P): A 2.5/4.5, B 3/4.5 = 2/3 (binding). Tit-for-tat
+    also needs δ ≥ (T − R)/(R − S): A 2.5/3, B 3/3 = 1, so never below 1. Two rounds of
+    punishment: T − R ≤ (R − P)(δ + δ²): A at δ = (−1 + √6)/2, B only at δ = 1."""
+    data = _json(["solve", str(DATA / "h-pd.toml"), "--game", "repeated", "--format", "json"])
+    assert data["discount"] == 0.55
+    by = {c["strategy"]: c for c in data["critical_discount"]}
+    grim = by["grim trigger"]
+    assert grim["per_player"] == {"Producer A": pytest.approx(5 / 9), "Producer B": pytest.approx(2 / 3)}
+    assert grim["critical"] == pytest.approx(2 / 3) and grim["binding"] == "Producer B" and grim["sustained"] is False
+    assert by["tit-for-tat"]["critical"] is None and by["tit-for-tat"]["per_player"]["Producer A"] == pytest.approx(2.5 / 3)
+    assert by["2-round punishment"]["per_player"]["Producer A"] == pytest.approx((math.sqrt(6) - 1) / 2)
+    assert data["minmax"]["Producer A"]["mixed"] == pytest.approx(1) and data["minmax"]["Producer B"]["mixed"] == pytest.approx(0.5)
+    corners = {tuple(round(v, 9) for v in c) for c in data["folk_theorem"]["individually_rational"]}
+    assert corners == {(1, 0.5), (4.25, 0.5), (3, 2), (1, 4)}
+    sustained = _json(["solve", str(DATA / "h-pd.toml"), "--game", "repeated", "--set", "discount=0.7", "--format", "json"])
+    assert {c["strategy"]: c["sustained"] for c in sustained["critical_discount"]}["grim trigger"] is True
