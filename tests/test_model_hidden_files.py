@@ -557,3 +557,118 @@ def test_repeated_critical_discount_factors_by_hand():
     assert corners == {(1, 0.5), (4.25, 0.5), (3, 2), (1, 4)}
     sustained = _json(["solve", str(DATA / "h-pd.toml"), "--game", "repeated", "--set", "discount=0.7", "--format", "json"])
     assert {c["strategy"]: c["sustained"] for c in sustained["critical_discount"]}["grim trigger"] is True
+
+
+# ------------------------------------------------------------------ bad model files: exit 2, one line naming the file and the field
+BAD_BASE = '''title = "Base"
+
+[players.Row]
+strategies = ["Up", "Down"]
+level = "x"
+levels = [0, 1]
+
+[players.Col]
+strategies = ["Left", "Right"]
+
+[parameters.a]
+default = 2
+range = [0, 5]
+
+[parameters.p]
+default = 0.4
+range = [0, 1]
+
+[define]
+both = "x * Col.Right"
+
+[payoffs.Row]
+"gain" = "both * a - x"
+
+[payoffs.Col]
+"gain" = "Col.Right * (1 - x) + both"
+'''
+
+BAD = [
+    ('misspelled_strategies', 'strategies = ["Left", "Right"]', 'stratgies = ["Left", "Right"]', "[players.Col]: unknown key 'stratgies' (did you mean 'strategies'?)"),
+    ('default_string', 'default = 2\n', 'default = "2"\n', '[parameters.a]: default must be a finite number'),
+    ('default_bool', 'default = 2\n', 'default = true\n', '[parameters.a]: default must be a finite number'),
+    ('range_one', 'range = [0, 5]', 'range = [0]', '[parameters.a]: range must be two finite numbers'),
+    ('range_reversed', 'range = [0, 5]', 'range = [5, 0]', '[parameters.a]: range must have low < high'),
+    ('default_outside', 'default = 2\n', 'default = 7\n', '[parameters.a]: default 7 is outside its range [0, 5]'),
+    ('default_nan', 'default = 2\n', 'default = nan\n', '[parameters.a]: default must be a finite number'),
+    ('range_inf', 'range = [0, 5]', 'range = [0, inf]', '[parameters.a]: range must be two finite numbers'),
+    ('unknown_name', '"gain" = "both * a - x"', '"gain" = "both * aa - x"', "[payoffs.Row] 'gain': column 8: unknown name 'aa' (did you mean 'a'?)"),
+    ('unknown_strategy', '"gain" = "both * a - x"', '"gain" = "both * a - x + Col.Rihgt"', "player Col has no strategy 'Rihgt' (did you mean 'Right'?)"),
+    ('unknown_player_ind', '"gain" = "both * a - x"', '"gain" = "both * a - x + Coll.Right"', "unknown player 'Coll' in Coll.Right (did you mean 'Col'?)"),
+    ('cycle', 'both = "x * Col.Right"', 'both = "x * Col.Right * loop"\nloop = "both + 1"', "[define] 'both' is defined in a cycle: both → loop → both"),
+    ('self_cycle', 'both = "x * Col.Right"', 'both = "both * x"', "[define] 'both' is defined in a cycle"),
+    ('log_negative', '"gain" = "both * a - x"', '"gain" = "log(x - 0.5)"', "[payoffs.Row] 'gain' is not finite at (Up, Left)"),
+    ('divide_zero', '"gain" = "both * a - x"', '"gain" = "a / x"', "[payoffs.Row] 'gain' is not finite at (Up, Left)"),
+    ('sqrt_negative', '"gain" = "both * a - x"', '"gain" = "sqrt(-1 - x)"', "[payoffs.Row] 'gain' is not finite at (Up, Left)"),
+    ('exp_overflow', '"gain" = "both * a - x"', '"gain" = "exp(1000 * a)"', "[payoffs.Row] 'gain' is not finite"),
+    ('empty_strategies', 'strategies = ["Left", "Right"]', 'strategies = []', "[players.Col]: player 'Col' has no strategies"),
+    ('duplicate_strategy', 'strategies = ["Left", "Right"]', 'strategies = ["Left", "Left"]', "[players.Col]: strategy 'Left' is listed twice"),
+    ('param_define_clash', 'both = "x * Col.Right"', 'both = "x * Col.Right"\na = "1"', "[define] 'a' is defined twice"),
+    ('level_param_clash', 'level = "x"', 'level = "a"', "level 'a' is defined twice"),
+    ('define_function_name', 'both = "x * Col.Right"', 'both = "x * Col.Right"\nmax = "1"', "[define]: defined quantity 'max' is the name of a function"),
+    ('levels_length', 'levels = [0, 1]', 'levels = [0, 1, 2]', '[players.Row]: levels has 3 value(s) but there are 2 strategies'),
+    ('level_without_levels', 'levels = [0, 1]\n', '', '[players.Row]: level and levels go together'),
+    ('levels_string', 'levels = [0, 1]', 'levels = [0, "1"]', '[players.Row]: levels must be an array of finite numbers'),
+    ('caret', '"gain" = "both * a - x"', '"gain" = "a ^ 2"', "[payoffs.Row] 'gain': column 1: ^"),
+    ('comparison', '"gain" = "both * a - x"', '"gain" = "a > 1"', "[payoffs.Row] 'gain': column 1: comparisons"),
+    ('conditional', '"gain" = "both * a - x"', '"gain" = "a if x else 1"', "[payoffs.Row] 'gain': column 1:"),
+    ('name_exponent', '"gain" = "both * a - x"', '"gain" = "x ** a"', 'the exponent of ** must be a number'),
+    ('big_exponent', '"gain" = "both * a - x"', '"gain" = "x ** 1000"', 'exponent 1000 is larger than 100'),
+    ('syntax', '"gain" = "both * a - x"', '"gain" = "both * (a - x"', "[payoffs.Row] 'gain': syntax error at column 8"),
+    ('lambda', '"gain" = "both * a - x"', '"gain" = "(lambda: 1)()"', "[payoffs.Row] 'gain': column 1:"),
+    ('attribute_call', '"gain" = "both * a - x"', '"gain" = "a.__class__"', "[payoffs.Row] 'gain': column 1:"),
+    ('unknown_function', '"gain" = "both * a - x"', '"gain" = "sin(a)"', "unknown function 'sin'"),
+    ('min_no_args', '"gain" = "both * a - x"', '"gain" = "min()"', 'min takes 1 to 16 argument(s), got 0'),
+    ('log_two_args', '"gain" = "both * a - x"', '"gain" = "log(a, 2)"', 'log takes 1 argument(s), got 2'),
+    ('payoff_unknown_player', '[payoffs.Col]', '[payoffs.Coll]', "[payoffs.Coll]: unknown player (did you mean 'Col'?)"),
+    ('payoff_missing', '[payoffs.Col]\n"gain" = "Col.Right * (1 - x) + both"\n', '', 'missing [payoffs.Col]'),
+    ('one_player', '[players.Col]\nstrategies = ["Left", "Right"]\n', '', '[players] has 1 player(s); expected 2 to 8'),
+    ('strategies_string', 'strategies = ["Left", "Right"]', 'strategies = "Left, Right"', '[players.Col]: strategies must be an array of names'),
+    ('order_unknown', 'title = "Base"', 'title = "Base"\norder = ["Row", "Column"]', "order: unknown player 'Column' (did you mean 'Col'?)"),
+    ('order_twice', 'title = "Base"', 'title = "Base"\norder = ["Row", "Row"]', 'order must name every player exactly once'),
+    ('unknown_top', 'title = "Base"', 'title = "Base"\ndescriptoin = "x"', "unknown key 'descriptoin' (did you mean 'description'?)"),
+    ('title_number', 'title = "Base"', 'title = 3', 'title: expected a string'),
+    ('form_reserved', 'title = "Base"', 'title = "Base"\n[forms.sequential]\ndescription = "x"\ntitle = "y"\norder = ["Row", "Col"]', "[forms.sequential]: 'sequential' is a form every model has"),
+    ('form_tree_missing', 'title = "Base"', 'title = "Base"\n[forms.tree]\ndescription = "x"\ntitle = "y"\norder = ["Row"]', '[forms.tree]: order must name every player exactly once'),
+    ('form_revision_bad', 'title = "Base"', 'title = "Base"\n[forms.tree]\ndescription = "x"\ntitle = "y"\norder = ["Row", "Col"]\nrevision = { player = "Row", after = "Upp", moves = { "Keep" = "Up" } }', "[forms.tree] revision: after: player Row has no strategy 'Upp'"),
+    ('types_unknown_param', 'title = "Base"', 'title = "Base"\n[types.Col]\nprior = "p"\n[types.Col.hard]\nb = "1"\n[types.Col.soft]', "[types.Col.hard] 'b': unknown parameter"),
+    ('types_one_type', 'title = "Base"', 'title = "Base"\n[types.Col]\nprior = "p"\n[types.Col.hard]\na = "1"', '[types.Col]: expected at least two types'),
+    ('outcomes_unknown', 'title = "Base"', 'title = "Base"\n[outcomes]\n"Up, Lfet" = "x"', "[outcomes] 'Up, Lfet': player Col has no strategy 'Lfet'"),
+    ('outcomes_short', 'title = "Base"', 'title = "Base"\n[outcomes]\n"Up" = "x"', "[outcomes] 'Up': expected one strategy per player"),
+    ('wording_unknown', 'title = "Base"', 'title = "Base"\n[wording]\ngraded = ["a {level}"]', '[wording]: graded must be an array of 2 names'),
+    ('instrument_unknown_player', 'title = "Base"', 'title = "Base"\n[instruments.tool]\nplayer = "Rwo"', "[instruments.tool]: player: unknown player 'Rwo' (did you mean 'Row'?)"),
+    ('instrument_term_unknown', '"gain" = "both * a - x"', '"gain" = { formula = "both * a - x", instrument = "tol" }', "[payoffs.Row] 'gain': unknown instrument 'tol'"),
+    ('instrument_levels_len', 'title = "Base"', 'title = "Base"\n[instruments.tool]\nplayer = "Row"\nsettings = ["a", "b"]\nlevel = "x"\nlevels = [0]', '[instruments.tool]: levels has 1 value(s) but there are 2 settings'),
+    ('param_name_digit', '[parameters.p]', '[parameters.1p]', "parameter '1p' must be a name"),
+    ('param_unknown_key', 'default = 0.4', 'default = 0.4\nunits = "x"', "[parameters.p]: unknown key 'units' (did you mean 'unit'?)"),
+    ('label_number', 'default = 0.4', 'default = 0.4\nlabel = 3', '[parameters.p]: label: expected a string'),
+    ('side_long', 'default = 0.4', 'default = 0.4\nside = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"', '[parameters.p]: side:'),
+    ('key_bad', 'level = "x"', 'level = "x"\nkey = 3', "[players.Row]: key '3' must be a name"),
+    ('plays_unknown', '"gain" = "both * a - x"', '"gain" = "plays(\\"Row\\", \\"Upp\\")"', "player Row has no strategy 'Upp' (did you mean 'Up'?)"),
+    ('plays_name_arg', '"gain" = "both * a - x"', '"gain" = "plays(Row, Up)"', 'expected plays(PLAYER, "STRATEGY")'),
+    ('toml_error', 'title = "Base"', 'title = "Base', 'not valid TOML'),
+]
+
+
+@pytest.mark.parametrize("case, old, new, words", BAD, ids=[b[0] for b in BAD])
+def test_bad_model_files_get_one_line_naming_file_and_field(case, old, new, words, tmp_path):
+    assert old in BAD_BASE
+    path = tmp_path / f"{case}.toml"
+    path.write_text(BAD_BASE.replace(old, new, 1), encoding="utf-8")
+    run = _invoke(["solve", str(path)], codes=(2,))
+    assert run.stderr.startswith(f"tradegame: error: {path}: ") and words in run.stderr, run.stderr
+
+
+def test_bad_prior_is_refused_where_types_are_used(tmp_path):
+    """A prior of 2 at the defaults: the simultaneous game does not use the types, the
+    Bayesian form refuses it in one line."""
+    path = tmp_path / "prior.toml"
+    path.write_text(BAD_BASE.replace('title = "Base"', 'title = "Base"\n[types.Col]\nprior = "a"\n[types.Col.hard]\na = "1"\n[types.Col.soft]'),
+                    encoding="utf-8")
+    run = _invoke(["solve", str(path), "--game", "bayesian"], codes=(2,))
+    assert "[types.Col] prior" in run.stderr and "got [2.0, -1.0]" in run.stderr
