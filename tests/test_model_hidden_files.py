@@ -672,3 +672,11 @@ def test_bad_prior_is_refused_where_types_are_used(tmp_path):
                     encoding="utf-8")
     run = _invoke(["solve", str(path), "--game", "bayesian"], codes=(2,))
     assert "[types.Col] prior" in run.stderr and "got [2.0, -1.0]" in run.stderr
+
+
+def test_compare_keeps_a_player_name_that_starts_a_parameter_meaning():
+    """s has no label; compare names it by its meaning, "Col's stake in Right against High."
+    — with Col, a player, left capitalized (it printed "col's stake ...")."""
+    data = _json(["compare", str(DATA / "h-golden.toml"), str(DATA / "h-episodes" / "pressure.toml"), "--format", "json"])
+    labels = {c["name"]: c["label"] for c in data["changes"]}
+    assert labels == {"t": "the pressure", "s": "Col's stake in Right against High"}
