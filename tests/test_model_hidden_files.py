@@ -680,3 +680,77 @@ def test_compare_keeps_a_player_name_that_starts_a_parameter_meaning():
     data = _json(["compare", str(DATA / "h-golden.toml"), str(DATA / "h-episodes" / "pressure.toml"), "--format", "json"])
     labels = {c["name"]: c["label"] for c in data["changes"]}
     assert labels == {"t": "the pressure", "s": "Col's stake in Right against High"}
+
+
+# ------------------------------------------------------------------ --exact: payoffs in tenths, equilibria in fractions
+def _exact_table(name: str):
+    """The two payoff tables of a model whose formulas use only + − × ÷, integer powers,
+    min, max and abs, computed here in fractions from the file's text (a parameter
+    written 0.7 is exactly 7/10)."""
+    import ast
+
+    model = tomllib.loads((DATA / name).read_text(encoding="utf-8"))
+    players = list(model["players"])
+    env0 = {k: Fraction(str(v["default"])) for k, v in model["parameters"].items()}
+    define = model.get("define", {})
+
+    def value(node, env, chosen, cache):
+        rec = lambda n: value(n, env, chosen, cache)  # noqa: E731
+        if isinstance(node, ast.Expression):
+            return rec(node.body)
+        if isinstance(node, ast.Constant):
+            return Fraction(str(node.value))
+        if isinstance(node, ast.Name):
+            if node.id in define:
+                if node.id not in cache:
+                    cache[node.id] = rec(ast.parse(define[node.id], mode="eval"))
+                return cache[node.id]
+            return env[node.id]
+        if isinstance(node, ast.Attribute):
+            return Fraction(int(chosen[node.value.id] == node.attr))
+        if isinstance(node, ast.UnaryOp):
+            return -rec(node.operand)
+        if isinstance(node, ast.BinOp):
+            a, b = rec(node.left), rec(node.right)
+            op = type(node.op)
+            return {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
+                    ast.Div: lambda: a / b, ast.Pow: lambda: a ** int(b)}[op]()
+        if isinstance(node, ast.Call):
+            return {"min": min, "max": max, "abs": abs}[node.func.id](*(rec(a) for a in node.args))
+        raise AssertionError(ast.dump(node))
+
+    specs = [model["players"][p] for p in players]
+    shape = tuple(len(s["strategies"]) for s in specs)
+    tables = [np.empty(shape, dtype=object) for _ in players]
+    for profile in itertools.product(*(range(n) for n in shape)):
+        env, chosen = dict(env0), {}
+        for p, s, k in zip(players, specs, profile):
+            chosen[p] = s["strategies"][k]
+            env[s["level"]] = Fraction(str(s["levels"][k]))
+        cache: dict = {}
+        for i, p in enumerate(players):
+            tables[i][profile] = sum(value(ast.parse(f, mode="eval"), env, chosen, cache) for f in model["payoffs"][p].values())
+    return tables
+
+
+def test_exact_equilibria_are_the_fractions_gambit_finds_in_rational_arithmetic():
+    """h-exact.toml: South's Mid and High pay it exactly the same against North's High
+    (0.695 + 1.7 = 1.045 + 1.35 = 2.395), so the game is degenerate and (High, High) lies
+    on a segment; every extreme equilibrium and its payoffs must be the exact fractions."""
+    gbt = pytest.importorskip("pygambit")
+    A, B = _exact_table("h-exact.toml")
+    assert A[2, 1] == Fraction(199, 100) and B[2, 1] == B[2, 2] == Fraction(479, 200)
+    game = gbt.Game.from_arrays(A, B)
+    want = set()
+    for eq in gbt.nash.enummixed_solve(game, rational=True).equilibria:
+        x = [Fraction(str(eq[s])) for s in list(game.players)[0].strategies]
+        y = [Fraction(str(eq[s])) for s in list(game.players)[1].strategies]
+        pays = (sum(x[i] * y[j] * A[i, j] for i in range(3) for j in range(3)),
+                sum(x[i] * y[j] * B[i, j] for i in range(3) for j in range(3)))
+        want.add((tuple(x), tuple(y), pays))
+    data = _json(["solve", str(DATA / "h-exact.toml"), "--exact", "--format", "json"])
+    got = {(tuple(Fraction(v) for v in e["profile_exact"][0]), tuple(Fraction(v) for v in e["profile_exact"][1]),
+            tuple(Fraction(v) for v in e["payoffs_exact"])) for e in data["equilibria"]}
+    assert got == want
+    assert (tuple(map(Fraction, (0, 0, 1))), (Fraction(0), Fraction(83, 110), Fraction(27, 110)),
+            (Fraction(4709, 2000), Fraction(479, 200))) in got
