@@ -754,3 +754,44 @@ def test_exact_equilibria_are_the_fractions_gambit_finds_in_rational_arithmetic(
     assert got == want
     assert (tuple(map(Fraction, (0, 0, 1))), (Fraction(0), Fraction(83, 110), Fraction(27, 110)),
             (Fraction(4709, 2000), Fraction(479, 200))) in got
+
+
+def test_exact_thresholds_of_a_three_by_three_model_by_hand():
+    """At (Mid, Mid) North's High over Mid is 2.2 − 0.7c − 1.25(2 − c) = 0.55c − 0.3 (zero
+    at c = 6/11) and, in loyal L, (3 − c)L + 0.1 − (2 − c)(L + 0.55): zero at L = 0.835;
+    above either, High beats Mid whatever South does. (High, High) needs South's High over
+    Mid against High: (2.7L/2 + 1.35) − (1.7L/2 + 1.7) ≥ 0, i.e. L ≥ 0.7, or in c,
+    (3 − c)(0.35 + 0.5) − (2 − c)(0.35 + 1) ≥ 0, i.e. c ≥ 0.3."""
+    data = _json(["explain", str(DATA / "h-exact.toml"), "--format", "json"])
+    got = {(e["label"], t["parameter"]): (t["low"], t["high"], t["exact"])
+           for e in data["explanation"]["thresholds"] for t in e["thresholds"]}
+    assert got[("(Mid, Mid)", "cost")] == (0.0, pytest.approx(6 / 11, rel=1e-12), True)
+    assert got[("(Mid, Mid)", "loyal")] == (0.0, pytest.approx(0.835, rel=1e-12), True)
+    assert got[("(High, High)", "loyal")] == (pytest.approx(0.7, rel=1e-12), 3.0, True)
+    assert got[("(High, High)", "cost")] == (pytest.approx(0.3, rel=1e-12), 1.0, True)
+
+
+def _pure_equilibria(tables) -> set[tuple[int, ...]]:
+    out = set()
+    for profile in itertools.product(*(range(n) for n in tables[0].shape)):
+        mixed = [np.eye(n)[k] for n, k in zip(tables[0].shape, profile)]
+        if _regret(tables, mixed) <= 1e-12:
+            out.add(profile)
+    return out
+
+
+@pytest.mark.parametrize("vary, boundaries", [
+    ("congestion=0:5:11", [1 / 16, 14 / 3]),   # Le Havre North over West: 1.2 − 1.6c ≥ 1.1; Hamburg Truck over Rail: 1.6 ≥ 3 − 0.3c
+    ("subsidy=-2:3:11", [0.4]),                 # Hamburg Rail over Barge against Feeder and West: 1 + s ≥ 1.4
+])
+def test_three_player_sweep_regimes_and_boundaries_by_hand(vary, boundaries):
+    data = _json(["sweep", str(DATA / "h-triad.toml"), "--vary", vary, "--format", "json"])
+    name = vary.split("=")[0]
+    assert [b["value"] for b in data["sweep"]["boundaries"]] == [pytest.approx(v, rel=1e-9) for v in boundaries]
+    _, strategies, _ = payoff_table(DATA / "h-triad.toml")
+    for point in data["points"]:
+        _, _, tables = payoff_table(DATA / "h-triad.toml", point["values"])
+        want = _pure_equilibria(tables)
+        got = {tuple(int(np.argmax(m)) for m in e["profile"]) for e in point["equilibria"]}
+        assert got == want, point["values"]
+    assert name in data["sweep"]["design"]["grid"][0]["parameter"]
