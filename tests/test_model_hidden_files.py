@@ -795,3 +795,23 @@ def test_three_player_sweep_regimes_and_boundaries_by_hand(vary, boundaries):
         got = {tuple(int(np.argmax(m)) for m in e["profile"]) for e in point["equilibria"]}
         assert got == want, point["values"]
     assert name in data["sweep"]["design"]["grid"][0]["parameter"]
+
+
+# ------------------------------------------------------------------ bargaining over lotteries of outcomes
+def test_bargaining_over_lotteries_by_hand():
+    """h-pd.toml's outcomes: (3, 2), (0, 5), (5.5, −1) and the stage equilibrium (1, 0.5),
+    the disagreement point. The frontier is v = 5 − u up to (3, 2), then v = 5.6 − 1.2u.
+    Nash: max (u − 1)(4.5 − u) at u = 2.75 ((Keep, Keep) with probability 11/12).
+    Kalai–Smorodinsky: ideal point (4.25, 4); the line from (1, 0.5) towards it meets
+    u + v = 5 at t = 14/27. Rubinstein (δ = 0.55 each, A first): A's offer on the second
+    piece, B's on the first, each leaving the other indifferent with waiting a round:
+    5.1 − 1.2u = 0.55(4.05 − 0.55u), u = 2.8725/0.8975."""
+    data = _json(["solve", str(DATA / "h-pd.toml"), "--game", "bargaining", "--format", "json"])
+    by = {e["name"]: e for e in data["equilibria"]}
+    assert data["disagreement"]["payoffs"] == [1.0, 0.5]
+    assert by["Nash bargaining"]["payoffs"] == [pytest.approx(2.75, abs=1e-6), pytest.approx(2.25, abs=1e-6)]
+    assert {x["outcome"]: x["probability"] for x in by["Nash bargaining"]["lottery"]}["(Keep, Keep)"] == pytest.approx(11 / 12, abs=1e-6)
+    t = 14 / 27
+    assert by["Kalai–Smorodinsky"]["payoffs"] == [pytest.approx(1 + 3.25 * t, abs=1e-6), pytest.approx(0.5 + 3.5 * t, abs=1e-6)]
+    u = 2.8725 / 0.8975
+    assert by["Rubinstein"]["payoffs"] == [pytest.approx(u, abs=1e-6), pytest.approx(5.6 - 1.2 * u, abs=1e-6)]
