@@ -815,3 +815,26 @@ def test_bargaining_over_lotteries_by_hand():
     assert by["Kalai–Smorodinsky"]["payoffs"] == [pytest.approx(1 + 3.25 * t, abs=1e-6), pytest.approx(0.5 + 3.5 * t, abs=1e-6)]
     u = 2.8725 / 0.8975
     assert by["Rubinstein"]["payoffs"] == [pytest.approx(u, abs=1e-6), pytest.approx(5.6 - 1.2 * u, abs=1e-6)]
+
+
+def test_bisected_boundaries_of_a_three_by_three_sweep_are_within_their_stated_precision():
+    """h-exact.toml swept in loyal L: (Low, Low) ends where North's High beats Low against
+    Low (2.7L + 0.1 = 0.7L + 0.485, L = 0.1925); (High, High) begins at L = 0.7; (Mid, Mid)
+    ends at 0.835 (see the thresholds test). Near 0.835 the mixed equilibrium between the
+    two pure ones comes within 2e-7 of South's Mid and the solver merges it; that is no
+    change of the regime '(Mid, Mid) + (High, High)', yet the bisection stopped there and
+    reported 0.8349998 (wrong in the seventh digit). The fourth boundary, where the mixed
+    equilibrium beside (Mid, Mid) vanishes, is checked with Gambit on both sides."""
+    gbt = pytest.importorskip("pygambit")
+    data = _json(["sweep", str(DATA / "h-exact.toml"), "--vary", "loyal=0:3:13", "--format", "json"])
+    values = [b["value"] for b in data["sweep"]["boundaries"]]
+    assert len(values) == 4
+    for got, want in zip([values[0], values[2], values[3]], [0.1925, 0.7, 0.835]):
+        assert got == pytest.approx(want, abs=1e-7)  # the bisection stops at a width of 1e-7
+    text = _invoke(["sweep", str(DATA / "h-exact.toml"), "--vary", "loyal=0:3:13"], codes=(0,)).stdout
+    assert "loyal = 0.835:" in text
+
+    def mixed_count(L):
+        _, _, (A, B) = payoff_table(DATA / "h-exact.toml", {"loyal": L})
+        return sum(1 for x, y in _two_player_equilibria(A, B) if max(x) < 1 or max(y) < 1)
+    assert mixed_count(values[1] - 1e-5) >= 1 and mixed_count(values[1] + 1e-5) == 0

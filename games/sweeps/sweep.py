@@ -1144,9 +1144,10 @@ def _changes_between(spec: SweepSpec, name: str, a: float, b: float, ca: int, cb
     if enter - leave <= width or depth >= 3:
         return [(leave, ca, cb)]
     middle = _regime_at(spec, name, (leave + enter) / 2)
-    if middle == ca:
+    named = lambda c: regime_label(c, spec.outcome_names)  # noqa: E731
+    if named(middle) == named(ca):
         return [(enter, ca, cb)]
-    if middle == cb:
+    if named(middle) == named(cb):
         return [(leave, ca, cb)]
     inner = [c for c in _changes_between(spec, name, leave, enter, middle, middle, depth + 1) if c[1] != c[2]]
     return [(leave, ca, middle), *inner, (enter, middle, cb)]
@@ -1212,14 +1213,18 @@ def _bisect(spec: SweepSpec, name: str, a: float, b: float, code: int, from_b: b
 
     Stops at a relative width of 1e-7: closer to a boundary the game is so nearly
     degenerate that floating-point ties, not the model, would decide the regime.
+    Regimes are compared as they are named (`regime_label`): a mixed equilibrium that the
+    solver merges into a pure one a hair from the boundary, inside a regime named by its
+    pure equilibria, is no change.
     """
     from games.errors import SolverError
 
     width = 1e-7 * max(1.0, abs(a), abs(b))
+    target = regime_label(code, spec.outcome_names)
     while b - a > width:
         mid = (a + b) / 2
         try:
-            same = _regime_at(spec, name, mid) == code
+            same = regime_label(_regime_at(spec, name, mid), spec.outcome_names) == target
         except SolverError:
             break
         if same != from_b:
