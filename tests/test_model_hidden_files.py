@@ -838,3 +838,31 @@ def test_bisected_boundaries_of_a_three_by_three_sweep_are_within_their_stated_p
         _, _, (A, B) = payoff_table(DATA / "h-exact.toml", {"loyal": L})
         return sum(1 for x, y in _two_player_equilibria(A, B) if max(x) < 1 or max(y) < 1)
     assert mixed_count(values[1] - 1e-5) >= 1 and mixed_count(values[1] + 1e-5) == 0
+
+
+# ------------------------------------------------------------------ export --to nfg: what Gambit reads is the test's own table
+@pytest.mark.parametrize("name, args, how", [
+    ("h-triad.toml", ["--set", "congestion=3.3"], {"params": {"congestion": 3.3}}),
+    ("h-four.toml", [], {}),
+    ("h-package.toml", ["--game", "package", "--with", "duty"], {"package": True, "with_": ("duty",)}),
+])
+def test_exported_nfg_is_the_payoff_table_and_gambit_agrees(name, args, how):
+    gbt = pytest.importorskip("pygambit")
+    import io
+
+    how = dict(how)
+    params = how.pop("params", None)
+    text = _invoke(["export", str(DATA / name), "--to", "nfg", *args], codes=(0,)).stdout
+    game = gbt.read_nfg(io.StringIO(text))
+    players, strategies, tables = payoff_table(DATA / name, params, **how)
+    assert [p.label for p in game.players] == players
+    assert [[s.label for s in p.strategies] for p in game.players] == strategies
+    for profile in itertools.product(*(range(n) for n in tables[0].shape)):
+        cell = game[tuple(list(p.strategies)[k] for p, k in zip(game.players, profile))]
+        for i, p in enumerate(game.players):
+            assert float(cell[p]) == pytest.approx(tables[i][profile], abs=1e-12)
+    solved = _json(["solve", str(DATA / name), "--format", "json", *args])
+    if len(players) > 2:
+        assert {_key(e["profile"]) for e in solved["equilibria"]} == _oracle(tables)
+    else:
+        assert {_key(e["profile"]) for e in solved["equilibria"]} == {_key([x, y]) for x, y in _two_player_equilibria(*tables)}
