@@ -866,3 +866,31 @@ def test_exported_nfg_is_the_payoff_table_and_gambit_agrees(name, args, how):
         assert {_key(e["profile"]) for e in solved["equilibria"]} == _oracle(tables)
     else:
         assert {_key(e["profile"]) for e in solved["equilibria"]} == {_key([x, y]) for x, y in _two_player_equilibria(*tables)}
+
+
+# ------------------------------------------------------------------ worksheets and the notebook panel of a model file
+@pytest.mark.parametrize("target, words", [
+    ("brinkmanship", "stake"),                       # a built-in model
+    (str(DATA / "h-golden.toml"), "0.618"),          # (Low, Left) holds while t stays below φ − 1
+])
+def test_worksheet_of_a_model_file_asks_and_answers_its_own_threshold(target, words, tmp_path):
+    """The worksheet refused every model file with 'unknown parameter' (its threshold
+    question looked the parameters up in the trade model)."""
+    import re
+
+    out = tmp_path / "sheet.html"
+    _invoke(["worksheet", target, "-o", str(out)], codes=(0,))
+    sheet, key = out.read_text(encoding="utf-8"), (tmp_path / "sheet-key.html").read_text(encoding="utf-8")
+    assert "Hold every other parameter fixed" in sheet
+    assert words in re.sub("<[^>]+>", " ", key)
+    graded = tmp_path / "graded.html"
+    _invoke(["worksheet", str(DATA / "h-package.toml"), "--game", "graded", "-o", str(graded)], codes=(0,))
+    text = graded.read_text(encoding="utf-8")
+    assert "China" not in text and "which level is Seoul's best response" in text
+
+
+def test_notebook_panel_of_a_model_file_has_its_thresholds():
+    from cli.widgets import panel_html
+
+    html = panel_html(str(DATA / "h-golden.toml"), {"t": 2.0}, thresholds=True)
+    assert "holds while" in html and "1.33" in html  # (High, Left) holds while t stays above 4/3
