@@ -894,3 +894,20 @@ def test_notebook_panel_of_a_model_file_has_its_thresholds():
 
     html = panel_html(str(DATA / "h-golden.toml"), {"t": 2.0}, thresholds=True)
     assert "holds while" in html and "1.33" in html  # (High, Left) holds while t stays above 4/3
+
+
+# ------------------------------------------------------------------ a form that adds a third player with three strategies
+@pytest.mark.parametrize("sets", [[], ["grab=7"], ["grab=10"]])
+def test_added_player_form_matches_the_oracle(sets):
+    """[forms.regulated] adds a Regulator (Out / Light / Hard, a level) whose fines are
+    terms appended to the producers' payoffs, using the model's own defined quantities.
+    With grab = 7 or 10 one equilibrium has all three players mixing (Gambit's enumpoly
+    alone finds those)."""
+    params = {k: float(v) for k, v in (s.split("=") for s in sets)}
+    args = ["--game", "regulated", *[a for s in sets for a in ("--set", s)]]
+    data = _check_solve("h-pd.toml", args, params, form="regulated")
+    _, _, tables = payoff_table(DATA / "h-pd.toml", params, form="regulated")
+    assert data["game"]["players"][2] == "Regulator" and data["complete"] is True
+    assert {_key(e["profile"]) for e in data["equilibria"]} == _oracle(tables)
+    if sets:
+        assert any(all(max(m) < 1 for m in e["profile"]) for e in data["equilibria"])
