@@ -911,3 +911,20 @@ def test_added_player_form_matches_the_oracle(sets):
     assert {_key(e["profile"]) for e in data["equilibria"]} == _oracle(tables)
     if sets:
         assert any(all(max(m) < 1 for m in e["profile"]) for e in data["equilibria"])
+
+
+def test_an_equilibrium_where_all_three_mix_is_perfect():
+    """With grab = 7, one equilibrium of [forms.regulated] has both producers mixing and the
+    Regulator mixing Light and Hard, Out unused and strictly worse. No strategy is tied
+    outside a support, and the indifference equations have a nonsingular Jacobian, so
+    letting the Regulator tremble to Out with probability δ and re-solving the three
+    indifference equations gives completely mixed profiles converging to it against
+    which every player's strategy stays a best reply: it is perfect (by hand: Light − Hard
+    for the Regulator is 1.575 − 0.9·E[floods], unchanged by its own tremble; the producers'
+    indifference needs only its expected fine rate, which the Light/Hard split restores).
+    The block search alone could not move two agents' indifferences at once and said 'Not
+    perfect'."""
+    data = _json(["explain", str(DATA / "h-pd.toml"), "--game", "regulated", "--set", "grab=7", "--format", "json"])
+    (full,) = [k for k, e in enumerate(data["equilibria"]) if all(max(m) < 1 for m in e["profile"])]
+    assert data["refinements"][full]["perfect"] is True, data["refinements"][full]
+    assert data["refinements"][full]["reason"].startswith("Perfect")
