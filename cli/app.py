@@ -460,7 +460,8 @@ def export(
     set_: Optional[List[str]] = SetOpt,
     game: Optional[str] = typer.Option(
         None, "--game", show_default=False,
-        help="The form to write. --to nfg: simultaneous (the default), graded, package or package-graded. "
+        help="The form to write. --to nfg: simultaneous (the default), graded, package or package-graded, "
+             "or a model file's own form that adds players. "
              "--to efg: us-first (the default), china-first or snapback; for a model file sequential (the default) or one of its own tree forms."),
     levels: int = LevelsOpt,
     outcome_form: bool = typer.Option(False, "--outcome-form", help="Write the .nfg outcome form instead of the payoff form."),
@@ -502,6 +503,9 @@ def export(
         _refuse_tree_file("export", target)
         instruments = parse_with(with_)
         check_with(instruments, form)
+        added = _added_player_form(target, set_, form)
+        if added is not None:  # a model file's form with players or terms added: its normal form
+            return to_nfg(added[0], outcome_form=outcome_form, comment="written by tradegame", exact_payoffs=added[1])
         if form not in ("simultaneous", "graded", "package", "package-graded"):
             from games.errors import clip
             from games.suggestions import did_you_mean
@@ -538,6 +542,29 @@ def export(
         from cli.safe_text import visible
 
         typer.echo(visible(text.rstrip("\n")))
+
+
+def _added_player_form(target: str | None, sets: list[str] | None, form: str):
+    """(game, exact payoffs) of a model file's own form that adds players or terms
+    ([forms.NAME] with players, define or payoffs): the bigger model's simultaneous game, as
+    `solve --game NAME` plays it. None for any other target or form."""
+    if target is None or _target_kind(target) in ("nfg", "efg") or form in (
+            "simultaneous", "graded", "package", "package-graded"):
+        return None
+    from dataclasses import replace
+
+    from cli import normal_form_view
+    from cli.normal_form_view import model_title
+    from games.model.evaluate import build_game
+
+    scenario = _load_scenario(target, sets)
+    model = scenario.model
+    own = None if model is None else model.forms.get(form)
+    if own is None or own.model is None:
+        return None
+    bigger = replace(scenario, model=own.model)
+    game = build_game(own.model, scenario.parameters, title=f"{model_title(scenario)} {own.title}")
+    return game, normal_form_view.scenario_exact_payoffs(bigger, "simultaneous", 5)
 
 
 def _export_tree(target: str | None, sets: list[str] | None, game: str | None, levels: int, outcome_form: bool,

@@ -928,3 +928,22 @@ def test_an_equilibrium_where_all_three_mix_is_perfect():
     (full,) = [k for k, e in enumerate(data["equilibria"]) if all(max(m) < 1 for m in e["profile"])]
     assert data["refinements"][full]["perfect"] is True, data["refinements"][full]
     assert data["refinements"][full]["reason"].startswith("Perfect")
+
+
+def test_export_of_a_form_that_adds_a_player(tmp_path):
+    """export --game regulated --to nfg writes the three-player game solve --game regulated
+    plays (it was refused: 'export --to nfg writes normal forms'); Gambit reads the test's
+    own table from it."""
+    gbt = pytest.importorskip("pygambit")
+    import io
+
+    text = _invoke(["export", str(DATA / "h-pd.toml"), "--game", "regulated", "--set", "grab=7", "--to", "nfg"], codes=(0,)).stdout
+    game = gbt.read_nfg(io.StringIO(text))
+    players, strategies, tables = payoff_table(DATA / "h-pd.toml", {"grab": 7.0}, form="regulated")
+    assert [p.label for p in game.players] == players
+    assert [[s.label for s in p.strategies] for p in game.players] == strategies
+    for profile in itertools.product(*(range(n) for n in tables[0].shape)):
+        cell = game[tuple(list(p.strategies)[k] for p, k in zip(game.players, profile))]
+        assert [float(cell[p]) for p in game.players] == pytest.approx([t[profile] for t in tables], abs=1e-12)
+    run = _invoke(["export", str(DATA / "h-relay.toml"), "--game", "chain", "--to", "nfg"], codes=(2,))
+    assert "trees: --to efg" in run.stderr
