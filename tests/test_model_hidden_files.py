@@ -947,3 +947,10 @@ def test_export_of_a_form_that_adds_a_player(tmp_path):
         assert [float(cell[p]) for p in game.players] == pytest.approx([t[profile] for t in tables], abs=1e-12)
     run = _invoke(["export", str(DATA / "h-relay.toml"), "--game", "chain", "--to", "nfg"], codes=(2,))
     assert "trees: --to efg" in run.stderr
+
+
+def test_type_difference_sentence_computes_its_fields_at_the_what_if_values():
+    """difference = "... {gain} to the opportunist and {gain * 2 + 1} to the smuggler, whose
+    fine is {fine / 3}": with --set gain=1.5, 1.5, 2·1.5 + 1 = 4 and 3/3 = 1."""
+    text = _invoke(["solve", str(DATA / "h-types.toml"), "--game", "bayesian", "--set", "gain=1.5"], codes=(0,)).stdout
+    assert "1.5 to the opportunist and 4 to the smuggler, whose fine is 1" in " ".join(text.split())
