@@ -954,3 +954,16 @@ def test_type_difference_sentence_computes_its_fields_at_the_what_if_values():
     fine is {fine / 3}": with --set gain=1.5, 1.5, 2·1.5 + 1 = 4 and 3/3 = 1."""
     text = _invoke(["solve", str(DATA / "h-types.toml"), "--game", "bayesian", "--set", "gain=1.5"], codes=(0,)).stdout
     assert "1.5 to the opportunist and 4 to the smuggler, whose fine is 1" in " ".join(text.split())
+
+
+def test_agent_form_perfection_of_both_subgame_perfect_plays_of_the_chain():
+    """Both subgame-perfect equilibria of [forms.chain] are checked in the agent form. The
+    second (Foreign walks out, then returns) was reported 'not checked: ... not an
+    equilibrium of the agent form': the tremble search's linear program for Finance (three
+    moves) dropped the rows that do not depend on its tremble but kept their count, and the
+    resulting shape error was read as 'not an equilibrium'. Foreign is indifferent at the
+    root (returning restores talking's payoffs), and walking does at least as well against
+    trembles that make the revision matter; talking does against trembles of the revision
+    itself: both are perfect in the agent form."""
+    data = _json(["explain", str(DATA / "h-relay.toml"), "--game", "chain", "--format", "json"])
+    assert [e["agent_form_perfect"] for e in data["equilibria"]] == [True, True]

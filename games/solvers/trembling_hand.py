@@ -81,6 +81,11 @@ class WorkBudget:
         self.steps -= units
 
 
+class NotEquilibrium(ValueError):
+    """Raised by `tremble_test` when σ is not an equilibrium (a strategy it uses is not a
+    best reply): distinct from other errors, which callers must not read as this."""
+
+
 class BudgetExhausted(Exception):
     """Raised by `WorkBudget.spend` when no steps are left."""
 
@@ -238,7 +243,7 @@ def _conditions(sig, values, tie_tolerance) -> list[tuple[int, int, int]]:
         best = float(v.max())
         support = np.flatnonzero(s > 1e-9)
         if any(v[k] < best - tie_tolerance for k in support):
-            raise ValueError(f"agent {a}: the profile is not an equilibrium (a strategy it uses is not a best reply)")
+            raise NotEquilibrium(f"agent {a}: the profile is not an equilibrium (a strategy it uses is not a best reply)")
         tied = np.flatnonzero(v >= best - tie_tolerance)
         out += [(a, int(k), int(t)) for k in support for t in tied if t != k]
     return out
@@ -353,8 +358,8 @@ def _block_step(sig, differences, conditions, tau, eps, j, floor):
     # maximize m  s.t.  S τ ≥ m,  Σ τ = 1,  τ ≥ floor
     c = np.zeros(n + 1)
     c[-1] = -1.0
-    A_ub = np.hstack([-S, np.ones((len(rows), 1))])
-    res = linprog(c, A_ub=A_ub, b_ub=np.zeros(len(rows)), A_eq=[[1.0] * n + [0.0]], b_eq=[1.0],
+    A_ub = np.hstack([-S, np.ones((len(S), 1))])  # the rows kept: those that depend on τ_j
+    res = linprog(c, A_ub=A_ub, b_ub=np.zeros(len(S)), A_eq=[[1.0] * n + [0.0]], b_eq=[1.0],
                   bounds=[(floor, 1.0)] * n + [(None, None)], method="highs",
                   options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10})
     if res.status != 0 or res.x is None:
