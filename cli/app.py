@@ -204,6 +204,22 @@ MODEL_FORMS = ("simultaneous", "graded", "sequential", "repeated", "bargaining",
                "package", "package-graded")
 
 
+def playable_forms(model) -> tuple[str, ...]:
+    """The forms this model file can be played in: `MODEL_FORMS` it qualifies for (graded
+    needs a player with a level, repeated and bargaining two players, bayesian two players
+    and [types], package instruments with settings), then its own [forms.NAME]."""
+    two = len(model.players) == 2
+    able = {
+        "graded": any(p.level for p in model.players),
+        "repeated": two,
+        "bargaining": two,
+        "bayesian": two and model.types is not None,
+        "package": model.has_package,
+        "package-graded": model.has_package,
+    }
+    return tuple(f for f in MODEL_FORMS if able.get(f, True)) + tuple(model.forms)
+
+
 def _check_form(target: str | None, game: str) -> None:
     """Refuse a --game that is neither a form tradegame knows nor one the target's model
     file declares ([forms.NAME]), naming the forms that target can be played in.
@@ -222,7 +238,7 @@ def _check_form(target: str | None, game: str) -> None:
     if model is not None and game in model.forms:
         return
     if model is not None:  # a model file: its forms, not the trade model's
-        forms = MODEL_FORMS + tuple(model.forms)
+        forms = playable_forms(model)
         raise InputError(
             f"option --game: model '{clip(model.name)}' has no form '{clip(game)}'"
             f"{did_you_mean(game, forms)}; expected one of {', '.join(forms)}"

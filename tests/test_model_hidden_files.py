@@ -967,3 +967,15 @@ def test_agent_form_perfection_of_both_subgame_perfect_plays_of_the_chain():
     itself: both are perfect in the agent form."""
     data = _json(["explain", str(DATA / "h-relay.toml"), "--game", "chain", "--format", "json"])
     assert [e["agent_form_perfect"] for e in data["equilibria"]] == [True, True]
+
+
+def test_an_unknown_form_lists_only_the_forms_this_model_can_be_played_in():
+    """A three-player model with a level but no types or instruments: simultaneous, graded,
+    sequential and its own tree; not repeated, bargaining (two players), bayesian (no
+    [types]) or package (no instruments), which the message used to offer."""
+    run = _invoke(["solve", str(DATA / "h-relay.toml"), "--game", "bayesain"], codes=(2,))
+    assert run.stderr.strip().endswith("expected one of simultaneous, graded, sequential, chain")
+    run = _invoke(["solve", str(DATA / "h-relay.toml"), "--game", "us-first"], codes=(2,))
+    assert "can be played as simultaneous, graded, sequential, chain" in run.stderr
+    run = _invoke(["solve", str(DATA / "h-types.toml"), "--game", "bayesain"], codes=(2,))
+    assert "(did you mean bayesian?)" in run.stderr and "graded" not in run.stderr
