@@ -979,3 +979,21 @@ def test_an_unknown_form_lists_only_the_forms_this_model_can_be_played_in():
     assert "can be played as simultaneous, graded, sequential, chain" in run.stderr
     run = _invoke(["solve", str(DATA / "h-types.toml"), "--game", "bayesain"], codes=(2,))
     assert "(did you mean bayesian?)" in run.stderr and "graded" not in run.stderr
+
+
+# ------------------------------------------------------------------ a two-parameter sweep whose boundary is a hyperbola
+def test_two_parameter_sweep_with_a_hyperbola_boundary():
+    """Beta joins against a joiner while scale·margin − 0.5 − 0.6 ≥ 0 and Alpha while
+    scale·margin − 1 ≥ 0; (Out, Out) is always an equilibrium (joining alone costs each).
+    So the regime is both pure equilibria where scale·margin ≥ 1.1, (Out, Out) only
+    elsewhere, and the one boundary is the hyperbola scale = 1.1 / margin (the text read
+    'scale = −(-1.1) / (margin)')."""
+    args = ["sweep", str(DATA / "h-hyperbola.toml"), "--vary", "scale=0.25:4:16", "--vary", "margin=0.25:2:8"]
+    data = _json([*args, "--format", "json"])
+    (curve,) = data["sweep"]["boundary_curves"]
+    assert curve["coefficients"] == [pytest.approx(-1.1), 0.0, 0.0, pytest.approx(1.0)]
+    assert curve["equation"] == "scale = 1.1 / margin"
+    both = sum(1 for s in np.linspace(0.25, 4, 16) for m in np.linspace(0.25, 2, 8) if s * m >= 1.1 - 1e-12)
+    regimes = {r["regime"]: r["count"] for r in data["sweep"]["regimes"]}
+    assert regimes == {"(Out, Out) + (Join, Join)": both, "(Out, Out) only": 128 - both}
+    assert "scale = 1.1 / margin:" in _invoke(args, codes=(0,)).stdout

@@ -1339,7 +1339,10 @@ def _equation(c: np.ndarray, a: str, b: str) -> str:
         if abs(c2) > tiny:
             return f"{b} = {_g(-c0 / c2)}"
         return f"{a}, {b}: none"
-    return f"{a} = −({_affine(c0, c2, b)}) / ({_affine(c1, c3, b)})"
+    sign = -1.0 if c3 < 0 else 1.0  # a positive coefficient of b in the denominator
+    num, den = _affine(-sign * c0, -sign * c2, b), _affine(sign * c1, sign * c3, b)
+    wrap = lambda t: f"({t})" if " " in t else t  # noqa: E731  (a sum needs brackets, a term does not)
+    return f"{a} = {wrap(num)} / {wrap(den)}"
 
 
 def _affine(k: float, m: float, var: str) -> str:
