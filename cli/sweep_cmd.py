@@ -189,6 +189,7 @@ def run_sweep(
         from cli.package_view import package_scenario
 
         scenario = package_scenario(scenario, instruments)
+    scenario, game = added_player_form(scenario, game)
     spec = sw.make_spec(scenario.parameters, game, levels, vary, sample, dists, seed, model=scenario.model)
     if game.startswith("package"):
         idle = sorted(set(spec.names) & scenario.model.idle_parameters())
@@ -489,6 +490,19 @@ def summary_data(result, scenario) -> dict:
             for c in result.curves
         ],
     }
+
+
+def added_player_form(scenario, game: str):
+    """(scenario, form) to sweep: a model file's own form that adds players or terms
+    ([forms.NAME] with players, define or payoffs) is the simultaneous game of the bigger
+    model it makes, swept like any model's; anything else is returned as it is."""
+    from dataclasses import replace
+
+    model = scenario.model
+    own = None if model is None else model.forms.get(game)
+    if own is None or own.model is None:
+        return scenario, game
+    return replace(scenario, model=own.model), "simultaneous"
 
 
 def _end_regimes(result) -> str:

@@ -1060,3 +1060,15 @@ def test_correlated_equilibria_of_a_three_player_model_match_an_independent_lp(n
                 for t in range(table.shape[i]):
                     gain = np.take(table, t, axis=i) - np.take(table, s, axis=i)
                     assert float((np.take(p, s, axis=i) * gain).sum()) <= 1e-7
+
+
+def test_sweep_of_a_form_that_adds_a_player():
+    """sweep --game regulated sweeps the three-player game solve --game regulated plays
+    (it was refused: 'sweeps support simultaneous, graded, package, package-graded');
+    every grid point's pure equilibria by brute force on the test's own table."""
+    data = _json(["sweep", str(DATA / "h-pd.toml"), "--game", "regulated", "--vary", "grab=0:10:11", "--format", "json"])
+    assert data["game"]["players"] == ["Producer A", "Producer B", "Regulator"]
+    for point in data["points"]:
+        _, _, tables = payoff_table(DATA / "h-pd.toml", point["values"], form="regulated")
+        got = {tuple(int(np.argmax(m)) for m in e["profile"]) for e in point["equilibria"]}
+        assert got == _pure_equilibria(tables)
