@@ -1072,3 +1072,15 @@ def test_sweep_of_a_form_that_adds_a_player():
         _, _, tables = payoff_table(DATA / "h-pd.toml", point["values"], form="regulated")
         got = {tuple(int(np.argmax(m)) for m in e["profile"]) for e in point["equilibria"]}
         assert got == _pure_equilibria(tables)
+
+
+def test_level_bargaining_takes_the_pure_equilibrium_worst_for_the_sum_as_disagreement():
+    """h-package's two players both have a level (0 to 1): they bargain over the levels.
+    The stage game's pure equilibria pay (0.5, 1.8) and (1.5, 0.5); the disagreement point
+    is the pure one worst for the sum, (1.5, 0.5) (the mixed one, (0.3, 0.36), is worse
+    but not pure). Seoul's payoff 1.5s − 2st + 0.5(1 − s)t is at most 1.5 (at s = 1,
+    t = 0), so no terms are better for both: every solution is that point."""
+    data = _json(["solve", str(DATA / "h-package.toml"), "--game", "bargaining", "--format", "json"])
+    assert data["disagreement"]["payoffs"] == [1.5, 0.5]
+    for e in data["equilibria"]:
+        assert e["payoffs"] == [pytest.approx(1.5), pytest.approx(0.5)] and e["profile"] == [[1.0], [0.0]]
