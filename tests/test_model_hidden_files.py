@@ -1,14 +1,19 @@
 """A second round of model files written from docs/models.md and README.md alone, of other
 kinds than tests/test_model_outside_files.py's: three and four players with unequal menus
-and mixed equilibria, regime boundaries at irrational points (φ − 1, ln 3), a three-player
-tree form with a revision and its .efg export, the package form with two instruments for
-one player, hidden types with three types, a scenario in another folder with provenance,
-the graded game, repeated play, and bad files.
+and mixed equilibria (h-triad, h-four), regime boundaries at irrational points (φ − 1,
+ln 3: h-golden) and on a hyperbola (h-hyperbola), a three-player tree form with a revision
+and its .efg (h-relay), the package form with two instruments for one player and an
+optional one (h-package), three hidden types with a list of priors (h-types), a scenario
+in another folder (h-episodes/pressure), a 3×3 game in tenths for --exact (h-exact), an
+asymmetric prisoner's dilemma for repeated play and bargaining with a form that adds a
+third player (h-pd), worksheets, correlated equilibria, refinements, and bad files.
 
 Every expected answer is computed here without tradegame: payoff tables by the formula
 evaluator of tests/test_model_outside_files.py (Python's ``ast``, never tradegame's
-parser), equilibria by Gambit (pygambit) and by this file's own support enumeration and
-backward induction, thresholds and boundaries by hand (closed forms in the comments).
+parser) or this file's own evaluator in fractions, equilibria by Gambit (pygambit, in
+rational arithmetic where ties matter) together with this file's decomposition into
+bimatrix games, backward induction and brute force of its own, correlated equilibria by
+its own linear program, thresholds and boundaries by hand (closed forms in the comments).
 """
 
 from __future__ import annotations
