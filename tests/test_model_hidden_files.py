@@ -1089,3 +1089,23 @@ def test_level_bargaining_takes_the_pure_equilibrium_worst_for_the_sum_as_disagr
     assert data["disagreement"]["payoffs"] == [1.5, 0.5]
     for e in data["equilibria"]:
         assert e["payoffs"] == [pytest.approx(1.5), pytest.approx(0.5)] and e["profile"] == [[1.0], [0.0]]
+
+
+def test_explain_of_a_large_model_does_not_list_every_profile(tmp_path):
+    """A three-player Cournot model with 8 quantities each (512 profiles, more than explain
+    lists one by one): the equilibria are explained, and what would make each of the other
+    511 profiles an equilibrium is not listed (it was, one paragraph each: half a million
+    lines for 50 quantities each). By hand: with q ∈ {0, 1/7, ..., 1}, the best reply to
+    the others' total Q maximizes q(1 − Q − q), at q = (1 − Q)/2 rounded to the grid."""
+    n = 8
+    levels = ", ".join(f"{k / (n - 1)!r}" for k in range(n))
+    names = ", ".join(f'"q{k}"' for k in range(n))
+    text = "".join(f'[players.{p}]\nstrategies = [{names}]\nlevel = "{p.lower()}"\nlevels = [{levels}]\n' for p in "ABC")
+    text += "".join(f'[payoffs.{p}]\n"profit" = "{p.lower()} * (1 - a - b - c)"\n' for p in "ABC")
+    path = tmp_path / "cournot3.toml"
+    path.write_text(text, encoding="utf-8")
+    run = _invoke(["explain", str(path)], codes=(0,))
+    assert "moved alone within its range" not in run.stdout and len(run.stdout.splitlines()) < 400
+    data = _json(["explain", str(path), "--format", "json"])
+    _, _, tables = payoff_table(path)
+    assert {tuple(int(np.argmax(m)) for m in e["profile"]) for e in data["equilibria"] if e["pure"]} == _pure_equilibria(tables)
