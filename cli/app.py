@@ -204,6 +204,22 @@ MODEL_FORMS = ("simultaneous", "graded", "sequential", "repeated", "bargaining",
                "package", "package-graded")
 
 
+def playable_forms(model) -> tuple[str, ...]:
+    """The forms this model file can be played in: `MODEL_FORMS` it qualifies for (graded
+    needs a player with a level, repeated and bargaining two players, bayesian two players
+    and [types], package instruments with settings), then its own [forms.NAME]."""
+    two = len(model.players) == 2
+    able = {
+        "graded": any(p.level for p in model.players),
+        "repeated": two,
+        "bargaining": two,
+        "bayesian": two and model.types is not None,
+        "package": model.has_package,
+        "package-graded": model.has_package,
+    }
+    return tuple(f for f in MODEL_FORMS if able.get(f, True)) + tuple(model.forms)
+
+
 def _check_form(target: str | None, game: str) -> None:
     """Refuse a --game that is neither a form tradegame knows nor one the target's model
     file declares ([forms.NAME]), naming the forms that target can be played in.
@@ -222,7 +238,7 @@ def _check_form(target: str | None, game: str) -> None:
     if model is not None and game in model.forms:
         return
     if model is not None:  # a model file: its forms, not the trade model's
-        forms = MODEL_FORMS + tuple(model.forms)
+        forms = playable_forms(model)
         raise InputError(
             f"option --game: model '{clip(model.name)}' has no form '{clip(game)}'"
             f"{did_you_mean(game, forms)}; expected one of {', '.join(forms)}"
@@ -460,7 +476,8 @@ def export(
     set_: Optional[List[str]] = SetOpt,
     game: Optional[str] = typer.Option(
         None, "--game", show_default=False,
-        help="The form to write. --to nfg: simultaneous (the default), graded, package or package-graded. "
+        help="The form to write. --to nfg: simultaneous (the default), graded, package or package-graded, "
+             "or a model file's own form that adds players. "
              "--to efg: us-first (the default), china-first or snapback; for a model file sequential (the default) or one of its own tree forms."),
     levels: int = LevelsOpt,
     outcome_form: bool = typer.Option(False, "--outcome-form", help="Write the .nfg outcome form instead of the payoff form."),
@@ -502,6 +519,9 @@ def export(
         _refuse_tree_file("export", target)
         instruments = parse_with(with_)
         check_with(instruments, form)
+        added = _added_player_form(target, set_, form)
+        if added is not None:  # a model file's form with players or terms added: its normal form
+            return to_nfg(added[0], outcome_form=outcome_form, comment="written by tradegame", exact_payoffs=added[1])
         if form not in ("simultaneous", "graded", "package", "package-graded"):
             from games.errors import clip
             from games.suggestions import did_you_mean
@@ -538,6 +558,29 @@ def export(
         from cli.safe_text import visible
 
         typer.echo(visible(text.rstrip("\n")))
+
+
+def _added_player_form(target: str | None, sets: list[str] | None, form: str):
+    """(game, exact payoffs) of a model file's own form that adds players or terms
+    ([forms.NAME] with players, define or payoffs): the bigger model's simultaneous game, as
+    `solve --game NAME` plays it. None for any other target or form."""
+    if target is None or _target_kind(target) in ("nfg", "efg") or form in (
+            "simultaneous", "graded", "package", "package-graded"):
+        return None
+    from dataclasses import replace
+
+    from cli import normal_form_view
+    from cli.normal_form_view import model_title
+    from games.model.evaluate import build_game
+
+    scenario = _load_scenario(target, sets)
+    model = scenario.model
+    own = None if model is None else model.forms.get(form)
+    if own is None or own.model is None:
+        return None
+    bigger = replace(scenario, model=own.model)
+    game = build_game(own.model, scenario.parameters, title=f"{model_title(scenario)} {own.title}")
+    return game, normal_form_view.scenario_exact_payoffs(bigger, "simultaneous", 5)
 
 
 def _export_tree(target: str | None, sets: list[str] | None, game: str | None, levels: int, outcome_form: bool,

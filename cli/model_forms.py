@@ -61,11 +61,11 @@ def run(request: Request) -> Output:
     from cli.forms import FORM_MODULES
 
     if request.game in FORM_MODULES:
-        own = ", ".join(scenario.model.forms)
+        from cli.app import playable_forms
+
         raise InputError(
-            f"option --game: '{request.game}' is a form of the trade model (its [forms.{request.game}]); a model file can be played as "
-            "simultaneous, graded, sequential, repeated, bargaining or bayesian"
-            + (f", or as its own forms {own}" if own else " (or its own [forms.NAME])")
+            f"option --game: '{request.game}' is a form of the trade model (its [forms.{request.game}]); "
+            f"model '{clip(scenario.model.name)}' can be played as {', '.join(playable_forms(scenario.model))}"
         )
     raise InputError(f"option --game: expected simultaneous, graded, sequential, repeated, bargaining or bayesian, got '{clip(request.game)}'")
 

@@ -22,7 +22,10 @@ from cli.forms import all_forms
 #: tree forms built from a scenario
 TREE_FORMS = ("us-first", "china-first", "snapback")
 #: forms whose equilibria a --method chooses how to find
-METHOD_FORMS = ("simultaneous", "graded", *TREE_FORMS, "sequential", "bayesian", "with-ally", "nfg", "efg", "package", "package-graded")
+METHOD_FORMS = ("simultaneous", "graded", *TREE_FORMS, "sequential", "bayesian", "with-ally", "nfg", "efg", "package",
+                "package-graded", "own-form")
+#: the tag of a model file's own form ([forms.NAME]: a tree, or players added)
+OWN_FORM = "own-form"
 #: forms solved in exact arithmetic by --exact
 EXACT_FORMS = ("simultaneous", "graded", "nfg", "efg", "package", "package-graded")
 
@@ -87,6 +90,8 @@ def situation(target: str | None, game: str, kind: str | None = None) -> Situati
         words = f"the game file {clip(target)}"
     else:
         tags |= {"scenario", game}
+        if game not in all_forms():  # a model file's own [forms.NAME] (the command has checked it is one)
+            tags.add(OWN_FORM)
         words = f"--game {clip(game)}"
     if kind:
         words = f"plot {kind} of {words}" if suffix else f"plot {kind} with {words}"
@@ -99,12 +104,12 @@ def describe(tags: Iterable[str]) -> str:
     forms = [t for t in tags if t in all_forms()]
     exts = [f".{t}" for t in tags if t in ("nfg", "efg")]
     files = [" and ".join(exts) + " files"] if exts else []
-    kinds = [t for t in tags if t not in forms and t not in ("nfg", "efg", "scenario")]
+    kinds = [t for t in tags if t not in forms and t not in ("nfg", "efg", "scenario", OWN_FORM)]
     parts = []
     if "scenario" in tags:
         parts.append("scenarios")
     if forms:
-        parts.append("--game " + _or(forms))
+        parts.append("--game " + _or(forms + (["a model file's own form"] if OWN_FORM in tags else [])))
     if files:
         parts.append(_or(files))
     if kinds:

@@ -139,7 +139,10 @@ def regime_map_figure(target: str | None, sets: list[str], game: str, levels: in
     clash = fixed & {a.partition("=")[0].strip() for a in axes}
     if clash:
         raise InputError(f"option --set: '{sorted(clash)[0]}' is also varied; drop one of --set and --vary")
-    spec = sw.make_spec(scenario.parameters, game, levels, axes, model=scenario.model)
+    from cli.sweep_cmd import added_player_form
+
+    swept, form = added_player_form(scenario, game)
+    spec = sw.make_spec(swept.parameters, form, levels, axes, model=swept.model)
     result = sw.run(spec)
     fig = sweep_plot.figure(result)
     fig.axes[0].set_title(f"Regimes of {scenario.name} ({spec.form} game, {spec.n_points:,} points)", fontsize=10)

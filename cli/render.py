@@ -102,9 +102,23 @@ def text_table(rows: list[list[str]], width: int | None = None) -> str:
 
 
 def _stacked_table(rows: list[list[str]], limit: int) -> str:
-    """A table whose last column goes under each row, indented and wrapped."""
+    """A table whose last column goes under each row, indented and wrapped; when the other
+    columns are still too wide, every column past those that fit goes under the row, one
+    line each, named by its header."""
     from cli import layout
 
+    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
+    if sum(widths[:-1]) + 2 * (len(widths) - 2) > limit and len(widths) > 2:
+        keep = 1
+        while keep < len(widths) - 1 and sum(widths[: keep + 1]) + 2 * keep <= limit:
+            keep += 1
+        head = text_table([r[:keep] for r in rows], limit).split("\n")
+        out = head[:2]
+        for line, r in zip(head[2:], rows[1:]):
+            out.append(line)
+            for k in range(keep, len(r)):
+                out += ["    " + p for p in layout.wrap_cell(f"{rows[0][k]}: {r[k]}", limit - 4)]
+        return "\n".join(out)
     head = text_table([r[:-1] for r in rows], limit).split("\n")
     out = [head[0] + f"  ({rows[0][-1]} below)" if len(head[0]) + len(rows[0][-1]) + 10 <= limit else head[0], head[1]]
     for line, r in zip(head[2:], rows[1:]):

@@ -189,6 +189,7 @@ def run_sweep(
         from cli.package_view import package_scenario
 
         scenario = package_scenario(scenario, instruments)
+    scenario, game = added_player_form(scenario, game)
     spec = sw.make_spec(scenario.parameters, game, levels, vary, sample, dists, seed, model=scenario.model)
     if game.startswith("package"):
         idle = sorted(set(spec.names) & scenario.model.idle_parameters())
@@ -493,6 +494,19 @@ def summary_data(result, scenario) -> dict:
     }
 
 
+def added_player_form(scenario, game: str):
+    """(scenario, form) to sweep: a model file's own form that adds players or terms
+    ([forms.NAME] with players, define or payoffs) is the simultaneous game of the bigger
+    model it makes, swept like any model's; anything else is returned as it is."""
+    from dataclasses import replace
+
+    model = scenario.model
+    own = None if model is None else model.forms.get(game)
+    if own is None or own.model is None:
+        return scenario, game
+    return replace(scenario, model=own.model), "simultaneous"
+
+
 def _end_regimes(result) -> str:
     """Where a one-parameter grid's regimes differ with no boundary inside the range: at
     single points (its ends, or a value where a player is exactly indifferent and both
@@ -512,6 +526,8 @@ def _end_regimes(result) -> str:
 
 
 def summary_text(result, scenario) -> str:
+    from games.sweeps.sweep import curves_solvable
+
     spec = result.spec
     INCENTIVE_WORDS = spec.incentive_words
     form = "simultaneous 2×2 game" if spec.form == "simultaneous" else f"graded game, {spec.levels} levels"
@@ -543,8 +559,15 @@ def summary_text(result, scenario) -> str:
                 lines.append(f"  {b.parameter} = {value}: {b.below} below, {b.above} above{at}{why}")
     elif spec.is_grid and spec.closed_form:
         lines.append("")
-        if not result.curves:
+        if not result.curves and len(result.regimes) == 1:
             lines.append("Boundaries: none inside the grid; the regime is the same everywhere.")
+        elif not result.curves and not curves_solvable(spec):
+            names = " and ".join(a.name for a in spec.axes)
+            lines.append(f"Boundaries: not computed (exact lines need payoffs affine in each of {names}, "
+                         "and these are not); each grid point's regime is counted above.")
+        elif not result.curves:
+            lines.append("Boundaries: none inside the grid; the regimes other than the main one hold only "
+                         "where a player is exactly indifferent.")
         else:
             gain = "gain from opening" if spec.model is None else "gain from switching"
             lines.append(f"Boundaries (exact; each is where one {gain} is 0):")

@@ -43,7 +43,7 @@ def panel_html(scenario: str = "baseline", values: Mapping[str, float] | None = 
 
         solution = solve(normal_form_view.build(chosen, form, levels))
         params = dict(chosen.parameters) if thresholds else None
-        return solution_html(solution) + explanation_html(explain(solution, params=params, form=form, levels=levels))
+        return solution_html(solution) + explanation_html(explain(solution, params=params, form=form, levels=levels, model=chosen.model))
     from cli import markup
     from cli.app import _run
 

@@ -227,6 +227,17 @@ def scenario_questions(form: str, scenario, levels: int) -> list[str]:
             qs.append(f"Hold every other parameter fixed and change `{pick[0]}` (now {pick[1]}). At what value "
                       "would the equilibrium you found first stop being one? Who would switch, to what?")
         return qs
+    if form == "graded" and scenario.model is not None:
+        model = scenario.model
+        a, b = (p.name for p in model.players[:2])
+        return [
+            f"For each level {b} might choose, which level is {a}'s best response? And {b}'s best response "
+            f"to each level of {a}'s?",
+            "Find every pure Nash equilibrium of the graded game.",
+            "Is any level strictly between the smallest and the largest ever a best response? What does that say "
+            "about partial moves?",
+            "Compare with the game of the declared strategies: what does the grid add?",
+        ]
     if form == "graded":
         return [
             "For each level China might choose, which level is the US's best response? And China's best response "
@@ -258,7 +269,7 @@ def _threshold_parameter(scenario, form: str, levels: int) -> tuple[str, str] | 
     from cli.render import num
 
     game, solution = _normal_form(scenario, form, levels)
-    expl = explain(solution, params=dict(scenario.parameters), form=form, levels=levels)
+    expl = explain(solution, params=dict(scenario.parameters), form=form, levels=levels, model=scenario.model)
     for t in expl.thresholds[:1]:
         for th in t.thresholds:
             return th.parameter, num(th.current)

@@ -19,6 +19,7 @@ Everything is exact arithmetic on the model's payoffs; nothing is sampled.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping, Sequence
 
@@ -136,8 +137,14 @@ def _plabel(name: str, model=None) -> str:
     if model is None:
         return labels().get(name, name)
     p = model.parameters.get(name)
-    text = (p.label or p.meaning.rstrip(".")) if p is not None else ""
-    return text[:1].lower() + text[1:] if text else name
+    if p is None or not (p.label or p.meaning):
+        return name
+    if p.label:
+        return p.label
+    text = p.meaning.rstrip(".")
+    first = re.split(r"[\s'’]", text, maxsplit=1)[0]
+    proper = first in {q.name for q in model.players} or first[1:] != first[1:].lower()  # "Col's", "US", "EU-wide"
+    return text if proper else text[:1].lower() + text[1:]
 
 
 def _label(game, form: str, profile: Sequence[int], model=None) -> str:

@@ -670,7 +670,7 @@ def explain(
         from games.explanations import thresholds as th
 
         thresholds = th.equilibrium_thresholds(params, form, levels, solution, model=model)
-        if form == "simultaneous":
+        if form == "simultaneous" and outs:  # every non-equilibrium profile: only when outcomes are listed
             starts = th.start_thresholds(params, form, levels, solution, model=model)
     overview = _overview(game, solution, outs, eqs, dom, sel, cls)
     return Explanation(

@@ -199,7 +199,7 @@ def agent_form_perfect(tree: GameTree, behaviour: dict, budget=None) -> AgentFor
     """
     from games.solvers.backward_induction import tie_tolerances
     from games.forms.tree import max_abs_payoff
-    from games.solvers.trembling_hand import tremble_test
+    from games.solvers.trembling_hand import NotEquilibrium, tremble_test
 
     check_size(tree)
     sets = information_sets(tree)
@@ -220,7 +220,7 @@ def agent_form_perfect(tree: GameTree, behaviour: dict, budget=None) -> AgentFor
         completed = {h.ident: tuple(float(v) for v in s) for h, s in zip(sets, sigma)}
         try:
             test = tremble_test(sigma, values, differences, tie, budget)
-        except ValueError:
+        except NotEquilibrium:
             continue  # this completion is not an equilibrium of the agent form
         if test.perfect:
             trembles = None if test.trembles is None else {h.ident: t for h, t in zip(sets, test.trembles)}

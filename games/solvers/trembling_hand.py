@@ -81,6 +81,11 @@ class WorkBudget:
         self.steps -= units
 
 
+class NotEquilibrium(ValueError):
+    """Raised by `tremble_test` when σ is not an equilibrium (a strategy it uses is not a
+    best reply): distinct from other errors, which callers must not read as this."""
+
+
 class BudgetExhausted(Exception):
     """Raised by `WorkBudget.spend` when no steps are left."""
 
@@ -144,12 +149,90 @@ def tremble_test(
         if worst < -SLACK_TOLERANCE:
             break  # not perfect: the larger ε resolves the comparisons best (see the docstring)
     ok = [w >= -SLACK_TOLERANCE for w in worst_by_eps]
+    if not all(ok):
+        solved = _support_trembles(sig, action_values, differences, conditions)
+        if solved is not None:
+            return TrembleTest(True, solved[0], solved[1], None)
     eps, tau = EPSILONS[len(found_by_eps) - 1], found_by_eps[-1]
     trembles = tuple(tuple(float(v) for v in (1 - eps) * s + eps * t) for s, t in zip(sig, tau))
     if all(ok):
         return TrembleTest(True, trembles, tuple(worst_by_eps), None)
     failure = _failure(sig, action_values, differences, conditions, tau, eps, tie_tolerance)
     return TrembleTest(False if not any(ok) else None, trembles, tuple(worst_by_eps), failure)
+
+
+def _support_trembles(sig, action_values, differences, conditions):
+    """Trembles for an equilibrium whose ties are all inside the supports (no unused best
+    reply), where the block search can stall: several agents mix, and each one's
+    indifference hangs on the others' mixtures, so no single agent's tremble can restore
+    two of them at once. Every unused action gets probability ε/(number unused); the used
+    ones solve the agents' indifference equations jointly, by Newton's method from σ. A
+    solution with every probability positive is a completely mixed profile against which
+    each agent's σ is a best reply; it must be found at each ε in `EPSILONS`, and each
+    condition is re-evaluated at it. Returns (trembles at the smallest ε, worst slack per
+    ε), or None."""
+    support = [np.flatnonzero(s > 1e-9) for s in sig]
+    if any(sig[a][rival] <= 1e-9 for a, _, rival in conditions):
+        return None  # a tie with an unused action: not this case
+    mixers = [j for j, sup in enumerate(support) if len(sup) > 1]
+    worst_by_eps, found = [], None
+    for eps in EPSILONS:
+        fixed = []
+        for s, sup in zip(sig, support):
+            unused = len(s) - len(sup)
+            base = np.zeros(len(s))
+            if unused:
+                base[:] = eps / unused
+                base[sup] = 0.0
+            fixed.append((base, 1.0 - (eps if unused else 0.0)))
+        x = np.concatenate([sig[j][support[j]] * fixed[j][1] / max(1e-300, sig[j][support[j]].sum()) for j in mixers])
+
+        def profile(x):
+            out, k = [], 0
+            for j, (base, mass) in enumerate(fixed):
+                p = base.copy()
+                if j in mixers:
+                    n = len(support[j])
+                    p[support[j]] = x[k:k + n]
+                    k += n
+                else:
+                    p[support[j]] = mass
+                out.append(p)
+            return out
+
+        def residual(x):
+            prof, values, r, k = profile(x), None, [], 0
+            values = action_values(prof)
+            for j in mixers:
+                v = np.asarray(values[j], dtype=float)[support[j]]
+                n = len(support[j])
+                r += list(v[1:] - v[0]) + [float(x[k:k + n].sum()) - fixed[j][1]]
+                k += n
+            return np.asarray(r, dtype=float)
+
+        for _ in range(30):
+            r = residual(x)
+            if np.abs(r).max() < 1e-15:
+                break
+            J = np.empty((len(r), len(x)))
+            for c in range(len(x)):
+                step = np.zeros(len(x))
+                step[c] = 1e-7
+                J[:, c] = (residual(x + step) - r) / 1e-7
+            try:
+                x = x - np.linalg.solve(J, r)
+            except np.linalg.LinAlgError:
+                return None
+        prof = profile(x)
+        if any(np.any(p <= 0) for p in prof):
+            return None
+        D, M = differences(prof, conditions)
+        worst = float((np.asarray(D, dtype=float) / np.maximum(np.asarray(M, dtype=float), 1e-300)).min())
+        if worst < -SLACK_TOLERANCE:
+            return None
+        worst_by_eps.append(worst)
+        found = tuple(tuple(float(v) for v in p) for p in prof)
+    return found, tuple(worst_by_eps)
 
 
 def _conditions(sig, values, tie_tolerance) -> list[tuple[int, int, int]]:
@@ -160,7 +243,7 @@ def _conditions(sig, values, tie_tolerance) -> list[tuple[int, int, int]]:
         best = float(v.max())
         support = np.flatnonzero(s > 1e-9)
         if any(v[k] < best - tie_tolerance for k in support):
-            raise ValueError(f"agent {a}: the profile is not an equilibrium (a strategy it uses is not a best reply)")
+            raise NotEquilibrium(f"agent {a}: the profile is not an equilibrium (a strategy it uses is not a best reply)")
         tied = np.flatnonzero(v >= best - tie_tolerance)
         out += [(a, int(k), int(t)) for k in support for t in tied if t != k]
     return out
@@ -275,8 +358,8 @@ def _block_step(sig, differences, conditions, tau, eps, j, floor):
     # maximize m  s.t.  S τ ≥ m,  Σ τ = 1,  τ ≥ floor
     c = np.zeros(n + 1)
     c[-1] = -1.0
-    A_ub = np.hstack([-S, np.ones((len(rows), 1))])
-    res = linprog(c, A_ub=A_ub, b_ub=np.zeros(len(rows)), A_eq=[[1.0] * n + [0.0]], b_eq=[1.0],
+    A_ub = np.hstack([-S, np.ones((len(S), 1))])  # the rows kept: those that depend on τ_j
+    res = linprog(c, A_ub=A_ub, b_ub=np.zeros(len(S)), A_eq=[[1.0] * n + [0.0]], b_eq=[1.0],
                   bounds=[(floor, 1.0)] * n + [(None, None)], method="highs",
                   options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10})
     if res.status != 0 or res.x is None:

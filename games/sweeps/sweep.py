@@ -1144,9 +1144,10 @@ def _changes_between(spec: SweepSpec, name: str, a: float, b: float, ca: int, cb
     if enter - leave <= width or depth >= 3:
         return [(leave, ca, cb)]
     middle = _regime_at(spec, name, (leave + enter) / 2)
-    if middle == ca:
+    named = lambda c: regime_label(c, spec.outcome_names)  # noqa: E731
+    if named(middle) == named(ca):
         return [(enter, ca, cb)]
-    if middle == cb:
+    if named(middle) == named(cb):
         return [(leave, ca, cb)]
     inner = [c for c in _changes_between(spec, name, leave, enter, middle, middle, depth + 1) if c[1] != c[2]]
     return [(leave, ca, middle), *inner, (enter, middle, cb)]
@@ -1212,14 +1213,18 @@ def _bisect(spec: SweepSpec, name: str, a: float, b: float, code: int, from_b: b
 
     Stops at a relative width of 1e-7: closer to a boundary the game is so nearly
     degenerate that floating-point ties, not the model, would decide the regime.
+    Regimes are compared as they are named (`regime_label`): a mixed equilibrium that the
+    solver merges into a pure one a hair from the boundary, inside a regime named by its
+    pure equilibria, is no change.
     """
     from games.errors import SolverError
 
     width = 1e-7 * max(1.0, abs(a), abs(b))
+    target = regime_label(code, spec.outcome_names)
     while b - a > width:
         mid = (a + b) / 2
         try:
-            same = _regime_at(spec, name, mid) == code
+            same = regime_label(_regime_at(spec, name, mid), spec.outcome_names) == target
         except SolverError:
             break
         if same != from_b:
@@ -1317,6 +1322,13 @@ def boundary_curves(spec: SweepSpec) -> tuple[BoundaryCurve, ...]:
     return tuple(out)
 
 
+def curves_solvable(spec: SweepSpec) -> bool:
+    """Can `boundary_curves` solve this two-parameter grid's boundaries? Only when the
+    payoffs are affine in each varied parameter (so every 2×2 incentive is bilinear);
+    otherwise its empty answer says nothing about where the regime changes."""
+    return len(spec.axes) == 2 and all(_is_affine(spec, a.name) for a in spec.axes)
+
+
 def _equation(c: np.ndarray, a: str, b: str) -> str:
     """The zero set of c₀ + c₁a + c₂b + c₃ab written for reading, e.g. 're_dependence = 0.5·hawk_cost − 2'."""
     c0, c1, c2, c3 = (float(v) for v in c)
@@ -1327,7 +1339,10 @@ def _equation(c: np.ndarray, a: str, b: str) -> str:
         if abs(c2) > tiny:
             return f"{b} = {_g(-c0 / c2)}"
         return f"{a}, {b}: none"
-    return f"{a} = −({_affine(c0, c2, b)}) / ({_affine(c1, c3, b)})"
+    sign = -1.0 if c3 < 0 else 1.0  # a positive coefficient of b in the denominator
+    num, den = _affine(-sign * c0, -sign * c2, b), _affine(sign * c1, sign * c3, b)
+    wrap = lambda t: f"({t})" if " " in t else t  # noqa: E731  (a sum needs brackets, a term does not)
+    return f"{a} = {wrap(num)} / {wrap(den)}"
 
 
 def _affine(k: float, m: float, var: str) -> str:
