@@ -96,6 +96,29 @@ def test_scenario_names_a_model_and_sets_parameters(tmp_path):
     refuse(tmp_path, 'model = "nosuch"\n', "no such built-in model", name="bad2.toml")
 
 
+def test_scenario_of_a_model_gives_provenance(tmp_path):
+    """A scenario of a model says where its values come from, as a trade scenario does:
+    a value it sets, a default it keeps (why the default holds here), and --set what-ifs."""
+    (tmp_path / "b.toml").write_text(BRINK, encoding="utf-8")
+    (tmp_path / "cold.toml").write_text(
+        'model = "b.toml"\n[parameters]\nwar = 3\n'
+        '[provenance.war]\nsource = "War studies, table 2"\nderivation = "a third of the stake"\n'
+        '[provenance.stake]\nsource = "Budget, 2024"\nderivation = "the default holds"\n', encoding="utf-8")
+    data = json.loads(_invoke(["show", str(tmp_path / "cold.toml"), "--format", "json"], codes=(0,)).stdout)
+    prov = data["scenario"]["provenance"] if "scenario" in data else data["provenance"]
+    assert prov["war"]["source"] == "War studies, table 2"
+    assert prov["stake"]["derivation"] == "the default holds"
+    text = _invoke(["show", str(tmp_path / "cold.toml")], codes=(0,)).stdout
+    assert "war: War studies, table 2 — a third of the stake" in text
+    text = _invoke(["show", str(tmp_path / "cold.toml"), "--set", "war=4"], codes=(0,)).stdout
+    assert "War studies" not in text and "set to 4 for this run" in text
+    refuse(tmp_path, 'model = "b.toml"\n[provenance.wr]\nsource = "x"\nderivation = "y"\n',
+           "[provenance]: unknown parameter 'wr' of model", name="bad.toml")
+    refuse(tmp_path, 'model = "b.toml"\n[provenance.war]\nsource = "x"\n',
+           "[provenance.war]: 'derivation' must be a non-empty string", name="bad2.toml")
+    refuse(tmp_path, 'model = "b.toml"\n[observed]\nUS = "Hold"\n', "applies to scenarios of the trade model", name="bad3.toml")
+
+
 def test_set_checks_model_parameters():
     r = _invoke(["solve", "brinkmanship", "--set", "wr=3"], codes=(2,))
     assert "did you mean 'war'" in r.stderr

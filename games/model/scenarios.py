@@ -262,7 +262,7 @@ def scenario_of_model(data: Mapping, source: str, name: str) -> Scenario | None:
     for key, value in data.items():
         if key == "model":
             continue
-        if key in ("provenance", "observed"):
+        if key == "observed":
             raise InputError(f"{source}: key '{key}' applies to scenarios of the trade model, not of model '{clip(model.name)}'")
         if key not in _KEYS:
             raise InputError(f"{source}: unknown key '{clip(key)}'; expected one of {', '.join(_KEYS)}, model")
@@ -274,6 +274,10 @@ def scenario_of_model(data: Mapping, source: str, name: str) -> Scenario | None:
         if not isinstance(s, str):
             raise InputError(f"{source}: sources[{i}] must be a string, got {type(s).__name__}")
     params = model.validated(data.get("parameters", {}), where=f"{source}: [parameters]")
+    provenance = {}
+    for pname, entry in data.get("provenance", {}).items():
+        model.lookup(pname, f"{source}: [provenance]")
+        provenance[pname] = parse_provenance(entry, f"{source}: [provenance.{clip(pname)}]")
     return Scenario(
         name=name,
         title=data.get("title", name),
@@ -283,6 +287,7 @@ def scenario_of_model(data: Mapping, source: str, name: str) -> Scenario | None:
         parameters=MappingProxyType(params),
         source_file=source,
         set_names=tuple(data.get("parameters", {})),
+        provenance=MappingProxyType(provenance),
         model=model,
     )
 
