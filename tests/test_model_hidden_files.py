@@ -826,9 +826,9 @@ def test_bisected_boundaries_of_a_three_by_three_sweep_are_within_their_stated_p
     """h-exact.toml swept in loyal L: (Low, Low) ends where North's High beats Low against
     Low (2.7L + 0.1 = 0.7L + 0.485, L = 0.1925); (High, High) begins at L = 0.7; (Mid, Mid)
     ends at 0.835 (see the thresholds test). Near 0.835 the mixed equilibrium between the
-    two pure ones comes within 2e-7 of South's Mid and the solver merges it; that is no
-    change of the regime '(Mid, Mid) + (High, High)', yet the bisection stopped there and
-    reported 0.8349998 (wrong in the seventh digit). The fourth boundary, where the mixed
+    two pure ones comes within 2e-7 of South's Mid (the batched solver used to merge it:
+    see the next test); that is no change of the regime '(Mid, Mid) + (High, High)', yet
+    the bisection stopped there and reported 0.8349998 (wrong in the seventh digit). The fourth boundary, where the mixed
     equilibrium beside (Mid, Mid) vanishes, is checked with Gambit on both sides."""
     gbt = pytest.importorskip("pygambit")
     data = _json(["sweep", str(DATA / "h-exact.toml"), "--vary", "loyal=0:3:13", "--format", "json"])
@@ -843,6 +843,21 @@ def test_bisected_boundaries_of_a_three_by_three_sweep_are_within_their_stated_p
         _, _, (A, B) = payoff_table(DATA / "h-exact.toml", {"loyal": L})
         return sum(1 for x, y in _two_player_equilibria(A, B) if max(x) < 1 or max(y) < 1)
     assert mixed_count(values[1] - 1e-5) >= 1 and mixed_count(values[1] + 1e-5) == 0
+
+
+def test_a_sweep_a_hair_from_a_boundary_keeps_every_equilibrium():
+    """At loyal = 0.835 - 2e-7 the mixed equilibrium puts 3.6e-7 on South's High: its vertex
+    lies 3.6e-7 from the vertex of South's pure Mid. The batched solver merged the two
+    (rounding coordinates to 1e-6) and lost the mixed equilibrium; every point of a sweep
+    across the boundary now lists what Gambit's enummixed finds in exact arithmetic."""
+    data = _json(["sweep", str(DATA / "h-exact.toml"), "--vary", "loyal=0.834999:0.835001:21", "--format", "json"])
+    assert len(data["points"]) == 21
+    for point in data["points"]:
+        L = point["values"]["loyal"]
+        _, _, (A, B) = payoff_table(DATA / "h-exact.toml", {"loyal": L})
+        want = sorted(_key([x, y]) for x, y in _two_player_equilibria(A, B))
+        got = sorted(_key(e["profile"]) for e in point["equilibria"])
+        assert got == want, L
 
 
 # ------------------------------------------------------------------ export --to nfg: what Gambit reads is the test's own table

@@ -119,22 +119,23 @@ def vertices(M: np.ndarray, tol: float = TOL) -> tuple[np.ndarray, np.ndarray, n
         return np.zeros((G, 1, d)), np.zeros((G, 1), np.int64), np.zeros((G, 1), bool)
     game = np.concatenate(games)
     Z = np.clip(np.concatenate(zs), 0.0, None)
-    keep = _first_of_duplicates(game, Z, tol)
-    game, Z = game[keep], Z[keep]
     MZ = np.einsum("frd,fd->fr", M[game], Z)
     bits = 1 << np.arange(d + rows, dtype=np.int64)
     labels = np.concatenate([Z <= tol, np.abs(MZ - 1) <= tol], axis=1) @ bits
-    return _pad(game, Z, labels, G)
+    keep = _first_of_duplicates(game, labels)
+    return _pad(game[keep], Z[keep], labels[keep], G)
 
 
-def _first_of_duplicates(game: np.ndarray, Z: np.ndarray, tol: float) -> np.ndarray:
-    """Keep the first of each group of equal vertices within a game (rounded as the
-    single-game method's de-duplication rounds them)."""
-    keys = np.round(Z / max(tol, 1e-12) / 1e3).astype(np.int64)
-    order = np.lexsort(tuple(keys[:, c] for c in reversed(range(keys.shape[1]))) + (game,))
-    s, gs = keys[order], game[order]
+def _first_of_duplicates(game: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Keep the first of each group of vertices of a game with the same tight constraints.
+
+    A vertex is the only point where its tight constraints all hold, so two bases with the
+    same label set found the same (degenerate) vertex. Two distinct vertices a hair apart
+    (a game a hair from a degenerate one) differ in their labels and are both kept, where
+    rounding their coordinates would merge them and lose an equilibrium."""
+    order = np.lexsort((labels, game))
     same = np.zeros(len(order), dtype=bool)
-    same[1:] = np.all(s[1:] == s[:-1], axis=1) & (gs[1:] == gs[:-1])
+    same[1:] = (labels[order][1:] == labels[order][:-1]) & (game[order][1:] == game[order][:-1])
     keep = np.empty(len(order), dtype=bool)
     keep[order] = ~same
     return keep
