@@ -1,0 +1,333 @@
+"""Hidden-input tests of the record: episode files written from docs/record.md alone
+(tests/data/episodes/), read by `tradegame timeline` and `tradegame infer`, and compared with
+an oracle written here in plain Python.
+
+The oracle does not use tradegame: it reads the model's defaults and ranges from the model
+file with tomllib (data only), evaluates the payoff formulas of docs/model.md and the
+package form's tariff terms (examples/models/trade.toml) itself, checks each observed
+profile against every unilateral deviation in exact fractions, and finds the identified
+set by solving the conditions as linear inequalities (one or two free parameters, exact)
+and by scanning a grid. Bad episode files must each exit 2 with one line on stderr naming
+the file and the field, and write nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import json
+import sys
+import tomllib
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+
+from cli.app import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data" / "episodes"
+BAD = DATA / "bad"
+MODEL = tomllib.loads((ROOT / "examples" / "models" / "trade.toml").read_text(encoding="utf-8"))
+PARAMS = MODEL["parameters"]
+
+
+def ep(name: str) -> str:
+    return str(DATA / f"{name}.toml")
+
+
+# ------------------------------------------------------------------ running the CLI
+def cli(*args: str) -> tuple[int, str, str]:
+    """The real entry point, in-process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.argv
+    sys.argv = ["tradegame", *args]
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = saved
+    return code, out.getvalue(), err.getvalue()
+
+
+def cli_json(*args: str) -> dict:
+    code, out, err = cli(*args, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+# ------------------------------------------------------------------ the oracle
+def num(v) -> F:
+    return F(str(v)) if isinstance(v, float) else F(v)
+
+
+def default(name: str) -> F:
+    return num(PARAMS[name]["default"])
+
+
+def prange(name: str) -> tuple[F, F]:
+    lo, hi = PARAMS[name]["range"]
+    return num(lo), num(hi)
+
+
+class Episode:
+    """An episode file read with tomllib: its parameter values (defaults filled in) and its
+    observed moves as numbers (x, tariff_us) / (y, tariff_cn[, purchase])."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.name = Path(path).stem
+        self.data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        self.values = {n: default(n) for n in PARAMS}
+        for n, v in self.data.get("parameters", {}).items():
+            self.values[n] = num(v)
+
+    # the observed moves --------------------------------------------------------
+    def grid(self, package: bool = False) -> list[F]:
+        obs = self.data["observed"]["package"] if package else self.data["observed"]
+        form = obs.get("game", "package" if package else "simultaneous")
+        n = obs.get("levels", 5) if form in ("graded", "package-graded") else 2
+        return [F(k, n - 1) for k in range(n)]
+
+    @staticmethod
+    def _level(move, grid, words) -> F:
+        if isinstance(move, str):
+            m = move.strip().lower()
+            if m in words:
+                return words[m]
+            assert m.endswith("%"), move  # 'open 50%', 'supply 50%'
+            return F(m.split()[-1][:-1]) / 100
+        v = num(move)
+        assert v in grid
+        return v
+
+    def moves(self, package: bool = False, purchases: bool = False):
+        """((x, t_us), (y, t_cn, purchase)) as recorded; t = 1 is the high tariff."""
+        obs = self.data["observed"]
+        if not package:
+            g = self.grid()
+            x = self._level(obs["US"], g, {"restrict": F(0), "relax": F(1)})
+            y = self._level(obs["China"], g, {"restrict": F(0), "supply": F(1)})
+            return (x, None), (y, None, None)
+        pkg = obs["package"]
+        g = self.grid(True)
+        us = {k.lower(): v for k, v in pkg["US"].items()}
+        cn = {k.lower(): v for k, v in pkg["China"].items()}
+        tariff = {"tariff high": F(1), "tariff low": F(0)}
+        x = self._level(us["chip controls"], g, {"restrict": F(0), "relax": F(1)})
+        y = self._level(cn["rare-earth licensing"], g, {"restrict": F(0), "supply": F(1)})
+        t_us = tariff[us["us tariff"].strip().lower()]
+        t_cn = tariff[cn["china tariff"].strip().lower()]
+        p = ({"buy": F(1), "no purchases": F(0)}[cn["purchases"]] if purchases else None)
+        return (x, t_us), (y, t_cn, p)
+
+    def strategies(self, package: bool = False, purchases: bool = False):
+        g = self.grid(package)
+        if not package:
+            return [(x, None) for x in g], [(y, None, None) for y in g]
+        ts = (F(1), F(0))
+        ps = (F(0), F(1)) if purchases else (None,)
+        return ([(x, t) for x in g for t in ts],
+                [(y, t, p) for y in g for t in ts for p in ps])
+
+
+def payoffs(p: dict, us: tuple, cn: tuple) -> tuple[F, F]:
+    """The trade model's payoffs, written out from docs/model.md and the model file: the
+    chips-for-rare-earths terms, plus the tariff (and purchases) terms in the package form."""
+    x, t_us = us
+    y, t_cn, purchase = cn
+    chips = x * (1 - p["chip_linkage"] * (1 - y))
+    rare = y * (1 - p["re_linkage"] * (1 - x))
+    u = (chips * p["chip_sales"] - x * chips * p["security_risk"] - x * p["hawk_cost"]
+         - (1 - rare) * p["re_dependence"] + x * y * p["deal_value_us"]
+         - (1 - x) * (1 - y) * p["escalation_cost_us"])
+    c = (chips * (p["chip_value"] - p["self_reliance"]) + rare * p["re_revenue"] + (1 - y) * p["leverage"]
+         - (1 - y) ** 2 * p["diversification"] + x * y * p["deal_value_cn"]
+         - (1 - x) * (1 - y) * p["escalation_cost_cn"])
+    if t_us is None:
+        return u, c
+    span = p["us_tariff_high"] - p["us_tariff_low"]
+    us_rate = p["us_tariff_low"] + t_us * span + p["tariff_linkage"] * (1 - t_us) * (1 - y) * span
+    cn_rate = p["cn_tariff_low"] + t_cn * (p["cn_tariff_high"] - p["cn_tariff_low"])
+    truce = (1 - t_us) * (1 - t_cn)
+    u += us_rate * (p["tariff_gain_us"] - p["tariff_cost_us"]) + truce * p["truce_value_us"] - cn_rate * p["tariff_hit_us"]
+    c += (-us_rate * p["tariff_hit_cn"] + cn_rate * (p["retaliation_value_cn"] - p["tariff_cost_cn"])
+          + truce * p["truce_value_cn"] + (1 - y) * (p["us_tariff_low"] + t_us * span) * p["licensing_retaliation"])
+    if purchase is not None:
+        snap = p["purchase_linkage"] * (1 - p["tariff_linkage"]) * (1 - t_us) * (1 - purchase) * span
+        u += purchase * p["purchase_value_us"] + snap * (p["tariff_gain_us"] - p["tariff_cost_us"])
+        c += -purchase * p["purchase_cost_cn"] - snap * p["tariff_hit_cn"]
+    return u, c
+
+
+def gains(e: Episode, values: dict, package=False, purchases=False) -> tuple[F, F]:
+    """Each player's best deviation gain at the observed profile (≤ 0: no gain)."""
+    us, cn = e.moves(package, purchases)
+    S_us, S_cn = e.strategies(package, purchases)
+    u0, c0 = payoffs(values, us, cn)
+    g_us = max(payoffs(values, s, cn)[0] for s in S_us if s != us) - u0
+    g_cn = max(payoffs(values, us, s)[1] for s in S_cn if s != cn) - c0
+    return g_us, g_cn
+
+
+def shifted(e: Episode, free: list[str], theta) -> dict:
+    v = dict(e.values)
+    for n, t in zip(free, theta):
+        v[n] = t + (e.values[n] - default(n))
+    return v
+
+
+def conditions(eps: list[Episode], free: list[str], package=False, purchases=False):
+    """Every 'staying pays at least as much as switching' condition as (a, b): a·θ + b ≥ 0,
+    read off exact evaluations at 0 and the unit vectors, and checked affine at two more
+    points; the range bounds of the base value and of each episode's value included."""
+    rows = []
+    k = len(free)
+    unit = [tuple(F(int(i == j)) for j in range(k)) for i in range(k)]
+    probe = [tuple(F(7 + 3 * i, 3) for i in range(k)), tuple(F(-5 + i, 2) for i in range(k))]
+    for e in eps:
+        us, cn = e.moves(package, purchases)
+        S_us, S_cn = e.strategies(package, purchases)
+        devs = [(0, s, cn) for s in S_us if s != us] + [(1, us, s) for s in S_cn if s != cn]
+        for player, d_us, d_cn in devs:
+            def g(theta):
+                v = shifted(e, free, theta)
+                return payoffs(v, us, cn)[player] - payoffs(v, d_us, d_cn)[player]
+
+            b = g((F(0),) * k)
+            a = tuple(g(u) - b for u in unit)
+            for pt in probe:
+                assert g(pt) == b + sum(ai * ti for ai, ti in zip(a, pt)), "not affine"
+            rows.append((a, b))
+        for i, n in enumerate(free):
+            lo, hi = prange(n)
+            s = e.values[n] - default(n)
+            rows.append((unit[i], s - lo))                      # θ + s ≥ lo
+            rows.append((tuple(-u for u in unit[i]), hi - s))  # θ + s ≤ hi
+    for i, n in enumerate(free):
+        lo, hi = prange(n)
+        rows.append((unit[i], -lo))
+        rows.append((tuple(-u for u in unit[i]), hi))
+    return rows
+
+
+def interval(rows) -> tuple[F, F] | None:
+    """One free parameter: the exact interval {θ : a θ + b ≥ 0 for every row}."""
+    lo, hi = F(-10**9), F(10**9)
+    for (a,), b in rows:
+        if a > 0:
+            lo = max(lo, -b / a)
+        elif a < 0:
+            hi = min(hi, -b / a)
+        elif b < 0:
+            return None
+    return (lo, hi) if lo <= hi else None
+
+
+def polygon_bounds(rows) -> list[tuple[F, F]] | None:
+    """Two free parameters: every vertex is where two constraint lines cross; keep the
+    crossings that satisfy every row exactly; the bounds are the vertices' extremes."""
+    vertices = []
+    for (a1, b1), (a2, b2) in itertools.combinations(rows, 2):
+        det = a1[0] * a2[1] - a1[1] * a2[0]
+        if det == 0:
+            continue
+        x = (-b1 * a2[1] + b2 * a1[1]) / det
+        y = (-a1[0] * b2 + a2[0] * b1) / det
+        if all(a[0] * x + a[1] * y + b >= 0 for a, b in rows):
+            vertices.append((x, y))
+    if not vertices:
+        return None
+    return [(min(v[i] for v in vertices), max(v[i] for v in vertices)) for i in range(2)]
+
+
+def fits(eps: list[Episode], free: list[str], theta, package=False, purchases=False) -> bool:
+    """Directly: is every observed profile an equilibrium with the base values θ (and is
+    every value in range)?"""
+    for e in eps:
+        v = shifted(e, free, theta)
+        for n in free:
+            lo, hi = prange(n)
+            if not lo <= v[n] <= hi:
+                return False
+        if max(gains(e, v, package, purchases)) > 0:
+            return False
+    return True
+
+
+def reported(data: dict) -> list[tuple[F, F]]:
+    out = []
+    for b in data["bounds"]:
+        assert b["low_exact"] is not None and b["high_exact"] is not None, b
+        out.append((F(b["low_exact"]), F(b["high_exact"])))
+    return out
+
+
+# ------------------------------------------------------------------ bad files
+#: each bad file, and what its one error line must name (the field, or the TOML position)
+BAD_FIELDS = {
+    "date-february-30": "line 2",  # tomllib refuses the date itself: the line names it
+    "date-month-13": "'date'",
+    "date-number": "'date'",
+    "date-time-only": "'date'",
+    "date-words": "'date'",
+    "move-unknown": "'China'",
+    "move-off-grid": "'US'",
+    "move-nan": "'US'",
+    "move-above-one": "'US'",
+    "move-missing": "'China'",
+    "move-table": "'US'",
+    "observed-unknown-player": "'Japan'",
+    "game-unknown": "'game'",
+    "levels-too-many": "'levels'",
+    "package-unknown-instrument": "'entity list'",
+    "package-unknown-setting": "'US tariff'",
+    "package-inf-level": "'chip controls'",
+    "package-missing-tariff": "'US tariff'",
+    "parameter-unknown": "'leverge'",
+    "parameter-out-of-range": "'re_linkage'",
+    "parameter-text": "'leverage'",
+    "tariff-out-of-range": "'us_tariff_high'",
+    "provenance-no-source": "'source'",
+    "provenance-empty-source": "'source'",
+    "provenance-unknown-parameter": "'leverage_cn'",
+    "sources-not-a-list": "'sources'",
+    "sources-number": "sources[1]",
+    "toml-unclosed-table": "line 3",
+    "toml-two-observed": "observed",
+    "toml-two-episodes": "'episode'",
+}
+
+
+def test_every_bad_file_is_listed():
+    assert sorted(p.stem for p in BAD.glob("*.toml")) == sorted(BAD_FIELDS)
+
+
+def _one_line_error(code: int, out: str, err: str, path: Path, field: str) -> None:
+    assert code == 2, (code, err)
+    assert "Traceback" not in out + err and "internal error" not in err, err
+    lines = err.strip().split("\n")
+    assert len(lines) == 1, lines
+    assert str(path) in lines[0] and field in lines[0], lines[0]
+    assert not out.strip(), "no partial output"
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FIELDS))
+def test_a_bad_episode_file_is_one_line_exit_2_and_writes_nothing(name, tmp_path):
+    path = BAD / f"{name}.toml"
+    picture = tmp_path / "set.png"
+    for args in (
+        ["infer", str(path), "--free", "leverage,hawk_cost", "--plot", "leverage,hawk_cost", "-o", str(picture)],
+        ["infer", str(path), "--package", "--free", "leverage"],
+        ["timeline", str(path), "--format", "json"],
+        ["timeline", str(path), "--package"],
+        ["show", str(path)],
+    ):
+        _one_line_error(*cli(*args), path, BAD_FIELDS[name])
+        assert not picture.exists(), "nothing half-written with -o"
+    # next to a good episode, the bad one is still named, and nothing is printed for the good one
+    _one_line_error(*cli("timeline", ep("2019-05-10-tariffs-raised"), str(path)), path, BAD_FIELDS[name])
