@@ -331,3 +331,128 @@ def test_a_bad_episode_file_is_one_line_exit_2_and_writes_nothing(name, tmp_path
         assert not picture.exists(), "nothing half-written with -o"
     # next to a good episode, the bad one is still named, and nothing is printed for the good one
     _one_line_error(*cli("timeline", ep("2019-05-10-tariffs-raised"), str(path)), path, BAD_FIELDS[name])
+
+
+# ------------------------------------------------------------------ timeline
+GOOD = sorted(p.stem for p in DATA.glob("*.toml"))
+WITH_MOVES = [n for n in GOOD if "observed" in Episode(ep(n)).data]
+WITH_PACKAGE = [n for n in WITH_MOVES if "package" in Episode(ep(n)).data["observed"]]
+
+
+def _label_level(label: str) -> F:
+    """'open 50%' / 'supply 0%' / 'Relax' / 'Restrict' / 'Supply' as a level."""
+    words = {"restrict": F(0), "relax": F(1), "supply": F(1)}
+    if label.lower() in words:
+        return words[label.lower()]
+    return F(label.split()[-1].rstrip("%")) / 100
+
+
+def _pure_equilibria(e: Episode) -> set[tuple[F, F]]:
+    """Every pure equilibrium of the episode's game, by brute force (floats to search,
+    fractions to confirm)."""
+    S_us, S_cn = e.strategies()
+    fv = {k: float(v) for k, v in e.values.items()}
+    U = [[payoffs(fv, (float(x), None), (float(y), None, None)) for (y, _, _) in S_cn] for (x, _) in S_us]
+    found = set()
+    for i, (x, _) in enumerate(S_us):
+        for j, (y, _, _) in enumerate(S_cn):
+            if U[i][j][0] >= max(U[k][j][0] for k in range(len(S_us))) - 1e-9 and \
+               U[i][j][1] >= max(U[i][k][1] for k in range(len(S_cn))) - 1e-9:
+                found.add((x, y))
+    exact = set()
+    for x, y in found:
+        probe = Episode(e.path)
+        probe.data = {**probe.data, "observed": {**probe.data["observed"], "US": x, "China": y}}
+        if max(gains(probe, e.values)) <= 0:
+            exact.add((x, y))
+    return exact
+
+
+def test_timeline_of_the_hidden_files_agrees_with_the_oracle():
+    data = cli_json("timeline", *[ep(n) for n in GOOD])
+    eps = {e["episode"]: e for e in data["episodes"]}
+    assert list(eps) == GOOD  # the file names sort by date, as the timeline does
+    assert eps["2025-11-10-affiliates-suspended"]["date"] == "2025-11-10"  # a date-time, read as its date
+    assert eps["2019-05-10-tariffs-raised"]["date"] == "2019-05-10"  # a quoted date
+    assert eps["2026-11-27-suspension-term"]["observed"] is None
+    assert eps["2026-11-27-suspension-term"]["equilibrium"] is None
+    assert data["episodes_with_moves"] == len(WITH_MOVES)
+    hits = 0
+    for name in WITH_MOVES:
+        e = Episode(ep(name))
+        g = gains(e, e.values)
+        got = eps[name]
+        assert got["equilibrium"] is (max(g) <= 0), name
+        hits += max(g) <= 0
+        short = {s["player"]: s for s in got["shortfalls"]}
+        assert set(short) == {p for p, gain in zip(("US", "China"), g) if gain > 0}, name
+        for player, gain in zip(("US", "China"), g):
+            if gain > 0:
+                assert F(short[player]["gain_exact"]) == gain, (name, player)
+    assert data["equilibria_observed"] == hits
+    # by hand: December 2024 with August 2023's values, US restricting: China's gain from
+    # supplying is re_revenue − L + diversification + escalation_cost_cn = 2 − 3 + 1 + 0.5
+    ban = eps["2024-12-03-mineral-ban"]
+    assert [(s["player"], s["best_alternative"], F(s["gain_exact"])) for s in ban["shortfalls"]] == [
+        ("China", "Supply", F(1, 2))]
+    assert ban["model_predicts"] == ["(Restrict, Supply)"]
+
+
+def test_timeline_reads_an_episode_on_101_levels():
+    # the format allows up to 101 levels; the timeline used to refuse such an episode with
+    # "option --method: a 101×101 game is too large for vertex enumeration" (exit 2)
+    data = cli_json("timeline", ep("2026-01-14-h200-customs"))
+    (got,) = data["episodes"]
+    e = Episode(ep("2026-01-14-h200-customs"))
+    assert [F(s["gain_exact"]) for s in got["shortfalls"]] == list(gains(e, e.values))
+    *pure, unsearched = got["model_predicts"]
+    assert "not searched" in unsearched and "101×101" in unsearched
+    listed = set()
+    for text in pure:
+        us, cn = text.strip("()").split(", ")
+        listed.add((_label_level(us), _label_level(cn)))
+    assert listed == _pure_equilibria(e) and listed
+    code, out, err = cli("timeline", ep("2026-01-14-h200-customs"), "--no-changes")
+    assert code == 0 and "mixed equilibria not searched" in out, err
+
+
+@pytest.mark.parametrize("purchases", [False, True])
+def test_package_timeline_of_the_hidden_files_agrees_with_the_oracle(purchases):
+    args = ["timeline", *[ep(n) for n in GOOD], "--package"] + (["--with", "purchases"] if purchases else [])
+    data = cli_json(*args)
+    assert data["form"] == "package"
+    eps = {e["episode"]: e for e in data["episodes"]}
+    for name in WITH_PACKAGE:
+        e = Episode(ep(name))
+        if purchases and "purchases" not in e.data["observed"]["package"]["China"]:
+            assert eps[name]["equilibrium"] is None
+            continue
+        g = gains(e, e.values, True, purchases)
+        assert eps[name]["equilibrium"] is (max(g) <= 0), name
+        for s in eps[name]["shortfalls"]:
+            assert F(s["gain_exact"]) == g[("US", "China").index(s["player"])], (name, s)
+    # by hand: Phase One with purchases. Not buying saves purchase_cost_cn = 1/2 and costs
+    # the snap-back purchase_linkage·(1 − tariff_linkage)·(0.15 − 0.075)·tariff_hit_cn =
+    # 1/4 · 1 · 3/40 · 3 = 9/160, so China falls short by 1/2 − 9/160 = 71/160
+    if purchases:
+        (s,) = eps["2020-01-15-phase-one"]["shortfalls"]
+        assert (s["player"], F(s["gain_exact"])) == ("China", F(71, 160))
+    else:
+        assert eps["2019-05-10-tariffs-raised"]["equilibrium"] is True
+        assert eps["2020-01-15-phase-one"]["equilibrium"] is True
+
+
+def test_package_timeline_reads_an_episode_on_21_levels(tmp_path):
+    # 21 levels and two tariff settings: a 42×42 package game, beyond vertex enumeration
+    text = Path(ep("2025-11-10-affiliates-suspended")).read_text(encoding="utf-8")
+    fine = text.replace('game = "package-graded"\nlevels = 5\n', 'game = "package-graded"\nlevels = 21\n')
+    assert fine != text
+    path = tmp_path / "affiliates-21.toml"
+    path.write_text(fine, encoding="utf-8")
+    (got,) = cli_json("timeline", str(path), "--package")["episodes"]
+    e = Episode(str(path))
+    g = gains(e, e.values, True)
+    assert got["game"] == "package-graded" and got["equilibrium"] is (max(g) <= 0)
+    assert {s["player"]: F(s["gain_exact"]) for s in got["shortfalls"]} == {
+        p: v for p, v in zip(("US", "China"), g) if v > 0}
+    assert "not searched" in got["model_predicts"][-1]
