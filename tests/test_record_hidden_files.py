@@ -247,7 +247,11 @@ def polygon_bounds(rows) -> list[tuple[F, F]] | None:
 
 def fits(eps: list[Episode], free: list[str], theta, package=False, purchases=False) -> bool:
     """Directly: is every observed profile an equilibrium with the base values θ (and is
-    every value in range)?"""
+    every value in range, the base values' and each episode's)?"""
+    for n, t in zip(free, theta):
+        lo, hi = prange(n)
+        if not lo <= t <= hi:
+            return False
     for e in eps:
         v = shifted(e, free, theta)
         for n in free:
@@ -456,3 +460,171 @@ def test_package_timeline_reads_an_episode_on_21_levels(tmp_path):
     assert {s["player"]: F(s["gain_exact"]) for s in got["shortfalls"]} == {
         p: v for p, v in zip(("US", "China"), g) if v > 0}
     assert "not searched" in got["model_predicts"][-1]
+
+
+# ------------------------------------------------------------------ infer
+GALLIUM, BAN = "2023-08-01-gallium-germanium", "2024-12-03-mineral-ban"
+PHASE_ONE, TARIFFS_2019 = "2020-01-15-phase-one", "2019-05-10-tariffs-raised"
+H20, AFFILIATES, H200 = "2025-08-27-h20-licences", "2025-11-10-affiliates-suspended", "2026-01-14-h200-customs"
+
+INFER_CASES = [
+    # (episodes, free, package, with purchases)
+    ([GALLIUM, BAN], ["leverage"], False, False),          # a single point
+    ([BAN], ["leverage"], False, False),                   # up to the range's top
+    ([GALLIUM], ["leverage"], False, False),               # down to the range's bottom, shifted
+    ([GALLIUM, BAN], ["hawk_cost"], False, False),         # nothing fits
+    ([BAN], ["chip_value"], False, False),                 # a parameter no condition involves
+    ([GALLIUM], ["chip_value"], False, False),
+    ([PHASE_ONE], ["purchase_linkage"], True, True),       # nothing in the range fits
+    ([PHASE_ONE], ["purchase_cost_cn"], True, True),
+    ([H20], ["leverage"], False, False),
+    ([H20], ["leverage", "hawk_cost"], False, False),
+    ([AFFILIATES], ["leverage", "hawk_cost"], False, False),
+    ([AFFILIATES], ["leverage", "hawk_cost"], True, False),
+    ([AFFILIATES], ["leverage"], True, False),
+    ([H200], ["hawk_cost", "leverage"], False, False),     # 101 levels: 200 conditions
+    ([H20, AFFILIATES], ["leverage", "hawk_cost"], False, False),
+    ([TARIFFS_2019, PHASE_ONE], ["tariff_gain_us", "truce_value_us"], True, False),
+    ([TARIFFS_2019, PHASE_ONE], ["us_tariff_high"], True, False),
+    ([TARIFFS_2019, PHASE_ONE, GALLIUM], ["deal_value_us", "hawk_cost"], False, False),
+]
+
+
+def _infer_args(names, free, package, purchases):
+    args = ["infer", *[ep(n) for n in names], "--free", ",".join(free)]
+    if package:
+        args.append("--package")
+    if purchases:
+        args += ["--with", "purchases"]
+    return args
+
+
+@pytest.mark.parametrize("names, free, package, purchases", INFER_CASES)
+def test_infer_bounds_agree_with_the_oracles_exact_set(names, free, package, purchases):
+    data = cli_json(*_infer_args(names, free, package, purchases))
+    eps = [Episode(ep(n)) for n in names]
+    rows = conditions(eps, free, package, purchases)
+    expected = interval(rows) if len(free) == 1 else polygon_bounds(rows)
+    if expected is None:
+        assert data["consistent"] is False and data["bounds"] is None and data["smallest_change"] is None
+        # the oracle's direct check agrees: no grid point of the range fits
+        if len(free) == 1:
+            lo, hi = prange(free[0])
+            assert not any(fits(eps, free, (lo + (hi - lo) * F(k, 80),), package, purchases) for k in range(81))
+        conflict = data["conflicting_episodes"]
+        assert conflict and set(conflict) <= set(names)
+        assert interval(conditions([Episode(ep(n)) for n in conflict], free, package, purchases)) is None \
+            if len(free) == 1 else polygon_bounds(conditions([Episode(ep(n)) for n in conflict], free, package, purchases)) is None
+        for n in conflict:  # minimal: without any one of them the rest fit
+            rest = [Episode(ep(m)) for m in conflict if m != n]
+            if rest:
+                r = conditions(rest, free, package, purchases)
+                assert (interval(r) if len(free) == 1 else polygon_bounds(r)) is not None
+        return
+    if len(free) == 1:
+        expected = [expected]
+    assert data["consistent"] is True
+    assert reported(data) == expected
+    # each reported end is itself in the set (checked directly, by payoffs), and a step
+    # beyond it is not, unless the step leaves the range
+    if len(free) == 1:
+        (lo, hi), = expected
+        assert fits(eps, free, (lo,), package, purchases) and fits(eps, free, (hi,), package, purchases)
+        eps_step = F(1, 10**6)
+        assert not fits(eps, free, (lo - eps_step,), package, purchases)
+        assert not fits(eps, free, (hi + eps_step,), package, purchases)
+
+
+def test_infer_pins_leverage_to_a_single_point():
+    # Both files hold the same values; leverage is set to 3, so an episode's own value is
+    # L = θ − 1/2. With the US restricting, China's gain from supplying is
+    # re_revenue − L + diversification + escalation_cost_cn = 2 − L + 1 + 1/2: August 2023
+    # (it supplied) needs L ≤ 7/2, December 2024 (it banned) needs L ≥ 7/2. So θ = 4 exactly.
+    data = cli_json("infer", ep(GALLIUM), ep(BAN), "--free", "leverage")
+    assert reported(data) == [(F(4), F(4))]
+    assert data["smallest_change"]["changes"] == [{"parameter": "leverage", "judgement": 3.5, "value": 4.0}]
+    code, out, err = cli("infer", ep(GALLIUM), ep(BAN), "--free", "leverage")
+    assert code == 0, err
+    row = next(line for line in out.splitlines() if line.startswith("leverage"))
+    assert row.split()[1:4] == ["3.5", "4", "4"]
+
+
+def test_infer_an_unbounded_side_is_the_ranges_end():
+    # December 2024 alone: L ≥ 7/2 only, so θ ≥ 4 and nothing but the range bounds it above
+    # (θ ≤ 20, and θ − 1/2 ≤ 20); August 2023 alone: θ ≤ 4, and its own value θ − 1/2 ≥ 0.
+    ban = cli_json("infer", ep(BAN), "--free", "leverage")
+    assert reported(ban) == [(F(4), F(20))] and ban["box"]["leverage"] == ["1/2", "20"]
+    gallium = cli_json("infer", ep(GALLIUM), "--free", "leverage")
+    assert reported(gallium) == [(F(1, 2), F(4))]
+    # a parameter that no condition involves (chip_value, with the US restricting) is
+    # bounded by its range alone when the rest fits, and cannot rescue what does not
+    free = cli_json("infer", ep(GALLIUM), "--free", "chip_value")
+    assert reported(free) == [(F(0), F(20))]
+    assert all(F(c["coefficients"]["chip_value"]) == 0 for c in free["conditions"])
+    assert cli_json("infer", ep(BAN), "--free", "chip_value")["conflicting_episodes"] == [BAN]
+
+
+@pytest.mark.parametrize("names, free, args, expected", [
+    ([GALLIUM, BAN], "hawk_cost", [], BAN),
+    ([PHASE_ONE], "purchase_linkage", ["--package", "--with", "purchases"], PHASE_ONE),
+])
+def test_infer_says_plainly_when_no_values_fit(names, free, args, expected):
+    # hawk_cost does not enter China's gain from supplying, which is 1/2 > 0 in December
+    # 2024; Phase One's buying would need purchase_linkage ≥ (1/2)/(3/40 · 3) = 20/9 > 1.
+    code, out, err = cli("infer", *[ep(n) for n in names], "--free", free, *args)
+    assert code == 0 and not err
+    assert "No parameter values make every observed move an equilibrium." in out
+    assert expected in out.split("conflict")[-1]
+    assert "Bounds over" not in out and "nan" not in out.lower()
+
+
+def test_infer_refuses_an_episode_without_moves():
+    path = ep("2026-11-27-suspension-term")
+    code, out, err = cli("infer", path, "--free", "leverage")
+    _one_line_error(code, out, err, Path(path), "[observed]")
+
+
+def test_infer_then_agrees_with_the_oracle():
+    # the set of August 2023 alone (θ ∈ [1/2, 4]), carried to December 2024's game (the
+    # same values): which outcomes hold for every θ, for some, for none
+    data = cli_json("infer", ep(GALLIUM), "--free", "leverage", "--then", ep(BAN))
+    (then,) = data["then"]
+    got = {tuple(o["outcome"]): o["equilibrium_for"] for o in then["outcomes"]}
+    gallium, ban = Episode(ep(GALLIUM)), Episode(ep(BAN))
+    set_rows = conditions([gallium], ["leverage"])
+    lo, hi = interval(set_rows)
+    for x in (F(0), F(1)):
+        for y in (F(0), F(1)):
+            probe = Episode(ban.path)
+            probe.data = {**probe.data, "observed": {"US": x, "China": y}}
+            rows = conditions([probe], ["leverage"])
+            own = rows[:-4]  # the deviation rows (the last four are the range bounds)
+            every = all(a[0] * t + b >= 0 for a, b in own for t in (lo, hi))
+            some = interval(set_rows + rows) is not None
+            label = ("Restrict" if x == 0 else "Relax", "Restrict" if y == 0 else "Supply")
+            assert got[label] == ("every" if every else "some" if some else "none"), label
+    assert got[("Restrict", "Restrict")] == "some" and got[("Restrict", "Supply")] == "every"
+
+
+def test_infer_default_free_agrees_with_an_lp_on_the_oracles_conditions():
+    # many free parameters (the default: judgement values the episodes' games depend on):
+    # each bound re-solved by SciPy's interior-point method on the oracle's own conditions
+    linprog = pytest.importorskip("scipy.optimize").linprog
+    for names, package in (([TARIFFS_2019, PHASE_ONE, AFFILIATES], True), ([GALLIUM, BAN, TARIFFS_2019], False),
+                           ([H20, H200], False)):
+        data = cli_json("infer", *[ep(n) for n in names], *(["--package"] if package else []))
+        free = data["free"]
+        rows = conditions([Episode(ep(n)) for n in names], free, package)
+        A = [[-float(a) for a in r] for r, _ in rows]
+        b = [float(c) for _, c in rows]
+        k = len(free)
+        probe = linprog([0] * k, A_ub=A, b_ub=b, bounds=[(None, None)] * k, method="highs-ipm")
+        assert data["consistent"] is (probe.status == 0), names
+        if probe.status != 0:
+            continue
+        for i, bound in enumerate(data["bounds"]):
+            for sign, value in ((1, bound["low"]), (-1, bound["high"])):
+                c = [sign if j == i else 0 for j in range(k)]
+                res = linprog(c, A_ub=A, b_ub=b, bounds=[(None, None)] * k, method="highs-ipm")
+                assert res.status == 0 and sign * res.fun == pytest.approx(value, abs=1e-6), (names, bound)
+
