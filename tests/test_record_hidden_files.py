@@ -628,3 +628,36 @@ def test_infer_default_free_agrees_with_an_lp_on_the_oracles_conditions():
                 res = linprog(c, A_ub=A, b_ub=b, bounds=[(None, None)] * k, method="highs-ipm")
                 assert res.status == 0 and sign * res.fun == pytest.approx(value, abs=1e-6), (names, bound)
 
+
+def test_default_free_on_101_levels_is_what_enters_found_without_a_cell_by_cell_scan(monkeypatch):
+    # The default free set of a 101-level episode: the judgement parameters (linkage shares
+    # excluded) that change some payoff. The oracle's own payoffs are polynomials of degree
+    # at most two in each level, so comparing them on a 5×5 sub-grid of the 101 levels decides.
+    e = Episode(ep(H200))
+    sub = [F(k, 4) for k in range(5)]
+    expected = []
+    for name, spec in PARAMS.items():
+        if spec["source"] != "judgement" or name.endswith("_linkage"):
+            continue
+        bumped = dict(e.values)
+        bumped[name] += 1
+        if any(payoffs(e.values, (x, None), (y, None, None)) != payoffs(bumped, (x, None), (y, None, None))
+               for x in sub for y in sub):
+            expected.append(name)
+    # Counted, not timed: the exact payoffs evaluated to find the set. It used to evaluate
+    # every one of the 10,201 cells for both players, twice, for each of the 19 judgement
+    # parameters that did not enter.
+    from games.history import identified_set
+    from games.model import level_game
+    from games.model.scenarios import load
+
+    calls = []
+    real = level_game.level_terms
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(level_game, "level_terms", counting)
+    assert identified_set.default_free([load(ep(H200))]) == expected
+    assert len(calls) < 1000, len(calls)

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
+import numpy as np
+
 from games.history.equilibrium_conditions import (
     Condition,
     affine_conditions,
@@ -124,38 +126,77 @@ def default_free(episodes: Sequence[Scenario], package: bool | tuple[str, ...] =
     return names
 
 
+def _package_setting(sc: Scenario, package: bool | tuple[str, ...] = True):
+    """`games.history.record.package_setting`, imported when called (as it always was here)."""
+    from games.history.record import package_setting
+
+    return package_setting(sc, package)
+
+
 def _package_game(sc: Scenario, package: bool | tuple[str, ...] = True):
     """(exact parameters, payoff function, profile, labels, shape) of an episode's package
     observation (``package``: True, or the optional instruments put in the form)."""
-    from games.history.record import package_setting
-
-    model, params, form, levels, profile, labels = package_setting(sc, package)
+    model, params, form, levels, profile, labels = _package_setting(sc, package)
     return exact_values(params), package_payoff(model, form, levels), profile, labels
 
 
 def _enters(name: str, episodes: Sequence[Scenario], package: bool | tuple[str, ...] = False) -> bool:
-    """Does the parameter change any payoff of any episode's game?"""
-    if package:
-        for sc in episodes:
-            p, pay, _, labels = _package_game(sc, package)
-            q = dict(p)
-            q[name] = p[name] + 1
-            for cell in ((i, j) for i in range(len(labels[0])) for j in range(len(labels[1]))):
-                for player in (0, 1):
-                    if pay(player, cell, p) != pay(player, cell, q):
-                        return True
-        return False
+    """Does the parameter change any payoff of any episode's game?
+
+    Every cell is compared in floating point, vectorized (an episode may have 101 levels a
+    side: 10,201 cells, too many to evaluate one by one in fractions for every parameter),
+    and a cell that differs is confirmed in exact arithmetic, so a parameter is never freed
+    on a rounding difference."""
     for sc in episodes:
-        obs = sc.observed
-        pay = level_payoff(grid(obs))
-        p = exact_values(sc.parameters)
-        q = dict(p)
-        q[name] = p[name] + 1
-        for cell in ((i, j) for i in range(obs.levels) for j in range(obs.levels)):
-            for player in (0, 1):
-                if pay(player, cell, p) != pay(player, cell, q):
-                    return True
+        cells, exact = _game_cells(sc, package)
+        before, after = cells(None), cells(name)
+        differ = np.argwhere((before[0] != after[0]) | (before[1] != after[1]))
+        for cell in (tuple(int(v) for v in c) for c in differ):
+            if exact(cell, None) != exact(cell, name):
+                return True
     return False
+
+
+def _game_cells(sc: Scenario, package: bool | tuple[str, ...] = False):
+    """(cells, exact) for an episode's game: cells(name) is both players' payoff arrays over
+    every profile (floats) with parameter ``name`` one unit up (None: as written); exact(cell,
+    name) the same at one profile, in fractions."""
+    from games.model.catalog import default_model
+    from games.model.evaluate import axes, payoff_arrays
+    from games.model.level_game import declared_levels, graded_grids, level_payoffs
+
+    if package:
+        model, params, form, levels, _, _ = _package_setting(sc, package)
+        ax = axes(model, form, levels)
+        pay = package_payoff(model, form, levels)
+
+        def arrays(p):
+            return payoff_arrays(model, p, ax)
+    else:
+        model = default_model()
+        obs = sc.observed
+        params = dict(sc.parameters)
+        g = declared_levels(model) if obs.form == "simultaneous" else graded_grids(model, obs.levels)
+        pay = level_payoff(grid(obs))
+
+        def arrays(p):
+            return level_payoffs(model, (g[0][:, None], g[1][None, :]), p)
+    exact_params = exact_values(params)
+
+    def bumped(p: dict, name: str | None) -> dict:
+        q = dict(p)
+        if name is not None:
+            q[name] = q[name] + 1
+        return q
+
+    def cells(name: str | None):
+        return [np.asarray(a, dtype=float) for a in arrays(bumped(params, name))]
+
+    def exact(cell: tuple[int, int], name: str | None) -> tuple[Fraction, Fraction]:
+        q = bumped(exact_params, name)
+        return pay(0, cell, q), pay(1, cell, q)
+
+    return cells, exact
 
 
 def record_conditions(episodes: Sequence[Scenario], free: Sequence[str], package: bool | tuple[str, ...] = False) -> RecordConditions:
