@@ -661,3 +661,23 @@ def test_default_free_on_101_levels_is_what_enters_found_without_a_cell_by_cell_
     monkeypatch.setattr(level_game, "level_terms", counting)
     assert identified_set.default_free([load(ep(H200))]) == expected
     assert len(calls) < 1000, len(calls)
+
+
+
+@pytest.mark.parametrize("where, old, new, free", [
+    ("[parameters]", "us_tariff_high = 0.25", "us_tarif_high = 0.25", "leverage"),
+    ("[provenance]", "[provenance.tariff_linkage]", "[provenance.tarif_linkage]", "leverage"),
+    ("option --free", "", "", "tarif_linkage"),
+])
+def test_a_misspelt_tariff_parameter_is_suggested_and_listed(tmp_path, where, old, new, free):
+    # tariff parameters are accepted in an episode's [parameters] and [provenance] and by
+    # infer --package --free; a misspelling used to be answered with the game parameters
+    # only ('did you mean re_linkage or chip_linkage?', the tariff names missing from the list)
+    text = Path(ep(TARIFFS_2019)).read_text(encoding="utf-8")
+    path = tmp_path / "typo.toml"
+    path.write_text(text.replace(old, new) if old else text, encoding="utf-8")
+    assert not old or text.replace(old, new) != text
+    code, out, err = cli("infer", str(path), "--package", "--free", free)
+    _one_line_error(code, out, err, path if old else Path("option --free"), where)
+    intended = "us_tariff_high" if "us_tarif" in new else "tariff_linkage"
+    assert f"did you mean {intended}" in err and "purchase_linkage" in err.split("expected one of")[-1]
