@@ -367,7 +367,12 @@ def render_infer(rc, consistent, bounds, change, conflict, rows, picture, fmt: s
     out.append("")
     if not consistent:
         out.append("No parameter values make every observed move an equilibrium.")
-        if conflict:
+        if len(conflict) == 1:
+            out.append(f"The observed moves of {conflict[0]} are not an equilibrium for any value of "
+                       f"{', '.join(rc.free)} within range: that episode conflicts on its own.")
+            out.append("Free other parameters to read it, or leave it out to read the rest."
+                       if len(rc.episodes) > 1 else "Free other parameters to read it.")
+        elif conflict:
             out.append(f"These episodes conflict (a minimal set that cannot all hold): {', '.join(conflict)}.")
             out.append("Drop one of them, or free other parameters, to read the rest.")
         return "\n".join(out)
