@@ -333,6 +333,7 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt, package
         result["conflicting_episodes"] = conflict
         result["bounds"] = None
         result["smallest_change"] = None
+        result["then"] = None  # nothing to solve the --then scenarios with (said in the text too)
     if plot_pair is not None:
         if not consistent:
             raise InputError("option --plot: the record has no consistent parameter values to draw")
@@ -343,7 +344,9 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt, package
         result["picture"] = {"file": str(output), "vertices": [list(p) for p in polygon]}
     if fmt == "json":
         return Output("", result)
-    return Output(render_infer(rc, consistent, bounds, change, conflict, rows, output if plot_pair else None, fmt), result)
+    unsolved = [sc.name for sc in futures] if not consistent else []
+    return Output(render_infer(rc, consistent, bounds, change, conflict, rows, output if plot_pair else None, fmt,
+                               unsolved), result)
 
 
 def _frac(x) -> str:
@@ -354,7 +357,7 @@ def _frac(x) -> str:
     return str(x) if x.denominator != 1 and len(str(x)) <= 12 else num(float(x))
 
 
-def render_infer(rc, consistent, bounds, change, conflict, rows, picture, fmt: str) -> str:
+def render_infer(rc, consistent, bounds, change, conflict, rows, picture, fmt: str, unsolved=()) -> str:
     from cli.render import markdown_table, num, text_table
 
     md = fmt == "markdown"
@@ -375,6 +378,9 @@ def render_infer(rc, consistent, bounds, change, conflict, rows, picture, fmt: s
         elif conflict:
             out.append(f"These episodes conflict (a minimal set that cannot all hold): {', '.join(conflict)}.")
             out.append("Drop one of them, or free other parameters, to read the rest.")
+        if unsolved:
+            out.append(f"Not solved (--then): {', '.join(unsolved)}; with no consistent parameter value there is "
+                       "nothing to solve them over.")
         return "\n".join(out)
     table = [["parameter", "judgement", "lowest", "highest", "judgement inside?"]]
     for b in bounds:

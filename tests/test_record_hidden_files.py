@@ -685,3 +685,14 @@ def test_a_misspelt_tariff_parameter_is_suggested_and_listed(tmp_path, where, ol
     _one_line_error(code, out, err, path if old else Path("option --free"), where)
     intended = "us_tariff_high" if "us_tarif" in new else "tariff_linkage"
     assert f"did you mean {intended}" in err and "purchase_linkage" in err.split("expected one of")[-1]
+
+
+def test_infer_then_on_an_empty_set_says_it_is_not_solved():
+    # nothing fits (December 2024 with hawk_cost free): the --then scenarios used to vanish
+    # without a word, from the text and from the JSON alike
+    args = ["infer", ep(BAN), "--free", "hawk_cost", "--then", "after-truce-renewal", "--then", ep(GALLIUM)]
+    data = cli_json(*args)
+    assert data["consistent"] is False and data["then"] is None
+    code, out, err = cli(*args)
+    said = " ".join(out.split())
+    assert code == 0 and f"Not solved (--then): after-truce-renewal, {GALLIUM}" in said, out
