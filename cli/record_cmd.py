@@ -322,6 +322,7 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt, package
         bounds = ids.bounds(rc)
         change = ids.smallest_change(rc)
         result["bounds"] = [b.to_dict() for b in bounds]
+        result["not_in_conditions"] = _uninvolved(rc)
         result["smallest_change"] = change.to_dict() if change is not None else None
         for sc in futures:
             rows.append((sc, ids.outlook(rc, sc, game, levels)))
@@ -357,6 +358,12 @@ def _frac(x) -> str:
     return str(x) if x.denominator != 1 and len(str(x)) <= 12 else num(float(x))
 
 
+def _uninvolved(rc) -> list[str]:
+    """The free parameters whose coefficient is zero in every condition (the observed moves
+    say nothing about them: freeing chip_value where the US restricts, for instance)."""
+    return [name for k, name in enumerate(rc.free) if all(c.coefficients[k] == 0 for c in rc.conditions)]
+
+
 def render_infer(rc, consistent, bounds, change, conflict, rows, picture, fmt: str, unsolved=()) -> str:
     from cli.render import markdown_table, num, text_table
 
@@ -389,6 +396,10 @@ def render_infer(rc, consistent, bounds, change, conflict, rows, picture, fmt: s
         table.append([b.name, num(b.judgement), lo, hi, "yes" if b.contains_judgement else "no"])
     out.append("## Bounds over the identified set" if md else "Bounds over the identified set")
     out.append(markdown_table(table) if md else text_table(table))
+    idle = _uninvolved(rc)
+    if idle:
+        out.append(f"No equilibrium condition involves {', '.join(idle)}: the record does not bound "
+                   f"{'it' if len(idle) == 1 else 'them'}; only the range does.")
     exact_all = all(b.low_exact is not None and b.high_exact is not None for b in bounds)
     out.append("Every bound is exact (a vertex recomputed in fractions and checked)." if exact_all
                else "Bounds shown as fractions are exact; decimals are the LP's floating-point values.")

@@ -696,3 +696,17 @@ def test_infer_then_on_an_empty_set_says_it_is_not_solved():
     code, out, err = cli(*args)
     said = " ".join(out.split())
     assert code == 0 and f"Not solved (--then): after-truce-renewal, {GALLIUM}" in said, out
+
+
+def test_infer_names_a_free_parameter_no_condition_involves():
+    # with the US restricting, chips = 0 whatever China does, so chip_value enters no payoff
+    # difference at the observed profile (the oracle's own conditions agree); leverage does
+    rows = conditions([Episode(ep(GALLIUM))], ["chip_value", "leverage"])
+    involved = [any(a[k] != 0 for a, _ in rows[:-8]) for k in range(2)]  # the last eight: range bounds
+    assert involved == [False, True]
+    data = cli_json("infer", ep(GALLIUM), "--free", "chip_value,leverage")
+    assert data["not_in_conditions"] == ["chip_value"]
+    assert reported(data) == [(F(0), F(20)), (F(1, 2), F(4))]
+    code, out, err = cli("infer", ep(GALLIUM), "--free", "chip_value,leverage")
+    assert code == 0 and "No equilibrium condition involves chip_value" in " ".join(out.split())
+    assert cli_json("infer", ep(GALLIUM), "--free", "leverage")["not_in_conditions"] == []
