@@ -710,3 +710,12 @@ def test_infer_names_a_free_parameter_no_condition_involves():
     code, out, err = cli("infer", ep(GALLIUM), "--free", "chip_value,leverage")
     assert code == 0 and "No equilibrium condition involves chip_value" in " ".join(out.split())
     assert cli_json("infer", ep(GALLIUM), "--free", "leverage")["not_in_conditions"] == []
+
+
+def test_show_names_a_move_as_the_strategy_it_is():
+    # 'relax' and ' supply ' (2019), 'OPEN 50%' (November 2025) are valid moves; show and its
+    # JSON used to repeat them as typed ('US relax, China  supply ')
+    code, out, err = cli("show", ep(TARIFFS_2019))
+    assert code == 0 and "Observed (simultaneous game): US Relax, China Supply" in out, err
+    data = cli_json("show", ep(AFFILIATES))
+    assert data["scenario"]["observed"]["moves"] == {"US": "open 50%", "China": 0.75}

@@ -111,9 +111,11 @@ def parse_observation(raw: Mapping, where: str) -> Observation:
         package = parse_package_observation(raw["package"], f"{where.rstrip(']')}.package]")
     obs = Observation(form, levels, tuple(moves), note.strip(), package)
     strategies = strategy_labels(form, levels)
-    for k, player in enumerate(PLAYER_KEYS):
-        _index(obs.moves[k], strategies[k], levels, f"{where}: '{player}'")  # validate now
-    return obs
+    found = [_index(obs.moves[k], strategies[k], levels, f"{where}: '{player}'") for k, player in enumerate(PLAYER_KEYS)]
+    # a move named in other case or with spaces ('relax', ' supply ', 'OPEN 50%') is kept
+    # as the strategy it names, so show and its JSON print 'Relax', 'Supply', 'open 50%'
+    moves = tuple(strategies[k][i] if isinstance(m, str) else m for k, (m, i) in enumerate(zip(obs.moves, found)))
+    return Observation(form, levels, moves, obs.note, package)
 
 
 def parse_package_observation(raw: object, where: str) -> PackageObservation:
