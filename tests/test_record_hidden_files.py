@@ -719,3 +719,21 @@ def test_show_names_a_move_as_the_strategy_it_is():
     assert code == 0 and "Observed (simultaneous game): US Relax, China Supply" in out, err
     data = cli_json("show", ep(AFFILIATES))
     assert data["scenario"]["observed"]["moves"] == {"US": "open 50%", "China": 0.75}
+
+
+def test_infer_tells_apart_two_episode_files_of_the_same_name(tmp_path):
+    # two different files called episode.toml (in two folders) used to be refused as
+    # "episode 'episode' is named twice"; each is now named by its path
+    a, b = tmp_path / "a" / "episode.toml", tmp_path / "b" / "episode.toml"
+    for path, source in ((a, GALLIUM), (b, BAN)):
+        path.parent.mkdir()
+        path.write_text(Path(ep(source)).read_text(encoding="utf-8"), encoding="utf-8")
+    data = cli_json("infer", str(a), str(b), "--free", "leverage")
+    assert data["episodes"] == [str(a), str(b)]
+    assert reported(data) == [(F(4), F(4))]  # as for the two files under their own names
+    assert {c["episode"] for c in data["conditions"]} == {str(a), str(b)}
+    # the conflict names the episode by its path
+    assert cli_json("infer", str(a), str(b), "--free", "hawk_cost")["conflicting_episodes"] == [str(b)]
+    # the same file twice is still one episode named twice
+    code, out, err = cli("infer", str(a), str(a), "--free", "leverage")
+    assert code == 2 and "named twice" in err

@@ -199,6 +199,18 @@ def _game_cells(sc: Scenario, package: bool | tuple[str, ...] = False):
     return cells, exact
 
 
+def episode_labels(episodes: Sequence[Scenario]) -> list[str]:
+    """How each episode is named in the conditions and the answer: its name (a built-in's, or a
+    file's stem), or its file's path when two different episodes share that name (two
+    'episode.toml' in different folders, or a file named like a built-in), so that neither
+    is taken for the other; the same episode given twice keeps one name."""
+    def key(sc: Scenario) -> str:
+        return sc.source_file or sc.name
+
+    clash = {sc.name for sc in episodes if len({key(o) for o in episodes if o.name == sc.name}) > 1}
+    return [key(sc) if sc.name in clash else sc.name for sc in episodes]
+
+
 def record_conditions(episodes: Sequence[Scenario], free: Sequence[str], package: bool | tuple[str, ...] = False) -> RecordConditions:
     """Every observed profile's equilibrium conditions, affine in the free parameters (with
     ``package``, of each episode's package-form observation: tariffs as instruments)."""
@@ -218,23 +230,23 @@ def record_conditions(episodes: Sequence[Scenario], free: Sequence[str], package
     conditions: list[Condition] = []
     offs = []
     names = []
-    for sc in episodes:
+    for sc, label in zip(episodes, episode_labels(episodes)):
         if sc.observed is None:
             raise InputError(f"{sc.source_file or sc.name}: no [observed] moves; infer reads episodes of the record")
-        if sc.name in names:
-            raise InputError(f"infer: episode '{sc.name}' is named twice")
-        names.append(sc.name)
+        if label in names:
+            raise InputError(f"infer: episode '{label}' is named twice")
+        names.append(label)
         if package:
             if sc.observed.package is None:
                 raise InputError(f"{sc.source_file or sc.name}: no [observed.package] moves; --package reads episodes with package moves")
             params, pay, profile, labels = _package_game(sc, package)
-            conditions += affine_conditions(sc.name, params, free, pay, profile, labels)
+            conditions += affine_conditions(label, params, free, pay, profile, labels)
             offs.append(offsets(params, free))
             continue
         params = exact_values(sc.parameters)
         obs = sc.observed
         conditions += affine_conditions(
-            sc.name, params, free, level_payoff(grid(obs)), observed_profile(obs), strategy_labels(obs.form, obs.levels)
+            label, params, free, level_payoff(grid(obs)), observed_profile(obs), strategy_labels(obs.form, obs.levels)
         )
         offs.append(offsets(params, free))
     judgement = tuple(to_fraction(parameter(n).default) for n in free)
