@@ -322,6 +322,7 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt, package
         bounds = ids.bounds(rc)
         change = ids.smallest_change(rc)
         result["bounds"] = [b.to_dict() for b in bounds]
+        result["not_in_conditions"] = _uninvolved(rc)
         result["smallest_change"] = change.to_dict() if change is not None else None
         for sc in futures:
             rows.append((sc, ids.outlook(rc, sc, game, levels)))
@@ -333,6 +334,7 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt, package
         result["conflicting_episodes"] = conflict
         result["bounds"] = None
         result["smallest_change"] = None
+        result["then"] = None  # nothing to solve the --then scenarios with (said in the text too)
     if plot_pair is not None:
         if not consistent:
             raise InputError("option --plot: the record has no consistent parameter values to draw")
@@ -343,7 +345,9 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt, package
         result["picture"] = {"file": str(output), "vertices": [list(p) for p in polygon]}
     if fmt == "json":
         return Output("", result)
-    return Output(render_infer(rc, consistent, bounds, change, conflict, rows, output if plot_pair else None, fmt), result)
+    unsolved = [sc.name for sc in futures] if not consistent else []
+    return Output(render_infer(rc, consistent, bounds, change, conflict, rows, output if plot_pair else None, fmt,
+                               unsolved), result)
 
 
 def _frac(x) -> str:
@@ -354,7 +358,13 @@ def _frac(x) -> str:
     return str(x) if x.denominator != 1 and len(str(x)) <= 12 else num(float(x))
 
 
-def render_infer(rc, consistent, bounds, change, conflict, rows, picture, fmt: str) -> str:
+def _uninvolved(rc) -> list[str]:
+    """The free parameters whose coefficient is zero in every condition (the observed moves
+    say nothing about them: freeing chip_value where the US restricts, for instance)."""
+    return [name for k, name in enumerate(rc.free) if all(c.coefficients[k] == 0 for c in rc.conditions)]
+
+
+def render_infer(rc, consistent, bounds, change, conflict, rows, picture, fmt: str, unsolved=()) -> str:
     from cli.render import markdown_table, num, text_table
 
     md = fmt == "markdown"
@@ -367,9 +377,17 @@ def render_infer(rc, consistent, bounds, change, conflict, rows, picture, fmt: s
     out.append("")
     if not consistent:
         out.append("No parameter values make every observed move an equilibrium.")
-        if conflict:
+        if len(conflict) == 1:
+            out.append(f"The observed moves of {conflict[0]} are not an equilibrium for any value of "
+                       f"{', '.join(rc.free)} within range: that episode conflicts on its own.")
+            out.append("Free other parameters to read it, or leave it out to read the rest."
+                       if len(rc.episodes) > 1 else "Free other parameters to read it.")
+        elif conflict:
             out.append(f"These episodes conflict (a minimal set that cannot all hold): {', '.join(conflict)}.")
             out.append("Drop one of them, or free other parameters, to read the rest.")
+        if unsolved:
+            out.append(f"Not solved (--then): {', '.join(unsolved)}; with no consistent parameter value there is "
+                       "nothing to solve them over.")
         return "\n".join(out)
     table = [["parameter", "judgement", "lowest", "highest", "judgement inside?"]]
     for b in bounds:
@@ -378,6 +396,10 @@ def render_infer(rc, consistent, bounds, change, conflict, rows, picture, fmt: s
         table.append([b.name, num(b.judgement), lo, hi, "yes" if b.contains_judgement else "no"])
     out.append("## Bounds over the identified set" if md else "Bounds over the identified set")
     out.append(markdown_table(table) if md else text_table(table))
+    idle = _uninvolved(rc)
+    if idle:
+        out.append(f"No equilibrium condition involves {', '.join(idle)}: the record does not bound "
+                   f"{'it' if len(idle) == 1 else 'them'}; only the range does.")
     exact_all = all(b.low_exact is not None and b.high_exact is not None for b in bounds)
     out.append("Every bound is exact (a vertex recomputed in fractions and checked)." if exact_all
                else "Bounds shown as fractions are exact; decimals are the LP's floating-point values.")

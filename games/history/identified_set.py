@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
+import numpy as np
+
 from games.history.equilibrium_conditions import (
     Condition,
     affine_conditions,
@@ -124,38 +126,89 @@ def default_free(episodes: Sequence[Scenario], package: bool | tuple[str, ...] =
     return names
 
 
+def _package_setting(sc: Scenario, package: bool | tuple[str, ...] = True):
+    """`games.history.record.package_setting`, imported when called (as it always was here)."""
+    from games.history.record import package_setting
+
+    return package_setting(sc, package)
+
+
 def _package_game(sc: Scenario, package: bool | tuple[str, ...] = True):
     """(exact parameters, payoff function, profile, labels, shape) of an episode's package
     observation (``package``: True, or the optional instruments put in the form)."""
-    from games.history.record import package_setting
-
-    model, params, form, levels, profile, labels = package_setting(sc, package)
+    model, params, form, levels, profile, labels = _package_setting(sc, package)
     return exact_values(params), package_payoff(model, form, levels), profile, labels
 
 
 def _enters(name: str, episodes: Sequence[Scenario], package: bool | tuple[str, ...] = False) -> bool:
-    """Does the parameter change any payoff of any episode's game?"""
-    if package:
-        for sc in episodes:
-            p, pay, _, labels = _package_game(sc, package)
-            q = dict(p)
-            q[name] = p[name] + 1
-            for cell in ((i, j) for i in range(len(labels[0])) for j in range(len(labels[1]))):
-                for player in (0, 1):
-                    if pay(player, cell, p) != pay(player, cell, q):
-                        return True
-        return False
+    """Does the parameter change any payoff of any episode's game?
+
+    Every cell is compared in floating point, vectorized (an episode may have 101 levels a
+    side: 10,201 cells, too many to evaluate one by one in fractions for every parameter),
+    and a cell that differs is confirmed in exact arithmetic, so a parameter is never freed
+    on a rounding difference."""
     for sc in episodes:
-        obs = sc.observed
-        pay = level_payoff(grid(obs))
-        p = exact_values(sc.parameters)
-        q = dict(p)
-        q[name] = p[name] + 1
-        for cell in ((i, j) for i in range(obs.levels) for j in range(obs.levels)):
-            for player in (0, 1):
-                if pay(player, cell, p) != pay(player, cell, q):
-                    return True
+        cells, exact = _game_cells(sc, package)
+        before, after = cells(None), cells(name)
+        differ = np.argwhere((before[0] != after[0]) | (before[1] != after[1]))
+        for cell in (tuple(int(v) for v in c) for c in differ):
+            if exact(cell, None) != exact(cell, name):
+                return True
     return False
+
+
+def _game_cells(sc: Scenario, package: bool | tuple[str, ...] = False):
+    """(cells, exact) for an episode's game: cells(name) is both players' payoff arrays over
+    every profile (floats) with parameter ``name`` one unit up (None: as written); exact(cell,
+    name) the same at one profile, in fractions."""
+    from games.model.catalog import default_model
+    from games.model.evaluate import axes, payoff_arrays
+    from games.model.level_game import declared_levels, graded_grids, level_payoffs
+
+    if package:
+        model, params, form, levels, _, _ = _package_setting(sc, package)
+        ax = axes(model, form, levels)
+        pay = package_payoff(model, form, levels)
+
+        def arrays(p):
+            return payoff_arrays(model, p, ax)
+    else:
+        model = default_model()
+        obs = sc.observed
+        params = dict(sc.parameters)
+        g = declared_levels(model) if obs.form == "simultaneous" else graded_grids(model, obs.levels)
+        pay = level_payoff(grid(obs))
+
+        def arrays(p):
+            return level_payoffs(model, (g[0][:, None], g[1][None, :]), p)
+    exact_params = exact_values(params)
+
+    def bumped(p: dict, name: str | None) -> dict:
+        q = dict(p)
+        if name is not None:
+            q[name] = q[name] + 1
+        return q
+
+    def cells(name: str | None):
+        return [np.asarray(a, dtype=float) for a in arrays(bumped(params, name))]
+
+    def exact(cell: tuple[int, int], name: str | None) -> tuple[Fraction, Fraction]:
+        q = bumped(exact_params, name)
+        return pay(0, cell, q), pay(1, cell, q)
+
+    return cells, exact
+
+
+def episode_labels(episodes: Sequence[Scenario]) -> list[str]:
+    """How each episode is named in the conditions and the answer: its name (a built-in's, or a
+    file's stem), or its file's path when two different episodes share that name (two
+    'episode.toml' in different folders, or a file named like a built-in), so that neither
+    is taken for the other; the same episode given twice keeps one name."""
+    def key(sc: Scenario) -> str:
+        return sc.source_file or sc.name
+
+    clash = {sc.name for sc in episodes if len({key(o) for o in episodes if o.name == sc.name}) > 1}
+    return [key(sc) if sc.name in clash else sc.name for sc in episodes]
 
 
 def record_conditions(episodes: Sequence[Scenario], free: Sequence[str], package: bool | tuple[str, ...] = False) -> RecordConditions:
@@ -177,23 +230,23 @@ def record_conditions(episodes: Sequence[Scenario], free: Sequence[str], package
     conditions: list[Condition] = []
     offs = []
     names = []
-    for sc in episodes:
+    for sc, label in zip(episodes, episode_labels(episodes)):
         if sc.observed is None:
             raise InputError(f"{sc.source_file or sc.name}: no [observed] moves; infer reads episodes of the record")
-        if sc.name in names:
-            raise InputError(f"infer: episode '{sc.name}' is named twice")
-        names.append(sc.name)
+        if label in names:
+            raise InputError(f"infer: episode '{label}' is named twice")
+        names.append(label)
         if package:
             if sc.observed.package is None:
                 raise InputError(f"{sc.source_file or sc.name}: no [observed.package] moves; --package reads episodes with package moves")
             params, pay, profile, labels = _package_game(sc, package)
-            conditions += affine_conditions(sc.name, params, free, pay, profile, labels)
+            conditions += affine_conditions(label, params, free, pay, profile, labels)
             offs.append(offsets(params, free))
             continue
         params = exact_values(sc.parameters)
         obs = sc.observed
         conditions += affine_conditions(
-            sc.name, params, free, level_payoff(grid(obs)), observed_profile(obs), strategy_labels(obs.form, obs.levels)
+            label, params, free, level_payoff(grid(obs)), observed_profile(obs), strategy_labels(obs.form, obs.levels)
         )
         offs.append(offsets(params, free))
     judgement = tuple(to_fraction(parameter(n).default) for n in free)

@@ -111,9 +111,11 @@ def parse_observation(raw: Mapping, where: str) -> Observation:
         package = parse_package_observation(raw["package"], f"{where.rstrip(']')}.package]")
     obs = Observation(form, levels, tuple(moves), note.strip(), package)
     strategies = strategy_labels(form, levels)
-    for k, player in enumerate(PLAYER_KEYS):
-        _index(obs.moves[k], strategies[k], levels, f"{where}: '{player}'")  # validate now
-    return obs
+    found = [_index(obs.moves[k], strategies[k], levels, f"{where}: '{player}'") for k, player in enumerate(PLAYER_KEYS)]
+    # a move named in other case or with spaces ('relax', ' supply ', 'OPEN 50%') is kept
+    # as the strategy it names, so show and its JSON print 'Relax', 'Supply', 'open 50%'
+    moves = tuple(strategies[k][i] if isinstance(m, str) else m for k, (m, i) in enumerate(zip(obs.moves, found)))
+    return Observation(form, levels, moves, obs.note, package)
 
 
 def parse_package_observation(raw: object, where: str) -> PackageObservation:
@@ -208,7 +210,7 @@ def _profile(model, ax, obs: PackageObservation, where: str, ignore=frozenset())
                     if not match:
                         raise InputError(f"{where}: '{player}': '{ins.name}': unknown setting '{clip(value)}'; expected one of {', '.join(ins.settings)} or a level")
                     value = match[0]
-                v = Fraction(str(value))
+                v = _level(value, f"{where}: '{player}': '{ins.name}'")
                 if v not in grid:
                     raise InputError(f"{where}: '{player}': '{ins.name}': level {value} is not on the {obs.levels}-level grid from {_g(lo)} to {_g(hi)}")
                 parts.append(f"{ins.level}={_g(v)}")
@@ -235,13 +237,21 @@ def strategy_labels(form: str, levels: int) -> tuple[tuple[str, ...], tuple[str,
     return graded_labels(model, [grid, grid])  # type: ignore[return-value]
 
 
+def _level(value: float | int, where: str) -> Fraction:
+    """A level as written, exactly (0.25 is 1/4); NaN and infinities (TOML's nan, inf) are
+    refused in one line, not left to fail inside Fraction."""
+    from games.solvers.exact import to_fraction
+
+    return to_fraction(value, f"{where}: a level")
+
+
 def _index(move: str | float, labels: Sequence[str], levels: int, where: str) -> int:
     if isinstance(move, str):
         for k, label in enumerate(labels):
             if label.lower() == move.strip().lower():
                 return k
         raise InputError(f"{where}: unknown move '{clip(move)}'; expected one of {', '.join(labels)} or a level")
-    value = Fraction(str(move))
+    value = _level(move, where)
     if not 0 <= value <= 1:
         raise InputError(f"{where}: a level must be between 0 and 1, got {move}")
     k = value * (levels - 1)

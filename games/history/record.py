@@ -205,15 +205,14 @@ def assess(sc: Scenario, previous: Scenario | None = None, package: bool | tuple
     """The model's verdict on one episode (see the module docstring); with ``package``, on
     its moves in the package form (tariffs as instruments), when recorded (``package`` may
     name optional instruments to put in the form, such as purchases)."""
-    from games.solvers.solver import solve
-
     if package:
         return _assess_package(sc, previous, package)
     obs = sc.observed
     form = obs.form if obs is not None else "simultaneous"
     levels = obs.levels if obs is not None else 2
     game = _game(sc, form, levels)
-    predicted = tuple(describe(game, eq) for eq in solve(game, "auto").equilibria)
+    equilibria, unsearched = _model_equilibria(game)
+    predicted = tuple(describe(game, eq) for eq in equilibria) + unsearched
     diff = tuple(changes(previous, sc))
     if obs is None:
         return Assessment(sc.name, sc.date, sc.title, form, None, None, (), predicted, diff,
@@ -227,32 +226,49 @@ def assess(sc: Scenario, previous: Scenario | None = None, package: bool | tuple
     )
 
 
-def _pure_first(game, equilibria) -> tuple[str, ...]:
+def _model_equilibria(game) -> tuple[tuple, tuple[str, ...]]:
+    """The model's verified equilibria at an episode, and what was not searched.
+
+    Every equilibrium (solve's ``auto``) when the game is small enough for vertex
+    enumeration; beyond it (an episode may be stated on a grid of up to 101 levels), every
+    pure equilibrium, with a last entry saying that mixed ones were not searched — rather
+    than refusing a valid episode over a ``--method`` the timeline does not have."""
+    from games.solvers import polytope_vertices as ve
+    from games.solvers.solver import solve
+
+    if sum(game.shape) <= ve.MAX_STRATEGIES:
+        return tuple(solve(game, "auto").equilibria), ()
+    m, n = game.shape
+    note = f"mixed equilibria not searched (the {m}×{n} game is beyond vertex enumeration)"
+    return tuple(solve(game, "pure").equilibria), (note,)
+
+
+def _pure_first(game) -> tuple[str, ...]:
     """The pure equilibria described, and how many mixed ones there are besides (a package
     game has many mixed equilibria; the pure ones are the packages one can name)."""
+    equilibria, unsearched = _model_equilibria(game)
     pure = [describe(game, eq) for eq in equilibria if eq.is_pure]
     mixed = sum(1 for eq in equilibria if not eq.is_pure)
     if mixed:
         pure.append(f"{mixed} mixed equilibri{'um' if mixed == 1 else 'a'}")
-    return tuple(pure)
+    return tuple(pure) + unsearched
 
 
 def _assess_package(sc: Scenario, previous: Scenario | None, package: bool | tuple[str, ...] = True) -> Assessment:
     from games.model.evaluate import build_game
-    from games.solvers.solver import solve
 
     diff = tuple(changes(previous, sc, package=True))
     pkg = sc.observed.package if sc.observed is not None else None
     if not records_package(sc, package):
         model = _model().with_instruments(package_with(package))
         game = build_game(model, {**dict(sc.parameters), **dict(sc.model_values)}, "package", title=sc.name)
-        predicted = _pure_first(game, solve(game, "auto").equilibria)
+        predicted = _pure_first(game)
         what = " and ".join(("package", *package_with(package)))
         return Assessment(sc.name, sc.date, sc.title, "package", None, None, (), predicted, diff,
                           f"no {what} moves recorded")
     model, params, form, levels, (i, j), labels = package_setting(sc, package)
     game = build_game(model, params, form, levels, title=sc.name)
-    predicted = _pure_first(game, solve(game, "auto").equilibria)
+    predicted = _pure_first(game)
     falls = [s for s in shortfalls(sc, package) if s.gain > 0]
     return Assessment(
         sc.name, sc.date, sc.title, form, (labels[0][i], labels[1][j]), not falls, tuple(falls),

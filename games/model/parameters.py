@@ -132,7 +132,20 @@ def any_lookup(name: str, where: str = "", model=None):
         model = default_model()
     if isinstance(name, str) and name in model.parameters:
         return model.parameters[name]
-    return lookup(name, where, model)
+    from games.suggestions import did_you_mean
+
+    # the instruments' names are accepted here too: a misspelt tariff parameter is suggested
+    # and they are listed ('us_tarif_high': did you mean us_tariff_high?); a name nearest a
+    # game parameter gets `lookup`'s error, as it always did
+    extra = [n for n in model.parameters if n not in table]
+    hint = did_you_mean(name, list(table) + extra)
+    if not extra or hint == did_you_mean(name, table):
+        return lookup(name, where, model)
+    prefix = f"{where}: " if where else ""
+    raise InputError(
+        f"{prefix}unknown parameter '{clip(name)}'{hint}; expected one of {', '.join(table)}, "
+        f"or of the package form's instrument parameters {', '.join(extra)}"
+    )
 
 
 def is_package_only(name: str, model=None) -> bool:
