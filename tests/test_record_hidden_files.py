@@ -719,6 +719,9 @@ def test_show_names_a_move_as_the_strategy_it_is():
     assert code == 0 and "Observed (simultaneous game): US Relax, China Supply" in out, err
     data = cli_json("show", ep(AFFILIATES))
     assert data["scenario"]["observed"]["moves"] == {"US": "open 50%", "China": 0.75}
+    # and so is a package setting ('TARIFF HIGH' in the 2019 file is the setting 'tariff high')
+    code, out, err = cli("show", ep(TARIFFS_2019), "--game", "package")
+    assert code == 0 and "US chip controls Relax, US tariff tariff high; China" in " ".join(out.split()), err
 
 
 def test_infer_tells_apart_two_episode_files_of_the_same_name(tmp_path):

@@ -152,7 +152,25 @@ def parse_package_observation(raw: object, where: str) -> PackageObservation:
         raise InputError(f"{where}: 'note' must be a string")
     obs = PackageObservation(form, levels, tuple(moves), note.strip())
     package_profile(obs, where)  # validate now
-    return obs
+    return _settings_as_named(obs)
+
+
+def _settings_as_named(obs: PackageObservation) -> PackageObservation:
+    """The observation with each setting written as the model names it: a setting given in
+    other case or with spaces ('TARIFF HIGH', ' Restrict ') is kept as the one it names, so
+    show and its JSON print 'tariff high', 'restrict'. Levels stay as written."""
+    model = _model().with_instruments(recorded_instruments(obs))
+    settings = {ins.name: ins.settings for ins in model.instruments if ins.is_move}
+
+    def named(instrument: str, value):
+        if isinstance(value, str):
+            for setting in settings.get(instrument, ()):
+                if setting.lower() == value.strip().lower():
+                    return setting
+        return value
+
+    moves = tuple(tuple((k, named(k, v)) for k, v in given) for given in obs.moves)
+    return PackageObservation(obs.form, obs.levels, moves, obs.note)
 
 
 def package_axes(obs: PackageObservation, with_: tuple[str, ...] = ()):
