@@ -279,6 +279,7 @@ BAD_FIELDS = {
     "date-number": "'date'",
     "date-time-only": "'date'",
     "date-words": "'date'",
+    "date-empty": "'date'",  # was read as no date: only timeline refused it ("no 'date'")
     "move-unknown": "'China'",
     "move-off-grid": "'US'",
     "move-nan": "'US'",

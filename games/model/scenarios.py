@@ -218,7 +218,7 @@ def parse_scenario(text: str, source: str, name: str) -> Scenario:
         date = date.date()
     if isinstance(date, datetime.date):
         date = date.isoformat()
-    elif date:
+    elif date or "date" in data:  # an empty date is a mistake, not "no date"
         try:
             date = datetime.date.fromisoformat(date).isoformat()
         except ValueError:
