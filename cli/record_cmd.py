@@ -397,6 +397,10 @@ def render_infer(rc, consistent, bounds, change, conflict, rows, picture, fmt: s
     out.append("## Bounds over the identified set" if md else "Bounds over the identified set")
     out.append(markdown_table(table) if md else text_table(table))
     idle = _uninvolved(rc)
+    ends = [f"{b.name}'s {side}" for b in bounds if b.name not in idle
+            for side, at in (("lowest", b.low_at_range_end), ("highest", b.high_at_range_end)) if at]
+    if ends:
+        out.append(f"At the range's end (the observed moves allow it, and the range stops there): {', '.join(ends)}.")
     if idle:
         out.append(f"No equilibrium condition involves {', '.join(idle)}: the record does not bound "
                    f"{'it' if len(idle) == 1 else 'them'}; only the range does.")

@@ -526,6 +526,10 @@ def test_infer_bounds_agree_with_the_oracles_exact_set(names, free, package, pur
         expected = [expected]
     assert data["consistent"] is True
     assert reported(data) == expected
+    # a bound where the (shifted) range ends is marked so
+    for b, (lo, hi) in zip(data["bounds"], expected):
+        box_lo, box_hi = (F(v) for v in data["box"][b["parameter"]])
+        assert (b["low_at_range_end"], b["high_at_range_end"]) == (lo == box_lo, hi == box_hi), b
     # each reported end is itself in the set (checked directly, by payoffs), and a step
     # beyond it is not, unless the step leaves the range
     if len(free) == 1:
@@ -555,6 +559,10 @@ def test_infer_an_unbounded_side_is_the_ranges_end():
     # (θ ≤ 20, and θ − 1/2 ≤ 20); August 2023 alone: θ ≤ 4, and its own value θ − 1/2 ≥ 0.
     ban = cli_json("infer", ep(BAN), "--free", "leverage")
     assert reported(ban) == [(F(4), F(20))] and ban["box"]["leverage"] == ["1/2", "20"]
+    assert (ban["bounds"][0]["low_at_range_end"], ban["bounds"][0]["high_at_range_end"]) == (False, True)
+    code, out, err = cli("infer", ep(BAN), "--free", "leverage")
+    assert "At the range's end (the observed moves allow it, and the range stops there): leverage's highest." \
+        in " ".join(out.split()), out
     gallium = cli_json("infer", ep(GALLIUM), "--free", "leverage")
     assert reported(gallium) == [(F(1, 2), F(4))]
     # a parameter that no condition involves (chip_value, with the US restricting) is

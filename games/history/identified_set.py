@@ -90,6 +90,10 @@ class Bound:
     high: float
     low_exact: Fraction | None = None
     high_exact: Fraction | None = None
+    #: whether the bound is where the parameter's range (shifted by the episodes' changes)
+    #: ends: the observed moves allow the value, and the range, not the record, stops there
+    low_at_range_end: bool = False
+    high_at_range_end: bool = False
 
     @property
     def contains_judgement(self) -> bool:
@@ -103,7 +107,16 @@ class Bound:
             "high": self.high,
             "low_exact": None if self.low_exact is None else str(self.low_exact),
             "high_exact": None if self.high_exact is None else str(self.high_exact),
+            "low_at_range_end": self.low_at_range_end,
+            "high_at_range_end": self.high_at_range_end,
         }
+
+
+def _at(value: float, exact: Fraction | None, end: Fraction) -> bool:
+    """Is a bound at this end of the range (exactly where the vertex is exact)?"""
+    if exact is not None:
+        return exact == end
+    return abs(value - float(end)) <= MATCH_TOL * (1 + abs(float(end)))
 
 
 def default_free(episodes: Sequence[Scenario], package: bool | tuple[str, ...] = False) -> list[str]:
@@ -376,9 +389,11 @@ def bounds(rc: RecordConditions) -> list[Bound] | None:
         if interval is None:
             return None
         lo, hi = interval
-        return [Bound(rc.free[0], float(rc.judgement[0]), float(lo), float(hi), lo, hi)]
+        (box_lo, box_hi), = rc.box()
+        return [Bound(rc.free[0], float(rc.judgement[0]), float(lo), float(hi), lo, hi, lo == box_lo, hi == box_hi)]
     out = []
     k = len(rc.free)
+    box = rc.box()
     for i, name in enumerate(rc.free):
         ends = []
         for sign in (1.0, -1.0):
@@ -395,7 +410,8 @@ def bounds(rc: RecordConditions) -> list[Bound] | None:
             lo = float(lo_x)
         if hi_x is not None:
             hi = float(hi_x)
-        out.append(Bound(name, float(rc.judgement[i]), lo, hi, lo_x, hi_x))
+        out.append(Bound(name, float(rc.judgement[i]), lo, hi, lo_x, hi_x,
+                         _at(lo, lo_x, box[i][0]), _at(hi, hi_x, box[i][1])))
     return out
 
 
