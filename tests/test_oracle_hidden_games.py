@@ -1,0 +1,150 @@
+"""Games tradegame has never seen, against independent oracles.
+
+Seeded, generated games written as `.nfg` / `.efg` files and solved through the command
+line (`tradegame solve FILE --format json`), compared with Gambit (pygambit: `enummixed`,
+`enumpoly`, `enumpure` and its regret check) and with checks written here from the
+definitions (regret of every reported profile, payoffs of every reported profile, the
+JSON contract: one profile per player in strategy order, one payoff per player). Angles
+the other oracle tests do not take: payoffs of order 10⁻⁹ and 10⁹ side by side, payoff
+scales that leave every payoff inside the default float tolerance, and the Robinson–
+Goforth class of a 2×2 game, which is ordinal and so may not change when one player's
+payoffs are rescaled.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from games.explanations.topology import classify, classify_game
+from games.forms.normal_form import from_bimatrix
+
+gbt = pytest.importorskip("pygambit")
+runner = CliRunner()
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _text(v: Fraction) -> str:
+    return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+
+
+def _write_nfg(path, arrays) -> None:
+    """An `.nfg` in payoff form, written here (not by tradegame): player 1 fastest."""
+    shape = arrays[0].shape
+    players = " ".join(f'"P{i + 1}"' for i in range(len(shape)))
+    values = []
+    for rev in itertools.product(*[range(s) for s in reversed(shape)]):
+        values += [_text(Fraction(a[tuple(reversed(rev))])) for a in arrays]
+    counts = " ".join(map(str, shape))
+    path.write_text(f'NFG 1 R "hidden" {{ {players} }} {{ {counts} }}\n\n{" ".join(values)}\n')
+
+
+def _solve(path, *extra) -> dict:
+    result = runner.invoke(app, ["solve", str(path), "--format", "json", *extra])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    return json.loads(result.stdout)
+
+
+def _expected(arrays, profile) -> list[np.ndarray]:
+    """Each player's payoff from each of its pure strategies against the others' mixtures."""
+    out = []
+    for i, u in enumerate(arrays):
+        t = np.asarray(u, dtype=float)
+        for j in reversed(range(len(arrays))):
+            if j != i:
+                t = np.tensordot(t, np.asarray(profile[j], dtype=float), axes=([j], [0]))
+        out.append(t)
+    return out
+
+
+def _check_contract_and_regret(arrays, data) -> None:
+    """Every reported profile: right shape, on the simplex, a Nash equilibrium (regret at
+    most 1e-8 of the player's own payoff spread), with the payoffs it states."""
+    shape = arrays[0].shape
+    for eq in data["equilibria"]:
+        assert [len(p) for p in eq["profile"]] == list(shape)
+        assert len(eq["payoffs"]) == len(shape)
+        for i, values in enumerate(_expected(arrays, eq["profile"])):
+            x = np.asarray(eq["profile"][i])
+            spread = float(np.ptp(np.asarray(arrays[i], dtype=float))) or 1.0
+            assert x.min() >= -1e-12 and abs(x.sum() - 1) <= 1e-9
+            assert values.max() - x @ values <= 1e-8 * spread
+            assert eq["payoffs"][i] == pytest.approx(x @ values, rel=1e-9, abs=1e-12 * spread)
+
+
+def _gambit(arrays):
+    return gbt.Game.from_arrays(*[np.array(a, dtype=object) for a in arrays])
+
+
+def _gambit_extreme(arrays) -> set:
+    game = _gambit(arrays)
+    result = gbt.nash.enummixed_solve(game, rational=True)
+    return {tuple(tuple(Fraction(str(eq[s])) for s in p.strategies) for p in game.players) for eq in result.equilibria}
+
+
+def _same_float_set(ours, theirs, atol=1e-7) -> None:
+    unmatched = list(ours)
+    for t in theirs:
+        hits = [o for o in unmatched if all(np.allclose(a, [float(v) for v in b], atol=atol) for a, b in zip(o, t))]
+        assert len(hits) == 1, f"Gambit's {t} reported {len(hits)} times"
+        unmatched.remove(hits[0])
+    assert not unmatched, f"not Gambit's: {unmatched}"
+
+
+def _fractions(a) -> np.ndarray:
+    return np.vectorize(Fraction, otypes=[object])(a)
+
+
+# --- 2×2 games at payoff scales far from 1 ---------------------------------------------
+
+SCALES = [Fraction(1, 10**9), Fraction(1, 10**12), Fraction(10**9)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("scale", SCALES, ids=str)
+def test_tiny_and_huge_2x2_games_are_solved_as_gambit_solves_them(tmp_path, seed, scale):
+    # Payoffs of order 1e-9 sit inside the game-wide tolerance max(1, |payoff|) · 1e-9;
+    # the answer (and its explanation, which names the game's ordinal class) must not care.
+    # Gambit is asked about the unscaled game (the same equilibria): its enummixed returns
+    # no equilibrium at all for some games with integer payoffs near 10¹², e.g. this
+    # seed-0 game at scale 10⁹ (pygambit 16.7).
+    rng = np.random.default_rng(seed)
+    A0 = _fractions(rng.integers(-999, 1000, (2, 2)))
+    B0 = _fractions(rng.integers(-999, 1000, (2, 2)))
+    A, B = A0 * scale, B0 * scale
+    path = tmp_path / "g.nfg"
+    _write_nfg(path, [A, B])
+    data = _solve(path)
+    _check_contract_and_regret([A, B], data)
+    theirs = _gambit_extreme([A0, B0])
+    _same_float_set([e["profile"] for e in data["equilibria"]], theirs)
+    exact = {tuple(tuple(map(Fraction, p)) for p in e["profile_exact"]) for e in _solve(path, "--exact")["equilibria"]}
+    assert exact == theirs
+
+
+# --- the ordinal class of a 2×2 game is ordinal ---------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_2x2_class_does_not_change_when_one_player_is_rescaled(seed):
+    # The Robinson–Goforth class depends only on the order of each player's own payoffs,
+    # so multiplying one player's payoffs by 1e9 or 1e-9 must not change it (it used to:
+    # one tolerance for the whole game made the small player "indifferent everywhere",
+    # and at 1e-9 the near-ties fitted no pattern and `solve` ended in a KeyError).
+    rng = np.random.default_rng(100 + seed)
+    A = rng.integers(0, 4, (2, 2)).astype(float)
+    B = rng.integers(0, 4, (2, 2)).astype(float)
+    if seed < 3:  # strict games: a permutation of 1..4 for each player
+        A = rng.permutation(4).reshape(2, 2).astype(float) + 1
+        B = rng.permutation(4).reshape(2, 2).astype(float) + 1
+    reference = classify(A, B).name
+    for a, b in [(1e9, 1), (1, 1e9), (1e-9, 1), (1, 1e-9), (1e-9, 1e-9), (1e9, 1e-9)]:
+        assert classify_game(from_bimatrix(a * A, b * B)).name == reference, (a, b)
