@@ -148,3 +148,39 @@ def test_2x2_class_does_not_change_when_one_player_is_rescaled(seed):
     reference = classify(A, B).name
     for a, b in [(1e9, 1), (1, 1e9), (1e-9, 1), (1, 1e-9), (1e-9, 1e-9), (1e9, 1e-9)]:
         assert classify_game(from_bimatrix(a * A, b * B)).name == reference, (a, b)
+
+
+# --- trees: a chance branch of probability 0 -------------------------------------------
+
+ZERO_CHANCE_EFG = """EFG 2 R "zero-probability chance branch" { "P1" "P2" }
+""
+
+c "" 1 "" { "c0" 0 "c1" 1 } 0
+p "" 1 1 "" { "A" "B" } 0
+p "" 2 1 "" { "L" "R" } 0
+t "" 1 "" { 0 0 }
+t "" 2 "" { 0 1 }
+t "" 1
+p "" 1 1 "" { "A" "B" } 0
+t "" 3 "" { 1 0 }
+t "" 1
+"""
+
+
+def test_a_move_after_a_chance_branch_of_probability_zero_is_judged_in_its_subgame(tmp_path):
+    # P1 cannot tell c0 from c1 and plays A (1 against 0 after c1). After c0 — which chance
+    # never takes — P2 moves in a subgame of its own, where R pays it 1 and L 0. Both
+    # (A, L) and (A, R) are Nash equilibria (Gambit's enummixed lists both), but only
+    # (A, R) is subgame perfect, so (A, L) is not perfect in the agent form: it used to be
+    # called perfect, the zero-probability branch being unreached under every tremble.
+    path = tmp_path / "zero.efg"
+    path.write_text(ZERO_CHANCE_EFG)
+    theirs = {
+        tuple(tuple(Fraction(str(eq[s])) for s in p.strategies) for p in game.players)
+        for game in [gbt.read_efg(str(path))]
+        for eq in gbt.nash.enummixed_solve(game, rational=True).equilibria
+    }
+    assert theirs == {((1, 0), (1, 0)), ((1, 0), (0, 1))}
+    data = _solve(path)
+    verdicts = {tuple(map(tuple, e["profile"])): e["agent_form_perfect"] for e in data["equilibria"]}
+    assert verdicts == {((1.0, 0.0), (1.0, 0.0)): False, ((1.0, 0.0), (0.0, 1.0)): True}
