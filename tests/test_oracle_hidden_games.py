@@ -184,3 +184,63 @@ def test_a_move_after_a_chance_branch_of_probability_zero_is_judged_in_its_subga
     data = _solve(path)
     verdicts = {tuple(map(tuple, e["profile"])): e["agent_form_perfect"] for e in data["equilibria"]}
     assert verdicts == {((1.0, 0.0), (1.0, 0.0)): False, ((1.0, 0.0), (0.0, 1.0)): True}
+
+
+# --- correlated equilibria when players' payoffs differ by 18 orders of magnitude -------
+
+
+def _obedience_rows(arrays) -> list[np.ndarray]:
+    """Rows g with g·μ ≤ 0 for a correlated equilibrium, each divided by the player's spread:
+    told a, switching to b gains Σ μ(a, s₋ᵢ)(uᵢ(b, s₋ᵢ) − uᵢ(a, s₋ᵢ))."""
+    shape = arrays[0].shape
+    profiles = list(itertools.product(*[range(k) for k in shape]))
+    rows = []
+    for i, u in enumerate(arrays):
+        u = np.asarray(u, dtype=float)
+        spread = float(np.ptp(u)) or 1.0
+        for a, b in itertools.permutations(range(shape[i]), 2):
+            row = np.zeros(len(profiles))
+            for k, p in enumerate(profiles):
+                if p[i] == a:
+                    row[k] = (u[p[:i] + (b,) + p[i + 1:]] - u[p]) / spread
+            rows.append(row)
+    return rows
+
+
+def _best_value(arrays, objective) -> float:
+    from scipy.optimize import linprog
+
+    rows = _obedience_rows(arrays)
+    n = len(objective)
+    top = float(np.max(np.abs(objective))) or 1.0
+    res = linprog(-objective / top, A_ub=np.array(rows), b_ub=np.zeros(len(rows)), A_eq=np.ones((1, n)),
+                  b_eq=[1.0], bounds=[(0, None)] * n, method="highs-ipm")
+    assert res.status == 0
+    return -res.fun * top
+
+
+@pytest.mark.parametrize("shape,seed", [((3, 3), 0), ((3, 3), 1), ((2, 2, 2), 2), ((3, 2, 2), 3)])
+def test_correlated_optima_when_one_player_is_in_billions_and_another_in_billionths(tmp_path, shape, seed):
+    # The obedience constraints do not change when a player's payoffs are rescaled, but
+    # HiGHS failed on the welfare objective (coefficients near 1e9) with "Status 0: Not
+    # Set", so `solve --method correlated` ended with exit 1.
+    rng = np.random.default_rng(seed)
+    arrays = [_fractions(rng.integers(-9, 10, shape)) * Fraction(10) ** (9 if i % 2 == 0 else -9)
+              for i in range(len(shape))]
+    path = tmp_path / "g.nfg"
+    _write_nfg(path, arrays)
+    found = _solve(path, "--method", "correlated")["correlated"]
+    flat = [np.asarray(u, dtype=float).ravel() for u in arrays]
+    rows = _obedience_rows(arrays)
+    for entry in [found["welfare_maximizing"], *found["best_for"].values()]:
+        mu = np.zeros(shape)
+        for cell in entry["distribution"]:
+            mu[tuple(cell["indices"])] += cell["probability"]
+        mu = mu.ravel()
+        assert mu.min() >= 0 and mu.sum() == pytest.approx(1, abs=1e-9)
+        assert max(row @ mu for row in rows) <= 1e-8
+        assert entry["payoffs"] == pytest.approx([u @ mu for u in flat], rel=1e-9)
+    welfare = sum(found["welfare_maximizing"]["payoffs"])
+    assert welfare == pytest.approx(_best_value(arrays, sum(flat)), rel=1e-7)
+    for i, entry in enumerate(found["best_for"].values()):
+        assert entry["payoffs"][i] == pytest.approx(_best_value(arrays, flat[i]), rel=1e-7)
