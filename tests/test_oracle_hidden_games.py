@@ -244,3 +244,196 @@ def test_correlated_optima_when_one_player_is_in_billions_and_another_in_billion
     assert welfare == pytest.approx(_best_value(arrays, sum(flat)), rel=1e-7)
     for i, entry in enumerate(found["best_for"].values()):
         assert entry["payoffs"][i] == pytest.approx(_best_value(arrays, flat[i]), rel=1e-7)
+
+
+# --- random trees: chance (some branches of probability 0), hidden moves, shared outcomes,
+# --- payoffs at inner nodes and terminals without payoffs, two and three players ---------
+
+
+class _Tree:
+    """A random tree with perfect recall, kept as nested dicts and written as an `.efg`.
+
+    A player's information set at a node is keyed by the depth, its own past (information
+    sets and actions: perfect recall) and, at a level whose moves are not hidden, the whole
+    history. Outcomes are reused between nodes and some are the null outcome 0.
+    """
+
+    def __init__(self, seed: int, players: int, depth: int = 3):
+        import random
+
+        self.r, self.n, self.depth = random.Random(seed), players, depth
+        self.outcomes: list[tuple[Fraction, ...]] = []
+        self.sets: dict = {}
+        self.level: dict = {}
+        self.chance = 0
+        self.root = self._node(0, (), {}, ())
+
+    def _outcome(self) -> int:
+        r = self.r
+        if self.outcomes and r.random() < 0.3:
+            return r.randrange(len(self.outcomes)) + 1
+        if r.random() < 0.1:
+            return 0
+        self.outcomes.append(tuple(Fraction(r.randint(-3, 3), r.choice([1, 1, 2, 3])) for _ in range(self.n)))
+        return len(self.outcomes)
+
+    def pay(self, o) -> tuple:
+        return self.outcomes[o - 1] if o else (Fraction(0),) * self.n
+
+    def _node(self, d, history, own, path):
+        r = self.r
+        if d == self.depth or (d and r.random() < 0.2):
+            return {"kind": "t", "o": self._outcome(), "path": path}
+        inner = self._outcome() if r.random() < 0.2 else 0
+        if r.random() < 0.25:
+            weights = [r.randint(1, 3) for _ in range(r.choice([2, 3]))]
+            if r.random() < 0.4:
+                weights[r.randrange(len(weights))] = 0  # a branch chance never takes
+            self.chance += 1
+            node = {"kind": "c", "id": self.chance, "probs": [Fraction(w, sum(weights)) for w in weights],
+                    "inner": inner, "path": path}
+            node["kids"] = [self._node(d + 1, history + (("c", j),), own, path + (j,)) for j in range(len(weights))]
+            return node
+        mover, hidden, k = self.level.setdefault(d, (r.randrange(self.n), r.random() < 0.5, r.choice([2, 2, 3])))
+        key = (mover, d, own.get(mover, ()), None if hidden else history)
+        ident = self.sets.setdefault(key, (mover, 1 + sum(1 for s in self.sets if s[0] == mover)))
+        node = {"kind": "p", "set": ident, "k": k, "inner": inner, "path": path, "d": d}
+        node["kids"] = [self._node(d + 1, history + ((mover, j),), {**own, mover: own.get(mover, ()) + ((ident, j),)},
+                                   path + (j,)) for j in range(k)]
+        return node
+
+    def efg(self) -> str:
+        written: set = set()
+        lines: list[str] = []
+
+        def out(o):
+            if not o:
+                return "0"
+            if o in written:
+                return str(o)
+            written.add(o)
+            return f'{o} "" {{ {" ".join(_text(v) for v in self.pay(o))} }}'
+
+        def walk(node):
+            if node["kind"] == "t":
+                lines.append(f't "" {out(node["o"])}')
+                return
+            if node["kind"] == "c":
+                moves = " ".join(f'"c{j}" {_text(p)}' for j, p in enumerate(node["probs"]))
+                lines.append(f'c "" {node["id"]} "" {{ {moves} }} {out(node["inner"])}')
+            else:
+                player, number = node["set"]
+                moves = " ".join(f'"a{node["d"]}{j}"' for j in range(node["k"]))
+                lines.append(f'p "" {player + 1} {number} "" {{ {moves} }} {out(node["inner"])}')
+            for kid in node["kids"]:
+                walk(kid)
+
+        walk(self.root)
+        players = " ".join(f'"P{i + 1}"' for i in range(self.n))
+        return f'EFG 2 R "hidden tree" {{ {players} }}\n""\n\n' + "\n".join(lines) + "\n"
+
+    def decisions(self, node=None) -> list[dict]:
+        node = node or self.root
+        if node["kind"] == "t":
+            return []
+        return ([node] if node["kind"] == "p" else []) + [x for kid in node["kids"] for x in self.decisions(kid)]
+
+    def value(self, node, behaviour) -> np.ndarray:
+        if node["kind"] == "t":
+            return np.array(self.pay(node["o"]), dtype=float)
+        probs = node["probs"] if node["kind"] == "c" else behaviour[node["set"]]
+        return np.array(self.pay(node["inner"]), dtype=float) + sum(
+            float(p) * self.value(kid, behaviour) for p, kid in zip(probs, node["kids"]) if p)
+
+    def regret(self, behaviour, root=None) -> float:
+        """Largest gain any player gets from any pure strategy in the subtree at root."""
+        root = root or self.root
+        base, worst = self.value(root, behaviour), 0.0
+        nodes = self.decisions(root)
+        for i in range(self.n):
+            sets = sorted({x["set"] for x in nodes if x["set"][0] == i})
+            k = {x["set"]: x["k"] for x in nodes}
+            for choice in itertools.product(*[range(k[s]) for s in sets]):
+                pure = {**behaviour, **{s: np.eye(k[s])[c] for s, c in zip(sets, choice)}}
+                worst = max(worst, self.value(root, pure)[i] - base[i])
+        return worst
+
+    def subgame_roots(self) -> list[dict]:
+        every = self.decisions()
+        roots = []
+        for node in every:
+            inside = {id(x) for x in self.decisions(node)}
+            sets = {x["set"] for x in self.decisions(node)}
+            if all(id(x) in inside for x in every if x["set"] in sets):
+                roots.append(node)
+        return roots
+
+    def realization(self, own_probability) -> tuple:
+        """Per player, per terminal: the probability of its own moves on the way (a
+        realization plan; realization-equivalent profiles share it)."""
+        plan = []
+
+        def walk(node, steps):
+            if node["kind"] == "t":
+                plan.append(tuple(round(own_probability(i, [s for s in steps if s[0] == i]), 6) + 0.0
+                                  for i in range(self.n)))
+                return
+            for j, kid in enumerate(node["kids"]):
+                walk(kid, steps + ((node["set"][0], node["set"], j),) if node["kind"] == "p" else steps)
+
+        walk(self.root, ())
+        return tuple(plan)
+
+
+def _from_json(tree: _Tree, entry) -> dict:
+    at = {x["path"]: x for x in tree.decisions()}
+    behaviour = {}
+    for b in entry["behaviour"]:
+        (ident,) = {at[tuple(p)]["set"] for p in b["nodes"]}
+        k = at[tuple(b["nodes"][0])]["k"]
+        behaviour[ident] = b["probabilities"] if b["probabilities"] is not None else [1 / k] * k
+    return behaviour
+
+
+def _gambit_plan(tree: _Tree, game, mixed) -> tuple:
+    """Realization plan of a Gambit mixed profile (strategy labels: one action digit per
+    information set, in Gambit's order for the player)."""
+    position = {}
+
+    def walk(node, gnode):
+        if node["kind"] == "p":
+            position[node["set"]] = list(gnode.player.infosets).index(gnode.infoset)
+        for kid, gkid in zip(node.get("kids", []), gnode.children):
+            walk(kid, gkid)
+
+    walk(tree.root, game.root)
+    players = list(game.players)
+    return tree.realization(lambda i, steps: sum(
+        float(mixed[s]) for s in players[i].strategies
+        if all(s.label[position[ident]] == str(j + 1) for _, ident, j in steps)))
+
+
+@pytest.mark.parametrize("players,seed", [(2, s) for s in (1, 4, 11, 13, 17, 20, 22, 33, 38)] + [(3, s) for s in (200, 203, 208)])
+def test_random_trees_against_gambit_and_the_definitions(tmp_path, players, seed):
+    tree = _Tree(seed, players)
+    path = tmp_path / "tree.efg"
+    path.write_text(tree.efg())
+    game = gbt.read_efg(str(path))
+    data = _solve(path)
+    listed = data["nash_equilibria"] if data["perfect_information"] else data["equilibria"]
+    for entry in data["equilibria"] + data.get("nash_equilibria", []):
+        behaviour = _from_json(tree, entry)
+        assert len(entry["profile"]) == players and len(entry["payoffs"]) == players
+        assert entry["payoffs"] == pytest.approx(list(tree.value(tree.root, behaviour)), abs=1e-9)
+        assert tree.regret(behaviour) <= 1e-9  # a Nash equilibrium of the tree
+        full = all(b["probabilities"] is not None for b in entry["behaviour"])
+        if full and (entry.get("subgame_perfect") or entry.get("agent_form_perfect")):
+            for root in tree.subgame_roots():  # subgame perfect: Nash in every subgame
+                assert tree.regret(behaviour, root) <= 1e-9, root["path"]
+    ours = {tree.realization(lambda i, steps, b=_from_json(tree, e): float(np.prod([b[s][j] for _, s, j in steps])))
+            for e in listed}
+    if players == 2:  # every extreme equilibrium, as Gambit lists them
+        theirs = {_gambit_plan(tree, game, eq) for eq in gbt.nash.enummixed_solve(game, rational=True).equilibria}
+        assert ours == theirs
+    else:  # every pure equilibrium Gambit finds is among ours
+        assert {_gambit_plan(tree, game, eq) for eq in gbt.nash.enumpure_solve(game).equilibria} <= ours
