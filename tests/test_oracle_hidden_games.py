@@ -437,3 +437,54 @@ def test_random_trees_against_gambit_and_the_definitions(tmp_path, players, seed
         assert ours == theirs
     else:  # every pure equilibrium Gambit finds is among ours
         assert {_gambit_plan(tree, game, eq) for eq in gbt.nash.enumpure_solve(game).equilibria} <= ours
+
+
+# --- degenerate two-player games and N-player games at mixed scales ----------------------
+
+
+def _degenerate(kind: str, seed: int):
+    rng = np.random.default_rng(seed)
+    m, n = {"zero": (3, 4), "duplicates": (4, 4), "indifferent row": (3, 3), "one row": (1, 5),
+            "one column": (5, 1), "ties 6x5": (6, 5)}[kind]
+    A, B = rng.integers(0, 3, (m, n)), rng.integers(0, 3, (m, n))
+    if kind == "zero":
+        A, B = np.zeros((m, n), int), np.zeros((m, n), int)
+    elif kind == "duplicates":  # a duplicated row and column: continua for certain
+        A[-1], B[-1] = A[0], B[0]
+        A[:, -1], B[:, -1] = A[:, 0], B[:, 0]
+    elif kind == "indifferent row":  # the row player's payoff ignores its own choice
+        A = np.tile(A[0], (m, 1))
+    return _fractions(A), _fractions(B)
+
+
+@pytest.mark.parametrize("kind", ["zero", "duplicates", "indifferent row", "one row", "one column", "ties 6x5"])
+def test_degenerate_games_list_gambits_extreme_equilibria_and_nothing_else(tmp_path, kind):
+    A, B = _degenerate(kind, 7)
+    path = tmp_path / "g.nfg"
+    _write_nfg(path, [A, B])
+    data = _solve(path)
+    assert data["complete"]
+    _check_contract_and_regret([A, B], data)
+    theirs = _gambit_extreme([A, B])
+    _same_float_set([e["profile"] for e in data["equilibria"]], theirs)
+    exact = {tuple(tuple(map(Fraction, p)) for p in e["profile_exact"]) for e in _solve(path, "--exact")["equilibria"]}
+    assert exact == theirs
+
+
+@pytest.mark.parametrize("shape,seed", [((4, 3, 2), 1), ((2, 2, 2, 2, 2), 2), ((3, 2, 2, 2), 3)])
+def test_n_player_games_at_mixed_scales_hold_gambits_equilibria(tmp_path, shape, seed):
+    # Odd players' payoffs ×1e9, even players' ×1e-9. Gambit's enumpoly is asked about the
+    # unscaled game (same equilibria; its regret test is absolute, so at 1e-9 it would take
+    # anything): each of its equilibria must be ours, and each of ours an equilibrium.
+    rng = np.random.default_rng(seed)
+    base = [_fractions(rng.integers(-99, 100, shape)) for _ in shape]
+    arrays = [b * Fraction(10) ** (9 if i % 2 == 0 else -9) for i, b in enumerate(base)]
+    path = tmp_path / "g.nfg"
+    _write_nfg(path, arrays)
+    data = _solve(path)
+    assert data["complete"]
+    _check_contract_and_regret(arrays, data)
+    game = _gambit(base)
+    for eq in gbt.nash.enumpoly_solve(game).equilibria:
+        theirs = [[float(eq[s]) for s in p.strategies] for p in game.players]
+        assert any(all(np.allclose(a, b, atol=1e-6) for a, b in zip(e["profile"], theirs)) for e in data["equilibria"])
