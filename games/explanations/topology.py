@@ -155,9 +155,21 @@ class GameClass:
 
 
 def ordinal_ranks(values: Sequence[float], tol: float = 0.0) -> tuple[int, ...]:
-    """Ranks 1–4 of four payoffs, 4 for the best; payoffs within tol tie at the higher rank."""
+    """Ranks 1–4 of four payoffs, 4 for the best; tied payoffs share the higher rank.
+
+    Payoffs tie when a chain of steps of at most tol joins them (sorted, each within tol of
+    the next), so ties are always a weak order: with tol comparable to the payoffs' own
+    differences, "a ties b, b ties c, a beats c" cannot give ranks that fit no pattern.
+    """
     vals = [float(v) for v in values]
-    return tuple(4 - sum(1 for w in vals if w > v + tol) for v in vals)
+    order = sorted(range(len(vals)), key=lambda k: vals[k], reverse=True)
+    ranks = [0] * len(vals)
+    above = 0  # how many payoffs are strictly better than the current group
+    for pos, k in enumerate(order):
+        if pos and vals[order[pos - 1]] - vals[k] > tol:
+            above = pos
+        ranks[k] = len(vals) - above
+    return tuple(ranks)
 
 
 def _oriented(R: np.ndarray, C: np.ndarray) -> list[tuple[Ranks, Ranks, tuple[int, int]]]:
@@ -231,14 +243,19 @@ def _strict_matrices(M: np.ndarray) -> list[np.ndarray]:
     return out
 
 
-def classify(A, B, tol: float = 0.0) -> GameClass:
-    """The topology class of the 2×2 game with payoff matrices A (row) and B (column)."""
+def classify(A, B, tol: float | tuple[float, float] = 0.0) -> GameClass:
+    """The topology class of the 2×2 game with payoff matrices A (row) and B (column).
+
+    tol: payoff differences up to it count as ties; a pair gives each player its own (a
+    player's ties do not depend on the scale of the other player's payoffs).
+    """
     A = np.asarray(A, dtype=float)
     B = np.asarray(B, dtype=float)
     if A.shape != (2, 2) or B.shape != (2, 2):
         raise ValueError(f"classify needs 2×2 payoff matrices, got {A.shape} and {B.shape}")
-    R = np.array(ordinal_ranks(A.ravel(), tol)).reshape(2, 2)
-    C = np.array(ordinal_ranks(B.ravel(), tol)).reshape(2, 2)
+    row_tol, col_tol = tol if isinstance(tol, tuple) else (tol, tol)
+    R = np.array(ordinal_ranks(A.ravel(), row_tol)).reshape(2, 2)
+    C = np.array(ordinal_ranks(B.ravel(), col_tol)).reshape(2, 2)
     candidates = _oriented(R, C)
     # several orientations only when a player's best payoff is tied: prefer a symmetric one
     candidates.sort(key=lambda t: (t[0] != t[1], t[0], t[1], t[2]))
@@ -291,7 +308,7 @@ def classify_game(game) -> GameClass | None:
     from games.solvers.best_response import _tie_tol
 
     A, B = game.bimatrix()
-    return classify(A, B, tol=_tie_tol(game))
+    return classify(A, B, tol=(_tie_tol(game, 0), _tie_tol(game, 1)))  # the solvers' ties
 
 
 def strict_games() -> dict[tuple[Ranks, Ranks], str]:

@@ -37,6 +37,12 @@ MAX_AGENT_FORM_NODES = 400
 MAX_AGENT_FORM_INFOSETS = 24
 #: Most completions of unreached-by-own-choice information sets tried.
 MAX_COMPLETIONS = 16
+#: Stand-in for a chance move of probability 0. Selten's trembles are the players' alone,
+#: so a branch that chance never takes would stay unreached under every tremble and any
+#: move there would pass as "perfect", though it may lose in its own subgame (Gambit files
+#: allow probability 0). Far too small to change any other comparison, it makes moves
+#: there be judged as the conditional comparisons they are, as backward induction does.
+ZERO_CHANCE = 1e-30
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class _Flat:
         self.sizes = [len(h.actions) for h in sets]
         self.offsets = np.cumsum([len(chance_probs)] + self.sizes[:-1]).astype(int)
         self.fixed = np.array(chance_probs, dtype=float)
+        self.fixed[self.fixed == 0] = ZERO_CHANCE  # a branch chance never takes is still judged
         n = len(nodes)
         depth, parent, pos = np.zeros(n, int), np.full(n, -1), np.zeros(n, int)
         self.payoffs = np.zeros((n, tree.n_players))

@@ -258,6 +258,13 @@ def _scaled_payoffs(game: NormalFormGame) -> list[np.ndarray]:
     return [np.asarray(u, dtype=float).ravel() for u in game.payoffs]
 
 
+def _unit(objective: np.ndarray) -> np.ndarray:
+    """The objective divided by its largest |coefficient| (the same optimum): HiGHS fails
+    ("Status 0: Not Set") or drops coefficients when they are all near 10⁹ or 10⁻⁹."""
+    top = float(np.max(np.abs(objective))) if len(objective) else 0.0
+    return objective / top if top > 0 else objective
+
+
 def optimize(
     game: NormalFormGame, weights, coarse: bool = False, objective: str = "", tie_break=None
 ) -> CorrelatedEquilibrium:
@@ -270,7 +277,7 @@ def optimize(
     n = _check_size(game)
     M, _, _ = obedience_constraints(game, coarse)
     U = _scaled_payoffs(game)
-    first = sum(w * u for w, u in zip(weights, U))
+    first = _unit(sum(w * u for w, u in zip(weights, U)))
     mu = _linprog(-first, M, n)
     best = float(first @ mu)
     slack = 1e-11 * max(1.0, float(np.max(np.abs(first))))
@@ -278,7 +285,7 @@ def optimize(
         fair = _fairest(M, U, first, best - slack)
         mu = fair if fair is not None else mu
     elif tie_break is not None:
-        second = sum(w * u for w, u in zip(tie_break, U))
+        second = _unit(sum(w * u for w, u in zip(tie_break, U)))
         try:
             mu = _linprog(-second, M, n, extra=(first, best - slack))
         except SolverError:
