@@ -412,9 +412,12 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
 
 #: Most equilibria whose agent-form perfection is checked (each is a numerical search).
 MAX_AGENT_FORM_EQUILIBRIA = 20
-#: Work allowed per command for all of them: one unit per block update (one small LP) and
-#: one per 32 nodes evaluated on the tree (about 1 µs each: the whole budget about a second).
-AGENT_FORM_WORK = 1_000_000
+#: Work allowed per command for all of them, in units of about a microsecond (measured on
+#: trees of a few hundred nodes: a node evaluated costs 1–2 µs, a block update's small
+#: linear program with its slacks 2–3 ms): one unit per node evaluated, AGENT_FORM_LP_UNITS
+#: per block update. The whole budget is about two seconds.
+AGENT_FORM_WORK = 2_000_000
+AGENT_FORM_LP_UNITS = 2_000
 
 
 def _agent_form_verdicts(tree, behaviours) -> list | None:
@@ -431,7 +434,7 @@ def _agent_form_verdicts(tree, behaviours) -> list | None:
     except InputError as exc:
         return [str(exc)] * len(behaviours)
     out = []
-    budget = WorkBudget(AGENT_FORM_WORK)
+    budget = WorkBudget(AGENT_FORM_WORK, AGENT_FORM_LP_UNITS)
     for k, b in enumerate(behaviours):
         if k >= MAX_AGENT_FORM_EQUILIBRIA:
             out.append(f"not checked: only the first {MAX_AGENT_FORM_EQUILIBRIA} equilibria are")

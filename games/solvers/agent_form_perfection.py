@@ -185,7 +185,7 @@ def _agent_form(flat: _Flat, scale: float, budget=None):
     def differences(profile, conditions):
         cond, xs, ck, cr, me = index(conditions)
         if budget is not None:
-            budget.spend(1 + (flat.n + len(xs)) // 32)
+            budget.spend(1 + flat.n + len(xs))
         reach, value = flat.evaluate(profile)
         n = len(conditions)
         D = np.bincount(cond, weights=reach[xs] * (value[ck, me] - value[cr, me]), minlength=n)

@@ -69,11 +69,13 @@ class WorkBudget:
     """A shared allowance of search work, so a command that judges many equilibria does
     bounded work: when it runs out, `BudgetExhausted` is raised and the caller reports the
     remaining verdicts as not determined. Deterministic (counts units of work, not
-    seconds): one unit per block update, and callers whose payoff evaluations cost more
-    (the agent form of a tree: one unit per condition evaluated) charge them too."""
+    seconds): ``block_units`` per block update (one small linear program), and callers
+    whose payoff evaluations cost more (the agent form of a tree: one unit per node
+    evaluated) charge them too."""
 
-    def __init__(self, steps: int):
+    def __init__(self, steps: int, block_units: int = 1):
         self.steps = steps
+        self.block_units = block_units
 
     def spend(self, units: int = 1) -> None:
         if self.steps <= 0:
@@ -297,7 +299,7 @@ def _search(sig, differences, conditions, eps, budget=None):
                 if worst >= -SLACK_TOLERANCE:
                     break
                 if budget is not None:
-                    budget.spend()
+                    budget.spend(budget.block_units)
                 new = _block_step(sig, differences, conditions, tau, eps, j, floor)
                 if new is None:
                     continue
