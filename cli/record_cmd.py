@@ -288,6 +288,12 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt, package
         raise InputError("option --plot: give a picture file with --output (.png or .svg)")
     if output is not None and plot is None:
         raise InputError("option --output: only --plot writes a file; add --plot A,B")
+    if output is not None:  # before the work: the picture's name, folder and kind of file
+        from pathlib import Path
+
+        from cli.plots import check_output
+
+        check_output(Path(output), force)
     if package and then:
         raise InputError("option --then: not available with --package (the outlook is computed in the 2×2 and graded games)")
     eps = _load_episodes(list(names), package)

@@ -1,0 +1,74 @@
+"""The command-line contracts, checked from outside on what the older suites did not reach.
+
+docs/trust.md and the design's "Contracts other code relies on": bad input ends in exit 2
+with exactly one line on stderr naming the option or file, no traceback, nothing on
+stdout and no file written or replaced; `-o` writes only regular files, exclusively
+unless --force, with the umask's mode. Each case here was found failing by an audit of
+every command and option (hostile values, files and output targets) and is kept so it
+stays fixed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.test_hostile_cli import _run_main
+
+#: `infer --plot` over two free parameters of two episodes (a consistent record).
+INFER_PLOT = ["infer", "record-2025-05-geneva", "record-2025-04-escalation", "--free", "leverage,hawk_cost",
+              "--plot", "leverage,hawk_cost"]
+
+
+def _one_line_error(run, *fragments: str) -> str:
+    assert run.exit_code == 2, (run.exit_code, run.stderr)
+    lines = run.stderr.strip().split("\n")
+    assert len(lines) == 1, lines
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr, lines[0]
+    assert not run.stdout.strip(), run.stdout[:200]
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+# ---------------------------------------------------------------- infer --plot -o goes through cli.outfiles
+@pytest.mark.parametrize("force", [False, True])
+def test_infer_plot_refuses_a_fifo_and_leaves_it(tmp_path, force):
+    """It used to replace a FIFO (or, as root, a device) given with --force by a picture."""
+    target = tmp_path / "set.png"
+    os.mkfifo(target)
+    run = _run_main([*INFER_PLOT, "-o", str(target)] + (["--force"] if force else []))
+    _one_line_error(run, "option --output", "FIFO")
+    assert stat.S_ISFIFO(os.lstat(target).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["set.png"]
+
+
+def test_infer_plot_gets_the_umask_mode_and_needs_force_to_overwrite(tmp_path):
+    target = tmp_path / "set.png"
+    old = os.umask(0o022)
+    try:
+        assert _run_main([*INFER_PLOT, "-o", str(target)]).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o644  # was 0600, mkstemp's mode
+    assert target.read_bytes().startswith(b"\x89PNG")
+    target.write_text("keep")
+    _one_line_error(_run_main([*INFER_PLOT, "-o", str(target)]), "exists", "--force")
+    assert target.read_text() == "keep"
+
+
+def test_infer_plot_target_is_checked_before_the_work(tmp_path, monkeypatch):
+    """A picture that cannot be written is refused before the record is solved."""
+    from games.history import identified_set
+
+    def boom(*args, **kwargs):
+        raise AssertionError("the record was solved before the output was checked")
+
+    monkeypatch.setattr(identified_set, "record_conditions", boom)
+    (tmp_path / "d.png").mkdir()
+    _one_line_error(_run_main([*INFER_PLOT, "-o", str(tmp_path / "d.png"), "--force"]), "directory")
+    _one_line_error(_run_main([*INFER_PLOT, "-o", str(tmp_path / "none" / "x.png")]), "does not exist")
+    _one_line_error(_run_main([*INFER_PLOT, "-o", str(tmp_path / "x.txt")]), ".png or .svg")
