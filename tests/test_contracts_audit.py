@@ -72,3 +72,35 @@ def test_infer_plot_target_is_checked_before_the_work(tmp_path, monkeypatch):
     _one_line_error(_run_main([*INFER_PLOT, "-o", str(tmp_path / "d.png"), "--force"]), "directory")
     _one_line_error(_run_main([*INFER_PLOT, "-o", str(tmp_path / "none" / "x.png")]), "does not exist")
     _one_line_error(_run_main([*INFER_PLOT, "-o", str(tmp_path / "x.txt")]), ".png or .svg")
+
+
+# ---------------------------------------------------------------- report --levels
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["--levels", "0"], "expected an integer from 2 to 101, got 0"),
+    (["--levels", "102", "--sections", "graded"], "expected an integer from 2 to 101, got 102"),
+    (["--levels", "7", "--sections", "scenario,simultaneous"], "applies to the graded section"),
+])
+def test_report_refuses_a_levels_it_cannot_use(tmp_path, args, fragment):
+    """An out-of-range --levels used to become a 'Skipped' note in a report written with exit 0,
+    and a --levels no chosen section uses was ignored."""
+    out = tmp_path / "r.md"
+    _one_line_error(_run_main(["report", "baseline", "-o", str(out), "--no-pictures", *args]), "option --levels", fragment)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_of_a_game_file_refuses_levels(tmp_path):
+    game = tmp_path / "pd.nfg"
+    game.write_text('NFG 1 R "pd" { "A" "B" } { 2 2 }\n3 3 0 5 5 0 1 1\n')
+    run = _run_main(["report", str(game), "-o", str(tmp_path / "r.md"), "--no-pictures", "--levels", "4"])
+    _one_line_error(run, "option --levels", "game file")
+    assert [p.name for p in tmp_path.iterdir()] == ["pd.nfg"]
+
+
+def test_report_uses_a_valid_levels_in_its_graded_section(tmp_path):
+    out = tmp_path / "r.md"
+    run = _run_main(["report", "baseline", "-o", str(out), "--no-pictures", "--levels", "4", "--sections", "graded"])
+    assert run.exit_code == 0, run.stderr
+    text = out.read_text()
+    # four levels per side are 0, 1/3, 2/3 and 1 (the default five would be quarters)
+    assert "Skipped" not in text and "| supply 0% | supply 33% | supply 67% | supply 100% |" in text
+
