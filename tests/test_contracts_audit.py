@@ -104,3 +104,21 @@ def test_report_uses_a_valid_levels_in_its_graded_section(tmp_path):
     # four levels per side are 0, 1/3, 2/3 and 1 (the default five would be quarters)
     assert "Skipped" not in text and "| supply 0% | supply 33% | supply 67% | supply 100% |" in text
 
+
+# ---------------------------------------------------------------- .nfg: stop at the first token too many
+def test_nfg_junk_after_the_payoffs_is_refused_without_reading_it_all(monkeypatch):
+    """A 2×2 game followed by 200,000 more numbers: refused at the first extra one. The
+    parser used to tokenize the whole remainder first (a 40 MB file: 21 s of CPU)."""
+    from games.errors import InputError
+    from games.formats import nfg
+
+    made = []
+    more = nfg._Tokens._more
+    monkeypatch.setattr(nfg._Tokens, "_more", lambda self: made.append(1) or more(self))
+    text = 'NFG 1 R "pd" { "A" "B" } { 2 2 }\n3 3 0 5 5 0 1 1 , 9 ' + "1 " * 200_000
+    with pytest.raises(InputError, match="unexpected '9' after the payoffs"):
+        nfg.parse_nfg(text, "junk.nfg")
+    assert len(made) < 100, f"{len(made)} tokens made for a 2×2 game"
+    game, _ = nfg.parse_nfg('NFG 1 R "pd" { "A" "B" } { 2 2 }\n3 3 0 5 5 0 1 1 , ,\n', "commas.nfg")
+    # Gambit order, player 1's strategy changing fastest: A's second against B's first pays 0, 5
+    assert game.payoffs[0][1, 0] == 0 and game.payoffs[1][1, 0] == 5  # trailing commas still tolerated
