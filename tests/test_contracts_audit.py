@@ -122,3 +122,52 @@ def test_nfg_junk_after_the_payoffs_is_refused_without_reading_it_all(monkeypatc
     game, _ = nfg.parse_nfg('NFG 1 R "pd" { "A" "B" } { 2 2 }\n3 3 0 5 5 0 1 1 , ,\n', "commas.nfg")
     # Gambit order, player 1's strategy changing fastest: A's second against B's first pays 0, 5
     assert game.payoffs[0][1, 0] == 0 and game.payoffs[1][1, 0] == 5  # trailing commas still tolerated
+
+
+# ---------------------------------------------------------------- a UTF-8 byte-order mark and CRLF line ends
+BOM = b"\xef\xbb\xbf"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _crlf(text: str) -> bytes:
+    return text.replace("\n", "\r\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+def test_game_files_with_a_byte_order_mark_are_read(tmp_path, crlf):
+    """Notepad's 'UTF-8 with BOM': each file used to be refused at its first character."""
+    import json
+
+    nfg = 'NFG 1 R "pd" { "A" "B" } { 2 2 }\n3 3 0 5 5 0 1 1\n'
+    efg = 'EFG 2 R "entry" { "A" "B" }\np "" 1 1 "" { "l" "r" } 0\nt "" 1 "" { 1, 2 }\nt "" 2 "" { 3, 4 }\n'
+    for name, text, profile, payoffs in [("pd.nfg", nfg, [[1, 0], [1, 0]], [3, 3]), ("t.efg", efg, None, [3, 4])]:
+        path = tmp_path / name
+        path.write_bytes(BOM + (_crlf(text) if crlf else text.encode()))
+        run = _run_main(["solve", str(path), "--format", "json"])
+        assert run.exit_code == 0, run.stderr
+        data = json.loads(run.stdout)
+        assert data["game"]["players"] == ["A", "B"]
+        # by hand: in the .nfg A's first strategy dominates (3 > 0, 5 > 1) and B answers it with
+        # its first (3 > 0); in the tree A moves r (3 > 1)
+        (eq,) = data["equilibria"]
+        assert eq["payoffs"] == payoffs
+        if profile:
+            assert eq["profile"] == profile
+
+
+@pytest.mark.parametrize("source", ["examples/scenarios/stockholm-2025.toml", "examples/models/cournot.toml"])
+@pytest.mark.parametrize("command", [["solve"], ["parameters"]])
+def test_toml_files_with_a_byte_order_mark_are_read(tmp_path, source, command):
+    import json
+
+    text = (ROOT / source).read_text(encoding="utf-8")
+    path = tmp_path / Path(source).name
+    path.write_bytes(BOM + _crlf(text))
+    run = _run_main([*command, str(path), "--format", "json"])
+    assert run.exit_code == 0, run.stderr
+    data = json.loads(run.stdout)
+    if command == ["parameters"]:
+        names = {p["name"] for p in data["parameters"]}
+        assert ("a" in names) if "cournot" in source else ("re_dependence" in names)
+    else:
+        assert data["equilibria"]
