@@ -171,3 +171,24 @@ def test_toml_files_with_a_byte_order_mark_are_read(tmp_path, source, command):
         assert ("a" in names) if "cournot" in source else ("re_dependence" in names)
     else:
         assert data["equilibria"]
+
+
+# ---------------------------------------------------------------- worksheet: a lesson file is read like every input
+def test_a_lesson_file_is_read_with_the_byte_budget(tmp_path):
+    """A lesson .md was read whole whatever its size (a 20 GB file would be read into memory)."""
+    big = tmp_path / "big.md"
+    big.write_text("# A lesson\n\n## Questions for students\n\n" + "x" * 1_100_000)
+    run = _run_main(["worksheet", str(big), "-o", str(tmp_path / "w.html")])
+    _one_line_error(run, "big.md", "larger than 1 MB", "lesson")
+    assert [p.name for p in tmp_path.iterdir()] == ["big.md"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_a_lesson_that_is_not_a_regular_file_is_named_for_what_it_is(tmp_path, kind):
+    target = tmp_path / "lesson.md"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.mkdir()
+    run = _run_main(["worksheet", str(target), "-o", str(tmp_path / "w.html")])
+    _one_line_error(run, "lesson.md", {"fifo": "FIFO", "directory": "a directory"}[kind], "not a regular file")
