@@ -192,3 +192,26 @@ def test_a_lesson_that_is_not_a_regular_file_is_named_for_what_it_is(tmp_path, k
         target.mkdir()
     run = _run_main(["worksheet", str(target), "-o", str(tmp_path / "w.html")])
     _one_line_error(run, "lesson.md", {"fifo": "FIFO", "directory": "a directory"}[kind], "not a regular file")
+
+
+# ---------------------------------------------------------------- an empty target is not the default
+EMPTY_TARGET = {
+    "solve": ["solve", ""],
+    "explain": ["explain", ""],
+    "show": ["show", ""],
+    "export": ["export", ""],
+    "parameters": ["parameters", ""],
+    "compare-a": ["compare", "", "baseline"],
+    "compare-b": ["compare", "baseline", ""],
+    "plot": ["plot", "matrix", "", "-o", "{tmp}/m.png"],
+    "sweep": ["sweep", "", "--vary", "re_dependence=0:10:3"],
+    "report": ["report", "", "-o", "{tmp}/r.md", "--no-pictures"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(EMPTY_TARGET))
+def test_an_empty_target_is_refused_not_read_as_the_baseline(tmp_path, case):
+    """`tradegame explain "$FILE"` with FILE unset used to explain the baseline scenario."""
+    args = [a.replace("{tmp}", str(tmp_path)) for a in EMPTY_TARGET[case]]
+    _one_line_error(_run_main(args), "scenario ''", "no such built-in scenario")
+    assert list(tmp_path.iterdir()) == []
