@@ -215,3 +215,14 @@ def test_an_empty_target_is_refused_not_read_as_the_baseline(tmp_path, case):
     args = [a.replace("{tmp}", str(tmp_path)) for a in EMPTY_TARGET[case]]
     _one_line_error(_run_main(args), "scenario ''", "no such built-in scenario")
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- sweep --dask
+@pytest.mark.parametrize("address", ["nope", "", "re_dependence=0:10:3"])
+def test_sweep_dask_refuses_what_is_not_an_address(tmp_path, address):
+    """distributed's ValueError for a malformed address was an internal error (exit 1)."""
+    pytest.importorskip("distributed")
+    out = tmp_path / "s.csv"
+    run = _run_main(["sweep", "--vary", "re_dependence=0:10:3", "--dask", address, "--format", "csv", "-o", str(out)])
+    _one_line_error(run, "option --dask", "expected 'local' or a scheduler address")
+    assert list(tmp_path.iterdir()) == []
