@@ -277,7 +277,10 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt, package
     from games.errors import InputError
     from games.model.scenarios import load
 
+    from cli.option_rules import check_command
+
     _check_fmt(fmt)
+    check_command("infer", None, game)  # --game and --levels shape the --then games only
     if game not in ("simultaneous", "graded"):
         raise InputError(f"option --game: expected simultaneous or graded, got '{game}'")
     if game == "graded":

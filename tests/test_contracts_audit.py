@@ -226,3 +226,17 @@ def test_sweep_dask_refuses_what_is_not_an_address(tmp_path, address):
     run = _run_main(["sweep", "--vary", "re_dependence=0:10:3", "--dask", address, "--format", "csv", "-o", str(out)])
     _one_line_error(run, "option --dask", "expected 'local' or a scheduler address")
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- infer: --game and --levels shape the --then games only
+INFER = ["infer", "record-2025-05-geneva", "--free", "leverage"]
+
+
+@pytest.mark.parametrize(("extra", "fragments"), [
+    (["--levels", "-1"], ("option --levels", "applies to --game graded")),  # was ignored: exit 0
+    (["--levels", "0", "--then", "after-truce-renewal"], ("option --levels", "applies to --game graded")),
+    (["--game", "graded"], ("option --game", "applies only with --then")),
+    (["--game", "graded", "--levels", "7"], ("option --game", "applies only with --then")),
+])
+def test_infer_refuses_then_options_without_then_games(extra, fragments):
+    _one_line_error(_run_main([*INFER, *extra]), *fragments)
