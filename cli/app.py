@@ -495,7 +495,7 @@ def export(
             raise InputError(f"option --to: expected nfg or efg, got '{clip(to)}'{did_you_mean(to, ('nfg', 'efg'))}")
         if to == "efg":
             return _export_tree(target, set_, game, levels, outcome_form, with_)
-        form = game or "simultaneous"
+        form = "simultaneous" if game is None else game  # --game "" is an unknown form, not the default
         from cli.package_view import check_with, parse_with
 
         check_command("export", target, form)
@@ -553,7 +553,7 @@ def _export_tree(target: str | None, sets: list[str] | None, game: str | None, l
         raise InputError("option --outcome-form: applies to --to nfg (the .nfg outcome form), not to --to efg")
     if with_:
         raise InputError("option --with: applies to the package forms of --to nfg, not to --to efg (a tree)")
-    check_command("export", target, game or "us-first")
+    check_command("export", target, "us-first" if game is None else game)
     return to_efg(tree_of(target, sets or [], game, ("trees", "are exported")), comment="written by tradegame")
 
 

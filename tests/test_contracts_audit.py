@@ -240,3 +240,17 @@ INFER = ["infer", "record-2025-05-geneva", "--free", "leverage"]
 ])
 def test_infer_refuses_then_options_without_then_games(extra, fragments):
     _one_line_error(_run_main([*INFER, *extra]), *fragments)
+
+
+# ---------------------------------------------------------------- an empty --game is not the default form
+@pytest.mark.parametrize("args", [
+    ["plot", "matrix", "baseline", "-o", "{tmp}/m.png", "--game", ""],
+    ["plot", "tree", "baseline", "-o", "{tmp}/t.png", "--game", ""],
+    ["export", "baseline", "--game", "", "-o", "{tmp}/g.nfg"],
+    ["export", "baseline", "--to", "efg", "--game", "", "-o", "{tmp}/g.efg"],
+])
+def test_an_empty_game_option_is_an_unknown_form(tmp_path, args):
+    """`--game ""` drew or wrote the default form (exit 0), where solve and show refuse it."""
+    run = _run_main([a.replace("{tmp}", str(tmp_path)) for a in args])
+    _one_line_error(run, "option --game", "got ''")
+    assert list(tmp_path.iterdir()) == []
