@@ -307,7 +307,7 @@ def guarded(fn):
 
 
 # ---------------------------------------------------------------- commands
-@app.command("solve")
+@app.command("solve", short_help="Solve a scenario or game file: every equilibrium, verified.")
 def solve_command(
     target: Optional[str] = TargetArg,
     set_: Optional[List[str]] = SetOpt,
@@ -344,7 +344,7 @@ def solve_command(
                                instruments=parse_with(with_))), fmt)
 
 
-@app.command("explain")
+@app.command("explain", short_help="Explain why each equilibrium holds and what would break it.")
 def explain_command(
     target: Optional[str] = TargetArg,
     set_: Optional[List[str]] = SetOpt,
@@ -393,7 +393,7 @@ def explain_command(
     _emit(output, fmt)
 
 
-@app.command()
+@app.command(short_help="Print a scenario's story, parameters and payoff matrix.")
 def show(
     target: Optional[str] = TargetArg,
     set_: Optional[List[str]] = SetOpt,
@@ -453,7 +453,7 @@ def show(
     _emit(guarded(work), fmt)
 
 
-@app.command()
+@app.command(short_help="Write a scenario's game as a Gambit .nfg or .efg file.")
 def export(
     target: Optional[str] = TargetArg,
     to: str = typer.Option("nfg", "--to", help="File format: nfg (Gambit strategic form) or efg (Gambit extensive form: a game tree)."),
@@ -590,7 +590,7 @@ def scenarios_command(
     _emit(guarded(work), fmt)
 
 
-@app.command("models")
+@app.command("models", short_help="List the built-in models: the trade model and teaching models.")
 def models_command(
     fmt: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
 ) -> None:
@@ -614,7 +614,7 @@ def models_command(
     _emit(guarded(work), fmt)
 
 
-@app.command("parameters")
+@app.command("parameters", short_help="List a model's parameters: meaning, unit, default, range.")
 def parameters_command(
     target: Optional[str] = typer.Argument(
         None, help="A built-in model name or a model .toml file. Default: the trade model.", show_default=False

@@ -182,7 +182,7 @@ def tree_picture(target: str | None, sets: list[str], game: str | None):
 def register(app: typer.Typer) -> None:
     """Add the `plot` command to the tradegame app."""
 
-    @app.command()
+    @app.command(short_help="Draw a game: matrix, best responses, dynamics, regimes, tree.")
     def plot(
         kind: str = typer.Argument(..., help="matrix, best-response, dynamics, regime-map or tree."),
         target: Optional[str] = typer.Argument(

@@ -12,7 +12,7 @@ import typer
 def register(app: typer.Typer) -> None:
     """Add the `timeline` and `infer` commands to the tradegame app."""
 
-    @app.command("timeline")
+    @app.command("timeline", short_help="The dated record, 2018–2026: are observed moves equilibria?")
     def timeline_command(
         episodes: Optional[List[str]] = typer.Argument(
             None, help="Episodes to assess (built-in names or .toml files with a date). Default: the whole record.",
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
 
         _emit(guarded(lambda: run_timeline(fmt, show_changes, episodes or [], _package(package, with_))), fmt)
 
-    @app.command("infer")
+    @app.command("infer", short_help="What must one believe? Parameters that fit observed moves.")
     def infer_command(
         episodes: Optional[List[str]] = typer.Argument(
             None, help="Episodes: built-in names or .toml files with observed moves; 'record' for all of them.",

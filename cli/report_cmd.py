@@ -961,7 +961,7 @@ def write_report(report: Report, output: Path, force: bool) -> str:
 def register(app: typer.Typer) -> None:
     """Add the `report` command to the tradegame app."""
 
-    @app.command()
+    @app.command(short_help="Write a printable handout: every form, pictures, explanations.")
     def report(
         target: Optional[str] = typer.Argument(
             None, help="Built-in scenario name, a scenario .toml, or a .nfg / .efg file. Default: baseline.",

@@ -385,7 +385,7 @@ def key_path(output: Path) -> Path:
 def register(app: typer.Typer) -> None:
     """Add the `worksheet` command to the tradegame app."""
 
-    @app.command()
+    @app.command(short_help="Write a printable exercise sheet and its answer key.")
     def worksheet(
         target: str = typer.Argument(
             ..., help="A lesson (lesson-1 … lesson-8, or its .md file), or a scenario name or .toml.",

@@ -254,3 +254,21 @@ def test_an_empty_game_option_is_an_unknown_form(tmp_path, args):
     run = _run_main([a.replace("{tmp}", str(tmp_path)) for a in args])
     _one_line_error(run, "option --game", "got ''")
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- the command list: one whole summary line each
+def test_every_command_is_listed_with_a_whole_one_line_summary():
+    """`tradegame --help` at 80 columns cut 13 of 16 summaries mid-sentence ('verified,...')."""
+    import typer
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    out = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80"}, prog_name="tradegame").stdout
+    listed = out.split("Commands:", 1)[1].strip().splitlines()
+    names = sorted(typer.main.get_command(app).commands)
+    assert sorted(line.split()[0] for line in listed) == names  # one line per command
+    for line in listed:
+        summary = line.split(None, 1)[1]
+        assert not summary.endswith("..."), line
+        assert summary[-1] in ".?", line  # a whole sentence
