@@ -272,3 +272,23 @@ def test_every_command_is_listed_with_a_whole_one_line_summary():
         summary = line.split(None, 1)[1]
         assert not summary.endswith("..."), line
         assert summary[-1] in ".?", line  # a whole sentence
+
+
+# ---------------------------------------------------------------- --method correlated: no dense matrix for a large game
+def test_correlated_vertices_of_a_large_game_are_skipped_before_any_dense_matrix(monkeypatch):
+    """`solve --game graded --levels 101 --method correlated` died of a MemoryError (an
+    internal error, exit 1) allocating the 20,200 × 10,201 dense constraint matrix of the
+    vertex enumeration, which has far more than its 20,000 candidate bases anyway."""
+    import numpy as np
+
+    from games.forms.normal_form import NormalFormGame
+    from games.solvers import correlated
+
+    def dense(*args, **kwargs):
+        raise AssertionError("the constraints were built for a game too large to enumerate")
+
+    rng = np.random.default_rng(0)
+    big = NormalFormGame("15×15", ("A", "B"), tuple(tuple(f"s{k}" for k in range(15)) for _ in range(2)),
+                         (rng.integers(0, 5, (15, 15)).astype(float), rng.integers(0, 5, (15, 15)).astype(float)))
+    monkeypatch.setattr(correlated, "obedience_constraints", dense)
+    assert correlated.correlated_vertices(big) is None
