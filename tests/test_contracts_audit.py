@@ -292,3 +292,28 @@ def test_correlated_vertices_of_a_large_game_are_skipped_before_any_dense_matrix
                          (rng.integers(0, 5, (15, 15)).astype(float), rng.integers(0, 5, (15, 15)).astype(float)))
     monkeypatch.setattr(correlated, "obedience_constraints", dense)
     assert correlated.correlated_vertices(big) is None
+
+
+# ---------------------------------------------------------------- every command, as a separate process
+def _commands() -> list[str]:
+    import typer
+
+    from cli.app import app
+
+    return sorted(typer.main.get_command(app).commands)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_refuses_an_unknown_option_in_one_line_as_a_process(tmp_path, command):
+    """What a shell sees from the real entry point (python -m cli.app runs `main`, as the
+    console script does): exit 2, one stderr line naming the option, nothing on stdout."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="80")
+    run = subprocess.run([sys.executable, "-m", "cli.app", command, "--no-such-option"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, (run.returncode, run.stderr)
+    lines = run.stderr.strip().split("\n")
+    assert len(lines) == 1 and "--no-such-option" in lines[0] and f"tradegame {command} --help" in lines[0], lines
+    assert run.stdout == "" and list(tmp_path.iterdir()) == []
