@@ -317,3 +317,14 @@ def test_every_command_refuses_an_unknown_option_in_one_line_as_a_process(tmp_pa
     lines = run.stderr.strip().split("\n")
     assert len(lines) == 1 and "--no-such-option" in lines[0] and f"tradegame {command} --help" in lines[0], lines
     assert run.stdout == "" and list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- --with "" names no instrument
+@pytest.mark.parametrize("args", [
+    ["solve", "baseline", "--game", "package", "--with", ""],
+    ["timeline", "record-2025-05-geneva", "--package", "--with", " , "],
+    ["infer", "record-2025-05-geneva", "--free", "leverage", "--with", ""],
+])
+def test_a_with_naming_nothing_is_refused(args):
+    """`--with ""` was read as no instrument and the command answered without it (exit 0)."""
+    _one_line_error(_run_main(args), "option --with", "expected an instrument name")
