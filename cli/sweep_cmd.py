@@ -181,6 +181,9 @@ def run_sweep(
     _check_destination(plot, force, "--plot")
     if plot is not None:
         _require_matplotlib()
+        from cli.sweep_plot import picture_format
+
+        picture_format(plot)
     scenario = load(target)
     values = parse_assignments(sets, model=scenario.model, package=game.startswith("package"))
     if values:

@@ -328,3 +328,12 @@ def test_every_command_refuses_an_unknown_option_in_one_line_as_a_process(tmp_pa
 def test_a_with_naming_nothing_is_refused(args):
     """`--with ""` was read as no instrument and the command answered without it (exit 0)."""
     _one_line_error(_run_main(args), "option --with", "expected an instrument name")
+
+
+# ---------------------------------------------------------------- sweep --plot: the picture's format before the sweep
+def test_sweep_plot_with_an_unknown_picture_format_is_refused_before_the_work(tmp_path):
+    """`--plot map.nfg` printed the whole sweep, then failed in matplotlib: internal error, exit 1."""
+    pytest.importorskip("matplotlib")
+    run = _run_main(["sweep", "--vary", "re_dependence=0:10:3", "--plot", str(tmp_path / "map.nfg")])
+    _one_line_error(run, "option --plot", "map.nfg", "png")
+    assert list(tmp_path.iterdir()) == []
