@@ -323,7 +323,7 @@ def guarded(fn):
 
 
 # ---------------------------------------------------------------- commands
-@app.command("solve")
+@app.command("solve", short_help="Solve a scenario or game file: every equilibrium, verified.")
 def solve_command(
     target: Optional[str] = TargetArg,
     set_: Optional[List[str]] = SetOpt,
@@ -360,7 +360,7 @@ def solve_command(
                                instruments=parse_with(with_))), fmt)
 
 
-@app.command("explain")
+@app.command("explain", short_help="Explain why each equilibrium holds and what would break it.")
 def explain_command(
     target: Optional[str] = TargetArg,
     set_: Optional[List[str]] = SetOpt,
@@ -409,7 +409,7 @@ def explain_command(
     _emit(output, fmt)
 
 
-@app.command()
+@app.command(short_help="Print a scenario's story, parameters and payoff matrix.")
 def show(
     target: Optional[str] = TargetArg,
     set_: Optional[List[str]] = SetOpt,
@@ -469,7 +469,7 @@ def show(
     _emit(guarded(work), fmt)
 
 
-@app.command()
+@app.command(short_help="Write a scenario's game as a Gambit .nfg or .efg file.")
 def export(
     target: Optional[str] = TargetArg,
     to: str = typer.Option("nfg", "--to", help="File format: nfg (Gambit strategic form) or efg (Gambit extensive form: a game tree)."),
@@ -512,7 +512,7 @@ def export(
             raise InputError(f"option --to: expected nfg or efg, got '{clip(to)}'{did_you_mean(to, ('nfg', 'efg'))}")
         if to == "efg":
             return _export_tree(target, set_, game, levels, outcome_form, with_)
-        form = game or "simultaneous"
+        form = "simultaneous" if game is None else game  # --game "" is an unknown form, not the default
         from cli.package_view import check_with, parse_with
 
         check_command("export", target, form)
@@ -596,7 +596,7 @@ def _export_tree(target: str | None, sets: list[str] | None, game: str | None, l
         raise InputError("option --outcome-form: applies to --to nfg (the .nfg outcome form), not to --to efg")
     if with_:
         raise InputError("option --with: applies to the package forms of --to nfg, not to --to efg (a tree)")
-    check_command("export", target, game or "us-first")
+    check_command("export", target, "us-first" if game is None else game)
     return to_efg(tree_of(target, sets or [], game, ("trees", "are exported")), comment="written by tradegame")
 
 
@@ -633,7 +633,7 @@ def scenarios_command(
     _emit(guarded(work), fmt)
 
 
-@app.command("models")
+@app.command("models", short_help="List the built-in models: the trade model and teaching models.")
 def models_command(
     fmt: str = typer.Option("text", "--format", "-f", help="text, markdown or json."),
 ) -> None:
@@ -657,7 +657,7 @@ def models_command(
     _emit(guarded(work), fmt)
 
 
-@app.command("parameters")
+@app.command("parameters", short_help="List a model's parameters: meaning, unit, default, range.")
 def parameters_command(
     target: Optional[str] = typer.Argument(
         None, help="A built-in model name or a model .toml file. Default: the trade model.", show_default=False

@@ -10,7 +10,7 @@ import typer
 def register(app: typer.Typer) -> None:
     """Add the `compare` command to the tradegame app."""
 
-    @app.command("compare")
+    @app.command("compare", short_help="Compare two scenarios: which changes moved the outcome.")
     def compare_command(
         a: str = typer.Argument(..., help="The 'before' scenario: a built-in name or a .toml file."),
         b: str = typer.Argument(..., help="The 'after' scenario: a built-in name or a .toml file."),

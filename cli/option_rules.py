@@ -60,11 +60,14 @@ RULES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "--steps": ("dynamics",),
         "--vary": ("regime-map",),
     },
+    "infer": {"--levels": ("graded",)},  # the situation's form is --game, the form of the --then games
 }
 
 #: options that only mean something alongside another: (option, needed, why)
 REQUIRES: Mapping[str, tuple[tuple[str, str, str], ...]] = {
     "sweep": (("--seed", "--sample", "the seed fixes the random draws of --sample N"),),
+    "infer": (("--game", "--then", "it is the form of the --then games"),
+              ("--levels", "--then", "it sets the levels of graded --then games")),
 }
 
 #: with --exact the solver is exact vertex enumeration: the --method values that agree

@@ -17,13 +17,18 @@ PACKAGE_FORMS = ("package", "package-graded")
 
 
 def parse_with(items: list[str] | None) -> tuple[str, ...]:
-    """The optional instruments --with names (repeatable, or comma-separated), each once."""
+    """The optional instruments --with names (repeatable, or comma-separated), each once.
+
+    A --with that names nothing (``--with ""``, a script's empty variable) is refused, not
+    read as no instrument: the option would otherwise be silently dropped."""
     out: list[str] = []
     for item in items or []:
-        for name in item.split(","):
-            name = name.strip()
-            if name and name not in out:
-                out.append(name)
+        names = [name.strip() for name in item.split(",") if name.strip()]
+        if not names:
+            from games.errors import clip
+
+            raise InputError(f"option --with: expected an instrument name, e.g. --with purchases, got '{clip(item)}'")
+        out += [name for name in names if name not in out]
     return tuple(out)
 
 

@@ -98,7 +98,7 @@ def make_figure(
         raise InputError("option --vary: only the regime-map picture varies parameters")
     if kind == "tree":
         return tree_picture(target, sets or [], game)
-    game = game or "simultaneous"
+    game = "simultaneous" if game is None else game  # --game "" is an unknown form, not the default
     if kind == "regime-map":
         return regime_map_figure(target, sets or [], game, levels, vary or [])
     from games.solvers.solver import solve
@@ -185,7 +185,7 @@ def tree_picture(target: str | None, sets: list[str], game: str | None):
 def register(app: typer.Typer) -> None:
     """Add the `plot` command to the tradegame app."""
 
-    @app.command()
+    @app.command(short_help="Draw a game: matrix, best responses, dynamics, regimes, tree.")
     def plot(
         kind: str = typer.Argument(..., help="matrix, best-response, dynamics, regime-map or tree."),
         target: Optional[str] = typer.Argument(
@@ -240,8 +240,9 @@ def register(app: typer.Typer) -> None:
 
             instruments = parse_with(with_)
             if kind in KINDS:
-                check_command("plot", target, game or ("us-first" if kind == "tree" else "simultaneous"), kind)
-                check_with(instruments, game or "simultaneous")
+                default = "us-first" if kind == "tree" else "simultaneous"
+                check_command("plot", target, default if game is None else game, kind)
+                check_with(instruments, "simultaneous" if game is None else game)
             fmt = plots.check_output(output, force)
             data, caption = make_picture(kind, target, fmt, sets=set_, game=game, levels=levels,
                                          rule=rule, steps=steps, vary=vary, instruments=instruments)

@@ -12,7 +12,7 @@ import typer
 def register(app: typer.Typer) -> None:
     """Add the `timeline` and `infer` commands to the tradegame app."""
 
-    @app.command("timeline")
+    @app.command("timeline", short_help="The dated record, 2018–2026: are observed moves equilibria?")
     def timeline_command(
         episodes: Optional[List[str]] = typer.Argument(
             None, help="Episodes to assess (built-in names or .toml files with a date). Default: the whole record.",
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
 
         _emit(guarded(lambda: run_timeline(fmt, show_changes, episodes or [], _package(package, with_))), fmt)
 
-    @app.command("infer")
+    @app.command("infer", short_help="What must one believe? Parameters that fit observed moves.")
     def infer_command(
         episodes: Optional[List[str]] = typer.Argument(
             None, help="Episodes: built-in names or .toml files with observed moves; 'record' for all of them.",
@@ -277,7 +277,10 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt, package
     from games.errors import InputError
     from games.model.scenarios import load
 
+    from cli.option_rules import check_command
+
     _check_fmt(fmt)
+    check_command("infer", None, game)  # --game and --levels shape the --then games only
     if game not in ("simultaneous", "graded"):
         raise InputError(f"option --game: expected simultaneous or graded, got '{game}'")
     if game == "graded":
@@ -288,6 +291,12 @@ def run_infer(names, free, plot, output, force, then, game, levels, fmt, package
         raise InputError("option --plot: give a picture file with --output (.png or .svg)")
     if output is not None and plot is None:
         raise InputError("option --output: only --plot writes a file; add --plot A,B")
+    if output is not None:  # before the work: the picture's name, folder and kind of file
+        from pathlib import Path
+
+        from cli.plots import check_output
+
+        check_output(Path(output), force)
     if package and then:
         raise InputError("option --then: not available with --package (the outlook is computed in the 2×2 and graded games)")
     eps = _load_episodes(list(names), package)

@@ -9,11 +9,9 @@ def draw_set(polygon, pair, rc, output: Path, force: bool) -> None:
     """Shade the set's shadow on two parameters and mark the judgement values."""
     import io
 
-    from games.errors import InputError
+    from cli.plots import check_output
 
-    suffix = Path(output).suffix.lower()
-    if suffix not in (".png", ".svg"):
-        raise InputError(f"option --output: expected a .png or .svg file, got '{output}'")
+    suffix = "." + check_output(Path(output), force)
     try:
         import matplotlib
 
@@ -42,29 +40,6 @@ def draw_set(polygon, pair, rc, output: Path, force: bool) -> None:
     buf = io.BytesIO() if suffix == ".png" else io.StringIO()
     fig.savefig(buf, format=suffix[1:], bbox_inches="tight")
     plt.close(fig)
-    from cli.app import write_atomic
+    from cli.outfiles import write_output  # regular files only, exclusive unless --force, umask mode
 
-    if suffix == ".png":
-        _write_bytes(Path(output), buf.getvalue(), force)
-    else:
-        write_atomic(Path(output), buf.getvalue(), force)
-
-
-def _write_bytes(path: Path, data: bytes, force: bool) -> None:
-    import os
-    import tempfile
-
-    from games.errors import InputError
-
-    if path.exists() and not force:
-        raise InputError(f"option --output: {path} exists; pass --force to overwrite it")
-    if not path.parent.exists():
-        raise InputError(f"option --output: folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"option --output: cannot write {path} ({exc.strerror or exc})") from None
+    write_output(Path(output), buf.getvalue(), force)

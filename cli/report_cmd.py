@@ -687,6 +687,7 @@ def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[
                           if not (brief and n == "regime-map") and n not in ON_REQUEST]
     if instruments and "package" not in wanted:
         raise InputError("option --with: adds optional instruments to the package section; add --sections package")
+    _check_levels(levels, wanted, target if kind != "scenario" else None)
     out: list[Section] = []
     if kind != "scenario":
         if sets:
@@ -729,6 +730,23 @@ def gather(target: str | None, sets: list[str], levels: int = 5, sections: list[
             except (InputError, SolverError) as exc:
                 out.append(Section(key, titles.get(key, key), skipped=str(exc)))
     return Report(f"tradegame report — {scenario.title}", scenario.name, tuple(out), brief)
+
+
+def _check_levels(levels: int, wanted: list[str], game_file: str | None) -> None:
+    """A typed --levels is bad input, before any section is written, when it is out of range
+    or when no section of this report uses it (it would be ignored, or only turn the graded
+    section into a 'Skipped' note while the report still succeeds)."""
+    from games.errors import InputError, clip
+    from games.model.level_game import graded_levels
+
+    from cli.option_rules import given_options
+
+    if "--levels" not in given_options("report"):
+        return
+    graded_levels(levels)  # 2 to MAX_LEVELS, the same bound as solve --levels
+    if game_file is not None or "graded" not in wanted:
+        where = f"the game file {clip(game_file)}" if game_file is not None else "the sections chosen"
+        raise InputError(f"option --levels: applies to the graded section (--sections graded), not to {where}")
 
 
 def _read_game_file(target: str, kind: str):
@@ -943,7 +961,7 @@ def write_report(report: Report, output: Path, force: bool) -> str:
 def register(app: typer.Typer) -> None:
     """Add the `report` command to the tradegame app."""
 
-    @app.command()
+    @app.command(short_help="Write a printable handout: every form, pictures, explanations.")
     def report(
         target: Optional[str] = typer.Argument(
             None, help="Built-in scenario name, a scenario .toml, or a .nfg / .efg file. Default: baseline.",

@@ -118,7 +118,7 @@ def run_in_thread(server):
 def register(app: typer.Typer) -> None:
     """Add the `serve` command to the tradegame app."""
 
-    @app.command()
+    @app.command(short_help="Serve the classroom page: sliders with live answers.")
     def serve(
         target: Optional[str] = typer.Argument(
             None, help="Scenario to open first: a built-in name or a scenario .toml. Default: baseline.",

@@ -181,6 +181,9 @@ def run_sweep(
     _check_destination(plot, force, "--plot")
     if plot is not None:
         _require_matplotlib()
+        from cli.sweep_plot import picture_format
+
+        picture_format(plot)
     scenario = load(target)
     values = parse_assignments(sets, model=scenario.model, package=game.startswith("package"))
     if values:
@@ -347,7 +350,7 @@ def _worker_spools(fmt: str, workers: int, dask: str | None) -> Iterator[str | N
 @contextmanager
 def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
     """A map function running blocks locally, in processes, or on Dask (imported lazily)."""
-    from games.errors import InputError
+    from games.errors import InputError, clip
 
     if dask is None:
         if workers == 1:
@@ -374,7 +377,12 @@ def _mapper(workers: int, dask: str | None) -> Iterator[Callable | None]:
             else:
                 client = stack.enter_context(Client(dask, timeout=10))
         except OSError as exc:
-            raise InputError(f"option --dask: cannot reach the Dask scheduler at {dask} ({exc})") from None
+            raise InputError(f"option --dask: cannot reach the Dask scheduler at {clip(dask)} ({exc})") from None
+        except (ValueError, TypeError) as exc:  # not an address at all: distributed's parser says why
+            raise InputError(
+                f"option --dask: expected 'local' or a scheduler address such as tcp://127.0.0.1:8786, "
+                f"got '{clip(dask)}' ({clip(str(exc), 200)})"
+            ) from None
 
         def dask_map(fn, tasks):
             futures = client.map(fn, list(tasks), pure=False)

@@ -150,6 +150,23 @@ def _threshold_lines(ax, result) -> list:
     return handles
 
 
+def picture_format(path: Path) -> str:
+    """The file format --plot's name asks for (no suffix: PNG), checked before the sweep runs:
+    an unknown suffix (map.nfg) made matplotlib fail after the work, an internal error."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    from games.errors import InputError, clip
+
+    fmt = Path(path).suffix.lstrip(".").lower() or "png"
+    known = FigureCanvasBase.get_supported_filetypes()
+    if fmt not in known:
+        raise InputError(
+            f"option --plot: expected a picture file name ending in .png, .svg, .pdf or another of "
+            f"{', '.join(sorted(known))}, got '{clip(path, 1000)}'"
+        )
+    return fmt
+
+
 def save(result, path: Path, force: bool) -> None:
     """Draw the regime map and write it to path (PNG, or any matplotlib format) by cli.outfiles."""
     from cli.outfiles import open_output
@@ -157,7 +174,7 @@ def save(result, path: Path, force: bool) -> None:
     fig = figure(result)
     try:
         with open_output(Path(path), force, "--plot", binary=True) as fh:
-            fig.savefig(fh, format=Path(path).suffix.lstrip(".").lower() or "png", dpi=130)
+            fig.savefig(fh, format=picture_format(path), dpi=130)
     finally:
         from cli.plots import close
 

@@ -99,7 +99,7 @@ def tree_of(target: str | None, sets: list[str], game: str | None, done: tuple[s
     scenario = _load_scenario(target, sets)
     if scenario.model is not None:  # a model file: its sequential tree or its own
         return _model_tree(scenario, game, done)
-    form = game or "us-first"
+    form = "us-first" if game is None else game  # --game "" is an unknown form, not the default
     from cli.option_rules import TREE_FORMS
 
     if form not in TREE_FORMS:

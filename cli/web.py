@@ -85,7 +85,7 @@ class Catalogue:
 
         self.sources: dict[str, str] = {n: n for n in builtin_names()}
         self.default = DEFAULT_SCENARIO
-        if target:
+        if target is not None:
             if Path(target).suffix.lower() in (".nfg", ".efg"):
                 raise InputError(
                     f"{clip(target, 200)}: the page varies a scenario's parameters; a game file has none "

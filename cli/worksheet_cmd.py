@@ -79,7 +79,7 @@ def find_lesson(target: str) -> Path | None:
         )
     if target.endswith(".md"):
         path = Path(target)
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():  # anything else: read_lesson says what it is
             raise InputError(f"{clip(target, 200)}: no such lesson file")
         return path
     for f in files:
@@ -88,16 +88,25 @@ def find_lesson(target: str) -> Path | None:
     return None
 
 
+#: The most a lesson or answer-key file may hold (the lessons are about 12 KB).
+MAX_LESSON_BYTES = 1_000_000
+
+
+def _read_lesson_text(path: Path, what: str = "a lesson .md file") -> str:
+    """The file's text, read like every input file (games.formats.bounded_read): regular files
+    only (a FIFO or a device would block or stream for ever), at most MAX_LESSON_BYTES, UTF-8."""
+    from games.formats.bounded_read import read_limited_text
+
+    return read_limited_text(path, MAX_LESSON_BYTES, what)
+
+
 def read_lesson(path: Path) -> Lesson:
     """Parse a lesson: title, meta line, sections; its scenarios, forms and answer key."""
     from games.errors import InputError
 
     from cli.forms import all_forms
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the lesson ({getattr(exc, 'strerror', None) or exc})") from None
+    text = _read_lesson_text(path)
     lines = text.splitlines()
     if not lines or not lines[0].startswith("# "):
         raise InputError(f"{path}: expected a lesson starting with a '# ' title line")
@@ -329,7 +338,7 @@ def lesson_sheets(path: Path) -> Sheets:
         "<h2>The game, solved</h2>", *games_key, "</section>",
     ]
     if lesson.key is not None:
-        text = lesson.key.read_text(encoding="utf-8")
+        text = _read_lesson_text(lesson.key, "a lesson's answer key .md file")
         body = "\n".join(text.splitlines()[1:]) if text.startswith("# ") else text
         key += ['<section class="sheet"><h2>Answers</h2>', to_html(body, 2), "</section>"]
     title = f"{lesson.title} — worksheet"
@@ -387,7 +396,7 @@ def key_path(output: Path) -> Path:
 def register(app: typer.Typer) -> None:
     """Add the `worksheet` command to the tradegame app."""
 
-    @app.command()
+    @app.command(short_help="Write a printable exercise sheet and its answer key.")
     def worksheet(
         target: str = typer.Argument(
             ..., help="A lesson (lesson-1 … lesson-8, or its .md file), or a scenario name or .toml.",

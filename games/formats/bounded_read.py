@@ -83,9 +83,13 @@ def read_limited(path: str | Path, limit: int, what: str = "file") -> bytes:
 
 
 def read_limited_text(path: str | Path, limit: int, what: str = "file") -> str:
-    """`read_limited` decoded as UTF-8; binary data is refused with one line."""
+    """`read_limited` decoded as UTF-8; binary data is refused with one line.
+
+    A leading byte-order mark (what some Windows editors put before UTF-8 text) is dropped:
+    kept, it made every reader fail on its first character with a message about the
+    format ("not valid TOML", "expected 'NFG' at the start") instead of reading the file."""
     data = read_limited(path, limit, what)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{clip(path, 1000)}: expected {what} in UTF-8 text, found binary data") from None

@@ -77,12 +77,6 @@ class _Tokens:
             return None
         return self.items[self.i]
 
-    def rest(self) -> list[tuple[str, str]]:
-        """Every token not yet read (tokenizing the remainder of the text)."""
-        while self._more():
-            pass
-        return self.items[self.i:]
-
     def take(self, kind: str, what: str) -> str:
         tok = self.peek()
         if tok is None or tok[0] != kind:
@@ -187,9 +181,12 @@ def parse_nfg(text: str, source: str = "<nfg>") -> tuple[NormalFormGame, list[np
         values = [t.number("a payoff") for _ in range(size * n)]
         while t.peek() and t.peek()[0] == ",":  # tolerate trailing commas
             t.i += 1
-    rest = [tok for tok in t.rest() if tok[0] != ","]
-    if rest:
-        raise InputError(f"{source}: unexpected '{clip(rest[0][1], 40)}' after the payoffs")
+    extra = t.peek()
+    while extra is not None and extra[0] == ",":  # trailing commas are tolerated
+        t.i += 1
+        extra = t.peek()
+    if extra is not None:  # the first token past the payoffs: the rest of the file is not read
+        raise InputError(f"{source}: unexpected '{clip(extra[1], 40)}' after the payoffs")
     exact = []
     for i in range(n):
         flat = values[i::n]

@@ -299,8 +299,12 @@ def load_file(path: str | Path, name: str | None = None) -> Scenario:
 
 
 def load(target: str | None) -> Scenario:
-    """A built-in scenario by name, or a scenario .toml file by path."""
-    target = target or DEFAULT_SCENARIO
+    """A built-in scenario by name, or a scenario .toml file by path (None: the default).
+
+    An empty name is refused like any unknown one, not read as the default: `tradegame solve
+    "$FILE"` with FILE unset must not silently answer for the baseline."""
+    if target is None:
+        target = DEFAULT_SCENARIO
     if target.endswith(".toml") or "/" in target or Path(target).suffix:
         return load_file(target)
     return builtin(target)

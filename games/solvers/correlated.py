@@ -42,6 +42,9 @@ from games.forms.normal_form import NormalFormGame
 MAX_PROFILES = 200_000
 #: Largest number of candidate bases `correlated_vertices` tries before giving up.
 MAX_VERTEX_BASES = 20_000
+#: Largest number of pure profiles whose polytope `correlated_vertices` enumerates: each
+#: candidate basis is an n×n solve, and the constraints are held as a dense matrix.
+MAX_VERTEX_PROFILES = 200
 
 
 @dataclass(frozen=True)
@@ -318,13 +321,15 @@ def _cleaned(game: NormalFormGame, mu: np.ndarray, coarse: bool, objective: str)
 
 def correlated_vertices(game: NormalFormGame, coarse: bool = False, limit: int = MAX_VERTEX_BASES):
     """Every vertex of the (coarse) correlated equilibrium polytope, or None if there are
-    more than ``limit`` candidate bases to try.
+    more than ``limit`` candidate bases to try or more than `MAX_VERTEX_PROFILES` profiles.
 
     The polytope lives in the simplex over pure profiles: a vertex is a point where
     n − 1 linearly independent constraints (obedience or μ(s) ≥ 0) are tight, besides
     Σ μ = 1. Each candidate is solved and kept when feasible (within 1e-9).
     """
     n = _check_size(game)
+    if n > MAX_VERTEX_PROFILES:  # before anything dense: a 101×101 game's matrix took 1.5 GB
+        return None
     M, _, _ = obedience_constraints(game, coarse)
     G = np.vstack([M.toarray(), np.eye(n)]) if M.shape[0] else np.eye(n)
     # drop repeated constraint rows (coarse constraints often repeat obedience ones)
