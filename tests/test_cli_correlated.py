@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -107,3 +108,23 @@ def test_nfg_round_trip_three_players(tmp_path):
     a = json.loads(run("solve", str(DATA / "pennies_bystander.nfg"), "--format", "json").stdout)
     b = json.loads(run("solve", str(out), "--format", "json").stdout)
     assert a["equilibria"] == b["equilibria"] and a["payoff_matrices"] == b["payoff_matrices"]
+
+
+def test_a_game_too_large_for_the_linear_programs_is_refused_before_any_work():
+    """101 levels: 10,201 profiles but 2,040,200 obedience-constraint entries (10,201 × 200),
+    half a minute or more of linear programming; refused in one line, exit 2. The limit
+    counts entries, so a three-player game with more profiles and fewer entries still runs."""
+    from games.forms.normal_form import NormalFormGame
+    from games.solvers import correlated
+
+    result = run("solve", "--game", "graded", "--levels", "101", "--method", "correlated")
+    assert result.exit_code == 2
+    assert "option --method" in result.output and "2,040,200 constraint entries" in result.output
+    assert "Traceback" not in result.output
+    big = NormalFormGame("big", ("a", "b"), (tuple(f"s{k}" for k in range(64)),) * 2,
+                         (np.zeros((64, 64)), np.zeros((64, 64))))
+    with pytest.raises(correlated.InputError, match="516,096 constraint entries"):
+        correlated._check_size(big)
+    three = np.zeros((17, 17, 17))  # 4,913 profiles × 48 = 235,824 entries: within the limit
+    game = NormalFormGame("three", ("a", "b", "c"), (tuple(f"s{k}" for k in range(17)),) * 3, (three, three, three))
+    assert correlated._check_size(game) == 4913

@@ -40,6 +40,10 @@ from games.forms.normal_form import NormalFormGame
 
 #: Largest number of pure profiles (LP variables) the linear programs accept.
 MAX_PROFILES = 200_000
+#: Largest number of nonzero entries of the obedience constraints (profiles × Σ (mᵢ − 1)),
+#: which is what the linear programs' time follows: 450,000 (a 61×61 game) takes about
+#: 5 s on a 2-core machine; 81×81 (1 M) 11 s and 101×101 (2 M) half a minute or more.
+MAX_CONSTRAINT_ENTRIES = 500_000
 #: Largest number of candidate bases `correlated_vertices` tries before giving up.
 MAX_VERTEX_BASES = 20_000
 #: Largest number of pure profiles whose polytope `correlated_vertices` enumerates: each
@@ -102,10 +106,18 @@ class CorrelatedSolution:
 # ------------------------------------------------------------------ the constraints
 def _check_size(game: NormalFormGame) -> int:
     n = int(np.prod(game.shape))
+    shape = '×'.join(map(str, game.shape))
     if n > MAX_PROFILES:
         raise InputError(
-            f"option --method: correlated equilibria of a {'×'.join(map(str, game.shape))} game need "
+            f"option --method: correlated equilibria of a {shape} game need "
             f"{n:,} LP variables (limit {MAX_PROFILES:,}); use --method pure"
+        )
+    entries = n * sum(m - 1 for m in game.shape)
+    if entries > MAX_CONSTRAINT_ENTRIES:
+        raise InputError(
+            f"option --method: correlated equilibria of a {shape} game need linear programs with "
+            f"{entries:,} constraint entries (limit {MAX_CONSTRAINT_ENTRIES:,}, some seconds of work); "
+            "use a smaller game (fewer --levels) or --method pure"
         )
     return n
 
