@@ -13,18 +13,15 @@ the file and the field, and write nothing.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import itertools
 import json
-import sys
 import tomllib
 from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
 
-from cli.app import main
+from tests.test_hostile_cli import _run_main
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data" / "episodes"
@@ -40,18 +37,8 @@ def ep(name: str) -> str:
 # ------------------------------------------------------------------ running the CLI
 def cli(*args: str) -> tuple[int, str, str]:
     """The real entry point, in-process: (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    saved = sys.argv
-    sys.argv = ["tradegame", *args]
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.argv = saved
-    return code, out.getvalue(), err.getvalue()
+    run = _run_main(list(args))
+    return run.exit_code, run.stdout, run.stderr
 
 
 def cli_json(*args: str) -> dict:
