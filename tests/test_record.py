@@ -166,6 +166,15 @@ def _exact_polygon_bounds(conditions, box, names):
         unit = [Fraction(int(j == i)) for j in range(2)]
         rows.append((unit, -lo))
         rows.append(([-u for u in unit], hi))
+    bounds = polygon_extremes(rows)
+    assert bounds is not None, "the independent computation found the set empty"
+    return bounds
+
+
+def polygon_extremes(rows) -> list[tuple[Fraction, Fraction]] | None:
+    """The bounds of {(x, y) : a·(x, y) + b ≥ 0 for every row (a, b)} in exact arithmetic:
+    every vertex is where two constraint lines cross; keep the crossings that satisfy every
+    row; the bounds are the vertices' extremes (None: no vertex, the set is empty)."""
     vertices = []
     for (a1, b1), (a2, b2) in itertools.combinations(rows, 2):
         det = a1[0] * a2[1] - a1[1] * a2[0]
@@ -175,7 +184,8 @@ def _exact_polygon_bounds(conditions, box, names):
         y = (-a1[0] * b2 + a2[0] * b1) / det
         if all(a[0] * x + a[1] * y + b >= 0 for a, b in rows):
             vertices.append((x, y))
-    assert vertices, "the independent computation found the set empty"
+    if not vertices:
+        return None
     return [(min(v[i] for v in vertices), max(v[i] for v in vertices)) for i in range(2)]
 
 

@@ -13,7 +13,6 @@ the file and the field, and write nothing.
 
 from __future__ import annotations
 
-import itertools
 import json
 import tomllib
 from fractions import Fraction as F
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_hostile_cli import _run_main
+from tests.test_record import polygon_extremes
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data" / "episodes"
@@ -216,20 +216,8 @@ def interval(rows) -> tuple[F, F] | None:
 
 
 def polygon_bounds(rows) -> list[tuple[F, F]] | None:
-    """Two free parameters: every vertex is where two constraint lines cross; keep the
-    crossings that satisfy every row exactly; the bounds are the vertices' extremes."""
-    vertices = []
-    for (a1, b1), (a2, b2) in itertools.combinations(rows, 2):
-        det = a1[0] * a2[1] - a1[1] * a2[0]
-        if det == 0:
-            continue
-        x = (-b1 * a2[1] + b2 * a1[1]) / det
-        y = (-a1[0] * b2 + a2[0] * b1) / det
-        if all(a[0] * x + a[1] * y + b >= 0 for a, b in rows):
-            vertices.append((x, y))
-    if not vertices:
-        return None
-    return [(min(v[i] for v in vertices), max(v[i] for v in vertices)) for i in range(2)]
+    """Two free parameters: the exact bounds of the set (test_record's vertex enumeration)."""
+    return polygon_extremes(rows)
 
 
 def fits(eps: list[Episode], free: list[str], theta, package=False, purchases=False) -> bool:

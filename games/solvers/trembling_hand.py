@@ -203,8 +203,7 @@ def _support_trembles(sig, action_values, differences, conditions):
             return out
 
         def residual(x):
-            prof, values, r, k = profile(x), None, [], 0
-            values = action_values(prof)
+            values, r, k = action_values(profile(x)), [], 0
             for j in mixers:
                 v = np.asarray(values[j], dtype=float)[support[j]]
                 n = len(support[j])
