@@ -772,7 +772,10 @@ def main() -> None:
     try:
         code = app(standalone_mode=False, prog_name="tradegame")
     except cexc.UsageError as exc:
-        if not exc.format_message():  # bare `tradegame`: help was printed
+        if not exc.format_message() or type(exc).__name__ == "NoArgsIsHelpError":
+            # bare `tradegame`: the help, as `--help` prints it (Click < 8.2 printed it itself)
+            if exc.format_message() and exc.ctx is not None:
+                typer.echo(exc.ctx.get_help(), err=True)
             sys.exit(2)
         name = exc.ctx.command_path if exc.ctx is not None else "tradegame"
         _say_error(f"{exc.format_message()} (see '{name} --help')")

@@ -68,3 +68,17 @@ def test_examples_are_whole_commands():
         if line.strip().startswith("tradegame") and k + 1 < len(lines) and lines[k + 1].strip().startswith("-"):
             assert line.endswith("\\"), line
     assert inspect.getdoc(app.registered_commands[0].callback)
+
+
+def test_bare_tradegame_prints_the_help_readably():
+    """`tradegame` alone shows the same help as `tradegame --help`, line by line (Click 8.2+
+    reports it as a usage error, which once came out as one line of \\x0a escapes), exit 2."""
+    import subprocess
+    import sys
+
+    bare = subprocess.run([sys.executable, "-m", "cli.app"], capture_output=True, text=True, env={**__import__("os").environ, "COLUMNS": "80"})
+    assert bare.returncode == 2
+    assert "\\x0a" not in bare.stderr
+    assert "Usage: tradegame" in bare.stderr.splitlines()[0]
+    for name in COMMANDS:
+        assert any(line.split()[:1] == [name] for line in bare.stderr.splitlines()), name
