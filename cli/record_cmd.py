@@ -209,7 +209,9 @@ def _fitted_timeline(rows: list[list[str]]) -> str:
         if narrow:
             out += ["    " + part for part in layout.wrap_cell(f"observed {r[2]}", layout.width() - 4)]
         if r[4] != "—" or r[5] != "—":
-            note = f"falls short by {r[4]}; the model predicts {r[5]}"
+            parts = ([f"falls short by {r[4]}"] if r[4] != "—" else []) + ([f"the model predicts {r[5]}"] if r[5] != "—" else [])
+            note = "; ".join(parts)
+            note = note[0].upper() + note[1:] if r[4] == "—" else note
             out += ["    " + part for part in layout.wrap_cell(note, layout.width() - 4)]
     return "\n".join(out)
 

@@ -137,6 +137,7 @@ def test_timeline_text_and_markdown_are_one_table():
         r = run("timeline", "--format", fmt)
         assert r.exit_code == 0
         assert "record-2025-07-stockholm" in r.stdout and "falls short by" in r.stdout
+        assert "falls short by —" not in r.stdout  # an episode whose moves are not recorded only has a prediction
 
 
 # ------------------------------------------------------------------ infer
