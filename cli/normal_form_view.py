@@ -345,9 +345,10 @@ def _text(game, scenario, solution, summaries, fmt: str, exact_eqs=None, reasons
         else f"each verified: no deviation gains more than {solution.tolerance:.0e}"
     )
     out.append(_heading(f"Equilibria: {n} ({scope}; method {solution.method}; {check})", fmt, 2))
+    scale = render.payoff_scale(game)
     for k, eq in enumerate(solution.equilibria, 1):
         kind = "pure" if eq.is_pure else "mixed"
-        pays = ", ".join(f"{p} {render.num(v)}" for p, v in zip(game.players, eq.payoffs))
+        pays = ", ".join(f"{p} {render.num(v, 4, scale)}" for p, v in zip(game.players, eq.payoffs))
         head = render.outcome_label(game, eq) if eq.is_pure else render.describe_profile(game, eq)
         bullet = "-" if fmt == "markdown" else f"{k}."
         out.append(f"{bullet} {kind} {head} — payoffs: {pays}")

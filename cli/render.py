@@ -14,12 +14,24 @@ from games.model.scenarios import Scenario
 MAX_MATRIX = 12
 
 
-def num(v: float, digits: int = 4) -> str:
-    """A compact, stable rendering of a number: 0.4054, -6.5, 3."""
+def num(v: float, digits: int = 4, scale: float | None = None) -> str:
+    """A compact, stable rendering of a number: 0.4054, -6.5, 3.
+
+    With scale (the game's largest |payoff|), a value too small for `digits` decimals but
+    above the solvers' tie level (1e-9 × scale) keeps two significant digits ('3e-09',
+    '0.004'), so a game in tiny units does not read as all zeros; below that level it is
+    float noise and reads 0."""
     if abs(v) < 10 ** (-digits) / 2:
+        if scale is not None and abs(v) > 1e-9 * scale:
+            return f"{v:.2g}"
         v = 0.0
     text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def payoff_scale(game: NormalFormGame) -> float:
+    """The game's largest |payoff| (0 for an empty game): what `num` compares tiny values with."""
+    return max((float(np.max(np.abs(p))) for p in game.payoffs if p.size), default=0.0)
 
 
 def outcome_label(game: NormalFormGame, eq: Equilibrium) -> str:
@@ -57,11 +69,12 @@ def matrix_rows(game: NormalFormGame, equilibria: Sequence[Equilibrium]) -> list
     eq_cells = _pure_cells(game, equilibria)
     header = [f"{game.players[0]} \\ {game.players[1]}"] + list(game.strategies[1])
     rows = [header]
+    scale = payoff_scale(game)
     for i, rlabel in enumerate(game.strategies[0]):
         row = [rlabel]
         for j in range(len(game.strategies[1])):
-            a = num(A[i, j], 2) + ("*" if marks[0][i, j] else "")
-            b = num(B[i, j], 2) + ("*" if marks[1][i, j] else "")
+            a = num(A[i, j], 2, scale) + ("*" if marks[0][i, j] else "")
+            b = num(B[i, j], 2, scale) + ("*" if marks[1][i, j] else "")
             cell = f"{a}, {b}"
             row.append(f"[{cell}]" if (i, j) in eq_cells else cell)
         rows.append(row)
@@ -156,12 +169,13 @@ def _pure_profile_list(game: NormalFormGame, equilibria, fmt: str) -> str:
     if profiles > 64:  # counted before any row is built: a large game costs nothing here
         return f"({profiles} pure profiles; too many to print)"
     eq_cells = _pure_cells(game, equilibria)
+    scale = payoff_scale(game)
     rows = [["profile"] + list(game.players)]
     for prof in all_profiles(game):
         label = ", ".join(game.strategies[i][s] for i, s in enumerate(prof))
         if prof in eq_cells:
             label = f"[{label}]"
-        rows.append([label] + [num(game.payoff(i, prof), 2) for i in range(game.n_players)])
+        rows.append([label] + [num(game.payoff(i, prof), 2, scale) for i in range(game.n_players)])
     return markdown_table(rows) if fmt == "markdown" else text_table(rows)
 
 

@@ -229,3 +229,26 @@ def test_one_player_and_relabelled_nfg_files_solve(tmp_path):
     data = json.loads(r.stdout)
     assert data["game"]["players"] == ["p_1", "p_2"]
     assert data["game"]["strategies"] == [["u_1", "u_2"], ["_1", "_2"]]
+
+
+def test_a_game_in_tiny_units_does_not_read_as_all_zeros(tmp_path: Path):
+    """Payoffs of a few 1e-9 keep their digits in the matrix and the equilibria's payoffs
+    (they once all printed 0); a payoff that is exactly 0 still reads 0."""
+    path = tmp_path / "tiny.nfg"
+    path.write_text('NFG 1 R "Tiny stakes" { "Row" "Col" } { { "A" "B" } { "L" "R" } }\n'
+                    "3e-9 2e-9 0 0 0 0 2e-9 3e-9\n")
+    r = run("solve", str(path))
+    assert r.exit_code == 0, r.output
+    assert "[3e-09*, 2e-09*]" in r.stdout and "[2e-09*, 3e-09*]" in r.stdout
+    assert "0, 0" in r.stdout
+    assert "pure (A, L) — payoffs: Row 3e-09, Col 2e-09" in r.stdout
+    # the mixed equilibrium (A 0.6, L 0.4) pays Row 3e-9 · 0.6 · 0.4 + 2e-9 · 0.4 · 0.6 = 1.2e-9
+    assert "payoffs: Row 1.2e-09, Col 1.2e-09" in " ".join(r.stdout.split())
+
+
+def test_float_noise_around_zero_still_reads_zero():
+    from cli.render import num
+
+    assert num(3e-17, 4, 7.5) == "0" and num(-2e-16, 2, 1.0) == "0"  # below 1e-9 × the game's scale
+    assert num(0.004, 2, 6.0) == "0.004" and num(0.004, 2) == "0"  # without a scale: as before
+    assert num(-6.42857, 4, 7.5) == "-6.4286"
