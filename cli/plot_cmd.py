@@ -189,7 +189,7 @@ def register(app: typer.Typer) -> None:
     def plot(
         kind: str = typer.Argument(..., help="matrix, best-response, dynamics, regime-map or tree."),
         target: Optional[str] = typer.Argument(
-            None, help="Built-in scenario name, a scenario .toml, or a .nfg file. Default: baseline.",
+            None, help="Built-in scenario name, a scenario .toml, or a .nfg file (for tree: an .efg file). Default: baseline.",
             show_default=False,
         ),
         output: Path = typer.Option(..., "--output", "-o", help="Picture file to write: .png or .svg."),

@@ -1,0 +1,93 @@
+"""Hidden-input checks of game trees and Gambit `.efg` files (helper trees2).
+
+Each expected answer is derived by hand in the test (fractions) or taken from Gambit
+through pygambit; none is tradegame's own output.
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import pytest
+
+from tests.test_hostile_cli import _run_main
+
+#: Out (1/2 for P1) or In, then matching pennies in which P2 cannot see P1's coin.
+#: Reduced normal form: Out, In-H, In-T against h, t. Hand derivation: Out is a best reply
+#: while P2 plays h with probability q in [1/4, 3/4] (In-H pays 2q - 1, In-T pays 1 - 2q);
+#: the extreme equilibria are (Out, q = 3/4) and (Out, q = 1/4).
+OUT_OR_PENNIES = """EFG 2 R "out or pennies" { "P1" "P2" } ""
+p "" 1 1 "" { "Out" "In" } 0
+t "" 1 "out" { 1/2 0 }
+p "" 1 2 "" { "H" "T" } 0
+p "" 2 1 "" { "h" "t" } 0
+t "" 2 "" { 1 -1 }
+t "" 3 "" { -1 1 }
+p "" 2 1 "" { "h" "t" } 0
+t "" 3 "" { -1 1 }
+t "" 2 "" { 1 -1 }
+"""
+
+#: Entry deterrence with Gambit-style labels P1, P2.
+ENTRY = """EFG 2 R "entry" { "P1" "P2" } ""
+p "" 1 1 "" { "Out" "In" } 0
+t "" 1 "O" { 0 2 }
+p "" 2 1 "" { "Fight" "Acc" } 0
+t "" 2 "F" { -1 -1 }
+t "" 3 "A" { 1 1 }
+"""
+
+
+def _write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_tree_picture_of_an_imperfect_information_file_is_drawn(tmp_path):
+    """`plot tree` on an .efg whose equilibrium leaves a player's own later move open
+    (P1 plays Out, so its coin after In is never reached): an internal error before
+    (reach_probabilities took the open set's None for a list of probabilities)."""
+    pytest.importorskip("matplotlib")
+    efg = _write(tmp_path, "pennies.efg", OUT_OR_PENNIES)
+    out = tmp_path / "tree.png"
+    run = _run_main(["plot", "tree", str(efg), "-o", str(out)])
+    assert run.exit_code == 0, run.stderr
+    assert out.stat().st_size > 0
+
+
+def test_reach_under_a_behaviour_with_an_open_information_set():
+    from games.formats.efg import parse_efg
+    from games.forms.tree import reach_probabilities
+
+    tree = parse_efg(OUT_OR_PENNIES)
+    behaviour = {(0, "1"): (1, 0), (0, "2"): None, (1, "1"): (Fraction(3, 4), Fraction(1, 4))}
+    reach = reach_probabilities(tree, behaviour)
+    assert reach[(0,)] == 1 and reach[(1,)] == 0
+    assert all(reach[p] == 0 for p in [(1, 0), (1, 1), (1, 0, 0), (1, 1, 1)])
+
+
+def test_imperfect_information_equilibria_are_the_hand_derived_extreme_points(tmp_path):
+    efg = _write(tmp_path, "pennies.efg", OUT_OR_PENNIES)
+    run = _run_main(["solve", str(efg), "--format", "json"])
+    assert run.exit_code == 0, run.stderr
+    data = json.loads(run.stdout)
+    found = sorted(
+        (tuple(round(x, 9) for x in e["profile"][0]), tuple(round(x, 9) for x in e["profile"][1]))
+        for e in data["equilibria"]
+    )
+    assert found == [((1.0, 0.0, 0.0), (0.25, 0.75)), ((1.0, 0.0, 0.0), (0.75, 0.25))]
+    assert all(e["payoffs"] == [0.5, 0.0] for e in data["equilibria"])
+
+
+def test_a_label_with_a_digit_is_not_an_acronym_in_explanations(tmp_path):
+    """Gambit files name players 'P1', 'P2': 'the P2 would gain' read wrongly."""
+    efg = _write(tmp_path, "entry.efg", ENTRY)
+    run = _run_main(["explain", str(efg)])
+    assert run.exit_code == 0, run.stderr
+    assert "the P2" not in run.stdout and "The P2" not in run.stdout
+    assert "P2 would gain by announcing \"Fight after In\"" in run.stdout
+    from games.explanations.wording import who
+
+    assert who("US") == "the US" and who("P2") == "P2"
