@@ -91,3 +91,47 @@ def test_a_label_with_a_digit_is_not_an_acronym_in_explanations(tmp_path):
     from games.explanations.wording import who
 
     assert who("US") == "the US" and who("P2") == "P2"
+
+
+def test_labels_with_edge_or_double_spaces_are_written_so_gambit_reads_them():
+    """Gambit refuses a label that begins or ends with a space or holds two in a row
+    ('Invalid label'), so an .efg with the action ' b' or the player 'P  2' read by
+    tradegame was written back as a file Gambit could not open; the spaces survive a round
+    trip through Gambit intact."""
+    gbt = pytest.importorskip("pygambit")
+    import io
+
+    from games.formats.efg import parse_efg, to_efg
+    from games.forms.tree import Chance, Decision, GameTree, Terminal, walk
+
+    root = Chance(("left ", "right"), (Fraction(1, 3), Fraction(2, 3)), (
+        Decision(0, (" a", "b  c"), (Terminal((1, -1), outcome=" o"), Terminal((Fraction(1, 7), 2), name="x  "))),
+        Decision(1, ("Ω", " "), (Terminal((0, 3)), Terminal((2, 0))), name=" n", infoset_name="two  sp"),
+    ))
+    tree = GameTree("spaces", ("P  1", " P2 "), root)
+    text = to_efg(tree)
+    game = gbt.read_efg(io.StringIO(text))
+    assert [p.label for p in game.players] == ["P &#32;1", "&#32;P2&#32;"]
+    back = parse_efg(game.to_efg())
+    assert back.players == tree.players
+    assert [(getattr(n, "actions", None), getattr(n, "payoffs", None)) for _, n in walk(back.root)] == [
+        (getattr(n, "actions", None), getattr(n, "payoffs", None)) for _, n in walk(tree.root)
+    ]
+    assert back.node((1,)).name == " n" and back.node((1,)).infoset_name == "two  sp"
+
+
+def test_strategy_labels_with_edge_spaces_are_written_so_gambit_reads_them():
+    gbt = pytest.importorskip("pygambit")
+    import io
+
+    import numpy as np
+
+    from games.formats.nfg import parse_nfg, to_nfg
+    from games.forms.normal_form import NormalFormGame
+
+    game = NormalFormGame("g", (" Row", "Col  "), ((" up", "down "), ("a  b",)),
+                          (np.array([[1.0], [2.0]]), np.array([[3.0], [4.0]])))
+    theirs = gbt.read_nfg(io.StringIO(to_nfg(game)))
+    assert len(theirs.players) == 2
+    ours, _ = parse_nfg(theirs.to_nfg())
+    assert ours.players == game.players and [list(s) for s in ours.strategies] == [[" up", "down "], ["a  b"]]

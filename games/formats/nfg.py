@@ -299,12 +299,15 @@ def encode_label(s: str) -> str:
     Gambit (and pygambit, which reads titles and labels as ASCII) cannot take "–", "ö"
     or control characters, and it mangles backslashes; those characters are written as
     numeric character references, which `decode_label` turns back, so a name survives
-    a round trip through Gambit intact. A literal "&#" is written "&#38;#".
+    a round trip through Gambit intact. A literal "&#" is written "&#38;#". Gambit also
+    refuses a label that begins or ends with a space or holds two spaces in a row, so such
+    a space is written "&#32;" (titles and comments take any text, but one rule serves all).
     """
     out = []
     for k, ch in enumerate(s):
         code = ord(ch)
-        if ch == "\\" or code < 32 or code > 126 or (ch == "&" and s[k + 1 : k + 2] == "#"):
+        edge_space = ch == " " and (k == 0 or k == len(s) - 1 or s[k - 1] == " ")
+        if ch == "\\" or code < 32 or code > 126 or edge_space or (ch == "&" and s[k + 1 : k + 2] == "#"):
             out.append(f"&#{code};")
         else:
             out.append(ch)
