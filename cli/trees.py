@@ -352,7 +352,7 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
     for eq, b in zip(solution.equilibria, behaviours):
         reach = reach_probabilities(tree, {k: v for k, v in b.items() if v is not None})
         records.append((eq, b, reach))
-    subgames = _subgames(tree, method)
+    subgames = _subgames(tree)
     note = (
         "Imperfect information: these are the Nash equilibria of the reduced normal form "
         f"(method {solution.method}"
@@ -425,10 +425,11 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
     return Output("\n".join(out), data)
 
 
-def _subgames(tree, method: str) -> dict[str, Any]:
+def _subgames(tree) -> dict[str, Any]:
     """Subgame perfection of an imperfect-information tree: 'none' (no proper subgame, so
     every Nash equilibrium is subgame perfect), or the equilibria found subgame by subgame
-    (`games.solvers.subgame_perfection`), or only a note when the tree is too large for that."""
+    (`games.solvers.subgame_perfection`), or only a note when the tree is too large for that.
+    The pieces are solved by `auto` whatever --method says (closed-form, say, fits no piece)."""
     from games.errors import InputError
     from games.solvers.subgame_perfection import proper_subgame_roots, subgame_perfect_by_subgames
 
@@ -436,7 +437,7 @@ def _subgames(tree, method: str) -> dict[str, Any]:
     if not roots:
         return {"none": True, "note": "the tree has no proper subgame, so every Nash equilibrium is subgame perfect."}
     try:
-        found = subgame_perfect_by_subgames(tree, method)
+        found = subgame_perfect_by_subgames(tree)
     except InputError as exc:
         return {"note": f"subgame perfection is not checked ({exc})."}
     return {
@@ -453,7 +454,8 @@ def _subgame_text(tree, subgames: dict, fmt: str) -> str:
 
     found = subgames["equilibria"]
     lines = [_heading(f"Subgame-perfect equilibria, subgame by subgame: {len(found)}", fmt, 2),
-             "Each proper subgame is solved first (its extreme Nash equilibria) and replaced by its payoffs, "
+             "Each proper subgame is solved first (its Nash equilibria as method auto finds them: the extreme "
+             "ones for two players) and replaced by their payoffs, "
              "up to the root (generalized backward induction); each result is checked: no player gains in any "
              "subgame by deviating." + ("" if subgames["complete"] else " Not every combination is listed.")]
     places = infoset_places(tree)
