@@ -64,8 +64,25 @@ def solve_efg_file(path: str, fmt: str, full: bool, method: str = "auto", exact:
         raise InputError(
             f"option --method: expected one of {', '.join(METHODS)}, got '{clip(method)}'{did_you_mean(method, METHODS)}"
         )
-    tree = read_efg(path)
+    tree = read_efg_to_solve(path)
     return solve_tree(tree, fmt, full, method, {}, [f"Read from {path}."], exact)
+
+
+def read_efg_to_solve(path: str):
+    """An .efg file read for solving or drawing its equilibria: imperfect recall is refused
+    here with the file named (the reduced normal form's own refusal names only the game's
+    title); `export --to efg` still writes such a tree."""
+    from games.errors import InputError
+    from games.formats.efg import read_efg
+    from games.forms.tree import has_perfect_recall
+
+    tree = read_efg(path)
+    if not has_perfect_recall(tree):
+        raise InputError(
+            f"{path}: a player forgets its own earlier moves (imperfect recall); tradegame solves trees "
+            "with perfect recall only"
+        )
+    return tree
 
 
 def _check_options(request: Request) -> None:

@@ -230,3 +230,29 @@ def test_subgames_and_their_equilibria_on_random_trees_against_a_definition_chec
             assert np.allclose(oracle.value(oracle.root, beh), e.payoffs)
             for root in [oracle.root] + oracle.subgame_roots():
                 assert oracle.regret(beh, root) <= 1e-7, seed
+
+
+#: P1 moves twice and forgets its first move: imperfect recall.
+FORGETFUL = """EFG 2 R "forgetful" { "A" "B" } ""
+p "" 1 1 "" { "a" "b" } 0
+p "" 1 2 "" { "c" "d" } 0
+t "" 1 "" { 1 2 }
+t "" 2 "" { 2 2 }
+p "" 1 2 "" { "c" "d" } 0
+t "" 1 "" { 1 2 }
+t "" 2 "" { 2 2 }
+"""
+
+
+@pytest.mark.parametrize("command", [["solve"], ["explain"], ["solve", "--format", "json"], ["report"], ["plot", "tree"]])
+def test_imperfect_recall_is_refused_in_one_line_naming_the_file(tmp_path, command):
+    efg = _write(tmp_path, "forgetful.efg", FORGETFUL)
+    extra = []
+    if command[0] in ("report", "plot"):
+        pytest.importorskip("matplotlib")
+        extra = ["-o", str(tmp_path / ("out.md" if command[0] == "report" else "out.png"))]
+    run = _run_main([*command, str(efg), *extra])
+    assert run.exit_code == 2 and not run.stdout
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(efg) in lines[0] and "imperfect recall" in lines[0]
+    assert not list(tmp_path.glob("out*"))
