@@ -256,3 +256,45 @@ def test_imperfect_recall_is_refused_in_one_line_naming_the_file(tmp_path, comma
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and str(efg) in lines[0] and "imperfect recall" in lines[0]
     assert not list(tmp_path.glob("out*"))
+
+
+def test_the_subgame_check_catches_a_nash_equilibrium_that_is_not_subgame_perfect():
+    """(Out; H after In; P2 h 3/4) is a Nash equilibrium, but in the pennies subgame P2,
+    facing H for sure, gets 3/4·(-1) + 1/4·1 = -1/2 and would get 1 with t: a gain of 3/2."""
+    from games.formats.efg import parse_efg
+    from games.solvers.subgame_perfection import max_deviation_gain, proper_subgame_roots
+
+    tree = parse_efg(OUT_OR_PENNIES)
+    profile = {(0, "1"): (1.0, 0.0), (0, "2"): (1.0, 0.0), (1, "1"): (0.75, 0.25)}
+    assert max_deviation_gain(tree, profile, proper_subgame_roots(tree)) == pytest.approx(1.5)
+    assert max_deviation_gain(tree, {**profile, (0, "2"): (0.5, 0.5), (1, "1"): (0.5, 0.5)},
+                              proper_subgame_roots(tree)) == pytest.approx(0.0)
+
+
+def _centipede_then_pennies(n: int) -> str:
+    """n alternating go/stop moves (stop pays the mover 1, the other 0), then matching
+    pennies: each subgame after k moves is proper, the last one has value 0 for both."""
+    def build(k):
+        if k == n:
+            return ['p "" 1 999 "" { "H" "T" } 0', 'p "" 2 999 "" { "h" "t" } 0', 't "" 1 "" { 1 -1 }',
+                    't "" 2 "" { -1 1 }', 'p "" 2 999 "" { "h" "t" } 0', 't "" 2 "" { -1 1 }', 't "" 1 "" { 1 -1 }']
+        mover = k % 2
+        stop = "{ 1 0 }" if mover == 0 else "{ 0 1 }"
+        return [f'p "" {mover + 1} {k + 1} "" {{ "go" "stop" }} 0', *build(k + 1), f't "" {k + 3} "" {stop}']
+    return 'EFG 2 R "centipede, then pennies" { "P1" "P2" } ""\n' + "\n".join(build(0)) + "\n"
+
+
+def test_a_long_perfect_information_stretch_before_a_simultaneous_stage_is_solved_by_subgames():
+    """150 proper subgames (more than the first limit of 100, which left such trees
+    unsolved); by hand: the pennies stage is worth 0 to each, so the last mover stops
+    (1 > 0), and so does every mover before: P1 stops at once, payoffs (1, 0)."""
+    from games.formats.efg import parse_efg
+    from games.solvers.subgame_perfection import subgame_perfect_by_subgames
+
+    tree = parse_efg(_centipede_then_pennies(150))
+    found = subgame_perfect_by_subgames(tree)
+    assert len(found.roots) == 150 and found.complete
+    [spe] = found.equilibria
+    assert spe.payoffs == (1.0, 0.0)
+    assert all(spe.behaviour[(k % 2, str(k + 1))] == (0.0, 1.0) for k in range(150))
+    assert spe.behaviour[(0, "999")] == (0.5, 0.5) and spe.behaviour[(1, "999")] == (0.5, 0.5)

@@ -18,6 +18,7 @@ perfect recall allows) gains at most the tolerance over what the profile pays it
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from itertools import islice, product
 
@@ -41,9 +42,10 @@ MAX_LISTED = 20
 #: Largest tree solved subgame by subgame (each piece is solved for every combination of
 #: the equilibria below it, so the work grows with nodes × subgames).
 MAX_NODES = 2_000
-#: Most proper subgames.
-MAX_SUBGAMES = 100
-#: Most pieces solved (a piece is solved once for each combination below it).
+#: Most proper subgames (a perfect-information stretch makes every node one).
+MAX_SUBGAMES = 1_000
+#: Most pieces solved through their reduced normal form (a piece is solved once for each
+#: combination below it); a single move over payoffs is solved directly and not counted.
 MAX_PIECES = 300
 #: A deviation gaining at most this share of the largest payoff is not a gain (rounding).
 RELATIVE_TOLERANCE = 1e-8
@@ -111,13 +113,18 @@ def subgame_perfect_by_subgames(tree: GameTree, method: str = "auto") -> Subgame
         raise InputError(f"subgame by subgame: the tree has {len(roots)} proper subgames, more than {MAX_SUBGAMES}")
     starts = set(roots) | {()}
     cut = [False]
-    found = _solve_at(tree, (), tree.root, starts, method, cut, [0])
-    tolerance = RELATIVE_TOLERANCE * max(1.0, max_abs_payoff(tree))
-    checked = []
-    for behaviour, value in found:
-        gain = max_deviation_gain(tree, behaviour, ((),) + roots)
-        if gain <= tolerance:
-            checked.append(SubgamePerfect(behaviour, tuple(float(v) for v in value), gain))
+    before = sys.getrecursionlimit()  # one level of recursion per nested subgame, a few frames each
+    sys.setrecursionlimit(max(before, 4 * max((len(p) for p, _ in order), default=0) + 1000))
+    try:
+        found = _solve_at(tree, (), tree.root, starts, method, cut, [0])
+        tolerance = RELATIVE_TOLERANCE * max(1.0, max_abs_payoff(tree))
+        checked = []
+        for behaviour, value in found:
+            gain = max_deviation_gain(tree, behaviour, roots)
+            if gain <= tolerance:
+                checked.append(SubgamePerfect(behaviour, tuple(float(v) for v in value), gain))
+    finally:
+        sys.setrecursionlimit(before)
     return SubgameSolution(roots, tuple(checked), not cut[0], tolerance)
 
 
@@ -134,6 +141,18 @@ def _solve_at(tree, path: Path, node: Node, starts: set, method: str, cut: list,
     out: list[tuple[dict, tuple]] = []
     for combo in combos:
         values = {p: value for (p, _), (_, value) in zip(below, combo)}
+        single = _single_move(tree, path, node, values)
+        if single is not None:
+            for b, value in single:
+                if len(out) == MAX_LISTED:
+                    cut[0] = True
+                    return out
+                merged = {}
+                for behaviour, _ in combo:
+                    merged.update(behaviour)
+                merged.update(b)
+                out.append((merged, value))
+            continue
         pieces[0] += 1
         if pieces[0] > MAX_PIECES:
             raise InputError(f"subgame by subgame: more than {MAX_PIECES} pieces to solve")
@@ -149,6 +168,25 @@ def _solve_at(tree, path: Path, node: Node, starts: set, method: str, cut: list,
             merged.update(_completed(piece, b))
             out.append((merged, tuple(eq.payoffs)))
     return out
+
+
+def _single_move(tree, path: Path, node: Node, values: dict) -> list[tuple[dict, tuple]] | None:
+    """A piece that is one move over payoffs, solved directly: a chance move gives its
+    expectation; a player's move, each best action (ties within the tolerance below, as
+    the reduced normal form's pure equilibria would be). None for any other piece."""
+    kids = [(path + (k,), c) for k, c in enumerate(node.children)]  # type: ignore[union-attr]
+    if not all(p in values or isinstance(c, Terminal) for p, c in kids):
+        return None
+    pays = [tuple(float(v) for v in (values[p] if p in values else c.payoffs)) for p, c in kids]
+    if isinstance(node, Chance):
+        total = tuple(sum(float(q) * v[i] for q, v in zip(node.probabilities, pays)) for i in range(tree.n_players))
+        return [({}, total)]
+    i = node.player  # type: ignore[union-attr]
+    best = max(v[i] for v in pays)
+    slack = RELATIVE_TOLERANCE * max(1.0, max_abs_payoff(tree))
+    ident = (i, infoset_key(node, path))  # type: ignore[arg-type]
+    return [({ident: tuple(1.0 if j == k else 0.0 for j in range(len(pays)))}, pays[k])
+            for k in range(len(pays)) if pays[k][i] >= best - slack]
 
 
 def _child_subgames(path: Path, node: Node, starts: set) -> list[tuple[Path, Node]]:
@@ -192,41 +230,43 @@ def _completed(piece: GameTree, behaviour: dict) -> dict:
 
 
 def max_deviation_gain(tree: GameTree, behaviour: dict, roots) -> float:
-    """The most any player gains by a best reply in any of the subgames at roots."""
+    """The most any player gains by a best reply in any of the subgames at roots (the
+    tree's root among them)."""
     values = node_values(tree, behaviour)
-    worst = 0.0
-    for root in roots:
-        for i in range(tree.n_players):
-            worst = max(worst, _best_reply_value(tree, behaviour, root, i) - float(values[root][i]))
-    return worst
+    best = [_best_reply_values(tree, behaviour, set(roots) | {()}, i) for i in range(tree.n_players)]
+    return max(
+        (best[i][root] - float(values[root][i]) for root in set(roots) | {()} for i in range(tree.n_players)),
+        default=0.0,
+    )
 
 
-def _best_reply_value(tree: GameTree, behaviour: dict, root: Path, player: int) -> float:
-    """Player's best payoff in the subgame at root against the others' behaviour.
+def _best_reply_values(tree: GameTree, behaviour: dict, roots: set, player: int) -> dict[Path, float]:
+    """Player's best payoff in each subgame at roots against the others' behaviour.
 
-    With perfect recall, an information set of the player that follows another lies
-    wholly below it, so deciding the sets deepest first (by their shallowest node) and
-    weighting each node by the chance of reaching it through the others' and chance's
-    moves gives a best reply.
+    With perfect recall, an information set of the player that follows another lies wholly
+    below it, so deciding the sets deepest first (by their shallowest node), each node
+    weighted by the chance that the others' and chance's moves lead to it, gives a best
+    reply. The weights are taken from the nearest subgame root above the set: every larger
+    subgame weighs the set's nodes by the same factor times these (or by zero, when the
+    set's choice does not matter there), so one pass serves every subgame at once.
     """
-    start = tree.node(root)
+    order = prefix_order(tree)
     reach: dict[Path, float] = {}
-    mine: dict[str, list[Path]] = {}
-    stack = [(root, start, 1.0)]
-    while stack:
-        p, n, r = stack.pop()
-        reach[p] = r
+    mine: dict[str, list[tuple[Path, Node]]] = {}
+    for p, n in order:
+        if not p or p in roots:
+            reach[p] = 1.0
         if isinstance(n, Terminal):
             continue
         if isinstance(n, Decision) and n.player == player:
-            mine.setdefault(infoset_key(n, p), []).append(p)
+            mine.setdefault(infoset_key(n, p), []).append((p, n))
             probs = (1.0,) * len(n.children)
         elif isinstance(n, Chance):
             probs = n.probabilities
         else:
             probs = behaviour[(n.player, infoset_key(n, p))]
-        for k, c in enumerate(n.children):
-            stack.append((p + (k,), c, r * float(probs[k])))
+        for k in range(len(n.children)):
+            reach[p + (k,)] = reach[p] * float(probs[k])  # reset to 1 below if a root
     choice: dict[str, int] = {}
     memo: dict[Path, float] = {}
 
@@ -241,16 +281,19 @@ def _best_reply_value(tree: GameTree, behaviour: dict, root: Path, player: int) 
             v = value(p + (k,), n.children[k])
         else:
             probs = n.probabilities if isinstance(n, Chance) else behaviour[(n.player, infoset_key(n, p))]
-            v = sum(float(q) * value(p + (k,), c) for k, (q, c) in enumerate(zip(probs, n.children)) if q)
+            v = 0.0
+            for k, (q, c) in enumerate(zip(probs, n.children)):
+                if q:
+                    v += float(q) * value(p + (k,), c)
         memo[p] = v
         return v
 
-    for key, paths in sorted(mine.items(), key=lambda item: -min(len(p) for p in item[1])):
-        nodes = [(p, tree.node(p)) for p in paths]
+    for key, nodes in sorted(mine.items(), key=lambda item: -min(len(p) for p, _ in item[1])):
         best, best_total = 0, None
         for k in range(len(nodes[0][1].children)):
             total = sum(reach[p] * value(p + (k,), n.children[k]) for p, n in nodes)
             if best_total is None or total > best_total:
                 best, best_total = k, total
         choice[key] = best
-    return value(root, start)
+    nodes_at = dict(order)
+    return {root: value(root, nodes_at[root]) for root in roots}
