@@ -298,3 +298,28 @@ def test_a_long_perfect_information_stretch_before_a_simultaneous_stage_is_solve
     assert spe.payoffs == (1.0, 0.0)
     assert all(spe.behaviour[(k % 2, str(k + 1))] == (0.0, 1.0) for k in range(150))
     assert spe.behaviour[(0, "999")] == (0.5, 0.5) and spe.behaviour[(1, "999")] == (0.5, 0.5)
+
+
+@pytest.mark.parametrize("value", [1e20, -1e16, 1e-20, -2.5e-7, 0.00005, 1 / 3, 12.5])
+def test_float_payoffs_are_written_in_digits_gambit_reads(value):
+    """Python writes 1e20 as '1e+20' and 5e-05 with an exponent, which Gambit refuses
+    ('Invalid value'): a trade tree or game with such a float payoff exported to .efg or
+    .nfg could not be opened in Gambit. Both files must give back the same float."""
+    gbt = pytest.importorskip("pygambit")
+    import io
+
+    import numpy as np
+
+    from games.formats.efg import parse_efg, to_efg
+    from games.formats.nfg import to_nfg
+    from games.forms.normal_form import NormalFormGame
+    from games.forms.tree import Decision, GameTree, Terminal
+
+    tree = GameTree("f", ("A", "B"), Decision(0, ("a", "b"), (Terminal((value, 0)), Terminal((0, 1)))))
+    text = to_efg(tree)
+    theirs = gbt.read_efg(io.StringIO(text))
+    assert float(theirs.root.children["a"].outcome["A"]) == value
+    assert float(parse_efg(text).root.children[0].payoffs[0]) == value
+    game = NormalFormGame("g", ("A", "B"), (("x", "y"), ("z",)), (np.array([[value], [1.0]]), np.array([[0.0], [2.0]])))
+    nfg = gbt.read_nfg(io.StringIO(to_nfg(game)))
+    assert float(nfg["x", "z"]["A"]) == value
