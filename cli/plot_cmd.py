@@ -157,13 +157,19 @@ def model_default_vary(model) -> list[str]:
 
 def tree_picture(target: str | None, sets: list[str], game: str | None):
     """A trade tree of a scenario (--game us-first|china-first|snapback) or a Gambit .efg file."""
-    from games.forms.tree import is_perfect_information, pure_behaviour, reach_probabilities
+    from games.errors import InputError
+    from games.forms.tree import has_perfect_recall, is_perfect_information, pure_behaviour, reach_probabilities
 
     from cli import plots
 
     from cli.trees import tree_of
 
     tree = tree_of(target, sets, game, ("tree pictures", "are drawn"))
+    if not has_perfect_recall(tree):
+        raise InputError(
+            f"{target or tree.title}: a player forgets its own earlier moves (imperfect recall); tree pictures show "
+            "equilibria of trees with perfect recall only"
+        )
     if is_perfect_information(tree):
         from games.solvers.backward_induction import subgame_perfect_equilibria
 
@@ -189,7 +195,7 @@ def register(app: typer.Typer) -> None:
     def plot(
         kind: str = typer.Argument(..., help="matrix, best-response, dynamics, regime-map or tree."),
         target: Optional[str] = typer.Argument(
-            None, help="Built-in scenario name, a scenario .toml, or a .nfg file. Default: baseline.",
+            None, help="Built-in scenario name, a scenario .toml, or a .nfg file (for tree: an .efg file). Default: baseline.",
             show_default=False,
         ),
         output: Path = typer.Option(..., "--output", "-o", help="Picture file to write: .png or .svg."),

@@ -755,9 +755,9 @@ def _read_game_file(target: str, kind: str):
         from games.formats.nfg import read_nfg
 
         return read_nfg(target)
-    from games.formats.efg import read_efg
+    from cli.trees import read_efg_to_solve
 
-    return read_efg(target)
+    return read_efg_to_solve(target)
 
 
 def _game_file_section(target: str, kind: str, game, brief: bool, drawer: Drawer) -> Section:

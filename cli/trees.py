@@ -64,8 +64,25 @@ def solve_efg_file(path: str, fmt: str, full: bool, method: str = "auto", exact:
         raise InputError(
             f"option --method: expected one of {', '.join(METHODS)}, got '{clip(method)}'{did_you_mean(method, METHODS)}"
         )
-    tree = read_efg(path)
+    tree = read_efg_to_solve(path)
     return solve_tree(tree, fmt, full, method, {}, [f"Read from {path}."], exact)
+
+
+def read_efg_to_solve(path: str):
+    """An .efg file read for solving or drawing its equilibria: imperfect recall is refused
+    here with the file named (the reduced normal form's own refusal names only the game's
+    title); `export --to efg` still writes such a tree."""
+    from games.errors import InputError
+    from games.formats.efg import read_efg
+    from games.forms.tree import has_perfect_recall
+
+    tree = read_efg(path)
+    if not has_perfect_recall(tree):
+        raise InputError(
+            f"{path}: a player forgets its own earlier moves (imperfect recall); tradegame solves trees "
+            "with perfect recall only"
+        )
+    return tree
 
 
 def _check_options(request: Request) -> None:
@@ -352,13 +369,15 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
     for eq, b in zip(solution.equilibria, behaviours):
         reach = reach_probabilities(tree, {k: v for k, v in b.items() if v is not None})
         records.append((eq, b, reach))
+    subgames = _subgames(tree)
     note = (
         "Imperfect information: these are the Nash equilibria of the reduced normal form "
         f"(method {solution.method}"
         + ("; all extreme equilibria" if solution.complete else f"; {solution.note}")
-        + "), mapped to behaviour strategies; subgame perfection is not checked, but for a small tree "
-        "`explain` and JSON (agent_form_perfect) say which are perfect in the agent form, and those are "
-        "subgame perfect."
+        + "), mapped to behaviour strategies; "
+        + (subgames["note"] if "note" in subgames else
+           "subgame perfection is not checked, but for a small tree `explain` and JSON (agent_form_perfect) "
+           "say which are perfect in the agent form, and those are subgame perfect.")
     )
     data: dict[str, Any] = {
         "game": _game_data(game),
@@ -382,6 +401,17 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
         ],
         "tree": _tree_data(tree),
     }
+    if subgames.get("none"):
+        for entry in data["equilibria"]:
+            entry["subgame_perfect"] = True
+    if "equilibria" in subgames:
+        data["subgame_perfect_equilibria"] = [
+            {"payoffs": list(e.payoffs), "max_gain": e.max_gain, "behaviour": _behaviour_data(tree, e.behaviour),
+             "path": _reached_data(tree, reach_probabilities(tree, e.behaviour))}
+            for e in subgames["equilibria"]
+        ]
+        data["subgame_perfect_complete"] = subgames["complete"]
+        data["proper_subgames"] = [list(p) for p in subgames["roots"]]
     if records:
         data["path"] = data["equilibria"][0]["path"]
         data["behaviour"] = data["equilibria"][0]["behaviour"]
@@ -405,9 +435,57 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
         out.append("   " + _ii_explanation(tree, game, eq, b, reach))
         if exact_eqs is not None:
             out.append(_exact_line(tree.players, exact_eqs[k - 1]))
+    if "equilibria" in subgames:
+        out += ["", _subgame_text(tree, subgames, fmt)]
     if full and verdicts is not None:
         out += ["", _agent_form_text(verdicts, [_profile_label(game, r[0]) for r in records], fmt, "equilibria")]
     return Output("\n".join(out), data)
+
+
+def _subgames(tree) -> dict[str, Any]:
+    """Subgame perfection of an imperfect-information tree: 'none' (no proper subgame, so
+    every Nash equilibrium is subgame perfect), or the equilibria found subgame by subgame
+    (`games.solvers.subgame_perfection`), or only a note when the tree is too large for that.
+    The pieces are solved by `auto` whatever --method says (closed-form, say, fits no piece)."""
+    from games.errors import InputError
+    from games.solvers.subgame_perfection import proper_subgame_roots, subgame_perfect_by_subgames
+
+    roots = proper_subgame_roots(tree)
+    if not roots:
+        return {"none": True, "note": "the tree has no proper subgame, so every Nash equilibrium is subgame perfect."}
+    try:
+        found = subgame_perfect_by_subgames(tree)
+    except InputError as exc:
+        return {"note": f"subgame perfection is not checked ({exc})."}
+    return {
+        "roots": found.roots, "equilibria": found.equilibria, "complete": found.complete,
+        "note": (f"the tree has {len(roots)} proper subgame{'s' if len(roots) != 1 else ''}; the subgame-perfect "
+                 "equilibria assembled from them are listed below."),
+    }
+
+
+def _subgame_text(tree, subgames: dict, fmt: str) -> str:
+    """The subgame-perfect equilibria found subgame by subgame, one line of moves each."""
+    from games.forms.reduced_form import infoset_places
+    from games.forms.tree import information_sets
+
+    found = subgames["equilibria"]
+    lines = [_heading(f"Subgame-perfect equilibria, subgame by subgame: {len(found)}", fmt, 2),
+             "Each proper subgame is solved first (its Nash equilibria as method auto finds them: the extreme "
+             "ones for two players) and replaced by their payoffs, "
+             "up to the root (generalized backward induction); each result is checked: no player gains in any "
+             "subgame by deviating." + ("" if subgames["complete"] else " Not every combination is listed.")]
+    places = infoset_places(tree)
+    for k, e in enumerate(found, 1):
+        moves = []
+        for h in information_sets(tree):
+            probs = e.behaviour[h.ident]
+            acts = [f"{a} {_num(p)}" for a, p in zip(h.actions, probs) if p > 1e-12]
+            chosen = acts[0].rsplit(" ", 1)[0] if len(acts) == 1 else ", ".join(acts)
+            moves.append(f"{tree.players[h.player]} plays {chosen} {'at the start' if not places[h.ident] else 'after ' + places[h.ident]}")
+        pays = ", ".join(f"{p} {_num(v)}" for p, v in zip(tree.players, e.payoffs))
+        lines.append(f"{_bullet(fmt, k)} {'; '.join(moves)} — payoffs: {pays}")
+    return "\n".join(lines)
 
 
 #: Most equilibria whose agent-form perfection is checked (each is a numerical search).

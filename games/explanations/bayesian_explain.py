@@ -154,8 +154,8 @@ def threshold_sentence(game: BayesianGame, th: Threshold, now: float | None = No
 
 
 def name(player: str) -> str:
-    """'the US' for an acronym, the name itself otherwise."""
-    return f"the {player}" if player.isupper() and len(player) <= 4 else player
+    """'the US' for an acronym (letters only: 'P2' is a label, not 'the P2'), the name itself otherwise."""
+    return f"the {player}" if player.isalpha() and player.isupper() and len(player) <= 4 else player
 
 
 def _article(word: str) -> str:

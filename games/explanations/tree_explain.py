@@ -53,8 +53,9 @@ def num(v: float) -> str:
 
 
 def name(player: str) -> str:
-    """'the US' for an acronym, the name itself otherwise ('China', 'Entrant')."""
-    return f"the {player}" if player.isupper() and len(player) <= 4 else player
+    """'the US' for an acronym, the name itself otherwise ('China', 'Entrant', and a label
+    such as 'P2' of a Gambit file: an acronym is letters only)."""
+    return f"the {player}" if player.isalpha() and player.isupper() and len(player) <= 4 else player
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 
 def who(name: str) -> str:
-    """'the US' for acronyms like US, EU; other names as they are ('China', 'Row')."""
-    return f"the {name}" if name.isupper() and 2 <= len(name) <= 4 else name
+    """'the US' for acronyms like US, EU; other names as they are ('China', 'Row', and
+    labels such as 'P2': an acronym is letters only)."""
+    return f"the {name}" if name.isalpha() and name.isupper() and 2 <= len(name) <= 4 else name
 
 
 def cap(text: str) -> str:

@@ -23,7 +23,7 @@ from fractions import Fraction
 from pathlib import Path as FilePath
 
 from games.errors import InputError
-from games.formats.nfg import _quote, _read_text, _Tokens
+from games.formats.nfg import _quote, _read_text, _Tokens, float_text
 from games.forms.tree import MAX_DEPTH, MAX_NODES, Chance, Decision, GameTree, Node, Terminal, infoset_key, walk
 
 
@@ -248,8 +248,7 @@ def _fmt(v) -> str:
             if (10**k) % v.denominator == 0:
                 return _decimal(v, k)
         return f"{v.numerator}/{v.denominator}"
-    f = float(v)
-    return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)
+    return float_text(float(v))
 
 
 def _decimal(v: Fraction, places: int) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections import Counter
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -299,12 +300,15 @@ def encode_label(s: str) -> str:
     Gambit (and pygambit, which reads titles and labels as ASCII) cannot take "–", "ö"
     or control characters, and it mangles backslashes; those characters are written as
     numeric character references, which `decode_label` turns back, so a name survives
-    a round trip through Gambit intact. A literal "&#" is written "&#38;#".
+    a round trip through Gambit intact. A literal "&#" is written "&#38;#". Gambit also
+    refuses a label that begins or ends with a space or holds two spaces in a row, so such
+    a space is written "&#32;" (titles and comments take any text, but one rule serves all).
     """
     out = []
     for k, ch in enumerate(s):
         code = ord(ch)
-        if ch == "\\" or code < 32 or code > 126 or (ch == "&" and s[k + 1 : k + 2] == "#"):
+        edge_space = ch == " " and (k == 0 or k == len(s) - 1 or s[k - 1] == " ")
+        if ch == "\\" or code < 32 or code > 126 or edge_space or (ch == "&" and s[k + 1 : k + 2] == "#"):
             out.append(f"&#{code};")
         else:
             out.append(ch)
@@ -329,8 +333,17 @@ def _fmt(v) -> str:
     """A payoff as .nfg text: exact values as short decimals (1.25) or fractions (17/19)."""
     if isinstance(v, Fraction):
         return _fraction_text(v)
-    f = float(v)
-    return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)
+    return float_text(float(v))
+
+
+def float_text(f: float) -> str:
+    """A float as Gambit reads it: its shortest round-trip digits in plain positional
+    notation ('1e+20' and '1e-07' are refused by Gambit: 'Invalid value'), so 1e20 is
+    '100000000000000000000' and 1e-7 is '0.0000001'."""
+    if f.is_integer() and abs(f) < 1e15:
+        return str(int(f))
+    text = format(Decimal(repr(f)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _fraction_text(v: Fraction) -> str:

@@ -383,7 +383,10 @@ def node_values(tree: GameTree, behaviour: dict) -> dict[Path, tuple]:
 
 
 def reach_probabilities(tree: GameTree, behaviour: dict) -> dict[Path, float]:
-    """Probability that play reaches each node under the behaviour profile (0 if never)."""
+    """Probability that play reaches each node under the behaviour profile (0 if never).
+
+    The profile may leave information sets out or map them to None (the reduced normal
+    form's behaviour strategies do so where a player's own moves rule a set out)."""
     reach: dict[Path, float] = {(): 1}
     for path, node in walk(tree.root):
         if isinstance(node, Terminal):
@@ -392,7 +395,9 @@ def reach_probabilities(tree: GameTree, behaviour: dict) -> dict[Path, float]:
         if isinstance(node, Chance):
             probs = node.probabilities
         else:
-            probs = behaviour.get((node.player, infoset_key(node, path)), (0,) * len(node.actions))
+            # an information set the profile leaves open (absent, or None: no move is given
+            # where the player's own earlier moves rule it out) passes on no probability
+            probs = behaviour.get((node.player, infoset_key(node, path))) or (0,) * len(node.actions)
         for k, p in enumerate(probs):
             reach[path + (k,)] = here * p
     return reach
