@@ -116,3 +116,65 @@ def test_zero_sum_folk_sentence_promises_nothing():
     text = " ".join(out.split())
     assert "no feasible payoff pair gives each side strictly more than its minmax" in text
     assert "single pair (0, 0)" in text
+
+
+# ------------------------------------------------------------------ Bayesian: exact thresholds
+def test_entry_thresholds_exact_with_decimal_parameters():
+    # In pays 0.3 − 0.1 = 0.2 against Accommodate and −0.1 − 0.1 = −0.2 against Fight, Out 0:
+    # against (Fight if fighter, Accommodate if accommodator) the entrant enters iff
+    # −0.2π + 0.2(1 − π) > 0, i.e. π < 1/2; at p_tough = 0.5 it is exactly indifferent.
+    data = cli_json("solve", "entry-deterrence", "--game", "bayesian", "--set", "duopoly=0.3",
+                    "--set", "war_loss=0.1", "--set", "entry_cost=0.1", "--set", "p_tough=0.5")
+    assert data["belief_thresholds"]
+    for th in data["belief_thresholds"]:
+        assert th["prior"] == 0.5 and th["exact"] == "1/2"
+        assert "exactly at it" in th["sentence"]
+
+
+def test_informed_player_listed_first_thresholds_by_hand():
+    # Entrant (uninformed, second in the file): In pays 0.3 against Accommodate, −0.1 against
+    # Fight, −0.07 against Sue; Out 0. Best-reply plans of (tough, soft) give the priors at
+    # which entering breaks even: (A, Sue) 0.07/0.37, (A, F) 1/4, (F, A) 3/4, (Sue, A) 0.3/0.37.
+    data = cli_json("solve", DATA / "inf0.toml", "--game", "bayesian")
+    got = sorted((th["exact"], th["plan"]["tough"], th["plan"]["soft"]) for th in data["belief_thresholds"])
+    assert got == sorted([("7/37", "Accommodate", "Sue"), ("1/4", "Accommodate", "Fight"),
+                          ("3/4", "Fight", "Accommodate"), ("30/37", "Sue", "Accommodate")])
+    for th in data["belief_thresholds"]:
+        num, den = th["exact"].split("/")
+        assert th["prior"] == float(Fraction(int(num), int(den)))
+
+
+def _pure_bne(prior, row, col):
+    """Pure Bayesian Nash equilibria by brute force in fractions: (row move, plan)."""
+    import itertools
+
+    k, m, n = len(prior), len(row[0]), len(row[0][0])
+    out = set()
+    for i in range(m):
+        for plan in itertools.product(range(n), repeat=k):
+            if any(col[t][i][plan[t]] < max(col[t][i]) for t in range(k)):
+                continue  # every type best-responds, a type of prior 0 too
+            value = [sum(prior[t] * row[t][r][plan[t]] for t in range(k)) for r in range(m)]
+            if value[i] == max(value):
+                out.add((i, plan))
+    return out
+
+
+@pytest.mark.parametrize("p1, p2", [("0.2", "0.3"), ("1", "0"), ("0", "0"), ("0", "1"), ("0.4", "0.6")])
+def test_three_types_pure_equilibria_match_brute_force(p1, p2):
+    sets = ("--set", f"p1={p1}", "--set", f"p2={p2}")
+    p1, p2 = Fraction(p1), Fraction(p2)
+    prior = (p1, p2, 1 - p1 - p2)
+    row = [[[0, 0], [3, -2]]] * 3  # Entrant: Out 0; In: 3 if accommodated, −2 in a war
+    col = [[[10, 10], [4, war]] for war in (6, 3, 1)]  # tough, middle, soft
+    data = cli_json("solve", DATA / "bay3.toml", "--game", "bayesian", *sets)
+    assert data["types"]["prior"] == pytest.approx({"tough": float(prior[0]), "middle": float(prior[1]),
+                                                     "soft": float(prior[2])})
+    moves = ["Accommodate", "Fight"]
+    got = set()
+    for eq in data["equilibria"]:
+        if eq["pure"]:
+            row_move = max(range(2), key=lambda i: eq["Entrant"][["Out", "In"][i]])
+            plan = tuple(max(range(2), key=lambda a: eq["types"][t][moves[a]]) for t in ("tough", "middle", "soft"))
+            got.add((row_move, plan))
+    assert got == _pure_bne(prior, row, col)

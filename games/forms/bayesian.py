@@ -34,7 +34,9 @@ class BayesianGame:
     """Row player against a column player of several types with a common prior.
 
     ``row_payoffs[t]`` and ``column_payoffs[t]`` are m×n matrices: payoffs when the column
-    player is of type t. ``prior[t]`` is the probability of type t.
+    player is of type t. ``prior[t]`` is the probability of type t. ``exact_row_payoffs``
+    (optional) holds the row payoffs as Fractions of the numbers as written (0.1 is 1/10),
+    for exact belief thresholds; without it the thresholds are exact in the binary floats.
     """
 
     title: str
@@ -45,6 +47,7 @@ class BayesianGame:
     prior: tuple[float, ...]
     row_payoffs: tuple[np.ndarray, ...]
     column_payoffs: tuple[np.ndarray, ...]
+    exact_row_payoffs: tuple[np.ndarray, ...] | None = None
 
     def __post_init__(self) -> None:
         k, m, n = len(self.types), len(self.row_moves), len(self.column_moves)
@@ -59,7 +62,15 @@ class BayesianGame:
 
     def with_prior(self, prior: Sequence[float]) -> "BayesianGame":
         return BayesianGame(self.title, self.players, self.row_moves, self.column_moves, self.types,
-                            tuple(float(q) for q in prior), self.row_payoffs, self.column_payoffs)
+                            tuple(float(q) for q in prior), self.row_payoffs, self.column_payoffs,
+                            self.exact_row_payoffs)
+
+    def exact_row_payoff(self, t: int, i: int, a: int) -> Fraction:
+        """The row player's payoff at (row move i, column move a) against type t, as a Fraction:
+        the exact value when the game carries one, else the float's binary value."""
+        if self.exact_row_payoffs is not None:
+            return Fraction(self.exact_row_payoffs[t][i][a])
+        return Fraction(float(self.row_payoffs[t][i, a]))
 
 
 @dataclass(frozen=True)
@@ -222,8 +233,7 @@ def threshold_for_plan(game: BayesianGame, plan: Sequence[int]) -> Threshold | N
     and 1 (the switch, if any, would lie outside the open interval).
     """
     _check_two_by_two_types(game)
-    g = [Fraction(float(game.row_payoffs[t][1, a])) - Fraction(float(game.row_payoffs[t][0, a]))
-         for t, a in enumerate(plan)]
+    g = [game.exact_row_payoff(t, 1, a) - game.exact_row_payoff(t, 0, a) for t, a in enumerate(plan)]
     if g[0] == g[1]:
         return None
     pi = g[1] / (g[1] - g[0])  # π·g0 + (1 − π)·g1 = 0
@@ -303,8 +313,7 @@ def _switch_prior(game: BayesianGame, choice) -> Threshold | None:
     """The prior of the first type at which the row player's first move flips, given the
     types' replies to each row move (two types, two row moves); None outside (0, 1)."""
     # expected value of move 1 minus move 0, affine in the prior
-    g = [Fraction(float(game.row_payoffs[t][1, choice[1][t]])) - Fraction(float(game.row_payoffs[t][0, choice[0][t]]))
-         for t in range(2)]
+    g = [game.exact_row_payoff(t, 1, choice[1][t]) - game.exact_row_payoff(t, 0, choice[0][t]) for t in range(2)]
     if g[0] == g[1]:
         return None
     pi = g[1] / (g[1] - g[0])
