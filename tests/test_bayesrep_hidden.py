@@ -178,3 +178,69 @@ def test_three_types_pure_equilibria_match_brute_force(p1, p2):
             plan = tuple(max(range(2), key=lambda a: eq["types"][t][moves[a]]) for t in ("tough", "middle", "soft"))
             got.add((row_move, plan))
     assert got == _pure_bne(prior, row, col)
+
+
+# ------------------------------------------------------------------ bargaining by hand
+def _alternating(deltas, rounds, outside=(0, 0), first=0):
+    """Unit pie, d = 0: backward induction in fractions; each round's split (A, B)."""
+    nxt, path = None, []
+    for t in range(rounds, 0, -1):
+        p = first if (t - 1) % 2 == 0 else 1 - first
+        r = 1 - p
+        give = max(Fraction(outside[r]), Fraction(0) if nxt is None else deltas[r] * nxt[r])
+        split = [Fraction(0), Fraction(0)]
+        split[r], split[p] = give, 1 - give
+        path.append(tuple(split))
+        nxt = split
+    return path[::-1]
+
+
+@pytest.mark.parametrize("d1, d2, proposer", [("0.9", "0.8", "A"), ("0.5", "0.5", "B"), ("0", "0.9", "A"),
+                                              ("0.99", "0.6", "B")])
+def test_pie_rubinstein_share_closed_form(d1, d2, proposer):
+    data = cli_json("solve", DATA / "pie.toml", "--game", "bargaining", "--set", f"discount_a={d1}",
+                    "--set", f"discount_b={d2}", "--proposer", proposer)
+    f1, f2 = Fraction(d1), Fraction(d2)
+    first, second = (f1, f2) if proposer == "A" else (f2, f1)
+    share = (1 - second) / (1 - first * second)  # the first proposer's share
+    want = (share, 1 - share) if proposer == "A" else (1 - share, share)
+    rub = data["solutions"]["Rubinstein"]
+    assert rub["utilities"] == pytest.approx([float(w) for w in want], abs=1e-9)
+    assert rub["payoffs"] == pytest.approx([float(w) for w in want], abs=1e-9)
+    nash = data["solutions"]["Nash bargaining"]
+    assert nash["payoffs"] == pytest.approx([0.5, 0.5], abs=1e-9)
+
+
+@pytest.mark.parametrize("rounds, o1, o2, proposer", [(1, "0", "0", "A"), (2, "0", "0", "A"), (5, "0", "0", "B"),
+                                                      (4, "0.3", "0.1", "B"), (7, "0", "0.2", "A")])
+def test_pie_deadline_backward_induction(rounds, o1, o2, proposer):
+    data = cli_json("solve", DATA / "pie.toml", "--game", "bargaining", "--rounds", str(rounds),
+                    "--set", f"outside_option_a={o1}", "--set", f"outside_option_b={o2}", "--proposer", proposer)
+    deltas = (Fraction("0.9"), Fraction("0.8"))
+    want = _alternating(deltas, rounds, (Fraction(o1), Fraction(o2)), 0 if proposer == "A" else 1)
+    got = data["finite_horizon"]["agreement_by_round"]
+    assert np.allclose(got, [[float(a), float(b)] for a, b in want], atol=1e-9, rtol=0)
+    assert data["finite_horizon"]["last_proposer"] == (proposer if rounds % 2 else {"A": "B", "B": "A"}[proposer])
+
+
+def test_pie_outside_options_that_ask_too_much_end_in_no_deal():
+    data = cli_json("solve", DATA / "pie.toml", "--game", "bargaining",
+                    "--set", "outside_option_a=0.6", "--set", "outside_option_b=0.5")
+    assert data["equilibria"] == [] and data["no_deal"]
+
+
+def test_level_model_kinked_frontier_by_hand():
+    # u = y − x/2, v = x − y/2 on [0, 1]²; d = (0, 0). Above d the frontier has a kink at
+    # x = y = 1, (1/2, 1/2): v = 3/4 − u/2 for u ≤ 1/2, v = 3/2 − 2u for u ≥ 1/2. Nash and
+    # Kalai–Smorodinsky (ideal (3/4, 3/4)) are the kink. Rubinstein (A first, δ = 0.9, 0.8):
+    # 3/2 − 2a = 0.8(3/4 − 0.45a), a = 0.9/1.64 = 45/82, v = 3/2 − 2a = 33/82.
+    data = cli_json("solve", DATA / "lev.toml", "--game", "bargaining", "--rounds", "3")
+    sol = data["solutions"]
+    for name in ("Nash bargaining", "Kalai–Smorodinsky"):
+        assert sol[name]["utilities"] == pytest.approx([0.5, 0.5], abs=1e-6)
+        assert sol[name]["profile"] == [[1.0], [1.0]]
+    assert sol["Rubinstein"]["utilities"] == pytest.approx([45 / 82, 33 / 82], abs=1e-6)
+    # three rounds, A last: (3/4, 0); B offers A 0.9·3/4 = 0.675, keeps 0.15; A offers B 0.12, keeps 0.69
+    assert np.allclose(data["finite_horizon"]["agreement_by_round"], [[0.69, 0.12], [0.675, 0.15], [0.75, 0]],
+                       atol=1e-6, rtol=0)
+    assert data["frontier"]["columns"] == ["U_A", "U_B", "x", "y"]
