@@ -244,3 +244,40 @@ def test_level_model_kinked_frontier_by_hand():
     assert np.allclose(data["finite_horizon"]["agreement_by_round"], [[0.69, 0.12], [0.675, 0.15], [0.75, 0]],
                        atol=1e-6, rtol=0)
     assert data["frontier"]["columns"] == ["U_A", "U_B", "x", "y"]
+
+
+# ------------------------------------------------------------------ Bayesian: bounded work
+@pytest.mark.parametrize("name, expected", [
+    ("big.toml", "20**6 type-contingent plans"),          # 64 million plans: refused before building them
+    ("tie4.toml", "the Harsanyi game is 4×64"),           # beyond vertex enumeration's 40 strategies
+])
+def test_bayesian_too_large_is_one_line_exit_2(name, expected):
+    code, out, err = cli("solve", DATA / name, "--game", "bayesian")
+    assert code == 2 and not out.strip()
+    assert err.count("\n") == 1 and expected in err and "--method" not in err
+
+
+def test_move_first_with_millions_of_tie_breaks_gives_the_two_extremes():
+    # five types indifferent between two replies after each of five row moves: 2**25 tie-breaks
+    data = cli_json("solve", DATA / "tie5.toml", "--game", "bayesian")
+    assert [u["tie_break"] for u in data["us_first"]] == ["for", "against"]
+    assert "33,554,432 tie-breaks" in data["us_first"][0]["explanation"]
+
+
+def test_extreme_tie_breaks_bound_every_tie_break():
+    import itertools
+
+    from games.forms.bayesian import MAX_TIE_BREAKS, BayesianGame, sequential_outcomes, tie_break_count
+
+    rng = np.random.default_rng(7)
+    row = tuple(rng.integers(-5, 6, size=(3, 3)).astype(float) for _ in range(2))
+    col = tuple(np.zeros((3, 3)) for _ in range(2))  # both types indifferent everywhere
+    game = BayesianGame("ties", ("R", "C"), ("a", "b", "c"), ("x", "y", "z"), ("s", "t"), (0.25, 0.75), row, col)
+    assert tie_break_count(game) == 9 ** 3 > MAX_TIE_BREAKS
+    fav, adv = sequential_outcomes(game)
+    prior = (Fraction(1, 4), Fraction(3, 4))
+    for i in range(3):  # brute force over every pair of replies to row move i
+        values = [sum(prior[t] * Fraction(int(row[t][i, a])) for t, a in enumerate(plan))
+                  for plan in itertools.product(range(3), repeat=2)]
+        assert fav.values[i] == pytest.approx(float(max(values)))
+        assert adv.values[i] == pytest.approx(float(min(values)))
