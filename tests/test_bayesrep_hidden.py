@@ -281,3 +281,14 @@ def test_extreme_tie_breaks_bound_every_tie_break():
                   for plan in itertools.product(range(3), repeat=2)]
         assert fav.values[i] == pytest.approx(float(max(values)))
         assert adv.values[i] == pytest.approx(float(min(values)))
+
+
+def test_model_file_frontier_is_drawn_with_its_players():
+    pytest.importorskip("matplotlib")
+    from cli import form_plots
+
+    data = cli_json("solve", DATA / "lev.toml", "--game", "bargaining")
+    fig = form_plots.frontier_figure(data)
+    ax = fig.axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("A payoff", "B payoff")
+    assert any("Rubinstein" in t.get_text() for t in ax.get_legend().get_texts())
