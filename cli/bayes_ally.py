@@ -64,7 +64,9 @@ def exact_text(value: Fraction) -> str | None:
 
 # ------------------------------------------------------------------ bayesian
 def run_bayesian(request: Request) -> Output:
-    from games.forms.bayesian import bayes_nash_equilibria, harsanyi_game, sequential_outcomes, trade_bayesian_game
+    from games.forms.bayesian import (
+        bayes_nash_equilibria, check_solvable, harsanyi_game, sequential_outcomes, trade_bayesian_game,
+    )
     from games.explanations.bayesian_explain import explain, type_best_replies
     from games.model import bayes
     from games.solvers.equilibrium import tolerance
@@ -85,6 +87,7 @@ def run_bayesian(request: Request) -> Output:
 
         game = trade_bayesian_game(params)
         notes = [bayes.type_difference(model_file(), params)]
+    check_solvable(game, request.method)
     harsanyi = harsanyi_game(game)
     equilibria = bayes_nash_equilibria(game)
     expl = explain(game, equilibria, notes)
@@ -137,6 +140,7 @@ def _bayesian_data(request, game, harsanyi, equilibria, expl, seq, replies) -> d
             "expected_payoffs": dict(zip(game.row_moves, o.values)),
             "best": [game.row_moves[i] for i in o.best],
             "threshold": _threshold_data(game, o.threshold, sentence, prior_key) if o.threshold else None,
+            "tie_break": o.tie_break or None,
             "explanation": sentence,
         })
     if model is None:

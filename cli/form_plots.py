@@ -53,8 +53,8 @@ def folk_theorem_figure(data: dict[str, Any]):
 def frontier_figure(data: dict[str, Any]):
     """The Pareto frontier of deals, the disagreement point and the bargaining solutions."""
     fig, ax = subplots(figsize=(6.4, 4.6))
-    columns = data["frontier"]["columns"]
-    iu, iv = columns.index("U_US"), columns.index("U_CN")
+    iu, iv = 0, 1  # the first two columns are the players' payoffs (U_US, U_CN for the trade model)
+    first, second = data["game"]["players"][:2]
     points = sorted(data["frontier"]["points"], key=lambda p: p[iu])
     us = [p[iu] for p in points]
     cn = [p[iv] for p in points]
@@ -63,7 +63,7 @@ def frontier_figure(data: dict[str, Any]):
         ax.plot(us, cn, color=EQ_EDGE, lw=2, label="Pareto frontier of deals")
     else:
         ax.plot(us, cn, "o", color=EQ_EDGE, ms=9, mfc="none", label="the only efficient deal")
-    ax.plot([d[0]], [d[1]], "s", color="#333333", label=f"disagreement (US {d[0]:g}, China {d[1]:g})")
+    ax.plot([d[0]], [d[1]], "s", color="#333333", label=f"disagreement ({first} {d[0]:g}, {second} {d[1]:g})")
     markers = ("o", "^", "D", "v", "P")
     for k, (name, sol) in enumerate(data.get("solutions", {}).items()):
         u, v = sol["utilities"][:2]
@@ -72,8 +72,8 @@ def frontier_figure(data: dict[str, Any]):
     padx, pady = (max(allx) - min(allx)) * 0.08 or 1, (max(ally) - min(ally)) * 0.1 or 1
     ax.set_xlim(min(allx) - padx, max(allx) + padx)
     ax.set_ylim(min(ally) - pady, max(ally) + pady * 2.5)
-    ax.set_xlabel("US payoff", color=US_COLOR)
-    ax.set_ylabel("China payoff", color=CN_COLOR)
+    ax.set_xlabel(f"{first} payoff", color=US_COLOR)
+    ax.set_ylabel(f"{second} payoff", color=CN_COLOR)
     ax.set_title("Bargaining over the terms: the deals and the solutions", fontsize=10, loc="left")
     ax.legend(fontsize=7.5, loc="upper left", frameon=False)
     fig.tight_layout()

@@ -148,6 +148,16 @@ def _sequential(request: Request) -> Output:
     return output
 
 
+def _frontier_data(f, names, levels) -> dict:
+    """The frontier as the trade form gives it: up to 200 points [U_1, U_2, (level_1, level_2)]."""
+    import numpy as np
+
+    k = np.unique(np.linspace(0, len(f.u) - 1, min(len(f.u), 200)).round().astype(int))
+    cols = [f"U_{names[0]}", f"U_{names[1]}"] + (list(levels) if levels else [])
+    pts = [[float(f.u[i]), float(f.v[i])] + ([float(f.x[i]), float(f.y[i])] if levels else []) for i in k]
+    return {"n_points": int(len(f.u)), "points": pts, "columns": cols}
+
+
 def _bargaining(request: Request) -> Output:
     """Bargaining over a two-player model's levels: every solution concept, one table."""
     from cli import render
@@ -197,7 +207,8 @@ def _bargaining(request: Request) -> Output:
             + "."
         )
         equilibria.append({
-            "name": s.name, "profile": profile, "payoffs": [float(U), float(V)], **extra,
+            "name": s.name, "profile": profile, "payoffs": [float(U), float(V)],
+            "utilities": [float(s.u), float(s.v)], **extra,
             "surplus_share": {names[0]: 1 - share if ok else None, names[1]: share if ok else None},
             "outside_option_binds": s.binding or None, "explanation": text,
         })
@@ -234,8 +245,17 @@ def _bargaining(request: Request) -> Output:
         "no_deal": a.no_deal or None,
         "proposer": names[a.first],
         "rounds": a.rounds,
-        "frontier": {"n_points": int(len(a.frontier.u))},
+        "frontier": _frontier_data(a.frontier, names, levels if by_levels else None),
         "scenario": render.scenario_data(scenario),
         "form": "bargaining",
+        "solutions": {e["name"]: e for e in equilibria},
     }
+    if a.finite_path is not None:
+        from games.explanations.bargaining_explain import last_proposer
+
+        data["finite_horizon"] = {
+            "rounds": a.rounds,
+            "agreement_by_round": [[float(u), float(v)] for u, v in a.finite_path],
+            "last_proposer": names[last_proposer(a.first, a.rounds)],
+        }
     return Output("\n".join(lines).rstrip() + "\n", data)

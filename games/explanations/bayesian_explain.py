@@ -25,6 +25,7 @@ from games.forms.bayesian import (
     plan_label,
     relevant_thresholds,
     sequential_outcomes,
+    tie_break_count,
 )
 from games.explanations.wording import cap as _cap
 
@@ -177,7 +178,12 @@ def sequential_sentences(game: BayesianGame, outcomes: Sequence[SequentialOutcom
                     f"{game.row_moves[i]} with {a}" for i, a in enumerate(acts)))
         values = ", ".join(f"{game.row_moves[i]} {fmt(v)}" for i, v in enumerate(o.values))
         best = " or ".join(game.row_moves[i] for i in o.best)
-        text = (f"If {who} moves first and {name(game.players[1])} sees its move: " + "; ".join(replies)
+        ties = ""
+        if o.tie_break:
+            side = f"in {who}'s favour" if o.tie_break == "for" else f"against {who}"
+            ties = (f", and every type breaks its ties {side} (the most "
+                    f"{'favourable' if o.tie_break == 'for' else 'adverse'} of {tie_break_count(game):,} tie-breaks)")
+        text = (f"If {who} moves first and {name(game.players[1])} sees its move{ties}: " + "; ".join(replies)
                 + f". {_cap(who)}'s expected payoffs: {values}, so it plays {best}")
         if o.threshold is not None:
             th = o.threshold

@@ -43,7 +43,7 @@ def threshold_sentence(game: NormalFormGame, outcome: CooperativeOutcome, s: Sus
     if s.strategy == "tit-for-tat" and not s.subgame_perfect:
         head += " (as a Nash equilibrium; it is never subgame perfect here)"
     if s.sustained:
-        return head + f"; today's δ = {num(delta, 3)} leaves a margin of {num(delta - s.critical, 3)}."
+        return head + f"; today's δ = {num(delta, 3)} leaves a margin of {num(s.margin, 3)}."
     return head + f"; today's δ = {num(delta, 3)} falls short by {num(s.critical - delta, 3)}, so it unravels."
 
 
@@ -109,12 +109,31 @@ def folk_sentence(game: NormalFormGame, folk: FolkTheorem) -> str:
     if not folk.individually_rational:
         return "No feasible payoff pair gives both players their minmax value."
     verts = ", ".join(f"({num(a)}, {num(b)})" for a, b in folk.individually_rational)
+    if not _strictly_above(folk):
+        shape = "the single pair" if len(folk.individually_rational) == 1 else "the segment between"
+        return (
+            f"Folk theorem: no feasible payoff pair gives each side strictly more than its minmax "
+            f"({game.players[0]} {num(folk.minmax[0])}, {game.players[1]} {num(folk.minmax[1])}); the "
+            f"individually rational payoffs are {shape} {verts}, so patience promises nothing more."
+        )
     return (
         f"Folk theorem: every payoff pair in the polygon with corners {verts} that gives each "
         f"side strictly more than its minmax ({game.players[0]} {num(folk.minmax[0])}, "
         f"{game.players[1]} {num(folk.minmax[1])}) can be sustained by some subgame-perfect "
         "strategy once both are patient enough."
     )
+
+
+def _strictly_above(folk: FolkTheorem) -> bool:
+    """Does some individually rational pair give both players strictly more than their minmax?
+
+    In a convex set whose points are all at least the minmax, that holds exactly when some
+    corner beats the first player's minmax and some corner the second's (their midpoint beats
+    both). Zero-sum games fail it: their only such pair is the value.
+    """
+    pts = folk.individually_rational
+    eps = [1e-9 * max(1.0, abs(v)) for v in folk.minmax]
+    return all(any(p[i] > folk.minmax[i] + eps[i] for p in pts) for i in range(2))
 
 
 def finite_sentence(game: NormalFormGame, fh: FiniteHorizon) -> str:

@@ -34,7 +34,9 @@ class BayesianGame:
     """Row player against a column player of several types with a common prior.
 
     ``row_payoffs[t]`` and ``column_payoffs[t]`` are m×n matrices: payoffs when the column
-    player is of type t. ``prior[t]`` is the probability of type t.
+    player is of type t. ``prior[t]`` is the probability of type t. ``exact_row_payoffs``
+    (optional) holds the row payoffs as Fractions of the numbers as written (0.1 is 1/10),
+    for exact belief thresholds; without it the thresholds are exact in the binary floats.
     """
 
     title: str
@@ -45,6 +47,7 @@ class BayesianGame:
     prior: tuple[float, ...]
     row_payoffs: tuple[np.ndarray, ...]
     column_payoffs: tuple[np.ndarray, ...]
+    exact_row_payoffs: tuple[np.ndarray, ...] | None = None
 
     def __post_init__(self) -> None:
         k, m, n = len(self.types), len(self.row_moves), len(self.column_moves)
@@ -59,7 +62,15 @@ class BayesianGame:
 
     def with_prior(self, prior: Sequence[float]) -> "BayesianGame":
         return BayesianGame(self.title, self.players, self.row_moves, self.column_moves, self.types,
-                            tuple(float(q) for q in prior), self.row_payoffs, self.column_payoffs)
+                            tuple(float(q) for q in prior), self.row_payoffs, self.column_payoffs,
+                            self.exact_row_payoffs)
+
+    def exact_row_payoff(self, t: int, i: int, a: int) -> Fraction:
+        """The row player's payoff at (row move i, column move a) against type t, as a Fraction:
+        the exact value when the game carries one, else the float's binary value."""
+        if self.exact_row_payoffs is not None:
+            return Fraction(self.exact_row_payoffs[t][i][a])
+        return Fraction(float(self.row_payoffs[t][i, a]))
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,43 @@ class Threshold:
     below: int
 
 
+#: Most type-contingent plans (column moves ** types) a Harsanyi or agent form is built with.
+MAX_PLANS = 10_000
+#: Most tie-breaks of the types' replies the move-first analysis lists one by one; beyond it,
+#: the two extremes (every type breaking ties for the row player, and against it).
+MAX_TIE_BREAKS = 64
+
+
+def plan_count(game: BayesianGame) -> int:
+    """The number of type-contingent plans, column moves ** types."""
+    return len(game.column_moves) ** len(game.types)
+
+
+def _check_plans(game: BayesianGame) -> None:
+    n, k = len(game.column_moves), len(game.types)
+    if plan_count(game) > MAX_PLANS:
+        raise InputError(
+            f"option --game: bayesian: {game.players[1]} has {n} moves for each of {k} types, "
+            f"{n}**{k} type-contingent plans (at most {MAX_PLANS:,}); use fewer types or moves"
+        )
+
+
+def check_solvable(game: BayesianGame, method: str = "auto") -> None:
+    """Refuse up front, in one line, a game whose Harsanyi form the method cannot solve:
+    vertex enumeration (``auto``) takes at most 40 strategies in all, row moves plus plans."""
+    from games.solvers import polytope_vertices as ve
+
+    _check_plans(game)
+    m, plans_n = len(game.row_moves), plan_count(game)
+    if method in ("auto", "vertex-enumeration") and m + plans_n > ve.MAX_STRATEGIES:
+        n, k = len(game.column_moves), len(game.types)
+        raise InputError(
+            f"option --game: bayesian: the Harsanyi game is {m}×{plans_n} ({n} moves for each of "
+            f"{k} types), too large for vertex enumeration (at most {ve.MAX_STRATEGIES} strategies "
+            "in all); use fewer types or moves"
+        )
+
+
 def plans(game: BayesianGame) -> list[tuple[int, ...]]:
     """Every type-contingent plan: one column move index per type, in lexicographic order."""
     return list(itertools.product(range(len(game.column_moves)), repeat=len(game.types)))
@@ -114,6 +162,7 @@ def plan_label(game: BayesianGame, plan: Sequence[int]) -> str:
 
 def harsanyi_game(game: BayesianGame) -> NormalFormGame:
     """The ex-ante normal form: row moves against type-contingent plans, expected payoffs."""
+    _check_plans(game)
     ps = plans(game)
     m = len(game.row_moves)
     A = np.zeros((m, len(ps)))
@@ -132,6 +181,7 @@ def harsanyi_game(game: BayesianGame) -> NormalFormGame:
 
 def agent_form(game: BayesianGame) -> NormalFormGame:
     """The row player against one player per type; a type's payoff is its interim payoff."""
+    _check_plans(game)
     k = len(game.types)
     m, n = len(game.row_moves), len(game.column_moves)
     shape = (m,) + (n,) * k
@@ -166,8 +216,10 @@ def bayes_nash_equilibria(game: BayesianGame, method: str = "auto") -> list[Baye
 
     The Harsanyi game is solved by `games.solvers.solver.solve` (``auto``: vertex enumeration,
     complete; other two-player methods may miss equilibria).
-    Equilibria that give the same behaviour to every type are merged.
+    Equilibria that give the same behaviour to every type are merged. A game too large for
+    the method is refused up front (`check_solvable`).
     """
+    check_solvable(game, method)
     harsanyi = harsanyi_game(game)
     agents = agent_form(game)
     solution = solve(harsanyi, method)
@@ -222,8 +274,7 @@ def threshold_for_plan(game: BayesianGame, plan: Sequence[int]) -> Threshold | N
     and 1 (the switch, if any, would lie outside the open interval).
     """
     _check_two_by_two_types(game)
-    g = [Fraction(float(game.row_payoffs[t][1, a])) - Fraction(float(game.row_payoffs[t][0, a]))
-         for t, a in enumerate(plan)]
+    g = [game.exact_row_payoff(t, 1, a) - game.exact_row_payoff(t, 0, a) for t, a in enumerate(plan)]
     if g[0] == g[1]:
         return None
     pi = g[1] / (g[1] - g[0])  # π·g0 + (1 − π)·g1 = 0
@@ -272,6 +323,18 @@ class SequentialOutcome:
     values: tuple[float, ...]
     best: tuple[int, ...]
     threshold: Threshold | None
+    #: "" when every tie-break is listed; else "for" / "against": every type breaks its ties
+    #: in the row player's favour / against it (see `sequential_outcomes`)
+    tie_break: str = ""
+
+
+def tie_break_count(game: BayesianGame, tol: float = 1e-9) -> int:
+    """How many ways the types can break ties among their best replies, over all row moves."""
+    count = 1
+    for i in range(len(game.row_moves)):
+        for t in range(len(game.types)):
+            count *= len(column_best_replies(game, t, i, tol))
+    return count
 
 
 def sequential_outcomes(game: BayesianGame, tol: float = 1e-9) -> list[SequentialOutcome]:
@@ -280,22 +343,44 @@ def sequential_outcomes(game: BayesianGame, tol: float = 1e-9) -> list[Sequentia
     The row player learns nothing before moving, so its belief is the prior; each type
     replies optimally to the row move it sees; the row player picks the move with the
     higher expected payoff given those replies. ``threshold`` is computed only where the
-    game has belief thresholds (`has_belief_thresholds`), None elsewhere.
+    game has belief thresholds (`has_belief_thresholds`), None elsewhere. With more than
+    `MAX_TIE_BREAKS` tie-breaks (types indifferent in many ways: they multiply over types
+    and row moves) only the two extremes are given, every type breaking its ties in the row
+    player's favour and against it: the row player's expected payoff of each move lies
+    between those two, since it is a sum over types.
     """
     m, k = len(game.row_moves), len(game.types)
-    options = [[column_best_replies(game, t, i) for t in range(k)] for i in range(m)]
+    options = [[column_best_replies(game, t, i, tol) for t in range(k)] for i in range(m)]
+    if tie_break_count(game, tol) > MAX_TIE_BREAKS:
+        return _extreme_tie_breaks(game, options, tol)
     per_move = [list(itertools.product(*options[i])) for i in range(m)]
+    return [_sequential_outcome(game, choice, tol) for choice in itertools.product(*per_move)]
+
+
+def _sequential_outcome(game: BayesianGame, choice, tol: float, tie_break: str = "") -> SequentialOutcome:
+    m = len(game.row_moves)
+    values = tuple(
+        float(sum(game.prior[t] * game.row_payoffs[t][i, a] for t, a in enumerate(choice[i])))
+        for i in range(m)
+    )
+    top = max(values)
+    scale = tol * max(1.0, max(abs(v) for v in values))
+    best = tuple(i for i, v in enumerate(values) if v >= top - scale)
+    threshold = _switch_prior(game, choice) if has_belief_thresholds(game) else None
+    return SequentialOutcome(tuple(tuple(c) for c in choice), values, best, threshold, tie_break)
+
+
+def _extreme_tie_breaks(game: BayesianGame, options, tol: float) -> list[SequentialOutcome]:
+    """Every type breaking its ties for the row player ("for"), then against it ("against");
+    among equally good replies for the row player, the first move."""
     out = []
-    for choice in itertools.product(*per_move):
-        values = tuple(
-            float(sum(game.prior[t] * game.row_payoffs[t][i, a] for t, a in enumerate(choice[i])))
-            for i in range(m)
+    for side, sign in (("for", 1.0), ("against", -1.0)):
+        choice = tuple(
+            tuple(max(options[i][t], key=lambda a, i=i, t=t: (sign * float(game.row_payoffs[t][i, a]), -a))
+                  for t in range(len(game.types)))
+            for i in range(len(game.row_moves))
         )
-        top = max(values)
-        scale = tol * max(1.0, max(abs(v) for v in values))
-        best = tuple(i for i, v in enumerate(values) if v >= top - scale)
-        threshold = _switch_prior(game, choice) if has_belief_thresholds(game) else None
-        out.append(SequentialOutcome(tuple(tuple(c) for c in choice), values, best, threshold))
+        out.append(_sequential_outcome(game, choice, tol, side))
     return out
 
 
@@ -303,8 +388,7 @@ def _switch_prior(game: BayesianGame, choice) -> Threshold | None:
     """The prior of the first type at which the row player's first move flips, given the
     types' replies to each row move (two types, two row moves); None outside (0, 1)."""
     # expected value of move 1 minus move 0, affine in the prior
-    g = [Fraction(float(game.row_payoffs[t][1, choice[1][t]])) - Fraction(float(game.row_payoffs[t][0, choice[0][t]]))
-         for t in range(2)]
+    g = [game.exact_row_payoff(t, 1, choice[1][t]) - game.exact_row_payoff(t, 0, choice[0][t]) for t in range(2)]
     if g[0] == g[1]:
         return None
     pi = g[1] / (g[1] - g[0])

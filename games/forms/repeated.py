@@ -58,6 +58,10 @@ TFT = "tit-for-tat"
 DEFAULT_PUNISHMENT_ROUNDS = 2
 #: Largest finite horizon solved round by round.
 MAX_ROUNDS = 1000
+#: A discount factor this close to a critical one counts as at it. Critical discount factors
+#: are computed in floating point from float payoffs (13/53 comes out one ulp above the float
+#: nearest 13/53), so without it δ set exactly at the threshold would read as short of it.
+DELTA_TOLERANCE = 1e-9
 
 
 def punishment_name(k: int) -> str:
@@ -72,7 +76,7 @@ class DiscountRange:
     low: float
     high: float
 
-    def contains(self, delta: float, tol: float = 1e-12) -> bool:
+    def contains(self, delta: float, tol: float = DELTA_TOLERANCE) -> bool:
         return self.low - tol <= delta <= self.high + tol and delta < 1
 
 
@@ -415,7 +419,10 @@ def _summarize(
     else:
         critical = max(per)  # type: ignore[type-var]
         binding = None if critical <= 0 else int(np.argmax(per))
-    sustained = critical is not None and delta >= critical
+    sustained = critical is not None and delta >= critical - DELTA_TOLERANCE
+    margin = None if critical is None else delta - critical
+    if margin is not None and abs(margin) <= DELTA_TOLERANCE:
+        margin = 0.0  # at the threshold (within rounding): sustained, with nothing to spare
     if spe is None:
         spe = (DiscountRange(critical, 1.0),) if critical is not None else ()
     return Sustainability(
@@ -426,7 +433,7 @@ def _summarize(
         condition=condition,
         subgame_perfect=spe,
         sustained=bool(sustained),
-        margin=None if critical is None else delta - critical,
+        margin=margin,
     )
 
 
@@ -487,20 +494,34 @@ def convex_hull(points: Sequence[tuple[float, float]]) -> list[tuple[float, floa
     return lower[:-1] + upper[:-1]
 
 
+def _snap(p: tuple[float, float], axis: int, bound: float) -> tuple[float, float]:
+    """p with coordinate[axis] raised to bound (it is at most a rounding error below it)."""
+    return (max(p[0], bound), p[1]) if axis == 0 else (p[0], max(p[1], bound))
+
+
 def clip_half_plane(poly: list[tuple[float, float]], axis: int, bound: float) -> list[tuple[float, float]]:
-    """The part of a convex polygon (or segment, or point) with coordinate[axis] ≥ bound."""
+    """The part of a convex polygon (or segment, or point) with coordinate[axis] ≥ bound.
+
+    A vertex within rounding (1e-9 of the payoff scale) of the bound counts as on it and is
+    put on it: a minmax value that equals a payoff exactly may come out of the solver or an
+    interpolation an ulp away, and a set that touches the bound in one corner (zero-sum
+    games, a player with one strategy) must keep that corner rather than vanish.
+    """
+    scale = max([1.0, abs(bound)] + [abs(c) for p in poly for c in p])
+    eps = 1e-9 * scale
     if len(poly) <= 1:
-        return [p for p in poly if p[axis] >= bound]
+        return [_snap(p, axis, bound) for p in poly if p[axis] >= bound - eps]
     out: list[tuple[float, float]] = []
     n = len(poly)
     edges = [(poly[k], poly[(k + 1) % n]) for k in range(n)] if n > 2 else [(poly[0], poly[1]), (poly[1], poly[0])]
     for a, b in edges:
-        ina, inb = a[axis] >= bound, b[axis] >= bound
+        ina, inb = a[axis] >= bound - eps, b[axis] >= bound - eps
         if ina:
-            out.append(a)
+            out.append(_snap(a, axis, bound))
         if ina != inb:
             t = (bound - a[axis]) / (b[axis] - a[axis])
-            out.append((a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])))
+            q = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
+            out.append((bound, q[1]) if axis == 0 else (q[0], bound))
     clean: list[tuple[float, float]] = []
     for p in out:
         if not clean or max(abs(p[0] - clean[-1][0]), abs(p[1] - clean[-1][1])) > 1e-12:

@@ -74,6 +74,9 @@ def bayesian_game(model: Model, params: Mapping[str, float]):
             a, b = a.T, b.T
         rows.append(a)
         cols.append(b)
+    exact = None
+    if len(model.types.types) == 2 and len(model.players[uninformed].strategies) == 2:
+        exact = exact_uninformed_payoffs(model, params, uninformed)  # for exact belief thresholds
     return BayesianGame(
         f"{model.title}, {model.types.player}'s type unknown",
         (model.player_names[uninformed], model.player_names[informed]),
@@ -83,7 +86,35 @@ def bayesian_game(model: Model, params: Mapping[str, float]):
         prior(model, params),
         tuple(rows),
         tuple(cols),
+        exact,
     )
+
+
+def exact_uninformed_payoffs(model: Model, params: Mapping[str, float], uninformed: int):
+    """The uninformed player's payoffs against each type in exact fractions (parameters as
+    written, 0.1 being 1/10; the types' overrides computed exactly), rows its strategies —
+    or None when a formula has no exact value (exp, log, ...) or divides by zero."""
+    from fractions import Fraction
+
+    import numpy as np
+
+    from games.model.evaluate import axes, exact_terms, to_exact
+
+    env0 = {k: to_exact(v) for k, v in model.validated(dict(params)).items()}
+    ax = axes(model, "simultaneous")
+    out = []
+    try:
+        for _, overrides in model.types.types:
+            env = dict(env0)
+            for pname, e in overrides:
+                env[pname] = fm.calculate(e, env0, lambda p, s: Fraction(0), exact=True)
+            table = np.empty(ax.shape, dtype=object)
+            for index in np.ndindex(*ax.shape):
+                table[index] = sum(exact_terms(model, env, ax, index)[uninformed].values(), Fraction(0))
+            out.append(table if uninformed == 0 else table.T)
+    except (fm.NotExact, ZeroDivisionError):
+        return None
+    return tuple(out)
 
 
 def type_difference(model: Model, params: Mapping[str, float]) -> str:
