@@ -8,10 +8,11 @@ which player would switch, to what, against what.
 *Pure equilibria — exact.* Where a payoff is affine in the parameter (every payoff of the
 default, trade model is affine in each single parameter), each deviation gain
 ``d(θ) = u_i(switch) − u_i(stay)`` is affine: it is computed at the two ends of the range
-and its zero solved for. (For a scenario of the default model this is checked at the
-midpoint, for another model file read off its formulas (`games.model.symbolic`); if a
-payoff is not affine the same interval is found by the numerical search below instead,
-and the result says so.) The profile is an equilibrium
+and its zero solved for — in exact fractions for games of at most `MAX_EXACT_PROFILES`
+profiles, so a root at the end of the range is that end, not a rounded value just inside
+it. (For a scenario of the default model this is checked at the midpoint, for another
+model file read off its formulas (`games.model.symbolic`); if a payoff is not affine the
+same interval is found by the numerical search below instead, and the result says so.) The profile is an equilibrium
 where every ``d(θ) ≤ 0``, an intersection of half-lines: one interval.
 
 *Mixed equilibria — numerical.* A mixed equilibrium moves as the parameter moves; what
@@ -206,6 +207,13 @@ def line(params: Mapping[str, float], form: str, levels: int, name: str, model=N
     else:
         scale = max(1.0, max(float(np.max(np.abs(a))) for a in g0 + g1))
         affine = all(np.allclose(m, (a + b) / 2, rtol=0, atol=1e-9 * scale) for a, b, m in zip(g0, g1, gm))
+        if affine and any(np.any(sl != 0) for sl in slope):  # exact roots, as for a model file:
+            # a root rounded in floats can fall just inside the range when the exact one is
+            # its end, reporting a threshold no valid value crosses ("stays below 20")
+            from games.model.symbolic import affine_in
+
+            if affine_in(_default_model(), name):
+                exact_base, exact_slope = _exact_line(_default_model(), base_params, form, levels, name, lo, hi)
     return _Line(
         build(base_params, form, levels, model), g0, slope, lo, hi, affine, arrays, base_params[name], model,
         exact_base, exact_slope,
