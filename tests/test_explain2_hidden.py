@@ -154,3 +154,91 @@ def test_a_root_at_the_end_of_the_range_is_no_threshold():
 ])
 def test_pure_thresholds_agree_with_exact_roots(changes):
     _check_pure_thresholds({**DEFAULTS, **changes})
+
+
+# ----------------------------------------------------------------- explanations of small games
+def _bimatrix(A, B, rows=("A", "B"), cols=("A", "B")):
+    return NormalFormGame("t", ("Row", "Col"), (rows, cols),
+                          (np.array(A, dtype=float), np.array(B, dtype=float)))
+
+
+def _sentences(e) -> str:
+    out = [s for q in e.equilibria for s in q.sentences] + list(e.equilibrium_summaries)
+    out += list(e.selection.sentences) if e.selection else []
+    return "\n".join(out)
+
+
+def test_a_weak_pareto_improvement_is_not_said_to_be_preferred_by_both():
+    """Baseline with re_dependence = 0, escalation_cost_us = 1/4: the US gets 0 at (Relax,
+    Supply) and 0 in the mixed equilibrium where China supplies for sure (it is indifferent);
+    China gets 6 against 2. (Relax, Supply) is a Pareto improvement, but the US does not
+    prefer it: "both sides would prefer" was false."""
+    p = {**DEFAULTS, "re_dependence": F(0), "escalation_cost_us": F(1, 4)}
+    U, C = _payoffs(p)
+    assert U[1][1] == U[0][1] == 0 and C[1][1] == 6  # the US indifferent when China supplies
+    floats = {k: float(v) for k, v in p.items()}
+    e = explain(solve(trade.simultaneous_game(floats)), params=floats, form="simultaneous")
+    mixed = next(q for q in e.equilibria if not q.pure)
+    text = " ".join(mixed.sentences)
+    assert "both sides would prefer" not in text and "yet both would prefer" not in mixed.summary
+    assert "China would prefer (Relax, Supply), and the US would do no worse there" in text
+
+
+def test_payoff_dominance_with_an_indifferent_player_is_called_weak():
+    """(A, A) pays (2, 2), (B, B) pays (2, 1): Row gets 2 at both, so not every player
+    prefers (A, A); no player gets less there and Col gets more."""
+    g = _bimatrix([[2, 0], [0, 2]], [[2, 0], [0, 1]])
+    e = explain(solve(g))
+    sel = " ".join(e.selection.sentences)
+    assert e.selection.payoff_dominant == "(A, A)"
+    assert "every player prefers it" not in sel and "weak sense" in sel
+    bb = next(q for q in e.equilibria if q.label == "(B, B)")
+    assert "Col would prefer (A, A), and Row would do no worse there" in " ".join(bb.sentences)
+
+
+def test_a_strict_improvement_keeps_its_sentence():
+    """Stockholm: (Relax, Supply) pays (1.5, 6) against (-6.5, 3) at mutual restriction."""
+    s = load("stockholm-2025")
+    e = explain(solve(trade.simultaneous_game(s.parameters)), params=s.parameters, form="simultaneous")
+    rr = next(q for q in e.equilibria if q.label == "(Restrict, Restrict)")
+    assert "both sides would prefer (Relax, Supply) (the US 1.5 instead of -6.5, China 6 instead of 3)" in " ".join(rr.sentences)
+    assert "every player prefers it" in " ".join(e.selection.sentences)
+
+
+def test_risk_dominance_in_millionths():
+    """A Stag Hunt in millionths: losses 1e-6 each at (Stag, Stag), 2e-6 each at (Hare, Hare),
+    so the products are 1e-12 and 4e-12 and (Hare, Hare) risk-dominates. The products were
+    compared with the payoff tie tolerance (1e-9) and called a tie, printed as '0 × 0 = 0'."""
+    m = 1e-6
+    g = _bimatrix([[4 * m, 0], [3 * m, 2 * m]], [[4 * m, 3 * m], [0, 2 * m]], ("Stag", "Hare"), ("Stag", "Hare"))
+    e = explain(solve(g))
+    (rc,) = e.selection.risk
+    assert rc.risk_dominant == "(Hare, Hare)"
+    assert "1e-06 × 1e-06 = 1e-12" in rc.sentence and "2e-06 × 2e-06 = 4e-12" in rc.sentence
+    # the mixed equilibrium pays each 8/3 millionths: not "0"
+    mixed = next(q for q in e.equilibria if not q.pure)
+    assert "each pays it 2.7e-06" in " ".join(mixed.sentences)
+    assert "Expected payoffs: Row 2.7e-06, Col 2.7e-06" in " ".join(mixed.sentences)
+    # the same game in units and in billions: the same verdict
+    for scale in (1.0, 1e9):
+        big = _bimatrix(np.asarray(g.payoffs[0]) / m * scale, np.asarray(g.payoffs[1]) / m * scale,
+                        ("Stag", "Hare"), ("Stag", "Hare"))
+        assert explain(solve(big)).selection.risk[0].risk_dominant == "(Hare, Hare)"
+
+
+def test_risk_products_that_differ_do_not_read_alike():
+    """(A, A) = (1.001, 1.001), (B, B) = (1, 1): products 1.002001 and 1; it said
+    '1 × 1 = 1 at (A, A) against 1 × 1 = 1 at (B, B)' and then that (A, A) risk-dominates."""
+    g = _bimatrix([[1.001, 0], [0, 1]], [[1.001, 0], [0, 1]])
+    rc = explain(solve(g)).selection.risk[0]
+    assert rc.risk_dominant == "(A, A)"
+    assert "1.001 × 1.001 = 1.002 at (A, A) against 1 × 1 = 1 at (B, B)" in rc.sentence
+    bb = next(q for q in explain(solve(g)).equilibria if q.label == "(B, B)")
+    assert "(Row 1.001 instead of 1, Col 1.001 instead of 1)" in " ".join(bb.sentences)
+
+
+def test_a_tie_in_risk_is_a_tie():
+    """Losses 1 and 1 at both equilibria (a symmetric coordination game): neither dominates."""
+    g = _bimatrix([[4, 0], [3, 1]], [[4, 3], [0, 1]])
+    rc = explain(solve(g)).selection.risk[0]
+    assert rc.risk_dominant is None and "Neither" in rc.sentence
