@@ -8,6 +8,8 @@ from __future__ import annotations
 import textwrap
 from typing import Iterable
 
+from games.explanations.comparison import _val as _value
+
 
 
 def _width() -> int:
@@ -146,7 +148,8 @@ def render_comparison(comparison, fmt: str = "text") -> str:
                   + (f" ({c.levels} levels)" if c.form == "graded" else "") + "."], fmt)
     out += ["", _heading("What changed", fmt, 3)]
     out += _bullets(
-        (f"{ch.name}: {ch.a:g} → {ch.b:g} ({ch.label})" for ch in c.changes), fmt
+        (f"{ch.name}: {_value(ch.a)} → {_value(ch.b)}" + (f" ({ch.label})" if ch.label != ch.name else "")
+         for ch in c.changes), fmt
     ) or ["(no parameter differs)"]
     out += ["", _heading("Equilibria", fmt, 3)]
     for name, eqs, cls in ((c.a["name"], c.equilibria_a, c.class_a), (c.b["name"], c.equilibria_b, c.class_b)):

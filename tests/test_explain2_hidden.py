@@ -242,3 +242,94 @@ def test_a_tie_in_risk_is_a_tie():
     g = _bimatrix([[4, 0], [3, 1]], [[4, 3], [0, 1]])
     rc = explain(solve(g)).selection.risk[0]
     assert rc.risk_dominant is None and "Neither" in rc.sentence
+
+
+# ----------------------------------------------------------------- compare
+DATA = Path(__file__).parent / "data" / "explain2"
+
+
+def _scenario(tmp_path, name, values):
+    path = tmp_path / f"{name}.toml"
+    path.write_text(f'title = "{name}"\n\n[parameters]\n' + "".join(f"{k} = {float(v)!r}\n" for k, v in values.items()))
+    return load(str(path))
+
+
+def _margin(p, prof, who):
+    return -_gains(p, prof)[who]
+
+
+def test_compare_agrees_with_exact_margins_and_searches(tmp_path):
+    """escalation-2025 → stockholm-2025 with a few values moved: every flip, margin,
+    one-at-a-time contribution, single decisive change, minimal set and indispensable change
+    against the oracle."""
+    base = {**DEFAULTS, "chip_linkage": F(4, 5)}
+    after = {**base, "chip_sales": F(8), "chip_linkage": F(5, 8), "leverage": F(6), "re_linkage": F(11, 20),
+             "hawk_cost": F(1)}
+    c = compare(_scenario(tmp_path, "a", base), _scenario(tmp_path, "b", after))
+    names = [k for k in RANGES if base[k] != after[k]]
+    assert sorted(ch.name for ch in c.changes) == sorted(names)
+    flips = {f.indices: f for f in c.flips}
+    status = lambda p, prof: _is_equilibrium(p, prof)
+    expected = [q for q in itertools.product((0, 1), (0, 1)) if status(base, q) != status(after, q)]
+    assert sorted(flips) == expected and expected
+    for prof, f in flips.items():
+        ib = status(after, prof)
+        assert sorted(f.singles) == sorted(n for n in names if status({**base, n: after[n]}, prof) == ib)
+        assert sorted(f.necessary) == sorted(n for n in names if status({**after, n: base[n]}, prof) != ib)
+        minimal = []
+        for size in range(1, len(names) + 1):
+            for sub in itertools.combinations(names, size):
+                if not any(set(m) <= set(sub) for m in minimal) and status({**base, **{n: after[n] for n in sub}}, prof) == ib:
+                    minimal.append(sub)
+        assert sorted(tuple(sorted(m)) for m in f.minimal_sets) == sorted(tuple(sorted(m)) for m in minimal)
+        for cond in f.conditions:
+            who = 0 if cond.player == "US" else 1
+            ma, mb = _margin(base, prof, who), _margin(after, prof, who)
+            assert _close(cond.margin_a, ma) and _close(cond.margin_b, mb)
+            for n in names:
+                d = _margin({**base, n: after[n]}, prof, who) - ma
+                assert (n in cond.contributions) == (d != 0)
+                if d:
+                    assert _close(cond.contributions[n], d)
+
+
+def test_compare_of_a_pure_interaction_names_no_change_as_the_main_one():
+    """(R, R) pays each side a·b − 1/2: it becomes an equilibrium only when a and b are both
+    switched on, neither alone moves a margin. The summary said 'margin rose by 1 (mainly )'."""
+    c = compare(load(str(DATA / "inter.toml")), load(str(DATA / "inter-b.toml")))
+    rr = next(f for f in c.flips if f.indices == (1, 1))
+    assert rr.singles == () and [tuple(sorted(m)) for m in rr.minimal_sets] == [("a", "b")]
+    for cond in rr.conditions:
+        assert cond.contributions == {} and cond.margin_a == -0.5 and cond.margin_b == 0.5
+    text = " ".join(rr.sentences)
+    assert "(mainly )" not in text
+    assert "P's margin rose by 1 (through the changes together, none on its own)" in text
+
+
+def test_compare_never_rounds_a_real_margin_to_zero(tmp_path):
+    """hawk_cost 5.001 → 4.9999 at the defaults: the US's margin at the deal, 5 − hawk_cost,
+    goes from −0.001 to 0.0001 and the deal becomes an equilibrium. It read 'went from 0 to 0:
+    0 from hawk_cost 5.001 → 4.9999. By payoff term: hawkish domestic cost -5 → -5'."""
+    a, b = {**DEFAULTS, "hawk_cost": F(5001, 1000)}, {**DEFAULTS, "hawk_cost": F(49999, 10000)}
+    assert _margin(a, (1, 1), 0) == F(-1, 1000) and _margin(b, (1, 1), 0) == F(1, 10000)
+    c = compare(_scenario(tmp_path, "a", a), _scenario(tmp_path, "b", b))
+    deal = next(f for f in c.flips if f.indices == (1, 1))
+    (cond,) = deal.conditions
+    assert "went from -0.001 to 0.0001: +0.0011 from hawk_cost 5.001 → 4.9999" in cond.sentence
+    assert "hawkish domestic cost -5.001 → -4.9999" in cond.sentence
+    # China supplies for sure in b's mixed equilibrium but with 1 − 1/5000·…: never "Restrict 0.00"
+    assert not any("0.00," in e or "1.00)" in e for e in c.equilibria_b), c.equilibria_b
+
+
+def test_compare_cli_prints_values_as_written(tmp_path):
+    a = tmp_path / "a.toml"
+    b = tmp_path / "b.toml"
+    a.write_text('title = "a"\n[parameters]\nhawk_cost = 4.001\n')
+    b.write_text('title = "b"\n[parameters]\nhawk_cost = 3.9999999\n')
+    run = _run_main(["compare", str(a), str(b)])
+    assert run.exit_code == 0, run.stderr
+    assert "hawk_cost: 4.001 → 3.9999999 (the domestic political cost to the US of relaxing)" in " ".join(run.stdout.split())
+    # a parameter without a label is not repeated in parentheses
+    run = _run_main(["compare", str(DATA / "inter.toml"), str(DATA / "inter-b.toml")])
+    assert run.exit_code == 0, run.stderr
+    assert "- a: 0 → 1\n" in run.stdout
