@@ -106,7 +106,7 @@ def threshold_section(explanation, fmt: str = "text") -> list[str]:
         out += _para(["Each parameter moved alone, the others held at their current values."], fmt)
         for t in e.thresholds:
             title = t.label[:1].upper() + t.label[1:]
-            verb, lines = _threshold_lines(title, t.sentences)
+            verb, lines = _threshold_lines(title, t.sentences, {th.parameter for th in t.thresholds})
             head = f"{title} {verb} while ({t.method})" if verb else f"{title} ({t.method})"
             out += ["", _heading(head, fmt, 4) if fmt == "markdown" else f"{head}:"]
             out += _bullets(lines, fmt)
@@ -117,7 +117,7 @@ def threshold_section(explanation, fmt: str = "text") -> list[str]:
     return out
 
 
-def _threshold_lines(title: str, sentences) -> tuple[str, list[str]]:
+def _threshold_lines(title: str, sentences, names=frozenset()) -> tuple[str, list[str]]:
     """Drop the equilibrium's name repeated at the head of each threshold sentence.
 
     "The deal (Relax, Supply) holds while X stays below 8.1 …" becomes "X stays below 8.1 …"
@@ -132,7 +132,8 @@ def _threshold_lines(title: str, sentences) -> tuple[str, list[str]]:
                 rest = s[len(lead):]
                 if rest.startswith("while "):
                     rest = rest[len("while "):]
-                    out.append(rest[:1].upper() + rest[1:])
+                    bare = rest.split(" ", 1)[0] in names  # a parameter's own name: 't', not 'T'
+                    out.append(rest if bare else rest[:1].upper() + rest[1:])
                 else:
                     out.append(f"It {verb} {rest}")
             return verb, out

@@ -333,3 +333,76 @@ def test_compare_cli_prints_values_as_written(tmp_path):
     run = _run_main(["compare", str(DATA / "inter.toml"), str(DATA / "inter-b.toml")])
     assert run.exit_code == 0, run.stderr
     assert "- a: 0 → 1\n" in run.stdout
+
+
+# ----------------------------------------------------------------- parameters that enter non-linearly
+def _model_explanation(path, **values):
+    from games.model.catalog import load_model
+
+    model = load_model(str(path))
+    params = model.validated(dict(values))
+    from games.model.evaluate import build_game
+
+    sol = solve(build_game(model, params, "simultaneous", 5))
+    return explain(sol, params=params, form="simultaneous", model=model)
+
+
+def test_a_curve_that_comes_back_is_reported_where_it_comes_back():
+    """bent.toml: A's gain from Go over Stay is (t − 3)² − 1 (+ w when B goes). With w = 0.5,
+    (Go, Go) holds where (t − 3)² ≥ 1/2: t ≤ 3 − √½ or t ≥ 3 + √½. It said "holds while t
+    stays below 2.29; above it, A would rather play Stay" — and nothing of t ≥ 3.71."""
+    e = _model_explanation(DATA / "bent.toml")
+    gg = next(r for r in e.thresholds if r.label == "(Go, Go)")
+    t = next(x for x in gg.thresholds if x.parameter == "t")
+    root = 2 ** -0.5
+    assert not t.exact and abs(t.high - (3 - root)) < 1e-6 and t.low == 0
+    ((a, b),) = t.again
+    assert abs(a - (3 + root)) < 1e-6 and b == 10
+    assert "it holds again for t between 3.71 and 10 (found numerically)" in t.sentence
+
+
+def test_a_window_away_from_the_current_value_is_found():
+    """bent.toml at t = 0: (Stay, Stay) fails only because A gains (t − 3)² − 1 by going;
+    for t in [2, 4] A stays (B, with 1 − w = 1/2 > 0, still goes). It said "No single
+    parameter removes A's wish to leave it". (Stay, Go): A stays where (t − 3)² ≤ 1/2."""
+    e = _model_explanation(DATA / "bent.toml")
+    ss = next(s for s in e.starts if s.indices == (0, 0))
+    (fix,) = [w for w in ss.player_fixes["A"] if w.parameter == "t"]
+    assert abs(fix.low - 2) < 1e-6 and abs(fix.high - 4) < 1e-6
+    sg = next(s for s in e.starts if s.indices == (0, 1))
+    (win,) = [w for w in sg.windows if w.parameter == "t"]
+    assert abs(win.low - (3 - 2 ** -0.5)) < 1e-6 and abs(win.high - (3 + 2 ** -0.5)) < 1e-6
+
+
+def test_no_more_than_one_change_is_promised_where_none_can_help():
+    """bent2.toml: B's payoff B.Go·(A.Go − ½) has no parameter, A's gain from Go is
+    (t − 3)² + 1 > 0 for every t. No change of t makes (Stay, Stay), (Stay, Go) or (Go, Stay)
+    an equilibrium, and with one parameter "it takes more than one change" was false."""
+    e = _model_explanation(DATA / "bent2.toml")
+    text = " ".join(s for st in e.starts for s in st.sentences)
+    assert "more than one change" not in text
+    assert "No single parameter changes B's gain from leaving it" in text
+    assert "searched numerically" in text
+
+
+def test_an_equilibrium_at_exactly_one_value_is_named():
+    """Baseline with re_revenue = 3/2: at (Restrict, Supply) the US's gain from relaxing is
+    re_linkage·6 − 0 ≤ 0 only at re_linkage = 0, and China's from restricting is
+    3/2·re_linkage ≤ 0 likewise: both indifferent exactly at re_linkage = 0, and no parameter
+    gives a wider window. It said "No single parameter ... makes it an equilibrium; it takes
+    more than one change" — yet re_linkage = 0 alone does it."""
+    p = {**DEFAULTS, "re_revenue": F(3, 2)}
+    assert _interval(p, "re_linkage", (0, 1)) == (F(0), F(0))
+    assert all(_interval(p, n, (0, 1)) in (None, (F(0), F(0))) for n in RANGES)
+    e = _check_pure_thresholds(p)
+    rs = next(s for s in e.starts if s.indices == (0, 1))
+    (w,) = rs.windows
+    assert w.parameter == "re_linkage" and w.low == w.high == 0
+    text = " ".join(" ".join(rs.sentences).split())
+    assert "(re_linkage) were exactly 0 (now 0.5)" in text and "No single parameter" not in text
+
+
+def test_a_parameter_name_is_not_capitalized_in_the_text():
+    run = _run_main(["explain", str(DATA / "bent.toml")])
+    assert run.exit_code == 0, run.stderr
+    assert "- t stays below 2.29 (now 0)" in run.stdout and "- T stays" not in run.stdout

@@ -91,6 +91,9 @@ class Threshold:
     exact: bool
     whole_range: bool
     sentence: str
+    #: other intervals (low, high) of the range where it holds again, beyond the one around
+    #: the current value (numerical thresholds only: a non-affine payoff can come back)
+    again: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -325,19 +328,75 @@ def _holds(arrays, profile, conds, tol) -> bool:
 
 
 def _numeric_pure_interval(ln: _Line, profile, tol, players):
-    """Fallback for payoffs that are not affine: scan and bisect around the current value."""
+    """Fallback for payoffs that are not affine: scan and bisect around the current value.
+
+    Where the profile fails at the current value, the window nearest to it is searched for
+    on the same grid (a parameter inside a square can make it hold for values on both sides)."""
     conds = _conditions(ln.game, profile, players)
     pred = lambda t: _holds(ln.at(t), profile, conds, tol)
     current = _current(ln)
-    if not pred(current):
-        return None  # a window away from the current value is not searched for
     width = ln.high - ln.low
-    low = _edge(pred, current, ln.low, -1.0, width)
-    high = _edge(pred, current, ln.high, +1.0, width)
+    if pred(current):
+        low = _edge(pred, current, ln.low, -1.0, width)
+        high = _edge(pred, current, ln.high, +1.0, width)
+    else:
+        near = [(w, abs(w[0] - current)) for w in _holds_again(pred, current, ln.high, width)[:1]]
+        near += [(w, abs(current - w[1])) for w in _holds_again(pred, current, ln.low, width)[:1]]
+        if not near:
+            return None
+        low, high = min(near, key=lambda wd: wd[1])[0]
     beyond = lambda t: min((c for c in conds if _gain(ln.at(t), profile, *c) > tol), default=None)
     c_low = beyond(low - 1e-7 * width) if low > ln.low else None
     c_high = beyond(high + 1e-7 * width) if high < ln.high else None
     return low, high, c_low, c_high
+
+
+def _holds_again(pred, start: float, end: float, width: float) -> list[tuple[float, float]]:
+    """Intervals between start (where pred fails) and end where pred holds, nearest first:
+    a scan in steps of 1/SCAN_STEPS of the range, each edge bisected. A window narrower
+    than a step can be missed: the search is numerical."""
+    direction = 1.0 if end > start else -1.0
+    step = width / SCAN_STEPS
+    out: list[tuple[float, float]] = []
+    prev, prev_ok, opened = start, False, start
+    t = start
+    while (end - t) * direction > 0:
+        t = min(t + step, end) if direction > 0 else max(t - step, end)
+        ok = pred(t)
+        if ok and not prev_ok:
+            opened = _boundary(pred, t, prev)
+        elif prev_ok and not ok:
+            closed = _boundary(pred, prev, t)
+            out.append((min(opened, closed), max(opened, closed)))
+        prev, prev_ok = t, ok
+    if prev_ok:
+        out.append((min(opened, end), max(opened, end)))
+    return out
+
+
+def _boundary(pred, inside: float, outside: float) -> float:
+    """The last value from `inside` (pred holds) towards `outside` (it fails) where it holds."""
+    for _ in range(BISECTIONS):
+        mid = (inside + outside) / 2
+        if pred(mid):
+            inside = mid
+        else:
+            outside = mid
+    return inside
+
+
+def _again(pred, ln: _Line, low: float, high: float) -> tuple[tuple[float, float], ...]:
+    """Numerical thresholds: the other intervals of the range where it holds (not only the
+    one around the current value), so "above it, ... would rather" is not read as "for
+    every value above it"."""
+    width = ln.high - ln.low
+    step = 1e-7 * width
+    out = []
+    if high < ln.high:
+        out += _holds_again(pred, min(ln.high, high + step), ln.high, width)
+    if low > ln.low:
+        out += _holds_again(pred, max(ln.low, low - step), ln.low, width)
+    return tuple(sorted(out))
 
 
 def _current(ln: _Line) -> float:
@@ -402,10 +461,14 @@ def _pure_threshold(ln, name, current, profile, label, tol) -> Threshold | None:
     step = 1e-7 * (ln.high - ln.low)
     below = _breach(ln.game, ln.at(max(ln.low, low - step)), profile, c_low, tol) if c_low else None
     above = _breach(ln.game, ln.at(min(ln.high, high + step)), profile, c_high, tol) if c_high else None
-    return _threshold(name, current, low, high, ln, below, above, ln.affine, label, "holds")
+    again: tuple[tuple[float, float], ...] = ()
+    if not ln.affine:  # exact roots of affine gains leave one interval; a curve may come back
+        conds = _conditions(ln.game, profile)
+        again = _again(lambda t: _holds(ln.at(t), profile, conds, tol), ln, low, high)
+    return _threshold(name, current, low, high, ln, below, above, ln.affine, label, "holds", again)
 
 
-def _threshold(name, current, low, high, ln, below, above, exact, label, verb) -> Threshold:
+def _threshold(name, current, low, high, ln, below, above, exact, label, verb, again=()) -> Threshold:
     what = _what(name, ln.model) or name
     named = _named(name, ln.model)
     whole = below is None and above is None
@@ -427,6 +490,11 @@ def _threshold(name, current, low, high, ln, below, above, exact, label, verb) -
             f"{cap_label} {verb} while {named} stays below {n(high)} (now {n(current)}); "
             f"above it, {above.sentence}."
         )
+    if again:
+        where = "; ".join(f"between {n(a)} and {n(b)}" if b > a else f"at {n(a)}" for a, b in again)
+        sentence = sentence[:-1] + (
+            f"; it {verb} again for {name} {where} (found numerically)."
+        )
     return Threshold(
         parameter=name,
         label=what,
@@ -439,6 +507,7 @@ def _threshold(name, current, low, high, ln, below, above, exact, label, verb) -
         exact=exact,
         whole_range=whole,
         sentence=sentence,
+        again=tuple(again),
     )
 
 
@@ -490,7 +559,7 @@ def _mixed_threshold(ln, name, current, supports, label, tol) -> Threshold:
     step = 1e-7 * (ln.high - ln.low)
     below = _mixed_breach(ln, low - step, supports, label) if low > ln.low else None
     above = _mixed_breach(ln, high + step, supports, label) if high < ln.high else None
-    return _threshold(name, current, low, high, ln, below, above, False, label, "exists")
+    return _threshold(name, current, low, high, ln, below, above, False, label, "exists", _again(pred, ln, low, high))
 
 
 def _edge(pred, start: float, end: float, direction: float, width: float) -> float:
@@ -611,21 +680,17 @@ def start_thresholds(params: Mapping[str, float], form: str, levels: int, soluti
         if profile in eq_profiles:
             continue
         label = outcome_label(game, form, profile, model)
-        windows = []
-        for nm, ln in lines.items():
-            res = pure_interval(ln, profile, tol)
-            if res is not None and res[1] - res[0] > 1e-9 * (ln.high - ln.low):
-                windows.append(_window(nm, params[nm], res[0], res[1], label, ln))
+        found = [(nm, ln, pure_interval(ln, profile, tol)) for nm, ln in lines.items()]
+        windows = [_window(nm, params[nm], res[0], res[1], label, ln) for nm, ln, res in _reported(found)]
         fixes: dict[str, tuple[Window, ...]] = {}
         for i in range(game.n_players):
             if _holds(game.payoffs, profile, _conditions(game, profile, [i]), tol):
                 continue  # this player is content already
-            ws = []
-            for nm, ln in lines.items():
-                res = pure_interval(ln, profile, tol, players=[i])
-                if res is not None and res[1] - res[0] > 1e-9 * (ln.high - ln.low):
-                    ws.append(_window(nm, params[nm], res[0], res[1], f"{_who(game.players[i])}'s part", ln))
-            fixes[game.players[i]] = tuple(ws)
+            found = [(nm, ln, pure_interval(ln, profile, tol, players=[i])) for nm, ln in lines.items()]
+            part = f"{_who(game.players[i])}'s part"
+            fixes[game.players[i]] = tuple(
+                _window(nm, params[nm], res[0], res[1], part, ln) for nm, ln, res in _reported(found)
+            )
         cap_label = label[:1].upper() + label[1:]
         sentences = []
         if windows:  # one sentence per outcome: every parameter that would do it alone
@@ -636,6 +701,7 @@ def start_thresholds(params: Mapping[str, float], form: str, levels: int, soluti
         else:
             bare = "(" + ", ".join(game.strategies[i][s] for i, s in enumerate(profile)) + ")"
             parts = []
+            stuck = False  # a player no single parameter moves: "more than one change" is not known to do it
             for p, ws in fixes.items():
                 who = _who(p)[:1].upper() + _who(p)[1:]
                 if ws:
@@ -643,11 +709,23 @@ def start_thresholds(params: Mapping[str, float], form: str, levels: int, soluti
                         f"{who} would stop wanting to leave it if "
                         + ", or ".join(_fix_phrase(w, lines[w.parameter]) for w in ws) + "."
                     )
-                else:
+                elif any(_moves(ln, nm, profile, game.players.index(p)) for nm, ln in lines.items()):
                     parts.append(f"No single parameter removes {_who(p)}'s wish to leave it.")
+                else:
+                    parts.append(
+                        f"No single parameter changes {_who(p)}'s gain from leaving it: "
+                        "moved alone, none enters its payoffs here."
+                    )
+                    stuck = True
+            bent = [nm for nm, ln in lines.items() if not ln.affine]
+            caveat = (
+                f" ({', '.join(bent)} searched numerically, in steps of 1/{SCAN_STEPS} of the range: "
+                "a narrower window could be missed.)" if bent else ""
+            )
+            more = "." if stuck or len(lines) < 2 else "; it takes more than one change."
             sentences.append(
-                f"No single parameter, moved alone within its range, makes {label} an equilibrium; "
-                f"it takes more than one change. At {bare}: " + " ".join(parts)
+                f"No single parameter, moved alone within its range, makes {label} an equilibrium{more} "
+                f"At {bare}: " + " ".join(parts) + caveat
             )
         out.append(ProfileThresholds(label, profile, tuple(windows), fixes, tuple(sentences)))
     return tuple(out)
@@ -663,9 +741,37 @@ def _lines(params, form, levels, model=None) -> dict[str, _Line]:
     return out
 
 
+def _moves(ln: _Line, name: str, profile, i: int) -> bool:
+    """Does moving this parameter alone change any of player i's deviation gains at the profile?"""
+    if not ln.affine:  # a curve: moved unless the parameter is absent from i's formulas
+        if ln.model is None or len(ln.game.players) != len(ln.model.players):
+            return True
+        from games.model.symbolic import enters_payoff
+
+        return enters_payoff(ln.model, name, i)
+    return any(_gain(ln.slope, profile, i, k) != 0 for _, k in _conditions(ln.game, profile, [i]))
+
+
+def _reported(found):
+    """The (name, line, window) triples to report, of (name, line, pure_interval result):
+    windows wider than rounding; and only when there are none, the single values where two
+    conditions meet exactly (an equilibrium exactly there, from exact roots), so that "no
+    single parameter" is never said when one value of one parameter would do."""
+    wide = [(nm, ln, r) for nm, ln, r in found if r is not None and r[1] - r[0] > 1e-9 * (ln.high - ln.low)]
+    if wide:
+        return wide
+    return [(nm, ln, r) for nm, ln, r in found if r is not None and ln.exact_base is not None and r[1] >= r[0]]
+
+
+def _single(low: float, high: float, ln: _Line) -> bool:
+    return high - low <= 1e-9 * (ln.high - ln.low)
+
+
 def _window(name, current, low, high, label, ln) -> Window:
     what = _what(name, ln.model) or name
-    if low <= ln.low and high >= ln.high:
+    if _single(low, high, ln):
+        where = f"exactly {n(low)}"
+    elif low <= ln.low and high >= ln.high:
         where = "anywhere in its range"
     elif low <= ln.low:
         where = f"below {n(high)}"
@@ -681,7 +787,9 @@ def _window(name, current, low, high, label, ln) -> Window:
 def _window_phrase(w: Window, ln: _Line) -> str:
     """'China's rare-earth revenue (re_revenue) were above 3.75 (now 2)'."""
     lo, hi = ln.low, ln.high
-    if w.low <= lo and w.high >= hi:
+    if _single(w.low, w.high, ln):
+        where = f"exactly {n(w.low)}"
+    elif w.low <= lo and w.high >= hi:
         where = "anywhere in its range"
     elif w.low <= lo:
         where = f"below {n(w.high)}"
@@ -695,6 +803,8 @@ def _window_phrase(w: Window, ln: _Line) -> str:
 
 def _fix_phrase(w: Window, ln: _Line) -> str:
     lo, hi = ln.low, ln.high
+    if _single(w.low, w.high, ln):
+        return f"{w.parameter} were exactly {n(w.low)} (now {n(w.current)})"
     if w.low <= lo:
         return f"{w.parameter} fell to {n(w.high)} or below (now {n(w.current)})"
     if w.high >= hi:
