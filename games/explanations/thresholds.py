@@ -8,9 +8,9 @@ which player would switch, to what, against what.
 *Pure equilibria — exact.* Where a payoff is affine in the parameter (every payoff of the
 default, trade model is affine in each single parameter), each deviation gain
 ``d(θ) = u_i(switch) − u_i(stay)`` is affine: it is computed at the two ends of the range
-and its zero solved for — in exact fractions for games of at most `MAX_EXACT_PROFILES`
-profiles, so a root at the end of the range is that end, not a rounded value just inside
-it. (For a scenario of the default model this is checked at the midpoint, for another
+and its zero solved for — in exact fractions (the cells a condition reads, evaluated from the
+model's formulas), so a root at the end of the range is that end, not a rounded value just
+inside it. (For a scenario of the default model this is checked at the midpoint, for another
 model file read off its formulas (`games.model.symbolic`); if a payoff is not affine the
 same interval is found by the numerical search below instead, and the result says so.) The profile is an equilibrium
 where every ``d(θ) ≤ 0``, an intersection of half-lines: one interval.
@@ -168,10 +168,9 @@ class _Line:
     rebuild: Callable[[float], tuple[np.ndarray, ...]]
     current: float
     model: object = None  # the model file, None for the default model's scenarios
-    #: for a model file whose payoffs are affine in θ: base and slope in Fractions, so the
-    #: thresholds are the exact roots (correctly rounded), not roots of rounded numbers
-    exact_base: tuple | None = None
-    exact_slope: tuple | None = None
+    #: for payoffs affine in θ: their cells in Fractions (`_ExactCells`), so the thresholds
+    #: are the exact roots (correctly rounded), not roots of rounded numbers
+    exact: object = None
 
     def at(self, theta: float) -> tuple[np.ndarray, ...]:
         if self.affine:
@@ -200,13 +199,13 @@ def line(params: Mapping[str, float], form: str, levels: int, name: str, model=N
     lo, hi = float(par.low), float(par.high)
     g0, g1, gm = arrays(lo), arrays(hi), arrays((lo + hi) / 2)
     slope = tuple((b - a) / (hi - lo) for a, b in zip(g0, g1))
-    exact_base = exact_slope = None
+    exact = None
     if model is not None:  # a model file: read affinity off the formulas, symbolically
         from games.model.symbolic import affine_in
 
         affine = affine_in(model, name)
         if affine and any(np.any(sl != 0) for sl in slope):  # a parameter that moves some payoff
-            exact_base, exact_slope = _exact_line(model, base_params, form, levels, name, lo, hi)
+            exact = _exact_line(model, base_params, form, levels, name, lo, hi)
     else:
         scale = max(1.0, max(float(np.max(np.abs(a))) for a in g0 + g1))
         affine = all(np.allclose(m, (a + b) / 2, rtol=0, atol=1e-9 * scale) for a, b, m in zip(g0, g1, gm))
@@ -216,29 +215,58 @@ def line(params: Mapping[str, float], form: str, levels: int, name: str, model=N
             from games.model.symbolic import affine_in
 
             if affine_in(_default_model(), name):
-                exact_base, exact_slope = _exact_line(_default_model(), base_params, form, levels, name, lo, hi)
+                exact = _exact_line(_default_model(), base_params, form, levels, name, lo, hi)
     return _Line(
-        build(base_params, form, levels, model), g0, slope, lo, hi, affine, arrays, base_params[name], model,
-        exact_base, exact_slope,
+        build(base_params, form, levels, model), g0, slope, lo, hi, affine, arrays, base_params[name], model, exact,
     )
 
 
-#: Largest game whose threshold lines are also computed in exact fractions.
-MAX_EXACT_PROFILES = 400
+class _ExactCells:
+    """A model's payoffs as affine functions of θ in exact fractions, one profile at a time.
+
+    Evaluated only at the profiles a threshold's conditions read (a profile and its
+    one-player deviations), and kept: a graded game's whole table in fractions would cost
+    seconds, its few cells near an equilibrium almost nothing."""
+
+    def __init__(self, model, params, form, levels, name, lo, hi):
+        from games.model.evaluate import axes, to_exact
+
+        self.model, self.ax = model, axes(model, form, levels)
+        env = {k: to_exact(v) for k, v in model.validated(dict(params)).items()}
+        self.env_lo, self.env_hi = {**env, name: to_exact(lo)}, {**env, name: to_exact(hi)}
+        self.width = to_exact(hi) - to_exact(lo)
+        self.cells: dict[tuple[int, ...], tuple | None] = {}
+
+    def cell(self, index: tuple[int, ...]):
+        """Each player's (payoff at the range's low end, slope) at one profile; None if a
+        formula has no exact value there."""
+        if index not in self.cells:
+            from fractions import Fraction
+
+            from games.model import formula as fm
+            from games.model.evaluate import exact_terms
+
+            try:
+                lo = [sum(r.values(), Fraction(0)) for r in exact_terms(self.model, self.env_lo, self.ax, index)]
+                hi = [sum(r.values(), Fraction(0)) for r in exact_terms(self.model, self.env_hi, self.ax, index)]
+                self.cells[index] = tuple((a, (b - a) / self.width) for a, b in zip(lo, hi))
+            except (fm.NotExact, ZeroDivisionError):
+                self.cells[index] = None
+        return self.cells[index]
+
+    def gain(self, profile, i: int, k: int):
+        """Player i's gain from switching to k at the profile: (value at low end, slope), exact."""
+        dev = list(profile)
+        dev[i] = k
+        here, there = self.cell(tuple(profile)), self.cell(tuple(dev))
+        if here is None or there is None:
+            return None
+        return there[i][0] - here[i][0], there[i][1] - here[i][1]
 
 
 def _exact_line(model, params, form, levels, name, lo, hi):
-    """(base, slope) of a model's payoffs in θ, in Fractions; (None, None) if not exact."""
-    from games.model.evaluate import axes, exact_payoffs, to_exact
-
-    if int(np.prod(axes(model, form, levels).shape)) > MAX_EXACT_PROFILES:
-        return None, None
-    at = lambda v: exact_payoffs(model, {**params, name: v}, form, levels)
-    g0, g1 = at(lo), at(hi)
-    if g0 is None or g1 is None:
-        return None, None
-    width = to_exact(hi) - to_exact(lo)
-    return tuple(g0), tuple((b - a) / width for a, b in zip(g0, g1))
+    """The lazily evaluated exact payoffs of a model in θ (`_ExactCells`)."""
+    return _ExactCells(model, params, form, levels, name, lo, hi)
 
 
 def _parameters(model=None):
@@ -297,10 +325,11 @@ def pure_interval(ln: _Line, profile: Sequence[int], tol: float, players=None):
                 return None
             continue
         root = ln.low - a / b  # where the gain is exactly zero
-        if ln.exact_base is not None:  # the same root in exact arithmetic
+        exact = ln.exact.gain(profile, i, k) if ln.exact is not None else None
+        if exact is not None:  # the same root in exact arithmetic
             from fractions import Fraction
 
-            ea, eb = _exact_gain(ln.exact_base, profile, i, k), _exact_gain(ln.exact_slope, profile, i, k)
+            ea, eb = exact
             if eb != 0:
                 root = float(Fraction(repr(ln.low)) - ea / eb)
         if b > 0 and root < high:
@@ -310,12 +339,6 @@ def pure_interval(ln: _Line, profile: Sequence[int], tol: float, players=None):
     if low > high:
         return None
     return low, high, c_low, c_high
-
-
-def _exact_gain(arrays, profile, i: int, k: int):
-    dev = list(profile)
-    dev[i] = k
-    return arrays[i][tuple(dev)] - arrays[i][tuple(profile)]
 
 
 def affects(ln: _Line) -> bool:
@@ -760,7 +783,7 @@ def _reported(found):
     wide = [(nm, ln, r) for nm, ln, r in found if r is not None and r[1] - r[0] > 1e-9 * (ln.high - ln.low)]
     if wide:
         return wide
-    return [(nm, ln, r) for nm, ln, r in found if r is not None and ln.exact_base is not None and r[1] >= r[0]]
+    return [(nm, ln, r) for nm, ln, r in found if r is not None and ln.exact is not None and r[1] >= r[0]]
 
 
 def _single(low: float, high: float, ln: _Line) -> bool:
