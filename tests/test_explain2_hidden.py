@@ -406,3 +406,46 @@ def test_a_parameter_name_is_not_capitalized_in_the_text():
     run = _run_main(["explain", str(DATA / "bent.toml")])
     assert run.exit_code == 0, run.stderr
     assert "- t stays below 2.29 (now 0)" in run.stdout and "- T stays" not in run.stdout
+
+
+# ----------------------------------------------------------------- degenerate games
+def test_equilibria_that_pay_the_same_are_not_a_disagreement():
+    """Every payoff 1 (a game of ties), and the two pure equilibria of a game paying (3, 1)
+    each: "the sides disagree on which to reach" was false — neither side prefers either."""
+    zero = _bimatrix([[1, 1], [1, 1]], [[1, 1], [1, 1]])
+    text = " ".join(explain(solve(zero)).selection.sentences)
+    assert "disagree" not in text and "pay each player the same" in text
+    twins = _bimatrix([[3, 0], [0, 3], [1, 1]], [[1, 0], [0, 1], [1, 0]], ("T", "M", "B"), ("L", "R"))
+    text = " ".join(explain(solve(twins)).selection.sentences)
+    assert "disagree" not in text and "(T, L) and (M, R) pay each player the same" in text
+    # a real disagreement keeps its sentence: Battle of the Sexes
+    bos = _bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    assert "the sides disagree" in " ".join(explain(solve(bos)).selection.sentences)
+
+
+def test_a_strategy_beaten_only_by_a_mixture_is_dominated():
+    """Row's B pays (1, 1) against T's (3, 0) and M's (0, 3): no pure strategy beats it, but
+    ½T + ½M pays (1.5, 1.5), so B is never a best response (against Col's L with probability
+    q, max(3q, 3 − 3q) ≥ 1.5 > 1). It said "No strategy is dominated: each choice is best
+    against something"."""
+    g = _bimatrix([[3, 0], [0, 3], [1, 1]], [[1, 0], [0, 1], [1, 0]], ("T", "M", "B"), ("L", "R"))
+    d = explain(solve(g)).dominance
+    text = " ".join(d.sentences)
+    assert "No strategy is dominated" not in text
+    (m,) = d.mixture_dominated
+    assert m["player"] == "Row" and m["strategy"] == "B"
+    mix = m["by"]
+    assert set(mix) == {"T", "M"} and abs(sum(mix.values()) - 1) < 1e-9
+    assert 3 * mix["T"] > 1 and 3 * mix["M"] > 1  # it does beat B in both columns
+    assert d.strict_elimination == {"Row": ["T", "M"], "Col": ["L", "R"]}
+
+
+def test_elimination_by_mixtures_can_solve_the_game():
+    """Col's R pays only against B (5); once B goes (beaten by ½T + ½M), L beats R, then T
+    beats M against L: (T, L) is all that survives, the game's only equilibrium."""
+    g = _bimatrix([[3, 0], [0, 3], [1, 1]], [[1, 0], [1, 0], [0, 5]], ("T", "M", "B"), ("L", "R"))
+    sol = solve(g)
+    assert [_profile(eq) for eq in sol.equilibria] == [(0, 0)]
+    d = explain(sol).dominance
+    assert d.dominance_solvable and d.strict_elimination == {"Row": ["T"], "Col": ["L"]}
+    assert "leaves only (T, L): the game is dominance-solvable" in " ".join(d.sentences)

@@ -92,6 +92,9 @@ class Dominance:
     weak_elimination: dict[str, list[str]]
     dominance_solvable: bool
     sentences: tuple[str, ...]
+    #: strategies strictly dominated by a mixture of the player's others but by none of them
+    #: alone: {player, strategy, by: {strategy: probability}} (a dominating mixture, one of many)
+    mixture_dominated: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -383,6 +386,70 @@ def _domination_matrix(u: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarra
     return strict, weak
 
 
+def _mixture_dominating(u: np.ndarray, t: int, tol: float) -> dict[int, float] | None:
+    """A mixture of the other rows of u that pays strictly more (by more than tol) than row t
+    against every column, or None (rows: own strategies; columns: the others' profiles).
+
+    One LP: maximize ε subject to Σ σ_k u[k] ≥ u[t] + ε, σ ≥ 0, Σ σ = 1."""
+    from scipy.optimize import linprog
+
+    rows = [k for k in range(u.shape[0]) if k != t]
+    if len(rows) < 2:
+        return None
+    m = len(rows)
+    c = np.zeros(m + 1)
+    c[-1] = -1.0  # maximize ε
+    a_ub = np.hstack([-u[rows].T, np.ones((u.shape[1], 1))])
+    b_ub = -u[t]
+    a_eq = np.hstack([np.ones((1, m)), np.zeros((1, 1))])
+    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0],
+                  bounds=[(0, None)] * m + [(None, None)], method="highs")
+    if res.status != 0 or -res.fun <= tol:
+        return None
+    sigma = np.clip(res.x[:m], 0, None)
+    sigma /= sigma.sum()
+    if np.any(sigma @ u[rows] - u[t] <= tol):  # check the mixture found, not the LP's word
+        return None
+    return {k: float(w) for k, w in zip(rows, sigma) if w > 1e-12}
+
+
+def _mixture_elimination(game: NormalFormGame) -> tuple[list[list[int]], list[tuple[int, int, dict[int, float]]]]:
+    """Iterated elimination of strategies strictly dominated by a pure strategy *or a
+    mixture* (the textbook procedure: what survives it is what rational players who know
+    each other rational may play, in two-player games). Returns the survivors and the
+    strategies of the whole game beaten by a mixture but by no pure strategy."""
+    tols = [_tie_tol(game, i) for i in range(game.n_players)]
+
+    def beaten(alive, i):
+        """(strategy, dominating mixture or None for a pure dominator) of player i, or None."""
+        u = np.moveaxis(game.payoffs[i], i, 0)
+        others = [alive[j] for j in range(game.n_players) if j != i]
+        sub = u[np.ix_(alive[i], *others)].reshape(len(alive[i]), -1)
+        strict, _ = _domination_matrix(sub, tols[i])
+        out = []
+        for r, t in enumerate(alive[i]):
+            if np.any(strict[r]):
+                out.append((t, None))
+                continue
+            mix = _mixture_dominating(sub, r, tols[i])
+            if mix is not None:
+                out.append((t, {alive[i][k]: w for k, w in mix.items()}))
+        return out
+
+    alive = [list(range(n)) for n in game.shape]
+    first = [(i, t, mix) for i in range(game.n_players) for t, mix in beaten(alive, i) if mix is not None]
+    while True:
+        removed = False
+        for i in range(game.n_players):
+            hit = beaten(alive, i)
+            if hit and len(hit) < len(alive[i]):
+                gone = {t for t, _ in hit}
+                alive[i] = [s for s in alive[i] if s not in gone]
+                removed = True
+        if not removed:
+            return alive, first
+
+
 def _fast_dominance(game: NormalFormGame) -> Dominance:
     """Vectorized dominance for large games: strict elimination (order-free), no weak elimination."""
     P, S = game.players, game.strategies
@@ -465,6 +532,12 @@ def dominance_relations(game: NormalFormGame) -> Dominance:
         sentences.append(
             f"{s} is a weakly dominant strategy for {who(p)}: it never pays less, and sometimes more."
         )
+    alive, by_mixture = _mixture_elimination(game)
+    by_mixture = [(i, t, mix) for i, t, mix in by_mixture if (P[i], S[i][t]) not in {
+        (d["player"], d["strategy"]) for d in dominated if d["strict"]}]
+    mixture_dominated = tuple(
+        {"player": P[i], "strategy": S[i][t], "by": {S[i][k]: w for k, w in mix.items()}} for i, t, mix in by_mixture
+    )
     strictly_beaten = {(d["player"], d["strategy"]) for d in dominated if d["strict"]}
     for d in dominated:
         if d["player"] in strict_dom and d["strict"]:
@@ -473,6 +546,28 @@ def dominance_relations(game: NormalFormGame) -> Dominance:
             continue  # a strict domination of the same strategy says more
         kind = "strictly" if d["strict"] else "weakly"
         sentences.append(f"For {who(d['player'])}, {d['strategy']} is {kind} dominated by {d['by']}.")
+    for d in mixture_dominated:
+        mix = " + ".join(f"{prob(w)} {k}" for k, w in d["by"].items())
+        sentences.append(
+            f"For {who(d['player'])}, {d['strategy']} is strictly dominated by a mixture of its other "
+            f"strategies ({mix}, for example), though by none of them alone: it is never a best response."
+        )
+    mixed_surv = {P[i]: [S[i][s] for s in a] for i, a in enumerate(alive)}
+    if mixed_surv != surv(strict_el):  # mixtures eliminate more than pure strategies do
+        if all(len(a) == 1 for a in alive):
+            solvable = True
+            left = profile_label(game, [a[0] for a in alive])
+            sentences.append(
+                f"Iterated elimination of strictly dominated strategies (by pure strategies or mixtures) "
+                f"leaves only {left}: the game is dominance-solvable."
+            )
+        else:
+            kept = "; ".join(f"{who(p)}: {', '.join(v)}" for p, v in mixed_surv.items())
+            sentences.append(
+                f"Iterated elimination of strictly dominated strategies (by pure strategies or mixtures) leaves {kept}."
+            )
+        return Dominance(strict_dom, weak_dom, dominated, mixed_surv, surv(weak_el), solvable, tuple(sentences),
+                         mixture_dominated)
     if not rels:
         sentences.append("No strategy is dominated: each choice is best against something.")
     elif solvable:
@@ -490,7 +585,8 @@ def dominance_relations(game: NormalFormGame) -> Dominance:
             f"Eliminating weakly dominated strategies (in tradegame's fixed order; the result can "
             f"depend on the order) leaves {left}."
         )
-    return Dominance(strict_dom, weak_dom, dominated, surv(strict_el), surv(weak_el), solvable, tuple(sentences))
+    return Dominance(strict_dom, weak_dom, dominated, surv(strict_el), surv(weak_el), solvable, tuple(sentences),
+                     mixture_dominated)
 
 
 def _other(game: NormalFormGame, player: str) -> str:
@@ -585,6 +681,14 @@ def risk_comparison(game: NormalFormGame, e: tuple[int, int], f: tuple[int, int]
     return RiskComparison(lab_e, lab_f, pe, pf, winner, sentence)
 
 
+def _disagree(pays, tol) -> bool:
+    """Does some player strictly prefer one pure equilibrium while another strictly prefers a second?"""
+    for e, f in itertools.permutations(pays, 2):
+        if np.any(pays[e] > pays[f] + tol) and np.any(pays[f] > pays[e] + tol):
+            return True
+    return False
+
+
 def selection(game: NormalFormGame, pure: Sequence[tuple[int, ...]], tol: Sequence[float]) -> Selection | None:
     """Payoff dominance and risk dominance when there are two or more pure equilibria."""
     if len(pure) < 2:
@@ -612,8 +716,17 @@ def selection(game: NormalFormGame, pure: Sequence[tuple[int, ...]], tol: Sequen
         )
     elif game.n_players == 1:
         sentences.append(f"Its strategies {join([profile_label(game, p) for p in pure])} pay {who(game.players[0])} the same: any of them is a best choice.")
-    else:
+    elif _disagree(pays, tol):
         sentences.append("No pure equilibrium is best for every player: the sides disagree on which to reach.")
+    else:  # no one prefers one equilibrium while another prefers a second: ties at the top
+        best = [p for p in pure if not any(
+            np.all(pays[q] >= pays[p] - tol) and np.any(pays[q] > pays[p] + tol) for q in pure if q != p
+        )]
+        sentences.append(
+            f"No pure equilibrium is better for every player than all the others: "
+            f"{join([profile_label(game, p) for p in best])} pay each player the same"
+            + (", and no player does better in any other." if len(best) < len(pure) else ".")
+        )
     risks = []
     for e, f in itertools.combinations(pure, 2):
         rc = risk_comparison(game, e, f)
