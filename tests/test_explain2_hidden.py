@@ -449,3 +449,19 @@ def test_elimination_by_mixtures_can_solve_the_game():
     d = explain(sol).dominance
     assert d.dominance_solvable and d.strict_elimination == {"Row": ["T"], "Col": ["L"]}
     assert "leaves only (T, L): the game is dominance-solvable" in " ".join(d.sentences)
+
+
+def test_compare_does_not_repeat_a_bare_parameter_name(tmp_path):
+    """A model whose parameters have no label: '-2 from k 1 → -1 (k)' and 'Counterpoint: m (m)'."""
+    three = DATA / "three.toml"
+    (tmp_path / "b.toml").write_text(f'title = "k low"\nmodel = "{three}"\n[parameters]\nk = -1\nm = 0.7\n')
+    c = compare(load(str(three)), load(str(tmp_path / "b.toml")))
+    text = " ".join(c.story)
+    assert "(k)" not in text and "(m)" not in text
+    # (Y, X, Z): A's margin Y minus X is k + m·[C plays Z]: 1.5 → -0.3, by -2 from k and +0.2 from m
+    yxz = next(f for f in c.flips if f.indices == (1, 0, 2))
+    a = next(cond for cond in yxz.conditions if cond.player == "A")
+    assert abs(a.margin_a - 1.5) < 1e-12 and abs(a.margin_b + 0.3) < 1e-12
+    assert abs(a.contributions["k"] + 2) < 1e-12 and abs(a.contributions["m"] - 0.2) < 1e-12
+    assert "-2 from k 1 → -1; +0.2 from m 0.5 → 0.7." in a.sentence
+    assert "Counterpoint: m pushed the other way, changing A's margin by +0.2." in text

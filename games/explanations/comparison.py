@@ -162,6 +162,12 @@ def _val(v: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def _paren(name: str, model=None) -> str:
+    """' (its words)' after a parameter's name, or '' when it has none but its name ('k (k)')."""
+    label = _plabel(name, model)
+    return f" ({label})" if label != name else ""
+
+
 def _plabel(name: str, model=None) -> str:
     """A parameter's words for sentences: the trade model's label, or a model file's `label`."""
     if model is None:
@@ -425,7 +431,7 @@ def _condition(pa, pb, names, form, levels, profile, i, k, game, tol, model=None
     stays, switch = strategies[i][profile[i]], strategies[i][k]
     order = sorted(contributions.items(), key=lambda kv: -abs(kv[1]))
     forces = "; ".join(
-        f"{_signed(v, tol)} from {n} {_val(pa[n])} → {_val(pb[n])} ({_plabel(n, model)})" for n, v in order
+        f"{_signed(v, tol)} from {n} {_val(pa[n])} → {_val(pb[n])}{_paren(n, model)}" for n, v in order
     )
     by_term = ", ".join(f"{t} {' → '.join(_pair(x, y, tol))}" for t, (x, y) in terms.items())
     sentence = (
@@ -511,7 +517,7 @@ def _flip_sentences(label, in_a, in_b, conditions, singles, minimal, necessary, 
         given = (undo or {}).get((player, n))
         extra = f" on its own, {_signed(given)} given the other changes" if given is not None and abs(given - v) >= 0.005 else ""
         out.append(
-            f"Counterpoint: {n} ({_plabel(n, model)}) pushed the other way, changing {_who(player)}'s margin by {_signed(v)}{extra}."
+            f"Counterpoint: {n}{_paren(n, model)} pushed the other way, changing {_who(player)}'s margin by {_signed(v)}{extra}."
         )
     if necessary:
         which = necessary[0] if len(necessary) == 1 else "any one of " + ", ".join(necessary)
