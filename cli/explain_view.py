@@ -8,6 +8,8 @@ from __future__ import annotations
 import textwrap
 from typing import Iterable
 
+from games.explanations.comparison import _val as _value
+
 
 
 def _width() -> int:
@@ -104,7 +106,7 @@ def threshold_section(explanation, fmt: str = "text") -> list[str]:
         out += _para(["Each parameter moved alone, the others held at their current values."], fmt)
         for t in e.thresholds:
             title = t.label[:1].upper() + t.label[1:]
-            verb, lines = _threshold_lines(title, t.sentences)
+            verb, lines = _threshold_lines(title, t.sentences, {th.parameter for th in t.thresholds})
             head = f"{title} {verb} while ({t.method})" if verb else f"{title} ({t.method})"
             out += ["", _heading(head, fmt, 4) if fmt == "markdown" else f"{head}:"]
             out += _bullets(lines, fmt)
@@ -115,7 +117,7 @@ def threshold_section(explanation, fmt: str = "text") -> list[str]:
     return out
 
 
-def _threshold_lines(title: str, sentences) -> tuple[str, list[str]]:
+def _threshold_lines(title: str, sentences, names=frozenset()) -> tuple[str, list[str]]:
     """Drop the equilibrium's name repeated at the head of each threshold sentence.
 
     "The deal (Relax, Supply) holds while X stays below 8.1 …" becomes "X stays below 8.1 …"
@@ -130,7 +132,8 @@ def _threshold_lines(title: str, sentences) -> tuple[str, list[str]]:
                 rest = s[len(lead):]
                 if rest.startswith("while "):
                     rest = rest[len("while "):]
-                    out.append(rest[:1].upper() + rest[1:])
+                    bare = rest.split(" ", 1)[0] in names  # a parameter's own name: 't', not 'T'
+                    out.append(rest if bare else rest[:1].upper() + rest[1:])
                 else:
                     out.append(f"It {verb} {rest}")
             return verb, out
@@ -146,7 +149,8 @@ def render_comparison(comparison, fmt: str = "text") -> str:
                   + (f" ({c.levels} levels)" if c.form == "graded" else "") + "."], fmt)
     out += ["", _heading("What changed", fmt, 3)]
     out += _bullets(
-        (f"{ch.name}: {ch.a:g} → {ch.b:g} ({ch.label})" for ch in c.changes), fmt
+        (f"{ch.name}: {_value(ch.a)} → {_value(ch.b)}" + (f" ({ch.label})" if ch.label != ch.name else "")
+         for ch in c.changes), fmt
     ) or ["(no parameter differs)"]
     out += ["", _heading("Equilibria", fmt, 3)]
     for name, eqs, cls in ((c.a["name"], c.equilibria_a, c.class_a), (c.b["name"], c.equilibria_b, c.class_b)):

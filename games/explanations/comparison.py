@@ -28,7 +28,7 @@ import numpy as np
 from games.errors import InputError
 from games.model.parameters import game_parameters
 from games.explanations.thresholds import build, labels, outcome_names
-from games.explanations.wording import cap as _cap, who as _who
+from games.explanations.wording import apart as _apart, cap as _cap, who as _who
 
 
 def _default_model():
@@ -118,18 +118,54 @@ class Comparison:
 
 
 # ----------------------------------------------------------------- helpers
-def _num(v: float) -> str:
-    if abs(v) < 0.005:
+#: Below this a margin or contribution is a rounding residue and reads "0".
+ZERO = 1e-12
+
+
+def _num(v: float, tol: float = ZERO) -> str:
+    """A margin for sentences: two decimals (5.1, -1.3); a real amount below 0.005 (beyond
+    `tol`, the game's tie tolerance) in two significant digits (-0.001), so a profile that
+    is not an equilibrium never reads as a margin of 0."""
+    if abs(v) >= 0.005:
+        return f"{v:.2f}".rstrip("0").rstrip(".")
+    if abs(v) <= tol:
         return "0"
-    return f"{v:.2f}".rstrip("0").rstrip(".")
+    return f"{v:.2g}"
 
 
-def _signed(v: float) -> str:
-    return ("+" if v >= 0.005 else "") + _num(v)
+def _signed(v: float, tol: float = ZERO) -> str:
+    text = _num(v, tol)
+    return ("+" if v > 0 and text != "0" else "") + text
+
+
+def _pair(x: float, y: float, tol: float = ZERO) -> tuple[str, str]:
+    """x and y for "x → y": as `_num`, with more digits when they differ by more than
+    `tol` but would print alike (-5 → -5 for -5.001 → -4.9999)."""
+    return _apart(x, y, _num(x, tol), _num(y, tol), tol)
+
+
+def _share(v: float) -> str:
+    """A probability in a mixed equilibrium's label: two decimals, but one strictly between
+    0 and 1 never reads 0.00 or 1.00 (0.0001, 0.9999)."""
+    text = f"{v:.2f}"
+    if 0 < v < 1 and text in ("0.00", "1.00"):
+        for digits in range(3, 17):
+            text = f"{v:.{digits}f}"
+            if float(text) not in (0.0, 1.0):
+                break
+    return text
 
 
 def _val(v: float) -> str:
-    return f"{v:g}"
+    """A parameter value as written (shortest exact decimal: 3.9999999, not 4)."""
+    text = repr(float(v) + 0.0)  # + 0.0: -0.0 reads 0
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _paren(name: str, model=None) -> str:
+    """' (its words)' after a parameter's name, or '' when it has none but its name ('k (k)')."""
+    label = _plabel(name, model)
+    return f" ({label})" if label != name else ""
 
 
 def _plabel(name: str, model=None) -> str:
@@ -334,7 +370,7 @@ def _eq_label(game, form, eq, model=None) -> str:
         return _label(game, form, [int(np.argmax(p)) for p in eq.profile], model)
     parts = []
     for i, p in enumerate(eq.profile):
-        support = [f"{game.strategies[i][k]} {v:.2f}" for k, v in enumerate(p) if v > 1e-12]
+        support = [f"{game.strategies[i][k]} {_share(float(v))}" for k, v in enumerate(p) if v > 1e-12]
         parts.append(f"{game.players[i]}: " + ", ".join(support))
     return "mixed (" + "; ".join(parts) + ")"
 
@@ -395,12 +431,12 @@ def _condition(pa, pb, names, form, levels, profile, i, k, game, tol, model=None
     stays, switch = strategies[i][profile[i]], strategies[i][k]
     order = sorted(contributions.items(), key=lambda kv: -abs(kv[1]))
     forces = "; ".join(
-        f"{_signed(v)} from {n} {_val(pa[n])} → {_val(pb[n])} ({_plabel(n, model)})" for n, v in order
+        f"{_signed(v, tol)} from {n} {_val(pa[n])} → {_val(pb[n])}{_paren(n, model)}" for n, v in order
     )
-    by_term = ", ".join(f"{t} {_num(x)} → {_num(y)}" for t, (x, y) in terms.items())
+    by_term = ", ".join(f"{t} {' → '.join(_pair(x, y, tol))}" for t, (x, y) in terms.items())
     sentence = (
         f"{_cap(_who(players[i]))}'s payoff from {stays} minus {switch}, when {against}, "
-        f"went from {_num(base)} to {_num(after)}"
+        f"went from {' to '.join(_pair(base, after, tol))}"
         + (f": {forces}" if forces else "")
         + (f"; the changes together add {_signed(interaction)} more" if abs(interaction) >= 0.005 else "")
         + "."
@@ -481,7 +517,7 @@ def _flip_sentences(label, in_a, in_b, conditions, singles, minimal, necessary, 
         given = (undo or {}).get((player, n))
         extra = f" on its own, {_signed(given)} given the other changes" if given is not None and abs(given - v) >= 0.005 else ""
         out.append(
-            f"Counterpoint: {n} ({_plabel(n, model)}) pushed the other way, changing {_who(player)}'s margin by {_signed(v)}{extra}."
+            f"Counterpoint: {n}{_paren(n, model)} pushed the other way, changing {_who(player)}'s margin by {_signed(v)}{extra}."
         )
     if necessary:
         which = necessary[0] if len(necessary) == 1 else "any one of " + ", ".join(necessary)
@@ -492,7 +528,9 @@ def _flip_sentences(label, in_a, in_b, conditions, singles, minimal, necessary, 
         parts = []
         for c in conditions:
             top = [n for n, v in sorted(c.contributions.items(), key=lambda kv: -kv[1]) if v > 0][:3]
-            parts.append(f"{_who(c.player)}'s margin rose by {_num(c.margin_b - c.margin_a)} (mainly {', '.join(top)})")
+            # no change raised it on its own: the rise is the changes' interaction
+            source = f"mainly {', '.join(top)}" if top else "through the changes together, none on its own"
+            parts.append(f"{_who(c.player)}'s margin rose by {_num(c.margin_b - c.margin_a)} ({source})")
         out.append(f"In short, {label} became possible because " + " and ".join(parts) + ".")
     return out
 

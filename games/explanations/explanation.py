@@ -23,7 +23,7 @@ import numpy as np
 from games.solvers.best_response import _tie_tol
 from games.solvers.dominance import dominant_strategies, dominations, iterated_elimination
 from games.forms.normal_form import NormalFormGame
-from games.explanations.wording import cap, who
+from games.explanations.wording import apart, cap, who
 
 #: Largest number of pure profiles listed one by one (bigger games list equilibria only).
 MAX_OUTCOMES = 400
@@ -92,6 +92,9 @@ class Dominance:
     weak_elimination: dict[str, list[str]]
     dominance_solvable: bool
     sentences: tuple[str, ...]
+    #: strategies strictly dominated by a mixture of the player's others but by none of them
+    #: alone: {player, strategy, by: {strategy: probability}} (a dominating mixture, one of many)
+    mixture_dominated: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,13 @@ def num(v: float, digits: int = 2) -> str:
         return "0"
     text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
     return text
+
+
+def value(v: float, tol: float) -> str:
+    """A payoff for sentences, as `num`, but one too small for two decimals and still
+    beyond `tol` (the player's tie tolerance) keeps two significant digits: in a game in
+    millionths, "each pays it 2.7e-06", not "0"."""
+    return num(v) if abs(v) >= 0.005 or abs(v) <= tol else f"{v:.2g}"
 
 
 def amount(v: float) -> str:
@@ -268,6 +278,11 @@ def outcomes(game: NormalFormGame, tol: Sequence[float]) -> tuple[Outcome, ...]:
 
 
 # ----------------------------------------------------------------- mixed equilibria
+def _value_of(game: NormalFormGame, i: int, v: float) -> str:
+    """Player i's payoff `v` for a sentence, within its own tie tolerance (`value`)."""
+    return value(v, explain_tolerances(game)[i])
+
+
 def indifferences(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> tuple[Indifference, ...]:
     """For a two-player mixed equilibrium: whose probabilities keep whom indifferent."""
     from games.solvers.equilibrium import strategy_values
@@ -286,6 +301,7 @@ def indifferences(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> t
         probs = {game.strategies[j][k]: float(mix[j][k]) for k in support_j}
         between = tuple(game.strategies[i][k] for k in support_i)
         value = float(np.mean(values[support_i]))
+        value_text = _value_of(game, i, value)
         if len(support_j) == 1:
             how = f"{who(game.players[j])} plays {game.strategies[j][support_j[0]]} for sure"
             rate = "which leaves"
@@ -302,7 +318,7 @@ def indifferences(game: NormalFormGame, profile: Sequence[Sequence[float]]) -> t
                 between=between,
                 value=value,
                 sentence=f"{cap(how)}, {rate} {who(game.players[i])} indifferent between "
-                f"{join(between)} (each pays it {num(value)}).",
+                f"{join(between)} (each pays it {value_text}).",
             )
         )
     return tuple(out)
@@ -330,7 +346,7 @@ def _nplayer_indifferences(game: NormalFormGame, profile: Sequence[Sequence[floa
             between = tuple(game.strategies[i][k] for k in support)
             sentence = (
                 f"{cap(who(name))} mixes " + join([f"{game.strategies[i][k]} {prob(mix[i][k])}" for k in support])
-                + f": against the others' play {join(between)} each pay it {num(value)}, so it is willing to mix."
+                + f": against the others' play {join(between)} each pay it {_value_of(game, i, value)}, so it is willing to mix."
             )
         else:
             k = support[0]
@@ -345,7 +361,7 @@ def _nplayer_indifferences(game: NormalFormGame, profile: Sequence[Sequence[floa
                     tail = f"would lose {amount(loss)} by switching to {game.strategies[i][a]}"
                 else:
                     tail = f"would gain nothing by switching to {game.strategies[i][a]} (it pays the same)"
-                sentence = f"{cap(who(name))} plays {game.strategies[i][k]} for sure (earning {num(value)}) and {tail}."
+                sentence = f"{cap(who(name))} plays {game.strategies[i][k]} for sure (earning {_value_of(game, i, value)}) and {tail}."
         out.append(Indifference(
             player=join([who(o) for o in others]),
             probabilities={game.strategies[i][k]: float(mix[i][k]) for k in support},
@@ -368,6 +384,70 @@ def _domination_matrix(u: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarra
         strict[s] = np.all(diff > tol, axis=1)
         weak[s] = np.all(diff >= -tol, axis=1) & np.any(diff > tol, axis=1) & ~strict[s]
     return strict, weak
+
+
+def _mixture_dominating(u: np.ndarray, t: int, tol: float) -> dict[int, float] | None:
+    """A mixture of the other rows of u that pays strictly more (by more than tol) than row t
+    against every column, or None (rows: own strategies; columns: the others' profiles).
+
+    One LP: maximize ε subject to Σ σ_k u[k] ≥ u[t] + ε, σ ≥ 0, Σ σ = 1."""
+    from scipy.optimize import linprog
+
+    rows = [k for k in range(u.shape[0]) if k != t]
+    if len(rows) < 2:
+        return None
+    m = len(rows)
+    c = np.zeros(m + 1)
+    c[-1] = -1.0  # maximize ε
+    a_ub = np.hstack([-u[rows].T, np.ones((u.shape[1], 1))])
+    b_ub = -u[t]
+    a_eq = np.hstack([np.ones((1, m)), np.zeros((1, 1))])
+    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0],
+                  bounds=[(0, None)] * m + [(None, None)], method="highs")
+    if res.status != 0 or -res.fun <= tol:
+        return None
+    sigma = np.clip(res.x[:m], 0, None)
+    sigma /= sigma.sum()
+    if np.any(sigma @ u[rows] - u[t] <= tol):  # check the mixture found, not the LP's word
+        return None
+    return {k: float(w) for k, w in zip(rows, sigma) if w > 1e-12}
+
+
+def _mixture_elimination(game: NormalFormGame) -> tuple[list[list[int]], list[tuple[int, int, dict[int, float]]]]:
+    """Iterated elimination of strategies strictly dominated by a pure strategy *or a
+    mixture* (the textbook procedure: what survives it is what rational players who know
+    each other rational may play, in two-player games). Returns the survivors and the
+    strategies of the whole game beaten by a mixture but by no pure strategy."""
+    tols = [_tie_tol(game, i) for i in range(game.n_players)]
+
+    def beaten(alive, i):
+        """(strategy, dominating mixture or None for a pure dominator) of player i, or None."""
+        u = np.moveaxis(game.payoffs[i], i, 0)
+        others = [alive[j] for j in range(game.n_players) if j != i]
+        sub = u[np.ix_(alive[i], *others)].reshape(len(alive[i]), -1)
+        strict, _ = _domination_matrix(sub, tols[i])
+        out = []
+        for r, t in enumerate(alive[i]):
+            if np.any(strict[r]):
+                out.append((t, None))
+                continue
+            mix = _mixture_dominating(sub, r, tols[i])
+            if mix is not None:
+                out.append((t, {alive[i][k]: w for k, w in mix.items()}))
+        return out
+
+    alive = [list(range(n)) for n in game.shape]
+    first = [(i, t, mix) for i in range(game.n_players) for t, mix in beaten(alive, i) if mix is not None]
+    while True:
+        removed = False
+        for i in range(game.n_players):
+            hit = beaten(alive, i)
+            if hit and len(hit) < len(alive[i]):
+                gone = {t for t, _ in hit}
+                alive[i] = [s for s in alive[i] if s not in gone]
+                removed = True
+        if not removed:
+            return alive, first
 
 
 def _fast_dominance(game: NormalFormGame) -> Dominance:
@@ -452,6 +532,12 @@ def dominance_relations(game: NormalFormGame) -> Dominance:
         sentences.append(
             f"{s} is a weakly dominant strategy for {who(p)}: it never pays less, and sometimes more."
         )
+    alive, by_mixture = _mixture_elimination(game)
+    by_mixture = [(i, t, mix) for i, t, mix in by_mixture if (P[i], S[i][t]) not in {
+        (d["player"], d["strategy"]) for d in dominated if d["strict"]}]
+    mixture_dominated = tuple(
+        {"player": P[i], "strategy": S[i][t], "by": {S[i][k]: w for k, w in mix.items()}} for i, t, mix in by_mixture
+    )
     strictly_beaten = {(d["player"], d["strategy"]) for d in dominated if d["strict"]}
     for d in dominated:
         if d["player"] in strict_dom and d["strict"]:
@@ -460,6 +546,28 @@ def dominance_relations(game: NormalFormGame) -> Dominance:
             continue  # a strict domination of the same strategy says more
         kind = "strictly" if d["strict"] else "weakly"
         sentences.append(f"For {who(d['player'])}, {d['strategy']} is {kind} dominated by {d['by']}.")
+    for d in mixture_dominated:
+        mix = " + ".join(f"{prob(w)} {k}" for k, w in d["by"].items())
+        sentences.append(
+            f"For {who(d['player'])}, {d['strategy']} is strictly dominated by a mixture of its other "
+            f"strategies ({mix}, for example), though by none of them alone: it is never a best response."
+        )
+    mixed_surv = {P[i]: [S[i][s] for s in a] for i, a in enumerate(alive)}
+    if mixed_surv != surv(strict_el):  # mixtures eliminate more than pure strategies do
+        if all(len(a) == 1 for a in alive):
+            solvable = True
+            left = profile_label(game, [a[0] for a in alive])
+            sentences.append(
+                f"Iterated elimination of strictly dominated strategies (by pure strategies or mixtures) "
+                f"leaves only {left}: the game is dominance-solvable."
+            )
+        else:
+            kept = "; ".join(f"{who(p)}: {', '.join(v)}" for p, v in mixed_surv.items())
+            sentences.append(
+                f"Iterated elimination of strictly dominated strategies (by pure strategies or mixtures) leaves {kept}."
+            )
+        return Dominance(strict_dom, weak_dom, dominated, mixed_surv, surv(weak_el), solvable, tuple(sentences),
+                         mixture_dominated)
     if not rels:
         sentences.append("No strategy is dominated: each choice is best against something.")
     elif solvable:
@@ -477,7 +585,8 @@ def dominance_relations(game: NormalFormGame) -> Dominance:
             f"Eliminating weakly dominated strategies (in tradegame's fixed order; the result can "
             f"depend on the order) leaves {left}."
         )
-    return Dominance(strict_dom, weak_dom, dominated, surv(strict_el), surv(weak_el), solvable, tuple(sentences))
+    return Dominance(strict_dom, weak_dom, dominated, surv(strict_el), surv(weak_el), solvable, tuple(sentences),
+                     mixture_dominated)
 
 
 def _other(game: NormalFormGame, player: str) -> str:
@@ -492,6 +601,26 @@ def pareto_improvements(game: NormalFormGame, payoffs: Sequence[float], tol: Seq
         weakly &= a >= float(target) - float(t)
         strictly |= a > float(target) + float(t)
     return [tuple(int(v) for v in idx) for idx in np.argwhere(weakly & strictly)]
+
+
+def _better_off(game: NormalFormGame, profile, payoffs: Sequence[float], tol: Sequence[float]) -> tuple[bool, ...]:
+    """For each player: does it get strictly more (beyond its tie tolerance) at `profile`?"""
+    return tuple(
+        bool(game.payoff(i, profile) > float(payoffs[i]) + float(tol[i])) for i in range(game.n_players)
+    )
+
+
+def _prefer_phrase(game: NormalFormGame, better: Sequence[bool], label: str, short: bool = False) -> str:
+    """'both sides would prefer X' when everyone gains strictly; otherwise who gains and
+    that the rest lose nothing ('China would prefer X, and the US would do no worse there'):
+    a Pareto improvement may leave a player indifferent, and saying it prefers would be false."""
+    if all(better):
+        if game.n_players == 2:
+            return f"both {'would' if short else 'sides would'} prefer {label}"
+        return f"{'all' if short else 'every player'} would prefer {label}"
+    gainers = [who(p) for p, b in zip(game.players, better) if b]
+    rest = [who(p) for p, b in zip(game.players, better) if not b]
+    return f"{join(gainers)} would prefer {label}, and {join(rest)} would do no worse there"
 
 
 def _best_improvement(game: NormalFormGame, improvements, payoffs) -> tuple[int, ...]:
@@ -516,10 +645,13 @@ def risk_comparison(game: NormalFormGame, e: tuple[int, int], f: tuple[int, int]
     le = (A[e] - A[f[0], e[1]], B[e] - B[e[0], f[1]])
     lf = (A[f] - A[e[0], f[1]], B[f] - B[f[0], e[1]])
     pe, pf = float(le[0] * le[1]), float(lf[0] * lf[1])
-    if min(le + lf) <= 0:
+    t0, t1 = explain_tolerances(game)  # each player's tie tolerance, in its own payoff units
+    if min(le[0], lf[0]) <= t0 or min(le[1], lf[1]) <= t1:
         return None  # not strict equilibria: the criterion does not apply
     lab_e, lab_f = profile_label(game, e), profile_label(game, f)
-    tol = _tie_tol(game)
+    # products are in the units of both payoffs: a tie within what each loss's tolerance
+    # moves them, so the verdict does not change when either player's payoffs are rescaled
+    tol = t0 * max(le[1], lf[1]) + t1 * max(le[0], lf[0]) + t0 * t1
     if abs(pe - pf) <= tol:
         winner = None
         verdict = f"Neither {lab_e} nor {lab_f} risk-dominates the other"
@@ -533,10 +665,13 @@ def risk_comparison(game: NormalFormGame, e: tuple[int, int], f: tuple[int, int]
         else "counting only the strategies of these two equilibria, the product of the two sides' "
         "losses from switching to the other equilibrium's strategy is "
     )
+    # numbers that differ never read alike (1 × 1 = 1 against 1 × 1 = 1 for 1.001² and 1)
+    (e0, f0), (e1, f1) = (apart(x, y, value(x, t), value(y, t), t) for x, y, t in zip(le, lf, (t0, t1)))
+    te, tf = apart(pe, pf, value(pe, tol), value(pf, tol), tol)
     sentence = (
         f"{verdict}: {losses}"
-        f"{num(le[0])} × {num(le[1])} = {num(pe)} at {lab_e} against "
-        f"{num(lf[0])} × {num(lf[1])} = {num(pf)} at {lab_f}"
+        f"{e0} × {e1} = {te} at {lab_e} against "
+        f"{f0} × {f1} = {tf} at {lab_f}"
         + (
             f"; a side unsure which of the two the other will play does better aiming at {winner}."
             if winner
@@ -546,6 +681,14 @@ def risk_comparison(game: NormalFormGame, e: tuple[int, int], f: tuple[int, int]
     return RiskComparison(lab_e, lab_f, pe, pf, winner, sentence)
 
 
+def _disagree(pays, tol) -> bool:
+    """Does some player strictly prefer one pure equilibrium while another strictly prefers a second?"""
+    for e, f in itertools.permutations(pays, 2):
+        if np.any(pays[e] > pays[f] + tol) and np.any(pays[f] > pays[e] + tol):
+            return True
+    return False
+
+
 def selection(game: NormalFormGame, pure: Sequence[tuple[int, ...]], tol: Sequence[float]) -> Selection | None:
     """Payoff dominance and risk dominance when there are two or more pure equilibria."""
     if len(pure) < 2:
@@ -553,20 +696,37 @@ def selection(game: NormalFormGame, pure: Sequence[tuple[int, ...]], tol: Sequen
     tol = np.asarray(tol, dtype=float)
     pays = {p: np.array([game.payoff(i, p) for i in range(game.n_players)]) for p in pure}
     payoff_dom = None
+    strict = False
     for p in pure:
         if all(
             np.all(pays[p] >= pays[q] - tol) and np.any(pays[p] > pays[q] + tol) for q in pure if q != p
         ):
             payoff_dom = profile_label(game, p)
+            strict = all(np.all(pays[p] > pays[q] + tol) for q in pure if q != p)
     sentences = []
-    if payoff_dom:
+    if payoff_dom and strict:
         sentences.append(
             f"{payoff_dom} is payoff-dominant: every player prefers it to every other pure equilibrium."
         )
+    elif payoff_dom:  # a player indifferent between it and another: no one does worse, some better
+        sentences.append(
+            f"{payoff_dom} is payoff-dominant in the weak sense: no player gets less in it than in any other "
+            "pure equilibrium, and against each of them some player gets more (not every player strictly "
+            "prefers it)."
+        )
     elif game.n_players == 1:
         sentences.append(f"Its strategies {join([profile_label(game, p) for p in pure])} pay {who(game.players[0])} the same: any of them is a best choice.")
-    else:
+    elif _disagree(pays, tol):
         sentences.append("No pure equilibrium is best for every player: the sides disagree on which to reach.")
+    else:  # no one prefers one equilibrium while another prefers a second: ties at the top
+        best = [p for p in pure if not any(
+            np.all(pays[q] >= pays[p] - tol) and np.any(pays[q] > pays[p] + tol) for q in pure if q != p
+        )]
+        sentences.append(
+            f"No pure equilibrium is better for every player than all the others: "
+            f"{join([profile_label(game, p) for p in best])} pay each player the same"
+            + (", and no player does better in any other." if len(best) < len(pure) else ".")
+        )
     risks = []
     for e, f in itertools.combinations(pure, 2):
         rc = risk_comparison(game, e, f)
@@ -605,20 +765,20 @@ def explain_equilibrium(game: NormalFormGame, k: int, eq, tol: Sequence[float]) 
             "Each side mixes at rates that keep the others indifferent"
         )
         sentences.append(
-            "Expected payoffs: " + ", ".join(f"{who(p)} {num(v)}" for p, v in zip(game.players, payoffs)) + "."
+            "Expected payoffs: " + ", ".join(f"{who(p)} {value(v, t)}" for p, v, t in zip(game.players, payoffs, tol)) + "."
         )
     if improvements:
         best = _best_improvement(game, improvements, payoffs)
         gains = ", ".join(
-            f"{who(game.players[i])} {num(game.payoff(i, best))} instead of {num(payoffs[i])}"
+            "{} {} instead of {}".format(who(game.players[i]), *apart(
+                game.payoff(i, best), payoffs[i], value(game.payoff(i, best), tol[i]), value(payoffs[i], tol[i]), tol[i]
+            ))
             for i in range(game.n_players)
         )
         what = "this equilibrium" if not eq.is_pure else label
-        everyone = "both sides" if game.n_players == 2 else "every player"
-        sentences.append(f"{cap(what)} is not Pareto efficient: {everyone} would prefer {profile_label(game, best)} ({gains}).")
-        summary += f" — yet both would prefer {profile_label(game, best)}" if game.n_players == 2 else (
-            f" — yet all would prefer {profile_label(game, best)}"
-        )
+        better = _better_off(game, best, payoffs, tol)
+        sentences.append(f"{cap(what)} is not Pareto efficient: {_prefer_phrase(game, better, profile_label(game, best))} ({gains}).")
+        summary += f" — yet {_prefer_phrase(game, better, profile_label(game, best), short=True)}"
     else:
         sentences.append(
             f"{cap(label if eq.is_pure else 'this equilibrium')} is Pareto efficient: no outcome is better for one side without being worse for another."

@@ -8,10 +8,11 @@ which player would switch, to what, against what.
 *Pure equilibria — exact.* Where a payoff is affine in the parameter (every payoff of the
 default, trade model is affine in each single parameter), each deviation gain
 ``d(θ) = u_i(switch) − u_i(stay)`` is affine: it is computed at the two ends of the range
-and its zero solved for. (For a scenario of the default model this is checked at the
-midpoint, for another model file read off its formulas (`games.model.symbolic`); if a
-payoff is not affine the same interval is found by the numerical search below instead,
-and the result says so.) The profile is an equilibrium
+and its zero solved for — in exact fractions (the cells a condition reads, evaluated from the
+model's formulas), so a root at the end of the range is that end, not a rounded value just
+inside it. (For a scenario of the default model this is checked at the midpoint, for another
+model file read off its formulas (`games.model.symbolic`); if a payoff is not affine the
+same interval is found by the numerical search below instead, and the result says so.) The profile is an equilibrium
 where every ``d(θ) ≤ 0``, an intersection of half-lines: one interval.
 
 *Mixed equilibria — numerical.* A mixed equilibrium moves as the parameter moves; what
@@ -90,6 +91,9 @@ class Threshold:
     exact: bool
     whole_range: bool
     sentence: str
+    #: other intervals (low, high) of the range where it holds again, beyond the one around
+    #: the current value (numerical thresholds only: a non-affine payoff can come back)
+    again: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,10 +168,9 @@ class _Line:
     rebuild: Callable[[float], tuple[np.ndarray, ...]]
     current: float
     model: object = None  # the model file, None for the default model's scenarios
-    #: for a model file whose payoffs are affine in θ: base and slope in Fractions, so the
-    #: thresholds are the exact roots (correctly rounded), not roots of rounded numbers
-    exact_base: tuple | None = None
-    exact_slope: tuple | None = None
+    #: for payoffs affine in θ: their cells in Fractions (`_ExactCells`), so the thresholds
+    #: are the exact roots (correctly rounded), not roots of rounded numbers
+    exact: object = None
 
     def at(self, theta: float) -> tuple[np.ndarray, ...]:
         if self.affine:
@@ -196,38 +199,74 @@ def line(params: Mapping[str, float], form: str, levels: int, name: str, model=N
     lo, hi = float(par.low), float(par.high)
     g0, g1, gm = arrays(lo), arrays(hi), arrays((lo + hi) / 2)
     slope = tuple((b - a) / (hi - lo) for a, b in zip(g0, g1))
-    exact_base = exact_slope = None
+    exact = None
     if model is not None:  # a model file: read affinity off the formulas, symbolically
         from games.model.symbolic import affine_in
 
         affine = affine_in(model, name)
         if affine and any(np.any(sl != 0) for sl in slope):  # a parameter that moves some payoff
-            exact_base, exact_slope = _exact_line(model, base_params, form, levels, name, lo, hi)
+            exact = _exact_line(model, base_params, form, levels, name, lo, hi)
     else:
         scale = max(1.0, max(float(np.max(np.abs(a))) for a in g0 + g1))
         affine = all(np.allclose(m, (a + b) / 2, rtol=0, atol=1e-9 * scale) for a, b, m in zip(g0, g1, gm))
+        if affine and any(np.any(sl != 0) for sl in slope):  # exact roots, as for a model file:
+            # a root rounded in floats can fall just inside the range when the exact one is
+            # its end, reporting a threshold no valid value crosses ("stays below 20")
+            from games.model.symbolic import affine_in
+
+            if affine_in(_default_model(), name):
+                exact = _exact_line(_default_model(), base_params, form, levels, name, lo, hi)
     return _Line(
-        build(base_params, form, levels, model), g0, slope, lo, hi, affine, arrays, base_params[name], model,
-        exact_base, exact_slope,
+        build(base_params, form, levels, model), g0, slope, lo, hi, affine, arrays, base_params[name], model, exact,
     )
 
 
-#: Largest game whose threshold lines are also computed in exact fractions.
-MAX_EXACT_PROFILES = 400
+class _ExactCells:
+    """A model's payoffs as affine functions of θ in exact fractions, one profile at a time.
+
+    Evaluated only at the profiles a threshold's conditions read (a profile and its
+    one-player deviations), and kept: a graded game's whole table in fractions would cost
+    seconds, its few cells near an equilibrium almost nothing."""
+
+    def __init__(self, model, params, form, levels, name, lo, hi):
+        from games.model.evaluate import axes, to_exact
+
+        self.model, self.ax = model, axes(model, form, levels)
+        env = {k: to_exact(v) for k, v in model.validated(dict(params)).items()}
+        self.env_lo, self.env_hi = {**env, name: to_exact(lo)}, {**env, name: to_exact(hi)}
+        self.width = to_exact(hi) - to_exact(lo)
+        self.cells: dict[tuple[int, ...], tuple | None] = {}
+
+    def cell(self, index: tuple[int, ...]):
+        """Each player's (payoff at the range's low end, slope) at one profile; None if a
+        formula has no exact value there."""
+        if index not in self.cells:
+            from fractions import Fraction
+
+            from games.model import formula as fm
+            from games.model.evaluate import exact_terms
+
+            try:
+                lo = [sum(r.values(), Fraction(0)) for r in exact_terms(self.model, self.env_lo, self.ax, index)]
+                hi = [sum(r.values(), Fraction(0)) for r in exact_terms(self.model, self.env_hi, self.ax, index)]
+                self.cells[index] = tuple((a, (b - a) / self.width) for a, b in zip(lo, hi))
+            except (fm.NotExact, ZeroDivisionError):
+                self.cells[index] = None
+        return self.cells[index]
+
+    def gain(self, profile, i: int, k: int):
+        """Player i's gain from switching to k at the profile: (value at low end, slope), exact."""
+        dev = list(profile)
+        dev[i] = k
+        here, there = self.cell(tuple(profile)), self.cell(tuple(dev))
+        if here is None or there is None:
+            return None
+        return there[i][0] - here[i][0], there[i][1] - here[i][1]
 
 
 def _exact_line(model, params, form, levels, name, lo, hi):
-    """(base, slope) of a model's payoffs in θ, in Fractions; (None, None) if not exact."""
-    from games.model.evaluate import axes, exact_payoffs, to_exact
-
-    if int(np.prod(axes(model, form, levels).shape)) > MAX_EXACT_PROFILES:
-        return None, None
-    at = lambda v: exact_payoffs(model, {**params, name: v}, form, levels)
-    g0, g1 = at(lo), at(hi)
-    if g0 is None or g1 is None:
-        return None, None
-    width = to_exact(hi) - to_exact(lo)
-    return tuple(g0), tuple((b - a) / width for a, b in zip(g0, g1))
+    """The lazily evaluated exact payoffs of a model in θ (`_ExactCells`)."""
+    return _ExactCells(model, params, form, levels, name, lo, hi)
 
 
 def _parameters(model=None):
@@ -286,10 +325,11 @@ def pure_interval(ln: _Line, profile: Sequence[int], tol: float, players=None):
                 return None
             continue
         root = ln.low - a / b  # where the gain is exactly zero
-        if ln.exact_base is not None:  # the same root in exact arithmetic
+        exact = ln.exact.gain(profile, i, k) if ln.exact is not None else None
+        if exact is not None:  # the same root in exact arithmetic
             from fractions import Fraction
 
-            ea, eb = _exact_gain(ln.exact_base, profile, i, k), _exact_gain(ln.exact_slope, profile, i, k)
+            ea, eb = exact
             if eb != 0:
                 root = float(Fraction(repr(ln.low)) - ea / eb)
         if b > 0 and root < high:
@@ -299,12 +339,6 @@ def pure_interval(ln: _Line, profile: Sequence[int], tol: float, players=None):
     if low > high:
         return None
     return low, high, c_low, c_high
-
-
-def _exact_gain(arrays, profile, i: int, k: int):
-    dev = list(profile)
-    dev[i] = k
-    return arrays[i][tuple(dev)] - arrays[i][tuple(profile)]
 
 
 def affects(ln: _Line) -> bool:
@@ -317,19 +351,75 @@ def _holds(arrays, profile, conds, tol) -> bool:
 
 
 def _numeric_pure_interval(ln: _Line, profile, tol, players):
-    """Fallback for payoffs that are not affine: scan and bisect around the current value."""
+    """Fallback for payoffs that are not affine: scan and bisect around the current value.
+
+    Where the profile fails at the current value, the window nearest to it is searched for
+    on the same grid (a parameter inside a square can make it hold for values on both sides)."""
     conds = _conditions(ln.game, profile, players)
     pred = lambda t: _holds(ln.at(t), profile, conds, tol)
     current = _current(ln)
-    if not pred(current):
-        return None  # a window away from the current value is not searched for
     width = ln.high - ln.low
-    low = _edge(pred, current, ln.low, -1.0, width)
-    high = _edge(pred, current, ln.high, +1.0, width)
+    if pred(current):
+        low = _edge(pred, current, ln.low, -1.0, width)
+        high = _edge(pred, current, ln.high, +1.0, width)
+    else:
+        near = [(w, abs(w[0] - current)) for w in _holds_again(pred, current, ln.high, width)[:1]]
+        near += [(w, abs(current - w[1])) for w in _holds_again(pred, current, ln.low, width)[:1]]
+        if not near:
+            return None
+        low, high = min(near, key=lambda wd: wd[1])[0]
     beyond = lambda t: min((c for c in conds if _gain(ln.at(t), profile, *c) > tol), default=None)
     c_low = beyond(low - 1e-7 * width) if low > ln.low else None
     c_high = beyond(high + 1e-7 * width) if high < ln.high else None
     return low, high, c_low, c_high
+
+
+def _holds_again(pred, start: float, end: float, width: float) -> list[tuple[float, float]]:
+    """Intervals between start (where pred fails) and end where pred holds, nearest first:
+    a scan in steps of 1/SCAN_STEPS of the range, each edge bisected. A window narrower
+    than a step can be missed: the search is numerical."""
+    direction = 1.0 if end > start else -1.0
+    step = width / SCAN_STEPS
+    out: list[tuple[float, float]] = []
+    prev, prev_ok, opened = start, False, start
+    t = start
+    while (end - t) * direction > 0:
+        t = min(t + step, end) if direction > 0 else max(t - step, end)
+        ok = pred(t)
+        if ok and not prev_ok:
+            opened = _boundary(pred, t, prev)
+        elif prev_ok and not ok:
+            closed = _boundary(pred, prev, t)
+            out.append((min(opened, closed), max(opened, closed)))
+        prev, prev_ok = t, ok
+    if prev_ok:
+        out.append((min(opened, end), max(opened, end)))
+    return out
+
+
+def _boundary(pred, inside: float, outside: float) -> float:
+    """The last value from `inside` (pred holds) towards `outside` (it fails) where it holds."""
+    for _ in range(BISECTIONS):
+        mid = (inside + outside) / 2
+        if pred(mid):
+            inside = mid
+        else:
+            outside = mid
+    return inside
+
+
+def _again(pred, ln: _Line, low: float, high: float) -> tuple[tuple[float, float], ...]:
+    """Numerical thresholds: the other intervals of the range where it holds (not only the
+    one around the current value), so "above it, ... would rather" is not read as "for
+    every value above it"."""
+    width = ln.high - ln.low
+    step = 1e-7 * width
+    out = []
+    if high < ln.high:
+        out += _holds_again(pred, min(ln.high, high + step), ln.high, width)
+    if low > ln.low:
+        out += _holds_again(pred, max(ln.low, low - step), ln.low, width)
+    return tuple(sorted(out))
 
 
 def _current(ln: _Line) -> float:
@@ -394,10 +484,14 @@ def _pure_threshold(ln, name, current, profile, label, tol) -> Threshold | None:
     step = 1e-7 * (ln.high - ln.low)
     below = _breach(ln.game, ln.at(max(ln.low, low - step)), profile, c_low, tol) if c_low else None
     above = _breach(ln.game, ln.at(min(ln.high, high + step)), profile, c_high, tol) if c_high else None
-    return _threshold(name, current, low, high, ln, below, above, ln.affine, label, "holds")
+    again: tuple[tuple[float, float], ...] = ()
+    if not ln.affine:  # exact roots of affine gains leave one interval; a curve may come back
+        conds = _conditions(ln.game, profile)
+        again = _again(lambda t: _holds(ln.at(t), profile, conds, tol), ln, low, high)
+    return _threshold(name, current, low, high, ln, below, above, ln.affine, label, "holds", again)
 
 
-def _threshold(name, current, low, high, ln, below, above, exact, label, verb) -> Threshold:
+def _threshold(name, current, low, high, ln, below, above, exact, label, verb, again=()) -> Threshold:
     what = _what(name, ln.model) or name
     named = _named(name, ln.model)
     whole = below is None and above is None
@@ -419,6 +513,11 @@ def _threshold(name, current, low, high, ln, below, above, exact, label, verb) -
             f"{cap_label} {verb} while {named} stays below {n(high)} (now {n(current)}); "
             f"above it, {above.sentence}."
         )
+    if again:
+        where = "; ".join(f"between {n(a)} and {n(b)}" if b > a else f"at {n(a)}" for a, b in again)
+        sentence = sentence[:-1] + (
+            f"; it {verb} again for {name} {where} (found numerically)."
+        )
     return Threshold(
         parameter=name,
         label=what,
@@ -431,6 +530,7 @@ def _threshold(name, current, low, high, ln, below, above, exact, label, verb) -
         exact=exact,
         whole_range=whole,
         sentence=sentence,
+        again=tuple(again),
     )
 
 
@@ -482,7 +582,7 @@ def _mixed_threshold(ln, name, current, supports, label, tol) -> Threshold:
     step = 1e-7 * (ln.high - ln.low)
     below = _mixed_breach(ln, low - step, supports, label) if low > ln.low else None
     above = _mixed_breach(ln, high + step, supports, label) if high < ln.high else None
-    return _threshold(name, current, low, high, ln, below, above, False, label, "exists")
+    return _threshold(name, current, low, high, ln, below, above, False, label, "exists", _again(pred, ln, low, high))
 
 
 def _edge(pred, start: float, end: float, direction: float, width: float) -> float:
@@ -603,21 +703,17 @@ def start_thresholds(params: Mapping[str, float], form: str, levels: int, soluti
         if profile in eq_profiles:
             continue
         label = outcome_label(game, form, profile, model)
-        windows = []
-        for nm, ln in lines.items():
-            res = pure_interval(ln, profile, tol)
-            if res is not None and res[1] - res[0] > 1e-9 * (ln.high - ln.low):
-                windows.append(_window(nm, params[nm], res[0], res[1], label, ln))
+        found = [(nm, ln, pure_interval(ln, profile, tol)) for nm, ln in lines.items()]
+        windows = [_window(nm, params[nm], res[0], res[1], label, ln) for nm, ln, res in _reported(found)]
         fixes: dict[str, tuple[Window, ...]] = {}
         for i in range(game.n_players):
             if _holds(game.payoffs, profile, _conditions(game, profile, [i]), tol):
                 continue  # this player is content already
-            ws = []
-            for nm, ln in lines.items():
-                res = pure_interval(ln, profile, tol, players=[i])
-                if res is not None and res[1] - res[0] > 1e-9 * (ln.high - ln.low):
-                    ws.append(_window(nm, params[nm], res[0], res[1], f"{_who(game.players[i])}'s part", ln))
-            fixes[game.players[i]] = tuple(ws)
+            found = [(nm, ln, pure_interval(ln, profile, tol, players=[i])) for nm, ln in lines.items()]
+            part = f"{_who(game.players[i])}'s part"
+            fixes[game.players[i]] = tuple(
+                _window(nm, params[nm], res[0], res[1], part, ln) for nm, ln, res in _reported(found)
+            )
         cap_label = label[:1].upper() + label[1:]
         sentences = []
         if windows:  # one sentence per outcome: every parameter that would do it alone
@@ -628,6 +724,7 @@ def start_thresholds(params: Mapping[str, float], form: str, levels: int, soluti
         else:
             bare = "(" + ", ".join(game.strategies[i][s] for i, s in enumerate(profile)) + ")"
             parts = []
+            stuck = False  # a player no single parameter moves: "more than one change" is not known to do it
             for p, ws in fixes.items():
                 who = _who(p)[:1].upper() + _who(p)[1:]
                 if ws:
@@ -635,11 +732,23 @@ def start_thresholds(params: Mapping[str, float], form: str, levels: int, soluti
                         f"{who} would stop wanting to leave it if "
                         + ", or ".join(_fix_phrase(w, lines[w.parameter]) for w in ws) + "."
                     )
-                else:
+                elif any(_moves(ln, nm, profile, game.players.index(p)) for nm, ln in lines.items()):
                     parts.append(f"No single parameter removes {_who(p)}'s wish to leave it.")
+                else:
+                    parts.append(
+                        f"No single parameter changes {_who(p)}'s gain from leaving it: "
+                        "moved alone, none enters its payoffs here."
+                    )
+                    stuck = True
+            bent = [nm for nm, ln in lines.items() if not ln.affine]
+            caveat = (
+                f" ({', '.join(bent)} searched numerically, in steps of 1/{SCAN_STEPS} of the range: "
+                "a narrower window could be missed.)" if bent else ""
+            )
+            more = "." if stuck or len(lines) < 2 else "; it takes more than one change."
             sentences.append(
-                f"No single parameter, moved alone within its range, makes {label} an equilibrium; "
-                f"it takes more than one change. At {bare}: " + " ".join(parts)
+                f"No single parameter, moved alone within its range, makes {label} an equilibrium{more} "
+                f"At {bare}: " + " ".join(parts) + caveat
             )
         out.append(ProfileThresholds(label, profile, tuple(windows), fixes, tuple(sentences)))
     return tuple(out)
@@ -655,9 +764,37 @@ def _lines(params, form, levels, model=None) -> dict[str, _Line]:
     return out
 
 
+def _moves(ln: _Line, name: str, profile, i: int) -> bool:
+    """Does moving this parameter alone change any of player i's deviation gains at the profile?"""
+    if not ln.affine:  # a curve: moved unless the parameter is absent from i's formulas
+        if ln.model is None or len(ln.game.players) != len(ln.model.players):
+            return True
+        from games.model.symbolic import enters_payoff
+
+        return enters_payoff(ln.model, name, i)
+    return any(_gain(ln.slope, profile, i, k) != 0 for _, k in _conditions(ln.game, profile, [i]))
+
+
+def _reported(found):
+    """The (name, line, window) triples to report, of (name, line, pure_interval result):
+    windows wider than rounding; and only when there are none, the single values where two
+    conditions meet exactly (an equilibrium exactly there, from exact roots), so that "no
+    single parameter" is never said when one value of one parameter would do."""
+    wide = [(nm, ln, r) for nm, ln, r in found if r is not None and r[1] - r[0] > 1e-9 * (ln.high - ln.low)]
+    if wide:
+        return wide
+    return [(nm, ln, r) for nm, ln, r in found if r is not None and ln.exact is not None and r[1] >= r[0]]
+
+
+def _single(low: float, high: float, ln: _Line) -> bool:
+    return high - low <= 1e-9 * (ln.high - ln.low)
+
+
 def _window(name, current, low, high, label, ln) -> Window:
     what = _what(name, ln.model) or name
-    if low <= ln.low and high >= ln.high:
+    if _single(low, high, ln):
+        where = f"exactly {n(low)}"
+    elif low <= ln.low and high >= ln.high:
         where = "anywhere in its range"
     elif low <= ln.low:
         where = f"below {n(high)}"
@@ -673,7 +810,9 @@ def _window(name, current, low, high, label, ln) -> Window:
 def _window_phrase(w: Window, ln: _Line) -> str:
     """'China's rare-earth revenue (re_revenue) were above 3.75 (now 2)'."""
     lo, hi = ln.low, ln.high
-    if w.low <= lo and w.high >= hi:
+    if _single(w.low, w.high, ln):
+        where = f"exactly {n(w.low)}"
+    elif w.low <= lo and w.high >= hi:
         where = "anywhere in its range"
     elif w.low <= lo:
         where = f"below {n(w.high)}"
@@ -687,6 +826,8 @@ def _window_phrase(w: Window, ln: _Line) -> str:
 
 def _fix_phrase(w: Window, ln: _Line) -> str:
     lo, hi = ln.low, ln.high
+    if _single(w.low, w.high, ln):
+        return f"{w.parameter} were exactly {n(w.low)} (now {n(w.current)})"
     if w.low <= lo:
         return f"{w.parameter} fell to {n(w.high)} or below (now {n(w.current)})"
     if w.high >= hi:

@@ -48,6 +48,19 @@ def _formulas(model: Model):
             yield e
 
 
+def enters_payoff(model: Model, name: str, player: int) -> bool:
+    """Does parameter `name` enter any payoff term of player number `player` (its own terms
+    and its instruments' terms), through defined quantities too? Conservative: a player
+    the model does not list (a form's added player) counts as entered."""
+    if not 0 <= player < len(model.payoffs):
+        return True
+    deg = degrees_in(model, name)
+    of = lambda n: deg.get(n, 0)
+    formulas = [e for _, e in model.payoffs[player]]
+    formulas += [e for ins in model.instruments for i, _, e in ins.terms if i == player]
+    return any(fm.degree(e, of) != 0 for e in formulas)
+
+
 def payoff_degree(model: Model, name: str) -> float:
     """Highest degree in `name` of any payoff term (math.inf if some term is not polynomial)."""
     deg = degrees_in(model, name)
@@ -55,4 +68,4 @@ def payoff_degree(model: Model, name: str) -> float:
     return max((fm.degree(e, of) for e in _formulas(model)), default=0) or 0
 
 
-__all__ = ["affine_in", "degrees_in", "payoff_degree"]
+__all__ = ["affine_in", "degrees_in", "enters_payoff", "payoff_degree"]
