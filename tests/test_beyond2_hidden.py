@@ -1,0 +1,98 @@
+"""Games with three or more players, mediators, trembles and learning: inputs tradegame's
+other tests do not use, against oracles written here (the logit fixed point evaluated
+directly, scipy's LPs profile by profile, Gambit via pygambit, hand answers).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+
+runner = CliRunner()
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _text(v) -> str:
+    v = Fraction(v)
+    return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+
+
+def _write_nfg(path, arrays) -> None:
+    """An `.nfg` in payoff form, written here (not by tradegame): player 1 fastest."""
+    shape = np.asarray(arrays[0]).shape
+    players = " ".join(f'"P{i + 1}"' for i in range(len(shape)))
+    values = []
+    for rev in itertools.product(*[range(s) for s in reversed(shape)]):
+        values += [_text(np.asarray(a)[tuple(reversed(rev))]) for a in arrays]
+    counts = " ".join(map(str, shape))
+    path.write_text(f'NFG 1 R "beyond2" {{ {players} }} {{ {counts} }}\n\n{" ".join(values)}\n')
+
+
+def _cli(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def _json(*args) -> dict:
+    result = _cli(*args, "--format", "json")
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    return json.loads(result.stdout)
+
+
+def _values(arrays, profile, i) -> np.ndarray:
+    """Player i's payoff from each of its strategies against the others' mixtures."""
+    t = np.asarray(arrays[i], dtype=float)
+    for j in reversed(range(len(arrays))):
+        if j != i:
+            t = np.tensordot(t, np.asarray(profile[j], dtype=float), axes=([j], [0]))
+    return t
+
+
+# --- the logit path's λ ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape,seed", [((2, 2, 2), 0), ((2, 3, 2), 1), ((3, 2, 2, 2), 2)])
+def test_n_player_logit_points_are_quantal_responses_to_the_payoffs_as_given(tmp_path, shape, seed):
+    # Payoffs with a spread of about 40: the tracer works on payoffs divided by one scale,
+    # and reported λ in those units, so a reported point (λ, profile) was not a logit QRE
+    # of the game in the file (residual 0.43 on a 2×2×2 game).
+    rng = np.random.default_rng(seed)
+    arrays = [rng.integers(-5, 10, size=shape) * 3 for _ in shape]
+    path = tmp_path / "g.nfg"
+    _write_nfg(path, arrays)
+    qre = _json("solve", path, "--method", "logit")["qre"]
+    checked = 0
+    for pt in qre["path"]:
+        if pt["lambda"] > 50:  # exp(λ·u) is too steep to compare probabilities there
+            continue
+        for i in range(len(shape)):
+            v = _values(arrays, pt["profile"], i)
+            q = np.exp(pt["lambda"] * (v - v.max()))
+            assert np.allclose(q / q.sum(), pt["profile"][i], atol=1e-7), pt["lambda"]
+        checked += 1
+    assert checked >= 5
+
+
+def test_n_player_logit_points_match_gambit_at_their_lambda(tmp_path):
+    gbt = pytest.importorskip("pygambit")
+    rng = np.random.default_rng(7)
+    shape = (2, 3, 2)
+    arrays = [rng.integers(-5, 10, size=shape) * 3 for _ in shape]
+    path = tmp_path / "g.nfg"
+    _write_nfg(path, arrays)
+    points = [pt for pt in _json("solve", path, "--method", "logit")["qre"]["path"] if 0.01 < pt["lambda"] < 1]
+    assert points
+    game = gbt.Game.from_arrays(*[np.asarray(a, dtype=float) for a in arrays])
+    theirs = gbt.qre.logit_solve_lambda(game, lam=[pt["lambda"] for pt in points])
+    for pt, t in zip(points, theirs):
+        gam = [[float(t.profile[s]) for s in p.strategies] for p in game.players]
+        for a, b in zip(gam, pt["profile"]):
+            assert np.allclose(a, b, atol=1e-6), pt["lambda"]
