@@ -96,3 +96,23 @@ def test_n_player_logit_points_match_gambit_at_their_lambda(tmp_path):
         gam = [[float(t.profile[s]) for s in p.strategies] for p in game.players]
         for a, b in zip(gam, pt["profile"]):
             assert np.allclose(a, b, atol=1e-6), pt["lambda"]
+
+
+# --- one player ---------------------------------------------------------------------------
+
+
+def test_one_player_game_takes_the_logit_method_and_others_name_what_fits(tmp_path):
+    # `--method logit` is documented for any number of players; a one-player game was
+    # refused with "logit needs a two-player game, this one has 1 players".
+    one = tmp_path / "one.nfg"
+    one.write_text('NFG 1 R "alone" { "a" } { 3 }\n\n1 3 2\n')
+    data = _json("solve", one, "--method", "logit")
+    assert [e["profile"] for e in data["equilibria"]] == [[[0.0, 1.0, 0.0]]]
+    for pt in data["qre"]["path"]:  # x ∝ exp(λ u) with u = (1, 3, 2)
+        q = np.exp(pt["lambda"] * np.array([1.0, 3.0, 2.0]))
+        assert np.allclose(q / q.sum(), pt["profile"][0], atol=1e-9)
+    r = _cli("solve", one, "--method", "lemke-howson")
+    assert r.exit_code == 2 and r.stdout == ""
+    line = r.stderr.strip()
+    assert len(line.splitlines()) == 1 and "--method" in line
+    assert "1 player;" in line and "1 players" not in line and "logit" in line
