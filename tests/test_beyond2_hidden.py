@@ -171,3 +171,29 @@ def test_six_two_strategy_players_have_an_odd_number_of_equilibria(tmp_path, see
         root = _root_near(arrays, [(0, 1), (0, 1), (1,), (0, 1), (0, 1), (0, 1)], [0.916, 0.473, 0.110, 0.0008, 0.545])
         assert 0 < root[4][0] < 0.002
         assert any(all(np.allclose(p, q, atol=1e-7) for p, q in zip(prof, root)) for prof in found)
+
+
+# --- explanations of N-player equilibria --------------------------------------------------
+
+
+def test_a_weak_pareto_improvement_is_not_called_one_every_player_prefers(tmp_path):
+    # Ann and Bob play a stag hunt; Cy's choice changes nothing and pays Cy 0. At
+    # (Hare, Hare, ·) Ann and Bob would gain 1 each at (Stag, Stag, ·) and Cy nothing:
+    # the explanation said "every player would prefer" / "yet all would prefer".
+    path = tmp_path / "stag3.nfg"
+    hunt = {(0, 0): (2, 2), (0, 1): (0, 1), (1, 0): (1, 0), (1, 1): (1, 1)}
+    values = []
+    for c in range(2):
+        for b in range(2):
+            for a in range(2):
+                values += [*hunt[(a, b)], 0]
+    path.write_text('NFG 1 R "stag hunt and a bystander" { "Ann" "Bob" "Cy" }\n'
+                    '{ { "Stag" "Hare" } { "Stag" "Hare" } { "Left" "Right" } }\n\n'
+                    + " ".join(map(str, values)) + "\n")
+    data = _json("explain", path)
+    hare = [k for k, eq in enumerate(data["equilibria"])
+            if eq["profile"][0] == [0.0, 1.0] and eq["profile"][1] == [0.0, 1.0]]
+    assert hare
+    text = _cli("explain", path).stdout
+    assert "every player would prefer" not in text and "all would prefer" not in text
+    assert "Ann and Bob would gain" in " ".join(text.split())

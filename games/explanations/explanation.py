@@ -614,11 +614,18 @@ def explain_equilibrium(game: NormalFormGame, k: int, eq, tol: Sequence[float]) 
             for i in range(game.n_players)
         )
         what = "this equilibrium" if not eq.is_pure else label
-        everyone = "both sides" if game.n_players == 2 else "every player"
-        sentences.append(f"{cap(what)} is not Pareto efficient: {everyone} would prefer {profile_label(game, best)} ({gains}).")
-        summary += f" — yet both would prefer {profile_label(game, best)}" if game.n_players == 2 else (
-            f" — yet all would prefer {profile_label(game, best)}"
-        )
+        better = profile_label(game, best)
+        gainers = [who(game.players[i]) for i in range(game.n_players)
+                   if game.payoff(i, best) > payoffs[i] + float(tol[i])]
+        if len(gainers) == game.n_players:
+            everyone = "both sides" if game.n_players == 2 else "every player"
+            sentences.append(f"{cap(what)} is not Pareto efficient: {everyone} would prefer {better} ({gains}).")
+            summary += f" — yet both would prefer {better}" if game.n_players == 2 else f" — yet all would prefer {better}"
+        else:  # a weak improvement: some players gain, the rest lose nothing
+            rest = "the other side" if game.n_players == 2 else "the others"
+            sentences.append(f"{cap(what)} is not Pareto efficient: {join(gainers)} would gain at {better} and "
+                             f"{rest} would lose nothing ({gains}).")
+            summary += f" — yet at {better} {join(gainers)} would gain and no one would lose"
     else:
         sentences.append(
             f"{cap(label if eq.is_pure else 'this equilibrium')} is Pareto efficient: no outcome is better for one side without being worse for another."
