@@ -15,8 +15,10 @@ with Uᵢ[s] player i's expected payoff of s against the others. They are traced
 predictor–corrector continuation (Euler step along the curve's tangent, minimum-norm
 Newton corrections, step length adapted), as in `games.solvers.qre`. Payoffs are shifted to
 their midpoints and all divided by one number, the largest player's half spread, so λ is
-in units of 1/(that scale): the same branch as Gambit's ``logit`` (which uses payoffs as
-given), reparameterized, so both select the same equilibrium. The end point is *polished*: strategies still
+in units of 1/(that scale) inside the tracer: the same branch as Gambit's ``logit`` (which
+uses payoffs as given), reparameterized, so both select the same equilibrium. Reported
+points give λ in units of 1/payoff of the game as given (the internal λ divided by the
+scale), as `games.solvers.qre` does for two players. The end point is *polished*: strategies still
 played with visible probability form a support, the indifference system on it is solved
 by Newton's method from the path's last point (`games.solvers.polynomial_enumeration`), and the
 result is verified by `games.solvers.equilibrium.verify` by the caller.
@@ -45,6 +47,7 @@ class _Logit:
         self.shape = game.shape
         self.offsets = np.cumsum([0] + list(self.shape))
         scale = max(player_scales(game)) or 1.0  # one scale for all: the branch Gambit follows
+        self.scale = float(scale)
         self.U = [(np.asarray(u, dtype=float) - (float(u.max()) + float(u.min())) / 2) / scale for u in game.payoffs]
 
     def probs(self, u: np.ndarray) -> list[np.ndarray]:
@@ -100,8 +103,10 @@ class _Logit:
         return max(float(self.contract(i, x).max() - self.contract(i, x) @ x[i]) for i in range(self.N))
 
     def point(self, u: np.ndarray) -> QREPoint:
+        """The point with λ in units of 1/payoff of the game as given (internal λ / scale),
+        so that each mixture is ∝ exp(λ × expected payoff) with the game's own payoffs."""
         x = self.probs(u)
-        return QREPoint(float(u[-1]), tuple(tuple(float(v) for v in p / p.sum()) for p in x))
+        return QREPoint(float(u[-1]) / self.scale, tuple(tuple(float(v) for v in p / p.sum()) for p in x))
 
 
 def _tangent(J: np.ndarray, previous: np.ndarray | None) -> np.ndarray:

@@ -24,8 +24,11 @@ comes from its values at the 2ⁿ corners, and the search is a clean branch and 
    (discard), or it is undecided and is bisected along its widest side;
 4. undecided boxes that reach the minimum width are grouped into clusters; each cluster
    is a singular root, a root on the edge of a smaller support, or a piece of a continuum
-   of equilibria (degenerate games); Gauss–Newton from the cluster's boxes looks for an
-   equilibrium in it to represent it, walking on to the inequalities when Newton's limit
+   of equilibria (degenerate games). A listed equilibrium in the cluster represents it
+   only if it solves this support profile's equations (an equilibrium of a smaller
+   support on the cluster's face generically does not: the root next to it is another
+   equilibrium); otherwise Gauss–Newton from the cluster's boxes looks for an
+   equilibrium in it, walking on to the inequalities when Newton's limit
    violates them (`nearest_equilibrium`), and a cluster still without one is searched
    again with boxes 1/16 as wide (a curve of solutions passing near the region where the
    inequalities hold, without entering it).
@@ -92,6 +95,9 @@ KRAWCZYK_WIDTH = 0.26
 FINER_BOXES = 4_000
 #: Systems with at most this many unknowns start from a grid of boxes a quarter wide.
 PRESPLIT_UNKNOWNS = 3
+#: A listed equilibrium represents a cluster of a support profile only if that profile's
+#: equations (payoffs divided by each player's spread) hold there within this.
+COVER_RESIDUAL = 1e-9
 #: Largest number of live boxes for one support profile before it is given up as undecided.
 MAX_BOXES = 10_000
 #: 2×2×2 games go first to the closed forms of `games.solvers.two_strategy_trio` (plain
@@ -677,7 +683,11 @@ def _represent(game: NormalFormGame, supports, cluster, found: list[Equilibrium]
         prof = eq.profile
         if all(sum(prof[j][s] for s in supports[j]) > 1 - 1e-9 for j in range(system.N)):
             x = np.concatenate([[prof[j][s] for s in supports[j][1:]] for j in range(system.N)] + [np.zeros(0)])
-            if np.all(x >= lo - 1e-9) and np.all(x <= hi + 1e-9):
+            # it stands for the cluster only if it solves this support's equations: an
+            # equilibrium of a smaller support on the cluster's face generically does not,
+            # and a root of this support a thousandth away from it is another equilibrium
+            if (np.all(x >= lo - 1e-9) and np.all(x <= hi + 1e-9)
+                    and np.max(np.abs(system.values(x[None, :])[0]), initial=0.0) <= COVER_RESIDUAL):
                 covered.append(eq)
     if covered:
         return covered  # already represented (a singular root, or a continuum's listed end)
@@ -906,7 +916,8 @@ def all_equilibria(game: NormalFormGame) -> Enumeration:
         note = (f"degenerate game: equilibria form continua (in {where}), represented by points "
                 "of them; every isolated equilibrium is listed")
     elif pending:
-        note = "every equilibrium; some are singular roots, confirmed by Newton's method from nearby"
+        note = ("every equilibrium; some lie where the box test could not prove a root unique (a singular "
+                "root, or one within 1/512 of a face or of another root) and were found there by Newton's method")
     else:
         note = SIMPLE_ROOTS_NOTE
     return Enumeration(equilibria, complete, len(pending), continua, tried, note)

@@ -146,11 +146,13 @@ def resolve_method(game: NormalFormGame, method: str) -> str:
 
         check_size(game)
         return method
-    if method == "logit" and game.n_players > 2:
-        return method
+    if method == "logit" and game.n_players != 2:
+        return method  # the N-player logit path: any number of players, one included
     if method != "pure" and game.n_players != 2:
+        count = f"{game.n_players} player{'s' if game.n_players != 1 else ''}"
         raise InputError(
-            f"option --method: {method} needs a two-player game, this one has {game.n_players} players"
+            f"option --method: {method} needs a two-player game, this one has {count}; "
+            f"use --method {'logit or pure' if game.n_players == 1 else 'auto, logit or pure'}"
         )
     if method == "closed-form" and game.shape != (2, 2):
         raise InputError(f"option --method: closed-form needs a 2×2 game, got {game.shape}")
@@ -225,7 +227,7 @@ def solve(game: NormalFormGame, method: str = "auto", progress=None) -> Solution
     if requested == "auto" and game.n_players > 2 and method == "logit":
         return _beyond_enumeration(game)
     _check_size(game, method) if game.n_players == 2 else None
-    if (game.n_players > 2 and method != "pure") or method == "polynomial-support-enumeration":
+    if (game.n_players != 2 and method != "pure") or method == "polynomial-support-enumeration":
         return _solve_nplayer(game, method)
     note = ""
     complete = True
