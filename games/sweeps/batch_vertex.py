@@ -49,12 +49,20 @@ def games_per_chunk(m: int, n: int) -> int:
     return max(1, min(100_000, CHUNK_BYTES // (8 * 6 * per_game)))
 
 
+def _normalized(M: np.ndarray) -> np.ndarray:
+    """Per game, one player's payoffs shifted and scaled into [1, 2] by their own spread, as
+    `games.solvers.polytope_vertices.normalized` does for one game (a player indifferent
+    everywhere gets all ones). TOL then means the same fraction of each player's stakes
+    whatever the payoffs' size: with one scale of max(1, largest payoff), payoffs of order
+    1e-10 all fell within TOL of each other and every profile was an equilibrium."""
+    low = M.min(axis=(1, 2), keepdims=True)
+    spread = M.max(axis=(1, 2), keepdims=True) - low
+    return (M - low) / np.where(spread > 0, spread, 1.0) + 1.0
+
+
 def _scaled(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per game: shift to positive payoffs and scale to O(1), exactly as the single-game method."""
-    scale = np.maximum(1.0, np.maximum(np.abs(A).max(axis=(1, 2)), np.abs(B).max(axis=(1, 2))))
-    Ap = (A - A.min(axis=(1, 2), keepdims=True)) / scale[:, None, None] + 1.0
-    Bp = (B - B.min(axis=(1, 2), keepdims=True)) / scale[:, None, None] + 1.0
-    return Ap, Bp
+    """Per game: each player's payoffs in [1, 2] (`_normalized`), exactly as the single-game method."""
+    return _normalized(A), _normalized(B)
 
 
 def _solve_small(sub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
