@@ -166,9 +166,13 @@ def _pad(game: np.ndarray, Z: np.ndarray, labels: np.ndarray, G: int):
     return V, L, valid
 
 
-def _dedupe(game: np.ndarray, x: np.ndarray, y: np.ndarray, tol: float = 1e-7) -> np.ndarray:
+def _dedupe(game: np.ndarray, x: np.ndarray, y: np.ndarray, tol: float = 1e-9) -> np.ndarray:
     """Indices of the profiles to keep: drop one equal (within tol) to its predecessor in
-    sorted order within the same game."""
+    sorted order within the same game (one equilibrium met through two vertex pairs).
+
+    tol is kept small: two distinct extreme equilibria of a game a hair from a degenerate
+    one lie close together ((1, 0) and (1 − 7.5e-8, 7.5e-8) against the same column, 1.5e-7
+    from the tie), and 1e-7 merged them, losing the pure one and a regime with it."""
     if len(game) == 0:
         return np.zeros(0, dtype=np.intp)
     Z = np.hstack([x, y])
