@@ -298,3 +298,43 @@ def test_a_product_below_the_line_is_bracketed():
 
     assert _equation(np.array([1.0, 0.0, 0.0, 2.0]), "t", "u") == "t = -1 / (2·u)"
     assert _equation(np.array([-1.5, 0.0, 1.0, -2.0]), "t", "u") == "t = (u − 1.5) / (2·u)"
+
+
+# ------------------------------------------------------------------ a hair from a degenerate game
+#: Against M the row player is indifferent (0 either way); the column player prefers M to R
+#: and to L while the row player puts at least (1 + t)/2 on U. So (U, M) and
+#: ((1 + t)/2, (1 − t)/2) against M are both extreme equilibria, a hair apart for t a hair
+#: below 1, and one at t = 1.
+NEAR_TIE = {
+    (0, 0): ["1 + t/2", "-1"], (0, 1): ["0", "-t"], (0, 2): ["-1 + t/2", "-1"],
+    (1, 0): ["-t", "t/2"], (1, 1): ["0", "1"], (1, 2): ["1", "2 + t"],
+}
+
+
+def test_two_extreme_equilibria_a_hair_apart_are_both_listed(tmp_path):
+    """Batched vertex enumeration merged equilibria within 1e-7 of each other: 1.5e-7 below
+    t = 1 it listed (1 − 7.5e-8, 7.5e-8) against M but not (U, M), so the regime lost
+    (U, M), and the bisected boundaries around the grid point t = 1 were 2e-7 from it (not
+    one boundary at the point). Gambit lists three equilibria at every point below 1."""
+    pytest.importorskip("pygambit")
+    strategies = [["U", "D"], ["L", "M", "R"]]
+    path = _model(tmp_path / "near.toml", strategies, {"t": (0, -3, 3)}, NEAR_TIE)
+    _check_points(_sweep(path, "--vary", "t=0.9999997:1.0000003:7"), NEAR_TIE, strategies)
+    data = _sweep(path, "--vary", "t=0:2:5")
+    _check_points(data, NEAR_TIE, strategies)
+    assert 1.0 in [b["value"] for b in data["sweep"]["boundaries"]]
+
+
+def test_batched_verification_holds_each_player_to_its_own_stakes():
+    """(Top, Right) of a coordination game in 1e-10s leaves each player 1e-10 (all it has
+    at stake) on the table: no equilibrium. The batched check allowed 1e-8 × max(1, payoff),
+    an absolute 1e-8, so it passed; the single-game check (half each player's spread) does not."""
+    from games.solvers.equilibrium import verify
+    from games.forms.normal_form import NormalFormGame
+    from games.sweeps.batch_verify import verified
+
+    A = np.array([[[1e-10, 0.0], [0.0, 2e-10]]])
+    game, x, y = np.array([0, 0]), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.0, 1.0], [0.0, 1.0]])
+    assert verified(A, A.copy(), game, x, y).tolist() == [False, True]
+    single = NormalFormGame("tiny", ("R", "C"), (("T", "B"), ("L", "R")), (A[0], A[0]))
+    assert [verify(single, (x[k], y[k])) is not None for k in range(2)] == [False, True]
