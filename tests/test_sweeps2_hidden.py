@@ -338,3 +338,31 @@ def test_batched_verification_holds_each_player_to_its_own_stakes():
     assert verified(A, A.copy(), game, x, y).tolist() == [False, True]
     single = NormalFormGame("tiny", ("R", "C"), (("T", "B"), ("L", "R")), (A[0], A[0]))
     assert [verify(single, (x[k], y[k])) is not None for k in range(2)] == [False, True]
+
+
+# ------------------------------------------------------------------ several regimes between two grid points
+#: Row's U pays 1, D 0 (U dominant). Column's payoffs in u = t²: L 0, M u − 1.44, N 2u − 3.13,
+#: R 3u − 5.69, so its best reply is L below t = 1.2, M to 1.3, N to 1.6 and R above (each
+#: next one gains u − 1.44, u − 1.69, u − 2.56 over the last).
+FOUR_COLUMNS = {
+    **{(0, j): ["1", f] for j, f in enumerate(["0", "t*t - 1.44", "2*t*t - 3.13", "3*t*t - 5.69"])},
+    **{(1, j): ["0", f] for j, f in enumerate(["0", "t*t - 1.44", "2*t*t - 3.13", "3*t*t - 5.69"])},
+}
+
+
+def test_three_changes_between_two_grid_points_are_all_found(tmp_path):
+    """Grid 0, 1, 2: (U, L) at 1, (U, R) at 2, and between them (U, M) and (U, N). The search
+    between the two changes it found first (1.2 and 1.6) treated the regime it met between
+    them as holding at both ends, and reported 'L below, N above' at 1.2: (U, M) was lost."""
+    pytest.importorskip("pygambit")
+    strategies = [["U", "D"], ["L", "M", "N", "R"]]
+    path = _model(tmp_path / "four.toml", strategies, {"t": (1, 0, 3)}, FOUR_COLUMNS)
+    data = _sweep(path, "--vary", "t=0:2:3")
+    _check_points(data, FOUR_COLUMNS, strategies)
+    bounds = data["sweep"]["boundaries"]
+    assert [round(b["value"], 5) for b in bounds] == [1.2, 1.3, 1.6]
+    for b in bounds:
+        assert abs(b["value"] - round(b["value"], 1)) <= 2e-7 * b["value"]
+        for side, step in (("below", -1), ("above", 1)):
+            t = Fraction(round(b["value"], 1)) + step * Fraction(1, 10**5)
+            assert b[side] == _regime(FOUR_COLUMNS, strategies, {"t": t})
