@@ -179,6 +179,9 @@ def run_sweep(
         raise InputError(f"argument TARGET: sweeps vary scenario parameters; {target} is a game file, not a scenario")
     _check_destination(output, force, "--output")
     _check_destination(plot, force, "--plot")
+    if output is not None and plot is not None and _same_file(output, plot):
+        # the summary would be written there, then refused (or, with --force, overwritten) by the picture
+        raise InputError(f"option --plot: {plot} is also the --output file; give the picture a name of its own")
     if plot is not None:
         _require_matplotlib()
         from cli.sweep_plot import picture_format
@@ -261,6 +264,16 @@ def _sigterm_as_exit() -> Iterator[None]:
 
 
 # ---------------------------------------------------------------- files
+def _same_file(a: Path, b: Path) -> bool:
+    """Do two paths name one file (the same path once resolved, or one existing file)?"""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
 def _check_destination(path: Path | None, force: bool, option: str) -> None:
     from cli.outfiles import check_output
 

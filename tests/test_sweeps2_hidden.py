@@ -366,3 +366,16 @@ def test_three_changes_between_two_grid_points_are_all_found(tmp_path):
         for side, step in (("below", -1), ("above", 1)):
             t = Fraction(round(b["value"], 1)) + step * Fraction(1, 10**5)
             assert b[side] == _regime(FOUR_COLUMNS, strategies, {"t": t})
+
+
+# ------------------------------------------------------------------ files
+@pytest.mark.parametrize("force", [False, True])
+def test_output_and_plot_naming_one_file_are_refused_before_anything_is_written(tmp_path, force, monkeypatch):
+    """-o map.png --plot map.png wrote the summary to map.png, then refused the picture
+    (exit 2 with the file half-done) or, with --force, overwrote the summary with it."""
+    pytest.importorskip("matplotlib")
+    monkeypatch.chdir(tmp_path)
+    args = ["sweep", "--vary", "leverage=0:10:11", "-o", "map.png", "--plot", str(tmp_path / "map.png")]
+    run = _invoke(args + (["--force"] if force else []), codes=(2,))
+    assert "--plot" in run.stderr and "--output" in run.stderr
+    assert not (tmp_path / "map.png").exists()
