@@ -179,6 +179,9 @@ def run_sweep(
         raise InputError(f"argument TARGET: sweeps vary scenario parameters; {target} is a game file, not a scenario")
     _check_destination(output, force, "--output")
     _check_destination(plot, force, "--plot")
+    if output is not None and plot is not None and _same_file(output, plot):
+        # the summary would be written there, then refused (or, with --force, overwritten) by the picture
+        raise InputError(f"option --plot: {plot} is also the --output file; give the picture a name of its own")
     if plot is not None:
         _require_matplotlib()
         from cli.sweep_plot import picture_format
@@ -261,6 +264,16 @@ def _sigterm_as_exit() -> Iterator[None]:
 
 
 # ---------------------------------------------------------------- files
+def _same_file(a: Path, b: Path) -> bool:
+    """Do two paths name one file (the same path once resolved, or one existing file)?"""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
 def _check_destination(path: Path | None, force: bool, option: str) -> None:
     from cli.outfiles import check_output
 
@@ -523,7 +536,9 @@ def _end_regimes(result) -> str:
 
     import numpy as np
 
-    axis, codes, names = result.spec.axes[0], np.asarray(result.codes), result.spec.outcome_names
+    from games.sweeps.sweep import line_axis
+
+    axis, codes, names = line_axis(result.spec), np.asarray(result.codes), result.spec.outcome_names
     changed = codes[1:] != codes[:-1]  # alone: differs from each neighbour it has
     alone = np.concatenate([[True], changed]) & np.concatenate([changed, [True]])
     points: dict[str, list[str]] = {}
@@ -533,8 +548,29 @@ def _end_regimes(result) -> str:
     return "; ".join(said) or "the regimes differ only at single grid points"
 
 
+def _lone_ends(result) -> list[str]:
+    """For a one-parameter grid with boundaries: each end of the range whose regime holds
+    there alone (a player exactly indifferent at the end), which no boundary accounts for,
+    e.g. '(A) + (B) holds only at the end, x = 2'."""
+    from games.sweeps.sweep import line_axis, regime_label
+
+    axis, codes, names = line_axis(result.spec), result.codes, result.spec.outcome_names
+    if len(codes) < 2:
+        return []
+    said = []
+    for end, near in ((0, 1), (len(codes) - 1, len(codes) - 2)):
+        label = regime_label(int(codes[end]), names)
+        if label == regime_label(int(codes[near]), names):
+            continue
+        lo, hi = sorted((float(axis.values[end]), float(axis.values[near])))
+        if any(lo < b.value < hi for b in result.boundaries):
+            continue
+        said.append(f"{label} holds only at the end, {axis.name} = {float(axis.values[end]):.10g}")
+    return said
+
+
 def summary_text(result, scenario) -> str:
-    from games.sweeps.sweep import curves_solvable
+    from games.sweeps.sweep import curves_solvable, line_axis
 
     spec = result.spec
     INCENTIVE_WORDS = spec.incentive_words
@@ -551,7 +587,7 @@ def summary_text(result, scenario) -> str:
     for r in result.regimes:
         ci = "" if spec.is_grid else f"  (95% CI {r.ci95[0]:.1%}–{r.ci95[1]:.1%})"
         lines.append(f"  {r.label.ljust(width)}  {r.share:7.2%}  {r.count:>12,} points{ci}")
-    if spec.is_grid and len(spec.axes) == 1:
+    if line_axis(spec) is not None:  # one parameter varies (a second may be fixed at one value)
         lines.append("")
         if not result.boundaries and len(result.regimes) > 1:
             lines.append("Boundaries: none inside the range; " + _end_regimes(result) + ".")
@@ -565,6 +601,7 @@ def summary_text(result, scenario) -> str:
                 at = f" (exactly at it: {b.at})" if b.at and b.at not in (b.below, b.above) else ""
                 value = f"{b.value:.10g}" if b.exact else f"{b.value:.7g}"  # bisection stops at 1e-7 relative
                 lines.append(f"  {b.parameter} = {value}: {b.below} below, {b.above} above{at}{why}")
+            lines += [f"  {said}." for said in _lone_ends(result)]
     elif spec.is_grid and spec.closed_form:
         lines.append("")
         if not result.curves and len(result.regimes) == 1:

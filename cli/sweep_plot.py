@@ -63,6 +63,8 @@ def _regimes(result):
 
 def figure(result):
     """A matplotlib Figure with the regime map of the sweep."""
+    from games.sweeps.sweep import line_axis
+
     from cli.plots import subplots  # Agg on the command line; a notebook keeps its inline backend
 
     from matplotlib.colors import ListedColormap
@@ -73,9 +75,9 @@ def figure(result):
     palette = [regime_colour(lab) for lab in labels] or ["#7f7f7f"]
     cmap = ListedColormap(palette)
     lines: list = []
-    two = len(spec.names) == 2
+    two = len(spec.names) == 2 and line_axis(spec) is None  # a map; a strip for one varying parameter
     fig, ax = subplots(figsize=(10.5 if two else 7.5, 5.6 if two else 2.8))
-    if spec.is_grid and len(spec.axes) == 2:
+    if spec.is_grid and len(spec.axes) == 2 and min(spec.shape) > 1:
         a, b = spec.axes
         grid = idx.reshape(spec.shape)
         ax.pcolormesh(b.values, a.values, grid, cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, shading="nearest", rasterized=True)
@@ -83,8 +85,8 @@ def figure(result):
         ax.set_ylabel(_axis_label(a.name))
         if spec.closed_form:
             lines = _threshold_lines(ax, result)
-    elif spec.is_grid:
-        a = spec.axes[0]
+    elif spec.is_grid:  # one parameter varies (a second held at one value draws as a strip too)
+        a = line_axis(spec) or spec.axes[-1]
         ax.pcolormesh(a.values, [0, 1], np.vstack([idx, idx]), cmap=cmap, vmin=-0.5, vmax=len(labels) - 0.5, shading="nearest", rasterized=True)
         ax.set_yticks([])
         ax.set_xlabel(_axis_label(a.name))

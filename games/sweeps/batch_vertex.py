@@ -49,12 +49,20 @@ def games_per_chunk(m: int, n: int) -> int:
     return max(1, min(100_000, CHUNK_BYTES // (8 * 6 * per_game)))
 
 
+def _normalized(M: np.ndarray) -> np.ndarray:
+    """Per game, one player's payoffs shifted and scaled into [1, 2] by their own spread, as
+    `games.solvers.polytope_vertices.normalized` does for one game (a player indifferent
+    everywhere gets all ones). TOL then means the same fraction of each player's stakes
+    whatever the payoffs' size: with one scale of max(1, largest payoff), payoffs of order
+    1e-10 all fell within TOL of each other and every profile was an equilibrium."""
+    low = M.min(axis=(1, 2), keepdims=True)
+    spread = M.max(axis=(1, 2), keepdims=True) - low
+    return (M - low) / np.where(spread > 0, spread, 1.0) + 1.0
+
+
 def _scaled(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per game: shift to positive payoffs and scale to O(1), exactly as the single-game method."""
-    scale = np.maximum(1.0, np.maximum(np.abs(A).max(axis=(1, 2)), np.abs(B).max(axis=(1, 2))))
-    Ap = (A - A.min(axis=(1, 2), keepdims=True)) / scale[:, None, None] + 1.0
-    Bp = (B - B.min(axis=(1, 2), keepdims=True)) / scale[:, None, None] + 1.0
-    return Ap, Bp
+    """Per game: each player's payoffs in [1, 2] (`_normalized`), exactly as the single-game method."""
+    return _normalized(A), _normalized(B)
 
 
 def _solve_small(sub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -158,9 +166,13 @@ def _pad(game: np.ndarray, Z: np.ndarray, labels: np.ndarray, G: int):
     return V, L, valid
 
 
-def _dedupe(game: np.ndarray, x: np.ndarray, y: np.ndarray, tol: float = 1e-7) -> np.ndarray:
+def _dedupe(game: np.ndarray, x: np.ndarray, y: np.ndarray, tol: float = 1e-9) -> np.ndarray:
     """Indices of the profiles to keep: drop one equal (within tol) to its predecessor in
-    sorted order within the same game."""
+    sorted order within the same game (one equilibrium met through two vertex pairs).
+
+    tol is kept small: two distinct extreme equilibria of a game a hair from a degenerate
+    one lie close together ((1, 0) and (1 − 7.5e-8, 7.5e-8) against the same column, 1.5e-7
+    from the tie), and 1e-7 merged them, losing the pure one and a regime with it."""
     if len(game) == 0:
         return np.zeros(0, dtype=np.intp)
     Z = np.hstack([x, y])

@@ -310,6 +310,11 @@ def parse_axis(text: str, option: str = "--vary", model=None) -> Axis:
         raise InputError(f"option {option}: count of '{name}' must be a whole number, got '{clip(parts[2])}'") from None
     if count < 1 or count > MAX_POINTS:
         raise InputError(f"option {option}: count of '{name}' must be between 1 and {MAX_POINTS:,}, got {count}")
+    if count == 1 and start != stop:  # linspace would keep START and drop STOP without a word
+        raise InputError(
+            f"option {option}: a count of 1 is the single value START, so '{name}' needs START = STOP "
+            f"(e.g. {name}={start:g}:{start:g}:1), got {start:g}:{stop:g}:1"
+        )
     if count > 1 and not start < stop:
         raise InputError(f"option {option}: range of '{name}' must have start < stop, got {start:g}:{stop:g}")
     for v in (start, stop):
@@ -663,13 +668,18 @@ def _model_block(spec: SweepSpec, start: int, stop: int, keep: bool) -> tuple[np
 
 def _pure_codes(arrays, weights) -> np.ndarray:
     """Pure equilibria of a batch of n-player games by best responses: a profile is one when
-    no player's payoff there falls short of its best reply (tolerance relative to the payoffs)."""
+    no player's payoff there falls short of its best reply by more than the single-game
+    solver's tie tolerance (`games.solvers.best_response`: 1e-9 of half the spread of that
+    player's own payoffs, so ties do not depend on the payoffs' size or on the others')."""
+    from games.solvers.best_response import TIE_TOLERANCE
+
     count = arrays[0].shape[0]
     ok = np.ones(arrays[0].shape, dtype=bool)
     for i, a in enumerate(arrays):
         a = np.asarray(a)
-        scale = np.maximum(1.0, np.abs(a).reshape(count, -1).max(axis=1)).reshape((count,) + (1,) * (a.ndim - 1))
-        ok &= a >= a.max(axis=i + 1, keepdims=True) - 1e-9 * scale
+        flat = a.reshape(count, -1)
+        half = ((flat.max(axis=1) - flat.min(axis=1)) / 2).reshape((count,) + (1,) * (a.ndim - 1))
+        ok &= a >= a.max(axis=i + 1, keepdims=True) - TIE_TOLERANCE * half
     return (ok * weights).reshape(count, -1).sum(axis=1, dtype=np.uint64)
 
 
@@ -1099,9 +1109,32 @@ def _regime_at(spec: SweepSpec, name: str, value: float) -> int:
     return int(_block_task((one, 0, 1, False))[1][0])
 
 
+def line_axis(spec: SweepSpec) -> Axis | None:
+    """The axis a grid varies along when it varies along one: a one-parameter grid's, or
+    the other axis of a two-parameter grid one of whose axes holds a single value."""
+    if not spec.is_grid:
+        return None
+    moving = [a for a in spec.axes if len(a.values) > 1]
+    if len(spec.axes) == 1 or len(moving) == 1:
+        return moving[0] if moving else spec.axes[0]
+    return None
+
+
 def find_boundaries(spec: SweepSpec, codes: np.ndarray) -> tuple[Boundary, ...]:
-    """Regime changes along a one-parameter grid: exact for 2×2, bisected for graded."""
-    if not spec.is_grid or len(spec.axes) != 1 or spec.n_points < 2:
+    """Regime changes along a one-parameter grid: exact for 2×2, bisected for graded.
+
+    A two-parameter grid with one value of one parameter is the one-parameter grid of the
+    other, that value fixed (its codes are in the order of the other's values)."""
+    if not spec.is_grid or spec.n_points < 2:
+        return ()
+    if len(spec.axes) == 2:
+        axis = line_axis(spec)
+        if axis is None:
+            return ()
+        fixed = next(a for a in spec.axes if a is not axis)
+        line = SweepSpec({**spec.base, fixed.name: float(fixed.values[0])}, spec.form, spec.levels, axes=(axis,), model=spec.model)
+        return find_boundaries(line, codes)
+    if len(spec.axes) != 1:
         return ()
     axis = spec.axes[0]
     lo, hi = float(axis.values[0]), float(axis.values[-1])
@@ -1122,13 +1155,40 @@ def find_boundaries(spec: SweepSpec, codes: np.ndarray) -> tuple[Boundary, ...]:
         return tuple(out)
     out = []
     change = np.nonzero(codes[1:] != codes[:-1])[0]
+    last = len(axis.values) - 1
     for i in change:
         a, b = float(axis.values[i]), float(axis.values[i + 1])
-        for value, ca, cb in _changes_between(spec, axis.name, a, b, int(codes[i]), int(codes[i + 1])):
+        (lo_end, ca), (hi_end, cb) = _inside_ends(spec, axis.name, a, b, int(codes[i]), int(codes[i + 1]), i == 0, i + 1 == last)
+        if regime_label(ca, names) == regime_label(cb, names):
+            continue
+        for value, ca, cb in _changes_between(spec, axis.name, lo_end, hi_end, ca, cb):
             out.append(Boundary(axis.name, value, regime_label(ca, names), regime_label(cb, names), "", False, (), (a, b)))
     merged = _merge_point_regimes(out, axis)
     # a change of the mixed equilibria alone, inside a regime named by its pure ones, is no boundary
     return tuple(b for b in merged if b.below != b.above or (b.at and b.at != b.below))
+
+
+def _inside_ends(
+    spec: SweepSpec, name: str, a: float, b: float, ca: int, cb: int, first: bool, last: bool
+) -> tuple[tuple[float, int], tuple[float, int]]:
+    """The ends of a grid interval to bisect between and their regimes, ((a, ca), (b, cb)),
+    except where a is the first grid point or b the last and that point's regime holds there
+    alone (a player exactly indifferent at the end of the range): then the regime just
+    inside (a bisection width in) stands for it. Such a regime is no boundary inside the
+    range — on the far side of the end there is no grid — and bisecting towards it put a
+    boundary a hair from the end whose regime 'above' held at the end point only."""
+    width = 1e-7 * max(1.0, abs(a), abs(b))
+    named = lambda c: regime_label(c, spec.outcome_names)  # noqa: E731
+    if b - a > 2 * width:
+        if last:
+            inner = _regime_at(spec, name, b - width)
+            if named(inner) != named(cb):
+                b, cb = b - width, inner
+        if first:
+            inner = _regime_at(spec, name, a + width)
+            if named(inner) != named(ca):
+                a, ca = a + width, inner
+    return (a, ca), (b, cb)
 
 
 def _changes_between(spec: SweepSpec, name: str, a: float, b: float, ca: int, cb: int, depth: int = 0):
@@ -1137,20 +1197,23 @@ def _changes_between(spec: SweepSpec, name: str, a: float, b: float, ca: int, cb
 
     The regime at a grid point may hold there alone (a tie exactly at it), and another may
     lie between the points, unseen by the grid: the change away from ca and the change into
-    cb are bisected separately, and what lies between them is searched in turn."""
+    cb are bisected separately, and what lies between them is searched in turn: the interval
+    is split where the regime between them was solved, and each half searched the same way
+    (each half knows the regimes at both its ends; searching between the two changes as if
+    that middle regime held at both lost a third regime there: '(S01, S11) only' up to about
+    1.38, then '... only + mixed' up to √2, reported as one change at √2)."""
+    named = lambda c: regime_label(c, spec.outcome_names)  # noqa: E731
+    if named(ca) == named(cb):
+        return []
     leave = _bisect(spec, name, a, b, ca)
     enter = _bisect(spec, name, a, b, cb, from_b=True)
     width = 1e-6 * max(1.0, abs(a), abs(b))
     if enter - leave <= width or depth >= 3:
         return [(leave, ca, cb)]
-    middle = _regime_at(spec, name, (leave + enter) / 2)
-    named = lambda c: regime_label(c, spec.outcome_names)  # noqa: E731
-    if named(middle) == named(ca):
-        return [(enter, ca, cb)]
-    if named(middle) == named(cb):
-        return [(leave, ca, cb)]
-    inner = [c for c in _changes_between(spec, name, leave, enter, middle, middle, depth + 1) if c[1] != c[2]]
-    return [(leave, ca, middle), *inner, (enter, middle, cb)]
+    mid = (leave + enter) / 2
+    middle = _regime_at(spec, name, mid)
+    return (_changes_between(spec, name, a, mid, ca, middle, depth + 1)
+            + _changes_between(spec, name, mid, b, middle, cb, depth + 1))
 
 
 def _merge_point_regimes(found: list[Boundary], axis: Axis) -> tuple[Boundary, ...]:
@@ -1186,7 +1249,7 @@ def _deviation_roots(spec: SweepSpec, name: str, lo: float, hi: float) -> list[t
     With payoffs affine in the parameter every such gain is affine, and the pure equilibria
     can change only there: the exact boundaries of a pure-equilibrium sweep."""
     ends = bimatrices(spec, {**{a.name: np.array([lo, hi]) for a in spec.axes}})
-    roots: set[float] = set()
+    found: list[float] = []
     for i, a in enumerate(ends):
         own = np.moveaxis(np.asarray(a), i + 1, -1)  # (2, ..., own strategies)
         gain = own[..., None, :] - own[..., :, None]  # [..., s, k]: switching from s to k
@@ -1195,8 +1258,15 @@ def _deviation_roots(spec: SweepSpec, name: str, lo: float, hi: float) -> list[t
         with np.errstate(divide="ignore", invalid="ignore"):
             r = lo - g0 / slope
         keep = (slope != 0) & np.isfinite(r) & (r > lo) & (r < hi)
-        roots.update(float(v) for v in np.round(r[keep], 12))
-    return [(r, ()) for r in sorted(roots)]
+        found += r[keep].tolist()
+    # one root for the same crossing computed from several gains (a rounding apart), kept
+    # at full precision: rounding to a number of decimals lost a parameter of order 1e-9
+    # (1e-9 / 3 became 3.33e-10, and the regime 'at' it was solved off the tie)
+    roots: list[float] = []
+    for r in sorted(found):
+        if not roots or r - roots[-1] > 1e-12 * max(abs(r), abs(roots[-1]), hi - lo):
+            roots.append(r)
+    return [(r, ()) for r in roots]
 
 
 def _is_affine(spec: SweepSpec, name: str) -> bool:
@@ -1339,10 +1409,16 @@ def _equation(c: np.ndarray, a: str, b: str) -> str:
         if abs(c2) > tiny:
             return f"{b} = {_g(-c0 / c2)}"
         return f"{a}, {b}: none"
+    if abs(c0 * c3 - c1 * c2) <= 1e-12 * max(abs(c0 * c3), abs(c1 * c2), tiny * tiny):
+        # c₀ + c₁a + c₂b + c₃ab = c₃(a + c₂/c₃)(b + c₁/c₃): two lines, not a hyperbola
+        # (written as one, 't = 3·u / u' or 't = 0 / (u − 2)')
+        return f"{a} = {_g(-c2 / c3)} or {b} = {_g(-c1 / c3)}"
     sign = -1.0 if c3 < 0 else 1.0  # a positive coefficient of b in the denominator
     num, den = _affine(-sign * c0, -sign * c2, b), _affine(sign * c1, sign * c3, b)
-    wrap = lambda t: f"({t})" if " " in t else t  # noqa: E731  (a sum needs brackets, a term does not)
-    return f"{a} = {wrap(num)} / {wrap(den)}"
+    # a sum needs brackets; so does a product below the line ('1 / 2·u' would read as u / 2)
+    top = f"({num})" if " " in num else num
+    bottom = f"({den})" if " " in den or "·" in den else den
+    return f"{a} = {top} / {bottom}"
 
 
 def _affine(k: float, m: float, var: str) -> str:
