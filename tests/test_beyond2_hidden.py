@@ -196,4 +196,5 @@ def test_a_weak_pareto_improvement_is_not_called_one_every_player_prefers(tmp_pa
     assert hare
     text = _cli("explain", path).stdout
     assert "every player would prefer" not in text and "all would prefer" not in text
-    assert "Ann and Bob would gain" in " ".join(text.split())
+    assert "Ann and Bob would prefer (Stag, Stag" in " ".join(text.split())
+    assert "Cy would do no worse there" in " ".join(text.split())
