@@ -292,3 +292,12 @@ def test_model_file_frontier_is_drawn_with_its_players():
     ax = fig.axes[0]
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("A payoff", "B payoff")
     assert any("Rubinstein" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_symmetric_prisoners_dilemma_names_no_side_as_needing_less():
+    # T = 5, R = 3, P = 1 for both: each needs δ ≥ 1/2, so neither 'alone would need only' less
+    code, out, err = cli("solve", DATA / "pd.toml", "--game", "repeated")
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "alone would need only" not in text
+    assert "Row is a binding side" in text and "(Col needs the same δ)" in text

@@ -57,14 +57,17 @@ def binding_sentence(game: NormalFormGame, outcome: CooperativeOutcome, s: Susta
     punish = mixed_label(game, outcome.punishment.profile)
     g, loss = outcome.deviation_gains[i], outcome.punishment_losses[i]
     name = who(game.players[i])
+    p_other = s.per_player[other]
+    tied = p_other is not None and abs(p_other - (s.per_player[i] or 0.0)) <= 1e-12
     text = (
-        f"{name[:1].upper() + name[1:]} is the binding side: switching to {dev} gains it "
+        f"{name[:1].upper() + name[1:]} is {'a' if tied else 'the'} binding side: switching to {dev} gains it "
         f"{num(g)} once, and the punishment {punish} costs it {num(loss)} every round it lasts"
     )
     if s.strategy == "grim trigger" and s.critical is not None:
         text += f", so it sticks if δ ≥ {num(g)}/({num(g)} + {num(loss)}) = {num(s.critical, 3)}"
-    p_other = s.per_player[other]
-    if p_other is not None:
+    if tied:
+        text += f" ({who(game.players[other])} needs the same δ)"
+    elif p_other is not None:
         text += f" ({who(game.players[other])} alone would need only δ ≥ {num(p_other)})"
     return text + "."
 
