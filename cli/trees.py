@@ -436,7 +436,7 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
         if exact_eqs is not None:
             out.append(_exact_line(tree.players, exact_eqs[k - 1]))
     if "equilibria" in subgames:
-        out += ["", _subgame_text(tree, subgames, fmt)]
+        out += ["", _subgame_text(tree, subgames, fmt, None if full else MAX_DRAWN_EQUILIBRIA)]
     if full and verdicts is not None:
         out += ["", _agent_form_text(verdicts, [_profile_label(game, r[0]) for r in records], fmt, "equilibria")]
     return Output("\n".join(out), data)
@@ -464,8 +464,9 @@ def _subgames(tree) -> dict[str, Any]:
     }
 
 
-def _subgame_text(tree, subgames: dict, fmt: str) -> str:
-    """The subgame-perfect equilibria found subgame by subgame, one line of moves each."""
+def _subgame_text(tree, subgames: dict, fmt: str, most: int | None = None) -> str:
+    """The subgame-perfect equilibria found subgame by subgame, one line of moves each
+    (the first `most` of them; `explain` and JSON give them all)."""
     from games.forms.reduced_form import infoset_places
     from games.forms.tree import information_sets
 
@@ -477,6 +478,9 @@ def _subgame_text(tree, subgames: dict, fmt: str) -> str:
              "subgame by deviating." + ("" if subgames["complete"] else " Not every combination is listed.")]
     places = infoset_places(tree)
     for k, e in enumerate(found, 1):
+        if most is not None and k > most:
+            lines.append(f"({len(found) - most} more: `tradegame explain` or --format json lists them all)")
+            break
         moves = []
         for h in information_sets(tree):
             probs = e.behaviour[h.ident]

@@ -323,3 +323,15 @@ def test_float_payoffs_are_written_in_digits_gambit_reads(value):
     game = NormalFormGame("g", ("A", "B"), (("x", "y"), ("z",)), (np.array([[value], [1.0]]), np.array([[0.0], [2.0]])))
     nfg = gbt.read_nfg(io.StringIO(to_nfg(game)))
     assert float(nfg["x", "z"]["A"]) == value
+
+
+def test_solve_lists_the_first_subgame_perfect_equilibria_and_explain_all(tmp_path):
+    """Out-or-pennies with every payoff 0: each of the pennies subgame's 4 pure profiles is
+    an extreme equilibrium, and P1 is indifferent between Out and In after each: 8."""
+    text = OUT_OR_PENNIES.replace("{ 1/2 0 }", "{ 0 0 }").replace("{ 1 -1 }", "{ 0 0 }").replace("{ -1 1 }", "{ 0 0 }")
+    efg = _write(tmp_path, "zero.efg", text)
+    data = json.loads(_run_main(["solve", str(efg), "--format", "json"]).stdout)
+    assert len(data["subgame_perfect_equilibria"]) == 8
+    short = _run_main(["solve", str(efg)]).stdout
+    assert "(5 more: `tradegame explain` or --format json lists them all)" in short
+    assert "Subgame-perfect equilibria, subgame by subgame: 8" in _run_main(["explain", str(efg)]).stdout
