@@ -465,3 +465,20 @@ def test_compare_does_not_repeat_a_bare_parameter_name(tmp_path):
     assert abs(a.contributions["k"] + 2) < 1e-12 and abs(a.contributions["m"] - 0.2) < 1e-12
     assert "-2 from k 1 → -1; +0.2 from m 0.5 → 0.7." in a.sentence
     assert "Counterpoint: m pushed the other way, changing A's margin by +0.2." in text
+
+
+def test_a_continuum_is_not_counted_as_a_few_equilibria():
+    """Row's T weakly dominates, Col is indifferent against T: (T, L), (T, R) and every
+    mixture of L and R against T are equilibria. 'The game has 2 equilibria' was false."""
+    g = _bimatrix([[1, 1], [0, 0], [1, 0]], [[1, 1], [0, 0], [0, 1]], ("T", "M", "B"), ("L", "R"))
+    sol = solve(g)
+    # by hand: Col mixing q on L against T is an equilibrium for every q (Row gets 1 from T,
+    # at most max(0, q) ≤ 1 from M or B; Col gets 1 either way)
+    for q in (0.0, 0.3, 1.0):
+        row = np.array([1.0, 0.0, q])
+        assert row.max() == row[0]
+    e = explain(sol)
+    text = " ".join(e.overview)
+    assert "infinitely many equilibria" in text and "The game has 2 equilibria" not in text
+    zero = explain(solve(_bimatrix([[1, 1], [1, 1]], [[1, 1], [1, 1]])))
+    assert "infinitely many equilibria; these 4 are its extreme ones" in " ".join(zero.overview)

@@ -870,8 +870,14 @@ def _overview(game, solution, outs, eqs, dom, sel, cls) -> tuple[str, ...]:
     if mixed:
         parts.append(f"{mixed} mixed")
     scope = "" if solution.complete else f" ({solution.note})"
-    lines.append(f"The game has {n} equilibri{'um' if n == 1 else 'a'}{scope}: {join(parts) or 'none found'}.")
-    lines += _continua(solution, eqs)
+    continua = _continua(solution, eqs)
+    if continua:  # a segment of equilibria: not "the game has 3 equilibria"
+        lines.append(
+            f"The game has infinitely many equilibria; these {n} are its extreme ones{scope}: {join(parts)}."
+        )
+    else:
+        lines.append(f"The game has {n} equilibri{'um' if n == 1 else 'a'}{scope}: {join(parts) or 'none found'}.")
+    lines += continua
     return tuple(lines)
 
 
