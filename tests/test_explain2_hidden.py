@@ -482,3 +482,19 @@ def test_a_continuum_is_not_counted_as_a_few_equilibria():
     assert "infinitely many equilibria" in text and "The game has 2 equilibria" not in text
     zero = explain(solve(_bimatrix([[1, 1], [1, 1]], [[1, 1], [1, 1]])))
     assert "infinitely many equilibria; these 4 are its extreme ones" in " ".join(zero.overview)
+
+
+def test_thresholds_of_a_game_in_billionths_are_those_of_the_game_in_units():
+    """Brinkmanship with stake 4e-9 and war 1e-8: at (Hold, Hold) escalating gains the stake,
+    so (Hold, Hold) is an equilibrium only at stake = 0 — as in units (stake 4, war 10). The
+    solver's absolute tolerance (1e-8) made every gain a tie: '(Hold, Hold) would become an
+    equilibrium if war were anywhere in its range'."""
+    tiny = _model_explanation(DATA / "brink-billionths.toml")
+    hh = next(s for s in tiny.starts if s.indices == (0, 0))
+    assert [(w.parameter, w.low, w.high) for w in hh.windows] == [("stake", 0.0, 0.0)]
+    ee = next(s for s in tiny.starts if s.indices == (1, 1))
+    got = {w.parameter: (w.low, w.high) for w in ee.windows}
+    assert abs(got["stake"][0] - 1e-8) < 1e-20 and abs(got["war"][1] - 4e-9) < 1e-20
+    he = next(r for r in tiny.thresholds if r.label == "(Hold, Escalate)")
+    stake = next(t for t in he.thresholds if t.parameter == "stake")
+    assert abs(stake.high - 1e-8) < 1e-20  # A escalates once the stake exceeds the war
