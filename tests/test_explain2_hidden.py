@@ -498,3 +498,20 @@ def test_thresholds_of_a_game_in_billionths_are_those_of_the_game_in_units():
     he = next(r for r in tiny.thresholds if r.label == "(Hold, Escalate)")
     stake = next(t for t in he.thresholds if t.parameter == "stake")
     assert abs(stake.high - 1e-8) < 1e-20  # A escalates once the stake exceeds the war
+
+
+def test_compare_of_a_game_in_billionths(tmp_path):
+    """Stake 4e-9 → 1.5e-8 with war 1e-8: a Chicken becomes a Prisoner's Dilemma, exactly as
+    stake 4 → 15 with war 10 would. Under the solver's absolute tolerance (1e-8) every gain was
+    a tie: it said (Hold, Hold) 'stopped being an equilibrium' (it never was one) and
+    (Hold, Escalate) 'is an equilibrium in both'."""
+    (tmp_path / "b.toml").write_text(
+        f'title = "high stake"\nmodel = "{DATA / "brink-billionths.toml"}"\n[parameters]\nstake = 1.5e-8\n'
+    )
+    c = compare(load(str(DATA / "brink-billionths.toml")), load(str(tmp_path / "b.toml")))
+    # by hand: a = Chicken, equilibria (H, E), (E, H); b: escalating beats holding whatever
+    assert sorted(f.indices for f in c.flips) == [(0, 1), (1, 0), (1, 1)]
+    assert c.kept == ()
+    he = next(f for f in c.flips if f.indices == (0, 1))
+    (cond,) = he.conditions
+    assert abs(cond.margin_a - 6e-9) < 1e-20 and abs(cond.margin_b + 5e-9) < 1e-20
