@@ -465,3 +465,53 @@ def test_compare_does_not_repeat_a_bare_parameter_name(tmp_path):
     assert abs(a.contributions["k"] + 2) < 1e-12 and abs(a.contributions["m"] - 0.2) < 1e-12
     assert "-2 from k 1 → -1; +0.2 from m 0.5 → 0.7." in a.sentence
     assert "Counterpoint: m pushed the other way, changing A's margin by +0.2." in text
+
+
+def test_a_continuum_is_not_counted_as_a_few_equilibria():
+    """Row's T weakly dominates, Col is indifferent against T: (T, L), (T, R) and every
+    mixture of L and R against T are equilibria. 'The game has 2 equilibria' was false."""
+    g = _bimatrix([[1, 1], [0, 0], [1, 0]], [[1, 1], [0, 0], [0, 1]], ("T", "M", "B"), ("L", "R"))
+    sol = solve(g)
+    # by hand: Col mixing q on L against T is an equilibrium for every q (Row gets 1 from T,
+    # at most max(0, q) ≤ 1 from M or B; Col gets 1 either way)
+    for q in (0.0, 0.3, 1.0):
+        row = np.array([1.0, 0.0, q])
+        assert row.max() == row[0]
+    e = explain(sol)
+    text = " ".join(e.overview)
+    assert "infinitely many equilibria" in text and "The game has 2 equilibria" not in text
+    zero = explain(solve(_bimatrix([[1, 1], [1, 1]], [[1, 1], [1, 1]])))
+    assert "infinitely many equilibria; these 4 are its extreme ones" in " ".join(zero.overview)
+
+
+def test_thresholds_of_a_game_in_billionths_are_those_of_the_game_in_units():
+    """Brinkmanship with stake 4e-9 and war 1e-8: at (Hold, Hold) escalating gains the stake,
+    so (Hold, Hold) is an equilibrium only at stake = 0 — as in units (stake 4, war 10). The
+    solver's absolute tolerance (1e-8) made every gain a tie: '(Hold, Hold) would become an
+    equilibrium if war were anywhere in its range'."""
+    tiny = _model_explanation(DATA / "brink-billionths.toml")
+    hh = next(s for s in tiny.starts if s.indices == (0, 0))
+    assert [(w.parameter, w.low, w.high) for w in hh.windows] == [("stake", 0.0, 0.0)]
+    ee = next(s for s in tiny.starts if s.indices == (1, 1))
+    got = {w.parameter: (w.low, w.high) for w in ee.windows}
+    assert abs(got["stake"][0] - 1e-8) < 1e-20 and abs(got["war"][1] - 4e-9) < 1e-20
+    he = next(r for r in tiny.thresholds if r.label == "(Hold, Escalate)")
+    stake = next(t for t in he.thresholds if t.parameter == "stake")
+    assert abs(stake.high - 1e-8) < 1e-20  # A escalates once the stake exceeds the war
+
+
+def test_compare_of_a_game_in_billionths(tmp_path):
+    """Stake 4e-9 → 1.5e-8 with war 1e-8: a Chicken becomes a Prisoner's Dilemma, exactly as
+    stake 4 → 15 with war 10 would. Under the solver's absolute tolerance (1e-8) every gain was
+    a tie: it said (Hold, Hold) 'stopped being an equilibrium' (it never was one) and
+    (Hold, Escalate) 'is an equilibrium in both'."""
+    (tmp_path / "b.toml").write_text(
+        f'title = "high stake"\nmodel = "{DATA / "brink-billionths.toml"}"\n[parameters]\nstake = 1.5e-8\n'
+    )
+    c = compare(load(str(DATA / "brink-billionths.toml")), load(str(tmp_path / "b.toml")))
+    # by hand: a = Chicken, equilibria (H, E), (E, H); b: escalating beats holding whatever
+    assert sorted(f.indices for f in c.flips) == [(0, 1), (1, 0), (1, 1)]
+    assert c.kept == ()
+    he = next(f for f in c.flips if f.indices == (0, 1))
+    (cond,) = he.conditions
+    assert abs(cond.margin_a - 6e-9) < 1e-20 and abs(cond.margin_b + 5e-9) < 1e-20

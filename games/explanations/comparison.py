@@ -205,9 +205,12 @@ def _is_equilibrium(game, profile: Sequence[int], tol: float) -> bool:
 
 
 def _tol(game) -> float:
+    """The solver's tolerance, but never looser than 1e-9 of the game's largest payoff: its
+    floor of 1e-8 made every profile of a game in billionths an equilibrium."""
     from games.solvers.equilibrium import tolerance
 
-    return tolerance(game)
+    scale = max((float(np.max(np.abs(a))) for a in game.payoffs), default=0.0)
+    return min(tolerance(game), 1e-9 * scale)
 
 
 def _with(params: Mapping[str, float], values: Mapping[str, float]) -> dict[str, float]:

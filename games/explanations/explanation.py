@@ -390,12 +390,13 @@ def _mixture_dominating(u: np.ndarray, t: int, tol: float) -> dict[int, float] |
     """A mixture of the other rows of u that pays strictly more (by more than tol) than row t
     against every column, or None (rows: own strategies; columns: the others' profiles).
 
-    One LP: maximize ε subject to Σ σ_k u[k] ≥ u[t] + ε, σ ≥ 0, Σ σ = 1."""
+    One LP: maximize ε subject to Σ σ_k u[k] ≥ u[t] + ε, σ ≥ 0, Σ σ = 1. A row that is a
+    best reply against some column is beaten by no mixture: no LP (nor scipy) for it."""
+    rows = [k for k in range(u.shape[0]) if k != t]
+    if len(rows) < 2 or np.any(u[t] >= u[rows].max(axis=0) - tol):
+        return None
     from scipy.optimize import linprog
 
-    rows = [k for k in range(u.shape[0]) if k != t]
-    if len(rows) < 2:
-        return None
     m = len(rows)
     c = np.zeros(m + 1)
     c[-1] = -1.0  # maximize ε
@@ -870,8 +871,14 @@ def _overview(game, solution, outs, eqs, dom, sel, cls) -> tuple[str, ...]:
     if mixed:
         parts.append(f"{mixed} mixed")
     scope = "" if solution.complete else f" ({solution.note})"
-    lines.append(f"The game has {n} equilibri{'um' if n == 1 else 'a'}{scope}: {join(parts) or 'none found'}.")
-    lines += _continua(solution, eqs)
+    continua = _continua(solution, eqs)
+    if continua:  # a segment of equilibria: not "the game has 3 equilibria"
+        lines.append(
+            f"The game has infinitely many equilibria; these {n} are its extreme ones{scope}: {join(parts)}."
+        )
+    else:
+        lines.append(f"The game has {n} equilibri{'um' if n == 1 else 'a'}{scope}: {join(parts) or 'none found'}.")
+    lines += continua
     return tuple(lines)
 
 

@@ -647,7 +647,7 @@ def equilibrium_thresholds(
     """Thresholds of every equilibrium of `solution` (a solved trade-model game, or a game of
     the model file `model`) for every parameter."""
     params = _validated(params, model)
-    tol = float(solution.tolerance)
+    tol = _tolerance(solution)
     lines = _lines(params, form, levels, model)
     out = []
     for k, eq in enumerate(solution.equilibria):
@@ -690,10 +690,18 @@ def equilibrium_thresholds(
     return tuple(out)
 
 
+def _tolerance(solution) -> float:
+    """The tie tolerance of threshold conditions: the solver's, but never looser than 1e-9 of
+    the game's largest payoff, so a game in billionths is not all ties (the solver's floor of
+    1e-8 made (Hold, Hold) 'an equilibrium for every war' where escalating gains 4e-9)."""
+    scale = max((float(np.max(np.abs(a))) for a in solution.game.payoffs), default=0.0)
+    return min(float(solution.tolerance), 1e-9 * scale)
+
+
 def start_thresholds(params: Mapping[str, float], form: str, levels: int, solution, model=None) -> tuple[ProfileThresholds, ...]:
     """For each pure profile that is not an equilibrium: single-parameter changes that would make it one."""
     params = _validated(params, model)
-    tol = float(solution.tolerance)
+    tol = _tolerance(solution)
     game = solution.game
     eq_profiles = {tuple(int(np.argmax(p)) for p in e.profile) for e in solution.equilibria if e.is_pure}
     lines = _lines(params, form, levels, model)
