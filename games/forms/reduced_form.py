@@ -214,15 +214,58 @@ def reduced_normal_form(tree: GameTree) -> ReducedNormalForm:
     if int(np.prod(shape, dtype=object)) > MAX_PROFILES:
         raise InputError(f"game '{tree.title}': the reduced normal form {shape} is too large to build")
     arrays = [np.zeros(shape) for _ in range(tree.n_players)]
+    flat = _flat_tree(tree)
     for idx in product(*(range(n) for n in shape)):
         choice = {}
         for i, k in enumerate(idx):
             choice.update(all_plans[i][k])
-        pays = _play(tree, choice)
+        pays = _play_flat(flat, choice, tree.n_players)
         for i in range(tree.n_players):
             arrays[i][idx] = pays[i]
     game = NormalFormGame(tree.title, tree.players, tuple(labels), tuple(arrays))
     return ReducedNormalForm(tree, game, tuple(all_plans))
+
+
+def _flat_tree(tree: GameTree) -> list[tuple]:
+    """The tree as a list of nodes, the root first, each one of ('t', payoffs as floats),
+    ('c', ((probability, child index), ...)) or ('d', information set key, child indices):
+    walked once, so each profile's play reads keys instead of rebuilding paths (a deep
+    tree's paths cost its depth squared per play)."""
+    flat: list = []
+    stack = [((), tree.root, None, 0)]
+    while stack:
+        path, node, parent, k = stack.pop()
+        index = len(flat)
+        if parent is not None:
+            flat[parent][-1][k] = index
+        if isinstance(node, Terminal):
+            flat.append(("t", tuple(float(v) for v in node.payoffs)))
+            continue
+        if isinstance(node, Chance):
+            flat.append(("c", tuple(float(p) for p in node.probabilities), [None] * len(node.children)))
+        else:
+            flat.append(("d", (node.player, infoset_key(node, path)), [None] * len(node.children)))
+        for j, child in enumerate(node.children):
+            stack.append((path + (j,), child, index, j))
+    return flat
+
+
+def _play_flat(flat: list[tuple], choice: dict, n_players: int) -> list[float]:
+    """`_play` on `_flat_tree`'s list: the same sums in the same order."""
+    total = [0.0] * n_players
+    stack = [(0, 1.0)]
+    while stack:
+        index, prob = stack.pop()
+        node = flat[index]
+        if node[0] == "t":
+            total = [t + prob * v for t, v in zip(total, node[1])]
+        elif node[0] == "c":
+            for p, c in zip(node[1], node[2]):
+                if p:
+                    stack.append((c, prob * p))
+        else:
+            stack.append((node[2][choice[node[1]]], prob))
+    return total
 
 
 def _play(tree: GameTree, choice: dict) -> list[float]:
