@@ -430,7 +430,7 @@ def _imperfect_information(tree, fmt, full, method, intro, exact: bool = False) 
     out.append(_heading(f"Nash equilibria: {len(records)}", fmt, 2))
     out.append(note)
     for k, (eq, b, reach) in enumerate(records, 1):
-        pays = ", ".join(f"{p} {_num(v)}" for p, v in zip(tree.players, eq.payoffs))
+        pays = ", ".join(f"{p} {_pay(tree, v)}" for p, v in zip(tree.players, eq.payoffs))
         out.append(f"{_bullet(fmt, k)} {_profile_label(game, eq)} — payoffs: {pays}")
         out.append("   " + _ii_explanation(tree, game, eq, b, reach))
         if exact_eqs is not None:
@@ -487,7 +487,7 @@ def _subgame_text(tree, subgames: dict, fmt: str, most: int | None = None) -> st
             acts = [f"{a} {_num(p)}" for a, p in zip(h.actions, probs) if p > 1e-12]
             chosen = acts[0].rsplit(" ", 1)[0] if len(acts) == 1 else ", ".join(acts)
             moves.append(f"{tree.players[h.player]} plays {chosen} {'at the start' if not places[h.ident] else 'after ' + places[h.ident]}")
-        pays = ", ".join(f"{p} {_num(v)}" for p, v in zip(tree.players, e.payoffs))
+        pays = ", ".join(f"{p} {_pay(tree, v)}" for p, v in zip(tree.players, e.payoffs))
         lines.append(f"{_bullet(fmt, k)} {'; '.join(moves)} — payoffs: {pays}")
     return "\n".join(lines)
 
@@ -595,7 +595,7 @@ def _pi_text(tree, game, records, solution, nash_data, fmt, full, intro, tol, sp
     out += _tie_note(tree, spe_set)
     said: set[str] = set()  # a fact shared by several equilibria is said under the first
     for k, (spe, profile, verified, expl, behaviour, path) in enumerate(records, 1):
-        pays = ", ".join(f"{p} {_num(v)}" for p, v in zip(tree.players, spe.payoffs))
+        pays = ", ".join(f"{p} {_pay(tree, v)}" for p, v in zip(tree.players, spe.payoffs))
         out.append(f"{_bullet(fmt, k)} {_profile_label(game, verified)} — payoffs: {pays}")
         if not full:
             out.append("   " + expl.summary())
@@ -649,7 +649,7 @@ def _tie_note(tree, spe_set) -> list[str]:
 
     lines = []
     if not spe_set.all_pure_listed:
-        outcomes = "; ".join(", ".join(f"{p} {_num(v)}" for p, v in zip(tree.players, o)) for o in spe_set.outcomes[:8])
+        outcomes = "; ".join(", ".join(f"{p} {_pay(tree, v)}" for p, v in zip(tree.players, o)) for o in spe_set.outcomes[:8])
         more = f" (and {len(spe_set.outcomes) - 8} more)" if len(spe_set.outcomes) > 8 else ""
         lines.append(f"They reach {len(spe_set.outcomes)} distinct payoff vector(s): {outcomes}{more}.")
     if spe_set.has_mixed:
@@ -678,7 +678,7 @@ def draw(tree, behaviour: dict, reach: dict) -> str:
 
     def label(node, path) -> str:
         if isinstance(node, Terminal):
-            pays = ", ".join(f"{p} {_num(float(v))}" for p, v in zip(tree.players, node.payoffs))
+            pays = ", ".join(f"{p} {_pay(tree, v)}" for p, v in zip(tree.players, node.payoffs))
             mark = "  ◀" if reach.get(path, 0) > 1e-12 else ""
             name = f" [{node.name}]" if node.name and not _trade_name(node.name) else ""
             return f"({pays}){name}{mark}"
@@ -743,7 +743,7 @@ def to_dot(tree, behaviour: dict) -> str:
     for path, node in walk(tree.root):
         nid = ids[path]
         if isinstance(node, Terminal):
-            pays = "\n".join(f"{p} {_num(float(v))}" for p, v in zip(tree.players, node.payoffs))
+            pays = "\n".join(f"{p} {_pay(tree, v)}" for p, v in zip(tree.players, node.payoffs))
             style = ", style=filled, fillcolor=\"#ffe9a8\"" if reach.get(path, 0) > 1e-12 else ""
             out.append(f"  {nid} [shape=box, label={_dot_quote(pays)}{style}];")
             continue
@@ -777,6 +777,23 @@ def _num(v: float) -> str:
     from cli.render import num
 
     return num(v)
+
+
+_SCALES: dict[int, tuple[object, float]] = {}
+
+
+def _pay(tree, v: float) -> str:
+    """A payoff of the tree as text: tiny units keep their digits (`cli.render.num` with the
+    tree's largest |payoff| as the scale), float noise reads 0."""
+    from cli.render import num
+    from games.forms.tree import Terminal, walk
+
+    held = _SCALES.get(id(tree))
+    if held is None or held[0] is not tree:
+        scale = max((abs(float(x)) for _, node in walk(tree.root) if isinstance(node, Terminal) for x in node.payoffs), default=0.0)
+        _SCALES.clear()
+        held = _SCALES[id(tree)] = (tree, scale)
+    return num(float(v), 4, held[1])
 
 
 def _heading(title: str, fmt: str, level: int = 1) -> str:

@@ -269,3 +269,21 @@ def test_agent_form_is_not_searched_above_the_size_limit(tmp_path):
     data = json.loads(_run("solve", path, "--format", "json").output)
     entry = data["equilibria"][0]
     assert entry["agent_form_perfect"] is None and "at most 400 nodes" in entry["agent_form_reason"]
+
+
+def test_a_tree_in_tiny_units_does_not_read_as_all_zeros(tmp_path):
+    """Leaves and equilibrium payoffs of a few 1e-9 keep their digits (they once read 0 everywhere)."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    path = tmp_path / "tiny.efg"
+    path.write_text('EFG 2 R "Tiny entry" { "Entrant" "Incumbent" }\n""\n'
+                    'p "" 1 1 "" { "Out" "In" } 0\nt "" 1 "" { 0, 2e-9 }\n'
+                    'p "" 2 1 "" { "Fight" "Accommodate" } 0\nt "" 2 "" { -1e-9, -1e-9 }\nt "" 3 "" { 1e-9, 1e-9 }\n')
+    r = CliRunner().invoke(app, ["solve", str(path)])
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.stdout.split())
+    assert "Out → (Entrant 0, Incumbent 2e-09)" in text
+    assert "(Entrant -1e-09, Incumbent -1e-09)" in text
+    assert "Accommodate if In — payoffs: Entrant 1e-09, Incumbent 1e-09" in text
