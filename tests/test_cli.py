@@ -252,3 +252,11 @@ def test_float_noise_around_zero_still_reads_zero():
     assert num(3e-17, 4, 7.5) == "0" and num(-2e-16, 2, 1.0) == "0"  # below 1e-9 × the game's scale
     assert num(0.004, 2, 6.0) == "0.004" and num(0.004, 2) == "0"  # without a scale: as before
     assert num(-6.42857, 4, 7.5) == "-6.4286"
+
+
+@pytest.mark.parametrize("args", [["solve", "--set", "hawk_cost=1_0"], ["sweep", "--vary", "re_dependence=0:1_0:5"]])
+def test_digit_grouping_is_not_a_number_on_the_command_line(args):
+    """'1_0' is 10 to Python's float() and most likely a typo for 1.0: refused, naming the option."""
+    r = run(*args)
+    assert r.exit_code == 2
+    assert "must be a number, got '1_0'" in r.output

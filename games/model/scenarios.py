@@ -328,6 +328,8 @@ def parse_assignments(items: Iterable[str], option: str = "--set", model=None, p
             )
         param = find(name, f"option {option}")
         try:
+            if "_" in text:  # Python's digit grouping: '1_0' is 10, most likely a typo for 1.0
+                raise ValueError(text)
             value = float(text)
         except ValueError:
             raise InputError(f"option {option}: value of '{clip(name)}' must be a number, got '{clip(text)}'") from None

@@ -277,6 +277,8 @@ class SweepSpec:
 
 def _number(text: str, option: str, what: str) -> float:
     try:
+        if "_" in text:  # Python's digit grouping: '1_0' is 10, most likely a typo for 1.0
+            raise ValueError(text)
         v = float(text)
     except ValueError:
         raise InputError(f"option {option}: {what} must be a number, got '{clip(text)}'") from None
