@@ -147,6 +147,8 @@ def parse_state(args: Mapping[str, list[str]], catalogue: Catalogue, extra_keys:
         param = lookup(key, "URL parameter")
         text = _one(args, key) or ""
         try:
+            if "_" in text:  # Python's digit grouping ('1_0' is 10): not a number a slider sends
+                raise ValueError(text)
             number = float(text)
         except ValueError:
             raise InputError(f"URL parameter '{clip(key)}': expected a number, got '{clip(text)}'") from None

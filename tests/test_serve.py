@@ -124,6 +124,7 @@ def test_tree_form_has_the_subgame_perfect_path_and_a_tree_picture(client):
         ("/api/solve?scenario=/etc/passwd", 400, "not served here"),
         ("/api/solve?re_dependence=99", 400, "between 0 and 20"),
         ("/api/solve?re_dependence=abc", 400, "expected a number"),
+        ("/api/solve?re_dependence=1_0", 400, "expected a number"),  # Python's float() reads 10
         ("/api/solve?re_dependence=nan", 400, "finite"),
         ("/api/solve?re_dependence=1&re_dependence=2", 400, "given 2 times"),
         ("/api/solve?no_such_thing=1", 400, "unknown parameter 'no_such_thing'"),
