@@ -31,7 +31,7 @@ def num(v: float, digits: int = 4, scale: float | None = None) -> str:
 
 def payoff_scale(game: NormalFormGame) -> float:
     """The game's largest |payoff| (0 for an empty game): what `num` compares tiny values with."""
-    return max((float(np.max(np.abs(p))) for p in game.payoffs if p.size), default=0.0)
+    return max((max(-lo, hi) for lo, hi in game.payoff_bounds), default=0.0)
 
 
 def outcome_label(game: NormalFormGame, eq: Equilibrium) -> str:

@@ -779,21 +779,13 @@ def _num(v: float) -> str:
     return num(v)
 
 
-_SCALES: dict[int, tuple[object, float]] = {}
-
-
 def _pay(tree, v: float) -> str:
     """A payoff of the tree as text: tiny units keep their digits (`cli.render.num` with the
     tree's largest |payoff| as the scale), float noise reads 0."""
     from cli.render import num
-    from games.forms.tree import Terminal, walk
+    from games.forms.tree import max_abs_payoff
 
-    held = _SCALES.get(id(tree))
-    if held is None or held[0] is not tree:
-        scale = max((abs(float(x)) for _, node in walk(tree.root) if isinstance(node, Terminal) for x in node.payoffs), default=0.0)
-        _SCALES.clear()
-        held = _SCALES[id(tree)] = (tree, scale)
-    return num(float(v), 4, held[1])
+    return num(float(v), 4, max_abs_payoff(tree))
 
 
 def _heading(title: str, fmt: str, level: int = 1) -> str:

@@ -594,14 +594,7 @@ def _edge(pred, start: float, end: float, direction: float, width: float) -> flo
         t_next = t + direction * step
         t_next = min(t_next, end) if direction > 0 else max(t_next, end)
         if not pred(t_next):
-            lo, hi = inside, t_next
-            for _ in range(BISECTIONS):
-                mid = (lo + hi) / 2
-                if pred(mid):
-                    lo = mid
-                else:
-                    hi = mid
-            return lo
+            return _boundary(pred, inside, t_next)
         inside = t = t_next
     return end
 

@@ -214,18 +214,18 @@ def reduced_normal_form(tree: GameTree) -> ReducedNormalForm:
     if int(np.prod(shape, dtype=object)) > MAX_PROFILES:
         raise InputError(f"game '{tree.title}': the reduced normal form {shape} is too large to build")
     arrays = [np.zeros(shape) for _ in range(tree.n_players)]
-    flat = _flat_tree(tree)
     for idx in product(*(range(n) for n in shape)):
         choice = {}
         for i, k in enumerate(idx):
             choice.update(all_plans[i][k])
-        pays = _play_flat(flat, choice, tree.n_players)
+        pays = _play(tree, choice)
         for i in range(tree.n_players):
             arrays[i][idx] = pays[i]
     game = NormalFormGame(tree.title, tree.players, tuple(labels), tuple(arrays))
     return ReducedNormalForm(tree, game, tuple(all_plans))
 
 
+@per_tree
 def _flat_tree(tree: GameTree) -> list[tuple]:
     """The tree as a list of nodes, the root first, each one of ('t', payoffs as floats),
     ('c', ((probability, child index), ...)) or ('d', information set key, child indices):
@@ -251,7 +251,7 @@ def _flat_tree(tree: GameTree) -> list[tuple]:
 
 
 def _play_flat(flat: list[tuple], choice: dict, n_players: int) -> list[float]:
-    """`_play` on `_flat_tree`'s list: the same sums in the same order."""
+    """Expected payoffs of a pure plan on `_flat_tree`'s list (chance averaged)."""
     total = [0.0] * n_players
     stack = [(0, 1.0)]
     while stack:
@@ -270,20 +270,7 @@ def _play_flat(flat: list[tuple], choice: dict, n_players: int) -> list[float]:
 
 def _play(tree: GameTree, choice: dict) -> list[float]:
     """Expected payoffs when every player follows its pure plan (chance averaged)."""
-    total = [0.0] * tree.n_players
-    stack = [((), tree.root, 1.0)]
-    while stack:
-        path, node, prob = stack.pop()
-        if isinstance(node, Terminal):
-            total = [t + prob * float(v) for t, v in zip(total, node.payoffs)]
-        elif isinstance(node, Chance):
-            for k, (p, c) in enumerate(zip(node.probabilities, node.children)):
-                if p:
-                    stack.append((path + (k,), c, prob * float(p)))
-        else:
-            k = choice[(node.player, infoset_key(node, path))]
-            stack.append((path + (k,), node.children[k], prob))
-    return total
+    return _play_flat(_flat_tree(tree), choice, tree.n_players)
 
 
 def pure_profile(rnf: ReducedNormalForm, plan: dict) -> tuple[int, ...]:
